@@ -1,0 +1,203 @@
+"""1xx: required content — the columns, entries and banners a portal must carry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from .context import Context
+from .finding import Finding, Status
+from .matching import Aliases, Match, Via, find_on_page, find_on_site
+from .model import ATTACHMENT_SUFFIXES, NAVIGABLE_TAGS, Verdict
+from .options import Part, Requirement
+
+_VIA_WORDS = {Via.LINK: "链接", Via.IMAGE: "图片", Via.TITLE: "页面标题", Via.HEADING: "页面标题",
+              Via.META: "栏目标识", Via.TEXT: "正文"}
+
+
+def _evidence(match: Match) -> str:
+    where = f"{_VIA_WORDS[match.via]}「{match.text}」"
+    return f"{where} → {match.target}" if match.target else where
+
+
+def _searched(req: Requirement, pages: int) -> str:
+    return f"在 {pages} 个页面中未找到：{'、'.join(req.match)}"
+
+
+def required_column_missing(ctx: Context) -> Iterator[Finding]:
+    """必备栏目或入口缺失：配置中要求的栏目（政务公开、权力清单、通知公告……）在网站上找不到。
+
+    ## 检查内容
+    在所有抓取到的页面的链接文字、图片说明、页面标题、栏目标识（ColumnName）中查找要求的栏目名称及其
+    别名（如「权责清单」可代替「权力清单」）。首页横幅类要求由 GK102 单独检查。
+
+    ## 依据
+    《政府网站发展指引》（国办发〔2017〕47号）栏目设置要求；本单位的公开职责清单（配置文件 requirements）。
+
+    ## 如何整改
+    在首页导航或政务公开专栏中增设该栏目，栏目名称使用规范名称，并确保入口链接可以打开。
+    """
+    pages = len(ctx.site.html_pages)
+    for req in ctx.options.requirements:
+        if req.on_homepage:
+            continue
+        found = find_on_site(ctx.site, Aliases(req.match))
+        if found:
+            first = found[0]
+            yield Finding(
+                "GK101", Status.PASS, req.name, url=first.page, evidence=_evidence(first),
+                message=f"已找到「{req.name}」", severity=req.severity)
+        else:
+            yield Finding(
+                "GK101", Status.FAIL, req.name, url=ctx.site.start_url, evidence=_searched(req, pages),
+                message=f"未找到「{req.name}」栏目或入口", deduction=req.deduction, severity=req.severity)
+
+
+def homepage_banner_missing(ctx: Context) -> Iterator[Finding]:
+    """首页专栏横幅缺失：要求置顶在首页的专题横幅（如「中国梦」）首页上看不到。
+
+    ## 检查内容
+    在首页（入口页跳转后的实际首页）的链接文字、图片的 alt / title 属性和页面文字中查找横幅名称。
+    横幅多为图片，文字往往只在 alt 或 title 中，因此两者都会查找。
+
+    ## 依据
+    本单位的专题专栏设置要求（配置文件中 on_homepage: true 的要求）。
+
+    ## 如何整改
+    在首页显著位置放置该专题横幅，并为横幅图片填写与专题名称一致的 alt 文字。
+    """
+    landing = ctx.site.landing
+    for req in ctx.options.requirements:
+        if not req.on_homepage:
+            continue
+        aliases = Aliases(req.match)
+        found = find_on_page(landing, aliases, in_text=True) if landing is not None else []
+        if found:
+            yield Finding("GK102", Status.PASS, req.name, url=landing.url, evidence=_evidence(found[0]),
+                          message=f"首页有「{req.name}」横幅", severity=req.severity)
+            continue
+        elsewhere = find_on_site(ctx.site, aliases)
+        evidence = (f"首页未找到；其他页面有：{_evidence(elsewhere[0])}（{elsewhere[0].page}）" if elsewhere
+                    else f"首页未找到：{'、'.join(req.match)}")
+        yield Finding("GK102", Status.FAIL, req.name, url=landing.url if landing else ctx.site.start_url,
+                      evidence=evidence, message=f"首页缺少「{req.name}」横幅",
+                      deduction=req.deduction, severity=req.severity)
+
+
+def _on_city_portal(url: str, hosts: tuple[str, ...]) -> bool:
+    host = urlsplit(url).hostname or ""
+    return any(host == h or host.endswith("." + h) for h in hosts)
+
+
+def list_not_linked_to_city_portal(ctx: Context) -> Iterator[Finding]:
+    """清单未链接到市政府门户：权力清单、程序清单、责任清单没有链接到市政府门户网站上的统一发布页。
+
+    ## 检查内容
+    对配置了 links_to_city_portal 的要求（如权力清单），其入口链接本身指向市政府门户（配置 city_portal
+    中的域名），或入口所到的本站页面上有指向市政府门户的链接，即为通过。入口缺失时由 GK101 报告，本项不重复扣分。
+
+    ## 依据
+    权责清单由市政府统一公布，部门网站应链接到市政府门户的清单发布页面，不另行维护副本。
+
+    ## 如何整改
+    将清单入口链接改为市政府门户网站上本部门清单的地址，或在本站清单页面中提供该链接。
+    """
+    hosts = ctx.options.city_portal
+    for req in ctx.options.requirements:
+        if not req.links_to_city_portal:
+            continue
+        found = [m for m in find_on_site(ctx.site, Aliases(req.match)) if m.via is Via.LINK]
+        if not found:
+            continue
+        hit = _city_link(ctx, found, hosts)
+        if hit:
+            yield Finding("GK103", Status.PASS, req.name, url=hit[0], evidence=f"链接到市政府门户：{hit[1]}",
+                          message=f"「{req.name}」链接到市政府门户", severity=req.severity)
+        else:
+            first = found[0]
+            yield Finding("GK103", Status.FAIL, req.name, url=first.target or first.page,
+                          evidence=f"{_evidence(first)}；该入口及其页面上均无指向 {'、'.join(hosts)} 的链接",
+                          message=f"「{req.name}」未链接到市政府门户",
+                          deduction=req.deduction, severity=req.severity)
+
+
+def _city_link(ctx: Context, found: list[Match], hosts: tuple[str, ...]) -> tuple[str, str] | None:
+    for match in found:
+        if _on_city_portal(match.target, hosts):
+            return match.page, match.target
+        page = ctx.site.page(match.target)
+        if page is not None and page.is_html:
+            for link in page.links:
+                if link.tag in NAVIGABLE_TAGS and _on_city_portal(link.url, hosts):
+                    return page.url, link.url
+    return None
+
+
+def required_part_missing(ctx: Context) -> Iterator[Finding]:
+    """栏目内容要素缺失：栏目页面缺少规定的组成部分，如行政复议缺少可下载的申请书。
+
+    ## 检查内容
+    对配置了 contains 的要求（如行政复议、依申请公开），在其入口所到的页面上查找每个组成部分：
+    指南、可下载的申请表、受理机构、办理程序等。要求下载的部分必须是能打开的附件链接（doc、pdf、xls 等）；
+    链接失效时本项不通过，失效链接本身另由 GK301/GK302 计入。入口缺失时由 GK101 报告。
+
+    ## 依据
+    《中华人民共和国行政复议法》及本单位公开职责；《政府信息公开条例》第二十八条（依申请公开渠道）。
+
+    ## 如何整改
+    在该栏目页面上补充缺少的内容；申请表应以附件形式提供并确保可以下载。
+    """
+    for req in ctx.options.requirements:
+        if not req.contains:
+            continue
+        pages = _requirement_pages(ctx, req)
+        if not pages:
+            continue
+        for part in req.contains:
+            yield _part_finding(ctx, req, part, pages)
+
+
+def _requirement_pages(ctx: Context, req: Requirement) -> list[str]:
+    """The in-site pages a requirement's entries lead to (or the pages named by it)."""
+    urls: list[str] = []
+    for match in find_on_site(ctx.site, Aliases(req.match)):
+        url = match.target if match.via is Via.LINK else match.page if match.via is not Via.IMAGE else ""
+        page = ctx.site.page(url) if url else None
+        if page is not None and page.is_html and page.url not in urls and page is not ctx.site.landing:
+            urls.append(page.url)
+    return urls
+
+
+def _part_finding(ctx: Context, req: Requirement, part: Part, pages: list[str]) -> Finding:
+    subject = f"{req.name}：{part.name}"
+    aliases = Aliases(part.match)
+    seen_broken = None
+    for url in pages:
+        page = ctx.site.page(url)
+        for match in find_on_page(page, aliases, in_text=part.in_text):
+            if not part.download:
+                return Finding("GK104", Status.PASS, subject, url=page.url, evidence=_evidence(match),
+                               message=f"「{req.name}」有{part.name}", severity=req.severity)
+            if match.via is Via.LINK and _is_attachment(match.target, ctx):
+                if ctx.site.verdict(match.target) is Verdict.OK:
+                    return Finding("GK104", Status.PASS, subject, url=page.url, evidence=_evidence(match),
+                                   message=f"「{req.name}」提供{part.name}下载", severity=req.severity)
+                seen_broken = seen_broken or (page.url, match)
+    if seen_broken:
+        url, match = seen_broken
+        check = ctx.site.checks.get(match.target)
+        why = f"（{check.reason or check.status}）" if check else ""
+        return Finding("GK104", Status.FAIL, subject, url=url, evidence=f"{_evidence(match)} 无法下载{why}",
+                       message=f"「{req.name}」的{part.name}无法下载", deduction=req.deduction,
+                       severity=req.severity)
+    kind = "可下载的" if part.download else ""
+    return Finding("GK104", Status.FAIL, subject, url=pages[0],
+                   evidence=f"在 {'、'.join(pages[:3])} 中未找到{kind}{'、'.join(part.match)}",
+                   message=f"「{req.name}」缺少{part.name}", deduction=req.deduction, severity=req.severity)
+
+
+def _is_attachment(url: str, ctx: Context) -> bool:
+    if urlsplit(url).path.lower().endswith(ATTACHMENT_SUFFIXES):
+        return True
+    check = ctx.site.checks.get(url)
+    return bool(check and check.content_type and "html" not in check.content_type)

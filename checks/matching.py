@@ -1,0 +1,100 @@
+"""Finding a requirement on the site by any of its aliases, the way an inspector would look for it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .model import NAVIGABLE_TAGS, LinkTag, Page, Site
+
+# Spaces, dashes and list punctuation differ between portals ("讲文明 树新风", "志愿精神——奉献、友爱");
+# they never tell two labels apart.
+_NOISE = re.compile(r"[\s\u3000\-—–_·・、，,。.:：;；!！?？'\"“”‘’()（）\[\]【】《》<>|/\\]+")
+
+
+def normalize(text: str) -> str:
+    """The form labels are compared in: NFKC (full-width to half-width), noise removed, lower case."""
+    return _NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+class Via(StrEnum):
+    """What on the page carried the matching words."""
+
+    LINK = "link"
+    IMAGE = "image"
+    TITLE = "title"
+    HEADING = "heading"
+    META = "meta"
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Where a label was seen: on which page, through what, with which words and pointing where."""
+
+    page: str
+    via: Via
+    text: str
+    target: str = ""
+
+
+class Aliases:
+    """A set of labels, compiled once, that a text matches when it contains any of them."""
+
+    def __init__(self, labels: tuple[str, ...]):
+        self.labels = tuple(n for n in (normalize(label) for label in labels) if n)
+
+    def hit(self, text: str) -> bool:
+        if not text:
+            return False
+        norm = normalize(text)
+        return any(label in norm for label in self.labels)
+
+
+def find_on_page(page: Page, aliases: Aliases, *, in_text: bool = False) -> list[Match]:
+    """Every place on one page where the aliases appear, links first."""
+    found = []
+    for link in page.links:
+        if link.tag in NAVIGABLE_TAGS and (aliases.hit(link.text) or aliases.hit(link.title)):
+            found.append(Match(page.url, Via.LINK, link.text or link.title, link.url))
+        elif link.tag is LinkTag.IMG and (aliases.hit(link.text) or aliases.hit(link.title)):
+            found.append(Match(page.url, Via.IMAGE, link.text or link.title, link.url))
+    if aliases.hit(page.title):
+        found.append(Match(page.url, Via.TITLE, page.title))
+    column_name = page.meta.get("columnname", "")
+    if aliases.hit(column_name):
+        found.append(Match(page.url, Via.META, column_name))
+    for heading in page.headings:
+        if aliases.hit(heading):
+            found.append(Match(page.url, Via.HEADING, heading))
+    if in_text and not found:
+        snippet = text_snippet(page.text, aliases)
+        if snippet:
+            found.append(Match(page.url, Via.TEXT, snippet))
+    return found
+
+
+def find_on_site(site: Site, aliases: Aliases) -> list[Match]:
+    """Every place on the site where the aliases appear, the landing page first."""
+    pages = site.html_pages
+    landing = site.landing
+    if landing is not None:
+        pages = [landing] + [p for p in pages if p is not landing]
+    found = []
+    for page in pages:
+        found.extend(find_on_page(page, aliases))
+    return found
+
+
+def text_snippet(text: str, aliases: Aliases, width: int = 40) -> str:
+    """The words around the first alias in a page's text, for evidence; '' when absent."""
+    if not aliases.hit(text):
+        return ""
+    plain = unicodedata.normalize("NFKC", text)
+    for label in aliases.labels:
+        at = plain.lower().find(label)
+        if at >= 0:
+            return plain[max(0, at - width // 2): at + len(label) + width].strip()
+    return plain[:width]  # the alias spans noise characters; the page still has it

@@ -1,0 +1,261 @@
+"""The crawled site as the rules see it: what the spider saw, nothing judged yet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from urllib.parse import urlsplit
+
+
+class LinkTag(StrEnum):
+    """Where on the page a link target came from."""
+
+    A = "a"
+    AREA = "area"
+    IMG = "img"
+    SCRIPT = "script"
+    STYLESHEET = "link"
+    FRAME = "frame"
+    IFRAME = "iframe"
+    EMBED = "embed"
+    REFRESH = "refresh"
+    """`<meta http-equiv=refresh>`."""
+    SCRIPT_REDIRECT = "js-redirect"
+    """`location.href = '…'` and its kin in an inline script."""
+
+
+NAVIGABLE_TAGS = frozenset(
+    {LinkTag.A, LinkTag.AREA, LinkTag.FRAME, LinkTag.IFRAME, LinkTag.REFRESH, LinkTag.SCRIPT_REDIRECT}
+)
+"""Link kinds a person (or a browser) navigates to; the spider follows these within scope."""
+
+ATTACHMENT_SUFFIXES = (
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps", ".et", ".dps", ".ofd",
+    ".zip", ".rar", ".7z", ".txt", ".csv",
+)
+"""File kinds portals publish as attachments: checked, never parsed."""
+
+_REDIRECTS = frozenset({LinkTag.REFRESH, LinkTag.SCRIPT_REDIRECT})
+
+ENTRY_PAGE_TEXT = 200
+"""Characters of visible text below which a page that redirects is an entry page, not the home page."""
+
+
+class Region(StrEnum):
+    """The part of the page layout a link sits in, read from tags, ids and classes."""
+
+    NAV = "nav"
+    HEADER = "header"
+    FOOTER = "footer"
+    MAIN = "main"
+
+
+class Verdict(StrEnum):
+    """The outcome of checking one link target."""
+
+    OK = "ok"
+    BROKEN = "broken"
+    UNVERIFIED = "unverified"
+    """Could not be decided (timeout, 403/429, a host that refuses robots); never counted as broken."""
+
+
+class DateSource(StrEnum):
+    """Where a date was read from; rules prefer the more explicit sources."""
+
+    META = "meta"
+    """`<meta name="PubDate">` and kin."""
+    LABEL = "label"
+    """Text after 发布日期 / 发布时间 / 日期."""
+    TEXT = "text"
+    URL = "url"
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date found on a page. `value` is ISO `YYYY-MM-DD`, or `--MM-DD` when the page gave no year."""
+
+    value: str
+    text: str
+    source: DateSource
+
+    @property
+    def has_year(self) -> bool:
+        return not self.value.startswith("--")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One link target on a page, with the words a person sees for it."""
+
+    url: str
+    """Absolute, fragment removed."""
+    tag: LinkTag
+    text: str = ""
+    """Anchor text; for images the alt, else the title, else the file name."""
+    title: str = ""
+    region: Region = Region.MAIN
+    date: str | None = None
+    """The date in the link's list item (`li`, `tr`, `dd`…), ISO or `--MM-DD`."""
+    fragment: str = ""
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One fetched in-scope URL."""
+
+    url: str
+    final_url: str
+    status: int | None
+    content_type: str = ""
+    encoding: str = ""
+    title: str = ""
+    depth: int = 0
+    referrer: str = ""
+    size: int = 0
+    content_hash: str = ""
+    etag: str = ""
+    last_modified: str = ""
+    fetched_at: str = ""
+    headings: tuple[str, ...] = ()
+    meta: dict[str, str] = field(default_factory=dict)
+    dates: tuple[DateMention, ...] = ()
+    links: tuple[Link, ...] = ()
+    text: str = ""
+    error: str = ""
+
+    @property
+    def is_html(self) -> bool:
+        return "html" in self.content_type and not self.error
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300 and not self.error
+
+    def best_date(self) -> str | None:
+        """The page's publication date: meta first, then labelled text, then the URL."""
+        for source in (DateSource.META, DateSource.LABEL, DateSource.URL):
+            for d in self.dates:
+                if d.source is source and d.has_year:
+                    return d.value
+        return None
+
+
+class FetchError(StrEnum):
+    """Why a request got no HTTP answer."""
+
+    DNS = "dns"
+    REFUSED = "refused"
+    TIMEOUT = "timeout"
+    TLS = "tls"
+    RESET = "reset"
+    REDIRECT_LOOP = "redirect-loop"
+    ROBOTS = "robots"
+    """robots.txt forbids the request; nothing was asked of the server."""
+    OTHER = "other"
+
+
+_BROKEN_ERRORS = frozenset({FetchError.DNS, FetchError.REFUSED, FetchError.TLS, FetchError.REDIRECT_LOOP})
+_UNVERIFIED_STATUSES = frozenset({401, 403, 429})
+
+
+@dataclass(frozen=True, slots=True)
+class LinkCheck:
+    """What one link target answered, asked once per run."""
+
+    url: str
+    status: int | None = None
+    error: FetchError | None = None
+    reason: str = ""
+    final_url: str = ""
+    content_type: str = ""
+
+    @property
+    def verdict(self) -> Verdict:
+        """Broken only when the answer says so; firewalls, rate limits and timeouts stay unverified."""
+        if self.error is not None:
+            return Verdict.BROKEN if self.error in _BROKEN_ERRORS else Verdict.UNVERIFIED
+        if self.status is None or self.status in _UNVERIFIED_STATUSES:
+            return Verdict.UNVERIFIED
+        return Verdict.OK if self.status < 400 else Verdict.BROKEN
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlStats:
+    """How the crawl went, for the crawl-health rules."""
+
+    pages: int = 0
+    page_limit: int = 0
+    page_limit_reached: bool = False
+    depth_limit: int = 0
+    errors: int = 0
+
+
+@dataclass
+class Site:
+    """Everything one run saw of one portal. Rules read it and never change it."""
+
+    name: str
+    start_url: str
+    as_of: dt.date
+    pages: dict[str, Page]
+    checks: dict[str, LinkCheck]
+    crawl: CrawlStats = field(default_factory=CrawlStats)
+
+    @cached_property
+    def home(self) -> Page | None:
+        return self.pages.get(self.start_url)
+
+    @cached_property
+    def landing(self) -> Page | None:
+        """The page a visitor lands on: the start page, or where its script or refresh sends them.
+
+        Real entry pages are often only `location.href = 'index.html'`; judging those as the home
+        page would report every home-page duty missing.
+        """
+        page = self.home
+        for _ in range(3):
+            if page is None or len(page.text) > ENTRY_PAGE_TEXT:
+                break
+            hop = next((link.url for link in page.links if link.tag in _REDIRECTS), None)
+            target = self.page(hop) if hop else None
+            if target is None or not target.is_html or target is page:
+                break
+            page = target
+        return page
+
+    @cached_property
+    def html_pages(self) -> list[Page]:
+        return [p for p in self.pages.values() if p.is_html]
+
+    @cached_property
+    def found_on(self) -> dict[str, list[str]]:
+        """Link target → the pages that link to it, in crawl order."""
+        index: dict[str, list[str]] = defaultdict(list)
+        for page in self.html_pages:
+            for link in page.links:
+                pages = index[link.url]
+                if not pages or pages[-1] != page.url:
+                    pages.append(page.url)
+        return dict(index)
+
+    def page(self, url: str) -> Page | None:
+        """The page fetched for `url`, also when `url` was only reached through a redirect."""
+        page = self.pages.get(url)
+        if page is None:
+            page = self._by_final_url.get(url)
+        return page
+
+    @cached_property
+    def _by_final_url(self) -> dict[str, Page]:
+        return {p.final_url: p for p in self.pages.values()}
+
+    def verdict(self, url: str) -> Verdict | None:
+        check = self.checks.get(url)
+        return check.verdict if check else None

@@ -1,0 +1,100 @@
+"""The rule table: every code, its name, its family and the function that checks it.
+
+Codes are `GK` + three digits; the first digit is the family (1 required content, 2 freshness,
+3 links, 9 crawl health). A code is never renumbered or reused: retired codes stay in REMOVED.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from . import content, crawl_health, freshness, links
+from .context import Context
+from .finding import Finding, Severity
+
+
+class Lifecycle(StrEnum):
+    STABLE = "stable"
+    PREVIEW = "preview"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    """Kebab-case, names the problem flagged (read as "allow <name>")."""
+    severity: Severity
+    check: Callable[[Context], Iterator[Finding]]
+    lifecycle: Lifecycle = Lifecycle.STABLE
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or "")
+
+    @property
+    def title(self) -> str:
+        """The short Chinese title: the docstring's first line up to the colon."""
+        first = self.doc.splitlines()[0] if self.doc else self.name
+        return re.split(r"[：:]", first, maxsplit=1)[0]
+
+    @property
+    def summary(self) -> str:
+        return self.doc.splitlines()[0] if self.doc else ""
+
+    def section(self, heading: str) -> str:
+        m = re.search(rf"^## {heading}\n(.*?)(?=^## |\Z)", self.doc, re.S | re.M)
+        return " ".join(m.group(1).split()) if m else ""
+
+    @property
+    def how_to_fix(self) -> str:
+        return self.section("如何整改")
+
+    @property
+    def basis(self) -> str:
+        return self.section("依据")
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("GK101", "required-column-missing", Severity.MAJOR, content.required_column_missing),
+    Rule("GK102", "homepage-banner-missing", Severity.MAJOR, content.homepage_banner_missing),
+    Rule("GK103", "list-not-linked-to-city-portal", Severity.MAJOR, content.list_not_linked_to_city_portal),
+    Rule("GK104", "required-part-missing", Severity.MAJOR, content.required_part_missing),
+    Rule("GK201", "column-not-updated", Severity.MAJOR, freshness.column_not_updated),
+    Rule("GK202", "blank-column", Severity.MAJOR, freshness.blank_column),
+    Rule("GK203", "homepage-not-updated", Severity.VETO, freshness.homepage_not_updated),
+    Rule("GK301", "broken-link-on-homepage", Severity.MAJOR, links.broken_link_on_homepage),
+    Rule("GK302", "broken-link", Severity.MINOR, links.broken_link),
+    Rule("GK303", "unverified-link", Severity.INFO, links.unverified_link),
+    Rule("GK901", "crawl-incomplete", Severity.INFO, crawl_health.crawl_incomplete),
+    Rule("GK902", "page-fetch-failed", Severity.INFO, crawl_health.page_fetch_failed),
+)
+
+REMOVED: dict[str, str] = {}
+"""Retired code → the code that replaced it (or '' when none did)."""
+
+BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+
+
+class UnknownRule(KeyError):
+    """A profile or command line names a rule code that does not exist."""
+
+
+def select(codes: list[str] | None = None, ignore: list[str] | None = None) -> list[Rule]:
+    """Rules chosen by code or code prefix (`GK2` selects the freshness family)."""
+
+    def expand(prefix: str) -> list[Rule]:
+        if prefix in REMOVED:
+            instead = REMOVED[prefix]
+            raise UnknownRule(f"{prefix} was removed" + (f"; use {instead}" if instead else ""))
+        hits = [rule for rule in RULES if rule.code.startswith(prefix)]
+        if not hits:
+            raise UnknownRule(f"no rule matches {prefix!r}")
+        return hits
+
+    chosen = [r for p in codes for r in expand(p)] if codes else list(RULES)
+    dropped = {r.code for p in (ignore or []) for r in expand(p)}
+    return [r for r in RULES if r in chosen and r.code not in dropped]

@@ -1,0 +1,1 @@
+"""Bundled profiles: YAML data shipped with gapcheck, found with importlib.resources."""

@@ -1,0 +1,305 @@
+"""Profiles: YAML files that say what a portal must carry and how to crawl it, composed with `extends:`.
+
+Every error names the file, the line and the key, and says how to fix it.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .checks import Severity, UnknownRule, select
+from .checks.options import ColumnKind, Options, Part, Period, Requirement
+from .errors import ConfigError
+
+DEFAULT_PROFILE = "national"
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    """How to crawl; `None` means the spider's default (spiders/settings.py)."""
+
+    max_pages: int = 5000
+    max_depth: int = 12
+    concurrency: int | None = None
+    delay: float | None = None
+    timeout: float | None = None
+    obey_robots: bool = True
+    user_agent: str | None = None
+    allowed_domains: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    path: str
+    basis: str
+    crawl: CrawlOptions
+    options: Options
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    files: tuple[str, ...] = field(default=())
+    """Every file the profile was composed from, the profile's own first."""
+
+
+# -- reading YAML with line numbers ----------------------------------------------------------
+
+
+class _Doc:
+    """A parsed YAML file and the line of every key path in it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: profile file not found; check the name or path") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read the profile ({exc}); save it as UTF-8 text") from None
+        self.lines: dict[tuple, int] = {}
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}" if mark else str(path)
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise ConfigError(f"{where}: not valid YAML ({problem}); fix the indentation or quoting there") from None
+        self.data = self._build(node, ()) if node is not None else {}
+        if not isinstance(self.data, dict):
+            raise ConfigError(f"{path}:1: a profile is a mapping of keys (name:, extends:, requirements: …)")
+
+    def _build(self, node: yaml.Node, path: tuple) -> Any:
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            out = {}
+            for key_node, value_node in node.value:
+                key = key_node.value
+                out[key] = self._build(value_node, path + (key,))
+                self.lines[path + (key,)] = key_node.start_mark.line + 1
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self._build(item, path + (i,)) for i, item in enumerate(node.value)]
+        loader = yaml.SafeLoader("")
+        return loader.construct_object(node, deep=True)
+
+    def error(self, path: tuple, problem: str, fix: str) -> ConfigError:
+        line = self.lines.get(path)
+        while line is None and path:
+            path = path[:-1]
+            line = self.lines.get(path)
+        key = ".".join(str(p) for p in path) or "(top)"
+        return ConfigError(f"{self.path}:{line or 1}: key '{key}': {problem}; {fix}")
+
+
+# -- validation ------------------------------------------------------------------------------
+
+_TOP_KEYS = {"name", "extends", "basis", "crawl", "column_kinds", "column_names", "homepage", "city_portal",
+             "requirements", "rules", "select", "ignore"}
+_CRAWL_KEYS = {f for f in CrawlOptions.__dataclass_fields__}
+_KIND_KEYS = {"label", "limit", "deduction", "keywords"}
+_REQ_KEYS = {"name", "match", "severity", "deduction", "on_homepage", "links_to_city_portal", "contains", "drop"}
+_PART_KEYS = {"name", "match", "download", "in_text"}
+_RULE_KEYS = {"deduction"}
+
+
+def _check_keys(doc: _Doc, value: dict, allowed: set[str], path: tuple) -> None:
+    for key in value:
+        if key not in allowed:
+            raise doc.error(path + (key,), "unknown key", f"use one of: {', '.join(sorted(allowed))}")
+
+
+def _want(doc: _Doc, value: Any, kind: type | tuple, path: tuple, what: str) -> Any:
+    ok = isinstance(value, kind) and not (kind in (int, float, (int, float)) and isinstance(value, bool))
+    if not ok:
+        raise doc.error(path, f"expected {what}, got {value!r}", f"write {what} there")
+    return value
+
+
+def _strings(doc: _Doc, value: Any, path: tuple) -> list[str]:
+    _want(doc, value, list, path, "a list of strings")
+    for i, item in enumerate(value):
+        _want(doc, item, str, path + (i,), "a string")
+    return value
+
+
+def _validate(doc: _Doc) -> None:
+    data = doc.data
+    _check_keys(doc, data, _TOP_KEYS, ())
+    for key in ("name", "extends", "basis"):
+        if key in data:
+            _want(doc, data[key], str, (key,), "a string")
+    if "basis" in data and data["basis"] not in ("2015", "2019"):
+        raise doc.error(("basis",), f"unknown basis {data['basis']!r}", "use \"2015\" or \"2019\"")
+    crawl = data.get("crawl", {})
+    _want(doc, crawl, dict, ("crawl",), "a mapping")
+    _check_keys(doc, crawl, _CRAWL_KEYS, ("crawl",))
+    for key in ("max_pages", "max_depth", "concurrency"):
+        if key in crawl:
+            _want(doc, crawl[key], int, ("crawl", key), "a whole number")
+            if crawl[key] < 1:
+                raise doc.error(("crawl", key), "must be at least 1", "write a positive number")
+    for key in ("delay", "timeout"):
+        if key in crawl:
+            _want(doc, crawl[key], (int, float), ("crawl", key), "a number of seconds")
+    for key in ("allowed_domains", "include", "exclude"):
+        if key in crawl:
+            _strings(doc, crawl[key], ("crawl", key))
+    if "obey_robots" in crawl:
+        _want(doc, crawl["obey_robots"], bool, ("crawl", "obey_robots"), "true or false")
+    kinds = data.get("column_kinds", {})
+    _want(doc, kinds, dict, ("column_kinds",), "a mapping of kind → settings")
+    for key, kind in kinds.items():
+        path = ("column_kinds", key)
+        _want(doc, kind, dict, path, "a mapping")
+        _check_keys(doc, kind, _KIND_KEYS, path)
+        if "limit" in kind and kind["limit"] is not None:
+            try:
+                Period.parse(kind["limit"])
+            except ValueError:
+                raise doc.error(path + ("limit",), f"{kind['limit']!r} is not a period",
+                                "write e.g. 14d, 6m or 1y") from None
+        if "keywords" in kind:
+            _strings(doc, kind["keywords"], path + ("keywords",))
+        if "deduction" in kind:
+            _want(doc, kind["deduction"], (int, float), path + ("deduction",), "a number of points")
+    names = data.get("column_names", {})
+    _want(doc, names, dict, ("column_names",), "a mapping of column name → kind")
+    homepage = data.get("homepage", {})
+    _want(doc, homepage, dict, ("homepage",), "a mapping")
+    _check_keys(doc, homepage, {"limit"}, ("homepage",))
+    if "city_portal" in data:
+        _strings(doc, data["city_portal"], ("city_portal",))
+    reqs = data.get("requirements", [])
+    _want(doc, reqs, list, ("requirements",), "a list of requirements")
+    for i, req in enumerate(reqs):
+        path = ("requirements", i)
+        _want(doc, req, dict, path, "a mapping with name: and match:")
+        _check_keys(doc, req, _REQ_KEYS, path)
+        if "name" not in req:
+            raise doc.error(path, "requirement without a name", "add name: with the column's standard name")
+        _want(doc, req["name"], str, path + ("name",), "a string")
+        if "match" in req:
+            _strings(doc, req["match"], path + ("match",))
+        if "severity" in req and req["severity"] not in {s.value for s in Severity}:
+            raise doc.error(path + ("severity",), f"unknown severity {req['severity']!r}",
+                            f"use one of: {', '.join(s.value for s in Severity)}")
+        if "deduction" in req:
+            _want(doc, req["deduction"], (int, float), path + ("deduction",), "a number of points")
+        for flag in ("on_homepage", "links_to_city_portal", "drop"):
+            if flag in req:
+                _want(doc, req[flag], bool, path + (flag,), "true or false")
+        for j, part in enumerate(req.get("contains", []) or []):
+            ppath = path + ("contains", j)
+            _want(doc, part, dict, ppath, "a mapping with name: and match:")
+            _check_keys(doc, part, _PART_KEYS, ppath)
+            if "name" not in part or "match" not in part:
+                raise doc.error(ppath, "a part needs name: and match:", "add both")
+            _strings(doc, part["match"], ppath + ("match",))
+    rules = data.get("rules", {})
+    _want(doc, rules, dict, ("rules",), "a mapping of rule code → settings")
+    for code, settings in rules.items():
+        _known_codes(doc, [code], ("rules", code))
+        _want(doc, settings, dict, ("rules", code), "a mapping")
+        _check_keys(doc, settings, _RULE_KEYS, ("rules", code))
+    for key in ("select", "ignore"):
+        if key in data:
+            _known_codes(doc, _strings(doc, data[key], (key,)), (key,))
+
+
+def _known_codes(doc: _Doc, codes: list[str], path: tuple) -> None:
+    try:
+        select(codes)
+    except UnknownRule as exc:
+        raise doc.error(path, str(exc.args[0]), "run `gapcheck rules` for the list of codes") from None
+
+
+# -- composing ---------------------------------------------------------------------------------
+
+
+def bundled_profiles() -> list[str]:
+    folder = importlib.resources.files("gapcheck.config").joinpath("profiles")
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def _locate(ref: str, relative_to: Path | None) -> Path:
+    if ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref:
+        path = Path(ref)
+        if not path.is_absolute() and relative_to is not None:
+            path = relative_to / path
+        return path
+    if relative_to is not None and (relative_to / f"{ref}.yaml").exists():
+        return relative_to / f"{ref}.yaml"
+    resource = importlib.resources.files("gapcheck.config").joinpath("profiles", f"{ref}.yaml")
+    if not resource.is_file():
+        raise ConfigError(f"profile {ref!r} not found; use a path to a .yaml file or one of: "
+                          f"{', '.join(bundled_profiles())}")
+    return Path(str(resource))
+
+
+def _merge(base: dict, child: dict) -> dict:
+    out = dict(base)
+    for key, value in child.items():
+        if key == "requirements":
+            merged = {r["name"]: r for r in base.get("requirements", [])}
+            for req in value:
+                if req.get("drop"):
+                    merged.pop(req["name"], None)
+                else:
+                    merged[req["name"]] = req
+            out[key] = list(merged.values())
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            out[key] = _merge(base[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _compose(path: Path, chain: tuple[Path, ...]) -> tuple[dict, tuple[str, ...]]:
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " → ".join(str(p) for p in chain + (resolved,))
+        raise ConfigError(f"{path}: key 'extends': profiles extend each other in a cycle ({cycle}); "
+                          "remove one of the extends:")
+    doc = _Doc(path)
+    _validate(doc)
+    data = doc.data
+    if "extends" not in data:
+        return data, (str(path),)
+    try:
+        parent_path = _locate(data["extends"], path.parent)
+    except ConfigError as exc:
+        raise doc.error(("extends",), str(exc), "name a bundled profile or a file next to this one") from None
+    parent, files = _compose(parent_path, chain + (resolved,))
+    return _merge(parent, {k: v for k, v in data.items() if k != "extends"}), (str(path),) + files
+
+
+def load_profile(ref: str | None) -> Profile:
+    """The profile named `ref` (a bundled name or a path), composed with what it extends."""
+    path = _locate(ref or DEFAULT_PROFILE, None)
+    data, files = _compose(path, ())
+    crawl = data.get("crawl", {})
+    kinds = tuple(
+        ColumnKind(key, k.get("label", key), Period.parse(k["limit"]) if k.get("limit") else None,
+                   tuple(k.get("keywords", [])), float(k.get("deduction", 0)))
+        for key, k in data.get("column_kinds", {}).items())
+    requirements = tuple(
+        Requirement(
+            r["name"], tuple(r.get("match") or [r["name"]]), Severity(r.get("severity", "major")),
+            float(r.get("deduction", 2)), bool(r.get("on_homepage")), bool(r.get("links_to_city_portal")),
+            tuple(Part(p["name"], tuple(p["match"]), bool(p.get("download")), bool(p.get("in_text")))
+                  for p in r.get("contains", []) or []))
+        for r in data.get("requirements", []))
+    options = Options(
+        column_kinds=kinds, requirements=requirements, city_portal=tuple(data.get("city_portal", [])),
+        homepage_limit=Period.parse(data.get("homepage", {}).get("limit", "14d")),
+        column_names=dict(data.get("column_names", {})), rules=dict(data.get("rules", {})))
+    return Profile(
+        name=data.get("name", path.stem), path=str(path), basis=data.get("basis", "2019"),
+        crawl=CrawlOptions(**{k: tuple(v) if isinstance(v, list) else v for k, v in crawl.items()}),
+        options=options, select=tuple(data.get("select", [])), ignore=tuple(data.get("ignore", [])), files=files)

@@ -1,0 +1,92 @@
+"""Every Chinese word the report shows, in one place so the Markdown and HTML renderings never drift."""
+
+from __future__ import annotations
+
+VERDICT_PASS = "合格"
+VERDICT_FAIL = "不合格"
+
+STATUS = {
+    "pass": "通过",
+    "fail": "不合格",
+    "warn": "警告",
+    "unverified": "待核实",
+    "manual": "人工核查",
+}
+
+SEVERITY = {
+    "veto": "单项否决",
+    "major": "严重",
+    "minor": "一般",
+    "info": "提示",
+}
+
+COLUMN_STATUS = {
+    "fresh": "按时更新",
+    "stale": "超期未更新",
+    "blank": "空白栏目",
+    "undated": "无日期",
+    "unlimited": "不限更新期",
+}
+
+LINK_VERDICT = {
+    "broken": "失效",
+    "unverified": "待核实",
+}
+
+TEXT = {
+    "report": "检查报告",
+    "verdict": "总体结论",
+    "score": "得分",
+    "checked": "检查项",
+    "vetoes": "单项否决",
+    "problems": "问题清单",
+    "columns": "栏目更新情况",
+    "links": "失效链接",
+    "checks": "检查规则执行情况",
+    "footer": "检查信息",
+    "site": "网站",
+    "start_url": "首页地址",
+    "rule": "检查规则",
+    "severity": "严重程度",
+    "status": "结论",
+    "subject": "检查对象",
+    "message": "问题说明",
+    "evidence": "证据",
+    "url": "页面地址",
+    "how_to_fix": "整改建议",
+    "deduction": "扣分",
+    "count": "处",
+    "column_name": "栏目",
+    "column_kind": "类别",
+    "item_count": "条目数",
+    "newest": "最近更新",
+    "limit_days": "更新时限（天）",
+    "no_limit": "不限",
+    "link_url": "链接地址",
+    "http_status": "状态码",
+    "reason": "原因",
+    "found_on": "所在页面",
+    "homepage": "首页",
+    "more_pages": "等 {n} 个页面",
+    "run_id": "运行编号",
+    "as_of": "数据截至",
+    "started_at": "开始时间",
+    "finished_at": "结束时间",
+    "profile": "检查方案",
+    "pages": "抓取页面",
+    "links_checked": "检查链接",
+    "none": "—",
+    "no_vetoes": "未发现单项否决问题。",
+    "no_problems": "未发现不合格项。",
+    "no_columns": "未识别到栏目。",
+    "no_links": "未发现失效或待核实链接。",
+    "no_checks": "没有检查记录。",
+    "vetoes_note": "以下问题任一存在即判定网站不合格。",
+    "problems_note": "单项否决问题见上文，此处列出其余不合格项，按检查规则分组。",
+    "generated_by": "由 gapcheck 生成",
+}
+
+
+def label(mapping: dict[str, str], key: object) -> str:
+    """The Chinese label for `key`, or the key itself so an unknown value still shows up."""
+    return mapping.get(key, str(key)) if isinstance(key, str) else TEXT["none"]

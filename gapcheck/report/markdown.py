@@ -1,0 +1,134 @@
+"""The report as Markdown, for pasting into tickets, chat and wikis.
+
+Crawled text is made inert here by hand (no autoescaping in Markdown): every value passes through
+`_text` or `_link`, which keep it on one line, neutralise Markdown syntax and turn `<`, `>`, `&` into
+entities so a Markdown viewer never sees live HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+from urllib.parse import quote
+
+from . import labels as L
+from .view import build_view, safe_url
+
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]|~#]")
+_NEWLINE = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
+# Kept as-is in link destinations; quote() percent-encodes the rest (< > | \ ` spaces, non-ASCII), which
+# could otherwise end the link, split a table cell or start a code span.
+_URL_SAFE = ";/?:@&=+$,-_.!*'()#%[]~"
+
+
+def _text(value: object) -> str:
+    s = "" if value is None else str(value)
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = _MD_SPECIAL.sub(r"\\\g<0>", s)
+    # <br> is our own markup, added after escaping; it keeps multi-line evidence legible in table cells.
+    return _NEWLINE.sub("<br>", s.strip())
+
+
+def _link(url: object, text: object = None) -> str:
+    label = _text(url if text is None else text)
+    href = safe_url(url)
+    if not href:
+        return label or L.TEXT["none"]
+    # Entities are decoded in link destinations, so a literal & must be written as &amp;.
+    dest = quote(href, safe=_URL_SAFE).replace("&", "&amp;")
+    return f"[{label}](<{dest}>)"
+
+
+def _table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
+    head = list(head)
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    v = build_view(report)
+    T = L.TEXT
+    site = v["site"]
+    out = [
+        f"# {_text(site.get('name'))} {T['report']}",
+        "",
+        f"{T['start_url']}：{_link(site.get('start_url'))}　{T['profile']}：{_text(site.get('profile')) or T['none']}"
+        f"　{T['as_of']}：{_text(v['as_of'])}",
+        "",
+        f"## {T['verdict']}：**{_text(v['verdict'])}**　{T['score']}：**{_text(v['score_text'])}**",
+        "",
+        *_table([T["vetoes"], *(name for name, _, _ in v["counts"])],
+                [[_text(v["vetoes_count"]), *(_text(value) for _, value, _ in v["counts"])]]),
+        f"## {T['vetoes']}（{len(v['vetoes'])}）",
+        "",
+    ]
+
+    if v["vetoes"]:
+        out += [f"> {T['vetoes_note']}", ""]
+        for f in v["vetoes"]:
+            out += [
+                f"### {_text(f['severity_label'])} {_text(f.get('rule'))} {_text(f['title'])}",
+                "",
+                f"- **{T['subject']}**：{_text(f.get('subject')) or T['none']}",
+                f"- **{T['message']}**：{_text(f.get('message')) or T['none']}",
+                f"- **{T['evidence']}**：{_text(f.get('evidence')) or T['none']}",
+                f"- **{T['url']}**：{_link(f.get('url'))}",
+            ]
+            if f["how_to_fix"]:
+                out.append(f"- **{T['how_to_fix']}**：{_text(f['how_to_fix'])}")
+            out.append("")
+    else:
+        out += [T["no_vetoes"], ""]
+
+    out += [f"## {T['problems']}", ""]
+    if v["problem_groups"]:
+        out += [f"> {T['problems_note']}", ""]
+    else:
+        out += [T["no_problems"], ""]
+    for g in v["problem_groups"]:
+        out += [f"### {_text(g['code'])} {_text(g['title'])}（{_text(g['severity_label'])}，{len(g['findings'])} {T['count']}）", ""]
+        if g["summary"]:
+            out += [_text(g["summary"]), ""]
+        if g["how_to_fix"]:
+            out += [f"**{T['how_to_fix']}**：{_text(g['how_to_fix'])}", ""]
+        out += _table(
+            [T["subject"], T["message"], T["evidence"], T["url"], T["deduction"]],
+            ([_text(f.get("subject")), _text(f.get("message")), _text(f.get("evidence")), _link(f.get("url")),
+              _text(f["deduction_text"])] for f in g["findings"]),
+        )
+
+    out += [f"## {T['columns']}", ""]
+    out += _table(
+        [T["column_name"], T["column_kind"], T["status"], T["newest"], T["limit_days"], T["item_count"], T["url"]],
+        ([_text(c.get("name")), _text(c["kind_text"]), _text(c["status_label"]), _text(c["newest_text"]), _text(c["limit_text"]),
+          _text(c["items_text"]), _link(c.get("url"))] for c in v["columns"]),
+    ) if v["columns"] else [T["no_columns"], ""]
+
+    out += [f"## {T['links']}（{L.LINK_VERDICT['broken']} {v['links_broken']}，"
+            f"{L.LINK_VERDICT['unverified']} {v['links_unverified']}）", ""]
+    out += _table(
+        [T["link_url"], T["status"], T["http_status"], T["reason"], T["found_on"]],
+        ([_link(x.get("url")), _text(x["verdict_label"]), _text(x["status_text"]), _text(x.get("reason")), _found_on(x)]
+         for x in v["links"]),
+    ) if v["links"] else [T["no_links"], ""]
+
+    out += [f"## {T['checks']}", ""]
+    out += _table(
+        [T["rule"], T["severity"], T["status"], T["subject"], T["message"], T["deduction"]],
+        ([f"{_text(f.get('rule'))} {_text(f['title'])}", _text(f["severity_label"]), _text(f["status_label"]),
+          _text(f.get("subject")), _text(f.get("message")), _text(f["deduction_text"])] for f in v["checks"]),
+    ) if v["checks"] else [T["no_checks"], ""]
+
+    out += [f"## {T['footer']}", ""]
+    out += [f"- **{name}**：{_text(value)}" for name, value in v["footer"]]
+    out += ["", f"*{T['generated_by']} · {_text(v['schema'])}*", ""]
+    return "\n".join(out)
+
+
+def _found_on(link: dict[str, Any]) -> str:
+    parts = [f"**{L.TEXT['homepage']}**"] if link.get("on_homepage") else []
+    parts += [_link(page) for page in link["pages_shown"]]
+    if link["pages_more"]:
+        parts.append(link["pages_more"])
+    return "<br>".join(parts)

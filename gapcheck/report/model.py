@@ -1,0 +1,55 @@
+"""The canonical report (schema gapcheck.report/1): one dict that every output format renders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..checks import Context, Finding, Rule, Summary, Verdict
+from ..store import RunInfo
+
+SCHEMA = "gapcheck.report/1"
+
+
+def build_report(run: RunInfo, finished_at: str, profile_name: str, rules: list[Rule], findings: list[Finding],
+                 ctx: Context, summary: Summary) -> dict[str, Any]:
+    """The report of one run. Every selected rule's findings are listed, passes included."""
+    site = ctx.site
+    by_code = {r.code: r for r in rules}
+    home_links = {link.url for page in (site.home, site.landing) if page is not None for link in page.links}
+    found_on = site.found_on
+    as_of = site.as_of
+    return {
+        "schema": SCHEMA,
+        "site": {"name": site.name, "start_url": site.start_url, "profile": profile_name},
+        "run": {"id": run.id, "as_of": as_of.isoformat(), "started_at": run.started_at, "finished_at": finished_at,
+                "pages": site.crawl.pages, "links_checked": len(site.checks),
+                "page_limit_reached": site.crawl.page_limit_reached},
+        "summary": {
+            "checked": summary.checked, **{s.value: n for s, n in summary.counts.items()},
+            "verdict": summary.verdict.value, "score": summary.score, "vetoes": summary.vetoes,
+        },
+        "findings": [
+            {"rule": f.rule, "title": by_code[f.rule].title, "status": f.status.value,
+             "severity": (f.severity or by_code[f.rule].severity).value, "subject": f.subject, "url": f.url,
+             "evidence": f.evidence, "message": f.message, "deduction": f.deduction if f.status == "fail" else 0.0}
+            for f in findings
+        ],
+        "columns": [
+            {"name": c.name, "url": c.url, "kind": c.kind.key if c.kind else None,
+             "kind_label": c.kind.label if c.kind else None, "items": len(c.items),
+             "newest": c.newest.isoformat() if c.newest else None,
+             "limit_days": c.kind.limit.days(as_of) if c.kind and c.kind.limit else None,
+             "status": c.status(as_of).value}
+            for c in ctx.columns
+        ],
+        "links": [
+            {"url": url, "status": check.status, "verdict": check.verdict.value, "reason": check.reason,
+             "found_on": found_on.get(url, []), "on_homepage": url in home_links}
+            for url, check in site.checks.items() if check.verdict is not Verdict.OK
+        ],
+        "rules": {
+            r.code: {"code": r.code, "name": r.name, "title": r.title, "severity": r.severity.value,
+                     "summary": r.summary, "how_to_fix": r.how_to_fix, "basis": r.basis}
+            for r in rules
+        },
+    }

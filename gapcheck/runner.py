@@ -1,0 +1,55 @@
+"""One check of one portal: crawl → store → checks → findings → report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import checks
+from .crawl import CrawlRequest, crawl
+from .errors import ConfigError, CrawlStartError
+from .profile import Profile
+from .report import build_report, write_reports
+from .store import Store
+
+
+@dataclass(frozen=True)
+class Outcome:
+    run_id: int
+    report: dict
+    html: Path
+    failed: bool
+    """Some finding failed: the site has gaps."""
+
+
+def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.date, out: Path) -> Outcome:
+    try:
+        rules = checks.select(list(profile.select) or None, list(profile.ignore))
+    except checks.UnknownRule as exc:
+        raise ConfigError(f"{profile.path}: key 'select'/'ignore': {exc.args[0]}; run `gapcheck rules`") from None
+    run_id = store.start_run(profile.name, request.url, profile.name, as_of, profile.crawl.max_pages)
+    stats = crawl(request, store, run_id)
+    store.finish_crawl(run_id, stats)
+    site = store.load_site(run_id)
+    start = site.home
+    if start is None or start.status is None:
+        reason = start.error if start is not None else "no answer"
+        store.fail_run(run_id, reason)
+        raise CrawlStartError(f"{request.url}: the portal did not answer ({reason}); check the URL and that "
+                              "the site is reachable from this machine")
+    return evaluate(store, run_id, profile, rules, out)
+
+
+def evaluate(store: Store, run_id: int, profile: Profile, rules: list[checks.Rule], out: Path) -> Outcome:
+    """Runs the rules over a stored crawl, stores the findings and writes the reports."""
+    site = store.load_site(run_id)
+    findings, ctx = checks.run(site, profile.options, rules)
+    severity_of = {r.code: r.severity for r in checks.RULES}
+    summary = checks.summarize(findings, severity_of)
+    finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    report = build_report(store.run(run_id), finished, profile.name, rules, findings, ctx, summary)
+    store.finish_run(run_id, findings, severity_of, report)
+    html = write_reports(report, out)
+    failed = summary.counts[checks.Status.FAIL] > 0
+    return Outcome(run_id, report, html, failed)

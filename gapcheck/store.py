@@ -1,0 +1,273 @@
+"""The SQLite store: every run, the pages and links it saw, the link checks and the findings.
+
+Runs are never overwritten, so later runs can be compared with earlier ones. WAL mode lets readers
+(reports, a supervisor's server) read while a crawl writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import (
+    CrawlStats, DateMention, DateSource, Finding, Link, LinkCheck, LinkTag, Page, Region, Severity, Site, Status,
+)
+from .checks.model import FetchError
+from .errors import StoreError
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    start_url TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    state TEXT NOT NULL,
+    pages INTEGER NOT NULL DEFAULT 0,
+    links_checked INTEGER NOT NULL DEFAULT 0,
+    page_limit INTEGER NOT NULL DEFAULT 0,
+    page_limit_reached INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    verdict TEXT,
+    score REAL,
+    report TEXT
+);
+CREATE TABLE pages (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    final_url TEXT NOT NULL,
+    status INTEGER,
+    content_type TEXT,
+    encoding TEXT,
+    title TEXT,
+    depth INTEGER,
+    referrer TEXT,
+    size INTEGER,
+    content_hash TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    fetched_at TEXT,
+    headings TEXT,
+    meta TEXT,
+    dates TEXT,
+    text TEXT,
+    error TEXT,
+    PRIMARY KEY (run_id, url)
+);
+CREATE TABLE links (
+    run_id INTEGER NOT NULL,
+    page_url TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    text TEXT,
+    title TEXT,
+    region TEXT,
+    date TEXT,
+    fragment TEXT,
+    PRIMARY KEY (run_id, page_url, position),
+    FOREIGN KEY (run_id, page_url) REFERENCES pages(run_id, url) ON DELETE CASCADE
+);
+CREATE INDEX links_by_target ON links(run_id, url);
+CREATE TABLE link_checks (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    status INTEGER,
+    error TEXT,
+    reason TEXT,
+    final_url TEXT,
+    content_type TEXT,
+    PRIMARY KEY (run_id, url)
+);
+CREATE TABLE findings (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    status TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    message TEXT,
+    url TEXT,
+    evidence TEXT,
+    deduction REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, seq)
+);
+"""
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: int
+    site: str
+    start_url: str
+    profile: str
+    as_of: dt.date
+    started_at: str
+    finished_at: str | None
+    state: str
+    pages: int
+    links_checked: int
+
+
+class Store:
+    """One SQLite database file; safe to open from several processes."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"{self.path}: cannot open the gapcheck database ({exc}); "
+                             "pass --db with a writable path") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        if version != 0:
+            raise StoreError(f"{self.path}: database schema {version} is newer or older than this gapcheck "
+                             f"({SCHEMA_VERSION}); use another --db file")
+        with self.transaction() as db:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def start_run(self, site: str, start_url: str, profile: str, as_of: dt.date, page_limit: int) -> int:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO runs (site, start_url, profile, as_of, started_at, state, page_limit) "
+                "VALUES (?, ?, ?, ?, ?, 'crawling', ?)",
+                (site, start_url, profile, as_of.isoformat(), _now(), page_limit))
+            return cur.lastrowid
+
+    def add_pages(self, run_id: int, pages: Iterable[Page]) -> None:
+        page_rows, link_rows = [], []
+        for p in pages:
+            page_rows.append((
+                run_id, p.url, p.final_url, p.status, p.content_type, p.encoding, p.title, p.depth, p.referrer,
+                p.size, p.content_hash, p.etag, p.last_modified, p.fetched_at,
+                json.dumps(p.headings, ensure_ascii=False), json.dumps(p.meta, ensure_ascii=False),
+                json.dumps([[d.value, d.text, d.source.value] for d in p.dates], ensure_ascii=False),
+                p.text, p.error))
+            link_rows.extend(
+                (run_id, p.url, i, ln.url, ln.tag.value, ln.text, ln.title, ln.region.value, ln.date, ln.fragment)
+                for i, ln in enumerate(p.links))
+        with self.transaction() as db:
+            db.executemany("DELETE FROM links WHERE run_id = ? AND page_url = ?", [(r[0], r[1]) for r in page_rows])
+            db.executemany("INSERT OR REPLACE INTO pages VALUES (" + ",".join("?" * 19) + ")", page_rows)
+            db.executemany("INSERT INTO links VALUES (?,?,?,?,?,?,?,?,?,?)", link_rows)
+
+    def add_checks(self, run_id: int, checks: Iterable[LinkCheck]) -> None:
+        rows = [(run_id, c.url, c.status, c.error.value if c.error else None, c.reason, c.final_url,
+                 c.content_type) for c in checks]
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO link_checks VALUES (?,?,?,?,?,?,?)", rows)
+
+    def finish_crawl(self, run_id: int, stats: CrawlStats) -> None:
+        with self.transaction() as db:
+            checked = db.execute("SELECT count(*) FROM link_checks WHERE run_id = ?", (run_id,)).fetchone()[0]
+            db.execute(
+                "UPDATE runs SET state = 'crawled', pages = ?, links_checked = ?, page_limit_reached = ?, "
+                "errors = ? WHERE id = ?",
+                (stats.pages, checked, int(stats.page_limit_reached), stats.errors, run_id))
+
+    def finish_run(self, run_id: int, findings: list[Finding], severity_of: dict[str, Severity],
+                   report: dict) -> None:
+        rows = [(run_id, i, f.rule, f.status.value, (f.severity or severity_of[f.rule]).value, f.subject,
+                 f.message, f.url, f.evidence, f.deduction) for i, f in enumerate(findings)]
+        summary = report["summary"]
+        with self.transaction() as db:
+            db.execute("DELETE FROM findings WHERE run_id = ?", (run_id,))
+            db.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+            db.execute(
+                "UPDATE runs SET state = 'done', finished_at = ?, verdict = ?, score = ?, report = ? WHERE id = ?",
+                (report["run"]["finished_at"], summary["verdict"], summary["score"],
+                 json.dumps(report, ensure_ascii=False), run_id))
+
+    def fail_run(self, run_id: int, reason: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE runs SET state = 'failed', finished_at = ?, report = ? WHERE id = ?",
+                       (_now(), json.dumps({"error": reason}, ensure_ascii=False), run_id))
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def run(self, run_id: int) -> RunInfo:
+        row = self.db.execute(
+            "SELECT id, site, start_url, profile, as_of, started_at, finished_at, state, pages, links_checked "
+            "FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: no run {run_id}")
+        return RunInfo(row[0], row[1], row[2], row[3], dt.date.fromisoformat(row[4]), *row[5:])
+
+    def report(self, run_id: int) -> dict | None:
+        row = self.db.execute("SELECT report FROM runs WHERE id = ? AND state = 'done'", (run_id,)).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
+
+    def load_site(self, run_id: int) -> Site:
+        """The site model of a stored run, as the rules read it."""
+        info = self.run(run_id)
+        limits = self.db.execute("SELECT page_limit, page_limit_reached, errors FROM runs WHERE id = ?",
+                                 (run_id,)).fetchone()
+        links: dict[str, list[Link]] = {}
+        for row in self.db.execute(
+                "SELECT page_url, url, tag, text, title, region, date, fragment FROM links WHERE run_id = ? "
+                "ORDER BY page_url, position", (run_id,)):
+            links.setdefault(row[0], []).append(
+                Link(row[1], LinkTag(row[2]), row[3] or "", row[4] or "", Region(row[5]), row[6], row[7] or ""))
+        pages: dict[str, Page] = {}
+        for r in self.db.execute("SELECT * FROM pages WHERE run_id = ? ORDER BY rowid", (run_id,)):
+            pages[r[1]] = Page(
+                url=r[1], final_url=r[2], status=r[3], content_type=r[4] or "", encoding=r[5] or "",
+                title=r[6] or "", depth=r[7] or 0, referrer=r[8] or "", size=r[9] or 0, content_hash=r[10] or "",
+                etag=r[11] or "", last_modified=r[12] or "", fetched_at=r[13] or "",
+                headings=tuple(json.loads(r[14] or "[]")), meta=json.loads(r[15] or "{}"),
+                dates=tuple(DateMention(v, t, DateSource(s)) for v, t, s in json.loads(r[16] or "[]")),
+                links=tuple(links.get(r[1], ())), text=r[17] or "", error=r[18] or "")
+        checks = {
+            r[0]: LinkCheck(r[0], r[1], FetchError(r[2]) if r[2] else None, r[3] or "", r[4] or "", r[5] or "")
+            for r in self.db.execute(
+                "SELECT url, status, error, reason, final_url, content_type FROM link_checks WHERE run_id = ? "
+                "ORDER BY rowid", (run_id,))}
+        stats = CrawlStats(pages=len(pages), page_limit=limits[0], page_limit_reached=bool(limits[1]),
+                           errors=limits[2])
+        return Site(info.site, info.start_url, info.as_of, pages, checks, stats)
+
+    def findings(self, run_id: int) -> list[tuple[Finding, Severity]]:
+        return [(Finding(r[0], Status(r[1]), r[3], r[4] or "", r[5] or "", r[6] or "", r[7]), Severity(r[2]))
+                for r in self.db.execute(
+                    "SELECT rule, status, severity, subject, message, url, evidence, deduction FROM findings "
+                    "WHERE run_id = ? ORDER BY seq", (run_id,))]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

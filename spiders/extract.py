@@ -1,0 +1,248 @@
+"""What a page shows: title, headings, meta tags, dates, text and every link target, read with lxml.
+
+Runs on every crawled page, so it walks the tree once and never builds a BeautifulSoup tree.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from ..checks.dates import date_from_url, find_dates, parse_meta_date
+from ..checks.model import DateMention, DateSource, Link, LinkTag, Region
+
+TEXT_LIMIT = 20_000
+"""Characters of visible text kept per page: enough for a guide's elements, bounded for huge pages."""
+LINK_TEXT_LIMIT = 200
+HEADINGS_LIMIT = 20
+DATES_LIMIT = 20
+CONTEXT_DEPTH = 3
+"""How far up from a link to look for its list item (li, tr, dd) and the date beside it."""
+
+_ITEM_TAGS = frozenset({"li", "tr", "dd", "dt"})
+_SKIP_TEXT = frozenset({"script", "style", "noscript", "template"})
+_REGION_TAGS = {"nav": Region.NAV, "header": Region.HEADER, "footer": Region.FOOTER}
+# Class and id words real portals use for their layout blocks (nav, daohang, dh, top, foot, bottom…).
+_REGION_WORDS = (
+    (Region.FOOTER, re.compile(r"foot|bottom|copyright|dibu|banquan", re.I)),
+    (Region.NAV, re.compile(r"nav|menu|daohang|\bdh\b|crumb|position|location|dqwz|\bwz\b|sidebar|subnav|leftnav", re.I)),
+    (Region.HEADER, re.compile(r"header|\bhead\b|\btop\b|topbar|logo", re.I)),
+)
+_SPACE = re.compile(r"\s+")
+# Entry pages: `location.href = 'x'`, `window.location = "x"`, `location.replace('x')`; a quoted
+# string that goes on with `+ id` is built at run time and cannot be followed.
+_JS_REDIRECT = re.compile(
+    r"""location(?:\.href)?\s*=\s*(['"])([^'"\n]{1,500})\1\s*(?:;|$|<|\n|\})"""
+    r"""|location\.(?:replace|assign)\(\s*(['"])([^'"\n]{1,500})\3\s*\)""",
+    re.M,
+)
+_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.I)
+_LABEL_SLICE = 4000
+"""Labelled dates (发布日期：…) sit near the top of an article; later text is lists and footers."""
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    title: str
+    headings: tuple[str, ...]
+    meta: dict[str, str]
+    dates: tuple[DateMention, ...]
+    links: tuple[Link, ...]
+    text: str
+
+
+def _clean(text: str | None, limit: int = LINK_TEXT_LIMIT) -> str:
+    return _SPACE.sub(" ", text or "").strip()[:limit]
+
+
+def _absolute(base: str, href: str) -> tuple[str, str]:
+    """The absolute URL without its fragment, and the fragment."""
+    href = href.strip().replace("\\", "/") if href else ""
+    try:
+        url, fragment = urldefrag(urljoin(base, href))
+    except ValueError:  # a malformed href such as "http://[::1" — keep it as written
+        return href, ""
+    return url, fragment
+
+
+def _file_name(url: str) -> str:
+    return unquote(posixpath.basename(urlsplit(url).path))
+
+
+class _Regions:
+    """Region of an element from its ancestors' tags, ids and classes; cached per element."""
+
+    def __init__(self) -> None:
+        self._cache: dict[etree._Element, Region] = {}
+
+    def of(self, el: etree._Element) -> Region:
+        chain = []
+        node = el.getparent()
+        region = Region.MAIN
+        while node is not None:
+            cached = self._cache.get(node)
+            if cached is not None:
+                region = cached
+                break
+            chain.append(node)
+            found = self._own(node)
+            if found is not None:
+                region = found
+                break
+            node = node.getparent()
+        for seen in chain:
+            self._cache[seen] = region
+        return region
+
+    @staticmethod
+    def _own(node: etree._Element) -> Region | None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _REGION_TAGS:
+            return _REGION_TAGS[tag]
+        words = f"{node.get('class', '')} {node.get('id', '')}"
+        if words.strip():
+            for region, pattern in _REGION_WORDS:
+                if pattern.search(words):
+                    return region
+        return None
+
+
+def _item_date(el: etree._Element, anchor_text: str) -> str | None:
+    """The date printed next to a link in its list item, month-day allowed."""
+    node = el.getparent()
+    for _ in range(CONTEXT_DEPTH):
+        if node is None:
+            return None
+        if node.tag in _ITEM_TAGS:
+            break
+        node = node.getparent()
+    else:
+        node = el.getparent()
+        if node is None or node.tag in ("body", "html"):
+            return None
+    text = node.text_content()
+    if len(text) > 400:
+        return None  # a whole block, not one item
+    if anchor_text:
+        text = text.replace(anchor_text, " ", 1)
+    found = find_dates(text, month_day=True, limit=1)
+    return found[0].value if found else None
+
+
+def extract(html: str, url: str) -> Extracted:
+    """Everything gapcheck records of one HTML page."""
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+    try:
+        doc = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return Extracted("", (), {}, (), (), "")
+    base = url
+    for el in doc.iter("base"):
+        if el.get("href"):
+            base = urljoin(url, el.get("href"))
+            break
+
+    meta: dict[str, str] = {}
+    links: list[Link] = []
+    regions = _Regions()
+    seen: set[tuple[str, LinkTag]] = set()
+
+    def add(target: str, tag: LinkTag, el: etree._Element | None, text: str = "", title: str = "",
+            date: str | None = None) -> None:
+        absolute, fragment = _absolute(base, target)
+        if not absolute or (absolute, tag) in seen and not text:
+            return
+        seen.add((absolute, tag))
+        region = regions.of(el) if el is not None else Region.MAIN
+        links.append(Link(absolute, tag, text, title, region, date, fragment))
+
+    for el in doc.iter("a", "area", "img", "script", "link", "frame", "iframe", "embed", "meta"):
+        tag = el.tag
+        if tag in ("a", "area"):
+            href = el.get("href")
+            if not href or href.startswith("#"):
+                continue
+            text = _clean(el.text_content())
+            if not text:
+                for img in el.iter("img"):
+                    text = _clean(img.get("alt") or img.get("title"))
+                    if text:
+                        break
+            title = _clean(el.get("title"))
+            add(href, LinkTag.A if tag == "a" else LinkTag.AREA, el, text, title, _item_date(el, text))
+        elif tag == "img":
+            src = el.get("src") or el.get("data-src")
+            if src:
+                add(src, LinkTag.IMG, el, _clean(el.get("alt") or el.get("title")) or _file_name(src),
+                    _clean(el.get("title")))
+        elif tag == "script":
+            src = el.get("src")
+            if src:
+                add(src, LinkTag.SCRIPT, el)
+            elif el.text and "location" in el.text:
+                for m in _JS_REDIRECT.finditer(el.text):
+                    add(m.group(2) or m.group(4), LinkTag.SCRIPT_REDIRECT, el)
+        elif tag == "link":
+            href = el.get("href")
+            if href and (el.get("rel") or "").lower() in ("stylesheet", "icon", "shortcut icon"):
+                add(href, LinkTag.STYLESHEET, el)
+        elif tag in ("frame", "iframe", "embed"):
+            src = el.get("src")
+            if src:
+                add(src, LinkTag.EMBED if tag == "embed" else LinkTag(tag), el)
+        else:  # meta
+            name = (el.get("name") or el.get("http-equiv") or el.get("property") or "").strip().lower()
+            content = el.get("content") or ""
+            if name == "refresh":
+                m = _REFRESH_URL.search(content)
+                if m:
+                    add(m.group(1).strip(), LinkTag.REFRESH, el)
+            elif name and len(meta) < 40:
+                meta.setdefault(name, _clean(content, 500))
+
+    titles = doc.xpath("//title")
+    title = _clean(titles[0].text_content()) if titles else ""
+    headings = tuple(h for h in (_clean(el.text_content()) for el in doc.iter("h1", "h2", "h3")) if h)
+    text = _visible_text(doc)
+    return Extracted(title, headings[:HEADINGS_LIMIT], meta, _page_dates(meta, text, url), tuple(links), text)
+
+
+def _visible_text(doc: etree._Element) -> str:
+    parts: list[str] = []
+    size = 0
+    body = doc.find("body")
+    for node in (body if body is not None else doc).iter():
+        if not isinstance(node.tag, str) or node.tag in _SKIP_TEXT:
+            tail = node.tail
+        else:
+            if node.text:
+                parts.append(node.text)
+                size += len(node.text)
+            tail = node.tail
+        if tail and node is not body:
+            parent = node.getparent()
+            if parent is None or parent.tag not in _SKIP_TEXT:
+                parts.append(tail)
+                size += len(tail)
+        if size > TEXT_LIMIT * 2:
+            break
+    return _clean(" ".join(parts), TEXT_LIMIT)
+
+
+def _page_dates(meta: dict[str, str], text: str, url: str) -> tuple[DateMention, ...]:
+    dates: list[DateMention] = []
+    for name in ("pubdate", "publishdate", "firstpublishedtime", "article:published_time"):
+        value = parse_meta_date(meta.get(name, ""))
+        if value:
+            dates.append(DateMention(value, meta[name], DateSource.META))
+            break
+    dates.extend(d for d in find_dates(text[:_LABEL_SLICE]) if d.source is DateSource.LABEL)
+    from_url = date_from_url(url)
+    if from_url:
+        dates.append(DateMention(from_url, urlsplit(url).path, DateSource.URL))
+    return tuple(dates[:DATES_LIMIT])

@@ -1,0 +1,226 @@
+"""The portal spider: crawls one site within scope and asks every link target once. Judges nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import AsyncIterator, Iterable
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, StopDownload
+from scrapy.http import Request, Response
+from twisted.internet import error as tx_error
+from twisted.python.failure import Failure
+
+from ..checks.model import ATTACHMENT_SUFFIXES, NAVIGABLE_TAGS, FetchError, Link, LinkCheck, Page
+from .encoding import decode_html
+from .extract import extract
+
+HTML_TYPES = ("text/html", "application/xhtml")
+GET_AFTER_HEAD = frozenset({400, 403, 404, 405, 406, 500, 501, 502, 503})
+"""HEAD answers that servers give wrongly often enough that a GET must confirm them."""
+_CHARSET = re.compile(r"charset\s*=\s*['\"]?([\w.:-]+)", re.I)
+
+
+class Role:
+    """What a request is for, kept in `request.meta["gapcheck"]`."""
+
+    PAGE = "page"
+    CHECK = "check"
+
+
+def scope_key(url: str) -> str:
+    """Host, plus the port when the URL names one: two servers on 127.0.0.1 are two sites."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    def __init__(self, start_url: str, *, allowed_domains: Iterable[str] = (), include: Iterable[str] = (),
+                 exclude: Iterable[str] = (), max_pages: int = 5000, max_depth: int = 12, **kwargs):
+        super().__init__(**kwargs)
+        self.start_url = start_url
+        self.scope = {scope_key(start_url)}
+        self.scope_domains = tuple(d.lower().lstrip(".") for d in allowed_domains)
+        self.include = [re.compile(p) for p in include]
+        self.exclude = [re.compile(p) for p in exclude]
+        self.max_pages = max_pages
+        self.max_depth = max_depth
+        self.seen: set[str] = {start_url}
+        self.pages_scheduled = 1
+        self.page_limit_reached = False
+        self.pages_done = 0
+        self.errors = 0
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
+        return spider
+
+    async def start(self) -> AsyncIterator[Request]:
+        yield self._request(self.start_url, Role.PAGE, depth=0, referrer="")
+
+    # -- scope ------------------------------------------------------------------------------
+
+    def in_scope(self, url: str) -> bool:
+        key = scope_key(url)
+        if key in self.scope:
+            return True
+        host = key.split(":")[0]
+        return any(host == d or host.endswith("." + d) for d in self.scope_domains)
+
+    def wanted(self, url: str) -> bool:
+        if any(p.search(url) for p in self.exclude):
+            return False
+        return not self.include or any(p.search(url) for p in self.include)
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def _request(self, url: str, role: str, *, depth: int, referrer: str, method: str = "GET") -> Request:
+        return Request(
+            url, method=method, callback=self.parse if role == Role.PAGE else self.checked,
+            errback=self.failed, dont_filter=True,
+            meta={"gapcheck": role, "gapcheck_depth": depth, "gapcheck_referrer": referrer,
+                  "handle_httpstatus_all": True},
+            headers={"Referer": referrer} if referrer else None,
+        )
+
+    def follow(self, page_url: str, depth: int, links: tuple[Link, ...]) -> Iterable[Request]:
+        for link in links:
+            url = link.url
+            if url in self.seen or not url.startswith(("http://", "https://")):
+                continue
+            if not self.wanted(url):
+                continue
+            self.seen.add(url)
+            is_page = (link.tag in NAVIGABLE_TAGS and self.in_scope(url)
+                       and not urlsplit(url).path.lower().endswith(ATTACHMENT_SUFFIXES))
+            if is_page and depth + 1 <= self.max_depth:
+                if self.pages_scheduled >= self.max_pages:
+                    self.page_limit_reached = True
+                    self.seen.discard(url)
+                    continue
+                self.pages_scheduled += 1
+                yield self._request(url, Role.PAGE, depth=depth + 1, referrer=page_url)
+            else:
+                yield self._request(url, Role.CHECK, depth=depth + 1, referrer=page_url, method="HEAD")
+
+    def headers_received(self, headers, body_length, request, spider) -> None:
+        """Stop downloading what is only being checked, and attachments behind page-like URLs."""
+        role = request.meta.get("gapcheck")
+        if role == Role.CHECK:
+            raise StopDownload(fail=False)
+        if role == Role.PAGE:
+            content_type = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+            if content_type and not content_type.startswith(HTML_TYPES) and "xml" not in content_type:
+                raise StopDownload(fail=False)
+
+    # -- callbacks --------------------------------------------------------------------------
+
+    def parse(self, response: Response):
+        request = response.request
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        depth = request.meta["gapcheck_depth"]
+        self.pages_done += 1
+        self.seen.add(response.url)
+        if url == self.start_url and not self.in_scope(response.url):
+            self.scope.add(scope_key(response.url))  # example.gov.cn → www.example.gov.cn
+        content_type = _header(response, b"Content-Type").lower()
+        yield self._check(url, response, content_type)
+        page = Page(
+            url=url, final_url=response.url, status=response.status, content_type=content_type,
+            depth=depth, referrer=request.meta.get("gapcheck_referrer", ""), size=len(response.body),
+            etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
+            fetched_at=_now(),
+        )
+        is_html = content_type.startswith(HTML_TYPES) or (not content_type and response.body[:1] == b"<")
+        if response.status >= 400 or not is_html or not self.in_scope(response.url):
+            yield page
+            return
+        m = _CHARSET.search(content_type)
+        text, encoding = decode_html(response.body, m.group(1) if m else None)
+        seen = extract(text, response.url)
+        yield Page(
+            url=page.url, final_url=page.final_url, status=page.status, content_type=content_type or "text/html",
+            encoding=encoding, title=seen.title, depth=depth, referrer=page.referrer, size=page.size,
+            content_hash=hashlib.blake2b(response.body, digest_size=16).hexdigest(), etag=page.etag,
+            last_modified=page.last_modified, fetched_at=page.fetched_at, headings=seen.headings,
+            meta=seen.meta, dates=seen.dates, links=seen.links, text=seen.text,
+        )
+        yield from self.follow(response.url, depth, seen.links)
+
+    def checked(self, response: Response):
+        request = response.request
+        if request.method == "HEAD" and response.status in GET_AFTER_HEAD:
+            url = request.meta.get("redirect_urls", [request.url])[0]
+            retry = self._request(url, Role.CHECK, depth=request.meta["gapcheck_depth"],
+                                  referrer=request.meta.get("gapcheck_referrer", ""))
+            yield retry
+            return
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        yield self._check(url, response, _header(response, b"Content-Type").lower())
+
+    def failed(self, failure: Failure):
+        request = failure.request
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        kind, reason = _classify(failure)
+        self.errors += 1
+        yield LinkCheck(url, error=kind, reason=reason)
+        if request.meta.get("gapcheck") == Role.PAGE:
+            self.pages_done += 1
+            yield Page(url=url, final_url=request.url, status=None, depth=request.meta["gapcheck_depth"],
+                       referrer=request.meta.get("gapcheck_referrer", ""), fetched_at=_now(),
+                       error=f"{kind}: {reason}")
+
+    @staticmethod
+    def _check(url: str, response: Response, content_type: str) -> LinkCheck:
+        reason = "" if response.status < 400 else _REASONS.get(response.status, "")
+        return LinkCheck(url, status=response.status, reason=reason, final_url=response.url,
+                         content_type=content_type.split(";")[0].strip())
+
+
+_REASONS = {
+    400: "请求无效", 401: "需要登录", 403: "拒绝访问", 404: "页面不存在", 410: "页面已删除",
+    429: "请求过多（限流）", 500: "服务器内部错误", 502: "网关错误", 503: "服务暂不可用", 504: "网关超时",
+}
+
+
+def _header(response: Response, name: bytes) -> str:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else ""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _classify(failure: Failure) -> tuple[FetchError, str]:
+    """The kind of network failure, in words a web team understands."""
+    value = failure.value
+    if failure.check(tx_error.DNSLookupError):
+        return FetchError.DNS, "域名无法解析"
+    if failure.check(tx_error.ConnectionRefusedError):
+        return FetchError.REFUSED, "连接被拒绝"
+    if failure.check(tx_error.TimeoutError, tx_error.TCPTimedOutError):
+        return FetchError.TIMEOUT, "请求超时"
+    if failure.check(IgnoreRequest):
+        text = str(value)
+        if "robots" in text.lower():
+            return FetchError.ROBOTS, "robots.txt 禁止访问"
+        if "redirect" in text.lower():
+            return FetchError.REDIRECT_LOOP, "重定向次数过多（循环重定向）"
+        return FetchError.OTHER, text[:200]
+    text = repr(value)
+    if "SSL" in text or "TLS" in text or "certificate" in text:
+        return FetchError.TLS, "TLS/证书错误"
+    if failure.check(tx_error.ConnectionLost, tx_error.ConnectionDone) or "ResponseNeverReceived" in text \
+            or "ConnectionLost" in text or "ResponseFailed" in text:
+        return FetchError.RESET, "连接中断"
+    return FetchError.OTHER, text[:200]

@@ -1,0 +1,49 @@
+"""Extension that shows a crawl's progress on a terminal: pages, queue, links checked, errors."""
+
+from __future__ import annotations
+
+import sys
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+INTERVAL = 1.0
+
+
+class Progress:
+    """Enabled by `GAPCHECK_PROGRESS`; redraws one status line on stderr."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("GAPCHECK_PROGRESS"):
+            raise NotConfigured
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider) -> None:
+        self.loop = task.LoopingCall(self.draw, spider)
+        self.loop.start(INTERVAL, now=False)
+
+    def spider_closed(self, spider) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        self.draw(spider)
+        sys.stderr.write("\n")
+
+    def draw(self, spider) -> None:
+        stats = self.crawler.stats
+        engine = self.crawler.engine
+        queued = len(engine._slot.scheduler) if engine and getattr(engine, "_slot", None) else 0
+        responses = stats.get_value("response_received_count", 0)
+        sys.stderr.write(
+            f"\r已抓取页面 {spider.pages_done:>6}"
+            f"  请求 {responses:>6}  队列 {queued:>6}  错误 {spider.errors:>4}  "
+        )
+        sys.stderr.flush()
