@@ -1188,6 +1188,7 @@ def main(argv: list[str] | None = None) -> int:
                     keep_log = work / f"access-{tool}-{rep}.log"
                     shutil.copyfile(log, keep_log)
                     log.write_bytes(b"")  # nginx appends (O_APPEND): truncating in place is safe
+                os.sync()  # don't let write-back of the generated site (or the last run) overlap a run
                 code, secs, rss_max, rss_tree, out_p, err_p = runner.run(tag, cmd, cwd)
                 time.sleep(0.3)  # let nginx finish writing the last log lines
                 counts = count_log(log)

@@ -47,7 +47,8 @@ _FULL = (
 )
 _MONTH_DAY = (
     # 11-27, [03-25]: two digits each, since "1-10月" and "3.5%" are not dates.
-    rf"|{_STRICT_LEAD}(?P<m3>\d\d)[-/\uff0d\uff0f](?P<d3>\d\d)(?:\s+{_TIME})?{_STRICT_TRAIL}{_NOT_A_COUNT}"
+    rf"|{_STRICT_LEAD}(?P<m3>\d\d)[-/\uff0d\uff0f](?P<d3>\d\d)(?:\s+{_TIME})?"
+    rf"{_STRICT_TRAIL}{_NOT_A_COUNT}"
     # 11月27日, but not the tail of a full date whose year was out of range.
     rf"|(?<!\d)(?<!年)(?<!年\s)(?P<m4>\d{{1,2}})\s*月\s*(?P<d4>\d{{1,2}})\s*[日号]"
 )
@@ -147,7 +148,7 @@ _URL_YMD = re.compile(
     r"|/(\d\d)(\d\d)"  # /2021/0402/
     r"|(\d\d)(\d\d)"  # /20210402/
     r"|([-_])(\d\d)\10(\d\d)"  # /2021-04-02/
-    r")(?=/)"
+    r")(?=/|$)"
 )
 
 

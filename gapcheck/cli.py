@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="crawl a portal and write its gap report")
     check.add_argument("url", help="the portal's home page, e.g. http://www.example.gov.cn/")
     _add_check_options(check, out_default="gapcheck-report")
-    sub.add_parser("rules", help="list every rule")
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.add_argument("--markdown", action="store_true", help="print the README's rule table")
     demo = sub.add_parser("demo", help="check the bundled sample portal, served on 127.0.0.1")
     demo.add_argument("--out", type=Path, default=Path("gapcheck-demo"), help="report folder")
     demo.add_argument("--db", type=Path, default=None, help="SQLite store (default: a file in the report folder)")
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "rules":
-            return cmd_rules()
+            return cmd_rules(markdown=args.markdown)
         if args.command == "demo":
             return cmd_demo(args)
         return cmd_check(args)
@@ -100,7 +101,17 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def cmd_rules() -> int:
+def rules_table() -> str:
+    """The README's rule table, generated from the registry so the two never drift apart."""
+    rows = ["| code | name | severity | what it flags |", "|---|---|---|---|"]
+    rows += [f"| {r.code} | `{r.name}` | {r.severity.value} | {r.summary} |" for r in checks.RULES]
+    return "\n".join(rows)
+
+
+def cmd_rules(*, markdown: bool) -> int:
+    if markdown:
+        print(rules_table())
+        return EXIT_OK
     for rule in checks.RULES:
         print(f"{rule.code}  {rule.name:<32} {rule.severity.value:<6} {rule.summary}")
     return EXIT_OK

@@ -24,7 +24,7 @@ class CrawlRequest:
     verbose: bool = False
 
 
-def scrapy_settings(request: CrawlRequest, store: Store, run_id: int) -> Settings:
+def scrapy_settings(request: CrawlRequest, run_id: int) -> Settings:
     """Spider defaults, then the profile's crawl options, then the command line's overrides."""
     settings = Settings(spider_settings.DEFAULTS)
     opts = request.crawl
@@ -42,7 +42,6 @@ def scrapy_settings(request: CrawlRequest, store: Store, run_id: int) -> Setting
         settings.set("USER_AGENT", opts.user_agent)
     settings.set("ROBOTSTXT_OBEY", opts.obey_robots)
     settings.set("GAPCHECK_MAX_PAGES", opts.max_pages)
-    settings.set("GAPCHECK_STORE", store)
     settings.set("GAPCHECK_RUN_ID", run_id)
     settings.set("GAPCHECK_PROGRESS", request.progress)
     if request.verbose:
@@ -52,12 +51,12 @@ def scrapy_settings(request: CrawlRequest, store: Store, run_id: int) -> Setting
 
 def crawl(request: CrawlRequest, store: Store, run_id: int) -> CrawlStats:
     """Crawls until done; Twisted's reactor runs once per process, so call this once."""
-    settings = scrapy_settings(request, store, run_id)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    settings = scrapy_settings(request, run_id)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(PortalSpider)
     opts = request.crawl
     process.crawl(crawler, start_url=request.url, allowed_domains=opts.allowed_domains, include=opts.include,
-                  exclude=opts.exclude, max_pages=opts.max_pages, max_depth=opts.max_depth)
+                  exclude=opts.exclude, max_pages=opts.max_pages, max_depth=opts.max_depth, sink=store)
     process.start()
     spider = crawler.spider
     return CrawlStats(pages=spider.pages_done, page_limit=opts.max_pages,

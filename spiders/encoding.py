@@ -10,10 +10,12 @@ __all__ = ["decode_html"]
 
 _GB = frozenset({"gb2312", "gbk", "gb18030"})
 # Labels browsers accept for GBK that Python's codec registry does not know.
-_GB_LABELS = frozenset({"x-gbk", "csgb2312", "gb_2312-80", "gb_2312", "windows-936", "x-euc-cn", "cn-gb"})
-# Servlet containers send ISO-8859-1 when a page sets nothing, and a meta saying UTF-16 in a page
-# that can be read as ASCII is impossible (browsers also ignore both); neither tells us anything.
-_UNINFORMATIVE = frozenset({"ascii", "latin-1", "iso8859-1", "cp1252", "utf-16", "utf-16-le", "utf-16-be"})
+_GB_LABELS = frozenset(
+    {"x-gbk", "csgb2312", "gb_2312-80", "gb_2312", "windows-936", "x-euc-cn", "cn-gb"}
+)
+# Servlet containers send ISO-8859-1 when a page sets nothing, and these decode any bytes at all;
+# on a Chinese portal they tell us nothing.
+_UNINFORMATIVE = frozenset({"ascii", "iso8859-1", "cp1252"})
 
 _SNIFF_BYTES = 4096
 _ASCII = bytes(range(128))
@@ -41,7 +43,11 @@ def _codec(label: str | None) -> str | None:
         return "gb18030"
     try:
         name = codecs.lookup(label).name
-    except LookupError:
+        # HTML without a BOM is in an ASCII-compatible charset: a label for UTF-16/32, EBCDIC or a
+        # non-text codec (base64, rot13) is a mistake.
+        if b"<meta".decode(name) != "<meta":
+            return None
+    except (LookupError, UnicodeDecodeError):
         return None
     if name in _GB:
         return "gb18030"
@@ -58,7 +64,7 @@ def _sniff(body: bytes) -> str | None:
 
 
 def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
-    """The text of an HTML body and the encoding it was read with ('utf-8', 'gb18030', or a codec name).
+    """The text of an HTML body and the encoding it was read with: 'utf-8', 'gb18030' or a codec name.
 
     `declared` is the charset from the HTTP header or a meta tag, if the caller has one; without a
     usable one the page's own meta is read. Byte order marks win, then valid UTF-8 (a GBK page is
@@ -76,8 +82,8 @@ def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
         if len(body[: err.start].translate(None, _ASCII)) >= _UTF8_EVIDENCE:
             return body.decode("utf-8", "replace"), "utf-8"
     codec = _codec(declared)
-    if codec is None:
-        codec = _codec(_sniff(body))
+    if codec is None or codec == "utf-8":  # no declaration, or one just proven wrong
+        codec = _codec(_sniff(body)) or codec
     if codec is None or codec == "gb18030" or codec == "utf-8":
         try:
             return body.decode("gb18030"), "gb18030"

@@ -10,20 +10,27 @@ BATCH = 200
 
 
 class StorePipeline:
-    """Writes pages and link checks through `GAPCHECK_STORE` (any object with `add_pages`/`add_checks`)."""
+    """Writes pages and link checks to the spider's `sink` (an object with `add_pages`/`add_checks`).
 
-    def __init__(self, store, run_id: int):
-        self.store = store
+    The sink travels as a spider argument, not a setting: settings are deep-copied and a database
+    connection cannot be.
+    """
+
+    def __init__(self, crawler, run_id: int):
+        self.crawler = crawler
         self.run_id = run_id
+        self.store = None
         self.pages: list[Page] = []
         self.checks: list[LinkCheck] = []
 
     @classmethod
     def from_crawler(cls, crawler):
-        store = crawler.settings.get("GAPCHECK_STORE")
-        if store is None:
-            raise NotConfigured("GAPCHECK_STORE is not set")
-        return cls(store, crawler.settings.getint("GAPCHECK_RUN_ID"))
+        if not crawler.settings.get("GAPCHECK_RUN_ID"):
+            raise NotConfigured("GAPCHECK_RUN_ID is not set")
+        return cls(crawler, crawler.settings.getint("GAPCHECK_RUN_ID"))
+
+    def open_spider(self) -> None:
+        self.store = self.crawler.spider.sink
 
     def process_item(self, item):
         if isinstance(item, Page):

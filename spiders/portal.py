@@ -10,7 +10,10 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest, StopDownload
+from scrapy.exceptions import (
+    CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError, IgnoreRequest,
+    ResponseDataLossError, StopDownload,
+)
 from scrapy.http import Request, Response
 from twisted.internet import error as tx_error
 from twisted.python.failure import Failure
@@ -43,8 +46,10 @@ class PortalSpider(scrapy.Spider):
     name = "portal"
 
     def __init__(self, start_url: str, *, allowed_domains: Iterable[str] = (), include: Iterable[str] = (),
-                 exclude: Iterable[str] = (), max_pages: int = 5000, max_depth: int = 12, **kwargs):
+                 exclude: Iterable[str] = (), max_pages: int = 5000, max_depth: int = 12, sink=None, **kwargs):
         super().__init__(**kwargs)
+        self.sink = sink
+        """Where the item pipeline writes what the spider saw."""
         self.start_url = start_url
         self.scope = {scope_key(start_url)}
         self.scope_domains = tuple(d.lower().lstrip(".") for d in allowed_domains)
@@ -204,11 +209,11 @@ def _now() -> str:
 def _classify(failure: Failure) -> tuple[FetchError, str]:
     """The kind of network failure, in words a web team understands."""
     value = failure.value
-    if failure.check(tx_error.DNSLookupError):
+    if failure.check(CannotResolveHostError, tx_error.DNSLookupError):
         return FetchError.DNS, "域名无法解析"
-    if failure.check(tx_error.ConnectionRefusedError):
+    if failure.check(DownloadConnectionRefusedError, tx_error.ConnectionRefusedError):
         return FetchError.REFUSED, "连接被拒绝"
-    if failure.check(tx_error.TimeoutError, tx_error.TCPTimedOutError):
+    if failure.check(DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError):
         return FetchError.TIMEOUT, "请求超时"
     if failure.check(IgnoreRequest):
         text = str(value)
@@ -220,7 +225,7 @@ def _classify(failure: Failure) -> tuple[FetchError, str]:
     text = repr(value)
     if "SSL" in text or "TLS" in text or "certificate" in text:
         return FetchError.TLS, "TLS/证书错误"
-    if failure.check(tx_error.ConnectionLost, tx_error.ConnectionDone) or "ResponseNeverReceived" in text \
+    if failure.check(ResponseDataLossError, tx_error.ConnectionLost, tx_error.ConnectionDone) or "ResponseNeverReceived" in text \
             or "ConnectionLost" in text or "ResponseFailed" in text:
         return FetchError.RESET, "连接中断"
     return FetchError.OTHER, text[:200]

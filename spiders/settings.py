@@ -37,7 +37,7 @@ DEFAULTS = {
     "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
     "COOKIES_ENABLED": False,
     "TELNETCONSOLE_ENABLED": False,
-    "LOG_LEVEL": "WARNING",
+    "LOG_LEVEL": "CRITICAL",
     "LOGSTATS_INTERVAL": 0,
     "MEMUSAGE_ENABLED": False,
     "HTTPERROR_ALLOW_ALL": True,

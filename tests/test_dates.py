@@ -97,7 +97,10 @@ def test_month_day(text: str, value: str, matched: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["1-10月德清县固定资产投资", "增长3.5%", "12.25亿元", "10-20人", "10-12月", "02-30", "13-01", "12-31-2", "03-25-7"],
+    [
+        "1-10月德清县固定资产投资", "增长3.5%", "12.25亿元", "10-20人", "10-12月",
+        "02-30", "13-01", "12-31-2", "03-25-7",
+    ],
 )
 def test_month_day_lookalikes(text: str) -> None:
     assert find_dates(text, month_day=True) == []
@@ -212,6 +215,9 @@ def test_empty_and_digitless() -> None:
         ("/t20210230_1.html", None),
         ("/art/2023/13/15/art_1.html", None),
         ("/20210402.html", None),
+        ("/news/20210402", "2021-04-02"),
+        ("/news/2021/04/02", "2021-04-02"),
+        ("/news/20210402_1/", None),
         ("/col/col1229/index.html", None),
         ("/detail.jsp?id=20210402&date=2021-04-02", None),
         ("/list_20210402_1.html", None),

@@ -1,0 +1,1 @@
+/* 纠错 widget placeholder of the sample portal: does nothing. */

@@ -1,0 +1,91 @@
+"""The command line as a user meets it: exit codes and one-line errors, run as a real process."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gapcheck.cli import rules_table
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def gapcheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True,
+                          timeout=120, cwd=cwd)
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_portal_exits_3_with_one_line(tmp_path):
+    url = f"http://127.0.0.1:{closed_port()}/"
+    result = gapcheck("check", url, "--out", str(tmp_path / "out"), "--db", str(tmp_path / "db.sqlite"))
+    assert result.returncode == 3
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert url in lines[0] and "连接被拒绝" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("name: x\ncrawl:\n  max_pages: lots\n", ["bad.yaml:3", "crawl.max_pages", "whole number"]),
+        ("name: x\ncrawl:\n  speed: 3\n", ["bad.yaml:3", "crawl.speed", "unknown key"]),
+        ("name: x\nrequirements:\n  - name: 政务公开\n    match: 政务公开\n", ["bad.yaml:4", "requirements.0.match",
+                                                                             "list of strings"]),
+        ("name: x\nrules:\n  GK999: {deduction: 1}\n", ["bad.yaml:3", "rules.GK999", "gapcheck rules"]),
+        ("name: x\ncolumn_kinds:\n  news: {limit: 2w}\n", ["bad.yaml:3", "column_kinds.news.limit", "14d"]),
+        ("name: [unclosed\n", ["bad.yaml:", "not valid YAML"]),
+        ("name: x\nextends: nowhere\n", ["bad.yaml:2", "extends", "nowhere"]),
+    ],
+)
+def test_broken_profile_exits_2_naming_file_line_and_key(tmp_path, text, expected):
+    profile = tmp_path / "bad.yaml"
+    profile.write_text(text, encoding="utf-8")
+    result = gapcheck("check", "http://127.0.0.1:9/", "--profile", str(profile), "--db", str(tmp_path / "d.sqlite"))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    for part in expected:
+        assert part in result.stderr
+
+
+def test_extends_cycle_is_named(tmp_path):
+    (tmp_path / "a.yaml").write_text("name: a\nextends: b\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("name: b\nextends: a.yaml\n", encoding="utf-8")
+    result = gapcheck("check", "http://127.0.0.1:9/", "--profile", str(tmp_path / "a.yaml"))
+    assert result.returncode == 2
+    assert "cycle" in result.stderr and "a.yaml" in result.stderr
+
+
+def test_missing_profile_lists_bundled_ones():
+    result = gapcheck("check", "http://127.0.0.1:9/", "--profile", "no-such-bureau")
+    assert result.returncode == 2
+    assert "wuhan-commerce" in result.stderr and "national" in result.stderr
+
+
+def test_bad_arguments_exit_2():
+    assert gapcheck("check", "http://x.gov.cn/", "--as-of", "yesterday").returncode == 2
+    assert gapcheck("check", "ftp://x.gov.cn/").returncode == 2
+
+
+def test_rules_lists_every_code():
+    result = gapcheck("rules")
+    assert result.returncode == 0
+    from gapcheck.checks import RULES
+
+    for rule in RULES:
+        assert rule.code in result.stdout
+
+
+def test_readme_rule_table_matches_registry():
+    assert rules_table() in README.read_text(encoding="utf-8"), \
+        "README's rule table is stale: paste the output of `gapcheck rules --markdown`"
