@@ -9,10 +9,12 @@ pagination pages.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from .dates import date_from_url
 from .matching import Aliases, normalize
@@ -25,7 +27,8 @@ COLUMN_NAME_MAX = 12
 LIST_PAGE_MIN_DATED = 3
 TEMPLATE_SHARE = 0.5
 """A link on at least this share of pages belongs to the site's template, not to a column's list."""
-_EMPTY_LIST = re.compile(r"暂无(信息|内容|数据|记录|文章)")
+BLANK_TEXT_MAX = 40
+"""A column page with no items and at most this much text of its own (title, 暂无信息) is blank."""
 
 
 class ColumnStatus(StrEnum):
@@ -56,13 +59,19 @@ class Column:
     items: tuple[ColumnItem, ...]
     pages: tuple[str, ...]
     """The column page and its pagination pages."""
+    own_text: int = 0
+    """Characters of the column page's own text, outside navigation and footer."""
 
     @property
     def newest(self) -> dt.date | None:
         return max((i.date for i in self.items if i.date), default=None)
 
+    @property
+    def blank(self) -> bool:
+        return not self.items and self.own_text <= BLANK_TEXT_MAX
+
     def status(self, as_of: dt.date) -> ColumnStatus:
-        if not self.items:
+        if self.blank:
             return ColumnStatus.BLANK
         if self.kind is None or self.kind.limit is None:
             return ColumnStatus.UNLIMITED
@@ -86,9 +95,9 @@ def find_columns(site: Site, options: Options) -> list[Column]:
         claimed.update(p.url for p in pages)
         items = _items(site, pages, template)
         kind = kind_of(name, options)
-        if not items and kind is None and not _declared_column(page):
+        if not items and kind is None and not page.meta.get("columnname"):
             continue  # a plain page a link happened to name, not a list
-        columns.append(Column(name, page.url, kind, tuple(items), tuple(p.url for p in pages)))
+        columns.append(Column(name, page.url, kind, tuple(items), tuple(p.url for p in pages), page.main_chars))
     return columns
 
 
@@ -130,10 +139,6 @@ def resolve_date(value: str | None, url: str, site: Site) -> dt.date | None:
         if candidate <= site.as_of:
             return candidate
     return None
-
-
-def _declared_column(page: Page) -> bool:
-    return bool(page.meta.get("columnname")) or bool(_EMPTY_LIST.search(page.text))
 
 
 def _is_article(page: Page) -> bool:
@@ -195,18 +200,29 @@ def _template_links(site: Site) -> frozenset[str]:
     return frozenset(url for url, n in counts.items() if n >= TEMPLATE_SHARE * len(pages))
 
 
+def _folder(url: str) -> str:
+    return posixpath.dirname(urlsplit(url).path)
+
+
 def _pagination(site: Site, first: Page) -> list[Page]:
-    """The column page and the pages its 下一页 / page-number links reach, in order."""
+    """The column page and the pages its 下一页 / page-number links reach, in order.
+
+    Pagination stays in the column's folder (index_1.html, ?page=2): a 首页 link in the navigation
+    means the home page, not page one.
+    """
+    folder = _folder(first.final_url)
     pages, seen, queue = [], {first.url}, [first]
     while queue:
         page = queue.pop(0)
         pages.append(page)
         for link in page.links:
-            if link.tag is LinkTag.A and link.url not in seen and PAGINATION.match(link.text.strip()):
-                target = site.page(link.url)
-                if target is not None and target.ok and target.is_html and target.url != site.start_url:
-                    seen.add(link.url)
-                    queue.append(target)
+            if (link.tag is not LinkTag.A or link.region is not Region.MAIN or link.url in seen
+                    or not PAGINATION.match(link.text.strip()) or _folder(link.url) != folder):
+                continue
+            target = site.page(link.url)
+            if target is not None and target.ok and target.is_html and target is not site.landing:
+                seen.add(link.url)
+                queue.append(target)
     return pages
 
 

@@ -128,6 +128,8 @@ class Page:
     dates: tuple[DateMention, ...] = ()
     links: tuple[Link, ...] = ()
     text: str = ""
+    main_chars: int = 0
+    """Visible characters outside navigation, header and footer."""
     error: str = ""
 
     @property

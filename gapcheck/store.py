@@ -60,6 +60,7 @@ CREATE TABLE pages (
     meta TEXT,
     dates TEXT,
     text TEXT,
+    main_chars INTEGER,
     error TEXT,
     PRIMARY KEY (run_id, url)
 );
@@ -178,13 +179,13 @@ class Store:
                 p.size, p.content_hash, p.etag, p.last_modified, p.fetched_at,
                 json.dumps(p.headings, ensure_ascii=False), json.dumps(p.meta, ensure_ascii=False),
                 json.dumps([[d.value, d.text, d.source.value] for d in p.dates], ensure_ascii=False),
-                p.text, p.error))
+                p.text, p.main_chars, p.error))
             link_rows.extend(
                 (run_id, p.url, i, ln.url, ln.tag.value, ln.text, ln.title, ln.region.value, ln.date, ln.fragment)
                 for i, ln in enumerate(p.links))
         with self.transaction() as db:
             db.executemany("DELETE FROM links WHERE run_id = ? AND page_url = ?", [(r[0], r[1]) for r in page_rows])
-            db.executemany("INSERT OR REPLACE INTO pages VALUES (" + ",".join("?" * 19) + ")", page_rows)
+            db.executemany("INSERT OR REPLACE INTO pages VALUES (" + ",".join("?" * 20) + ")", page_rows)
             db.executemany("INSERT INTO links VALUES (?,?,?,?,?,?,?,?,?,?)", link_rows)
 
     def add_checks(self, run_id: int, checks: Iterable[LinkCheck]) -> None:
@@ -245,14 +246,14 @@ class Store:
             links.setdefault(row[0], []).append(
                 Link(row[1], LinkTag(row[2]), row[3] or "", row[4] or "", Region(row[5]), row[6], row[7] or ""))
         pages: dict[str, Page] = {}
-        for r in self.db.execute("SELECT * FROM pages WHERE run_id = ? ORDER BY rowid", (run_id,)):
+        for r in self.db.execute("SELECT * FROM pages WHERE run_id = ? ORDER BY depth, url", (run_id,)):
             pages[r[1]] = Page(
                 url=r[1], final_url=r[2], status=r[3], content_type=r[4] or "", encoding=r[5] or "",
                 title=r[6] or "", depth=r[7] or 0, referrer=r[8] or "", size=r[9] or 0, content_hash=r[10] or "",
                 etag=r[11] or "", last_modified=r[12] or "", fetched_at=r[13] or "",
                 headings=tuple(json.loads(r[14] or "[]")), meta=json.loads(r[15] or "{}"),
                 dates=tuple(DateMention(v, t, DateSource(s)) for v, t, s in json.loads(r[16] or "[]")),
-                links=tuple(links.get(r[1], ())), text=r[17] or "", error=r[18] or "")
+                links=tuple(links.get(r[1], ())), text=r[17] or "", main_chars=r[18] or 0, error=r[19] or "")
         checks = {
             r[0]: LinkCheck(r[0], r[1], FetchError(r[2]) if r[2] else None, r[3] or "", r[4] or "", r[5] or "")
             for r in self.db.execute(

@@ -54,6 +54,8 @@ class Extracted:
     dates: tuple[DateMention, ...]
     links: tuple[Link, ...]
     text: str
+    main_chars: int
+    """Visible characters outside nav, header and footer: tells a blank column from a page of text."""
 
 
 def _clean(text: str | None, limit: int = LINK_TEXT_LIMIT) -> str:
@@ -90,7 +92,7 @@ class _Regions:
                 region = cached
                 break
             chain.append(node)
-            found = self._own(node)
+            found = self.own(node)
             if found is not None:
                 region = found
                 break
@@ -100,7 +102,7 @@ class _Regions:
         return region
 
     @staticmethod
-    def _own(node: etree._Element) -> Region | None:
+    def own(node: etree._Element) -> Region | None:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in _REGION_TAGS:
             return _REGION_TAGS[tag]
@@ -140,7 +142,7 @@ def extract(html: str, url: str) -> Extracted:
     try:
         doc = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
     except (etree.ParserError, ValueError):
-        return Extracted("", (), {}, (), (), "")
+        return Extracted("", (), {}, (), (), "", 0)
     base = url
     for el in doc.iter("base"):
         if el.get("href"):
@@ -208,30 +210,43 @@ def extract(html: str, url: str) -> Extracted:
     titles = doc.xpath("//title")
     title = _clean(titles[0].text_content()) if titles else ""
     headings = tuple(h for h in (_clean(el.text_content()) for el in doc.iter("h1", "h2", "h3")) if h)
-    text = _visible_text(doc)
-    return Extracted(title, headings[:HEADINGS_LIMIT], meta, _page_dates(meta, text, url), tuple(links), text)
+    text, main_chars = _visible_text(doc)
+    return Extracted(title, headings[:HEADINGS_LIMIT], meta, _page_dates(meta, text, url), tuple(links), text,
+                     main_chars)
 
 
-def _visible_text(doc: etree._Element) -> str:
+def _visible_text(doc: etree._Element) -> tuple[str, int]:
+    """The page's visible text, and how many of its characters sit outside nav, header and footer.
+
+    Walks the whole document rather than `<body>`: a stray `</html>` (real on gov.cn) makes lxml put
+    the article after the body.
+    """
     parts: list[str] = []
-    size = 0
-    body = doc.find("body")
-    for node in (body if body is not None else doc).iter():
-        if not isinstance(node.tag, str) or node.tag in _SKIP_TEXT:
-            tail = node.tail
-        else:
-            if node.text:
-                parts.append(node.text)
-                size += len(node.text)
-            tail = node.tail
-        if tail and node is not body:
-            parent = node.getparent()
-            if parent is None or parent.tag not in _SKIP_TEXT:
-                parts.append(tail)
-                size += len(tail)
-        if size > TEXT_LIMIT * 2:
-            break
-    return _clean(" ".join(parts), TEXT_LIMIT)
+    budget = [TEXT_LIMIT * 2]
+    main = [0]
+
+    def add(text: str, in_main: bool) -> None:
+        parts.append(text)
+        budget[0] -= len(text)
+        if in_main:
+            main[0] += len(text.strip())
+
+    def walk(node: etree._Element, in_main: bool) -> None:
+        if in_main:
+            region = _Regions.own(node)
+            in_main = region is None or region is Region.MAIN
+        if node.text:
+            add(node.text, in_main)
+        for child in node:
+            if budget[0] <= 0:
+                return
+            if isinstance(child.tag, str) and child.tag not in _SKIP_TEXT and child.tag != "head":
+                walk(child, in_main)
+            if child.tail:
+                add(child.tail, in_main)
+
+    walk(doc, True)
+    return _clean(" ".join(parts), TEXT_LIMIT), main[0]
 
 
 def _page_dates(meta: dict[str, str], text: str, url: str) -> tuple[DateMention, ...]:

@@ -157,7 +157,7 @@ class PortalSpider(scrapy.Spider):
             encoding=encoding, title=seen.title, depth=depth, referrer=page.referrer, size=page.size,
             content_hash=hashlib.blake2b(response.body, digest_size=16).hexdigest(), etag=page.etag,
             last_modified=page.last_modified, fetched_at=page.fetched_at, headings=seen.headings,
-            meta=seen.meta, dates=seen.dates, links=seen.links, text=seen.text,
+            meta=seen.meta, dates=seen.dates, links=seen.links, text=seen.text, main_chars=seen.main_chars,
         )
         yield from self.follow(response.url, depth, seen.links)
 

@@ -10,6 +10,14 @@ from ..store import RunInfo
 SCHEMA = "gapcheck.report/1"
 
 
+def site_name(ctx: Context) -> str:
+    """The portal's own name: its SiteName meta tag, else the home page's title."""
+    landing = ctx.site.landing
+    if landing is None:
+        return ""
+    return landing.meta.get("sitename") or landing.title
+
+
 def build_report(run: RunInfo, finished_at: str, profile_name: str, rules: list[Rule], findings: list[Finding],
                  ctx: Context, summary: Summary) -> dict[str, Any]:
     """The report of one run. Every selected rule's findings are listed, passes included."""
@@ -20,7 +28,7 @@ def build_report(run: RunInfo, finished_at: str, profile_name: str, rules: list[
     as_of = site.as_of
     return {
         "schema": SCHEMA,
-        "site": {"name": site.name, "start_url": site.start_url, "profile": profile_name},
+        "site": {"name": site_name(ctx) or profile_name, "start_url": site.start_url, "profile": profile_name},
         "run": {"id": run.id, "as_of": as_of.isoformat(), "started_at": run.started_at, "finished_at": finished_at,
                 "pages": site.crawl.pages, "links_checked": len(site.checks),
                 "page_limit_reached": site.crawl.page_limit_reached},
