@@ -171,32 +171,46 @@ SENTENCES = [
 DEPTS = ["办公室", "数据资源处", "政务服务管理处", "信息安全处", "规划发展处"]
 
 
+class _Slots(dict):
+    """Template values, drawn from the generator only when a template uses them."""
+
+    def __init__(self, rng: random.Random, day: dt.date):
+        super().__init__()
+        self.rng, self.day = rng, day
+
+    def __missing__(self, key: str) -> object:
+        rng, day = self.rng, self.day
+        if key == "topic2":
+            value = rng.choice([t for t in TOPICS if t != self["topic"]])
+        else:
+            value = {
+                "site": lambda: SITE_SHORT if rng.random() < 0.5 else SITE_NAME,
+                "city": lambda: CITY,
+                "year": lambda: day.year,
+                "year2": lambda: day.year + 2,
+                "month": lambda: day.month,
+                "quarter": lambda: rng.choice(QUARTERS),
+                "meeting": lambda: rng.choice(MEETINGS),
+                "leader": lambda: rng.choice(LEADERS),
+                "area": lambda: rng.choice(AREAS),
+                "topic": lambda: rng.choice(TOPICS),
+                "media": lambda: rng.choice(MEDIA),
+                "congress": lambda: rng.randint(1, 480),
+                "date": lambda: f"{day.month}月{day.day}日",
+                "dept": lambda: rng.choice(DEPTS),
+                "n1": lambda: rng.randint(12, 9800),
+                "n2": lambda: rng.randint(3, 480),
+                "n3": lambda: f"{rng.randint(0, 9999):04d}",
+                "n4": lambda: rng.randint(4, 9),
+                "n5": lambda: rng.randint(20, 60),
+                "pct": lambda: rng.randint(950, 1000) / 10,
+            }[key]()
+        self[key] = value
+        return value
+
+
 def _fill(rng: random.Random, template: str, day: dt.date) -> str:
-    topic, topic2 = rng.sample(TOPICS, 2)
-    year = day.year
-    return template.format(
-        site=SITE_SHORT if rng.random() < 0.5 else SITE_NAME,
-        city=CITY,
-        year=year,
-        year2=year + 2,
-        month=day.month,
-        quarter=rng.choice(QUARTERS),
-        meeting=rng.choice(MEETINGS),
-        leader=rng.choice(LEADERS),
-        area=rng.choice(AREAS),
-        topic=topic,
-        topic2=topic2,
-        media=rng.choice(MEDIA),
-        congress=rng.randint(1, 480),
-        date=f"{day.month}月{day.day}日",
-        dept=rng.choice(DEPTS),
-        n1=rng.randint(12, 9800),
-        n2=rng.randint(3, 480),
-        n3=f"{rng.randint(0, 9999):04d}",
-        n4=rng.randint(4, 9),
-        n5=rng.randint(20, 60),
-        pct=rng.randint(950, 1000) / 10,
-    )
+    return template.format_map(_Slots(rng, day))
 
 
 # --------------------------------------------------------------------------------------------
