@@ -772,7 +772,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-LOG_FORMAT = "'$request_method $status $body_bytes_sent \"$request_uri\" \"$sent_http_content_type\"'"
+LOG_FORMAT = "'$msec $request_method $status $body_bytes_sent \"$request_uri\" \"$sent_http_content_type\"'"
 
 
 class Nginx:
@@ -930,12 +930,18 @@ class Result:
     seconds: float = 0.0
     rss_max_proc_mb: float | None = None
     rss_tree_mb: float | None = None
+    crawl_seconds: float | None = None
+    """From the first to the last request in the access log."""
     detail: str = ""
     stderr_tail: str = ""
 
     @property
     def pages_per_s(self) -> float:
         return self.pages / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def crawl_pages_per_s(self) -> float | None:
+        return self.pages / self.crawl_seconds if self.crawl_seconds else None
 
 
 @dataclasses.dataclass
@@ -947,9 +953,12 @@ class LogCounts:
     distinct_urls: int
     html_get_dupes: int
     bytes_sent: int
+    first: float | None
+    """Epoch time of the first request (nginx $msec: when the response was logged)."""
+    last: float | None
 
 
-_LOG_RE = re.compile(r'^(\S+) (\d{3}) (\d+) "(.*)" "(.*)"$')
+_LOG_RE = re.compile(r'^(\d+\.\d+) (\S+) (\d{3}) (\d+) "(.*)" "(.*)"$')
 
 
 def count_log(path: Path) -> LogCounts:
@@ -959,12 +968,16 @@ def count_log(path: Path) -> LogCounts:
     html_gets: collections.Counter = collections.Counter()
     requests = 0
     sent = 0
+    first = last = None
     if path.exists():
         for line in path.read_text("utf-8", errors="replace").splitlines():
             m = _LOG_RE.match(line)
             if not m:
                 continue
-            method, status, nbytes, uri, ctype = m.groups()
+            msec, method, status, nbytes, uri, ctype = m.groups()
+            stamp = float(msec)
+            first = stamp if first is None else min(first, stamp)
+            last = stamp if last is None else max(last, stamp)
             requests += 1
             sent += int(nbytes)
             methods[method] += 1
@@ -973,7 +986,7 @@ def count_log(path: Path) -> LogCounts:
             if method == "GET" and status == "200" and ctype.startswith("text/html"):
                 html_gets[uri] += 1
     return LogCounts(requests, len(html_gets), methods, statuses, len(urls),
-                     sum(n - 1 for n in html_gets.values()), sent)
+                     sum(n - 1 for n in html_gets.values()), sent, first, last)
 
 
 def parse_time_file(path: Path) -> tuple[float | None, int | None]:
@@ -989,6 +1002,21 @@ def parse_time_file(path: Path) -> tuple[float | None, int | None]:
     return rss, code
 
 
+@dataclasses.dataclass
+class RunOutcome:
+    code: int
+    seconds: float
+    start: float
+    """Epoch times of start and exit."""
+    end: float
+    rss_max_mb: float | None
+    """Largest single process, from /usr/bin/time -v; None without it."""
+    rss_tree_mb: float
+    """Peak summed RSS of the process tree, sampled from /proc."""
+    stdout: Path
+    stderr: Path
+
+
 class Runner:
     def __init__(self, workdir: Path, time_bin: str | None, timeout: float):
         self.workdir = workdir
@@ -996,9 +1024,8 @@ class Runner:
         self.timeout = timeout
         self.current: subprocess.Popen | None = None
 
-    def run(self, tool: str, argv: list[str], cwd: Path) -> tuple[int, float, float | None, float, Path, Path]:
-        """Run argv; return (exit code, wall seconds, max single-process RSS MB or None,
-        peak sampled tree RSS MB, stdout path, stderr path)."""
+    def run(self, tool: str, argv: list[str], cwd: Path) -> RunOutcome:
+        """Run argv and measure it."""
         out_path = self.workdir / f"{tool}.stdout"
         err_path = self.workdir / f"{tool}.stderr"
         time_path = self.workdir / f"{tool}.time"
@@ -1007,6 +1034,7 @@ class Runner:
         peak = 0
         stop = threading.Event()
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            start = time.time()
             t0 = time.monotonic()
             proc = self.current = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out,
                                                    stderr=err, start_new_session=True)
@@ -1026,6 +1054,7 @@ class Runner:
                 self.kill_current()
                 code = proc.wait()
             seconds = time.monotonic() - t0
+            end = time.time()
             stop.set()
             poller.join()
             self.current = None
@@ -1034,7 +1063,7 @@ class Runner:
             rss_max, inner_code = parse_time_file(time_path)
             if inner_code is not None:
                 code = inner_code
-        return code, seconds, rss_max, peak / 2**20, out_path, err_path
+        return RunOutcome(code, seconds, start, end, rss_max, peak / 2**20, out_path, err_path)
 
     def kill_current(self) -> None:
         p = self.current
@@ -1180,7 +1209,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"gapcheck not found (looked at {where}): skipping it; install the project "
                       f"(pip install -e .) or pass --gapcheck PATH", flush=True)
                 continue
-            all_secs = []
+            all_secs: list[float] = []
+            all_crawl: list[float] = []
             for rep in range(args.repeat):
                 tag = tool if args.repeat == 1 else f"{tool}-{rep + 1}"
                 cwd = work / f"{tag}-cwd"
@@ -1203,16 +1233,25 @@ def main(argv: list[str] | None = None) -> int:
                     shutil.copyfile(log, keep_log)
                     log.write_bytes(b"")  # nginx appends (O_APPEND): truncating in place is safe
                 os.sync()  # don't let write-back of the generated site (or the last run) overlap a run
-                code, secs, rss_max, rss_tree, out_p, err_p = runner.run(tag, cmd, cwd)
+                run = runner.run(tag, cmd, cwd)
+                code, secs, rss_max, rss_tree, out_p, err_p = (run.code, run.seconds, run.rss_max_mb,
+                                                               run.rss_tree_mb, run.stdout, run.stderr)
                 time.sleep(0.3)  # let nginx finish writing the last log lines
                 counts = count_log(log)
                 all_secs.append(secs)
+                if counts.first is not None:
+                    crawl = max(counts.last - counts.first, 1e-3)
+                    all_crawl.append(crawl)
+                    phases = (f"; first request after {counts.first - run.start:.1f} s, crawl "
+                              f"{crawl:.1f} s, exit {run.end - counts.last:.1f} s after the last request")
+                else:
+                    phases = ""
                 res.exit_code = code
                 res.rss_max_proc_mb = max(filter(None, (res.rss_max_proc_mb, rss_max)), default=None)
                 res.rss_tree_mb = max(res.rss_tree_mb or 0.0, rss_tree)
                 res.pages, res.requests = counts.pages, counts.requests
-                print(f"  {tag}: exit {code}, {secs:.1f} s, {counts.pages} pages, {counts.requests} requests",
-                      flush=True)
+                print(f"  {tag}: exit {code}, {secs:.1f} s, {counts.pages} pages, {counts.requests} requests"
+                      f"{phases}", flush=True)
                 if code in ok_codes:
                     res.status = "ok"
                 elif tool == "wget" and code == 8:
@@ -1224,6 +1263,7 @@ def main(argv: list[str] | None = None) -> int:
                           + "\n".join("    " + ln for ln in res.stderr_tail.splitlines()), flush=True)
                     break
             res.seconds = statistics.median(all_secs)
+            res.crawl_seconds = statistics.median(all_crawl) if all_crawl else None
             missing = expected_pages - counts.pages
             methods = ", ".join(f"{m} {n}" for m, n in counts.methods.most_common())
             statuses = ", ".join(f"{s}: {n}" for s, n in sorted(counts.statuses.items()))
@@ -1231,7 +1271,9 @@ def main(argv: list[str] | None = None) -> int:
                           f"distinct URLs of {expected_urls}; {counts.bytes_sent / 2**20:.1f} MiB sent; "
                           f"pages {'all found' if missing == 0 else f'{missing} of {expected_pages} NOT fetched'}"
                           + (f"; {counts.html_get_dupes} repeated page GETs" if counts.html_get_dupes else ""))
-            if len(all_secs) > 1:
+            if len(all_secs) == 1:
+                res.detail += phases
+            else:
                 res.detail += "; runs " + ", ".join(f"{x:.1f}" for x in all_secs) + " s (median shown)"
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
@@ -1250,7 +1292,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"portal: {expected_pages} HTML pages, {expected_urls} distinct URLs; "
           f"nginx worker_processes 2; {os.cpu_count()} CPUs")
-    header = ("tool", "status", "pages", "requests", "seconds", "pages/s", "RSS MB", "tree RSS MB")
+    header = ("tool", "status", "pages", "requests", "seconds", "pages/s", "crawl pages/s", "RSS MB", "tree RSS MB")
     rows = []
     for r in results:
         ran = r.exit_code is not None
@@ -1258,6 +1300,7 @@ def main(argv: list[str] | None = None) -> int:
             r.tool, r.status,
             str(r.pages) if ran else "-", str(r.requests) if ran else "-",
             fmt(r.seconds, ".1f") if ran else "-", fmt(r.pages_per_s, ".1f") if ran else "-",
+            fmt(r.crawl_pages_per_s, ".1f") if ran else "-",
             fmt(r.rss_max_proc_mb, ".1f") if ran else "-", fmt(r.rss_tree_mb, ".1f") if ran else "-",
         ))
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
@@ -1271,12 +1314,16 @@ def main(argv: list[str] | None = None) -> int:
         if r.detail:
             print(f"{r.tool}: {r.detail}")
     print("pages = distinct HTML URLs answered 200 to a GET; requests = every request in the tool's "
-          "nginx access log; RSS MB = largest single process (/usr/bin/time -v); tree RSS MB = peak "
+          "nginx access log; seconds = wall time of the process; crawl pages/s = pages over the time "
+          "from its first to its last request; RSS MB = largest single process (/usr/bin/time -v); tree RSS MB = peak "
           "sum over the process tree, sampled every 0.1 s from /proc")
     by_tool = {r.tool: r for r in results}
     w, g = by_tool.get("wget"), by_tool.get("gapcheck")
     if w and g and w.status.startswith("ok") and g.status.startswith("ok") and w.pages_per_s > 0:
         print(f"ratio gapcheck pages/s ÷ wget pages/s = {g.pages_per_s / w.pages_per_s:.2f}")
+        if g.crawl_pages_per_s and w.crawl_pages_per_s:
+            print(f"  (crawl phase only, first to last request: "
+                  f"{g.crawl_pages_per_s / w.crawl_pages_per_s:.2f})")
     elif w and g:
         why = "; ".join(f"{r.tool} {r.status}" for r in (w, g) if not r.status.startswith("ok"))
         print(f"ratio gapcheck pages/s ÷ wget pages/s: n/a ({why or 'wget measured 0 pages/s'})")

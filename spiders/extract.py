@@ -42,6 +42,7 @@ _JS_REDIRECT = re.compile(
     re.M,
 )
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.I)
+_CLOSING_ROOT = re.compile(r"</(?:html|body)\s*>", re.I)
 _LABEL_SLICE = 4000
 """Labelled dates (发布日期：…) sit near the top of an article; later text is lists and footers."""
 
@@ -139,6 +140,9 @@ def _item_date(el: etree._Element, anchor_text: str) -> str | None:
 def extract(html: str, url: str) -> Extracted:
     """Everything gapcheck records of one HTML page."""
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+    # A stray </html> mid-page (real on gov.cn) makes libxml2 drop everything after it; the closing
+    # tags carry nothing, so they go.
+    html = _CLOSING_ROOT.sub("", html)
     try:
         doc = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
     except (etree.ParserError, ValueError):
@@ -216,11 +220,7 @@ def extract(html: str, url: str) -> Extracted:
 
 
 def _visible_text(doc: etree._Element) -> tuple[str, int]:
-    """The page's visible text, and how many of its characters sit outside nav, header and footer.
-
-    Walks the whole document rather than `<body>`: a stray `</html>` (real on gov.cn) makes lxml put
-    the article after the body.
-    """
+    """The page's visible text, and how many of its characters sit outside nav, header and footer."""
     parts: list[str] = []
     budget = [TEXT_LIMIT * 2]
     main = [0]
