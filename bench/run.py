@@ -668,8 +668,22 @@ _CSS_URL_RE = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""", re.I)
 @dataclasses.dataclass
 class Reachable:
     html_pages: int
-    other_urls: int
+    other: set[str]
+    """Reachable URL paths that are not HTML pages (images, PDFs, CSS, JS)."""
     broken: list[str]
+    page_depth: dict[str, int]
+    """Link depth of each HTML page: the fewest clicks from the home page (home = 0)."""
+
+    @property
+    def page_depths(self) -> collections.Counter:
+        return collections.Counter(self.page_depth.values())
+
+    @property
+    def other_urls(self) -> int:
+        return len(self.other)
+
+    def deeper_than(self, depth: int) -> int:
+        return sum(n for d, n in self.page_depths.items() if d > depth)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -688,13 +702,15 @@ def walk_site(root: Path) -> Reachable:
     def target(path: str) -> Path:
         return root / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
 
-    seen = {"/"}
+    depth_of = {"/": 0}
     queue = collections.deque(["/"])
     html_pages = 0
-    other = 0
+    other: set[str] = set()
     broken = []
+    page_depth: dict[str, int] = {}
     while queue:
         path = queue.popleft()
+        depth = depth_of[path]
         f = target(path)
         if not f.is_file():
             broken.append(path)
@@ -702,21 +718,22 @@ def walk_site(root: Path) -> Reachable:
         is_html = path.endswith("/") or path.endswith(".html")
         is_css = path.endswith(".css")
         if not (is_html or is_css):
-            other += 1
+            other.add(path)
             continue
         if is_html:
             html_pages += 1
+            page_depth[path] = depth
         else:
-            other += 1
+            other.add(path)
         text = f.read_text("utf-8")
         refs = (_HREF_RE if is_html else _CSS_URL_RE).findall(text)
         base_dir = path[: path.rfind("/") + 1]
         for ref in refs:
             p = resolve(base_dir, ref)
-            if p is not None and p not in seen:
-                seen.add(p)
+            if p is not None and p not in depth_of:
+                depth_of[p] = depth + 1
                 queue.append(p)
-    return Reachable(html_pages, other, broken)
+    return Reachable(html_pages, other, broken, page_depth)
 
 
 # --------------------------------------------------------------------------------------------
@@ -950,8 +967,9 @@ class LogCounts:
     pages: int
     methods: collections.Counter
     statuses: collections.Counter
-    distinct_urls: int
+    urls: set[str]
     html_get_dupes: int
+    page_urls: set[str]
     bytes_sent: int
     first: float | None
     """Epoch time of the first request (nginx $msec: when the response was logged)."""
@@ -985,8 +1003,8 @@ def count_log(path: Path) -> LogCounts:
             urls.add(uri)
             if method == "GET" and status == "200" and ctype.startswith("text/html"):
                 html_gets[uri] += 1
-    return LogCounts(requests, len(html_gets), methods, statuses, len(urls),
-                     sum(n - 1 for n in html_gets.values()), sent, first, last)
+    return LogCounts(requests, len(html_gets), methods, statuses, urls,
+                     sum(n - 1 for n in html_gets.values()), set(html_gets), sent, first, last)
 
 
 def parse_time_file(path: Path) -> tuple[float | None, int | None]:
@@ -1144,13 +1162,16 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     sys.stdout.reconfigure(line_buffering=True)  # progress shows up when piped to a file too
-    tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    tools = list(dict.fromkeys(t.strip() for t in args.tools.split(",") if t.strip()))
     unknown = [t for t in tools if t not in ("wget", "gapcheck")]
     if unknown or not tools:
         ap.error(f"--tools: unknown {unknown}; choose from wget,gapcheck")
     as_of = dt.date.fromisoformat(args.as_of)
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
+    if args.pages < MIN_PAGES:
+        ap.error(f"--pages must be at least {MIN_PAGES} (home + {len(STATIC_PAGES)} footer pages + "
+                 f"{len(COLUMNS)} column list pages)")
 
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _raise_exit)
@@ -1177,6 +1198,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reachable from the home page ({walk_s:.1f} s): {reach.html_pages} HTML pages, "
               f"{reach.other_urls} other URLs (images, CSS, JS, PDFs) = "
               f"{reach.html_pages + reach.other_urls} distinct URLs")
+        depths = reach.page_depths
+        max_depth = max(depths)
+        print(f"link depth of the pages (fewest clicks from home): max {max_depth}; "
+              + ", ".join(f"deeper than {d}: {reach.deeper_than(d)}" for d in (5, 10, 12, 20) if d < max_depth))
         if reach.broken:
             raise SystemExit(f"generator bug: {len(reach.broken)} broken links, e.g. {reach.broken[:5]}")
         if not (reach.html_pages == st.html_files == args.pages):
@@ -1191,7 +1216,7 @@ def main(argv: list[str] | None = None) -> int:
         time_bin = find_time()
         nginx = Nginx(find_nginx(), work, site, tools)
         nginx.start()
-        print(f"nginx serving on " + ", ".join(f"{t}: {nginx.url(t)}" for t in tools), flush=True)
+        print("nginx serving on " + ", ".join(f"{t}: {nginx.url(t)}" for t in tools), flush=True)
         runner = Runner(work, time_bin, args.timeout)
 
         # 3. run ----------------------------------------------------------------------------------
@@ -1264,12 +1289,26 @@ def main(argv: list[str] | None = None) -> int:
                     break
             res.seconds = statistics.median(all_secs)
             res.crawl_seconds = statistics.median(all_crawl) if all_crawl else None
-            missing = expected_pages - counts.pages
+            not_fetched = [reach.page_depth[u] for u in reach.page_depth if u not in counts.page_urls]
+            if not_fetched:
+                lo, hi = min(not_fetched), max(not_fetched)
+                where = f"link depth {lo}" if lo == hi else f"link depth {lo}–{hi}"
+                missing_text = (f"{len(not_fetched)} of {expected_pages} NOT fetched ({where}; the portal "
+                                f"has {reach.deeper_than(lo - 1)} pages deeper than {lo - 1})")
+            else:
+                missing_text = "all found"
             methods = ", ".join(f"{m} {n}" for m, n in counts.methods.most_common())
             statuses = ", ".join(f"{s}: {n}" for s, n in sorted(counts.statuses.items()))
-            res.detail = (f"{methods or 'no requests'}; status {statuses or '-'}; {counts.distinct_urls} "
-                          f"distinct URLs of {expected_urls}; {counts.bytes_sent / 2**20:.1f} MiB sent; "
-                          f"pages {'all found' if missing == 0 else f'{missing} of {expected_pages} NOT fetched'}"
+            site_urls = reach.other | reach.page_depth.keys()
+            unasked = sorted(reach.other - counts.urls)
+            extra = len(counts.urls - site_urls)
+            res.detail = (f"{methods or 'no requests'}; status {statuses or '-'}; {len(counts.urls & site_urls)} "
+                          f"of the {expected_urls} linked URLs requested"
+                          + (f" (+{extra} not linked, e.g. {min(counts.urls - site_urls)})" if extra else "")
+                          + (f"; never requested: {len(unasked)} non-page URLs, e.g. {', '.join(unasked[:3])}"
+                             if unasked else "")
+                          + f"; {counts.bytes_sent / 2**20:.1f} MiB sent; "
+                          f"pages {missing_text}"
                           + (f"; {counts.html_get_dupes} repeated page GETs" if counts.html_get_dupes else ""))
             if len(all_secs) == 1:
                 res.detail += phases

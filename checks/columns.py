@@ -17,7 +17,7 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from .dates import date_from_url
-from .matching import Aliases, normalize
+from .matching import Aliases, is_article, normalize
 from .model import LinkTag, Page, Region, Site
 from .options import ColumnKind, Options
 
@@ -95,8 +95,8 @@ def find_columns(site: Site, options: Options) -> list[Column]:
         claimed.update(p.url for p in pages)
         items = _items(site, pages, template)
         kind = kind_of(name, options)
-        if not items and kind is None and not page.meta.get("columnname"):
-            continue  # a plain page a link happened to name, not a list
+        if not items and kind is None and not page.meta.get("columnname") and page.main_chars > BLANK_TEXT_MAX:
+            continue  # a page of text that a link happened to name, not a list
         columns.append(Column(name, page.url, kind, tuple(items), tuple(p.url for p in pages), page.main_chars))
     return columns
 
@@ -124,7 +124,8 @@ def resolve_date(value: str | None, url: str, site: Site) -> dt.date | None:
         if value is None:
             return None
     if not value.startswith("--"):
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
+        return date if date <= site.as_of else None  # a date after the check is a typo, not an update
     month, day = int(value[2:4]), int(value[5:7])
     for full in (date_from_url(url), target.best_date() if target is not None else None):
         if full and int(full[5:7]) == month and int(full[8:10]) == day:
@@ -141,18 +142,15 @@ def resolve_date(value: str | None, url: str, site: Site) -> dt.date | None:
     return None
 
 
-def _is_article(page: Page) -> bool:
-    return "articletitle" in page.meta or "pubdate" in page.meta
-
-
 def _candidates(site: Site, options: Options) -> dict[str, str]:
     """Column page URL → the column's name, from meta tags first, then link words."""
     landing = site.landing
     skip = {site.start_url} | ({landing.url} if landing else set())
+    skip |= {p.url for p in site.html_pages if p.is_entry_stub}
     names: dict[str, str] = {}
     for page in site.html_pages:
         name = page.meta.get("columnname", "").strip()
-        if name and page.ok and page.url not in skip and not _is_article(page):
+        if name and page.ok and page.url not in skip and not is_article(page):
             names[page.url] = name
     labels = Aliases(tuple(
         [kw for kind in options.column_kinds for kw in kind.keywords]
@@ -171,13 +169,13 @@ def _candidates(site: Site, options: Options) -> dict[str, str]:
             target = site.page(link.url)
             if target is None or not target.ok or not target.is_html or target.url in skip:
                 continue
-            if _is_article(target):
+            if is_article(target):
                 continue
             link_names.setdefault(target.url, Counter())[link.text.strip()] += 1
     for url, counts in link_names.items():
         names.setdefault(url, counts.most_common(1)[0][0])
     for page in site.html_pages:
-        if page.url in names or page.url in skip or not page.ok or _is_article(page):
+        if page.url in names or page.url in skip or not page.ok or is_article(page):
             continue
         dated = sum(1 for link in page.links if link.date and link.region is Region.MAIN)
         if dated >= LIST_PAGE_MIN_DATED:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from .context import Context
 from .finding import Finding, Status
 from .matching import Aliases, Match, Via, find_on_page, find_on_site
-from .model import ATTACHMENT_SUFFIXES, NAVIGABLE_TAGS, Verdict
+from .model import ATTACHMENT_SUFFIXES, NAVIGABLE_TAGS, Region, Verdict
 from .options import Part, Requirement
 
 _VIA_WORDS = {Via.LINK: "链接", Via.IMAGE: "图片", Via.TITLE: "页面标题", Via.HEADING: "页面标题",
@@ -128,7 +128,8 @@ def _city_link(ctx: Context, found: list[Match], hosts: tuple[str, ...]) -> tupl
         page = ctx.site.page(match.target)
         if page is not None and page.is_html:
             for link in page.links:
-                if link.tag in NAVIGABLE_TAGS and _on_city_portal(link.url, hosts):
+                # The site-wide footer's link to the city portal's home is not the list's link.
+                if link.tag in NAVIGABLE_TAGS and link.region is Region.MAIN and _on_city_portal(link.url, hosts):
                     return page.url, link.url
     return None
 
@@ -139,7 +140,8 @@ def required_part_missing(ctx: Context) -> Iterator[Finding]:
     ## 检查内容
     对配置了 contains 的要求（如行政复议、依申请公开），在其入口所到的页面上查找每个组成部分：
     指南、可下载的申请表、受理机构、办理程序等。要求下载的部分必须是能打开的附件链接（doc、pdf、xls 等）；
-    链接失效时本项不通过，失效链接本身另由 GK301/GK302 计入。入口缺失时由 GK101 报告。
+    链接失效时本项不通过，失效链接本身另由 GK301/GK302 计入；附件链接被拒绝访问或超时时为「待核实」，
+    不扣分。入口缺失时由 GK101 报告。
 
     ## 依据
     《中华人民共和国行政复议法》及本单位公开职责；《政府信息公开条例》第二十八条（依申请公开渠道）。
@@ -171,7 +173,7 @@ def _requirement_pages(ctx: Context, req: Requirement) -> list[str]:
 def _part_finding(ctx: Context, req: Requirement, part: Part, pages: list[str]) -> Finding:
     subject = f"{req.name}：{part.name}"
     aliases = Aliases(part.match)
-    seen_broken = None
+    seen_broken = seen_unverified = None
     for url in pages:
         page = ctx.site.page(url)
         for match in find_on_page(page, aliases, in_text=part.in_text):
@@ -179,10 +181,14 @@ def _part_finding(ctx: Context, req: Requirement, part: Part, pages: list[str]) 
                 return Finding("GK104", Status.PASS, subject, url=page.url, evidence=_evidence(match),
                                message=f"「{req.name}」有{part.name}", severity=req.severity)
             if match.via is Via.LINK and _is_attachment(match.target, ctx):
-                if ctx.site.verdict(match.target) is Verdict.OK:
+                verdict = ctx.site.verdict(match.target)
+                if verdict is Verdict.OK:
                     return Finding("GK104", Status.PASS, subject, url=page.url, evidence=_evidence(match),
                                    message=f"「{req.name}」提供{part.name}下载", severity=req.severity)
-                seen_broken = seen_broken or (page.url, match)
+                if verdict is Verdict.BROKEN:
+                    seen_broken = seen_broken or (page.url, match)
+                else:
+                    seen_unverified = seen_unverified or (page.url, match)
     if seen_broken:
         url, match = seen_broken
         check = ctx.site.checks.get(match.target)
@@ -190,6 +196,11 @@ def _part_finding(ctx: Context, req: Requirement, part: Part, pages: list[str]) 
         return Finding("GK104", Status.FAIL, subject, url=url, evidence=f"{_evidence(match)} 无法下载{why}",
                        message=f"「{req.name}」的{part.name}无法下载", deduction=req.deduction,
                        severity=req.severity)
+    if seen_unverified:
+        url, match = seen_unverified
+        return Finding("GK104", Status.UNVERIFIED, subject, url=url,
+                       evidence=f"{_evidence(match)} 未能确认可以下载（服务器未给出明确结果）",
+                       message=f"「{req.name}」的{part.name}待核实", severity=req.severity)
     kind = "可下载的" if part.download else ""
     return Finding("GK104", Status.FAIL, subject, url=pages[0],
                    evidence=f"在 {'、'.join(pages[:3])} 中未找到{kind}{'、'.join(part.match)}",

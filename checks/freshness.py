@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from .columns import ColumnStatus, resolve_date
@@ -38,10 +39,10 @@ def column_not_updated(ctx: Context) -> Iterator[Finding]:
         kind = column.kind.label
         if status is ColumnStatus.FRESH:
             yield Finding("GK201", Status.PASS, column.name, url=column.url,
-                          evidence=f"{kind}栏目，最新信息 {newest}，期限 {cutoff} 之后",
+                          evidence=f"{kind}栏目，最新信息 {newest}，不早于 {cutoff}",
                           message=f"「{column.name}」按时更新")
             continue
-        evidence = (f"{kind}栏目，最新信息 {newest}，应在 {cutoff} 之后（{limit}）" if newest
+        evidence = (f"{kind}栏目，最新信息 {newest}，应不早于 {cutoff}（{limit}）" if newest
                     else f"{kind}栏目，{len(column.items)} 条信息均无日期，视为未更新")
         yield Finding("GK201", Status.FAIL, column.name, url=column.url, evidence=evidence,
                       message=f"「{column.name}」超过期限未更新", deduction=column.kind.deduction)
@@ -54,17 +55,23 @@ def blank_column(ctx: Context) -> Iterator[Finding]:
     栏目页面（含分页）的列表区域没有任何信息条目，例如只显示「暂无信息」。导航、面包屑、翻页和全站
     通用链接不算条目。
 
+    空白栏目达到 5 个（配置 rules.GK202.veto_at）时，每个空白栏目都按单项否决报告。
+
     ## 依据
     《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）「空白栏目」：空白栏目数量达到 5 个即单项否决。
 
     ## 如何整改
     为该栏目补充应公开的信息；无信息可发布的栏目应撤销或合并，不保留空栏目。
     """
+    blank = [c for c in ctx.columns if c.status(ctx.site.as_of) is ColumnStatus.BLANK]
+    veto = len(blank) >= ctx.options.rule_option("GK202", "veto_at", 5)
     for column in ctx.columns:
-        if column.status(ctx.site.as_of) is ColumnStatus.BLANK:
+        if column in blank:
             yield Finding("GK202", Status.FAIL, column.name, url=column.url,
-                          evidence="栏目页面没有任何信息条目", message=f"「{column.name}」是空白栏目",
-                          deduction=ctx.options.rule_option("GK202", "deduction", 0.0))
+                          evidence=f"栏目页面没有任何信息条目（全站空白栏目 {len(blank)} 个）",
+                          message=f"「{column.name}」是空白栏目",
+                          deduction=ctx.options.rule_option("GK202", "deduction", 0.0),
+                          severity=Severity.VETO if veto else None)
         else:
             yield Finding("GK202", Status.PASS, column.name, url=column.url,
                           evidence=f"{len(column.items)} 条信息", message=f"「{column.name}」有内容")
@@ -75,7 +82,7 @@ def homepage_not_updated(ctx: Context) -> Iterator[Finding]:
 
     ## 检查内容
     读取首页（入口页跳转后的实际首页）上带日期的信息条目；无日期的条目视为未更新。首页列表只显示
-    月日时，年份取自网址或文章页。同时统计 2 周内的条目数，供评分参考（少于 10 条的扣分由评分规则处理）。
+    月日时，年份取自网址或文章页。2 周内有更新但条目少于 10 条的扣分由 GK204 报告。
 
     ## 依据
     《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）单项否决项「首页不更新」：
@@ -87,10 +94,8 @@ def homepage_not_updated(ctx: Context) -> Iterator[Finding]:
     landing = ctx.site.landing
     if landing is None or not landing.is_html:
         return
-    cutoff = ctx.options.homepage_limit.cutoff(ctx.site.as_of)
-    dates = [d for d in (resolve_date(link.date, link.url, ctx.site) for link in landing.links
-                         if link.tag is LinkTag.A and link.region is Region.MAIN and link.date) if d]
-    recent = [d for d in dates if cutoff <= d <= ctx.site.as_of]
+    cutoff, dates = _homepage_dates(ctx)
+    recent = [d for d in dates if d >= cutoff]
     newest = max(dates, default=None)
     if recent:
         yield Finding("GK203", Status.PASS, "首页", url=landing.url,
@@ -100,3 +105,43 @@ def homepage_not_updated(ctx: Context) -> Iterator[Finding]:
         evidence = f"{cutoff} 以来没有新信息" + (f"，最新 {newest}" if newest else "，首页信息均无日期")
         yield Finding("GK203", Status.FAIL, "首页", url=landing.url, evidence=evidence,
                       message="首页 2 周内未更新", severity=Severity.VETO)
+
+
+def _homepage_dates(ctx: Context) -> tuple[dt.date, list[dt.date]]:
+    """The home page's freshness cutoff and the dates of its dated items (none after the as-of)."""
+    cutoff = ctx.options.homepage_limit.cutoff(ctx.site.as_of)
+    landing = ctx.site.landing
+    links = {link.url: link for link in landing.links
+             if link.tag is LinkTag.A and link.region is Region.MAIN and link.date}
+    dates = [d for d in (resolve_date(link.date, url, ctx.site) for url, link in links.items()) if d]
+    return cutoff, dates
+
+
+def homepage_few_updates(ctx: Context) -> Iterator[Finding]:
+    """首页更新量不足：首页 2 周内发布的信息少于 10 条。
+
+    ## 检查内容
+    统计首页（入口页跳转后的实际首页）上检查日期前 2 周内的带日期条目（同一链接只算一次）。
+    2 周内一条都没有时由 GK203 按单项否决报告，本项不重复扣分。最低条数可由配置 rules.GK204.minimum 调整。
+
+    ## 依据
+    《全国政府网站普查评分表》（国办发〔2015〕15号）：首页栏目信息 2 周内更新总量少于 10 条，扣 5 分。
+
+    ## 如何整改
+    增加首页要闻、通知公告等区块的发布频次，使 2 周内新发布的信息不少于 10 条。
+    """
+    landing = ctx.site.landing
+    if landing is None or not landing.is_html:
+        return
+    cutoff, dates = _homepage_dates(ctx)
+    recent = [d for d in dates if d >= cutoff]
+    if not recent:
+        return
+    minimum = ctx.options.rule_option("GK204", "minimum", 10)
+    if len(recent) >= minimum:
+        yield Finding("GK204", Status.PASS, "首页", url=landing.url,
+                      evidence=f"{cutoff} 以来 {len(recent)} 条信息", message="首页更新量达标")
+    else:
+        yield Finding("GK204", Status.FAIL, "首页", url=landing.url,
+                      evidence=f"{cutoff} 以来只有 {len(recent)} 条信息，少于 {minimum} 条",
+                      message="首页 2 周内更新不足", deduction=ctx.options.rule_option("GK204", "deduction", 5.0))

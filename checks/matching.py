@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .model import NAVIGABLE_TAGS, LinkTag, Page, Site
+from .model import NAVIGABLE_TAGS, LinkTag, Page, Region, Site
 
 # Spaces, dashes and list punctuation differ between portals ("讲文明 树新风", "志愿精神——奉献、友爱");
 # they never tell two labels apart.
@@ -38,6 +38,9 @@ class Match:
     via: Via
     text: str
     target: str = ""
+    dated: bool = False
+    """The link sits in a dated list item: a news item, not an entry."""
+    region: Region = Region.MAIN
 
 
 class Aliases:
@@ -58,7 +61,7 @@ def find_on_page(page: Page, aliases: Aliases, *, in_text: bool = False) -> list
     found = []
     for link in page.links:
         if link.tag in NAVIGABLE_TAGS and (aliases.hit(link.text) or aliases.hit(link.title)):
-            found.append(Match(page.url, Via.LINK, link.text or link.title, link.url))
+            found.append(Match(page.url, Via.LINK, link.text or link.title, link.url, bool(link.date), link.region))
         elif link.tag is LinkTag.IMG and (aliases.hit(link.text) or aliases.hit(link.title)):
             found.append(Match(page.url, Via.IMAGE, link.text or link.title, link.url))
     if aliases.hit(page.title):
@@ -76,15 +79,24 @@ def find_on_page(page: Page, aliases: Aliases, *, in_text: bool = False) -> list
     return found
 
 
+def is_article(page: Page) -> bool:
+    """An article page (ArticleTitle / PubDate meta), as opposed to a column or hub page."""
+    return "articletitle" in page.meta or "pubdate" in page.meta
+
+
 def find_on_site(site: Site, aliases: Aliases) -> list[Match]:
-    """Every place on the site where the aliases appear, the landing page first."""
-    pages = site.html_pages
+    """Every entry on the site that the aliases name, the landing page first.
+
+    Articles and dated list items are news about a thing, not its entry: "关于申报专项资金的通知"
+    is not the 专项资金 column.
+    """
+    pages = [p for p in site.html_pages if not is_article(p)]
     landing = site.landing
     if landing is not None:
         pages = [landing] + [p for p in pages if p is not landing]
     found = []
     for page in pages:
-        found.extend(find_on_page(page, aliases))
+        found.extend(m for m in find_on_page(page, aliases) if m.via is not Via.LINK or not m.dated)
     return found
 
 

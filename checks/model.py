@@ -137,6 +137,11 @@ class Page:
         return "html" in self.content_type and not self.error
 
     @property
+    def is_entry_stub(self) -> bool:
+        """Only sends the visitor on (script or refresh redirect) and shows next to nothing itself."""
+        return len(self.text) <= ENTRY_PAGE_TEXT and any(link.tag in _REDIRECTS for link in self.links)
+
+    @property
     def ok(self) -> bool:
         return self.status is not None and 200 <= self.status < 300 and not self.error
 
@@ -223,7 +228,7 @@ class Site:
         """
         page = self.home
         for _ in range(3):
-            if page is None or len(page.text) > ENTRY_PAGE_TEXT:
+            if page is None or not page.is_entry_stub:
                 break
             hop = next((link.url for link in page.links if link.tag in _REDIRECTS), None)
             target = self.page(hop) if hop else None

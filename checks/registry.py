@@ -66,6 +66,7 @@ RULES: tuple[Rule, ...] = (
     Rule("GK201", "column-not-updated", Severity.MAJOR, freshness.column_not_updated),
     Rule("GK202", "blank-column", Severity.MAJOR, freshness.blank_column),
     Rule("GK203", "homepage-not-updated", Severity.VETO, freshness.homepage_not_updated),
+    Rule("GK204", "homepage-few-updates", Severity.MAJOR, freshness.homepage_few_updates),
     Rule("GK301", "broken-link-on-homepage", Severity.MAJOR, links.broken_link_on_homepage),
     Rule("GK302", "broken-link", Severity.MINOR, links.broken_link),
     Rule("GK303", "unverified-link", Severity.INFO, links.unverified_link),

@@ -105,7 +105,7 @@ _CRAWL_KEYS = {f for f in CrawlOptions.__dataclass_fields__}
 _KIND_KEYS = {"label", "limit", "deduction", "keywords"}
 _REQ_KEYS = {"name", "match", "severity", "deduction", "on_homepage", "links_to_city_portal", "contains", "drop"}
 _PART_KEYS = {"name", "match", "download", "in_text"}
-_RULE_KEYS = {"deduction"}
+_RULE_KEYS = {"deduction", "veto_at", "minimum"}
 
 
 def _check_keys(doc: _Doc, value: dict, allowed: set[str], path: tuple) -> None:
@@ -207,6 +207,8 @@ def _validate(doc: _Doc) -> None:
         _known_codes(doc, [code], ("rules", code))
         _want(doc, settings, dict, ("rules", code), "a mapping")
         _check_keys(doc, settings, _RULE_KEYS, ("rules", code))
+        for key, value in settings.items():
+            _want(doc, value, (int, float), ("rules", code, key), "a number")
     for key in ("select", "ignore"):
         if key in data:
             _known_codes(doc, _strings(doc, data[key], (key,)), (key,))

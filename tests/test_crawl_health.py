@@ -1,0 +1,53 @@
+"""9xx crawl health: GK901 page limit reached, GK902 in-site pages that could not be fetched."""
+
+from __future__ import annotations
+
+import pytest
+from sitebuilder import BASE, build_site, check, outcomes, page, url
+
+from gapcheck.checks import CrawlStats, Options, Status
+from gapcheck.checks.model import FetchError
+
+HOME = {"": page('<ul><li><a href="/swdt/index.html">商务动态</a></li><li><a href="/tzgg/index.html">通知公告</a></li>'
+                 "</ul>")}
+
+
+@pytest.mark.parametrize(
+    ("stats", "status", "evidence"),
+    [
+        (CrawlStats(pages=5000, page_limit=5000, page_limit_reached=True), "warn", "已抓取 5000 个页面，达到上限 5000"),
+        (CrawlStats(pages=1, page_limit=5000), "pass", "抓取了 1 个页面"),
+    ],
+)
+def test_gk901_warns_when_the_page_limit_stopped_the_crawl(stats, status, evidence):
+    [finding] = check("GK901", build_site(HOME, crawl=stats), Options())
+    assert outcomes([finding]) == [("GK901", status, "抓取范围")]
+    assert (finding.url, finding.evidence, finding.deduction) == (BASE, evidence, 0.0)
+
+
+def test_gk902_lists_pages_that_could_not_be_fetched():
+    failed = {"swdt/index.html": (500, None, "服务器内部错误"), "tzgg/index.html": (None, FetchError.TIMEOUT, "超时")}
+    site = build_site(HOME, failed=failed)
+    [finding] = check("GK902", site, Options())
+    assert outcomes([finding]) == [("GK902", "warn", "站内页面")]
+    assert finding.url == url("swdt/index.html")
+    assert finding.evidence == f"2 个页面未能抓取，如：{BASE}swdt/index.html、{BASE}tzgg/index.html"
+
+
+def test_gk902_shows_five_failed_pages_at_most():
+    failed = {f"swdt/{i}.html": (404, None, "页面不存在") for i in range(7)}
+    [finding] = check("GK902", build_site(HOME, failed=failed), Options())
+    assert finding.evidence.startswith("7 个页面未能抓取，如：")
+    assert finding.evidence.count(BASE) == 5
+
+
+def test_gk902_passes_when_every_page_was_fetched():
+    [finding] = check("GK902", build_site(HOME), Options())
+    assert outcomes([finding]) == [("GK902", "pass", "站内页面")]
+    assert finding.evidence == "1 个页面均已抓取"
+
+
+def test_a_failed_page_is_also_a_broken_link_on_the_page_that_links_it():
+    site = build_site(HOME, failed={"swdt/index.html": (404, None, "页面不存在")})
+    findings = check("GK301", site, Options())
+    assert [(f.status, f.subject) for f in findings] == [(Status.FAIL, url("swdt/index.html"))]

@@ -1,0 +1,45 @@
+"""checks/scoring.py: the verdict and score an inspector would give, from the findings alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from gapcheck.checks import Finding, Severity, SiteVerdict, Status, summarize
+
+SEVERITY = {"GK101": Severity.MAJOR, "GK203": Severity.VETO, "GK302": Severity.MINOR}
+
+
+def finding(status: Status, deduction: float = 0.0, rule: str = "GK101", severity: Severity | None = None) -> Finding:
+    return Finding(rule, status, "栏目", deduction=deduction, severity=severity)
+
+
+@pytest.mark.parametrize(
+    ("findings", "score", "vetoes", "verdict"),
+    [
+        pytest.param([], 100.0, 0, SiteVerdict.PASSED, id="nothing"),
+        pytest.param([finding(Status.FAIL, 5), finding(Status.FAIL, 2), finding(Status.FAIL, 0.1, "GK302")],
+                     92.9, 0, SiteVerdict.PASSED, id="fails-summed"),
+        pytest.param([finding(s, 5) for s in (Status.PASS, Status.WARN, Status.UNVERIFIED, Status.MANUAL)],
+                     100.0, 0, SiteVerdict.PASSED, id="only-fails-deduct"),
+        pytest.param([finding(Status.FAIL, 40)], 60.0, 0, SiteVerdict.PASSED, id="60-passes"),
+        pytest.param([finding(Status.FAIL, 40.1)], 59.9, 0, SiteVerdict.FAILED, id="below-60-fails"),
+        pytest.param([finding(Status.FAIL, 80), finding(Status.FAIL, 80)], 0.0, 0, SiteVerdict.FAILED,
+                     id="never-below-zero"),
+        pytest.param([finding(Status.FAIL, rule="GK203")], 100.0, 1, SiteVerdict.FAILED, id="veto-rule"),
+        pytest.param([finding(Status.PASS, rule="GK203")], 100.0, 0, SiteVerdict.PASSED, id="passing-veto-rule"),
+        pytest.param([finding(Status.WARN, rule="GK203")], 100.0, 0, SiteVerdict.PASSED, id="warning-veto-rule"),
+        pytest.param([finding(Status.FAIL, severity=Severity.VETO)], 100.0, 1, SiteVerdict.FAILED,
+                     id="finding-severity-overrides"),
+        pytest.param([finding(Status.FAIL, rule="GK203", severity=Severity.MAJOR)], 100.0, 0, SiteVerdict.PASSED,
+                     id="override-downgrades-veto"),
+    ],
+)
+def test_summarize(findings, score, vetoes, verdict):
+    summary = summarize(findings, SEVERITY)
+    assert (summary.score, summary.vetoes, summary.verdict) == (score, vetoes, verdict)
+    assert summary.checked == len(findings)
+
+
+def test_counts_every_status():
+    summary = summarize([finding(Status.FAIL, 1), finding(Status.FAIL), finding(Status.PASS)], SEVERITY)
+    assert summary.counts == {Status.PASS: 1, Status.FAIL: 2, Status.WARN: 0, Status.UNVERIFIED: 0, Status.MANUAL: 0}
