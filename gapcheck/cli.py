@@ -149,6 +149,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     finally:
         store.close()
     _print_summary(outcome.report, outcome.html)
+    if outcome.internal_errors:
+        print(f"gapcheck: warning: {outcome.internal_errors} pages could not be processed (an internal error); "
+              "rerun with --verbose to see it and report it", file=sys.stderr)
     return EXIT_GAPS if outcome.failed else EXIT_OK
 
 

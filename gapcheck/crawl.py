@@ -61,4 +61,5 @@ def crawl(request: CrawlRequest, store: Store, run_id: int) -> CrawlStats:
     spider = crawler.spider
     return CrawlStats(pages=spider.pages_done, page_limit=opts.max_pages,
                       page_limit_reached=spider.page_limit_reached, depth_limit=opts.max_depth,
-                      errors=spider.errors)
+                      errors=spider.errors,
+                      internal_errors=crawler.stats.get_value("spider_exceptions/count", 0))

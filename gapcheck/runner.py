@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ class Outcome:
     html: Path
     failed: bool
     """Some finding failed: the site has gaps."""
+    internal_errors: int = 0
 
 
 def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.date, out: Path) -> Outcome:
@@ -38,7 +40,8 @@ def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.
         store.fail_run(run_id, reason)
         raise CrawlStartError(f"{request.url}: the portal did not answer ({reason}); check the URL and that "
                               "the site is reachable from this machine")
-    return evaluate(store, run_id, profile, rules, out)
+    outcome = evaluate(store, run_id, profile, rules, out)
+    return dataclasses.replace(outcome, internal_errors=stats.internal_errors)
 
 
 def evaluate(store: Store, run_id: int, profile: Profile, rules: list[checks.Rule], out: Path) -> Outcome:
