@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from scrapy.crawler import CrawlerProcess
@@ -41,7 +42,6 @@ def scrapy_settings(request: CrawlRequest, run_id: int) -> Settings:
     if opts.user_agent:
         settings.set("USER_AGENT", opts.user_agent)
     settings.set("ROBOTSTXT_OBEY", opts.obey_robots)
-    settings.set("GAPCHECK_MAX_PAGES", opts.max_pages)
     settings.set("GAPCHECK_RUN_ID", run_id)
     settings.set("GAPCHECK_PROGRESS", request.progress)
     if request.verbose:
@@ -53,6 +53,10 @@ def crawl(request: CrawlRequest, store: Store, run_id: int) -> CrawlStats:
     """Crawls until done; Twisted's reactor runs once per process, so call this once."""
     settings = scrapy_settings(request, run_id)
     process = CrawlerProcess(settings)
+    # Scrapy logs every response at DEBUG; with only the root handler filtering, each record is still
+    # built. Setting the level on the loggers drops them before that.
+    for name in ("scrapy", "twisted", "py.warnings"):
+        logging.getLogger(name).setLevel(settings.get("LOG_LEVEL"))
     crawler = process.create_crawler(PortalSpider)
     opts = request.crawl
     process.crawl(crawler, start_url=request.url, allowed_domains=opts.allowed_domains, include=opts.include,

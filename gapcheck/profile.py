@@ -15,6 +15,7 @@ import yaml
 from .checks import Severity, UnknownRule, select
 from .checks.options import ColumnKind, Options, Part, Period, Requirement
 from .errors import ConfigError
+from .spiders.settings import MAX_DEPTH, MAX_PAGES
 
 DEFAULT_PROFILE = "national"
 
@@ -23,8 +24,8 @@ DEFAULT_PROFILE = "national"
 class CrawlOptions:
     """How to crawl; `None` means the spider's default (spiders/settings.py)."""
 
-    max_pages: int = 5000
-    max_depth: int = 12
+    max_pages: int = MAX_PAGES
+    max_depth: int = MAX_DEPTH
     concurrency: int | None = None
     delay: float | None = None
     timeout: float | None = None

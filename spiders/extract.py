@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
 
 from ..checks.dates import date_from_url, find_dates, parse_meta_date
@@ -42,6 +41,8 @@ _JS_REDIRECT = re.compile(
     re.M,
 )
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.I)
+# Plain etree elements, not lxml.html's: its per-element class lookup costs more than the parse.
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 _CLOSING_ROOT = re.compile(r"</(?:html|body)\s*>", re.I)
 _LABEL_SLICE = 4000
 """Labelled dates (发布日期：…) sit near the top of an article; later text is lists and footers."""
@@ -63,14 +64,29 @@ def _clean(text: str | None, limit: int = LINK_TEXT_LIMIT) -> str:
     return _SPACE.sub(" ", text or "").strip()[:limit]
 
 
-def _absolute(base: str, href: str) -> tuple[str, str]:
-    """The absolute URL without its fragment, and the fragment."""
-    href = href.strip().replace("\\", "/") if href else ""
-    try:
-        url, fragment = urldefrag(urljoin(base, href))
-    except ValueError:  # a malformed href such as "http://[::1" — keep it as written
-        return href, ""
-    return url, fragment
+class _Resolver:
+    """Absolute URLs for a page's hrefs. Most hrefs are absolute paths or full URLs: those skip urljoin."""
+
+    def __init__(self, base: str):
+        self.base = base
+        parts = urlsplit(base)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.scheme = parts.scheme
+
+    def __call__(self, href: str) -> tuple[str, str]:
+        """The absolute URL without its fragment, and the fragment."""
+        href = href.strip()
+        if "\\" in href:
+            href = href.replace("\\", "/")
+        href, _, fragment = href.partition("#")
+        if href.startswith(("http://", "https://")) and "/." not in href:
+            return href, fragment
+        if href.startswith("/") and not href.startswith("//") and "/." not in href:
+            return self.origin + href, fragment
+        try:
+            return urljoin(self.base, href), fragment
+        except ValueError:  # a malformed href such as "http://[::1" — keep it as written
+            return href, fragment
 
 
 def _file_name(url: str) -> str:
@@ -115,6 +131,10 @@ class _Regions:
         return None
 
 
+def _text_of(el: etree._Element) -> str:
+    return "".join(el.itertext())
+
+
 def _item_date(el: etree._Element, anchor_text: str) -> str | None:
     """The date printed next to a link in its list item, month-day allowed."""
     node = el.getparent()
@@ -128,7 +148,7 @@ def _item_date(el: etree._Element, anchor_text: str) -> str | None:
         node = el.getparent()
         if node is None or node.tag in ("body", "html"):
             return None
-    text = node.text_content()
+    text = _text_of(node)
     if len(text) > 400:
         return None  # a whole block, not one item
     if anchor_text:
@@ -139,19 +159,21 @@ def _item_date(el: etree._Element, anchor_text: str) -> str | None:
 
 def extract(html: str, url: str) -> Extracted:
     """Everything gapcheck records of one HTML page."""
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
     # A stray </html> mid-page (real on gov.cn) makes libxml2 drop everything after it; the closing
     # tags carry nothing, so they go.
     html = _CLOSING_ROOT.sub("", html)
     try:
-        doc = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
-    except (etree.ParserError, ValueError):
+        doc = etree.fromstring(html.encode("utf-8", "surrogatepass"), _PARSER)
+    except (etree.ParserError, ValueError, etree.XMLSyntaxError):
+        doc = None
+    if doc is None:
         return Extracted("", (), {}, (), (), "", 0)
     base = url
     for el in doc.iter("base"):
         if el.get("href"):
             base = urljoin(url, el.get("href"))
             break
+    resolve = _Resolver(base)
 
     meta: dict[str, str] = {}
     links: list[Link] = []
@@ -160,7 +182,7 @@ def extract(html: str, url: str) -> Extracted:
 
     def add(target: str, tag: LinkTag, el: etree._Element | None, text: str = "", title: str = "",
             date: str | None = None) -> None:
-        absolute, fragment = _absolute(base, target)
+        absolute, fragment = resolve(target)
         if not absolute or (absolute, tag) in seen and not text:
             return
         seen.add((absolute, tag))
@@ -173,7 +195,7 @@ def extract(html: str, url: str) -> Extracted:
             href = el.get("href")
             if not href or href.startswith("#"):
                 continue
-            text = _clean(el.text_content())
+            text = _clean(_text_of(el))
             if not text:
                 for img in el.iter("img"):
                     text = _clean(img.get("alt") or img.get("title"))
@@ -212,8 +234,8 @@ def extract(html: str, url: str) -> Extracted:
                 meta.setdefault(name, _clean(content, 500))
 
     titles = doc.xpath("//title")
-    title = _clean(titles[0].text_content()) if titles else ""
-    headings = tuple(h for h in (_clean(el.text_content()) for el in doc.iter("h1", "h2", "h3")) if h)
+    title = _clean(_text_of(titles[0])) if titles else ""
+    headings = tuple(h for h in (_clean(_text_of(el)) for el in doc.iter("h1", "h2", "h3")) if h)
     text, main_chars = _visible_text(doc)
     return Extracted(title, headings[:HEADINGS_LIMIT], meta, _page_dates(meta, text, url), tuple(links), text,
                      main_chars)

@@ -21,6 +21,7 @@ from twisted.python.failure import Failure
 from ..checks.model import ATTACHMENT_SUFFIXES, NAVIGABLE_TAGS, FetchError, Link, LinkCheck, Page
 from .encoding import decode_html
 from .extract import extract
+from .settings import MAX_DEPTH, MAX_PAGES
 
 HTML_TYPES = ("text/html", "application/xhtml")
 GET_AFTER_HEAD = frozenset({400, 403, 404, 405, 406, 500, 501, 502, 503})
@@ -46,7 +47,7 @@ class PortalSpider(scrapy.Spider):
     name = "portal"
 
     def __init__(self, start_url: str, *, allowed_domains: Iterable[str] = (), include: Iterable[str] = (),
-                 exclude: Iterable[str] = (), max_pages: int = 5000, max_depth: int = 12, sink=None, **kwargs):
+                 exclude: Iterable[str] = (), max_pages: int = MAX_PAGES, max_depth: int = MAX_DEPTH, sink=None, **kwargs):
         super().__init__(**kwargs)
         self.sink = sink
         """Where the item pipeline writes what the spider saw."""

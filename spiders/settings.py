@@ -9,6 +9,11 @@ try:
 except PackageNotFoundError:  # running from a checkout that was never installed
     _VERSION = "dev"
 
+MAX_PAGES = 5000
+"""Pages fetched per run at most: bounds a crawl trap, and a bureau portal rarely has more."""
+MAX_DEPTH = 100
+"""Clicks from the start page: deep enough for a column paginated by 下一页 alone."""
+
 USER_AGENT = f"gapcheck/{_VERSION} (+government website self-inspection)"
 
 # Bureau portals run on small servers: two requests at a time per host, half a second apart, and
@@ -26,13 +31,15 @@ DEFAULTS = {
     "USER_AGENT": USER_AGENT,
     "ROBOTSTXT_OBEY": True,
     "CONCURRENT_REQUESTS": 32,
+    # Scrapy starts this many asyncio tasks for every response's output; our pipeline is synchronous,
+    # so more than one only costs time (at 100, task creation was most of the crawl's CPU).
+    "CONCURRENT_ITEMS": 1,
     **POLITE,
     "DOWNLOAD_TIMEOUT": 20,
     "DOWNLOAD_MAXSIZE": 20 * 1024 * 1024,
     "DOWNLOAD_WARNSIZE": 0,
     "RETRY_TIMES": 2,
     "REDIRECT_MAX_TIMES": 10,
-    "DEPTH_LIMIT": 12,
     "DEPTH_PRIORITY": 1,
     "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
     "COOKIES_ENABLED": False,
@@ -44,7 +51,6 @@ DEFAULTS = {
     "METAREFRESH_ENABLED": False,
     "ITEM_PIPELINES": {"gapcheck.spiders.pipelines.StorePipeline": 300},
     "EXTENSIONS": {"gapcheck.spiders.progress.Progress": 500},
-    "GAPCHECK_MAX_PAGES": 5000,
     "GAPCHECK_PROGRESS": False,
 }
 """Scrapy settings for a gapcheck crawl. Meta refresh is recorded as a link, not followed by Scrapy,
