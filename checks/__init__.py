@@ -2,7 +2,9 @@
 
 from .context import Context
 from .finding import Finding, Severity, Status
-from .model import CrawlStats, DateMention, DateSource, Link, LinkCheck, LinkTag, Page, Region, Site, Verdict
+from .model import (
+    CrawlStats, DateMention, DateSource, FetchError, Link, LinkCheck, LinkTag, Page, Region, Site, Verdict,
+)
 from .options import Options
 from .registry import BY_CODE, RULES, Rule, UnknownRule, select
 from .scoring import SiteVerdict, Summary, summarize
@@ -16,7 +18,7 @@ def run(site: Site, options: Options, rules: list[Rule] | None = None) -> tuple[
 
 
 __all__ = [
-    "BY_CODE", "RULES", "Context", "CrawlStats", "DateMention", "DateSource", "Finding", "Link", "LinkCheck",
+    "BY_CODE", "RULES", "Context", "CrawlStats", "DateMention", "DateSource", "FetchError", "Finding", "Link", "LinkCheck",
     "LinkTag", "Options", "Page", "Region", "Rule", "Severity", "Site", "SiteVerdict", "Status", "Summary", "UnknownRule",
     "Verdict", "run", "select", "summarize",
 ]

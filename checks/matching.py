@@ -6,16 +6,21 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
-from .model import NAVIGABLE_TAGS, LinkTag, Page, Region, Site
+from .model import NAVIGABLE_TAGS, LinkTag, Page, Site
 
 # Spaces, dashes and list punctuation differ between portals ("讲文明 树新风", "志愿精神——奉献、友爱");
 # they never tell two labels apart.
 _NOISE = re.compile(r"[\s\u3000\-—–_·・、，,。.:：;；!！?？'\"“”‘’()（）\[\]【】《》<>|/\\]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
-    """The form labels are compared in: NFKC (full-width to half-width), noise removed, lower case."""
+    """The form labels are compared in: NFKC (full-width to half-width), noise removed, lower case.
+
+    Cached: template links repeat the same words on every page.
+    """
     return _NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
@@ -40,7 +45,6 @@ class Match:
     target: str = ""
     dated: bool = False
     """The link sits in a dated list item: a news item, not an entry."""
-    region: Region = Region.MAIN
 
 
 class Aliases:
@@ -61,7 +65,7 @@ def find_on_page(page: Page, aliases: Aliases, *, in_text: bool = False) -> list
     found = []
     for link in page.links:
         if link.tag in NAVIGABLE_TAGS and (aliases.hit(link.text) or aliases.hit(link.title)):
-            found.append(Match(page.url, Via.LINK, link.text or link.title, link.url, bool(link.date), link.region))
+            found.append(Match(page.url, Via.LINK, link.text or link.title, link.url, bool(link.date)))
         elif link.tag is LinkTag.IMG and (aliases.hit(link.text) or aliases.hit(link.title)):
             found.append(Match(page.url, Via.IMAGE, link.text or link.title, link.url))
     if aliases.hit(page.title):

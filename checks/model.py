@@ -200,7 +200,6 @@ class CrawlStats:
     pages: int = 0
     page_limit: int = 0
     page_limit_reached: bool = False
-    depth_limit: int = 0
     errors: int = 0
     internal_errors: int = 0
     """Pages whose processing raised inside gapcheck: a bug to report, never the portal's fault."""

@@ -64,6 +64,6 @@ def crawl(request: CrawlRequest, store: Store, run_id: int) -> CrawlStats:
     process.start()
     spider = crawler.spider
     return CrawlStats(pages=spider.pages_done, page_limit=opts.max_pages,
-                      page_limit_reached=spider.page_limit_reached, depth_limit=opts.max_depth,
+                      page_limit_reached=spider.page_limit_reached,
                       errors=spider.errors,
                       internal_errors=crawler.stats.get_value("spider_exceptions/count", 0))

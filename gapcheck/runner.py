@@ -40,13 +40,14 @@ def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.
         store.fail_run(run_id, reason)
         raise CrawlStartError(f"{request.url}: the portal did not answer ({reason}); check the URL and that "
                               "the site is reachable from this machine")
-    outcome = evaluate(store, run_id, profile, rules, out)
+    outcome = evaluate(store, run_id, profile, rules, out, site)
     return dataclasses.replace(outcome, internal_errors=stats.internal_errors)
 
 
-def evaluate(store: Store, run_id: int, profile: Profile, rules: list[checks.Rule], out: Path) -> Outcome:
+def evaluate(store: Store, run_id: int, profile: Profile, rules: list[checks.Rule], out: Path,
+             site: checks.Site | None = None) -> Outcome:
     """Runs the rules over a stored crawl, stores the findings and writes the reports."""
-    site = store.load_site(run_id)
+    site = site or store.load_site(run_id)
     findings, ctx = checks.run(site, profile.options, rules)
     severity_of = {r.code: r.severity for r in checks.RULES}
     summary = checks.summarize(findings, severity_of)

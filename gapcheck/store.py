@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .checks import (
-    CrawlStats, DateMention, DateSource, Finding, Link, LinkCheck, LinkTag, Page, Region, Severity, Site, Status,
+    CrawlStats, DateMention, DateSource, Finding, Link, LinkCheck, LinkTag, Page, Region, Severity, Site,
 )
 from .checks.model import FetchError
 from .errors import StoreError
@@ -240,11 +241,16 @@ class Store:
         limits = self.db.execute("SELECT page_limit, page_limit_reached, errors FROM runs WHERE id = ?",
                                  (run_id,)).fetchone()
         links: dict[str, list[Link]] = {}
-        for row in self.db.execute(
+        # Template links repeat the same URL and words on every page: one string object each.
+        intern = sys.intern
+        tags = {t.value: t for t in LinkTag}
+        regions = {r.value: r for r in Region}
+        for page_url, url, tag, text, title, region, date, fragment in self.db.execute(
                 "SELECT page_url, url, tag, text, title, region, date, fragment FROM links WHERE run_id = ? "
                 "ORDER BY page_url, position", (run_id,)):
-            links.setdefault(row[0], []).append(
-                Link(row[1], LinkTag(row[2]), row[3] or "", row[4] or "", Region(row[5]), row[6], row[7] or ""))
+            links.setdefault(page_url, []).append(
+                Link(intern(url), tags[tag], intern(text or ""), intern(title or ""), regions[region],
+                     date and intern(date), fragment or ""))
         pages: dict[str, Page] = {}
         for r in self.db.execute("SELECT * FROM pages WHERE run_id = ? ORDER BY depth, url", (run_id,)):
             pages[r[1]] = Page(
@@ -262,12 +268,6 @@ class Store:
         stats = CrawlStats(pages=len(pages), page_limit=limits[0], page_limit_reached=bool(limits[1]),
                            errors=limits[2])
         return Site(info.site, info.start_url, info.as_of, pages, checks, stats)
-
-    def findings(self, run_id: int) -> list[tuple[Finding, Severity]]:
-        return [(Finding(r[0], Status(r[1]), r[3], r[4] or "", r[5] or "", r[6] or "", r[7]), Severity(r[2]))
-                for r in self.db.execute(
-                    "SELECT rule, status, severity, subject, message, url, evidence, deduction FROM findings "
-                    "WHERE run_id = ? ORDER BY seq", (run_id,))]
 
 
 def _now() -> str:
