@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import checks
 from .crawl import CrawlRequest, crawl
+from .checks.model import FetchError
 from .errors import ConfigError, CrawlStartError
 from .profile import Profile
 from .report import build_report, write_reports
@@ -38,6 +39,9 @@ def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.
     if start is None or start.status is None:
         reason = start.error if start is not None else "no answer"
         store.fail_run(run_id, reason)
+        if reason.startswith(FetchError.ROBOTS):
+            raise CrawlStartError(f"{request.url}: robots.txt forbids crawling the start page; a bureau checking "
+                                  "its own portal may pass --ignore-robots (or set crawl.obey_robots: false)")
         raise CrawlStartError(f"{request.url}: the portal did not answer ({reason}); check the URL and that "
                               "the site is reachable from this machine")
     outcome = evaluate(store, run_id, profile, rules, out, site)

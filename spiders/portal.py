@@ -92,7 +92,7 @@ class PortalSpider(scrapy.Spider):
     def _request(self, url: str, role: str, *, depth: int, referrer: str, method: str = "GET") -> Request:
         return Request(
             url, method=method, callback=self.parse if role == Role.PAGE else self.checked,
-            errback=self.failed, dont_filter=True,
+            errback=self.failed, dont_filter=True, priority=-depth,  # breadth first: shallow pages matter most
             meta={"gapcheck": role, "gapcheck_depth": depth, "gapcheck_referrer": referrer,
                   "handle_httpstatus_all": True},
             headers={"Referer": referrer} if referrer else None,

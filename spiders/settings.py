@@ -40,7 +40,6 @@ DEFAULTS = {
     "DOWNLOAD_WARNSIZE": 0,
     "RETRY_TIMES": 2,
     "REDIRECT_MAX_TIMES": 10,
-    "DEPTH_PRIORITY": 1,
     "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
     "COOKIES_ENABLED": False,
     "TELNETCONSOLE_ENABLED": False,
@@ -49,6 +48,18 @@ DEFAULTS = {
     "MEMUSAGE_ENABLED": False,
     "HTTPERROR_ALLOW_ALL": True,
     "METAREFRESH_ENABLED": False,
+    # Components that do nothing for this spider still cost a pass over every request and item:
+    # referer and depth are set by the spider itself, there is no offsite list, auth or meta copying.
+    "SPIDER_MIDDLEWARES": {
+        "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+        "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+        "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+        "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None,
+    },
+    "DOWNLOADER_MIDDLEWARES": {
+        "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+        "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+    },
     "ITEM_PIPELINES": {"gapcheck.spiders.pipelines.StorePipeline": 300},
     "EXTENSIONS": {"gapcheck.spiders.progress.Progress": 500},
     "GAPCHECK_PROGRESS": False,

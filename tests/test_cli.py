@@ -89,3 +89,18 @@ def test_rules_lists_every_code():
 def test_readme_rule_table_matches_registry():
     assert rules_table() in README.read_text(encoding="utf-8"), \
         "README's rule table is stale: paste the output of `gapcheck rules --markdown`"
+
+
+def test_robots_forbidding_the_start_page_says_how_to_proceed(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
+    (tmp_path / "site" / "index.html").write_text("<title>局</title>", encoding="utf-8")
+    from gapcheck.sample.server import serve
+
+    with serve(tmp_path / "site") as server:
+        result = gapcheck("check", server.url, "--out", str(tmp_path / "out"), "--db", str(tmp_path / "d.sqlite"))
+        assert result.returncode == 3
+        assert "robots.txt" in result.stderr and "--ignore-robots" in result.stderr
+        allowed = gapcheck("check", server.url, "--ignore-robots", "--delay", "0", "--out", str(tmp_path / "out"),
+                           "--db", str(tmp_path / "d.sqlite"))
+        assert allowed.returncode in (0, 1), allowed.stderr
