@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -132,7 +133,7 @@ class PortalSpider(scrapy.Spider):
 
     def parse(self, response: Response):
         request = response.request
-        url = request.meta.get("redirect_urls", [request.url])[0]
+        url = _requested(request)
         depth = request.meta["gapcheck_depth"]
         self.pages_done += 1
         self.seen.add(response.url)
@@ -153,29 +154,25 @@ class PortalSpider(scrapy.Spider):
         m = _CHARSET.search(content_type)
         text, encoding = decode_html(response.body, m.group(1) if m else None)
         seen = extract(text, response.url)
-        yield Page(
-            url=page.url, final_url=page.final_url, status=page.status, content_type=content_type or "text/html",
-            encoding=encoding, title=seen.title, depth=depth, referrer=page.referrer, size=page.size,
-            content_hash=hashlib.blake2b(response.body, digest_size=16).hexdigest(), etag=page.etag,
-            last_modified=page.last_modified, fetched_at=page.fetched_at, headings=seen.headings,
+        yield dataclasses.replace(
+            page, content_type=content_type or "text/html", encoding=encoding, title=seen.title,
+            content_hash=hashlib.blake2b(response.body, digest_size=16).hexdigest(), headings=seen.headings,
             meta=seen.meta, dates=seen.dates, links=seen.links, text=seen.text, main_chars=seen.main_chars,
         )
         yield from self.follow(response.url, depth, seen.links)
 
     def checked(self, response: Response):
         request = response.request
+        url = _requested(request)
         if request.method == "HEAD" and response.status in GET_AFTER_HEAD:
-            url = request.meta.get("redirect_urls", [request.url])[0]
-            retry = self._request(url, Role.CHECK, depth=request.meta["gapcheck_depth"],
-                                  referrer=request.meta.get("gapcheck_referrer", ""))
-            yield retry
+            yield self._request(url, Role.CHECK, depth=request.meta["gapcheck_depth"],
+                                referrer=request.meta.get("gapcheck_referrer", ""))
             return
-        url = request.meta.get("redirect_urls", [request.url])[0]
         yield self._check(url, response, _header(response, b"Content-Type").lower())
 
     def failed(self, failure: Failure):
         request = failure.request
-        url = request.meta.get("redirect_urls", [request.url])[0]
+        url = _requested(request)
         kind, reason = _classify(failure)
         self.errors += 1
         yield LinkCheck(url, error=kind, reason=reason)
@@ -196,6 +193,11 @@ _REASONS = {
     400: "请求无效", 401: "需要登录", 403: "拒绝访问", 404: "页面不存在", 410: "页面已删除",
     429: "请求过多（限流）", 500: "服务器内部错误", 502: "网关错误", 503: "服务暂不可用", 504: "网关超时",
 }
+
+
+def _requested(request: Request) -> str:
+    """The URL the page linked to, before any redirect."""
+    return request.meta.get("redirect_urls", [request.url])[0]
 
 
 def _header(response: Response, name: bytes) -> str:
