@@ -107,6 +107,18 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class Form:
+    """A form on the page: where it submits and the names of its text fields (search boxes, message forms)."""
+
+    action: str
+    method: str = "get"
+    fields: tuple[str, ...] = ()
+    """Names (or ids) of the text inputs and textareas."""
+    text: str = ""
+    """Visible words of the form: labels, placeholders, button values."""
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """One fetched in-scope URL."""
 
@@ -127,6 +139,7 @@ class Page:
     meta: dict[str, str] = field(default_factory=dict)
     dates: tuple[DateMention, ...] = ()
     links: tuple[Link, ...] = ()
+    forms: tuple[Form, ...] = ()
     text: str = ""
     main_chars: int = 0
     """Visible characters outside navigation, header and footer."""

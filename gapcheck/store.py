@@ -18,10 +18,15 @@ from pathlib import Path
 from .checks import (
     CrawlStats, DateMention, DateSource, Finding, Link, LinkCheck, LinkTag, Page, Region, Severity, Site,
 )
-from .checks.model import FetchError
+from .checks.model import FetchError, Form
 from .errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+_MIGRATIONS = {
+    2: ["ALTER TABLE pages ADD COLUMN forms TEXT"],
+}
+"""Statements that bring a store of the version before the key up to that version."""
 
 _SCHEMA = """
 CREATE TABLE runs (
@@ -63,6 +68,7 @@ CREATE TABLE pages (
     text TEXT,
     main_chars INTEGER,
     error TEXT,
+    forms TEXT,
     PRIMARY KEY (run_id, url)
 );
 CREATE TABLE links (
@@ -153,13 +159,18 @@ class Store:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:
             return
-        if version != 0:
-            raise StoreError(f"{self.path}: database schema {version} is newer or older than this gapcheck "
-                             f"({SCHEMA_VERSION}); use another --db file")
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: database schema {version} is newer than this gapcheck "
+                             f"({SCHEMA_VERSION}); upgrade gapcheck or use another --db file")
         with self.transaction() as db:
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+            if version == 0:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+            else:
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in _MIGRATIONS[step]:
+                        db.execute(statement)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     # -- writing ---------------------------------------------------------------------------
@@ -180,13 +191,14 @@ class Store:
                 p.size, p.content_hash, p.etag, p.last_modified, p.fetched_at,
                 json.dumps(p.headings, ensure_ascii=False), json.dumps(p.meta, ensure_ascii=False),
                 json.dumps([[d.value, d.text, d.source.value] for d in p.dates], ensure_ascii=False),
-                p.text, p.main_chars, p.error))
+                p.text, p.main_chars, p.error,
+                json.dumps([[f.action, f.method, f.fields, f.text] for f in p.forms], ensure_ascii=False)))
             link_rows.extend(
                 (run_id, p.url, i, ln.url, ln.tag.value, ln.text, ln.title, ln.region.value, ln.date, ln.fragment)
                 for i, ln in enumerate(p.links))
         with self.transaction() as db:
             db.executemany("DELETE FROM links WHERE run_id = ? AND page_url = ?", [(r[0], r[1]) for r in page_rows])
-            db.executemany("INSERT OR REPLACE INTO pages VALUES (" + ",".join("?" * 20) + ")", page_rows)
+            db.executemany("INSERT OR REPLACE INTO pages VALUES (" + ",".join("?" * 21) + ")", page_rows)
             db.executemany("INSERT INTO links VALUES (?,?,?,?,?,?,?,?,?,?)", link_rows)
 
     def add_checks(self, run_id: int, checks: Iterable[LinkCheck]) -> None:
@@ -259,7 +271,8 @@ class Store:
                 etag=r[11] or "", last_modified=r[12] or "", fetched_at=r[13] or "",
                 headings=tuple(json.loads(r[14] or "[]")), meta=json.loads(r[15] or "{}"),
                 dates=tuple(DateMention(v, t, DateSource(s)) for v, t, s in json.loads(r[16] or "[]")),
-                links=tuple(links.get(r[1], ())), text=r[17] or "", main_chars=r[18] or 0, error=r[19] or "")
+                links=tuple(links.get(r[1], ())), text=r[17] or "", main_chars=r[18] or 0, error=r[19] or "",
+                forms=tuple(Form(a, m, tuple(f), t) for a, m, f, t in json.loads(r[20] or "[]")))
         checks = {
             r[0]: LinkCheck(r[0], r[1], FetchError(r[2]) if r[2] else None, r[3] or "", r[4] or "", r[5] or "")
             for r in self.db.execute(

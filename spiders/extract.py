@@ -13,13 +13,14 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 from lxml import etree
 
 from ..checks.dates import date_from_url, find_dates, parse_meta_date
-from ..checks.model import DateMention, DateSource, Link, LinkTag, Region
+from ..checks.model import DateMention, DateSource, Form, Link, LinkTag, Region
 
 TEXT_LIMIT = 20_000
 """Characters of visible text kept per page: enough for a guide's elements, bounded for huge pages."""
 LINK_TEXT_LIMIT = 200
 HEADINGS_LIMIT = 20
 DATES_LIMIT = 20
+FORMS_LIMIT = 10
 CONTEXT_DEPTH = 3
 """How far up from a link to look for its list item (li, tr, dd) and the date beside it."""
 
@@ -43,6 +44,9 @@ _JS_REDIRECT = re.compile(
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.I)
 # Plain etree elements, not lxml.html's: its per-element class lookup costs more than the parse.
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+JIUCUO_SITECODE = "jiucuo:sitecode"
+"""Meta key under which the 找错 widget's `sitecode` attribute is kept (no `<meta>` has a colon in its name)."""
+_TEXT_INPUTS = frozenset({"", "text", "search"})
 _CLOSING_ROOT = re.compile(r"</(?:html|body)\s*>", re.I)
 _LABEL_SLICE = 4000
 """Labelled dates (发布日期：…) sit near the top of an article; later text is lists and footers."""
@@ -55,6 +59,7 @@ class Extracted:
     meta: dict[str, str]
     dates: tuple[DateMention, ...]
     links: tuple[Link, ...]
+    forms: tuple[Form, ...]
     text: str
     main_chars: int
     """Visible characters outside nav, header and footer: tells a blank column from a page of text."""
@@ -167,7 +172,7 @@ def extract(html: str, url: str) -> Extracted:
     except (etree.ParserError, ValueError, etree.XMLSyntaxError):
         doc = None
     if doc is None:
-        return Extracted("", (), {}, (), (), "", 0)
+        return Extracted("", (), {}, (), (), (), "", 0)
     base = url
     for el in doc.iter("base"):
         if el.get("href"):
@@ -212,6 +217,8 @@ def extract(html: str, url: str) -> Extracted:
             src = el.get("src")
             if src:
                 add(src, LinkTag.SCRIPT, el)
+                if el.get("sitecode"):  # the national 找错 widget: <script id="_jiucuo_" sitecode='…'>
+                    meta.setdefault(JIUCUO_SITECODE, _clean(el.get("sitecode"), 40))
             elif el.text and "location" in el.text:
                 for m in _JS_REDIRECT.finditer(el.text):
                     add(m.group(2) or m.group(4), LinkTag.SCRIPT_REDIRECT, el)
@@ -233,12 +240,27 @@ def extract(html: str, url: str) -> Extracted:
             elif name and len(meta) < 40:
                 meta.setdefault(name, _clean(content, 500))
 
+    forms = tuple(_form(el, resolve) for el in doc.iter("form"))[:FORMS_LIMIT]
     titles = doc.xpath("//title")
     title = _clean(_text_of(titles[0])) if titles else ""
     headings = tuple(h for h in (_clean(_text_of(el)) for el in doc.iter("h1", "h2", "h3")) if h)
     text, main_chars = _visible_text(doc)
-    return Extracted(title, headings[:HEADINGS_LIMIT], meta, _page_dates(meta, text, url), tuple(links), text,
-                     main_chars)
+    return Extracted(title, headings[:HEADINGS_LIMIT], meta, _page_dates(meta, text, url), tuple(links), forms,
+                     text, main_chars)
+
+
+def _form(el: etree._Element, resolve: _Resolver) -> Form:
+    fields, words = [], [_text_of(el)]
+    for field in el.iter("input", "textarea"):
+        if field.tag == "textarea" or (field.get("type") or "").lower() in _TEXT_INPUTS:
+            name = field.get("name") or field.get("id")
+            if name:
+                fields.append(name[:40])
+            words.append(field.get("placeholder") or "")
+        elif (field.get("type") or "").lower() in ("submit", "button", "image"):
+            words.append(field.get("value") or field.get("alt") or "")
+    return Form(resolve(el.get("action") or "")[0], (el.get("method") or "get").lower(), tuple(fields[:20]),
+                _clean(" ".join(words)))
 
 
 def _visible_text(doc: etree._Element) -> tuple[str, int]:

@@ -146,3 +146,14 @@ def test_real_articles_publication_date(name, date):
 def test_real_identity_meta():
     page, _ = real("kevin3691__renmin_affairs_index.jsp.html")
     assert page.meta["siteidcode"] == "1304000009" and page.meta["columnname"] == "邯郸市政府信息公开"
+
+
+def test_forms_and_the_error_widget_sitecode():
+    page = extract("""<body><form action="/search/" method="GET"><input type="text" name="searchword" placeholder="请输入关键词">
+    <input type="submit" value="搜索"></form><form action="/msg" method="post"><textarea name="content"></textarea></form>
+    <script id="_jiucuo_" sitecode='4201000099' src='https://pucha.kaipuyun.cn/exposure/jiucuo.js'></script></body>""", BASE)
+    search, message = page.forms
+    assert (search.action, search.method, search.fields) == ("http://www.example.gov.cn/search/", "get", ("searchword",))
+    assert "搜索" in search.text and "请输入关键词" in search.text
+    assert (message.method, message.fields) == ("post", ("content",))
+    assert page.meta["jiucuo:sitecode"] == "4201000099"

@@ -1,0 +1,54 @@
+"""The SQLite store: round trip of what the spider saw, and upgrades of older stores."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from gapcheck.checks import DateMention, DateSource, FetchError, Link, LinkCheck, LinkTag, Page, Region
+from gapcheck.checks.model import Form
+from gapcheck.errors import StoreError
+from gapcheck.store import SCHEMA_VERSION, Store
+
+
+def test_round_trip_keeps_everything_the_rules_read(tmp_path):
+    store = Store(tmp_path / "s.sqlite")
+    run = store.start_run("局", "http://x.gov.cn/", "national", dt.date(2026, 11, 20), 100)
+    page = Page("http://x.gov.cn/", "http://x.gov.cn/", 200, "text/html", "gb18030", "首页", 0, "", 10, "h", "e",
+                "lm", "t", ("要闻",), {"sitename": "局"}, (DateMention("2026-11-19", "发布日期：2026-11-19", DateSource.LABEL),),
+                (Link("http://x.gov.cn/a.html", LinkTag.A, "通知", "", Region.MAIN, "--11-19", "p2"),),
+                (Form("http://x.gov.cn/s", "get", ("q",), "搜索"),), "正文", 2)
+    store.add_pages(run, [page])
+    store.add_checks(run, [LinkCheck("http://x.gov.cn/a.html", None, FetchError.TIMEOUT, "请求超时")])
+    site = store.load_site(run)
+    assert site.pages["http://x.gov.cn/"] == page
+    assert site.checks["http://x.gov.cn/a.html"].error is FetchError.TIMEOUT
+    # A page written again (a retried or resumed fetch) replaces the first, links included.
+    store.add_pages(run, [page])
+    assert len(store.load_site(run).pages["http://x.gov.cn/"].links) == 1
+
+
+def test_a_version_1_store_is_upgraded(tmp_path):
+    path = tmp_path / "old.sqlite"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("ALTER TABLE pages DROP COLUMN forms")
+    db.execute("PRAGMA user_version=1")
+    db.commit()
+    db.close()
+    store = Store(path)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert "forms" in [row[1] for row in store.db.execute("PRAGMA table_info(pages)")]
+
+
+def test_a_newer_store_is_refused_with_the_fix(tmp_path):
+    path = tmp_path / "new.sqlite"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer than this gapcheck"):
+        Store(path)
