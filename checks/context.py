@@ -18,3 +18,9 @@ class Context:
     @cached_property
     def columns(self) -> list[Column]:
         return find_columns(self.site, self.options)
+
+    def option(self, code: str, key: str) -> float:
+        """A rule's setting: the profile's `rules.<code>.<key>`, else the rule's default in the registry."""
+        from .registry import BY_CODE  # the registry imports the rule modules, which import this one
+
+        return self.options.rules.get(code, {}).get(key, BY_CODE[code].defaults[key])

@@ -64,13 +64,13 @@ def blank_column(ctx: Context) -> Iterator[Finding]:
     为该栏目补充应公开的信息；无信息可发布的栏目应撤销或合并，不保留空栏目。
     """
     blank = [c for c in ctx.columns if c.status(ctx.site.as_of) is ColumnStatus.BLANK]
-    veto = len(blank) >= ctx.options.rule_option("GK202", "veto_at", 5)
+    veto = len(blank) >= ctx.option("GK202", "veto_at")
     for column in ctx.columns:
         if column in blank:
             yield Finding("GK202", Status.FAIL, column.name, url=column.url,
                           evidence=f"栏目页面没有任何信息条目（全站空白栏目 {len(blank)} 个）",
                           message=f"「{column.name}」是空白栏目",
-                          deduction=ctx.options.rule_option("GK202", "deduction", 0.0),
+                          deduction=ctx.option("GK202", "deduction"),
                           severity=Severity.VETO if veto else None)
         else:
             yield Finding("GK202", Status.PASS, column.name, url=column.url,
@@ -137,11 +137,11 @@ def homepage_few_updates(ctx: Context) -> Iterator[Finding]:
     recent = [d for d in dates if d >= cutoff]
     if not recent:
         return
-    minimum = ctx.options.rule_option("GK204", "minimum", 10)
+    minimum = ctx.option("GK204", "minimum")
     if len(recent) >= minimum:
         yield Finding("GK204", Status.PASS, "首页", url=landing.url,
                       evidence=f"{cutoff} 以来 {len(recent)} 条信息", message="首页更新量达标")
     else:
         yield Finding("GK204", Status.FAIL, "首页", url=landing.url,
                       evidence=f"{cutoff} 以来只有 {len(recent)} 条信息，少于 {minimum} 条",
-                      message="首页 2 周内更新不足", deduction=ctx.options.rule_option("GK204", "deduction", 5.0))
+                      message="首页 2 周内更新不足", deduction=ctx.option("GK204", "deduction"))

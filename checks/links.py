@@ -61,7 +61,7 @@ def broken_link(ctx: Context) -> Iterator[Finding]:
 
 def _broken(ctx: Context, code: str, *, on_homepage: bool) -> Iterator[Finding]:
     home_links = _homepage_links(ctx)
-    deduction = ctx.options.rule_option(code, "deduction", 0.0)
+    deduction = ctx.option(code, "deduction")
     found_on = ctx.site.found_on
     failed = 0
     checked = 0

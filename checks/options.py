@@ -6,7 +6,6 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from .finding import Severity
 
@@ -84,14 +83,13 @@ class Requirement:
 class Options:
     """Everything the rules read from a profile."""
 
+    basis: str = "2019"
+    """Which inspection rules apply: "2015" (普查评分表) or "2019" (检查指标)."""
     column_kinds: tuple[ColumnKind, ...] = ()
     requirements: tuple[Requirement, ...] = ()
     city_portal: tuple[str, ...] = ()
     homepage_limit: Period = Period(14, "d")
     column_names: dict[str, str] = field(default_factory=dict)
     """Column name → kind key, overriding the keyword map."""
-    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Per-rule settings by code, e.g. {"GK302": {"deduction": 0.1}}."""
-
-    def rule_option(self, code: str, key: str, default: Any) -> Any:
-        return self.rules.get(code, {}).get(key, default)
+    rules: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Per-rule settings by code, overriding the registry's defaults, e.g. {"GK302": {"deduction": 0.2}}."""

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from . import content, crawl_health, freshness, links
@@ -29,6 +29,8 @@ class Rule:
     """Kebab-case, names the problem flagged (read as "allow <name>")."""
     severity: Severity
     check: Callable[[Context], Iterator[Finding]]
+    defaults: Mapping[str, float] = field(default_factory=dict)
+    """The rule's settings and their defaults; a profile may override exactly these under rules.<code>."""
     lifecycle: Lifecycle = Lifecycle.STABLE
 
     @property
@@ -64,11 +66,12 @@ RULES: tuple[Rule, ...] = (
     Rule("GK103", "list-not-linked-to-city-portal", Severity.MAJOR, content.list_not_linked_to_city_portal),
     Rule("GK104", "required-part-missing", Severity.MAJOR, content.required_part_missing),
     Rule("GK201", "column-not-updated", Severity.MAJOR, freshness.column_not_updated),
-    Rule("GK202", "blank-column", Severity.MAJOR, freshness.blank_column),
+    Rule("GK202", "blank-column", Severity.MAJOR, freshness.blank_column, {"deduction": 0.0, "veto_at": 5}),
     Rule("GK203", "homepage-not-updated", Severity.VETO, freshness.homepage_not_updated),
-    Rule("GK204", "homepage-few-updates", Severity.MAJOR, freshness.homepage_few_updates),
-    Rule("GK301", "broken-link-on-homepage", Severity.MAJOR, links.broken_link_on_homepage),
-    Rule("GK302", "broken-link", Severity.MINOR, links.broken_link),
+    Rule("GK204", "homepage-few-updates", Severity.MAJOR, freshness.homepage_few_updates,
+         {"deduction": 5.0, "minimum": 10}),
+    Rule("GK301", "broken-link-on-homepage", Severity.MAJOR, links.broken_link_on_homepage, {"deduction": 1.0}),
+    Rule("GK302", "broken-link", Severity.MINOR, links.broken_link, {"deduction": 0.1}),
     Rule("GK303", "unverified-link", Severity.INFO, links.unverified_link),
     Rule("GK901", "crawl-incomplete", Severity.INFO, crawl_health.crawl_incomplete),
     Rule("GK902", "page-fetch-failed", Severity.INFO, crawl_health.page_fetch_failed),

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .checks import Severity, UnknownRule, select
+from .checks import BY_CODE, Severity, UnknownRule, select
 from .checks.options import ColumnKind, Options, Part, Period, Requirement
 from .errors import ConfigError
 from .spiders.settings import MAX_DEPTH, MAX_PAGES
@@ -106,7 +106,6 @@ _CRAWL_KEYS = {f for f in CrawlOptions.__dataclass_fields__}
 _KIND_KEYS = {"label", "limit", "deduction", "keywords"}
 _REQ_KEYS = {"name", "match", "severity", "deduction", "on_homepage", "links_to_city_portal", "contains", "drop"}
 _PART_KEYS = {"name", "match", "download", "in_text"}
-_RULE_KEYS = {"deduction", "veto_at", "minimum"}
 
 
 def _check_keys(doc: _Doc, value: dict, allowed: set[str], path: tuple) -> None:
@@ -205,9 +204,14 @@ def _validate(doc: _Doc) -> None:
     rules = data.get("rules", {})
     _want(doc, rules, dict, ("rules",), "a mapping of rule code → settings")
     for code, settings in rules.items():
-        _known_codes(doc, [code], ("rules", code))
+        if code not in BY_CODE:
+            _known_codes(doc, [code], ("rules", code))
+            raise doc.error(("rules", code), "settings take one rule's full code, not a prefix", "write e.g. GK302")
         _want(doc, settings, dict, ("rules", code), "a mapping")
-        _check_keys(doc, settings, _RULE_KEYS, ("rules", code))
+        allowed = set(BY_CODE[code].defaults)
+        if not allowed and settings:
+            raise doc.error(("rules", code), f"{code} has no settings", "remove this entry")
+        _check_keys(doc, settings, allowed, ("rules", code))
         for key, value in settings.items():
             _want(doc, value, (int, float), ("rules", code, key), "a number")
     for key in ("select", "ignore"):
@@ -299,7 +303,7 @@ def load_profile(ref: str | None) -> Profile:
                   for p in r.get("contains", []) or []))
         for r in data.get("requirements", []))
     options = Options(
-        column_kinds=kinds, requirements=requirements, city_portal=tuple(data.get("city_portal", [])),
+        basis=data.get("basis", "2019"), column_kinds=kinds, requirements=requirements, city_portal=tuple(data.get("city_portal", [])),
         homepage_limit=Period.parse(data.get("homepage", {}).get("limit", "14d")),
         column_names=dict(data.get("column_names", {})), rules=dict(data.get("rules", {})))
     return Profile(

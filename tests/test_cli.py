@@ -43,6 +43,8 @@ def test_unreachable_portal_exits_3_with_one_line(tmp_path):
         ("name: x\nrequirements:\n  - name: 政务公开\n    match: 政务公开\n", ["bad.yaml:4", "requirements.0.match",
                                                                              "list of strings"]),
         ("name: x\nrules:\n  GK999: {deduction: 1}\n", ["bad.yaml:3", "rules.GK999", "gapcheck rules"]),
+        ("name: x\nrules:\n  GK302: {weight: 1}\n", ["bad.yaml:3", "rules.GK302.weight", "deduction"]),
+        ("name: x\nrules:\n  GK101: {deduction: 1}\n", ["bad.yaml:3", "rules.GK101", "no settings"]),
         ("name: x\ncolumn_kinds:\n  news: {limit: 2w}\n", ["bad.yaml:3", "column_kinds.news.limit", "14d"]),
         ("name: [unclosed\n", ["bad.yaml:", "not valid YAML"]),
         ("name: x\nextends: nowhere\n", ["bad.yaml:2", "extends", "nowhere"]),

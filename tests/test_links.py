@@ -108,7 +108,7 @@ def test_passing_findings_say_how_many_links_were_checked():
     ]
 
 
-def test_deductions_default_to_zero_without_a_profile_setting():
+def test_deductions_default_to_the_registry_without_a_profile_setting():
     site = build_site({"": page('<img src="/images/ad.jpg" alt="广告">')}, {"images/ad.jpg": (404, None)})
     [home, _] = run(site, Options(), LINK_RULES)[0]
-    assert (home.rule, home.status, home.deduction, home.evidence) == ("GK301", "fail", 0.0, f"HTTP 404；所在页面：{BASE}")
+    assert (home.rule, home.status, home.deduction, home.evidence) == ("GK301", "fail", 1.0, f"HTTP 404；所在页面：{BASE}")

@@ -53,8 +53,10 @@ def test_days(period, as_of, days):
     assert Period.parse(period).days(as_of) == days
 
 
-def test_rule_option_falls_back_to_the_default():
-    options = Options(rules={"GK302": {"deduction": 0.1}})
-    assert options.rule_option("GK302", "deduction", 0.0) == 0.1
-    assert options.rule_option("GK301", "deduction", 0.0) == 0.0
+def test_rule_option_falls_back_to_the_registry_default():
+    from gapcheck.checks import Context
+
+    ctx = Context(None, Options(rules={"GK302": {"deduction": 0.2}}))
+    assert ctx.option("GK302", "deduction") == 0.2
+    assert ctx.option("GK301", "deduction") == 1.0
     assert Options().homepage_limit == Period(14, "d")
