@@ -1,7 +1,8 @@
 """The rule table: every code, its name, its family and the function that checks it.
 
-Codes are `GK` + three digits; the first digit is the family (1 required content, 2 freshness,
-3 links, 9 crawl health). A code is never renumbered or reused: retired codes stay in REMOVED.
+Codes are `GK` + three digits; the first digit is the family: 1 required content, 2 freshness,
+3 links, 4 政府信息公开, 5 site identity, 6 interaction, 7 online services, 8 items only a person can
+judge, 9 crawl health. One module per family. A code is never renumbered or reused: retired codes stay in REMOVED.
 """
 
 from __future__ import annotations
@@ -73,6 +74,10 @@ RULES: tuple[Rule, ...] = (
     Rule("GK301", "broken-link-on-homepage", Severity.MAJOR, links.broken_link_on_homepage, {"deduction": 1.0}),
     Rule("GK302", "broken-link", Severity.MINOR, links.broken_link, {"deduction": 0.1}),
     Rule("GK303", "unverified-link", Severity.INFO, links.unverified_link),
+    # -- 4xx 政府信息公开 (checks/disclosure.py) --
+    # -- 5xx site identity (checks/identity.py) --
+    # -- 6xx interaction (checks/interaction.py) --
+    # -- 7xx online services (checks/services.py) --
     Rule("GK901", "crawl-incomplete", Severity.INFO, crawl_health.crawl_incomplete),
     Rule("GK902", "page-fetch-failed", Severity.INFO, crawl_health.page_fetch_failed),
 )

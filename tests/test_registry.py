@@ -9,7 +9,10 @@ import pytest
 from gapcheck.checks import BY_CODE, RULES, UnknownRule, select
 from gapcheck.checks.registry import REMOVED
 
-FAMILY_MODULE = {"1": "content", "2": "freshness", "3": "links", "9": "crawl_health"}
+FAMILY_MODULE = {
+    "1": "content", "2": "freshness", "3": "links", "4": "disclosure", "5": "identity", "6": "interaction",
+    "7": "services", "8": "manual", "9": "crawl_health",
+}
 
 
 def codes(rules) -> list[str]:
