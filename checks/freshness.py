@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from .columns import ColumnStatus, resolve_date
 from .context import Context
 from .finding import Finding, Severity, Status
-from .model import LinkTag, Region
+from .matching import is_article
+from .model import NAVIGABLE_TAGS, LinkTag, Page, Region, Site
 
 
 def column_not_updated(ctx: Context) -> Iterator[Finding]:
@@ -48,6 +49,45 @@ def column_not_updated(ctx: Context) -> Iterator[Finding]:
                       message=f"「{column.name}」超过期限未更新", deduction=column.kind.deduction)
 
 
+_OVERDUE = (ColumnStatus.STALE, ColumnStatus.UNDATED)
+
+
+def columns_overdue_veto(ctx: Context) -> Iterator[Finding]:
+    """栏目不更新（单项否决）：超期未更新的栏目数量达到单项否决标准。
+
+    ## 检查内容
+    统计 GK201 判为超期或无日期的栏目。动态要闻类（news）与通知公告/政策文件类（notice）合计达到
+    5 个，或所有有更新期限的栏目合计达到 10 个，即为单项否决。按 2019 年指标（配置 basis: "2019"），
+    通知公告/政策文件类只统计首页直接链接的一级栏目。阈值可由 rules.GK205.news_notice_veto_at 与
+    rules.GK205.all_veto_at 调整。各栏目的扣分仍由 GK201 计算，本项不另扣分。
+
+    ## 依据
+    《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）单项否决项「栏目不更新」；
+    《全国政府网站普查评分表》（国办发〔2015〕15号）。
+
+    ## 如何整改
+    逐一更新 GK201 列出的超期栏目；确已不再更新的栏目应归档或撤销。
+    """
+    landing = ctx.site.landing
+    top_level = {link.url for link in landing.links} if landing is not None else set()
+    overdue = [c for c in ctx.columns if c.kind is not None and c.kind.limit is not None
+               and c.status(ctx.site.as_of) in _OVERDUE]
+    counted = [c for c in overdue if c.kind.key == "news" or (
+        c.kind.key == "notice" and (ctx.options.basis != "2019" or c.url in top_level))]
+    news_notice_at = ctx.option("GK205", "news_notice_veto_at")
+    all_at = ctx.option("GK205", "all_veto_at")
+    names = "、".join(c.name for c in overdue) or "无"
+    evidence = (f"动态要闻和通知公告/政策文件类超期 {len(counted)} 个（否决线 {news_notice_at:g}），"
+                f"全部应更新栏目超期 {len(overdue)} 个（否决线 {all_at:g}）：{names}")
+    url = landing.url if landing is not None else ctx.site.start_url
+    if len(counted) >= news_notice_at or len(overdue) >= all_at:
+        yield Finding("GK205", Status.FAIL, "超期未更新栏目", url=url, evidence=evidence,
+                      message="超期未更新栏目达到单项否决标准")
+    else:
+        yield Finding("GK205", Status.PASS, "超期未更新栏目", url=url, evidence=evidence,
+                      message="超期未更新栏目未达到单项否决标准")
+
+
 def blank_column(ctx: Context) -> Iterator[Finding]:
     """空白栏目：栏目可以打开，但从未发布过任何信息。
 
@@ -82,7 +122,8 @@ def homepage_not_updated(ctx: Context) -> Iterator[Finding]:
 
     ## 检查内容
     读取首页（入口页跳转后的实际首页）上带日期的信息条目；无日期的条目视为未更新。首页列表只显示
-    月日时，年份取自网址或文章页。2 周内有更新但条目少于 10 条的扣分由 GK204 报告。
+    月日时，年份取自网址或文章页。首页只有导航、没有任何带日期的条目时，按首页链接到的二级页面判断。
+    2 周内有更新但条目少于 10 条的扣分由 GK204 报告。
 
     ## 依据
     《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）单项否决项「首页不更新」：
@@ -94,27 +135,41 @@ def homepage_not_updated(ctx: Context) -> Iterator[Finding]:
     landing = ctx.site.landing
     if landing is None or not landing.is_html:
         return
-    cutoff, dates = _homepage_dates(ctx)
+    cutoff, dates, how = _homepage_dates(ctx)
     recent = [d for d in dates if d >= cutoff]
     newest = max(dates, default=None)
     if recent:
         yield Finding("GK203", Status.PASS, "首页", url=landing.url,
-                      evidence=f"{cutoff} 以来有 {len(recent)} 条信息，最新 {max(recent)}",
+                      evidence=f"{how}{cutoff} 以来有 {len(recent)} 条信息，最新 {max(recent)}",
                       message="首页按时更新")
     else:
-        evidence = f"{cutoff} 以来没有新信息" + (f"，最新 {newest}" if newest else "，首页信息均无日期")
+        evidence = how + f"{cutoff} 以来没有新信息" + (f"，最新 {newest}" if newest else "，首页信息均无日期")
         yield Finding("GK203", Status.FAIL, "首页", url=landing.url, evidence=evidence,
                       message="首页 2 周内未更新", severity=Severity.VETO)
 
 
-def _homepage_dates(ctx: Context) -> tuple[dt.date, list[dt.date]]:
-    """The home page's freshness cutoff and the dates of its dated items (none after the as-of)."""
+def _dated_items(page: Page, site: Site) -> dict[str, dt.date]:
+    links = {link.url: link for link in page.links
+             if link.tag is LinkTag.A and link.region is Region.MAIN and link.date}
+    return {url: d for url, d in ((url, resolve_date(link.date, url, site)) for url, link in links.items()) if d}
+
+
+def _homepage_dates(ctx: Context) -> tuple[dt.date, list[dt.date], str]:
+    """The home page's freshness cutoff, the dates of its items, and how they were found.
+
+    A home page that is navigation only (no dated item at all) is judged by the pages it links to,
+    as the inspection rules say.
+    """
     cutoff = ctx.options.homepage_limit.cutoff(ctx.site.as_of)
     landing = ctx.site.landing
-    links = {link.url: link for link in landing.links
-             if link.tag is LinkTag.A and link.region is Region.MAIN and link.date}
-    dates = [d for d in (resolve_date(link.date, url, ctx.site) for url, link in links.items()) if d]
-    return cutoff, dates
+    items = _dated_items(landing, ctx.site)
+    if items:
+        return cutoff, list(items.values()), ""
+    for link in landing.links:
+        target = ctx.site.page(link.url) if link.tag in NAVIGABLE_TAGS else None
+        if target is not None and target is not landing and target.is_html and not is_article(target):
+            items.update(_dated_items(target, ctx.site))
+    return cutoff, list(items.values()), "首页为导航页，按二级页面判断：" if items else ""
 
 
 def homepage_few_updates(ctx: Context) -> Iterator[Finding]:
@@ -133,15 +188,15 @@ def homepage_few_updates(ctx: Context) -> Iterator[Finding]:
     landing = ctx.site.landing
     if landing is None or not landing.is_html:
         return
-    cutoff, dates = _homepage_dates(ctx)
+    cutoff, dates, how = _homepage_dates(ctx)
     recent = [d for d in dates if d >= cutoff]
     if not recent:
         return
     minimum = ctx.option("GK204", "minimum")
     if len(recent) >= minimum:
         yield Finding("GK204", Status.PASS, "首页", url=landing.url,
-                      evidence=f"{cutoff} 以来 {len(recent)} 条信息", message="首页更新量达标")
+                      evidence=f"{how}{cutoff} 以来 {len(recent)} 条信息", message="首页更新量达标")
     else:
         yield Finding("GK204", Status.FAIL, "首页", url=landing.url,
-                      evidence=f"{cutoff} 以来只有 {len(recent)} 条信息，少于 {minimum} 条",
+                      evidence=f"{how}{cutoff} 以来只有 {len(recent)} 条信息，少于 {minimum:g} 条",
                       message="首页 2 周内更新不足", deduction=ctx.option("GK204", "deduction"))

@@ -71,6 +71,8 @@ RULES: tuple[Rule, ...] = (
     Rule("GK203", "homepage-not-updated", Severity.VETO, freshness.homepage_not_updated),
     Rule("GK204", "homepage-few-updates", Severity.MAJOR, freshness.homepage_few_updates,
          {"deduction": 5.0, "minimum": 10}),
+    Rule("GK205", "overdue-columns-veto", Severity.VETO, freshness.columns_overdue_veto,
+         {"news_notice_veto_at": 5, "all_veto_at": 10}),
     Rule("GK301", "broken-link-on-homepage", Severity.MAJOR, links.broken_link_on_homepage, {"deduction": 1.0}),
     Rule("GK302", "broken-link", Severity.MINOR, links.broken_link, {"deduction": 0.1}),
     Rule("GK303", "unverified-link", Severity.INFO, links.unverified_link),

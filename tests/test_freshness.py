@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from sitebuilder import BASE, build_site, check, news_list, outcomes, page, url
 
@@ -221,3 +223,55 @@ def test_gk204_fewer_than_ten_recent_items_cost_five_points(days, expected):
         check("GK204", build_site({"": page(news_list(*rows))}), NATIONAL)
     summary = summarize(findings, SEVERITY)
     assert (summary.score, summary.verdict) == (expected, SiteVerdict.PASSED)
+
+
+# -- GK205 overdue-columns-veto ----------------------------------------------------------------------
+
+
+def stale_columns_site(news: int, notice_linked: int, notice_unlinked: int):
+    """A home page linking `news` stale news columns and `notice_linked` stale notice columns; more notice
+    columns reachable only from a hub page."""
+    pages: dict[str, str] = {}
+    home_links, hub_links = [], []
+    for i in range(news):
+        pages[f"dt{i}/index.html"] = page(news_list((f"/dt{i}/a.html", "旧闻", "2026-10-01")), column=f"工作动态{i}")
+        home_links.append(f'<a href="/dt{i}/index.html">工作动态{i}</a>')
+    for i in range(notice_linked + notice_unlinked):
+        pages[f"tz{i}/index.html"] = page(news_list((f"/tz{i}/a.html", "旧通知", "2026-01-01")), column=f"通知公告{i}")
+        (home_links if i < notice_linked else hub_links).append(f'<a href="/tz{i}/index.html">通知公告{i}</a>')
+    pages[""] = page("".join(home_links) + '<a href="/hub/index.html">政务公开</a>')
+    pages["hub/index.html"] = page("".join(hub_links), column="政务公开")
+    return build_site(pages)
+
+
+@pytest.mark.parametrize(
+    ("news", "linked", "unlinked", "basis", "status"),
+    [
+        (5, 0, 0, "2019", "fail"),
+        (4, 0, 0, "2019", "pass"),
+        (3, 2, 0, "2019", "fail"),
+        (3, 0, 2, "2019", "pass"),  # 2019: only top-level 通知公告/政策文件 columns count
+        (3, 0, 2, "2015", "fail"),
+        (0, 0, 10, "2019", "fail"),  # ten columns that should update are overdue, whatever their level
+    ],
+)
+def test_gk205_overdue_columns_veto(news, linked, unlinked, basis, status):
+    options = dataclasses.replace(NATIONAL, basis=basis)
+    [finding] = check("GK205", stale_columns_site(news, linked, unlinked), options)
+    assert finding.status == status
+    summary = summarize([finding], SEVERITY)
+    assert (summary.vetoes == 1) is (status == "fail")
+
+
+# -- GK203 on a navigation-only home page ------------------------------------------------------------
+
+
+def test_gk203_navigation_only_home_is_judged_by_its_second_level_pages():
+    site = build_site({
+        "": page('<a href="/swdt/index.html">商务动态</a><a href="/tzgg/index.html">通知公告</a>'),
+        "swdt/index.html": page(news_list(("/swdt/t20261118_1.html", "新闻", "2026-11-18")), column="商务动态"),
+        "tzgg/index.html": page(news_list(("/tzgg/t20261001_1.html", "通知", "2026-10-01")), column="通知公告"),
+    })
+    [finding] = check("GK203", site, NATIONAL)
+    assert finding.status is Status.PASS
+    assert finding.evidence.startswith("首页为导航页，按二级页面判断：") and "最新 2026-11-18" in finding.evidence

@@ -44,17 +44,22 @@ def test_docstring_has_the_report_sections(rule):
     assert rule.section("检查内容") and rule.basis and rule.how_to_fix
 
 
+def family(*prefixes: str) -> list[str]:
+    """The codes of whole families, in table order: what selecting by prefix must give."""
+    return [r.code for r in RULES if r.code.startswith(prefixes)]
+
+
 @pytest.mark.parametrize(
     ("chosen", "ignored", "expected"),
     [
         (None, None, codes(RULES)),
-        (["GK2"], None, ["GK201", "GK202", "GK203", "GK204"]),
-        (["GK1"], None, ["GK101", "GK102", "GK103", "GK104"]),
-        (["GK3", "GK9"], None, ["GK301", "GK302", "GK303", "GK901", "GK902"]),
+        (["GK2"], None, family("GK2")),
+        (["GK1"], None, family("GK1")),
+        (["GK3", "GK9"], None, family("GK3", "GK9")),
         (["GK302", "GK101"], None, ["GK101", "GK302"]),  # always in table order
-        (["GK1", "GK101"], None, ["GK101", "GK102", "GK103", "GK104"]),  # no duplicates
+        (["GK1", "GK101"], None, family("GK1")),  # no duplicates
         (["GK3"], ["GK303"], ["GK301", "GK302"]),
-        (None, ["GK9", "GK1"], ["GK201", "GK202", "GK203", "GK204", "GK301", "GK302", "GK303"]),
+        (None, ["GK9", "GK1"], [c for c in codes(RULES) if not c.startswith(("GK9", "GK1"))]),
     ],
 )
 def test_select(chosen, ignored, expected):
