@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from . import content, crawl_health, freshness, links
+from . import content, crawl_health, freshness, links, manual
 from .context import Context
 from .finding import Finding, Severity
 
@@ -80,6 +80,10 @@ RULES: tuple[Rule, ...] = (
     # -- 5xx site identity (checks/identity.py) --
     # -- 6xx interaction (checks/interaction.py) --
     # -- 7xx online services (checks/services.py) --
+    Rule("GK801", "serious-wording-error", Severity.VETO, manual.serious_wording_error),
+    Rule("GK802", "false-or-harmful-content", Severity.VETO, manual.false_or_harmful_content),
+    Rule("GK803", "leaked-secrets-or-defacement", Severity.VETO, manual.leaked_secrets_or_defacement),
+    Rule("GK804", "availability-unmeasured", Severity.VETO, manual.availability_unmeasured),
     Rule("GK901", "crawl-incomplete", Severity.INFO, crawl_health.crawl_incomplete),
     Rule("GK902", "page-fetch-failed", Severity.INFO, crawl_health.page_fetch_failed),
 )
