@@ -73,8 +73,9 @@ RULES: tuple[Rule, ...] = (
          {"deduction": 5.0, "minimum": 10}),
     Rule("GK205", "overdue-columns-veto", Severity.VETO, freshness.columns_overdue_veto,
          {"news_notice_veto_at": 5, "all_veto_at": 10}),
-    Rule("GK301", "broken-link-on-homepage", Severity.MAJOR, links.broken_link_on_homepage, {"deduction": 1.0}),
-    Rule("GK302", "broken-link", Severity.MINOR, links.broken_link, {"deduction": 0.1}),
+    Rule("GK301", "broken-link-on-homepage", Severity.MAJOR, links.broken_link_on_homepage,
+         {"deduction": 1.0, "cap": 10.0}),
+    Rule("GK302", "broken-link", Severity.MINOR, links.broken_link, {"deduction": 0.1, "cap": 10.0}),
     Rule("GK303", "unverified-link", Severity.INFO, links.unverified_link),
     # -- 4xx 政府信息公开 (checks/disclosure.py) --
     # -- 5xx site identity (checks/identity.py) --

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .finding import Finding, Severity, Status
@@ -26,14 +27,22 @@ class Summary:
     score: float
     vetoes: int
     verdict: SiteVerdict
+    deductions: dict[str, float] = field(default_factory=dict)
+    """Points lost per rule code, after caps."""
 
 
-def summarize(findings: list[Finding], severity_of: dict[str, Severity]) -> Summary:
-    """Deductions are summed per failing finding; any failing veto finding fails the site."""
+def summarize(findings: list[Finding], severity_of: Mapping[str, Severity],
+              caps: Mapping[str, float] | None = None) -> Summary:
+    """Deductions are summed per rule, each rule's total capped where the profile or registry caps it;
+    any failing veto finding fails the site."""
     counts = Counter(f.status for f in findings)
     failing = [f for f in findings if f.status is Status.FAIL]
-    deducted = sum(f.deduction for f in failing)
-    score = round(max(0.0, FULL_SCORE - deducted), 1)
+    per_rule: dict[str, float] = defaultdict(float)
+    for f in failing:
+        per_rule[f.rule] += f.deduction
+    caps = caps or {}
+    deductions = {code: round(min(total, caps.get(code, total)), 2) for code, total in per_rule.items() if total}
+    score = round(max(0.0, FULL_SCORE - sum(deductions.values())), 1)
     vetoes = sum(1 for f in failing if (f.severity or severity_of[f.rule]) is Severity.VETO)
     verdict = SiteVerdict.FAILED if vetoes or score < PASS_MARK else SiteVerdict.PASSED
-    return Summary(len(findings), {s: counts.get(s, 0) for s in Status}, score, vetoes, verdict)
+    return Summary(len(findings), {s: counts.get(s, 0) for s in Status}, score, vetoes, verdict, deductions)

@@ -54,9 +54,10 @@ def evaluate(store: Store, run_id: int, profile: Profile, rules: list[checks.Rul
     site = site or store.load_site(run_id)
     findings, ctx = checks.run(site, profile.options, rules)
     severity_of = {r.code: r.severity for r in checks.RULES}
-    summary = checks.summarize(findings, severity_of)
+    caps = {r.code: ctx.option(r.code, "cap") for r in rules if "cap" in r.defaults}
+    summary = checks.summarize(findings, severity_of, caps)
     finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    report = build_report(store.run(run_id), finished, profile.name, rules, findings, ctx, summary)
+    report = build_report(store.run(run_id), finished, profile, rules, findings, ctx, summary)
     store.finish_run(run_id, findings, severity_of, report)
     html = write_reports(report, out)
     failed = summary.counts[checks.Status.FAIL] > 0

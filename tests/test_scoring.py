@@ -43,3 +43,10 @@ def test_summarize(findings, score, vetoes, verdict):
 def test_counts_every_status():
     summary = summarize([finding(Status.FAIL, 1), finding(Status.FAIL), finding(Status.PASS)], SEVERITY)
     assert summary.counts == {Status.PASS: 1, Status.FAIL: 2, Status.WARN: 0, Status.UNVERIFIED: 0, Status.MANUAL: 0}
+
+
+def test_a_rules_deductions_are_capped_and_reported_per_rule():
+    broken = [Finding("GK302", Status.FAIL, f"http://x.gov.cn/{i}.pdf", deduction=0.1) for i in range(150)]
+    summary = summarize(broken, {"GK302": Severity.MINOR}, {"GK302": 10.0})
+    assert summary.deductions == {"GK302": 10.0} and summary.score == 90.0
+    assert summarize(broken, {"GK302": Severity.MINOR}).score == 85.0

@@ -5,9 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..checks import Context, Finding, Rule, Summary, Verdict
+from ..profile import Profile
 from ..store import RunInfo
 
 SCHEMA = "gapcheck.report/1"
+
+BASIS = {
+    "2015": "国办发〔2015〕15号《全国政府网站普查评分表》",
+    "2019": "国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》",
+}
 
 
 def site_name(ctx: Context) -> str:
@@ -18,7 +24,7 @@ def site_name(ctx: Context) -> str:
     return landing.meta.get("sitename") or landing.title
 
 
-def build_report(run: RunInfo, finished_at: str, profile_name: str, rules: list[Rule], findings: list[Finding],
+def build_report(run: RunInfo, finished_at: str, profile: Profile, rules: list[Rule], findings: list[Finding],
                  ctx: Context, summary: Summary) -> dict[str, Any]:
     """The report of one run. Every selected rule's findings are listed, passes included."""
     site = ctx.site
@@ -28,13 +34,14 @@ def build_report(run: RunInfo, finished_at: str, profile_name: str, rules: list[
     as_of = site.as_of
     return {
         "schema": SCHEMA,
-        "site": {"name": site_name(ctx) or profile_name, "start_url": site.start_url, "profile": profile_name},
+        "site": {"name": site_name(ctx) or profile.name, "start_url": site.start_url, "profile": profile.name},
         "run": {"id": run.id, "as_of": as_of.isoformat(), "started_at": run.started_at, "finished_at": finished_at,
                 "pages": site.crawl.pages, "links_checked": len(site.checks),
                 "page_limit_reached": site.crawl.page_limit_reached},
         "summary": {
             "checked": summary.checked, **{s.value: n for s, n in summary.counts.items()},
             "verdict": summary.verdict.value, "score": summary.score, "vetoes": summary.vetoes,
+            "basis": BASIS[profile.basis], "deductions": summary.deductions,
         },
         "findings": [
             {"rule": f.rule, "title": by_code[f.rule].title, "status": f.status.value,
