@@ -8,8 +8,11 @@ from urllib.parse import urlsplit
 from .context import Context
 from .finding import Finding, Status
 from .matching import Aliases, Match, Via, find_on_page, find_on_site
-from .model import ATTACHMENT_SUFFIXES, NAVIGABLE_TAGS, Region, Verdict
+from .model import ATTACHMENT_SUFFIXES, NAVIGABLE_TAGS, Page, Region, Verdict
 from .options import Part, Requirement
+
+POSITION_MIN_LINKS = 20
+"""Home pages with fewer links than this are too small to say whether a banner is pinned."""
 
 _VIA_WORDS = {Via.LINK: "链接", Via.IMAGE: "图片", Via.TITLE: "页面标题", Via.HEADING: "页面标题",
               Via.META: "栏目标识", Via.TEXT: "正文"}
@@ -58,7 +61,8 @@ def homepage_banner_missing(ctx: Context) -> Iterator[Finding]:
 
     ## 检查内容
     在首页（入口页跳转后的实际首页）的链接文字、图片的 alt / title 属性和页面文字中查找横幅名称。
-    横幅多为图片，文字往往只在 alt 或 title 中，因此两者都会查找。
+    横幅多为图片，文字往往只在 alt 或 title 中，因此两者都会查找。横幅应置顶：按首页链接的先后
+    估算位置，排在全部链接的前 40%（rules.GK102.top_share）以外时给出警告。
 
     ## 依据
     本单位的专题专栏设置要求（配置文件中 on_homepage: true 的要求）。
@@ -73,8 +77,14 @@ def homepage_banner_missing(ctx: Context) -> Iterator[Finding]:
         aliases = Aliases(req.match)
         found = find_on_page(landing, aliases, in_text=True) if landing is not None else []
         if found:
-            yield Finding("GK102", Status.PASS, req.name, url=landing.url, evidence=_evidence(found[0]),
-                          message=f"首页有「{req.name}」横幅", severity=req.severity)
+            position = _position(landing, found[0])
+            if position is not None and position > ctx.option("GK102", "top_share"):
+                yield Finding("GK102", Status.WARN, req.name, url=landing.url,
+                              evidence=f"{_evidence(found[0])}，位于首页约 {position:.0%} 处，未置顶",
+                              message=f"「{req.name}」横幅未放在首页上部", severity=req.severity)
+            else:
+                yield Finding("GK102", Status.PASS, req.name, url=landing.url, evidence=_evidence(found[0]),
+                              message=f"首页有「{req.name}」横幅", severity=req.severity)
             continue
         elsewhere = find_on_site(ctx.site, aliases)
         evidence = (f"首页未找到；其他页面有：{_evidence(elsewhere[0])}（{elsewhere[0].page}）" if elsewhere
@@ -82,6 +92,47 @@ def homepage_banner_missing(ctx: Context) -> Iterator[Finding]:
         yield Finding("GK102", Status.FAIL, req.name, url=landing.url if landing else ctx.site.start_url,
                       evidence=evidence, message=f"首页缺少「{req.name}」横幅",
                       deduction=req.deduction, severity=req.severity)
+
+
+def window_not_on_homepage(ctx: Context) -> Iterator[Finding]:
+    """首页缺少办事窗口入口：要求在首页直接提供入口的窗口（如行政复议）首页上没有链接。
+
+    ## 检查内容
+    对配置了 linked_from_homepage 的要求，在首页（入口页跳转后的实际首页）的链接文字、链接 title 和
+    图片说明中查找其名称；只在其他页面能找到时给出所在页面。入口在全站都找不到时由 GK101 报告，本项不重复扣分。
+
+    ## 依据
+    本单位的公开职责：行政复议等办事窗口应在首页提供入口，方便群众查找。
+
+    ## 如何整改
+    在首页的便民服务或快捷入口区域增加该窗口的链接。
+    """
+    landing = ctx.site.landing
+    for req in ctx.options.requirements:
+        if not req.linked_from_homepage:
+            continue
+        aliases = Aliases(req.match)
+        on_home = [m for m in find_on_page(landing, aliases) if m.via in (Via.LINK, Via.IMAGE)] if landing else []
+        if on_home:
+            yield Finding("GK105", Status.PASS, req.name, url=landing.url, evidence=_evidence(on_home[0]),
+                          message=f"首页有「{req.name}」入口", severity=req.severity)
+            continue
+        elsewhere = [m for m in find_on_site(ctx.site, aliases) if m.via is Via.LINK]
+        if not elsewhere:
+            continue
+        yield Finding("GK105", Status.FAIL, req.name, url=landing.url if landing else ctx.site.start_url,
+                      evidence=f"首页没有入口；其他页面有：{_evidence(elsewhere[0])}（{elsewhere[0].page}）",
+                      message=f"首页缺少「{req.name}」入口", deduction=req.deduction, severity=req.severity)
+
+
+def _position(page: Page, match: Match) -> float | None:
+    """How far down the page a link-borne match sits, as a share of the page's links (0 = first)."""
+    if match.via not in (Via.LINK, Via.IMAGE) or len(page.links) < POSITION_MIN_LINKS:
+        return None  # on a page this small every link is near the top
+    for i, link in enumerate(page.links):
+        if link.url == match.target:
+            return i / (len(page.links) - 1)
+    return None
 
 
 def _on_city_portal(url: str, hosts: tuple[str, ...]) -> bool:

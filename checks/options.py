@@ -75,6 +75,9 @@ class Requirement:
     severity: Severity = Severity.MAJOR
     deduction: float = 2.0
     on_homepage: bool = False
+    """A banner: must show on the home page, near the top."""
+    linked_from_homepage: bool = False
+    """A window: the home page must link to it directly."""
     links_to_city_portal: bool = False
     contains: tuple[Part, ...] = ()
 

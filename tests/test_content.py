@@ -343,3 +343,28 @@ def test_gk104_an_unverified_form_is_not_a_failure(outcome):
     findings = check("GK104", build_site(GK104_SITE, {FORM: outcome}), WUHAN)
     [form] = [f for f in findings if f.subject == "行政复议：行政复议申请书"]
     assert (form.status, form.deduction) == (Status.UNVERIFIED, 0.0)
+
+
+# -- GK105 window-not-on-homepage / GK102 pinned banners -------------------------------------------
+
+
+def test_gk105_window_must_be_linked_from_the_home_page():
+    fyzn = page('<a href="/xzfy/sqs.doc">行政复议申请书</a>', column="行政复议")
+    linked = build_site({"": page('<a href="/xzfy/index.html">行政复议</a>'), "xzfy/index.html": fyzn})
+    hidden = build_site({"": page('<a href="/zwgk/index.html">政务公开</a>'),
+                         "zwgk/index.html": page('<a href="/xzfy/index.html">行政复议</a>', column="政务公开"),
+                         "xzfy/index.html": fyzn})
+    assert outcomes(check("GK105", linked, WUHAN)) == [("GK105", "pass", "行政复议")]
+    [finding] = check("GK105", hidden, WUHAN)
+    assert outcomes([finding]) == [("GK105", "fail", "行政复议")]
+    assert finding.evidence == f"首页没有入口；其他页面有：链接「行政复议」 → {url('xzfy/index.html')}（{url('zwgk/index.html')}）"
+
+
+def test_gk102_banner_far_down_a_real_sized_home_page_is_not_pinned():
+    filler = "".join(f'<a href="/x/{i}.html">栏目{i}</a>' for i in range(30))
+    banner = '<a href="/zgm/"><img src="/i/zgm.jpg" alt="中国梦"></a>'
+    options = Options(requirements=(Requirement("中国梦", ("中国梦",), on_homepage=True),))
+    top = check("GK102", build_site({"": page(banner + filler)}), options)
+    bottom = check("GK102", build_site({"": page(filler + banner)}), options)
+    assert outcomes(top) == [("GK102", "pass", "中国梦")]
+    assert outcomes(bottom) == [("GK102", "warn", "中国梦")] and "未置顶" in bottom[0].evidence

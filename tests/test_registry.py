@@ -66,8 +66,8 @@ def test_select(chosen, ignored, expected):
     assert codes(select(chosen, ignored)) == expected
 
 
-@pytest.mark.parametrize(("chosen", "ignored"), [(["GK999"], None), (["GK4"], None), (["gk1"], None),
-                                                  (None, ["GK105"])])
+@pytest.mark.parametrize(("chosen", "ignored"), [(["GK999"], None), (["GK0"], None), (["gk1"], None),
+                                                  (None, ["GK199"])])
 def test_unknown_code_raises(chosen, ignored):
     with pytest.raises(UnknownRule, match="no rule matches"):
         select(chosen, ignored)
