@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check_options(check, out_default="gapcheck-report")
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--markdown", action="store_true", help="print the README's rule table")
+    init = sub.add_parser("init", help="write a starter profile for a new bureau")
+    init.add_argument("name", help="the bureau's name, e.g. 某某市商务局")
+    init.add_argument("--out", type=Path, default=None, help="file to write (default: profile.yaml)")
+    init.add_argument("--extends", default="national", help="profile to build on (default: national)")
+    init.add_argument("--city-portal", action="append", default=[], metavar="HOST",
+                      help="host of the government portal the lists must link to (repeatable)")
     demo = sub.add_parser("demo", help="check the bundled sample portal, served on 127.0.0.1")
     demo.add_argument("--out", type=Path, default=Path("gapcheck-demo"), help="report folder")
     demo.add_argument("--db", type=Path, default=None, help="SQLite store (default: a file in the report folder)")
@@ -92,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_rules(markdown=args.markdown)
         if args.command == "demo":
             return cmd_demo(args)
+        if args.command == "init":
+            return cmd_init(args)
         return cmd_check(args)
     except GapcheckError as exc:
         print(f"gapcheck: {exc}", file=sys.stderr)
@@ -114,6 +122,14 @@ def cmd_rules(*, markdown: bool) -> int:
         return EXIT_OK
     for rule in checks.RULES:
         print(f"{rule.code}  {rule.name:<32} {rule.severity.value:<6} {rule.summary}")
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .profile import write_starter
+
+    path = write_starter(args.name, args.out or Path("profile.yaml"), args.extends, args.city_portal)
+    print(f"已写入 {path}；编辑后运行：gapcheck check URL --profile {path}")
     return EXIT_OK
 
 

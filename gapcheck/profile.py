@@ -6,6 +6,7 @@ Every error names the file, the line and the key, and says how to fix it.
 from __future__ import annotations
 
 import importlib.resources
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,6 +132,8 @@ def _strings(doc: _Doc, value: Any, path: tuple) -> list[str]:
 
 def _validate(doc: _Doc) -> None:
     data = doc.data
+    for key in [k for k, v in data.items() if v is None]:
+        del data[key]  # `requirements:` with only comments under it means none
     _check_keys(doc, data, _TOP_KEYS, ())
     for key in ("name", "extends", "basis"):
         if key in data:
@@ -312,3 +315,20 @@ def load_profile(ref: str | None) -> Profile:
         name=data.get("name", path.stem), path=str(path), basis=data.get("basis", "2019"),
         crawl=CrawlOptions(**{k: tuple(v) if isinstance(v, list) else v for k, v in crawl.items()}),
         options=options, select=tuple(data.get("select", [])), ignore=tuple(data.get("ignore", [])), files=files)
+
+
+def write_starter(name: str, path: Path, extends: str, city_portal: list[str]) -> Path:
+    """A commented starter profile for a new bureau, checked to load before it is left in place."""
+    if path.exists():
+        raise ConfigError(f"{path}: already exists; pass --out with a new file name")
+    _locate(extends, None)  # an unknown base profile fails here, naming the bundled ones
+    template = importlib.resources.files("gapcheck.config").joinpath("starter.yaml").read_text(encoding="utf-8")
+    text = string.Template(template).substitute(
+        name=name, path=path, extends=extends, city_portal=", ".join(city_portal))
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write the profile ({exc.strerror}); pass --out with a writable path") \
+            from None
+    load_profile(str(path))
+    return path

@@ -106,3 +106,17 @@ def test_robots_forbidding_the_start_page_says_how_to_proceed(tmp_path):
         allowed = gapcheck("check", server.url, "--ignore-robots", "--delay", "0", "--out", str(tmp_path / "out"),
                            "--db", str(tmp_path / "d.sqlite"))
         assert allowed.returncode in (0, 1), allowed.stderr
+
+
+def test_init_writes_a_starter_profile_that_loads(tmp_path):
+    out = tmp_path / "bureau.yaml"
+    result = gapcheck("init", "某某市商务局", "--out", str(out), "--city-portal", "www.example.gov.cn")
+    assert result.returncode == 0, result.stderr
+    from gapcheck.profile import load_profile
+
+    profile = load_profile(str(out))
+    assert profile.name == "某某市商务局" and profile.options.city_portal == ("www.example.gov.cn",)
+    assert {r.name for r in profile.options.requirements} >= {"政府信息公开", "依申请公开"}  # from national
+    again = gapcheck("init", "某某市商务局", "--out", str(out))
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert gapcheck("init", "x", "--out", str(tmp_path / "y.yaml"), "--extends", "nope").returncode == 2
