@@ -61,8 +61,8 @@ def homepage_banner_missing(ctx: Context) -> Iterator[Finding]:
 
     ## 检查内容
     在首页（入口页跳转后的实际首页）的链接文字、图片的 alt / title 属性和页面文字中查找横幅名称。
-    横幅多为图片，文字往往只在 alt 或 title 中，因此两者都会查找。横幅应置顶：按首页链接的先后
-    估算位置，排在全部链接的前 40%（rules.GK102.top_share）以外时给出警告。
+    横幅多为图片，文字往往只在 alt 或 title 中，因此两者都会查找。要求置顶（pinned: true）的横幅，
+    按首页链接的先后估算位置，排在全部链接的前 40%（rules.GK102.top_share）以外时给出警告。
 
     ## 依据
     本单位的专题专栏设置要求（配置文件中 on_homepage: true 的要求）。
@@ -77,7 +77,7 @@ def homepage_banner_missing(ctx: Context) -> Iterator[Finding]:
         aliases = Aliases(req.match)
         found = find_on_page(landing, aliases, in_text=True) if landing is not None else []
         if found:
-            position = _position(landing, found[0])
+            position = _position(landing, found[0]) if req.pinned else None
             if position is not None and position > ctx.option("GK102", "top_share"):
                 yield Finding("GK102", Status.WARN, req.name, url=landing.url,
                               evidence=f"{_evidence(found[0])}，位于首页约 {position:.0%} 处，未置顶",

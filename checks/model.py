@@ -40,6 +40,12 @@ ATTACHMENT_SUFFIXES = (
 
 _REDIRECTS = frozenset({LinkTag.REFRESH, LinkTag.SCRIPT_REDIRECT})
 
+TEXT_LIMIT = 20_000
+"""Characters of visible text the spider keeps per page: enough for a guide's elements, bounded for huge
+pages. A page this long may have lost its footer."""
+JIUCUO_SITECODE = "jiucuo:sitecode"
+"""Meta key for the national 找错 widget's `sitecode` attribute (no `<meta>` has a colon in its name)."""
+
 ENTRY_PAGE_TEXT = 200
 """Characters of visible text below which a page that redirects is an entry page, not the home page."""
 
@@ -197,6 +203,11 @@ class LinkCheck:
     content_type: str = ""
 
     @property
+    def outcome(self) -> str:
+        """In a few words: the reason, else the status code or error kind."""
+        return self.reason or str(self.status or self.error or "")
+
+    @property
     def verdict(self) -> Verdict:
         """Broken only when the answer says so; firewalls, rate limits and timeouts stay unverified."""
         if self.error is not None:
@@ -280,3 +291,15 @@ class Site:
     def verdict(self, url: str) -> Verdict | None:
         check = self.checks.get(url)
         return check.verdict if check else None
+
+    def describe(self, url: str) -> str:
+        """What a link target answered, in brackets for evidence; '' when it was not asked."""
+        check = self.checks.get(url)
+        return f"（{check.outcome}）" if check is not None else ""
+
+    def is_attachment(self, url: str) -> bool:
+        """A file (pdf, doc, xls…) rather than a page: by its name, or by what its server said it is."""
+        if urlsplit(url).path.lower().endswith(ATTACHMENT_SUFFIXES):
+            return True
+        check = self.checks.get(url)
+        return bool(check and check.content_type and "html" not in check.content_type)

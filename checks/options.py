@@ -75,7 +75,9 @@ class Requirement:
     severity: Severity = Severity.MAJOR
     deduction: float = 2.0
     on_homepage: bool = False
-    """A banner: must show on the home page, near the top."""
+    """A banner: must show on the home page."""
+    pinned: bool = False
+    """A banner that must also sit near the top of the home page."""
     linked_from_homepage: bool = False
     """A window: the home page must link to it directly."""
     links_to_city_portal: bool = False

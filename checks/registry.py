@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from . import content, crawl_health, freshness, links, manual
+from . import content, crawl_health, disclosure, freshness, identity, interaction, links, manual, services
 from .context import Context
 from .finding import Finding, Severity
 
@@ -63,9 +63,10 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule("GK101", "required-column-missing", Severity.MAJOR, content.required_column_missing),
-    Rule("GK102", "homepage-banner-missing", Severity.MAJOR, content.homepage_banner_missing),
+    Rule("GK102", "homepage-banner-missing", Severity.MAJOR, content.homepage_banner_missing, {"top_share": 0.4}),
     Rule("GK103", "list-not-linked-to-city-portal", Severity.MAJOR, content.list_not_linked_to_city_portal),
     Rule("GK104", "required-part-missing", Severity.MAJOR, content.required_part_missing),
+    Rule("GK105", "window-not-on-homepage", Severity.MAJOR, content.window_not_on_homepage),
     Rule("GK201", "column-not-updated", Severity.MAJOR, freshness.column_not_updated),
     Rule("GK202", "blank-column", Severity.MAJOR, freshness.blank_column, {"deduction": 0.0, "veto_at": 5}),
     Rule("GK203", "homepage-not-updated", Severity.VETO, freshness.homepage_not_updated),
@@ -78,9 +79,32 @@ RULES: tuple[Rule, ...] = (
     Rule("GK302", "broken-link", Severity.MINOR, links.broken_link, {"deduction": 0.1, "cap": 10.0}),
     Rule("GK303", "unverified-link", Severity.INFO, links.unverified_link),
     # -- 4xx 政府信息公开 (checks/disclosure.py) --
+    Rule("GK401", "annual-report-missing-or-late", Severity.MAJOR, disclosure.annual_report_missing_or_late,
+         {"deadline_month": 1, "deadline_day": 31, "deduction": 0.0, "late_deduction": 0.0}),
+    Rule("GK402", "disclosure-guide-incomplete", Severity.MAJOR, disclosure.disclosure_guide_incomplete,
+         {"deduction": 0.0}),
+    Rule("GK403", "disclosure-catalogue-missing", Severity.MINOR, disclosure.disclosure_catalogue_missing,
+         {"deduction": 0.0}),
     # -- 5xx site identity (checks/identity.py) --
+    Rule("GK501", "site-id-code-missing", Severity.MAJOR, identity.site_id_code_missing, {"deduction": 0.0}),
+    Rule("GK502", "conac-badge-missing", Severity.MAJOR, identity.conac_badge_missing, {"deduction": 0.0}),
+    Rule("GK503", "icp-number-missing", Severity.MINOR, identity.icp_number_missing, {"deduction": 0.0}),
+    Rule("GK504", "police-record-missing", Severity.MINOR, identity.police_record_missing, {"deduction": 0.0}),
+    Rule("GK505", "sponsor-contact-missing", Severity.MAJOR, identity.sponsor_contact_missing, {"deduction": 0.0}),
+    Rule("GK506", "site-search-missing", Severity.MINOR, identity.site_search_missing, {"deduction": 0.0}),
     # -- 6xx interaction (checks/interaction.py) --
+    Rule("GK601", "consultation-channel-missing", Severity.VETO, interaction.consultation_channel_missing,
+         {"deduction": 5.0}),
+    Rule("GK602", "consultation-unanswered", Severity.VETO, interaction.consultation_unanswered, {"months": 3}),
+    Rule("GK603", "survey-missing", Severity.MAJOR, interaction.survey_missing,
+         {"deduction_missing": 5.0, "deduction_stale": 5.0, "deduction_few": 3.0, "minimum": 6}),
+    Rule("GK604", "online-interview-missing", Severity.MAJOR, interaction.online_interview_missing,
+         {"deduction_stale": 5.0, "deduction_few": 3.0, "minimum": 6}),
     # -- 7xx online services (checks/services.py) --
+    Rule("GK701", "service-guide-incomplete", Severity.MAJOR, services.service_guide_incomplete,
+         {"deduction": 2.0, "deduction_none": 16.0, "veto_at": 0}),
+    Rule("GK702", "guide-form-not-downloadable", Severity.MINOR, services.guide_form_not_downloadable,
+         {"deduction": 1.0}),
     Rule("GK801", "serious-wording-error", Severity.VETO, manual.serious_wording_error),
     Rule("GK802", "false-or-harmful-content", Severity.VETO, manual.false_or_harmful_content),
     Rule("GK803", "leaked-secrets-or-defacement", Severity.VETO, manual.leaked_secrets_or_defacement),

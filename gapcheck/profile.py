@@ -105,8 +105,8 @@ _TOP_KEYS = {"name", "extends", "basis", "crawl", "column_kinds", "column_names"
              "requirements", "rules", "select", "ignore"}
 _CRAWL_KEYS = {f for f in CrawlOptions.__dataclass_fields__}
 _KIND_KEYS = {"label", "limit", "deduction", "keywords"}
-_REQ_KEYS = {"name", "match", "severity", "deduction", "on_homepage", "linked_from_homepage", "links_to_city_portal",
-             "contains", "drop"}
+_REQ_KEYS = {"name", "match", "severity", "deduction", "on_homepage", "pinned", "linked_from_homepage",
+             "links_to_city_portal", "contains", "drop"}
 _PART_KEYS = {"name", "match", "download", "in_text"}
 
 
@@ -195,7 +195,7 @@ def _validate(doc: _Doc) -> None:
                             f"use one of: {', '.join(s.value for s in Severity)}")
         if "deduction" in req:
             _want(doc, req["deduction"], (int, float), path + ("deduction",), "a number of points")
-        for flag in ("on_homepage", "linked_from_homepage", "links_to_city_portal", "drop"):
+        for flag in ("on_homepage", "pinned", "linked_from_homepage", "links_to_city_portal", "drop"):
             if flag in req:
                 _want(doc, req[flag], bool, path + (flag,), "true or false")
         for j, part in enumerate(req.get("contains", []) or []):
@@ -302,8 +302,8 @@ def load_profile(ref: str | None) -> Profile:
     requirements = tuple(
         Requirement(
             r["name"], tuple(r.get("match") or [r["name"]]), Severity(r.get("severity", "major")),
-            float(r.get("deduction", 2)), bool(r.get("on_homepage")), bool(r.get("linked_from_homepage")),
-            bool(r.get("links_to_city_portal")),
+            float(r.get("deduction", 2)), bool(r.get("on_homepage")), bool(r.get("pinned")),
+            bool(r.get("linked_from_homepage")), bool(r.get("links_to_city_portal")),
             tuple(Part(p["name"], tuple(p["match"]), bool(p.get("download")), bool(p.get("in_text")))
                   for p in r.get("contains", []) or []))
         for r in data.get("requirements", []))

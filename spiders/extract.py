@@ -13,10 +13,8 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 from lxml import etree
 
 from ..checks.dates import date_from_url, find_dates, parse_meta_date
-from ..checks.model import DateMention, DateSource, Form, Link, LinkTag, Region
+from ..checks.model import JIUCUO_SITECODE, TEXT_LIMIT, DateMention, DateSource, Form, Link, LinkTag, Region
 
-TEXT_LIMIT = 20_000
-"""Characters of visible text kept per page: enough for a guide's elements, bounded for huge pages."""
 LINK_TEXT_LIMIT = 200
 HEADINGS_LIMIT = 20
 DATES_LIMIT = 20
@@ -41,11 +39,10 @@ _JS_REDIRECT = re.compile(
     r"""|location\.(?:replace|assign)\(\s*(['"])([^'"\n]{1,500})\3\s*\)""",
     re.M,
 )
+_WRITTEN_SRC = re.compile(r"""<script[^>]*\ssrc\s*=\s*['"]?([^'" >]+)""", re.I)
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.I)
 # Plain etree elements, not lxml.html's: its per-element class lookup costs more than the parse.
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
-JIUCUO_SITECODE = "jiucuo:sitecode"
-"""Meta key under which the 找错 widget's `sitecode` attribute is kept (no `<meta>` has a colon in its name)."""
 _TEXT_INPUTS = frozenset({"", "text", "search"})
 _CLOSING_ROOT = re.compile(r"</(?:html|body)\s*>", re.I)
 _LABEL_SLICE = 4000
@@ -219,9 +216,14 @@ def extract(html: str, url: str) -> Extracted:
                 add(src, LinkTag.SCRIPT, el)
                 if el.get("sitecode"):  # the national 找错 widget: <script id="_jiucuo_" sitecode='…'>
                     meta.setdefault(JIUCUO_SITECODE, _clean(el.get("sitecode"), 40))
-            elif el.text and "location" in el.text:
-                for m in _JS_REDIRECT.finditer(el.text):
-                    add(m.group(2) or m.group(4), LinkTag.SCRIPT_REDIRECT, el)
+            elif el.text:
+                if "location" in el.text:
+                    for m in _JS_REDIRECT.finditer(el.text):
+                        add(m.group(2) or m.group(4), LinkTag.SCRIPT_REDIRECT, el)
+                if "%3Cscript" in el.text or "%3cscript" in el.text:
+                    # document.write(unescape("%3Cscript src='…'")): how the 党政机关 badge is embedded.
+                    for m in _WRITTEN_SRC.finditer(unquote(el.text)):
+                        add(m.group(1), LinkTag.SCRIPT, el)
         elif tag == "link":
             href = el.get("href")
             if href and (el.get("rel") or "").lower() in ("stylesheet", "icon", "shortcut icon"):

@@ -363,7 +363,7 @@ def test_gk105_window_must_be_linked_from_the_home_page():
 def test_gk102_banner_far_down_a_real_sized_home_page_is_not_pinned():
     filler = "".join(f'<a href="/x/{i}.html">栏目{i}</a>' for i in range(30))
     banner = '<a href="/zgm/"><img src="/i/zgm.jpg" alt="中国梦"></a>'
-    options = Options(requirements=(Requirement("中国梦", ("中国梦",), on_homepage=True),))
+    options = Options(requirements=(Requirement("中国梦", ("中国梦",), on_homepage=True, pinned=True),))
     top = check("GK102", build_site({"": page(banner + filler)}), options)
     bottom = check("GK102", build_site({"": page(filler + banner)}), options)
     assert outcomes(top) == [("GK102", "pass", "中国梦")]

@@ -157,3 +157,10 @@ def test_forms_and_the_error_widget_sitecode():
     assert "搜索" in search.text and "请输入关键词" in search.text
     assert (message.method, message.fields) == ("post", ("content",))
     assert page.meta["jiucuo:sitecode"] == "4201000099"
+
+
+def test_badge_script_written_by_document_write_is_recorded():
+    html = """<body><script type="text/javascript">document.write(unescape("%3Cspan id='_ideConac' %3E%3C/span%3E
+    %3Cscript src='http://dcs.conac.cn/js/01/000/0000/60429971/CA010000000604299710004.js' type='text/javascript'%3E
+    %3C/script%3E"));</script></body>"""
+    assert "http://dcs.conac.cn/js/01/000/0000/60429971/CA010000000604299710004.js" in links(html)
