@@ -1,7 +1,8 @@
 """Columns (栏目) as an inspector sees them: a named list page, its items and its newest date.
 
 A column is recognised from what real portals show: a `ColumnName` meta tag, a navigation or hub link
-whose words name a column kind or a required column, or a page that lists dated items. Its items are
+whose words name a column kind or a required column, or a page that lists dated items (named by its
+breadcrumb). Its kind comes from its name, else from its `ColumnType` meta tag. Its items are
 the links in its list area (template links, pagination and breadcrumbs excluded), across its
 pagination pages.
 """
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 
 from .dates import date_from_url
 from .matching import Aliases, is_article, normalize
-from .model import LinkTag, Page, Region, Site
+from .model import BREADCRUMB, LinkTag, Page, Region, Site
 from .options import ColumnKind, Options
 
 PAGINATION = re.compile(r"^(下一页|上一页|下页|上页|首页|尾页|末页|前页|后页|前一页|后一页|\d{1,4}|[<>«»]{1,2}|next|prev)$", re.I)
@@ -94,7 +95,8 @@ def find_columns(site: Site, options: Options) -> list[Column]:
         pages = _pagination(site, page)
         claimed.update(p.url for p in pages)
         items = _items(site, pages, template)
-        kind = kind_of(name, options)
+        kind = kind_of(name, options) or (None if name in options.column_names
+                                          else kind_of(page.meta.get("columntype", ""), options))
         if not items and kind is None and not page.meta.get("columnname") and page.main_chars > BLANK_TEXT_MAX:
             continue  # a page of text that a link happened to name, not a list
         columns.append(Column(name, page.url, kind, tuple(items), tuple(p.url for p in pages), page.main_chars))
@@ -184,6 +186,10 @@ def _candidates(site: Site, options: Options) -> dict[str, str]:
 
 
 def _page_name(page: Page) -> str:
+    """A list page's name: the last step of its breadcrumb, else a short heading, else its title."""
+    trail = page.meta.get(BREADCRUMB, "").split(" > ")[-1]
+    if trail and len(trail) <= COLUMN_NAME_MAX:
+        return trail
     for heading in page.headings:
         if heading and len(heading) <= COLUMN_NAME_MAX:
             return heading

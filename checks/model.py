@@ -43,6 +43,8 @@ _REDIRECTS = frozenset({LinkTag.REFRESH, LinkTag.SCRIPT_REDIRECT})
 TEXT_LIMIT = 20_000
 """Characters of visible text the spider keeps per page: enough for a guide's elements, bounded for huge
 pages. A page this long may have lost its footer."""
+BREADCRUMB = "page:breadcrumb"
+"""Meta key for the page's breadcrumb trail (当前位置：首页 > 政务公开 > 专项资金), segments joined by " > "."""
 JIUCUO_SITECODE = "jiucuo:sitecode"
 """Meta key for the national 找错 widget's `sitecode` attribute (no `<meta>` has a colon in its name)."""
 

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 from lxml import etree
 
 from ..checks.dates import date_from_url, find_dates, parse_meta_date
-from ..checks.model import JIUCUO_SITECODE, TEXT_LIMIT, DateMention, DateSource, Form, Link, LinkTag, Region
+from ..checks.model import BREADCRUMB, JIUCUO_SITECODE, TEXT_LIMIT, DateMention, DateSource, Form, Link, LinkTag, Region
 
 LINK_TEXT_LIMIT = 200
 HEADINGS_LIMIT = 20
@@ -40,6 +40,15 @@ _JS_REDIRECT = re.compile(
     re.M,
 )
 _WRITTEN_SRC = re.compile(r"""<script[^>]*\ssrc\s*=\s*['"]?([^'" >]+)""", re.I)
+_CRUMB_XPATH = (
+    "//*[contains(@class,'crumb') or contains(@class,'position') or contains(@class,'location') "
+    "or contains(@class,'dqwz') or contains(@id,'crumb') or contains(@id,'position') or contains(@id,'location') "
+    "or contains(@id,'dqwz')][1]"
+)
+_CRUMB_LABEL = re.compile(r"^.*?(当前位置|您的位置|您现在的位置|所在位置)\s*[:：]?\s*")
+_CRUMB_TOOLS = re.compile(r"字号|打印|\||【|分享|\s{2,}")
+"""Page tools that share the breadcrumb's line on real portals (字号：大 中 小 | 打印)."""
+_CRUMB_SPLIT = re.compile(r"\s*(?:>|&gt;|»|›|→|＞|/)\s*")
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.I)
 # Plain etree elements, not lxml.html's: its per-element class lookup costs more than the parse.
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
@@ -243,12 +252,26 @@ def extract(html: str, url: str) -> Extracted:
                 meta.setdefault(name, _clean(content, 500))
 
     forms = tuple(_form(el, resolve) for el in doc.iter("form"))[:FORMS_LIMIT]
+    trail = _breadcrumb(doc)
+    if trail:
+        meta[BREADCRUMB] = trail
     titles = doc.xpath("//title")
     title = _clean(_text_of(titles[0])) if titles else ""
     headings = tuple(h for h in (_clean(_text_of(el)) for el in doc.iter("h1", "h2", "h3")) if h)
     text, main_chars = _visible_text(doc)
     return Extracted(title, headings[:HEADINGS_LIMIT], meta, _page_dates(meta, text, url), tuple(links), forms,
                      text, main_chars)
+
+
+def _breadcrumb(doc: etree._Element) -> str:
+    """The 当前位置 trail as "首页 > 政务公开 > 专项资金", from the first element that looks like one."""
+    for el in doc.xpath(_CRUMB_XPATH):
+        text = _clean(_text_of(el), 300)
+        text = _CRUMB_TOOLS.split(_CRUMB_LABEL.sub("", text), 1)[0]
+        parts = [p.strip() for p in _CRUMB_SPLIT.split(text) if p.strip()]
+        if 2 <= len(parts) <= 10:
+            return " > ".join(parts)
+    return ""
 
 
 def _form(el: etree._Element, resolve: _Resolver) -> Form:

@@ -202,3 +202,19 @@ def test_a_link_on_half_the_pages_or_more_is_template_once_the_site_has_four_pag
 def test_column_status(name, main, status):
     assert columns({"": page("<h2>首页</h2>"), "lm/index.html": page(main, column=name)}) == {
         name: ("lm/index.html", status)}
+
+
+def test_list_page_without_a_column_name_is_named_by_its_breadcrumb():
+    rows = [(f"/xx/t202611{d:02d}_1.html", f"信息{d}", f"2026-11-{d:02d}") for d in (10, 11, 12)]
+    crumb = '<div class="position">当前位置：<a href="/">首页</a> &gt; 工作动态</div>'
+    site = build_site({"": page("<h2>要闻</h2>"), "xx/index.html": page(crumb + "<h2>列表</h2>" + news_list(*rows))})
+    [column] = [c for c in find_columns(site, NATIONAL) if c.url == url("xx/index.html")]
+    assert column.name == "工作动态" and column.kind.key == "news"
+
+
+def test_kind_from_the_column_type_meta_when_the_name_says_nothing():
+    html = page(news_list(("/qt/t20261110_1.html", "信息", "2026-11-10")), column="其他信息").replace(
+        '<meta name="ColumnName"', '<meta name="ColumnType" content="通知公告"><meta name="ColumnName"')
+    site = build_site({"": page("<h2>要闻</h2>"), "qt/index.html": html})
+    [column] = [c for c in find_columns(site, NATIONAL) if c.url == url("qt/index.html")]
+    assert column.name == "其他信息" and column.kind.key == "notice"

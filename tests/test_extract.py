@@ -164,3 +164,26 @@ def test_badge_script_written_by_document_write_is_recorded():
     %3Cscript src='http://dcs.conac.cn/js/01/000/0000/60429971/CA010000000604299710004.js' type='text/javascript'%3E
     %3C/script%3E"));</script></body>"""
     assert "http://dcs.conac.cn/js/01/000/0000/60429971/CA010000000604299710004.js" in links(html)
+
+
+@pytest.mark.parametrize(
+    ("html", "trail"),
+    [('<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="../">政务公开</a> &gt; 专项资金</div>',
+      "首页 > 政务公开 > 专项资金"),
+     ('<div id="dqwz">您现在的位置： 首页 » 通知公告 字号：大 中 小 | 打印</div>', "首页 > 通知公告"),
+     ('<div class="crumb">首页</div>', None)],
+)
+def test_breadcrumb_trail(html, trail):
+    assert extract(f"<body>{html}</body>", BASE).meta.get("page:breadcrumb") == trail
+
+
+@realpages
+@pytest.mark.parametrize(
+    ("name", "trail"),
+    [("GeneralNewsExtractor__tests_shanxi_1.html", "首页 > 要闻 > 山西要闻"),
+     ("GeneralNewsExtractor__tests_other_1.html", "首页 > 国务院公报 > 2007年第23号"),
+     ("GeneralNewsExtractor__tests_gzggw_1.html", "首页 > 发展改革工作 > 投资管理和项目推进 > 投资运行")],
+)
+def test_real_breadcrumbs(name, trail):
+    page, _ = real(name)
+    assert page.meta["page:breadcrumb"] == trail

@@ -10,7 +10,6 @@ import pytest
 from sitebuilder import FIXTURES, build_site, check, url
 
 from gapcheck.checks import BY_CODE, Options, Severity, Site, Status
-from gapcheck.checks import identity
 from gapcheck.checks.model import TEXT_LIMIT
 from gapcheck.spiders.encoding import decode_html
 
