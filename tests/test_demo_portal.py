@@ -99,9 +99,11 @@ def test_report_contract(demo):
     broken = {link["url"]: link for link in report["links"]}
     assert broken[f"{site}images/missing-ad.jpg"]["on_homepage"] is True
     assert broken[f"{site}files/2019-report.pdf"]["found_on"]
+    assert summary["basis"].startswith("国办秘函〔2019〕19号")
+    assert summary["deductions"]["GK302"] == pytest.approx(0.3)
     for name in ("report.md", "report.html"):
         text = (out / name).read_text(encoding="utf-8")
-        assert "程序清单" in text and "专项资金" in text
+        assert "程序清单" in text and "专项资金" in text and "检查依据" in text
 
 
 def test_gbk_page_decoded(demo):

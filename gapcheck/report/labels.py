@@ -73,6 +73,7 @@ TEXT = {
     "started_at": "开始时间",
     "finished_at": "结束时间",
     "profile": "检查方案",
+    "basis": "检查依据",
     "pages": "抓取页面",
     "links_checked": "检查链接",
     "none": "—",

@@ -54,7 +54,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"# {_text(site.get('name'))} {T['report']}",
         "",
         f"{T['start_url']}：{_link(site.get('start_url'))}　{T['profile']}：{_text(site.get('profile')) or T['none']}"
-        f"　{T['as_of']}：{_text(v['as_of'])}",
+        f"　{T['as_of']}：{_text(v['as_of'])}" + (f"　{T['basis']}：{_text(v['basis'])}" if v["basis"] else ""),
         "",
         f"## {T['verdict']}：**{_text(v['verdict'])}**　{T['score']}：**{_text(v['score_text'])}**",
         "",
