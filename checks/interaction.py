@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .columns import Column, find_columns, resolve_date
+from .columns import Column, resolve_date
 from .context import Context
 from .finding import Finding, Severity, Status
 from .matching import Aliases, is_article, normalize
 from .model import NAVIGABLE_TAGS, LinkTag, Page, Region, Verdict
-from .options import ColumnKind, Period
+from .options import Period
 
 # -- consultation channels (GK601) ------------------------------------------------------------------
 
@@ -431,19 +430,6 @@ def consultation_unanswered(ctx: Context) -> Iterator[Finding]:
 SURVEY_WORDS = ("调查征集", "征集调查", "民意征集", "意见征集", "网上调查", "在线调查", "问卷调查", "民意调查",
                 "征求意见", "网上征集", "调查问卷")
 INTERVIEW_WORDS = ("访谈",)
-_SURVEY = ColumnKind("gk603-survey", "调查征集", None, SURVEY_WORDS)
-_INTERVIEW = ColumnKind("gk604-interview", "在线访谈", None, INTERVIEW_WORDS)
-
-
-def _interaction_columns(ctx: Context) -> list[Column]:
-    """Columns as ctx.columns finds them, also recognising survey and interview columns by their names.
-
-    These columns are often linked only from the 互动交流 hub, which the profile's keyword map does not name.
-    """
-    options = dataclasses.replace(ctx.options, column_kinds=ctx.options.column_kinds + (_SURVEY, _INTERVIEW))
-    return find_columns(ctx.site, options)
-
-
 @dataclass(frozen=True, slots=True)
 class _Activity:
     columns: list[Column]
@@ -456,7 +442,7 @@ class _Activity:
 
 def _activity(ctx: Context, words: tuple[str, ...]) -> _Activity:
     aliases = Aliases(words)
-    columns = [c for c in _interaction_columns(ctx) if aliases.hit(c.name)]
+    columns = [c for c in ctx.columns if aliases.hit(c.name)]
     window_start = WINDOW.cutoff(ctx.site.as_of)
     items = {}
     for column in columns:

@@ -13,7 +13,7 @@ from .columns import Column
 from .context import Context
 from .finding import Finding, Severity, Status
 from .matching import Aliases
-from .model import ATTACHMENT_SUFFIXES, NAVIGABLE_TAGS, Link, LinkTag, Page, Region, Verdict
+from .model import NAVIGABLE_TAGS, Link, LinkTag, Page, Region, Verdict
 
 GUIDE_WORDS = ("办事指南", "服务指南")
 """A column or page with one of these in its name holds service guides."""

@@ -3,11 +3,10 @@ GK505 主办单位及联系方式, GK506 站内搜索 — on fixtures and on sav
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sitebuilder import FIXTURES, build_site, check, url
+from sitebuilder import build_site, check, url
 
 from gapcheck.checks import BY_CODE, Options, Severity, Site, Status
 from gapcheck.checks.model import TEXT_LIMIT
