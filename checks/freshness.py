@@ -9,7 +9,7 @@ from .columns import ColumnStatus, resolve_date
 from .context import Context
 from .finding import Finding, Severity, Status
 from .matching import is_article
-from .model import NAVIGABLE_TAGS, LinkTag, Page, Region, Site
+from .model import NAVIGABLE_TAGS, Link, LinkTag, Page, Region, Site
 
 
 def column_not_updated(ctx: Context) -> Iterator[Finding]:
@@ -138,20 +138,35 @@ def homepage_not_updated(ctx: Context) -> Iterator[Finding]:
     cutoff, dates, how = _homepage_dates(ctx)
     recent = [d for d in dates if d >= cutoff]
     newest = max(dates, default=None)
+    blocks = _blocks(ctx)
     if recent:
         yield Finding("GK203", Status.PASS, "首页", url=landing.url,
-                      evidence=f"{how}{cutoff} 以来有 {len(recent)} 条信息，最新 {max(recent)}",
+                      evidence=f"{how}{cutoff} 以来有 {len(recent)} 条信息，最新 {max(recent)}{blocks}",
                       message="首页按时更新")
     else:
-        evidence = how + f"{cutoff} 以来没有新信息" + (f"，最新 {newest}" if newest else "，首页信息均无日期")
+        evidence = how + f"{cutoff} 以来没有新信息" + (f"，最新 {newest}" if newest else "，首页信息均无日期") + blocks
         yield Finding("GK203", Status.FAIL, "首页", url=landing.url, evidence=evidence,
                       message="首页 2 周内未更新", severity=Severity.VETO)
 
 
+def _dated_links(page: Page) -> dict[str, Link]:
+    return {link.url: link for link in page.links if link.tag is LinkTag.A and link.region is Region.MAIN and link.date}
+
+
 def _dated_items(page: Page, site: Site) -> dict[str, dt.date]:
-    links = {link.url: link for link in page.links
-             if link.tag is LinkTag.A and link.region is Region.MAIN and link.date}
-    return {url: d for url, d in ((url, resolve_date(link.date, url, site)) for url, link in links.items()) if d}
+    pairs = ((url, resolve_date(link.date, url, site)) for url, link in _dated_links(page).items())
+    return {url: d for url, d in pairs if d}
+
+
+def _blocks(ctx: Context) -> str:
+    """The home page's blocks as a person reads them: "；区块：要闻 最新 2026-11-19、通知公告 最新 2026-11-03"."""
+    newest: dict[str, dt.date | None] = {}
+    for url, link in _dated_links(ctx.site.landing).items():
+        if link.block:
+            d = resolve_date(link.date, url, ctx.site)
+            newest[link.block] = max(filter(None, (newest.get(link.block), d)), default=None)
+    parts = [f"{name} 最新 {d}" if d else f"{name} 无日期" for name, d in newest.items()]
+    return f"；首页区块：{'、'.join(parts)}" if parts else ""
 
 
 def _homepage_dates(ctx: Context) -> tuple[dt.date, list[dt.date], str]:

@@ -108,6 +108,8 @@ class Link:
     date: str | None = None
     """The date in the link's list item (`li`, `tr`, `dd`…), ISO or `--MM-DD`."""
     fragment: str = ""
+    block: str = ""
+    """For a dated list item: the title of the block its list sits in (要闻, 通知公告)."""
 
     @property
     def host(self) -> str:

@@ -21,10 +21,11 @@ from .checks import (
 from .checks.model import FetchError, Form
 from .errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MIGRATIONS = {
     2: ["ALTER TABLE pages ADD COLUMN forms TEXT"],
+    3: ["ALTER TABLE links ADD COLUMN block TEXT"],
 }
 """Statements that bring a store of the version before the key up to that version."""
 
@@ -82,6 +83,7 @@ CREATE TABLE links (
     region TEXT,
     date TEXT,
     fragment TEXT,
+    block TEXT,
     PRIMARY KEY (run_id, page_url, position),
     FOREIGN KEY (run_id, page_url) REFERENCES pages(run_id, url) ON DELETE CASCADE
 );
@@ -194,12 +196,13 @@ class Store:
                 p.text, p.main_chars, p.error,
                 json.dumps([[f.action, f.method, f.fields, f.text] for f in p.forms], ensure_ascii=False)))
             link_rows.extend(
-                (run_id, p.url, i, ln.url, ln.tag.value, ln.text, ln.title, ln.region.value, ln.date, ln.fragment)
+                (run_id, p.url, i, ln.url, ln.tag.value, ln.text, ln.title, ln.region.value, ln.date, ln.fragment,
+                 ln.block)
                 for i, ln in enumerate(p.links))
         with self.transaction() as db:
             db.executemany("DELETE FROM links WHERE run_id = ? AND page_url = ?", [(r[0], r[1]) for r in page_rows])
             db.executemany("INSERT OR REPLACE INTO pages VALUES (" + ",".join("?" * 21) + ")", page_rows)
-            db.executemany("INSERT INTO links VALUES (?,?,?,?,?,?,?,?,?,?)", link_rows)
+            db.executemany("INSERT INTO links VALUES (?,?,?,?,?,?,?,?,?,?,?)", link_rows)
 
     def add_checks(self, run_id: int, checks: Iterable[LinkCheck]) -> None:
         rows = [(run_id, c.url, c.status, c.error.value if c.error else None, c.reason, c.final_url,
@@ -257,12 +260,12 @@ class Store:
         intern = sys.intern
         tags = {t.value: t for t in LinkTag}
         regions = {r.value: r for r in Region}
-        for page_url, url, tag, text, title, region, date, fragment in self.db.execute(
-                "SELECT page_url, url, tag, text, title, region, date, fragment FROM links WHERE run_id = ? "
+        for page_url, url, tag, text, title, region, date, fragment, block in self.db.execute(
+                "SELECT page_url, url, tag, text, title, region, date, fragment, block FROM links WHERE run_id = ? "
                 "ORDER BY page_url, position", (run_id,)):
             links.setdefault(page_url, []).append(
                 Link(intern(url), tags[tag], intern(text or ""), intern(title or ""), regions[region],
-                     date and intern(date), fragment or ""))
+                     date and intern(date), fragment or "", intern(block or "")))
         pages: dict[str, Page] = {}
         for r in self.db.execute("SELECT * FROM pages WHERE run_id = ? ORDER BY depth, url", (run_id,)):
             pages[r[1]] = Page(

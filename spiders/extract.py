@@ -40,6 +40,12 @@ _JS_REDIRECT = re.compile(
     re.M,
 )
 _WRITTEN_SRC = re.compile(r"""<script[^>]*\ssrc\s*=\s*['"]?([^'" >]+)""", re.I)
+BLOCK_CLIMB = 7
+"""Levels above a list to look for its block's title."""
+BLOCK_SIBLINGS = 3
+BLOCK_TITLE_MAX = 12
+_MORE = re.compile(r"更多|more|[>»›+]+|&gt;", re.I)
+_HAS_DIGIT_RUN = re.compile(r"\d{2,}[-/.年]")
 _CRUMB_XPATH = (
     "//*[contains(@class,'crumb') or contains(@class,'position') or contains(@class,'location') "
     "or contains(@class,'dqwz') or contains(@id,'crumb') or contains(@id,'position') or contains(@id,'location') "
@@ -146,26 +152,68 @@ def _text_of(el: etree._Element) -> str:
     return "".join(el.itertext())
 
 
-def _item_date(el: etree._Element, anchor_text: str) -> str | None:
-    """The date printed next to a link in its list item, month-day allowed."""
+def _list_item(el: etree._Element) -> etree._Element | None:
+    """The list item (li, tr, dd…) a link sits in, else its parent; None at the top of the page."""
     node = el.getparent()
     for _ in range(CONTEXT_DEPTH):
         if node is None:
             return None
         if node.tag in _ITEM_TAGS:
-            break
+            return node
         node = node.getparent()
-    else:
-        node = el.getparent()
-        if node is None or node.tag in ("body", "html"):
-            return None
-    text = _text_of(node)
+    node = el.getparent()
+    return None if node is None or node.tag in ("body", "html") else node
+
+
+def _item_date(item: etree._Element, anchor_text: str) -> str | None:
+    """The date printed next to a link in its list item, month-day allowed."""
+    text = _text_of(item)
     if len(text) > 400:
         return None  # a whole block, not one item
     if anchor_text:
         text = text.replace(anchor_text, " ", 1)
     found = find_dates(text, month_day=True, limit=1)
     return found[0].value if found else None
+
+
+class _Blocks:
+    """The title of the block a dated list sits in (要闻, 通知公告), from the nearest short text above it."""
+
+    def __init__(self) -> None:
+        self._cache: dict[etree._Element, str] = {}
+
+    def title(self, item: etree._Element) -> str:
+        container = item.getparent()
+        if container is None:
+            return ""
+        if container not in self._cache:
+            self._cache[container] = self._find(container)
+        return self._cache[container]
+
+    def _find(self, container: etree._Element) -> str:
+        el = container
+        for _ in range(BLOCK_CLIMB):
+            sibling, steps = el.getprevious(), 0
+            while sibling is not None and steps < BLOCK_SIBLINGS:
+                if (isinstance(sibling.tag, str) and sibling.tag not in _SKIP_TEXT
+                        and _Regions.own(sibling) in (None, Region.MAIN)):  # a menu above is not a heading
+                    title = _block_title(sibling)
+                    if title:
+                        return title
+                sibling, steps = sibling.getprevious(), steps + 1
+            el = el.getparent()
+            if el is None or el.tag in ("body", "html"):
+                break
+        return ""
+
+
+def _block_title(el: etree._Element) -> str:
+    """Short heading words in an element: its own text, else a heading-like child's, without 更多."""
+    for candidate in (el, *el.iter("h1", "h2", "h3", "h4", "li", "span", "strong", "b", "a")):
+        text = _MORE.sub("", _clean(_text_of(candidate))).strip()
+        if 2 <= len(text) <= BLOCK_TITLE_MAX and not _HAS_DIGIT_RUN.search(text):
+            return text
+    return ""
 
 
 def extract(html: str, url: str) -> Extracted:
@@ -189,16 +237,17 @@ def extract(html: str, url: str) -> Extracted:
     meta: dict[str, str] = {}
     links: list[Link] = []
     regions = _Regions()
+    blocks = _Blocks()
     seen: set[tuple[str, LinkTag]] = set()
 
     def add(target: str, tag: LinkTag, el: etree._Element | None, text: str = "", title: str = "",
-            date: str | None = None) -> None:
+            date: str | None = None, block: str = "") -> None:
         absolute, fragment = resolve(target)
         if not absolute or (absolute, tag) in seen and not text:
             return
         seen.add((absolute, tag))
         region = regions.of(el) if el is not None else Region.MAIN
-        links.append(Link(absolute, tag, text, title, region, date, fragment))
+        links.append(Link(absolute, tag, text, title, region, date, fragment, block))
 
     for el in doc.iter("a", "area", "img", "script", "link", "frame", "iframe", "embed", "meta"):
         tag = el.tag
@@ -213,7 +262,10 @@ def extract(html: str, url: str) -> Extracted:
                     if text:
                         break
             title = _clean(el.get("title"))
-            add(href, LinkTag.A if tag == "a" else LinkTag.AREA, el, text, title, _item_date(el, text))
+            item = _list_item(el)
+            date = _item_date(item, text) if item is not None else None
+            add(href, LinkTag.A if tag == "a" else LinkTag.AREA, el, text, title, date,
+                blocks.title(item) if date else "")
         elif tag == "img":
             src = el.get("src") or el.get("data-src")
             if src:

@@ -187,3 +187,31 @@ def test_breadcrumb_trail(html, trail):
 def test_real_breadcrumbs(name, trail):
     page, _ = real(name)
     assert page.meta["page:breadcrumb"] == trail
+
+
+def test_list_blocks_are_named_by_the_heading_above_them():
+    html = """<body><div class="nav"><a href="/">首页</a></div>
+    <div class="block"><div class="tit"><span>要闻</span><a class="more" href="/tpxw/">更多&gt;&gt;</a></div>
+    <ul><li><a href="/tpxw/t20261119_1.html">新闻一</a><span>2026-11-19</span></li></ul></div>
+    <div class="block"><h3>通知公告</h3><table><tr><td><a href="/tzgg/t20261103_1.html">通知一</a></td>
+    <td>[2026-11-03]</td></tr></table></div><ul><li><a href="/x.html">无日期</a></li></ul></body>"""
+    got = {url.rsplit("/", 2)[1]: link.block for url, link in links(html).items() if link.date}
+    assert got == {"tpxw": "要闻", "tzgg": "通知公告"}
+    assert links(html)["http://www.example.gov.cn/x.html"].block == ""
+
+
+@realpages
+@pytest.mark.parametrize(
+    ("name", "block", "newest"),
+    [("silverfoxy__JSCryptoMinerStudy_bjda.gov.cn.html", "国务院要闻", "2018-03-21"),
+     ("silverfoxy__JSCryptoMinerStudy_bjda.gov.cn.html", "通知公告", "2018-03-21"),
+     ("silverfoxy__JSCryptoMinerStudy_bjda.gov.cn.html", "质量公告", "2018-03-19"),
+     ("silverfoxy__JSCryptoMinerStudy_bjrbj.gov.cn.html", "公示公告", "--03-20"),
+     ("silverfoxy__JSCryptoMinerStudy_bjgjj.gov.cn.html", "中心新闻", "--03-08"),
+     ("kevin3691__renmin_affairs_index.jsp.html", "市政府文件", "2020-07-29")],
+)
+def test_real_home_pages_show_their_blocks(name, block, newest):
+    """The blocks a person reading the saved home page sees, with the newest date shown in each."""
+    page, _ = real(name)
+    dates = [link.date for link in page.links if link.block == block and link.date]
+    assert dates and dates[0] == newest  # lists put the newest item first

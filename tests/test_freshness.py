@@ -165,7 +165,8 @@ def test_gk203_passes_with_recent_items_on_the_page_the_entry_redirects_to():
     site = build_site({"": "GK203/entry.html", "sy/index.html": "GK203/home.html"})
     [finding] = check("GK203", site, NATIONAL)
     assert outcomes([finding]) == [("GK203", "pass", "首页")]
-    assert (finding.url, finding.evidence) == (HOME, "2026-11-06 以来有 2 条信息，最新 2026-11-19")
+    assert (finding.url, finding.evidence) == (
+        HOME, "2026-11-06 以来有 2 条信息，最新 2026-11-19；首页区块：要闻 最新 2026-11-19、通知公告 最新 2026-11-03")
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ def test_round_trip_keeps_everything_the_rules_read(tmp_path):
     run = store.start_run("局", "http://x.gov.cn/", "national", dt.date(2026, 11, 20), 100)
     page = Page("http://x.gov.cn/", "http://x.gov.cn/", 200, "text/html", "gb18030", "首页", 0, "", 10, "h", "e",
                 "lm", "t", ("要闻",), {"sitename": "局"}, (DateMention("2026-11-19", "发布日期：2026-11-19", DateSource.LABEL),),
-                (Link("http://x.gov.cn/a.html", LinkTag.A, "通知", "", Region.MAIN, "--11-19", "p2"),),
+                (Link("http://x.gov.cn/a.html", LinkTag.A, "通知", "", Region.MAIN, "--11-19", "p2", "通知公告"),),
                 (Form("http://x.gov.cn/s", "get", ("q",), "搜索"),), "正文", 2)
     store.add_pages(run, [page])
     store.add_checks(run, [LinkCheck("http://x.gov.cn/a.html", None, FetchError.TIMEOUT, "请求超时")])
@@ -35,12 +35,14 @@ def test_a_version_1_store_is_upgraded(tmp_path):
     Store(path).close()
     db = sqlite3.connect(path)
     db.execute("ALTER TABLE pages DROP COLUMN forms")
+    db.execute("ALTER TABLE links DROP COLUMN block")
     db.execute("PRAGMA user_version=1")
     db.commit()
     db.close()
     store = Store(path)
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert "forms" in [row[1] for row in store.db.execute("PRAGMA table_info(pages)")]
+    assert "block" in [row[1] for row in store.db.execute("PRAGMA table_info(links)")]
 
 
 def test_a_newer_store_is_refused_with_the_fix(tmp_path):
