@@ -33,13 +33,20 @@ class Summary:
 
 def summarize(findings: list[Finding], severity_of: Mapping[str, Severity],
               caps: Mapping[str, float] | None = None) -> Summary:
-    """Deductions are summed per rule, each rule's total capped where the profile or registry caps it;
-    any failing veto finding fails the site."""
+    """The score: 100 less each rule's deductions, capped where the profile or registry caps the rule.
+
+    The same subject (a column, an entry) failed by several rules costs once: the rule that deducts most
+    for it counts, the others not. Any failing veto finding fails the site.
+    """
     counts = Counter(f.status for f in findings)
     failing = [f for f in findings if f.status is Status.FAIL]
-    per_rule: dict[str, float] = defaultdict(float)
+    by_subject: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for f in failing:
-        per_rule[f.rule] += f.deduction
+        by_subject[f.subject][f.rule] += f.deduction
+    per_rule: dict[str, float] = defaultdict(float)
+    for rules in by_subject.values():
+        rule, total = max(rules.items(), key=lambda item: item[1])
+        per_rule[rule] += total
     caps = caps or {}
     deductions = {code: round(min(total, caps.get(code, total)), 2) for code, total in per_rule.items() if total}
     score = round(max(0.0, FULL_SCORE - sum(deductions.values())), 1)

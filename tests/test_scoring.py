@@ -10,7 +10,7 @@ SEVERITY = {"GK101": Severity.MAJOR, "GK203": Severity.VETO, "GK302": Severity.M
 
 
 def finding(status: Status, deduction: float = 0.0, rule: str = "GK101", severity: Severity | None = None) -> Finding:
-    return Finding(rule, status, "栏目", deduction=deduction, severity=severity)
+    return Finding(rule, status, f"{rule} 的检查对象", deduction=deduction, severity=severity)
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,13 @@ def test_a_rules_deductions_are_capped_and_reported_per_rule():
     summary = summarize(broken, {"GK302": Severity.MINOR}, {"GK302": 10.0})
     assert summary.deductions == {"GK302": 10.0} and summary.score == 90.0
     assert summarize(broken, {"GK302": Severity.MINOR}).score == 85.0
+
+
+def test_the_same_subject_failed_by_two_rules_costs_once():
+    findings = [Finding("GK101", Status.FAIL, "办事指南", deduction=2.0),
+                Finding("GK701", Status.FAIL, "办事指南", deduction=16.0),
+                Finding("GK201", Status.FAIL, "商务动态", deduction=3.0),
+                Finding("GK201", Status.FAIL, "商务动态", url="http://x.gov.cn/b/", deduction=3.0)]
+    summary = summarize(findings, {"GK101": Severity.MAJOR, "GK701": Severity.MAJOR, "GK201": Severity.MAJOR})
+    assert summary.deductions == {"GK701": 16.0, "GK201": 6.0}  # two columns of one name are two columns
+    assert summary.score == 78.0
