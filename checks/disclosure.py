@@ -13,26 +13,18 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from .columns import PAGINATION, resolve_date
 from .context import Context
 from .dates import date_from_url
 from .finding import Finding, Status
-from .matching import Aliases, Match, Via, find_on_site, is_article, normalize, text_snippet
-from .model import ATTACHMENT_SUFFIXES, NAVIGABLE_TAGS, LinkTag, Page, Region, Site, Verdict
+from .matching import Aliases, find_on_site, is_article, normalize, text_snippet
+from .model import NAVIGABLE_TAGS, LinkTag, Page, Region, Site, Verdict
 
 # -- shared ---------------------------------------------------------------------------------------
 
-_VIA_WORDS = {Via.LINK: "链接", Via.IMAGE: "图片", Via.TITLE: "页面标题", Via.HEADING: "页面标题",
-              Via.META: "栏目标识", Via.TEXT: "正文"}
 _SHOWN = 3
 """Pages named in an evidence line before it says 等 N 个页面."""
-
-
-def _match_evidence(match: Match) -> str:
-    where = f"{_VIA_WORDS[match.via]}「{match.text}」"
-    return f"{where} → {match.target}" if match.target else where
 
 
 def _pages_named(urls: list[str]) -> str:
@@ -67,13 +59,6 @@ def _text_mention(site: Site, named: Callable[[str], bool], aliases: Aliases) ->
         if named(text):
             return page.url, text_snippet(text, aliases, width=12) or text[:40]
     return None
-
-
-def _is_attachment(url: str, site: Site) -> bool:
-    if urlsplit(url).path.lower().endswith(ATTACHMENT_SUFFIXES):
-        return True
-    check = site.checks.get(url)
-    return bool(check and check.content_type and "html" not in check.content_type)
 
 
 def _link_words(text: str, title: str) -> str:
@@ -426,7 +411,7 @@ def _find_guide(site: Site) -> _Guide:
             if target is not None and target.ok and target.is_html:
                 if target is not site.landing or target.url in pages:
                     pages.setdefault(target.url, (target, f"链接{seen}"))
-            elif _is_attachment(link.url, site) and site.verdict(link.url) is not Verdict.BROKEN:
+            elif site.is_attachment(link.url) and site.verdict(link.url) is not Verdict.BROKEN:
                 unread.setdefault(link.url, f"指南为附件，链接{seen}")
             elif site.verdict(link.url) is Verdict.BROKEN or (target is not None and not target.ok):
                 check = site.checks.get(link.url)
@@ -626,7 +611,7 @@ def disclosure_catalogue_missing(ctx: Context) -> Iterator[Finding]:
     found = find_on_site(site, _CATALOGUE_ALIASES)
     if found:
         first = found[0]
-        yield Finding("GK403", Status.PASS, subject, url=first.page, evidence=_match_evidence(first),
+        yield Finding("GK403", Status.PASS, subject, url=first.page, evidence=first.evidence(),
                       message="有政府信息公开目录")
         return
     mention = _text_mention(site, _CATALOGUE_ALIASES.hit, _CATALOGUE_ALIASES)

@@ -35,6 +35,10 @@ class Via(StrEnum):
     TEXT = "text"
 
 
+_VIA_WORDS = {Via.LINK: "链接", Via.IMAGE: "图片", Via.TITLE: "页面标题", Via.HEADING: "页面标题",
+              Via.META: "栏目标识", Via.TEXT: "正文"}
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     """Where a label was seen: on which page, through what, with which words and pointing where."""
@@ -45,6 +49,11 @@ class Match:
     target: str = ""
     dated: bool = False
     """The link sits in a dated list item: a news item, not an entry."""
+
+    def evidence(self) -> str:
+        """What was seen, for a finding: 链接「权力清单」 → http://…"""
+        where = f"{_VIA_WORDS[self.via]}「{self.text}」"
+        return f"{where} → {self.target}" if self.target else where
 
 
 class Aliases:
