@@ -15,6 +15,7 @@ from . import checks
 from .crawl import CrawlRequest
 from .errors import ConfigError, GapcheckError
 from .profile import load_profile
+from .report.model import redact
 
 EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 
@@ -138,6 +139,9 @@ def normalize_url(text: str) -> str:
     if "://" not in url:
         url = "http://" + url
     parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError(f"URL {redact(url)}: user names and passwords in the start URL are not supported "
+                          "(they would end up in the store and logs); check a site that opens without them")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"URL {text!r}: expected a web address like http://www.example.gov.cn/")
     return url if parts.path else url + "/"

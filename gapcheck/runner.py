@@ -13,6 +13,7 @@ from .checks.model import FetchError
 from .errors import ConfigError, CrawlStartError
 from .profile import Profile
 from .report import build_report, write_reports
+from .report.model import redact
 from .store import Store
 
 
@@ -40,10 +41,10 @@ def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.
         reason = start.error if start is not None else "no answer"
         store.fail_run(run_id, reason)
         if reason.startswith(FetchError.ROBOTS):
-            raise CrawlStartError(f"{request.url}: robots.txt forbids crawling the start page; a bureau checking "
+            raise CrawlStartError(f"{redact(request.url)}: robots.txt forbids crawling the start page; a bureau checking "
                                   "its own portal may pass --ignore-robots (or set crawl.obey_robots: false)")
-        raise CrawlStartError(f"{request.url}: the portal did not answer ({reason}); check the URL and that "
-                              "the site is reachable from this machine")
+        raise CrawlStartError(f"{redact(request.url)}: the portal did not answer ({reason}); check the URL and "
+                              "that the site is reachable from this machine")
     outcome = evaluate(store, run_id, profile, rules, out, site)
     return dataclasses.replace(outcome, internal_errors=stats.internal_errors)
 

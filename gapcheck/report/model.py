@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..checks import Context, Finding, Rule, Summary, Verdict
@@ -10,10 +11,23 @@ from ..store import RunInfo
 
 SCHEMA = "gapcheck.report/1"
 
+_CREDENTIALS = re.compile(r"(?i)\b(https?|ftp)://[^/\s@?#]+@")
+
 BASIS = {
     "2015": "国办发〔2015〕15号《全国政府网站普查评分表》",
     "2019": "国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》",
 }
+
+
+def redact(value: Any) -> Any:
+    """The report with user:password@ removed from every URL in it: reports are passed around."""
+    if isinstance(value, str):
+        return _CREDENTIALS.sub(r"\1://***@", value)
+    if isinstance(value, dict):
+        return {k: redact(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    return value
 
 
 def site_name(ctx: Context) -> str:
@@ -27,6 +41,11 @@ def site_name(ctx: Context) -> str:
 def build_report(run: RunInfo, finished_at: str, profile: Profile, rules: list[Rule], findings: list[Finding],
                  ctx: Context, summary: Summary) -> dict[str, Any]:
     """The report of one run. Every selected rule's findings are listed, passes included."""
+    return redact(_report(run, finished_at, profile, rules, findings, ctx, summary))
+
+
+def _report(run: RunInfo, finished_at: str, profile: Profile, rules: list[Rule], findings: list[Finding],
+            ctx: Context, summary: Summary) -> dict[str, Any]:
     site = ctx.site
     by_code = {r.code: r for r in rules}
     home_links = {link.url for page in (site.home, site.landing) if page is not None for link in page.links}
