@@ -246,10 +246,6 @@ class Store:
             raise StoreError(f"{self.path}: no run {run_id}")
         return RunInfo(row[0], row[1], row[2], row[3], dt.date.fromisoformat(row[4]), *row[5:])
 
-    def report(self, run_id: int) -> dict | None:
-        row = self.db.execute("SELECT report FROM runs WHERE id = ? AND state = 'done'", (run_id,)).fetchone()
-        return json.loads(row[0]) if row and row[0] else None
-
     def load_site(self, run_id: int) -> Site:
         """The site model of a stored run, as the rules read it."""
         info = self.run(run_id)
