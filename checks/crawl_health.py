@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from .context import Context
 from .finding import Finding, Status
+from .model import LINKS_DROPPED, TEXT_LIMIT
 
 
 def crawl_incomplete(ctx: Context) -> Iterator[Finding]:
@@ -28,6 +29,32 @@ def crawl_incomplete(ctx: Context) -> Iterator[Finding]:
     else:
         yield Finding("GK901", Status.PASS, "抓取范围", url=ctx.site.start_url,
                       evidence=f"抓取了 {stats.pages} 个页面", message="抓取完整")
+
+
+def page_limits_reached(ctx: Context) -> Iterator[Finding]:
+    """页面超出处理上限：个别页面链接过多或文字过长，只检查了其中一部分。
+
+    ## 检查内容
+    每个页面最多记录 3000 个链接、2 万字正文，下载大小上限 20 MB（超过的页面按抓取失败计入 GK902）。
+    超出时该页面其余的链接未被检查，常见于自动生成的索引页或「爬虫陷阱」（无穷日历、会话编号网址）。
+
+    ## 依据
+    保证一次检查的工作量有界：夜间无人值守时，个别异常页面不能拖垮整次检查。
+
+    ## 如何整改
+    检查这些页面是否为程序生成的异常页面；如属正常页面，可拆分为分页列表。
+    """
+    heavy = [(p.url, p.meta.get(LINKS_DROPPED), len(p.text) >= TEXT_LIMIT) for p in ctx.site.html_pages
+             if LINKS_DROPPED in p.meta or len(p.text) >= TEXT_LIMIT]
+    if not heavy:
+        yield Finding("GK903", Status.PASS, "页面处理上限", url=ctx.site.start_url,
+                      evidence="所有页面均在上限内", message="页面均完整检查")
+        return
+    shown = "；".join(f"{url}（{'另有 ' + dropped + ' 个链接未记录' if dropped else ''}"
+                     f"{'，' if dropped and long_text else ''}{'正文超过 2 万字' if long_text else ''}）"
+                     for url, dropped, long_text in heavy[:5])
+    yield Finding("GK903", Status.WARN, "页面处理上限", url=heavy[0][0],
+                  evidence=f"{len(heavy)} 个页面超出上限，如：{shown}", message="部分页面只检查了一部分")
 
 
 def page_fetch_failed(ctx: Context) -> Iterator[Finding]:

@@ -45,6 +45,10 @@ TEXT_LIMIT = 20_000
 pages. A page this long may have lost its footer."""
 BREADCRUMB = "page:breadcrumb"
 """Meta key for the page's breadcrumb trail (当前位置：首页 > 政务公开 > 专项资金), segments joined by " > "."""
+LINKS_LIMIT = 3000
+"""Link targets kept per page. A real page has a few hundred; more is a trap or a generated index."""
+LINKS_DROPPED = "page:links-dropped"
+"""Meta key: how many link targets past LINKS_LIMIT the page had (absent when none)."""
 JIUCUO_SITECODE = "jiucuo:sitecode"
 """Meta key for the national 找错 widget's `sitecode` attribute (no `<meta>` has a colon in its name)."""
 

@@ -111,6 +111,7 @@ RULES: tuple[Rule, ...] = (
     Rule("GK804", "availability-unmeasured", Severity.VETO, manual.availability_unmeasured),
     Rule("GK901", "crawl-incomplete", Severity.INFO, crawl_health.crawl_incomplete),
     Rule("GK902", "page-fetch-failed", Severity.INFO, crawl_health.page_fetch_failed),
+    Rule("GK903", "page-limits-reached", Severity.INFO, crawl_health.page_limits_reached),
 )
 
 REMOVED: dict[str, str] = {}

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 
 from ..checks.dates import date_from_url, find_dates, parse_meta_date
-from ..checks.model import BREADCRUMB, JIUCUO_SITECODE, TEXT_LIMIT, DateMention, DateSource, Form, Link, LinkTag, Region
+from ..checks.model import BREADCRUMB, JIUCUO_SITECODE, LINKS_DROPPED, LINKS_LIMIT, TEXT_LIMIT, DateMention, DateSource, Form, Link, LinkTag, Region
 
 LINK_TEXT_LIMIT = 200
 HEADINGS_LIMIT = 20
@@ -238,12 +238,16 @@ def extract(html: str, url: str) -> Extracted:
     links: list[Link] = []
     regions = _Regions()
     blocks = _Blocks()
+    dropped = [0]
     seen: set[tuple[str, LinkTag]] = set()
 
     def add(target: str, tag: LinkTag, el: etree._Element | None, text: str = "", title: str = "",
             date: str | None = None, block: str = "") -> None:
         absolute, fragment = resolve(target)
         if not absolute or (absolute, tag) in seen and not text:
+            return
+        if len(links) >= LINKS_LIMIT:
+            dropped[0] += 1
             return
         seen.add((absolute, tag))
         region = regions.of(el) if el is not None else Region.MAIN
@@ -304,6 +308,8 @@ def extract(html: str, url: str) -> Extracted:
                 meta.setdefault(name, _clean(content, 500))
 
     forms = tuple(_form(el, resolve) for el in doc.iter("form"))[:FORMS_LIMIT]
+    if dropped[0]:
+        meta[LINKS_DROPPED] = str(dropped[0])
     trail = _breadcrumb(doc)
     if trail:
         meta[BREADCRUMB] = trail

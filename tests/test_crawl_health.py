@@ -51,3 +51,16 @@ def test_a_failed_page_is_also_a_broken_link_on_the_page_that_links_it():
     site = build_site(HOME, failed={"swdt/index.html": (404, None, "页面不存在")})
     findings = check("GK301", site, Options())
     assert [(f.status, f.subject) for f in findings] == [(Status.FAIL, url("swdt/index.html"))]
+
+
+def test_gk903_a_page_with_ten_thousand_links_is_bounded_and_noted():
+    from gapcheck.checks.model import LINKS_LIMIT
+
+    links = "".join(f'<li><a href="/cal/{i}.html">{i}</a></li>' for i in range(10_000))
+    site = build_site({"": page("<h2>要闻</h2>"), "cal/index.html": page(f"<ul>{links}</ul>")})
+    trap = site.pages[url("cal/index.html")]
+    assert len(trap.links) == LINKS_LIMIT
+    [finding] = check("GK903", site, Options())
+    assert finding.status is Status.WARN and url("cal/index.html") in finding.evidence
+    assert "另有" in finding.evidence
+    assert check("GK903", build_site({"": page("<h2>要闻</h2>")}), Options())[0].status is Status.PASS
