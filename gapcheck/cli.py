@@ -191,7 +191,7 @@ def _print_summary(report: dict, html: Path) -> None:
     print(f"检查项 {s['checked']}：通过 {s['pass']}，问题 {s['fail']}，警告 {s['warn']}，"
           f"待核实 {s['unverified']}，人工核查 {s['manual']}")
     print(f"抓取页面 {run['pages']}，检查链接 {run['links_checked']}（检查日期 {run['as_of']}）")
-    print(f"报告：{html}")
+    print(f"报告：{html}（同一目录下另有 report.json、report.md、report.xlsx、report.csv）")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""Reports: one canonical dict (report.json), rendered as Markdown and HTML."""
+"""Reports: one canonical dict (report.json), rendered as Markdown, HTML, Excel and CSV."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GapcheckError
+from .excel import render_csv, render_xlsx
 from .html import render_html
 from .markdown import render_markdown
 from .model import SCHEMA, build_report
 
 FILES = {"report.json": lambda r: json.dumps(r, ensure_ascii=False, indent=2) + "\n",
-         "report.md": render_markdown, "report.html": render_html}
+         "report.md": render_markdown, "report.html": render_html,
+         "report.xlsx": render_xlsx, "report.csv": render_csv}  # renderers return str (UTF-8) or bytes
 
 
 def write_reports(report: dict[str, Any], out: Path) -> Path:
@@ -20,11 +22,13 @@ def write_reports(report: dict[str, Any], out: Path) -> Path:
     try:
         out.mkdir(parents=True, exist_ok=True)
         for name, render in FILES.items():
-            (out / name).write_text(render(report), encoding="utf-8")
+            data = render(report)
+            (out / name).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     except OSError as exc:
         raise GapcheckError(f"{out}: cannot write the reports ({exc.strerror}); pass --out with a writable "
                             "folder") from None
     return out / "report.html"
 
 
-__all__ = ["SCHEMA", "build_report", "render_html", "render_markdown", "write_reports"]
+__all__ = ["SCHEMA", "build_report", "render_csv", "render_html", "render_markdown", "render_xlsx",
+           "write_reports"]

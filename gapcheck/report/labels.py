@@ -1,4 +1,4 @@
-"""Every Chinese word the report shows, in one place so the Markdown and HTML renderings never drift."""
+"""Every Chinese word the report shows, in one place so the Markdown, HTML, Excel and CSV renderings never drift."""
 
 from __future__ import annotations
 
@@ -31,6 +31,14 @@ COLUMN_STATUS = {
 LINK_VERDICT = {
     "broken": "失效",
     "unverified": "待核实",
+}
+
+# Sheet names of report.xlsx (at most 31 characters, none of []:*?/\).
+SHEET = {
+    "summary": "汇总",
+    "findings": "检查结果",
+    "columns": "栏目",
+    "links": "链接",
 }
 
 TEXT = {
@@ -85,6 +93,15 @@ TEXT = {
     "vetoes_note": "以下问题任一存在即判定网站不合格。",
     "problems_note": "单项否决问题见上文，此处列出其余不合格项，按检查规则分组。",
     "generated_by": "由 gapcheck 生成",
+    "rule_title": "规则名称",
+    "status_counts": "检查结果统计",
+    "quantity": "数量",
+    "deductions": "扣分明细",
+    "total": "合计",
+    "no_deductions": "没有扣分。",
+    "on_homepage": "在首页",
+    "yes": "是",
+    "no": "否",
 }
 
 
