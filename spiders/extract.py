@@ -101,9 +101,14 @@ class _Resolver:
         if href.startswith("/") and not href.startswith("//") and "/." not in href:
             return self.origin + href, fragment
         try:
-            return urljoin(self.base, href), fragment
+            url = urljoin(self.base, href)
         except ValueError:  # a malformed href such as "http://[::1" — keep it as written
             return href, fragment
+        scheme, sep, rest = url.partition("://")
+        if sep and (not scheme.islower() or not rest.split("/", 1)[0].islower()):
+            host, slash, path = rest.partition("/")  # HTTP://WWW.X.GOV.CN/ is one site with http://www.x.gov.cn/
+            url = f"{scheme.lower()}://{host.lower()}{slash}{path}"
+        return url, fragment
 
 
 def _file_name(url: str) -> str:

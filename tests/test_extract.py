@@ -215,3 +215,7 @@ def test_real_home_pages_show_their_blocks(name, block, newest):
     page, _ = real(name)
     dates = [link.date for link in page.links if link.block == block and link.date]
     assert dates and dates[0] == newest  # lists put the newest item first
+
+
+def test_scheme_and_host_case_is_folded():
+    assert "http://www.example.com/Path/A.html" in links('<a href="HtTP://WwW.ExaMple.cOm/Path/A.html">x</a>')
