@@ -182,7 +182,7 @@ class Page:
 
 
 class FetchError(StrEnum):
-    """Why a request got no HTTP answer."""
+    """Why a request got no usable HTTP answer."""
 
     DNS = "dns"
     REFUSED = "refused"
@@ -192,10 +192,13 @@ class FetchError(StrEnum):
     REDIRECT_LOOP = "redirect-loop"
     ROBOTS = "robots"
     """robots.txt forbids the request; nothing was asked of the server."""
+    SOFT_404 = "soft-404"
+    """HTTP 200, but the page says it does not exist (页面不存在, 404 Not Found)."""
     OTHER = "other"
 
 
-_BROKEN_ERRORS = frozenset({FetchError.DNS, FetchError.REFUSED, FetchError.TLS, FetchError.REDIRECT_LOOP})
+_BROKEN_ERRORS = frozenset({FetchError.DNS, FetchError.REFUSED, FetchError.TLS, FetchError.REDIRECT_LOOP,
+                            FetchError.SOFT_404})
 _UNVERIFIED_STATUSES = frozenset({401, 403, 429})
 
 

@@ -94,8 +94,10 @@ class PortalSpider(scrapy.Spider):
         return Request(
             url, method=method, callback=self.parse if role == Role.PAGE else self.checked,
             errback=self.failed, dont_filter=True, priority=-depth,  # breadth first: shallow pages matter most
-            meta={"gapcheck": role, "gapcheck_depth": depth, "gapcheck_referrer": referrer,
-                  "handle_httpstatus_all": True},
+            # No `handle_httpstatus_all`: HTTPERROR_ALLOW_ALL already passes every status to the callbacks,
+            # and with it in meta Scrapy's RedirectMiddleware hands back the 301 itself, so a redirect to a
+            # 404 or a redirect loop was recorded as a working 3xx.
+            meta={"gapcheck": role, "gapcheck_depth": depth, "gapcheck_referrer": referrer},
             headers={"Referer": referrer} if referrer else None,
         )
 
@@ -140,7 +142,7 @@ class PortalSpider(scrapy.Spider):
         if url == self.start_url and not self.in_scope(response.url):
             self.scope.add(scope_key(response.url))  # example.gov.cn → www.example.gov.cn
         content_type = _header(response, b"Content-Type").lower()
-        yield self._check(url, response, content_type)
+        check = self._check(url, response, content_type)
         page = Page(
             url=url, final_url=response.url, status=response.status, content_type=content_type,
             depth=depth, referrer=request.meta.get("gapcheck_referrer", ""), size=len(response.body),
@@ -149,11 +151,13 @@ class PortalSpider(scrapy.Spider):
         )
         is_html = content_type.startswith(HTML_TYPES) or (not content_type and response.body[:1] == b"<")
         if response.status >= 400 or not is_html or not self.in_scope(response.url):
+            yield check
             yield page
             return
         m = _CHARSET.search(content_type)
         text, encoding = decode_html(response.body, m.group(1) if m else None)
         seen = extract(text, response.url)
+        yield _soft_404(check, seen.title, seen.text) if response.status == 200 else check
         yield dataclasses.replace(
             page, content_type=content_type or "text/html", encoding=encoding, title=seen.title,
             content_hash=hashlib.blake2b(response.body, digest_size=16).hexdigest(), headings=seen.headings,
@@ -196,6 +200,19 @@ _REASONS = {
 }
 
 
+_SOFT_404 = re.compile(r"(?:您(?:所)?(?:访问|请求|查找)的)?页面不存在|404\s*not\s*found", re.I)
+SOFT_404_TEXT = 300
+"""Characters of visible text a soft 404 says it in; further down, a real page may just mention the words."""
+
+
+def _soft_404(check: LinkCheck, title: str, text: str) -> LinkCheck:
+    """A 200 whose page says it does not exist: portals' CMSs answer missing pages this way."""
+    m = _SOFT_404.search(title) or _SOFT_404.search(text[:SOFT_404_TEXT])
+    if m is None:
+        return check
+    return dataclasses.replace(check, error=FetchError.SOFT_404, reason=f"软404：页面显示「{m.group(0)}」")
+
+
 def _requested(request: Request) -> str:
     """The URL the page linked to, before any redirect."""
     return request.meta.get("redirect_urls", [request.url])[0]
@@ -229,7 +246,8 @@ def _classify(failure: Failure) -> tuple[FetchError, str]:
     text = repr(value)
     if "SSL" in text or "TLS" in text or "certificate" in text:
         return FetchError.TLS, "TLS/证书错误"
+    # Scrapy wraps a connection closed before any answer in DownloadFailedError; only its repr names the cause.
     if failure.check(ResponseDataLossError, tx_error.ConnectionLost, tx_error.ConnectionDone) or "ResponseNeverReceived" in text \
-            or "ConnectionLost" in text or "ResponseFailed" in text:
+            or "ConnectionLost" in text or "ConnectionDone" in text or "ResponseFailed" in text:
         return FetchError.RESET, "连接中断"
     return FetchError.OTHER, text[:200]
