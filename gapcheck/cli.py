@@ -15,6 +15,8 @@ from . import checks
 from .crawl import CrawlRequest
 from .errors import ConfigError, GapcheckError
 from .profile import load_profile
+from .report import labels
+from .report.labels import CLI
 from .report.model import redact
 
 EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
@@ -86,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--extends", default="national", help="profile to build on (default: national)")
     init.add_argument("--city-portal", action="append", default=[], metavar="HOST",
                       help="host of the government portal the lists must link to (repeatable)")
+    diff = sub.add_parser("diff", help="new, fixed and still-open findings between two stored runs")
+    diff.add_argument("run_a", type=_positive, metavar="RUN_A", help="the earlier run's id")
+    diff.add_argument("run_b", type=_positive, metavar="RUN_B", help="the later run's id")
+    diff.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db()})")
+    hist = sub.add_parser("history", help="every stored run of a site, with new and fixed counts")
+    hist.add_argument("url", help="the portal's start URL as checked (scheme and port do not matter)")
+    hist.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db()})")
     demo = sub.add_parser("demo", help="check the bundled sample portal, served on 127.0.0.1")
     demo.add_argument("--out", type=Path, default=Path("gapcheck-demo"), help="report folder")
     demo.add_argument("--db", type=Path, default=None, help="SQLite store (default: a file in the report folder)")
@@ -101,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_demo(args)
         if args.command == "init":
             return cmd_init(args)
+        if args.command == "diff":
+            return cmd_diff(args)
+        if args.command == "history":
+            return cmd_history(args)
         return cmd_check(args)
     except GapcheckError as exc:
         print(f"gapcheck: {exc}", file=sys.stderr)
@@ -108,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gapcheck: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `gapcheck history … | head`: the reader has what it wanted
+        sys.stderr.close()
+        return 0
 
 
 def rules_table() -> str:
@@ -192,6 +208,86 @@ def _print_summary(report: dict, html: Path) -> None:
           f"待核实 {s['unverified']}，人工核查 {s['manual']}")
     print(f"抓取页面 {run['pages']}，检查链接 {run['links_checked']}（检查日期 {run['as_of']}）")
     print(f"报告：{html}（同一目录下另有 report.json、report.md、report.xlsx、report.csv）")
+
+
+def _open_existing(db: Path | None):
+    from .store import Store
+
+    path = db or default_db()
+    if not path.is_file():
+        raise ConfigError(CLI["no_db"].format(db=path))
+    return Store(path)
+
+
+def _one_line(value: object, limit: int = 120) -> str:
+    text = " ".join(str(value or "").split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from . import history
+
+    store = _open_existing(args.db)
+    try:
+        for run_id in (args.run_a, args.run_b):
+            if not store.has_run(run_id):
+                raise ConfigError(CLI["no_run"].format(db=store.path, id=run_id))
+        a, b = store.run(args.run_a), store.run(args.run_b)
+        result = history.diff(store, a.id, b.id)
+    finally:
+        store.close()
+    print(CLI["diff_head"].format(a=a.id, a_as_of=a.as_of, b=b.id, b_as_of=b.as_of))
+    from .store import site_key
+
+    if site_key(a.start_url) != site_key(b.start_url):
+        print(CLI["diff_other_site"].format(a_url=redact(a.start_url), b_url=redact(b.start_url)))
+    titles = {r.code: r.title for r in checks.RULES}
+    for key, items in (("new", result.new), ("fixed", result.fixed), ("still_open", result.still_open)):
+        print(f"{CLI[key]}（{len(items)}）：")
+        if not items:
+            print(f"  {CLI['none']}")
+        for f in items:
+            line = f"  {f.rule} {titles.get(f.rule, '')}　{CLI['subject']}：{_one_line(redact(f.subject))}"
+            if f.evidence:
+                line += f"　{CLI['evidence']}：{_one_line(redact(f.evidence))}"
+            print(line)
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from . import history
+
+    url = normalize_url(args.url)
+    store = _open_existing(args.db)
+    try:
+        lines = history.history(store, url)
+    finally:
+        store.close()
+    if not lines:
+        print(CLI["no_history"].format(db=store.path, url=redact(url)))
+        return EXIT_OK
+    print("\t".join(CLI["history_head"]))
+    dash = labels.TEXT["none"]
+    for line in lines:
+        run = line.run
+        if run.state == "done":
+            verdict = run.verdict or dash
+        else:
+            verdict = CLI["state_failed"] if run.state == "failed" else CLI["state_running"]
+        score = f"{run.score:g}" if run.score is not None else dash
+        cells = [f"#{run.id}", run.as_of, _fmt_time(run.finished_at) or dash, verdict, score,
+                 *(dash if n is None else str(n) for n in (line.fail, line.new, line.fixed))]
+        print("\t".join(cells))
+    return EXIT_OK
+
+
+def _fmt_time(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return dt.datetime.fromisoformat(value).isoformat(sep=" ", timespec="seconds")
+    except ValueError:
+        return value
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks
+from . import checks, history
 from .crawl import CrawlRequest, crawl
 from .checks.model import FetchError
 from .errors import ConfigError, CrawlStartError
@@ -59,6 +59,7 @@ def evaluate(store: Store, run_id: int, profile: Profile, rules: list[checks.Rul
     summary = checks.summarize(findings, severity_of, caps)
     finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     report = build_report(store.run(run_id), finished, profile, rules, findings, ctx, summary)
+    history.annotate(report, store, run_id)
     store.finish_run(run_id, findings, severity_of, report)
     html = write_reports(report, out)
     failed = summary.counts[checks.Status.FAIL] > 0

@@ -7,6 +7,7 @@ Runs are never overwritten, so later runs can be compared with earlier ones. WAL
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import sqlite3
 import sys
@@ -14,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .checks import (
     CrawlStats, DateMention, DateSource, Finding, Link, LinkCheck, LinkTag, Page, Region, Severity, Site,
@@ -21,11 +23,15 @@ from .checks import (
 from .checks.model import FetchError, Form
 from .errors import StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _MIGRATIONS = {
     2: ["ALTER TABLE pages ADD COLUMN forms TEXT"],
     3: ["ALTER TABLE links ADD COLUMN block TEXT"],
+    4: ["ALTER TABLE findings ADD COLUMN fingerprint TEXT",
+        # Older runs get their fingerprints too, so the first run after an upgrade has a history.
+        "UPDATE findings SET fingerprint = gapcheck_fingerprint(rule, subject, url)",
+        "CREATE INDEX findings_by_fingerprint ON findings(fingerprint)"],
 }
 """Statements that bring a store of the version before the key up to that version."""
 
@@ -109,9 +115,46 @@ CREATE TABLE findings (
     url TEXT,
     evidence TEXT,
     deduction REAL NOT NULL DEFAULT 0,
+    fingerprint TEXT,
     PRIMARY KEY (run_id, seq)
 );
+CREATE INDEX findings_by_fingerprint ON findings(fingerprint);
 """
+
+
+def _without_scheme_and_port(url: str) -> str:
+    """`url` as host + path (+ ?query): the same page whether served over http, https or another port."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return url
+    return host + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def site_key(start_url: str) -> str:
+    """Which site a run checked: its start URL without scheme and port (runs with one key are one site)."""
+    return _without_scheme_and_port(start_url.strip()) if "://" in start_url else start_url.strip()
+
+
+def fingerprint(rule: str, subject: str, url: str | None) -> str:
+    """A finding's identity across runs: sha1 of rule, subject and the URL's path and query, 16 hex digits.
+
+    The URL's scheme, host and port are left out, so a portal that moves to https or another port
+    keeps its history. A subject that is itself a URL (a broken link) loses its scheme and port only:
+    its host tells an in-site link from an external one.
+    """
+    subject = subject or ""
+    if subject.startswith(("http://", "https://", "HTTP://", "HTTPS://")):
+        subject = _without_scheme_and_port(subject)
+    where = ""
+    if url:
+        try:
+            parts = urlsplit(url)
+            where = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        except ValueError:
+            where = url
+    return hashlib.sha1("\x1f".join((rule, subject, where)).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -128,6 +171,32 @@ class RunInfo:
     links_checked: int
 
 
+@dataclass(frozen=True)
+class RunRow:
+    """A run as `gapcheck history` lists it."""
+
+    id: int
+    start_url: str
+    as_of: str
+    finished_at: str | None
+    state: str
+    verdict: str | None
+    score: float | None
+
+
+@dataclass(frozen=True)
+class StoredFinding:
+    """A failing finding as stored, for comparing runs."""
+
+    rule: str
+    subject: str
+    url: str | None
+    evidence: str | None
+    message: str | None
+    severity: str
+    fingerprint: str
+
+
 class Store:
     """One SQLite database file; safe to open from several processes."""
 
@@ -139,6 +208,8 @@ class Store:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.create_function("gapcheck_fingerprint", 3, fingerprint, deterministic=True)
+            self.db.create_function("gapcheck_site_key", 1, site_key, deterministic=True)
             self._migrate()
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"{self.path}: cannot open the gapcheck database ({exc}); "
@@ -221,11 +292,12 @@ class Store:
     def finish_run(self, run_id: int, findings: list[Finding], severity_of: dict[str, Severity],
                    report: dict) -> None:
         rows = [(run_id, i, f.rule, f.status.value, (f.severity or severity_of[f.rule]).value, f.subject,
-                 f.message, f.url, f.evidence, f.deduction) for i, f in enumerate(findings)]
+                 f.message, f.url, f.evidence, f.deduction, fingerprint(f.rule, f.subject, f.url))
+                for i, f in enumerate(findings)]
         summary = report["summary"]
         with self.transaction() as db:
             db.execute("DELETE FROM findings WHERE run_id = ?", (run_id,))
-            db.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+            db.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
             db.execute(
                 "UPDATE runs SET state = 'done', finished_at = ?, verdict = ?, score = ?, report = ? WHERE id = ?",
                 (report["run"]["finished_at"], summary["verdict"], summary["score"],
@@ -245,6 +317,28 @@ class Store:
         if row is None:
             raise StoreError(f"{self.path}: no run {run_id}")
         return RunInfo(row[0], row[1], row[2], row[3], dt.date.fromisoformat(row[4]), *row[5:])
+
+    def has_run(self, run_id: int) -> bool:
+        return self.db.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone() is not None
+
+    def runs_of_site(self, start_url: str, *, before: int | None = None, done_only: bool = False) -> list[RunRow]:
+        """The runs of the site `start_url` names (same start URL but for scheme and port), oldest first."""
+        sql = ("SELECT id, start_url, as_of, finished_at, state, verdict, score FROM runs "
+               "WHERE gapcheck_site_key(start_url) = ?")
+        params: list = [site_key(start_url)]
+        if before is not None:
+            sql += " AND id < ?"
+            params.append(before)
+        if done_only:
+            sql += " AND state = 'done'"
+        return [RunRow(*row) for row in self.db.execute(sql + " ORDER BY id", params)]
+
+    def failing(self, run_id: int) -> list[StoredFinding]:
+        """The failing findings of a run, in report order, each with its fingerprint."""
+        return [StoredFinding(*row) for row in self.db.execute(
+            "SELECT rule, subject, url, evidence, message, severity, "
+            "COALESCE(fingerprint, gapcheck_fingerprint(rule, subject, url)) "
+            "FROM findings WHERE run_id = ? AND status = 'fail' ORDER BY seq", (run_id,))]
 
     def load_site(self, run_id: int) -> Site:
         """The site model of a stored run, as the rules read it."""

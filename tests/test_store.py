@@ -36,6 +36,8 @@ def test_a_version_1_store_is_upgraded(tmp_path):
     db = sqlite3.connect(path)
     db.execute("ALTER TABLE pages DROP COLUMN forms")
     db.execute("ALTER TABLE links DROP COLUMN block")
+    db.execute("DROP INDEX findings_by_fingerprint")
+    db.execute("ALTER TABLE findings DROP COLUMN fingerprint")
     db.execute("PRAGMA user_version=1")
     db.commit()
     db.close()
@@ -43,6 +45,7 @@ def test_a_version_1_store_is_upgraded(tmp_path):
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert "forms" in [row[1] for row in store.db.execute("PRAGMA table_info(pages)")]
     assert "block" in [row[1] for row in store.db.execute("PRAGMA table_info(links)")]
+    assert "fingerprint" in [row[1] for row in store.db.execute("PRAGMA table_info(findings)")]
 
 
 def test_a_newer_store_is_refused_with_the_fix(tmp_path):

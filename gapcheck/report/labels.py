@@ -102,6 +102,38 @@ TEXT = {
     "on_homepage": "在首页",
     "yes": "是",
     "no": "否",
+    # History: compared with the previous finished run of the same site.
+    "changes_new": "新增问题",
+    "changes_fixed": "已整改",
+    "changes_open": "仍未整改",
+    "since_run": "较运行 #{id}",
+    "first_run": "首次检查",
+    "fixed_list": "已整改问题",
+    "fixed_note": "上次检查（运行 #{id}）发现、本次已不再存在的问题。",
+    "open_since": "自运行 #{id}（{as_of}）起未整改",
+}
+
+CHANGE = {
+    "new": "新",
+    "open": "未整改",
+}
+
+# `gapcheck diff` and `gapcheck history`.
+CLI = {
+    "diff_head": "运行 #{a}（数据截至 {a_as_of}）→ 运行 #{b}（数据截至 {b_as_of}）",
+    "diff_other_site": "注意：两次运行检查的不是同一网站（{a_url} / {b_url}）",
+    "new": "新增问题",
+    "fixed": "已整改",
+    "still_open": "仍未整改",
+    "none": "（无）",
+    "subject": "检查对象",
+    "evidence": "证据",
+    "no_run": "数据库 {db} 中没有运行 {id}；运行 gapcheck history URL --db {db} 查看已有的运行",
+    "no_db": "数据库 {db} 不存在；用 --db 指定 gapcheck check 使用的数据库",
+    "no_history": "数据库 {db} 中没有 {url} 的运行记录",
+    "history_head": ("运行", "数据截至", "完成时间", "结论", "得分", "问题", "新增", "已整改"),
+    "state_failed": "失败",
+    "state_running": "未完成",
 }
 
 

@@ -60,6 +60,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         "",
         *_table([T["vetoes"], *(name for name, _, _ in v["counts"])],
                 [[_text(v["vetoes_count"]), *(_text(value) for _, value, _ in v["counts"])]]),
+        *([f"{T['changes_new']} **{_text(v['changes']['new_text'])}**　{T['changes_fixed']} "
+           f"**{_text(v['changes']['fixed_text'])}**（{_text(v['changes']['against'])}）", ""] if v["changes"] else []),
         f"## {T['vetoes']}（{len(v['vetoes'])}）",
         "",
     ]
@@ -68,7 +70,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         out += [f"> {T['vetoes_note']}", ""]
         for f in v["vetoes"]:
             out += [
-                f"### {_text(f['severity_label'])} {_text(f.get('rule'))} {_text(f['title'])}",
+                f"### {_text(f['severity_label'])} {_text(f.get('rule'))} {_text(f['title'])}{_new_mark(f)}",
                 "",
                 f"- **{T['subject']}**：{_text(f.get('subject')) or T['none']}",
                 f"- **{T['message']}**：{_text(f.get('message')) or T['none']}",
@@ -94,9 +96,18 @@ def render_markdown(report: dict[str, Any]) -> str:
             out += [f"**{T['how_to_fix']}**：{_text(g['how_to_fix'])}", ""]
         out += _table(
             [T["subject"], T["message"], T["evidence"], T["url"], T["deduction"]],
-            ([_text(f.get("subject")), _text(f.get("message")), _text(f.get("evidence")), _link(f.get("url")),
+            ([_new_mark(f, after=False) + _text(f.get("subject")) + (f"<br>{_text(f['since_text'])}" if f["since_text"] else ""),
+              _text(f.get("message")), _text(f.get("evidence")), _link(f.get("url")),
               _text(f["deduction_text"])] for f in g["findings"]),
         )
+
+    if v["fixed"]:
+        out += [f"## {T['fixed_list']}（{len(v['fixed'])}）", ""]
+        if v["changes"] and v["changes"]["fixed_note"]:
+            out += [_text(v["changes"]["fixed_note"]), ""]
+        out += _table([T["rule"], T["subject"], T["url"]],
+                      ([f"{_text(x.get('rule'))} {_text(x.get('title'))}", _text(x.get("subject")), _link(x.get("url"))]
+                       for x in v["fixed"]))
 
     out += [f"## {T['columns']}", ""]
     out += _table(
@@ -124,6 +135,12 @@ def render_markdown(report: dict[str, Any]) -> str:
     out += [f"- **{name}**：{_text(value)}" for name, value in v["footer"]]
     out += ["", f"*{T['generated_by']} · {_text(v['schema'])}*", ""]
     return "\n".join(out)
+
+
+def _new_mark(f: dict[str, Any], *, after: bool = True) -> str:
+    if not f.get("is_new"):
+        return ""
+    return f" **【{L.CHANGE['new']}】**" if after else f"**【{L.CHANGE['new']}】** "
 
 
 def _found_on(link: dict[str, Any]) -> str:

@@ -59,6 +59,29 @@ def _finding(f: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]:
         "severity_key": _css_key(L.SEVERITY, f.get("severity")),
         "severity_label": L.label(L.SEVERITY, f.get("severity")),
         "deduction_text": fmt_num(f.get("deduction")) if f.get("deduction") else "",
+        "is_new": f.get("change") == "new",
+        "since_text": _since_text(f.get("since")) if f.get("change") == "open" else "",
+    }
+
+
+def _since_text(since: object) -> str:
+    if not isinstance(since, dict):
+        return ""
+    return L.TEXT["open_since"].format(id=fmt_num(since.get("run")), as_of=since.get("as_of") or L.TEXT["none"])
+
+
+def _changes(report: dict[str, Any]) -> dict[str, Any] | None:
+    """The header's 新增问题/已整改 counts; None for reports written before runs were compared."""
+    changes = (report.get("summary") or {}).get("changes")
+    if not isinstance(changes, dict):
+        return None
+    previous = changes.get("previous_run")
+    return {
+        "new_text": fmt_num(changes.get("new", 0)),
+        "fixed_text": fmt_num(changes.get("fixed", 0)),
+        "open_text": fmt_num(changes.get("still_open", 0)),
+        "against": L.TEXT["since_run"].format(id=fmt_num(previous)) if previous is not None else L.TEXT["first_run"],
+        "fixed_note": L.TEXT["fixed_note"].format(id=fmt_num(previous)) if previous is not None else "",
     }
 
 
@@ -142,6 +165,9 @@ def build_view(report: dict[str, Any]) -> dict[str, Any]:
         "links_broken": sum(x.get("verdict") == "broken" for x in links),
         "links_unverified": sum(x.get("verdict") == "unverified" for x in links),
         "checks": sorted(findings, key=lambda f: str(f.get("rule", ""))),
+        "changes": _changes(report),
+        "fixed": [dict(x, title=x.get("title") or (rules.get(x.get("rule")) or {}).get("title") or "")
+                  for x in report.get("fixed") or [] if isinstance(x, dict)],
         "footer": [
             (L.TEXT["run_id"], fmt_num(run.get("id"))),
             (L.TEXT["as_of"], run.get("as_of") or L.TEXT["none"]),

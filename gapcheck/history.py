@@ -1,0 +1,132 @@
+"""History of a site's runs: which failing findings are new, still open or fixed since the previous run.
+
+A finding is the same across runs when its fingerprint is (`store.fingerprint`: rule, subject and the
+URL's path and query). A site is the start URL without scheme and port (`store.site_key`); the previous
+run is the latest earlier run of that site that finished ('done').
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import checks
+from .report.model import redact
+from .store import RunRow, Store, StoredFinding, fingerprint
+
+
+def previous_run(store: Store, run_id: int, start_url: str) -> RunRow | None:
+    runs = store.runs_of_site(start_url, before=run_id, done_only=True)
+    return runs[-1] if runs else None
+
+
+def annotate(report: dict[str, Any], store: Store, run_id: int) -> dict[str, Any]:
+    """Adds `fingerprint` and `change` to every finding, `summary.changes` and the `fixed` list."""
+    start_url = report["site"]["start_url"]
+    earlier = store.runs_of_site(start_url, before=run_id, done_only=True)
+    previous = earlier[-1] if earlier else None
+    prev_failing = store.failing(previous.id) if previous else []
+    prev_fps = {f.fingerprint for f in prev_failing}
+    now_failing: set[str] = set()
+    for f in report["findings"]:
+        f["fingerprint"] = fingerprint(f["rule"], f["subject"], f.get("url"))
+        if f["status"] == "fail":
+            now_failing.add(f["fingerprint"])
+    since = _streak_starts(store, earlier, now_failing & prev_fps)
+    new = still_open = 0
+    for f in report["findings"]:
+        if f["status"] != "fail":
+            f["change"] = None
+        elif f["fingerprint"] in prev_fps:
+            run = since[f["fingerprint"]]
+            f["change"], f["since"] = "open", {"run": run.id, "as_of": run.as_of}
+            still_open += 1
+        else:
+            f["change"] = "new"
+            new += 1
+    fixed = _fixed(prev_failing, now_failing, report.get("rules") or {})
+    report["summary"]["changes"] = {"previous_run": previous.id if previous else None, "new": new,
+                                    "still_open": still_open, "fixed": len(fixed)}
+    report["fixed"] = redact(fixed)
+    return report
+
+
+def _streak_starts(store: Store, earlier: list[RunRow], open_fps: set[str]) -> dict[str, RunRow]:
+    """For each fingerprint failing now and in the previous run: the first run of its unbroken streak."""
+    since: dict[str, RunRow] = {}
+    going = set(open_fps)
+    for run in reversed(earlier):
+        if not going:
+            break
+        failing = {f.fingerprint for f in store.failing(run.id)}
+        for fp in list(going):
+            if fp in failing:
+                since[fp] = run
+            else:
+                going.discard(fp)
+    return since
+
+
+def _title(code: str, rules: dict[str, Any]) -> str:
+    rule = rules.get(code) or {}
+    if rule.get("title"):
+        return rule["title"]
+    known = next((r for r in checks.RULES if r.code == code), None)
+    return known.title if known else ""
+
+
+def _fixed(prev_failing: list[StoredFinding], now_failing: set[str], rules: dict[str, Any]) -> list[dict]:
+    seen: set[str] = set()
+    fixed = []
+    for f in prev_failing:
+        if f.fingerprint in now_failing or f.fingerprint in seen:
+            continue
+        seen.add(f.fingerprint)
+        fixed.append({"rule": f.rule, "title": _title(f.rule, rules), "subject": f.subject, "url": f.url or "",
+                      "fingerprint": f.fingerprint})
+    return fixed
+
+
+@dataclass(frozen=True)
+class Diff:
+    new: list[StoredFinding]
+    fixed: list[StoredFinding]
+    still_open: list[StoredFinding]
+
+
+def _unique(findings: list[StoredFinding]) -> list[StoredFinding]:
+    seen: set[str] = set()
+    return [f for f in findings if not (f.fingerprint in seen or seen.add(f.fingerprint))]
+
+
+def diff(store: Store, run_a: int, run_b: int) -> Diff:
+    """Failing findings of `run_b` against `run_a`."""
+    a, b = _unique(store.failing(run_a)), _unique(store.failing(run_b))
+    a_fps, b_fps = {f.fingerprint for f in a}, {f.fingerprint for f in b}
+    return Diff(new=[f for f in b if f.fingerprint not in a_fps], fixed=[f for f in a if f.fingerprint not in b_fps],
+                still_open=[f for f in b if f.fingerprint in a_fps])
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    run: RunRow
+    fail: int | None
+    new: int | None
+    fixed: int | None
+
+
+def history(store: Store, start_url: str) -> list[HistoryLine]:
+    """Every run of the site, oldest first; new/fixed count against the previous finished run."""
+    lines = []
+    prev: set[str] | None = None
+    for run in store.runs_of_site(start_url):
+        if run.state != "done":
+            lines.append(HistoryLine(run, None, None, None))
+            continue
+        failing = store.failing(run.id)
+        fps = {f.fingerprint for f in failing}
+        before = prev or set()
+        lines.append(HistoryLine(run, len(failing), sum(f.fingerprint not in before for f in failing),
+                                 len(before - fps)))
+        prev = fps
+    return lines
