@@ -64,6 +64,9 @@ class PortalSpider(scrapy.Spider):
         self.page_limit_reached = False
         self.pages_done = 0
         self.errors = 0
+        self.asked = 0
+        """Requests made; with `answered`, how many are still waiting (the progress line's queue)."""
+        self.answered = 0
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -91,6 +94,7 @@ class PortalSpider(scrapy.Spider):
     # -- requests ---------------------------------------------------------------------------
 
     def _request(self, url: str, role: str, *, depth: int, referrer: str, method: str = "GET") -> Request:
+        self.asked += 1
         return Request(
             url, method=method, callback=self.parse if role == Role.PAGE else self.checked,
             errback=self.failed, dont_filter=True, priority=-depth,  # breadth first: shallow pages matter most
@@ -138,6 +142,7 @@ class PortalSpider(scrapy.Spider):
         url = _requested(request)
         depth = request.meta["gapcheck_depth"]
         self.pages_done += 1
+        self.answered += 1
         self.seen.add(response.url)
         if url == self.start_url and not self.in_scope(response.url):
             self.scope.add(scope_key(response.url))  # example.gov.cn → www.example.gov.cn
@@ -167,6 +172,7 @@ class PortalSpider(scrapy.Spider):
         yield from self.follow(response.url, depth, seen.links)
 
     def checked(self, response: Response):
+        self.answered += 1
         request = response.request
         url = _requested(request)
         if request.method == "HEAD" and response.status in GET_AFTER_HEAD:
@@ -180,6 +186,7 @@ class PortalSpider(scrapy.Spider):
         url = _requested(request)
         kind, reason = _classify(failure)
         self.errors += 1
+        self.answered += 1
         yield LinkCheck(url, error=kind, reason=reason)
         if request.meta.get("gapcheck") == Role.PAGE:
             self.pages_done += 1

@@ -38,12 +38,8 @@ class Progress:
         sys.stderr.write("\n")
 
     def draw(self, spider) -> None:
-        stats = self.crawler.stats
-        engine = self.crawler.engine
-        queued = len(engine._slot.scheduler) if engine and getattr(engine, "_slot", None) else 0
-        responses = stats.get_value("response_received_count", 0)
         sys.stderr.write(
-            f"\r已抓取页面 {spider.pages_done:>6}"
-            f"  请求 {responses:>6}  队列 {queued:>6}  错误 {spider.errors:>4}  "
+            f"\r已抓取页面 {spider.pages_done:>6}  请求 {spider.answered:>6}"
+            f"  队列 {spider.asked - spider.answered:>6}  错误 {spider.errors:>4}  "
         )
         sys.stderr.flush()
