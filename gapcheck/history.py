@@ -21,7 +21,7 @@ def previous_run(store: Store, run_id: int, start_url: str) -> RunRow | None:
 
 
 def annotate(report: dict[str, Any], store: Store, run_id: int) -> dict[str, Any]:
-    """Adds `fingerprint` and `change` to every finding, `summary.changes` and the `fixed` list."""
+    """Adds `fingerprint` and `change` to every finding, `summary.changes`, the `fixed` list and `trend`."""
     start_url = report["site"]["start_url"]
     earlier = store.runs_of_site(start_url, before=run_id, done_only=True)
     previous = earlier[-1] if earlier else None
@@ -48,7 +48,22 @@ def annotate(report: dict[str, Any], store: Store, run_id: int) -> dict[str, Any
     report["summary"]["changes"] = {"previous_run": previous.id if previous else None, "new": new,
                                     "still_open": still_open, "fixed": len(fixed)}
     report["fixed"] = redact(fixed)
+    report["trend"] = _trend(store, earlier, report, run_id)
     return report
+
+
+TREND_RUNS = 30
+
+
+def _trend(store: Store, earlier: list[RunRow], report: dict[str, Any], run_id: int) -> list[dict[str, Any]]:
+    """Score, verdict and failing count of the site's last `TREND_RUNS` finished runs, this one last."""
+    summary = report["summary"]
+    as_of = (report.get("run") or {}).get("as_of") or store.run(run_id).as_of.isoformat()
+    now = {"run": run_id, "as_of": str(as_of), "score": float(summary["score"]), "verdict": summary.get("verdict"),
+           "fail": sum(f["status"] == "fail" for f in report["findings"])}
+    past = [r for r in earlier if r.score is not None][-(TREND_RUNS - 1):]
+    return [{"run": r.id, "as_of": r.as_of, "score": float(r.score), "verdict": r.verdict,
+             "fail": store.fail_count(r.id)} for r in past] + [now]
 
 
 def _streak_starts(store: Store, earlier: list[RunRow], open_fps: set[str]) -> dict[str, RunRow]:

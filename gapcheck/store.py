@@ -333,6 +333,11 @@ class Store:
             sql += " AND state = 'done'"
         return [RunRow(*row) for row in self.db.execute(sql + " ORDER BY id", params)]
 
+    def fail_count(self, run_id: int) -> int:
+        """How many findings of a run failed (what `failing` would return, without loading them)."""
+        return self.db.execute("SELECT count(*) FROM findings WHERE run_id = ? AND status = 'fail'",
+                               (run_id,)).fetchone()[0]
+
     def failing(self, run_id: int) -> list[StoredFinding]:
         """The failing findings of a run, in report order, each with its fingerprint."""
         return [StoredFinding(*row) for row in self.db.execute(

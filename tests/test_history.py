@@ -212,6 +212,21 @@ def test_second_run_shows_exactly_what_changed(two_runs):
     assert r2["summary"]["changes"] == {"previous_run": 1, "new": 1, "still_open": len(still), "fixed": 1}
 
 
+def test_reports_carry_the_score_trend(two_runs):
+    r1, r2 = two_runs["r1"], two_runs["r2"]
+    def point(run_id, report):
+        s = report["summary"]
+        return {"run": run_id, "as_of": AS_OF, "score": s["score"], "verdict": s["verdict"], "fail": s["fail"]}
+    assert r1["trend"] == [point(1, r1)]
+    assert r2["trend"] == [point(1, r1), point(2, r2)]
+    assert r1["summary"]["score"] != r2["summary"]["score"] or r1["summary"]["fail"] != r2["summary"]["fail"]
+    html = (two_runs["tmp"] / "r2" / "report.html").read_text(encoding="utf-8")
+    md = (two_runs["tmp"] / "r2" / "report.md").read_text(encoding="utf-8")
+    assert "得分趋势" in html and html.count("<circle") == 2 and "合格线" in html
+    assert "仅有一次检查记录" in (two_runs["tmp"] / "r1" / "report.html").read_text(encoding="utf-8")
+    assert "得分趋势" in md and "仅有一次检查记录" not in md
+
+
 def test_reports_show_the_changes_in_chinese(two_runs):
     out = two_runs["tmp"] / "r2"
     html = (out / "report.html").read_text(encoding="utf-8")

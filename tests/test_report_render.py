@@ -278,3 +278,83 @@ def test_label_keys_do_not_shadow_dict_methods():
 
     assert not set(labels.TEXT) & set(dir(dict))
     assert "built-in" not in render_html(sample_report())
+
+
+# --- 得分趋势 chart -----------------------------------------------------------------------------------
+
+def _trend(n: int) -> list[dict]:
+    return [{"run": i + 1, "as_of": f"2024-{1 + i // 28:02d}-{1 + i % 28:02d}", "score": 40.0 + 5 * i,
+             "verdict": "合格" if 40 + 5 * i >= 60 else "不合格", "fail": 12 - i} for i in range(n)]
+
+
+def _svg(trend: list[dict]):
+    from lxml import etree
+
+    from gapcheck.report.chart import trend_svg
+
+    svg = str(trend_svg(trend))
+    return svg, (etree.fromstring(svg.encode()) if svg else None)
+
+
+SVG_NS = {"s": "http://www.w3.org/2000/svg"}
+
+
+def test_chart_without_runs_is_empty_and_the_section_is_left_out(report):
+    assert _svg([]) == ("", None)
+    assert "得分趋势" not in render_html(report) and "得分趋势" not in render_markdown(report)
+    report["trend"] = []
+    doc = lxml.html.fromstring(render_html(report))
+    assert not doc.xpath("//*[@id='trend'] | //svg")
+
+
+def test_chart_with_one_run_shows_the_point_and_a_note(report):
+    svg, root = _svg(_trend(1))
+    assert len(root.xpath("//s:circle", namespaces=SVG_NS)) == 1
+    assert not root.xpath("//s:polyline", namespaces=SVG_NS)
+    assert root.xpath("//s:line[@class='pass-line']", namespaces=SVG_NS)
+    report["trend"] = _trend(1)
+    doc = lxml.html.fromstring(render_html(report))
+    assert "仅有一次检查记录" in doc.get_element_by_id("trend").text_content()
+    assert "仅有一次检查记录" in render_markdown(report)
+
+
+def test_chart_with_twelve_runs(report):
+    trend = _trend(12)
+    svg, root = _svg(trend)
+    circles = root.xpath("//s:circle", namespaces=SVG_NS)
+    assert len(circles) == 12
+    assert [c.get("fill") for c in circles] == ["#c0262d"] * 4 + ["#1e7d3a"] * 8
+    coords = root.xpath("//s:polyline/@points", namespaces=SVG_NS)[0].split()
+    assert len(coords) == 12
+    # 0–100 axis: y grows downwards; the 60 line runs through the 60 point, between 55 and 65.
+    ys = [float(p.split(",")[1]) for p in coords]
+    assert ys == sorted(ys, reverse=True)
+    (line,) = root.xpath("//s:line[@class='pass-line']", namespaces=SVG_NS)
+    assert line.get("stroke-dasharray") and ys[3] > float(line.get("y1")) == ys[4] > ys[5]
+    assert "合格线 60" in svg
+    assert root.xpath("string(//s:text[@class='chart-title'])", namespaces=SVG_NS)
+    labels = root.xpath("//s:text[@class='x-label']/text()", namespaces=SVG_NS)
+    assert 2 <= len(labels) <= 8 and labels[0] == trend[0]["as_of"] and labels[-1] == trend[-1]["as_of"]
+    report["trend"] = trend
+    html = render_html(report)
+    doc = lxml.html.fromstring(html)
+    assert len(doc.get_element_by_id("trend").xpath(".//circle")) == 12
+    assert not doc.xpath("//script")
+    md = render_markdown(report)
+    table = next(rows for rows in _tables(md) if "得分" in rows[0] and "运行" in rows[0])
+    assert len(table) == 2 + 12 and "| 95 |" in table[-1]
+
+
+def test_chart_escapes_and_skips_bad_entries(report):
+    trend = _trend(3)
+    trend[1]["as_of"] = XSS + QUOTES
+    trend[2]["verdict"] = XSS
+    trend += [{"run": 9, "as_of": "x", "score": "99\"/><script>"}, {"run": 10, "score": None}, "junk"]
+    svg, root = _svg(trend)
+    assert "<script" not in svg and len(root.xpath("//s:circle", namespaces=SVG_NS)) == 3
+    assert XSS + QUOTES in root.xpath("//s:text[@class='x-label']/text()", namespaces=SVG_NS)
+    assert root.xpath("//s:circle", namespaces=SVG_NS)[2].get("fill") == "#5f6670"  # unknown verdict: grey
+    report["trend"] = trend
+    html = render_html(report)
+    assert "<script" not in html.lower()
+    assert "<script" not in render_markdown(report)

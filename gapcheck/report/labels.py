@@ -111,6 +111,14 @@ TEXT = {
     "fixed_list": "已整改问题",
     "fixed_note": "上次检查（运行 #{id}）发现、本次已不再存在的问题。",
     "open_since": "自运行 #{id}（{as_of}）起未整改",
+    # The score-over-time chart: finished runs of the same site, oldest first.
+    "trend": "得分趋势",
+    "trend_caption": "最近 {n} 次检查的得分（满分 100）",
+    "trend_single": "仅有一次检查记录",
+    "trend_note": "同一网站最近 {n} 次已完成的检查，按时间先后排列；虚线为合格线。",
+    "pass_line": "合格线",
+    "trend_run": "运行",
+    "fail_count": "不合格项",
 }
 
 CHANGE = {

@@ -62,9 +62,15 @@ def render_markdown(report: dict[str, Any]) -> str:
                 [[_text(v["vetoes_count"]), *(_text(value) for _, value, _ in v["counts"])]]),
         *([f"{T['changes_new']} **{_text(v['changes']['new_text'])}**　{T['changes_fixed']} "
            f"**{_text(v['changes']['fixed_text'])}**（{_text(v['changes']['against'])}）", ""] if v["changes"] else []),
-        f"## {T['vetoes']}（{len(v['vetoes'])}）",
-        "",
     ]
+    if v["trend"]:
+        out += [f"## {T['trend']}", ""]
+        out += _table([T["trend_run"], T["as_of"], T["score"], T["verdict"], T["fail_count"]],
+                      ([_text(e["run_text"]), _text(e["as_of"]), _text(e["score_text"]), _text(e["verdict"]),
+                        _text(e["fail_text"])] for e in v["trend"]))
+        if len(v["trend"]) == 1:
+            out += [T["trend_single"], ""]
+    out += [f"## {T['vetoes']}（{len(v['vetoes'])}）", ""]
 
     if v["vetoes"]:
         out += [f"> {T['vetoes_note']}", ""]

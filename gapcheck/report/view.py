@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from . import labels as L
+from .chart import points, trend_svg
 
 FOUND_ON_SHOWN = 5
 
@@ -133,6 +134,19 @@ def _link(link: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _trend(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The 得分趋势 rows; empty for reports written before the trend was kept."""
+    trend = report.get("trend")
+    return [{
+        "run_text": f"#{fmt_num(e.get('run'))}",
+        "as_of": e.get("as_of") or L.TEXT["none"],
+        "score_text": fmt_num(e["score"]),
+        "verdict": e.get("verdict") if isinstance(e.get("verdict"), str) else L.TEXT["none"],
+        "verdict_key": e["verdict_key"],
+        "fail_text": fmt_num(e.get("fail")),
+    } for e in points(trend if isinstance(trend, list) else [])]
+
+
 def build_view(report: dict[str, Any]) -> dict[str, Any]:
     rules = report.get("rules") or {}
     findings = [_finding(f, rules) for f in report.get("findings") or []]
@@ -144,6 +158,7 @@ def build_view(report: dict[str, Any]) -> dict[str, Any]:
     links = [_link(x) for x in report.get("links") or []]
     # Broken before merely unverified, and homepage links first: what the web team fixes first.
     links.sort(key=lambda x: (x.get("verdict") != "broken", not x.get("on_homepage")))
+    trend = _trend(report)
     return {
         "schema": report.get("schema") or "",
         "site": dict(report.get("site") or {}),
@@ -166,6 +181,8 @@ def build_view(report: dict[str, Any]) -> dict[str, Any]:
         "links_unverified": sum(x.get("verdict") == "unverified" for x in links),
         "checks": sorted(findings, key=lambda f: str(f.get("rule", ""))),
         "changes": _changes(report),
+        "trend": trend,
+        "trend_svg": trend_svg(report.get("trend") if isinstance(report.get("trend"), list) else []),
         "fixed": [dict(x, title=x.get("title") or (rules.get(x.get("rule")) or {}).get("title") or "")
                   for x in report.get("fixed") or [] if isinstance(x, dict)],
         "footer": [
