@@ -80,7 +80,7 @@ def homepage_banner_missing(ctx: Context) -> Iterator[Finding]:
         elsewhere = find_on_site(ctx.site, aliases)
         evidence = (f"首页未找到；其他页面有：{elsewhere[0].evidence()}（{elsewhere[0].page}）" if elsewhere
                     else f"首页未找到：{'、'.join(req.match)}")
-        yield Finding("GK102", Status.FAIL, req.name, url=landing.url if landing else ctx.site.start_url,
+        yield Finding("GK102", Status.FAIL, req.name, url=ctx.site.landing_url,
                       evidence=evidence, message=f"首页缺少「{req.name}」横幅",
                       deduction=req.deduction, severity=req.severity)
 
@@ -111,7 +111,7 @@ def window_not_on_homepage(ctx: Context) -> Iterator[Finding]:
         elsewhere = [m for m in find_on_site(ctx.site, aliases) if m.via is Via.LINK]
         if not elsewhere:
             continue
-        yield Finding("GK105", Status.FAIL, req.name, url=landing.url if landing else ctx.site.start_url,
+        yield Finding("GK105", Status.FAIL, req.name, url=ctx.site.landing_url,
                       evidence=f"首页没有入口；其他页面有：{elsewhere[0].evidence()}（{elsewhere[0].page}）",
                       message=f"首页缺少「{req.name}」入口", deduction=req.deduction, severity=req.severity)
 

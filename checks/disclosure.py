@@ -17,38 +17,18 @@ from dataclasses import dataclass
 from .columns import PAGINATION, resolve_date
 from .context import Context
 from .dates import date_from_url
-from .finding import Finding, Status
+from .finding import PAGES_SHOWN, Finding, Status, pages_named
 from .matching import Aliases, find_on_site, is_article, normalize, text_snippet
 from .model import NAVIGABLE_TAGS, LinkTag, Page, Region, Site, Verdict
 
 # -- shared ---------------------------------------------------------------------------------------
-
-_SHOWN = 3
-"""Pages named in an evidence line before it says 等 N 个页面."""
-
-
-def _pages_named(urls: list[str]) -> str:
-    more = f" 等 {len(urls)} 个页面" if len(urls) > _SHOWN else ""
-    return "、".join(urls[:_SHOWN]) + more
-
-
-def _fallback_url(site: Site) -> str:
-    return site.landing.url if site.landing is not None else site.start_url
-
-
-def _ordered_pages(site: Site) -> list[Page]:
-    """HTML pages, the landing page first, as find_on_site orders them."""
-    landing = site.landing
-    pages = site.html_pages
-    return ([landing] + [p for p in pages if p is not landing]) if landing is not None else list(pages)
-
 
 def _text_mention(site: Site, named: Callable[[str], bool], aliases: Aliases) -> tuple[str, str] | None:
     """A page (not an article) whose text names the thing though no link or title does: (url, words).
 
     Real entries are sometimes `<a onclick="…">` without an address, which a crawler cannot follow.
     """
-    for page in _ordered_pages(site):
+    for page in site.pages_landing_first:
         if is_article(page) or not named(page.text):
             continue
         # Link words were judged as links: a dated news title that names the thing is not its entry.
@@ -140,7 +120,7 @@ def _report_columns(site: Site) -> tuple[dict[str, str], list[_ColumnEntry]]:
     and the links to such columns, crawled or not."""
     columns: dict[str, str] = {}
     entries: dict[str, _ColumnEntry] = {}
-    for page in _ordered_pages(site):
+    for page in site.pages_landing_first:
         if is_article(page):
             continue
         for name in (page.meta.get("columnname", ""), page.title):
@@ -176,7 +156,7 @@ def _find_reports(site: Site, columns: dict[str, str]) -> list[_Report]:
     as_of = site.as_of
     titles: dict[str, tuple[int, str]] = {}
     item_dates: dict[str, dt.date] = {}
-    for page in _ordered_pages(site):
+    for page in site.pages_landing_first:
         in_column = page.url in columns
         for link in page.links:
             if link.tag not in (LinkTag.A, LinkTag.AREA):
@@ -330,7 +310,7 @@ def _missing_report(ctx: Context, year: int, deadline: dt.date, note: str, found
         url = entries[0].url
         evidence += f"；年报栏目入口「{entries[0].words}」 → {url} 无法打开"
     else:
-        url = next(iter(by_year.values())).url if by_year else _fallback_url(site)
+        url = next(iter(by_year.values())).url if by_year else site.landing_url
     return Finding("GK401", Status.FAIL, subject, url=url, evidence=evidence,
                    message=f"缺少{year}年度政府信息公开工作年度报告", deduction=ctx.option("GK401", "deduction"))
 
@@ -395,13 +375,13 @@ def _find_guide(site: Site) -> _Guide:
     pages: dict[str, tuple[Page, str]] = {}
     unread: dict[str, str] = {}
     broken: dict[str, str] = {}
-    for page in _ordered_pages(site):
+    for page in site.pages_landing_first:
         for name, via in ((page.meta.get("articletitle", ""), "页面标题"), (page.title, "页面标题"),
                           (page.meta.get("columnname", ""), "栏目标识")):
             if name and _names_guide(name) and page.ok:
                 pages.setdefault(page.url, (page, f"{via}「{name}」"))
                 break
-    for page in _ordered_pages(site):
+    for page in site.pages_landing_first:
         for link in page.links:
             words = _link_words(link.text, link.title)
             if link.tag not in NAVIGABLE_TAGS or not _names_guide(words):
@@ -532,7 +512,7 @@ def disclosure_guide_incomplete(ctx: Context) -> Iterator[Finding]:
             hit = seen[element.name]
             optional.append(f"{element.name}：有「{hit.words}」" if hit and not hit.in_template
                             else f"{element.name}：未写明")
-    shown = [how for _, how in guide.pages[:_SHOWN]]
+    shown = [how for _, how in guide.pages[:PAGES_SHOWN]]
     attachments = [why for _, why in guide.unread]
     evidence = f"指南页面：{'；'.join(shown)}；" + "；".join(optional)
     if attachments:
@@ -550,7 +530,7 @@ def _element_finding(ctx: Context, element: _Element, hit: _Seen | None, read: l
     if hit is not None and not hit.in_template:
         return Finding("GK402", Status.PASS, subject, url=hit.url, evidence=f"正文「{hit.words}」",
                        message=f"指南写明了{element.name}")
-    searched = f"在指南页面 {_pages_named(read)} 的正文中未找到：{element.labels}"
+    searched = f"在指南页面 {pages_named(read)} 的正文中未找到：{element.labels}"
     if hit is not None:
         searched += f"（只在页眉页脚等全站通用部分有「{hit.words}」，那是网站主办单位的信息，不是指南写明的）"
     if guide.unread:
@@ -580,7 +560,7 @@ def _no_guide_page(ctx: Context, guide: _Guide) -> Finding:
         return Finding("GK402", Status.MANUAL, subject, url=url,
                        evidence=f"页面文字中有「{words}」，但没有可以打开的链接（可能由脚本打开），请人工核对指南",
                        message="政府信息公开指南需人工核对")
-    return Finding("GK402", Status.FAIL, subject, url=_fallback_url(site),
+    return Finding("GK402", Status.FAIL, subject, url=site.landing_url,
                    evidence=f"在 {len(site.html_pages)} 个页面的链接和标题中未找到：{_GUIDE_SEARCHED}",
                    message="缺少政府信息公开指南", deduction=ctx.option("GK402", "deduction"))
 
@@ -621,6 +601,6 @@ def disclosure_catalogue_missing(ctx: Context) -> Iterator[Finding]:
                       evidence=f"页面文字中有「{words}」，但没有可以打开的链接（可能由脚本打开），请人工核对目录",
                       message="政府信息公开目录需人工核对")
         return
-    yield Finding("GK403", Status.FAIL, subject, url=_fallback_url(site),
+    yield Finding("GK403", Status.FAIL, subject, url=site.landing_url,
                   evidence=f"在 {len(site.html_pages)} 个页面中未找到：{'、'.join(_CATALOGUE_LABELS)}",
                   message="缺少政府信息公开目录", deduction=ctx.option("GK403", "deduction"))

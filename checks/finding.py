@@ -28,6 +28,16 @@ class Status(StrEnum):
     """Only a person can decide; listed for them to confirm, never a pass."""
 
 
+PAGES_SHOWN = 3
+"""Pages named in one line of evidence before it says 等 N 个页面."""
+
+
+def pages_named(urls: list[str]) -> str:
+    """Evidence wording for where something was seen: "a、b、c 等 7 个页面"."""
+    more = f" 等 {len(urls)} 个页面" if len(urls) > PAGES_SHOWN else ""
+    return "、".join(urls[:PAGES_SHOWN]) + more
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One rule's verdict on one subject, with the evidence a person can follow."""

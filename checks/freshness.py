@@ -79,7 +79,7 @@ def columns_overdue_veto(ctx: Context) -> Iterator[Finding]:
     names = "、".join(c.name for c in overdue) or "无"
     evidence = (f"动态要闻和通知公告/政策文件类超期 {len(counted)} 个（否决线 {news_notice_at:g}），"
                 f"全部应更新栏目超期 {len(overdue)} 个（否决线 {all_at:g}）：{names}")
-    url = landing.url if landing is not None else ctx.site.start_url
+    url = ctx.site.landing_url
     if len(counted) >= news_notice_at or len(overdue) >= all_at:
         yield Finding("GK205", Status.FAIL, "超期未更新栏目", url=url, evidence=evidence,
                       message="超期未更新栏目达到单项否决标准")

@@ -73,11 +73,7 @@ class _Channel:
 
 def _channels(ctx: Context) -> Iterator[_Channel]:
     site = ctx.site
-    landing = site.landing
-    pages = site.html_pages
-    if landing is not None and landing.is_html:
-        pages = [landing] + [p for p in pages if p is not landing]
-    for page in pages:
+    for page in site.pages_landing_first:
         if not page.ok:
             continue
         if not is_article(page):
@@ -141,8 +137,7 @@ def consultation_channel_missing(ctx: Context) -> Iterator[Finding]:
     并公开办理规则和答复时限。
     """
     site = ctx.site
-    landing = site.landing
-    where = landing.url if landing is not None else site.start_url
+    where = site.landing_url
     veto = ctx.options.basis != "2015"
     severity = Severity.VETO if veto else Severity.MAJOR
     deduction = 0.0 if veto else ctx.option("GK601", "deduction")
@@ -387,8 +382,7 @@ def consultation_unanswered(ctx: Context) -> Iterator[Finding]:
     overdue_before = Period(months, "m").cutoff(as_of)
     window_start = WINDOW.cutoff(as_of)
     messages = [m for m in _messages(ctx) if m.date <= as_of]
-    landing = site.landing
-    where = landing.url if landing is not None else site.start_url
+    where = site.landing_url
     if not messages:
         yield Finding("GK602", Status.UNVERIFIED, "政务咨询留言", url=where,
                       evidence=f"在 {len(site.html_pages)} 个页面中未找到带日期的留言（来信时间、留言时间、提问时间……）",
@@ -467,8 +461,7 @@ def _activity_finding(ctx: Context, code: str, label: str, words: tuple[str, ...
     act = _activity(ctx, words)
     window_start = WINDOW.cutoff(site.as_of)
     minimum = int(ctx.option(code, "minimum"))
-    landing = site.landing
-    where = landing.url if landing is not None else site.start_url
+    where = site.landing_url
     if not act.columns:
         if act.entries_elsewhere:
             hosts = "、".join(dict.fromkeys(urlsplit(u).hostname or u for u in act.entries_elsewhere))

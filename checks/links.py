@@ -5,26 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .context import Context
-from .finding import Finding, Status
+from .finding import Finding, Status, pages_named
 from .model import LinkCheck, Verdict
-
-FOUND_ON_SHOWN = 3
-
-
-def _where(found_on: list[str]) -> str:
-    shown = "、".join(found_on[:FOUND_ON_SHOWN])
-    more = f" 等 {len(found_on)} 个页面" if len(found_on) > FOUND_ON_SHOWN else ""
-    return shown + more
-
 
 def _describe(check: LinkCheck) -> str:
     status = f"HTTP {check.status}" if check.status else "无响应"
     return f"{status}：{check.reason}" if check.reason else status
-
-
-def _homepage_links(ctx: Context) -> set[str]:
-    pages = [p for p in (ctx.site.home, ctx.site.landing) if p is not None]
-    return {link.url for page in pages for link in page.links}
 
 
 def broken_link_on_homepage(ctx: Context) -> Iterator[Finding]:
@@ -62,7 +48,7 @@ def broken_link(ctx: Context) -> Iterator[Finding]:
 
 
 def _broken(ctx: Context, code: str, *, on_homepage: bool) -> Iterator[Finding]:
-    home_links = _homepage_links(ctx)
+    home_links = ctx.site.homepage_links
     deduction = ctx.option(code, "deduction")
     found_on = ctx.site.found_on
     failed = 0
@@ -75,7 +61,7 @@ def _broken(ctx: Context, code: str, *, on_homepage: bool) -> Iterator[Finding]:
             continue
         failed += 1
         yield Finding(code, Status.FAIL, url, url=found_on[url][0],
-                      evidence=f"{_describe(check)}；所在页面：{_where(found_on[url])}",
+                      evidence=f"{_describe(check)}；所在页面：{pages_named(found_on[url])}",
                       message="链接打不开", deduction=deduction)
     if not failed:
         scope = "首页" if on_homepage else "其他页面"
@@ -99,5 +85,5 @@ def unverified_link(ctx: Context) -> Iterator[Finding]:
     for url, check in ctx.site.checks.items():
         if check.verdict is Verdict.UNVERIFIED and url in found_on:
             yield Finding("GK303", Status.UNVERIFIED, url, url=found_on[url][0],
-                          evidence=f"{_describe(check)}；所在页面：{_where(found_on[url])}",
+                          evidence=f"{_describe(check)}；所在页面：{pages_named(found_on[url])}",
                           message="链接待核实")

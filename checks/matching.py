@@ -103,12 +103,9 @@ def find_on_site(site: Site, aliases: Aliases) -> list[Match]:
     Articles and dated list items are news about a thing, not its entry: "关于申报专项资金的通知"
     is not the 专项资金 column.
     """
-    pages = [p for p in site.html_pages if not is_article(p)]
     landing = site.landing
-    if landing is not None:
-        pages = [landing] + [p for p in pages if p is not landing]
     found = []
-    for page in pages:
+    for page in (p for p in site.pages_landing_first if p is landing or not is_article(p)):
         found.extend(m for m in find_on_page(page, aliases) if m.via is not Via.LINK or not m.dated)
     return found
 

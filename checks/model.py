@@ -273,9 +273,27 @@ class Site:
             page = target
         return page
 
+    @property
+    def landing_url(self) -> str:
+        """Where a site-wide finding points: the landing page, else the start URL."""
+        return self.landing.url if self.landing is not None else self.start_url
+
     @cached_property
     def html_pages(self) -> list[Page]:
         return [p for p in self.pages.values() if p.is_html]
+
+    @cached_property
+    def pages_landing_first(self) -> list[Page]:
+        """The HTML pages in the order an inspector reads them: the landing page, then the rest."""
+        landing = self.landing
+        if landing is None or not landing.is_html:
+            return self.html_pages
+        return [landing] + [p for p in self.html_pages if p is not landing]
+
+    @cached_property
+    def homepage_links(self) -> frozenset[str]:
+        """Every link target on the start page and the page it lands on: what the indicators call 首页."""
+        return frozenset(link.url for page in (self.home, self.landing) if page is not None for link in page.links)
 
     @cached_property
     def found_on(self) -> dict[str, list[str]]:

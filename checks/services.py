@@ -217,8 +217,7 @@ def service_guide_incomplete(ctx: Context) -> Iterator[Finding]:
     """
     site = ctx.site
     found = find_guides(ctx)
-    landing = site.landing
-    where = landing.url if landing is not None else site.start_url
+    where = site.landing_url
     if not found.guides:
         yield from _no_guides(ctx, found, where)
         return

@@ -48,7 +48,6 @@ def _report(run: RunInfo, finished_at: str, profile: Profile, rules: list[Rule],
             ctx: Context, summary: Summary) -> dict[str, Any]:
     site = ctx.site
     by_code = {r.code: r for r in rules}
-    home_links = {link.url for page in (site.home, site.landing) if page is not None for link in page.links}
     found_on = site.found_on
     as_of = site.as_of
     return {
@@ -78,7 +77,7 @@ def _report(run: RunInfo, finished_at: str, profile: Profile, rules: list[Rule],
         ],
         "links": [
             {"url": url, "status": check.status, "verdict": check.verdict.value, "reason": check.reason,
-             "found_on": found_on.get(url, []), "on_homepage": url in home_links}
+             "found_on": found_on.get(url, []), "on_homepage": url in site.homepage_links}
             for url, check in site.checks.items() if check.verdict is not Verdict.OK
         ],
         "rules": {
