@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from .context import Context
 from .finding import Finding, Status
-from .matching import Aliases, Match, Via, find_on_page, find_on_site
+from .matching import Aliases, Match, Via, find_on_page
 from .model import NAVIGABLE_TAGS, Page, Region, Verdict
 from .options import Part, Requirement
 
@@ -35,7 +35,7 @@ def required_column_missing(ctx: Context) -> Iterator[Finding]:
     for req in ctx.options.requirements:
         if req.on_homepage:
             continue
-        found = find_on_site(ctx.site, Aliases(req.match))
+        found = ctx.found(req.match)
         if found:
             first = found[0]
             yield Finding(
@@ -77,7 +77,7 @@ def homepage_banner_missing(ctx: Context) -> Iterator[Finding]:
                 yield Finding("GK102", Status.PASS, req.name, url=landing.url, evidence=found[0].evidence(),
                               message=f"首页有「{req.name}」横幅", severity=req.severity)
             continue
-        elsewhere = find_on_site(ctx.site, aliases)
+        elsewhere = ctx.found(req.match)
         evidence = (f"首页未找到；其他页面有：{elsewhere[0].evidence()}（{elsewhere[0].page}）" if elsewhere
                     else f"首页未找到：{'、'.join(req.match)}")
         yield Finding("GK102", Status.FAIL, req.name, url=ctx.site.landing_url,
@@ -108,7 +108,7 @@ def window_not_on_homepage(ctx: Context) -> Iterator[Finding]:
             yield Finding("GK105", Status.PASS, req.name, url=landing.url, evidence=on_home[0].evidence(),
                           message=f"首页有「{req.name}」入口", severity=req.severity)
             continue
-        elsewhere = [m for m in find_on_site(ctx.site, aliases) if m.via is Via.LINK]
+        elsewhere = [m for m in ctx.found(req.match) if m.via is Via.LINK]
         if not elsewhere:
             continue
         yield Finding("GK105", Status.FAIL, req.name, url=ctx.site.landing_url,
@@ -148,7 +148,7 @@ def list_not_linked_to_city_portal(ctx: Context) -> Iterator[Finding]:
     for req in ctx.options.requirements:
         if not req.links_to_city_portal:
             continue
-        found = [m for m in find_on_site(ctx.site, Aliases(req.match)) if m.via is Via.LINK]
+        found = [m for m in ctx.found(req.match) if m.via is Via.LINK]
         if not found:
             continue
         hit = _city_link(ctx, found, hosts)
@@ -204,7 +204,7 @@ def required_part_missing(ctx: Context) -> Iterator[Finding]:
 def _requirement_pages(ctx: Context, req: Requirement) -> list[str]:
     """The in-site pages a requirement's entries lead to (or the pages named by it)."""
     urls: list[str] = []
-    for match in find_on_site(ctx.site, Aliases(req.match)):
+    for match in ctx.found(req.match):
         url = match.target if match.via is Via.LINK else match.page if match.via is not Via.IMAGE else ""
         page = ctx.site.page(url) if url else None
         if page is not None and page.is_html and page.url not in urls and page is not ctx.site.landing:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from .columns import Column, find_columns
+from .matching import Aliases, Match, find_on_site
 from .model import Site
 from .options import Options
 
@@ -15,9 +16,18 @@ class Context:
     site: Site
     options: Options
 
+    _found: dict[tuple[str, ...], list[Match]] = field(default_factory=dict, repr=False)
+
     @cached_property
     def columns(self) -> list[Column]:
         return find_columns(self.site, self.options)
+
+    def found(self, labels: tuple[str, ...]) -> list[Match]:
+        """Where the site names these labels (find_on_site), once per run: several rules ask for the
+        same requirement, and each search reads every page."""
+        if labels not in self._found:
+            self._found[labels] = find_on_site(self.site, Aliases(labels))
+        return self._found[labels]
 
     def option(self, code: str, key: str) -> float:
         """A rule's setting: the profile's `rules.<code>.<key>`, else the rule's default in the registry."""
