@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,6 +56,14 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _regex(text: str) -> str:
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a regular expression ({exc})") from None
+    return text
+
+
 def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
     p.add_argument("--profile", default=None, help="bundled profile name or path to a YAML profile "
                    "(default: national)")
@@ -67,7 +76,7 @@ def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
                    help="requests at once per host (default: 2, polite)")
     p.add_argument("--delay", type=_seconds, default=None, help="seconds between requests to one host "
                    "(default: 0.5 with AutoThrottle; 0 turns AutoThrottle off)")
-    p.add_argument("--exclude", action="append", default=[], metavar="REGEX",
+    p.add_argument("--exclude", action="append", default=[], metavar="REGEX", type=_regex,
                    help="do not fetch URLs matching this pattern (repeatable)")
     p.add_argument("--ignore-robots", action="store_true",
                    help="a bureau inspecting its own site may crawl past robots.txt")
@@ -176,8 +185,6 @@ def cmd_check(args: argparse.Namespace) -> int:
         exclude=profile.crawl.exclude + tuple(args.exclude),
         obey_robots=profile.crawl.obey_robots and not args.ignore_robots,
     )
-    for pattern in crawl.exclude + crawl.include:
-        _compiles(pattern)
     request = CrawlRequest(url, crawl, progress=sys.stderr.isatty(), verbose=args.verbose)
     store = Store(args.db or default_db())
     try:
@@ -189,15 +196,6 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"gapcheck: warning: {outcome.internal_errors} pages could not be processed (an internal error); "
               "rerun with --verbose to see it and report it", file=sys.stderr)
     return EXIT_GAPS if outcome.failed else EXIT_OK
-
-
-def _compiles(pattern: str) -> None:
-    import re
-
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ConfigError(f"--exclude/include pattern {pattern!r}: not a regular expression ({exc})") from None
 
 
 def _print_summary(report: dict, html: Path) -> None:

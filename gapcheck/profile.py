@@ -6,6 +6,7 @@ Every error names the file, the line and the key, and says how to fix it.
 from __future__ import annotations
 
 import importlib.resources
+import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,6 +155,13 @@ def _validate(doc: _Doc) -> None:
     for key in ("allowed_domains", "include", "exclude"):
         if key in crawl:
             _strings(doc, crawl[key], ("crawl", key))
+    for key in ("include", "exclude"):
+        for i, pattern in enumerate(crawl.get(key, [])):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise doc.error(("crawl", key, i), f"{pattern!r} is not a regular expression ({exc})",
+                                "escape special characters such as ? and ( with a backslash") from None
     if "obey_robots" in crawl:
         _want(doc, crawl["obey_robots"], bool, ("crawl", "obey_robots"), "true or false")
     kinds = data.get("column_kinds", {})

@@ -48,6 +48,7 @@ def test_unreachable_portal_exits_3_with_one_line(tmp_path):
         ("name: x\ncolumn_kinds:\n  news: {limit: 2w}\n", ["bad.yaml:3", "column_kinds.news.limit", "14d"]),
         ("name: [unclosed\n", ["bad.yaml:", "not valid YAML"]),
         ("name: x\nextends: nowhere\n", ["bad.yaml:2", "extends", "nowhere"]),
+        ("name: x\ncrawl:\n  exclude: ['?x']\n", ["bad.yaml:3", "crawl.exclude.0", "regular expression"]),
     ],
 )
 def test_broken_profile_exits_2_naming_file_line_and_key(tmp_path, text, expected):
@@ -77,6 +78,7 @@ def test_missing_profile_lists_bundled_ones():
 def test_bad_arguments_exit_2():
     assert gapcheck("check", "http://x.gov.cn/", "--as-of", "yesterday").returncode == 2
     assert gapcheck("check", "ftp://x.gov.cn/").returncode == 2
+    assert gapcheck("check", "http://x.gov.cn/", "--exclude", "(unclosed").returncode == 2
 
 
 def test_rules_lists_every_code():
