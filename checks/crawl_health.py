@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from .context import Context
 from .finding import Finding, Status
-from .model import LINKS_DROPPED, TEXT_LIMIT
+from .model import LINKS_DROPPED, RENDERED, SCRIPTS, TEXT_LIMIT
 
 
 def crawl_incomplete(ctx: Context) -> Iterator[Finding]:
@@ -78,3 +78,34 @@ def page_fetch_failed(ctx: Context) -> Iterator[Finding]:
     else:
         yield Finding("GK902", Status.PASS, "站内页面", url=ctx.site.start_url,
                       evidence=f"{len(ctx.site.pages)} 个页面均已抓取", message="页面均已抓取")
+
+
+def script_built_pages(ctx: Context) -> Iterator[Finding]:
+    """页面疑由脚本生成：页面正文很少而脚本很多，栏目或列表可能由脚本加载，未渲染时检查看不到。
+
+    ## 检查内容
+    未经浏览器渲染抓取的页面中，正文（导航、页头、页脚以外的文字）少于 200 字且有 3 个以上 `<script>` 的页面，
+    首页排在最前，最多列出 5 个。这类页面的导航、栏目链接或信息列表常由脚本在浏览器中生成，
+    检查工具只读 HTML 时看不到，相关栏目可能被误判为缺失或未更新。脚本跳转的入口页不计入。
+
+    ## 依据
+    检查结论只对抓取到的内容成立；页面内容应能被检查和检索工具读取。
+
+    ## 如何整改
+    在配置中设置 `crawl.render: all`（或用 `crawl.render_urls` 只渲染这些页面），或运行
+    `gapcheck check --render`，让页面先在浏览器中渲染后再检查；也可在网站上为栏目导航和列表提供静态 HTML 链接。
+    """
+    max_chars = ctx.option("GK904", "max_chars")
+    min_scripts = ctx.option("GK904", "min_scripts")
+    thin = [p for p in ctx.site.pages_landing_first
+            if p.ok and p.meta.get(RENDERED) != "1" and not p.is_entry_stub
+            and p.main_chars < max_chars and int(p.meta.get(SCRIPTS, "0") or 0) >= min_scripts]
+    if not thin:
+        yield Finding("GK904", Status.PASS, "脚本生成的页面", url=ctx.site.landing_url,
+                      evidence="未发现正文很少而脚本很多的页面", message="页面内容可直接读取")
+        return
+    shown = "；".join(f"{p.url}（正文 {p.main_chars} 字，{p.meta.get(SCRIPTS)} 个脚本）" for p in thin[:5])
+    yield Finding("GK904", Status.WARN, "脚本生成的页面", url=thin[0].url,
+                  evidence=f"{len(thin)} 个页面正文很少而脚本很多，如：{shown}",
+                  message="页面疑由脚本生成，未渲染时看不到其中的栏目和列表；开启渲染（crawl.render 或 --render）"
+                          "后检查结果可能不同")

@@ -49,6 +49,14 @@ LINKS_LIMIT = 3000
 """Link targets kept per page. A real page has a few hundred; more is a trap or a generated index."""
 LINKS_DROPPED = "page:links-dropped"
 """Meta key: how many link targets past LINKS_LIMIT the page had (absent when none)."""
+ANCHORS = "page:anchors"
+"""Meta key: the page's fragment targets (element ids and `<a name>`), space-separated; `#x` links are
+checked against it. Ids never contain spaces."""
+ANCHORS_LIMIT = 1000
+RENDERED = "page:rendered"
+"""Meta key, "1" when the page was rendered in a browser before it was read."""
+SCRIPTS = "page:scripts"
+"""Meta key: how many `<script>` elements the page has (with its text size, tells a page built by script)."""
 JIUCUO_SITECODE = "jiucuo:sitecode"
 """Meta key for the national 找错 widget's `sitecode` attribute (no `<meta>` has a colon in its name)."""
 
@@ -193,7 +201,14 @@ class FetchError(StrEnum):
     ROBOTS = "robots"
     """robots.txt forbids the request; nothing was asked of the server."""
     SOFT_404 = "soft-404"
-    """HTTP 200, but the page says it does not exist (页面不存在, 404 Not Found)."""
+    """HTTP 200, but the page says it does not exist (页面不存在, 404 Not Found), or answers like a path
+    that cannot exist on that host."""
+    THROTTLED = "throttled"
+    """429, or 503 with Retry-After, still after waiting as long as the server asked: a rate limit."""
+    CIRCUIT_OPEN = "circuit-open"
+    """Not asked: the host had failed too many times in a row, so gapcheck stopped sending it requests."""
+    NO_RESOLVER = "no-resolver"
+    """The name did not resolve, but neither do names that must exist: this machine has no working DNS."""
     OTHER = "other"
 
 
@@ -212,6 +227,10 @@ class LinkCheck:
     reason: str = ""
     final_url: str = ""
     content_type: str = ""
+    redirects: int = 0
+    """Redirect hops followed to reach `final_url`."""
+    checked_at: str = ""
+    """Set when the answer was not asked in this run but taken from an earlier run's (external links)."""
 
     @property
     def outcome(self) -> str:
@@ -229,6 +248,23 @@ class LinkCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class HostNote:
+    """How one host asked to be treated during the crawl, and what gapcheck did about it."""
+
+    host: str
+    crawl_delay: float | None = None
+    """robots.txt Crawl-delay for gapcheck, seconds."""
+    throttled: int = 0
+    """Answers of 429 or 503 with Retry-After."""
+    waited: float = 0.0
+    """Seconds of Retry-After waited in all."""
+    interval: float = 0.0
+    """The least seconds between requests the host was slowed down to."""
+    circuit_open: str = ""
+    """Why gapcheck stopped asking the host, when it did."""
+
+
+@dataclass(frozen=True, slots=True)
 class CrawlStats:
     """How the crawl went, for the crawl-health rules."""
 
@@ -238,6 +274,11 @@ class CrawlStats:
     errors: int = 0
     internal_errors: int = 0
     """Pages whose processing raised inside gapcheck: a bug to report, never the portal's fault."""
+    hosts: tuple[HostNote, ...] = ()
+    reused: int = 0
+    """External link answers taken from earlier runs instead of asked again."""
+    second_pass: int = 0
+    """Undecided targets asked again, slowly, at the end of the crawl."""
 
 
 @dataclass

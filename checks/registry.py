@@ -112,6 +112,8 @@ RULES: tuple[Rule, ...] = (
     Rule("GK901", "crawl-incomplete", Severity.INFO, crawl_health.crawl_incomplete),
     Rule("GK902", "page-fetch-failed", Severity.INFO, crawl_health.page_fetch_failed),
     Rule("GK903", "page-limits-reached", Severity.INFO, crawl_health.page_limits_reached),
+    Rule("GK904", "script-built-pages", Severity.INFO, crawl_health.script_built_pages,
+         {"max_chars": 200, "min_scripts": 3}),
 )
 
 REMOVED: dict[str, str] = {}

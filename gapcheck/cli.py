@@ -19,6 +19,7 @@ from .profile import load_profile
 from .report import labels
 from .report.labels import CLI
 from .report.model import redact
+from .spiders.rendering import RenderMode, check_available, mode_for
 
 EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 
@@ -80,6 +81,12 @@ def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
                    help="do not fetch URLs matching this pattern (repeatable)")
     p.add_argument("--ignore-robots", action="store_true",
                    help="a bureau inspecting its own site may crawl past robots.txt")
+    p.add_argument("--render", action="store_true",
+                   help="render every page in Chromium first, for portals whose pages are built by script "
+                   "(slower; the profile's crawl.render / crawl.render_urls choose pages instead)")
+    p.add_argument("--recheck-external", action="store_true",
+                   help="ask every external link again instead of trusting answers from the last "
+                   "crawl.external_cache_days days")
     p.add_argument("--verbose", action="store_true", help="show Scrapy's log")
 
 
@@ -185,6 +192,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         exclude=profile.crawl.exclude + tuple(args.exclude),
         obey_robots=profile.crawl.obey_robots and not args.ignore_robots,
     )
+    if args.recheck_external:
+        crawl = dataclasses.replace(crawl, external_cache_days=0)
+    if args.render:
+        crawl = dataclasses.replace(crawl, render=RenderMode.ALL, render_urls=())
+    if mode_for(crawl.render, crawl.render_urls) is not RenderMode.OFF:
+        check_available()  # before a run is stored: a missing browser is a setup error, not a crawl
     request = CrawlRequest(url, crawl, progress=sys.stderr.isatty(), verbose=args.verbose)
     store = Store(args.db or default_db())
     try:

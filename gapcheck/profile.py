@@ -17,7 +17,8 @@ import yaml
 from .checks import BY_CODE, Severity, UnknownRule, select
 from .checks.options import ColumnKind, Options, Part, Period, Requirement
 from .errors import ConfigError
-from .spiders.settings import MAX_DEPTH, MAX_PAGES
+from .spiders.rendering import RenderMode
+from .spiders.settings import EXTERNAL_CACHE_DAYS, MAX_DEPTH, MAX_PAGES
 
 DEFAULT_PROFILE = "national"
 
@@ -33,9 +34,17 @@ class CrawlOptions:
     timeout: float | None = None
     obey_robots: bool = True
     user_agent: str | None = None
+    contact: str | None = None
+    """Who to call about the crawler (an e-mail or phone), added to the User-Agent."""
+    external_cache_days: float = EXTERNAL_CACHE_DAYS
+    """Days an external link that answered is not asked again; 0 asks every external link every run."""
     allowed_domains: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    render: RenderMode = RenderMode.OFF
+    """off or all: whether page requests are rendered in Chromium (spiders/rendering.py)."""
+    render_urls: tuple[str, ...] = ()
+    """Regexes: when given, only matching page URLs are rendered (and rendering is on without `render`)."""
 
 
 @dataclass(frozen=True)
@@ -152,10 +161,22 @@ def _validate(doc: _Doc) -> None:
     for key in ("delay", "timeout"):
         if key in crawl:
             _want(doc, crawl[key], (int, float), ("crawl", key), "a number of seconds")
-    for key in ("allowed_domains", "include", "exclude"):
+    if "external_cache_days" in crawl:
+        _want(doc, crawl["external_cache_days"], (int, float), ("crawl", "external_cache_days"), "a number of days")
+    for key in ("user_agent", "contact"):
+        if key in crawl:
+            _want(doc, crawl[key], str, ("crawl", key), "a string")
+    for key in ("allowed_domains", "include", "exclude", "render_urls"):
         if key in crawl:
             _strings(doc, crawl[key], ("crawl", key))
-    for key in ("include", "exclude"):
+    if "render" in crawl:
+        # YAML 1.1 reads a bare `off` as false (and `on` as true): take those for what was meant.
+        if isinstance(crawl["render"], bool):
+            crawl["render"] = RenderMode.ALL.value if crawl["render"] else RenderMode.OFF.value
+        if crawl["render"] not in (RenderMode.OFF, RenderMode.ALL):
+            raise doc.error(("crawl", "render"), f"unknown value {crawl['render']!r}",
+                            "write off or all (or list the page URLs to render under crawl.render_urls)")
+    for key in ("include", "exclude", "render_urls"):
         for i, pattern in enumerate(crawl.get(key, [])):
             try:
                 re.compile(pattern)
@@ -321,8 +342,15 @@ def load_profile(ref: str | None) -> Profile:
         column_names=dict(data.get("column_names", {})), rules=dict(data.get("rules", {})))
     return Profile(
         name=data.get("name", path.stem), path=str(path), basis=data.get("basis", "2019"),
-        crawl=CrawlOptions(**{k: tuple(v) if isinstance(v, list) else v for k, v in crawl.items()}),
+        crawl=_crawl_options(crawl),
         options=options, select=tuple(data.get("select", [])), ignore=tuple(data.get("ignore", [])), files=files)
+
+
+def _crawl_options(crawl: dict) -> CrawlOptions:
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in crawl.items()}
+    if "render" in values:
+        values["render"] = RenderMode(values["render"])
+    return CrawlOptions(**values)
 
 
 def write_starter(name: str, path: Path, extends: str, city_portal: list[str]) -> Path:

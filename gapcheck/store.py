@@ -6,12 +6,13 @@ Runs are never overwritten, so later runs can be compared with earlier ones. WAL
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +21,10 @@ from urllib.parse import urlsplit
 from .checks import (
     CrawlStats, DateMention, DateSource, Finding, Link, LinkCheck, LinkTag, Page, Region, Severity, Site,
 )
-from .checks.model import FetchError, Form
+from .checks.model import FetchError, Form, HostNote, Verdict
 from .errors import StoreError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _MIGRATIONS = {
     2: ["ALTER TABLE pages ADD COLUMN forms TEXT"],
@@ -32,6 +33,11 @@ _MIGRATIONS = {
         # Older runs get their fingerprints too, so the first run after an upgrade has a history.
         "UPDATE findings SET fingerprint = gapcheck_fingerprint(rule, subject, url)",
         "CREATE INDEX findings_by_fingerprint ON findings(fingerprint)"],
+    5: ["ALTER TABLE link_checks ADD COLUMN redirects INTEGER",
+        "ALTER TABLE link_checks ADD COLUMN checked_at TEXT",
+        "ALTER TABLE runs ADD COLUMN crawl_notes TEXT",
+        "CREATE TABLE external_checks (url TEXT PRIMARY KEY, status INTEGER, final_url TEXT, content_type TEXT, "
+        "redirects INTEGER, checked_at TEXT NOT NULL)"],
 }
 """Statements that bring a store of the version before the key up to that version."""
 
@@ -52,7 +58,8 @@ CREATE TABLE runs (
     errors INTEGER NOT NULL DEFAULT 0,
     verdict TEXT,
     score REAL,
-    report TEXT
+    report TEXT,
+    crawl_notes TEXT
 );
 CREATE TABLE pages (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -102,7 +109,17 @@ CREATE TABLE link_checks (
     reason TEXT,
     final_url TEXT,
     content_type TEXT,
+    redirects INTEGER,
+    checked_at TEXT,
     PRIMARY KEY (run_id, url)
+);
+CREATE TABLE external_checks (
+    url TEXT PRIMARY KEY,
+    status INTEGER,
+    final_url TEXT,
+    content_type TEXT,
+    redirects INTEGER,
+    checked_at TEXT NOT NULL
 );
 CREATE TABLE findings (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -277,17 +294,55 @@ class Store:
 
     def add_checks(self, run_id: int, checks: Iterable[LinkCheck]) -> None:
         rows = [(run_id, c.url, c.status, c.error.value if c.error else None, c.reason, c.final_url,
-                 c.content_type) for c in checks]
+                 c.content_type, c.redirects, c.checked_at or None) for c in checks]
         with self.transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO link_checks VALUES (?,?,?,?,?,?,?)", rows)
+            db.executemany("INSERT OR REPLACE INTO link_checks VALUES (?,?,?,?,?,?,?,?,?)", rows)
 
     def finish_crawl(self, run_id: int, stats: CrawlStats) -> None:
+        notes = {"hosts": [dataclasses.asdict(h) for h in stats.hosts], "reused": stats.reused,
+                 "second_pass": stats.second_pass}
         with self.transaction() as db:
             checked = db.execute("SELECT count(*) FROM link_checks WHERE run_id = ?", (run_id,)).fetchone()[0]
             db.execute(
                 "UPDATE runs SET state = 'crawled', pages = ?, links_checked = ?, page_limit_reached = ?, "
-                "errors = ? WHERE id = ?",
-                (stats.pages, checked, int(stats.page_limit_reached), stats.errors, run_id))
+                "errors = ?, crawl_notes = ? WHERE id = ?",
+                (stats.pages, checked, int(stats.page_limit_reached), stats.errors,
+                 json.dumps(notes, ensure_ascii=False), run_id))
+
+    # -- answers of external links, kept across runs -----------------------------------------
+
+    def fresh_external(self, days: float) -> dict[str, LinkCheck]:
+        """External targets that answered within `days`: a nightly run need not ask them again."""
+        if days <= 0:
+            return {}
+        since = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+        return {url: LinkCheck(url, status, None, "", final_url or "", content_type or "", redirects or 0, at)
+                for url, status, final_url, content_type, redirects, at in self.db.execute(
+                    "SELECT url, status, final_url, content_type, redirects, checked_at FROM external_checks "
+                    "WHERE checked_at >= ?", (since,))}
+
+    def remember_external(self, run_id: int, is_external: Callable[[str], bool]) -> int:
+        """Keeps this run's answers of external targets: the ok ones to reuse, the others forgotten.
+
+        Only working links are reused: a broken or undecided one is asked again every run, so a fixed
+        link never stays broken in a report for days.
+        """
+        keep, forget = [], []
+        now = _now()
+        for url, status, error, final_url, content_type, redirects in self.db.execute(
+                "SELECT url, status, error, final_url, content_type, redirects FROM link_checks "
+                "WHERE run_id = ? AND checked_at IS NULL", (run_id,)).fetchall():
+            if not is_external(url):
+                continue
+            check = LinkCheck(url, status, FetchError(error) if error else None)
+            if check.verdict is Verdict.OK:
+                keep.append((url, status, final_url, content_type, redirects, now))
+            else:
+                forget.append((url,))
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO external_checks VALUES (?,?,?,?,?,?)", keep)
+            db.executemany("DELETE FROM external_checks WHERE url = ?", forget)
+        return len(keep)
 
     def finish_run(self, run_id: int, findings: list[Finding], severity_of: dict[str, Severity],
                    report: dict) -> None:
@@ -348,7 +403,7 @@ class Store:
     def load_site(self, run_id: int) -> Site:
         """The site model of a stored run, as the rules read it."""
         info = self.run(run_id)
-        limits = self.db.execute("SELECT page_limit, page_limit_reached, errors FROM runs WHERE id = ?",
+        limits = self.db.execute("SELECT page_limit, page_limit_reached, errors, crawl_notes FROM runs WHERE id = ?",
                                  (run_id,)).fetchone()
         links: dict[str, list[Link]] = {}
         # Template links repeat the same URL and words on every page: one string object each.
@@ -372,12 +427,15 @@ class Store:
                 links=tuple(links.get(r[1], ())), text=r[17] or "", main_chars=r[18] or 0, error=r[19] or "",
                 forms=tuple(Form(a, m, tuple(f), t) for a, m, f, t in json.loads(r[20] or "[]")))
         checks = {
-            r[0]: LinkCheck(r[0], r[1], FetchError(r[2]) if r[2] else None, r[3] or "", r[4] or "", r[5] or "")
+            r[0]: LinkCheck(r[0], r[1], FetchError(r[2]) if r[2] else None, r[3] or "", r[4] or "", r[5] or "",
+                            r[6] or 0, r[7] or "")
             for r in self.db.execute(
-                "SELECT url, status, error, reason, final_url, content_type FROM link_checks WHERE run_id = ? "
-                "ORDER BY rowid", (run_id,))}
+                "SELECT url, status, error, reason, final_url, content_type, redirects, checked_at FROM link_checks "
+                "WHERE run_id = ? ORDER BY rowid", (run_id,))}
+        notes = json.loads(limits[3] or "{}")
         stats = CrawlStats(pages=len(pages), page_limit=limits[0], page_limit_reached=bool(limits[1]),
-                           errors=limits[2])
+                           errors=limits[2], hosts=tuple(HostNote(**h) for h in notes.get("hosts", ())),
+                           reused=notes.get("reused", 0), second_pass=notes.get("second_pass", 0))
         return Site(info.site, info.start_url, info.as_of, pages, checks, stats)
 
 

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 
 from ..checks.dates import date_from_url, find_dates, parse_meta_date
-from ..checks.model import BREADCRUMB, JIUCUO_SITECODE, LINKS_DROPPED, LINKS_LIMIT, TEXT_LIMIT, DateMention, DateSource, Form, Link, LinkTag, Region
+from ..checks.model import ANCHORS, ANCHORS_LIMIT, BREADCRUMB, JIUCUO_SITECODE, SCRIPTS, LINKS_DROPPED, LINKS_LIMIT, TEXT_LIMIT, DateMention, DateSource, Form, Link, LinkTag, Region
 
 LINK_TEXT_LIMIT = 200
 HEADINGS_LIMIT = 20
@@ -313,6 +313,12 @@ def extract(html: str, url: str) -> Extracted:
                 meta.setdefault(name, _clean(content, 500))
 
     forms = tuple(_form(el, resolve) for el in doc.iter("form"))[:FORMS_LIMIT]
+    scripts = sum(1 for _ in doc.iter("script"))
+    if scripts:
+        meta[SCRIPTS] = str(scripts)
+    anchors = _anchors(doc)
+    if anchors:
+        meta[ANCHORS] = anchors
     if dropped[0]:
         meta[LINKS_DROPPED] = str(dropped[0])
     trail = _breadcrumb(doc)
@@ -324,6 +330,16 @@ def extract(html: str, url: str) -> Extracted:
     text, main_chars = _visible_text(doc)
     return Extracted(title, headings[:HEADINGS_LIMIT], meta, _page_dates(meta, text, url), tuple(links), forms,
                      text, main_chars)
+
+
+def _anchors(doc: etree._Element) -> str:
+    """Every name a `#fragment` can point at on this page: ids, and `<a name>` of older pages."""
+    names: dict[str, None] = {}
+    for el in doc.xpath("//*[@id] | //a[@name]"):
+        for value in (el.get("id"), el.get("name") if el.tag == "a" else None):
+            if value and len(names) < ANCHORS_LIMIT:
+                names.setdefault(value.strip()[:100], None)
+    return " ".join(n for n in names if n and " " not in n)
 
 
 def _breadcrumb(doc: etree._Element) -> str:

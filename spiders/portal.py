@@ -6,23 +6,30 @@ import dataclasses
 import datetime as dt
 import hashlib
 import re
-from collections.abc import AsyncIterator, Iterable
-from urllib.parse import urlsplit
+import secrets
+import socket
+from collections.abc import AsyncIterator, Iterable, Mapping
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import (
-    CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError, IgnoreRequest,
+    CannotResolveHostError, DontCloseSpider, DownloadConnectionRefusedError, DownloadTimeoutError, IgnoreRequest,
     ResponseDataLossError, StopDownload,
 )
 from scrapy.http import Request, Response
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import error as tx_error
+from twisted.internet import threads
 from twisted.python.failure import Failure
 
-from ..checks.model import ATTACHMENT_SUFFIXES, NAVIGABLE_TAGS, FetchError, Link, LinkCheck, Page
+from ..checks.model import (
+    ATTACHMENT_SUFFIXES, NAVIGABLE_TAGS, RENDERED, FetchError, Link, LinkCheck, Page, Verdict,
+)
 from .encoding import decode_html
 from .extract import extract
-from .settings import MAX_DEPTH, MAX_PAGES
+from .politeness import CIRCUIT_OPEN, PASS, THROTTLED
+from .settings import DNS_PROBE_HOSTS, MAX_DEPTH, MAX_PAGES, SLOW_PASS_TIMEOUT_FACTOR
 
 HTML_TYPES = ("text/html", "application/xhtml")
 GET_AFTER_HEAD = frozenset({400, 403, 404, 405, 406, 500, 501, 502, 503})
@@ -35,6 +42,29 @@ class Role:
 
     PAGE = "page"
     CHECK = "check"
+    PROBE = "probe"
+    """A path that cannot exist, asked once: how the host answers for missing pages."""
+
+
+_RETRIED = frozenset({FetchError.TIMEOUT, FetchError.RESET, FetchError.THROTTLED, FetchError.CIRCUIT_OPEN,
+                      FetchError.OTHER})
+"""Undecided answers worth a second, slower try at the end of the run (403 and 429 too, by status)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class NotFoundAnswer:
+    """How a host answered a path that cannot exist: what its soft 404s look like."""
+
+    status: int
+    final_url: str
+    redirected: bool
+    title: str
+    head: str
+    """The start of the visible text, digits and the asked path removed."""
+
+
+def _text_head(text: str, path: str) -> str:
+    return re.sub(r"\d+", "", text.replace(path, ""))[:SOFT_404_TEXT]
 
 
 def scope_key(url: str) -> str:
@@ -48,10 +78,22 @@ class PortalSpider(scrapy.Spider):
     name = "portal"
 
     def __init__(self, start_url: str, *, allowed_domains: Iterable[str] = (), include: Iterable[str] = (),
-                 exclude: Iterable[str] = (), max_pages: int = MAX_PAGES, max_depth: int = MAX_DEPTH, sink=None, **kwargs):
+                 exclude: Iterable[str] = (), max_pages: int = MAX_PAGES, max_depth: int = MAX_DEPTH, sink=None,
+                 known: Mapping[str, LinkCheck] | None = None, dns_probe: Iterable[str] = DNS_PROBE_HOSTS,
+                 **kwargs):
         super().__init__(**kwargs)
         self.sink = sink
         """Where the item pipeline writes what the spider saw."""
+        self.known = known or {}
+        """Answers of external targets from earlier runs, still fresh: not asked again."""
+        self.reused = 0
+        self.dns_probe = tuple(dns_probe)
+        self.resolver_works = True
+        self.not_found: NotFoundAnswer | None = None
+        self.retry_later: dict[str, tuple[str, int, str]] = {}
+        """Undecided targets → (role, depth, referrer), asked again slowly once the crawl is done."""
+        self.second_pass = False
+        self.second_pass_asked = 0
         self.start_url = start_url
         self.scope = {scope_key(start_url)}
         self.scope_domains = tuple(d.lower().lstrip(".") for d in allowed_domains)
@@ -72,10 +114,29 @@ class PortalSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
+        resolving = threads.deferToThread(_any_resolves, self.dns_probe) if self.dns_probe else None
+        self.not_found = await self._probe_not_found()
+        if resolving is not None:
+            self.resolver_works = await maybe_deferred_to_future(resolving)
         yield self._request(self.start_url, Role.PAGE, depth=0, referrer="")
+
+    async def _probe_not_found(self) -> NotFoundAnswer | None:
+        path = f"/gapcheck-{secrets.token_hex(6)}-not-found.html"
+        request = Request(urljoin(self.start_url, path), meta={"gapcheck": Role.PROBE}, dont_filter=True)
+        try:
+            response = await self.crawler.engine.download_async(request)
+        except Exception:  # noqa: BLE001 - no answer to compare with is a fine answer
+            return None
+        text, title = "", ""
+        if _header(response, b"Content-Type").lower().startswith(HTML_TYPES):
+            seen = extract(decode_html(response.body, None)[0], response.url)
+            text, title = seen.text, seen.title
+        return NotFoundAnswer(response.status, response.url, bool(response.meta.get("redirect_urls")), title,
+                              _text_head(text, path))
 
     # -- scope ------------------------------------------------------------------------------
 
@@ -93,15 +154,21 @@ class PortalSpider(scrapy.Spider):
 
     # -- requests ---------------------------------------------------------------------------
 
-    def _request(self, url: str, role: str, *, depth: int, referrer: str, method: str = "GET") -> Request:
+    def _request(self, url: str, role: str, *, depth: int, referrer: str, method: str = "GET",
+                 second_pass: bool = False) -> Request:
         self.asked += 1
+        meta = {"gapcheck": role, "gapcheck_depth": depth, "gapcheck_referrer": referrer}
+        if second_pass:
+            meta[PASS] = 2
+            meta["max_retry_times"] = 0  # this pass is the retry
+            meta["download_timeout"] = self.settings.getfloat("DOWNLOAD_TIMEOUT") * SLOW_PASS_TIMEOUT_FACTOR
         return Request(
             url, method=method, callback=self.parse if role == Role.PAGE else self.checked,
             errback=self.failed, dont_filter=True, priority=-depth,  # breadth first: shallow pages matter most
             # No `handle_httpstatus_all`: HTTPERROR_ALLOW_ALL already passes every status to the callbacks,
             # and with it in meta Scrapy's RedirectMiddleware hands back the 301 itself, so a redirect to a
             # 404 or a redirect loop was recorded as a working 3xx.
-            meta={"gapcheck": role, "gapcheck_depth": depth, "gapcheck_referrer": referrer},
+            meta=meta,
             headers={"Referer": referrer} if referrer else None,
         )
 
@@ -122,8 +189,30 @@ class PortalSpider(scrapy.Spider):
                     continue
                 self.pages_scheduled += 1
                 yield self._request(url, Role.PAGE, depth=depth + 1, referrer=page_url)
+            elif url in self.known and not self.in_scope(url):
+                self.reused += 1
+                yield self.known[url]
             else:
                 yield self._request(url, Role.CHECK, depth=depth + 1, referrer=page_url, method="HEAD")
+
+    def idle(self) -> None:
+        """The crawl is done: ask the undecided targets once more, one at a time per host, then close."""
+        if self.second_pass or not self.retry_later:
+            return
+        self.second_pass = True
+        self.second_pass_asked = len(self.retry_later)
+        for url, (role, depth, referrer) in self.retry_later.items():
+            self.crawler.engine.crawl(self._request(url, role, depth=depth, referrer=referrer, second_pass=True))
+        self.retry_later.clear()
+        raise DontCloseSpider
+
+    def _settle(self, request: Request, url: str, check: LinkCheck) -> LinkCheck:
+        """Keeps an undecided first answer for the second pass."""
+        if (check.verdict is Verdict.UNVERIFIED and request.meta.get(PASS, 1) == 1
+                and (check.error in _RETRIED or check.status in (403, 429))):
+            self.retry_later[url] = (request.meta["gapcheck"], request.meta["gapcheck_depth"],
+                                     request.meta.get("gapcheck_referrer", ""))
+        return check
 
     def headers_received(self, headers, body_length, request, spider) -> None:
         """Stop downloading what is only being checked, and attachments behind page-like URLs."""
@@ -141,13 +230,14 @@ class PortalSpider(scrapy.Spider):
         request = response.request
         url = _requested(request)
         depth = request.meta["gapcheck_depth"]
-        self.pages_done += 1
+        if request.meta.get(PASS, 1) == 1:
+            self.pages_done += 1
         self.answered += 1
         self.seen.add(response.url)
         if url == self.start_url and not self.in_scope(response.url):
             self.scope.add(scope_key(response.url))  # example.gov.cn → www.example.gov.cn
         content_type = _header(response, b"Content-Type").lower()
-        check = self._check(url, response, content_type)
+        check = self._settle(request, url, self._check(url, response, content_type))
         page = Page(
             url=url, final_url=response.url, status=response.status, content_type=content_type,
             depth=depth, referrer=request.meta.get("gapcheck_referrer", ""), size=len(response.body),
@@ -162,7 +252,11 @@ class PortalSpider(scrapy.Spider):
         m = _CHARSET.search(content_type)
         text, encoding = decode_html(response.body, m.group(1) if m else None)
         seen = extract(text, response.url)
-        yield _soft_404(check, seen.title, seen.text) if response.status == 200 else check
+        if response.status == 200:
+            check = self._like_not_found(url, response, seen.title, seen.text) or _soft_404(check, seen.title, seen.text)
+        yield check
+        if request.meta.get("gapcheck_rendered"):
+            seen.meta[RENDERED] = "1"
         yield dataclasses.replace(
             page, content_type=content_type or "text/html", encoding=encoding, title=seen.title,
             content_hash=hashlib.blake2b(response.body, digest_size=16).hexdigest(), headings=seen.headings,
@@ -171,25 +265,49 @@ class PortalSpider(scrapy.Spider):
         )
         yield from self.follow(response.url, depth, seen.links)
 
+    def _like_not_found(self, url: str, response: Response, title: str, text: str) -> LinkCheck | None:
+        """A 200 that looks like the host's answer for a path that cannot exist is a soft 404."""
+        probe = self.not_found
+        if probe is None or probe.status != 200 or url == self.start_url:
+            return None
+        if scope_key(probe.final_url) != scope_key(response.url):
+            return None
+        if probe.redirected:
+            if response.meta.get("redirect_urls") and response.url == probe.final_url:
+                return LinkCheck(url, status=200, error=FetchError.SOFT_404, final_url=response.url,
+                                 reason=f"软404：跳转到与不存在页面相同的地址 {response.url}",
+                                 redirects=len(response.meta["redirect_urls"]), content_type="text/html")
+            return None
+        path = urlsplit(url).path
+        if probe.title and title == probe.title and _text_head(text, path) == probe.head:
+            return LinkCheck(url, status=200, error=FetchError.SOFT_404, final_url=response.url,
+                             reason=f"软404：与本站不存在页面的回应相同（标题「{title[:40]}」）",
+                             content_type="text/html")
+        return None
+
     def checked(self, response: Response):
         self.answered += 1
         request = response.request
         url = _requested(request)
         if request.method == "HEAD" and response.status in GET_AFTER_HEAD:
             yield self._request(url, Role.CHECK, depth=request.meta["gapcheck_depth"],
-                                referrer=request.meta.get("gapcheck_referrer", ""))
+                                referrer=request.meta.get("gapcheck_referrer", ""),
+                                second_pass=request.meta.get(PASS, 1) > 1)
             return
-        yield self._check(url, response, _header(response, b"Content-Type").lower())
+        yield self._settle(request, url, self._check(url, response, _header(response, b"Content-Type").lower()))
 
     def failed(self, failure: Failure):
         request = failure.request
         url = _requested(request)
         kind, reason = _classify(failure)
+        if kind is FetchError.DNS and not self.resolver_works:
+            kind, reason = FetchError.NO_RESOLVER, "本机无法进行域名解析（DNS 不可用），未能检查"
         self.errors += 1
         self.answered += 1
-        yield LinkCheck(url, error=kind, reason=reason)
+        yield self._settle(request, url, LinkCheck(url, error=kind, reason=reason))
         if request.meta.get("gapcheck") == Role.PAGE:
-            self.pages_done += 1
+            if request.meta.get(PASS, 1) == 1:
+                self.pages_done += 1
             yield Page(url=url, final_url=request.url, status=None, depth=request.meta["gapcheck_depth"],
                        referrer=request.meta.get("gapcheck_referrer", ""), fetched_at=_now(),
                        error=f"{kind}: {reason}")
@@ -197,8 +315,14 @@ class PortalSpider(scrapy.Spider):
     @staticmethod
     def _check(url: str, response: Response, content_type: str) -> LinkCheck:
         reason = "" if response.status < 400 else _REASONS.get(response.status, "")
-        return LinkCheck(url, status=response.status, reason=reason, final_url=response.url,
-                         content_type=content_type.split(";")[0].strip())
+        error = None
+        waited = response.meta.get(THROTTLED)
+        if waited is not None:
+            error = FetchError.THROTTLED
+            reason = f"{reason or '服务器繁忙'}：按服务器要求等待后仍被限流（要求等待 {waited:g} 秒）"
+        return LinkCheck(url, status=response.status, error=error, reason=reason, final_url=response.url,
+                         content_type=content_type.split(";")[0].strip(),
+                         redirects=len(response.meta.get("redirect_urls", ())))
 
 
 _REASONS = {
@@ -218,6 +342,17 @@ def _soft_404(check: LinkCheck, title: str, text: str) -> LinkCheck:
     if m is None:
         return check
     return dataclasses.replace(check, error=FetchError.SOFT_404, reason=f"软404：页面显示「{m.group(0)}」")
+
+
+def _any_resolves(hosts: Iterable[str]) -> bool:
+    """Whether this machine can resolve names at all (run in a thread: lookups block)."""
+    for host in hosts:
+        try:
+            socket.getaddrinfo(host, 80, type=socket.SOCK_STREAM)
+            return True
+        except (OSError, UnicodeError):
+            continue
+    return False
 
 
 def _requested(request: Request) -> str:
@@ -245,6 +380,8 @@ def _classify(failure: Failure) -> tuple[FetchError, str]:
         return FetchError.TIMEOUT, "请求超时"
     if failure.check(IgnoreRequest):
         text = str(value)
+        if text.startswith(CIRCUIT_OPEN):
+            return FetchError.CIRCUIT_OPEN, text[len(CIRCUIT_OPEN):]
         if "robots" in text.lower():
             return FetchError.ROBOTS, "robots.txt 禁止访问"
         if "redirect" in text.lower():

@@ -16,6 +16,31 @@ MAX_DEPTH = 100
 
 USER_AGENT = f"gapcheck/{_VERSION} (+government website self-inspection)"
 
+
+def user_agent(contact: str | None) -> str:
+    """The User-Agent, naming who to call when a web team sees gapcheck in its logs."""
+    return f"{USER_AGENT[:-1]}; contact: {contact})" if contact else USER_AGENT
+
+
+CRAWL_DELAY_MAX = 30.0
+"""Seconds: the longest robots.txt Crawl-delay or learned interval honoured between two requests to a host."""
+RETRY_AFTER_MAX = 120.0
+"""Seconds: the longest Retry-After waited for; a longer one leaves the target unverified."""
+RETRY_AFTER_DEFAULT = 5.0
+"""Seconds waited after a 429 that does not say how long."""
+RETRY_AFTER_TIMES = 3
+"""Waits for one request that keeps answering 429 before it is left unverified."""
+BREAKER_FAILURES = 10
+"""Consecutive timeouts, resets and 5xx from one host before gapcheck stops asking it (circuit breaker)."""
+SLOW_PASS_DELAY = 2.0
+"""Seconds between requests to a host in the second pass over links that could not be decided."""
+SLOW_PASS_TIMEOUT_FACTOR = 2
+"""The second pass waits this many times the normal timeout."""
+EXTERNAL_CACHE_DAYS = 7
+"""Days an external link that answered is trusted without asking again (nightly runs re-ask it weekly)."""
+DNS_PROBE_HOSTS = ("www.gov.cn", "www.baidu.com", "www.qq.com")
+"""Names that resolve wherever there is DNS: when none does, a name that fails says nothing about the link."""
+
 # Bureau portals run on small servers: two requests at a time per host, half a second apart, and
 # AutoThrottle slows down further when the server does.
 POLITE = {
@@ -39,6 +64,9 @@ DEFAULTS = {
     "DOWNLOAD_MAXSIZE": 20 * 1024 * 1024,
     "DOWNLOAD_WARNSIZE": 0,
     "RETRY_TIMES": 2,
+    # 429 (and 503 with Retry-After) are retried by spiders.politeness after the wait the server asks
+    # for; Scrapy's retry would ask again at once, which is what got the 429.
+    "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408],
     "REDIRECT_MAX_TIMES": 10,
     "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
     "COOKIES_ENABLED": False,
@@ -59,10 +87,18 @@ DEFAULTS = {
     "DOWNLOADER_MIDDLEWARES": {
         "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
         "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+        # After robots.txt (100), so its Crawl-delay is known; before retry (550), so a 429 waits.
+        "gapcheck.spiders.politeness.Politeness": 560,
     },
     "ITEM_PIPELINES": {"gapcheck.spiders.pipelines.StorePipeline": 300},
     "EXTENSIONS": {"gapcheck.spiders.progress.Progress": 500},
     "GAPCHECK_PROGRESS": False,
+    "GAPCHECK_CRAWL_DELAY_MAX": CRAWL_DELAY_MAX,
+    "GAPCHECK_RETRY_AFTER_MAX": RETRY_AFTER_MAX,
+    "GAPCHECK_RETRY_AFTER_DEFAULT": RETRY_AFTER_DEFAULT,
+    "GAPCHECK_RETRY_AFTER_TIMES": RETRY_AFTER_TIMES,
+    "GAPCHECK_BREAKER_FAILURES": BREAKER_FAILURES,
+    "GAPCHECK_SLOW_PASS_DELAY": SLOW_PASS_DELAY,
 }
 """Scrapy settings for a gapcheck crawl. Meta refresh is recorded as a link, not followed by Scrapy,
 so that the entry page itself is kept and checked."""

@@ -38,6 +38,9 @@ def test_a_version_1_store_is_upgraded(tmp_path):
     db.execute("ALTER TABLE links DROP COLUMN block")
     db.execute("DROP INDEX findings_by_fingerprint")
     db.execute("ALTER TABLE findings DROP COLUMN fingerprint")
+    for statement in ("ALTER TABLE link_checks DROP COLUMN redirects", "ALTER TABLE link_checks DROP COLUMN checked_at",
+                      "ALTER TABLE runs DROP COLUMN crawl_notes", "DROP TABLE external_checks"):
+        db.execute(statement)  # schema 5
     db.execute("PRAGMA user_version=1")
     db.commit()
     db.close()
@@ -46,6 +49,8 @@ def test_a_version_1_store_is_upgraded(tmp_path):
     assert "forms" in [row[1] for row in store.db.execute("PRAGMA table_info(pages)")]
     assert "block" in [row[1] for row in store.db.execute("PRAGMA table_info(links)")]
     assert "fingerprint" in [row[1] for row in store.db.execute("PRAGMA table_info(findings)")]
+    assert "redirects" in [row[1] for row in store.db.execute("PRAGMA table_info(link_checks)")]
+    assert store.fresh_external(7) == {}
 
 
 def test_a_newer_store_is_refused_with_the_fix(tmp_path):

@@ -1,0 +1,187 @@
+"""Gentle with small servers: robots.txt Crawl-delay, Retry-After, and a circuit breaker per host.
+
+Scrapy reads neither Crawl-delay nor Retry-After, and its retry asks again at once after a 429,
+which is what earned the 429. This middleware spaces the requests to each host itself, so what a
+server asked for holds whatever AutoThrottle does to Scrapy's own download delay.
+
+What happened is left in the crawl stats (`politeness/<what>/<host>`) for the crawl-health report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+from dataclasses import dataclass
+from time import monotonic
+
+from scrapy import signals
+from scrapy.exceptions import DownloadFailedError, DownloadTimeoutError, IgnoreRequest, ResponseDataLossError
+from scrapy.http import Request, Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet import task
+from twisted.internet import error as tx_error
+
+CIRCUIT_OPEN = "circuit-open: "
+"""Prefix of the IgnoreRequest message for a request the breaker did not send; the reason follows."""
+THROTTLED = "gapcheck_throttled"
+"""Request meta: seconds the server last asked to wait, set when gapcheck gave up waiting."""
+PASS = "gapcheck_pass"
+"""Request meta: 1 for the crawl, 2 for the slower second pass over what could not be decided."""
+
+_OVERLOAD_ERRORS = (DownloadTimeoutError, ResponseDataLossError, DownloadFailedError, tx_error.TimeoutError,
+                    tx_error.TCPTimedOutError, tx_error.ConnectionLost, tx_error.ConnectionDone)
+"""Failures that say a server is struggling. Refused connections, DNS and TLS errors cost a server
+nothing and are definite answers: they never trip the breaker."""
+
+
+@dataclass
+class Host:
+    interval: float = 0.0
+    """Least seconds between two request starts: Crawl-delay, or learned from 429s."""
+    base: float = 0.0
+    """The interval the host asked for in robots.txt; learned slowness decays back to it."""
+    calm_at: float = 0.0
+    """Monotonic time until which more 429s belong to the burst already answered."""
+    next_start: float = 0.0
+    """Monotonic time before which no request to the host starts."""
+    failures: int = 0
+    """Consecutive answers that suggest overload."""
+    open_reason: str = ""
+    open_pass: int = 0
+    """The pass in which the breaker opened; a later pass tries the host again (half-open)."""
+
+
+def retry_after(value: bytes | None, now: dt.datetime | None = None) -> float | None:
+    """Seconds a Retry-After header asks for: delta-seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return max(0.0, (when - (now or dt.datetime.now(dt.timezone.utc))).total_seconds())
+
+
+class Politeness:
+    def __init__(self, crawler):
+        settings = crawler.settings
+        self.stats = crawler.stats
+        self.user_agent = settings.get("USER_AGENT")
+        self.delay_max = settings.getfloat("GAPCHECK_CRAWL_DELAY_MAX")
+        self.wait_max = settings.getfloat("GAPCHECK_RETRY_AFTER_MAX")
+        self.wait_default = settings.getfloat("GAPCHECK_RETRY_AFTER_DEFAULT")
+        self.wait_times = settings.getint("GAPCHECK_RETRY_AFTER_TIMES")
+        self.breaker_at = settings.getint("GAPCHECK_BREAKER_FAILURES")
+        self.slow_delay = settings.getfloat("GAPCHECK_SLOW_PASS_DELAY")
+        self.floor = settings.getfloat("DOWNLOAD_DELAY")
+        self.retries = settings.getint("RETRY_TIMES")
+        self.hosts: dict[str, Host] = {}
+        crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def host(self, key: str) -> Host:
+        state = self.hosts.get(key)
+        if state is None:
+            state = self.hosts[key] = Host()
+        return state
+
+    # -- robots.txt -------------------------------------------------------------------------
+
+    def robots_parsed(self, robotparser, request: Request) -> None:
+        delay = robotparser.crawl_delay(self.user_agent)
+        if not delay:
+            return
+        key = urlparse_cached(request).netloc.lower()
+        state = self.host(key)
+        state.base = min(float(delay), self.delay_max)
+        state.interval = max(state.interval, state.base)
+        self.stats.set_value(f"politeness/crawl_delay/{key}", float(delay))
+
+    # -- requests ---------------------------------------------------------------------------
+
+    async def process_request(self, request: Request):
+        key = urlparse_cached(request).netloc.lower()
+        state = self.host(key)
+        this_pass = request.meta.get(PASS, 1)
+        if state.open_reason:
+            if this_pass <= state.open_pass:
+                raise IgnoreRequest(CIRCUIT_OPEN + state.open_reason)
+            # Half-open: the second pass tries again; one more overload answer opens it for good.
+            state.open_reason, state.failures = "", self.breaker_at - 1
+        interval = max(state.interval, self.slow_delay) if this_pass > 1 else state.interval
+        now = monotonic()
+        start = max(now, state.next_start)
+        state.next_start = start + interval
+        if start > now:
+            from twisted.internet import reactor  # the running one: importing it early would install the default
+
+            await maybe_deferred_to_future(task.deferLater(reactor, start - now, lambda: None))
+        return None
+
+    def process_response(self, request: Request, response: Response):
+        key = urlparse_cached(request).netloc.lower()
+        state = self.host(key)
+        status = response.status
+        asked = retry_after(response.headers.get(b"Retry-After")) if status in (429, 503) else None
+        if status == 429 or asked is not None:
+            wait = asked if asked is not None else self.wait_default
+            self.stats.inc_value(f"politeness/throttled/{key}")
+            waits = request.meta.get("gapcheck_waits", 0)
+            if wait <= self.wait_max and waits < self.wait_times:
+                now = monotonic()
+                state.next_start = max(state.next_start, now + wait)
+                if now >= state.calm_at and waits == 0:
+                    # Whatever rate the server put up with before was too fast: halve it, once per burst
+                    # (the other requests of the same burst answer 429 too and say nothing new, and a
+                    # URL that keeps answering 429 after waiting is limited on its own, not the host).
+                    state.interval = min(max(state.interval * 2, self.floor, 0.5), self.delay_max)
+                    state.calm_at = now + wait + state.interval
+                    self.stats.set_value(f"politeness/interval/{key}",
+                                         max(state.interval, self.stats.get_value(f"politeness/interval/{key}", 0)))
+                self.stats.inc_value(f"politeness/waited/{key}", wait)
+                again = request.replace(dont_filter=True)
+                again.meta["gapcheck_waits"] = waits + 1
+                again.priority = request.priority + 1
+                return again
+            request.meta[THROTTLED] = wait
+            self._failed(state, key, request, f"HTTP {status}", last=True)
+            return response
+        if status >= 500:
+            self._failed(state, key, request, f"HTTP {status}")
+        else:
+            state.failures = 0
+            # Additive decrease: a host that answers again is sped up slowly, never below its Crawl-delay.
+            if state.interval > state.base and status < 400:
+                state.interval = max(state.base, state.interval - 0.05 * max(state.interval, 1.0))
+        return response
+
+    def process_exception(self, request: Request, exception: Exception):
+        # A TLS failure also arrives as DownloadFailedError; it is a definite answer, not overload.
+        if isinstance(exception, _OVERLOAD_ERRORS) and "SSL" not in repr(exception):
+            key = urlparse_cached(request).netloc.lower()
+            self._failed(self.host(key), key, request, _short(exception))
+        return None
+
+    def _failed(self, state: Host, key: str, request: Request, what: str, last: bool = False) -> None:
+        if not last and request.meta.get("retry_times", 0) < request.meta.get("max_retry_times", self.retries):
+            return  # Scrapy's retry asks again: only a request's last answer says something about the host
+        state.failures += 1
+        if state.failures >= self.breaker_at and not state.open_reason:
+            state.open_reason = f"该主机连续 {state.failures} 次请求失败（最近一次：{what}），已停止向其发送请求"
+            state.open_pass = request.meta.get(PASS, 1)
+            self.stats.set_value(f"politeness/circuit_open/{key}", state.open_reason)
+
+
+def _short(exception: Exception) -> str:
+    if isinstance(exception, (DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError)):
+        return "超时"
+    return "连接中断"

@@ -1,0 +1,199 @@
+"""Optional rendering of pages built by script, in Debian's Chromium through scrapy-playwright.
+
+Only the crawl of a profile with `crawl.render` / `crawl.render_urls` (or `gapcheck check --render`)
+uses it: a normal run never imports playwright or starts a browser, so nothing here imports either at
+module level (the profile loader imports this module for `RenderMode`).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+from enum import StrEnum
+from pathlib import Path
+
+from ..errors import ConfigError
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ENV = "GAPCHECK_CHROMIUM"
+"""Environment variable naming another Chromium binary (Playwright's own download is not used)."""
+
+SETTLE_SECONDS = 5.0
+"""After `load`, how long a page may keep fetching (lists loaded by fetch()) before it is read as is."""
+MAX_PAGES_OPEN = 8
+"""Browser tabs open at once: per-host politeness limits this already; this bounds memory across hosts."""
+HEAVY_RESOURCES = frozenset({"image", "font", "media"})
+"""What the browser never loads: nothing a page's text or links depend on, and most of its bytes."""
+
+_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+_MIDDLEWARE = "gapcheck.spiders.rendering.RenderMiddleware"
+_ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+PAGE_ROLE = "page"
+"""`request.meta["gapcheck"]` of a page request (spiders/portal.py `Role.PAGE`; not imported, so this
+module stays free of Scrapy for the profile loader)."""
+RENDERED = "gapcheck_rendered"
+"""Request meta: the page was rendered; the spider records it as the page meta `page:rendered`."""
+
+
+class RenderMode(StrEnum):
+    """Which page requests the browser renders (Scrapy setting GAPCHECK_RENDER)."""
+
+    OFF = "off"
+    ALL = "all"
+    PATTERNS = "patterns"
+    """Only page URLs matching GAPCHECK_RENDER_URLS."""
+
+
+def mode_for(render: str, render_urls: tuple[str, ...]) -> RenderMode:
+    """The profile's `crawl.render` and `crawl.render_urls` as one mode: URLs given narrow (and turn on)
+    rendering to the pages they match."""
+    if render_urls:
+        return RenderMode.PATTERNS
+    return RenderMode(render)
+
+
+def chromium_path() -> str:
+    """The Chromium binary to launch: $GAPCHECK_CHROMIUM, else Debian's."""
+    return os.environ.get(CHROMIUM_ENV) or CHROMIUM
+
+
+def check_available() -> str:
+    """The Chromium path, or a ConfigError saying how to get rendering working."""
+    path = chromium_path()
+    if not (Path(path).is_file() and os.access(path, os.X_OK)) and shutil.which(path) is None:
+        raise ConfigError(f"rendering (crawl.render / --render) needs Chromium at {path}, which is missing; "
+                          f"install it (apt-get install chromium) or set {CHROMIUM_ENV} to its path, "
+                          "or turn rendering off")
+    if importlib.util.find_spec("scrapy_playwright") is None:
+        raise ConfigError("rendering (crawl.render / --render) needs scrapy-playwright, which is not installed; "
+                          "run `pip install 'gapcheck[render]'` or turn rendering off")
+    return path
+
+
+def render_settings(mode: RenderMode, urls: tuple[str, ...], download_timeout: float) -> dict:
+    """The Scrapy settings to merge when rendering is on: dict values add to the defaults' dicts, list
+    values to their lists."""
+    if mode is RenderMode.OFF:
+        return {}
+    timeout_ms = download_timeout * 1000
+    return {
+        # Every request passes through the handler; it only drives the browser for requests with
+        # meta["playwright"], and hands HEAD link checks to Scrapy's own HTTP handler.
+        "DOWNLOAD_HANDLERS": {"http": _HANDLER, "https": _HANDLER},
+        # Scrapy's default since 2.13; set here so a changed default cannot start a crawl the handler refuses.
+        "TWISTED_REACTOR": _ASYNCIO_REACTOR,
+        "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {
+            "executable_path": check_available(),
+            "headless": True,
+            # Root in a container: Chromium's sandbox refuses to start; /dev/shm there is often 64 MB.
+            "args": ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+            "timeout": timeout_ms,
+        },
+        # The same budget a plain download has, so a slow portal fails alike rendered or not.
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": timeout_ms,
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": MAX_PAGES_OPEN,
+        "PLAYWRIGHT_ABORT_REQUEST": "gapcheck.spiders.rendering.abort_heavy",
+        # Below RetryMiddleware (550), so Retry sees a browser's network error first and asks again, as it
+        # would for a plain download; only then does process_exception here name the error for the spider.
+        "DOWNLOADER_MIDDLEWARES": {_MIDDLEWARE: 540},
+        "RETRY_EXCEPTIONS": ["playwright.async_api.Error"],
+        "GAPCHECK_RENDER": mode.value,
+        "GAPCHECK_RENDER_URLS": list(urls),
+        "GAPCHECK_RENDER_SETTLE": min(SETTLE_SECONDS, download_timeout),
+    }
+
+
+def abort_heavy(request) -> bool:
+    """PLAYWRIGHT_ABORT_REQUEST: drop images, fonts and media inside the browser."""
+    return request.resource_type in HEAVY_RESOURCES
+
+
+async def _settle(page, seconds: float) -> None:
+    """Waits until the page stops fetching, at most `seconds`: a portal that polls forever is read as it is."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        await page.wait_for_load_state("networkidle", timeout=seconds * 1000)
+    except PlaywrightTimeout:
+        pass
+
+
+class RenderMiddleware:
+    """Marks the page requests the browser should render; link checks and other requests never are."""
+
+    def __init__(self, mode: RenderMode, urls: tuple[str, ...] = (), settle: float = SETTLE_SECONDS):
+        self.mode = mode
+        self.patterns = [re.compile(p) for p in urls]
+        self.settle = settle
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        return cls(RenderMode(settings.get("GAPCHECK_RENDER", RenderMode.OFF)),
+                   tuple(settings.getlist("GAPCHECK_RENDER_URLS")),
+                   settings.getfloat("GAPCHECK_RENDER_SETTLE", SETTLE_SECONDS))
+
+    def wanted(self, request) -> bool:
+        if request.meta.get("gapcheck") != PAGE_ROLE or request.method != "GET":
+            return False
+        if self.mode is RenderMode.ALL:
+            return True
+        if self.mode is RenderMode.PATTERNS:
+            return any(p.search(request.url) for p in self.patterns)
+        return False
+
+    def process_request(self, request):
+        if request.meta.get("playwright") or not self.wanted(request):
+            return None
+        from scrapy_playwright.page import PageMethod
+
+        request.meta["playwright"] = True
+        # `load` (the default) before reading; a PageMethod object keeps its result, so one per request.
+        request.meta["playwright_page_methods"] = [PageMethod(_settle, self.settle)]
+        request.meta[RENDERED] = True
+        return None
+
+    def process_exception(self, request, exception):
+        """Browser errors as the Scrapy errors the spider classifies (DNS, refused, timeout, TLS, reset);
+        otherwise every failed rendered page would read as an unexplained error."""
+        if not request.meta.get("playwright"):
+            return None
+        mapped = _scrapy_error(exception)
+        if mapped is not None:
+            raise mapped from exception
+        return None
+
+
+_NET_ERRORS = (
+    ("ERR_NAME_NOT_RESOLVED", "CannotResolveHostError"),
+    ("ERR_NAME_RESOLUTION_FAILED", "CannotResolveHostError"),
+    ("ERR_CONNECTION_REFUSED", "DownloadConnectionRefusedError"),
+    ("ERR_TIMED_OUT", "DownloadTimeoutError"),
+    ("ERR_CONNECTION_TIMED_OUT", "DownloadTimeoutError"),
+    ("ERR_CONNECTION_RESET", "ResponseDataLossError"),
+    ("ERR_CONNECTION_CLOSED", "ResponseDataLossError"),
+    ("ERR_EMPTY_RESPONSE", "ResponseDataLossError"),
+)
+
+
+def _scrapy_error(exception: Exception) -> Exception | None:
+    import scrapy.exceptions
+
+    from playwright.async_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
+
+    if isinstance(exception, PlaywrightTimeout):
+        return scrapy.exceptions.DownloadTimeoutError(str(exception).splitlines()[0])
+    if not isinstance(exception, PlaywrightError):
+        return None
+    message = exception.message
+    for code, name in _NET_ERRORS:
+        if code in message:
+            return getattr(scrapy.exceptions, name)(message.splitlines()[0])
+    if "ERR_CERT_" in message or "ERR_SSL_" in message:
+        # The spider tells TLS failures by these words in the error's text.
+        return scrapy.exceptions.DownloadFailedError(f"TLS certificate error: {message.splitlines()[0]}")
+    return None

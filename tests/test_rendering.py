@@ -1,0 +1,415 @@
+"""Pages built by script: rendering in Debian's Chromium (spiders/rendering.py) and GK904.
+
+The fixture portal's home page is almost empty HTML: one script writes the navigation, another loads the
+news list with fetch() from a JSON endpoint. Unrendered, the crawl sees neither and GK904 says so;
+rendered (`--render`), the column pages are crawled and GK904 passes. Real servers and a real browser;
+without Chromium these tests skip, except under CI=true, where they fail (CI must really run them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from scrapy import Request
+from sitebuilder import BASE, build_site, check, outcomes, page
+
+from gapcheck.checks import Options, Status
+from gapcheck.checks.model import RENDERED
+from gapcheck.crawl import CrawlRequest, scrapy_settings
+from gapcheck.errors import ConfigError
+from gapcheck.profile import CrawlOptions, load_profile
+from gapcheck.spiders import rendering
+from gapcheck.spiders.rendering import RenderMiddleware, RenderMode
+from gapcheck.store import Store
+
+NEWS = [(f"/xwdt/{i}.html", f"示例市数据局召开第{i}次数字政府建设专题工作推进会议", f"2026-11-{i + 1:02d}")
+        for i in range(1, 13)]
+
+HOME = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>示例市数据局</title>
+<script src="/js/config.js"></script>
+<script src="/js/app.js"></script>
+</head>
+<body>
+<div class="header" id="header"></div>
+<div class="nav" id="nav"></div>
+<div class="main"><h2>要闻</h2><ul class="list" id="list"></ul></div>
+<div class="footer" id="footer"></div>
+<script>
+document.getElementById('nav').innerHTML =
+  '<ul><li><a href="/zwgk/">政务公开</a></li><li><a href="/tzgg/">通知公告</a></li>' +
+  '<li><a href="/rsxx/">人事信息</a></li></ul>';
+document.getElementById('header').innerHTML = '<img src="/img/banner.png" alt="示例市数据局">';
+</script>
+<script>
+fetch('/api/news.json').then(function (r) { return r.json(); }).then(function (items) {
+  document.getElementById('list').innerHTML = items.map(function (i) {
+    return '<li><a href="' + i.url + '">' + i.title + '</a><span class="date">' + i.date + '</span></li>';
+  }).join('');
+});
+</script>
+</body></html>
+"""
+
+COLUMN = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{name}</title></head>
+<body><div class="main"><h1>{name}</h1><p>{name}栏目页面，内容在服务器上直接生成。</p></div></body></html>"""
+
+ROUTES: dict[str, tuple[str, bytes]] = {
+    "/": ("text/html; charset=utf-8", HOME.encode()),
+    "/zwgk/": ("text/html; charset=utf-8", COLUMN.format(name="政务公开").encode()),
+    "/tzgg/": ("text/html; charset=utf-8", COLUMN.format(name="通知公告").encode()),
+    # An older CMS: GBK, declared in the header only; the browser's re-serialised HTML must read alike.
+    "/rsxx/": ("text/html; charset=gbk", COLUMN.replace('<meta charset="utf-8">', "").format(name="人事信息").encode("gbk")),
+    "/js/config.js": ("application/javascript", b"window.SITE = {name: 'demo'};"),
+    "/js/app.js": ("application/javascript", b"window.APP = true;"),
+    "/img/banner.png": ("image/png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64),
+    "/api/news.json": ("application/json", json.dumps(
+        [{"url": u, "title": t, "date": d} for u, t, d in NEWS], ensure_ascii=False).encode()),
+    **{u: ("text/html; charset=utf-8", COLUMN.format(name=t).encode()) for u, t, _ in NEWS},
+}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    requests: Counter  # (method, path) → count, set per server
+
+    def _answer(self, body: bool) -> None:
+        path = self.path.split("?")[0]
+        self.requests[(self.command, path)] += 1
+        content_type, data = ROUTES.get(path, ("text/html; charset=utf-8", b"<h1>404 Not Found</h1>"))
+        self.send_response(200 if path in ROUTES else 404)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def do_GET(self):  # noqa: N802 (http.server's names)
+        self._answer(body=True)
+
+    def do_HEAD(self):  # noqa: N802
+        self._answer(body=False)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def script_portal() -> Iterator[tuple[str, Counter]]:
+    requests: Counter = Counter()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_Handler,), {"requests": requests}))
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/", requests
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def need_chromium() -> str:
+    """Chromium's path; skips the test without it, but under CI=true fails instead."""
+    path = rendering.chromium_path()
+    if os.access(path, os.X_OK):
+        return path
+    reason = (f"Chromium not found at {path} (apt-get install chromium, or set {rendering.CHROMIUM_ENV}); "
+              "the rendering tests need it")
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI=true: CI must run them (`make test` installs it as root)")
+    pytest.skip(reason)
+
+
+def gapcheck(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True,
+                          timeout=240, env={**os.environ, **(env or {})})
+
+
+def crawl_portal(tmp: Path, *extra: str) -> dict:
+    """Checks the fixture portal with the real command; what was crawled, found and asked."""
+    with script_portal() as (site, requests):
+        started = time.monotonic()
+        result = gapcheck("check", site, "--out", str(tmp / "out"), "--db", str(tmp / "db.sqlite"),
+                          "--concurrency", "4", "--delay", "0", "--as-of", "2026-11-20", *extra)
+        seconds = time.monotonic() - started
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
+    report = json.loads((tmp / "out" / "report.json").read_text(encoding="utf-8"))
+    store = Store(tmp / "db.sqlite")
+    try:
+        pages = store.load_site(1).pages
+    finally:
+        store.close()
+    gk904 = [f for f in report["findings"] if f["rule"] == "GK904"]
+    return {"site": site, "pages": pages, "gk904": gk904, "requests": requests, "seconds": seconds}
+
+
+@pytest.fixture(scope="module")
+def unrendered(tmp_path_factory):
+    return crawl_portal(tmp_path_factory.mktemp("plain"))
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    need_chromium()
+    return crawl_portal(tmp_path_factory.mktemp("rendered"), "--render")
+
+
+# -- the fixture portal, crawled --------------------------------------------------------------------
+
+
+def test_unrendered_crawl_misses_the_script_built_columns(unrendered):
+    site = unrendered["site"]
+    assert set(unrendered["pages"]) == {site}
+    assert unrendered["requests"][("GET", "/api/news.json")] == 0
+
+
+def test_unrendered_crawl_warns_gk904_naming_the_home_page(unrendered):
+    [finding] = unrendered["gk904"]
+    assert finding["status"] == "warn", finding
+    assert finding["url"] == unrendered["site"]
+    assert unrendered["site"] in finding["evidence"] and "个脚本" in finding["evidence"]
+    assert "--render" in finding["message"]
+
+
+def test_rendered_crawl_follows_the_navigation_and_the_fetched_list(rendered):
+    site = rendered["site"]
+    crawled = {url.removeprefix(site.rstrip("/")) for url in rendered["pages"]}
+    assert {"/", "/zwgk/", "/tzgg/", "/rsxx/"} <= crawled
+    assert {u for u, _, _ in NEWS} <= crawled
+    home = rendered["pages"][site]
+    assert home.main_chars >= 200 and "政务公开" in home.text
+    assert rendered["requests"][("GET", "/api/news.json")] >= 1
+    assert rendered["pages"][site + "rsxx/"].title == "人事信息"
+
+
+def test_rendered_pages_are_marked(rendered, unrendered):
+    assert all(p.meta.get(RENDERED) == "1" for p in rendered["pages"].values() if p.is_html)
+    assert not any(RENDERED in p.meta for p in unrendered["pages"].values())
+
+
+def test_rendered_crawl_passes_gk904(rendered):
+    [finding] = rendered["gk904"]
+    assert finding["status"] == "pass", finding
+
+
+def test_the_browser_skips_images_which_are_still_checked_with_head(rendered):
+    requests = rendered["requests"]
+    assert requests[("HEAD", "/img/banner.png")] == 1
+    assert requests[("GET", "/img/banner.png")] == 0
+
+
+def test_link_checks_are_not_rendered(rendered):
+    # Scripts are link targets: HEAD by Scrapy; the browser's GET comes from rendering the page only.
+    assert rendered["requests"][("HEAD", "/js/app.js")] == 1
+
+
+def test_rendering_costs_time_but_stays_bounded(rendered, unrendered):
+    print(f"\nfixture portal: unrendered {unrendered['seconds']:.1f} s ({len(unrendered['pages'])} pages), "
+          f"rendered {rendered['seconds']:.1f} s ({len(rendered['pages'])} pages)")
+    assert rendered["seconds"] < 120
+
+
+# -- the middleware ------------------------------------------------------------------------------------
+
+
+def request(url: str, role: str = "page", method: str = "GET") -> Request:
+    return Request(url, method=method, meta={"gapcheck": role})
+
+
+@pytest.mark.parametrize(
+    ("mode", "urls", "req", "rendered"),
+    [
+        (RenderMode.ALL, (), request("http://a.gov.cn/"), True),
+        (RenderMode.ALL, (), request("http://a.gov.cn/x.png", role="check", method="HEAD"), False),
+        (RenderMode.ALL, (), request("http://a.gov.cn/x.png", role="check"), False),  # GET after a failed HEAD
+        (RenderMode.ALL, (), request("http://a.gov.cn/", method="POST"), False),
+        (RenderMode.ALL, (), Request("http://a.gov.cn/robots.txt"), False),  # Scrapy's own requests
+        (RenderMode.PATTERNS, (r"/index\.html?$", "/xxgk/"), request("http://a.gov.cn/index.htm"), True),
+        (RenderMode.PATTERNS, (r"/index\.html?$", "/xxgk/"), request("http://a.gov.cn/xxgk/list_2.html"), True),
+        (RenderMode.PATTERNS, (r"/index\.html?$", "/xxgk/"), request("http://a.gov.cn/zwgk/a.html"), False),
+        (RenderMode.PATTERNS, ("/xxgk/",), request("http://a.gov.cn/xxgk/f.pdf", role="check", method="HEAD"), False),
+        (RenderMode.OFF, (), request("http://a.gov.cn/"), False),
+    ],
+)
+def test_middleware_renders_matching_page_requests_only(mode, urls, req, rendered):
+    middleware = RenderMiddleware(mode, urls)
+    assert middleware.process_request(req) is None
+    assert bool(req.meta.get("playwright")) is rendered
+    assert bool(req.meta.get(rendering.RENDERED)) is rendered
+    assert bool(req.meta.get("playwright_page_methods")) is rendered
+
+
+def test_middleware_reads_its_settings(monkeypatch):
+    monkeypatch.setenv(rendering.CHROMIUM_ENV, sys.executable)  # any executable: only its path is checked
+    settings = scrapy_settings(CrawlRequest("http://a.gov.cn/", CrawlOptions(render_urls=("/xxgk/",))), 1)
+    crawler = type("Crawler", (), {"settings": settings})()
+    middleware = RenderMiddleware.from_crawler(crawler)
+    assert middleware.mode is RenderMode.PATTERNS
+    assert [p.pattern for p in middleware.patterns] == ["/xxgk/"]
+    assert middleware.settle == rendering.SETTLE_SECONDS
+
+
+# -- settings ---------------------------------------------------------------------------------------------
+
+
+def test_a_normal_run_neither_registers_nor_imports_the_browser():
+    settings = scrapy_settings(CrawlRequest("http://a.gov.cn/", CrawlOptions()), 1)
+    assert "http" not in settings.getdict("DOWNLOAD_HANDLERS")
+    assert "gapcheck.spiders.rendering.RenderMiddleware" not in settings.getdict("DOWNLOADER_MIDDLEWARES")
+    code = ("import sys, gapcheck.cli, gapcheck.crawl, gapcheck.runner, gapcheck.profile; "
+            "print(sorted(m for m in sys.modules if 'playwright' in m))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_render_settings_merge_into_the_defaults(monkeypatch):
+    monkeypatch.setenv(rendering.CHROMIUM_ENV, sys.executable)  # any executable: only its path is checked
+    opts = CrawlOptions(render=RenderMode.ALL, timeout=7)
+    settings = scrapy_settings(CrawlRequest("http://a.gov.cn/", opts), 1)
+    handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+    assert settings.getdict("DOWNLOAD_HANDLERS") == {"http": handler, "https": handler}
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    assert "gapcheck.spiders.rendering.RenderMiddleware" in middlewares
+    assert middlewares["scrapy.downloadermiddlewares.offsite.OffsiteMiddleware"] is None  # defaults kept
+    launch = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
+    assert launch["executable_path"] == sys.executable and launch["headless"] is True
+    assert "--no-sandbox" in launch["args"]
+    assert settings.getfloat("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT") == 7000
+    assert settings.get("PLAYWRIGHT_BROWSER_TYPE") == "chromium"
+    assert settings.get("GAPCHECK_RENDER") == "all"
+    assert settings.get("TWISTED_REACTOR") == "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+    retried = settings.getlist("RETRY_EXCEPTIONS")
+    assert "playwright.async_api.Error" in retried and "scrapy.exceptions.DownloadTimeoutError" in retried
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("net::ERR_CONNECTION_REFUSED at http://a.gov.cn/", "DownloadConnectionRefusedError"),
+        ("net::ERR_NAME_NOT_RESOLVED at http://a.gov.cn/", "CannotResolveHostError"),
+        ("net::ERR_CONNECTION_RESET at http://a.gov.cn/", "ResponseDataLossError"),
+        ("net::ERR_CERT_AUTHORITY_INVALID at https://a.gov.cn/", "DownloadFailedError"),
+        ("Target page, context or browser has been closed", None),
+    ],
+)
+def test_browser_errors_become_the_errors_the_spider_classifies(message, expected):
+    from playwright.async_api import Error
+
+    middleware = RenderMiddleware(RenderMode.ALL)
+    req = request("http://a.gov.cn/")
+    middleware.process_request(req)
+    if expected is None:
+        assert middleware.process_exception(req, Error(message)) is None
+        return
+    with pytest.raises(Exception) as raised:
+        middleware.process_exception(req, Error(message))
+    assert type(raised.value).__name__ == expected
+    assert middleware.process_exception(request("http://a.gov.cn/"), Error(message)) is None  # not rendered
+
+
+def test_unreachable_portal_rendered_exits_3_saying_why(tmp_path):
+    need_chromium()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = gapcheck("check", f"http://127.0.0.1:{port}/", "--render", "--out", str(tmp_path / "out"),
+                      "--db", str(tmp_path / "db.sqlite"))
+    assert result.returncode == 3, result.stderr
+    assert "连接被拒绝" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("resource", "aborted"), [("image", True), ("font", True), ("media", True),
+                                                   ("document", False), ("script", False), ("fetch", False),
+                                                   ("xhr", False), ("stylesheet", False)])
+def test_the_browser_skips_heavy_resources(resource, aborted):
+    assert rendering.abort_heavy(type("R", (), {"resource_type": resource})()) is aborted
+
+
+def test_missing_chromium_is_a_configuration_error(monkeypatch, tmp_path):
+    monkeypatch.setenv(rendering.CHROMIUM_ENV, str(tmp_path / "no-chromium"))
+    with pytest.raises(ConfigError, match="GAPCHECK_CHROMIUM"):
+        rendering.check_available()
+    result = gapcheck("check", "http://127.0.0.1:9/", "--render", "--db", str(tmp_path / "d.sqlite"),
+                      env={rendering.CHROMIUM_ENV: str(tmp_path / "no-chromium")})
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "no-chromium" in result.stderr and "apt-get install chromium" in result.stderr
+    assert not (tmp_path / "d.sqlite").exists() or "running" not in result.stderr
+
+
+# -- profile keys -------------------------------------------------------------------------------------------
+
+
+def test_profile_render_keys(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("name: x\ncrawl:\n  render: all\n  render_urls: ['/xxgk/']\n", encoding="utf-8")
+    crawl = load_profile(str(path)).crawl
+    assert (crawl.render, crawl.render_urls) == (RenderMode.ALL, ("/xxgk/",))
+    assert rendering.mode_for(crawl.render, crawl.render_urls) is RenderMode.PATTERNS
+    path.write_text("name: x\ncrawl:\n  render: off\n", encoding="utf-8")  # YAML reads a bare off as false
+    assert load_profile(str(path)).crawl.render is RenderMode.OFF
+    assert load_profile(None).crawl.render is RenderMode.OFF
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("name: x\ncrawl:\n  render: sometimes\n", ["bad.yaml:3", "crawl.render", "off or all"]),
+        ("name: x\ncrawl:\n  render_urls: ['(xxgk']\n", ["bad.yaml:3", "crawl.render_urls.0", "regular expression"]),
+        ("name: x\ncrawl:\n  render_urls: /xxgk/\n", ["bad.yaml:3", "crawl.render_urls", "list of strings"]),
+    ],
+)
+def test_broken_render_keys_exit_2_naming_file_line_and_key(tmp_path, text, expected):
+    profile = tmp_path / "bad.yaml"
+    profile.write_text(text, encoding="utf-8")
+    result = gapcheck("check", "http://127.0.0.1:9/", "--profile", str(profile), "--db", str(tmp_path / "d.sqlite"))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    for part in expected:
+        assert part in result.stderr
+
+
+# -- GK904 over built sites ---------------------------------------------------------------------------------
+
+SCRIPTS = "<script src='/js/a.js'></script><script src='/js/b.js'></script><script>build()</script>"
+
+
+def test_gk904_warns_on_thin_pages_with_many_scripts_landing_first():
+    site = build_site({"zwgk/index.html": page(f"<div id='list'></div>{SCRIPTS}"),
+                       "": page(f"<div id='app'></div>{SCRIPTS}")})
+    [finding] = check("GK904", site, Options())
+    assert outcomes([finding]) == [("GK904", "warn", "脚本生成的页面")]
+    assert finding.url == BASE
+    assert finding.evidence.startswith(f"2 个页面正文很少而脚本很多，如：{BASE}（正文 ")
+    assert "crawl.render" in finding.message and finding.deduction == 0.0
+
+
+def test_gk904_passes_pages_with_text_or_few_scripts():
+    text = "<p>" + "本局依法公开政府信息，接受社会监督。" * 20 + "</p>"
+    site = build_site({"": page(text + SCRIPTS), "a.html": page("<div id='x'></div><script>x()</script>")})
+    [finding] = check("GK904", site, Options())
+    assert finding.status is Status.PASS
+
+
+def test_gk904_skips_rendered_pages():
+    site = build_site({"": page(f"<div id='app'></div>{SCRIPTS}")})
+    site.pages[BASE].meta[RENDERED] = "1"
+    assert check("GK904", site, Options())[0].status is Status.PASS
+
+
+def test_gk904_thresholds_are_profile_settings():
+    site = build_site({"": page(f"<div id='app'></div>{SCRIPTS}")})
+    assert check("GK904", site, Options(rules={"GK904": {"min_scripts": 4}}))[0].status is Status.PASS
+    assert check("GK904", site, Options(rules={"GK904": {"min_scripts": 3}}))[0].status is Status.WARN
