@@ -109,3 +109,47 @@ def script_built_pages(ctx: Context) -> Iterator[Finding]:
                   evidence=f"{len(thin)} 个页面正文很少而脚本很多，如：{shown}",
                   message="页面疑由脚本生成，未渲染时看不到其中的栏目和列表；开启渲染（crawl.render 或 --render）"
                           "后检查结果可能不同")
+
+
+def crawl_adjusted(ctx: Context) -> Iterator[Finding]:
+    """抓取按服务器要求调整：遵守 Crawl-delay，被限流后放慢，连续失败的主机停止请求，外部链接沿用近期结果。
+
+    ## 检查内容
+    列出本次检查对各主机的处理：robots.txt 要求的抓取间隔（Crawl-delay）、服务器限流的次数和等待的时间、
+    因连续超时或服务器错误而停止请求的主机（其余链接判为「待核实」）、结束时对未能判定的链接再次慢速请求的
+    数量，以及沿用近期检查结果、未再请求的外部链接数量。
+
+    ## 依据
+    检查工具应善待网站服务器，避免因检查本身造成服务器负担；这些情况也说明部分结论为什么是「待核实」。
+
+    ## 如何整改
+    本站服务器频繁限流或连续出错时，检查服务器负载和防火墙设置，或把检查工具加入白名单；
+    外部链接需要全部重新检查时，使用 --recheck-external。
+    """
+    stats = ctx.site.crawl
+    notes = []
+    for host in stats.hosts:
+        parts = []
+        if host.crawl_delay:
+            parts.append(f"遵守 robots.txt Crawl-delay {host.crawl_delay:g} 秒")
+        if host.throttled:
+            parts.append(f"被限流 {host.throttled} 次，按要求等待共 {host.waited:g} 秒"
+                         + (f"，请求间隔放慢到 {host.interval:.1f} 秒" if host.interval else ""))
+        if host.circuit_open:
+            parts.append(host.circuit_open)
+        if parts:
+            notes.append(f"{host.host}：{'，'.join(parts)}")
+    if stats.second_pass:
+        notes.append(f"{stats.second_pass} 个未能判定的链接在结束时慢速重新请求")
+    if stats.reused:
+        notes.append(f"{stats.reused} 个外部链接沿用近期检查结果（未再请求）")
+    # Crawl-delay and reused answers are the normal course of a polite nightly run; being limited, cut
+    # off or left with undecided links is what a reader should notice.
+    troubled = stats.second_pass or any(h.throttled or h.circuit_open for h in stats.hosts)
+    if notes:
+        yield Finding("GK905", Status.WARN if troubled else Status.PASS, "抓取节奏", url=ctx.site.start_url,
+                      evidence="；".join(notes),
+                      message="按服务器要求调整了抓取" if troubled else "按网站要求的节奏抓取")
+    else:
+        yield Finding("GK905", Status.PASS, "抓取节奏", url=ctx.site.start_url,
+                      evidence="服务器没有要求放慢，也没有连续失败的主机", message="抓取未受限")

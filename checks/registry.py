@@ -78,6 +78,8 @@ RULES: tuple[Rule, ...] = (
          {"deduction": 1.0, "cap": 10.0}),
     Rule("GK302", "broken-link", Severity.MINOR, links.broken_link, {"deduction": 0.1, "cap": 10.0}),
     Rule("GK303", "unverified-link", Severity.INFO, links.unverified_link),
+    Rule("GK304", "missing-anchor", Severity.INFO, links.missing_anchor),
+    Rule("GK305", "redirected-link", Severity.INFO, links.redirected_link),
     # -- 4xx 政府信息公开 (checks/disclosure.py) --
     Rule("GK401", "annual-report-missing-or-late", Severity.MAJOR, disclosure.annual_report_missing_or_late,
          {"deadline_month": 1, "deadline_day": 31, "deduction": 0.0, "late_deduction": 0.0}),
@@ -114,6 +116,7 @@ RULES: tuple[Rule, ...] = (
     Rule("GK903", "page-limits-reached", Severity.INFO, crawl_health.page_limits_reached),
     Rule("GK904", "script-built-pages", Severity.INFO, crawl_health.script_built_pages,
          {"max_chars": 200, "min_scripts": 3}),
+    Rule("GK905", "crawl-adjusted", Severity.INFO, crawl_health.crawl_adjusted),
 )
 
 REMOVED: dict[str, str] = {}

@@ -24,8 +24,6 @@ class CrawlRequest:
     crawl: CrawlOptions
     progress: bool = False
     verbose: bool = False
-    dns_probe: tuple[str, ...] = spider_settings.DNS_PROBE_HOSTS
-    """Names that must resolve when this machine has DNS (tests point it at localhost)."""
 
 
 def scrapy_settings(request: CrawlRequest, run_id: int) -> Settings:
@@ -71,7 +69,7 @@ def crawl(request: CrawlRequest, store: Store, run_id: int) -> CrawlStats:
     opts = request.crawl
     process.crawl(crawler, start_url=request.url, allowed_domains=opts.allowed_domains, include=opts.include,
                   exclude=opts.exclude, max_pages=opts.max_pages, max_depth=opts.max_depth, sink=store,
-                  known=store.fresh_external(opts.external_cache_days), dns_probe=request.dns_probe)
+                  known=store.fresh_external(opts.external_cache_days), dns_probe=opts.dns_probe)
     process.start()
     spider = crawler.spider
     store.remember_external(run_id, lambda url: not spider.in_scope(url))

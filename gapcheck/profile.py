@@ -18,7 +18,7 @@ from .checks import BY_CODE, Severity, UnknownRule, select
 from .checks.options import ColumnKind, Options, Part, Period, Requirement
 from .errors import ConfigError
 from .spiders.rendering import RenderMode
-from .spiders.settings import EXTERNAL_CACHE_DAYS, MAX_DEPTH, MAX_PAGES
+from .spiders.settings import DNS_PROBE_HOSTS, EXTERNAL_CACHE_DAYS, MAX_DEPTH, MAX_PAGES
 
 DEFAULT_PROFILE = "national"
 
@@ -38,6 +38,9 @@ class CrawlOptions:
     """Who to call about the crawler (an e-mail or phone), added to the User-Agent."""
     external_cache_days: float = EXTERNAL_CACHE_DAYS
     """Days an external link that answered is not asked again; 0 asks every external link every run."""
+    dns_probe: tuple[str, ...] = DNS_PROBE_HOSTS
+    """Names that resolve whenever this machine has working DNS (an intranet lists its own): when none
+    does, a link whose name fails to resolve is unverified, not broken."""
     allowed_domains: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -166,7 +169,7 @@ def _validate(doc: _Doc) -> None:
     for key in ("user_agent", "contact"):
         if key in crawl:
             _want(doc, crawl[key], str, ("crawl", key), "a string")
-    for key in ("allowed_domains", "include", "exclude", "render_urls"):
+    for key in ("allowed_domains", "include", "exclude", "render_urls", "dns_probe"):
         if key in crawl:
             _strings(doc, crawl[key], ("crawl", key))
     if "render" in crawl:

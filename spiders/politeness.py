@@ -19,7 +19,7 @@ from scrapy.exceptions import DownloadFailedError, DownloadTimeoutError, IgnoreR
 from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
-from twisted.internet import task
+from twisted.internet import defer, task
 from twisted.internet import error as tx_error
 
 CIRCUIT_OPEN = "circuit-open: "
@@ -46,10 +46,13 @@ class Host:
     next_start: float = 0.0
     """Monotonic time before which no request to the host starts."""
     failures: int = 0
-    """Consecutive answers that suggest overload."""
+    """Consecutive URLs whose first answer suggests overload."""
     open_reason: str = ""
     open_pass: int = 0
     """The pass in which the breaker opened; a later pass tries the host again (half-open)."""
+    gate: defer.DeferredSemaphore | None = None
+    """Requests to the host past this middleware at once. Held here rather than in Scrapy's download
+    slot, so that a request is judged (breaker, wait) when it is about to be sent, not when it was queued."""
 
 
 def retry_after(value: bytes | None, now: dt.datetime | None = None) -> float | None:
@@ -80,9 +83,12 @@ class Politeness:
         self.breaker_at = settings.getint("GAPCHECK_BREAKER_FAILURES")
         self.slow_delay = settings.getfloat("GAPCHECK_SLOW_PASS_DELAY")
         self.floor = settings.getfloat("DOWNLOAD_DELAY")
-        self.retries = settings.getint("RETRY_TIMES")
+        self.per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
         self.hosts: dict[str, Host] = {}
+        self.holding: dict[int, Host] = {}
+        """id(request) → its host, for the requests that hold a place at their host's gate."""
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(self.left, signal=signals.request_left_downloader)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -91,8 +97,13 @@ class Politeness:
     def host(self, key: str) -> Host:
         state = self.hosts.get(key)
         if state is None:
-            state = self.hosts[key] = Host()
+            state = self.hosts[key] = Host(gate=defer.DeferredSemaphore(self.per_host))
         return state
+
+    def left(self, request: Request, spider=None) -> None:
+        state = self.holding.pop(id(request), None)
+        if state is not None:
+            state.gate.release()
 
     # -- robots.txt -------------------------------------------------------------------------
 
@@ -112,8 +123,10 @@ class Politeness:
         key = urlparse_cached(request).netloc.lower()
         state = self.host(key)
         this_pass = request.meta.get(PASS, 1)
+        await maybe_deferred_to_future(state.gate.acquire())
         if state.open_reason:
             if this_pass <= state.open_pass:
+                state.gate.release()
                 raise IgnoreRequest(CIRCUIT_OPEN + state.open_reason)
             # Half-open: the second pass tries again; one more overload answer opens it for good.
             state.open_reason, state.failures = "", self.breaker_at - 1
@@ -125,6 +138,7 @@ class Politeness:
             from twisted.internet import reactor  # the running one: importing it early would install the default
 
             await maybe_deferred_to_future(task.deferLater(reactor, start - now, lambda: None))
+        self.holding[id(request)] = state  # released when the request leaves the downloader
         return None
 
     def process_response(self, request: Request, response: Response):
@@ -153,6 +167,7 @@ class Politeness:
                 again.priority = request.priority + 1
                 return again
             request.meta[THROTTLED] = wait
+            request.meta["dont_retry"] = True  # waited already: Scrapy's retry of a 503 would ask at once
             self._failed(state, key, request, f"HTTP {status}", last=True)
             return response
         if status >= 500:
@@ -172,8 +187,10 @@ class Politeness:
         return None
 
     def _failed(self, state: Host, key: str, request: Request, what: str, last: bool = False) -> None:
-        if not last and request.meta.get("retry_times", 0) < request.meta.get("max_retry_times", self.retries):
-            return  # Scrapy's retry asks again: only a request's last answer says something about the host
+        if not last and request.meta.get("retry_times", 0) > 0:
+            # Scrapy's retries come after every first attempt: counting them would trip the breaker only
+            # once the crawl is over. Counted are different URLs failing in a row.
+            return
         state.failures += 1
         if state.failures >= self.breaker_at and not state.open_reason:
             state.open_reason = f"该主机连续 {state.failures} 次请求失败（最近一次：{what}），已停止向其发送请求"

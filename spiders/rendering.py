@@ -63,14 +63,15 @@ def chromium_path() -> str:
 def check_available() -> str:
     """The Chromium path, or a ConfigError saying how to get rendering working."""
     path = chromium_path()
-    if not (Path(path).is_file() and os.access(path, os.X_OK)) and shutil.which(path) is None:
+    found = path if Path(path).is_file() and os.access(path, os.X_OK) else shutil.which(path)
+    if found is None:
         raise ConfigError(f"rendering (crawl.render / --render) needs Chromium at {path}, which is missing; "
                           f"install it (apt-get install chromium) or set {CHROMIUM_ENV} to its path, "
                           "or turn rendering off")
     if importlib.util.find_spec("scrapy_playwright") is None:
         raise ConfigError("rendering (crawl.render / --render) needs scrapy-playwright, which is not installed; "
                           "run `pip install 'gapcheck[render]'` or turn rendering off")
-    return path
+    return found
 
 
 def render_settings(mode: RenderMode, urls: tuple[str, ...], download_timeout: float) -> dict:

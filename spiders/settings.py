@@ -31,7 +31,8 @@ RETRY_AFTER_DEFAULT = 5.0
 RETRY_AFTER_TIMES = 3
 """Waits for one request that keeps answering 429 before it is left unverified."""
 BREAKER_FAILURES = 10
-"""Consecutive timeouts, resets and 5xx from one host before gapcheck stops asking it (circuit breaker)."""
+"""URLs in a row whose first answer from one host is a timeout, reset or 5xx before gapcheck stops asking
+that host (circuit breaker); the rest of its links are unverified, and asked once more at the end."""
 SLOW_PASS_DELAY = 2.0
 """Seconds between requests to a host in the second pass over links that could not be decided."""
 SLOW_PASS_TIMEOUT_FACTOR = 2

@@ -11,11 +11,12 @@ import struct
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import urlsplit
+
+from routeserver import QuietHandler, running
 
 HUGE = 50 * 1024 * 1024
 """Bytes a huge attachment claims (and would send, lazily, if the client kept reading)."""
@@ -75,20 +76,10 @@ _ARTICLE = ("本局认真贯彻落实党中央、国务院决策部署，持续�
             "及时发布政策文件、解读材料和办事指南，方便企业和群众查询办理。") * 6
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: FaultServer
-    protocol_version = "HTTP/1.1"
     server_version = "FaultHTTP/1.0"
     sys_version = ""
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - base class signature
-        """Silent."""
-
-    def do_HEAD(self) -> None:
-        self._serve(head=True)
-
-    def do_GET(self) -> None:
-        self._serve(head=False)
 
     # -- answers ----------------------------------------------------------------------------
 
@@ -136,7 +127,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         self.connection.close()
 
-    def _serve(self, head: bool) -> None:
+    def _answer(self, head: bool) -> None:
         path = urlsplit(self.path).path
         n = self.server.hit(self.command, path)
         ua = self.headers.get("User-Agent", "")
@@ -235,14 +226,5 @@ class FaultServer(ThreadingHTTPServer):
             self.bytes_sent[path] += n
 
 
-@contextmanager
-def serve() -> Iterator[FaultServer]:
-    server = FaultServer()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+def serve() -> AbstractContextManager[FaultServer]:
+    return running(FaultServer())

@@ -10,7 +10,7 @@ from gapcheck.checks.model import FetchError, Verdict
 from gapcheck.profile import load_profile
 
 NATIONAL = load_profile("national").options
-LINK_RULES = select(["GK3"])
+LINK_RULES = select(["GK301", "GK302", "GK303"])
 HOME = url("sy/index.html")
 ARTICLE = url("swdt/202607/t20260717_2434123.html")
 SITE = {"": "GK301/entry.html", "sy/index.html": "GK301/home.html", "swdt/202607/t20260717_2434123.html":

@@ -58,7 +58,7 @@ def family(*prefixes: str) -> list[str]:
         (["GK3", "GK9"], None, family("GK3", "GK9")),
         (["GK302", "GK101"], None, ["GK101", "GK302"]),  # always in table order
         (["GK1", "GK101"], None, family("GK1")),  # no duplicates
-        (["GK3"], ["GK303"], ["GK301", "GK302"]),
+        (["GK3"], ["GK303"], ["GK301", "GK302", "GK304", "GK305"]),
         (None, ["GK9", "GK1"], [c for c in codes(RULES) if not c.startswith(("GK9", "GK1"))]),
     ],
 )

@@ -1,0 +1,294 @@
+"""How gapcheck treats a server, end to end: the real `gapcheck check` against servers that limit,
+slow down, fail, lie about missing pages, or live on another host.
+
+Each test starts its own `routeserver` and reads what the server saw (request times, counts, User-Agent)
+and what the report says.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from routeserver import Answer, Req, html, serve
+
+ARTICLE = "本局认真贯彻落实党中央、国务院决策部署，持续推进政务公开标准化规范化建设。" * 8
+
+
+def _check(url: str, tmp: Path, crawl: str = "", *args: str, name: str = "run") -> dict:
+    profile = tmp / f"{name}.yaml"
+    profile.write_text(f"name: 测试\nextends: national\ncrawl: {{{crawl}}}\n", encoding="utf-8")
+    out = tmp / name
+    result = subprocess.run(
+        [sys.executable, "-m", "gapcheck.cli", "check", url, "--profile", str(profile), "--out", str(out),
+         "--db", str(tmp / "db.sqlite"), *args],
+        capture_output=True, text=True, timeout=240)
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+def _links(report: dict) -> dict[str, dict]:
+    return {x["url"]: x for x in report["links"]}
+
+
+def _findings(report: dict, rule: str) -> list[dict]:
+    return [f for f in report["findings"] if f["rule"] == rule]
+
+
+# -- rate limits ---------------------------------------------------------------------------
+
+
+class Bucket:
+    """A token bucket: `rate` requests a second, bursts of `burst`; past it, 429 with Retry-After."""
+
+    def __init__(self, rate: float, burst: int):
+        self.rate, self.burst = rate, burst
+        self.tokens = float(burst)
+        self.at = time.monotonic()
+        self.lock = threading.Lock()
+        self.refused = 0
+
+    def take(self) -> bool:
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+            self.at = now
+            if self.tokens >= 1:
+                self.tokens -= 1
+                return True
+            self.refused += 1
+            return False
+
+
+PAGES = 30
+
+
+def test_a_portal_that_answers_429_to_bursts_is_crawled_whole_at_its_rate(tmp_path):
+    bucket = Bucket(rate=4, burst=3)
+
+    def route(req: Req) -> Answer:
+        if req.path == "/robots.txt":
+            return Answer(404)
+        if not bucket.take():
+            return html("请求过于频繁", status=429, headers={"Retry-After": "1"})
+        if req.path == "/":
+            return html("".join(f'<li><a href="/p/{i}.html">第{i}篇</a></li>' for i in range(PAGES)))
+        if req.path.startswith("/p/"):
+            return html(f'<p>{ARTICLE}</p><a href="/">首页</a>', title="文章")
+        return Answer(404)
+
+    with serve(route) as server:
+        started = time.monotonic()
+        report = _check(server.url, tmp_path, "", "--delay", "0", "--concurrency", "4")
+        elapsed = time.monotonic() - started
+        asked = [r for r in server.requests if r.path != "/robots.txt" and "not-found" not in r.path]
+    assert report["run"]["pages"] == PAGES + 1
+    assert not [x for x in report["links"] if x["verdict"] != "ok"], report["links"]
+    assert not [f for f in _findings(report, "GK303")]
+    # Slowed down after the first burst instead of being refused all along.
+    assert bucket.refused <= 0.35 * len(asked), (bucket.refused, len(asked))
+    span = asked[-1].at - asked[0].at
+    assert (len(asked) - bucket.burst) / span <= bucket.rate * 1.25, (len(asked), span)
+    print(f"\n429 bursts: {len(asked)} requests, {bucket.refused} refused, {span:.1f} s of requests, "
+          f"{elapsed:.1f} s in all")
+
+
+def test_a_url_that_stays_limited_is_waited_for_then_unverified_and_asked_again_at_the_end(tmp_path):
+    def route(req: Req) -> Answer:
+        if req.path == "/":
+            return html('<a href="/limited.html">限流</a><a href="/busy.html">繁忙</a><a href="/ok.html">正常</a>')
+        if req.path == "/limited.html":
+            return html("slow down", status=429, headers={"Retry-After": "1"})
+        if req.path == "/busy.html":  # 503 with Retry-After is a rate limit too, not a broken page
+            return html("busy", status=503, headers={"Retry-After": "1"})
+        return html(ARTICLE) if req.path == "/ok.html" else Answer(404)
+
+    with serve(route) as server:
+        report = _check(server.url, tmp_path, "timeout: 3", "--delay", "0")
+        limited, busy = server.hits("/limited.html"), server.hits("/busy.html")
+    links = _links(report)
+    for path in ("/limited.html", "/busy.html"):
+        link = links[server.url.rstrip("/") + path]
+        assert link["verdict"] == "unverified" and "限流" in link["reason"], link
+    # Once, three waits, then the second pass: once and three waits again.
+    assert limited == busy == 8
+    assert not [f for f in _findings(report, "GK301") if f["status"] == "fail"]
+
+
+def test_robots_crawl_delay_is_kept_between_requests(tmp_path):
+    def route(req: Req) -> Answer:
+        if req.path == "/robots.txt":
+            return Answer(200, b"User-agent: *\nCrawl-delay: 1\nDisallow: /private/\n", content_type="text/plain")
+        if req.path == "/":
+            return html("".join(f'<a href="/p/{i}.html">第{i}篇</a>' for i in range(5)))
+        return html(ARTICLE) if req.path.startswith("/p/") else Answer(404)
+
+    with serve(route) as server:
+        report = _check(server.url, tmp_path, "", "--delay", "0", "--concurrency", "4")
+        starts = [r.at for r in server.requests if r.path != "/robots.txt"]
+    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    assert len(starts) >= 7 and min(gaps) >= 0.95, gaps
+    note = _findings(report, "GK905")[0]
+    assert "Crawl-delay 1 秒" in note["evidence"], note
+
+
+# -- a host that keeps failing ------------------------------------------------------------
+
+
+def test_a_failing_host_trips_the_breaker_and_its_other_links_are_unverified(tmp_path):
+    def route(req: Req) -> Answer:
+        if req.path == "/":
+            return html("".join(f'<a href="/down/{i}.html">第{i}篇</a>' for i in range(30)))
+        if req.path.startswith("/down/"):
+            return html("error", status=500)
+        return Answer(404)
+
+    with serve(route) as server:
+        report = _check(server.url, tmp_path, "", "--delay", "0")
+        down = sum(1 for r in server.requests if r.path.startswith("/down/"))
+    links = [x for x in report["links"] if "/down/" in x["url"]]
+    stopped = [x for x in links if x["verdict"] == "unverified"]
+    assert len(links) == 30
+    assert len(stopped) >= 20 and all("停止" in x["reason"] for x in stopped), stopped[:2]
+    # Those asked before the breaker opened, or first in the second pass (half-open), answered 500.
+    broken = [x["reason"] for x in links if x["verdict"] == "broken"]
+    assert 1 <= len(broken) <= 5 and set(broken) == {"服务器内部错误"}, broken
+    # Without the breaker: 30 links × 3 tries. With it: 10 first tries, what was under way, one in the second pass.
+    assert down <= 16, down
+    note = _findings(report, "GK905")[0]
+    assert "停止" in note["evidence"]
+
+
+def test_a_target_that_times_out_in_the_crawl_is_asked_again_slowly_at_the_end(tmp_path):
+    def route(req: Req) -> Answer:
+        if req.path == "/":
+            return html('<a href="/later.html">稍后</a>')
+        if req.path == "/later.html":
+            return html(ARTICLE, delay=2.5 if req.n <= 3 else 0)
+        return Answer(404)
+
+    with serve(route) as server:
+        report = _check(server.url, tmp_path, "timeout: 1", "--delay", "0")
+        hits = server.hits("/later.html")
+    assert hits == 4  # three tries in the crawl, one in the second pass (with a longer timeout)
+    assert not [x for x in report["links"] if x["url"].endswith("/later.html")]
+
+
+# -- soft 404 -------------------------------------------------------------------------------
+
+
+def _catch_all(req: Req) -> Answer:
+    """A CMS that answers every unknown path with the site's shell, nothing that says 404."""
+    return html(f'<div>示例局 欢迎访问 {req.path}</div><a href="/">首页</a>', title="示例局")
+
+
+def _home_instead(req: Req) -> Answer:
+    """A server that sends every unknown path to the home page."""
+    return Answer(302, headers={"Location": "/"})
+
+
+@pytest.mark.parametrize(("missing", "reason"), [
+    (_catch_all, "与本站不存在页面的回应相同"),
+    (_home_instead, "跳转到与不存在页面相同的地址"),
+])
+def test_a_host_that_hides_missing_pages_has_them_reported_as_soft_404(tmp_path, missing, reason):
+    def route(req: Req) -> Answer:
+        if req.path == "/":
+            return html(f'<a href="/real.html">真实</a><a href="/missing.html">已删除</a><p>{ARTICLE}</p>',
+                        title="示例局")
+        if req.path == "/real.html":
+            return html(f"<h1>通知</h1><p>{ARTICLE}</p>", title="关于开展检查的通知")
+        return missing(req)
+
+    with serve(route) as server:
+        report = _check(server.url, tmp_path, "", "--delay", "0")
+    links = _links(report)
+    found = links[server.url + "missing.html"]
+    assert found["verdict"] == "broken" and reason in found["reason"], found
+    assert server.url + "real.html" not in links and server.url not in links
+
+
+# -- external links, DNS, User-Agent ---------------------------------------------------------
+
+
+def test_external_answers_are_reused_for_a_while_and_broken_ones_asked_every_run(tmp_path):
+    def external(req: Req) -> Answer:
+        return html(ARTICLE) if req.path == "/ok.html" else Answer(404)
+
+    with serve(external, host="localhost") as other:
+        def route(req: Req) -> Answer:
+            if req.path == "/":
+                return html(f'<a href="{other.url}ok.html">外部</a><a href="{other.url}gone.html">外部失效</a>')
+            return Answer(404)
+
+        with serve(route) as server:
+            first = _check(server.url, tmp_path, "", "--delay", "0", name="first")
+            after_first = other.hits("/ok.html"), other.hits("/gone.html")
+            second = _check(server.url, tmp_path, "", "--delay", "0", name="second")
+            after_second = other.hits("/ok.html"), other.hits("/gone.html")
+            _check(server.url, tmp_path, "", "--delay", "0", "--recheck-external", name="third")
+            after_third = other.hits("/ok.html"), other.hits("/gone.html")
+    assert after_first[0] >= 1 and after_first[1] >= 1
+    assert after_second[0] == after_first[0]  # reused
+    assert after_second[1] > after_first[1]  # a broken one is asked again
+    assert after_third[0] > after_second[0]
+    for report in (first, second):
+        assert [x["url"] for x in report["links"]] == [other.url + "gone.html"]
+    note = _findings(second, "GK905")[0]
+    assert "1 个外部链接沿用" in note["evidence"], note
+
+
+@pytest.mark.parametrize(("probe", "verdict", "reason"), [
+    ("localhost", "broken", "域名无法解析"),
+    ("no-such-name.invalid", "unverified", "DNS 不可用"),
+])
+def test_a_name_that_does_not_resolve_is_broken_only_where_dns_works(tmp_path, probe, verdict, reason):
+    def route(req: Req) -> Answer:
+        return html('<a href="http://gapcheck-no-such-host.invalid/x.html">外部</a>') if req.path == "/" \
+            else Answer(404)
+
+    with serve(route) as server:
+        report = _check(server.url, tmp_path, f"dns_probe: [{probe}]", "--delay", "0")
+    link = _links(report)["http://gapcheck-no-such-host.invalid/x.html"]
+    assert link["verdict"] == verdict and reason in link["reason"], link
+
+
+def test_the_user_agent_names_the_contact_from_the_profile(tmp_path):
+    with serve(lambda req: html("首页") if req.path == "/" else Answer(404)) as server:
+        _check(server.url, tmp_path, "contact: web@example.gov.cn", "--delay", "0")
+        agents = {r.user_agent for r in server.requests}
+    assert agents and all(a.startswith("gapcheck/") and "contact: web@example.gov.cn" in a for a in agents), agents
+
+
+# -- anchors and redirects -------------------------------------------------------------------
+
+
+def test_missing_anchors_and_odd_redirects_are_listed(tmp_path):
+    with serve(lambda req: html(ARTICLE, title="新地址")) as elsewhere:
+        def route(req: Req) -> Answer:
+            if req.path == "/":
+                return html('<a href="/doc.html#sec2">第二节</a><a href="/doc.html#nope">第九节</a>'
+                            '<a href="/hop/0.html">多次跳转</a>'
+                            f'<a href="/moved.html">已迁移</a><p>{ARTICLE}</p>')
+            if req.path == "/doc.html":
+                return html(f'<h2 id="sec1">一</h2><a name="sec2">二</a><p>{ARTICLE}</p>', title="文档")
+            if req.path.startswith("/hop/"):
+                n = int(req.path[5:-5])
+                return Answer(302, headers={"Location": f"/hop/{n + 1}.html"}) if n < 5 else html(ARTICLE, title="终点")
+            if req.path == "/moved.html":
+                return Answer(301, headers={"Location": elsewhere.url.replace("127.0.0.1", "localhost") + "new.html"})
+            return Answer(404)
+
+        with serve(route) as server:
+            report = _check(server.url, tmp_path, "", "--delay", "0")
+    anchors = _findings(report, "GK304")
+    assert [(f["status"], f["subject"]) for f in anchors] == [("warn", server.url + "doc.html#nope")]
+    redirects = {f["subject"]: f for f in _findings(report, "GK305")}
+    assert set(redirects) == {"跳转到其他网站", "跳转次数过多"}, redirects
+    assert "/moved.html → http://localhost:" in redirects["跳转到其他网站"]["evidence"]
+    assert "5 次后到" in redirects["跳转次数过多"]["evidence"]
