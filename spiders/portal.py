@@ -47,7 +47,7 @@ class Role:
 
 
 _RETRIED = frozenset({FetchError.TIMEOUT, FetchError.RESET, FetchError.THROTTLED, FetchError.CIRCUIT_OPEN,
-                      FetchError.OTHER})
+                      FetchError.CHALLENGE, FetchError.OTHER})
 """Undecided answers worth a second, slower try at the end of the run (403 and 429 too, by status)."""
 
 
@@ -237,7 +237,7 @@ class PortalSpider(scrapy.Spider):
         if url == self.start_url and not self.in_scope(response.url):
             self.scope.add(scope_key(response.url))  # example.gov.cn → www.example.gov.cn
         content_type = _header(response, b"Content-Type").lower()
-        check = self._settle(request, url, self._check(url, response, content_type))
+        check = self._check(url, response, content_type)
         page = Page(
             url=url, final_url=response.url, status=response.status, content_type=content_type,
             depth=depth, referrer=request.meta.get("gapcheck_referrer", ""), size=len(response.body),
@@ -246,15 +246,24 @@ class PortalSpider(scrapy.Spider):
         )
         is_html = content_type.startswith(HTML_TYPES) or (not content_type and response.body[:1] == b"<")
         if response.status >= 400 or not is_html or not self.in_scope(response.url):
-            yield check
+            if response.status in (403, 503) and is_html:  # a firewall's check page says so in its text
+                seen = extract(decode_html(response.body, None)[0], response.url)
+                check = _challenge(check, seen.title, seen.text)
+            yield self._settle(request, url, check)
             yield page
             return
         m = _CHARSET.search(content_type)
         text, encoding = decode_html(response.body, m.group(1) if m else None)
         seen = extract(text, response.url)
         if response.status == 200:
+            check = _challenge(check, seen.title, seen.text)
+            if check.error is FetchError.CHALLENGE:  # not the page: nothing on it to read or follow
+                yield self._settle(request, url, check)
+                yield dataclasses.replace(page, title=seen.title, error=f"{check.error}: {check.reason}")
+                return
+        if response.status == 200:
             check = self._like_not_found(url, response, seen.title, seen.text) or _soft_404(check, seen.title, seen.text)
-        yield check
+        yield self._settle(request, url, check)
         if request.meta.get("gapcheck_rendered"):
             seen.meta[RENDERED] = "1"
         yield dataclasses.replace(
@@ -353,6 +362,23 @@ def _any_resolves(hosts: Iterable[str]) -> bool:
         except (OSError, UnicodeError):
             continue
     return False
+
+
+_CHALLENGE = re.compile(
+    r"just a moment|checking your browser|attention required|安全验证|人机验证|访问验证|滑动验证|请完成验证"
+    r"|安全检测|访问被拦截|创宇盾|网站防火墙|web应用防火墙", re.I)
+CHALLENGE_TEXT = 200
+"""Characters of visible text a firewall's check page has at most; a real page may mention the words."""
+
+
+def _challenge(check: LinkCheck, title: str, text: str) -> LinkCheck:
+    """A firewall's check page in place of the content: gapcheck was stopped, a person may not be."""
+    if len(text) > CHALLENGE_TEXT:
+        return check
+    m = _CHALLENGE.search(title) or _CHALLENGE.search(text)
+    if m is None:
+        return check
+    return dataclasses.replace(check, error=FetchError.CHALLENGE, reason=f"防火墙验证页面：页面显示「{m.group(0)}」")
 
 
 def _requested(request: Request) -> str:

@@ -44,6 +44,9 @@ CASES = (
     Case("/waf/403.html", "a", "unverified", "拒绝访问"),
     Case("/waf/403.pdf", "a", "unverified", "拒绝访问"),
     Case("/auth/401.html", "a", "unverified", "需要登录"),
+    Case("/waf/challenge.html", "a", "unverified", "防火墙验证页面"),
+    Case("/waf/challenge-503.html", "a", "unverified", "防火墙验证页面"),
+    Case("/pages/about-firewalls.html", "a", "ok"),  # an article on 网站防火墙 is not a check page
     Case("/slow/page.html", "a", "unverified", "超时"),
     Case("/slow/image.png", "img", "unverified", "超时"),
     Case("/reset/page.html", "a", "unverified", "连接中断"),
@@ -143,6 +146,13 @@ class _Handler(QuietHandler):
             return self._page("500", "oops", status=500, head=head) if n == 1 else self._page("正常", _ARTICLE, head=head)
         if path.startswith("/limit/"):
             return self._page("429", "slow down", status=429, headers={"Retry-After": "1"}, head=head)
+        if path == "/waf/challenge.html":
+            return self._page("安全验证", "<div id=slider>请完成滑动验证后继续访问</div><script>check()</script>", head=head)
+        if path == "/waf/challenge-503.html":
+            return self._page("Just a moment...", "Checking your browser before accessing the site.", status=503,
+                              head=head)
+        if path == "/pages/about-firewalls.html":
+            return self._page("网站防火墙建设情况", f"<p>{_ARTICLE}</p>", head=head)
         if path.startswith("/waf/"):
             if "gapcheck" in ua.lower():
                 return self._page("403 Forbidden", "blocked", status=403, head=head)
