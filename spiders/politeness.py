@@ -29,6 +29,11 @@ THROTTLED = "gapcheck_throttled"
 PASS = "gapcheck_pass"
 """Request meta: 1 for the crawl, 2 for the slower second pass over what could not be decided."""
 
+LEAST_INTERVAL = 0.1
+"""Seconds between requests after a first 429 of a host that had no delay (10 a second), doubled at each later one."""
+RECOVERY = 0.97
+"""Factor the learned interval shrinks by with each answer that is not an error."""
+
 _OVERLOAD_ERRORS = (DownloadTimeoutError, ResponseDataLossError, DownloadFailedError, tx_error.TimeoutError,
                     tx_error.TCPTimedOutError, tx_error.ConnectionLost, tx_error.ConnectionDone)
 """Failures that say a server is struggling. Refused connections, DNS and TLS errors cost a server
@@ -157,7 +162,7 @@ class Politeness:
                     # Whatever rate the server put up with before was too fast: halve it, once per burst
                     # (the other requests of the same burst answer 429 too and say nothing new, and a
                     # URL that keeps answering 429 after waiting is limited on its own, not the host).
-                    state.interval = min(max(state.interval * 2, self.floor, 0.5), self.delay_max)
+                    state.interval = min(max(state.interval * 2, self.floor, LEAST_INTERVAL), self.delay_max)
                     state.calm_at = now + wait + state.interval
                     self.stats.set_value(f"politeness/interval/{key}",
                                          max(state.interval, self.stats.get_value(f"politeness/interval/{key}", 0)))
@@ -174,9 +179,10 @@ class Politeness:
             self._failed(state, key, request, f"HTTP {status}")
         else:
             state.failures = 0
-            # Additive decrease: a host that answers again is sped up slowly, never below its Crawl-delay.
+            # A host that answers again is sped up slowly (the limit found is lost after ~25 answers, not
+            # at once), never below its Crawl-delay.
             if state.interval > state.base and status < 400:
-                state.interval = max(state.base, state.interval - 0.05 * max(state.interval, 1.0))
+                state.interval = max(state.base, state.interval * RECOVERY)
         return response
 
     def process_exception(self, request: Request, exception: Exception):

@@ -47,6 +47,28 @@ def html(body: str, title: str = "测试局", status: int = 200, **kw) -> Answer
     return Answer(status, page.encode("utf-8"), **kw)
 
 
+class Bucket:
+    """A token bucket: `rate` requests a second, bursts of `burst`; past it, 429 with Retry-After."""
+
+    def __init__(self, rate: float, burst: int):
+        self.rate, self.burst = rate, burst
+        self.tokens = float(burst)
+        self.at = time.monotonic()
+        self.lock = threading.Lock()
+        self.refused = 0
+
+    def take(self) -> bool:
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+            self.at = now
+            if self.tokens >= 1:
+                self.tokens -= 1
+                return True
+            self.refused += 1
+            return False
+
+
 Route = Callable[[Req], Answer]
 S = TypeVar("S", bound=ThreadingHTTPServer)
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from routeserver import Answer, Req, html, serve
+from routeserver import Answer, Bucket, Req, html, serve
 
 ARTICLE = "本局认真贯彻落实党中央、国务院决策部署，持续推进政务公开标准化规范化建设。" * 8
 
@@ -43,28 +42,6 @@ def _findings(report: dict, rule: str) -> list[dict]:
 # -- rate limits ---------------------------------------------------------------------------
 
 
-class Bucket:
-    """A token bucket: `rate` requests a second, bursts of `burst`; past it, 429 with Retry-After."""
-
-    def __init__(self, rate: float, burst: int):
-        self.rate, self.burst = rate, burst
-        self.tokens = float(burst)
-        self.at = time.monotonic()
-        self.lock = threading.Lock()
-        self.refused = 0
-
-    def take(self) -> bool:
-        with self.lock:
-            now = time.monotonic()
-            self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
-            self.at = now
-            if self.tokens >= 1:
-                self.tokens -= 1
-                return True
-            self.refused += 1
-            return False
-
-
 PAGES = 30
 
 
@@ -90,10 +67,11 @@ def test_a_portal_that_answers_429_to_bursts_is_crawled_whole_at_its_rate(tmp_pa
     assert report["run"]["pages"] == PAGES + 1
     assert not [x for x in report["links"] if x["verdict"] != "ok"], report["links"]
     assert not [f for f in _findings(report, "GK303")]
-    # Slowed down after the first burst instead of being refused all along.
+    # Slowed down after the first burst instead of being refused all along, and kept close to the rate
+    # allowed instead of crawling at a fraction of it.
     assert bucket.refused <= 0.35 * len(asked), (bucket.refused, len(asked))
     span = asked[-1].at - asked[0].at
-    assert (len(asked) - bucket.burst) / span <= bucket.rate * 1.25, (len(asked), span)
+    assert (len(asked) - bucket.refused) / span >= 0.5 * bucket.rate, (len(asked), bucket.refused, span)
     print(f"\n429 bursts: {len(asked)} requests, {bucket.refused} refused, {span:.1f} s of requests, "
           f"{elapsed:.1f} s in all")
 
