@@ -8,6 +8,7 @@ import hashlib
 import re
 import secrets
 import socket
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from collections.abc import AsyncIterator, Iterable, Mapping
 from urllib.parse import urljoin, urlsplit
 
@@ -29,7 +30,7 @@ from ..checks.model import (
 from .encoding import decode_html
 from .extract import extract
 from .politeness import CIRCUIT_OPEN, PASS, THROTTLED
-from .settings import DNS_PROBE_HOSTS, MAX_DEPTH, MAX_PAGES, SLOW_PASS_TIMEOUT_FACTOR
+from .settings import DNS_PROBE_HOSTS, DNS_PROBE_TIMEOUT, MAX_DEPTH, MAX_PAGES, SLOW_PASS_TIMEOUT_FACTOR
 
 HTML_TYPES = ("text/html", "application/xhtml")
 GET_AFTER_HEAD = frozenset({400, 403, 404, 405, 406, 500, 501, 502, 503})
@@ -354,13 +355,22 @@ def _soft_404(check: LinkCheck, title: str, text: str) -> LinkCheck:
 
 
 def _any_resolves(hosts: Iterable[str]) -> bool:
-    """Whether this machine can resolve names at all (run in a thread: lookups block)."""
-    for host in hosts:
-        try:
-            socket.getaddrinfo(host, 80, type=socket.SOCK_STREAM)
-            return True
-        except (OSError, UnicodeError):
-            continue
+    """Whether this machine can resolve names at all: any of `hosts` within DNS_PROBE_TIMEOUT.
+
+    Lookups block, so each runs in a thread of its own; a machine whose resolver does not answer
+    costs the timeout once, not once per name.
+    """
+    hosts = list(hosts)
+    pool = ThreadPoolExecutor(len(hosts), thread_name_prefix="gapcheck-dns")
+    futures = [pool.submit(socket.getaddrinfo, host, 80, type=socket.SOCK_STREAM) for host in hosts]
+    try:
+        for future in as_completed(futures, timeout=DNS_PROBE_TIMEOUT):
+            if future.exception() is None:
+                return True
+    except TimeoutError:
+        pass
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     return False
 
 

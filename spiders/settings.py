@@ -41,6 +41,8 @@ EXTERNAL_CACHE_DAYS = 7
 """Days an external link that answered is trusted without asking again (nightly runs re-ask it weekly)."""
 DNS_PROBE_HOSTS = ("www.gov.cn", "www.baidu.com", "www.qq.com")
 """Names that resolve wherever there is DNS: when none does, a name that fails says nothing about the link."""
+DNS_PROBE_TIMEOUT = 5.0
+"""Seconds the probe names get to resolve at the start of a run."""
 
 # Bureau portals run on small servers: two requests at a time per host, half a second apart, and
 # AutoThrottle slows down further when the server does.

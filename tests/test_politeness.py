@@ -270,3 +270,42 @@ def test_missing_anchors_and_odd_redirects_are_listed(tmp_path):
     assert set(redirects) == {"跳转到其他网站", "跳转次数过多"}, redirects
     assert "/moved.html → http://localhost:" in redirects["跳转到其他网站"]["evidence"]
     assert "5 次后到" in redirects["跳转次数过多"]["evidence"]
+
+
+# -- the pieces ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("header", "seconds"), [
+    (b"5", 5.0),
+    (b"Sat, 28 Nov 2026 12:00:30 GMT", 30.0),
+    (b"Sat, 28 Nov 2026 11:59:00 GMT", 0.0),  # already past
+    (b"soon", None),
+    (None, None),
+])
+def test_retry_after_reads_seconds_and_http_dates(header, seconds):
+    import datetime as dt
+
+    from gapcheck.spiders.politeness import retry_after
+    now = dt.datetime(2026, 11, 28, 12, 0, 0, tzinfo=dt.timezone.utc)
+    assert retry_after(header, now) == seconds
+
+
+@pytest.mark.parametrize(("title", "text", "challenged"), [
+    ("安全验证", "请完成滑动验证后继续访问", True),
+    ("Just a moment...", "Checking your browser before accessing", True),
+    ("访问被拦截", "您的访问被拦截，请联系管理员", True),
+    ("网站防火墙建设情况", "本局" * 200, False),  # a page about firewalls, long enough to be one
+    ("某某市商务局", "首页 政务公开", False),
+])
+def test_a_firewall_check_page_is_told_from_a_page(title, text, challenged):
+    from gapcheck.checks.model import FetchError, LinkCheck, Verdict
+    from gapcheck.spiders.portal import _challenge
+    check = _challenge(LinkCheck("http://x.gov.cn/", status=200), title, text)
+    assert (check.error is FetchError.CHALLENGE) is challenged
+    assert check.verdict is (Verdict.UNVERIFIED if challenged else Verdict.OK)
+
+
+def test_the_dns_probe_needs_one_name_to_resolve():
+    from gapcheck.spiders.portal import _any_resolves
+    assert _any_resolves(["gapcheck-no-such-host.invalid", "localhost"])
+    assert not _any_resolves(["gapcheck-no-such-host.invalid"])
