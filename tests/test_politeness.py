@@ -309,3 +309,17 @@ def test_the_dns_probe_needs_one_name_to_resolve():
     from gapcheck.spiders.portal import _any_resolves
     assert _any_resolves(["gapcheck-no-such-host.invalid", "localhost"])
     assert not _any_resolves(["gapcheck-no-such-host.invalid"])
+
+
+def test_a_tls_handshake_that_fails_is_a_broken_link(tmp_path):
+    # https:// to a server that only speaks plain HTTP: the handshake fails as with a broken certificate setup.
+    with serve(lambda req: Answer(404)) as plain:
+        tls = plain.url.replace("http://", "https://").replace("127.0.0.1", "localhost") + "x.html"
+
+        def route(req: Req) -> Answer:
+            return html(f'<a href="{tls}">加密链接</a>') if req.path == "/" else Answer(404)
+
+        with serve(route) as server:
+            report = _check(server.url, tmp_path, "dns_probe: [localhost]", "--delay", "0")
+    link = _links(report)[tls]
+    assert link["verdict"] == "broken" and "TLS" in link["reason"], link
