@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from twisted.python.failure import Failure
 
 from .checks import CrawlStats
 from .checks.model import HostNote
@@ -59,18 +61,69 @@ def scrapy_settings(request: CrawlRequest, run_id: int) -> Settings:
 
 def crawl(request: CrawlRequest, store: Store, run_id: int) -> CrawlStats:
     """Crawls until done; Twisted's reactor runs once per process, so call this once."""
-    settings = scrapy_settings(request, run_id)
-    process = CrawlerProcess(settings)
+    outcome = crawl_many([(request, run_id)], store)[0]
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
+
+
+def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int = 4,
+               done: Callable[[int, CrawlStats | BaseException], None] | None = None
+               ) -> list[CrawlStats | BaseException]:
+    """Crawls several portals in this one process, `parallel` at a time, each with its own settings.
+
+    Different hosts are crawled side by side, each host politely. One crawl that fails leaves its
+    exception in its place in the result and the others go on. `done(i, outcome)` is called as each ends.
+    """
+    outcomes: list[CrawlStats | BaseException] = [RuntimeError("not crawled")] * len(jobs)
+    first = scrapy_settings(jobs[0][0], jobs[0][1]) if jobs else Settings(spider_settings.DEFAULTS)
+    process = CrawlerProcess(first)
     # Scrapy logs every response at DEBUG; with only the root handler filtering, each record is still
     # built. Setting the level on the loggers drops them before that.
     for name in ("scrapy", "twisted", "py.warnings"):
-        logging.getLogger(name).setLevel(settings.get("LOG_LEVEL"))
-    crawler = process.create_crawler(PortalSpider)
-    opts = request.crawl
-    process.crawl(crawler, start_url=request.url, allowed_domains=opts.allowed_domains, include=opts.include,
-                  exclude=opts.exclude, max_pages=opts.max_pages, max_depth=opts.max_depth, sink=store,
-                  known=store.fresh_external(opts.external_cache_days), dns_probe=opts.dns_probe)
-    process.start()
+        logging.getLogger(name).setLevel(first.get("LOG_LEVEL"))
+    waiting = list(range(len(jobs)))
+
+    def start_next() -> None:
+        if not waiting:
+            return
+        i = waiting.pop(0)
+        request, run_id = jobs[i]
+        # The process was made with the first job's settings and its first crawler installs the reactor;
+        # the others bring their own settings.
+        crawler = process.create_crawler(PortalSpider) if i == 0 else Crawler(PortalSpider, scrapy_settings(request, run_id))
+        opts = request.crawl
+        try:
+            deferred = process.crawl(
+                crawler, start_url=request.url, allowed_domains=opts.allowed_domains, include=opts.include,
+                exclude=opts.exclude, max_pages=opts.max_pages, max_depth=opts.max_depth, sink=store,
+                known=store.fresh_external(opts.external_cache_days), dns_probe=opts.dns_probe)
+        except Exception as exc:  # noqa: BLE001 - a crawl that cannot start is that portal's outcome
+            finished(exc, i, crawler, run_id)
+            return
+        # Added before the process's own join sees the deferred fire, so the reactor waits for the next one.
+        deferred.addBoth(finished, i, crawler, run_id)
+
+    def finished(result, i: int, crawler: Crawler, run_id: int):
+        if isinstance(result, Failure):
+            outcomes[i] = result.value
+        elif isinstance(result, BaseException):
+            outcomes[i] = result
+        else:
+            outcomes[i] = _stats(crawler, store, run_id, jobs[i][0].crawl)
+        if done is not None:
+            done(i, outcomes[i])
+        start_next()
+        return None
+
+    for _ in range(max(1, parallel)):
+        start_next()
+    if jobs:
+        process.start()
+    return outcomes
+
+
+def _stats(crawler: Crawler, store: Store, run_id: int, opts: CrawlOptions) -> CrawlStats:
     spider = crawler.spider
     store.remember_external(run_id, lambda url: not spider.in_scope(url))
     return CrawlStats(pages=spider.pages_done, page_limit=opts.max_pages,

@@ -28,12 +28,22 @@ class Outcome:
 
 
 def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.date, out: Path) -> Outcome:
-    try:
-        rules = checks.select(list(profile.select) or None, list(profile.ignore))
-    except checks.UnknownRule as exc:
-        raise ConfigError(f"{profile.path}: key 'select'/'ignore': {exc.args[0]}; run `gapcheck rules`") from None
+    rules = rules_of(profile)
     run_id = store.start_run(profile.name, request.url, profile.name, as_of, profile.crawl.max_pages)
     stats = crawl(request, store, run_id)
+    return conclude(store, run_id, request.url, profile, rules, stats, out)
+
+
+def rules_of(profile: Profile) -> list[checks.Rule]:
+    try:
+        return checks.select(list(profile.select) or None, list(profile.ignore))
+    except checks.UnknownRule as exc:
+        raise ConfigError(f"{profile.path}: key 'select'/'ignore': {exc.args[0]}; run `gapcheck rules`") from None
+
+
+def conclude(store: Store, run_id: int, url: str, profile: Profile, rules: list[checks.Rule],
+             stats: checks.CrawlStats, out: Path) -> Outcome:
+    """After the crawl: the run's findings and reports, or CrawlStartError when the portal did not answer."""
     store.finish_crawl(run_id, stats)
     site = store.load_site(run_id)
     start = site.home
@@ -41,9 +51,9 @@ def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.
         reason = start.error if start is not None else "no answer"
         store.fail_run(run_id, reason)
         if reason.startswith(FetchError.ROBOTS):
-            raise CrawlStartError(f"{redact(request.url)}: robots.txt forbids crawling the start page; a bureau checking "
+            raise CrawlStartError(f"{redact(url)}: robots.txt forbids crawling the start page; a bureau checking "
                                   "its own portal may pass --ignore-robots (or set crawl.obey_robots: false)")
-        raise CrawlStartError(f"{redact(request.url)}: the portal did not answer ({reason}); check the URL and "
+        raise CrawlStartError(f"{redact(url)}: the portal did not answer ({reason}); check the URL and "
                               "that the site is reachable from this machine")
     outcome = evaluate(store, run_id, profile, rules, out, site)
     return dataclasses.replace(outcome, internal_errors=stats.internal_errors)
