@@ -1,7 +1,11 @@
-"""8xx: what only a person can judge — listed in every report for someone to confirm, never passed."""
+"""8xx: what only a person can judge — listed in every report for someone to confirm, never passed.
+
+GK804 (站点无法访问) is the exception once a week of home-page probes is stored: then it passes or fails.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from .context import Context
@@ -64,21 +68,66 @@ def leaked_secrets_or_defacement(ctx: Context) -> Iterator[Finding]:
     yield _manual(ctx, "GK803", "泄密、篡改或倒签", "请人工核查涉密和敏感信息、页面完整性及发布时间")
 
 
+PROBE_DAYS = 7
+"""Days of home-page probes the 站点无法访问 veto is judged on."""
+PROBES_PER_DAY = 20
+"""Probes a day the indicators require, on average over the period."""
+PROBE_SLACK_DAYS = 1 / 24
+"""How much short of 7 days the probes may cover: probes every 15 minutes never fall exactly on the start of
+the 7 days before a run, and one late start of the timer must not discard a week of data."""
+FAILURE_SHARE = 0.05
+"""Failed probes, as a share of all, from which the site counts as unreachable (单项否决)."""
+
+
+def _beijing(iso: str) -> str:
+    """A stored UTC time as the inspectors read it: 北京时间, to the minute."""
+    try:
+        when = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+
+
 def availability_unmeasured(ctx: Context) -> Iterator[Finding]:
     """站点可用性未测：单项否决「站点无法访问」需要连续一周的探测数据，一次检查不能得出结论。
 
     ## 检查内容
     检查标准为连续一周每天不少于 20 次访问首页、超过 15 秒未打开即为失败，失败率达 5% 即单项否决。
-    一次抓取只能说明本次能否打开，因此本项列为「待核实」，直到有一周的探测记录。
+    `gapcheck probe` 每 15 分钟访问一次首页并记入数据库（见 `gapcheck schedule`）；本项读取本次检查开始前
+    7 天内的探测记录：
+    - 探测覆盖不足 7 天（允许 1 小时误差），或平均每天少于 20 次：列为「待核实」（数据不足），
+      并说明本次抓取能否打开首页；
+    - 失败次数（无法连接、HTTP 错误、超过 15 秒未打开）少于探测次数的 5%：通过；
+    - 达到 5%：不通过，单项否决，证据列出探测次数、失败次数、失败率和时间段（北京时间）。
 
     ## 依据
     《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）单项否决项「站点无法访问」。
 
     ## 如何整改
-    安排定时探测（每 15 分钟访问一次首页），积累一周数据后再判断；保障服务器和网络稳定。
+    安排定时探测（`gapcheck schedule` 生成每 15 分钟一次的定时任务），积累一周数据后再判断；
+    失败率高时排查服务器、网络和防火墙（含对境内常用网络的访问限制），保障首页稳定可访问。
     """
     home = ctx.site.home
     now = f"本次抓取首页 HTTP {home.status}" if home is not None and home.status else "本次抓取首页未打开"
-    yield Finding("GK804", Status.UNVERIFIED, "站点可用性", url=ctx.site.start_url,
-                  evidence=f"数据不足：需要连续 7 天、每天不少于 20 次的探测记录；{now}",
-                  message="可用性数据不足", severity=Severity.VETO)
+    seen = ctx.site.availability
+    enough = (seen is not None and seen.days >= PROBE_DAYS - PROBE_SLACK_DAYS
+              and seen.probes >= PROBES_PER_DAY * PROBE_DAYS)
+    if not enough:
+        have = ("尚无探测记录（运行 gapcheck probe）" if seen is None else
+                f"已有探测 {seen.probes} 次，覆盖 {seen.days:.1f} 天（{_beijing(seen.first)} 至 {_beijing(seen.last)}）")
+        yield Finding("GK804", Status.UNVERIFIED, "站点可用性", url=ctx.site.start_url,
+                      evidence=f"数据不足：需要连续 7 天、每天不少于 20 次的探测记录；{have}；{now}",
+                      message="可用性数据不足", severity=Severity.VETO)
+        return
+    share = seen.failures / seen.probes
+    evidence = (f"{_beijing(seen.first)} 至 {_beijing(seen.last)}（北京时间，{seen.days:.1f} 天）探测首页 "
+                f"{seen.probes} 次，失败 {seen.failures} 次，失败率 {share:.1%}")
+    if share >= FAILURE_SHARE:
+        yield Finding("GK804", Status.FAIL, "站点可用性", url=ctx.site.start_url,
+                      evidence=f"{evidence}，达到 5% 的单项否决标准",
+                      message="站点无法访问：一周内首页访问失败率达到 5%", severity=Severity.VETO)
+    else:
+        yield Finding("GK804", Status.PASS, "站点可用性", url=ctx.site.start_url,
+                      evidence=f"{evidence}，低于 5%", message="首页一周内可正常访问", severity=Severity.VETO)

@@ -283,6 +283,20 @@ class CrawlStats:
     """Undecided targets asked again, slowly, at the end of the crawl."""
 
 
+@dataclass(frozen=True, slots=True)
+class Availability:
+    """What the home-page probes (`gapcheck probe`) saw in the 7 days before the run."""
+
+    probes: int
+    failures: int
+    """Probes that got no answer, an HTTP error, or took longer than the timeout (15 s)."""
+    first: str
+    """UTC ISO time of the first and the last probe in the period."""
+    last: str
+    days: float
+    """Days from the first probe to the last."""
+
+
 @dataclass
 class Site:
     """Everything one run saw of one portal. Rules read it and never change it."""
@@ -293,6 +307,8 @@ class Site:
     pages: dict[str, Page]
     checks: dict[str, LinkCheck]
     crawl: CrawlStats = field(default_factory=CrawlStats)
+    availability: Availability | None = None
+    """The probes of the 7 days before the run; None when there were none."""
 
     @cached_property
     def home(self) -> Page | None:

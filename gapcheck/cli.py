@@ -96,6 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="crawl a portal and write its gap report")
     check.add_argument("url", help="the portal's home page, e.g. http://www.example.gov.cn/")
     _add_check_options(check, out_default="gapcheck-report")
+    batch = sub.add_parser("batch", help="check every portal of a SITES.yaml, write an index across them, notify")
+    batch.add_argument("sites", type=Path, metavar="SITES.yaml", help="the list of portals (see config/sites.example.yaml)")
+    batch.add_argument("--as-of", type=_as_of, default=None, help="the date freshness rules count back from (default: today)")
+    batch.add_argument("--parallel", type=_positive, default=None,
+                       help="portals crawled at once (default 4; each host is still crawled politely)")
+    batch.add_argument("--db", type=Path, default=None,
+                       help=f"SQLite store (default: the SITES file's defaults.db, else {default_db()})")
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--markdown", action="store_true", help="print the README's rule table")
     init = sub.add_parser("init", help="write a starter profile for a new bureau")
@@ -114,12 +121,38 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="check the bundled sample portal, served on 127.0.0.1")
     demo.add_argument("--out", type=Path, default=Path("gapcheck-demo"), help="report folder")
     demo.add_argument("--db", type=Path, default=None, help="SQLite store (default: a file in the report folder)")
+    index = sub.add_parser("index", help="write DIR/index.html: one row per site report in DIR/<site>/")
+    index.add_argument("dir", type=Path, metavar="DIR", help="folder with one sub-folder per site (report.json "
+                       "or error.json)")
+    serve = sub.add_parser("serve", help="serve a reports folder read-only over HTTP, index.html at /")
+    serve.add_argument("dir", type=Path, metavar="DIR", help="the reports folder (as for gapcheck index)")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="port to listen on (default: 8000; 0 picks a free one)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this "
+                       "machine only; 0.0.0.0 opens it to the network)")
+    probe = sub.add_parser("probe", help="fetch each listed portal's home page once and store whether it "
+                           "opened (run every 15 minutes; a week of probes decides GK804)")
+    probe.add_argument("sites", type=Path, metavar="SITES.yaml", help="the sites list (see config/sites.example.yaml)")
+    probe.add_argument("--db", type=Path, default=None,
+                       help=f"SQLite store (default: the sites list's db:, else {default_db()})")
+    probe.add_argument("--timeout", type=_probe_timeout, default=15.0,
+                       help="seconds within which a home page must open (default: 15, as the indicators say)")
+    schedule = sub.add_parser("schedule", help="print or install the nightly `gapcheck batch` (02:00) and the "
+                              "15-minute `gapcheck probe` for a sites list (cron or systemd)")
+    schedule.add_argument("sites", type=Path, metavar="SITES.yaml", help="the sites list")
+    kind = schedule.add_mutually_exclusive_group()
+    kind.add_argument("--cron", action="store_true", help="a crontab block (the default)")
+    kind.add_argument("--systemd", action="store_true", help="systemd service and timer units")
+    schedule.add_argument("--install", action="store_true", help="add the block to your crontab, or write the "
+                          "units (/etc/systemd/system as root, else ~/.config/systemd/user)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "batch":
+            return cmd_batch(args)
         if args.command == "rules":
             return cmd_rules(markdown=args.markdown)
         if args.command == "demo":
@@ -130,6 +163,14 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_diff(args)
         if args.command == "history":
             return cmd_history(args)
+        if args.command == "index":
+            return cmd_index(args)
+        if args.command == "serve":
+            return cmd_serve(args)
+        if args.command == "probe":
+            return cmd_probe(args)
+        if args.command == "schedule":
+            return cmd_schedule(args)
         return cmd_check(args)
     except GapcheckError as exc:
         print(f"gapcheck: {exc}", file=sys.stderr)
@@ -156,6 +197,21 @@ def cmd_rules(*, markdown: bool) -> int:
     for rule in checks.RULES:
         print(f"{rule.code}  {rule.name:<32} {rule.severity.value:<6} {rule.summary}")
     return EXIT_OK
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import PARALLEL, run_batch  # imports Scrapy
+    from .sites import load_sites
+    from .store import Store
+
+    sites = load_sites(args.sites)
+    store = Store(args.db or sites.db or default_db())
+    try:
+        outcome = run_batch(sites, store, args.as_of or dt.date.today(), args.parallel or PARALLEL)
+    finally:
+        store.close()
+    print(f"总览：{outcome.index}")
+    return outcome.exit_code
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -316,6 +372,85 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return code
     print("示例网站的已知问题见 gapcheck/sample/GAPS.md；报告中应恰好列出这些问题。")
     return EXIT_OK  # finding the sample's seeded gaps is the demo working
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .report.index import read_sites, write_index
+
+    rows = read_sites(args.dir) if args.dir.is_dir() else []
+    if args.dir.is_dir() and not rows:
+        raise ConfigError(f"{args.dir}: no site results (DIR/<site>/report.json or error.json); "
+                          "pass the folder `gapcheck batch` wrote")
+    path = write_index(args.dir)
+    counts = {k: sum(r["key"] == k for r in rows) for k in ("pass", "fail", "error")}
+    print(f"网站 {len(rows)}：合格 {counts['pass']}，不合格 {counts['fail']}，未能检查 {counts['error']}")
+    print(f"汇总：{path}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    if not 0 <= args.port <= 65535:
+        raise ConfigError(f"--port {args.port}: expected 0 to 65535")
+    return serve(args.dir, host=args.host, port=args.port)
+
+
+def _probe_timeout(text: str) -> float:
+    value = _seconds(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a number of seconds above 0")
+    return value
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    from .probe import probe_all
+    from .sites import load_sites
+    from .store import Store
+
+    sites = load_sites(args.sites)
+    store = Store(args.db or sites.db or default_db())  # before probing: a bad --db fails at once
+    try:
+        results = probe_all([site.url for site in sites.sites], args.timeout)
+        for result in results:
+            store.record_probe(result.url, result.ok, result.status, result.elapsed, result.error, at=result.at)
+    finally:
+        store.close()
+    for site, result in zip(sites.sites, results):
+        line = (f"{'ok' if result.ok else 'failed':<6}  {result.status or '-':>3}  {result.elapsed:6.2f}s  "
+                f"{site.name}  {redact(site.url)}")
+        print(line + (f"  {result.error}" if result.error else ""), flush=True)
+    return EXIT_OK if all(r.ok for r in results) else EXIT_UNREACHABLE
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    from . import schedule
+    from .sites import load_sites
+
+    sites = load_sites(args.sites)  # a broken list is reported now, not at 02:00
+    command = schedule.gapcheck_command()
+    if args.systemd:
+        user = not schedule.is_root()
+        units = schedule.systemd_units(command, sites.path, user=user)
+        target = schedule.systemd_dir(user)
+        if not args.install:
+            for name, text in units.items():
+                print(f"# {target / name}\n{text}")
+            return EXIT_OK
+        for path in schedule.install_systemd(units, target):
+            print(f"已写入 {path}")
+        scope = " --user" if user else ""
+        print(f"启用：systemctl{scope} daemon-reload && "
+              f"systemctl{scope} enable --now gapcheck-batch.timer gapcheck-probe.timer")
+        if user:
+            print("未登录时也要运行：loginctl enable-linger $USER")
+        return EXIT_OK
+    block = schedule.crontab_block(command, sites.path)
+    if args.install:
+        schedule.install_cron(block, sites.path)
+        print("已加入 crontab（crontab -l 查看）：")
+    print(block, end="")
+    return EXIT_OK
 
 
 if __name__ == "__main__":

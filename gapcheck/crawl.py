@@ -76,12 +76,13 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
     exception in its place in the result and the others go on. `done(i, outcome)` is called as each ends.
     """
     outcomes: list[CrawlStats | BaseException] = [RuntimeError("not crawled")] * len(jobs)
-    first = scrapy_settings(jobs[0][0], jobs[0][1]) if jobs else Settings(spider_settings.DEFAULTS)
-    process = CrawlerProcess(first)
+    level = scrapy_settings(jobs[0][0], jobs[0][1]).get("LOG_LEVEL") if jobs else "CRITICAL"
+    # Only process-wide settings here: Scrapy writes the process's settings over each crawler's own.
+    process = CrawlerProcess({"LOG_LEVEL": level})
     # Scrapy logs every response at DEBUG; with only the root handler filtering, each record is still
     # built. Setting the level on the loggers drops them before that.
     for name in ("scrapy", "twisted", "py.warnings"):
-        logging.getLogger(name).setLevel(first.get("LOG_LEVEL"))
+        logging.getLogger(name).setLevel(level)
     waiting = list(range(len(jobs)))
 
     def start_next() -> None:
@@ -89,9 +90,8 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
             return
         i = waiting.pop(0)
         request, run_id = jobs[i]
-        # The process was made with the first job's settings and its first crawler installs the reactor;
-        # the others bring their own settings.
-        crawler = process.create_crawler(PortalSpider) if i == 0 else Crawler(PortalSpider, scrapy_settings(request, run_id))
+        # The first crawler installs the reactor, as CrawlerProcess.create_crawler would have it do.
+        crawler = Crawler(PortalSpider, scrapy_settings(request, run_id), init_reactor=i == 0)
         opts = request.crawl
         try:
             deferred = process.crawl(

@@ -69,14 +69,15 @@ class Profile:
 class _Doc:
     """A parsed YAML file and the line of every key path in it."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, what: str = "profile",
+                 shape: str = "a profile is a mapping of keys (name:, extends:, requirements: …)"):
         self.path = path
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise ConfigError(f"{path}: profile file not found; check the name or path") from None
+            raise ConfigError(f"{path}: {what} file not found; check the name or path") from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot read the profile ({exc}); save it as UTF-8 text") from None
+            raise ConfigError(f"{path}: cannot read the {what} ({exc}); save it as UTF-8 text") from None
         self.lines: dict[tuple, int] = {}
         try:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -87,7 +88,7 @@ class _Doc:
             raise ConfigError(f"{where}: not valid YAML ({problem}); fix the indentation or quoting there") from None
         self.data = self._build(node, ()) if node is not None else {}
         if not isinstance(self.data, dict):
-            raise ConfigError(f"{path}:1: a profile is a mapping of keys (name:, extends:, requirements: …)")
+            raise ConfigError(f"{path}:1: {shape}")
 
     def _build(self, node: yaml.Node, path: tuple) -> Any:
         self.lines[path] = node.start_mark.line + 1

@@ -21,10 +21,23 @@ from urllib.parse import urlsplit
 from .checks import (
     CrawlStats, DateMention, DateSource, Finding, Link, LinkCheck, LinkTag, Page, Region, Severity, Site,
 )
-from .checks.model import FetchError, Form, HostNote, Verdict
+from .checks.model import Availability, FetchError, Form, HostNote, Verdict
 from .errors import StoreError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
+
+_PROBES_TABLE = """CREATE TABLE probes (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    url TEXT NOT NULL,
+    probed_at TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    status INTEGER,
+    elapsed REAL,
+    error TEXT
+)"""
+"""Home-page probes (`gapcheck probe`): `site` is `site_key(url)`, as runs are matched; outcome ok or failed."""
+_PROBES_INDEX = "CREATE INDEX probes_by_site ON probes(site, probed_at)"
 
 _MIGRATIONS = {
     2: ["ALTER TABLE pages ADD COLUMN forms TEXT"],
@@ -38,6 +51,7 @@ _MIGRATIONS = {
         "ALTER TABLE runs ADD COLUMN crawl_notes TEXT",
         "CREATE TABLE external_checks (url TEXT PRIMARY KEY, status INTEGER, final_url TEXT, content_type TEXT, "
         "redirects INTEGER, checked_at TEXT NOT NULL)"],
+    6: [_PROBES_TABLE, _PROBES_INDEX],
 }
 """Statements that bring a store of the version before the key up to that version."""
 
@@ -136,7 +150,7 @@ CREATE TABLE findings (
     PRIMARY KEY (run_id, seq)
 );
 CREATE INDEX findings_by_fingerprint ON findings(fingerprint);
-"""
+""" + f"{_PROBES_TABLE};\n{_PROBES_INDEX};\n"
 
 
 def _without_scheme_and_port(url: str) -> str:
@@ -436,7 +450,41 @@ class Store:
         stats = CrawlStats(pages=len(pages), page_limit=limits[0], page_limit_reached=bool(limits[1]),
                            errors=limits[2], hosts=tuple(HostNote(**h) for h in notes.get("hosts", ())),
                            reused=notes.get("reused", 0), second_pass=notes.get("second_pass", 0))
-        return Site(info.site, info.start_url, info.as_of, pages, checks, stats)
+        return Site(info.site, info.start_url, info.as_of, pages, checks, stats,
+                    self.availability(info.start_url, info.started_at))
+
+    # -- home-page probes (`gapcheck probe`) -------------------------------------------------
+
+    PROBE_DAYS = 7
+    """The period before a run whose probes the run's availability is judged on."""
+
+    def record_probe(self, url: str, ok: bool, status: int | None, elapsed: float | None, error: str = "",
+                     at: dt.datetime | None = None) -> None:
+        """One probe of the home page `url`, at `at` (default now; a naive time is taken as UTC)."""
+        when = at or dt.datetime.now(dt.timezone.utc)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.timezone.utc)
+        with self.transaction() as db:
+            db.execute("INSERT INTO probes (site, url, probed_at, outcome, status, elapsed, error) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (site_key(url), url, when.astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
+                        "ok" if ok else "failed", status, elapsed, error or None))
+
+    def availability(self, start_url: str, until: str) -> Availability | None:
+        """The probes of the site `start_url` names in the `PROBE_DAYS` days up to `until` (UTC ISO)."""
+        end = dt.datetime.fromisoformat(until)
+        if end.tzinfo is None:
+            end = end.replace(tzinfo=dt.timezone.utc)
+        end = end.astimezone(dt.timezone.utc)
+        since = (end - dt.timedelta(days=self.PROBE_DAYS)).isoformat(timespec="seconds")
+        count, failures, first, last = self.db.execute(
+            "SELECT count(*), coalesce(sum(outcome != 'ok'), 0), min(probed_at), max(probed_at) FROM probes "
+            "WHERE site = ? AND probed_at >= ? AND probed_at <= ?",
+            (site_key(start_url), since, end.isoformat(timespec="seconds"))).fetchone()
+        if not count:
+            return None
+        days = (dt.datetime.fromisoformat(last) - dt.datetime.fromisoformat(first)).total_seconds() / 86400
+        return Availability(count, failures, first, last, days)
 
 
 def _now() -> str:

@@ -97,11 +97,12 @@ def test_a_version_3_store_is_upgraded_and_its_findings_fingerprinted(tmp_path):
     for statement in ("ALTER TABLE link_checks DROP COLUMN redirects", "ALTER TABLE link_checks DROP COLUMN checked_at",
                       "ALTER TABLE runs DROP COLUMN crawl_notes", "DROP TABLE external_checks"):
         db.execute(statement)  # schema 5
+    db.execute("DROP TABLE probes")  # schema 6
     db.execute("PRAGMA user_version=3")
     db.commit()
     db.close()
     store = Store(path)
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     assert store.db.execute("SELECT fingerprint FROM findings WHERE run_id = ?", (run_id,)).fetchone()[0] == \
         fingerprint("GK201", "商务动态", "http://x.gov.cn/swdt/")
     assert store.db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'findings_by_fingerprint'").fetchone()[0]

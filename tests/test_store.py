@@ -41,6 +41,7 @@ def test_a_version_1_store_is_upgraded(tmp_path):
     for statement in ("ALTER TABLE link_checks DROP COLUMN redirects", "ALTER TABLE link_checks DROP COLUMN checked_at",
                       "ALTER TABLE runs DROP COLUMN crawl_notes", "DROP TABLE external_checks"):
         db.execute(statement)  # schema 5
+    db.execute("DROP TABLE probes")  # schema 6
     db.execute("PRAGMA user_version=1")
     db.commit()
     db.close()
@@ -51,6 +52,7 @@ def test_a_version_1_store_is_upgraded(tmp_path):
     assert "fingerprint" in [row[1] for row in store.db.execute("PRAGMA table_info(findings)")]
     assert "redirects" in [row[1] for row in store.db.execute("PRAGMA table_info(link_checks)")]
     assert store.fresh_external(7) == {}
+    assert store.db.execute("SELECT count(*) FROM probes").fetchone()[0] == 0
 
 
 def test_a_newer_store_is_refused_with_the_fix(tmp_path):

@@ -1,0 +1,109 @@
+"""The nightly job: every portal of a SITES.yaml checked in one process, an index across them, a notice.
+
+Portals are crawled side by side (different hosts in parallel, each host politely); one that fails —
+a profile that does not load, a portal that does not answer, a bug — is written down as that portal's
+outcome and the others go on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .crawl import CrawlRequest, crawl_many
+from .errors import GapcheckError
+from .notify import SiteResult, notify
+from .profile import Profile, load_profile
+from .report.index import write_index
+from .report.model import redact
+from .runner import Outcome, conclude, rules_of
+from .sites import SiteEntry, SitesFile
+from .store import Store
+
+PARALLEL = 4
+"""Portals crawled at once: each is polite to its own host, so this bounds only gapcheck's own load."""
+
+
+@dataclass(frozen=True)
+class SiteOutcome:
+    site: SiteEntry
+    outcome: Outcome | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    sites: tuple[SiteOutcome, ...]
+    index: Path
+    notices: tuple[str, ...]
+
+    @property
+    def exit_code(self) -> int:
+        """0 every portal checked without gaps; 1 gaps somewhere or a portal not checked; 3 none answered."""
+        if self.sites and all(s.outcome is None for s in self.sites):
+            return 3
+        return 1 if any(s.outcome is None or s.outcome.failed for s in self.sites) else 0
+
+
+def run_batch(sites: SitesFile, store: Store, as_of: dt.date, parallel: int = PARALLEL,
+              say: Callable[[str], None] = print) -> BatchOutcome:
+    outcomes: dict[str, SiteOutcome] = {}
+    jobs: list[tuple[CrawlRequest, int]] = []
+    planned: list[tuple[SiteEntry, Profile, list]] = []
+    for entry in sites.sites:
+        try:
+            profile = load_profile(entry.profile)
+            rules = rules_of(profile)
+        except GapcheckError as exc:
+            outcomes[entry.slug] = _failed(sites, entry, str(exc), say)
+            continue
+        run_id = store.start_run(profile.name, entry.url, profile.name, as_of, profile.crawl.max_pages)
+        jobs.append((CrawlRequest(entry.url, profile.crawl), run_id))
+        planned.append((entry, profile, rules))
+
+    def crawled(i: int, stats) -> None:
+        entry = planned[i][0]
+        if isinstance(stats, BaseException):
+            say(f"{entry.name}：抓取出错（{stats}）")
+        else:
+            say(f"{entry.name}：抓取完成，{stats.pages} 个页面")
+
+    results = crawl_many(jobs, store, parallel, crawled)
+    for (request, run_id), (entry, profile, rules), stats in zip(jobs, planned, results):
+        if isinstance(stats, BaseException):
+            store.fail_run(run_id, f"crawl failed: {stats}")
+            outcomes[entry.slug] = _failed(sites, entry, f"抓取出错：{stats}", say)
+            continue
+        try:
+            outcome = conclude(store, run_id, request.url, profile, rules, stats, sites.out_dir(entry))
+        except GapcheckError as exc:
+            outcomes[entry.slug] = _failed(sites, entry, str(exc), say)
+            continue
+        summary = outcome.report["summary"]
+        say(f"{entry.name}：{summary['verdict']}，得分 {summary['score']:g}，报告 {outcome.html}")
+        (sites.out_dir(entry) / "error.json").unlink(missing_ok=True)
+        outcomes[entry.slug] = SiteOutcome(entry, outcome)
+    ordered = tuple(outcomes[entry.slug] for entry in sites.sites)
+    index = write_index(sites.out)
+    notices = notify(sites.notify, [
+        SiteResult(s.site.name, s.site.url, s.outcome.report if s.outcome else None,
+                   s.outcome.html if s.outcome else None, s.error or None) for s in ordered])
+    for line in notices:
+        say(line)
+    return BatchOutcome(ordered, index, tuple(notices))
+
+
+def _failed(sites: SitesFile, entry: SiteEntry, error: str, say: Callable[[str], None]) -> SiteOutcome:
+    """Writes the portal's error.json, which the index shows as 未能检查."""
+    error = redact(error)
+    folder = sites.out_dir(entry)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "error.json").write_text(json.dumps(
+        {"name": entry.name, "url": redact(entry.url), "error": error,
+         "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}, ensure_ascii=False, indent=2),
+        encoding="utf-8")
+    say(f"{entry.name}：未能检查（{error}）")
+    return SiteOutcome(entry, error=error)
