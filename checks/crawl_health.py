@@ -141,6 +141,8 @@ def crawl_adjusted(ctx: Context) -> Iterator[Finding]:
             notes.append(f"{host.host}：{'，'.join(parts)}")
     if stats.second_pass:
         notes.append(f"{stats.second_pass} 个未能判定的链接在结束时慢速重新请求")
+    if stats.not_modified:
+        notes.append(f"{stats.not_modified} 个页面自上次检查后未变化（304），沿用上次的记录")
     if stats.reused:
         notes.append(f"{stats.reused} 个外部链接沿用近期检查结果（未再请求）")
     # Crawl-delay and reused answers are the normal course of a polite nightly run; being limited, cut

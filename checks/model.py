@@ -281,6 +281,8 @@ class CrawlStats:
     """External link answers taken from earlier runs instead of asked again."""
     second_pass: int = 0
     """Undecided targets asked again, slowly, at the end of the crawl."""
+    not_modified: int = 0
+    """Pages the server said were unchanged (304) since the last run: that run's record was kept."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,8 @@ def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
     p.add_argument("--render", action="store_true",
                    help="render every page in Chromium first, for portals whose pages are built by script "
                    "(slower; the profile's crawl.render / crawl.render_urls choose pages instead)")
+    p.add_argument("--full", action="store_true",
+                   help="download every page again instead of revalidating the last run's unchanged pages (304)")
     p.add_argument("--recheck-external", action="store_true",
                    help="ask every external link again instead of trusting answers from the last "
                    "crawl.external_cache_days days")
@@ -250,6 +252,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
     if args.recheck_external:
         crawl = dataclasses.replace(crawl, external_cache_days=0)
+    if args.full:
+        crawl = dataclasses.replace(crawl, incremental=False)
     if args.render:
         crawl = dataclasses.replace(crawl, render=RenderMode.ALL, render_urls=())
     if mode_for(crawl.render, crawl.render_urls) is not RenderMode.OFF:

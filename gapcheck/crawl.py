@@ -93,11 +93,13 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
         # The first crawler installs the reactor, as CrawlerProcess.create_crawler would have it do.
         crawler = Crawler(PortalSpider, scrapy_settings(request, run_id), init_reactor=i == 0)
         opts = request.crawl
+        previous, revalidate = store.validators(request.url) if opts.incremental else (None, {})
         try:
             deferred = process.crawl(
                 crawler, start_url=request.url, allowed_domains=opts.allowed_domains, include=opts.include,
                 exclude=opts.exclude, max_pages=opts.max_pages, max_depth=opts.max_depth, sink=store,
-                known=store.fresh_external(opts.external_cache_days), dns_probe=opts.dns_probe)
+                known=store.fresh_external(opts.external_cache_days), dns_probe=opts.dns_probe,
+                revalidate=revalidate, unchanged=lambda url: store.stored_page(previous, url))
         except Exception as exc:  # noqa: BLE001 - a crawl that cannot start is that portal's outcome
             finished(exc, i, crawler, run_id)
             return
@@ -131,7 +133,7 @@ def _stats(crawler: Crawler, store: Store, run_id: int, opts: CrawlOptions) -> C
                       errors=spider.errors,
                       internal_errors=crawler.stats.get_value("spider_exceptions/count", 0),
                       hosts=host_notes(crawler.stats.get_stats()), reused=spider.reused,
-                      second_pass=spider.second_pass_asked)
+                      second_pass=spider.second_pass_asked, not_modified=spider.not_modified)
 
 
 def host_notes(stats: dict) -> tuple[HostNote, ...]:

@@ -36,6 +36,8 @@ class CrawlOptions:
     user_agent: str | None = None
     contact: str | None = None
     """Who to call about the crawler (an e-mail or phone), added to the User-Agent."""
+    incremental: bool = True
+    """Ask the pages the last run saw (but the home and list pages) with If-None-Match/If-Modified-Since."""
     external_cache_days: float = EXTERNAL_CACHE_DAYS
     """Days an external link that answered is not asked again; 0 asks every external link every run."""
     dns_probe: tuple[str, ...] = DNS_PROBE_HOSTS
@@ -187,8 +189,9 @@ def _validate(doc: _Doc) -> None:
             except re.error as exc:
                 raise doc.error(("crawl", key, i), f"{pattern!r} is not a regular expression ({exc})",
                                 "escape special characters such as ? and ( with a backslash") from None
-    if "obey_robots" in crawl:
-        _want(doc, crawl["obey_robots"], bool, ("crawl", "obey_robots"), "true or false")
+    for key in ("obey_robots", "incremental"):
+        if key in crawl:
+            _want(doc, crawl[key], bool, ("crawl", key), "true or false")
     kinds = data.get("column_kinds", {})
     _want(doc, kinds, dict, ("column_kinds",), "a mapping of kind → settings")
     for key, kind in kinds.items():

@@ -314,7 +314,7 @@ class Store:
 
     def finish_crawl(self, run_id: int, stats: CrawlStats) -> None:
         notes = {"hosts": [dataclasses.asdict(h) for h in stats.hosts], "reused": stats.reused,
-                 "second_pass": stats.second_pass}
+                 "second_pass": stats.second_pass, "not_modified": stats.not_modified}
         with self.transaction() as db:
             checked = db.execute("SELECT count(*) FROM link_checks WHERE run_id = ?", (run_id,)).fetchone()[0]
             db.execute(
@@ -419,27 +419,9 @@ class Store:
         info = self.run(run_id)
         limits = self.db.execute("SELECT page_limit, page_limit_reached, errors, crawl_notes FROM runs WHERE id = ?",
                                  (run_id,)).fetchone()
-        links: dict[str, list[Link]] = {}
-        # Template links repeat the same URL and words on every page: one string object each.
-        intern = sys.intern
-        tags = {t.value: t for t in LinkTag}
-        regions = {r.value: r for r in Region}
-        for page_url, url, tag, text, title, region, date, fragment, block in self.db.execute(
-                "SELECT page_url, url, tag, text, title, region, date, fragment, block FROM links WHERE run_id = ? "
-                "ORDER BY page_url, position", (run_id,)):
-            links.setdefault(page_url, []).append(
-                Link(intern(url), tags[tag], intern(text or ""), intern(title or ""), regions[region],
-                     date and intern(date), fragment or "", intern(block or "")))
-        pages: dict[str, Page] = {}
-        for r in self.db.execute("SELECT * FROM pages WHERE run_id = ? ORDER BY depth, url", (run_id,)):
-            pages[r[1]] = Page(
-                url=r[1], final_url=r[2], status=r[3], content_type=r[4] or "", encoding=r[5] or "",
-                title=r[6] or "", depth=r[7] or 0, referrer=r[8] or "", size=r[9] or 0, content_hash=r[10] or "",
-                etag=r[11] or "", last_modified=r[12] or "", fetched_at=r[13] or "",
-                headings=tuple(json.loads(r[14] or "[]")), meta=json.loads(r[15] or "{}"),
-                dates=tuple(DateMention(v, t, DateSource(s)) for v, t, s in json.loads(r[16] or "[]")),
-                links=tuple(links.get(r[1], ())), text=r[17] or "", main_chars=r[18] or 0, error=r[19] or "",
-                forms=tuple(Form(a, m, tuple(f), t) for a, m, f, t in json.loads(r[20] or "[]")))
+        links = self._links("WHERE run_id = ?", (run_id,))
+        pages = {r[1]: _page(r, links) for r in self.db.execute(
+            "SELECT * FROM pages WHERE run_id = ? ORDER BY depth, url", (run_id,))}
         checks = {
             r[0]: LinkCheck(r[0], r[1], FetchError(r[2]) if r[2] else None, r[3] or "", r[4] or "", r[5] or "",
                             r[6] or 0, r[7] or "")
@@ -449,9 +431,53 @@ class Store:
         notes = json.loads(limits[3] or "{}")
         stats = CrawlStats(pages=len(pages), page_limit=limits[0], page_limit_reached=bool(limits[1]),
                            errors=limits[2], hosts=tuple(HostNote(**h) for h in notes.get("hosts", ())),
-                           reused=notes.get("reused", 0), second_pass=notes.get("second_pass", 0))
+                           reused=notes.get("reused", 0), second_pass=notes.get("second_pass", 0),
+                           not_modified=notes.get("not_modified", 0))
         return Site(info.site, info.start_url, info.as_of, pages, checks, stats,
                     self.availability(info.start_url, info.started_at))
+
+    def _links(self, where: str, params: tuple) -> dict[str, list[Link]]:
+        links: dict[str, list[Link]] = {}
+        # Template links repeat the same URL and words on every page: one string object each.
+        intern = sys.intern
+        tags = {t.value: t for t in LinkTag}
+        regions = {r.value: r for r in Region}
+        for page_url, url, tag, text, title, region, date, fragment, block in self.db.execute(
+                "SELECT page_url, url, tag, text, title, region, date, fragment, block FROM links "
+                f"{where} ORDER BY page_url, position", params):
+            links.setdefault(page_url, []).append(
+                Link(intern(url), tags[tag], intern(text or ""), intern(title or ""), regions[region],
+                     date and intern(date), fragment or "", intern(block or "")))
+        return links
+
+    # -- incremental crawls ------------------------------------------------------------------
+
+    LIST_ITEMS = 3
+    """Dated links a page needs to be a list page, which a crawl always fetches again."""
+
+    def validators(self, start_url: str) -> tuple[int | None, dict[str, tuple[str, str]]]:
+        """The site's last finished run, and the pages of it a new crawl may revalidate: url → (ETag,
+        Last-Modified). Not the start page and not list pages: those are what changes, so they are always
+        fetched again."""
+        runs = self.runs_of_site(start_url, done_only=True)
+        if not runs:
+            return None, {}
+        previous = runs[-1].id
+        lists = {row[0] for row in self.db.execute(
+            "SELECT page_url FROM links WHERE run_id = ? AND date IS NOT NULL GROUP BY page_url "
+            "HAVING count(*) >= ?", (previous, self.LIST_ITEMS))}
+        return previous, {
+            url: (etag or "", modified or "") for url, etag, modified in self.db.execute(
+                "SELECT url, etag, last_modified FROM pages WHERE run_id = ? AND status = 200 AND depth > 0 "
+                "AND (error IS NULL OR error = '') AND (etag != '' OR last_modified != '')", (previous,))
+            if url not in lists}
+
+    def stored_page(self, run_id: int, url: str) -> Page | None:
+        """One page of a stored run, with its links: what an unchanged page (304) still is."""
+        row = self.db.execute("SELECT * FROM pages WHERE run_id = ? AND url = ?", (run_id, url)).fetchone()
+        if row is None:
+            return None
+        return _page(row, self._links("WHERE run_id = ? AND page_url = ?", (run_id, url)))
 
     # -- home-page probes (`gapcheck probe`) -------------------------------------------------
 
@@ -485,6 +511,18 @@ class Store:
             return None
         days = (dt.datetime.fromisoformat(last) - dt.datetime.fromisoformat(first)).total_seconds() / 86400
         return Availability(count, failures, first, last, days)
+
+
+def _page(r: tuple, links: dict[str, list[Link]]) -> Page:
+    """A `pages` row (SELECT *) as the model's Page."""
+    return Page(
+        url=r[1], final_url=r[2], status=r[3], content_type=r[4] or "", encoding=r[5] or "",
+        title=r[6] or "", depth=r[7] or 0, referrer=r[8] or "", size=r[9] or 0, content_hash=r[10] or "",
+        etag=r[11] or "", last_modified=r[12] or "", fetched_at=r[13] or "",
+        headings=tuple(json.loads(r[14] or "[]")), meta=json.loads(r[15] or "{}"),
+        dates=tuple(DateMention(v, t, DateSource(s)) for v, t, s in json.loads(r[16] or "[]")),
+        links=tuple(links.get(r[1], ())), text=r[17] or "", main_chars=r[18] or 0, error=r[19] or "",
+        forms=tuple(Form(a, m, tuple(f), t) for a, m, f, t in json.loads(r[20] or "[]")))
 
 
 def _now() -> str:

@@ -9,7 +9,7 @@ import re
 import secrets
 import socket
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -81,13 +81,19 @@ class PortalSpider(scrapy.Spider):
     def __init__(self, start_url: str, *, allowed_domains: Iterable[str] = (), include: Iterable[str] = (),
                  exclude: Iterable[str] = (), max_pages: int = MAX_PAGES, max_depth: int = MAX_DEPTH, sink=None,
                  known: Mapping[str, LinkCheck] | None = None, dns_probe: Iterable[str] = DNS_PROBE_HOSTS,
-                 **kwargs):
+                 revalidate: Mapping[str, tuple[str, str]] | None = None,
+                 unchanged: Callable[[str], Page | None] | None = None, **kwargs):
         super().__init__(**kwargs)
         self.sink = sink
         """Where the item pipeline writes what the spider saw."""
         self.known = known or {}
         """Answers of external targets from earlier runs, still fresh: not asked again."""
         self.reused = 0
+        self.revalidate = revalidate or {}
+        """Pages of the last run that may be asked conditionally: url → (ETag, Last-Modified)."""
+        self.unchanged = unchanged
+        """url → the last run's page, for a page the server says has not changed (304)."""
+        self.not_modified = 0
         self.dns_probe = tuple(dns_probe)
         self.resolver_works = True
         self.not_found: NotFoundAnswer | None = None
@@ -159,6 +165,14 @@ class PortalSpider(scrapy.Spider):
                  second_pass: bool = False) -> Request:
         self.asked += 1
         meta = {"gapcheck": role, "gapcheck_depth": depth, "gapcheck_referrer": referrer}
+        headers = {"Referer": referrer} if referrer else {}
+        validators = self.revalidate.get(url) if role == Role.PAGE else None
+        if validators:
+            etag, modified = validators
+            if etag:
+                headers["If-None-Match"] = etag
+            if modified:
+                headers["If-Modified-Since"] = modified
         if second_pass:
             meta[PASS] = 2
             meta["max_retry_times"] = 0  # this pass is the retry
@@ -170,7 +184,7 @@ class PortalSpider(scrapy.Spider):
             # and with it in meta Scrapy's RedirectMiddleware hands back the 301 itself, so a redirect to a
             # 404 or a redirect loop was recorded as a working 3xx.
             meta=meta,
-            headers={"Referer": referrer} if referrer else None,
+            headers=headers or None,
         )
 
     def follow(self, page_url: str, depth: int, links: tuple[Link, ...]) -> Iterable[Request]:
@@ -237,6 +251,15 @@ class PortalSpider(scrapy.Spider):
         self.seen.add(response.url)
         if url == self.start_url and not self.in_scope(response.url):
             self.scope.add(scope_key(response.url))  # example.gov.cn → www.example.gov.cn
+        if response.status == 304:
+            old = self.unchanged(url) if self.unchanged is not None and url in self.revalidate else None
+            if old is not None:
+                self.not_modified += 1
+                yield LinkCheck(url, status=old.status, final_url=old.final_url, content_type=old.content_type)
+                yield dataclasses.replace(old, depth=depth, referrer=request.meta.get("gapcheck_referrer", ""),
+                                          fetched_at=_now())
+                yield from self.follow(old.final_url, depth, old.links)
+                return
         content_type = _header(response, b"Content-Type").lower()
         check = self._check(url, response, content_type)
         page = Page(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import threading
+from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -90,12 +91,25 @@ class _Handler(BaseHTTPRequestHandler):
             return
         data = resolved.read_bytes()
         ctype = CONTENT_TYPES.get(resolved.suffix.lower(), "application/octet-stream")
+        # Validators as nginx sends them, so a second crawl can revalidate (304) instead of downloading.
+        stat = resolved.stat()
+        etag = f'"{int(stat.st_mtime):x}-{stat.st_size:x}"'
+        modified = formatdate(stat.st_mtime, usegmt=True)
+        if self.headers.get("If-None-Match") == etag or (
+                "If-None-Match" not in self.headers and self.headers.get("If-Modified-Since") == modified):
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", modified)
         self.end_headers()
         if body:
             self.wfile.write(data)
+            self.server.bytes_sent += len(data)  # type: ignore[attr-defined]
 
     def _redirect(self, location: str, body: bool) -> None:
         self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -123,6 +137,11 @@ class SampleServer:
         self.port: int = httpd.server_address[1]
         self.url: str = f"http://{self.host}:{self.port}/"
 
+    @property
+    def bytes_sent(self) -> int:
+        """Bytes of file bodies sent so far (error pages and redirects not counted)."""
+        return self._httpd.bytes_sent  # type: ignore[attr-defined]
+
     def close(self) -> None:
         """Stop serving and release the port; safe to call twice."""
         if self._thread.is_alive():
@@ -145,6 +164,7 @@ def serve(root: Path = PORTAL_DIR, host: str = "127.0.0.1", port: int = 0) -> Sa
     handler = type("SampleHandler", (_Handler,), {"root": Path(root).resolve()})
     httpd = ThreadingHTTPServer((host, port), handler)
     httpd.daemon_threads = True
+    httpd.bytes_sent = 0  # type: ignore[attr-defined]
     thread = threading.Thread(target=httpd.serve_forever, name=f"sample-portal:{httpd.server_address[1]}",
                               daemon=True)
     thread.start()
