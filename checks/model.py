@@ -283,6 +283,8 @@ class CrawlStats:
     """Undecided targets asked again, slowly, at the end of the crawl."""
     not_modified: int = 0
     """Pages the server said were unchanged (304) since the last run: that run's record was kept."""
+    interrupted: bool = False
+    """The crawl was stopped (SIGTERM, Ctrl-C) before it finished."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,8 @@ def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
     p.add_argument("--render", action="store_true",
                    help="render every page in Chromium first, for portals whose pages are built by script "
                    "(slower; the profile's crawl.render / crawl.render_urls choose pages instead)")
+    p.add_argument("--resume", action="store_true",
+                   help="go on with this portal's run that was stopped (killed, Ctrl-C) instead of starting again")
     p.add_argument("--full", action="store_true",
                    help="download every page again instead of revalidating the last run's unchanged pages (304)")
     p.add_argument("--recheck-external", action="store_true",
@@ -238,6 +240,7 @@ def normalize_url(text: str) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .lock import site_lock
     from .runner import check_site  # imports Scrapy: keep `gapcheck rules` and errors fast
     from .store import Store
 
@@ -258,10 +261,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         crawl = dataclasses.replace(crawl, render=RenderMode.ALL, render_urls=())
     if mode_for(crawl.render, crawl.render_urls) is not RenderMode.OFF:
         check_available()  # before a run is stored: a missing browser is a setup error, not a crawl
-    request = CrawlRequest(url, crawl, progress=sys.stderr.isatty(), verbose=args.verbose)
-    store = Store(args.db or default_db())
+    request = CrawlRequest(url, crawl, progress=sys.stderr.isatty(), verbose=args.verbose, resume=args.resume)
+    db = args.db or default_db()
+    store = Store(db)
     try:
-        outcome = check_site(request, profile, store, args.as_of or dt.date.today(), args.out)
+        with site_lock(db, url):
+            outcome = check_site(request, profile, store, args.as_of or dt.date.today(), args.out)
     finally:
         store.close()
     _print_summary(outcome.report, outcome.html)

@@ -26,6 +26,8 @@ class CrawlRequest:
     crawl: CrawlOptions
     progress: bool = False
     verbose: bool = False
+    resume: bool = False
+    """Go on with the run's stored pages instead of starting from the start page."""
 
 
 def scrapy_settings(request: CrawlRequest, run_id: int) -> Settings:
@@ -99,7 +101,8 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
                 crawler, start_url=request.url, allowed_domains=opts.allowed_domains, include=opts.include,
                 exclude=opts.exclude, max_pages=opts.max_pages, max_depth=opts.max_depth, sink=store,
                 known=store.fresh_external(opts.external_cache_days), dns_probe=opts.dns_probe,
-                revalidate=revalidate, unchanged=lambda url: store.stored_page(previous, url))
+                revalidate=revalidate, unchanged=lambda url: store.stored_page(previous, url),
+                resume=store.resume_state(run_id) if request.resume else None)
         except Exception as exc:  # noqa: BLE001 - a crawl that cannot start is that portal's outcome
             finished(exc, i, crawler, run_id)
             return
@@ -133,7 +136,8 @@ def _stats(crawler: Crawler, store: Store, run_id: int, opts: CrawlOptions) -> C
                       errors=spider.errors,
                       internal_errors=crawler.stats.get_value("spider_exceptions/count", 0),
                       hosts=host_notes(crawler.stats.get_stats()), reused=spider.reused,
-                      second_pass=spider.second_pass_asked, not_modified=spider.not_modified)
+                      second_pass=spider.second_pass_asked, not_modified=spider.not_modified,
+                      interrupted=crawler.stats.get_value("finish_reason") == "shutdown")
 
 
 def host_notes(stats: dict) -> tuple[HostNote, ...]:

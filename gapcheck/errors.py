@@ -23,3 +23,15 @@ class CrawlStartError(GapcheckError):
     """The start URL does not answer: DNS, refused connection, TLS, timeout."""
 
     exit_code = 3
+
+
+class RunLockedError(GapcheckError):
+    """Another gapcheck is checking the same portal with the same store right now."""
+
+    exit_code = 4
+
+
+class CrawlInterrupted(GapcheckError):
+    """The crawl was stopped (SIGTERM, Ctrl-C) before it finished; `--resume` goes on from where it was."""
+
+    exit_code = 130

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import checks, history
 from .crawl import CrawlRequest, crawl
 from .checks.model import FetchError
-from .errors import ConfigError, CrawlStartError
+from .errors import ConfigError, CrawlInterrupted, CrawlStartError
 from .profile import Profile
 from .report import build_report, write_reports
 from .report.model import redact
@@ -29,7 +29,13 @@ class Outcome:
 
 def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.date, out: Path) -> Outcome:
     rules = rules_of(profile)
-    run_id = store.start_run(profile.name, request.url, profile.name, as_of, profile.crawl.max_pages)
+    if request.resume:
+        run_id = store.resumable_run(request.url)
+        if run_id is None:
+            raise ConfigError(f"{redact(request.url)}: no stopped run of this portal to resume in {store.path}; "
+                              "run without --resume")
+    else:
+        run_id = store.start_run(profile.name, request.url, profile.name, as_of, profile.crawl.max_pages)
     stats = crawl(request, store, run_id)
     return conclude(store, run_id, request.url, profile, rules, stats, out)
 
@@ -44,6 +50,10 @@ def rules_of(profile: Profile) -> list[checks.Rule]:
 def conclude(store: Store, run_id: int, url: str, profile: Profile, rules: list[checks.Rule],
              stats: checks.CrawlStats, out: Path) -> Outcome:
     """After the crawl: the run's findings and reports, or CrawlStartError when the portal did not answer."""
+    if stats.interrupted:
+        store.interrupt_run(run_id)
+        raise CrawlInterrupted(f"{redact(url)}: the crawl (run {run_id}) was stopped before it finished; "
+                               f"`gapcheck check {redact(url)} --resume` goes on from where it stopped")
     store.finish_crawl(run_id, stats)
     site = store.load_site(run_id)
     start = site.home

@@ -450,6 +450,27 @@ class Store:
                      date and intern(date), fragment or "", intern(block or "")))
         return links
 
+    # -- resuming a crawl that was stopped ------------------------------------------------------
+
+    def resumable_run(self, start_url: str) -> int | None:
+        """The site's newest run, when it stopped while crawling (killed, or interrupted)."""
+        runs = self.runs_of_site(start_url)
+        return runs[-1].id if runs and runs[-1].state in ("crawling", "interrupted") else None
+
+    def interrupt_run(self, run_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE runs SET state = 'interrupted' WHERE id = ?", (run_id,))
+
+    def resume_state(self, run_id: int) -> tuple[list[Page], set[str]]:
+        """What a stopped run already has: its pages (shallowest first, with links) and the targets it asked."""
+        links = self._links("WHERE run_id = ?", (run_id,))
+        pages = [_page(r, links) for r in self.db.execute(
+            "SELECT * FROM pages WHERE run_id = ? ORDER BY depth, rowid", (run_id,))]
+        asked = {row[0] for row in self.db.execute("SELECT url FROM link_checks WHERE run_id = ?", (run_id,))}
+        with self.transaction() as db:
+            db.execute("UPDATE runs SET state = 'crawling' WHERE id = ?", (run_id,))
+        return pages, asked
+
     # -- incremental crawls ------------------------------------------------------------------
 
     LIST_ITEMS = 3

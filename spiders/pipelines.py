@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 from scrapy.exceptions import NotConfigured
 
 from ..checks.model import LinkCheck, Page
 
 BATCH = 200
+FLUSH_SECONDS = 2.0
+"""Items wait at most this long for their batch: a killed crawl loses a couple of seconds of work, and
+`--resume` goes on from what was written."""
 
 
 class StorePipeline:
@@ -22,6 +27,7 @@ class StorePipeline:
         self.store = None
         self.pages: list[Page] = []
         self.checks: list[LinkCheck] = []
+        self.flushed = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -36,12 +42,16 @@ class StorePipeline:
         if isinstance(item, Page):
             self.pages.append(item)
         elif isinstance(item, LinkCheck):
+            # The spider yields a page's check just before the page: writing only before a check keeps the
+            # two in one transaction, so a killed crawl never keeps a check whose page is lost (which
+            # --resume would take for done).
+            if len(self.pages) + len(self.checks) >= BATCH or time.monotonic() - self.flushed >= FLUSH_SECONDS:
+                self.flush()
             self.checks.append(item)
-        if len(self.pages) + len(self.checks) >= BATCH:
-            self.flush()
         return item
 
     def flush(self) -> None:
+        self.flushed = time.monotonic()
         if self.pages:
             self.store.add_pages(self.run_id, self.pages)
             self.pages = []

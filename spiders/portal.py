@@ -82,7 +82,8 @@ class PortalSpider(scrapy.Spider):
                  exclude: Iterable[str] = (), max_pages: int = MAX_PAGES, max_depth: int = MAX_DEPTH, sink=None,
                  known: Mapping[str, LinkCheck] | None = None, dns_probe: Iterable[str] = DNS_PROBE_HOSTS,
                  revalidate: Mapping[str, tuple[str, str]] | None = None,
-                 unchanged: Callable[[str], Page | None] | None = None, **kwargs):
+                 unchanged: Callable[[str], Page | None] | None = None,
+                 resume: tuple[list[Page], set[str]] | None = None, **kwargs):
         super().__init__(**kwargs)
         self.sink = sink
         """Where the item pipeline writes what the spider saw."""
@@ -94,6 +95,8 @@ class PortalSpider(scrapy.Spider):
         self.unchanged = unchanged
         """url → the last run's page, for a page the server says has not changed (304)."""
         self.not_modified = 0
+        self.resume = resume
+        """A stopped run's pages and asked targets: the crawl goes on from their links."""
         self.dns_probe = tuple(dns_probe)
         self.resolver_works = True
         self.not_found: NotFoundAnswer | None = None
@@ -129,7 +132,24 @@ class PortalSpider(scrapy.Spider):
         self.not_found = await self._probe_not_found()
         if resolving is not None:
             self.resolver_works = await maybe_deferred_to_future(resolving)
+        if self.resume:
+            for item in self._resumed(*self.resume):
+                yield item
+            return
         yield self._request(self.start_url, Role.PAGE, depth=0, referrer="")
+
+    def _resumed(self, pages: list[Page], asked: set[str]) -> Iterable[Request | LinkCheck]:
+        """Every link of the stored pages not yet asked: where the stopped crawl was going."""
+        self.seen.update(asked)
+        for page in pages:
+            self.seen.update((page.url, page.final_url))
+        self.pages_done = self.pages_scheduled = len(pages)
+        if not any(page.url == self.start_url for page in pages):
+            self.pages_scheduled += 1
+            yield self._request(self.start_url, Role.PAGE, depth=0, referrer="")
+        for page in pages:
+            if page.ok and page.is_html and self.in_scope(page.final_url):
+                yield from self.follow(page.final_url, page.depth, page.links)
 
     async def _probe_not_found(self) -> NotFoundAnswer | None:
         path = f"/gapcheck-{secrets.token_hex(6)}-not-found.html"

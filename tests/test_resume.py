@@ -1,0 +1,118 @@
+"""A run killed mid-crawl (SIGKILL, SIGTERM) goes on with `--resume` and ends as an uninterrupted run
+does; a second run of the same portal and store is refused while one runs, and a dead run's lock is
+taken over."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from gapcheck.sample.server import serve
+
+AS_OF = "2026-11-20"
+
+
+def _args(url: str, tmp: Path, name: str, db: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "gapcheck.cli", "check", url, "--profile", "wuhan-commerce", "--as-of", AS_OF,
+            "--out", str(tmp / name), "--db", str(db), "--exclude", r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
+            *extra]
+
+
+def _pages(db: Path) -> int:
+    try:
+        with sqlite3.connect(db, timeout=5) as conn:
+            return conn.execute("SELECT count(*) FROM pages WHERE run_id = 1").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def _stop_midway(args: list[str], db: Path, sig: int) -> subprocess.CompletedProcess:
+    """Starts a slow crawl and sends `sig` once 20 pages are stored."""
+    proc = subprocess.Popen(args + ["--delay", "0.15", "--concurrency", "1"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while _pages(db) < 20:
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(args, proc.returncode, out, err)
+
+
+def _state(db: Path) -> tuple[str, set[str], int, set[str]]:
+    with sqlite3.connect(db) as conn:
+        state = conn.execute("SELECT state FROM runs WHERE id = 1").fetchone()[0]
+        pages = {row[0] for row in conn.execute("SELECT url FROM pages WHERE run_id = 1")}
+        links = conn.execute("SELECT count(*) FROM links WHERE run_id = 1").fetchone()[0]
+        failing = {row[0] for row in conn.execute(
+            "SELECT fingerprint FROM findings WHERE run_id = 1 AND status = 'fail'")}
+    return state, {p.split("/", 3)[3] for p in pages}, links, failing
+
+
+@pytest.fixture(scope="module")
+def portal():
+    with serve() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def reference(portal, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("reference")
+    result = subprocess.run(_args(portal.url, tmp, "out", tmp / "db.sqlite", "--delay", "0"),
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr
+    return _state(tmp / "db.sqlite")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_a_stopped_run_resumes_to_what_an_uninterrupted_run_finds(portal, reference, tmp_path, sig):
+    db = tmp_path / "db.sqlite"
+    stopped = _stop_midway(_args(portal.url, tmp_path, "first", db), db, sig)
+    state, pages, _, _ = _state(db)
+    if sig == signal.SIGTERM:
+        assert stopped.returncode == 130 and "--resume" in stopped.stderr, stopped.stderr
+        assert state == "interrupted"
+    else:
+        assert state == "crawling"
+    assert 20 <= len(pages) < len(reference[1])
+    resumed = subprocess.run(_args(portal.url, tmp_path, "resumed", db, "--resume", "--delay", "0"),
+                             capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 1, resumed.stderr  # the sample portal has gaps
+    assert _state(db) == ("done", *reference[1:])  # same pages, as many link rows, same failing findings
+    report = json.loads((tmp_path / "resumed" / "report.json").read_text(encoding="utf-8"))
+    assert report["run"]["id"] == 1 and report["run"]["pages"] == len(reference[1])
+
+
+def test_resume_without_a_stopped_run_says_so(portal, tmp_path):
+    result = subprocess.run(_args(portal.url, tmp_path, "out", tmp_path / "db.sqlite", "--resume"),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "no stopped run" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_second_run_of_the_same_portal_is_refused_while_one_runs(portal, tmp_path):
+    db = tmp_path / "db.sqlite"
+    first = subprocess.Popen(_args(portal.url, tmp_path, "first", db, "--delay", "0.2", "--concurrency", "1"),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while _pages(db) < 1:
+            assert first.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+        second = subprocess.run(_args(portal.url, tmp_path, "second", db), capture_output=True, text=True, timeout=60)
+        assert second.returncode == 4, second.stderr
+        assert "another gapcheck is checking this portal" in second.stderr and f"pid {first.pid}" in second.stderr
+    finally:
+        first.kill()
+        first.wait()
+    # The killed run's lock is the kernel's to drop: the next run takes it over.
+    again = subprocess.run(_args(portal.url, tmp_path, "again", db, "--resume", "--delay", "0"),
+                           capture_output=True, text=True, timeout=300)
+    assert again.returncode == 1, again.stderr
