@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from .crawl import CrawlRequest, crawl_many
 from .errors import GapcheckError
+from .lock import site_lock
 from .notify import SiteResult, notify
 from .profile import Profile, load_profile
 from .report.index import write_index
@@ -50,11 +52,18 @@ class BatchOutcome:
 
 def run_batch(sites: SitesFile, store: Store, as_of: dt.date, parallel: int = PARALLEL,
               say: Callable[[str], None] = print) -> BatchOutcome:
+    with ExitStack() as locks:
+        return _run(sites, store, as_of, parallel, say, locks)
+
+
+def _run(sites: SitesFile, store: Store, as_of: dt.date, parallel: int, say: Callable[[str], None],
+         locks: ExitStack) -> BatchOutcome:
     outcomes: dict[str, SiteOutcome] = {}
     jobs: list[tuple[CrawlRequest, int]] = []
     planned: list[tuple[SiteEntry, Profile, list]] = []
     for entry in sites.sites:
         try:
+            locks.enter_context(site_lock(store.path, entry.url))  # held until every portal is done
             profile = load_profile(entry.profile)
             rules = rules_of(profile)
         except GapcheckError as exc:
@@ -86,6 +95,10 @@ def run_batch(sites: SitesFile, store: Store, as_of: dt.date, parallel: int = PA
         say(f"{entry.name}：{summary['verdict']}，得分 {summary['score']:g}，报告 {outcome.html}")
         (sites.out_dir(entry) / "error.json").unlink(missing_ok=True)
         outcomes[entry.slug] = SiteOutcome(entry, outcome)
+    for entry in sites.sites:
+        pruned = store.prune(entry.url, sites.keep_runs)
+        if pruned:
+            say(f"{entry.name}：删除了 {pruned} 次较早的检查记录（保留最近 {sites.keep_runs} 次）")
     ordered = tuple(outcomes[entry.slug] for entry in sites.sites)
     index = write_index(sites.out)
     notices = notify(sites.notify, [

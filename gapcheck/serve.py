@@ -147,31 +147,35 @@ def url_of(server: ThreadingHTTPServer) -> str:
 
 
 @contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM (systemd, docker stop) stops as cleanly as Ctrl-C."""
+def _signals_stop() -> Iterator[None]:
+    """Ctrl-C, and SIGTERM (systemd, docker stop), stop the server cleanly.
+
+    SIGINT is set explicitly: a process started in the background by a shell inherits it ignored.
+    """
     def stop(signum, frame):
         raise KeyboardInterrupt
 
     try:
-        previous = signal.signal(signal.SIGTERM, stop)
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Serves until Ctrl-C or SIGTERM; returns 0."""
     server = make_server(folder, host, port)
     try:
-        print(f"报告服务：{url_of(server)}（目录 {Path(folder).resolve()}，只读；按 Ctrl-C 停止）", flush=True)
-        if host in ("0.0.0.0", "::"):
-            print("注意：已在所有网络接口上开放，同一网络中的任何人都能查看这些报告。", flush=True)
-        with _sigterm_as_interrupt():
+        with _signals_stop():
             try:
+                print(f"报告服务：{url_of(server)}（目录 {Path(folder).resolve()}，只读；按 Ctrl-C 停止）", flush=True)
+                if host in ("0.0.0.0", "::"):
+                    print("注意：已在所有网络接口上开放，同一网络中的任何人都能查看这些报告。", flush=True)
                 server.serve_forever()
             except KeyboardInterrupt:
                 pass

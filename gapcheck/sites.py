@@ -18,6 +18,8 @@ from .profile import DEFAULT_PROFILE, _Doc, _check_keys, _locate, _want
 from .store import site_key
 
 DEFAULT_OUT = "reports"
+KEEP_RUNS = 90
+"""Runs kept per portal by default: three months of nightly runs, enough for the trends and diffs."""
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,15 @@ class SitesFile:
     db: Path | None
     """The store, absolute; None means gapcheck's default store."""
     notify: NotifyConfig | None = None
+    keep_runs: int = KEEP_RUNS
+    """Finished runs kept per portal; older ones are pruned after each batch."""
 
     def out_dir(self, site: SiteEntry) -> Path:
         return self.out / site.slug
 
 
 _TOP_KEYS = {"defaults", "notify", "sites"}
-_DEFAULT_KEYS = {"profile", "out", "db"}
+_DEFAULT_KEYS = {"profile", "out", "db", "keep_runs"}
 _NOTIFY_KEYS = {"webhook", "smtp"}
 _SMTP_KEYS = {"host", "port", "sender", "to", "username", "password_env", "starttls"}
 _SITE_KEYS = {"name", "url", "profile", "slug"}
@@ -72,6 +76,11 @@ def load_sites(path: Path | str) -> SitesFile:
     out = _folder(doc, defaults.get("out", DEFAULT_OUT), ("defaults", "out"), base)
     db = _folder(doc, defaults["db"], ("defaults", "db"), base) if defaults.get("db") is not None else None
     notify = _notify(doc, data["notify"]) if "notify" in data else None
+    keep = defaults.get("keep_runs", KEEP_RUNS)
+    _want(doc, keep, int, ("defaults", "keep_runs"), "a whole number of runs")
+    if keep < 2:
+        raise doc.error(("defaults", "keep_runs"), "must be at least 2",
+                        "keep at least the last two runs: each report compares with the one before")
 
     if "sites" not in data:
         raise ConfigError(f"{path}:1: key 'sites': missing; add sites: with one entry per portal "
@@ -113,7 +122,7 @@ def load_sites(path: Path | str) -> SitesFile:
                             "give one of them slug: with another folder name")
         slugs[slug] = i
         sites.append(SiteEntry(name, url, profile, slug))
-    return SitesFile(path.absolute(), tuple(sites), out, db, notify)
+    return SitesFile(path.absolute(), tuple(sites), out, db, notify, keep)
 
 
 def _text(doc: _Doc, value: Any, where: tuple) -> str:

@@ -450,6 +450,21 @@ class Store:
                      date and intern(date), fragment or "", intern(block or "")))
         return links
 
+    # -- retention -----------------------------------------------------------------------------
+
+    def prune(self, start_url: str, keep: int) -> int:
+        """Deletes the site's runs older than its `keep` newest finished ones (their pages, links, checks
+        and findings go with them); runs still crawling are left alone. The number of runs deleted."""
+        runs = self.runs_of_site(start_url)
+        finished = [r for r in runs if r.state in ("done", "failed")]
+        if len(finished) <= keep:
+            return 0
+        cutoff = finished[-keep].id
+        old = [(r.id,) for r in runs if r.id < cutoff and r.state not in ("crawling", "interrupted")]
+        with self.transaction() as db:
+            db.executemany("DELETE FROM runs WHERE id = ?", old)
+        return len(old)
+
     # -- resuming a crawl that was stopped ------------------------------------------------------
 
     def resumable_run(self, start_url: str) -> int | None:

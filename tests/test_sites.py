@@ -97,7 +97,7 @@ ERRORS = [
     ("sites:\n  - url: http://x.gov.cn/\n    profile: missing.yaml\n", 3, "sites.0.profile", "not found"),
     ("defaults:\n  profile: nosuch\n" + SITE, 2, "defaults.profile", "not found"),
     ("defaults:\n  out: [a, b]\n" + SITE, 2, "defaults.out", "expected a string"),
-    ("defaults:\n  dbs: x.sqlite\n" + SITE, 2, "defaults.dbs", "use one of: db, out, profile"),
+    ("defaults:\n  dbs: x.sqlite\n" + SITE, 2, "defaults.dbs", "use one of: db, keep_runs, out, profile"),
     ("defaults: reports\n" + SITE, 1, "defaults", "expected a mapping"),
     ("notify:\n  email: a@b.cn\n" + SITE, 2, "notify.email", "use one of: smtp, webhook"),
     ("notify:\n  webhook: hooks.example.gov.cn\n" + SITE, 2, "notify.webhook", "not a web address"),

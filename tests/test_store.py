@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from gapcheck.checks import DateMention, DateSource, FetchError, Link, LinkCheck, LinkTag, Page, Region
+from gapcheck.checks import CrawlStats, DateMention, DateSource, FetchError, Link, LinkCheck, LinkTag, Page, Region
 from gapcheck.checks.model import Form
 from gapcheck.errors import StoreError
 from gapcheck.store import SCHEMA_VERSION, Store
@@ -64,3 +64,24 @@ def test_a_newer_store_is_refused_with_the_fix(tmp_path):
     db.close()
     with pytest.raises(StoreError, match="newer than this gapcheck"):
         Store(path)
+
+
+def test_old_runs_are_pruned_with_everything_they_stored(tmp_path):
+    store = Store(tmp_path / "db.sqlite")
+    page = Page(url="http://x.gov.cn/", final_url="http://x.gov.cn/", status=200, content_type="text/html",
+                links=(Link("http://x.gov.cn/a.html", LinkTag.A, "甲"),))
+    runs = []
+    for day in range(1, 6):
+        run = store.start_run("x", "http://x.gov.cn/", "national", dt.date(2026, 11, day), 10)
+        store.add_pages(run, [page])
+        store.add_checks(run, [LinkCheck("http://x.gov.cn/a.html", status=200)])
+        store.finish_crawl(run, CrawlStats(pages=1))
+        store.fail_run(run, "test") if day == 2 else store.db.execute("UPDATE runs SET state = 'done' WHERE id = ?", (run,))
+        runs.append(run)
+    other = store.start_run("y", "http://y.gov.cn/", "national", dt.date(2026, 11, 1), 10)
+    assert store.prune("http://x.gov.cn/", keep=3) == 2
+    assert [r.id for r in store.runs_of_site("https://x.gov.cn:8080/")] == runs[2:]
+    assert store.has_run(other)
+    for table in ("pages", "links", "link_checks"):
+        assert store.db.execute(f"SELECT count(*) FROM {table} WHERE run_id IN (?, ?)", runs[:2]).fetchone()[0] == 0
+    assert store.prune("http://x.gov.cn/", keep=3) == 0
