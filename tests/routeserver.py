@@ -30,6 +30,8 @@ class Req:
     user_agent: str
     n: int
     """How many times this method and path were asked, this one included."""
+    body: bytes = b""
+    """What a POST sent."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,9 @@ class QuietHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._answer(head=False)
 
+    def do_POST(self) -> None:
+        self._answer(head=False)
+
     def _answer(self, head: bool) -> None:
         raise NotImplementedError
 
@@ -95,7 +100,8 @@ class _Handler(QuietHandler):
     server: RouteServer
 
     def _answer(self, head: bool) -> None:
-        req = self.server.record(self.command, urlsplit(self.path).path, self.headers.get("User-Agent", ""))
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) if self.command == "POST" else b""
+        req = self.server.record(self.command, urlsplit(self.path).path, self.headers.get("User-Agent", ""), body)
         answer = self.server.route(req)
         if answer.delay:
             time.sleep(answer.delay)
@@ -127,10 +133,10 @@ class RouteServer(ThreadingHTTPServer):
     def url(self) -> str:
         return f"http://{self.host}:{self.server_address[1]}/"
 
-    def record(self, method: str, path: str, user_agent: str) -> Req:
+    def record(self, method: str, path: str, user_agent: str, body: bytes = b"") -> Req:
         with self._lock:
             n = 1 + sum(1 for r in self.requests if r.method == method and r.path == path)
-            req = Req(time.monotonic(), method, path, user_agent, n)
+            req = Req(time.monotonic(), method, path, user_agent, n, body)
             self.requests.append(req)
             return req
 

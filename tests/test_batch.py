@@ -38,7 +38,7 @@ def _stale(req: Req) -> Answer:
     return Answer(404)
 
 
-def _sites(tmp: Path, sample: str, stale: str, dead: str) -> Path:
+def _sites(tmp: Path, sample: str, stale: str, dead: str, hook: str) -> Path:
     profile = tmp / "sample.yaml"
     profile.write_text(
         "name: 示例市商务局\nextends: wuhan-commerce\n"
@@ -51,6 +51,7 @@ def _sites(tmp: Path, sample: str, stale: str, dead: str) -> Path:
   profile: quick.yaml
   out: reports
   db: gapcheck.sqlite
+notify: {{webhook: "{hook}"}}
 sites:
   - {{name: 示例市商务局, url: "{sample}", profile: sample.yaml, slug: sample}}
   - {{name: 停更局, url: "{stale}", slug: stale}}
@@ -72,9 +73,9 @@ def two_batches(tmp_path_factory):
     # Three hosts (all loopback): one host with two ports would be one site to the store.
     dead = f"http://127.0.0.3:{_closed_port('127.0.0.3')}/"
     reports = tmp / "reports"
-    with serve_route(_stale, host="127.0.0.2") as stale:
+    with serve_route(_stale, host="127.0.0.2") as stale, serve_route(lambda req: Answer(204)) as hook:
         with serve_sample(portal) as sample:
-            first = _batch(_sites(tmp, sample.url, stale.url, dead))
+            first = _batch(_sites(tmp, sample.url, stale.url, dead, hook.url + "gapcheck"))
         first_reports = {slug: json.loads((reports / slug / "report.json").read_text(encoding="utf-8"))
                          for slug in ("sample", "stale")}
         home = portal / "sy" / "index.html"
@@ -85,9 +86,11 @@ def two_batches(tmp_path_factory):
                                              f'</a></li>\n' + anchor, 1), encoding="utf-8")
         (portal / "images" / "logo.png").unlink()
         with serve_sample(portal) as sample:
-            second = _batch(_sites(tmp, sample.url, stale.url, dead))
+            second = _batch(_sites(tmp, sample.url, stale.url, dead, hook.url + "gapcheck"))
             second_url = sample.url
+        posts = [json.loads(r.body) for r in hook.requests if r.method == "POST"]
     return {"tmp": tmp, "reports": reports, "first": first, "second": second, "first_reports": first_reports,
+            "posts": posts,
             "second_url": second_url,
             "second_reports": {slug: json.loads((reports / slug / "report.json").read_text(encoding="utf-8"))
                                for slug in ("sample", "stale")}}
@@ -122,3 +125,12 @@ def test_the_index_lists_every_portal(two_batches):
     index = (two_batches["reports"] / "index.html").read_text(encoding="utf-8")
     for text in ("示例市商务局", "停更局", "无响应局", "未能检查", "sample/report.html", "stale/report.html"):
         assert text in index, text
+
+
+def test_each_batch_notifies_what_is_new(two_batches):
+    first, second = two_batches["posts"]
+    assert first["schema"] == second["schema"] == "gapcheck.notify/1"
+    assert "个网站出现新问题" in first["subject"] and "1 个网站无法检查" in first["subject"]
+    # The second batch: the sample portal's one new gap, the dead portal still not checked.
+    assert "1 个网站出现新问题" in second["subject"] or "无法检查" in second["subject"], second["subject"]
+    assert "notify: webhook" in two_batches["second"].stdout
