@@ -155,3 +155,27 @@ def crawl_adjusted(ctx: Context) -> Iterator[Finding]:
     else:
         yield Finding("GK905", Status.PASS, "抓取节奏", url=ctx.site.start_url,
                       evidence="服务器没有要求放慢，也没有连续失败的主机", message="抓取未受限")
+
+
+def crawler_traps(ctx: Context) -> Iterator[Finding]:
+    """疑似爬虫陷阱：网站生成了无穷无尽的网址（无穷日历、会话编号、不断增长的参数、循环路径），这些链接未被抓取。
+
+    ## 检查内容
+    站内链接中：网址超过 1024 个字符；同一页面的查询参数超过 100 种（如按日翻页的日历）；同一参数重复 4 次以上
+    （每点一次就多一段）；同一路径段出现 3 次以上（如 /a/b/a/b/a/b/，常见于目录的符号链接循环）；只有会话编号
+    （jsessionid、PHPSESSID 等）不同的网址。每类列出被跳过的数量和一个例子。
+
+    ## 依据
+    这些网址对访问者没有新内容，却会让任何抓取程序（包括检查和搜索引擎）无休止地请求；检查只对其余页面成立。
+
+    ## 如何整改
+    日历和筛选页加上 rel="nofollow" 或在 robots.txt 中排除；不要把会话编号写进网址；修正生成循环路径的链接或符号链接。
+    """
+    traps = ctx.site.crawl.traps
+    if not traps:
+        yield Finding("GK906", Status.PASS, "爬虫陷阱", url=ctx.site.start_url,
+                      evidence="没有发现无穷生成的网址", message="未发现爬虫陷阱")
+        return
+    yield Finding("GK906", Status.WARN, "爬虫陷阱", url=ctx.site.start_url,
+                  evidence="；".join(f"{kind}：跳过 {count} 个链接，如 {example}" for kind, count, example in traps),
+                  message="部分链接疑似爬虫陷阱，未抓取")

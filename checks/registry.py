@@ -117,6 +117,7 @@ RULES: tuple[Rule, ...] = (
     Rule("GK904", "script-built-pages", Severity.INFO, crawl_health.script_built_pages,
          {"max_chars": 200, "min_scripts": 3}),
     Rule("GK905", "crawl-adjusted", Severity.INFO, crawl_health.crawl_adjusted),
+    Rule("GK906", "crawler-traps", Severity.INFO, crawl_health.crawler_traps),
 )
 
 REMOVED: dict[str, str] = {}

@@ -137,7 +137,8 @@ def _stats(crawler: Crawler, store: Store, run_id: int, opts: CrawlOptions) -> C
                       internal_errors=crawler.stats.get_value("spider_exceptions/count", 0),
                       hosts=host_notes(crawler.stats.get_stats()), reused=spider.reused,
                       second_pass=spider.second_pass_asked, not_modified=spider.not_modified,
-                      interrupted=crawler.stats.get_value("finish_reason") == "shutdown")
+                      interrupted=crawler.stats.get_value("finish_reason") == "shutdown",
+                      traps=tuple((n.kind, n.count, n.example) for n in spider.traps.notes()))
 
 
 def host_notes(stats: dict) -> tuple[HostNote, ...]:

@@ -30,6 +30,7 @@ from ..checks.model import (
 from .encoding import decode_html
 from .extract import extract
 from .politeness import CIRCUIT_OPEN, PASS, THROTTLED
+from .traps import TrapGuard
 from .settings import DNS_PROBE_HOSTS, DNS_PROBE_TIMEOUT, MAX_DEPTH, MAX_PAGES, SLOW_PASS_TIMEOUT_FACTOR
 
 HTML_TYPES = ("text/html", "application/xhtml")
@@ -96,6 +97,7 @@ class PortalSpider(scrapy.Spider):
         """url → the last run's page, for a page the server says has not changed (304)."""
         self.not_modified = 0
         self.resume = resume
+        self.traps = TrapGuard()
         """A stopped run's pages and asked targets: the crawl goes on from their links."""
         self.dns_probe = tuple(dns_probe)
         self.resolver_works = True
@@ -217,6 +219,8 @@ class PortalSpider(scrapy.Spider):
             self.seen.add(url)
             is_page = (link.tag in NAVIGABLE_TAGS and self.in_scope(url)
                        and not urlsplit(url).path.lower().endswith(ATTACHMENT_SUFFIXES))
+            if is_page and self.traps.trapped(url) is not None:
+                continue
             if is_page and depth + 1 <= self.max_depth:
                 if self.pages_scheduled >= self.max_pages:
                     self.page_limit_reached = True

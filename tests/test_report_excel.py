@@ -15,14 +15,19 @@ from gapcheck.report import FILES, write_reports
 from gapcheck.report import labels as L
 from gapcheck.report.excel import _width, _wrapped_lines, render_csv, render_xlsx
 from gapcheck.report.table import CELL_MAX, cell_value, neutralise
-from test_report_render import JS_URL, XSS, empty_report, sample_report
+from test_report_render import JS_URL, QUOTES, XSS, empty_report, sample_report
 
 EVIL_LINK = '=HYPERLINK("http://evil","x")'
 HOSTILE = [EVIL_LINK, "+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "  =1+1", "＝1+1", "=cmd|' /C calc'!A0"]
-SHEETS = ["汇总", "检查结果", "栏目", "链接"]
-FINDING_HEADERS = ["检查规则", "规则名称", "结论", "严重程度", "检查对象", "问题说明", "证据", "页面地址", "扣分", "整改建议"]
+SHEETS = ["汇总", "检查结果", "栏目", "链接", "已整改"]
+FINDING_HEADERS = ["检查规则", "规则名称", "结论", "变化", "严重程度", "检查对象", "问题说明", "证据", "页面地址", "扣分",
+                   "整改建议"]
 COLUMN_HEADERS = ["栏目", "类别", "条目数", "最近更新", "更新时限（天）", "结论", "页面地址"]
 LINK_HEADERS = ["链接地址", "状态码", "结论", "原因", "在首页", "所在页面"]
+FIXED_HEADERS = ["检查规则", "规则名称", "检查对象", "页面地址"]
+# Column positions in the findings sheet and the CSV.
+STATUS, CHANGE, SEVERITY, EVIDENCE, URL, DEDUCTION, FIX = (FINDING_HEADERS.index(h) for h in (
+    "结论", "变化", "严重程度", "证据", "页面地址", "扣分", "整改建议"))
 
 
 def hostile_report() -> dict:
@@ -107,7 +112,8 @@ def test_sheets_headers_and_row_counts():
     assert wb.sheetnames == SHEETS == list(L.SHEET.values())
     for name, headers, items in (("检查结果", FINDING_HEADERS, report["findings"]),
                                  ("栏目", COLUMN_HEADERS, report["columns"]),
-                                 ("链接", LINK_HEADERS, report["links"])):
+                                 ("链接", LINK_HEADERS, report["links"]),
+                                 ("已整改", FIXED_HEADERS, report.get("fixed", []))):
         ws = wb[name]
         assert [c.value for c in ws[1]] == headers
         assert all(c.font.b for c in ws[1])
@@ -121,7 +127,7 @@ def test_sheets_headers_and_row_counts():
 
 def test_empty_report_keeps_headers_and_filters():
     wb = load(empty_report())
-    for name in ("检查结果", "栏目", "链接"):
+    for name in ("检查结果", "栏目", "链接", "已整改"):
         ws = wb[name]
         assert ws.max_row == 1 and ws.freeze_panes == "A2" and ws.auto_filter.ref.endswith("1")
     summary = wb["汇总"]
@@ -168,13 +174,14 @@ def test_summary_sheet():
 def test_findings_sheet_lists_problems_first():
     ws = load(sample_report())["检查结果"]
     body = rows(ws)[1:]
-    assert [r[2] for r in body] == ["不合格", "不合格", "不合格", "警告", "人工核查", "通过"]
-    assert [r[3] for r in body[:2]] == ["单项否决", "单项否决"]
+    assert [r[STATUS] for r in body] == ["不合格", "不合格", "不合格", "警告", "人工核查", "通过"]
+    assert [r[SEVERITY] for r in body[:2]] == ["单项否决", "单项否决"]
+    assert all(r[CHANGE] is None for r in body)  # a report without history has no 变化
     gk201 = next(r for r in body if r[0] == "GK201")
-    assert gk201[1] == "栏目超期未更新" and gk201[8] == 2.5 and gk201[9] == "安排专人按时更新栏目内容。"
-    assert gk201[6] == "最新 2024-01-02\n超期 120 天 | [x](javascript:alert(3))"
-    assert all(isinstance(r[8], (int, float)) for r in body)
-    assert ws["G2"].alignment.wrap_text  # evidence wraps
+    assert gk201[1] == "栏目超期未更新" and gk201[DEDUCTION] == 2.5 and gk201[FIX] == "安排专人按时更新栏目内容。"
+    assert gk201[EVIDENCE] == "最新 2024-01-02\n超期 120 天 | [x](javascript:alert(3))"
+    assert all(isinstance(r[DEDUCTION], (int, float)) for r in body)
+    assert ws["H2"].alignment.wrap_text  # evidence wraps
     assert ws["C2"].fill.fgColor.rgb.endswith("FFC7CE")  # 不合格 marked like Excel's "Bad"
 
 
@@ -232,7 +239,7 @@ def test_control_characters_do_not_break_the_workbook():
     report["findings"][0]["evidence"] = "bad\x00\x0b\x1fbytes"
     report["site"]["name"] = "站\x01点"
     wb = load(report)
-    assert wb["检查结果"]["G2"].value == "bad\ufffd\ufffd\ufffdbytes"
+    assert wb["检查结果"]["H2"].value == "bad\ufffd\ufffd\ufffdbytes"
     assert wb.properties.title == "站\ufffd点 检查报告"
 
 
@@ -254,8 +261,9 @@ def test_csv_is_the_findings_table_with_a_bom():
     sheet = rows(load(report)["检查结果"])[1:]
     assert [r[0] for r in table[1:]] == [r[0] for r in sheet]
     gk201 = next(r for r in table[1:] if r[0] == "GK201")
-    assert gk201[8] == "2.5" and gk201[6] == "最新 2024-01-02\n超期 120 天 | [x](javascript:alert(3))"
-    assert {r[8] for r in table[1:]} == {"0", "2.5", "1"}
+    assert gk201[DEDUCTION] == "2.5" and gk201[EVIDENCE] == "最新 2024-01-02\n超期 120 天 | [x](javascript:alert(3))"
+    assert {r[DEDUCTION] for r in table[1:]} == {"0", "2.5", "1"}
+    assert {r[CHANGE] for r in table[1:]} == {""}
     assert b"\r\n" in data
 
 
@@ -290,6 +298,7 @@ def test_demo_workbook_matches_its_report(tmp_path):
     assert wb["检查结果"].max_row - 1 == len(report["findings"])
     assert wb["栏目"].max_row - 1 == len(report["columns"])
     assert wb["链接"].max_row - 1 == len(report["links"])
+    assert wb["已整改"].max_row - 1 == len(report.get("fixed") or [])
     summary = wb["汇总"]
     assert summary_value(summary, "总体结论") == report["summary"]["verdict"]
     assert summary_value(summary, "得分") == report["summary"]["score"]
@@ -299,3 +308,115 @@ def test_demo_workbook_matches_its_report(tmp_path):
     assert not any(c.data_type == "f" for c in all_cells(wb))
     table = parse_csv((tmp_path / "report.csv").read_bytes())
     assert len(table) - 1 == len(report["findings"])
+
+
+# --- history: 变化, the summary's comparison and 已整改 -------------------------------------------------
+
+def history_report() -> dict:
+    """The hostile sample as a second run: one finding new, two still open, two fixed (with formula payloads)."""
+    report = hostile_report()
+    f = report["findings"]
+    f[0].update(change="new")
+    f[1].update(change="open", since={"run": 40, "as_of": "2024-04-01"})
+    f[2].update(change="open", since={"run": 41, "as_of": "2024-05-01"})
+    report["summary"]["changes"] = {"previous_run": 41, "new": 1, "still_open": 2, "fixed": 2}
+    report["fixed"] = [
+        {"rule": "GK102", "title": EVIL_LINK, "subject": "@SUM(A1)", "url": "https://www.example.gov.cn/zt/"},
+        {"rule": "GK201", "title": "", "subject": "-2+3", "url": "=HYPERLINK(\"javascript:alert(1)\")"},
+    ]
+    return report
+
+
+def test_findings_carry_their_change():
+    report = history_report()
+    body = rows(load(report)["检查结果"])[1:]
+    by_subject = {r[5]: r[CHANGE] for r in body}
+    assert by_subject["'" + EVIL_LINK] == "新增"
+    assert by_subject["互动交流"] == "仍存在（自运行 #40，2024-04-01）"
+    assert by_subject["工作动态" + QUOTES] == "仍存在（自运行 #41，2024-05-01）"
+    assert [r[CHANGE] for r in body if r[STATUS] != "不合格"] == [None] * 3  # passes and warnings: no change
+    table = parse_csv(render_csv(report))
+    assert table[0][CHANGE] == "变化"
+    assert [r[CHANGE] for r in table[1:]] == [v or "" for v in (r[CHANGE] for r in body)]
+    assert "新增" in [r[CHANGE] for r in table[1:]]
+
+
+def test_open_without_since_and_unknown_changes():
+    report = sample_report()
+    report["findings"][0]["change"] = "open"  # `since` missing: still 仍存在
+    report["findings"][1].update(change="=1+1", since={"run": "=1+1"})  # not a known change: no mark
+    body = {r[5]: r[CHANGE] for r in rows(load(report)["检查结果"])[1:]}
+    assert body["政府信息公开" + XSS] == "仍存在" and body["互动交流"] is None
+
+
+def _section(ws, title: str) -> list[list]:
+    table = rows(ws)
+    start = next(i for i, r in enumerate(table) if r[0] == title)
+    end = next((i for i in range(start + 1, len(table)) if table[i][0] is None), len(table))
+    return [r[:2] for r in table[start + 1:end]]
+
+
+def test_summary_counts_the_changes():
+    ws = load(history_report())["汇总"]
+    section = _section(ws, "与上次检查相比（较运行 #41）")
+    assert section[0] == ["变化", "数量"]
+    assert section[1:4] == [["新增问题", 1], ["仍未整改", 2], ["已整改", 2]]
+    assert section[4] == ["已整改的 2 个问题见“已整改”工作表。", None]
+    first = sample_report()
+    first["summary"]["changes"] = {"previous_run": None, "new": 3, "still_open": 0, "fixed": 0}
+    section = _section(load(first)["汇总"], "与上次检查相比（首次检查）")
+    assert section[1:] == [["新增问题", 3], ["仍未整改", 0], ["已整改", 0]]
+    # Reports written before runs were compared have no such section.
+    assert not any(str(r[0]).startswith("与上次检查相比") for r in rows(load(sample_report())["汇总"]))
+
+
+def test_fixed_sheet_lists_what_was_fixed_inertly():
+    wb = load(history_report())
+    ws = wb["已整改"]
+    assert rows(ws) == [FIXED_HEADERS,
+                        ["GK102", "'" + EVIL_LINK, "'@SUM(A1)", "https://www.example.gov.cn/zt/"],
+                        ["GK201", "栏目超期未更新", "'-2+3", "'=HYPERLINK(\"javascript:alert(1)\")"]]
+    assert ws["D2"].hyperlink.target == "https://www.example.gov.cn/zt/" and ws["D3"].hyperlink is None
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:D3"
+    for cell in all_cells(wb):
+        assert cell.data_type != "f"
+        if isinstance(cell.value, str) and cell.value:
+            assert cell.value[0] not in "=+-@\t\r＝＋－＠", (cell.parent.title, cell.coordinate, cell.value)
+
+
+def test_two_runs_of_a_site_in_the_workbook(tmp_path):
+    """Two runs stored and compared as `gapcheck check` does: the second run's workbook and CSV show the changes."""
+    import datetime as dt
+
+    from gapcheck import history
+    from gapcheck.checks import Finding, Severity, Status
+    from gapcheck.store import Store
+
+    store = Store(tmp_path / "s.sqlite")
+    url = "http://x.gov.cn/"
+
+    def run(failing, as_of):
+        run_id = store.start_run("局", url, "national", as_of, 100)
+        findings = [Finding(r, Status.FAIL, s, url=u, evidence=f"证据 {s}") for r, s, u in failing]
+        report = {"site": {"start_url": url, "name": "局"},
+                  "run": {"id": run_id, "as_of": as_of.isoformat(), "finished_at": f"{as_of}T00:00:00+00:00"},
+                  "summary": {"verdict": "不合格", "score": 80.0}, "rules": {},
+                  "findings": [{"rule": f.rule, "status": "fail", "severity": "major", "subject": f.subject,
+                                "url": f.url, "evidence": f.evidence} for f in findings]}
+        history.annotate(report, store, run_id)
+        store.finish_run(run_id, findings, {f.rule: Severity.MAJOR for f in findings}, report)
+        return run_id, report
+
+    stale = ("GK201", "商务动态", "http://x.gov.cn/swdt/")
+    banner = ("GK102", "=中国梦", "http://x.gov.cn/")
+    broken = ("GK301", "+http://x.gov.cn/logo.png", "http://x.gov.cn/sy/")
+    r1, _ = run([stale, banner], dt.date(2026, 11, 1))
+    r2, report = run([stale, broken], dt.date(2026, 11, 15))
+    wb = load(report)
+    body = {r[5]: r[CHANGE] for r in rows(wb["检查结果"])[1:]}
+    assert body == {"商务动态": f"仍存在（自运行 #{r1}，2026-11-01）", "'+http://x.gov.cn/logo.png": "新增"}
+    assert _section(wb["汇总"], f"与上次检查相比（较运行 #{r1}）")[1:4] == [["新增问题", 1], ["仍未整改", 1],
+                                                                      ["已整改", 1]]
+    assert rows(wb["已整改"])[1:] == [["GK102", "首页专栏横幅缺失", "'=中国梦", "http://x.gov.cn/"]]
+    csv_rows = parse_csv(render_csv(report))
+    assert sorted(r[CHANGE] for r in csv_rows[1:]) == sorted(body.values())

@@ -9,6 +9,7 @@ from typing import Any
 from ..errors import GapcheckError
 from .excel import render_csv, render_xlsx
 from .html import render_html
+from .index import write_index
 from .markdown import render_markdown
 from .model import SCHEMA, build_report
 
@@ -31,4 +32,4 @@ def write_reports(report: dict[str, Any], out: Path) -> Path:
 
 
 __all__ = ["SCHEMA", "build_report", "render_csv", "render_html", "render_markdown", "render_xlsx",
-           "write_reports"]
+           "write_index", "write_reports"]

@@ -238,6 +238,21 @@ def _summary_sheet(ws: Worksheet, report: dict[str, Any], view: dict[str, Any]) 
         cell.alignment = _LEFT
     r += 1
 
+    # Compared with the previous finished run of the site; left out for reports written before runs were.
+    changes = summary.get("changes")
+    if isinstance(changes, dict):
+        line(f"{T['changes_head']}（{view['changes']['against']}）", _SECTION_FONT)
+        table([T["change"], T["quantity"]],
+              [(T["changes_new"], _number(changes.get("new", 0))),
+               (T["changes_open"], _number(changes.get("still_open", 0))),
+               (T["changes_fixed"], _number(changes.get("fixed", len(view["fixed"]))))],
+              ["label", "number"])
+        for (cell,) in ws.iter_rows(min_row=headers[-1] + 1, max_row=r - 1, min_col=2, max_col=2):
+            cell.alignment = _LEFT
+        if view["fixed"]:
+            line(T["fixed_sheet_note"].format(n=len(view["fixed"]), sheet=L.SHEET["fixed"]), _NOTE_FONT)
+        r += 1
+
     line(f"{T['vetoes']}（{len(view['vetoes'])}）", _SECTION_FONT)
     if view["vetoes"]:
         line(T["vetoes_note"], _NOTE_FONT)
@@ -271,7 +286,7 @@ def _summary_sheet(ws: Worksheet, report: dict[str, Any], view: dict[str, Any]) 
 # --- renderers ------------------------------------------------------------------------------------------
 
 def render_xlsx(report: dict[str, Any]) -> bytes:
-    """The workbook: 汇总, then one sheet per table (检查结果, 栏目, 链接)."""
+    """The workbook: 汇总, then one sheet per table (检查结果, 栏目, 链接, 已整改)."""
     view = build_view(report)
     wb = Workbook()
     summary = wb.active

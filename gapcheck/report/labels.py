@@ -39,6 +39,7 @@ SHEET = {
     "findings": "检查结果",
     "columns": "栏目",
     "links": "链接",
+    "fixed": "已整改",
 }
 
 TEXT = {
@@ -119,11 +120,47 @@ TEXT = {
     "pass_line": "合格线",
     "trend_run": "运行",
     "fail_count": "不合格项",
+    # The 变化 column of report.xlsx / report.csv and the summary sheet's comparison.
+    "change": "变化",
+    "change_new": "新增",
+    "change_open": "仍存在",
+    "change_open_since": "仍存在（自运行 #{id}，{as_of}）",
+    "changes_head": "与上次检查相比",
+    "fixed_sheet_note": "已整改的 {n} 个问题见“{sheet}”工作表。",
 }
 
 CHANGE = {
     "new": "新",
     "open": "未整改",
+}
+
+# The search and filter bar of report.html (shown only with JavaScript on).
+FILTER = {
+    "title": "筛选检查结果",
+    "search": "搜索",
+    "placeholder": "规则编号、名称、检查对象、证据或网址",
+    "status": "结论",
+    "change": "变化",
+    "severity": "严重程度",
+    "reset": "清除筛选",
+    "all": "共 {total} 项检查结果",
+    "some": "显示 {n} / {total} 项检查结果",
+    "empty": "没有符合筛选条件的项。",
+    "print_note": "打印时列出全部内容。",
+}
+
+# Filter choices, in the order shown.
+FILTER_STATUS = {
+    "fail": "问题",
+    "warn": "警告",
+    "unverified": "待核实",
+    "manual": "人工核查",
+    "pass": "通过",
+}
+
+FILTER_CHANGE = {
+    "new": "新增",
+    "open": "仍存在",
 }
 
 # `gapcheck diff` and `gapcheck history`.

@@ -101,14 +101,15 @@ def findings_table(view: dict[str, Any]) -> Table:
     T = L.TEXT
     columns = (
         Column(T["rule"], "label", 10), Column(T["rule_title"], "text", 30), Column(T["status"], "status", 10),
-        Column(T["severity"], "label", 10), Column(T["subject"], "text", 30), Column(T["message"], "text", 40),
-        Column(T["evidence"], "text", 60), Column(T["url"], "url", 50), Column(T["deduction"], "number", 8),
+        # 变化: 新增, or 仍存在 with the run the unbroken streak began in; empty for passes and first runs.
+        Column(T["change"], "label", 30), Column(T["severity"], "label", 10), Column(T["subject"], "text", 30),
+        Column(T["message"], "text", 40), Column(T["evidence"], "text", 60), Column(T["url"], "url", 50), Column(T["deduction"], "number", 8),
         Column(T["how_to_fix"], "text", 50),
     )
     findings = sorted(view["checks"], key=lambda f: (_STATUS_ORDER.get(f["status_key"], len(_STATUS_ORDER)),
                                                      _SEVERITY_ORDER.get(f["severity_key"], len(_SEVERITY_ORDER))))
-    rows = [Row((f.get("rule"), f["title"], f["status_label"], f["severity_label"], f.get("subject"),
-                 f.get("message"), f.get("evidence"), f.get("url"), _number(f.get("deduction")), f["how_to_fix"]),
+    rows = [Row((f.get("rule"), f["title"], f["status_label"], f["change_text"], f["severity_label"],
+                 f.get("subject"), f.get("message"), f.get("evidence"), f.get("url"), _number(f.get("deduction")), f["how_to_fix"]),
                 _TONE.get(f["status_key"], ""))
             for f in findings]
     return Table("findings", L.SHEET["findings"], columns, rows)
@@ -142,7 +143,16 @@ def links_table(view: dict[str, Any]) -> Table:
     return Table("links", L.SHEET["links"], columns, rows)
 
 
+def fixed_table(view: dict[str, Any]) -> Table:
+    """已整改: what the previous run of the site found and this one no longer does."""
+    T = L.TEXT
+    columns = (Column(T["rule"], "label", 10), Column(T["rule_title"], "text", 30), Column(T["subject"], "text", 40),
+               Column(T["url"], "url", 60))
+    rows = [Row((x.get("rule"), x.get("title"), x.get("subject"), x.get("url") or None)) for x in view["fixed"]]
+    return Table("fixed", L.SHEET["fixed"], columns, rows)
+
+
 def build_tables(report: dict[str, Any], view: dict[str, Any] | None = None) -> list[Table]:
-    """The findings, columns and links tables, in sheet order."""
+    """The findings, columns, links and fixed tables, in sheet order."""
     view = view if view is not None else build_view(report)
-    return [findings_table(view), columns_table(view), links_table(view)]
+    return [findings_table(view), columns_table(view), links_table(view), fixed_table(view)]

@@ -51,9 +51,11 @@ def _css_key(mapping: dict[str, str], key: object) -> str:
 
 def _finding(f: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]:
     rule = rules.get(f.get("rule")) or {}
+    title = f.get("title") or rule.get("title") or ""
+    change = f.get("change") if f.get("change") in L.FILTER_CHANGE else ""
     return {
         **f,
-        "title": f.get("title") or rule.get("title") or "",
+        "title": title,
         "how_to_fix": rule.get("how_to_fix") or "",
         "status_key": _css_key(L.STATUS, f.get("status")),
         "status_label": L.label(L.STATUS, f.get("status")),
@@ -62,7 +64,25 @@ def _finding(f: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]:
         "deduction_text": fmt_num(f.get("deduction")) if f.get("deduction") else "",
         "is_new": f.get("change") == "new",
         "since_text": _since_text(f.get("since")) if f.get("change") == "open" else "",
+        # Data, never text: the filter matches on it and the spreadsheets' 变化 column is worded from it.
+        "change_key": change,
+        "change_text": _change_text(change, f.get("since")),
+        # What the search box of report.html looks through; autoescaped into a data-* attribute.
+        "search_text": " ".join(" ".join(str(v) for v in (f.get("rule"), title, f.get("subject"), f.get("message"),
+                                                          f.get("evidence"), f.get("url")) if v).split()),
     }
+
+
+def _change_text(change: str, since: object) -> str:
+    """The 变化 cell: 新增, 仍存在（自运行 #N，date）, or empty for passes and reports without history."""
+    if change == "new":
+        return L.TEXT["change_new"]
+    if change == "open":
+        if isinstance(since, dict) and since.get("run") is not None:
+            return L.TEXT["change_open_since"].format(id=fmt_num(since.get("run")),
+                                                      as_of=since.get("as_of") or L.TEXT["none"])
+        return L.TEXT["change_open"]
+    return ""
 
 
 def _since_text(since: object) -> str:

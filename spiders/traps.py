@@ -1,0 +1,87 @@
+"""Crawler traps: URLs a site generates without end (calendars, session ids, growing queries, paths
+that loop). The spider asks `TrapGuard.trapped(url)` before following an in-site link; what was left
+out is counted per kind, with an example, for the crawl-health report."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+MAX_URL = 1024
+"""Characters: longer in-site URLs are not followed (real portal URLs stay far below)."""
+QUERY_VARIANTS = 100
+"""Distinct query strings followed per path: a list paginated past this is a calendar or a generator."""
+REPEATED_PARAMETER = 4
+"""Times one query parameter may appear before the query is taken for one that grows on every click."""
+REPEATED_SEGMENT = 3
+"""Times one path segment may appear before the path is taken for a loop (a/b/a/b/a/b)."""
+
+_SESSION_PARAM = re.compile(r"^(?:jsessionid|phpsessid|aspsessionid\w*|sessionid|sid|sessid)$", re.I)
+_SESSION_PATH = re.compile(r";(?:jsessionid|phpsessid)=[^/?#]*", re.I)
+
+
+class Trap(StrEnum):
+    LONG_URL = "网址过长"
+    SESSION_ID = "网址含会话编号"
+    QUERY_VARIANTS = "同一页面的查询参数变体过多（如无穷日历）"
+    GROWING_QUERY = "查询参数不断增长"
+    PATH_LOOP = "路径循环"
+
+
+@dataclass(frozen=True, slots=True)
+class TrapNote:
+    kind: str
+    count: int
+    example: str
+
+
+def without_session(url: str) -> str:
+    """`url` with session ids (;jsessionid=…, ?PHPSESSID=…) removed: the page they all lead to."""
+    parts = urlsplit(_SESSION_PATH.sub("", url))
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _SESSION_PARAM.match(k)]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+class TrapGuard:
+    def __init__(self) -> None:
+        self.pages: set[str] = set()
+        """Session-free forms of the URLs followed."""
+        self.variants: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.counts: Counter[Trap] = Counter()
+        self.examples: dict[Trap, str] = {}
+
+    def trapped(self, url: str) -> Trap | None:
+        """Why `url` is not to be followed, or None (and then it is remembered as followed)."""
+        trap = self._kind(url)
+        if trap is not None:
+            self.counts[trap] += 1
+            self.examples.setdefault(trap, url[:300])
+        return trap
+
+    def _kind(self, url: str) -> Trap | None:
+        if len(url) > MAX_URL:
+            return Trap.LONG_URL
+        parts = urlsplit(url)
+        segments = [s for s in parts.path.split("/") if s]
+        if segments and Counter(segments).most_common(1)[0][1] > REPEATED_SEGMENT:
+            return Trap.PATH_LOOP
+        if parts.query:
+            names = Counter(k for k, _ in parse_qsl(parts.query, keep_blank_values=True))
+            if names and names.most_common(1)[0][1] >= REPEATED_PARAMETER:
+                return Trap.GROWING_QUERY
+        plain = without_session(url)
+        if plain in self.pages:
+            return Trap.SESSION_ID if plain != url else None
+        key = (parts.netloc, parts.path)
+        if parts.query and parts.query not in self.variants[key]:
+            if len(self.variants[key]) >= QUERY_VARIANTS:
+                return Trap.QUERY_VARIANTS
+            self.variants[key].add(parts.query)
+        self.pages.add(plain)
+        return None
+
+    def notes(self) -> tuple[TrapNote, ...]:
+        return tuple(TrapNote(kind.value, n, self.examples[kind]) for kind, n in self.counts.most_common())
