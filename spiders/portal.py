@@ -461,8 +461,10 @@ def _classify(failure: Failure) -> tuple[FetchError, str]:
         return FetchError.REFUSED, "连接被拒绝"
     if failure.check(DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError):
         return FetchError.TIMEOUT, "请求超时"
+    text = str(value)
+    if "MAXSIZE" in text or "max size" in text.lower():
+        return FetchError.TOO_LARGE, "超过下载大小上限（20 MB，含解压后），未读取"
     if failure.check(IgnoreRequest):
-        text = str(value)
         if text.startswith(CIRCUIT_OPEN):
             return FetchError.CIRCUIT_OPEN, text[len(CIRCUIT_OPEN):]
         if "robots" in text.lower():

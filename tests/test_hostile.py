@@ -1,0 +1,83 @@
+"""Hostile and broken pages end to end: every one is crawled in bounded work, recorded, and noted in the
+report's crawl-health findings; none stops the run."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+from routeserver import Answer, Req, html, serve
+
+BOMB = gzip.compress(b"<html><body>" + b" " * (200 * 1024 * 1024), compresslevel=9)
+"""200 MB of HTML in about 200 KB of gzip."""
+HUGE = 30 * 1024 * 1024
+NESTED = "<div>" * 20000 + "深处的文字" + "</div>" * 20000
+
+
+def _hostile(req: Req) -> Answer:
+    pages = {
+        "/bomb.html": lambda: Answer(200, BOMB, headers={"Content-Encoding": "gzip"}),
+        "/huge.html": lambda: Answer(200, b"<html><body>" + b"x" * HUGE),
+        "/binary.html": lambda: Answer(200, bytes(range(256)) * 4000),
+        "/links.html": lambda: html("".join(f'<a href="/many/{i}.pdf">附件{i}</a>' for i in range(10000))),
+        "/nested.html": lambda: html(NESTED),
+        "/truncated.html": lambda: Answer(200, '<html><head><title>半个页面</title></head><body><div><a href="/'
+                                          .encode("utf-8")),
+        "/mixed.html": lambda: Answer(200, "<html><body>中文".encode("gbk") + "和中文".encode("utf-8"),
+                                      content_type="text/html; charset=iso-8859-1"),
+    }
+    if req.path == "/":
+        return html("".join(f'<a href="{p}">{p}</a>' for p in pages) + '<a href="javascript:void(0)">脚本</a>'
+                    '<a href="mailto:web@x.gov.cn">信箱</a><a href="file:///etc/passwd">文件</a>'
+                    '<a href="data:text/html,hi">数据</a>')
+    if req.path.startswith("/many/"):
+        return Answer(200, b"%PDF-1.4", content_type="application/pdf")
+    answer = pages.get(req.path)
+    return answer() if answer else Answer(404)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hostile")
+    with serve(_hostile) as server:
+        started = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, "-m", "gapcheck.cli", "check", server.url, "--out", str(tmp / "out"),
+             "--db", str(tmp / "db.sqlite"), "--delay", "0", "--concurrency", "8"],
+            capture_output=True, text=True, timeout=600)
+        elapsed = time.monotonic() - started
+        paths = [r.path for r in server.requests]
+    assert result.returncode in (0, 1), result.stderr
+    report = json.loads((tmp / "out" / "report.json").read_text(encoding="utf-8"))
+    return {"report": report, "elapsed": elapsed, "paths": paths, "url": server.url, "stderr": result.stderr}
+
+
+def _finding(report: dict, rule: str) -> dict:
+    return next(f for f in report["findings"] if f["rule"] == rule)
+
+
+def test_the_run_completes_in_bounded_time_without_internal_errors(hostile):
+    assert hostile["elapsed"] < 120, hostile["elapsed"]
+    assert "internal error" not in hostile["stderr"]
+
+
+def test_oversized_and_bombed_pages_are_stopped_and_reported(hostile):
+    links = {x["url"]: x for x in hostile["report"]["links"]}
+    for path in ("bomb.html", "huge.html"):
+        link = links[hostile["url"] + path]
+        assert link["verdict"] == "unverified" and "超过下载大小上限" in link["reason"], link
+    assert "bomb.html" in _finding(hostile["report"], "GK902")["evidence"]
+
+
+def test_a_page_with_ten_thousand_links_keeps_three_thousand_and_says_so(hostile):
+    note = _finding(hostile["report"], "GK903")
+    assert note["status"] == "warn" and "links.html" in note["evidence"] and "7000" in note["evidence"]
+    assert sum(p.startswith("/many/") for p in hostile["paths"]) <= 3000
+
+
+def test_links_that_are_not_web_addresses_are_recorded_not_fetched(hostile):
+    assert not [p for p in hostile["paths"] if "passwd" in p or p.startswith("/javascript")]
