@@ -12,6 +12,7 @@ from twisted.python.failure import Failure
 
 from .checks import CrawlStats
 from .checks.model import HostNote
+from .errors import StoreError
 from .profile import CrawlOptions
 from .spiders import rendering, settings as spider_settings
 from .spiders.portal import PortalSpider
@@ -110,10 +111,15 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
         deferred.addBoth(finished, i, crawler, run_id)
 
     def finished(result, i: int, crawler: Crawler, run_id: int):
+        failure = getattr(crawler.spider, "store_failure", None)
         if isinstance(result, Failure):
             outcomes[i] = result.value
         elif isinstance(result, BaseException):
             outcomes[i] = result
+        elif failure is not None:  # the pipeline could not write: the crawl stopped for that reason
+            outcomes[i] = failure if isinstance(failure, StoreError) else StoreError(
+                f"{store.path}: cannot write the crawl to the store ({failure}); free disk space there or pass "
+                "--db with a store on another disk (a stopped crawl goes on with --resume)")
         else:
             outcomes[i] = _stats(crawler, store, run_id, jobs[i][0].crawl)
         if done is not None:

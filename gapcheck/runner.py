@@ -10,7 +10,7 @@ from pathlib import Path
 from . import checks, history
 from .crawl import CrawlRequest, crawl
 from .checks.model import FetchError
-from .errors import ConfigError, CrawlInterrupted, CrawlStartError
+from .errors import ConfigError, CrawlInterrupted, CrawlStartError, GapcheckError
 from .profile import Profile
 from .report import build_report, write_reports
 from .report.model import redact
@@ -81,6 +81,10 @@ def evaluate(store: Store, run_id: int, profile: Profile, rules: list[checks.Rul
     report = build_report(store.run(run_id), finished, profile, rules, findings, ctx, summary)
     history.annotate(report, store, run_id)
     store.finish_run(run_id, findings, severity_of, report)
-    html = write_reports(report, out)
+    try:
+        html = write_reports(report, out)
+    except OSError as exc:  # a full disk, a read-only folder: the run is stored, only the files are missing
+        raise GapcheckError(f"{out}: cannot write the reports ({exc.strerror or exc}); free disk space there or pass "
+                            f"--out with another folder (the run is stored: gapcheck diff/history read it)") from exc
     failed = summary.counts[checks.Status.FAIL] > 0
     return Outcome(run_id, report, html, failed)

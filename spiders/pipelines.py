@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 
 from ..checks.model import LinkCheck, Page
+from ..errors import StoreError
 
 BATCH = 200
 FLUSH_SECONDS = 2.0
@@ -27,6 +30,7 @@ class StorePipeline:
         self.store = None
         self.pages: list[Page] = []
         self.checks: list[LinkCheck] = []
+        self.failed: BaseException | None = None
         self.flushed = time.monotonic()
 
     @classmethod
@@ -52,12 +56,20 @@ class StorePipeline:
 
     def flush(self) -> None:
         self.flushed = time.monotonic()
-        if self.pages:
-            self.store.add_pages(self.run_id, self.pages)
-            self.pages = []
-        if self.checks:
-            self.store.add_checks(self.run_id, self.checks)
-            self.checks = []
+        if self.failed is None:
+            try:
+                if self.pages:
+                    self.store.add_pages(self.run_id, self.pages)
+                if self.checks:
+                    self.store.add_checks(self.run_id, self.checks)
+            except (StoreError, sqlite3.Error, OSError) as exc:
+                # A full disk or a broken store: crawling on would be for nothing. What was written stays
+                # consistent (each batch is one transaction); the run stops and says why.
+                self.failed = exc
+                self.crawler.spider.store_failure = exc
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="store-failed"))
+        self.pages = []
+        self.checks = []
 
     def close_spider(self) -> None:
         self.flush()

@@ -1,0 +1,58 @@
+"""A full disk: the store and the reports say so in one line (file, what, fix), the crawl stops instead of
+going on for nothing, and what was written stays consistent. Needs root to mount a small tmpfs (CI runs
+as root); skipped elsewhere."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from gapcheck.sample.server import serve
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+
+
+@contextmanager
+def small_disk(path: Path, size: str):
+    path.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def _check(url: str, out: Path, db: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "gapcheck.cli", "check", url, "--profile", "wuhan-commerce", "--out", str(out),
+         "--db", str(db), "--delay", "0", "--exclude", r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/"],
+        capture_output=True, text=True, timeout=300)
+
+
+def test_a_store_on_a_full_disk_stops_the_crawl_with_a_clear_error(tmp_path):
+    with serve() as portal, small_disk(tmp_path / "small", "400k") as disk:
+        db = disk / "db.sqlite"
+        result = _check(portal.url, tmp_path / "out", db)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert str(db) in result.stderr and "free disk space" in result.stderr and "--db" in result.stderr
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert conn.execute("SELECT state FROM runs WHERE id = 1").fetchone()[0] == "crawling"
+
+
+def test_reports_on_a_full_disk_are_a_clear_error(tmp_path):
+    with serve() as portal, small_disk(tmp_path / "small", "64k") as disk:
+        result = _check(portal.url, disk / "out", tmp_path / "db.sqlite")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "cannot write the reports" in result.stderr and "--out" in result.stderr
