@@ -203,6 +203,8 @@ class FetchError(StrEnum):
     SOFT_404 = "soft-404"
     """HTTP 200, but the page says it does not exist (页面不存在, 404 Not Found), or answers like a path
     that cannot exist on that host."""
+    PRIVATE_REDIRECT = "private-redirect"
+    """A redirect into a private or loopback address from a more public one: not followed (crawl.private_redirects)."""
     TOO_LARGE = "too-large"
     """Bigger than the download limit (20 MB), compressed or once decompressed: not read (a gzip bomb stops here)."""
     CHALLENGE = "challenge"

@@ -47,6 +47,7 @@ def scrapy_settings(request: CrawlRequest, run_id: int) -> Settings:
         settings.set("DOWNLOAD_TIMEOUT", opts.timeout)
     settings.set("USER_AGENT", opts.user_agent or spider_settings.user_agent(opts.contact))
     settings.set("ROBOTSTXT_OBEY", opts.obey_robots)
+    settings.set("GAPCHECK_PRIVATE_REDIRECTS", opts.private_redirects)
     settings.set("GAPCHECK_RUN_ID", run_id)
     settings.set("GAPCHECK_PROGRESS", request.progress)
     if request.verbose:

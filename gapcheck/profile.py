@@ -36,6 +36,9 @@ class CrawlOptions:
     user_agent: str | None = None
     contact: str | None = None
     """Who to call about the crawler (an e-mail or phone), added to the User-Agent."""
+    private_redirects: bool = False
+    """Follow redirects from a public (or private) address into a private (or loopback) one: only for a
+    bureau checking its own intranet site."""
     incremental: bool = True
     """Ask the pages the last run saw (but the home and list pages) with If-None-Match/If-Modified-Since."""
     external_cache_days: float = EXTERNAL_CACHE_DAYS
@@ -189,7 +192,7 @@ def _validate(doc: _Doc) -> None:
             except re.error as exc:
                 raise doc.error(("crawl", key, i), f"{pattern!r} is not a regular expression ({exc})",
                                 "escape special characters such as ? and ( with a backslash") from None
-    for key in ("obey_robots", "incremental"):
+    for key in ("obey_robots", "incremental", "private_redirects"):
         if key in crawl:
             _want(doc, crawl[key], bool, ("crawl", key), "true or false")
     kinds = data.get("column_kinds", {})

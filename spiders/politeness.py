@@ -1,4 +1,5 @@
-"""Gentle with small servers: robots.txt Crawl-delay, Retry-After, and a circuit breaker per host.
+"""Gentle with small servers: robots.txt Crawl-delay, Retry-After, and a circuit breaker per host; and
+never led by a redirect into the checking machine's own networks.
 
 Scrapy reads neither Crawl-delay nor Retry-After, and its retry asks again at once after a 429,
 which is what earned the 429. This middleware spaces the requests to each host itself, so what a
@@ -11,17 +12,23 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import ipaddress
+import socket
 from dataclasses import dataclass
+from enum import IntEnum
 from time import monotonic
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import DownloadFailedError, DownloadTimeoutError, IgnoreRequest, ResponseDataLossError
 from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
-from twisted.internet import defer, task
+from twisted.internet import defer, task, threads
 from twisted.internet import error as tx_error
 
+PRIVATE_REDIRECT = "private-redirect: "
+"""Prefix of the IgnoreRequest message for a redirect into a more internal network; the reason follows."""
 CIRCUIT_OPEN = "circuit-open: "
 """Prefix of the IgnoreRequest message for a request the breaker did not send; the reason follows."""
 THROTTLED = "gapcheck_throttled"
@@ -38,6 +45,37 @@ _OVERLOAD_ERRORS = (DownloadTimeoutError, ResponseDataLossError, DownloadFailedE
                     tx_error.TCPTimedOutError, tx_error.ConnectionLost, tx_error.ConnectionDone)
 """Failures that say a server is struggling. Refused connections, DNS and TLS errors cost a server
 nothing and are definite answers: they never trip the breaker."""
+
+
+class Reach(IntEnum):
+    """Where an address is, from the outside in: a redirect may not lead further in than it started."""
+
+    PUBLIC = 1
+    PRIVATE = 2
+    LOCAL = 3
+    """Loopback and link-local: the checking machine itself and its own segment."""
+
+
+def reach_of(addresses: list[str]) -> Reach:
+    """The most internal of a host's addresses (an unresolvable host is left to fail as it will)."""
+    reach = Reach.PUBLIC
+    for text in addresses:
+        try:
+            ip = ipaddress.ip_address(text.split("%")[0])
+        except ValueError:
+            continue
+        if ip.is_loopback or ip.is_link_local or ip.is_unspecified:
+            reach = max(reach, Reach.LOCAL)
+        elif not ip.is_global:
+            reach = max(reach, Reach.PRIVATE)
+    return reach
+
+
+def _addresses(host: str) -> list[str]:
+    try:
+        return [info[4][0] for info in socket.getaddrinfo(host, None)]
+    except (OSError, UnicodeError):
+        return []
 
 
 @dataclass
@@ -89,6 +127,8 @@ class Politeness:
         self.slow_delay = settings.getfloat("GAPCHECK_SLOW_PASS_DELAY")
         self.floor = settings.getfloat("DOWNLOAD_DELAY")
         self.per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+        self.private_ok = settings.getbool("GAPCHECK_PRIVATE_REDIRECTS")
+        self.reach: dict[str, Reach] = {}
         self.hosts: dict[str, Host] = {}
         self.holding: dict[int, Host] = {}
         """id(request) → its host, for the requests that hold a place at their host's gate."""
@@ -125,6 +165,12 @@ class Politeness:
     # -- requests ---------------------------------------------------------------------------
 
     async def process_request(self, request: Request):
+        chain = request.meta.get("redirect_urls")
+        if chain and not self.private_ok:
+            origin, target = urlsplit(chain[0]).hostname or "", urlparse_cached(request).hostname or ""
+            if origin != target and await self._reach(target) > await self._reach(origin):
+                raise IgnoreRequest(f"{PRIVATE_REDIRECT}跳转到内网或本机地址 {target}，未跟随"
+                                    "（检查自己内网的网站可设 crawl.private_redirects: true）")
         key = urlparse_cached(request).netloc.lower()
         state = self.host(key)
         this_pass = request.meta.get(PASS, 1)
@@ -145,6 +191,11 @@ class Politeness:
             await maybe_deferred_to_future(task.deferLater(reactor, start - now, lambda: None))
         self.holding[id(request)] = state  # released when the request leaves the downloader
         return None
+
+    async def _reach(self, host: str) -> Reach:
+        if host not in self.reach:
+            self.reach[host] = reach_of(await maybe_deferred_to_future(threads.deferToThread(_addresses, host)))
+        return self.reach[host]
 
     def process_response(self, request: Request, response: Response):
         key = urlparse_cached(request).netloc.lower()

@@ -29,7 +29,7 @@ from ..checks.model import (
 )
 from .encoding import decode_html
 from .extract import extract
-from .politeness import CIRCUIT_OPEN, PASS, THROTTLED
+from .politeness import CIRCUIT_OPEN, PASS, PRIVATE_REDIRECT, THROTTLED
 from .traps import TrapGuard
 from .settings import DNS_PROBE_HOSTS, DNS_PROBE_TIMEOUT, MAX_DEPTH, MAX_PAGES, SLOW_PASS_TIMEOUT_FACTOR
 
@@ -467,6 +467,8 @@ def _classify(failure: Failure) -> tuple[FetchError, str]:
     if failure.check(IgnoreRequest):
         if text.startswith(CIRCUIT_OPEN):
             return FetchError.CIRCUIT_OPEN, text[len(CIRCUIT_OPEN):]
+        if text.startswith(PRIVATE_REDIRECT):
+            return FetchError.PRIVATE_REDIRECT, text[len(PRIVATE_REDIRECT):]
         if "robots" in text.lower():
             return FetchError.ROBOTS, "robots.txt 禁止访问"
         if "redirect" in text.lower():

@@ -102,6 +102,7 @@ DEFAULTS = {
     "GAPCHECK_RETRY_AFTER_TIMES": RETRY_AFTER_TIMES,
     "GAPCHECK_BREAKER_FAILURES": BREAKER_FAILURES,
     "GAPCHECK_SLOW_PASS_DELAY": SLOW_PASS_DELAY,
+    "GAPCHECK_PRIVATE_REDIRECTS": False,
 }
 """Scrapy settings for a gapcheck crawl. Meta refresh is recorded as a link, not followed by Scrapy,
 so that the entry page itself is kept and checked."""
