@@ -353,3 +353,31 @@ def _site_search(ctx: Context, page: Page) -> Verdict:
             return Status.PASS, "有搜索入口", f"搜索页链接「{link.text}」→ {link.url}"
     return (Status.FAIL, "首页没有站内搜索",
             "未找到搜索表单（字段、提交地址或文字含 search、搜索、检索、关键词等），也未找到指向搜索页的链接")
+
+
+def certificate_invalid(ctx: Context) -> Iterator[Finding]:
+    """HTTPS 证书无效：网站证书已过期、自签名、证书链不完整或与域名不符，浏览器会提示不安全。
+
+    ## 检查内容
+    以 https 开头的首页，按浏览器的方式校验网站证书：有效期、颁发机构是否受信任、证书链是否完整、是否与域名
+    相符。http 网站不检查本项。
+
+    ## 依据
+    《政府网站发展指引》要求网站安全可靠；证书无效时浏览器拦截访问或提示风险，检查中按网站安全问题记录。
+    本项默认不扣分（可由 rules.GK507.deduction 设置）。
+
+    ## 如何整改
+    向证书颁发机构续期或重新申请证书，部署完整的证书链，确保证书包含网站的域名；不要使用自签名证书。
+    """
+    note = ctx.site.crawl.certificate
+    if note is None:
+        return
+    host, valid, problem, expires = note
+    until = f"，有效期至 {expires}" if expires else ""
+    if valid:
+        yield Finding("GK507", Status.PASS, "HTTPS 证书", url=ctx.site.start_url,
+                      evidence=f"{host} 的证书有效{until}", message="证书有效")
+    else:
+        yield Finding("GK507", Status.FAIL, "HTTPS 证书", url=ctx.site.start_url,
+                      evidence=f"{host}：{problem}{until}", message="证书无效",
+                      deduction=ctx.option("GK507", "deduction"))

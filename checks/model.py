@@ -289,6 +289,8 @@ class CrawlStats:
     """Pages the server said were unchanged (304) since the last run: that run's record was kept."""
     interrupted: bool = False
     """The crawl was stopped (SIGTERM, Ctrl-C) before it finished."""
+    certificate: tuple[str, bool, str, str] | None = None
+    """The https portal's certificate as a browser judges it: (host, valid, problem, expiry date)."""
     traps: tuple[tuple[str, int, str], ...] = ()
     """In-site links not followed as crawler traps: (kind, how many, an example URL)."""
 

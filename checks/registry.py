@@ -94,6 +94,7 @@ RULES: tuple[Rule, ...] = (
     Rule("GK504", "police-record-missing", Severity.MINOR, identity.police_record_missing, {"deduction": 0.0}),
     Rule("GK505", "sponsor-contact-missing", Severity.MAJOR, identity.sponsor_contact_missing, {"deduction": 0.0}),
     Rule("GK506", "site-search-missing", Severity.MINOR, identity.site_search_missing, {"deduction": 0.0}),
+    Rule("GK507", "certificate-invalid", Severity.MAJOR, identity.certificate_invalid, {"deduction": 0.0}),
     # -- 6xx interaction (checks/interaction.py) --
     Rule("GK601", "consultation-channel-missing", Severity.VETO, interaction.consultation_channel_missing,
          {"deduction": 5.0}),

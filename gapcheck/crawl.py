@@ -145,7 +145,10 @@ def _stats(crawler: Crawler, store: Store, run_id: int, opts: CrawlOptions) -> C
                       hosts=host_notes(crawler.stats.get_stats()), reused=spider.reused,
                       second_pass=spider.second_pass_asked, not_modified=spider.not_modified,
                       interrupted=crawler.stats.get_value("finish_reason") == "shutdown",
-                      traps=tuple((n.kind, n.count, n.example) for n in spider.traps.notes()))
+                      traps=tuple((n.kind, n.count, n.example) for n in spider.traps.notes()),
+                      certificate=(None if spider.certificate is None else
+                                   (spider.certificate.host, spider.certificate.valid, spider.certificate.problem,
+                                    spider.certificate.expires)))
 
 
 def host_notes(stats: dict) -> tuple[HostNote, ...]:

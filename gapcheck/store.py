@@ -323,7 +323,8 @@ class Store:
     def finish_crawl(self, run_id: int, stats: CrawlStats) -> None:
         notes = {"hosts": [dataclasses.asdict(h) for h in stats.hosts], "reused": stats.reused,
                  "second_pass": stats.second_pass, "not_modified": stats.not_modified,
-                 "traps": [list(t) for t in stats.traps]}
+                 "traps": [list(t) for t in stats.traps],
+                 "certificate": list(stats.certificate) if stats.certificate else None}
         with self.transaction() as db:
             checked = db.execute("SELECT count(*) FROM link_checks WHERE run_id = ?", (run_id,)).fetchone()[0]
             db.execute(
@@ -442,7 +443,8 @@ class Store:
                            errors=limits[2], hosts=tuple(HostNote(**h) for h in notes.get("hosts", ())),
                            reused=notes.get("reused", 0), second_pass=notes.get("second_pass", 0),
                            not_modified=notes.get("not_modified", 0),
-                           traps=tuple(tuple(t) for t in notes.get("traps", ())))
+                           traps=tuple(tuple(t) for t in notes.get("traps", ())),
+                           certificate=tuple(notes["certificate"]) if notes.get("certificate") else None)
         return Site(info.site, info.start_url, info.as_of, pages, checks, stats,
                     self.availability(info.start_url, info.started_at))
 

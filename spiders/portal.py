@@ -30,6 +30,8 @@ from ..checks.model import (
 from .encoding import decode_html
 from .extract import extract
 from .politeness import CIRCUIT_OPEN, PASS, PRIVATE_REDIRECT, THROTTLED
+from .certificate import CertificateNote
+from .certificate import inspect as inspect_certificate
 from .traps import TrapGuard
 from .settings import DNS_PROBE_HOSTS, DNS_PROBE_TIMEOUT, MAX_DEPTH, MAX_PAGES, SLOW_PASS_TIMEOUT_FACTOR
 
@@ -98,6 +100,8 @@ class PortalSpider(scrapy.Spider):
         self.not_modified = 0
         self.resume = resume
         self.traps = TrapGuard()
+        self.certificate: CertificateNote | None = None
+        """The https start page's certificate as a browser judges it."""
         """A stopped run's pages and asked targets: the crawl goes on from their links."""
         self.dns_probe = tuple(dns_probe)
         self.resolver_works = True
@@ -131,9 +135,11 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         resolving = threads.deferToThread(_any_resolves, self.dns_probe) if self.dns_probe else None
+        certificate = threads.deferToThread(inspect_certificate, self.start_url)
         self.not_found = await self._probe_not_found()
         if resolving is not None:
             self.resolver_works = await maybe_deferred_to_future(resolving)
+        self.certificate = await maybe_deferred_to_future(certificate)
         if self.resume:
             for item in self._resumed(*self.resume):
                 yield item

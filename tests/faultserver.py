@@ -49,6 +49,7 @@ CASES = (
     Case("/pages/about-firewalls.html", "a", "ok"),  # an article on 网站防火墙 is not a check page
     Case("/slow/page.html", "a", "unverified", "超时"),
     Case("/slow/image.png", "img", "unverified", "超时"),
+    Case("/stall/page.html", "a", "unverified", "超时"),  # headers and a little of the body, then nothing
     Case("/reset/page.html", "a", "unverified", "连接中断"),
     Case("/reset/image.png", "img", "unverified", "连接中断"),
     Case("/hangup/page.html", "a", "unverified", "连接中断"),
@@ -165,6 +166,18 @@ class _Handler(QuietHandler):
                 return self._page("慢", _ARTICLE, head=head)
             except OSError:
                 return None
+        if path.startswith("/stall/"):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                self._write(b"<html><head><title>" + "半".encode("utf-8") * 30)
+                time.sleep(SLOW)
+            except OSError:
+                pass
+            self.close_connection = True
+            return None
         if path.startswith("/reset/"):
             return self._abort(reset=True)
         if path.startswith("/hangup/"):

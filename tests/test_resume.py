@@ -116,3 +116,25 @@ def test_a_second_run_of_the_same_portal_is_refused_while_one_runs(portal, tmp_p
     again = subprocess.run(_args(portal.url, tmp_path, "again", db, "--resume", "--delay", "0"),
                            capture_output=True, text=True, timeout=300)
     assert again.returncode == 1, again.stderr
+
+
+def test_a_reader_holding_the_store_open_never_blocks_a_crawl(portal, tmp_path):
+    db = tmp_path / "db.sqlite"
+    crawl = subprocess.Popen(_args(portal.url, tmp_path, "out", db, "--delay", "0.05", "--concurrency", "2"),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while _pages(db) < 1:
+        assert crawl.poll() is None and time.monotonic() < deadline
+        time.sleep(0.1)
+    reader = sqlite3.connect(db, isolation_level=None)
+    reader.execute("BEGIN")  # a supervisor's report reading a snapshot for the whole crawl
+    seen = reader.execute("SELECT count(*) FROM pages").fetchone()[0]
+    history = subprocess.run([sys.executable, "-m", "gapcheck.cli", "history", portal.url, "--db", str(db)],
+                             capture_output=True, text=True, timeout=60)
+    out, err = crawl.communicate(timeout=300)
+    assert crawl.returncode == 1, err
+    assert history.returncode == 0, history.stderr
+    assert reader.execute("SELECT count(*) FROM pages").fetchone()[0] == seen  # its snapshot, undisturbed
+    reader.execute("COMMIT")
+    assert reader.execute("SELECT state FROM runs WHERE id = 1").fetchone()[0] == "done"
+    reader.close()
