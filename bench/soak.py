@@ -75,9 +75,12 @@ def main() -> None:
     opts = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gapcheck-soak-") as tmp, serve(route) as server:
         db = Path(tmp) / "db.sqlite"
+        profile = Path(tmp) / "soak.yaml"  # the portal is a chain: every page is one click deeper
+        profile.write_text("name: soak\nextends: national\ncrawl: {max_depth: 1000000, timeout: 3}\n", encoding="utf-8")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "gapcheck.cli", "check", server.url, "--out", str(Path(tmp) / "out"), "--db",
-             str(db), "--max-pages", "1000000", "--delay", "0", "--concurrency", "8", "--as-of", "2026-11-20"],
+            [sys.executable, "-m", "gapcheck.cli", "check", server.url, "--profile", str(profile), "--out",
+             str(Path(tmp) / "out"), "--db", str(db), "--max-pages", "1000000", "--delay", "0", "--concurrency", "8",
+             "--as-of", "2026-11-20"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         started = time.monotonic()
         samples: list[tuple[float, float]] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sqlite3
 import subprocess
 import sys
 import time
@@ -53,7 +54,10 @@ def hostile(tmp_path_factory):
         paths = [r.path for r in server.requests]
     assert result.returncode in (0, 1), result.stderr
     report = json.loads((tmp / "out" / "report.json").read_text(encoding="utf-8"))
-    return {"report": report, "elapsed": elapsed, "paths": paths, "url": server.url, "stderr": result.stderr}
+    with sqlite3.connect(tmp / "db.sqlite") as db:
+        recorded = {row[0] for row in db.execute("SELECT url FROM links WHERE page_url = ?", (server.url,))}
+    return {"report": report, "elapsed": elapsed, "paths": paths, "url": server.url, "stderr": result.stderr,
+            "recorded": recorded}
 
 
 def _finding(report: dict, rule: str) -> dict:
@@ -81,3 +85,4 @@ def test_a_page_with_ten_thousand_links_keeps_three_thousand_and_says_so(hostile
 
 def test_links_that_are_not_web_addresses_are_recorded_not_fetched(hostile):
     assert not [p for p in hostile["paths"] if "passwd" in p or p.startswith("/javascript")]
+    assert {"javascript:void(0)", "mailto:web@x.gov.cn", "file:///etc/passwd", "data:text/html,hi"} <= hostile["recorded"]

@@ -196,7 +196,7 @@ def test_a_host_that_hides_missing_pages_has_them_reported_as_soft_404(tmp_path,
 
 def test_external_answers_are_reused_for_a_while_and_broken_ones_asked_every_run(tmp_path):
     def external(req: Req) -> Answer:
-        return html(ARTICLE) if req.path == "/ok.html" else Answer(404)
+        return html(f'{ARTICLE}<a href="/deeper.html">更多</a>') if req.path == "/ok.html" else Answer(404)
 
     with serve(external, host="localhost") as other:
         def route(req: Req) -> Answer:
@@ -215,6 +215,7 @@ def test_external_answers_are_reused_for_a_while_and_broken_ones_asked_every_run
     assert after_second[0] == after_first[0]  # reused
     assert after_second[1] > after_first[1]  # a broken one is asked again
     assert after_third[0] > after_second[0]
+    assert other.hits("/deeper.html") == 0 and other.hits("/ok.html", "GET") == 0  # out of scope: asked, never crawled
     for report in (first, second):
         assert [x["url"] for x in report["links"]] == [other.url + "gone.html"]
     note = _findings(second, "GK905")[0]
