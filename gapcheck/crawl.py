@@ -13,6 +13,7 @@ from twisted.python.failure import Failure
 from .checks import CrawlStats
 from .checks.model import HostNote
 from .errors import StoreError
+from .report.model import redact
 from .profile import CrawlOptions
 from .spiders import rendering, settings as spider_settings
 from .spiders.portal import PortalSpider
@@ -87,6 +88,9 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
     # built. Setting the level on the loggers drops them before that.
     for name in ("scrapy", "twisted", "py.warnings"):
         logging.getLogger(name).setLevel(level)
+    # Scrapy replaces its root handler as each crawler starts: redact where records are made instead.
+    if not getattr(logging.getLogRecordFactory(), "redacts", False):
+        logging.setLogRecordFactory(_redacting(logging.getLogRecordFactory()))
     waiting = list(range(len(jobs)))
 
     def start_next() -> None:
@@ -133,6 +137,23 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
     if jobs:
         process.start()
     return outcomes
+
+
+def _redacting(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    """Log records (--verbose) without the user:password@ some links carry: messages and tracebacks alike."""
+    def make(*args, **kwargs) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        if record.exc_info:  # a traceback quotes the URL too
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return record
+
+    make.redacts = True  # type: ignore[attr-defined]
+    return make
 
 
 def _stats(crawler: Crawler, store: Store, run_id: int, opts: CrawlOptions) -> CrawlStats:

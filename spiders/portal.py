@@ -234,6 +234,9 @@ class PortalSpider(scrapy.Spider):
                     continue
                 self.pages_scheduled += 1
                 yield self._request(url, Role.PAGE, depth=depth + 1, referrer=page_url)
+            elif "@" in urlsplit(url).netloc:
+                # Credentials in a link: asking would hand them to the server (and Scrapy cannot anyway).
+                yield LinkCheck(url, error=FetchError.OTHER, reason="网址含用户名和密码，未请求（请改为不带密码的地址）")
             elif url in self.known and not self.in_scope(url):
                 self.reused += 1
                 yield self.known[url]

@@ -12,6 +12,8 @@ from ..store import RunInfo
 SCHEMA = "gapcheck.report/1"
 
 _CREDENTIALS = re.compile(r"(?i)\b(https?|ftp)://[^/\s@?#]+@")
+_USERINFO = re.compile(r"(?<![\w/])(?!mailto:)[\w.~%!$&'()*+,;=-]+:[^@\s/]+@(?=[\w.-]+[:/\s>'\")]|[\w.-]+$)")
+"""user:password@host as an error message quotes it, without the scheme."""
 
 BASIS = {
     "2015": "国办发〔2015〕15号《全国政府网站普查评分表》",
@@ -22,7 +24,7 @@ BASIS = {
 def redact(value: Any) -> Any:
     """The report with user:password@ removed from every URL in it: reports are passed around."""
     if isinstance(value, str):
-        return _CREDENTIALS.sub(r"\1://***@", value)
+        return _USERINFO.sub("***@", _CREDENTIALS.sub(r"\1://***@", value))
     if isinstance(value, dict):
         return {k: redact(v) for k, v in value.items()}
     if isinstance(value, list):
