@@ -108,7 +108,8 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
                 exclude=opts.exclude, max_pages=opts.max_pages, max_depth=opts.max_depth, sink=store,
                 known=store.fresh_external(opts.external_cache_days), dns_probe=opts.dns_probe,
                 revalidate=revalidate, unchanged=lambda url: store.stored_page(previous, url),
-                resume=store.resume_state(run_id) if request.resume else None)
+                resume=store.resume_state(run_id) if request.resume else None,
+                max_query_variants=opts.max_query_variants)
         except Exception as exc:  # noqa: BLE001 - a crawl that cannot start is that portal's outcome
             finished(exc, i, crawler, run_id)
             return

@@ -18,7 +18,7 @@ from .checks import BY_CODE, Severity, UnknownRule, select
 from .checks.options import ColumnKind, Options, Part, Period, Requirement
 from .errors import ConfigError
 from .spiders.rendering import RenderMode
-from .spiders.settings import DNS_PROBE_HOSTS, EXTERNAL_CACHE_DAYS, MAX_DEPTH, MAX_PAGES
+from .spiders.settings import DNS_PROBE_HOSTS, EXTERNAL_CACHE_DAYS, MAX_DEPTH, MAX_PAGES, QUERY_VARIANTS
 
 DEFAULT_PROFILE = "national"
 
@@ -29,6 +29,8 @@ class CrawlOptions:
 
     max_pages: int = MAX_PAGES
     max_depth: int = MAX_DEPTH
+    max_query_variants: int = QUERY_VARIANTS
+    """Distinct query strings followed per path before it is taken for a trap (an endless calendar)."""
     concurrency: int | None = None
     delay: float | None = None
     timeout: float | None = None
@@ -162,7 +164,7 @@ def _validate(doc: _Doc) -> None:
     crawl = data.get("crawl", {})
     _want(doc, crawl, dict, ("crawl",), "a mapping")
     _check_keys(doc, crawl, _CRAWL_KEYS, ("crawl",))
-    for key in ("max_pages", "max_depth", "concurrency"):
+    for key in ("max_pages", "max_depth", "concurrency", "max_query_variants"):
         if key in crawl:
             _want(doc, crawl[key], int, ("crawl", key), "a whole number")
             if crawl[key] < 1:

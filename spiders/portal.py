@@ -33,7 +33,7 @@ from .politeness import CIRCUIT_OPEN, PASS, PRIVATE_REDIRECT, THROTTLED
 from .certificate import CertificateNote
 from .certificate import inspect as inspect_certificate
 from .traps import TrapGuard
-from .settings import DNS_PROBE_HOSTS, DNS_PROBE_TIMEOUT, MAX_DEPTH, MAX_PAGES, SLOW_PASS_TIMEOUT_FACTOR
+from .settings import DNS_PROBE_HOSTS, DNS_PROBE_TIMEOUT, MAX_DEPTH, MAX_PAGES, QUERY_VARIANTS, SLOW_PASS_TIMEOUT_FACTOR
 
 HTML_TYPES = ("text/html", "application/xhtml")
 GET_AFTER_HEAD = frozenset({400, 403, 404, 405, 406, 500, 501, 502, 503})
@@ -86,7 +86,8 @@ class PortalSpider(scrapy.Spider):
                  known: Mapping[str, LinkCheck] | None = None, dns_probe: Iterable[str] = DNS_PROBE_HOSTS,
                  revalidate: Mapping[str, tuple[str, str]] | None = None,
                  unchanged: Callable[[str], Page | None] | None = None,
-                 resume: tuple[list[Page], set[str]] | None = None, **kwargs):
+                 resume: tuple[list[Page], set[str]] | None = None,
+                 max_query_variants: int = QUERY_VARIANTS, **kwargs):
         super().__init__(**kwargs)
         self.sink = sink
         """Where the item pipeline writes what the spider saw."""
@@ -99,7 +100,7 @@ class PortalSpider(scrapy.Spider):
         """url → the last run's page, for a page the server says has not changed (304)."""
         self.not_modified = 0
         self.resume = resume
-        self.traps = TrapGuard()
+        self.traps = TrapGuard(max_query_variants)
         self.certificate: CertificateNote | None = None
         """The https start page's certificate as a browser judges it."""
         """A stopped run's pages and asked targets: the crawl goes on from their links."""

@@ -22,6 +22,10 @@ def user_agent(contact: str | None) -> str:
     return f"{USER_AGENT[:-1]}; contact: {contact})" if contact else USER_AGENT
 
 
+QUERY_VARIANTS = 2000
+"""Distinct query strings followed per path (crawl.max_query_variants). Old CMSs serve every article as
+`/show.aspx?id=N`, so this is high; past it a path is a calendar or a generator (spiders/traps.py)."""
+
 CRAWL_DELAY_MAX = 30.0
 """Seconds: the longest robots.txt Crawl-delay or learned interval honoured between two requests to a host."""
 RETRY_AFTER_MAX = 120.0

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from .settings import QUERY_VARIANTS
+
 MAX_URL = 1024
 """Characters: longer in-site URLs are not followed (real portal URLs stay far below)."""
-QUERY_VARIANTS = 100
-"""Distinct query strings followed per path: a list paginated past this is a calendar or a generator."""
 REPEATED_PARAMETER = 4
 """Times one query parameter may appear before the query is taken for one that grows on every click."""
 REPEATED_SEGMENT = 3
@@ -45,10 +45,16 @@ def without_session(url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+def _has_session_param(query: str) -> bool:
+    return any(_SESSION_PARAM.match(k) for k, _ in parse_qsl(query, keep_blank_values=True))
+
+
 class TrapGuard:
-    def __init__(self) -> None:
-        self.pages: set[str] = set()
-        """Session-free forms of the URLs followed."""
+    def __init__(self, max_variants: int = QUERY_VARIANTS) -> None:
+        self.max_variants = max_variants
+        self.sessions: set[str] = set()
+        """Session-free forms of the URLs followed that carried a session id (only those: every URL's
+        would double what the crawl keeps in memory)."""
         self.variants: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.counts: Counter[Trap] = Counter()
         self.examples: dict[Trap, str] = {}
@@ -72,15 +78,16 @@ class TrapGuard:
             names = Counter(k for k, _ in parse_qsl(parts.query, keep_blank_values=True))
             if names and names.most_common(1)[0][1] >= REPEATED_PARAMETER:
                 return Trap.GROWING_QUERY
-        plain = without_session(url)
-        if plain in self.pages:
-            return Trap.SESSION_ID if plain != url else None
+        if _SESSION_PATH.search(url) or (parts.query and _has_session_param(parts.query)):
+            plain = without_session(url)
+            if plain in self.sessions:
+                return Trap.SESSION_ID
+            self.sessions.add(plain)
         key = (parts.netloc, parts.path)
         if parts.query and parts.query not in self.variants[key]:
-            if len(self.variants[key]) >= QUERY_VARIANTS:
+            if len(self.variants[key]) >= self.max_variants:
                 return Trap.QUERY_VARIANTS
             self.variants[key].add(parts.query)
-        self.pages.add(plain)
         return None
 
     def notes(self) -> tuple[TrapNote, ...]:

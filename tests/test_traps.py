@@ -31,9 +31,11 @@ def _trappy(req: Req) -> Answer:
 
 
 def test_a_portal_full_of_traps_is_crawled_in_bounded_work(tmp_path):
+    profile = tmp_path / "p.yaml"
+    profile.write_text("name: t\nextends: national\ncrawl: {max_query_variants: 100}\n", encoding="utf-8")
     with serve(_trappy) as server:
         result = subprocess.run(
-            [sys.executable, "-m", "gapcheck.cli", "check", server.url, "--out", str(tmp_path / "out"),
+            [sys.executable, "-m", "gapcheck.cli", "check", server.url, "--profile", str(profile), "--out", str(tmp_path / "out"),
              "--db", str(tmp_path / "db.sqlite"), "--delay", "0", "--concurrency", "8"],
             capture_output=True, text=True, timeout=300)
         asked = len(server.requests)
