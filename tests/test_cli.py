@@ -49,6 +49,15 @@ def test_unreachable_portal_exits_3_with_one_line(tmp_path):
         ("name: [unclosed\n", ["bad.yaml:", "not valid YAML"]),
         ("name: x\nextends: nowhere\n", ["bad.yaml:2", "extends", "nowhere"]),
         ("name: x\ncrawl:\n  exclude: ['?x']\n", ["bad.yaml:3", "crawl.exclude.0", "regular expression"]),
+        ("name: x\ncrawl:\n  render: sometimes\n", ["bad.yaml:3", "crawl.render", "off or all"]),
+        ("name: x\ncrawl:\n  render_urls: ['(xxgk']\n", ["bad.yaml:3", "crawl.render_urls.0", "regular expression"]),
+        ("name: x\ncrawl:\n  render_urls: /xxgk/\n", ["bad.yaml:3", "crawl.render_urls", "list of strings"]),
+        ("name: x\ncrawl:\n  private_redirects: sometimes\n", ["bad.yaml:3", "crawl.private_redirects", "true or false"]),
+        ("name: x\ncrawl:\n  incremental: 2\n", ["bad.yaml:3", "crawl.incremental", "true or false"]),
+        ("name: x\ncrawl:\n  max_query_variants: 0\n", ["bad.yaml:3", "crawl.max_query_variants", "at least 1"]),
+        ("name: x\ncrawl:\n  external_cache_days: soon\n", ["bad.yaml:3", "crawl.external_cache_days", "days"]),
+        ("name: x\ncrawl:\n  contact: [a, b]\n", ["bad.yaml:3", "crawl.contact", "a string"]),
+        ("name: x\ncrawl:\n  dns_probe: www.gov.cn\n", ["bad.yaml:3", "crawl.dns_probe", "list of strings"]),
     ],
 )
 def test_broken_profile_exits_2_naming_file_line_and_key(tmp_path, text, expected):

@@ -363,24 +363,6 @@ def test_profile_render_keys(tmp_path):
     assert load_profile(None).crawl.render is RenderMode.OFF
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("name: x\ncrawl:\n  render: sometimes\n", ["bad.yaml:3", "crawl.render", "off or all"]),
-        ("name: x\ncrawl:\n  render_urls: ['(xxgk']\n", ["bad.yaml:3", "crawl.render_urls.0", "regular expression"]),
-        ("name: x\ncrawl:\n  render_urls: /xxgk/\n", ["bad.yaml:3", "crawl.render_urls", "list of strings"]),
-    ],
-)
-def test_broken_render_keys_exit_2_naming_file_line_and_key(tmp_path, text, expected):
-    profile = tmp_path / "bad.yaml"
-    profile.write_text(text, encoding="utf-8")
-    result = gapcheck("check", "http://127.0.0.1:9/", "--profile", str(profile), "--db", str(tmp_path / "d.sqlite"))
-    assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr
-    for part in expected:
-        assert part in result.stderr
-
-
 # -- GK904 over built sites ---------------------------------------------------------------------------------
 
 SCRIPTS = "<script src='/js/a.js'></script><script src='/js/b.js'></script><script>build()</script>"
