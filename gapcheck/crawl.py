@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 
 from scrapy.crawler import Crawler, CrawlerProcess
@@ -11,7 +13,7 @@ from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from .checks import CrawlStats
-from .checks.model import HostNote
+from .checks.model import HostNote, Page
 from .errors import StoreError
 from .report.model import redact
 from .profile import CrawlOptions
@@ -101,13 +103,13 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
         # The first crawler installs the reactor, as CrawlerProcess.create_crawler would have it do.
         crawler = Crawler(PortalSpider, scrapy_settings(request, run_id), init_reactor=i == 0)
         opts = request.crawl
-        previous, revalidate = store.validators(request.url) if opts.incremental else (None, {})
+        revalidate, unchanged = _incremental(store, request.url) if opts.incremental else ({}, None)
         try:
             deferred = process.crawl(
                 crawler, start_url=request.url, allowed_domains=opts.allowed_domains, include=opts.include,
                 exclude=opts.exclude, max_pages=opts.max_pages, max_depth=opts.max_depth, sink=store,
                 known=store.fresh_external(opts.external_cache_days), dns_probe=opts.dns_probe,
-                revalidate=revalidate, unchanged=lambda url: store.stored_page(previous, url),
+                revalidate=revalidate, unchanged=unchanged,
                 resume=store.resume_state(run_id) if request.resume else None,
                 max_query_variants=opts.max_query_variants)
         except Exception as exc:  # noqa: BLE001 - a crawl that cannot start is that portal's outcome
@@ -155,6 +157,35 @@ def _redacting(factory: Callable[..., logging.LogRecord]) -> Callable[..., loggi
 
     make.redacts = True  # type: ignore[attr-defined]
     return make
+
+
+def _incremental(store: Store, start_url: str) -> tuple[dict[str, tuple[str, str]], Callable[[str], Page | None] | None]:
+    """The last run's revalidatable pages and how to get one back, under this run's scheme, host and port:
+    the same site checked on another port (or moved to https) still gets its 304s."""
+    previous, validators = store.validators(start_url)
+    if previous is None:
+        return {}, None
+    old, new = _origin(store.run(previous).start_url), _origin(start_url)
+    if old == new:
+        return validators, lambda url: store.stored_page(previous, url)
+
+    def move(url: str, a: str, b: str) -> str:
+        return b + url[len(a):] if url.startswith(a) else url
+
+    def unchanged(url: str) -> Page | None:
+        page = store.stored_page(previous, move(url, new, old))
+        if page is None:
+            return None
+        return dataclasses.replace(
+            page, url=move(page.url, old, new), final_url=move(page.final_url, old, new),
+            links=tuple(dataclasses.replace(link, url=move(link.url, old, new)) for link in page.links))
+
+    return {move(url, old, new): v for url, v in validators.items()}, unchanged
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _stats(crawler: Crawler, store: Store, run_id: int, opts: CrawlOptions) -> CrawlStats:

@@ -55,6 +55,9 @@ def runs(tmp_path_factory):
         before = server.bytes_sent
         reports["forced"] = _check(server.url, tmp, "forced", "--full")
         sent["forced"] = server.bytes_sent - before
+    with serve(portal) as moved:  # the same portal on another port: still revalidated
+        reports["moved"] = _check(moved.url, tmp, "moved")
+        sent["moved"] = moved.bytes_sent
     return {"tmp": tmp, "sent": sent, "reports": reports, "url": server.url}
 
 
@@ -84,3 +87,12 @@ def test_a_changed_page_is_downloaded_again(runs):
                                           (runs["url"] + ARTICLE,))]
     assert len(texts) == 4
     assert "本文件已修订" not in texts[1] and "本文件已修订" in texts[2]
+
+
+def test_the_same_portal_on_another_port_is_still_revalidated(runs):
+    assert runs["sent"]["moved"] <= 0.2 * runs["sent"]["full"], runs["sent"]
+    moved, full = runs["reports"]["moved"], runs["reports"]["full"]
+    assert _failing(moved) == _failing(full)
+    assert moved["run"]["pages"] == full["run"]["pages"]
+    assert all(page.startswith(moved["site"]["start_url"]) for page in
+               (f["url"] for f in moved["findings"] if f.get("url") and "127.0.0.1" in f["url"]))
