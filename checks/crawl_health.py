@@ -177,5 +177,5 @@ def crawler_traps(ctx: Context) -> Iterator[Finding]:
                       evidence="没有发现无穷生成的网址", message="未发现爬虫陷阱")
         return
     yield Finding("GK906", Status.WARN, "爬虫陷阱", url=ctx.site.start_url,
-                  evidence="；".join(f"{kind}：跳过 {count} 个链接，如 {example}" for kind, count, example in traps),
+                  evidence="；".join(f"{t.kind}：跳过 {t.count} 个链接，如 {t.example}" for t in traps),
                   message="部分链接疑似爬虫陷阱，未抓取")

@@ -372,12 +372,11 @@ def certificate_invalid(ctx: Context) -> Iterator[Finding]:
     note = ctx.site.crawl.certificate
     if note is None:
         return
-    host, valid, problem, expires = note
-    until = f"，有效期至 {expires}" if expires else ""
-    if valid:
+    until = f"，有效期至 {note.expires}" if note.expires else ""
+    if note.valid:
         yield Finding("GK507", Status.PASS, "HTTPS 证书", url=ctx.site.start_url,
-                      evidence=f"{host} 的证书有效{until}", message="证书有效")
+                      evidence=f"{note.host} 的证书有效{until}", message="证书有效")
     else:
         yield Finding("GK507", Status.FAIL, "HTTPS 证书", url=ctx.site.start_url,
-                      evidence=f"{host}：{problem}{until}", message="证书无效",
+                      evidence=f"{note.host}：{note.problem}{until}", message="证书无效",
                       deduction=ctx.option("GK507", "deduction"))

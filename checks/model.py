@@ -271,6 +271,27 @@ class HostNote:
 
 
 @dataclass(frozen=True, slots=True)
+class TrapNote:
+    """In-site links not followed as crawler traps, of one kind."""
+
+    kind: str
+    count: int
+    example: str
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateNote:
+    """An https portal's own certificate, as a browser judges it."""
+
+    host: str
+    valid: bool
+    problem: str = ""
+    """What a browser would say, in Chinese, when not valid."""
+    expires: str = ""
+    """ISO date the certificate ends, when it could be read."""
+
+
+@dataclass(frozen=True, slots=True)
 class CrawlStats:
     """How the crawl went, for the crawl-health rules."""
 
@@ -289,10 +310,8 @@ class CrawlStats:
     """Pages the server said were unchanged (304) since the last run: that run's record was kept."""
     interrupted: bool = False
     """The crawl was stopped (SIGTERM, Ctrl-C) before it finished."""
-    certificate: tuple[str, bool, str, str] | None = None
-    """The https portal's certificate as a browser judges it: (host, valid, problem, expiry date)."""
-    traps: tuple[tuple[str, int, str], ...] = ()
-    """In-site links not followed as crawler traps: (kind, how many, an example URL)."""
+    certificate: CertificateNote | None = None
+    traps: tuple[TrapNote, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,7 +110,7 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
                 exclude=opts.exclude, max_pages=opts.max_pages, max_depth=opts.max_depth, sink=store,
                 known=store.fresh_external(opts.external_cache_days), dns_probe=opts.dns_probe,
                 revalidate=revalidate, unchanged=unchanged,
-                resume=store.resume_state(run_id) if request.resume else None,
+                resume=store.reopen_run(run_id) if request.resume else None,
                 max_query_variants=opts.max_query_variants)
         except Exception as exc:  # noqa: BLE001 - a crawl that cannot start is that portal's outcome
             finished(exc, i, crawler, run_id)
@@ -198,10 +198,7 @@ def _stats(crawler: Crawler, store: Store, run_id: int, opts: CrawlOptions) -> C
                       hosts=host_notes(crawler.stats.get_stats()), reused=spider.reused,
                       second_pass=spider.second_pass_asked, not_modified=spider.not_modified,
                       interrupted=crawler.stats.get_value("finish_reason") == "shutdown",
-                      traps=tuple((n.kind, n.count, n.example) for n in spider.traps.notes()),
-                      certificate=(None if spider.certificate is None else
-                                   (spider.certificate.host, spider.certificate.valid, spider.certificate.problem,
-                                    spider.certificate.expires)))
+                      traps=spider.traps.notes(), certificate=spider.certificate)
 
 
 def host_notes(stats: dict) -> tuple[HostNote, ...]:

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from .checks import (
     CrawlStats, DateMention, DateSource, Finding, Link, LinkCheck, LinkTag, Page, Region, Severity, Site,
 )
-from .checks.model import Availability, FetchError, Form, HostNote, Verdict
+from .checks.model import Availability, CertificateNote, FetchError, Form, HostNote, TrapNote, Verdict
 from .errors import StoreError
 
 SCHEMA_VERSION = 6
@@ -323,8 +323,8 @@ class Store:
     def finish_crawl(self, run_id: int, stats: CrawlStats) -> None:
         notes = {"hosts": [dataclasses.asdict(h) for h in stats.hosts], "reused": stats.reused,
                  "second_pass": stats.second_pass, "not_modified": stats.not_modified,
-                 "traps": [list(t) for t in stats.traps],
-                 "certificate": list(stats.certificate) if stats.certificate else None}
+                 "traps": [dataclasses.asdict(t) for t in stats.traps],
+                 "certificate": dataclasses.asdict(stats.certificate) if stats.certificate else None}
         with self.transaction() as db:
             checked = db.execute("SELECT count(*) FROM link_checks WHERE run_id = ?", (run_id,)).fetchone()[0]
             db.execute(
@@ -443,8 +443,8 @@ class Store:
                            errors=limits[2], hosts=tuple(HostNote(**h) for h in notes.get("hosts", ())),
                            reused=notes.get("reused", 0), second_pass=notes.get("second_pass", 0),
                            not_modified=notes.get("not_modified", 0),
-                           traps=tuple(tuple(t) for t in notes.get("traps", ())),
-                           certificate=tuple(notes["certificate"]) if notes.get("certificate") else None)
+                           traps=tuple(TrapNote(**t) for t in notes.get("traps", ())),
+                           certificate=CertificateNote(**notes["certificate"]) if notes.get("certificate") else None)
         return Site(info.site, info.start_url, info.as_of, pages, checks, stats,
                     self.availability(info.start_url, info.started_at))
 
@@ -488,8 +488,9 @@ class Store:
         with self.transaction() as db:
             db.execute("UPDATE runs SET state = 'interrupted' WHERE id = ?", (run_id,))
 
-    def resume_state(self, run_id: int) -> tuple[list[Page], set[str]]:
-        """What a stopped run already has: its pages (shallowest first, with links) and the targets it asked."""
+    def reopen_run(self, run_id: int) -> tuple[list[Page], set[str]]:
+        """Marks a stopped run crawling again; returns what it already has: its pages (shallowest first, with
+        links) and the targets it asked."""
         links = self._links("WHERE run_id = ?", (run_id,))
         pages = [_page(r, links) for r in self.db.execute(
             "SELECT * FROM pages WHERE run_id = ? ORDER BY depth, rowid", (run_id,))]

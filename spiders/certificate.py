@@ -8,18 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import socket
 import ssl
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-
-@dataclass(frozen=True, slots=True)
-class CertificateNote:
-    host: str
-    valid: bool
-    problem: str = ""
-    """What a browser would say, in Chinese, when not valid."""
-    expires: str = ""
-    """ISO date the certificate ends, when it could be read."""
+from ..checks.model import CertificateNote
 
 
 _PROBLEMS = (

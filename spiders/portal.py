@@ -25,12 +25,11 @@ from twisted.internet import threads
 from twisted.python.failure import Failure
 
 from ..checks.model import (
-    ATTACHMENT_SUFFIXES, NAVIGABLE_TAGS, RENDERED, FetchError, Link, LinkCheck, Page, Verdict,
+    ATTACHMENT_SUFFIXES, NAVIGABLE_TAGS, RENDERED, CertificateNote, FetchError, Link, LinkCheck, Page, Verdict,
 )
 from .encoding import decode_html
 from .extract import extract
 from .politeness import CIRCUIT_OPEN, PASS, PRIVATE_REDIRECT, THROTTLED
-from .certificate import CertificateNote
 from .certificate import inspect as inspect_certificate
 from .traps import TrapGuard
 from .settings import DNS_PROBE_HOSTS, DNS_PROBE_TIMEOUT, MAX_DEPTH, MAX_PAGES, QUERY_VARIANTS, SLOW_PASS_TIMEOUT_FACTOR
@@ -224,8 +223,14 @@ class PortalSpider(scrapy.Spider):
             if not self.wanted(url):
                 continue
             self.seen.add(url)
-            is_page = (link.tag in NAVIGABLE_TAGS and self.in_scope(url)
-                       and not urlsplit(url).path.lower().endswith(ATTACHMENT_SUFFIXES))
+            parts = urlsplit(url)
+            if "@" in parts.netloc:
+                # Credentials in a link: asking would hand them to the server (and Scrapy cannot anyway).
+                yield LinkCheck(url, error=FetchError.OTHER, reason="网址含用户名和密码，未请求（请改为不带密码的地址）")
+                continue
+            inside = self.in_scope(url)
+            is_page = (link.tag in NAVIGABLE_TAGS and inside
+                       and not parts.path.lower().endswith(ATTACHMENT_SUFFIXES))
             if is_page and self.traps.trapped(url) is not None:
                 continue
             if is_page and depth + 1 <= self.max_depth:
@@ -235,10 +240,7 @@ class PortalSpider(scrapy.Spider):
                     continue
                 self.pages_scheduled += 1
                 yield self._request(url, Role.PAGE, depth=depth + 1, referrer=page_url)
-            elif "@" in urlsplit(url).netloc:
-                # Credentials in a link: asking would hand them to the server (and Scrapy cannot anyway).
-                yield LinkCheck(url, error=FetchError.OTHER, reason="网址含用户名和密码，未请求（请改为不带密码的地址）")
-            elif url in self.known and not self.in_scope(url):
+            elif url in self.known and not inside:
                 self.reused += 1
                 yield self.known[url]
             else:

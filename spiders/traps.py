@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from ..checks.model import TrapNote
 from .settings import QUERY_VARIANTS
 
 MAX_URL = 1024
@@ -29,13 +29,6 @@ class Trap(StrEnum):
     QUERY_VARIANTS = "同一页面的查询参数变体过多（如无穷日历）"
     GROWING_QUERY = "查询参数不断增长"
     PATH_LOOP = "路径循环"
-
-
-@dataclass(frozen=True, slots=True)
-class TrapNote:
-    kind: str
-    count: int
-    example: str
 
 
 def without_session(url: str) -> str:

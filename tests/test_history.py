@@ -7,11 +7,11 @@ import hashlib
 import json
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 
 import pytest
+from oldstore import downgrade
 
 from gapcheck import history
 from gapcheck.checks import Finding, Severity, Status
@@ -91,16 +91,7 @@ def test_a_version_3_store_is_upgraded_and_its_findings_fingerprinted(tmp_path):
     store = Store(path)
     run_id, _ = _run(store, "http://x.gov.cn/", [("GK201", "商务动态", "http://x.gov.cn/swdt/")])
     store.close()
-    db = sqlite3.connect(path)
-    db.execute("DROP INDEX findings_by_fingerprint")
-    db.execute("ALTER TABLE findings DROP COLUMN fingerprint")
-    for statement in ("ALTER TABLE link_checks DROP COLUMN redirects", "ALTER TABLE link_checks DROP COLUMN checked_at",
-                      "ALTER TABLE runs DROP COLUMN crawl_notes", "DROP TABLE external_checks"):
-        db.execute(statement)  # schema 5
-    db.execute("DROP TABLE probes")  # schema 6
-    db.execute("PRAGMA user_version=3")
-    db.commit()
-    db.close()
+    downgrade(path, 3)
     store = Store(path)
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     assert store.db.execute("SELECT fingerprint FROM findings WHERE run_id = ?", (run_id,)).fetchone()[0] == \

@@ -6,6 +6,7 @@ import datetime as dt
 import sqlite3
 
 import pytest
+from oldstore import downgrade
 
 from gapcheck.checks import CrawlStats, DateMention, DateSource, FetchError, Link, LinkCheck, LinkTag, Page, Region
 from gapcheck.checks.model import Form
@@ -33,18 +34,7 @@ def test_round_trip_keeps_everything_the_rules_read(tmp_path):
 def test_a_version_1_store_is_upgraded(tmp_path):
     path = tmp_path / "old.sqlite"
     Store(path).close()
-    db = sqlite3.connect(path)
-    db.execute("ALTER TABLE pages DROP COLUMN forms")
-    db.execute("ALTER TABLE links DROP COLUMN block")
-    db.execute("DROP INDEX findings_by_fingerprint")
-    db.execute("ALTER TABLE findings DROP COLUMN fingerprint")
-    for statement in ("ALTER TABLE link_checks DROP COLUMN redirects", "ALTER TABLE link_checks DROP COLUMN checked_at",
-                      "ALTER TABLE runs DROP COLUMN crawl_notes", "DROP TABLE external_checks"):
-        db.execute(statement)  # schema 5
-    db.execute("DROP TABLE probes")  # schema 6
-    db.execute("PRAGMA user_version=1")
-    db.commit()
-    db.close()
+    downgrade(path, 1)
     store = Store(path)
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert "forms" in [row[1] for row in store.db.execute("PRAGMA table_info(pages)")]
