@@ -2,7 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test bench chromium
+.PHONY: demo test bench chromium redis
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -13,7 +13,7 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	$(VENV)/bin/gapcheck demo
 
-test: $(VENV)/.installed chromium
+test: $(VENV)/.installed chromium redis
 	$(PY) -m pytest
 
 # The rendering tests drive Debian's Chromium (Playwright's own browser download is not used). CI runs
@@ -27,6 +27,17 @@ chromium:
 		apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	else \
 		echo "note: $(CHROMIUM) is missing: the rendering tests will be skipped (apt-get install chromium, or set GAPCHECK_CHROMIUM)"; \
+	fi
+
+# The distributed tests start their own redis-server (Debian's) on 127.0.0.1; installed like Chromium.
+redis:
+	@if command -v redis-server >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing redis-server for the distributed tests (apt-get)"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends redis-server >/dev/null; \
+	else \
+		echo "note: redis-server is missing: the distributed tests will be skipped (apt-get install redis-server)"; \
 	fi
 
 bench: $(VENV)/.installed

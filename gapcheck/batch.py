@@ -7,6 +7,7 @@ outcome and the others go on.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable
@@ -51,13 +52,14 @@ class BatchOutcome:
 
 
 def run_batch(sites: SitesFile, store: Store, as_of: dt.date, parallel: int = PARALLEL,
-              say: Callable[[str], None] = print) -> BatchOutcome:
+              say: Callable[[str], None] = print, redis: str | None = None) -> BatchOutcome:
+    """`redis`: crawl through the workers attached to it (gapcheck/distributed.py), every portal at once."""
     with ExitStack() as locks:
-        return _run(sites, store, as_of, parallel, say, locks)
+        return _run(sites, store, as_of, parallel, say, locks, redis)
 
 
 def _run(sites: SitesFile, store: Store, as_of: dt.date, parallel: int, say: Callable[[str], None],
-         locks: ExitStack) -> BatchOutcome:
+         locks: ExitStack, redis: str | None) -> BatchOutcome:
     outcomes: dict[str, SiteOutcome] = {}
     jobs: list[tuple[CrawlRequest, int]] = []
     planned: list[tuple[SiteEntry, Profile, list]] = []
@@ -70,7 +72,8 @@ def _run(sites: SitesFile, store: Store, as_of: dt.date, parallel: int, say: Cal
             outcomes[entry.slug] = _failed(sites, entry, str(exc), say)
             continue
         run_id = store.start_run(profile.name, entry.url, profile.name, as_of, profile.crawl.max_pages)
-        jobs.append((CrawlRequest(entry.url, profile.crawl), run_id))
+        crawl = dataclasses.replace(profile.crawl, incremental=False) if redis else profile.crawl
+        jobs.append((CrawlRequest(entry.url, crawl, redis=redis), run_id))
         planned.append((entry, profile, rules))
 
     def crawled(i: int, stats) -> None:

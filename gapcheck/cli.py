@@ -92,6 +92,13 @@ def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
                    help="ask every external link again instead of trusting answers from the last "
                    "crawl.external_cache_days days")
     p.add_argument("--verbose", action="store_true", help="show Scrapy's log")
+    _add_redis(p)
+
+
+def _add_redis(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--redis", default=None, metavar="URL",
+                   help="crawl through the `gapcheck worker` processes attached to this Redis "
+                   "(redis://HOST:6379/0); the store and the reports stay on this machine")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -107,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="portals crawled at once (default 4; each host is still crawled politely)")
     batch.add_argument("--db", type=Path, default=None,
                        help=f"SQLite store (default: the SITES file's defaults.db, else {default_db()})")
+    _add_redis(batch)
+    worker = sub.add_parser("worker", help="crawl for the coordinators (check/batch --redis) attached to a Redis, "
+                            "until stopped")
+    worker.add_argument("--redis", required=True, metavar="URL", help="redis://HOST:6379/0")
+    worker.add_argument("--idle-exit", type=_seconds, default=None, metavar="SECONDS",
+                        help="exit after this long with no crawl to join (default: run until stopped)")
+    worker.add_argument("--verbose", action="store_true", help="show Scrapy's log")
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--markdown", action="store_true", help="print the README's rule table")
     init = sub.add_parser("init", help="write a starter profile for a new bureau")
@@ -157,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "batch":
             return cmd_batch(args)
+        if args.command == "worker":
+            return cmd_worker(args)
         if args.command == "rules":
             return cmd_rules(markdown=args.markdown)
         if args.command == "demo":
@@ -209,13 +225,23 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .store import Store
 
     sites = load_sites(args.sites)
+    if args.redis:
+        from .distributed import connect
+
+        connect(args.redis)
     store = Store(args.db or sites.db or default_db())
     try:
-        outcome = run_batch(sites, store, args.as_of or dt.date.today(), args.parallel or PARALLEL)
+        outcome = run_batch(sites, store, args.as_of or dt.date.today(), args.parallel or PARALLEL, redis=args.redis)
     finally:
         store.close()
     print(f"总览：{outcome.index}")
     return outcome.exit_code
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from .distributed import run_worker  # imports Scrapy
+
+    return run_worker(args.redis, idle_exit=args.idle_exit, verbose=args.verbose)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -261,7 +287,17 @@ def cmd_check(args: argparse.Namespace) -> int:
         crawl = dataclasses.replace(crawl, render=RenderMode.ALL, render_urls=())
     if mode_for(crawl.render, crawl.render_urls) is not RenderMode.OFF:
         check_available()  # before a run is stored: a missing browser is a setup error, not a crawl
-    request = CrawlRequest(url, crawl, progress=sys.stderr.isatty(), verbose=args.verbose, resume=args.resume)
+    if args.redis and args.resume:
+        raise ConfigError("--resume with --redis: a distributed crawl keeps its frontier in Redis and is not "
+                          "resumed from the store; run it again without --resume")
+    if args.redis:
+        from .distributed import connect
+
+        connect(args.redis)  # before a run is stored: an unreachable Redis is a setup error
+        # Workers cannot read this machine's store, so they cannot reuse its pages (304s): a full crawl.
+        crawl = dataclasses.replace(crawl, incremental=False)
+    request = CrawlRequest(url, crawl, progress=sys.stderr.isatty() and not args.redis, verbose=args.verbose,
+                           resume=args.resume, redis=args.redis)
     db = args.db or default_db()
     store = Store(db)
     try:

@@ -32,6 +32,8 @@ class CrawlRequest:
     verbose: bool = False
     resume: bool = False
     """Go on with the run's stored pages instead of starting from the start page."""
+    redis: str | None = None
+    """Crawl through the `gapcheck worker` processes attached to this Redis (gapcheck/distributed.py)."""
 
 
 def scrapy_settings(request: CrawlRequest, run_id: int) -> Settings:
@@ -82,6 +84,10 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
     Different hosts are crawled side by side, each host politely. One crawl that fails leaves its
     exception in its place in the result and the others go on. `done(i, outcome)` is called as each ends.
     """
+    if jobs and jobs[0][0].redis:
+        from .distributed import crawl_distributed
+
+        return crawl_distributed(jobs, store, jobs[0][0].redis, done)
     outcomes: list[CrawlStats | BaseException] = [RuntimeError("not crawled")] * len(jobs)
     level = scrapy_settings(jobs[0][0], jobs[0][1]).get("LOG_LEVEL") if jobs else "CRITICAL"
     # Only process-wide settings here: Scrapy writes the process's settings over each crawler's own.

@@ -561,8 +561,11 @@ class Store:
         days = (dt.datetime.fromisoformat(last) - dt.datetime.fromisoformat(first)).total_seconds() / 86400
         return Availability(count, failures, first, last, days)
 
+    def page_count(self, run_id: int) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM pages WHERE run_id = ?", (run_id,)).fetchone()[0]
 
-def _page(r: tuple, links: dict[str, list[Link]]) -> Page:
+
+def _page(r: tuple, links: dict[str, tuple[Link, ...]]) -> Page:
     """A `pages` row (SELECT *) as the model's Page."""
     return Page(
         url=r[1], final_url=r[2], status=r[3], content_type=r[4] or "", encoding=r[5] or "",

@@ -38,6 +38,8 @@ PASS = "gapcheck_pass"
 
 LEAST_INTERVAL = 0.1
 """Seconds between requests after a first 429 of a host that had no delay (10 a second), doubled at each later one."""
+SHARED_SLOW_SECONDS = 60.0
+"""Seconds after a 429 that the interval it taught one worker holds for all workers of a distributed crawl."""
 RECOVERY = 0.97
 """Factor the learned interval shrinks by with each answer that is not an error."""
 
@@ -98,6 +100,80 @@ class Host:
     slot, so that a request is judged (breaker, wait) when it is about to be sent, not when it was queued."""
 
 
+_TAKE = """
+-- KEYS: the host's leases (sorted set), the host's pace (hash); ARGV: limit, lease ttl, lease, interval
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return '-1' end
+local interval = tonumber(ARGV[4])
+if now < tonumber(redis.call('HGET', KEYS[2], 'slow_until') or '0') then
+  interval = math.max(interval, tonumber(redis.call('HGET', KEYS[2], 'interval') or '0'))
+end
+local start = math.max(now, tonumber(redis.call('HGET', KEYS[2], 'next') or '0'))
+redis.call('HSET', KEYS[2], 'next', tostring(start + interval))
+redis.call('ZADD', KEYS[1], start + tonumber(ARGV[2]), ARGV[3])
+redis.call('EXPIRE', KEYS[1], 86400)
+redis.call('EXPIRE', KEYS[2], 86400)
+return tostring(start - now)
+"""
+
+_HOLD = """
+-- KEYS: the host's pace; ARGV: seconds to hold every worker back, the interval learned, how long it holds
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+local nxt = math.max(now + tonumber(ARGV[1]), tonumber(redis.call('HGET', KEYS[1], 'next') or '0'))
+redis.call('HSET', KEYS[1], 'next', tostring(nxt))
+redis.call('HSET', KEYS[1], 'interval', ARGV[2], 'slow_until', tostring(nxt + tonumber(ARGV[3])))
+redis.call('EXPIRE', KEYS[1], 86400)
+"""
+
+
+class SharedPace:
+    """A host's concurrency and spacing kept in Redis, so that they hold for all workers together.
+
+    Each request takes one of the host's `limit` leases and the next start time in one script (Redis's
+    clock, not the workers'); a lease of a killed worker expires after `ttl` seconds. A 429 seen by
+    one worker holds every worker back.
+    """
+
+    def __init__(self, url: str, limit: int, ttl: float):
+        import redis  # only a distributed worker needs it
+
+        self.server = redis.Redis.from_url(url)
+        self.limit = limit
+        self.ttl = ttl
+        self.prefix = f"{socket.gethostname()}-{id(self):x}"
+        self._take = self.server.register_script(_TAKE)
+        self._hold = self.server.register_script(_HOLD)
+
+    @staticmethod
+    def keys(host: str) -> tuple[str, str]:
+        return f"gapcheck:host:{host}:leases", f"gapcheck:host:{host}:pace"
+
+    def lease(self, request: Request) -> str:
+        return f"{self.prefix}:{id(request)}"
+
+    async def take(self, host: str, interval: float, request: Request) -> float:
+        """Seconds to wait before sending `request`, once it holds one of the host's leases."""
+        from twisted.internet import reactor
+
+        pause = 0.01
+        while True:
+            wait = float(self._take(keys=self.keys(host), args=[self.limit, self.ttl, self.lease(request), interval]))
+            if wait >= 0:
+                return wait
+            await maybe_deferred_to_future(task.deferLater(reactor, pause, lambda: None))
+            pause = min(pause * 2, 0.2)
+
+    def give(self, host: str, request: Request) -> None:
+        self.server.zrem(self.keys(host)[0], self.lease(request))
+
+    def hold(self, host: str, seconds: float, interval: float) -> None:
+        # Each worker's learned interval recovers on its own; the shared one just lapses after a calm minute.
+        self._hold(keys=[self.keys(host)[1]], args=[seconds, interval, SHARED_SLOW_SECONDS])
+
+
 def retry_after(value: bytes | None, now: dt.datetime | None = None) -> float | None:
     """Seconds a Retry-After header asks for: delta-seconds or an HTTP date; None when absent or unreadable."""
     if not value:
@@ -130,8 +206,13 @@ class Politeness:
         self.private_ok = settings.getbool("GAPCHECK_PRIVATE_REDIRECTS")
         self.reach: dict[str, Reach] = {}
         self.hosts: dict[str, Host] = {}
-        self.holding: dict[int, Host] = {}
+        self.holding: dict[int, tuple[str, Host]] = {}
         """id(request) → its host, for the requests that hold a place at their host's gate."""
+        shared = settings.get("GAPCHECK_REDIS_URL")
+        self.shared_delay = settings.getfloat("GAPCHECK_SHARED_DELAY")
+        """The configured delay between requests to a host, kept here for all workers instead of by Scrapy."""
+        self.shared = SharedPace(shared, self.per_host, settings.getfloat("DOWNLOAD_TIMEOUT") * 3 + 60) \
+            if shared else None
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(self.left, signal=signals.request_left_downloader)
 
@@ -146,9 +227,11 @@ class Politeness:
         return state
 
     def left(self, request: Request, spider=None) -> None:
-        state = self.holding.pop(id(request), None)
-        if state is not None:
-            state.gate.release()
+        held = self.holding.pop(id(request), None)
+        if held is not None:
+            held[1].gate.release()
+            if self.shared is not None:
+                self.shared.give(held[0], request)
 
     # -- robots.txt -------------------------------------------------------------------------
 
@@ -182,14 +265,19 @@ class Politeness:
             # Half-open: the second pass tries again; one more overload answer opens it for good.
             state.open_reason, state.failures = "", self.breaker_at - 1
         interval = max(state.interval, self.slow_delay) if this_pass > 1 else state.interval
-        now = monotonic()
-        start = max(now, state.next_start)
-        state.next_start = start + interval
-        if start > now:
+        if self.shared is not None:
+            self.holding[id(request)] = (key, state)  # from here, the shared lease is held too
+            wait = await self.shared.take(key, max(interval, self.shared_delay), request)
+        else:
+            now = monotonic()
+            start = max(now, state.next_start)
+            state.next_start = start + interval
+            wait = start - now
+            self.holding[id(request)] = (key, state)  # released when the request leaves the downloader
+        if wait > 0:
             from twisted.internet import reactor  # the running one: importing it early would install the default
 
-            await maybe_deferred_to_future(task.deferLater(reactor, start - now, lambda: None))
-        self.holding[id(request)] = state  # released when the request leaves the downloader
+            await maybe_deferred_to_future(task.deferLater(reactor, wait, lambda: None))
         return None
 
     async def _reach(self, host: str) -> Reach:
@@ -217,6 +305,8 @@ class Politeness:
                     state.calm_at = now + wait + state.interval
                     self.stats.set_value(f"politeness/interval/{key}",
                                          max(state.interval, self.stats.get_value(f"politeness/interval/{key}", 0)))
+                if self.shared is not None:
+                    self.shared.hold(key, wait, state.interval)
                 self.stats.inc_value(f"politeness/waited/{key}", wait)
                 again = request.replace(dont_filter=True)
                 again.meta["gapcheck_waits"] = waits + 1

@@ -134,17 +134,23 @@ class PortalSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
-        resolving = threads.deferToThread(_any_resolves, self.dns_probe) if self.dns_probe else None
-        certificate = threads.deferToThread(inspect_certificate, self.start_url)
-        self.not_found = await self._probe_not_found()
-        if resolving is not None:
-            self.resolver_works = await maybe_deferred_to_future(resolving)
-        self.certificate = await maybe_deferred_to_future(certificate)
+        await self.prepare(certificate=True)
         if self.resume:
             for item in self._resumed(*self.resume):
                 yield item
             return
         yield self._request(self.start_url, Role.PAGE, depth=0, referrer="")
+
+    async def prepare(self, *, certificate: bool) -> None:
+        """What the crawl needs to know before the first page: how the host answers a missing page, whether
+        names resolve here, and (when asked) the start page's certificate."""
+        resolving = threads.deferToThread(_any_resolves, self.dns_probe) if self.dns_probe else None
+        inspecting = threads.deferToThread(inspect_certificate, self.start_url) if certificate else None
+        self.not_found = await self._probe_not_found()
+        if resolving is not None:
+            self.resolver_works = await maybe_deferred_to_future(resolving)
+        if inspecting is not None:
+            self.certificate = await maybe_deferred_to_future(inspecting)
 
     def _resumed(self, pages: list[Page], asked: set[str]) -> Iterable[Request | LinkCheck]:
         """Every link of the stored pages not yet asked: where the stopped crawl was going."""
@@ -215,7 +221,9 @@ class PortalSpider(scrapy.Spider):
             headers=headers or None,
         )
 
-    def follow(self, page_url: str, depth: int, links: tuple[Link, ...]) -> Iterable[Request]:
+    def unseen(self, links: Iterable[Link]) -> list[Link]:
+        """The links to targets not asked yet, now taken as asked (the distributed worker shares the set)."""
+        fresh = []
         for link in links:
             url = link.url
             if url in self.seen or not url.startswith(("http://", "https://")):
@@ -223,6 +231,19 @@ class PortalSpider(scrapy.Spider):
             if not self.wanted(url):
                 continue
             self.seen.add(url)
+            fresh.append(link)
+        return fresh
+
+    def page_slot(self) -> bool:
+        """Whether one more page may be fetched under max_pages, taking it if so."""
+        if self.pages_scheduled >= self.max_pages:
+            return False
+        self.pages_scheduled += 1
+        return True
+
+    def follow(self, page_url: str, depth: int, links: tuple[Link, ...]) -> Iterable[Request]:
+        for link in self.unseen(links):
+            url = link.url
             parts = urlsplit(url)
             if "@" in parts.netloc:
                 # Credentials in a link: asking would hand them to the server (and Scrapy cannot anyway).
@@ -234,11 +255,10 @@ class PortalSpider(scrapy.Spider):
             if is_page and self.traps.trapped(url) is not None:
                 continue
             if is_page and depth + 1 <= self.max_depth:
-                if self.pages_scheduled >= self.max_pages:
+                if not self.page_slot():
                     self.page_limit_reached = True
                     self.seen.discard(url)
                     continue
-                self.pages_scheduled += 1
                 yield self._request(url, Role.PAGE, depth=depth + 1, referrer=page_url)
             elif url in self.known and not inside:
                 self.reused += 1
@@ -259,8 +279,7 @@ class PortalSpider(scrapy.Spider):
 
     def _settle(self, request: Request, url: str, check: LinkCheck) -> LinkCheck:
         """Keeps an undecided first answer for the second pass."""
-        if (check.verdict is Verdict.UNVERIFIED and request.meta.get(PASS, 1) == 1
-                and (check.error in _RETRIED or check.status in (403, 429))):
+        if _undecided(request, check):
             self.retry_later[url] = (request.meta["gapcheck"], request.meta["gapcheck_depth"],
                                      request.meta.get("gapcheck_referrer", ""))
         return check
@@ -448,6 +467,12 @@ def _challenge(check: LinkCheck, title: str, text: str) -> LinkCheck:
     if m is None:
         return check
     return dataclasses.replace(check, error=FetchError.CHALLENGE, reason=f"防火墙验证页面：页面显示「{m.group(0)}」")
+
+
+def _undecided(request: Request, check: LinkCheck) -> bool:
+    """A first answer worth asking again, slower, once the crawl is done."""
+    return (check.verdict is Verdict.UNVERIFIED and request.meta.get(PASS, 1) == 1
+            and (check.error in _RETRIED or check.status in (403, 429)))
 
 
 def _requested(request: Request) -> str:

@@ -107,6 +107,8 @@ DEFAULTS = {
     "GAPCHECK_BREAKER_FAILURES": BREAKER_FAILURES,
     "GAPCHECK_SLOW_PASS_DELAY": SLOW_PASS_DELAY,
     "GAPCHECK_PRIVATE_REDIRECTS": False,
+    "GAPCHECK_REDIS_URL": None,
+    "GAPCHECK_SHARED_DELAY": 0.0,
 }
 """Scrapy settings for a gapcheck crawl. Meta refresh is recorded as a link, not followed by Scrapy,
 so that the entry page itself is kept and checked."""

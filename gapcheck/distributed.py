@@ -1,0 +1,325 @@
+"""Distributed crawls over scrapy-redis: `gapcheck worker` processes, and the coordinator that owns the store.
+
+The coordinator (`gapcheck check URL --redis R`, `gapcheck batch SITES --redis R`) queues each site's
+start page in Redis, then stores what the workers send back, puts lost work back on the queue, asks
+the undecided targets a second time once the first pass is done, and declares the crawl over when
+nothing is queued, held or waiting to be stored. Checks and reports then run here, once, over the
+store: the SQLite file never leaves the coordinator's machine. Workers join and leave at any time.
+
+Redis keys and the lease protocol: spiders/frontier.py.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import secrets
+import socket
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from .checks.model import CrawlStats, LinkCheck, Page, TrapNote
+from .crawl import CrawlRequest, host_notes, scrapy_settings
+from .errors import ConfigError
+from .report.model import redact
+from .spiders.certificate import inspect as inspect_certificate
+from .spiders.frontier import HEARTBEAT, JOBS, WORKER_TTL, JobKeys, fingerprint, requeue_orphans, worker_key
+from .store import Store
+
+DRAIN = 500
+"""Items taken from Redis and written to the store in one transaction."""
+NO_WORKER_NOTICE = 15.0
+"""Seconds without any worker before the coordinator says how to start one."""
+NOTES_WAIT = 10.0
+"""Seconds the coordinator waits for the workers' crawl notes once a crawl is over."""
+
+
+def connect(url: str, option: str = "--redis"):
+    """A Redis client for `url`, or a ConfigError that says what to fix."""
+    import redis
+
+    try:
+        server = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30, health_check_interval=30)
+        server.ping()
+    except ValueError as exc:
+        raise ConfigError(f"{option} {url!r}: {exc}; expected redis://HOST:6379/0") from None
+    except redis.RedisError as exc:
+        raise ConfigError(f"{option} {redact(url)}: cannot reach Redis ({exc}); start redis-server there "
+                          "(apt-get install redis-server) or pass the right address") from None
+    return server
+
+
+def worker_settings(job: str, redis_url: str) -> dict:
+    keys = JobKeys(job)
+    return {
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER_QUEUE_CLASS": "gapcheck.spiders.frontier.LeasedQueue",
+        "SCHEDULER_QUEUE_KEY": keys.requests,
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
+        "SCHEDULER_PERSIST": True,  # a worker that leaves must not clear the queue the others work on
+        "REDIS_URL": redis_url,
+        "GAPCHECK_REDIS_URL": redis_url,
+        "ITEM_PIPELINES": {},  # items go to Redis with the lease's end (spiders/worker.py)
+    }
+
+
+# -- the coordinator -----------------------------------------------------------------------------
+
+@dataclass
+class _Job:
+    index: int
+    job: str
+    request: CrawlRequest
+    run_id: int
+    certificate: Future
+    keys: JobKeys = field(init=False)
+    second_pass: int = -1
+    """-1 before the first pass ends; then the number of targets asked again."""
+
+    def __post_init__(self) -> None:
+        self.keys = JobKeys(self.job)
+
+
+def enqueue(server, request: CrawlRequest, run_id: int, known: dict[str, LinkCheck]) -> str:
+    """Publishes one crawl for the workers: its options and its start page. Returns the job id."""
+    from .spiders.portal import Role
+    from .spiders.frontier import LeasedQueue
+    from .spiders.worker import WorkerSpider
+
+    job = secrets.token_hex(6)
+    keys = JobKeys(job)
+    # A spider object only to build the start request as the workers' spiders would, and encode it.
+    spider = WorkerSpider(request.url, job=job, worker="coordinator")
+    start = spider._request(request.url, Role.PAGE, depth=0, referrer="")
+    encoded = LeasedQueue(server, spider, keys.requests).encode(start)
+    config = {"request": request, "run_id": run_id, "known": known}
+    pipe = server.pipeline(transaction=True)
+    pipe.set(keys.config, pickle.dumps(config, pickle.HIGHEST_PROTOCOL))
+    pipe.set(keys.state, "crawling")
+    pipe.sadd(keys.dupefilter, fingerprint(request.url))
+    pipe.set(keys.pages, 1)
+    pipe.execute_command("ZADD", keys.requests, 0, encoded)
+    pipe.sadd(JOBS, job)
+    pipe.execute()
+    return job
+
+
+def crawl_distributed(jobs: list[tuple[CrawlRequest, int]], store: Store, redis_url: str,
+                      done: Callable[[int, CrawlStats | BaseException], None] | None = None,
+                      say: Callable[[str], None] | None = None) -> list[CrawlStats | BaseException]:
+    """Crawls every job through the workers attached to Redis; stores the items as they arrive."""
+    say = say or (lambda text: print(text, file=sys.stderr))
+    server = connect(redis_url)
+    outcomes: list[CrawlStats | BaseException] = [RuntimeError("not crawled")] * len(jobs)
+    certificates = ThreadPoolExecutor(4, thread_name_prefix="gapcheck-certificate")
+    active: list[_Job] = []
+    for i, (request, run_id) in enumerate(jobs):
+        known = store.fresh_external(request.crawl.external_cache_days)
+        job = enqueue(server, request, run_id, known)
+        active.append(_Job(i, job, request, run_id, certificates.submit(inspect_certificate, request.url)))
+    lonely_since = time.monotonic()
+    told = False
+    try:
+        while active:
+            busy = False
+            for job in list(active):
+                busy |= _drain(server, job, store) > 0
+                busy |= requeue_orphans(server, job.keys) > 0
+                if _over(server, job):
+                    active.remove(job)
+                    outcomes[job.index] = _finish(server, job, store)
+                    if done is not None:
+                        done(job.index, outcomes[job.index])
+            if active and not _any_worker(server):
+                if not told and time.monotonic() - lonely_since > NO_WORKER_NOTICE:
+                    say(f"gapcheck: no worker is attached to {redact(redis_url)}; start one on any machine that "
+                        f"reaches it: gapcheck worker --redis {redact(redis_url)}")
+                    told = True
+            else:
+                lonely_since = time.monotonic()
+            if not busy:
+                time.sleep(0.2)
+    except BaseException:
+        for job in active:  # stopped: tell the workers, and leave nothing behind in Redis
+            server.set(job.keys.state, "stopped")
+            _forget(server, job)
+        raise
+    finally:
+        certificates.shutdown(wait=False, cancel_futures=True)
+    return outcomes
+
+
+def _drain(server, job: _Job, store: Store) -> int:
+    pipe = server.pipeline(transaction=True)
+    pipe.lrange(job.keys.items, 0, DRAIN - 1)
+    pipe.ltrim(job.keys.items, DRAIN, -1)
+    raw, _ = pipe.execute()
+    if not raw:
+        return 0
+    items = [pickle.loads(data) for data in raw]
+    pages = [item for item in items if isinstance(item, Page)]
+    checks = [item for item in items if isinstance(item, LinkCheck)]
+    # One transaction each, checks first: as in a single-process crawl, a page is never stored without its check.
+    if checks:
+        store.add_checks(job.run_id, checks)
+    if pages:
+        store.add_pages(job.run_id, pages)
+    return len(items)
+
+
+def _over(server, job: _Job) -> bool:
+    """Nothing queued, held or waiting to be stored (one atomic look: an answer is recorded atomically
+    with its lease's end, spiders/frontier.py). After the first pass, the second one is queued."""
+    pipe = server.pipeline(transaction=True)
+    for key in (job.keys.requests, job.keys.inflight):
+        pipe.exists(key)
+    pipe.llen(job.keys.items)
+    queued, held, waiting = pipe.execute()
+    if queued or held or waiting:
+        return False
+    if job.second_pass < 0:
+        pipe = server.pipeline(transaction=True)
+        pipe.lrange(job.keys.retry, 0, -1)
+        pipe.delete(job.keys.retry)
+        retry, _ = pipe.execute()
+        job.second_pass = len(retry)
+        if retry:
+            server.zadd(job.keys.requests, {data: 0 for data in retry})
+            return False
+    return True
+
+
+def _any_worker(server) -> bool:
+    return next(iter(server.scan_iter(match=worker_key("*"), count=100)), None) is not None
+
+
+def _finish(server, job: _Job, store: Store) -> CrawlStats:
+    server.set(job.keys.state, "done")
+    joined = {w.decode() for w in server.smembers(job.keys.workers)}
+    deadline = time.monotonic() + NOTES_WAIT
+    while time.monotonic() < deadline:
+        alive = {w for w in joined if server.exists(worker_key(w))}
+        if server.llen(job.keys.notes) >= len(alive):
+            break
+        time.sleep(0.1)
+    notes = [pickle.loads(data) for data in server.lrange(job.keys.notes, 0, -1)]
+    _drain(server, job, store)
+    _forget(server, job)
+    opts = job.request.crawl
+    scope = set().union(*(note.get("scope", ()) for note in notes))
+    from .spiders.portal import PortalSpider
+
+    judge = PortalSpider(job.request.url, allowed_domains=opts.allowed_domains)
+    judge.scope |= scope
+    store.remember_external(job.run_id, lambda url: not judge.in_scope(url))
+    politeness: dict = {}
+    for note in notes:
+        for key, value in note["politeness"].items():
+            if isinstance(value, str):
+                politeness.setdefault(key, value)
+            elif "/throttled/" in key or "/waited/" in key:
+                politeness[key] = politeness.get(key, 0) + value
+            else:
+                politeness[key] = max(politeness.get(key, 0), value)
+    traps: dict[str, TrapNote] = {}
+    for note in notes:
+        for trap in note["traps"]:
+            seen = traps.get(trap.kind)
+            traps[trap.kind] = trap if seen is None or trap.count > seen.count else seen
+    return CrawlStats(
+        pages=store.page_count(job.run_id), page_limit=opts.max_pages,
+        page_limit_reached=any(note["page_limit_reached"] for note in notes),
+        errors=sum(note["errors"] for note in notes),
+        internal_errors=sum(note["internal_errors"] for note in notes),
+        hosts=host_notes(politeness), reused=sum(note["reused"] for note in notes),
+        second_pass=max(job.second_pass, 0), certificate=job.certificate.result() if job.certificate.done() else None,
+        traps=tuple(traps.values()))
+
+
+def _forget(server, job: _Job) -> None:
+    pipe = server.pipeline(transaction=True)
+    pipe.srem(JOBS, job.job)
+    pipe.delete(*(key for key in job.keys.all() if key != job.keys.state))
+    pipe.expire(job.keys.state, 3600)  # workers still attached read it and close
+    pipe.execute()
+
+
+# -- the worker ----------------------------------------------------------------------------------
+
+def run_worker(redis_url: str, *, idle_exit: float | None = None, verbose: bool = False,
+               say: Callable[[str], None] | None = None) -> int:
+    """Joins every crawl published in Redis until stopped (or idle for `idle_exit` seconds)."""
+    say = say or (lambda text: print(text, file=sys.stderr))
+    server = connect(redis_url)
+    from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.utils.reactor import install_reactor
+    from twisted.internet import task
+
+    from .spiders import settings as spider_settings
+    from .spiders.worker import WorkerSpider
+
+    level = "INFO" if verbose else spider_settings.DEFAULTS["LOG_LEVEL"]
+    install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+    process = CrawlerProcess({"LOG_LEVEL": level})
+    worker = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(2)}"
+    running: dict[str, Crawler] = {}
+    last_busy = [time.monotonic()]
+
+    def join(job: str, config: dict) -> None:
+        request: CrawlRequest = config["request"]
+        settings = scrapy_settings(request, config["run_id"])
+        for key, value in worker_settings(job, redis_url).items():
+            settings.set(key, value)
+        # Scrapy's download delay (and AutoThrottle's) is kept per process, after the shared pace was
+        # taken: it would let two workers' requests bunch up. The shared pace keeps the delay instead.
+        settings.set("GAPCHECK_SHARED_DELAY", settings.getfloat("DOWNLOAD_DELAY"))
+        settings.set("DOWNLOAD_DELAY", 0)
+        settings.set("AUTOTHROTTLE_ENABLED", False)
+        crawler = Crawler(WorkerSpider, settings)
+        opts = request.crawl
+        server.sadd(JobKeys(job).workers, worker)
+        deferred = process.crawl(
+            crawler, start_url=request.url, job=job, worker=worker, allowed_domains=opts.allowed_domains,
+            include=opts.include, exclude=opts.exclude, max_pages=opts.max_pages, max_depth=opts.max_depth,
+            known=config["known"], dns_probe=opts.dns_probe, max_query_variants=opts.max_query_variants)
+        running[job] = crawler
+        say(f"worker {worker}: crawling {redact(request.url)} (job {job})")
+
+        def left(result):
+            running.pop(job, None)
+            spider = getattr(crawler, "spider", None)
+            say(f"worker {worker}: left job {job} after {getattr(spider, 'answered', 0)} requests, "
+                f"{getattr(spider, 'pages_done', 0)} pages")
+            return None
+
+        deferred.addBoth(left)
+
+    def beat() -> None:
+        server.set(worker_key(worker), "1", ex=WORKER_TTL)
+        for raw in server.smembers(JOBS):
+            job = raw.decode()
+            if job in running or server.get(JobKeys(job).state) != b"crawling":
+                continue
+            config = server.get(JobKeys(job).config)
+            if config is not None:
+                join(job, pickle.loads(config))
+        if running:
+            last_busy[0] = time.monotonic()
+        elif idle_exit is not None and time.monotonic() - last_busy[0] > idle_exit:
+            loop.stop()
+            from twisted.internet import reactor
+
+            reactor.stop()
+
+    loop = task.LoopingCall(beat)
+    loop.start(HEARTBEAT)
+    say(f"worker {worker}: attached to {redact(redis_url)}")
+    try:
+        process.start(stop_after_crawl=False)
+    finally:
+        server.delete(worker_key(worker))
+    return 0

@@ -1,0 +1,174 @@
+"""The shared frontier of a distributed crawl: scrapy-redis's queue and duplicate filter, with leases.
+
+scrapy-redis pops a request off the shared queue and forgets it: a worker killed while the request
+is downloading loses it. Here a pop moves the request into the job's `inflight` hash under a lease
+(`worker:n`) in one Redis script, and the worker ends the lease in the same script that records what
+the answer gave (items, new requests, the seen-set): either all of it happened or none of it, and a
+request whose worker stopped sending heartbeats goes back on the queue (`requeue_orphans`).
+
+Redis keys, `J` = `gapcheck:job:<id>` (one crawl of one site):
+  J:config      pickled crawl request, run id and options       (written by the coordinator)
+  J:state       "crawling" or "done"
+  J:requests    scrapy-redis PriorityQueue (sorted set of pickled requests)
+  J:dupefilter  scrapy-redis RFPDupeFilter set (fingerprints of every target ever queued)
+  J:inflight    lease → pickled request, for requests a worker holds
+  J:items       pickled Page / LinkCheck, for the coordinator to store
+  J:retry       pickled second-pass requests, queued by the coordinator once the first pass is done
+  J:pages       pages queued so far (max_pages across workers)
+  J:workers     ids of the workers that joined;  J:notes  their crawl notes, pickled, at close
+gapcheck:jobs             ids of the jobs workers should join
+gapcheck:worker:<id>      a worker's heartbeat (expires WORKER_TTL seconds after the last beat)
+gapcheck:host:<netloc>    per-host pacing shared by all workers (spiders/politeness.py)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from dataclasses import dataclass
+from typing import Any
+
+from w3lib.url import canonicalize_url
+from scrapy_redis.queue import PriorityQueue
+
+JOBS = "gapcheck:jobs"
+WORKER_TTL = 10
+"""Seconds without a heartbeat after which a worker is taken for dead and its leases are requeued."""
+HEARTBEAT = 1.0
+"""Seconds between a worker's heartbeats."""
+LEASE = "gapcheck_lease"
+"""Request meta: the lease under which this worker holds the request."""
+LINK = "gapcheck_link"
+"""Request meta, never stored: the request is a link target, to be queued only if no worker has seen it."""
+
+
+def worker_key(worker: str) -> str:
+    return f"gapcheck:worker:{worker}"
+
+
+@dataclass(frozen=True)
+class JobKeys:
+    job: str
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return f"gapcheck:job:{self.job}:{name}"
+
+    def all(self) -> list[str]:
+        return [getattr(self, n) for n in ("config", "state", "requests", "dupefilter", "inflight", "items",
+                                            "retry", "pages", "workers", "notes")]
+
+
+def fingerprint(url: str) -> str:
+    """scrapy-redis RFPDupeFilter's fingerprint of a GET of `url`, so that J:dupefilter is that filter's set."""
+    data = json.dumps({"method": "GET", "url": canonicalize_url(url), "body": ""}, sort_keys=True)
+    return hashlib.sha1(data.encode()).hexdigest()
+
+
+_POP = """
+local r = redis.call('ZRANGE', KEYS[1], 0, 0)
+if r[1] == nil then return false end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+redis.call('HSET', KEYS[2], ARGV[1], r[1])
+return r[1]
+"""
+
+_SETTLE = """
+-- KEYS: requests, dupefilter, inflight, items, retry, pages
+-- ARGV: lease, max_pages, n_items, items..., n_retry, retry..., n_requests, (fp, score, is_page, data)...
+local i = 3
+local n = tonumber(ARGV[i])
+for k = 1, n do redis.call('RPUSH', KEYS[4], ARGV[i + k]) end
+i = i + n + 1
+n = tonumber(ARGV[i])
+for k = 1, n do redis.call('RPUSH', KEYS[5], ARGV[i + k]) end
+i = i + n + 1
+n = tonumber(ARGV[i])
+local limited = 0
+for k = 0, n - 1 do
+  local fp, score, page, data = ARGV[i + 1 + 4 * k], ARGV[i + 2 + 4 * k], ARGV[i + 3 + 4 * k], ARGV[i + 4 + 4 * k]
+  if fp == '' or redis.call('SADD', KEYS[2], fp) == 1 then
+    if page == '1' and fp ~= '' and redis.call('INCR', KEYS[6]) > tonumber(ARGV[2]) then
+      limited = limited + 1
+    else
+      redis.call('ZADD', KEYS[1], score, data)
+    end
+  end
+end
+if ARGV[1] ~= '' then redis.call('HDEL', KEYS[3], ARGV[1]) end
+return limited
+"""
+
+_REQUEUE = """
+if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then redis.call('ZADD', KEYS[2], 0, ARGV[2]) return 1 end
+return 0
+"""
+
+
+class LeasedQueue(PriorityQueue):
+    """scrapy-redis's priority queue whose pop leaves the request leased to this worker until settled."""
+
+    def __init__(self, server, spider, key, serializer=None):
+        super().__init__(server, spider, key, serializer)
+        self.keys = JobKeys(self.key.split(":")[2])
+        self.worker = spider.worker
+        self.taken = 0
+        self._pop = server.register_script(_POP)
+
+    def pop(self, timeout=0):
+        self.taken += 1
+        lease = f"{self.worker}:{self.taken}"
+        data = self._pop(keys=[self.key, self.keys.inflight], args=[lease])
+        if not data:
+            return None
+        request = self._decode_request(data)
+        earlier = request.meta.get(LEASE)
+        request.meta[LEASE] = lease
+        if earlier:
+            # A redirect or retry of a request this or another worker held: the follow-up is what is
+            # held now, so the first lease is over.
+            self.server.hdel(self.keys.inflight, earlier)
+        return request
+
+    def encode(self, request) -> bytes:
+        return self._encode_request(request)
+
+
+class Settler:
+    """Records, in one Redis script, everything one answer gave and ends the answer's lease."""
+
+    def __init__(self, server, keys: JobKeys, queue: LeasedQueue, max_pages: int):
+        self.server = server
+        self.keys = keys
+        self.queue = queue
+        self.max_pages = max_pages
+        self._settle = server.register_script(_SETTLE)
+
+    def settle(self, lease: str, items: list[Any], requests: list, retry: list) -> int:
+        """Pages over max_pages that were not queued."""
+        args: list[Any] = [lease or "", self.max_pages, len(items)]
+        args += [pickle.dumps(item, pickle.HIGHEST_PROTOCOL) for item in items]
+        args.append(len(retry))
+        args += [self.queue.encode(r) for r in retry]
+        args.append(len(requests))
+        for request in requests:
+            link = request.meta.pop(LINK, None)
+            page = link == "page"
+            args += [fingerprint(request.url) if link else "", -request.priority, "1" if page else "0",
+                     self.queue.encode(request)]
+        return int(self._settle(keys=[self.keys.requests, self.keys.dupefilter, self.keys.inflight,
+                                      self.keys.items, self.keys.retry, self.keys.pages], args=args))
+
+
+def requeue_orphans(server, keys: JobKeys) -> int:
+    """Puts back on the queue the requests held by workers whose heartbeat stopped; how many."""
+    leases = server.hgetall(keys.inflight)
+    if not leases:
+        return 0
+    workers = {lease.rsplit(b":", 1)[0] for lease in leases}
+    alive = {w for w in workers if server.exists(worker_key(w.decode()))}
+    script = server.register_script(_REQUEUE)
+    return sum(int(script(keys=[keys.inflight, keys.requests], args=[lease, data]))
+               for lease, data in leases.items() if lease.rsplit(b":", 1)[0] not in alive)

@@ -1,0 +1,119 @@
+"""The portal spider as one of several workers sharing a Redis frontier (spiders/frontier.py).
+
+It crawls exactly like PortalSpider; what changes is where things go. The start page is queued by the
+coordinator, not by the worker. What a callback gives (pages and link checks, new requests, targets for
+the second pass) is not handed to Scrapy's item pipeline and scheduler one by one but recorded in Redis
+in one script with the end of the request's lease, so a worker can be killed at any moment. The
+coordinator (gapcheck/distributed.py) stores the items, runs the second pass and decides when the
+crawl is over; until then an idle worker keeps asking the queue for work.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import AsyncIterator, Iterable
+
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Request
+from scrapy_redis.connection import get_redis_from_settings
+
+from ..checks.model import Link, LinkCheck
+from .frontier import LEASE, LINK, JobKeys, LeasedQueue, Settler
+from .portal import PortalSpider, Role, _undecided
+
+IDLE_POLL = 0.2
+"""Seconds between an idle worker's looks at the shared queue (Scrapy's own heartbeat is 5 s)."""
+
+
+class WorkerSpider(PortalSpider):
+    name = "portal"
+
+    def __init__(self, start_url: str, *, job: str, worker: str, **kwargs):
+        super().__init__(start_url, **kwargs)
+        self.job = job
+        self.worker = worker
+        self.keys = JobKeys(job)
+        self._retry: list[Request] = []
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.server = get_redis_from_settings(crawler.settings)
+        spider.settler = Settler(spider.server, spider.keys, LeasedQueue(spider.server, spider, spider.keys.requests),
+                                 spider.max_pages)
+        crawler.signals.connect(spider.closing, signal=signals.spider_closed)
+        return spider
+
+    async def start(self) -> AsyncIterator[Request]:
+        await self.prepare(certificate=False)  # the coordinator inspects the certificate, once
+        return
+        yield  # an async generator that yields nothing: the start page is in the shared queue
+
+    # -- one answer in, one Redis script out --------------------------------------------------
+
+    def parse(self, response):
+        return self._deliver(response.request, super().parse(response))
+
+    def checked(self, response):
+        return self._deliver(response.request, super().checked(response))
+
+    def failed(self, failure):
+        return self._deliver(failure.request, super().failed(failure))
+
+    def _deliver(self, request: Request, outputs: Iterable) -> tuple:
+        items: list = []
+        requests: list[Request] = []
+        self._retry = []
+        try:
+            for out in outputs:
+                (requests if isinstance(out, Request) else items).append(out)
+        finally:
+            # Also after an exception in the callback: like a single-process crawl, the request is done.
+            limited = self.settler.settle(request.meta.get(LEASE, ""), items, requests, self._retry)
+        if limited:
+            self.page_limit_reached = True
+        if requests:
+            self._wake()
+        return ()
+
+    def follow(self, page_url: str, depth: int, links: tuple[Link, ...]) -> Iterable[Request | LinkCheck]:
+        for out in super().follow(page_url, depth, links):
+            if isinstance(out, Request):
+                out.meta[LINK] = "page" if out.meta["gapcheck"] == Role.PAGE else "check"
+            yield out
+
+    def page_slot(self) -> bool:
+        return True  # counted across workers when the request is queued (frontier._SETTLE)
+
+    def _settle(self, request: Request, url: str, check: LinkCheck) -> LinkCheck:
+        if _undecided(request, check):
+            self._retry.append(self._request(url, request.meta["gapcheck"], depth=request.meta["gapcheck_depth"],
+                                             referrer=request.meta.get("gapcheck_referrer", ""), second_pass=True))
+        return check
+
+    # -- staying alive while the crawl goes on elsewhere --------------------------------------
+
+    def idle(self) -> None:
+        if self.server.get(self.keys.state) != b"crawling":
+            return  # the coordinator says the crawl is over (or gave it up): close
+        from twisted.internet import reactor
+
+        reactor.callLater(IDLE_POLL, self._wake)
+        raise DontCloseSpider
+
+    def _wake(self) -> None:
+        # New requests went to Redis, not through the engine, which otherwise looks at its scheduler only
+        # when a download ends or every 5 s.
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None and slot.closing is None:
+            slot.nextcall.schedule()
+
+    def closing(self, spider, reason: str) -> None:
+        stats = self.crawler.stats.get_stats()
+        note = {"worker": self.worker, "reason": reason, "pages": self.pages_done, "errors": self.errors,
+                "reused": self.reused, "page_limit_reached": self.page_limit_reached,
+                "internal_errors": stats.get("spider_exceptions/count", 0),
+                "politeness": {k: v for k, v in stats.items() if k.startswith("politeness/")},
+                "traps": self.traps.notes(), "scope": set(self.scope)}
+        self.server.rpush(self.keys.notes, pickle.dumps(note, pickle.HIGHEST_PROTOCOL))
