@@ -121,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--idle-exit", type=_seconds, default=None, metavar="SECONDS",
                         help="exit after this long with no crawl to join (default: run until stopped)")
     worker.add_argument("--verbose", action="store_true", help="show Scrapy's log")
+    report = sub.add_parser("report", help="run the rules again over a stored run and write its reports (no crawl)")
+    report.add_argument("run_id", type=int, metavar="RUN", help="the run's number (gapcheck history URL lists them)")
+    report.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db()})")
+    report.add_argument("--out", type=Path, default=Path("gapcheck-report"), help="report folder "
+                        "(default: gapcheck-report)")
+    report.add_argument("--profile", default=None, help="profile to judge by (default: the run's own)")
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--markdown", action="store_true", help="print the README's rule table")
     init = sub.add_parser("init", help="write a starter profile for a new bureau")
@@ -173,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_batch(args)
         if args.command == "worker":
             return cmd_worker(args)
+        if args.command == "report":
+            return cmd_report(args)
         if args.command == "rules":
             return cmd_rules(markdown=args.markdown)
         if args.command == "demo":
@@ -242,6 +250,39 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from .distributed import run_worker  # imports Scrapy
 
     return run_worker(args.redis, idle_exit=args.idle_exit, verbose=args.verbose)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .runner import evaluate, rules_of
+
+    store = _open_existing(args.db)
+    try:
+        if not store.has_run(args.run_id):
+            raise ConfigError(CLI["no_run"].format(db=store.path, id=args.run_id))
+        run = store.run(args.run_id)
+        if run.state not in ("crawled", "done"):
+            raise ConfigError(f"{store.path}: run {run.id} is {run.state}, not a finished crawl; `gapcheck check "
+                              f"{redact(run.start_url)} --resume` finishes a stopped one")
+        profile = load_profile(args.profile) if args.profile else _profile_named(run.profile)
+        if profile is None:
+            raise ConfigError(f"{store.path}: run {run.id} was judged by the profile named {run.profile!r}, which is "
+                              "not a bundled one; pass --profile with that profile's YAML file")
+        outcome = evaluate(store, run.id, profile, rules_of(profile), args.out)
+    finally:
+        store.close()
+    _print_summary(outcome.report, outcome.html)
+    return EXIT_GAPS if outcome.failed else EXIT_OK
+
+
+def _profile_named(name: str):
+    """The bundled profile whose name a run recorded (runs keep the name, not the file)."""
+    from .profile import bundled_profiles
+
+    for ref in bundled_profiles():
+        profile = load_profile(ref)
+        if profile.name == name or ref == name:
+            return profile
+    return None
 
 
 def cmd_init(args: argparse.Namespace) -> int:
