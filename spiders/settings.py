@@ -66,6 +66,9 @@ DEFAULTS = {
     # Scrapy starts this many asyncio tasks for every response's output; our pipeline is synchronous,
     # so more than one only costs time (at 100, task creation was most of the crawl's CPU).
     "CONCURRENT_ITEMS": 1,
+    # Scrapy parses a generator callback's source with `ast` to warn about `return value`; its cache is
+    # keyed on the bound method, a new object per response, so it parsed parse() for every page.
+    "WARN_ON_GENERATOR_RETURN_VALUE": False,
     **POLITE,
     "DOWNLOAD_TIMEOUT": 20,
     "DOWNLOAD_MAXSIZE": 20 * 1024 * 1024,
