@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import shutil
+import tempfile
 from collections.abc import Callable
 from urllib.parse import urlsplit
 from dataclasses import dataclass
@@ -100,6 +102,7 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
     if not getattr(logging.getLogRecordFactory(), "redacts", False):
         logging.setLogRecordFactory(_redacting(logging.getLogRecordFactory()))
     waiting = list(range(len(jobs)))
+    frontiers: dict[int, str] = {}
 
     def start_next() -> None:
         if not waiting:
@@ -107,7 +110,12 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
         i = waiting.pop(0)
         request, run_id = jobs[i]
         # The first crawler installs the reactor, as CrawlerProcess.create_crawler would have it do.
-        crawler = Crawler(PortalSpider, scrapy_settings(request, run_id), init_reactor=i == 0)
+        settings = scrapy_settings(request, run_id)
+        # Scrapy keeps the frontier in disk queues under JOBDIR (only the requests of the lowest depth
+        # being worked on are in memory); the folder goes when the crawl ends, --resume uses the store.
+        frontiers[i] = tempfile.mkdtemp(prefix="gapcheck-frontier-")
+        settings.set("JOBDIR", frontiers[i])
+        crawler = Crawler(PortalSpider, settings, init_reactor=i == 0)
         opts = request.crawl
         revalidate, unchanged = _incremental(store, request.url) if opts.incremental else ({}, None)
         try:
@@ -125,6 +133,7 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
         deferred.addBoth(finished, i, crawler, run_id)
 
     def finished(result, i: int, crawler: Crawler, run_id: int):
+        shutil.rmtree(frontiers.pop(i, ""), ignore_errors=True)
         failure = getattr(crawler.spider, "store_failure", None)
         if isinstance(result, Failure):
             outcomes[i] = result.value

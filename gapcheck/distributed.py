@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import pickle
 import secrets
+import signal
 import socket
 import sys
 import time
@@ -33,6 +34,8 @@ DRAIN = 500
 """Items taken from Redis and written to the store in one transaction."""
 NO_WORKER_NOTICE = 15.0
 """Seconds without any worker before the coordinator says how to start one."""
+COORDINATOR_TTL = 30
+"""Seconds after the coordinator's last sign of life that workers give its crawls up (it was killed)."""
 NOTES_WAIT = 10.0
 """Seconds the coordinator waits for the workers' crawl notes once a crawl is over."""
 
@@ -96,10 +99,12 @@ def enqueue(server, request: CrawlRequest, run_id: int, known: dict[str, LinkChe
     spider = WorkerSpider(request.url, job=job, worker="coordinator")
     start = spider._request(request.url, Role.PAGE, depth=0, referrer="")
     encoded = LeasedQueue(server, spider, keys.requests).encode(start)
+    spider.seen.close()
     config = {"request": request, "run_id": run_id, "known": known}
     pipe = server.pipeline(transaction=True)
     pipe.set(keys.config, pickle.dumps(config, pickle.HIGHEST_PROTOCOL))
     pipe.set(keys.state, "crawling")
+    pipe.set(keys.coordinator, "1", ex=COORDINATOR_TTL)
     pipe.sadd(keys.dupefilter, fingerprint(request.url))
     pipe.set(keys.pages, 1)
     pipe.execute_command("ZADD", keys.requests, 0, encoded)
@@ -123,9 +128,15 @@ def crawl_distributed(jobs: list[tuple[CrawlRequest, int]], store: Store, redis_
         active.append(_Job(i, job, request, run_id, certificates.submit(inspect_certificate, request.url)))
     lonely_since = time.monotonic()
     told = False
+    # SIGTERM (systemd, kill) stops the coordinator like Ctrl-C: the workers are told, Redis is cleaned.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         while active:
             busy = False
+            pipe = server.pipeline(transaction=False)
+            for job in active:
+                pipe.set(job.keys.coordinator, "1", ex=COORDINATOR_TTL)
+            pipe.execute()
             for job in list(active):
                 busy |= _drain(server, job, store) > 0
                 busy |= requeue_orphans(server, job.keys) > 0
@@ -147,10 +158,16 @@ def crawl_distributed(jobs: list[tuple[CrawlRequest, int]], store: Store, redis_
         for job in active:  # stopped: tell the workers, and leave nothing behind in Redis
             server.set(job.keys.state, "stopped")
             _forget(server, job)
+            store.interrupt_run(job.run_id)
         raise
     finally:
+        signal.signal(signal.SIGTERM, previous)
         certificates.shutdown(wait=False, cancel_futures=True)
     return outcomes
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _drain(server, job: _Job, store: Store) -> int:
@@ -215,6 +232,7 @@ def _finish(server, job: _Job, store: Store) -> CrawlStats:
 
     judge = PortalSpider(job.request.url, allowed_domains=opts.allowed_domains)
     judge.scope |= scope
+    judge.seen.close()
     store.remember_external(job.run_id, lambda url: not judge.in_scope(url))
     politeness: dict = {}
     for note in notes:
@@ -241,10 +259,18 @@ def _finish(server, job: _Job, store: Store) -> CrawlStats:
 
 
 def _forget(server, job: _Job) -> None:
+    abandon(server, job.job, state=None)
+
+
+def abandon(server, job: str, state: str | None = "stopped") -> None:
+    """Removes a crawl's keys from Redis; its state stays a while, for workers still attached to read."""
+    keys = JobKeys(job)
     pipe = server.pipeline(transaction=True)
-    pipe.srem(JOBS, job.job)
-    pipe.delete(*(key for key in job.keys.all() if key != job.keys.state))
-    pipe.expire(job.keys.state, 3600)  # workers still attached read it and close
+    pipe.srem(JOBS, job)
+    pipe.delete(*(key for key in keys.all() if key != keys.state))
+    if state is not None:
+        pipe.set(keys.state, state)
+    pipe.expire(keys.state, 3600)
     pipe.execute()
 
 
@@ -300,9 +326,18 @@ def run_worker(redis_url: str, *, idle_exit: float | None = None, verbose: bool 
 
     def beat() -> None:
         server.set(worker_key(worker), "1", ex=WORKER_TTL)
+        for job, crawler in list(running.items()):
+            if not server.exists(JobKeys(job).coordinator) and server.get(JobKeys(job).state) == b"crawling":
+                # Its coordinator was killed without a word: nobody stores what this crawl finds.
+                say(f"worker {worker}: job {job} has no coordinator any more; giving it up")
+                abandon(server, job)
+                crawler.stop()
         for raw in server.smembers(JOBS):
             job = raw.decode()
             if job in running or server.get(JobKeys(job).state) != b"crawling":
+                continue
+            if not server.exists(JobKeys(job).coordinator):
+                abandon(server, job)  # left behind by a coordinator that was killed
                 continue
             config = server.get(JobKeys(job).config)
             if config is not None:

@@ -16,6 +16,7 @@ Redis keys, `J` = `gapcheck:job:<id>` (one crawl of one site):
   J:retry       pickled second-pass requests, queued by the coordinator once the first pass is done
   J:pages       pages queued so far (max_pages across workers)
   J:workers     ids of the workers that joined;  J:notes  their crawl notes, pickled, at close
+  J:coordinator the coordinator's heartbeat: without it workers give the crawl up
 gapcheck:jobs             ids of the jobs workers should join
 gapcheck:worker:<id>      a worker's heartbeat (expires WORKER_TTL seconds after the last beat)
 gapcheck:host:<netloc>    per-host pacing shared by all workers (spiders/politeness.py)
@@ -59,7 +60,7 @@ class JobKeys:
 
     def all(self) -> list[str]:
         return [getattr(self, n) for n in ("config", "state", "requests", "dupefilter", "inflight", "items",
-                                            "retry", "pages", "workers", "notes")]
+                                            "retry", "pages", "workers", "notes", "coordinator")]
 
 
 def fingerprint(url: str) -> str:
@@ -81,8 +82,9 @@ PREFETCH = 4
 while the queue is still shared finely enough that a second worker finds work at the start."""
 
 _SETTLE = """
--- KEYS: requests, dupefilter, inflight, items, retry, pages
+-- KEYS: requests, dupefilter, inflight, items, retry, pages, state
 -- ARGV: lease, max_pages, n_items, items..., n_retry, retry..., n_requests, (fp, score, is_page, data)...
+if redis.call('GET', KEYS[7]) ~= 'crawling' then return 0 end  -- over or given up: nothing to add to
 local i = 3
 local n = tonumber(ARGV[i])
 for k = 1, n do redis.call('RPUSH', KEYS[4], ARGV[i + k]) end
@@ -106,6 +108,10 @@ if ARGV[1] ~= '' then redis.call('HDEL', KEYS[3], ARGV[1]) end
 return limited
 """
 
+_PUSH = """
+if redis.call('GET', KEYS[2]) == 'crawling' then redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2]) end
+"""
+
 _REQUEUE = """
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then redis.call('ZADD', KEYS[2], 0, ARGV[2]) return 1 end
 return 0
@@ -123,6 +129,11 @@ class LeasedQueue(PriorityQueue):
         self.fetched: deque = deque()
         """Requests taken (and leased) but not yet handed to Scrapy."""
         self._pop = server.register_script(_POP)
+        self._push = server.register_script(_PUSH)
+
+    def push(self, request):
+        """A redirect or retry of a request being worked on (new links go through Settler)."""
+        self._push(keys=[self.key, self.keys.state], args=[-request.priority, self._encode_request(request)])
 
     def __len__(self):
         return len(self.fetched) + super().__len__()
@@ -172,7 +183,8 @@ class Settler:
             args += [fingerprint(request.url) if link else "", -request.priority, "1" if page else "0",
                      self.queue.encode(request)]
         return int(self._settle(keys=[self.keys.requests, self.keys.dupefilter, self.keys.inflight,
-                                      self.keys.items, self.keys.retry, self.keys.pages], args=args))
+                                      self.keys.items, self.keys.retry, self.keys.pages, self.keys.state],
+                                args=args))
 
 
 def requeue_orphans(server, keys: JobKeys) -> int:

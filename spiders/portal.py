@@ -31,6 +31,7 @@ from .encoding import decode_html
 from .extract import extract
 from .politeness import CIRCUIT_OPEN, PASS, PRIVATE_REDIRECT, THROTTLED
 from .certificate import inspect as inspect_certificate
+from .seen import SeenSet
 from .traps import TrapGuard
 from .settings import DNS_PROBE_HOSTS, DNS_PROBE_TIMEOUT, MAX_DEPTH, MAX_PAGES, QUERY_VARIANTS, SLOW_PASS_TIMEOUT_FACTOR
 
@@ -117,7 +118,7 @@ class PortalSpider(scrapy.Spider):
         self.exclude = [re.compile(p) for p in exclude]
         self.max_pages = max_pages
         self.max_depth = max_depth
-        self.seen: set[str] = {start_url}
+        self.seen = SeenSet((start_url,))
         self.pages_scheduled = 1
         self.page_limit_reached = False
         self.pages_done = 0
@@ -265,6 +266,9 @@ class PortalSpider(scrapy.Spider):
                 yield self.known[url]
             else:
                 yield self._request(url, Role.CHECK, depth=depth + 1, referrer=page_url, method="HEAD")
+
+    def closed(self, reason: str) -> None:
+        self.seen.close()
 
     def idle(self) -> None:
         """The crawl is done: ask the undecided targets once more, one at a time per host, then close."""

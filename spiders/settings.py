@@ -79,6 +79,7 @@ DEFAULTS = {
     "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408],
     "REDIRECT_MAX_TIMES": 10,
     "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
+    "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",  # under the crawl's JOBDIR (gapcheck/crawl.py)
     "COOKIES_ENABLED": False,
     "TELNETCONSOLE_ENABLED": False,
     "LOG_LEVEL": "CRITICAL",

@@ -266,3 +266,43 @@ def test_unreachable_redis_is_a_setup_error(tmp_path):
     done = gapcheck("check", "http://127.0.0.1:1/", "--db", str(tmp_path / "db.sqlite"), "--redis",
                     f"redis://127.0.0.1:{port}/0", timeout=60)
     assert done.returncode == 2 and "cannot reach Redis" in done.stderr and "Traceback" not in done.stderr
+
+
+def _coordinator(server_url: str, redis_url: str, tmp: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "gapcheck.cli", "check", server_url, "--as-of", AS_OF, "--out", str(tmp / "out"),
+         "--db", str(tmp / "db.sqlite"), "--concurrency", "2", "--delay", "0", "--redis", redis_url],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_stopped_or_killed_coordinator_leaves_nothing_running(redis_clean, tmp_path):
+    import redis
+
+    client = redis.Redis.from_url(redis_clean)
+    with portal(delay=0.05) as server, workers(redis_clean, 1, tmp_path):
+        coordinator = _coordinator(server.url, redis_clean, tmp_path)
+        deadline = time.monotonic() + 60
+        while len(server.requests) < 10 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        coordinator.send_signal(signal.SIGTERM)
+        out, err = coordinator.communicate(timeout=60)
+        assert coordinator.returncode == 130, err
+        assert "Traceback" not in err
+        assert not client.smembers(JOBS) and not list(client.scan_iter("gapcheck:job:*:requests"))
+        with sqlite3.connect(tmp_path / "db.sqlite") as con:
+            assert con.execute("SELECT state FROM runs").fetchall() == [("interrupted",)]
+
+        # Killed outright, it cannot clean up: the workers give its crawl up once its heartbeat lapses.
+        coordinator = _coordinator(server.url, redis_clean, tmp_path)
+        deadline = time.monotonic() + 60
+        while not client.smembers(JOBS) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1)
+        coordinator.kill()
+        coordinator.wait(10)
+        deadline = time.monotonic() + 60
+        while client.smembers(JOBS) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not client.smembers(JOBS)
+        assert not list(client.scan_iter("gapcheck:job:*:requests"))
+        assert "giving it up" in (tmp_path / "worker0.log").read_text()
