@@ -15,10 +15,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from .dates import date_from_url
-from .matching import Aliases, is_article, normalize
+from .matching import WORDS_CACHED, Aliases, is_article, normalize
 from .model import BREADCRUMB, LinkTag, Page, Region, Site
 from .options import ColumnKind, Options
 
@@ -163,7 +164,7 @@ def _candidates(site: Site, options: Options) -> dict[str, str]:
         for link in page.links:
             if link.tag is not LinkTag.A or not link.text or len(link.text) > COLUMN_NAME_MAX:
                 continue
-            if link.date or PAGINATION.match(link.text.strip()):
+            if link.date or is_pagination(link.text):
                 continue
             is_nav = link.region is Region.NAV and page is landing
             if not (is_nav or labels.hit(link.text)):
@@ -173,7 +174,10 @@ def _candidates(site: Site, options: Options) -> dict[str, str]:
                 continue
             if is_article(target):
                 continue
-            link_names.setdefault(target.url, Counter())[link.text.strip()] += 1
+            counts = link_names.get(target.url)
+            if counts is None:
+                counts = link_names[target.url] = Counter()
+            counts[link.text.strip()] += 1
     for url, counts in link_names.items():
         names.setdefault(url, counts.most_common(1)[0][0])
     for page in site.html_pages:
@@ -183,6 +187,12 @@ def _candidates(site: Site, options: Options) -> dict[str, str]:
         if dated >= LIST_PAGE_MIN_DATED:
             names[page.url] = _page_name(page)
     return names
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def is_pagination(text: str) -> bool:
+    """Link words of a pagination link: 下一页, 尾页, a page number."""
+    return PAGINATION.match(text.strip()) is not None
 
 
 def _page_name(page: Page) -> str:
@@ -200,8 +210,8 @@ def _template_links(site: Site) -> frozenset[str]:
     pages = site.html_pages
     if len(pages) < 4:
         return frozenset()
-    counts = Counter(url for p in pages for url in {link.url for link in p.links})
-    return frozenset(url for url, n in counts.items() if n >= TEMPLATE_SHARE * len(pages))
+    # found_on lists each page linking to a target once: its length is the number of pages.
+    return frozenset(url for url, on in site.found_on.items() if len(on) >= TEMPLATE_SHARE * len(pages))
 
 
 def _folder(url: str) -> str:
@@ -221,7 +231,7 @@ def _pagination(site: Site, first: Page) -> list[Page]:
         pages.append(page)
         for link in page.links:
             if (link.tag is not LinkTag.A or link.region is not Region.MAIN or link.url in seen
-                    or not PAGINATION.match(link.text.strip()) or _folder(link.url) != folder):
+                    or not is_pagination(link.text) or _folder(link.url) != folder):
                 continue
             target = site.page(link.url)
             if target is not None and target.ok and target.is_html and target is not site.landing:
@@ -239,7 +249,7 @@ def _items(site: Site, pages: list[Page], template: frozenset[str]) -> list[Colu
                 continue
             if link.url in own or link.url in seen or link.url in template:
                 continue
-            if PAGINATION.match(link.text.strip()) or not link.text.strip():
+            if is_pagination(link.text) or not link.text.strip():
                 continue
             seen.add(link.url)
             items.append(ColumnItem(link.text.strip(), link.url, resolve_date(link.date, link.url, site)))

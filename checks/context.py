@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 from .columns import Column, find_columns
 from .matching import Aliases, Match, find_on_site
 from .model import Site
 from .options import Options
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -17,6 +21,7 @@ class Context:
     options: Options
 
     _found: dict[tuple[str, ...], list[Match]] = field(default_factory=dict, repr=False)
+    _derived: dict[str, object] = field(default_factory=dict, repr=False)
 
     @cached_property
     def columns(self) -> list[Column]:
@@ -28,6 +33,12 @@ class Context:
         if labels not in self._found:
             self._found[labels] = find_on_site(self.site, Aliases(labels))
         return self._found[labels]
+
+    def derived(self, key: str, compute: Callable[[Context], T]) -> T:
+        """`compute(self)`, once per run: a view of the site that several rules read (the service guides)."""
+        if key not in self._derived:
+            self._derived[key] = compute(self)
+        return self._derived[key]
 
     def option(self, code: str, key: str) -> float:
         """A rule's setting: the profile's `rules.<code>.<key>`, else the rule's default in the registry."""

@@ -44,8 +44,8 @@ def page_limits_reached(ctx: Context) -> Iterator[Finding]:
     ## 如何整改
     检查这些页面是否为程序生成的异常页面；如属正常页面，可拆分为分页列表。
     """
-    heavy = [(p.url, p.meta.get(LINKS_DROPPED), len(p.text) >= TEXT_LIMIT) for p in ctx.site.html_pages
-             if LINKS_DROPPED in p.meta or len(p.text) >= TEXT_LIMIT]
+    heavy = [(p.url, p.meta.get(LINKS_DROPPED), p.text_length >= TEXT_LIMIT) for p in ctx.site.html_pages
+             if LINKS_DROPPED in p.meta or p.text_length >= TEXT_LIMIT]
     if not heavy:
         yield Finding("GK903", Status.PASS, "页面处理上限", url=ctx.site.start_url,
                       evidence="所有页面均在上限内", message="页面均完整检查")

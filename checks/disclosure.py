@@ -13,12 +13,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .columns import PAGINATION, resolve_date
+from .columns import is_pagination, resolve_date
 from .context import Context
 from .dates import date_from_url
 from .finding import PAGES_SHOWN, Finding, Status, pages_named
-from .matching import Aliases, find_on_site, is_article, normalize, text_snippet
+from .matching import WORDS_CACHED, Aliases, find_on_site, is_article, may_contain, normalize, text_snippet
 from .model import NAVIGABLE_TAGS, LinkTag, Page, Region, Site, Verdict
 
 # -- shared ---------------------------------------------------------------------------------------
@@ -68,12 +69,14 @@ class _Report:
     date: dt.date | None
 
 
+@lru_cache(maxsize=WORDS_CACHED)
 def _year_of(text: str) -> int | None:
     text = unicodedata.normalize("NFKC", text)  # ２０２５年
     m = _YEAR_NAMED.search(text) or _YEAR_BARE.search(text)
     return int(m.group(1)) if m else None
 
 
+@lru_cache(maxsize=WORDS_CACHED)
 def _report_year(text: str, in_report_column: bool, as_of: dt.date) -> int | None:
     """The year of the annual report `text` names, or None when it names none.
 
@@ -96,6 +99,7 @@ def _report_year(text: str, in_report_column: bool, as_of: dt.date) -> int | Non
 _BARE_COLUMN_NAMES = frozenset({"年度报告", "年报", "工作年报"})
 
 
+@lru_cache(maxsize=WORDS_CACHED)
 def _names_report_column(text: str) -> bool:
     """A column name such as 政府信息公开年报, 公开年报 or plain 年度报告: the report words, no year.
 
@@ -162,7 +166,7 @@ def _find_reports(site: Site, columns: dict[str, str]) -> list[_Report]:
             if link.tag not in (LinkTag.A, LinkTag.AREA):
                 continue
             words = _link_words(link.text, link.title)
-            if PAGINATION.match(words.strip()):
+            if is_pagination(words):
                 continue
             year = _report_year(words, in_column and link.region is Region.MAIN, as_of)
             if year is None:
@@ -357,8 +361,18 @@ _ELEMENTS = (
 
 def _names_guide(text: str) -> bool:
     """Names the 政府信息公开指南; the 依申请公开指南 is another document."""
-    norm = normalize(text)
-    return "公开指南" in norm.replace("依申请公开指南", "")
+    if len(text) <= _WORDS_MAX:
+        return _words_name_guide(text)
+    return may_contain(text, ("公开指南",)) and "公开指南" in normalize(text).replace("依申请公开指南", "")
+
+
+_WORDS_MAX = 200
+"""Link words and titles up to this long are looked at once (cached); longer is a page's whole text."""
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _words_name_guide(text: str) -> bool:
+    return "公开指南" in normalize(text).replace("依申请公开指南", "")
 
 
 @dataclass

@@ -72,7 +72,7 @@ def _find(pattern: re.Pattern[str], page: Page) -> re.Match[str] | None:
 
 def _absent(page: Page, message: str, evidence: str) -> Verdict:
     """FAIL for something not on the page; WARN when the page's text was cut before its footer."""
-    if len(page.text) >= TEXT_LIMIT:
+    if page.text_length >= TEXT_LIMIT:
         return (Status.WARN, message + "（待核实）",
                 evidence + f"；页面文字超过 {TEXT_LIMIT} 字，只记录了前 {TEXT_LIMIT} 字，页脚可能未被读到")
     return Status.FAIL, message, evidence

@@ -6,12 +6,13 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from .columns import Column, resolve_date
 from .context import Context
 from .finding import Finding, Severity, Status
-from .matching import Aliases, is_article, normalize
+from .matching import WORDS_CACHED, Aliases, is_article, normalize
 from .model import NAVIGABLE_TAGS, LinkTag, Page, Region, Verdict
 from .options import Period
 
@@ -29,6 +30,7 @@ CHANNEL_NAME_MAX = 16
 _TITLE_SPLIT = re.compile(r"\s*[_|｜]\s*|\s+[-—–]\s+")
 
 
+@lru_cache(maxsize=WORDS_CACHED)
 def _channel_hit(text: str) -> bool:
     norm = normalize(text)
     if not norm:
@@ -40,6 +42,7 @@ def _channel_hit(text: str) -> bool:
     return "咨询" in norm or not any(word in norm for word in EXCLUDED_WORDS)
 
 
+@lru_cache(maxsize=WORDS_CACHED)
 def _excluded_hit(text: str) -> bool:
     norm = normalize(text)
     return bool(norm) and "咨询" not in norm and any(word in norm for word in EXCLUDED_WORDS)

@@ -15,13 +15,41 @@ from .model import NAVIGABLE_TAGS, LinkTag, Page, Site
 _NOISE = re.compile(r"[\s\u3000\-—–_·・、，,。.:：;；!！?？'\"“”‘’()（）\[\]【】《》<>|/\\]+")
 
 
-@lru_cache(maxsize=1 << 16)
+_CACHED_CHARS = 200
+"""Texts up to this long (link words, titles) are cached; a page's whole text is not kept."""
+WORDS_CACHED = 4096
+"""Answers kept per word test (lru_cache) in the rules: the template's link words, asked on every page,
+stay; an article title is asked once or twice."""
+
+
 def normalize(text: str) -> str:
     """The form labels are compared in: NFKC (full-width to half-width), noise removed, lower case.
 
-    Cached: template links repeat the same words on every page.
+    Cached for short texts: template links repeat the same words on every page.
     """
+    return _normalize(text) if len(text) <= _CACHED_CHARS else _NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _normalize(text: str) -> str:
     return _NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+_TO_IDEOGRAPH = re.compile("[\u2e80-\u2fdf\u3038-\u303a\u3190-\u319f\u3200-\u33ff\uf900-\ufaff"
+                           "\U0001f200-\U0001f2ff\U0002f800-\U0002fa1f]")
+"""Every character that NFKC turns into CJK ideographs (radicals, enclosed and compatibility ideographs…)."""
+_IDEOGRAPHS = re.compile("[\u4e00-\u9fff]+")
+
+
+def may_contain(text: str, labels: tuple[str, ...]) -> bool:
+    """False when no normalized label can be in normalize(text); True means perhaps.
+
+    For a page's whole text, far cheaper than normalizing it: a label of CJK ideographs only is in the
+    normalized text only if each of its characters is in the text itself, unless NFKC made it.
+    """
+    if not all(_IDEOGRAPHS.fullmatch(label) for label in labels) or _TO_IDEOGRAPH.search(text):
+        return True
+    return any(all(c in text for c in label) for label in labels)
 
 
 class Via(StrEnum):
@@ -59,14 +87,29 @@ class Match:
 class Aliases:
     """A set of labels, compiled once, that a text matches when it contains any of them."""
 
+    SEEN_MAX = WORDS_CACHED
+    """Texts whose answer is kept: template links ask the same words on every page."""
+
     def __init__(self, labels: tuple[str, ...]):
         self.labels = tuple(n for n in (normalize(label) for label in labels) if n)
+        self._seen: dict[str, bool] = {}
 
     def hit(self, text: str) -> bool:
         if not text:
             return False
-        norm = normalize(text)
-        return any(label in norm for label in self.labels)
+        seen = self._seen.get(text)
+        if seen is None:
+            if len(text) > _CACHED_CHARS:  # a page's whole text: asked once, not kept
+                if not may_contain(text, self.labels):
+                    return False
+                norm = normalize(text)
+                return any(label in norm for label in self.labels)
+            norm = normalize(text)
+            seen = any(label in norm for label in self.labels)
+            if len(self._seen) >= self.SEEN_MAX:
+                self._seen.clear()
+            self._seen[text] = seen
+        return seen
 
 
 def find_on_page(page: Page, aliases: Aliases, *, in_text: bool = False) -> list[Match]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -39,6 +38,8 @@ ATTACHMENT_SUFFIXES = (
 """File kinds portals publish as attachments: checked, never parsed."""
 
 _REDIRECTS = frozenset({LinkTag.REFRESH, LinkTag.SCRIPT_REDIRECT})
+_SHARED_FOUND_ON = 64
+"""Site.found_on lists at least this long are shared between targets found on the same pages."""
 
 TEXT_LIMIT = 20_000
 """Characters of visible text the spider keeps per page: enough for a guide's elements, bounded for huge
@@ -172,9 +173,14 @@ class Page:
         return "html" in self.content_type and not self.error
 
     @property
+    def text_length(self) -> int:
+        """`len(self.text)`; a page loaded from the store knows it without reading its text."""
+        return len(self.text)
+
+    @property
     def is_entry_stub(self) -> bool:
         """Only sends the visitor on (script or refresh redirect) and shows next to nothing itself."""
-        return len(self.text) <= ENTRY_PAGE_TEXT and any(link.tag in _REDIRECTS for link in self.links)
+        return self.text_length <= ENTRY_PAGE_TEXT and any(link.tag in _REDIRECTS for link in self.links)
 
     @property
     def ok(self) -> bool:
@@ -387,14 +393,24 @@ class Site:
 
     @cached_property
     def found_on(self) -> dict[str, list[str]]:
-        """Link target → the pages that link to it, in crawl order."""
-        index: dict[str, list[str]] = defaultdict(list)
+        """Link target → the pages that link to it (each once), in crawl order.
+
+        Targets linked from the same many pages (the template's links, on every page) share one list.
+        """
+        index: dict[str, list[str]] = {}
         for page in self.html_pages:
+            url = page.url
             for link in page.links:
-                pages = index[link.url]
-                if not pages or pages[-1] != page.url:
-                    pages.append(page.url)
-        return dict(index)
+                pages = index.get(link.url)
+                if pages is None:
+                    index[link.url] = [url]
+                elif pages[-1] != url:
+                    pages.append(url)
+        shared: dict[tuple[str, ...], list[str]] = {}
+        for target, pages in index.items():
+            if len(pages) >= _SHARED_FOUND_ON:
+                index[target] = shared.setdefault(tuple(pages), pages)
+        return index
 
     def page(self, url: str) -> Page | None:
         """The page fetched for `url`, also when `url` was only reached through a redirect."""

@@ -6,13 +6,13 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 from .columns import Column
 from .context import Context
 from .finding import Finding, Severity, Status
-from .matching import Aliases
+from .matching import WORDS_CACHED, Aliases
 from .model import NAVIGABLE_TAGS, Link, LinkTag, Page, Region, Verdict
 
 GUIDE_WORDS = ("办事指南", "服务指南")
@@ -92,6 +92,7 @@ class Guides:
 _EDITION = re.compile(r"(?:[(（\[【][^()（）\[\]【】]{0,20}[)）\]】])+$")
 
 
+@lru_cache(maxsize=WORDS_CACHED)
 def _guide_title(title: str) -> bool:
     """`成品油零售经营资格审批办事指南` (an edition in brackets may follow): a guide named after its matter.
 
@@ -216,7 +217,7 @@ def service_guide_incomplete(ctx: Context) -> Iterator[Finding]:
     联系电话、办理流程，并与政务服务平台上的事项信息保持一致。
     """
     site = ctx.site
-    found = find_guides(ctx)
+    found = ctx.derived("guides", find_guides)
     where = site.landing_url
     if not found.guides:
         yield from _no_guides(ctx, found, where)
@@ -294,7 +295,7 @@ def guide_form_not_downloadable(ctx: Context) -> Iterator[Finding]:
     ## 如何整改
     在每份办事指南中以附件形式提供所需的全部申请表格和范本，文件名写明表格名称，并定期检查附件能否下载。
     """
-    found = find_guides(ctx)
+    found = ctx.derived("guides", find_guides)
     deduction = ctx.option("GK702", "deduction")
     reported: set[str] = set()
     for guide in found.guides:

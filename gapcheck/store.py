@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -425,19 +424,35 @@ class Store:
             "FROM findings WHERE run_id = ? AND status = 'fail' ORDER BY seq", (run_id,))]
 
     def load_site(self, run_id: int) -> Site:
-        """The site model of a stored run, as the rules read it."""
+        """The site model of a stored run, as the rules read it.
+
+        Sized for runs of 100,000 pages: a page's text stays in the store until a rule reads it (most
+        rules never do), a template link repeated on every page is one Link object, and a string that
+        repeats (a URL, a meta value, link words) is one string object.
+        """
         info = self.run(run_id)
         limits = self.db.execute("SELECT page_limit, page_limit_reached, errors, crawl_notes FROM runs WHERE id = ?",
                                  (run_id,)).fetchone()
-        links = self._links("WHERE run_id = ?", (run_id,))
-        pages = {r[1]: _page(r, links) for r in self.db.execute(
-            "SELECT * FROM pages WHERE run_id = ? ORDER BY depth, url", (run_id,))}
+        strings: dict = {}
+        links = self._run_links(run_id, strings)
+        texts = _Texts(self.path, run_id)
+        read = _Reader(strings)
+        pages = {}
+        for r in self.db.execute(
+                f"SELECT {_PAGE_COLUMNS_NO_TEXT} FROM pages WHERE run_id = ? ORDER BY depth, url", (run_id,)):
+            page = read.page(r, links, _StoredPage)
+            object.__setattr__(page, "text", _LazyText(texts, r[17]))
+            pages[page.url] = page
+        texts.order = list(pages)
+        del links, read
+        keep = strings.setdefault
         checks = {
-            r[0]: LinkCheck(r[0], r[1], FetchError(r[2]) if r[2] else None, r[3] or "", r[4] or "", r[5] or "",
-                            r[6] or 0, r[7] or "")
+            r[0]: LinkCheck(keep(r[0], r[0]), r[1], FetchError(r[2]) if r[2] else None, keep(r[3], r[3]) or "",
+                            keep(r[4], r[4]) or "", keep(r[5], r[5]) or "", r[6] or 0, keep(r[7], r[7]) or "")
             for r in self.db.execute(
                 "SELECT url, status, error, reason, final_url, content_type, redirects, checked_at FROM link_checks "
                 "WHERE run_id = ? ORDER BY rowid", (run_id,))}
+        del strings
         notes = json.loads(limits[3] or "{}")
         stats = CrawlStats(pages=len(pages), page_limit=limits[0], page_limit_reached=bool(limits[1]),
                            errors=limits[2], hosts=tuple(HostNote(**h) for h in notes.get("hosts", ())),
@@ -448,19 +463,29 @@ class Store:
         return Site(info.site, info.start_url, info.as_of, pages, checks, stats,
                     self.availability(info.start_url, info.started_at))
 
-    def _links(self, where: str, params: tuple) -> dict[str, list[Link]]:
-        links: dict[str, list[Link]] = {}
-        # Template links repeat the same URL and words on every page: one string object each.
-        intern = sys.intern
-        tags = {t.value: t for t in LinkTag}
-        regions = {r.value: r for r in Region}
-        for page_url, url, tag, text, title, region, date, fragment, block in self.db.execute(
-                "SELECT page_url, url, tag, text, title, region, date, fragment, block FROM links "
-                f"{where} ORDER BY page_url, position", params):
-            links.setdefault(page_url, []).append(
-                Link(intern(url), tags[tag], intern(text or ""), intern(title or ""), regions[region],
-                     date and intern(date), fragment or "", intern(block or "")))
-        return links
+    _LINK_COLUMNS = "page_url, position, url, tag, text, title, region, date, fragment, block"
+
+    def _links(self, where: str, params: tuple, strings: dict | None = None) -> dict[str, tuple[Link, ...]]:
+        """Page URL → its links in page order."""
+        rows = self.db.execute(f"SELECT {self._LINK_COLUMNS} FROM links {where} ORDER BY page_url, position", params)
+        return _grouped_links(rows, {} if strings is None else strings)
+
+    def _run_links(self, run_id: int, strings: dict) -> dict[str, tuple[Link, ...]]:
+        """Every page's links of a run, read in the order they were written.
+
+        add_pages writes one page's links together, by position: reading the table in that order is
+        several times cheaper than following the index row by row, which matters at millions of links.
+        Only while the run holds a good share of the store (a scan reads the other runs' rows too), and
+        rows not in that order (never seen) are read through the index after all.
+        """
+        run_pages = self.db.execute("SELECT count(*) FROM pages WHERE run_id = ?", (run_id,)).fetchone()[0]
+        all_pages = self.db.execute("SELECT count(*) FROM pages").fetchone()[0]
+        if run_pages * 4 >= all_pages:
+            rows = self.db.execute(f"SELECT {self._LINK_COLUMNS} FROM links WHERE +run_id = ?", (run_id,))
+            links = _grouped_links(rows, strings, check_order=True)
+            if links is not None:
+                return links
+        return self._links("WHERE run_id = ?", (run_id,), strings)
 
     # -- retention -----------------------------------------------------------------------------
 
@@ -573,8 +598,169 @@ def _page(r: tuple, links: dict[str, tuple[Link, ...]]) -> Page:
         etag=r[11] or "", last_modified=r[12] or "", fetched_at=r[13] or "",
         headings=tuple(json.loads(r[14] or "[]")), meta=json.loads(r[15] or "{}"),
         dates=tuple(DateMention(v, t, DateSource(s)) for v, t, s in json.loads(r[16] or "[]")),
-        links=tuple(links.get(r[1], ())), text=r[17] or "", main_chars=r[18] or 0, error=r[19] or "",
+        links=links.get(r[1], ()), text=r[17] or "", main_chars=r[18] or 0, error=r[19] or "",
         forms=tuple(Form(a, m, tuple(f), t) for a, m, f, t in json.loads(r[20] or "[]")))
+
+
+def _grouped_links(rows: Iterable[tuple], strings: dict, check_order: bool = False) -> dict[str, tuple[Link, ...]] | None:
+    """Link rows (Store._LINK_COLUMNS), one page's together by position, as page URL → its links.
+
+    Template links repeat the same target, words and place on every page: one Link object each, and one
+    string object for each URL or words that several links share. With `check_order`, None when the rows
+    are not grouped by page in position order.
+    """
+    links: dict[str, tuple[Link, ...]] = {}
+    keep = strings.setdefault
+    tags = {t.value: t for t in LinkTag}
+    regions = {r.value: r for r in Region}
+    made: dict[tuple, Link] = {}
+    current, on_page, position = None, [], -1
+    for row in rows:
+        if row[0] != current:
+            if current is not None:
+                links[current] = tuple(on_page)
+            current, on_page, position = row[0], [], -1
+            if check_order and current in links:
+                return None
+        if check_order:
+            if row[1] <= position:
+                return None
+            position = row[1]
+        key = row[2:]
+        link = made.get(key)
+        if link is None:
+            url, tag, text, title, region, date, fragment, block = key
+            link = made[key] = Link(keep(url, url), tags[tag], keep(text, text) or "", keep(title, title) or "",
+                                    regions[region], date and keep(date, date), fragment or "", keep(block, block) or "")
+        on_page.append(link)
+    if current is not None:
+        links[current] = tuple(on_page)
+    return links
+
+
+_PAGE_COLUMNS_NO_TEXT = (
+    "run_id, url, final_url, status, content_type, encoding, title, depth, referrer, size, content_hash, etag, "
+    "last_modified, fetched_at, headings, meta, dates, "
+    # The text's length, without reading the text into Python; None when length() would stop at a NUL.
+    "CASE WHEN instr(text, char(0)) THEN NULL ELSE length(text) END, "
+    "main_chars, error, forms")
+"""The `pages` columns in SELECT * order, the text's length in the text's place."""
+
+
+class _Reader:
+    """Turns `pages` rows into Pages sharing one object for each repeated string, tuple and form."""
+
+    def __init__(self, strings: dict):
+        self.keep = strings.setdefault
+        self.json: dict[tuple[int, str], object] = {}
+        self.sources = {s.value: s for s in DateSource}
+
+    def _parsed(self, column: int, raw: str | None, make: Callable[[object], object]) -> object:
+        """`make(json.loads(raw))`, once per distinct value (headings, forms): most pages share theirs."""
+        found = self.json.get((column, raw))
+        if found is None:
+            found = self.json[(column, raw)] = make(json.loads(raw or "[]"))
+        return found
+
+    def page(self, r: tuple, links: dict[str, tuple[Link, ...]], cls: type[Page] = Page) -> Page:
+        keep = self.keep
+        meta = {keep(k, k): keep(v, v) for k, v in json.loads(r[15] or "{}").items()}
+        dates = tuple(DateMention(keep(v, v), keep(t, t), self.sources[s]) for v, t, s in json.loads(r[16] or "[]"))
+        headings = self._parsed(14, r[14], lambda h: tuple(keep(x, x) for x in h))
+        forms = self._parsed(20, r[20], lambda fs: tuple(Form(a, m, tuple(f), t) for a, m, f, t in fs))
+        url = keep(r[1], r[1])
+        return cls(
+            url=url, final_url=keep(r[2], r[2]), status=r[3], content_type=keep(r[4], r[4]) or "",
+            encoding=keep(r[5], r[5]) or "", title=keep(r[6], r[6]) or "", depth=r[7] or 0,
+            referrer=keep(r[8], r[8]) or "", size=r[9] or 0, content_hash=r[10] or "", etag=r[11] or "",
+            last_modified=keep(r[12], r[12]) or "", fetched_at=keep(r[13], r[13]) or "", headings=headings,
+            meta=meta, dates=dates, links=links.get(url, ()), text="", main_chars=r[18] or 0,
+            error=keep(r[19], r[19]) or "", forms=forms)
+
+
+class _Texts:
+    """The page texts of one stored run, read when a rule asks for one.
+
+    Rules that read every page's text go through the pages in the order they were loaded: a text asked
+    for just after the last one read brings the next CHUNK texts with it, in one query. Reads through a
+    connection of its own, so a loaded site stays whole after its Store is closed.
+    """
+
+    CHUNK = 128
+    KEPT = 2 * CHUNK
+
+    def __init__(self, path: Path, run_id: int):
+        self.path, self.run_id = path, run_id
+        self.order: list[str] = []
+        """The run's page URLs in the order they were loaded (Site.pages)."""
+        self._index: dict[str, int] | None = None
+        self._last = -1
+        self._kept: dict[str, str] = {}
+        self._db: sqlite3.Connection | None = None
+
+    def read(self, url: str) -> str:
+        text = self._kept.get(url)
+        if text is not None:
+            return text
+        if self._db is None:
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            self._index = {u: i for i, u in enumerate(self.order)}
+        at = self._index.get(url)
+        if at is not None and 0 <= at - self._last <= self.CHUNK:  # reading on through the pages
+            urls = self.order[at:at + self.CHUNK]
+            self._kept = {u: t or "" for u, t in self._db.execute(
+                f"SELECT url, text FROM pages WHERE run_id = ? AND url IN ({','.join('?' * len(urls))})",
+                (self.run_id, *urls))}
+        else:
+            if len(self._kept) >= self.KEPT:
+                self._kept.clear()
+            row = self._db.execute("SELECT text FROM pages WHERE run_id = ? AND url = ?",
+                                   (self.run_id, url)).fetchone()
+            self._kept[url] = (row[0] if row else None) or ""
+        if at is not None:
+            self._last = at
+        return self._kept.get(url, "")
+
+
+class _LazyText:
+    """Where a stored page's text is, and its length (None when only reading it tells)."""
+
+    __slots__ = ("texts", "length")
+
+    def __init__(self, texts: _Texts, length: int | None):
+        self.texts, self.length = texts, length
+
+
+_TEXT_SLOT = Page.__dict__["text"]
+
+
+class _StoredPage(Page):
+    """A Page of a loaded run; its text is read from the store when asked for (`_Texts`)."""
+
+    __slots__ = ()
+
+    @property
+    def text(self) -> str:
+        value = _TEXT_SLOT.__get__(self, Page)
+        return value if value.__class__ is str else value.texts.read(self.url)
+
+    @text.setter
+    def text(self, value: str) -> None:  # Page.__init__ sets every field with object.__setattr__
+        _TEXT_SLOT.__set__(self, value)
+
+    @property
+    def text_length(self) -> int:
+        value = _TEXT_SLOT.__get__(self, Page)
+        if value.__class__ is str:
+            return len(value)
+        return value.length if value.length is not None else len(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Page):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in dataclasses.fields(Page))
+
+    __hash__ = Page.__hash__
 
 
 def _now() -> str:

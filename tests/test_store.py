@@ -75,3 +75,35 @@ def test_old_runs_are_pruned_with_everything_they_stored(tmp_path):
     for table in ("pages", "links", "link_checks"):
         assert store.db.execute(f"SELECT count(*) FROM {table} WHERE run_id IN (?, ?)", runs[:2]).fetchone()[0] == 0
     assert store.prune("http://x.gov.cn/", keep=3) == 0
+
+
+def test_a_large_run_loads_whole_texts_read_on_demand_links_shared(tmp_path):
+    """load_site keeps texts in the store until read (in order or not, after close too), shares template
+    links, and reads links rewritten out of order (a page fetched again) through the index."""
+    store = Store(tmp_path / "s.sqlite")
+    other = store.start_run("局", "http://y.gov.cn/", "national", dt.date(2026, 11, 20), 10)
+    store.add_pages(other, [Page("http://y.gov.cn/", "http://y.gov.cn/", 200, "text/html", text="别的网站")])
+    run = store.start_run("局", "http://x.gov.cn/", "national", dt.date(2026, 11, 20), 1000)
+    nav = Link("http://x.gov.cn/tzgg/", LinkTag.A, "通知公告", region=Region.NAV)
+    pages = [Page(f"http://x.gov.cn/p{i}.html", f"http://x.gov.cn/p{i}.html", 200, "text/html", depth=1 + i % 3,
+                  meta={"columnname": "通知公告"}, links=(nav, Link(f"http://x.gov.cn/a{i}.html", LinkTag.A, f"文{i}")),
+                  text=f"正文{i}" * (i % 7))
+             for i in range(300)]
+    store.add_pages(run, pages[:150])
+    store.add_pages(run, pages[150:])
+    site = store.load_site(run)
+    store.close()
+    assert list(site.pages) == [p.url for p in sorted(pages, key=lambda p: (p.depth, p.url))]
+    assert all(site.pages[p.url] == p for p in pages)
+    assert [site.pages[p.url].text_length for p in pages] == [len(p.text) for p in pages]
+    assert [p.text for p in reversed(site.pages.values())] == [p.text for p in reversed(site.pages.values())]
+    assert len({id(p.links[0]) for p in site.pages.values()}) == 1
+    again = Store(tmp_path / "s.sqlite")
+    again.add_pages(run, [pages[0]])  # its links now come after every other page's
+    reloaded = again.load_site(run)
+    assert all(reloaded.pages[p.url] == p for p in pages)
+    again.db.execute("INSERT INTO links VALUES (?, ?, 2, 'http://x.gov.cn/b.html', 'a', '乙', '', 'main', NULL, '', '')",
+                     (run, pages[1].url))  # one page's links apart: read through the index
+    split = again.load_site(run)
+    assert split.pages[pages[1].url].links == pages[1].links + (Link("http://x.gov.cn/b.html", LinkTag.A, "乙"),)
+    assert all(split.pages[p.url] == p for p in pages[2:])

@@ -87,7 +87,7 @@ def _width(value: object) -> int:
     if isinstance(value, (dt.date, dt.datetime)):
         return 10
     lines = str(value).splitlines() or [""]
-    return max(sum(map(_char_width, line)) for line in lines)
+    return max(len(line) if line.isascii() else sum(map(_char_width, line)) for line in lines)
 
 
 def _wrapped_lines(text: str, usable: int) -> int:
@@ -95,18 +95,7 @@ def _wrapped_lines(text: str, usable: int) -> int:
     and inside a word only when the word alone is wider than a line (as spreadsheets do with long URLs)."""
     total = 0
     for line in text.splitlines() or [""]:
-        tokens, word = [], 0
-        for ch in line:
-            w = _char_width(ch)
-            if w == 2 or ch == " ":
-                if word:
-                    tokens.append(word)
-                tokens.append(w)
-                word = 0
-            else:
-                word += w
-        if word:
-            tokens.append(word)
+        tokens = _ascii_tokens(line) if line.isascii() else _tokens(line)
         lines, used = 1, 0
         for w in tokens:
             if used + w <= usable:
@@ -118,6 +107,34 @@ def _wrapped_lines(text: str, usable: int) -> int:
             used = w - (w - 1) // usable * usable
         total += lines
     return total
+
+
+def _tokens(line: str) -> list[int]:
+    """Widths of the line's unbreakable pieces: words, spaces and each wide character."""
+    tokens, word = [], 0
+    for ch in line:
+        w = _char_width(ch)
+        if w == 2 or ch == " ":
+            if word:
+                tokens.append(word)
+            tokens.append(w)
+            word = 0
+        else:
+            word += w
+    if word:
+        tokens.append(word)
+    return tokens
+
+
+def _ascii_tokens(line: str) -> list[int]:
+    """`_tokens` of an ASCII line (a URL), without going character by character."""
+    tokens = []
+    for i, word in enumerate(line.split(" ")):
+        if i:
+            tokens.append(1)
+        if word:
+            tokens.append(len(word))
+    return tokens
 
 
 def _fit(ws: Worksheet, caps: Sequence[int], header_rows: Iterable[int] = (), skip: Iterable[int] = ()) -> None:

@@ -24,6 +24,8 @@ BASIS = {
 def redact(value: Any) -> Any:
     """The report with user:password@ removed from every URL in it: reports are passed around."""
     if isinstance(value, str):
+        if "@" not in value:  # both patterns need one; most strings of a big report are plain URLs
+            return value
         return _USERINFO.sub("***@", _CREDENTIALS.sub(r"\1://***@", value))
     if isinstance(value, dict):
         return {k: redact(v) for k, v in value.items()}
