@@ -38,6 +38,8 @@ PASS = "gapcheck_pass"
 
 LEAST_INTERVAL = 0.1
 """Seconds between requests after a first 429 of a host that had no delay (10 a second), doubled at each later one."""
+LEASE_POLL = 0.02
+"""Seconds a request waiting for a host's lease waits before asking Redis again (leases freed elsewhere)."""
 SHARED_SLOW_SECONDS = 60.0
 """Seconds after a 429 that the interval it taught one worker holds for all workers of a distributed crawl."""
 RECOVERY = 0.97
@@ -145,6 +147,8 @@ class SharedPace:
         self.ttl = ttl
         self.prefix = f"{socket.gethostname()}-{id(self):x}"
         self._take = self.server.register_script(_TAKE)
+        self.waiting: dict[str, list[defer.Deferred]] = {}
+        """Requests waiting for one of a host's leases, woken in turn as this process gives leases back."""
         self._hold = self.server.register_script(_HOLD)
 
     @staticmethod
@@ -158,16 +162,27 @@ class SharedPace:
         """Seconds to wait before sending `request`, once it holds one of the host's leases."""
         from twisted.internet import reactor
 
-        pause = 0.01
         while True:
             wait = float(self._take(keys=self.keys(host), args=[self.limit, self.ttl, self.lease(request), interval]))
             if wait >= 0:
                 return wait
-            await maybe_deferred_to_future(task.deferLater(reactor, pause, lambda: None))
-            pause = min(pause * 2, 0.2)
+            # All leases taken: try again when this process gives one back, or after a short while for
+            # the other workers' (a timer alone left requests asleep while leases were free).
+            freed: defer.Deferred = defer.Deferred()
+            self.waiting.setdefault(host, []).append(freed)
+            timer = reactor.callLater(LEASE_POLL, lambda: freed.called or freed.callback(None))
+            await maybe_deferred_to_future(freed)
+            if timer.active():
+                timer.cancel()
 
     def give(self, host: str, request: Request) -> None:
         self.server.zrem(self.keys(host)[0], self.lease(request))
+        waiting = self.waiting.get(host)
+        while waiting:
+            freed = waiting.pop(0)
+            if not freed.called:
+                freed.callback(None)
+                break
 
     def hold(self, host: str, seconds: float, interval: float) -> None:
         # Each worker's learned interval recovers on its own; the shared one just lapses after a calm minute.
