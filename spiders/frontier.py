@@ -160,8 +160,16 @@ class LeasedQueue(PriorityQueue):
         return self._encode_request(request)
 
 
+SETTLE_BATCH = 8
+"""Answers whose settle scripts go to Redis in one round trip (each still atomic on its own)."""
+
+
 class Settler:
-    """Records, in one Redis script, everything one answer gave and ends the answer's lease."""
+    """Records, in one Redis script per answer, everything the answer gave and ends its lease.
+
+    Scripts wait here for a batch (or for `flush`, which the worker calls within milliseconds): until
+    then the lease is held, so a worker killed in between loses nothing, its answers are asked again.
+    """
 
     def __init__(self, server, keys: JobKeys, queue: LeasedQueue, max_pages: int):
         self.server = server
@@ -169,9 +177,22 @@ class Settler:
         self.queue = queue
         self.max_pages = max_pages
         self._settle = server.register_script(_SETTLE)
+        self.pending: list[list[Any]] = []
 
-    def settle(self, lease: str, items: list[Any], requests: list, retry: list) -> int:
-        """Pages over max_pages that were not queued."""
+    def flush(self) -> int:
+        """Sends the waiting scripts; how many pages over max_pages were not queued."""
+        if not self.pending:
+            return 0
+        pipe = self.server.pipeline(transaction=False)
+        keys = [self.keys.requests, self.keys.dupefilter, self.keys.inflight, self.keys.items, self.keys.retry,
+                self.keys.pages, self.keys.state]
+        for args in self.pending:
+            self._settle(keys=keys, args=args, client=pipe)
+        self.pending = []
+        return sum(int(n) for n in pipe.execute())
+
+    def settle(self, lease: str, items: list[Any], requests: list, retry: list) -> bool:
+        """Queues the script for one answer; True when a batch is full and should be flushed."""
         args: list[Any] = [lease or "", self.max_pages, len(items)]
         args += [pickle.dumps(item, pickle.HIGHEST_PROTOCOL) for item in items]
         args.append(len(retry))
@@ -182,9 +203,8 @@ class Settler:
             page = link == "page"
             args += [fingerprint(request.url) if link else "", -request.priority, "1" if page else "0",
                      self.queue.encode(request)]
-        return int(self._settle(keys=[self.keys.requests, self.keys.dupefilter, self.keys.inflight,
-                                      self.keys.items, self.keys.retry, self.keys.pages, self.keys.state],
-                                args=args))
+        self.pending.append(args)
+        return len(self.pending) >= SETTLE_BATCH
 
 
 def requeue_orphans(server, keys: JobKeys) -> int:

@@ -38,6 +38,8 @@ PASS = "gapcheck_pass"
 
 LEAST_INTERVAL = 0.1
 """Seconds between requests after a first 429 of a host that had no delay (10 a second), doubled at each later one."""
+GIVE_AFTER = 0.01
+"""Seconds a given-back lease waits to share a round trip to Redis with others."""
 LEASE_POLL = 0.02
 """Seconds a request waiting for a host's lease waits before asking Redis again (leases freed elsewhere)."""
 SHARED_SLOW_SECONDS = 60.0
@@ -147,6 +149,9 @@ class SharedPace:
         self.ttl = ttl
         self.prefix = f"{socket.gethostname()}-{id(self):x}"
         self._take = self.server.register_script(_TAKE)
+        self.given: dict[str, list[str]] = {}
+        """Leases given back, not yet removed in Redis: host key → leases."""
+        self._giving = None
         self.waiting: dict[str, list[defer.Deferred]] = {}
         """Requests waiting for one of a host's leases, woken in turn as this process gives leases back."""
         self._hold = self.server.register_script(_HOLD)
@@ -163,7 +168,10 @@ class SharedPace:
         from twisted.internet import reactor
 
         while True:
-            wait = float(self._take(keys=self.keys(host), args=[self.limit, self.ttl, self.lease(request), interval]))
+            pipe = self.server.pipeline(transaction=False)
+            self._give_back(pipe)
+            self._take(keys=self.keys(host), args=[self.limit, self.ttl, self.lease(request), interval], client=pipe)
+            wait = float(pipe.execute()[-1])
             if wait >= 0:
                 return wait
             # All leases taken: try again when this process gives one back, or after a short while for
@@ -176,13 +184,29 @@ class SharedPace:
                 timer.cancel()
 
     def give(self, host: str, request: Request) -> None:
-        self.server.zrem(self.keys(host)[0], self.lease(request))
+        # Sent with this process's next take, or within GIVE_AFTER for the other workers' sake.
+        self.given.setdefault(self.keys(host)[0], []).append(self.lease(request))
+        if self._giving is None or not self._giving.active():
+            from twisted.internet import reactor
+
+            self._giving = reactor.callLater(GIVE_AFTER, self.flush)
         waiting = self.waiting.get(host)
         while waiting:
             freed = waiting.pop(0)
             if not freed.called:
                 freed.callback(None)
                 break
+
+    def flush(self) -> None:
+        if self.given:
+            pipe = self.server.pipeline(transaction=False)
+            self._give_back(pipe)
+            pipe.execute()
+
+    def _give_back(self, pipe) -> None:
+        for key, leases in self.given.items():
+            pipe.zrem(key, *leases)
+        self.given = {}
 
     def hold(self, host: str, seconds: float, interval: float) -> None:
         # Each worker's learned interval recovers on its own; the shared one just lapses after a calm minute.

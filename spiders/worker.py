@@ -22,6 +22,8 @@ from ..checks.model import Link, LinkCheck
 from .frontier import LEASE, LINK, JobKeys, LeasedQueue, Settler
 from .portal import PortalSpider, Role, _undecided
 
+FLUSH_AFTER = 0.02
+"""Seconds an answer's settle script waits for others to share a round trip with."""
 IDLE_POLL = 0.2
 """Seconds between an idle worker's looks at the shared queue (Scrapy's own heartbeat is 5 s)."""
 
@@ -35,6 +37,7 @@ class WorkerSpider(PortalSpider):
         self.worker = worker
         self.keys = JobKeys(job)
         self._retry: list[Request] = []
+        self._flushing = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -70,12 +73,22 @@ class WorkerSpider(PortalSpider):
                 (requests if isinstance(out, Request) else items).append(out)
         finally:
             # Also after an exception in the callback: like a single-process crawl, the request is done.
-            limited = self.settler.settle(request.meta.get(LEASE, ""), items, requests, self._retry)
-        if limited:
-            self.page_limit_reached = True
-        if requests:
-            self._wake()
+            full = self.settler.settle(request.meta.get(LEASE, ""), items, requests, self._retry)
+        if full:
+            self.flush()
+        elif self._flushing is None or not self._flushing.active():
+            from twisted.internet import reactor
+
+            self._flushing = reactor.callLater(FLUSH_AFTER, self.flush)
         return ()
+
+    def flush(self) -> None:
+        if self._flushing is not None and self._flushing.active():
+            self._flushing.cancel()
+        self._flushing = None
+        if self.settler.flush():
+            self.page_limit_reached = True
+        self._wake()
 
     def follow(self, page_url: str, depth: int, links: tuple[Link, ...]) -> Iterable[Request | LinkCheck]:
         for out in super().follow(page_url, depth, links):
@@ -95,6 +108,7 @@ class WorkerSpider(PortalSpider):
     # -- staying alive while the crawl goes on elsewhere --------------------------------------
 
     def idle(self) -> None:
+        self.flush()
         if self.server.get(self.keys.state) != b"crawling":
             return  # the coordinator says the crawl is over (or gave it up): close
         from twisted.internet import reactor
@@ -110,6 +124,7 @@ class WorkerSpider(PortalSpider):
             slot.nextcall.schedule()
 
     def closing(self, spider, reason: str) -> None:
+        self.flush()
         stats = self.crawler.stats.get_stats()
         note = {"worker": self.worker, "reason": reason, "pages": self.pages_done, "errors": self.errors,
                 "reused": self.reused, "page_limit_reached": self.page_limit_reached,
