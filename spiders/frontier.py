@@ -51,16 +51,19 @@ def worker_key(worker: str) -> str:
 
 @dataclass(frozen=True)
 class JobKeys:
+    """`keys.requests` is `gapcheck:job:<id>:requests`, and so for each name in NAMES (a typo raises)."""
+
     job: str
+    NAMES = ("config", "state", "requests", "dupefilter", "inflight", "items", "retry", "pages", "workers",
+             "notes", "coordinator")
 
     def __getattr__(self, name: str) -> str:
-        if name.startswith("_"):
+        if name not in JobKeys.NAMES:
             raise AttributeError(name)
         return f"gapcheck:job:{self.job}:{name}"
 
     def all(self) -> list[str]:
-        return [getattr(self, n) for n in ("config", "state", "requests", "dupefilter", "inflight", "items",
-                                            "retry", "pages", "workers", "notes", "coordinator")]
+        return [getattr(self, n) for n in JobKeys.NAMES]
 
 
 def fingerprint(url: str) -> str:
