@@ -1472,24 +1472,24 @@ def target_lines(results: list[Result], report: ReportResult, pages: int,
     ratio("wget", 0.25, "wget --spider -r")
     ratio("linkchecker", 20, "LinkChecker")
     ratio("linkinator", 2, "linkinator")
+    def at_size(name: str, value: float, text: str, limit: float) -> None:
+        """A target that only counts at TARGET_PAGES pages: below that size, the figure without a verdict."""
+        if pages < TARGET_PAGES:
+            lines.append(f"{name}: not measured at this size ({text} at {pages:,} pages; run with --pages {TARGET_PAGES})")
+        else:
+            lines.append(f"{name}: {text} {_verdict(value, limit, False)}"
+                         + ("" if pages == TARGET_PAGES else f" (at {pages:,} pages)"))
+
     name = f"gapcheck peak RSS at {TARGET_PAGES:,} pages < 400 MB"
     if not g_ok or g.rss_max_proc_mb is None:
         lines.append(f"{name}: not measured ({'no /usr/bin/time' if g_ok else g.status if g else 'gapcheck not run'})")
-    elif pages < TARGET_PAGES:
-        lines.append(f"{name}: not measured at this size ({g.rss_max_proc_mb:.0f} MB at {pages:,} pages; "
-                     f"run with --pages {TARGET_PAGES})")
     else:
-        lines.append(f"{name}: {g.rss_max_proc_mb:.0f} MB {_verdict(g.rss_max_proc_mb, 400, False)}"
-                     + ("" if pages == TARGET_PAGES else f" (at {pages:,} pages)"))
+        at_size(name, g.rss_max_proc_mb, f"{g.rss_max_proc_mb:.0f} MB", 400)
     name = f"checks+report over the stored {TARGET_PAGES:,}-page run < 60 s"
     if report.seconds is None or not report.status.startswith("ok"):
         lines.append(f"{name}: not measured ({report.status})")
-    elif pages < TARGET_PAGES:
-        lines.append(f"{name}: not measured at this size ({report.seconds:.1f} s at {pages:,} pages; "
-                     f"run with --pages {TARGET_PAGES})")
     else:
-        lines.append(f"{name}: {report.seconds:.1f} s {_verdict(report.seconds, 60, False)}"
-                     + ("" if pages == TARGET_PAGES else f" (at {pages:,} pages)"))
+        at_size(name, report.seconds, f"{report.seconds:.1f} s", 60)
     # Two worker processes (gapcheck-2w) against one plain process (gapcheck), pages/s in the same run.
     name = "gapcheck 2 workers ÷ 1 process pages/s ≥ 1.6"
     if workers_ratio is None:

@@ -211,12 +211,20 @@ class Settler:
 
 
 def requeue_orphans(server, keys: JobKeys) -> int:
-    """Puts back on the queue the requests held by workers whose heartbeat stopped; how many."""
-    leases = server.hgetall(keys.inflight)
+    """Puts back on the queue the requests held by workers whose heartbeat stopped; how many.
+
+    Called several times a second: it reads the lease names only, and the requests of dead workers."""
+    leases = server.hkeys(keys.inflight)
     if not leases:
         return 0
     workers = {lease.rsplit(b":", 1)[0] for lease in leases}
-    alive = {w for w in workers if server.exists(worker_key(w.decode()))}
+    dead = {w for w in workers if not server.exists(worker_key(w.decode()))}
+    orphans = [lease for lease in leases if lease.rsplit(b":", 1)[0] in dead]
+    if not orphans:
+        return 0
     script = server.register_script(_REQUEUE)
-    return sum(int(script(keys=[keys.inflight, keys.requests], args=[lease, data]))
-               for lease, data in leases.items() if lease.rsplit(b":", 1)[0] not in alive)
+    requeued = 0
+    for lease, data in zip(orphans, server.hmget(keys.inflight, orphans)):
+        if data is not None:  # settled meanwhile
+            requeued += int(script(keys=[keys.inflight, keys.requests], args=[lease, data]))
+    return requeued
