@@ -156,9 +156,8 @@ class Portal:
     def _sub_list(self, name: str, path: str) -> str:
         subs = [s for s in SUBSITES if s.parent[1] == path]
         center = '<ul class="bm_list">' + "".join(f'<li><a href="{s.path}">{s.name}</a></li>' for s in subs) + "</ul>"
-        menu_section = Section("list", name, path, (), pages=tuple((s.name, s.path) for s in subs))
-        return page(f"{name}_{SITE_NAME}", inner(breadcrumb([(name, path)]), name, list(menu_section.pages),
-                                                   center, self.latest, self.hot))
+        menu = [(s.name, s.path) for s in subs]
+        return page(f"{name}_{SITE_NAME}", inner(breadcrumb([(name, path)]), name, menu, center, self.latest, self.hot))
 
     def _text(self, section: Section, name: str, path: str, text: str) -> str:
         center = f'<div class="article"><h1 class="art_title">{escape(name)}</h1><div class="art_con"><p>{text}</p></div></div>'

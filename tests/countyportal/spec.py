@@ -150,8 +150,9 @@ COLUMNS = tuple(col for section in SECTIONS for col in section.cols)
 
 # ----------------------------------------------------------------------------- expected judgements
 
-LIMIT_DAYS = {"news": 14, "notice": 183, "yearly": 365}
-"""Roughly the duty of each kind, for the fixture's own integrity test (6 months, 1 year back from AS_OF)."""
+CUTOFF = {"news": AS_OF - dt.timedelta(days=14), "notice": AS_OF.replace(month=AS_OF.month - 6),
+          "yearly": AS_OF.replace(year=AS_OF.year - 1)}
+"""The oldest newest-item date each kind may have on AS_OF (2 weeks, 6 months, 1 year back)."""
 
 
 @dataclass(frozen=True)
