@@ -11,6 +11,7 @@ from .columns import Column, find_columns
 from .matching import Aliases, Match, find_on_site
 from .model import Site
 from .options import Options
+from .template import Template
 
 T = TypeVar("T")
 
@@ -24,8 +25,13 @@ class Context:
     _derived: dict[str, object] = field(default_factory=dict, repr=False)
 
     @cached_property
+    def template(self) -> Template:
+        """What of each page is the site's template and what is its own content."""
+        return Template(self.site)
+
+    @cached_property
     def columns(self) -> list[Column]:
-        return find_columns(self.site, self.options)
+        return find_columns(self.site, self.options, self.template)
 
     def found(self, labels: tuple[str, ...]) -> list[Match]:
         """Where the site names these labels (find_on_site), once per run: several rules ask for the

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from .columns import ColumnStatus, resolve_date
+from .columns import Column, ColumnStatus, resolve_date
 from .context import Context
 from .finding import Finding, Severity, Status
 from .matching import is_article
@@ -57,7 +57,7 @@ def columns_overdue_veto(ctx: Context) -> Iterator[Finding]:
 
     ## 检查内容
     统计 GK201 判为超期或无日期的栏目。动态要闻类（news）与通知公告/政策文件类（notice）合计达到
-    5 个，或所有有更新期限的栏目合计达到 10 个，即为单项否决。按 2019 年指标（配置 basis: "2019"），
+    5 个，或所有有更新期限的栏目合计达到 10 个，或空白栏目（GK202）达到 5 个，即为单项否决。按 2019 年指标（配置 basis: "2019"），
     通知公告/政策文件类只统计首页直接链接的一级栏目。阈值可由 rules.GK205.news_notice_veto_at 与
     rules.GK205.all_veto_at 调整。各栏目的扣分仍由 GK201 计算，本项不另扣分。
 
@@ -76,26 +76,40 @@ def columns_overdue_veto(ctx: Context) -> Iterator[Finding]:
         c.kind.key == "notice" and (ctx.options.basis != "2019" or c.url in top_level))]
     news_notice_at = ctx.option("GK205", "news_notice_veto_at")
     all_at = ctx.option("GK205", "all_veto_at")
+    blank_at = ctx.option("GK202", "veto_at")
+    blank = _blank(ctx)
     names = "、".join(c.name for c in overdue) or "无"
     evidence = (f"动态要闻和通知公告/政策文件类超期 {len(counted)} 个（否决线 {news_notice_at:g}），"
-                f"全部应更新栏目超期 {len(overdue)} 个（否决线 {all_at:g}）：{names}")
+                f"全部应更新栏目超期 {len(overdue)} 个（否决线 {all_at:g}）：{names}；"
+                f"空白栏目 {len(blank)} 个（否决线 {blank_at:g}）")
     url = ctx.site.landing_url
     if len(counted) >= news_notice_at or len(overdue) >= all_at:
         yield Finding("GK205", Status.FAIL, "超期未更新栏目", url=url, evidence=evidence,
                       message="超期未更新栏目达到单项否决标准")
+    elif len(blank) >= blank_at:
+        yield Finding("GK205", Status.FAIL, "超期未更新栏目", url=url, evidence=evidence,
+                      message="空白栏目达到「栏目不更新」单项否决标准")
     else:
         yield Finding("GK205", Status.PASS, "超期未更新栏目", url=url, evidence=evidence,
                       message="超期未更新栏目未达到单项否决标准")
+
+
+def _blank(ctx: Context) -> list[Column]:
+    return [c for c in ctx.columns if c.status(ctx.site.as_of) is ColumnStatus.BLANK]
 
 
 def blank_column(ctx: Context) -> Iterator[Finding]:
     """空白栏目：栏目可以打开，但从未发布过任何信息。
 
     ## 检查内容
-    栏目页面（含分页）的列表区域没有任何信息条目，例如只显示「暂无信息」。导航、面包屑、翻页和全站
-    通用链接不算条目。
+    栏目页面（含分页）自身的内容区没有任何信息条目，也没有「暂无信息」「暂无数据」「本栏目暂无内容」
+    「信息正在更新中」之类提示语以外的文字。网站模板在多个页面上重复的区块（导航、侧栏栏目菜单、
+    全站「最新信息」「热点」列表、友情链接、页脚）、面包屑和翻页都不算栏目自己的内容：侧栏里全站
+    最新信息的日期不能让空栏目显得有内容。同一栏目的 `目录/`、`目录/index.html`、`index_2.html` 等
+    网址只算一个栏目；子站（部门、乡镇）的栏目同样计入。每个空白栏目列出其面包屑位置。
 
-    空白栏目达到 5 个（配置 rules.GK202.veto_at）时，每个空白栏目都按单项否决报告。
+    空白栏目达到 5 个（配置 rules.GK202.veto_at）时，每个空白栏目都按单项否决报告，GK205 也据此判定
+    「栏目不更新」单项否决。
 
     ## 依据
     《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）「空白栏目」：空白栏目数量达到 5 个即单项否决。
@@ -103,12 +117,14 @@ def blank_column(ctx: Context) -> Iterator[Finding]:
     ## 如何整改
     为该栏目补充应公开的信息；无信息可发布的栏目应撤销或合并，不保留空栏目。
     """
-    blank = [c for c in ctx.columns if c.status(ctx.site.as_of) is ColumnStatus.BLANK]
+    blank = _blank(ctx)
     veto = len(blank) >= ctx.option("GK202", "veto_at")
     for column in ctx.columns:
         if column in blank:
+            shows = f"，页面只显示「{column.shows}」" if column.shows else "，页面内容区为空"
+            where = f"；位置：{column.trail}" if column.trail else ""
             yield Finding("GK202", Status.FAIL, column.name, url=column.url,
-                          evidence=f"栏目页面没有任何信息条目（全站空白栏目 {len(blank)} 个）",
+                          evidence=f"栏目页面没有任何信息条目{shows}{where}（全站空白栏目 {len(blank)} 个）",
                           message=f"「{column.name}」是空白栏目",
                           deduction=ctx.option("GK202", "deduction"),
                           severity=Severity.VETO if veto else None)

@@ -61,6 +61,9 @@ SCRIPTS = "page:scripts"
 JIUCUO_SITECODE = "jiucuo:sitecode"
 """Meta key for the national 找错 widget's `sitecode` attribute (no `<meta>` has a colon in its name)."""
 
+ZONE_TEXT = 60
+"""Characters of a block's own words (outside its links) kept with it: enough for 暂无信息 and its kin."""
+
 ENTRY_PAGE_TEXT = 200
 """Characters of visible text below which a page that redirects is an entry page, not the home page."""
 
@@ -123,10 +126,33 @@ class Link:
     fragment: str = ""
     block: str = ""
     """For a dated list item: the title of the block its list sits in (要闻, 通知公告)."""
+    zone: int = -1
+    """For `<a>` and `<area>`: the index of the page block it sits in (`Page.zones`); -1 when none."""
 
     @property
     def host(self) -> str:
         return urlsplit(self.url).hostname or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """One block of a page as the spider saw it: a list, a menu, a box of latest items, the footer.
+
+    Blocks that look the same on many pages are the site's template (checks/template.py); the rest is
+    the page's own content.
+    """
+
+    key: str
+    """Where the block sits: the path of named elements down to it, `div#left/div.sub_nav/ul`."""
+    fingerprint: int
+    """Of the key, the link targets and the words outside links: equal where pages show the same block."""
+    links: int = 0
+    chars: int = 0
+    """Characters of words outside the block's links (spaces not counted)."""
+    text: str = ""
+    """The first ZONE_TEXT characters of those words."""
+    region: Region = Region.MAIN
+    """The layout part it sits in: a block in the nav, header or footer is never the page's own content."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +193,8 @@ class Page:
     main_chars: int = 0
     """Visible characters outside navigation, header and footer."""
     error: str = ""
+    zones: tuple[Zone, ...] = ()
+    """The page's blocks, in page order; `Link.zone` indexes them."""
 
     @property
     def is_html(self) -> bool:

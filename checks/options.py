@@ -96,5 +96,7 @@ class Options:
     homepage_limit: Period = Period(14, "d")
     column_names: dict[str, str] = field(default_factory=dict)
     """Column name → kind key, overriding the keyword map."""
+    column_urls: dict[str, str] = field(default_factory=dict)
+    """URL pattern (a regular expression searched in the column's URL) → kind key, after column_names."""
     rules: dict[str, dict[str, float]] = field(default_factory=dict)
     """Per-rule settings by code, overriding the registry's defaults, e.g. {"GK302": {"deduction": 0.2}}."""

@@ -122,7 +122,7 @@ class _Doc:
 
 # -- validation ------------------------------------------------------------------------------
 
-_TOP_KEYS = {"name", "extends", "basis", "crawl", "column_kinds", "column_names", "homepage", "city_portal",
+_TOP_KEYS = {"name", "extends", "basis", "crawl", "column_kinds", "column_names", "column_urls", "homepage", "city_portal",
              "requirements", "rules", "select", "ignore"}
 _CRAWL_KEYS = {f for f in CrawlOptions.__dataclass_fields__}
 _KIND_KEYS = {"label", "limit", "deduction", "keywords"}
@@ -215,6 +215,14 @@ def _validate(doc: _Doc) -> None:
             _want(doc, kind["deduction"], (int, float), path + ("deduction",), "a number of points")
     names = data.get("column_names", {})
     _want(doc, names, dict, ("column_names",), "a mapping of column name → kind")
+    urls = data.get("column_urls", {})
+    _want(doc, urls, dict, ("column_urls",), "a mapping of URL pattern → kind")
+    for pattern in urls:
+        try:
+            re.compile(str(pattern))
+        except re.error as exc:
+            raise doc.error(("column_urls", pattern), f"{pattern!r} is not a regular expression ({exc})",
+                            "escape special characters such as ? and ( with a backslash") from None
     homepage = data.get("homepage", {})
     _want(doc, homepage, dict, ("homepage",), "a mapping")
     _check_keys(doc, homepage, {"limit"}, ("homepage",))
@@ -351,7 +359,8 @@ def load_profile(ref: str | None) -> Profile:
     options = Options(
         basis=data.get("basis", "2019"), column_kinds=kinds, requirements=requirements, city_portal=tuple(data.get("city_portal", [])),
         homepage_limit=Period.parse(data.get("homepage", {}).get("limit", "14d")),
-        column_names=dict(data.get("column_names", {})), rules=dict(data.get("rules", {})))
+        column_names=dict(data.get("column_names", {})),
+        column_urls={str(k): str(v) for k, v in data.get("column_urls", {}).items()}, rules=dict(data.get("rules", {})))
     return Profile(
         name=data.get("name", path.stem), path=str(path), basis=data.get("basis", "2019"),
         crawl=_crawl_options(crawl),

@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 from .checks import (
     CrawlStats, DateMention, DateSource, Finding, Link, LinkCheck, LinkTag, Page, Region, Severity, Site,
 )
-from .checks.model import Availability, CertificateNote, FetchError, Form, HostNote, TrapNote, Verdict
+from .checks.model import Availability, CertificateNote, FetchError, Form, HostNote, TrapNote, Verdict, Zone
 from .errors import StoreError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _PROBES_TABLE = """CREATE TABLE probes (
     id INTEGER PRIMARY KEY,
@@ -51,6 +51,7 @@ _MIGRATIONS = {
         "CREATE TABLE external_checks (url TEXT PRIMARY KEY, status INTEGER, final_url TEXT, content_type TEXT, "
         "redirects INTEGER, checked_at TEXT NOT NULL)"],
     6: [_PROBES_TABLE, _PROBES_INDEX],
+    7: ["ALTER TABLE pages ADD COLUMN zones TEXT", "ALTER TABLE links ADD COLUMN zone INTEGER"],
 }
 """Statements that bring a store of the version before the key up to that version."""
 
@@ -96,6 +97,7 @@ CREATE TABLE pages (
     main_chars INTEGER,
     error TEXT,
     forms TEXT,
+    zones TEXT,
     PRIMARY KEY (run_id, url)
 );
 CREATE TABLE links (
@@ -110,6 +112,7 @@ CREATE TABLE links (
     date TEXT,
     fragment TEXT,
     block TEXT,
+    zone INTEGER,
     PRIMARY KEY (run_id, page_url, position),
     FOREIGN KEY (run_id, page_url) REFERENCES pages(run_id, url) ON DELETE CASCADE
 );
@@ -303,15 +306,17 @@ class Store:
                 json.dumps(p.headings, ensure_ascii=False), json.dumps(p.meta, ensure_ascii=False),
                 json.dumps([[d.value, d.text, d.source.value] for d in p.dates], ensure_ascii=False),
                 p.text, p.main_chars, p.error,
-                json.dumps([[f.action, f.method, f.fields, f.text] for f in p.forms], ensure_ascii=False)))
+                json.dumps([[f.action, f.method, f.fields, f.text] for f in p.forms], ensure_ascii=False),
+                json.dumps([[z.key, z.fingerprint, z.links, z.chars, z.text, z.region.value] for z in p.zones],
+                           ensure_ascii=False)))
             link_rows.extend(
                 (run_id, p.url, i, ln.url, ln.tag.value, ln.text, ln.title, ln.region.value, ln.date, ln.fragment,
-                 ln.block)
+                 ln.block, ln.zone)
                 for i, ln in enumerate(p.links))
         with self.transaction() as db:
             db.executemany("DELETE FROM links WHERE run_id = ? AND page_url = ?", [(r[0], r[1]) for r in page_rows])
-            db.executemany("INSERT OR REPLACE INTO pages VALUES (" + ",".join("?" * 21) + ")", page_rows)
-            db.executemany("INSERT INTO links VALUES (?,?,?,?,?,?,?,?,?,?,?)", link_rows)
+            db.executemany("INSERT OR REPLACE INTO pages VALUES (" + ",".join("?" * 22) + ")", page_rows)
+            db.executemany("INSERT INTO links VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", link_rows)
 
     def add_checks(self, run_id: int, checks: Iterable[LinkCheck]) -> None:
         rows = [(run_id, c.url, c.status, c.error.value if c.error else None, c.reason, c.final_url,
@@ -463,7 +468,7 @@ class Store:
         return Site(info.site, info.start_url, info.as_of, pages, checks, stats,
                     self.availability(info.start_url, info.started_at))
 
-    _LINK_COLUMNS = "page_url, position, url, tag, text, title, region, date, fragment, block"
+    _LINK_COLUMNS = "page_url, position, url, tag, text, title, region, date, fragment, block, zone"
 
     def _links(self, where: str, params: tuple, strings: dict | None = None) -> dict[str, tuple[Link, ...]]:
         """Page URL → its links in page order."""
@@ -599,7 +604,8 @@ def _page(r: tuple, links: dict[str, tuple[Link, ...]]) -> Page:
         headings=tuple(json.loads(r[14] or "[]")), meta=json.loads(r[15] or "{}"),
         dates=tuple(DateMention(v, t, DateSource(s)) for v, t, s in json.loads(r[16] or "[]")),
         links=links.get(r[1], ()), text=r[17] or "", main_chars=r[18] or 0, error=r[19] or "",
-        forms=tuple(Form(a, m, tuple(f), t) for a, m, f, t in json.loads(r[20] or "[]")))
+        forms=tuple(Form(a, m, tuple(f), t) for a, m, f, t in json.loads(r[20] or "[]")),
+        zones=tuple(Zone(*z[:5], Region(z[5])) for z in json.loads(r[21] or "[]")))
 
 
 def _grouped_links(rows: Iterable[tuple], strings: dict, check_order: bool = False) -> dict[str, tuple[Link, ...]] | None:
@@ -629,9 +635,10 @@ def _grouped_links(rows: Iterable[tuple], strings: dict, check_order: bool = Fal
         key = row[2:]
         link = made.get(key)
         if link is None:
-            url, tag, text, title, region, date, fragment, block = key
+            url, tag, text, title, region, date, fragment, block, zone = key
             link = made[key] = Link(keep(url, url), tags[tag], keep(text, text) or "", keep(title, title) or "",
-                                    regions[region], date and keep(date, date), fragment or "", keep(block, block) or "")
+                                    regions[region], date and keep(date, date), fragment or "", keep(block, block) or "",
+                                    -1 if zone is None else zone)
         on_page.append(link)
     if current is not None:
         links[current] = tuple(on_page)
@@ -643,7 +650,7 @@ _PAGE_COLUMNS_NO_TEXT = (
     "last_modified, fetched_at, headings, meta, dates, "
     # The text's length, without reading the text into Python; None when length() would stop at a NUL.
     "CASE WHEN instr(text, char(0)) THEN NULL ELSE length(text) END, "
-    "main_chars, error, forms")
+    "main_chars, error, forms, zones")
 """The `pages` columns in SELECT * order, the text's length in the text's place."""
 
 
@@ -654,6 +661,7 @@ class _Reader:
         self.keep = strings.setdefault
         self.json: dict[tuple[int, str], object] = {}
         self.sources = {s.value: s for s in DateSource}
+        self.zones: dict[tuple[str, int], Zone] = {}
 
     def _parsed(self, column: int, raw: str | None, make: Callable[[object], object]) -> object:
         """`make(json.loads(raw))`, once per distinct value (headings, forms): most pages share theirs."""
@@ -668,6 +676,7 @@ class _Reader:
         dates = tuple(DateMention(keep(v, v), keep(t, t), self.sources[s]) for v, t, s in json.loads(r[16] or "[]"))
         headings = self._parsed(14, r[14], lambda h: tuple(keep(x, x) for x in h))
         forms = self._parsed(20, r[20], lambda fs: tuple(Form(a, m, tuple(f), t) for a, m, f, t in fs))
+        zones = tuple(self._zone(z) for z in json.loads(r[21] or "[]"))
         url = keep(r[1], r[1])
         return cls(
             url=url, final_url=keep(r[2], r[2]), status=r[3], content_type=keep(r[4], r[4]) or "",
@@ -675,7 +684,15 @@ class _Reader:
             referrer=keep(r[8], r[8]) or "", size=r[9] or 0, content_hash=r[10] or "", etag=r[11] or "",
             last_modified=keep(r[12], r[12]) or "", fetched_at=keep(r[13], r[13]) or "", headings=headings,
             meta=meta, dates=dates, links=links.get(url, ()), text="", main_chars=r[18] or 0,
-            error=keep(r[19], r[19]) or "", forms=forms)
+            error=keep(r[19], r[19]) or "", forms=forms, zones=zones)
+
+    def _zone(self, row: list) -> Zone:
+        """One Zone object for a block repeated on many pages (the template's blocks are on every page)."""
+        key = (row[0], row[1])
+        zone = self.zones.get(key)
+        if zone is None:
+            zone = self.zones[key] = Zone(self.keep(row[0], row[0]), *row[1:5], Region(row[5]))
+        return zone
 
 
 class _Texts:

@@ -5,6 +5,7 @@ Runs on every crawled page, so it walks the tree once and never builds a Beautif
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from dataclasses import dataclass
@@ -13,7 +14,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 
 from ..checks.dates import date_from_url, find_dates, parse_meta_date
-from ..checks.model import ANCHORS, ANCHORS_LIMIT, BREADCRUMB, JIUCUO_SITECODE, SCRIPTS, LINKS_DROPPED, LINKS_LIMIT, TEXT_LIMIT, DateMention, DateSource, Form, Link, LinkTag, Region
+from ..checks.model import (ANCHORS, ANCHORS_LIMIT, BREADCRUMB, JIUCUO_SITECODE, LINKS_DROPPED, LINKS_LIMIT, SCRIPTS,
+                             TEXT_LIMIT, ZONE_TEXT, DateMention, DateSource, Form, Link, LinkTag, Region, Zone)
 
 LINK_TEXT_LIMIT = 200
 HEADINGS_LIMIT = 20
@@ -75,6 +77,7 @@ class Extracted:
     text: str
     main_chars: int
     """Visible characters outside nav, header and footer: tells a blank column from a page of text."""
+    zones: tuple[Zone, ...] = ()
 
 
 def _clean(text: str | None, limit: int = LINK_TEXT_LIMIT) -> str:
@@ -224,6 +227,122 @@ def _block_title(el: etree._Element) -> str:
     return ""
 
 
+_ZONE_TAGS = frozenset({"ul", "ol", "dl", "table", "nav", "header", "footer", "aside", "form", "body"})
+"""Elements that always make a block of their own: a list, a table, a layout landmark."""
+_NAMED_ZONE_TAGS = frozenset({"div", "td", "section", "article", "main", "p", "span"})
+"""Elements that make a block when the template names them (class or id): `div.zx_list`, `td#left`."""
+_STATE_WORDS = re.compile(r"^(on|active|cur|current|curr|hover|select|selected|sel|this|now|show|hide|clearfix|fl|fr)$",
+                          re.I)
+"""Class words that say how a block looks on this page (the current menu entry), not which block it is."""
+_DIGITS = re.compile(r"\d+")
+ZONE_KEY_DEPTH = 6
+"""Named blocks kept in a zone's key, innermost last: enough to tell the side menu from the list."""
+ZONES_LIMIT = 200
+
+
+def _zone_part(el: etree._Element) -> str:
+    """`div#left.sub_nav`: tag, id and class words, without digits and state words (on, cur)."""
+    part = el.tag
+    ident = _DIGITS.sub("", (el.get("id") or "").strip())[:30]
+    if ident:
+        part += "#" + ident
+    words = sorted({_DIGITS.sub("", w)[:30] for w in (el.get("class") or "").split() if not _STATE_WORDS.match(w)})
+    return part + "".join("." + w for w in words if w)
+
+
+class _Zones:
+    """The page's blocks (lists, menus, boxes, footer) and what each holds: the facts the template model
+    (checks/template.py) compares across pages.
+
+    A link or a text belongs to the nearest block element above its list item, so that a list is one block
+    and not one per row. A block is known by its key, the path of named blocks down to it.
+    """
+
+    def __init__(self) -> None:
+        self._index: dict[etree._Element, int] = {}
+        self._keys: dict[etree._Element, str] = {}
+        self._of: dict[etree._Element, etree._Element | None] = {}
+        self.keys: list[str] = []
+        self.links: list[list[str]] = []
+        self.texts: list[list[str]] = []
+        self.regions: list[Region] = []
+        self._regions = _Regions()
+
+    def of(self, el: etree._Element) -> etree._Element | None:
+        """The block element `el` sits in."""
+        if el in self._of:
+            return self._of[el]
+        start, node = el, el
+        for _ in range(CONTEXT_DEPTH + 1):  # step out of the list item: one block per list
+            if node is None:
+                break
+            if node.tag in _ITEM_TAGS:
+                start = node.getparent() if node.getparent() is not None else node
+                break
+            node = node.getparent()
+        node = start
+        while node is not None and not self._is_zone(node):
+            node = node.getparent()
+        self._of[el] = node
+        return node
+
+    @staticmethod
+    def _is_zone(node: etree._Element) -> bool:
+        tag = node.tag
+        return tag in _ZONE_TAGS or (tag in _NAMED_ZONE_TAGS and bool(node.get("class") or node.get("id")))
+
+    def _zone(self, node: etree._Element | None) -> int:
+        """The block's index, counting it from its first link or words; -1 past ZONES_LIMIT blocks."""
+        if node is None:
+            return -1
+        index = self._index.get(node)
+        if index is None:
+            if len(self.keys) >= ZONES_LIMIT:
+                return -1
+            index = self._index[node] = len(self.keys)
+            self.keys.append(self._key(node))
+            own = _Regions.own(node)
+            self.regions.append(own if own is not None else self._regions.of(node))
+            self.links.append([])
+            self.texts.append([])
+        return index
+
+    def _key(self, node: etree._Element) -> str:
+        key = self._keys.get(node)
+        if key is None:
+            parent = node.getparent()
+            while parent is not None and not self._is_zone(parent):
+                parent = parent.getparent()
+            above = self._key(parent) if parent is not None and parent.tag != "html" else ""
+            parts = (above.split("/") if above else [])[-(ZONE_KEY_DEPTH - 1):] + [_zone_part(node)]
+            key = self._keys[node] = "/".join(parts)
+        return key
+
+    def add_link(self, node: etree._Element | None, url: str) -> int:
+        index = self._zone(node)
+        if index >= 0:
+            self.links[index].append(url)
+        return index
+
+    def add_text(self, node: etree._Element | None, text: str) -> None:
+        index = self._zone(node)
+        if index >= 0:
+            self.texts[index].append(text)
+
+    def zones(self) -> tuple[Zone, ...]:
+        out = []
+        for key, links, texts, region in zip(self.keys, self.links, self.texts, self.regions):
+            text = _SPACE.sub(" ", " ".join(texts)).strip()
+            digest = hashlib.blake2b(digest_size=8)
+            digest.update(key.encode())
+            for target in sorted(set(links)):
+                digest.update(b"\n" + target.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0" + _SPACE.sub("", text)[:500].encode("utf-8", "surrogatepass"))
+            out.append(Zone(key, int.from_bytes(digest.digest(), "big", signed=True), len(links),
+                            len(text.replace(" ", "")), text[:ZONE_TEXT], region))
+        return tuple(out)
+
+
 def extract(html: str, url: str) -> Extracted:
     """Everything gapcheck records of one HTML page."""
     # A stray </html> mid-page (real on gov.cn) makes libxml2 drop everything after it; the closing
@@ -246,6 +365,7 @@ def extract(html: str, url: str) -> Extracted:
     links: list[Link] = []
     regions = _Regions()
     blocks = _Blocks()
+    zones = _Zones()
     dropped = [0]
     seen: set[tuple[str, LinkTag]] = set()
 
@@ -259,7 +379,10 @@ def extract(html: str, url: str) -> Extracted:
             return
         seen.add((absolute, tag))
         region = regions.of(el) if el is not None else Region.MAIN
-        links.append(Link(absolute, tag, text, title, region, date, fragment, block))
+        zone = -1
+        if el is not None and tag in (LinkTag.A, LinkTag.AREA):
+            zone = zones.add_link(zones.of(el), absolute)
+        links.append(Link(absolute, tag, text, title, region, date, fragment, block, zone))
 
     for el in doc.iter("a", "area", "img", "script", "link", "frame", "iframe", "embed", "meta"):
         tag = el.tag
@@ -331,9 +454,9 @@ def extract(html: str, url: str) -> Extracted:
     titles = doc.xpath("//title")
     title = _clean(_text_of(titles[0])) if titles else ""
     headings = tuple(h for h in (_clean(_text_of(el)) for el in doc.iter("h1", "h2", "h3")) if h)
-    text, main_chars = _visible_text(doc)
+    text, main_chars = _visible_text(doc, zones)
     return Extracted(title, headings[:HEADINGS_LIMIT], meta, _page_dates(meta, text, url), tuple(links), forms,
-                     text, main_chars)
+                     text, main_chars, zones.zones())
 
 
 def _anchors(marked: list[etree._Element]) -> str:
@@ -374,33 +497,40 @@ def _form(el: etree._Element, resolve: _Resolver) -> Form:
                 _clean(" ".join(words)))
 
 
-def _visible_text(doc: etree._Element) -> tuple[str, int]:
-    """The page's visible text, and how many of its characters sit outside nav, header and footer."""
+def _visible_text(doc: etree._Element, zones: _Zones) -> tuple[str, int]:
+    """The page's visible text, and how many of its characters sit outside nav, header and footer.
+
+    Text outside links is also given to its block (`zones`): a blank column's 暂无信息 is such a text.
+    """
     parts: list[str] = []
     budget = [TEXT_LIMIT * 2]
     main = [0]
 
-    def add(text: str, in_main: bool) -> None:
+    def add(text: str, in_main: bool, zone: etree._Element | None) -> None:
         parts.append(text)
         budget[0] -= len(text)
         if in_main:
             main[0] += len(text.strip())
+        if zone is not None and not text.isspace():
+            zones.add_text(zone, text)
 
-    def walk(node: etree._Element, in_main: bool) -> None:
+    def walk(node: etree._Element, in_main: bool, in_link: bool) -> None:
         if in_main:
             region = _Regions.own(node)
             in_main = region is None or region is Region.MAIN
+        in_link = in_link or node.tag == "a"
+        zone = None if in_link else zones.of(node)
         if node.text:
-            add(node.text, in_main)
+            add(node.text, in_main, zone)
         for child in node:
             if budget[0] <= 0:
                 return
             if isinstance(child.tag, str) and child.tag not in _SKIP_TEXT and child.tag != "head":
-                walk(child, in_main)
+                walk(child, in_main, in_link)
             if child.tail:
-                add(child.tail, in_main)
+                add(child.tail, in_main, zone)
 
-    walk(doc, True)
+    walk(doc, True, False)
     return _clean(" ".join(parts), TEXT_LIMIT), main[0]
 
 

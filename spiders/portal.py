@@ -353,7 +353,7 @@ class PortalSpider(scrapy.Spider):
             page, content_type=content_type or "text/html", encoding=encoding, title=seen.title,
             content_hash=hashlib.blake2b(response.body, digest_size=16).hexdigest(), headings=seen.headings,
             meta=seen.meta, dates=seen.dates, links=seen.links, forms=seen.forms, text=seen.text,
-            main_chars=seen.main_chars,
+            main_chars=seen.main_chars, zones=seen.zones,
         )
         yield from self.follow(response.url, depth, seen.links)
 

@@ -12,6 +12,7 @@ _UNDO = {
     5: ["ALTER TABLE link_checks DROP COLUMN redirects", "ALTER TABLE link_checks DROP COLUMN checked_at",
         "ALTER TABLE runs DROP COLUMN crawl_notes", "DROP TABLE external_checks"],
     6: ["DROP TABLE probes"],
+    7: ["ALTER TABLE pages DROP COLUMN zones", "ALTER TABLE links DROP COLUMN zone"],
 }
 """Statements that take a store of the key's version back to the version before it (store._MIGRATIONS reversed)."""
 

@@ -119,7 +119,7 @@ def build_site(
         site_pages[address] = Page(
             url=address, final_url=address, status=200, content_type="text/html", encoding="utf-8",
             title=seen.title, headings=seen.headings, meta=seen.meta, dates=seen.dates, links=seen.links,
-            forms=seen.forms, text=seen.text, main_chars=seen.main_chars)
+            forms=seen.forms, text=seen.text, main_chars=seen.main_chars, zones=seen.zones)
         site_checks[address] = LinkCheck(address, status=200, final_url=address, content_type="text/html")
     for path, outcome in (failed or {}).items():
         check = _check(url(path), outcome)

@@ -39,12 +39,20 @@ def test_column_named_by_the_home_page_navigation():
 
 
 def test_column_named_by_a_link_with_a_known_label_on_any_page():
+    hub = '<ul class="grid"><li><a href="/zwgk/jgzn/index.html">机构职能</a></li></ul>'
+    jgzn = page("<h2>机构职能</h2>" + news_list(("/zwgk/jgzn/P020260210413687.pdf", "2026年机构职能", "2026-02-10")))
+    pages = {"": page("<h2>首页</h2>"), "zwgk/index.html": page(hub), "zwgk/jgzn/index.html": jgzn}
+    assert "机构职能" not in columns(pages)  # neither a column kind of the national profile nor on the home nav
+    with_requirement = Options(requirements=(Requirement("机构职能", ("机构职能", "机构设置")),))
+    assert columns(pages, with_requirement)["机构职能"] == ("zwgk/jgzn/index.html", ColumnStatus.UNLIMITED)
+
+
+def test_budget_columns_are_yearly_duty_columns():
     hub = '<ul class="grid"><li><a href="/zwgk/bmys/index.html">部门预算</a></li></ul>'
-    budget = page("<h2>部门预算</h2>" + news_list(("/zwgk/bmys/P020260210413687.pdf", "2026年部门预算", "2026-02-10")))
-    pages = {"": page("<h2>首页</h2>"), "zwgk/index.html": page(hub), "zwgk/bmys/index.html": budget}
-    assert "部门预算" not in columns(pages)  # neither a column kind of the national profile nor on the home nav
-    with_requirement = Options(requirements=(Requirement("部门预算", ("部门预算", "预算公开")),))
-    assert columns(pages, with_requirement)["部门预算"] == ("zwgk/bmys/index.html", ColumnStatus.UNLIMITED)
+    for published, status in (("2026-02-10", ColumnStatus.FRESH), ("2025-11-19", ColumnStatus.STALE)):
+        budget = page("<h2>部门预算</h2>" + news_list(("/zwgk/bmys/P020250210413687.pdf", "部门预算", published)))
+        pages = {"": page("<h2>首页</h2>"), "zwgk/index.html": page(hub), "zwgk/bmys/index.html": budget}
+        assert columns(pages)["部门预算"] == ("zwgk/bmys/index.html", status)  # a year back from 2026-11-20
 
 
 def test_list_page_without_a_name_is_named_by_its_heading():
@@ -84,7 +92,8 @@ def test_pages_that_are_not_columns(pages):
         ("人事任免", "personnel"), ("公务员招录", "personnel"), ("商务发展规划", "personnel"),
         ("人事任免公告", "personnel"),  # the longest keyword wins: 人事任免 over 公告
         ("通 知 公 告", "notice"), ("ＸＸ工作动态", "news"),
-        ("部门预算", None), ("专项资金", None),
+        ("部门预算", "yearly"), ("专项资金", "yearly"), ("县政府文件", "notice"), ("统计数据", "yearly"),
+        ("机构职能", None), ("领导信息", None),
     ],
 )
 def test_kind_by_the_longest_keyword_in_the_name(name, kind):
@@ -172,13 +181,22 @@ def test_breadcrumb_sidebar_and_pagination_links_are_not_items():
     assert [i.title for i in column.items] == ["市商务局召开党组会", "市商务局走访外贸企业", "我市举办金秋消费季启动仪式"]
 
 
-@pytest.mark.parametrize(("pages", "is_item"), [(4, False), (3, True)])
-def test_a_link_on_half_the_pages_or_more_is_template_once_the_site_has_four_pages(pages, is_item):
+@pytest.mark.parametrize(("pages", "is_item"), [(3, False), (2, True)])
+def test_a_block_the_same_on_three_pages_is_template(pages, is_item):
     hot = '<div class="rd"><a href="/ztzl/zgm/index.html">中国梦专题</a></div>'
     site = build_site({"": page(hot), "swdt/index.html": page(hot + ITEMS, column="商务动态"),
                        **{f"p{i}.html": page(hot) for i in range(pages - 2)}})
     [column] = find_columns(site, NATIONAL)
     assert ("中国梦专题" in [i.title for i in column.items]) is is_item
+
+
+def test_a_link_on_half_the_pages_is_template_wherever_it_sits():
+    site = build_site({"": page('<div class="a"><a href="/zt.html">专题</a></div>'),
+                       "swdt/index.html": page('<ul class="b"><li><a href="/zt.html">专题</a></li></ul>' + ITEMS,
+                                               column="商务动态"),
+                       "p.html": page('<p class="c"><a href="/zt.html">专题</a></p>'), "q.html": page("<p>q</p>")})
+    [column] = find_columns(site, NATIONAL)
+    assert "专题" not in [i.title for i in column.items]
 
 
 # -- status -----------------------------------------------------------------------------------------------
@@ -191,7 +209,7 @@ def test_a_link_on_half_the_pages_or_more_is_template_once_the_site_has_four_pag
         pytest.param("商务动态", "<h2>商务动态</h2>", ColumnStatus.BLANK, id="blank-kind"),
         pytest.param("机构职能", "<h2>机构职能</h2><p>" + "负责拟订全市国内外贸易和国际经济合作的发展规划。" * 2 + "</p>",
                      ColumnStatus.UNLIMITED, id="page-of-text"),
-        pytest.param("部门预算", news_list(("/a.pdf", "2019年部门预算", "2019-02-10")), ColumnStatus.UNLIMITED,
+        pytest.param("领导信息", news_list(("/a.pdf", "2019年领导分工", "2019-02-10")), ColumnStatus.UNLIMITED,
                      id="no-duty"),
         pytest.param("商务动态", news_list(("/a.html", "党组会", ""), ("/b.html", "座谈会", "")), ColumnStatus.UNDATED,
                      id="undated"),

@@ -80,7 +80,7 @@ def test_gk201_undated_list_item_takes_the_article_pubdate():
 @pytest.mark.parametrize(
     "column",
     [
-        pytest.param(page(news_list(("/a.html", "2019年专项资金分配结果", "2019-01-01")), column="专项资金"),
+        pytest.param(page(news_list(("/a.html", "2019年机构职能调整", "2019-01-01")), column="机构职能"),
                      id="no-kind"),
         pytest.param(page("<h2>商务动态</h2><p>暂无信息</p>", column="商务动态"), id="blank-left-to-gk202"),
     ],
@@ -105,7 +105,8 @@ def test_gk202_column_showing_only_no_information_is_blank():
     [finding] = check("GK202", site, NATIONAL)
     assert outcomes([finding]) == [("GK202", "fail", "专项资金")]
     assert (finding.url, finding.evidence, finding.deduction) == (
-        url("zwgk/zxzj/index.html"), "栏目页面没有任何信息条目（全站空白栏目 1 个）", 0.0)
+        url("zwgk/zxzj/index.html"),
+        "栏目页面没有任何信息条目，页面只显示「暂无信息」；位置：首页 > 政务公开 > 专项资金（全站空白栏目 1 个）", 0.0)
 
 
 def test_gk202_deduction_comes_from_the_profile():
@@ -130,7 +131,7 @@ def test_gk202_template_links_in_the_list_area_are_not_items():
         "zwgk/zxzj/index.html": page(topic + "<h2>专项资金</h2><p>暂无信息</p>", column="专项资金"),
         "zwgk/bmys/index.html": page(topic + news_list(("/bmys/2026.pdf", "2026年部门预算", "2026-02-10")),
                                      column="部门预算"),
-        "ztzl/zgm/index.html": page(topic + "<h2>中国梦</h2><p>专题介绍……</p>"),
+        "ztzl/zgm/index.html": page(topic + "<h2>中国梦</h2><p>" + "实现中华民族伟大复兴，就是中华民族近代以来最伟大的梦想。" * 2 + "</p>"),
     })
     assert outcomes(check("GK202", site, NATIONAL)) == [("GK202", "fail", "专项资金"), ("GK202", "pass", "部门预算")]
 

@@ -102,7 +102,7 @@ def test_a_large_run_loads_whole_texts_read_on_demand_links_shared(tmp_path):
     again.add_pages(run, [pages[0]])  # its links now come after every other page's
     reloaded = again.load_site(run)
     assert all(reloaded.pages[p.url] == p for p in pages)
-    again.db.execute("INSERT INTO links VALUES (?, ?, 2, 'http://x.gov.cn/b.html', 'a', '乙', '', 'main', NULL, '', '')",
+    again.db.execute("INSERT INTO links VALUES (?, ?, 2, 'http://x.gov.cn/b.html', 'a', '乙', '', 'main', NULL, '', '', NULL)",
                      (run, pages[1].url))  # one page's links apart: read through the index
     split = again.load_site(run)
     assert split.pages[pages[1].url].links == pages[1].links + (Link("http://x.gov.cn/b.html", LinkTag.A, "乙"),)

@@ -73,7 +73,8 @@ def _report(run: RunInfo, finished_at: str, profile: Profile, rules: list[Rule],
         ],
         "columns": [
             {"name": c.name, "url": c.url, "kind": c.kind.key if c.kind else None,
-             "kind_label": c.kind.label if c.kind else None, "items": len(c.items),
+             "kind_label": c.kind.label if c.kind else None, "kind_why": c.why, "trail": c.trail,
+             "pages": len(c.pages), "items": len(c.items),
              "newest": c.newest.isoformat() if c.newest else None,
              "limit_days": c.kind.limit.days(as_of) if c.kind and c.kind.limit else None,
              "status": c.status(as_of).value}

@@ -62,7 +62,9 @@ class Portal:
             for col in section.cols:
                 self._column(section, col)
             for name, path in section.pages:
-                self.pages[path] = self._text(section, name, path, _TEXT[name])
+                # Each department's and town's own functions: text pages differ from one sub-site to the next.
+                text = _TEXT[name] if not section.sub else f"{section.name}{_TEXT[name]}"
+                self.pages[path] = self._text(section, name, path, text)
         for name, path in SUB_LISTS:
             self.pages[path] = self._sub_list(name, path)
         zwgk = MAIN[1]

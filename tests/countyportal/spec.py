@@ -4,7 +4,7 @@ Every column is one `Col` row: its canonical URL path, name, breadcrumb, the kin
 it and the state it is in on `AS_OF`. The pages (`pages.py`) are generated from these rows, so the
 judgements below are the portal's truth, not a reading of it. Kinds are inspection kinds: `news`
 (动态要闻, 2 weeks), `notice` (通知公告/政策文件, 6 months), `yearly` (updated once a year: 预算, 决算,
-财政资金, 统计数据, 规划计划, 年报), None (未分类: no update duty). States: fresh, stale, blank (opened,
+财政资金, 统计数据, 年报), `personnel` (人事/规划计划, a year, as the indicators group 规划计划), None (未分类: no update duty). States: fresh, stale, blank (opened,
 never any item), undated (items, none dated: counts as not updated), unlimited (items, no duty).
 """
 
@@ -91,7 +91,7 @@ MAIN = (
         _c("/zwgk/jsgk/", "决算公开", _ZW, "yearly", "stale", items=5, meta=True),
         _c("/zwgk/zxzj/", "专项资金", _ZW, "yearly", "blank", blank_text="暂无信息", meta=True),
         _c("/zwgk/tjsj/", "统计数据", _ZW, "yearly", "undated", items=6, meta=True),
-        _c("/zwgk/ghjh/", "规划计划", _ZW, "yearly", "stale", items=4, meta=True),
+        _c("/zwgk/ghjh/", "规划计划", _ZW, "personnel", "stale", items=4, meta=True),
         _c("/zwgk/ndbg/", "政府信息公开年报", _ZW, "yearly", "fresh", items=4, in_menu=False, meta=True),
         _c("/zwgk/jyta/", "建议提案办理", _ZW, None, "blank", blank_text="没有相关信息", meta=True),
         _c("/zwgk/zdxm/", "重大项目", _ZW, None, "blank", blank_text=""),
@@ -151,7 +151,7 @@ COLUMNS = tuple(col for section in SECTIONS for col in section.cols)
 # ----------------------------------------------------------------------------- expected judgements
 
 CUTOFF = {"news": AS_OF - dt.timedelta(days=14), "notice": AS_OF.replace(month=AS_OF.month - 6),
-          "yearly": AS_OF.replace(year=AS_OF.year - 1)}
+          "yearly": AS_OF.replace(year=AS_OF.year - 1), "personnel": AS_OF.replace(year=AS_OF.year - 1)}
 """The oldest newest-item date each kind may have on AS_OF (2 weeks, 6 months, 1 year back)."""
 
 
