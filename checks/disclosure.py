@@ -19,7 +19,8 @@ from .columns import is_pagination, resolve_date
 from .context import Context
 from .dates import date_from_url
 from .finding import PAGES_SHOWN, Finding, Status, pages_named
-from .matching import WORDS_CACHED, Aliases, find_on_site, is_article, may_contain, normalize, text_snippet
+from .matching import (WORDS_CACHED, Aliases, find_on_site, is_article, is_document_title, link_label, link_words,
+                       may_contain, normalize, template_titles, text_snippet)
 from .model import NAVIGABLE_TAGS, LinkTag, Page, Region, Site, Verdict
 
 # -- shared ---------------------------------------------------------------------------------------
@@ -40,11 +41,6 @@ def _text_mention(site: Site, named: Callable[[str], bool], aliases: Aliases) ->
         if named(text):
             return page.url, text_snippet(text, aliases, width=12) or text[:40]
     return None
-
-
-def _link_words(text: str, title: str) -> str:
-    """What a visitor reads for a link: its text, or its title attribute when that says more."""
-    return title if len(title) > len(text) else text
 
 
 # -- GK401 annual-report-missing-or-late ------------------------------------------------------------
@@ -124,6 +120,7 @@ def _report_columns(site: Site) -> tuple[dict[str, str], list[_ColumnEntry]]:
     and the links to such columns, crawled or not."""
     columns: dict[str, str] = {}
     entries: dict[str, _ColumnEntry] = {}
+    template = template_titles(site)
     for page in site.pages_landing_first:
         if is_article(page):
             continue
@@ -131,8 +128,10 @@ def _report_columns(site: Site) -> tuple[dict[str, str], list[_ColumnEntry]]:
             if _names_report_column(name):
                 columns.setdefault(page.url, name)
         for link in page.links:
-            words = _link_words(link.text, link.title)
-            if link.tag not in NAVIGABLE_TAGS or link.date or not _names_report_column(words):
+            if link.tag not in NAVIGABLE_TAGS or link.date:
+                continue
+            _, words = link_words(site, link, template)
+            if not _names_report_column(words):
                 continue
             target = site.page(link.url)
             crawled = target is not None and target.ok and target.is_html
@@ -160,12 +159,13 @@ def _find_reports(site: Site, columns: dict[str, str]) -> list[_Report]:
     as_of = site.as_of
     titles: dict[str, tuple[int, str]] = {}
     item_dates: dict[str, dt.date] = {}
+    template = template_titles(site)
     for page in site.pages_landing_first:
         in_column = page.url in columns
         for link in page.links:
             if link.tag not in (LinkTag.A, LinkTag.AREA):
                 continue
-            words = _link_words(link.text, link.title)
+            _, words = link_words(site, link, template)
             if is_pagination(words):
                 continue
             year = _report_year(words, in_column and link.region is Region.MAIN, as_of)
@@ -395,24 +395,27 @@ def _find_guide(site: Site) -> _Guide:
             if name and _names_guide(name) and page.ok:
                 pages.setdefault(page.url, (page, f"{via}「{name}」"))
                 break
+    template = template_titles(site)
     for page in site.pages_landing_first:
         for link in page.links:
-            words = _link_words(link.text, link.title)
-            if link.tag not in NAVIGABLE_TAGS or not _names_guide(words):
+            if link.tag not in NAVIGABLE_TAGS:
                 continue
-            seen = f"「{words}」（{page.url}）"
+            how, words = link_words(site, link, template)
+            if not _names_guide(words):
+                continue
+            seen = f"{link_label(how, words)}（{page.url}）"
             target = site.page(link.url)
             if target is not None and target.ok and target.is_html:
                 if target is not site.landing or target.url in pages:
-                    pages.setdefault(target.url, (target, f"链接{seen}"))
+                    pages.setdefault(target.url, (target, seen))
             elif site.is_attachment(link.url) and site.verdict(link.url) is not Verdict.BROKEN:
-                unread.setdefault(link.url, f"指南为附件，链接{seen}")
+                unread.setdefault(link.url, f"指南为附件，{seen}")
             elif site.verdict(link.url) is Verdict.BROKEN or (target is not None and not target.ok):
                 check = site.checks.get(link.url)
                 why = f"（HTTP {check.status}）" if check is not None and check.status else ""
-                broken.setdefault(link.url, f"链接{seen} → {link.url} 无法打开{why}")
+                broken.setdefault(link.url, f"{seen} → {link.url} 无法打开{why}")
             else:
-                unread.setdefault(link.url, f"指南页面未抓取（站外或未到达），链接{seen}")
+                unread.setdefault(link.url, f"指南页面未抓取（站外或未到达），{seen}")
     return _Guide(list(pages.values()), list(unread.items()), list(broken.items()))
 
 
@@ -492,7 +495,8 @@ def disclosure_guide_incomplete(ctx: Context) -> Iterator[Finding]:
 
     ## 检查内容
     政府信息公开指南是名称（页面标题、ArticleTitle、栏目标识 ColumnName）为「政府信息公开指南」「公开指南」
-    的页面，或这样命名的链接所到的页面（「依申请公开指南」是另一份文件，不算）。在指南页面的正文中查找：
+    的页面，或这样命名的链接所到的页面（「依申请公开指南」是另一份文件，不算）；没有文字的图片链接按其所到
+    页面的名称（标题、当前位置、栏目标识）认定。在指南页面的正文中查找：
     工作机构（工作机构、办公机构、受理机构、机构名称）、地址（办公地址、通信地址、办公地点）、办公时间
     （受理时间、工作时间）、电话（联系电话、咨询电话），每项一条结果；传真和互联网联系方式（电子邮箱、
     网上申请）在指南这一条的证据中列出有无，不单独判定。正文不含全站通用的页眉、导航和页脚：页脚里的
@@ -590,8 +594,8 @@ def disclosure_catalogue_missing(ctx: Context) -> Iterator[Finding]:
 
     ## 检查内容
     在所有页面（文章页除外）的链接文字、图片说明、页面标题和栏目标识（ColumnName）中查找「政府信息公开目录」
-    「信息公开目录」「公开目录」。标题提到目录的新闻（如「关于更新公开目录的通知」）和列表中的带日期条目不算
-    入口。页面上只有这些字样而没有可以打开的链接（如由脚本打开）时，由人工核对。
+    「信息公开目录」「公开目录」；没有文字的图片链接按其所到页面的名称（标题、当前位置、栏目标识）认定。
+    标题提到目录的新闻（如「关于更新公开目录的通知」）和列表中的带日期条目不算入口。页面上只有这些字样而没有可以打开的链接（如由脚本打开）时，由人工核对。
 
     ## 依据
     《中华人民共和国政府信息公开条例》（2019年修订）第十二条：行政机关编制、公布的政府信息公开目录应当

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from .model import NAVIGABLE_TAGS, LinkTag, Page, Site
+from .model import BREADCRUMB, NAVIGABLE_TAGS, Link, LinkTag, Page, Site
 
 # Spaces, dashes and list punctuation differ between portals ("讲文明 树新风", "志愿精神——奉献、友爱");
 # they never tell two labels apart.
@@ -77,9 +77,14 @@ class Match:
     target: str = ""
     dated: bool = False
     """The link sits in a dated list item: a news item, not an entry."""
+    named_by: str = ""
+    """For a link with no words of its own (an image without alt): what on its target page named it,
+    one of NAMED_BY_TITLE, NAMED_BY_BREADCRUMB, NAMED_BY_COLUMN; `text` holds those words."""
 
     def evidence(self) -> str:
-        """What was seen, for a finding: 链接「权力清单」 → http://…"""
+        """What was seen, for a finding: 链接「权力清单」 → http://…, 图片链接（目标页「政府信息公开指南」） → http://…"""
+        if self.named_by:
+            return f"{link_label(self.named_by, self.text)} → {self.target}"
         where = f"{_VIA_WORDS[self.via]}「{self.text}」"
         return f"{where} → {self.target}" if self.target else where
 
@@ -112,13 +117,99 @@ class Aliases:
         return seen
 
 
-def find_on_page(page: Page, aliases: Aliases, *, in_text: bool = False) -> list[Match]:
-    """Every place on one page where the aliases appear, links first."""
+_FILE_NAME = re.compile(r"^[\w.~%+-]+\.(?:png|jpe?g|gif|bmp|svg|webp|ico|tiff?)$", re.I)
+"""An image's file name (gkzn.png), which the extractor gives an image without alt: not words a person reads."""
+_WORDLESS_TAGS = frozenset({LinkTag.A, LinkTag.AREA})
+
+NAMED_BY_TITLE = "目标页"
+NAMED_BY_BREADCRUMB = "目标页当前位置"
+NAMED_BY_COLUMN = "目标页栏目标识"
+
+
+def has_words(text: str) -> bool:
+    """Whether a link's text or title says something: not empty, not an image's file name."""
+    text = text.strip()
+    return bool(text) and not _FILE_NAME.match(text)
+
+
+def is_wordless(link: Link) -> bool:
+    """A link a person sees only as a picture: `<a href="/zwgk/gkzn/"><img src="gkzn.png"></a>`, no alt,
+    no title (an `<area>` of an image map likewise)."""
+    return link.tag in _WORDLESS_TAGS and not has_words(link.text) and not has_words(link.title)
+
+
+_SHARED_TITLE = 3
+"""Pages sharing one title (at least this many, and a tenth of the site): the template's title, not a page's name."""
+
+
+def template_titles(site: Site) -> frozenset[str]:
+    """Page titles that name the site rather than a page: the landing page's, and one many pages share."""
+    counts: dict[str, int] = {}
+    for page in site.html_pages:
+        title = page.title.strip()
+        counts[title] = counts.get(title, 0) + 1
+    least = max(_SHARED_TITLE, len(site.html_pages) // 10)
+    shared = {title for title, n in counts.items() if n >= least}
+    if site.landing is not None:
+        shared.add(site.landing.title.strip())
+    return frozenset(shared)
+
+
+def target_names(site: Site, url: str, template: frozenset[str]) -> list[tuple[str, str]]:
+    """What the crawled page at `url` calls itself, for a link with no words that leads there, as
+    (how, words): its title, else (a missing or site-wide title) its breadcrumb's last step, else its
+    ColumnName. Nothing for the landing page (the logo's link) or a page that did not load.
+    """
+    page = site.page(url)
+    if page is None or not page.ok or not page.is_html or page is site.landing:
+        return []
+    title = page.title.strip()
+    if title and title not in template:
+        return [(NAMED_BY_TITLE, title)]
+    names = []
+    crumb = page.meta.get(BREADCRUMB, "").rsplit(" > ", 1)[-1].strip()
+    if crumb:
+        names.append((NAMED_BY_BREADCRUMB, crumb))
+    column = page.meta.get("columnname", "").strip()
+    if column:
+        names.append((NAMED_BY_COLUMN, column))
+    return names
+
+
+def link_words(site: Site, link: Link, template: frozenset[str]) -> tuple[str, str]:
+    """(how, words) a person has for a link: its text or title attribute, whichever says more (how is
+    ""); for a link with no words, the first name its target page gives itself (target_names)."""
+    if is_wordless(link):
+        return next(iter(target_names(site, link.url, template)), ("", ""))
+    text = link.text if has_words(link.text) else ""
+    return "", link.title if len(link.title) > len(text) else text
+
+
+def link_label(how: str, words: str) -> str:
+    """A link as evidence names it: 链接「年报」, or for a link named by its target (link_words)
+    图片链接（目标页「政府信息公开年报」）."""
+    return f"图片链接（{how}「{words}」）" if how else f"链接「{words}」"
+
+
+def find_on_page(page: Page, aliases: Aliases, *, in_text: bool = False, site: Site | None = None,
+                 template: frozenset[str] | None = None) -> list[Match]:
+    """Every place on one page where the aliases appear, links first.
+
+    Given the site, a link with no words (an image without alt) is named by its target page
+    (target_names); `template` is template_titles(site), computed once by a caller that asks many pages.
+    """
     found = []
+    if site is not None and template is None:
+        template = template_titles(site)
     for link in page.links:
         if link.tag in NAVIGABLE_TAGS and (aliases.hit(link.text) or aliases.hit(link.title)):
             found.append(Match(page.url, Via.LINK, link.text or link.title, link.url, bool(link.date)))
-        elif link.tag is LinkTag.IMG and (aliases.hit(link.text) or aliases.hit(link.title)):
+        elif site is not None and not link.date and is_wordless(link):
+            for how, words in target_names(site, link.url, template):
+                if aliases.hit(words):
+                    found.append(Match(page.url, Via.LINK, words, link.url, named_by=how))
+                    break
+        elif link.tag is LinkTag.IMG and (has_words(link.text) and aliases.hit(link.text) or aliases.hit(link.title)):
             found.append(Match(page.url, Via.IMAGE, link.text or link.title, link.url))
     if aliases.hit(page.title):
         found.append(Match(page.url, Via.TITLE, page.title))
@@ -143,14 +234,26 @@ def is_article(page: Page) -> bool:
 def find_on_site(site: Site, aliases: Aliases) -> list[Match]:
     """Every entry on the site that the aliases name, the landing page first.
 
-    Articles and dated list items are news about a thing, not its entry: "关于申报专项资金的通知"
-    is not the 专项资金 column.
+    Articles, dated list items and links titled like a document (关于…的通知) are news about a thing,
+    not its entry: "关于申报专项资金的通知" is not the 专项资金 column.
+    An image link with no words is named by the page it leads to (find_on_page).
     """
     landing = site.landing
+    template = template_titles(site)
     found = []
     for page in (p for p in site.pages_landing_first if p is landing or not is_article(p)):
-        found.extend(m for m in find_on_page(page, aliases) if m.via is not Via.LINK or not m.dated)
+        found.extend(m for m in find_on_page(page, aliases, site=site, template=template)
+                     if m.via is not Via.LINK or not (m.dated or is_document_title(m.text)))
     return found
+
+
+_DOCUMENT_TITLE = re.compile(r"关于.{2,}的(?:通知|通告|公告|通报|函|批复|决定|意见|报告)$|工作的通知$")
+"""A document's title ("关于做好2025年度政府信息公开工作年度报告编制公布工作的通知"): news about a thing."""
+
+
+def is_document_title(words: str) -> bool:
+    """Link words that title a document (关于…的通知) rather than name an entry."""
+    return bool(_DOCUMENT_TITLE.search(unicodedata.normalize("NFKC", words).strip()))
 
 
 def text_snippet(text: str, aliases: Aliases, width: int = 40) -> str:

@@ -368,3 +368,54 @@ def test_gk102_banner_far_down_a_real_sized_home_page_is_not_pinned():
     bottom = check("GK102", build_site({"": page(filler + banner)}), options)
     assert outcomes(top) == [("GK102", "pass", "中国梦")]
     assert outcomes(bottom) == [("GK102", "warn", "中国梦")] and "未置顶" in bottom[0].evidence
+
+
+# -- entries that are pictures (issue 12): named by the page they lead to -------------------------
+
+NATIONAL = load_profile("national").options
+CRUMB = '<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; {}</div>'
+PICTURE_HOME = page(
+    '<div class="rukou">'
+    '<a href="/zwgk/"><img src="/images/zwgk.png"></a>'
+    '<a href="/zwgk/ndbg/"><img src="/images/ndbg.png"></a>'
+    '<a href="/zwgk/ysqgk/"><img src="/images/ysqgk.png"></a>'
+    '<a href="/xzfy/"><img src="/images/xzfy.png"></a>'
+    '<a href="/ztzl/zgm/"><img src="/images/banner1.jpg"></a>'
+    "</div>", nav="")
+PICTURE_SITE = {
+    "": PICTURE_HOME,
+    "zwgk/": page("<h3>主动公开</h3>", title="政府信息公开_示例市商务局"),
+    "zwgk/ndbg/": page(CRUMB.format("政府信息公开年报") + "<p>暂无信息</p>"),
+    "zwgk/ysqgk/": page("<p>申请人可当面提出申请。</p>", column="依申请公开"),
+    "xzfy/": page("<p>行政复议申请须知</p>", title="行政复议_示例市商务局"),
+    "ztzl/zgm/": page("<p>专题</p>", title="中国梦专题_示例市商务局"),
+}
+
+
+def test_gk101_finds_image_only_entries_through_their_targets():
+    findings = check("GK101", build_site(PICTURE_SITE), NATIONAL)
+    assert outcomes(findings) == [("GK101", "pass", "政府信息公开"), ("GK101", "pass", "政府信息公开年度报告"),
+                                  ("GK101", "pass", "依申请公开")]
+    assert [f.evidence for f in findings] == [
+        f"图片链接（目标页「政府信息公开_示例市商务局」） → {url('zwgk/')}",
+        f"图片链接（目标页当前位置「政府信息公开年报」） → {url('zwgk/ndbg/')}",
+        f"图片链接（目标页栏目标识「依申请公开」） → {url('zwgk/ysqgk/')}",
+    ]
+
+
+def test_gk101_an_image_link_to_a_page_titled_otherwise_is_not_the_entry():
+    site = build_site({**PICTURE_SITE, "zwgk/ysqgk/": page(CRUMB.format("依申请公开"), title="关于我们_示例市商务局")})
+    [finding] = [f for f in check("GK101", site, NATIONAL) if f.subject == "依申请公开"]
+    assert finding.status is Status.FAIL
+
+
+def test_gk102_and_gk105_image_banners_and_windows_named_by_their_targets():
+    reqs = options(Requirement("中国梦", ("中国梦",), on_homepage=True),
+                   Requirement("行政复议", ("行政复议",), linked_from_homepage=True))
+    site = build_site(PICTURE_SITE)
+    [banner] = check("GK102", site, reqs)
+    [window] = check("GK105", site, reqs)
+    assert (banner.status, banner.evidence) == (
+        Status.PASS, f"图片链接（目标页「中国梦专题_示例市商务局」） → {url('ztzl/zgm/')}")
+    assert (window.status, window.evidence) == (
+        Status.PASS, f"图片链接（目标页「行政复议_示例市商务局」） → {url('xzfy/')}")

@@ -520,3 +520,26 @@ def test_real_disclosure_home_and_guide_together():
     site = handan({**INDEX, **GKZN})
     assert [str(f.status) for f in check("GK402", site, Options())] == ["pass", "fail", "fail", "fail", "fail"]
     assert [(f.status, f.url) for f in check("GK401", site, Options())] == [(Status.MANUAL, HANDAN + "zfxxgknb/")]
+
+
+# -- entries that are pictures (issue 12) ---------------------------------------------------------------
+
+CRUMB = '<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; {}</div>'
+
+
+def test_gk403_a_catalogue_entry_that_is_a_picture_is_named_by_its_target():
+    site = build_site({"": page('<a href="/zwgk/gkml/"><img src="/images/gkml.png"></a>'),
+                       "zwgk/gkml/": page(CRUMB.format("政府信息公开目录") + "<p>索引号</p>")})
+    [finding] = check("GK403", site, Options())
+    assert (finding.status, finding.evidence) == (
+        Status.PASS, f"图片链接（目标页当前位置「政府信息公开目录」） → {url('zwgk/gkml/')}")
+
+
+def test_gk401_the_report_column_behind_a_picture_is_read_as_the_report_column():
+    """In the annual-report column a year alone ("2025年度") titles a report: the column is known by the
+    picture link's target."""
+    listing = news_list(("/zwgk/ndbg/2025ndbg.pdf", "2025年度", "2026-01-20"))
+    site = build_site({"": page('<a href="/zwgk/ndbg/"><img src="/images/ndbg.png"></a>'),
+                       "zwgk/ndbg/": page(CRUMB.format("政府信息公开年报") + listing)})
+    [finding] = check("GK401", site, Options())
+    assert (finding.status, finding.url) == (Status.PASS, url("zwgk/ndbg/2025ndbg.pdf"))
