@@ -52,6 +52,9 @@ _YEAR_ONLY = re.compile(r"^[\s(（\[【]*(?:19|20)\d\d\s*(?:年度?)?[\s)）\]�
 _OLD_RULES_LAST_YEAR = 2018
 """Reports of years up to this one were due by 31 March under the 2007 条例 (Art. 31)."""
 _FIRST_REPORT_YEAR = 2000
+_ABOUT_REPORTS = re.compile(r"通知|通报|编制|报送|做好|(?:发布|公布|编报|报告)工作")
+"""Words of a notice about compiling or publishing reports ("关于做好2025年度政府信息公开工作年度报告编制公布
+工作的通知"), never of a report's own title."""
 _REPORT_SEARCHED = "年度报告、公开年报、年报（标题中须有年份，如「2025年」）"
 
 
@@ -78,9 +81,10 @@ def _report_year(text: str, in_report_column: bool, as_of: dt.date) -> int | Non
 
     The title must name the report and its year ("2025年政府信息公开工作年度报告", "2024年公开年报"); in the
     annual-report column itself a year alone ("2024年度") or "2024年年报" is enough. "政府工作报告" and
-    "统计年报" are other documents: outside that column the title must also say 公开.
+    "统计年报" are other documents: outside that column the title must also say 公开. A notice about the
+    reports ("关于做好…年度报告编制公布工作的通知", "…年报发布工作的通知") is not one.
     """
-    if not text:
+    if not text or _ABOUT_REPORTS.search(text) or is_document_title(text):
         return None
     year = _year_of(text)
     if year is None or not _FIRST_REPORT_YEAR <= year <= as_of.year:
@@ -101,7 +105,8 @@ def _names_report_column(text: str) -> bool:
 
     "统计年报" and "企业年报" name other columns.
     """
-    if not text or len(text) > 20 or not _REPORT.search(text) or _year_of(text) is not None:
+    if (not text or len(text) > 20 or not _REPORT.search(text) or _year_of(text) is not None
+            or _ABOUT_REPORTS.search(text)):
         return False
     return "公开" in text or normalize(text) in _BARE_COLUMN_NAMES
 
@@ -235,7 +240,9 @@ def annual_report_missing_or_late(ctx: Context) -> Iterator[Finding]:
     ## 检查内容
     在所有页面的链接、列表条目和文章标题中查找政府信息公开工作年度报告：标题须含年份（如「2025年」）
     和「年度报告」「公开年报」「年报」等字样（年报栏目中只写年份的条目也算）。「政府工作报告」「统计年报」
-    等不含「公开」的标题不算。发布日期取列表条目上的日期，没有时取报告页面的发布日期（PubDate、发布日期），
+    等不含「公开」的标题不算。证据是报告本身：关于报告的通知（「关于做好2025年度政府信息公开工作年度报告编制
+    公布工作的通知」「……年报发布工作的通知」，含通知、报送、编制、做好……工作等字样）不是报告，同一列表中
+    既有通知又有报告时取报告。发布日期取列表条目上的日期，没有时取报告页面的发布日期（PubDate、发布日期），
     再没有时取网址中的日期。
 
     应有的报告是检查日期（--as-of）上一年度的报告：部门的年度报告应于次年 1 月 31 日前发布，
