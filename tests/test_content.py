@@ -284,11 +284,9 @@ def test_gk104_with_the_wuhan_profile():
     assert outcomes(findings) == [  # in the profile's order: 依申请公开 extends the national requirement
         ("GK104", "pass", "依申请公开：受理机构"),
         ("GK104", "fail", "依申请公开：申请程序"),
-        ("GK104", "pass", "行政复议：行政复议指南"),
         ("GK104", "pass", "行政复议：行政复议申请书"),
     ]
-    office, steps, guide, form = findings
-    assert (guide.url, guide.evidence) == (url("xzfy/index.html"), f"链接「行政复议指南」 → {BASE}xzfy/fyzn.html")
+    office, steps, form = findings
     assert (form.url, form.evidence) == (url("xzfy/index.html"), FORM_LINK)
     assert office.url == url("zwgk/ysqgk/index.html")
     # Text evidence is quoted in NFKC form: the page's full-width colon comes out half-width.
@@ -419,3 +417,35 @@ def test_gk102_and_gk105_image_banners_and_windows_named_by_their_targets():
         Status.PASS, f"图片链接（目标页「中国梦专题_示例市商务局」） → {url('ztzl/zgm/')}")
     assert (window.status, window.evidence) == (
         Status.PASS, f"图片链接（目标页「行政复议_示例市商务局」） → {url('xzfy/')}")
+
+
+# -- GK104 行政复议 on the web: the window, the column and the form; the 指南 is a sign at the office --
+
+
+def test_gk104_wuhan_requires_no_xingzheng_fuyi_guide_on_the_web():
+    xzfy = page('<h2>行政复议</h2><ul><li><a href="/xzfy/files/sqs.docx">行政复议申请书</a></li></ul>', column="行政复议")
+    site = build_site({"": page('<a href="/xzfy/index.html">行政复议</a>'), "xzfy/index.html": xzfy},
+                      {"xzfy/files/sqs.docx": (200, None)})
+    assert outcomes(check("GK104", site, WUHAN)) == [("GK104", "pass", "行政复议：行政复议申请书")]
+    [req] = [r for r in WUHAN.requirements if r.name == "行政复议"]
+    assert ([p.name for p in req.contains], req.linked_from_homepage) == (["行政复议申请书"], True)
+    assert not any("指南" in p.name for r in WUHAN.requirements if "复议" in r.name for p in r.contains)
+
+
+@pytest.mark.parametrize("suffix", [".doc", ".docx", ".pdf", ".wps"])
+def test_gk104_the_form_is_an_attachment_of_any_office_kind(suffix):
+    xzfy = page(f'<h2>行政复议</h2><a href="/xzfy/sqs{suffix}">行政复议申请书</a>', column="行政复议")
+    site = build_site({"": page('<a href="/xzfy/index.html">行政复议</a>'), "xzfy/index.html": xzfy},
+                      {f"xzfy/sqs{suffix}": (200, None)})
+    assert outcomes(check("GK104", site, WUHAN)) == [("GK104", "pass", "行政复议：行政复议申请书")]
+
+
+def test_xingzheng_fuyi_duties_window_column_and_form():
+    """The three web duties, each its own rule: no window on the home page (GK105), no column (GK101), no form (GK104)."""
+    hub = page('<a href="/xzfy/index.html">行政复议</a>', column="政务公开")
+    xzfy = page("<h2>行政复议</h2><p>申请人可以来信申请。</p>", column="行政复议")
+    site = build_site({"": page('<a href="/zwgk/index.html">政务公开</a>'), "zwgk/index.html": hub,
+                       "xzfy/index.html": xzfy})
+    assert ("GK105", "fail", "行政复议") in outcomes(check("GK105", site, WUHAN))
+    assert ("GK101", "pass", "行政复议") in outcomes(check("GK101", site, WUHAN))
+    assert outcomes(check("GK104", site, WUHAN)) == [("GK104", "fail", "行政复议：行政复议申请书")]
