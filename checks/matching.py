@@ -117,8 +117,9 @@ class Aliases:
         return seen
 
 
-_FILE_NAME = re.compile(r"^[\w.~%+-]+\.(?:png|jpe?g|gif|bmp|svg|webp|ico|tiff?)$", re.I)
-"""An image's file name (gkzn.png), which the extractor gives an image without alt: not words a person reads."""
+_FILE_NAME = re.compile(r"\.(?:png|jpe?g|gif|bmp|svg|webp|ico|tiff?)$", re.I)
+"""An image's file name (gkzn.png), which the extractor gives an image without alt and CMSs put in alt
+("政务网站年报.jpg"): a person sees the picture, not these words."""
 _WORDLESS_TAGS = frozenset({LinkTag.A, LinkTag.AREA})
 
 NAMED_BY_TITLE = "目标页"
@@ -126,10 +127,11 @@ NAMED_BY_BREADCRUMB = "目标页当前位置"
 NAMED_BY_COLUMN = "目标页栏目标识"
 
 
+@lru_cache(maxsize=WORDS_CACHED)
 def has_words(text: str) -> bool:
     """Whether a link's text or title says something: not empty, not an image's file name."""
     text = text.strip()
-    return bool(text) and not _FILE_NAME.match(text)
+    return bool(text) and not _FILE_NAME.search(text)
 
 
 def is_wordless(link: Link) -> bool:
@@ -202,15 +204,17 @@ def find_on_page(page: Page, aliases: Aliases, *, in_text: bool = False, site: S
     if site is not None and template is None:
         template = template_titles(site)
     for link in page.links:
-        if link.tag in NAVIGABLE_TAGS and (aliases.hit(link.text) or aliases.hit(link.title)):
-            found.append(Match(page.url, Via.LINK, link.text or link.title, link.url, bool(link.date)))
-        elif site is not None and not link.date and is_wordless(link):
+        text = link.text if has_words(link.text) else ""
+        title = link.title if has_words(link.title) else ""
+        if link.tag in NAVIGABLE_TAGS and (aliases.hit(text) or aliases.hit(title)):
+            found.append(Match(page.url, Via.LINK, text or title, link.url, bool(link.date)))
+        elif link.tag is LinkTag.IMG and (aliases.hit(text) or aliases.hit(title)):
+            found.append(Match(page.url, Via.IMAGE, text or title, link.url))
+        elif site is not None and not link.date and not (text or title) and link.tag in _WORDLESS_TAGS:
             for how, words in target_names(site, link.url, template):
                 if aliases.hit(words):
                     found.append(Match(page.url, Via.LINK, words, link.url, named_by=how))
                     break
-        elif link.tag is LinkTag.IMG and (has_words(link.text) and aliases.hit(link.text) or aliases.hit(link.title)):
-            found.append(Match(page.url, Via.IMAGE, link.text or link.title, link.url))
     if aliases.hit(page.title):
         found.append(Match(page.url, Via.TITLE, page.title))
     column_name = page.meta.get("columnname", "")

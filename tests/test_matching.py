@@ -161,3 +161,12 @@ def test_find_on_page_names_image_links_only_when_given_the_site():
 def test_a_notice_about_a_thing_is_not_its_entry():
     site = build_site({"": page('<a href="/tz/1.html">关于做好2025年度政府信息公开工作年度报告编制公布工作的通知</a>')})
     assert find_on_site(site, Aliases(("年度报告",))) == []
+
+
+def test_an_alt_that_is_a_file_name_is_not_words():
+    """CMSs fill alt with the uploaded file's name: a person sees the picture, named by where it leads."""
+    site = build_site({"": page('<a href="/xxgk/zwwznb/"><img src="/images/a.jpg" alt="政务网站年报.jpg"></a>'),
+                       "xxgk/zwwznb/": page("<p>报表</p>", title="2017年政府网站工作年度报表")})
+    assert find_on_site(site, Aliases(("年报",))) == []
+    assert [m.evidence() for m in find_on_site(site, Aliases(("年度报表",)))] == [
+        f"图片链接（目标页「2017年政府网站工作年度报表」） → {url('xxgk/zwwznb/')}"]
