@@ -169,4 +169,5 @@ def test_an_alt_that_is_a_file_name_is_not_words():
                        "xxgk/zwwznb/": page("<p>报表</p>", title="2017年政府网站工作年度报表")})
     assert find_on_site(site, Aliases(("年报",))) == []
     assert [m.evidence() for m in find_on_site(site, Aliases(("年度报表",)))] == [
-        f"图片链接（目标页「2017年政府网站工作年度报表」） → {url('xxgk/zwwznb/')}"]
+        f"图片链接（目标页「2017年政府网站工作年度报表」） → {url('xxgk/zwwznb/')}",
+        "页面标题「2017年政府网站工作年度报表」"]
