@@ -19,8 +19,8 @@ from .columns import is_pagination, resolve_date
 from .context import Context
 from .dates import date_from_url
 from .finding import PAGES_SHOWN, Finding, Status, pages_named
-from .matching import (WORDS_CACHED, Aliases, find_on_site, is_article, is_document_title, link_label, link_words,
-                       may_contain, normalize, template_titles, text_snippet)
+from .matching import (WORDS_CACHED, Aliases, TargetNames, find_on_site, is_article, is_document_title, link_label,
+                       may_contain, normalize, text_snippet)
 from .model import NAVIGABLE_TAGS, LinkTag, Page, Region, Site, Verdict
 
 # -- shared ---------------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def _report_columns(site: Site) -> tuple[dict[str, str], list[_ColumnEntry]]:
     and the links to such columns, crawled or not."""
     columns: dict[str, str] = {}
     entries: dict[str, _ColumnEntry] = {}
-    template = template_titles(site)
+    names = TargetNames(site)
     for page in site.pages_landing_first:
         if is_article(page):
             continue
@@ -135,7 +135,7 @@ def _report_columns(site: Site) -> tuple[dict[str, str], list[_ColumnEntry]]:
         for link in page.links:
             if link.tag not in NAVIGABLE_TAGS or link.date:
                 continue
-            _, words = link_words(site, link, template)
+            _, words = names.link_words(link)
             if not _names_report_column(words):
                 continue
             target = site.page(link.url)
@@ -164,13 +164,13 @@ def _find_reports(site: Site, columns: dict[str, str]) -> list[_Report]:
     as_of = site.as_of
     titles: dict[str, tuple[int, str]] = {}
     item_dates: dict[str, dt.date] = {}
-    template = template_titles(site)
+    names = TargetNames(site)
     for page in site.pages_landing_first:
         in_column = page.url in columns
         for link in page.links:
             if link.tag not in (LinkTag.A, LinkTag.AREA):
                 continue
-            _, words = link_words(site, link, template)
+            _, words = names.link_words(link)
             if is_pagination(words):
                 continue
             year = _report_year(words, in_column and link.region is Region.MAIN, as_of)
@@ -402,12 +402,12 @@ def _find_guide(site: Site) -> _Guide:
             if name and _names_guide(name) and page.ok:
                 pages.setdefault(page.url, (page, f"{via}「{name}」"))
                 break
-    template = template_titles(site)
+    names = TargetNames(site)
     for page in site.pages_landing_first:
         for link in page.links:
             if link.tag not in NAVIGABLE_TAGS:
                 continue
-            how, words = link_words(site, link, template)
+            how, words = names.link_words(link)
             if not _names_guide(words):
                 continue
             seen = f"{link_label(how, words)}（{page.url}）"

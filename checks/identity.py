@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from .context import Context
 from .finding import Finding, Status
-from .matching import link_label, link_words, template_titles
+from .matching import TargetNames, link_label
 from .model import JIUCUO_SITECODE, NAVIGABLE_TAGS, TEXT_LIMIT, Link, LinkTag, Page
 
 
@@ -362,11 +362,11 @@ def _site_search(ctx: Context, page: Page) -> Verdict:
     if form:
         return Status.PASS, "有站内搜索框", form
     site = ctx.site
-    template = template_titles(site)
+    names = TargetNames(site)
     for link in page.links:
         if link.tag not in NAVIGABLE_TAGS:
             continue
-        how, words = link_words(site, link, template)
+        how, words = names.link_words(link)
         if _SEARCH_LINK_WORDS.search(words):
             return Status.PASS, "有搜索入口", f"搜索页{link_label(how, words)}→ {link.url}"
     inner = [p for p in site.html_pages if p is not page and p is not site.home and p.ok]

@@ -117,9 +117,9 @@ class Aliases:
         return seen
 
 
-_FILE_NAME = re.compile(r"\.(?:png|jpe?g|gif|bmp|svg|webp|ico|tiff?)$", re.I)
-"""An image's file name (gkzn.png), which the extractor gives an image without alt and CMSs put in alt
-("政务网站年报.jpg"): a person sees the picture, not these words."""
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".svg", ".webp", ".ico", ".tif", ".tiff")
+"""How an image's file name ends (gkzn.png). The extractor gives an image without alt its file name and CMSs
+put it in alt ("政务网站年报.jpg"): a person sees the picture, not these words."""
 _WORDLESS_TAGS = frozenset({LinkTag.A, LinkTag.AREA})
 
 NAMED_BY_TITLE = "目标页"
@@ -127,11 +127,18 @@ NAMED_BY_BREADCRUMB = "目标页当前位置"
 NAMED_BY_COLUMN = "目标页栏目标识"
 
 
-@lru_cache(maxsize=WORDS_CACHED)
+_SUFFIX_ENDS = frozenset("gGfFpPoO")
+"""The last letters of _IMAGE_SUFFIXES: words ending otherwise (nearly all) are answered at once."""
+
+
 def has_words(text: str) -> bool:
     """Whether a link's text or title says something: not empty, not an image's file name."""
-    text = text.strip()
-    return bool(text) and not _FILE_NAME.search(text)
+    if not text:
+        return False
+    if text[-1] not in _SUFFIX_ENDS and not text[-1].isspace():
+        return True
+    text = text.rstrip()
+    return bool(text) and not text[-5:].lower().endswith(_IMAGE_SUFFIXES)
 
 
 def is_wordless(link: Link) -> bool:
@@ -157,11 +164,7 @@ def template_titles(site: Site) -> frozenset[str]:
     return frozenset(shared)
 
 
-def target_names(site: Site, url: str, template: frozenset[str]) -> list[tuple[str, str]]:
-    """What the crawled page at `url` calls itself, for a link with no words that leads there, as
-    (how, words): its title, else (a missing or site-wide title) its breadcrumb's last step, else its
-    ColumnName. Nothing for the landing page (the logo's link) or a page that did not load.
-    """
+def _target_names(site: Site, url: str, template: frozenset[str]) -> list[tuple[str, str]]:
     page = site.page(url)
     if page is None or not page.ok or not page.is_html or page is site.landing:
         return []
@@ -178,13 +181,33 @@ def target_names(site: Site, url: str, template: frozenset[str]) -> list[tuple[s
     return names
 
 
-def link_words(site: Site, link: Link, template: frozenset[str]) -> tuple[str, str]:
-    """(how, words) a person has for a link: its text or title attribute, whichever says more (how is
-    ""); for a link with no words, the first name its target page gives itself (target_names)."""
-    if is_wordless(link):
-        return next(iter(target_names(site, link.url, template)), ("", ""))
-    text = link.text if has_words(link.text) else ""
-    return "", link.title if len(link.title) > len(text) else text
+class TargetNames:
+    """What the crawled pages call themselves, for the links with no words that lead there.
+
+    A page's name is its title; when the title is missing or the site's own (template_titles), its
+    breadcrumb's last step, else its ColumnName. The landing page (the logo's link) and pages that did not
+    load name nothing. Asked once per target: a template's picture links lead to the same pages from every page.
+    """
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.template = template_titles(site)
+        self._names: dict[str, list[tuple[str, str]]] = {}
+
+    def of(self, url: str) -> list[tuple[str, str]]:
+        """(how, words) for the page at `url`, best first; how is NAMED_BY_TITLE, _BREADCRUMB or _COLUMN."""
+        names = self._names.get(url)
+        if names is None:
+            names = self._names[url] = _target_names(self.site, url, self.template)
+        return names
+
+    def link_words(self, link: Link) -> tuple[str, str]:
+        """(how, words) a person has for a link: its text or title attribute, whichever says more (how is
+        ""); for a link with no words, the first name its target page gives itself."""
+        if is_wordless(link):
+            return next(iter(self.of(link.url)), ("", ""))
+        text = link.text if has_words(link.text) else ""
+        return "", link.title if len(link.title) > len(text) else text
 
 
 def link_label(how: str, words: str) -> str:
@@ -193,25 +216,27 @@ def link_label(how: str, words: str) -> str:
     return f"图片链接（{how}「{words}」）" if how else f"链接「{words}」"
 
 
-def find_on_page(page: Page, aliases: Aliases, *, in_text: bool = False, site: Site | None = None,
-                 template: frozenset[str] | None = None) -> list[Match]:
+def find_on_page(page: Page, aliases: Aliases, *, in_text: bool = False,
+                 names: TargetNames | None = None) -> list[Match]:
     """Every place on one page where the aliases appear, links first.
 
-    Given the site, a link with no words (an image without alt) is named by its target page
-    (target_names); `template` is template_titles(site), computed once by a caller that asks many pages.
+    Given the site's TargetNames, a link with no words (an image without alt) is named by its target page.
     """
     found = []
-    if site is not None and template is None:
-        template = template_titles(site)
     for link in page.links:
-        text = link.text if has_words(link.text) else ""
-        title = link.title if has_words(link.title) else ""
-        if link.tag in NAVIGABLE_TAGS and (aliases.hit(text) or aliases.hit(title)):
-            found.append(Match(page.url, Via.LINK, text or title, link.url, bool(link.date)))
-        elif link.tag is LinkTag.IMG and (aliases.hit(text) or aliases.hit(title)):
-            found.append(Match(page.url, Via.IMAGE, text or title, link.url))
-        elif site is not None and not link.date and not (text or title) and link.tag in _WORDLESS_TAGS:
-            for how, words in target_names(site, link.url, template):
+        tag = link.tag
+        if tag in NAVIGABLE_TAGS or tag is LinkTag.IMG:
+            # Words first, file names out after: most links do not hit, and asking them costs.
+            words = (link.text if aliases.hit(link.text) and has_words(link.text) else
+                     link.title if aliases.hit(link.title) and has_words(link.title) else "")
+            if words:
+                shown = link.text if has_words(link.text) else words
+                found.append(Match(page.url, Via.LINK, shown, link.url, bool(link.date)) if tag is not LinkTag.IMG
+                             else Match(page.url, Via.IMAGE, shown, link.url))
+                continue
+        if (names is not None and tag in _WORDLESS_TAGS and not link.date and not has_words(link.text)
+                and not has_words(link.title)):
+            for how, words in names.of(link.url):
                 if aliases.hit(words):
                     found.append(Match(page.url, Via.LINK, words, link.url, named_by=how))
                     break
@@ -243,10 +268,10 @@ def find_on_site(site: Site, aliases: Aliases) -> list[Match]:
     An image link with no words is named by the page it leads to (find_on_page).
     """
     landing = site.landing
-    template = template_titles(site)
+    names = TargetNames(site)
     found = []
     for page in (p for p in site.pages_landing_first if p is landing or not is_article(p)):
-        found.extend(m for m in find_on_page(page, aliases, site=site, template=template)
+        found.extend(m for m in find_on_page(page, aliases, names=names)
                      if m.via is not Via.LINK or not (m.dated or is_document_title(m.text)))
     return found
 

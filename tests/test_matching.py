@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sitebuilder import BASE, build_site, page, url
 
-from gapcheck.checks.matching import Aliases, Match, Via, find_on_page, find_on_site, normalize, text_snippet
+from gapcheck.checks.matching import (Aliases, Match, TargetNames, Via, find_on_page, find_on_site, has_words,
+                                      normalize, text_snippet)
 
 
 @pytest.mark.parametrize(
@@ -155,7 +156,7 @@ def test_an_image_file_name_is_not_words():
 def test_find_on_page_names_image_links_only_when_given_the_site():
     site = build_site(PICTURE_SITE)
     assert find_on_page(site.home, Aliases(("信息公开指南",))) == []
-    assert [m.target for m in find_on_page(site.home, Aliases(("信息公开指南",)), site=site)] == [url("zwgk/gkzn/")]
+    assert [m.target for m in find_on_page(site.home, Aliases(("信息公开指南",)), names=TargetNames(site))] == [url("zwgk/gkzn/")]
 
 
 def test_a_notice_about_a_thing_is_not_its_entry():
@@ -171,3 +172,13 @@ def test_an_alt_that_is_a_file_name_is_not_words():
     assert [m.evidence() for m in find_on_site(site, Aliases(("年度报表",)))] == [
         f"图片链接（目标页「2017年政府网站工作年度报表」） → {url('xxgk/zwwznb/')}",
         "页面标题「2017年政府网站工作年度报表」"]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("政府信息公开指南", True), ("Blog", True), ("ping", True), ("年报 ", True), ("gkzn.png", False),
+     ("政务网站年报.jpg", False), ("主题海报(GAI-8-28).jpg", False), ("IMG_01.JPEG ", False), ("a.tiff", False),
+     ("", False), ("  ", False)],
+)
+def test_has_words(text, words):
+    assert has_words(text) is words
