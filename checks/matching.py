@@ -120,15 +120,13 @@ class Aliases:
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".svg", ".webp", ".ico", ".tif", ".tiff")
 """How an image's file name ends (gkzn.png). The extractor gives an image without alt its file name and CMSs
 put it in alt ("政务网站年报.jpg"): a person sees the picture, not these words."""
+_SUFFIX_ENDS = frozenset("gGfFpPoO")
+"""The last letters of _IMAGE_SUFFIXES: words ending otherwise (nearly all) are answered at once."""
 _WORDLESS_TAGS = frozenset({LinkTag.A, LinkTag.AREA})
 
 NAMED_BY_TITLE = "目标页"
 NAMED_BY_BREADCRUMB = "目标页当前位置"
 NAMED_BY_COLUMN = "目标页栏目标识"
-
-
-_SUFFIX_ENDS = frozenset("gGfFpPoO")
-"""The last letters of _IMAGE_SUFFIXES: words ending otherwise (nearly all) are answered at once."""
 
 
 def has_words(text: str) -> bool:
