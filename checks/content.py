@@ -7,12 +7,17 @@ from urllib.parse import urlsplit
 
 from .context import Context
 from .finding import Finding, Status
-from .matching import Aliases, Match, Via, find_on_page
+from .matching import Aliases, Match, TargetNames, Via, find_on_page
 from .model import NAVIGABLE_TAGS, Page, Region, Verdict
 from .options import Part, Requirement
 
 POSITION_MIN_LINKS = 20
 """Home pages with fewer links than this are too small to say whether a banner is pinned."""
+
+def _names(ctx: Context) -> TargetNames:
+    """The names crawled pages give themselves, for picture links without words; once per run."""
+    return ctx.derived("target-names", lambda c: TargetNames(c.site))
+
 
 def _searched(req: Requirement, pages: int) -> str:
     return f"在 {pages} 个页面中未找到：{'、'.join(req.match)}"
@@ -23,7 +28,10 @@ def required_column_missing(ctx: Context) -> Iterator[Finding]:
 
     ## 检查内容
     在所有抓取到的页面的链接文字、图片说明、页面标题、栏目标识（ColumnName）中查找要求的栏目名称及其
-    别名（如「权责清单」可代替「权力清单」）。首页横幅类要求由 GK102 单独检查。
+    别名（如「权责清单」可代替「权力清单」）。入口常是没有文字、也没有 alt 的图片链接，这时按链接所到页面
+    的名称认定：页面标题，标题为全站通用标题时取页面「当前位置」的最后一级，再取其栏目标识；证据写作
+    「图片链接（目标页「…」）」。图片的文件名（如 gkzn.png）不算文字。标题为「关于……的通知」等公文的链接
+    是关于该栏目的消息，不是入口。首页横幅类要求由 GK102 单独检查。
 
     ## 依据
     《政府网站发展指引》（国办发〔2017〕47号）栏目设置要求；本单位的公开职责清单（配置文件 requirements）。
@@ -52,7 +60,8 @@ def homepage_banner_missing(ctx: Context) -> Iterator[Finding]:
 
     ## 检查内容
     在首页（入口页跳转后的实际首页）的链接文字、图片的 alt / title 属性和页面文字中查找横幅名称。
-    横幅多为图片，文字往往只在 alt 或 title 中，因此两者都会查找。要求置顶（pinned: true）的横幅，
+    横幅多为图片，文字往往只在 alt 或 title 中，因此两者都会查找；图片既无 alt 也无 title 时，按链接所到
+    页面的标题（或当前位置、栏目标识）认定，同 GK101。要求置顶（pinned: true）的横幅，
     按首页链接的先后估算位置，排在全部链接的前 40%（rules.GK102.top_share）以外时给出警告。
 
     ## 依据
@@ -66,7 +75,7 @@ def homepage_banner_missing(ctx: Context) -> Iterator[Finding]:
         if not req.on_homepage:
             continue
         aliases = Aliases(req.match)
-        found = find_on_page(landing, aliases, in_text=True) if landing is not None else []
+        found = find_on_page(landing, aliases, in_text=True, names=_names(ctx)) if landing is not None else []
         if found:
             position = _position(landing, found[0]) if req.pinned else None
             if position is not None and position > ctx.option("GK102", "top_share"):
@@ -90,7 +99,8 @@ def window_not_on_homepage(ctx: Context) -> Iterator[Finding]:
 
     ## 检查内容
     对配置了 linked_from_homepage 的要求，在首页（入口页跳转后的实际首页）的链接文字、链接 title 和
-    图片说明中查找其名称；只在其他页面能找到时给出所在页面。入口在全站都找不到时由 GK101 报告，本项不重复扣分。
+    图片说明中查找其名称，没有文字的图片链接按其所到页面的名称认定（同 GK101）；只在其他页面能找到时给出
+    所在页面。入口在全站都找不到时由 GK101 报告，本项不重复扣分。
 
     ## 依据
     本单位的公开职责：行政复议等办事窗口应在首页提供入口，方便群众查找。
@@ -103,7 +113,8 @@ def window_not_on_homepage(ctx: Context) -> Iterator[Finding]:
         if not req.linked_from_homepage:
             continue
         aliases = Aliases(req.match)
-        on_home = [m for m in find_on_page(landing, aliases) if m.via in (Via.LINK, Via.IMAGE)] if landing else []
+        on_home = ([m for m in find_on_page(landing, aliases, names=_names(ctx)) if m.via in (Via.LINK, Via.IMAGE)]
+                   if landing else [])
         if on_home:
             yield Finding("GK105", Status.PASS, req.name, url=landing.url, evidence=on_home[0].evidence(),
                           message=f"首页有「{req.name}」入口", severity=req.severity)
@@ -181,12 +192,16 @@ def required_part_missing(ctx: Context) -> Iterator[Finding]:
 
     ## 检查内容
     对配置了 contains 的要求（如行政复议、依申请公开），在其入口所到的页面上查找每个组成部分：
-    指南、可下载的申请表、受理机构、办理程序等。要求下载的部分必须是能打开的附件链接（doc、pdf、xls 等）；
+    可下载的申请表、受理机构、办理程序等。要求下载的部分必须是能打开的附件链接（doc、docx、pdf、wps 等）；
     链接失效时本项不通过，失效链接本身另由 GK301/GK302 计入；附件链接被拒绝访问或超时时为「待核实」，
     不扣分。入口缺失时由 GK101 报告。
 
+    行政复议在网站上的职责是三项：首页的行政复议窗口（GK105）、行政复议栏目（GK101）和栏目中可下载的
+    行政复议申请书（本项）。行政复议指南张贴在办公场所入口，不要求在网站上提供，本项不查找。
+
     ## 依据
-    《中华人民共和国行政复议法》及本单位公开职责；《政府信息公开条例》第二十八条（依申请公开渠道）。
+    《中华人民共和国行政复议法》及本单位公开职责（配置文件 requirements 的 contains）；《政府信息公开条例》
+    第二十八条（依申请公开渠道）。
 
     ## 如何整改
     在该栏目页面上补充缺少的内容；申请表应以附件形式提供并确保可以下载。

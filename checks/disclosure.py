@@ -19,7 +19,8 @@ from .columns import is_pagination, resolve_date
 from .context import Context
 from .dates import date_from_url
 from .finding import PAGES_SHOWN, Finding, Status, pages_named
-from .matching import WORDS_CACHED, Aliases, find_on_site, is_article, may_contain, normalize, text_snippet
+from .matching import (WORDS_CACHED, Aliases, TargetNames, find_on_site, is_article, is_document_title, link_label,
+                       may_contain, normalize, text_snippet)
 from .model import NAVIGABLE_TAGS, LinkTag, Page, Region, Site, Verdict
 
 # -- shared ---------------------------------------------------------------------------------------
@@ -42,11 +43,6 @@ def _text_mention(site: Site, named: Callable[[str], bool], aliases: Aliases) ->
     return None
 
 
-def _link_words(text: str, title: str) -> str:
-    """What a visitor reads for a link: its text, or its title attribute when that says more."""
-    return title if len(title) > len(text) else text
-
-
 # -- GK401 annual-report-missing-or-late ------------------------------------------------------------
 
 _REPORT = re.compile(r"年度报告|年报")
@@ -56,6 +52,9 @@ _YEAR_ONLY = re.compile(r"^[\s(（\[【]*(?:19|20)\d\d\s*(?:年度?)?[\s)）\]�
 _OLD_RULES_LAST_YEAR = 2018
 """Reports of years up to this one were due by 31 March under the 2007 条例 (Art. 31)."""
 _FIRST_REPORT_YEAR = 2000
+_ABOUT_REPORTS = re.compile(r"通知|通报|编制|报送|做好|(?:发布|公布|编报|报告)工作")
+"""Words of a notice about compiling or publishing reports ("关于做好2025年度政府信息公开工作年度报告编制公布
+工作的通知"), never of a report's own title."""
 _REPORT_SEARCHED = "年度报告、公开年报、年报（标题中须有年份，如「2025年」）"
 
 
@@ -82,9 +81,10 @@ def _report_year(text: str, in_report_column: bool, as_of: dt.date) -> int | Non
 
     The title must name the report and its year ("2025年政府信息公开工作年度报告", "2024年公开年报"); in the
     annual-report column itself a year alone ("2024年度") or "2024年年报" is enough. "政府工作报告" and
-    "统计年报" are other documents: outside that column the title must also say 公开.
+    "统计年报" are other documents: outside that column the title must also say 公开. A notice about the
+    reports ("关于做好…年度报告编制公布工作的通知", "…年报发布工作的通知") is not one.
     """
-    if not text:
+    if not text or _ABOUT_REPORTS.search(text) or is_document_title(text):
         return None
     year = _year_of(text)
     if year is None or not _FIRST_REPORT_YEAR <= year <= as_of.year:
@@ -105,7 +105,8 @@ def _names_report_column(text: str) -> bool:
 
     "统计年报" and "企业年报" name other columns.
     """
-    if not text or len(text) > 20 or not _REPORT.search(text) or _year_of(text) is not None:
+    if (not text or len(text) > 20 or not _REPORT.search(text) or _year_of(text) is not None
+            or _ABOUT_REPORTS.search(text)):
         return False
     return "公开" in text or normalize(text) in _BARE_COLUMN_NAMES
 
@@ -124,6 +125,7 @@ def _report_columns(site: Site) -> tuple[dict[str, str], list[_ColumnEntry]]:
     and the links to such columns, crawled or not."""
     columns: dict[str, str] = {}
     entries: dict[str, _ColumnEntry] = {}
+    names = TargetNames(site)
     for page in site.pages_landing_first:
         if is_article(page):
             continue
@@ -131,8 +133,10 @@ def _report_columns(site: Site) -> tuple[dict[str, str], list[_ColumnEntry]]:
             if _names_report_column(name):
                 columns.setdefault(page.url, name)
         for link in page.links:
-            words = _link_words(link.text, link.title)
-            if link.tag not in NAVIGABLE_TAGS or link.date or not _names_report_column(words):
+            if link.tag not in NAVIGABLE_TAGS or link.date:
+                continue
+            _, words = names.link_words(link)
+            if not _names_report_column(words):
                 continue
             target = site.page(link.url)
             crawled = target is not None and target.ok and target.is_html
@@ -160,12 +164,13 @@ def _find_reports(site: Site, columns: dict[str, str]) -> list[_Report]:
     as_of = site.as_of
     titles: dict[str, tuple[int, str]] = {}
     item_dates: dict[str, dt.date] = {}
+    names = TargetNames(site)
     for page in site.pages_landing_first:
         in_column = page.url in columns
         for link in page.links:
             if link.tag not in (LinkTag.A, LinkTag.AREA):
                 continue
-            words = _link_words(link.text, link.title)
+            _, words = names.link_words(link)
             if is_pagination(words):
                 continue
             year = _report_year(words, in_column and link.region is Region.MAIN, as_of)
@@ -235,7 +240,9 @@ def annual_report_missing_or_late(ctx: Context) -> Iterator[Finding]:
     ## 检查内容
     在所有页面的链接、列表条目和文章标题中查找政府信息公开工作年度报告：标题须含年份（如「2025年」）
     和「年度报告」「公开年报」「年报」等字样（年报栏目中只写年份的条目也算）。「政府工作报告」「统计年报」
-    等不含「公开」的标题不算。发布日期取列表条目上的日期，没有时取报告页面的发布日期（PubDate、发布日期），
+    等不含「公开」的标题不算。证据是报告本身：关于报告的通知（「关于做好2025年度政府信息公开工作年度报告编制
+    公布工作的通知」「……年报发布工作的通知」，含通知、报送、编制、做好……工作等字样）不是报告，同一列表中
+    既有通知又有报告时取报告。发布日期取列表条目上的日期，没有时取报告页面的发布日期（PubDate、发布日期），
     再没有时取网址中的日期。
 
     应有的报告是检查日期（--as-of）上一年度的报告：部门的年度报告应于次年 1 月 31 日前发布，
@@ -395,24 +402,27 @@ def _find_guide(site: Site) -> _Guide:
             if name and _names_guide(name) and page.ok:
                 pages.setdefault(page.url, (page, f"{via}「{name}」"))
                 break
+    names = TargetNames(site)
     for page in site.pages_landing_first:
         for link in page.links:
-            words = _link_words(link.text, link.title)
-            if link.tag not in NAVIGABLE_TAGS or not _names_guide(words):
+            if link.tag not in NAVIGABLE_TAGS:
                 continue
-            seen = f"「{words}」（{page.url}）"
+            how, words = names.link_words(link)
+            if not _names_guide(words):
+                continue
+            seen = f"{link_label(how, words)}（{page.url}）"
             target = site.page(link.url)
             if target is not None and target.ok and target.is_html:
                 if target is not site.landing or target.url in pages:
-                    pages.setdefault(target.url, (target, f"链接{seen}"))
+                    pages.setdefault(target.url, (target, seen))
             elif site.is_attachment(link.url) and site.verdict(link.url) is not Verdict.BROKEN:
-                unread.setdefault(link.url, f"指南为附件，链接{seen}")
+                unread.setdefault(link.url, f"指南为附件，{seen}")
             elif site.verdict(link.url) is Verdict.BROKEN or (target is not None and not target.ok):
                 check = site.checks.get(link.url)
                 why = f"（HTTP {check.status}）" if check is not None and check.status else ""
-                broken.setdefault(link.url, f"链接{seen} → {link.url} 无法打开{why}")
+                broken.setdefault(link.url, f"{seen} → {link.url} 无法打开{why}")
             else:
-                unread.setdefault(link.url, f"指南页面未抓取（站外或未到达），链接{seen}")
+                unread.setdefault(link.url, f"指南页面未抓取（站外或未到达），{seen}")
     return _Guide(list(pages.values()), list(unread.items()), list(broken.items()))
 
 
@@ -492,7 +502,8 @@ def disclosure_guide_incomplete(ctx: Context) -> Iterator[Finding]:
 
     ## 检查内容
     政府信息公开指南是名称（页面标题、ArticleTitle、栏目标识 ColumnName）为「政府信息公开指南」「公开指南」
-    的页面，或这样命名的链接所到的页面（「依申请公开指南」是另一份文件，不算）。在指南页面的正文中查找：
+    的页面，或这样命名的链接所到的页面（「依申请公开指南」是另一份文件，不算）；没有文字的图片链接按其所到
+    页面的名称（标题、当前位置、栏目标识）认定。在指南页面的正文中查找：
     工作机构（工作机构、办公机构、受理机构、机构名称）、地址（办公地址、通信地址、办公地点）、办公时间
     （受理时间、工作时间）、电话（联系电话、咨询电话），每项一条结果；传真和互联网联系方式（电子邮箱、
     网上申请）在指南这一条的证据中列出有无，不单独判定。正文不含全站通用的页眉、导航和页脚：页脚里的
@@ -590,8 +601,8 @@ def disclosure_catalogue_missing(ctx: Context) -> Iterator[Finding]:
 
     ## 检查内容
     在所有页面（文章页除外）的链接文字、图片说明、页面标题和栏目标识（ColumnName）中查找「政府信息公开目录」
-    「信息公开目录」「公开目录」。标题提到目录的新闻（如「关于更新公开目录的通知」）和列表中的带日期条目不算
-    入口。页面上只有这些字样而没有可以打开的链接（如由脚本打开）时，由人工核对。
+    「信息公开目录」「公开目录」；没有文字的图片链接按其所到页面的名称（标题、当前位置、栏目标识）认定。
+    标题提到目录的新闻（如「关于更新公开目录的通知」）和列表中的带日期条目不算入口。页面上只有这些字样而没有可以打开的链接（如由脚本打开）时，由人工核对。
 
     ## 依据
     《中华人民共和国政府信息公开条例》（2019年修订）第十二条：行政机关编制、公布的政府信息公开目录应当

@@ -1,9 +1,10 @@
 """5xx: site identity — the marks every government site carries on its home page: 网站标识码, 党政机关网站标识,
 ICP and 公安 record numbers, the sponsor and how to reach it, and a site search.
 
-All six rules judge the landing page (the home page after an entry redirect). Portals write the numbers
-in full- or half-width forms (`网站标识码：`, `京ICP备…号－1`); `\\d` and the colon and dash classes below
-take both, so the text is never normalised and evidence quotes the page as it is.
+All six rules judge the landing page (the home page after an entry redirect); for GK506 a search box only on
+inner pages also counts. Portals write the numbers in full- or half-width forms (`网站标识码：`, `京ICP备…号－1`);
+`\\d` and the colon and dash classes below take both, so the text is never normalised and evidence quotes the
+page as it is.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from .context import Context
 from .finding import Finding, Status
+from .matching import TargetNames, link_label
 from .model import JIUCUO_SITECODE, NAVIGABLE_TAGS, TEXT_LIMIT, Link, LinkTag, Page
 
 
@@ -45,7 +47,8 @@ _COPYRIGHTS = (re.compile(r"版权所有\s*[:：]\s*[^\s:：]{2,40}"), re.compil
 _SEARCH_FIELD = re.compile(r"search|sousuo|jiansuo|^(?:q|kw|wd|key|keys|query|sword|keyword|keywords)$", re.I)
 _SEARCH_ACTION = re.compile(r"search|sousuo|jiansuo|qwjs|/was5?/", re.I)
 _SEARCH_WORDS = re.compile(r"搜\s*索|检\s*索|关键[词字]")
-_SEARCH_PATH = re.compile(r"/(?:search|sousuo|jiansuo|qwjs)", re.I)
+_SEARCH_LINK_WORDS = re.compile(r"搜\s*索|检\s*索")
+"""A link is a search entry by its words only: a URL with "search" in it also leads to 找错 widgets."""
 
 Verdict = tuple[Status, str, str]
 """What a rule concluded about the landing page: status, message, evidence."""
@@ -320,39 +323,62 @@ def _sponsor_contact(ctx: Context, page: Page) -> Verdict:
 
 
 def site_search_missing(ctx: Context) -> Iterator[Finding]:
-    """站内搜索缺失：首页没有站内搜索框或搜索入口。
+    """站内搜索缺失：网站没有站内搜索（首页和其他页面都没有搜索框，首页也没有搜索入口）。
 
     ## 检查内容
     在首页（入口页跳转后的实际首页）查找搜索表单：输入框名称（search、searchword、keyword、q 等）、
-    提交地址（search、sousuo 等）或表单文字（搜索、检索、关键词）表明是搜索的表单；没有表单时，查找指向
-    搜索页的链接（路径含 /search，so.、search. 开头的域名，或链接文字含「搜索」「检索」）。
-    不在 `<form>` 中、只靠脚本提交的搜索框，抓取记录中看不到，只能通过搜索页链接识别。
+    提交地址（search、sousuo 等）或表单文字（搜索、检索、关键词）表明是搜索的表单；没有表单时，查找文字为
+    「搜索」「检索」（如「站内搜索」「全文检索」）的链接，没有文字的图片链接按其所到页面的标题认定。
+    只凭网址认定的链接不算：指向 …/search/jiucuo.html 的「我要找错」图片、路径或域名含 search 而文字不是
+    搜索的链接，都不是站内搜索。
+
+    首页没有、而其他页面（内页）有搜索表单时，本项通过，证据写明「首页没有搜索框」及内页的搜索表单：
+    检查指标要求的是网站提供站内搜索，首页是通常的位置而不是硬性要求；建议在全站统一的页头放置搜索框。
+    不在 `<form>` 中、只靠脚本提交的搜索框，抓取记录中看不到，只能通过文字为「搜索」的链接识别。
 
     ## 依据
-    《政府网站发展指引》（国办发〔2017〕47号）：政府网站应提供站内搜索功能，方便公众查找信息。
+    《政府网站发展指引》（国办发〔2017〕47号）：政府网站应提供站内搜索功能，方便公众查找信息；
+    《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）检查网站的搜索功能。
 
     ## 如何整改
-    在全站页头放置站内搜索框（可接入集约化平台的统一搜索），确保可以检索本站发布的信息。
+    在全站页头（含首页）放置站内搜索框（可接入集约化平台的统一搜索），确保可以检索本站发布的信息。
     """
     yield from _on_landing(ctx, "GK506", "站内搜索", _site_search)
 
 
-def _site_search(ctx: Context, page: Page) -> Verdict:
+def _search_form(page: Page) -> str:
+    """Why one of the page's forms is a search box ("搜索表单：字段 q，…"), or ""."""
     for form in page.forms:
         why = ([f"字段 {name}" for name in form.fields if _SEARCH_FIELD.search(name)][:1]
                + ([f"提交到 {form.action}"] if _SEARCH_ACTION.search(form.action) else [])
                + ([f"文字「{form.text[:FORM_TEXT_SHOWN]}」"] if _SEARCH_WORDS.search(form.text) else []))
         if why:
-            return Status.PASS, "有站内搜索框", "搜索表单：" + "，".join(why)
+            return "搜索表单：" + "，".join(why)
+    return ""
+
+
+def _site_search(ctx: Context, page: Page) -> Verdict:
+    form = _search_form(page)
+    if form:
+        return Status.PASS, "有站内搜索框", form
+    site = ctx.site
+    names = TargetNames(site)
     for link in page.links:
         if link.tag not in NAVIGABLE_TAGS:
             continue
-        host = link.host
-        if (_SEARCH_WORDS.search(link.text) or host.startswith(("so.", "search."))
-                or _SEARCH_PATH.search(urlsplit(link.url).path)):
-            return Status.PASS, "有搜索入口", f"搜索页链接「{link.text}」→ {link.url}"
-    return (Status.FAIL, "首页没有站内搜索",
-            "未找到搜索表单（字段、提交地址或文字含 search、搜索、检索、关键词等），也未找到指向搜索页的链接")
+        how, words = names.link_words(link)
+        if _SEARCH_LINK_WORDS.search(words):
+            return Status.PASS, "有搜索入口", f"搜索页{link_label(how, words)}→ {link.url}"
+    inner = [p for p in site.html_pages if p is not page and p is not site.home and p.ok]
+    for other in inner:
+        form = _search_form(other)
+        if form:
+            return (Status.PASS, "有站内搜索（首页没有搜索框，内页有）",
+                    f"首页没有搜索框或搜索入口；内页 {other.url} 有{form}")
+    also = f"；其他 {len(inner)} 个页面也没有搜索表单" if inner else ""
+    return (Status.FAIL, "网站没有站内搜索",
+            "首页未找到搜索表单（字段、提交地址或文字含 search、搜索、检索、关键词等），也未找到文字为「搜索」"
+            f"「检索」的链接{also}")
 
 
 def certificate_invalid(ctx: Context) -> Iterator[Finding]:

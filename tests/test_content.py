@@ -284,11 +284,9 @@ def test_gk104_with_the_wuhan_profile():
     assert outcomes(findings) == [  # in the profile's order: 依申请公开 extends the national requirement
         ("GK104", "pass", "依申请公开：受理机构"),
         ("GK104", "fail", "依申请公开：申请程序"),
-        ("GK104", "pass", "行政复议：行政复议指南"),
         ("GK104", "pass", "行政复议：行政复议申请书"),
     ]
-    office, steps, guide, form = findings
-    assert (guide.url, guide.evidence) == (url("xzfy/index.html"), f"链接「行政复议指南」 → {BASE}xzfy/fyzn.html")
+    office, steps, form = findings
     assert (form.url, form.evidence) == (url("xzfy/index.html"), FORM_LINK)
     assert office.url == url("zwgk/ysqgk/index.html")
     # Text evidence is quoted in NFKC form: the page's full-width colon comes out half-width.
@@ -368,3 +366,86 @@ def test_gk102_banner_far_down_a_real_sized_home_page_is_not_pinned():
     bottom = check("GK102", build_site({"": page(filler + banner)}), options)
     assert outcomes(top) == [("GK102", "pass", "中国梦")]
     assert outcomes(bottom) == [("GK102", "warn", "中国梦")] and "未置顶" in bottom[0].evidence
+
+
+# -- entries that are pictures (issue 12): named by the page they lead to -------------------------
+
+NATIONAL = load_profile("national").options
+CRUMB = '<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; {}</div>'
+PICTURE_HOME = page(
+    '<div class="rukou">'
+    '<a href="/zwgk/"><img src="/images/zwgk.png"></a>'
+    '<a href="/zwgk/ndbg/"><img src="/images/ndbg.png"></a>'
+    '<a href="/zwgk/ysqgk/"><img src="/images/ysqgk.png"></a>'
+    '<a href="/xzfy/"><img src="/images/xzfy.png"></a>'
+    '<a href="/ztzl/zgm/"><img src="/images/banner1.jpg"></a>'
+    "</div>", nav="")
+PICTURE_SITE = {
+    "": PICTURE_HOME,
+    "zwgk/": page("<h3>主动公开</h3>", title="政府信息公开_示例市商务局"),
+    "zwgk/ndbg/": page(CRUMB.format("政府信息公开年报") + "<p>暂无信息</p>"),
+    "zwgk/ysqgk/": page("<p>申请人可当面提出申请。</p>", column="依申请公开"),
+    "xzfy/": page("<p>行政复议申请须知</p>", title="行政复议_示例市商务局"),
+    "ztzl/zgm/": page("<p>专题</p>", title="中国梦专题_示例市商务局"),
+}
+
+
+def test_gk101_finds_image_only_entries_through_their_targets():
+    findings = check("GK101", build_site(PICTURE_SITE), NATIONAL)
+    assert outcomes(findings) == [("GK101", "pass", "政府信息公开"), ("GK101", "pass", "政府信息公开年度报告"),
+                                  ("GK101", "pass", "依申请公开")]
+    assert [f.evidence for f in findings] == [
+        f"图片链接（目标页「政府信息公开_示例市商务局」） → {url('zwgk/')}",
+        f"图片链接（目标页当前位置「政府信息公开年报」） → {url('zwgk/ndbg/')}",
+        f"图片链接（目标页栏目标识「依申请公开」） → {url('zwgk/ysqgk/')}",
+    ]
+
+
+def test_gk101_an_image_link_to_a_page_titled_otherwise_is_not_the_entry():
+    site = build_site({**PICTURE_SITE, "zwgk/ysqgk/": page(CRUMB.format("依申请公开"), title="关于我们_示例市商务局")})
+    [finding] = [f for f in check("GK101", site, NATIONAL) if f.subject == "依申请公开"]
+    assert finding.status is Status.FAIL
+
+
+def test_gk102_and_gk105_image_banners_and_windows_named_by_their_targets():
+    reqs = options(Requirement("中国梦", ("中国梦",), on_homepage=True),
+                   Requirement("行政复议", ("行政复议",), linked_from_homepage=True))
+    site = build_site(PICTURE_SITE)
+    [banner] = check("GK102", site, reqs)
+    [window] = check("GK105", site, reqs)
+    assert (banner.status, banner.evidence) == (
+        Status.PASS, f"图片链接（目标页「中国梦专题_示例市商务局」） → {url('ztzl/zgm/')}")
+    assert (window.status, window.evidence) == (
+        Status.PASS, f"图片链接（目标页「行政复议_示例市商务局」） → {url('xzfy/')}")
+
+
+# -- GK104 行政复议 on the web: the window, the column and the form; the 指南 is a sign at the office --
+
+
+def test_gk104_wuhan_requires_no_xingzheng_fuyi_guide_on_the_web():
+    xzfy = page('<h2>行政复议</h2><ul><li><a href="/xzfy/files/sqs.docx">行政复议申请书</a></li></ul>', column="行政复议")
+    site = build_site({"": page('<a href="/xzfy/index.html">行政复议</a>'), "xzfy/index.html": xzfy},
+                      {"xzfy/files/sqs.docx": (200, None)})
+    assert outcomes(check("GK104", site, WUHAN)) == [("GK104", "pass", "行政复议：行政复议申请书")]
+    [req] = [r for r in WUHAN.requirements if r.name == "行政复议"]
+    assert ([p.name for p in req.contains], req.linked_from_homepage) == (["行政复议申请书"], True)
+    assert not any("指南" in p.name for r in WUHAN.requirements if "复议" in r.name for p in r.contains)
+
+
+@pytest.mark.parametrize("suffix", [".doc", ".docx", ".pdf", ".wps"])
+def test_gk104_the_form_is_an_attachment_of_any_office_kind(suffix):
+    xzfy = page(f'<h2>行政复议</h2><a href="/xzfy/sqs{suffix}">行政复议申请书</a>', column="行政复议")
+    site = build_site({"": page('<a href="/xzfy/index.html">行政复议</a>'), "xzfy/index.html": xzfy},
+                      {f"xzfy/sqs{suffix}": (200, None)})
+    assert outcomes(check("GK104", site, WUHAN)) == [("GK104", "pass", "行政复议：行政复议申请书")]
+
+
+def test_xingzheng_fuyi_duties_window_column_and_form():
+    """The three web duties, each its own rule: no window on the home page (GK105), no column (GK101), no form (GK104)."""
+    hub = page('<a href="/xzfy/index.html">行政复议</a>', column="政务公开")
+    xzfy = page("<h2>行政复议</h2><p>申请人可以来信申请。</p>", column="行政复议")
+    site = build_site({"": page('<a href="/zwgk/index.html">政务公开</a>'), "zwgk/index.html": hub,
+                       "xzfy/index.html": xzfy})
+    assert ("GK105", "fail", "行政复议") in outcomes(check("GK105", site, WUHAN))
+    assert ("GK101", "pass", "行政复议") in outcomes(check("GK101", site, WUHAN))
+    assert outcomes(check("GK104", site, WUHAN)) == [("GK104", "fail", "行政复议：行政复议申请书")]

@@ -10,6 +10,7 @@ import pytest
 from sitebuilder import BASE, FIXTURES, build_site, check, news_list, outcomes, page, url
 
 from gapcheck.checks import Options, Severity, Status
+from gapcheck.checks.options import Requirement
 from gapcheck.spiders.encoding import decode_html
 
 REALPAGES = Path(__file__).resolve().parents[1].parent / "shared" / "realpages"
@@ -520,3 +521,61 @@ def test_real_disclosure_home_and_guide_together():
     site = handan({**INDEX, **GKZN})
     assert [str(f.status) for f in check("GK402", site, Options())] == ["pass", "fail", "fail", "fail", "fail"]
     assert [(f.status, f.url) for f in check("GK401", site, Options())] == [(Status.MANUAL, HANDAN + "zfxxgknb/")]
+
+
+# -- entries that are pictures (issue 12) ---------------------------------------------------------------
+
+CRUMB = '<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; {}</div>'
+
+
+def test_gk403_a_catalogue_entry_that_is_a_picture_is_named_by_its_target():
+    site = build_site({"": page('<a href="/zwgk/gkml/"><img src="/images/gkml.png"></a>'),
+                       "zwgk/gkml/": page(CRUMB.format("政府信息公开目录") + "<p>索引号</p>")})
+    [finding] = check("GK403", site, Options())
+    assert (finding.status, finding.evidence) == (
+        Status.PASS, f"图片链接（目标页当前位置「政府信息公开目录」） → {url('zwgk/gkml/')}")
+
+
+def test_gk401_the_report_column_behind_a_picture_is_read_as_the_report_column():
+    """In the annual-report column a year alone ("2025年度") titles a report: the column is known by the
+    picture link's target."""
+    listing = news_list(("/zwgk/ndbg/2025ndbg.pdf", "2025年度", "2026-01-20"))
+    site = build_site({"": page('<a href="/zwgk/ndbg/"><img src="/images/ndbg.png"></a>'),
+                       "zwgk/ndbg/": page(CRUMB.format("政府信息公开年报") + listing)})
+    [finding] = check("GK401", site, Options())
+    assert (finding.status, finding.url) == (Status.PASS, url("zwgk/ndbg/2025ndbg.pdf"))
+
+
+# -- GK401: the report, not a notice about reports (issue 12) ----------------------------------------
+
+NOTICE_2025 = "关于做好2025年度政府信息公开工作年度报告编制公布工作的通知"
+REPORT_2025 = "示范县人民政府2025年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize("notice", [NOTICE_2025, "关于2025年政府信息公开工作年度报告发布工作的通知",
+                                    "关于报送2025年度政府信息公开年报的通知", "2025年政府信息公开年报编制工作培训会召开"])
+def test_gk401_a_notice_about_compiling_reports_is_not_the_report(notice):
+    listing = news_list(("/zwgk/ndbg/202512/t20251210_1.html", notice, "2025-12-10"),
+                        ("/zwgk/ndbg/202501/t20250124_2.html", "示范县人民政府2024年政府信息公开工作年度报告", "2025-01-24"))
+    site = build_site({"": page('<a href="/zwgk/ndbg/">政府信息公开年报</a>'),
+                       "zwgk/ndbg/": page(listing, column="政府信息公开年报")})
+    [finding] = check("GK401", site, Options())
+    assert (finding.status, finding.subject) == (Status.FAIL, "2025年政府信息公开工作年度报告")
+    assert notice not in finding.evidence and "网站上的年度报告：2024年（2025-01-24）" in finding.evidence
+
+
+def test_gk401_a_list_with_the_notice_and_the_report_picks_the_report():
+    listing = news_list(("/zwgk/ndbg/202512/t20251210_1.html", NOTICE_2025, "2025-12-10"),
+                        ("/zwgk/ndbg/202601/t20260125_2.html", REPORT_2025, "2026-01-25"))
+    site = build_site({"": page('<a href="/zwgk/ndbg/">政府信息公开年报</a>'),
+                       "zwgk/ndbg/": page(listing, column="政府信息公开年报")})
+    [finding] = check("GK401", site, Options())
+    assert (finding.status, finding.url) == (Status.PASS, url("zwgk/ndbg/202601/t20260125_2.html"))
+    assert finding.evidence.startswith(f"「{REPORT_2025}」2026-01-25 发布")
+
+
+def test_gk101_a_notice_about_reports_is_not_the_annual_report_entry():
+    site = build_site({"": page(f'<a href="/tz/1.html">{NOTICE_2025}</a>')})
+    req = Requirement("政府信息公开年度报告", ("政府信息公开工作年度报告", "年度报告", "年报"))
+    [finding] = check("GK101", site, Options(requirements=(req,)))
+    assert finding.status is Status.FAIL

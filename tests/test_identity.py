@@ -381,7 +381,7 @@ def test_gk506_link_to_a_search_page_passes():
 
 def test_gk506_a_message_form_is_not_a_search_box():
     finding = judge("GK506", "GK506/missing.html")
-    assert (finding.status, finding.message) == (Status.FAIL, "首页没有站内搜索")
+    assert (finding.status, finding.message) == (Status.FAIL, "网站没有站内搜索")
 
 
 @pytest.mark.parametrize(
@@ -394,10 +394,17 @@ def test_gk506_a_message_form_is_not_a_search_box():
                      "搜索表单：提交到 http://sousuo.example.gov.cn/s", id="action"),
         pytest.param('<form action="/x.jsp"><input name="t" placeholder="请输入关键字"></form>',
                      "搜索表单：文字「请输入关键字」", id="placeholder"),
-        pytest.param('<a href="http://so.example.gov.cn/">全站</a>', "搜索页链接「全站」→ http://so.example.gov.cn/",
-                     id="so-host"),
-        pytest.param('<a href="/jsearchfront/search.do?websiteid=1">全文</a>',
-                     f"搜索页链接「全文」→ {url('jsearchfront/search.do?websiteid=1')}", id="search-path"),
+        pytest.param('<a href="/jsearchfront/search.do?websiteid=1">全文检索</a>',
+                     f"搜索页链接「全文检索」→ {url('jsearchfront/search.do?websiteid=1')}", id="words-jiansuo"),
+        pytest.param('<a href="/s/" title="站内搜索"><img src="/images/ss.png"></a>',
+                     f"搜索页链接「站内搜索」→ {url('s/')}", id="image-link-title"),
+        # Only the URL says search: not a site search.
+        pytest.param('<a href="http://so.example.gov.cn/">全站</a>', None, id="so-host-only"),
+        pytest.param('<a href="/jsearchfront/search.do?websiteid=1">全文</a>', None, id="search-path-only"),
+        pytest.param('<a href="/jcms/search/jiucuo.html"><img src="/images/jiucuo.png" alt="找错"></a>', None,
+                     id="jiucuo-image"),
+        pytest.param('<a href="/jcms/search/jiucuo.html">我要找错</a>', None, id="jiucuo-link"),
+        pytest.param('<a href="/search/index.html"><img src="/images/search.png"></a>', None, id="wordless-uncrawled"),
         pytest.param('<a href="/research/index.html">调查研究</a>', None, id="research-is-not-search"),
     ],
 )
@@ -407,6 +414,32 @@ def test_gk506_search_forms_and_links(top, evidence):
         assert finding.status is Status.FAIL
     else:
         assert (finding.status, finding.evidence) == (Status.PASS, evidence)
+
+
+def test_gk506_a_wordless_image_link_is_named_by_the_search_page_it_leads_to():
+    site = build_site({"": home("", top='<a href="/s/"><img src="/images/ss.png"></a>'),
+                       "s/": "<html><head><title>站内搜索</title></head><body><p>请输入</p></body></html>"})
+    finding = one("GK506", site)
+    assert (finding.status, finding.evidence) == (Status.PASS, f"搜索页图片链接（目标页「站内搜索」）→ {url('s/')}")
+
+
+INNER_SEARCH = '<form action="/was5/web/search"><input name="searchword"><input type="submit" value="搜索"></form>'
+
+
+def test_gk506_no_search_on_the_home_page_but_on_inner_pages_passes_and_says_so():
+    site = build_site({"": home(""), "swdt/index.html": home("", top=INNER_SEARCH)})
+    finding = one("GK506", site)
+    assert (finding.status, finding.message) == (Status.PASS, "有站内搜索（首页没有搜索框，内页有）")
+    assert finding.evidence == (f"首页没有搜索框或搜索入口；内页 {url('swdt/index.html')} 有搜索表单：字段 searchword，"
+                                f"提交到 {url('was5/web/search')}，文字「搜索」")
+
+
+def test_gk506_no_search_anywhere_fails():
+    top = '<a href="/jcms/search/jiucuo.html"><img src="/images/jiucuo.png" alt="找错"></a>'
+    site = build_site({"": home("", top=top), "swdt/index.html": home("")})
+    finding = one("GK506", site)
+    assert (finding.status, finding.message) == (Status.FAIL, "网站没有站内搜索")
+    assert finding.evidence.endswith("；其他 1 个页面也没有搜索表单")
 
 
 def test_gk506_a_password_field_is_not_a_search_word():
@@ -437,7 +470,8 @@ REAL = {
     "kevin3691__renmin_affairs_gkzn.jsp.html": (P, P, P, P, W, P),
     "kevin3691__renmin_affairs_details.jsp.html": (P, P, P, P, W, F),
     # 中国科普网: 政府网站标识码：bm06000004 = widget; conac badge by document.write; ICP linked; no 公网安备;
-    # 版权所有：中国科普网 but no 主办单位; search input outside a form, hot-word links to search.kjrb.com.cn.
+    # 版权所有：中国科普网 but no 主办单位; a search box outside a form (see EXTRACTOR_LOSES), hot-word links to
+    # search.kjrb.com.cn (URL only: not a search entry).
     "opendatalab__magic-html_kepu_4e55eac4.html": (P, P, P, F, F, P),
     # 北京市人社局: 政府网站标识码:1100000062 = widget; badge by document.write; ICP unlinked;
     # 京公网安备:110102000777 (12 digits, unlinked); 版权所有 only; search form.
@@ -452,7 +486,13 @@ REAL = {
     "silverfoxy__JSCryptoMinerStudy_bjgtj.gov.cn.html": (U, U, U, U, U, U),
     "silverfoxy__JSCryptoMinerStudy_12333sh.gov.cn.html": (U, U, U, U, U, U),
 }
-EXTRACTOR_LOSES: dict[tuple[str, str], pytest.MarkDecorator] = {}
+EXTRACTOR_LOSES: dict[tuple[str, str], pytest.MarkDecorator] = {
+    # A search box (input searchKey and a magnifier button) outside any <form>, submitted by script: the
+    # extractor records forms only, and the page's links to search.kjrb.com.cn are hot words, whose only
+    # sign of search is their URL.
+    ("opendatalab__magic-html_kepu_4e55eac4.html", "GK506"): pytest.mark.xfail(
+        reason="search input outside a <form> is not recorded by the extractor", strict=True),
+}
 """(page, code) → an xfail mark, for what a person sees on a real page but the extractor does not record."""
 
 
