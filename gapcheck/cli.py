@@ -91,6 +91,9 @@ def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
     p.add_argument("--recheck-external", action="store_true",
                    help="ask every external link again instead of trusting answers from the last "
                    "crawl.external_cache_days days")
+    p.add_argument("--offline", action="store_true",
+                   help="check the site's own pages and links only: external links are never requested and are "
+                   "listed as not checked (an intranet or offline machine; crawl.external: false)")
     p.add_argument("--verbose", action="store_true", help="show Scrapy's log")
     _add_redis(p)
 
@@ -324,6 +327,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         crawl = dataclasses.replace(crawl, external_cache_days=0)
     if args.full:
         crawl = dataclasses.replace(crawl, incremental=False)
+    if args.offline:
+        crawl = dataclasses.replace(crawl, external=False)
     if args.render:
         crawl = dataclasses.replace(crawl, render=RenderMode.ALL, render_urls=())
     if mode_for(crawl.render, crawl.render_urls) is not RenderMode.OFF:

@@ -123,6 +123,7 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
                 crawler, start_url=request.url, allowed_domains=opts.allowed_domains, include=opts.include,
                 exclude=opts.exclude, max_pages=opts.max_pages, max_depth=opts.max_depth, sink=store,
                 known=store.fresh_external(opts.external_cache_days), dns_probe=opts.dns_probe,
+                external=opts.external,
                 revalidate=revalidate, unchanged=unchanged,
                 resume=store.reopen_run(run_id) if request.resume else None,
                 max_query_variants=opts.max_query_variants)

@@ -48,6 +48,9 @@ class CrawlOptions:
     dns_probe: tuple[str, ...] = DNS_PROBE_HOSTS
     """Names that resolve whenever this machine has working DNS (an intranet lists its own): when none
     does, a link whose name fails to resolve is unverified, not broken."""
+    external: bool = True
+    """Ask external links (other hosts, not in allowed_domains). false (--offline): an intranet or offline
+    run checks the site's own pages and links only; external ones are listed as not checked."""
     allowed_domains: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -194,7 +197,7 @@ def _validate(doc: _Doc) -> None:
             except re.error as exc:
                 raise doc.error(("crawl", key, i), f"{pattern!r} is not a regular expression ({exc})",
                                 "escape special characters such as ? and ( with a backslash") from None
-    for key in ("obey_robots", "incremental", "private_redirects"):
+    for key in ("obey_robots", "incremental", "private_redirects", "external"):
         if key in crawl:
             _want(doc, crawl[key], bool, ("crawl", key), "true or false")
     kinds = data.get("column_kinds", {})

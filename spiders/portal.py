@@ -38,6 +38,7 @@ from .settings import DNS_PROBE_HOSTS, DNS_PROBE_TIMEOUT, MAX_DEPTH, MAX_PAGES, 
 HTML_TYPES = ("text/html", "application/xhtml")
 GET_AFTER_HEAD = frozenset({400, 403, 404, 405, 406, 500, 501, 502, 503})
 """HEAD answers that servers give wrongly often enough that a GET must confirm them."""
+OFFLINE_REASON = "未检查（离线）：离线或内网检查不请求外部链接"
 _CHARSET = re.compile(r"charset\s*=\s*['\"]?([\w.:-]+)", re.I)
 
 
@@ -87,7 +88,7 @@ class PortalSpider(scrapy.Spider):
                  revalidate: Mapping[str, tuple[str, str]] | None = None,
                  unchanged: Callable[[str], Page | None] | None = None,
                  resume: tuple[list[Page], set[str]] | None = None,
-                 max_query_variants: int = QUERY_VARIANTS, **kwargs):
+                 max_query_variants: int = QUERY_VARIANTS, external: bool = True, **kwargs):
         super().__init__(**kwargs)
         self.sink = sink
         """Where the item pipeline writes what the spider saw."""
@@ -104,7 +105,10 @@ class PortalSpider(scrapy.Spider):
         self.certificate: CertificateNote | None = None
         """The https start page's certificate as a browser judges it."""
         """A stopped run's pages and asked targets: the crawl goes on from their links."""
-        self.dns_probe = tuple(dns_probe)
+        self.external = external
+        """Ask links to other sites; when not (an offline run), they are recorded as not checked."""
+        # An offline run asks no outside name, not even the probe names.
+        self.dns_probe = tuple(dns_probe) if external else ()
         self.resolver_works = True
         self.not_found: NotFoundAnswer | None = None
         self.retry_later: dict[str, tuple[str, int, str]] = {}
@@ -261,6 +265,8 @@ class PortalSpider(scrapy.Spider):
                     self.seen.discard(url)
                     continue
                 yield self._request(url, Role.PAGE, depth=depth + 1, referrer=page_url)
+            elif not inside and not self.external:
+                yield LinkCheck(url, error=FetchError.OFFLINE, reason=OFFLINE_REASON)
             elif url in self.known and not inside:
                 self.reused += 1
                 yield self.known[url]
