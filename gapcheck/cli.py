@@ -19,6 +19,7 @@ from .profile import load_profile
 from .report import labels
 from .report.labels import CLI
 from .report.model import redact
+from .spiders.aliases import parse_alias
 from .spiders.rendering import RenderMode, check_available, mode_for
 
 EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
@@ -65,6 +66,13 @@ def _regex(text: str) -> str:
     return text
 
 
+def _alias(text: str) -> tuple[str, str]:
+    pair = parse_alias(text)
+    if pair is None:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected HOST=URL, e.g. www.example.gov.cn=http://127.0.0.1:8080")
+    return pair
+
+
 def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
     p.add_argument("--profile", default=None, help="bundled profile name or path to a YAML profile "
                    "(default: national)")
@@ -94,6 +102,9 @@ def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
     p.add_argument("--offline", action="store_true",
                    help="check the site's own pages and links only: external links are never requested and are "
                    "listed as not checked (an intranet or offline machine; crawl.external: false)")
+    p.add_argument("--alias", action="append", default=[], metavar="HOST=URL", type=_alias,
+                   help="check a staging copy or mirror as the production site: requests for HOST go to URL, "
+                   "reports keep HOST's URLs (repeatable; profile crawl.aliases)")
     p.add_argument("--verbose", action="store_true", help="show Scrapy's log")
     _add_redis(p)
 
@@ -329,6 +340,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         crawl = dataclasses.replace(crawl, incremental=False)
     if args.offline:
         crawl = dataclasses.replace(crawl, external=False)
+    if args.alias:
+        crawl = dataclasses.replace(crawl, aliases=tuple({**dict(crawl.aliases), **dict(args.alias)}.items()))
     if args.render:
         crawl = dataclasses.replace(crawl, render=RenderMode.ALL, render_urls=())
     if mode_for(crawl.render, crawl.render_urls) is not RenderMode.OFF:

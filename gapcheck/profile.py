@@ -17,6 +17,7 @@ import yaml
 from .checks import BY_CODE, Severity, UnknownRule, select
 from .checks.options import ColumnKind, Options, Part, Period, Requirement
 from .errors import ConfigError
+from .spiders.aliases import alias_pair
 from .spiders.rendering import RenderMode
 from .spiders.settings import DNS_PROBE_HOSTS, EXTERNAL_CACHE_DAYS, MAX_DEPTH, MAX_PAGES, QUERY_VARIANTS
 
@@ -51,6 +52,9 @@ class CrawlOptions:
     external: bool = True
     """Ask external links (other hosts, not in allowed_domains). false (--offline): an intranet or offline
     run checks the site's own pages and links only; external ones are listed as not checked."""
+    aliases: tuple[tuple[str, str], ...] = ()
+    """(production host, base URL) pairs: every request for the host goes to the base URL instead (a
+    staging server or a saved mirror), while the store and the reports keep the production URLs."""
     allowed_domains: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -190,6 +194,12 @@ def _validate(doc: _Doc) -> None:
         if crawl["render"] not in (RenderMode.OFF, RenderMode.ALL):
             raise doc.error(("crawl", "render"), f"unknown value {crawl['render']!r}",
                             "write off or all (or list the page URLs to render under crawl.render_urls)")
+    if "aliases" in crawl:
+        _want(doc, crawl["aliases"], dict, ("crawl", "aliases"), "a mapping of production host → base URL")
+        for host, base in crawl["aliases"].items():
+            if not isinstance(base, str) or alias_pair(str(host), base) is None:
+                raise doc.error(("crawl", "aliases", host), f"{host!r}: {base!r} is not a host and a base URL",
+                                "write e.g. www.example.gov.cn: http://127.0.0.1:8080")
     for key in ("include", "exclude", "render_urls"):
         for i, pattern in enumerate(crawl.get(key, [])):
             try:
@@ -363,6 +373,8 @@ def load_profile(ref: str | None) -> Profile:
 
 def _crawl_options(crawl: dict) -> CrawlOptions:
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in crawl.items()}
+    if "aliases" in values:
+        values["aliases"] = tuple(alias_pair(str(h), b) for h, b in values["aliases"].items())
     if "render" in values:
         values["render"] = RenderMode(values["render"])
     return CrawlOptions(**values)
