@@ -89,9 +89,13 @@ def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
                    help="do not fetch URLs matching this pattern (repeatable)")
     p.add_argument("--ignore-robots", action="store_true",
                    help="a bureau inspecting its own site may crawl past robots.txt")
-    p.add_argument("--render", action="store_true",
-                   help="render every page in Chromium first, for portals whose pages are built by script "
-                   "(slower; the profile's crawl.render / crawl.render_urls choose pages instead)")
+    render = p.add_mutually_exclusive_group()
+    render.add_argument("--render", action="store_true",
+                        help="render every page in Chromium first, for portals whose pages are built by script "
+                        "(slower; the profile's crawl.render / crawl.render_urls choose pages instead)")
+    render.add_argument("--no-render", action="store_true",
+                        help="never start Chromium, not even to see whether the start page is built by script "
+                        "(crawl.render: off)")
     p.add_argument("--resume", action="store_true",
                    help="go on with this portal's run that was stopped (killed, Ctrl-C) instead of starting again")
     p.add_argument("--full", action="store_true",
@@ -344,7 +348,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         crawl = dataclasses.replace(crawl, aliases=tuple({**dict(crawl.aliases), **dict(args.alias)}.items()))
     if args.render:
         crawl = dataclasses.replace(crawl, render=RenderMode.ALL, render_urls=())
-    if mode_for(crawl.render, crawl.render_urls) is not RenderMode.OFF:
+    if args.no_render:
+        crawl = dataclasses.replace(crawl, render=RenderMode.OFF, render_urls=())
+    if mode_for(crawl.render, crawl.render_urls) not in (RenderMode.OFF, RenderMode.AUTO):
         check_available()  # before a run is stored: a missing browser is a setup error, not a crawl
     if args.redis and args.resume:
         raise ConfigError("--resume with --redis: a distributed crawl keeps its frontier in Redis and is not "

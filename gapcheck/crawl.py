@@ -59,7 +59,7 @@ def scrapy_settings(request: CrawlRequest, run_id: int) -> Settings:
     settings.set("GAPCHECK_PROGRESS", request.progress)
     if request.verbose:
         settings.set("LOG_LEVEL", "INFO")
-    mode = rendering.mode_for(opts.render, opts.render_urls)
+    mode = rendering.effective(rendering.mode_for(opts.render, opts.render_urls))
     for key, value in rendering.render_settings(mode, opts.render_urls, settings.getfloat("DOWNLOAD_TIMEOUT")).items():
         # Handlers, middlewares and retried exceptions add to the defaults rather than replace them.
         if isinstance(value, dict):

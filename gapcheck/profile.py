@@ -58,8 +58,9 @@ class CrawlOptions:
     allowed_domains: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-    render: RenderMode = RenderMode.OFF
-    """off or all: whether page requests are rendered in Chromium (spiders/rendering.py)."""
+    render: RenderMode = RenderMode.AUTO
+    """auto, off or all: whether page requests are rendered in Chromium (spiders/rendering.py); auto
+    renders the start page, and the whole site when the start page is built by script."""
     render_urls: tuple[str, ...] = ()
     """Regexes: when given, only matching page URLs are rendered (and rendering is on without `render`)."""
 
@@ -191,9 +192,9 @@ def _validate(doc: _Doc) -> None:
         # YAML 1.1 reads a bare `off` as false (and `on` as true): take those for what was meant.
         if isinstance(crawl["render"], bool):
             crawl["render"] = RenderMode.ALL.value if crawl["render"] else RenderMode.OFF.value
-        if crawl["render"] not in (RenderMode.OFF, RenderMode.ALL):
+        if crawl["render"] not in (RenderMode.OFF, RenderMode.ALL, RenderMode.AUTO):
             raise doc.error(("crawl", "render"), f"unknown value {crawl['render']!r}",
-                            "write off or all (or list the page URLs to render under crawl.render_urls)")
+                            "write auto, off or all (or list the page URLs to render under crawl.render_urls)")
     if "aliases" in crawl:
         _want(doc, crawl["aliases"], dict, ("crawl", "aliases"), "a mapping of production host → base URL")
         for host, base in crawl["aliases"].items():
