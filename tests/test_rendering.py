@@ -152,7 +152,7 @@ def crawl_portal(tmp: Path, *extra: str) -> dict:
     finally:
         store.close()
     gk904 = [f for f in report["findings"] if f["rule"] == "GK904"]
-    return {"site": site, "pages": pages, "gk904": gk904, "requests": requests, "seconds": seconds}
+    return {"site": site, "pages": pages, "gk904": gk904, "requests": requests, "seconds": seconds, "out": tmp / "out"}
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +210,12 @@ def test_unrendered_crawl_misses_the_script_built_columns(unrendered):
     site = unrendered["site"]
     assert set(unrendered["pages"]) == {site}
     assert unrendered["requests"][("GET", "/api/news.json")] == 0
+
+
+def test_unrendered_missing_findings_say_a_script_may_hide_them(unrendered):
+    report = json.loads((unrendered["out"] / "report.json").read_text(encoding="utf-8"))
+    missing = [f for f in report["findings"] if f["rule"] in ("GK101", "GK502") and f["status"] == "fail"]
+    assert missing and all(f["evidence"].endswith("（首页由脚本生成，可能被脚本隐藏）") for f in missing)
 
 
 def test_unrendered_crawl_warns_gk904_naming_the_home_page(unrendered):
