@@ -1,6 +1,7 @@
 """gapcheck's rules: pure functions over a crawled site that yield findings. No network, no CLI."""
 
 from .context import Context
+from .crawl_health import mark_script_hidden
 from .finding import Finding, Severity, Status
 from .model import (
     CrawlStats, DateMention, DateSource, FetchError, Link, LinkCheck, LinkTag, Page, Region, Site, Verdict,
@@ -14,7 +15,7 @@ def run(site: Site, options: Options, rules: list[Rule] | None = None) -> tuple[
     """Every selected rule's findings, in rule order, and the context they were computed in."""
     ctx = Context(site, options)
     findings = [f for rule in (rules if rules is not None else RULES) for f in rule.check(ctx)]
-    return findings, ctx
+    return mark_script_hidden(findings, ctx), ctx
 
 
 __all__ = [

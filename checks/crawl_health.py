@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 from .context import Context
@@ -109,6 +110,23 @@ def script_built_pages(ctx: Context) -> Iterator[Finding]:
                   evidence=f"{len(thin)} 个页面正文很少而脚本很多，如：{shown}",
                   message="页面疑由脚本生成，未渲染时看不到其中的栏目和列表；开启渲染（crawl.render 或 --render）"
                           "后检查结果可能不同")
+
+
+SCRIPT_HIDDEN = "（首页由脚本生成，可能被脚本隐藏）"
+"""Added to the evidence of a "missing" finding when the landing page itself is script-built and unrendered."""
+MISSING_RULES = frozenset({"GK101", "GK102", "GK103", "GK105", "GK202", "GK203", "GK204", "GK401", "GK402",
+                           "GK403", "GK501", "GK502", "GK503", "GK504", "GK505", "GK506", "GK601", "GK603",
+                           "GK604"})
+"""Rules whose failure says something is not there: what a script may have put there unseen."""
+
+
+def mark_script_hidden(findings: list[Finding], ctx: Context) -> list[Finding]:
+    """When GK904 names the landing page (no Chromium, or rendering off), the failing "missing" findings
+    say they may be hidden by script: the reader should not take them at face value."""
+    if not any(f.rule == "GK904" and f.status is Status.WARN and f.url == ctx.site.landing_url for f in findings):
+        return findings
+    return [dataclasses.replace(f, evidence=f"{f.evidence}{SCRIPT_HIDDEN}")
+            if f.rule in MISSING_RULES and f.status is Status.FAIL else f for f in findings]
 
 
 def crawl_adjusted(ctx: Context) -> Iterator[Finding]:

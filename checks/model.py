@@ -84,6 +84,8 @@ class Verdict(StrEnum):
     BROKEN = "broken"
     UNVERIFIED = "unverified"
     """Could not be decided (timeout, 403/429, a host that refuses robots); never counted as broken."""
+    SKIPPED = "skipped"
+    """Not asked on purpose (an external link in an offline run); neither broken nor undecided."""
 
 
 class DateSource(StrEnum):
@@ -247,6 +249,8 @@ class FetchError(StrEnum):
     """429, or 503 with Retry-After, still after waiting as long as the server asked: a rate limit."""
     CIRCUIT_OPEN = "circuit-open"
     """Not asked: the host had failed too many times in a row, so gapcheck stopped sending it requests."""
+    OFFLINE = "offline"
+    """An external link in an offline run (--offline, crawl.external: false): never requested."""
     NO_RESOLVER = "no-resolver"
     """The name did not resolve, but neither do names that must exist: this machine has no working DNS."""
     OTHER = "other"
@@ -280,6 +284,8 @@ class LinkCheck:
     @property
     def verdict(self) -> Verdict:
         """Broken only when the answer says so; firewalls, rate limits and timeouts stay unverified."""
+        if self.error is FetchError.OFFLINE:
+            return Verdict.SKIPPED
         if self.error is not None:
             return Verdict.BROKEN if self.error in _BROKEN_ERRORS else Verdict.UNVERIFIED
         if self.status is None or self.status in _UNVERIFIED_STATUSES:

@@ -19,6 +19,7 @@ from .profile import load_profile
 from .report import labels
 from .report.labels import CLI
 from .report.model import redact
+from .spiders.aliases import parse_alias
 from .spiders.rendering import RenderMode, check_available, mode_for
 
 EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
@@ -65,6 +66,13 @@ def _regex(text: str) -> str:
     return text
 
 
+def _alias(text: str) -> tuple[str, str]:
+    pair = parse_alias(text)
+    if pair is None:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected HOST=URL, e.g. www.example.gov.cn=http://127.0.0.1:8080")
+    return pair
+
+
 def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
     p.add_argument("--profile", default=None, help="bundled profile name or path to a YAML profile "
                    "(default: national)")
@@ -81,9 +89,13 @@ def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
                    help="do not fetch URLs matching this pattern (repeatable)")
     p.add_argument("--ignore-robots", action="store_true",
                    help="a bureau inspecting its own site may crawl past robots.txt")
-    p.add_argument("--render", action="store_true",
-                   help="render every page in Chromium first, for portals whose pages are built by script "
-                   "(slower; the profile's crawl.render / crawl.render_urls choose pages instead)")
+    render = p.add_mutually_exclusive_group()
+    render.add_argument("--render", action="store_true",
+                        help="render every page in Chromium first, for portals whose pages are built by script "
+                        "(slower; the profile's crawl.render / crawl.render_urls choose pages instead)")
+    render.add_argument("--no-render", action="store_true",
+                        help="never start Chromium, not even to see whether the start page is built by script "
+                        "(crawl.render: off)")
     p.add_argument("--resume", action="store_true",
                    help="go on with this portal's run that was stopped (killed, Ctrl-C) instead of starting again")
     p.add_argument("--full", action="store_true",
@@ -91,6 +103,12 @@ def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
     p.add_argument("--recheck-external", action="store_true",
                    help="ask every external link again instead of trusting answers from the last "
                    "crawl.external_cache_days days")
+    p.add_argument("--offline", action="store_true",
+                   help="check the site's own pages and links only: external links are never requested and are "
+                   "listed as not checked (an intranet or offline machine; crawl.external: false)")
+    p.add_argument("--alias", action="append", default=[], metavar="HOST=URL", type=_alias,
+                   help="check a staging copy or mirror as the production site: requests for HOST go to URL, "
+                   "reports keep HOST's URLs (repeatable; profile crawl.aliases)")
     p.add_argument("--verbose", action="store_true", help="show Scrapy's log")
     _add_redis(p)
 
@@ -324,9 +342,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         crawl = dataclasses.replace(crawl, external_cache_days=0)
     if args.full:
         crawl = dataclasses.replace(crawl, incremental=False)
+    if args.offline:
+        crawl = dataclasses.replace(crawl, external=False)
+    if args.alias:
+        crawl = dataclasses.replace(crawl, aliases=tuple({**dict(crawl.aliases), **dict(args.alias)}.items()))
     if args.render:
         crawl = dataclasses.replace(crawl, render=RenderMode.ALL, render_urls=())
-    if mode_for(crawl.render, crawl.render_urls) is not RenderMode.OFF:
+    if args.no_render:
+        crawl = dataclasses.replace(crawl, render=RenderMode.OFF, render_urls=())
+    if mode_for(crawl.render, crawl.render_urls) not in (RenderMode.OFF, RenderMode.AUTO):
         check_available()  # before a run is stored: a missing browser is a setup error, not a crawl
     if args.redis and args.resume:
         raise ConfigError("--resume with --redis: a distributed crawl keeps its frontier in Redis and is not "

@@ -19,7 +19,7 @@ from .checks.model import HostNote, Page
 from .errors import StoreError
 from .report.model import redact
 from .profile import CrawlOptions
-from .spiders import rendering, settings as spider_settings
+from .spiders import aliases as aliases_module, rendering, settings as spider_settings
 from .spiders.portal import PortalSpider
 from .store import Store
 
@@ -59,7 +59,7 @@ def scrapy_settings(request: CrawlRequest, run_id: int) -> Settings:
     settings.set("GAPCHECK_PROGRESS", request.progress)
     if request.verbose:
         settings.set("LOG_LEVEL", "INFO")
-    mode = rendering.mode_for(opts.render, opts.render_urls)
+    mode = rendering.effective(rendering.mode_for(opts.render, opts.render_urls))
     for key, value in rendering.render_settings(mode, opts.render_urls, settings.getfloat("DOWNLOAD_TIMEOUT")).items():
         # Handlers, middlewares and retried exceptions add to the defaults rather than replace them.
         if isinstance(value, dict):
@@ -67,7 +67,22 @@ def scrapy_settings(request: CrawlRequest, run_id: int) -> Settings:
         elif isinstance(value, list):
             value = [*settings.getlist(key), *value]
         settings.set(key, value)
+    if opts.aliases:
+        _alias_settings(settings, dict(opts.aliases))
     return settings
+
+
+def _alias_settings(settings: Settings, aliases: dict[str, str]) -> None:
+    """Requests for the aliased hosts go to their aliases (spiders/aliases.py), in the browser too."""
+    handlers = settings.getdict("DOWNLOAD_HANDLERS")
+    base = settings.getdict("DOWNLOAD_HANDLERS_BASE")
+    settings.set("GAPCHECK_ALIASES", aliases)
+    settings.set("GAPCHECK_ALIAS_INNER", {s: handlers.get(s) or base[s] for s in ("http", "https")})
+    settings.set("DOWNLOAD_HANDLERS", {**handlers, "http": aliases_module.HANDLER, "https": aliases_module.HANDLER})
+    launch = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
+    if launch:
+        launch["args"] = [*launch.get("args", []), f"--host-resolver-rules={aliases_module.resolver_rules(aliases)}"]
+        settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", launch)
 
 
 def crawl(request: CrawlRequest, store: Store, run_id: int) -> CrawlStats:
@@ -123,6 +138,7 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
                 crawler, start_url=request.url, allowed_domains=opts.allowed_domains, include=opts.include,
                 exclude=opts.exclude, max_pages=opts.max_pages, max_depth=opts.max_depth, sink=store,
                 known=store.fresh_external(opts.external_cache_days), dns_probe=opts.dns_probe,
+                external=opts.external,
                 revalidate=revalidate, unchanged=unchanged,
                 resume=store.reopen_run(run_id) if request.resume else None,
                 max_query_variants=opts.max_query_variants)

@@ -311,7 +311,8 @@ def run_worker(redis_url: str, *, idle_exit: float | None = None, verbose: bool 
         deferred = process.crawl(
             crawler, start_url=request.url, job=job, worker=worker, allowed_domains=opts.allowed_domains,
             include=opts.include, exclude=opts.exclude, max_pages=opts.max_pages, max_depth=opts.max_depth,
-            known=config["known"], dns_probe=opts.dns_probe, max_query_variants=opts.max_query_variants)
+            known=config["known"], dns_probe=opts.dns_probe, max_query_variants=opts.max_query_variants,
+            external=opts.external)
         running[job] = crawler
         say(f"worker {worker}: crawling {redact(request.url)} (job {job})")
 

@@ -17,6 +17,7 @@ import yaml
 from .checks import BY_CODE, Severity, UnknownRule, select
 from .checks.options import ColumnKind, Options, Part, Period, Requirement
 from .errors import ConfigError
+from .spiders.aliases import alias_pair
 from .spiders.rendering import RenderMode
 from .spiders.settings import DNS_PROBE_HOSTS, EXTERNAL_CACHE_DAYS, MAX_DEPTH, MAX_PAGES, QUERY_VARIANTS
 
@@ -48,11 +49,18 @@ class CrawlOptions:
     dns_probe: tuple[str, ...] = DNS_PROBE_HOSTS
     """Names that resolve whenever this machine has working DNS (an intranet lists its own): when none
     does, a link whose name fails to resolve is unverified, not broken."""
+    external: bool = True
+    """Ask external links (other hosts, not in allowed_domains). false (--offline): an intranet or offline
+    run checks the site's own pages and links only; external ones are listed as not checked."""
+    aliases: tuple[tuple[str, str], ...] = ()
+    """(production host, base URL) pairs: every request for the host goes to the base URL instead (a
+    staging server or a saved mirror), while the store and the reports keep the production URLs."""
     allowed_domains: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-    render: RenderMode = RenderMode.OFF
-    """off or all: whether page requests are rendered in Chromium (spiders/rendering.py)."""
+    render: RenderMode = RenderMode.AUTO
+    """auto, off or all: whether page requests are rendered in Chromium (spiders/rendering.py); auto
+    renders the start page, and the whole site when the start page is built by script."""
     render_urls: tuple[str, ...] = ()
     """Regexes: when given, only matching page URLs are rendered (and rendering is on without `render`)."""
 
@@ -184,9 +192,15 @@ def _validate(doc: _Doc) -> None:
         # YAML 1.1 reads a bare `off` as false (and `on` as true): take those for what was meant.
         if isinstance(crawl["render"], bool):
             crawl["render"] = RenderMode.ALL.value if crawl["render"] else RenderMode.OFF.value
-        if crawl["render"] not in (RenderMode.OFF, RenderMode.ALL):
+        if crawl["render"] not in (RenderMode.OFF, RenderMode.ALL, RenderMode.AUTO):
             raise doc.error(("crawl", "render"), f"unknown value {crawl['render']!r}",
-                            "write off or all (or list the page URLs to render under crawl.render_urls)")
+                            "write auto, off or all (or list the page URLs to render under crawl.render_urls)")
+    if "aliases" in crawl:
+        _want(doc, crawl["aliases"], dict, ("crawl", "aliases"), "a mapping of production host → base URL")
+        for host, base in crawl["aliases"].items():
+            if not isinstance(base, str) or alias_pair(str(host), base) is None:
+                raise doc.error(("crawl", "aliases", host), f"{host!r}: {base!r} is not a host and a base URL",
+                                "write e.g. www.example.gov.cn: http://127.0.0.1:8080")
     for key in ("include", "exclude", "render_urls"):
         for i, pattern in enumerate(crawl.get(key, [])):
             try:
@@ -194,7 +208,7 @@ def _validate(doc: _Doc) -> None:
             except re.error as exc:
                 raise doc.error(("crawl", key, i), f"{pattern!r} is not a regular expression ({exc})",
                                 "escape special characters such as ? and ( with a backslash") from None
-    for key in ("obey_robots", "incremental", "private_redirects"):
+    for key in ("obey_robots", "incremental", "private_redirects", "external"):
         if key in crawl:
             _want(doc, crawl[key], bool, ("crawl", key), "true or false")
     kinds = data.get("column_kinds", {})
@@ -369,6 +383,8 @@ def load_profile(ref: str | None) -> Profile:
 
 def _crawl_options(crawl: dict) -> CrawlOptions:
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in crawl.items()}
+    if "aliases" in values:
+        values["aliases"] = tuple(alias_pair(str(h), b) for h, b in values["aliases"].items())
     if "render" in values:
         values["render"] = RenderMode(values["render"])
     return CrawlOptions(**values)

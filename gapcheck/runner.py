@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import checks, history
 from .crawl import CrawlRequest, crawl
-from .checks.model import FetchError
+from .checks.model import FetchError, LinkTag
 from .errors import ConfigError, CrawlInterrupted, CrawlStartError, GapcheckError
 from .profile import Profile
 from .report import build_report, write_reports
@@ -65,8 +65,55 @@ def conclude(store: Store, run_id: int, url: str, profile: Profile, rules: list[
                                   "its own portal may pass --ignore-robots (or set crawl.obey_robots: false)")
         raise CrawlStartError(f"{redact(url)}: the portal did not answer ({reason}); check the URL and "
                               "that the site is reachable from this machine")
+    refused = start_refused(site)
+    if refused is not None:
+        # An error page is not the portal: judging it would report every duty missing.
+        store.fail_run(run_id, refused)
+        raise CrawlStartError(f"{redact(url)}：{refused}")
     outcome = evaluate(store, run_id, profile, rules, out, site)
     return dataclasses.replace(outcome, internal_errors=stats.internal_errors)
+
+
+def _start_pages(site: checks.Site) -> list[checks.Page]:
+    """The start page and the pages its script or refresh redirects lead to (an error page is not
+    `Site.landing`'s kind of page, so the hops are followed here whatever they answered)."""
+    pages: list[checks.Page] = []
+    page = site.home
+    while page is not None and page.status is not None and page not in pages and len(pages) < 4:
+        pages.append(page)
+        if not page.is_entry_stub:
+            break
+        hop = next((link.url for link in page.links if link.tag in (LinkTag.REFRESH, LinkTag.SCRIPT_REDIRECT)), None)
+        page = site.page(hop) if hop else None
+    return pages
+
+
+_START_STATUS = {
+    401: ("门户拒绝了 gapcheck 的访问", "请网站运维方放行 User-Agent（gapcheck）或从允许的地址运行"),
+    403: ("门户拒绝了 gapcheck 的访问", "请网站运维方放行 User-Agent（gapcheck）或从允许的地址运行"),
+    404: ("起始地址不存在", "请检查起始网址是否写对（应为门户首页的地址）"),
+    410: ("起始地址已删除", "请检查起始网址是否写对（应为门户首页的地址）"),
+    429: ("门户限制了访问频率", "请稍后再检查，或请网站运维方放行 gapcheck"),
+    400: ("门户拒绝了这个请求", "请检查起始网址是否写对"),
+    500: ("门户服务器出错或正在维护", "请稍后再检查，或请网站运维方确认网站是否正常"),
+}
+"""What a start page's error status means for the run, and what to do; keyed by status, else its hundred."""
+
+
+def start_refused(site: checks.Site) -> str | None:
+    """Why the start page (or the page its script or refresh leads to) is an error page and not the portal,
+    in words for the bureau's web team; None when it answered 2xx with content."""
+    for page in _start_pages(site):
+        check = site.checks.get(page.url)
+        if (check is not None and check.error is FetchError.CHALLENGE) or page.error.startswith(FetchError.CHALLENGE):
+            return (f"门户返回了防火墙验证页面而不是首页（HTTP {page.status}，{page.url}）；请网站运维方在防火墙中"
+                    "放行 gapcheck 的 User-Agent 或本机地址，或从允许的地址运行")
+        if page.status < 400:
+            continue
+        what, fix = _START_STATUS.get(page.status) or _START_STATUS[page.status // 100 * 100]
+        where = "" if page is site.home else f"（首页跳转到 {page.url}）"
+        return f"{what}：HTTP {page.status}{where}；{fix}"
+    return None
 
 
 def evaluate(store: Store, run_id: int, profile: Profile, rules: list[checks.Rule], out: Path,

@@ -244,6 +244,8 @@ class Politeness:
         self.per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
         self.private_ok = settings.getbool("GAPCHECK_PRIVATE_REDIRECTS")
         self.reach: dict[str, Reach] = {}
+        self.aliases: dict[str, str] = settings.getdict("GAPCHECK_ALIASES")
+        """Production host → its alias's base URL: the alias's address is the one connected to."""
         self.hosts: dict[str, Host] = {}
         self.holding: dict[int, tuple[str, Host]] = {}
         """id(request) → its host, for the requests that hold a place at their host's gate."""
@@ -321,7 +323,8 @@ class Politeness:
 
     async def _reach(self, host: str) -> Reach:
         if host not in self.reach:
-            self.reach[host] = reach_of(await maybe_deferred_to_future(threads.deferToThread(_addresses, host)))
+            target = urlsplit(self.aliases[host]).hostname or host if host in self.aliases else host
+            self.reach[host] = reach_of(await maybe_deferred_to_future(threads.deferToThread(_addresses, target)))
         return self.reach[host]
 
     def process_response(self, request: Request, response: Response):

@@ -29,6 +29,7 @@ from ..checks.model import (
 )
 from .encoding import decode_html
 from .extract import extract
+from .rendering import AUTO_RENDER, RenderMode
 from .politeness import CIRCUIT_OPEN, PASS, PRIVATE_REDIRECT, THROTTLED
 from .certificate import inspect as inspect_certificate
 from .seen import SeenSet
@@ -38,6 +39,7 @@ from .settings import DNS_PROBE_HOSTS, DNS_PROBE_TIMEOUT, MAX_DEPTH, MAX_PAGES, 
 HTML_TYPES = ("text/html", "application/xhtml")
 GET_AFTER_HEAD = frozenset({400, 403, 404, 405, 406, 500, 501, 502, 503})
 """HEAD answers that servers give wrongly often enough that a GET must confirm them."""
+OFFLINE_REASON = "未检查（离线）：离线或内网检查不请求外部链接"
 _CHARSET = re.compile(r"charset\s*=\s*['\"]?([\w.:-]+)", re.I)
 
 
@@ -87,7 +89,7 @@ class PortalSpider(scrapy.Spider):
                  revalidate: Mapping[str, tuple[str, str]] | None = None,
                  unchanged: Callable[[str], Page | None] | None = None,
                  resume: tuple[list[Page], set[str]] | None = None,
-                 max_query_variants: int = QUERY_VARIANTS, **kwargs):
+                 max_query_variants: int = QUERY_VARIANTS, external: bool = True, **kwargs):
         super().__init__(**kwargs)
         self.sink = sink
         """Where the item pipeline writes what the spider saw."""
@@ -104,7 +106,14 @@ class PortalSpider(scrapy.Spider):
         self.certificate: CertificateNote | None = None
         """The https start page's certificate as a browser judges it."""
         """A stopped run's pages and asked targets: the crawl goes on from their links."""
-        self.dns_probe = tuple(dns_probe)
+        self.external = external
+        """Ask links to other sites; when not (an offline run), they are recorded as not checked."""
+        # An offline run asks no outside name, not even the probe names.
+        self.dns_probe = tuple(dns_probe) if external else ()
+        self.raw_start: tuple[frozenset[str], int] | None = None
+        """Under crawl.render: auto, the raw start page's in-site page links and number of dated items."""
+        self.render_all = False
+        """Under crawl.render: auto, whether the start page turned out to be built by script."""
         self.resolver_works = True
         self.not_found: NotFoundAnswer | None = None
         self.retry_later: dict[str, tuple[str, int, str]] = {}
@@ -135,7 +144,11 @@ class PortalSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
-        await self.prepare(certificate=True)
+        # An aliased start page is served by staging: its certificate says nothing of production's.
+        aliased = (urlsplit(self.start_url).hostname or "").lower() in self.settings.getdict("GAPCHECK_ALIASES")
+        await self.prepare(certificate=not aliased)
+        if self.settings.get("GAPCHECK_RENDER") == RenderMode.AUTO and not self.resume:
+            self.raw_start = await self._raw_start()
         if self.resume:
             for item in self._resumed(*self.resume):
                 yield item
@@ -152,6 +165,27 @@ class PortalSpider(scrapy.Spider):
             self.resolver_works = await maybe_deferred_to_future(resolving)
         if inspecting is not None:
             self.certificate = await maybe_deferred_to_future(inspecting)
+
+    async def _raw_start(self) -> tuple[frozenset[str], int] | None:
+        """The start page as plain HTML (not rendered): its in-site page links and dated items, to compare
+        with the rendered start page."""
+        request = Request(self.start_url, meta={"gapcheck": Role.PROBE}, dont_filter=True)
+        try:
+            response = await self.crawler.engine.download_async(request)
+        except Exception:  # noqa: BLE001 - no raw page to compare with: the rendered one decides alone
+            return None
+        if response.status >= 400 or not _header(response, b"Content-Type").lower().startswith(HTML_TYPES):
+            return None
+        seen = extract(decode_html(response.body, None)[0], response.url)
+        return frozenset(self._site_pages(seen.links)), len(seen.dates)
+
+    def _site_pages(self, links: Iterable[Link]) -> Iterable[str]:
+        return (link.url for link in links if link.tag in NAVIGABLE_TAGS and self.in_scope(link.url))
+
+    def _built_by_script(self, links: Iterable[Link], dates: int) -> bool:
+        """The rendered start page shows in-site links or dated items its raw HTML lacks."""
+        raw_links, raw_dates = self.raw_start if self.raw_start is not None else (frozenset(), 0)
+        return dates > raw_dates or any(url not in raw_links for url in self._site_pages(links))
 
     def _resumed(self, pages: list[Page], asked: set[str]) -> Iterable[Request | LinkCheck]:
         """Every link of the stored pages not yet asked: where the stopped crawl was going."""
@@ -201,6 +235,8 @@ class PortalSpider(scrapy.Spider):
         self.asked += 1
         meta = {"gapcheck": role, "gapcheck_depth": depth, "gapcheck_referrer": referrer}
         headers = {"Referer": referrer} if referrer else {}
+        if role == Role.PAGE and (self.render_all or url == self.start_url):
+            meta[AUTO_RENDER] = True  # only RenderMode.AUTO's middleware reads it
         validators = self.revalidate.get(url) if role == Role.PAGE else None
         if validators:
             etag, modified = validators
@@ -261,6 +297,8 @@ class PortalSpider(scrapy.Spider):
                     self.seen.discard(url)
                     continue
                 yield self._request(url, Role.PAGE, depth=depth + 1, referrer=page_url)
+            elif not inside and not self.external:
+                yield LinkCheck(url, error=FetchError.OFFLINE, reason=OFFLINE_REASON)
             elif url in self.known and not inside:
                 self.reused += 1
                 yield self.known[url]
@@ -349,6 +387,9 @@ class PortalSpider(scrapy.Spider):
         yield self._settle(request, url, check)
         if request.meta.get("gapcheck_rendered"):
             seen.meta[RENDERED] = "1"
+            if url == self.start_url and self.settings.get("GAPCHECK_RENDER") == RenderMode.AUTO \
+                    and self._built_by_script(seen.links, len(seen.dates)):
+                self.render_all = True  # before its links are followed: every page is rendered from here
         yield dataclasses.replace(
             page, content_type=content_type or "text/html", encoding=encoding, title=seen.title,
             content_hash=hashlib.blake2b(response.body, digest_size=16).hexdigest(), headings=seen.headings,

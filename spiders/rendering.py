@@ -45,6 +45,9 @@ class RenderMode(StrEnum):
     ALL = "all"
     PATTERNS = "patterns"
     """Only page URLs matching GAPCHECK_RENDER_URLS."""
+    AUTO = "auto"
+    """The start page is rendered and compared with its raw HTML; the whole site is rendered when the
+    rendered page shows in-site links or dated items the raw one lacks. Off when Chromium is missing."""
 
 
 def mode_for(render: str, render_urls: tuple[str, ...]) -> RenderMode:
@@ -53,6 +56,21 @@ def mode_for(render: str, render_urls: tuple[str, ...]) -> RenderMode:
     if render_urls:
         return RenderMode.PATTERNS
     return RenderMode(render)
+
+
+AUTO_RENDER = "gapcheck_auto_render"
+"""Request meta: render this page (the spider's choice under RenderMode.AUTO)."""
+
+
+def effective(mode: RenderMode) -> RenderMode:
+    """AUTO without a usable Chromium (or scrapy-playwright) is OFF: a plain crawl, GK904 says what it missed."""
+    if mode is not RenderMode.AUTO:
+        return mode
+    try:
+        check_available()
+    except ConfigError:
+        return RenderMode.OFF
+    return mode
 
 
 def chromium_path() -> str:
@@ -145,6 +163,8 @@ class RenderMiddleware:
             return True
         if self.mode is RenderMode.PATTERNS:
             return any(p.search(request.url) for p in self.patterns)
+        if self.mode is RenderMode.AUTO:
+            return bool(request.meta.get(AUTO_RENDER))
         return False
 
     def process_request(self, request):

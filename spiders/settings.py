@@ -96,6 +96,8 @@ DEFAULTS = {
         "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None,
     },
     "DOWNLOADER_MIDDLEWARES": {
+        # First, before robots.txt asks the host too: a name that did not resolve fails its every link at once.
+        "gapcheck.spiders.names.NameCache": 50,
         "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
         "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
         # After robots.txt (100), so its Crawl-delay is known; before retry (550), so a 429 waits.
@@ -112,6 +114,7 @@ DEFAULTS = {
     "GAPCHECK_SLOW_PASS_DELAY": SLOW_PASS_DELAY,
     "GAPCHECK_PRIVATE_REDIRECTS": False,
     "GAPCHECK_REDIS_URL": None,
+    "GAPCHECK_ALIASES": {},
     "GAPCHECK_SHARED_DELAY": 0.0,
 }
 """Scrapy settings for a gapcheck crawl. Meta refresh is recorded as a link, not followed by Scrapy,

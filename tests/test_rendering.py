@@ -152,12 +152,12 @@ def crawl_portal(tmp: Path, *extra: str) -> dict:
     finally:
         store.close()
     gk904 = [f for f in report["findings"] if f["rule"] == "GK904"]
-    return {"site": site, "pages": pages, "gk904": gk904, "requests": requests, "seconds": seconds}
+    return {"site": site, "pages": pages, "gk904": gk904, "requests": requests, "seconds": seconds, "out": tmp / "out"}
 
 
 @pytest.fixture(scope="module")
 def unrendered(tmp_path_factory):
-    return crawl_portal(tmp_path_factory.mktemp("plain"))
+    return crawl_portal(tmp_path_factory.mktemp("plain"), "--no-render")
 
 
 @pytest.fixture(scope="module")
@@ -166,13 +166,56 @@ def rendered(tmp_path_factory):
     return crawl_portal(tmp_path_factory.mktemp("rendered"), "--render")
 
 
+@pytest.fixture(scope="module")
+def auto(tmp_path_factory):
+    need_chromium()
+    return crawl_portal(tmp_path_factory.mktemp("auto"))  # crawl.render: auto, the default
+
+
 # -- the fixture portal, crawled --------------------------------------------------------------------
+
+
+def test_auto_renders_a_site_whose_start_page_is_built_by_script(auto):
+    site = auto["site"]
+    crawled = {url.removeprefix(site.rstrip("/")) for url in auto["pages"]}
+    assert {"/", "/zwgk/", "/tzgg/", "/rsxx/"} <= crawled, crawled
+    assert all(p.meta.get(RENDERED) == "1" for p in auto["pages"].values() if p.is_html)
+    assert auto["requests"][("GET", "/")] == 2  # raw once to compare, rendered once
+    [finding] = auto["gk904"]
+    assert finding["status"] == "pass"
+
+
+def test_auto_leaves_a_plain_site_unrendered(tmp_path):
+    need_chromium()
+    from routeserver import html, serve
+
+    def route(req):
+        return html('<div class="nav"><a href="/a.html">甲</a></div><p>' + "正文。" * 50 + "</p>")
+
+    with serve(route) as server:
+        result = gapcheck("check", server.url, "--out", str(tmp_path / "out"), "--db", str(tmp_path / "db.sqlite"),
+                          "--delay", "0")
+    assert result.returncode in (0, 1), result.stderr
+    store = Store(tmp_path / "db.sqlite")
+    try:
+        pages = store.load_site(1).pages
+    finally:
+        store.close()
+    home = pages[server.url]
+    assert home.meta.get(RENDERED) == "1"  # the start page is looked at rendered…
+    assert pages[server.url + "a.html"].meta.get(RENDERED) is None  # …the rest of a plain site is not
 
 
 def test_unrendered_crawl_misses_the_script_built_columns(unrendered):
     site = unrendered["site"]
     assert set(unrendered["pages"]) == {site}
     assert unrendered["requests"][("GET", "/api/news.json")] == 0
+
+
+def test_unrendered_missing_findings_say_a_script_may_hide_them(unrendered):
+    report = json.loads((unrendered["out"] / "report.json").read_text(encoding="utf-8"))
+    missing = [f for f in report["findings"] if f["rule"] in ("GK101", "GK502") and f["status"] == "fail"]
+    assert missing and all(f["evidence"].endswith("（首页由脚本生成，可能被脚本隐藏）") for f in missing)
 
 
 def test_unrendered_crawl_warns_gk904_naming_the_home_page(unrendered):
@@ -264,8 +307,8 @@ def test_middleware_reads_its_settings(monkeypatch):
 # -- settings ---------------------------------------------------------------------------------------------
 
 
-def test_a_normal_run_neither_registers_nor_imports_the_browser():
-    settings = scrapy_settings(CrawlRequest("http://a.gov.cn/", CrawlOptions()), 1)
+def test_a_run_without_rendering_neither_registers_nor_imports_the_browser():
+    settings = scrapy_settings(CrawlRequest("http://a.gov.cn/", CrawlOptions(render=RenderMode.OFF)), 1)
     assert "http" not in settings.getdict("DOWNLOAD_HANDLERS")
     assert "gapcheck.spiders.rendering.RenderMiddleware" not in settings.getdict("DOWNLOADER_MIDDLEWARES")
     code = ("import sys, gapcheck.cli, gapcheck.crawl, gapcheck.runner, gapcheck.profile; "
@@ -360,7 +403,7 @@ def test_profile_render_keys(tmp_path):
     assert rendering.mode_for(crawl.render, crawl.render_urls) is RenderMode.PATTERNS
     path.write_text("name: x\ncrawl:\n  render: off\n", encoding="utf-8")  # YAML reads a bare off as false
     assert load_profile(str(path)).crawl.render is RenderMode.OFF
-    assert load_profile(None).crawl.render is RenderMode.OFF
+    assert load_profile(None).crawl.render is RenderMode.AUTO  # rendered when the start page needs it
 
 
 # -- GK904 over built sites ---------------------------------------------------------------------------------

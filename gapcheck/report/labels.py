@@ -31,6 +31,7 @@ COLUMN_STATUS = {
 LINK_VERDICT = {
     "broken": "失效",
     "unverified": "待核实",
+    "skipped": "未检查（离线）",
 }
 
 # Sheet names of report.xlsx (at most 31 characters, none of []:*?/\).
