@@ -202,20 +202,38 @@ class _Blocks:
         return self._cache[container]
 
     def _find(self, container: etree._Element) -> str:
-        el = container
+        el, child = container, None
         for _ in range(BLOCK_CLIMB):
             sibling, steps = el.getprevious(), 0
             while sibling is not None and steps < BLOCK_SIBLINGS:
                 if (isinstance(sibling.tag, str) and sibling.tag not in _SKIP_TEXT
                         and _Regions.own(sibling) in (None, Region.MAIN)):  # a menu above is not a heading
-                    title = _block_title(sibling)
+                    title = _tab_title(sibling, el, child) or _block_title(sibling)
                     if title:
                         return title
                 sibling, steps = sibling.getprevious(), steps + 1
-            el = el.getparent()
+            el, child = el.getparent(), el
             if el is None or el.tag in ("body", "html"):
                 break
         return ""
+
+
+def _tab_title(heads: etree._Element, body: etree._Element, pane: etree._Element | None) -> str:
+    """A tabbed box: the tab of the pane the list sits in. Tabs are `li`s above the panes, which are either
+    the children of the next block (`div.hd > ul > li` × N, `div.bd > div.item` × N) or the blocks after
+    the tabs themselves (`div#twoTitle`, then `div#con_two_1` … `div#con_two_N`)."""
+    tabs = [t for t in (_MORE.sub("", _clean(_text_of(li))).strip() for li in heads.iter("li")) if t]
+    if len(tabs) < 2 or not all(len(t) <= BLOCK_TITLE_MAX for t in tabs):
+        return ""
+    for panes, this in (([c for c in body if _is_pane(c)], pane),
+                        ([c for c in heads.itersiblings() if _is_pane(c)], body)):
+        if this is not None and len(panes) == len(tabs) and this in panes:
+            return tabs[panes.index(this)]
+    return ""
+
+
+def _is_pane(el: etree._Element) -> bool:
+    return isinstance(el.tag, str) and el.tag not in _SKIP_TEXT
 
 
 def _block_title(el: etree._Element) -> str:

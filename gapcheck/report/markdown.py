@@ -122,6 +122,12 @@ def render_markdown(report: dict[str, Any]) -> str:
           _text(c["items_text"]), _link(c.get("url"))] for c in v["columns"]),
     ) if v["columns"] else [T["no_columns"], ""]
 
+    if v.get("template"):
+        out += [f"## {T['template']}", ""]
+        out += _table([T["template_block"], T["template_pages"], T["template_text"], T["url"]],
+                      ([_text(b.get("block")), _text(str(b.get("pages"))), _text(b.get("text")), _link(b.get("example"))]
+                       for b in v["template"]))
+
     out += [f"## {T['links']}（{L.LINK_VERDICT['broken']} {v['links_broken']}，"
             f"{L.LINK_VERDICT['unverified']} {v['links_unverified']}）", ""]
     out += _table(

@@ -80,6 +80,12 @@ def _report(run: RunInfo, finished_at: str, profile: Profile, rules: list[Rule],
              "status": c.status(as_of).value}
             for c in ctx.columns
         ],
+        # The site's template as the crawl showed it: the blocks (menus, latest-items boxes, footers) that
+        # repeat on many pages and so are never a page's own content.
+        "template": [
+            {"block": b.key, "pages": b.pages, "links": b.links, "text": b.text, "example": b.example}
+            for b in ctx.template.blocks()
+        ],
         "links": [
             {"url": url, "status": check.status, "verdict": check.verdict.value, "reason": check.reason,
              "found_on": found_on.get(url, []), "on_homepage": url in site.homepage_links}

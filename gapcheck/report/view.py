@@ -131,7 +131,9 @@ def _column(c: dict[str, Any]) -> dict[str, Any]:
     limit = c.get("limit_days")
     return {
         **c,
-        "kind_text": c.get("kind_label") or c.get("kind") or L.TEXT["none"],
+        # The kind and what gave it (名称含「动态」, 面包屑「预算公开」含「预算」), or 未分类: no duty.
+        "kind_text": (f"{c.get('kind_label') or c.get('kind')}（{c['kind_why']}）" if c.get("kind") and c.get("kind_why")
+                      else c.get("kind_label") or c.get("kind") or c.get("kind_why") or L.TEXT["none"]),
         "items_text": fmt_num(c.get("items")),
         "newest_text": c.get("newest") or L.TEXT["none"],
         "limit_text": fmt_num(limit) if limit is not None else L.TEXT["no_limit"],
@@ -196,6 +198,7 @@ def build_view(report: dict[str, Any]) -> dict[str, Any]:
         "vetoes": vetoes,
         "problem_groups": _problem_groups([f for f in failing if f.get("severity") != "veto"], rules),
         "columns": [_column(c) for c in report.get("columns") or []],
+        "template": [b for b in report.get("template") or [] if isinstance(b, dict)],
         "links": links,
         "links_broken": sum(x.get("verdict") == "broken" for x in links),
         "links_unverified": sum(x.get("verdict") == "unverified" for x in links),
