@@ -109,12 +109,17 @@ class Column:
 def column_url(url: str) -> str:
     """The one URL of a column: index files, pagination files and page parameters folded, no fragment."""
     parts = urlsplit(url)
-    path = _INDEX_FILE.sub("/", parts.path or "/")
     query = parts.query
     if query:
         query = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True)
                            if k.lower() not in _PAGE_PARAMS])
+    # list.jsp?cid=3 is a list endpoint for many columns: only a plain index file stands for its folder.
+    path = parts.path or "/" if query else _folder(parts.path)
     return urlunsplit((parts.scheme, parts.netloc.lower(), path, query, ""))
+
+
+def _folder(path: str) -> str:
+    return _INDEX_FILE.sub("/", path or "/")
 
 
 def find_columns(site: Site, options: Options, template: Template | None = None) -> list[Column]:
@@ -237,9 +242,11 @@ def _candidates(site: Site, options: Options, template: Template, groups: dict[s
     """Canonical column URL → the column's name, from meta tags first, then link words, then list pages."""
     landing = site.landing
     home = {column_url(site.start_url)} | ({column_url(landing.final_url), column_url(landing.url)} if landing else set())
-    home_paths = {k.partition("?")[0] for k in home}
-    # The home page's tabs (index.html?tab=2) are the home page, not columns.
-    skip = set(home) | {k for k in groups if k.partition("?")[0] in home_paths}
+    home_paths = {_folder(urlsplit(k).path) for k in home}
+    # The home page's tabs (index.html?tab=2) are the home page again, not columns; a column of a CMS that
+    # names every list index.jsp?channel=N shows a list of its own.
+    skip = set(home) | {k for k, pages in groups.items() if _folder(urlsplit(k).path) in home_paths
+                        and landing is not None and template.same_as(pages[0], landing)}
     skip |= {column_url(p.url) for p in site.html_pages if p.is_entry_stub}
     names: dict[str, str] = {}
     for key, pages in groups.items():
@@ -304,7 +311,7 @@ def _is_hub(site: Site, key: str, page: Page, names: dict[str, str], template: T
     if page.meta.get("columnname") and not any(link.date for link in template.own_links(page)):
         return False
     leads = set()
-    for link in template.own_links(page):
+    for link in template.in_own_blocks(page):
         target = site.page(link.url)
         if target is not None:
             other = column_url(target.final_url)

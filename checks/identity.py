@@ -323,7 +323,7 @@ def _sponsor_contact(ctx: Context, page: Page) -> Verdict:
 
 
 def site_search_missing(ctx: Context) -> Iterator[Finding]:
-    """站内搜索缺失：网站没有站内搜索（首页和其他页面都没有搜索框，首页也没有搜索入口）。
+    """站内搜索缺失：首页没有站内搜索框或搜索入口。
 
     ## 检查内容
     在首页（入口页跳转后的实际首页）查找搜索表单：输入框名称（search、searchword、keyword、q 等）、
@@ -332,12 +332,12 @@ def site_search_missing(ctx: Context) -> Iterator[Finding]:
     只凭网址认定的链接不算：指向 …/search/jiucuo.html 的「我要找错」图片、路径或域名含 search 而文字不是
     搜索的链接，都不是站内搜索。
 
-    首页没有、而其他页面（内页）有搜索表单时，本项通过，证据写明「首页没有搜索框」及内页的搜索表单：
-    检查指标要求的是网站提供站内搜索，首页是通常的位置而不是硬性要求；建议在全站统一的页头放置搜索框。
+    首页没有、只有其他页面（内页）有搜索表单时，本项仍不通过，证据写明内页的搜索表单：访问者从首页找不到
+    站内搜索（《政府网站发展指引》要求在首页显著位置提供），整改只需把内页页头的搜索框放到首页。
     不在 `<form>` 中、只靠脚本提交的搜索框，抓取记录中看不到，只能通过文字为「搜索」的链接识别。
 
     ## 依据
-    《政府网站发展指引》（国办发〔2017〕47号）：政府网站应提供站内搜索功能，方便公众查找信息；
+    《政府网站发展指引》（国办发〔2017〕47号）：政府网站应在首页显著位置提供站内搜索，方便公众查找信息；
     《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）检查网站的搜索功能。
 
     ## 如何整改
@@ -373,8 +373,8 @@ def _site_search(ctx: Context, page: Page) -> Verdict:
     for other in inner:
         form = _search_form(other)
         if form:
-            return (Status.PASS, "有站内搜索（首页没有搜索框，内页有）",
-                    f"首页没有搜索框或搜索入口；内页 {other.url} 有{form}")
+            return (Status.FAIL, "首页没有站内搜索（内页有）",
+                    f"首页没有搜索框或搜索入口；内页 {other.url} 有{form}，应同样放在首页")
     also = f"；其他 {len(inner)} 个页面也没有搜索表单" if inner else ""
     return (Status.FAIL, "网站没有站内搜索",
             "首页未找到搜索表单（字段、提交地址或文字含 search、搜索、检索、关键词等），也未找到文字为「搜索」"

@@ -29,6 +29,8 @@ handful of pages counts; a column and its own index-file alias (`dir/`, `dir/ind
 TEMPLATE_LINK_SHARE = 0.5
 """An undated link on at least this share of pages is template wherever it sits (pages stored before
 blocks were recorded have only this)."""
+SAME_SHARE = 0.6
+"""Share of a page's blocks another page must also show for the two to be one page shown twice."""
 TEMPLATE_SHOWN = 40
 """Template blocks a report lists, most repeated first."""
 _CONTENT_TAGS = frozenset({LinkTag.A, LinkTag.AREA})
@@ -102,17 +104,29 @@ class Template:
         return own
 
     def _own_links(self, page: Page) -> tuple[Link, ...]:
-        zones, fingerprints, links = page.zones, self.fingerprints, self.links
+        links = self.links
+        # A dated row is a list's own item even when a site-wide box also shows it.
+        return tuple(link for link in self.in_own_blocks(page) if link.date or link.url not in links)
+
+    def in_own_blocks(self, page: Page) -> list[Link]:
+        """The page's links in blocks of its own (not the template's, not a menu, not nav or footer), also
+        those that many pages link elsewhere: a hub's 更多 links to the columns every side menu lists."""
+        zones, fingerprints = page.zones, self.fingerprints
         menus = self._menus(page)
-        own = []
-        for link in page.links:
-            # A dated row is a list's own item even when a site-wide box also shows it.
-            if link.tag not in _CONTENT_TAGS or link.region is not Region.MAIN or (link.url in links and not link.date):
-                continue
-            if 0 <= link.zone < len(zones) and (zones[link.zone].fingerprint in fingerprints or link.zone in menus):
-                continue
-            own.append(link)
-        return tuple(own)
+        return [link for link in page.links
+                if link.tag in _CONTENT_TAGS and link.region is Region.MAIN
+                and not (0 <= link.zone < len(zones)
+                         and (zones[link.zone].fingerprint in fingerprints or link.zone in menus))]
+
+    def same_as(self, page: Page, other: Page) -> bool:
+        """`page` shows what `other` shows (a home-page tab, `index.html?tab=2`): the same content, or at
+        least SAME_SHARE of its blocks."""
+        if page.content_hash and page.content_hash == other.content_hash:
+            return True
+        mine = {z.fingerprint for z in page.zones}
+        if not mine:
+            return True  # stored before blocks were recorded: only the URL can tell
+        return len(mine & {z.fingerprint for z in other.zones}) >= SAME_SHARE * len(mine)
 
     @staticmethod
     def _menus(page: Page) -> set[int]:

@@ -38,8 +38,13 @@ class CrawlRequest:
     """Crawl through the `gapcheck worker` processes attached to this Redis (gapcheck/distributed.py)."""
 
 
-def scrapy_settings(request: CrawlRequest, run_id: int) -> Settings:
-    """Spider defaults, then the profile's crawl options, then the command line's overrides."""
+def scrapy_settings(request: CrawlRequest, run_id: int, *, alone: bool = True) -> Settings:
+    """Spider defaults, then the profile's crawl options, then the command line's overrides.
+
+    Not `alone` (a batch crawling several portals in one process), `crawl.render: auto` stays off: several
+    scrapy-playwright handlers in one process stall the batch (tests/test_batch.py hung with two). A portal
+    rendered on purpose (`render: on`) still is.
+    """
     settings = Settings(spider_settings.DEFAULTS)
     opts = request.crawl
     if opts.concurrency is not None:
@@ -60,6 +65,8 @@ def scrapy_settings(request: CrawlRequest, run_id: int) -> Settings:
     if request.verbose:
         settings.set("LOG_LEVEL", "INFO")
     mode = rendering.effective(rendering.mode_for(opts.render, opts.render_urls))
+    if mode is rendering.RenderMode.AUTO and not alone:
+        mode = rendering.RenderMode.OFF
     for key, value in rendering.render_settings(mode, opts.render_urls, settings.getfloat("DOWNLOAD_TIMEOUT")).items():
         # Handlers, middlewares and retried exceptions add to the defaults rather than replace them.
         if isinstance(value, dict):
@@ -125,7 +132,7 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
         i = waiting.pop(0)
         request, run_id = jobs[i]
         # The first crawler installs the reactor, as CrawlerProcess.create_crawler would have it do.
-        settings = scrapy_settings(request, run_id)
+        settings = scrapy_settings(request, run_id, alone=len(jobs) == 1)
         # Scrapy keeps the frontier in disk queues under JOBDIR (only the requests of the lowest depth
         # being worked on are in memory); the folder goes when the crawl ends, --resume uses the store.
         frontiers[i] = tempfile.mkdtemp(prefix="gapcheck-frontier-")

@@ -235,7 +235,9 @@ class PortalSpider(scrapy.Spider):
         self.asked += 1
         meta = {"gapcheck": role, "gapcheck_depth": depth, "gapcheck_referrer": referrer}
         headers = {"Referer": referrer} if referrer else {}
-        if role == Role.PAGE and (self.render_all or url == self.start_url):
+        # Only a start page that answered as HTML is rendered to compare: one that did not answer fails as
+        # itself (refused, DNS), not as the browser's error.
+        if role == Role.PAGE and (self.render_all or (url == self.start_url and self.raw_start is not None)):
             meta[AUTO_RENDER] = True  # only RenderMode.AUTO's middleware reads it
         validators = self.revalidate.get(url) if role == Role.PAGE else None
         if validators:

@@ -426,12 +426,12 @@ def test_gk506_a_wordless_image_link_is_named_by_the_search_page_it_leads_to():
 INNER_SEARCH = '<form action="/was5/web/search"><input name="searchword"><input type="submit" value="搜索"></form>'
 
 
-def test_gk506_no_search_on_the_home_page_but_on_inner_pages_passes_and_says_so():
+def test_gk506_no_search_on_the_home_page_but_on_inner_pages_fails_and_says_where_it_is():
     site = build_site({"": home(""), "swdt/index.html": home("", top=INNER_SEARCH)})
     finding = one("GK506", site)
-    assert (finding.status, finding.message) == (Status.PASS, "有站内搜索（首页没有搜索框，内页有）")
+    assert (finding.status, finding.message) == (Status.FAIL, "首页没有站内搜索（内页有）")
     assert finding.evidence == (f"首页没有搜索框或搜索入口；内页 {url('swdt/index.html')} 有搜索表单：字段 searchword，"
-                                f"提交到 {url('was5/web/search')}，文字「搜索」")
+                                f"提交到 {url('was5/web/search')}，文字「搜索」，应同样放在首页")
 
 
 def test_gk506_no_search_anywhere_fails():
