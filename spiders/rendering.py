@@ -113,6 +113,9 @@ def render_settings(mode: RenderMode, urls: tuple[str, ...], download_timeout: f
             "timeout": timeout_ms,
         },
         # The same budget a plain download has, so a slow portal fails alike rendered or not.
+        # A certificate is judged once, as a browser would, by GK507; the pages behind it are still read, as
+        # Scrapy's own downloads read them.
+        "PLAYWRIGHT_CONTEXTS": {"default": {"ignore_https_errors": True}},
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": timeout_ms,
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": MAX_PAGES_OPEN,
         "PLAYWRIGHT_ABORT_REQUEST": "gapcheck.spiders.rendering.abort_heavy",
