@@ -273,7 +273,7 @@ def _candidates(site: Site, options: Options, template: Template, groups: dict[s
             is_nav = link.region is Region.NAV
             if link.region is Region.MAIN and 0 <= link.zone < len(page.zones):
                 if menus is None:
-                    menus = Template._menus(page)
+                    menus = Template.menus(page)
                 is_nav = page.zones[link.zone].fingerprint in fingerprints or link.zone in menus
             if not (is_nav or (text and labels.hit(text))):
                 continue

@@ -112,7 +112,7 @@ class Template:
         """The page's links in blocks of its own (not the template's, not a menu, not nav or footer), also
         those that many pages link elsewhere: a hub's 更多 links to the columns every side menu lists."""
         zones, fingerprints = page.zones, self.fingerprints
-        menus = self._menus(page)
+        menus = self.menus(page)
         return [link for link in page.links
                 if link.tag in _CONTENT_TAGS and link.region is Region.MAIN
                 and not (0 <= link.zone < len(zones)
@@ -129,7 +129,7 @@ class Template:
         return len(mine & {z.fingerprint for z in other.zones}) >= SAME_SHARE * len(mine)
 
     @staticmethod
-    def _menus(page: Page) -> set[int]:
+    def menus(page: Page) -> set[int]:
         """Blocks that link the page itself among other links: a menu with the current entry in it.
 
         Pagination (首页, 1) and dated rows link a list page to itself too; they make no menu.

@@ -524,29 +524,29 @@ def _visible_text(doc: etree._Element, zones: _Zones) -> tuple[str, int]:
     budget = [TEXT_LIMIT * 2]
     main = [0]
 
-    def add(text: str, in_main: bool, zone: etree._Element | None) -> None:
+    def add(text: str, in_main: bool, node: etree._Element | None) -> None:
         parts.append(text)
         budget[0] -= len(text)
         if in_main:
             main[0] += len(text.strip())
-        if zone is not None and not text.isspace():
-            zones.add_text(zone, text)
+        if node is not None and not text.isspace():  # most texts are the spaces between tags: no block asked
+            zones.add_text(zones.of(node), text)
 
     def walk(node: etree._Element, in_main: bool, in_link: bool) -> None:
         if in_main:
             region = _Regions.own(node)
             in_main = region is None or region is Region.MAIN
         in_link = in_link or node.tag == "a"
-        zone = None if in_link else zones.of(node)
+        owner = None if in_link else node  # words inside a link are the link's, not its block's
         if node.text:
-            add(node.text, in_main, zone)
+            add(node.text, in_main, owner)
         for child in node:
             if budget[0] <= 0:
                 return
             if isinstance(child.tag, str) and child.tag not in _SKIP_TEXT and child.tag != "head":
                 walk(child, in_main, in_link)
             if child.tail:
-                add(child.tail, in_main, zone)
+                add(child.tail, in_main, owner)
 
     walk(doc, True, False)
     return _clean(" ".join(parts), TEXT_LIMIT), main[0]
