@@ -188,6 +188,8 @@ PENDING = ("未回复", "未答复", "待回复", "待答复", "处理中", "办
            "正在办理", "正在处理", "受理中", "未受理", "待办理")
 ANSWERED = ("已回复", "已答复", "已办结", "已处理", "已反馈", "已回信", "已解答")
 _SEGMENT_MAX = 600
+_LETTER_TEXT = 3000
+"""Characters of a letter's own page read for its reply (答复时间, 答复内容), past the site's header."""
 _TITLE_BACK = 150
 _ROW_MAX = 300
 _STATUS_NEAR = 200
@@ -296,8 +298,10 @@ def _labelled_messages(page: Page) -> list[_Message]:
 def _listed_messages(ctx: Context, page: Page) -> list[_Message]:
     """Messages listed as rows (title, date, status) on a consultation page."""
     text = page.text
-    rows = [link for link in page.links
-            if link.tag is LinkTag.A and link.region is Region.MAIN and link.date and link.text]
+    # The page's own rows: not the template's latest-items box, not the 【字体：大 中 小】 tools of a row.
+    rows = [link for link in ctx.template.own_links(page)
+            if link.tag is LinkTag.A and link.date and len(link.text.strip()) > 1
+            and link.url.startswith(("http://", "https://"))]
     found: list[tuple[int, object]] = []
     cursor = 0
     for link in rows:
@@ -316,7 +320,10 @@ def _listed_messages(ctx: Context, page: Page) -> list[_Message]:
         state, shown, replied = _state(segment)
         target = ctx.site.page(link.url)
         if state == "unknown" and target is not None and target.is_html:
-            continue  # the message's own page, crawled, says more
+            if _labelled_messages(target):
+                continue  # the message's own page, crawled, says more (its letters are read there)
+            # A letter page dated only by its 发布时间: its 答复时间 / 答复内容 tell whether it was answered.
+            state, shown, replied = _state(target.text[:_LETTER_TEXT], _LETTER_TEXT)
         messages.append(_Message(page.url, link.text, date, state, shown, replied))
     return messages
 

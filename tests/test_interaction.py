@@ -253,6 +253,19 @@ def test_gk602_a_listed_message_without_status_is_read_from_its_own_page():
     assert finding.evidence.startswith("公开留言 1 条")
 
 
+def test_gk602_a_letter_page_dated_by_its_publication_is_read_for_its_reply():
+    """A TRS letter page: 发布时间, the letter, then 答复时间 / 答复内容; its 【字体：大 中 小】 are no letters."""
+    tools = '【字体：<a href="javascript:doZoom(16)">大</a> <a href="javascript:doZoom(14)">中</a>】'
+    listing = page(news_list(("/art/2026/11/8/art_1220_1.html", "关于白沙镇食品安全问题的咨询", "2026-11-08")),
+                   column="县长信箱")
+    detail = page(f'<div class="art_info"><span>发布时间：2026-11-08</span> {tools}</div><p>近日……</p>'
+                  '<div class="reply"><p>答复时间：2026-11-13</p><p>答复内容：您好！已转交相关部门办理。</p></div>',
+                  title="关于白沙镇食品安全问题的咨询")
+    site = build_site({"": HOME, "hdjl/xzxx/index.html": listing, "art/2026/11/8/art_1220_1.html": detail})
+    [finding] = check("GK602", site, NATIONAL)
+    assert finding.status is Status.PASS and finding.evidence.startswith("公开留言 1 条")
+
+
 def test_gk602_reporting_columns_are_outside_the_indicator():
     site = build_site({"": HOME, "hdjl/tsjb/index.html": "GK602/tsjb.html"})
     [finding] = check("GK602", site, NATIONAL)

@@ -199,8 +199,8 @@ class Portal:
 
 
 def _reply(col: Col, item: Item) -> str:
-    """A 县长信箱 letter is answered within days, as the mailbox pages of real portals show it."""
-    if col.name != "县长信箱" or item.date is None:
+    """A letter (县长信箱, 公众留言) is answered within days, as the mailbox pages of real portals show it."""
+    if col.name not in ("县长信箱", "公众留言") or item.date is None:
         return ""
     answered = item.date + dt.timedelta(days=5)
     return (f'<div class="reply"><p>答复单位：示范县人民政府办公室</p><p>答复时间：{answered}</p>'
