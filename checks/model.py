@@ -37,7 +37,10 @@ ATTACHMENT_SUFFIXES = (
 )
 """File kinds portals publish as attachments: checked, never parsed."""
 
-_REDIRECTS = frozenset({LinkTag.REFRESH, LinkTag.SCRIPT_REDIRECT})
+ENTRY_REDIRECTS = frozenset({LinkTag.REFRESH, LinkTag.SCRIPT_REDIRECT})
+"""How an entry page sends the visitor on to the home page."""
+ENTRY_HOPS = 3
+"""Entry pages followed one after another to reach the home page."""
 _SHARED_FOUND_ON = 64
 """Site.found_on lists at least this long are shared between targets found on the same pages."""
 
@@ -210,7 +213,7 @@ class Page:
     @property
     def is_entry_stub(self) -> bool:
         """Only sends the visitor on (script or refresh redirect) and shows next to nothing itself."""
-        return self.text_length <= ENTRY_PAGE_TEXT and any(link.tag in _REDIRECTS for link in self.links)
+        return self.text_length <= ENTRY_PAGE_TEXT and any(link.tag in ENTRY_REDIRECTS for link in self.links)
 
     @property
     def ok(self) -> bool:
@@ -393,10 +396,10 @@ class Site:
         page would report every home-page duty missing.
         """
         page = self.home
-        for _ in range(3):
+        for _ in range(ENTRY_HOPS):
             if page is None or not page.is_entry_stub:
                 break
-            hop = next((link.url for link in page.links if link.tag in _REDIRECTS), None)
+            hop = next((link.url for link in page.links if link.tag in ENTRY_REDIRECTS), None)
             target = self.page(hop) if hop else None
             if target is None or not target.is_html or target is page:
                 break

@@ -25,7 +25,8 @@ from twisted.internet import threads
 from twisted.python.failure import Failure
 
 from ..checks.model import (
-    ATTACHMENT_SUFFIXES, NAVIGABLE_TAGS, RENDERED, CertificateNote, FetchError, Link, LinkCheck, Page, Verdict,
+    ATTACHMENT_SUFFIXES, ENTRY_HOPS, ENTRY_PAGE_TEXT, ENTRY_REDIRECTS, NAVIGABLE_TAGS, RENDERED, CertificateNote,
+    FetchError, Link, LinkCheck, Page, Verdict,
 )
 from .encoding import decode_html
 from .extract import extract
@@ -169,14 +170,22 @@ class PortalSpider(scrapy.Spider):
     async def _raw_start(self) -> tuple[frozenset[str], int] | None:
         """The start page as plain HTML (not rendered): its in-site page links and dated items, to compare
         with the rendered start page."""
-        request = Request(self.start_url, meta={"gapcheck": Role.PROBE}, dont_filter=True)
-        try:
-            response = await self.crawler.engine.download_async(request)
-        except Exception:  # noqa: BLE001 - no raw page to compare with: the rendered one decides alone
-            return None
-        if response.status >= 400 or not _header(response, b"Content-Type").lower().startswith(HTML_TYPES):
-            return None
-        seen = extract(decode_html(response.body, None)[0], response.url)
+        url = self.start_url
+        for _ in range(ENTRY_HOPS + 1):
+            request = Request(url, meta={"gapcheck": Role.PROBE}, dont_filter=True)
+            try:
+                response = await self.crawler.engine.download_async(request)
+            except Exception:  # noqa: BLE001 - no raw page to compare with: the rendered one decides alone
+                return None
+            if response.status >= 400 or not _header(response, b"Content-Type").lower().startswith(HTML_TYPES):
+                return None
+            seen = extract(decode_html(response.body, None)[0], response.url)
+            # An entry page (location.href = 'index.html') is not built by script: the browser shows where it
+            # sends the visitor, so that page's raw HTML is what the rendered one is compared with.
+            hop = next((link.url for link in seen.links if link.tag in ENTRY_REDIRECTS), None)
+            if hop is None or len(seen.text) > ENTRY_PAGE_TEXT or not self.in_scope(hop):
+                break
+            url = hop
         return frozenset(self._site_pages(seen.links)), len(seen.dates)
 
     def _site_pages(self, links: Iterable[Link]) -> Iterable[str]:
@@ -239,7 +248,8 @@ class PortalSpider(scrapy.Spider):
         # itself (refused, DNS), not as the browser's error.
         if role == Role.PAGE and (self.render_all or (url == self.start_url and self.raw_start is not None)):
             meta[AUTO_RENDER] = True  # only RenderMode.AUTO's middleware reads it
-        validators = self.revalidate.get(url) if role == Role.PAGE else None
+        # A page the browser renders is downloaded whole: a browser navigating to a 304 never settles.
+        validators = self.revalidate.get(url) if role == Role.PAGE and AUTO_RENDER not in meta else None
         if validators:
             etag, modified = validators
             if etag:

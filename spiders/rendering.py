@@ -162,6 +162,8 @@ class RenderMiddleware:
     def wanted(self, request) -> bool:
         if request.meta.get("gapcheck") != PAGE_ROLE or request.method != "GET":
             return False
+        if b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
+            return False  # revalidated (304 keeps the last run's record): a browser navigating to a 304 hangs
         if self.mode is RenderMode.ALL:
             return True
         if self.mode is RenderMode.PATTERNS:

@@ -206,6 +206,30 @@ def test_auto_leaves_a_plain_site_unrendered(tmp_path):
     assert pages[server.url + "a.html"].meta.get(RENDERED) is None  # …the rest of a plain site is not
 
 
+def test_auto_an_entry_page_that_only_redirects_is_not_built_by_script(tmp_path):
+    """`location.href = 'index.html'` (the sample portal's entry): the browser shows the landing page, whose
+    raw HTML has the same links, so the site is crawled plain."""
+    need_chromium()
+    from routeserver import html, serve
+
+    def route(req):
+        if req.path == "/":
+            return html("<script>window.location.href='sy/index.html';</script>")
+        return html('<div class="nav"><a href="/a.html">甲</a></div><p>' + "正文。" * 50 + "</p>")
+
+    with serve(route) as server:
+        result = gapcheck("check", server.url, "--out", str(tmp_path / "out"), "--db", str(tmp_path / "db.sqlite"),
+                          "--delay", "0")
+    assert result.returncode in (0, 1), result.stderr
+    store = Store(tmp_path / "db.sqlite")
+    try:
+        site = store.load_site(1)
+    finally:
+        store.close()
+    assert site.page(server.url + "sy/index.html") is not None  # the browser went there from the entry page
+    assert site.pages[server.url + "a.html"].meta.get(RENDERED) is None
+
+
 def test_unrendered_crawl_misses_the_script_built_columns(unrendered):
     site = unrendered["site"]
     assert set(unrendered["pages"]) == {site}
