@@ -15,11 +15,12 @@ _DAY = dt.timedelta(days=1)
 
 NEWEST = {"news": {"fresh": 2, "stale": 45}, "notice": {"fresh": 25, "stale": 230},
           "yearly": {"fresh": 120, "stale": 430}, "personnel": {"fresh": 120, "stale": 430},
-          None: {"unlimited": 10, "fresh": 10}}
+          "survey": {"unlimited": 10}, "interview": {"unlimited": 10}, None: {"unlimited": 10, "fresh": 10}}
 """Days from AS_OF back to a column's newest item, by kind and state: well inside or outside the duty."""
-STEP = {"news": 4, "notice": 15, "yearly": 120, "personnel": 120, None: 25}
+STEP = {"news": 4, "notice": 15, "yearly": 120, "personnel": 120, "survey": 30, "interview": 30, None: 25}
 """Days between a column's items."""
-PINNED_AGE = {"news": 400, "notice": 320, "yearly": 700, "personnel": 700, None: 300}
+PINNED_AGE = {"news": 400, "notice": 320, "yearly": 700, "personnel": 700, "survey": 300, "interview": 300,
+              None: 300}
 
 _TOWNS = ("城关镇", "河口镇", "石桥乡", "青山乡", "白沙镇", "柳溪乡")
 _TOPICS = ("秋冬种生产", "安全生产", "乡村振兴", "森林防火", "营商环境优化", "民生实事", "防汛抗旱",

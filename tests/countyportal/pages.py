@@ -195,7 +195,8 @@ class Portal:
         body = (f'<div class="banner"><img src="/images/banner.jpg" alt="{SITE_NAME}" /></div>{pics}'
                 f'<div class="sy_main">{tab_box("sy_news", ("sfyw", "bmdt", "xzdt"), "/xwdt/sfyw/")}'
                 f'{tab_box("sy_gk", ("tzgg", "xzfwj"), SHTML_COLUMN)}{self._pictures()}</div>{subs}{hd}')
-        return page(SITE_NAME, body, search=False, meta=meta_tags(ColumnName="首页"))
+        # The failing portal's home page has no search box (inner pages do); the clean one has one.
+        return page(SITE_NAME, body, search=self.filled, meta=meta_tags(ColumnName="首页"))
 
 
 def _reply(col: Col, item: Item) -> str:

@@ -103,6 +103,9 @@ MAIN = (
     Section("hdjl", "互动交流", "/hdjl/index.html", (
         _c("/hdjl/xzxx/", "县长信箱", _HD, None, "unlimited", items=6, layout="table"),
         _c("/hdjl/gzly/", "公众留言", _HD, None, "blank", blank_text="暂无数据"),
+        # Counted per year by GK603 / GK604 (no update duty of their own): a clean portal has both.
+        _c("/hdjl/dczj/", "调查征集", _HD, "survey", "unlimited", items=8),
+        _c("/hdjl/zxft/", "在线访谈", _HD, "interview", "unlimited", items=8),
     )),
     Section("zjsf", "走进示范", "/zjsf/index.html", (),
             pages=(("示范概况", "/zjsf/sfgk/index.html"), ("历史沿革", "/zjsf/lsyg/index.html"))),
