@@ -30,7 +30,7 @@ from ..checks.model import (
 )
 from .encoding import decode_html
 from .extract import extract
-from .rendering import AUTO_RENDER, RenderMode
+from .rendering import AUTO_RENDER, AUTO_SAMPLE, RenderMode
 from .politeness import CIRCUIT_OPEN, PASS, PRIVATE_REDIRECT, THROTTLED
 from .certificate import inspect as inspect_certificate
 from .seen import SeenSet
@@ -114,7 +114,9 @@ class PortalSpider(scrapy.Spider):
         self.raw_start: tuple[frozenset[str], int] | None = None
         """Under crawl.render: auto, the raw start page's in-site page links and number of dated items."""
         self.render_all = False
-        """Under crawl.render: auto, whether the start page turned out to be built by script."""
+        """Under crawl.render: auto, whether the start page or a sampled page turned out to be built by script."""
+        self.samples: dict[str, tuple[frozenset[str], int]] = {}
+        """Under crawl.render: auto, pages read raw that are asked again rendered to compare (AUTO_SAMPLE)."""
         self.resolver_works = True
         self.not_found: NotFoundAnswer | None = None
         self.retry_later: dict[str, tuple[str, int, str]] = {}
@@ -186,15 +188,46 @@ class PortalSpider(scrapy.Spider):
             if hop is None or len(seen.text) > ENTRY_PAGE_TEXT or not self.in_scope(hop):
                 break
             url = hop
-        return frozenset(self._site_pages(seen.links)), len(seen.dates)
+        return self._shown(seen.links)
+
+    def _shown(self, links: tuple[Link, ...]) -> tuple[frozenset[str], int]:
+        """What a page shows a visitor: its in-site page links and how many dated items it lists."""
+        return frozenset(self._site_pages(links)), sum(1 for link in links if link.date)
 
     def _site_pages(self, links: Iterable[Link]) -> Iterable[str]:
         return (link.url for link in links if link.tag in NAVIGABLE_TAGS and self.in_scope(link.url))
 
-    def _built_by_script(self, links: Iterable[Link], dates: int) -> bool:
-        """The rendered start page shows in-site links or dated items its raw HTML lacks."""
-        raw_links, raw_dates = self.raw_start if self.raw_start is not None else (frozenset(), 0)
-        return dates > raw_dates or any(url not in raw_links for url in self._site_pages(links))
+    def _built_by_script(self, links: tuple[Link, ...], raw: tuple[frozenset[str], int] | None) -> bool:
+        """The rendered page shows in-site links or dated items its raw HTML (`raw`) lacks."""
+        raw_links, raw_dates = raw if raw is not None else (frozenset(), 0)
+        rendered_links, rendered_dates = self._shown(links)
+        return rendered_dates > raw_dates or bool(rendered_links - raw_links)
+
+    def _sample(self, url: str, depth: int, referrer: str, links: tuple[Link, ...]) -> Iterable[Request]:
+        """Under crawl.render: auto, one of the first AUTO_SAMPLE pages below the start page, read raw, is
+        asked again rendered: a site whose home page is plain HTML can still build its columns by script."""
+        if (self.render_all or depth != 1 or len(self.samples) >= AUTO_SAMPLE
+                or self.settings.get("GAPCHECK_RENDER") != RenderMode.AUTO):
+            return
+        self.samples[url] = self._shown(links)
+        meta = {"gapcheck": Role.PAGE, "gapcheck_depth": depth, "gapcheck_referrer": referrer, AUTO_RENDER: True}
+        yield Request(url, callback=self.sampled, errback=self.sample_failed, dont_filter=True, meta=meta,
+                      priority=-depth)
+
+    def sampled(self, response: Response):
+        """A sampled page, rendered: when it shows more than its raw HTML, it is recorded as rendered (its
+        script-built links followed) and every later page is rendered."""
+        seen = extract(decode_html(response.body, None)[0], response.url)
+        if self.render_all or not self._built_by_script(seen.links, self.samples.get(_requested(response.request))):
+            return
+        self.render_all = True
+        self.logger.info("%s is built by script: rendering the rest of the site", response.url)
+        self.pages_done -= 1  # the same page again, not one more
+        yield from self.parse(response)
+
+    def sample_failed(self, failure: Failure) -> None:
+        """A sampled page the browser could not render is judged from its raw HTML, as it already was."""
+        return None
 
     def _resumed(self, pages: list[Page], asked: set[str]) -> Iterable[Request | LinkCheck]:
         """Every link of the stored pages not yet asked: where the stopped crawl was going."""
@@ -400,8 +433,10 @@ class PortalSpider(scrapy.Spider):
         if request.meta.get("gapcheck_rendered"):
             seen.meta[RENDERED] = "1"
             if url == self.start_url and self.settings.get("GAPCHECK_RENDER") == RenderMode.AUTO \
-                    and self._built_by_script(seen.links, len(seen.dates)):
+                    and self._built_by_script(seen.links, self.raw_start):
                 self.render_all = True  # before its links are followed: every page is rendered from here
+        elif response.status == 200:
+            yield from self._sample(url, depth, request.meta.get("gapcheck_referrer", ""), seen.links)
         yield dataclasses.replace(
             page, content_type=content_type or "text/html", encoding=encoding, title=seen.title,
             content_hash=hashlib.blake2b(response.body, digest_size=16).hexdigest(), headings=seen.headings,

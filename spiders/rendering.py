@@ -58,6 +58,9 @@ def mode_for(render: str, render_urls: tuple[str, ...]) -> RenderMode:
     return RenderMode(render)
 
 
+AUTO_SAMPLE = 3
+"""Under AUTO, pages just below the start page asked again rendered, to see whether the site builds its
+columns by script even when its home page does not."""
 AUTO_RENDER = "gapcheck_auto_render"
 """Request meta: render this page (the spider's choice under RenderMode.AUTO)."""
 

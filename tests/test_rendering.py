@@ -206,6 +206,35 @@ def test_auto_leaves_a_plain_site_unrendered(tmp_path):
     assert pages[server.url + "a.html"].meta.get(RENDERED) is None  # …the rest of a plain site is not
 
 
+def test_auto_a_plain_home_page_whose_columns_are_built_by_script(tmp_path):
+    """The home page is plain HTML; the 政务公开 page writes its list with a script: the sampled page shows,
+    rendered, what its raw HTML lacks, so it is recorded rendered and its script-built links are followed."""
+    need_chromium()
+    from routeserver import html, serve
+
+    written = ("<div id='list'></div><script>document.getElementById('list').innerHTML = "
+               "'<ul><li><a href=\"/zwgk/tzgg/\">通知公告</a></li></ul>';</script>")
+
+    def route(req):
+        if req.path == "/":
+            return html('<div class="nav"><a href="/zwgk/">政务公开</a></div><p>' + "正文。" * 50 + "</p>")
+        if req.path == "/zwgk/":
+            return html("<h2>政务公开</h2>" + written)
+        return html("<h2>通知公告</h2><p>" + "正文。" * 50 + "</p>")
+
+    with serve(route) as server:
+        result = gapcheck("check", server.url, "--out", str(tmp_path / "out"), "--db", str(tmp_path / "db.sqlite"),
+                          "--delay", "0")
+    assert result.returncode in (0, 1), result.stderr
+    store = Store(tmp_path / "db.sqlite")
+    try:
+        pages = store.load_site(1).pages
+    finally:
+        store.close()
+    assert pages[server.url + "zwgk/"].meta.get(RENDERED) == "1"
+    assert server.url + "zwgk/tzgg/" in pages  # reached only through the script-built list
+
+
 def test_auto_an_entry_page_that_only_redirects_is_not_built_by_script(tmp_path):
     """`location.href = 'index.html'` (the sample portal's entry): the browser shows the landing page, whose
     raw HTML has the same links, so the site is crawled plain."""
