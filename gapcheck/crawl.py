@@ -41,9 +41,10 @@ class CrawlRequest:
 def scrapy_settings(request: CrawlRequest, run_id: int, *, alone: bool = True) -> Settings:
     """Spider defaults, then the profile's crawl options, then the command line's overrides.
 
-    Not `alone` (a batch crawling several portals in one process), `crawl.render: auto` stays off: several
-    scrapy-playwright handlers in one process stall the batch (tests/test_batch.py hung with two). A portal
-    rendered on purpose (`render: on`) still is.
+    Not `alone` (a batch crawling several portals in one process, a distributed worker), `crawl.render:
+    auto` stays off: several scrapy-playwright handlers in one process stall the batch (tests/test_batch.py
+    hung with two), and a worker's own look at the start page would decide for every worker. A portal
+    rendered on purpose (`render: all`) still is.
     """
     settings = Settings(spider_settings.DEFAULTS)
     opts = request.crawl

@@ -297,7 +297,9 @@ def run_worker(redis_url: str, *, idle_exit: float | None = None, verbose: bool 
 
     def join(job: str, config: dict) -> None:
         request: CrawlRequest = config["request"]
-        settings = scrapy_settings(request, config["run_id"])
+        # Not alone: a worker joins crawls side by side, and its own look at the start page would decide
+        # for the other workers too; crawl.render: auto stays off (render: all still renders).
+        settings = scrapy_settings(request, config["run_id"], alone=False)
         for key, value in worker_settings(job, redis_url).items():
             settings.set(key, value)
         # Scrapy's download delay (and AutoThrottle's) is kept per process, after the shared pace was
