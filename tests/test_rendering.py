@@ -185,12 +185,10 @@ def test_auto_renders_a_site_whose_start_page_is_built_by_script(auto):
     assert finding["status"] == "pass"
 
 
-def test_auto_leaves_a_plain_site_unrendered(tmp_path):
+def _auto_check(route, tmp_path):
+    """A default check (crawl.render: auto) of a portal served by `route`: its URL and its stored site."""
     need_chromium()
-    from routeserver import html, serve
-
-    def route(req):
-        return html('<div class="nav"><a href="/a.html">甲</a></div><p>' + "正文。" * 50 + "</p>")
+    from routeserver import serve
 
     with serve(route) as server:
         result = gapcheck("check", server.url, "--out", str(tmp_path / "out"), "--db", str(tmp_path / "db.sqlite"),
@@ -198,19 +196,26 @@ def test_auto_leaves_a_plain_site_unrendered(tmp_path):
     assert result.returncode in (0, 1), result.stderr
     store = Store(tmp_path / "db.sqlite")
     try:
-        pages = store.load_site(1).pages
+        return server.url, store.load_site(1)
     finally:
         store.close()
-    home = pages[server.url]
-    assert home.meta.get(RENDERED) == "1"  # the start page is looked at rendered…
-    assert pages[server.url + "a.html"].meta.get(RENDERED) is None  # …the rest of a plain site is not
+
+
+PLAIN = '<div class="nav"><a href="/a.html">甲</a></div><p>' + "正文。" * 50 + "</p>"
+
+
+def test_auto_leaves_a_plain_site_unrendered(tmp_path):
+    from routeserver import html
+
+    base, site = _auto_check(lambda req: html(PLAIN), tmp_path)
+    assert site.pages[base].meta.get(RENDERED) == "1"  # the start page is looked at rendered…
+    assert site.pages[base + "a.html"].meta.get(RENDERED) is None  # …the rest of a plain site is not
 
 
 def test_auto_a_plain_home_page_whose_columns_are_built_by_script(tmp_path):
     """The home page is plain HTML; the 政务公开 page writes its list with a script: the sampled page shows,
     rendered, what its raw HTML lacks, so it is recorded rendered and its script-built links are followed."""
-    need_chromium()
-    from routeserver import html, serve
+    from routeserver import html
 
     written = ("<div id='list'></div><script>document.getElementById('list').innerHTML = "
                "'<ul><li><a href=\"/zwgk/tzgg/\">通知公告</a></li></ul>';</script>")
@@ -222,41 +227,22 @@ def test_auto_a_plain_home_page_whose_columns_are_built_by_script(tmp_path):
             return html("<h2>政务公开</h2>" + written)
         return html("<h2>通知公告</h2><p>" + "正文。" * 50 + "</p>")
 
-    with serve(route) as server:
-        result = gapcheck("check", server.url, "--out", str(tmp_path / "out"), "--db", str(tmp_path / "db.sqlite"),
-                          "--delay", "0")
-    assert result.returncode in (0, 1), result.stderr
-    store = Store(tmp_path / "db.sqlite")
-    try:
-        pages = store.load_site(1).pages
-    finally:
-        store.close()
-    assert pages[server.url + "zwgk/"].meta.get(RENDERED) == "1"
-    assert server.url + "zwgk/tzgg/" in pages  # reached only through the script-built list
+    base, site = _auto_check(route, tmp_path)
+    assert site.pages[base + "zwgk/"].meta.get(RENDERED) == "1"
+    assert base + "zwgk/tzgg/" in site.pages  # reached only through the script-built list
 
 
 def test_auto_an_entry_page_that_only_redirects_is_not_built_by_script(tmp_path):
     """`location.href = 'index.html'` (the sample portal's entry): the browser shows the landing page, whose
     raw HTML has the same links, so the site is crawled plain."""
-    need_chromium()
-    from routeserver import html, serve
+    from routeserver import html
 
     def route(req):
-        if req.path == "/":
-            return html("<script>window.location.href='sy/index.html';</script>")
-        return html('<div class="nav"><a href="/a.html">甲</a></div><p>' + "正文。" * 50 + "</p>")
+        return html("<script>window.location.href='sy/index.html';</script>" if req.path == "/" else PLAIN)
 
-    with serve(route) as server:
-        result = gapcheck("check", server.url, "--out", str(tmp_path / "out"), "--db", str(tmp_path / "db.sqlite"),
-                          "--delay", "0")
-    assert result.returncode in (0, 1), result.stderr
-    store = Store(tmp_path / "db.sqlite")
-    try:
-        site = store.load_site(1)
-    finally:
-        store.close()
-    assert site.page(server.url + "sy/index.html") is not None  # the browser went there from the entry page
-    assert site.pages[server.url + "a.html"].meta.get(RENDERED) is None
+    base, site = _auto_check(route, tmp_path)
+    assert site.page(base + "sy/index.html") is not None  # the browser went there from the entry page
+    assert site.pages[base + "a.html"].meta.get(RENDERED) is None
 
 
 def test_unrendered_crawl_misses_the_script_built_columns(unrendered):
