@@ -13,7 +13,7 @@ from .columns import Column, resolve_date
 from .context import Context
 from .finding import Finding, Severity, Status
 from .matching import WORDS_CACHED, Aliases, is_article, normalize
-from .model import NAVIGABLE_TAGS, LinkTag, Page, Region, Verdict
+from .model import NAVIGABLE_TAGS, LinkTag, Page, Verdict
 from .options import Period
 
 # -- consultation channels (GK601) ------------------------------------------------------------------

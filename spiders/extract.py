@@ -349,7 +349,7 @@ class _Zones:
 
     def zones(self) -> tuple[Zone, ...]:
         out = []
-        for key, links, texts, region in zip(self.keys, self.links, self.texts, self.regions):
+        for key, links, texts, region in zip(self.keys, self.links, self.texts, self.regions, strict=True):
             text = _SPACE.sub(" ", " ".join(texts)).strip()
             digest = hashlib.blake2b(digest_size=8)
             digest.update(key.encode())
