@@ -261,7 +261,6 @@ def _candidates(site: Site, options: Options, template: Template, groups: dict[s
     link_names: dict[str, Counter[str]] = {}
     fingerprints = template.fingerprints
     for page in site.html_pages:
-        menus = None
         for link in page.links:
             if link.tag is not LinkTag.A or len(link.text) > COLUMN_NAME_MAX or link.date:
                 continue
@@ -272,9 +271,7 @@ def _candidates(site: Site, options: Options, template: Template, groups: dict[s
             # that holds the page itself. Not the header's and footer's links (网站地图, 找错, 联系我们).
             is_nav = link.region is Region.NAV
             if link.region is Region.MAIN and 0 <= link.zone < len(page.zones):
-                if menus is None:
-                    menus = Template.menus(page)
-                is_nav = page.zones[link.zone].fingerprint in fingerprints or link.zone in menus
+                is_nav = page.zones[link.zone].fingerprint in fingerprints or link.zone in template.menus(page)
             if not (is_nav or (text and labels.hit(text))):
                 continue
             target = site.page(link.url)

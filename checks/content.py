@@ -7,17 +7,12 @@ from urllib.parse import urlsplit
 
 from .context import Context
 from .finding import Finding, Status
-from .matching import Aliases, Match, TargetNames, Via, find_on_page
+from .matching import Aliases, Match, Via, find_on_page
 from .model import NAVIGABLE_TAGS, Page, Region, Verdict
 from .options import Part, Requirement
 
 POSITION_MIN_LINKS = 20
 """Home pages with fewer links than this are too small to say whether a banner is pinned."""
-
-def _names(ctx: Context) -> TargetNames:
-    """The names crawled pages give themselves, for picture links without words; once per run."""
-    return ctx.derived("target-names", lambda c: TargetNames(c.site))
-
 
 def _searched(req: Requirement, pages: int) -> str:
     return f"在 {pages} 个页面中未找到：{'、'.join(req.match)}"
@@ -75,7 +70,7 @@ def homepage_banner_missing(ctx: Context) -> Iterator[Finding]:
         if not req.on_homepage:
             continue
         aliases = Aliases(req.match)
-        found = find_on_page(landing, aliases, in_text=True, names=_names(ctx)) if landing is not None else []
+        found = find_on_page(landing, aliases, in_text=True, names=ctx.names) if landing is not None else []
         if found:
             position = _position(landing, found[0]) if req.pinned else None
             if position is not None and position > ctx.option("GK102", "top_share"):
@@ -113,7 +108,7 @@ def window_not_on_homepage(ctx: Context) -> Iterator[Finding]:
         if not req.linked_from_homepage:
             continue
         aliases = Aliases(req.match)
-        on_home = ([m for m in find_on_page(landing, aliases, names=_names(ctx)) if m.via in (Via.LINK, Via.IMAGE)]
+        on_home = ([m for m in find_on_page(landing, aliases, names=ctx.names) if m.via in (Via.LINK, Via.IMAGE)]
                    if landing else [])
         if on_home:
             yield Finding("GK105", Status.PASS, req.name, url=landing.url, evidence=on_home[0].evidence(),

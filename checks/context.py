@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import TypeVar
 
 from .columns import Column, find_columns
-from .matching import Aliases, Match, find_on_site
+from .matching import Aliases, Match, TargetNames, find_on_site
 from .model import Site
 from .options import Options
 from .template import Template
@@ -30,6 +30,11 @@ class Context:
         return Template(self.site)
 
     @cached_property
+    def names(self) -> TargetNames:
+        """What the crawled pages call themselves, for picture links without words."""
+        return TargetNames(self.site)
+
+    @cached_property
     def columns(self) -> list[Column]:
         return find_columns(self.site, self.options, self.template)
 
@@ -37,7 +42,7 @@ class Context:
         """Where the site names these labels (find_on_site), once per run: several rules ask for the
         same requirement, and each search reads every page."""
         if labels not in self._found:
-            self._found[labels] = find_on_site(self.site, Aliases(labels))
+            self._found[labels] = find_on_site(self.site, Aliases(labels), self.names)
         return self._found[labels]
 
     def derived(self, key: str, compute: Callable[[Context], T]) -> T:

@@ -120,12 +120,11 @@ class _ColumnEntry:
     crawled: bool
 
 
-def _report_columns(site: Site) -> tuple[dict[str, str], list[_ColumnEntry]]:
+def _report_columns(site: Site, names: TargetNames) -> tuple[dict[str, str], list[_ColumnEntry]]:
     """Annual-report column pages → the words that named them (ColumnName, title or an entry link),
     and the links to such columns, crawled or not."""
     columns: dict[str, str] = {}
     entries: dict[str, _ColumnEntry] = {}
-    names = TargetNames(site)
     for page in site.pages_landing_first:
         if is_article(page):
             continue
@@ -155,7 +154,7 @@ def _as_date(value: str | None, as_of: dt.date) -> dt.date | None:
     return date if date <= as_of else None
 
 
-def _find_reports(site: Site, columns: dict[str, str]) -> list[_Report]:
+def _find_reports(site: Site, columns: dict[str, str], names: TargetNames) -> list[_Report]:
     """Every annual report linked or published on the site, one per URL, with its publication date.
 
     The date is the list item's date where the report is listed, else the report page's own
@@ -164,7 +163,6 @@ def _find_reports(site: Site, columns: dict[str, str]) -> list[_Report]:
     as_of = site.as_of
     titles: dict[str, tuple[int, str]] = {}
     item_dates: dict[str, dt.date] = {}
-    names = TargetNames(site)
     for page in site.pages_landing_first:
         in_column = page.url in columns
         for link in page.links:
@@ -265,8 +263,8 @@ def annual_report_missing_or_late(ctx: Context) -> Iterator[Finding]:
     """
     site = ctx.site
     as_of = site.as_of
-    columns, entries = _report_columns(site)
-    by_year = _by_year(_find_reports(site, columns))
+    columns, entries = _report_columns(site, ctx.names)
+    by_year = _by_year(_find_reports(site, columns, ctx.names))
     required = as_of.year - 1
     note = ""
     if as_of <= _deadline(ctx, required):
@@ -392,7 +390,7 @@ class _Guide:
     """Guide entries that do not open: (url, evidence)."""
 
 
-def _find_guide(site: Site) -> _Guide:
+def _find_guide(site: Site, names: TargetNames) -> _Guide:
     pages: dict[str, tuple[Page, str]] = {}
     unread: dict[str, str] = {}
     broken: dict[str, str] = {}
@@ -402,7 +400,6 @@ def _find_guide(site: Site) -> _Guide:
             if name and _names_guide(name) and page.ok:
                 pages.setdefault(page.url, (page, f"{via}「{name}」"))
                 break
-    names = TargetNames(site)
     for page in site.pages_landing_first:
         for link in page.links:
             if link.tag not in NAVIGABLE_TAGS:
@@ -522,7 +519,7 @@ def disclosure_guide_incomplete(ctx: Context) -> Iterator[Finding]:
     办公地址、办公时间、联系电话、传真号码和电子邮箱，并在机构或联系方式变化后及时更新。
     """
     site = ctx.site
-    guide = _find_guide(site)
+    guide = _find_guide(site, ctx.names)
     subject = "政府信息公开指南"
     if not guide.pages:
         yield _no_guide_page(ctx, guide)
@@ -613,7 +610,7 @@ def disclosure_catalogue_missing(ctx: Context) -> Iterator[Finding]:
     """
     site = ctx.site
     subject = "政府信息公开目录"
-    found = find_on_site(site, _CATALOGUE_ALIASES)
+    found = find_on_site(site, _CATALOGUE_ALIASES, ctx.names)
     if found:
         first = found[0]
         yield Finding("GK403", Status.PASS, subject, url=first.page, evidence=first.evidence(),

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from .context import Context
 from .finding import Finding, Status
-from .matching import TargetNames, link_label
+from .matching import link_label
 from .model import JIUCUO_SITECODE, NAVIGABLE_TAGS, TEXT_LIMIT, Link, LinkTag, Page
 
 
@@ -362,7 +362,7 @@ def _site_search(ctx: Context, page: Page) -> Verdict:
     if form:
         return Status.PASS, "有站内搜索框", form
     site = ctx.site
-    names = TargetNames(site)
+    names = ctx.names
     for link in page.links:
         if link.tag not in NAVIGABLE_TAGS:
             continue

@@ -258,7 +258,7 @@ def is_article(page: Page) -> bool:
     return "articletitle" in page.meta or "pubdate" in page.meta
 
 
-def find_on_site(site: Site, aliases: Aliases) -> list[Match]:
+def find_on_site(site: Site, aliases: Aliases, names: TargetNames | None = None) -> list[Match]:
     """Every entry on the site that the aliases name, the landing page first.
 
     Articles, dated list items and links titled like a document (关于…的通知) are news about a thing,
@@ -266,7 +266,7 @@ def find_on_site(site: Site, aliases: Aliases) -> list[Match]:
     An image link with no words is named by the page it leads to (find_on_page).
     """
     landing = site.landing
-    names = TargetNames(site)
+    names = names or TargetNames(site)  # a Context keeps one for the run (Context.names)
     found = []
     for page in (p for p in site.pages_landing_first if p is landing or not is_article(p)):
         found.extend(m for m in find_on_page(page, aliases, names=names)

@@ -396,15 +396,25 @@ class Site:
         page would report every home-page duty missing.
         """
         page = self.home
-        for _ in range(ENTRY_HOPS):
-            if page is None or not page.is_entry_stub:
-                break
-            hop = next((link.url for link in page.links if link.tag in ENTRY_REDIRECTS), None)
-            target = self.page(hop) if hop else None
-            if target is None or not target.is_html or target is page:
+        for target in self.entry_pages[1:]:
+            if not target.is_html:
                 break
             page = target
         return page
+
+    @cached_property
+    def entry_pages(self) -> list[Page]:
+        """The start page and the pages its script or refresh redirects lead to, whatever they answered
+        (a start page sending on to an error page is judged by that page)."""
+        pages: list[Page] = []
+        page = self.home
+        while page is not None and len(pages) <= ENTRY_HOPS and not any(p is page for p in pages):
+            pages.append(page)
+            if not page.is_entry_stub:
+                break
+            hop = next((link.url for link in page.links if link.tag in ENTRY_REDIRECTS), None)
+            page = self.page(hop) if hop else None
+        return pages
 
     @property
     def landing_url(self) -> str:

@@ -34,6 +34,7 @@ SAME_SHARE = 0.6
 TEMPLATE_SHOWN = 40
 """Template blocks a report lists, most repeated first."""
 _CONTENT_TAGS = frozenset({LinkTag.A, LinkTag.AREA})
+_NO_MENUS: frozenset[int] = frozenset()
 
 
 @lru_cache(maxsize=WORDS_CACHED)
@@ -60,6 +61,7 @@ class Template:
     def __init__(self, site: Site):
         self.site = site
         self._own: dict[str, tuple[Link, ...]] = {}
+        self._menus: dict[str, frozenset[int]] = {}
 
     @cached_property
     def _counts(self) -> Counter[int]:
@@ -128,16 +130,21 @@ class Template:
             return True  # stored before blocks were recorded: only the URL can tell
         return len(mine & {z.fingerprint for z in other.zones}) >= SAME_SHARE * len(mine)
 
-    @staticmethod
-    def menus(page: Page) -> set[int]:
+    def menus(self, page: Page) -> frozenset[int]:
         """Blocks that link the page itself among other links: a menu with the current entry in it.
 
-        Pagination (首页, 1) and dated rows link a list page to itself too; they make no menu.
+        Pagination (首页, 1) and dated rows link a list page to itself too; they make no menu. Once per page:
+        the page's own links and the column search both ask.
         """
-        itself = {page.url, page.final_url}
-        return {link.zone for link in page.links
-                if link.zone >= 0 and link.url in itself and link.zone < len(page.zones)
-                and page.zones[link.zone].links > 1 and not link.date and not is_pagination(link.text)}
+        found = self._menus.get(page.url)
+        if found is None:
+            itself = {page.url, page.final_url}
+            found = frozenset(link.zone for link in page.links
+                              if link.zone >= 0 and link.url in itself and link.zone < len(page.zones)
+                              and page.zones[link.zone].links > 1 and not link.date
+                              and not is_pagination(link.text)) or _NO_MENUS
+            self._menus[page.url] = found
+        return found
 
     def own_text(self, page: Page) -> list[Zone]:
         """The page's own blocks that have words outside their links, in page order (not in nav or footer)."""

@@ -139,6 +139,14 @@ _REQ_KEYS = {"name", "match", "severity", "deduction", "on_homepage", "pinned", 
 _PART_KEYS = {"name", "match", "download", "in_text"}
 
 
+def _regex(doc: _Doc, pattern: str, path: tuple) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise doc.error(path, f"{pattern!r} is not a regular expression ({exc})",
+                        "escape special characters such as ? and ( with a backslash") from None
+
+
 def _check_keys(doc: _Doc, value: dict, allowed: set[str], path: tuple) -> None:
     for key in value:
         if key not in allowed:
@@ -203,11 +211,7 @@ def _validate(doc: _Doc) -> None:
                                 "write e.g. www.example.gov.cn: http://127.0.0.1:8080")
     for key in ("include", "exclude", "render_urls"):
         for i, pattern in enumerate(crawl.get(key, [])):
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise doc.error(("crawl", key, i), f"{pattern!r} is not a regular expression ({exc})",
-                                "escape special characters such as ? and ( with a backslash") from None
+            _regex(doc, pattern, ("crawl", key, i))
     for key in ("obey_robots", "incremental", "private_redirects", "external"):
         if key in crawl:
             _want(doc, crawl[key], bool, ("crawl", key), "true or false")
@@ -232,11 +236,7 @@ def _validate(doc: _Doc) -> None:
     urls = data.get("column_urls", {})
     _want(doc, urls, dict, ("column_urls",), "a mapping of URL pattern → kind")
     for pattern in urls:
-        try:
-            re.compile(str(pattern))
-        except re.error as exc:
-            raise doc.error(("column_urls", pattern), f"{pattern!r} is not a regular expression ({exc})",
-                            "escape special characters such as ? and ( with a backslash") from None
+        _regex(doc, str(pattern), ("column_urls", pattern))
     homepage = data.get("homepage", {})
     _want(doc, homepage, dict, ("homepage",), "a mapping")
     _check_keys(doc, homepage, {"limit"}, ("homepage",))

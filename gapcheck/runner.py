@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import checks, history
 from .crawl import CrawlRequest, crawl
-from .checks.model import FetchError, LinkTag
+from .checks.model import FetchError
 from .errors import ConfigError, CrawlInterrupted, CrawlStartError, GapcheckError
 from .profile import Profile
 from .report import build_report, write_reports
@@ -74,20 +74,6 @@ def conclude(store: Store, run_id: int, url: str, profile: Profile, rules: list[
     return dataclasses.replace(outcome, internal_errors=stats.internal_errors)
 
 
-def _start_pages(site: checks.Site) -> list[checks.Page]:
-    """The start page and the pages its script or refresh redirects lead to (an error page is not
-    `Site.landing`'s kind of page, so the hops are followed here whatever they answered)."""
-    pages: list[checks.Page] = []
-    page = site.home
-    while page is not None and page.status is not None and page not in pages and len(pages) < 4:
-        pages.append(page)
-        if not page.is_entry_stub:
-            break
-        hop = next((link.url for link in page.links if link.tag in (LinkTag.REFRESH, LinkTag.SCRIPT_REDIRECT)), None)
-        page = site.page(hop) if hop else None
-    return pages
-
-
 _START_STATUS = {
     401: ("门户拒绝了 gapcheck 的访问", "请网站运维方放行 User-Agent（gapcheck）或从允许的地址运行"),
     403: ("门户拒绝了 gapcheck 的访问", "请网站运维方放行 User-Agent（gapcheck）或从允许的地址运行"),
@@ -103,7 +89,9 @@ _START_STATUS = {
 def start_refused(site: checks.Site) -> str | None:
     """Why the start page (or the page its script or refresh leads to) is an error page and not the portal,
     in words for the bureau's web team; None when it answered 2xx with content."""
-    for page in _start_pages(site):
+    for page in site.entry_pages:
+        if page.status is None:
+            break  # not answered at all: the crawl's own failure says why
         check = site.checks.get(page.url)
         if (check is not None and check.error is FetchError.CHALLENGE) or page.error.startswith(FetchError.CHALLENGE):
             return (f"门户返回了防火墙验证页面而不是首页（HTTP {page.status}，{page.url}）；请网站运维方在防火墙中"

@@ -605,7 +605,13 @@ def _page(r: tuple, links: dict[str, tuple[Link, ...]]) -> Page:
         dates=tuple(DateMention(v, t, DateSource(s)) for v, t, s in json.loads(r[16] or "[]")),
         links=links.get(r[1], ()), text=r[17] or "", main_chars=r[18] or 0, error=r[19] or "",
         forms=tuple(Form(a, m, tuple(f), t) for a, m, f, t in json.loads(r[20] or "[]")),
-        zones=tuple(Zone(*z[:5], Region(z[5])) for z in json.loads(r[21] or "[]")))
+        zones=tuple(_zone(z) for z in json.loads(r[21] or "[]")))
+
+
+def _zone(row: list, keep: Callable[[str, str], str] | None = None) -> Zone:
+    """A stored block ([key, fingerprint, links, chars, text, region]) as the model's Zone."""
+    key = row[0] if keep is None else keep(row[0], row[0])
+    return Zone(key, row[1], row[2], row[3], row[4], Region(row[5]))
 
 
 def _grouped_links(rows: Iterable[tuple], strings: dict, check_order: bool = False) -> dict[str, tuple[Link, ...]] | None:
@@ -691,7 +697,7 @@ class _Reader:
         key = (row[0], row[1])
         zone = self.zones.get(key)
         if zone is None:
-            zone = self.zones[key] = Zone(self.keep(row[0], row[0]), *row[1:5], Region(row[5]))
+            zone = self.zones[key] = _zone(row, self.keep)
         return zone
 
 

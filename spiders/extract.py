@@ -276,7 +276,7 @@ class _Zones:
     and not one per row. A block is known by its key, the path of named blocks down to it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, regions: _Regions) -> None:
         self._index: dict[etree._Element, int] = {}
         self._keys: dict[etree._Element, str] = {}
         self._of: dict[etree._Element, etree._Element | None] = {}
@@ -284,7 +284,8 @@ class _Zones:
         self.links: list[list[str]] = []
         self.texts: list[list[str]] = []
         self.regions: list[Region] = []
-        self._regions = _Regions()
+        self._regions = regions
+        """The page's own region cache: a block's region is its elements'."""
 
     def of(self, el: etree._Element) -> etree._Element | None:
         """The block element `el` sits in."""
@@ -383,7 +384,7 @@ def extract(html: str, url: str) -> Extracted:
     links: list[Link] = []
     regions = _Regions()
     blocks = _Blocks()
-    zones = _Zones()
+    zones = _Zones(regions)
     dropped = [0]
     seen: set[tuple[str, LinkTag]] = set()
 

@@ -19,11 +19,12 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import defer, threads
 
 
-def _resolves(host: str) -> bool:
+def addresses(host: str) -> list[str]:
+    """The addresses `host` resolves to; [] when it does not resolve. Blocks: call it in a thread."""
     try:
-        return bool(socket.getaddrinfo(host, None, type=socket.SOCK_STREAM))
+        return [info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)]
     except (OSError, UnicodeError):
-        return False
+        return []
 
 
 def _is_address(host: str) -> bool:
@@ -72,10 +73,10 @@ class NameCache:
         self.lookups += 1
         from twisted.internet import reactor  # the running one
 
-        lookup = threads.deferToThread(_resolves, host)
+        lookup = threads.deferToThread(addresses, host)
         lookup.addTimeout(self.timeout, reactor)
         try:
-            ok = await maybe_deferred_to_future(lookup)
+            ok = bool(await maybe_deferred_to_future(lookup))
         except defer.TimeoutError:
             ok = False
         self.resolved[host] = ok

@@ -27,6 +27,8 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import defer, task, threads
 from twisted.internet import error as tx_error
 
+from .names import addresses
+
 PRIVATE_REDIRECT = "private-redirect: "
 """Prefix of the IgnoreRequest message for a redirect into a more internal network; the reason follows."""
 CIRCUIT_OPEN = "circuit-open: "
@@ -75,13 +77,6 @@ def reach_of(addresses: list[str]) -> Reach:
         elif not ip.is_global:
             reach = max(reach, Reach.PRIVATE)
     return reach
-
-
-def _addresses(host: str) -> list[str]:
-    try:
-        return [info[4][0] for info in socket.getaddrinfo(host, None)]
-    except (OSError, UnicodeError):
-        return []
 
 
 @dataclass
@@ -324,7 +319,7 @@ class Politeness:
     async def _reach(self, host: str) -> Reach:
         if host not in self.reach:
             target = urlsplit(self.aliases[host]).hostname or host if host in self.aliases else host
-            self.reach[host] = reach_of(await maybe_deferred_to_future(threads.deferToThread(_addresses, target)))
+            self.reach[host] = reach_of(await maybe_deferred_to_future(threads.deferToThread(addresses, target)))
         return self.reach[host]
 
     def process_response(self, request: Request, response: Response):

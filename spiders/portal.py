@@ -150,7 +150,7 @@ class PortalSpider(scrapy.Spider):
         # An aliased start page is served by staging: its certificate says nothing of production's.
         aliased = (urlsplit(self.start_url).hostname or "").lower() in self.settings.getdict("GAPCHECK_ALIASES")
         await self.prepare(certificate=not aliased)
-        if self.settings.get("GAPCHECK_RENDER") == RenderMode.AUTO and not self.resume:
+        if self.auto_render and not self.resume:
             self.raw_start = await self._raw_start()
         if self.resume:
             for item in self._resumed(*self.resume):
@@ -168,6 +168,11 @@ class PortalSpider(scrapy.Spider):
             self.resolver_works = await maybe_deferred_to_future(resolving)
         if inspecting is not None:
             self.certificate = await maybe_deferred_to_future(inspecting)
+
+    @property
+    def auto_render(self) -> bool:
+        """crawl.render: auto, with a browser: this spider decides which pages are rendered."""
+        return self.settings.get("GAPCHECK_RENDER") == RenderMode.AUTO
 
     async def _raw_start(self) -> tuple[frozenset[str], int] | None:
         """The start page as plain HTML (not rendered): its in-site page links and dated items, to compare
@@ -206,8 +211,7 @@ class PortalSpider(scrapy.Spider):
     def _sample(self, url: str, depth: int, referrer: str, links: tuple[Link, ...]) -> Iterable[Request]:
         """Under crawl.render: auto, one of the first AUTO_SAMPLE pages below the start page, read raw, is
         asked again rendered: a site whose home page is plain HTML can still build its columns by script."""
-        if (self.render_all or depth != 1 or len(self.samples) >= AUTO_SAMPLE
-                or self.settings.get("GAPCHECK_RENDER") != RenderMode.AUTO):
+        if not self.auto_render or self.render_all or depth != 1 or len(self.samples) >= AUTO_SAMPLE:
             return
         self.samples[url] = self._shown(links)
         meta = {"gapcheck": Role.PAGE, "gapcheck_depth": depth, "gapcheck_referrer": referrer, AUTO_RENDER: True}
@@ -281,8 +285,7 @@ class PortalSpider(scrapy.Spider):
         # itself (refused, DNS), not as the browser's error.
         if role == Role.PAGE and (self.render_all or (url == self.start_url and self.raw_start is not None)):
             meta[AUTO_RENDER] = True  # only RenderMode.AUTO's middleware reads it
-        # A page the browser renders is downloaded whole: a browser navigating to a 304 never settles.
-        validators = self.revalidate.get(url) if role == Role.PAGE and AUTO_RENDER not in meta else None
+        validators = self.revalidate.get(url) if role == Role.PAGE else None
         if validators:
             etag, modified = validators
             if etag:
@@ -432,8 +435,7 @@ class PortalSpider(scrapy.Spider):
         yield self._settle(request, url, check)
         if request.meta.get("gapcheck_rendered"):
             seen.meta[RENDERED] = "1"
-            if url == self.start_url and self.settings.get("GAPCHECK_RENDER") == RenderMode.AUTO \
-                    and self._built_by_script(seen.links, self.raw_start):
+            if url == self.start_url and self.auto_render and self._built_by_script(seen.links, self.raw_start):
                 self.render_all = True  # before its links are followed: every page is rendered from here
         elif response.status == 200:
             yield from self._sample(url, depth, request.meta.get("gapcheck_referrer", ""), seen.links)

@@ -165,8 +165,6 @@ class RenderMiddleware:
     def wanted(self, request) -> bool:
         if request.meta.get("gapcheck") != PAGE_ROLE or request.method != "GET":
             return False
-        if b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
-            return False  # revalidated (304 keeps the last run's record): a browser navigating to a 304 hangs
         if self.mode is RenderMode.ALL:
             return True
         if self.mode is RenderMode.PATTERNS:
@@ -180,6 +178,10 @@ class RenderMiddleware:
             return None
         from scrapy_playwright.page import PageMethod
 
+        # A page the browser renders is downloaded whole: a browser navigating to a 304 never settles, and a
+        # page revalidated raw would lose what its scripts build.
+        for header in (b"If-None-Match", b"If-Modified-Since"):
+            request.headers.pop(header, None)
         request.meta["playwright"] = True
         # `load` (the default) before reading; a PageMethod object keeps its result, so one per request.
         request.meta["playwright_page_methods"] = [PageMethod(_settle, self.settle)]

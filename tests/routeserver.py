@@ -32,6 +32,8 @@ class Req:
     """How many times this method and path were asked, this one included."""
     body: bytes = b""
     """What a POST sent."""
+    if_none_match: str = ""
+    """The ETag a revalidating client sent."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,8 @@ class _Handler(QuietHandler):
 
     def _answer(self, head: bool) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) if self.command == "POST" else b""
-        req = self.server.record(self.command, urlsplit(self.path).path, self.headers.get("User-Agent", ""), body)
+        req = self.server.record(self.command, urlsplit(self.path).path, self.headers.get("User-Agent", ""), body,
+                                 self.headers.get("If-None-Match", ""))
         answer = self.server.route(req)
         if answer.delay:
             time.sleep(answer.delay)
@@ -133,10 +136,10 @@ class RouteServer(ThreadingHTTPServer):
     def url(self) -> str:
         return f"http://{self.host}:{self.server_address[1]}/"
 
-    def record(self, method: str, path: str, user_agent: str, body: bytes = b"") -> Req:
+    def record(self, method: str, path: str, user_agent: str, body: bytes = b"", if_none_match: str = "") -> Req:
         with self._lock:
             n = 1 + sum(1 for r in self.requests if r.method == method and r.path == path)
-            req = Req(time.monotonic(), method, path, user_agent, n, body)
+            req = Req(time.monotonic(), method, path, user_agent, n, body, if_none_match)
             self.requests.append(req)
             return req
 

@@ -212,6 +212,33 @@ def test_auto_leaves_a_plain_site_unrendered(tmp_path):
     assert site.pages[base + "a.html"].meta.get(RENDERED) is None  # …the rest of a plain site is not
 
 
+def test_a_rendered_page_is_downloaded_whole_in_a_revalidating_run(tmp_path):
+    """The second run revalidates (If-None-Match); a page the browser renders is asked without it: a browser
+    navigating to a 304 never settled, and the second run of a rendered portal hung."""
+    need_chromium()
+    from routeserver import Answer, html, serve
+
+    def route(req):
+        if req.if_none_match == '"v1"':
+            return Answer(304, headers={"ETag": '"v1"'})
+        body = "<script>window.location.href='sy/index.html';</script>" if req.path == "/" else PLAIN
+        return html(body, headers={"ETag": '"v1"'})
+
+    with serve(route) as server:
+        for _ in range(2):
+            result = gapcheck("check", server.url, "--render", "--out", str(tmp_path / "out"), "--db",
+                              str(tmp_path / "db.sqlite"), "--delay", "0")
+            assert result.returncode in (0, 1), result.stderr
+        revalidated = [r.path for r in server.requests if r.if_none_match]
+    assert revalidated == []
+    store = Store(tmp_path / "db.sqlite")
+    try:
+        site = store.load_site(2)
+    finally:
+        store.close()
+    assert all(p.meta.get(RENDERED) == "1" for p in site.pages.values() if p.is_html)
+
+
 def test_auto_a_plain_home_page_whose_columns_are_built_by_script(tmp_path):
     """The home page is plain HTML; the 政务公开 page writes its list with a script: the sampled page shows,
     rendered, what its raw HTML lacks, so it is recorded rendered and its script-built links are followed."""
