@@ -305,6 +305,7 @@ def run_worker(redis_url: str, *, idle_exit: float | None = None, verbose: bool 
         # Scrapy's download delay (and AutoThrottle's) is kept per process, after the shared pace was
         # taken: it would let two workers' requests bunch up. The shared pace keeps the delay instead.
         settings.set("GAPCHECK_SHARED_DELAY", settings.getfloat("DOWNLOAD_DELAY"))
+        settings.set("GAPCHECK_WORKER", worker)  # names its host leases: a killed worker's are freed at once
         settings.set("DOWNLOAD_DELAY", 0)
         settings.set("AUTOTHROTTLE_ENABLED", False)
         crawler = Crawler(WorkerSpider, settings)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import ipaddress
-import socket
 from dataclasses import dataclass
 from enum import IntEnum
 from time import monotonic
@@ -27,6 +26,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import defer, task, threads
 from twisted.internet import error as tx_error
 
+from .frontier import worker_key
 from .names import addresses
 
 PRIVATE_REDIRECT = "private-redirect: "
@@ -100,11 +100,19 @@ class Host:
 
 
 _TAKE = """
--- KEYS: the host's leases (sorted set), the host's pace (hash); ARGV: limit, lease ttl, lease, interval
+-- KEYS: the host's leases (sorted set), the host's pace (hash);
+-- ARGV: limit, lease ttl, lease, interval, heartbeat key prefix
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return '-1' end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
+  -- Full: give up the leases of workers whose heartbeat stopped (killed), not only expired ones.
+  for _, held in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+    local worker = string.match(held, '^(.*):[^:]*$')
+    if worker and redis.call('EXISTS', ARGV[5] .. worker) == 0 then redis.call('ZREM', KEYS[1], held) end
+  end
+  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return '-1' end
+end
 local interval = tonumber(ARGV[4])
 if now < tonumber(redis.call('HGET', KEYS[2], 'slow_until') or '0') then
   interval = math.max(interval, tonumber(redis.call('HGET', KEYS[2], 'interval') or '0'))
@@ -132,17 +140,18 @@ class SharedPace:
     """A host's concurrency and spacing kept in Redis, so that they hold for all workers together.
 
     Each request takes one of the host's `limit` leases and the next start time in one script (Redis's
-    clock, not the workers'); a lease of a killed worker expires after `ttl` seconds. A 429 seen by
-    one worker holds every worker back.
+    clock, not the workers'). A lease is named after its worker: once that worker's heartbeat stops
+    (killed), its leases are free for the others; any lease expires after `ttl` seconds. A 429 seen
+    by one worker holds every worker back.
     """
 
-    def __init__(self, url: str, limit: int, ttl: float):
+    def __init__(self, url: str, limit: int, ttl: float, worker: str):
         import redis  # only a distributed worker needs it
 
         self.server = redis.Redis.from_url(url)
         self.limit = limit
         self.ttl = ttl
-        self.prefix = f"{socket.gethostname()}-{id(self):x}"
+        self.prefix = f"{worker}:{id(self):x}"
         self._take = self.server.register_script(_TAKE)
         self.given: dict[str, list[str]] = {}
         """Leases given back, not yet removed in Redis: host key → leases."""
@@ -156,7 +165,7 @@ class SharedPace:
         return f"gapcheck:host:{host}:leases", f"gapcheck:host:{host}:pace"
 
     def lease(self, request: Request) -> str:
-        return f"{self.prefix}:{id(request)}"
+        return f"{self.prefix}-{id(request)}"
 
     async def take(self, host: str, interval: float, request: Request) -> float:
         """Seconds to wait before sending `request`, once it holds one of the host's leases."""
@@ -165,7 +174,8 @@ class SharedPace:
         while True:
             pipe = self.server.pipeline(transaction=False)
             self._give_back(pipe)
-            self._take(keys=self.keys(host), args=[self.limit, self.ttl, self.lease(request), interval], client=pipe)
+            self._take(keys=self.keys(host), args=[self.limit, self.ttl, self.lease(request), interval, worker_key("")],
+                       client=pipe)
             wait = float(pipe.execute()[-1])
             if wait >= 0:
                 return wait
@@ -247,8 +257,8 @@ class Politeness:
         shared = settings.get("GAPCHECK_REDIS_URL")
         self.shared_delay = settings.getfloat("GAPCHECK_SHARED_DELAY")
         """The configured delay between requests to a host, kept here for all workers instead of by Scrapy."""
-        self.shared = SharedPace(shared, self.per_host, settings.getfloat("DOWNLOAD_TIMEOUT") * 3 + 60) \
-            if shared else None
+        self.shared = SharedPace(shared, self.per_host, settings.getfloat("DOWNLOAD_TIMEOUT") * 3 + 60,
+                                 settings.get("GAPCHECK_WORKER")) if shared else None
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(self.left, signal=signals.request_left_downloader)
 

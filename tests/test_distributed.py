@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from gapcheck.spiders.frontier import JOBS
+from gapcheck.spiders.frontier import JOBS, worker_key
 
 from .routeserver import Answer, Req, html, serve
 
@@ -122,6 +122,7 @@ def gapcheck(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
 def workers(redis_url: str, n: int, log_dir: Path):
     procs = [start_worker(redis_url, log_dir / f"worker{i}.log") for i in range(n)]
     try:
+        _attached(redis_url, n)
         yield procs
     finally:
         for proc in procs:
@@ -132,6 +133,18 @@ def workers(redis_url: str, n: int, log_dir: Path):
                 proc.wait(15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def _attached(redis_url: str, n: int, timeout: float = 60) -> None:
+    """Waits for `n` workers' heartbeats: a worker still importing Scrapy when a small crawl starts would
+    find it over before it looked, and a test that wants every worker to take part must not race that."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + timeout
+    while len(client.keys(worker_key("*"))) < n:
+        assert time.monotonic() < deadline, f"{n} workers did not attach within {timeout} s"
+        time.sleep(0.1)
 
 
 def start_worker(redis_url: str, log: Path) -> subprocess.Popen:
@@ -158,7 +171,9 @@ def page_gets(requests: list[Req]) -> Counter:
 
 
 def test_two_workers_crawl_what_one_process_crawls_and_no_page_twice(redis_clean, tmp_path):
-    with portal() as server:
+    # A small delay per page: with none, one worker can finish the whole portal in the second the other
+    # takes to see the job (they look once per heartbeat).
+    with portal(delay=0.03) as server:
         single = check(server.url, tmp_path, "single")
         assert single.returncode == 1, single.stderr  # the portal has a broken link: gaps found
         server.requests.clear()
@@ -239,9 +254,13 @@ def test_politeness_holds_across_workers(redis_clean, tmp_path):
 
 def test_batch_through_workers(redis_clean, tmp_path):
     with portal() as a, portal(host="127.0.0.2") as b, workers(redis_clean, 2, tmp_path):
+        # No pause between requests: the default politeness made this two-portal batch take two minutes.
+        (tmp_path / "quick.yaml").write_text("name: 快速检查\nextends: national\ncrawl: {delay: 0}\n",
+                                             encoding="utf-8")
         sites = tmp_path / "sites.yaml"
         sites.write_text(f"""
 defaults:
+  profile: quick.yaml
   out: {tmp_path / 'reports'}
   db: {tmp_path / 'all.sqlite'}
 sites:
@@ -306,3 +325,26 @@ def test_a_stopped_or_killed_coordinator_leaves_nothing_running(redis_clean, tmp
         assert not client.smembers(JOBS)
         assert not list(client.scan_iter("gapcheck:job:*:requests"))
         assert "giving it up" in (tmp_path / "worker0.log").read_text()
+
+
+def test_a_killed_workers_host_leases_go_to_the_others_once_its_heartbeat_stops(redis_clean):
+    """A killed worker held its share of a host's concurrency for the lease's whole life (two minutes):
+    the workers left crawled that portal slower meanwhile."""
+    import redis
+
+    from gapcheck.spiders.politeness import SharedPace
+
+    client = redis.Redis.from_url(redis_clean)
+    alive, killed = "vm-1-aaaa", "vm-2-bbbb"
+    for worker in (alive, killed):
+        client.set(worker_key(worker), "1", ex=60)
+    first = SharedPace(redis_clean, limit=1, ttl=300, worker=killed)
+    other = SharedPace(redis_clean, limit=1, ttl=300, worker=alive)
+
+    def take(pace: SharedPace, n: int) -> float:
+        return float(pace._take(keys=pace.keys("portal:80"), args=[1, 300, f"{pace.prefix}-{n}", 0, worker_key("")]))
+
+    assert take(first, 1) >= 0
+    assert take(other, 2) == -1  # the host's one lease is held by a live worker
+    client.delete(worker_key(killed))  # its heartbeat lapsed
+    assert take(other, 2) >= 0
