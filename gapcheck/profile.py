@@ -101,18 +101,27 @@ class _Doc:
             where = f"{path}:{mark.line + 1}" if mark else str(path)
             problem = getattr(exc, "problem", None) or str(exc)
             raise ConfigError(f"{where}: not valid YAML ({problem}); fix the indentation or quoting there") from None
+        self._seen: set[int] = set()
         self.data = self._build(node, ()) if node is not None else {}
         if not isinstance(self.data, dict):
             raise ConfigError(f"{path}:1: {shape}")
 
     def _build(self, node: yaml.Node, path: tuple) -> Any:
-        self.lines[path] = node.start_mark.line + 1
+        # The composer hands an alias back as the very node its anchor named, so a node met twice is an
+        # alias. Expanding them lets 500 bytes of nested aliases ("billion laughs") grow to gigabytes, and
+        # one that contains itself recurse without end; a profile gains nothing from them, so none is taken.
+        if id(node) in self._seen:
+            raise self.error(path, "用了 YAML 别名（*名字，指向 &名字 处的值），配置文件不接受别名",
+                             "把这个值完整写出来，删去 & 和 *")
+        self._seen.add(id(node))
+        if path not in self.lines:
+            self.lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             out = {}
             for key_node, value_node in node.value:
                 key = key_node.value
-                out[key] = self._build(value_node, path + (key,))
                 self.lines[path + (key,)] = key_node.start_mark.line + 1
+                out[key] = self._build(value_node, path + (key,))
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self._build(item, path + (i,)) for i, item in enumerate(node.value)]

@@ -1,0 +1,68 @@
+"""Hostile input from the people who write profiles, sites lists and command lines (issue 16): each is
+refused with exit 2 and one line naming the file, the key and the fix, in bounded time and memory."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import time
+
+import pytest
+
+LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+"""About 500 bytes that expand to 9**9 strings when every alias is written out."""
+
+
+def _bounded() -> None:
+    # Before the fix this grew past a gigabyte: fail the child fast instead of the machine.
+    resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20))
+
+
+def gapcheck(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, preexec_fn=_bounded)
+
+
+def _profile_run(tmp_path, text: str) -> subprocess.CompletedProcess:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    return gapcheck("check", "http://127.0.0.1:9/", "--profile", str(path), "--db", str(tmp_path / "d.sqlite"))
+
+
+def _sites_run(tmp_path, text: str) -> subprocess.CompletedProcess:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    return gapcheck("schedule", str(path))
+
+
+def _one_line_exit_2(result: subprocess.CompletedProcess, *parts: str) -> None:
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    for part in parts:
+        assert part in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("run", [_profile_run, _sites_run], ids=["profile", "sites"])
+def test_billion_laughs_is_refused_at_once(tmp_path, run):
+    started = time.monotonic()
+    text = "name: x\ncrawl:\n  " + LAUGHS.replace("\n", "\n  ").rstrip() + "\n"
+    if run is _sites_run:
+        text = "sites:\n  - url: http://127.0.0.1:9/\nnotify:\n  " + LAUGHS.replace("\n", "\n  ").rstrip() + "\n"
+    result = run(tmp_path, text)
+    assert time.monotonic() - started < 20
+    # The first alias is the second anchored list's (b), one line into the section.
+    line = 4 if run is _profile_run else 5
+    _one_line_exit_2(result, f"bad.yaml:{line}: key '{'crawl' if run is _profile_run else 'notify'}.b'", "别名", "写出")
+
+
+@pytest.mark.parametrize("run", [_profile_run, _sites_run], ids=["profile", "sites"])
+def test_a_recursive_alias_is_refused_with_file_and_line(tmp_path, run):
+    text = "name: x\ncrawl:\n  exclude: &a [*a]\n"
+    if run is _sites_run:
+        text = "sites:\n  - url: http://127.0.0.1:9/\ndefaults:\n  out: &a [*a]\n"
+    result = run(tmp_path, text)
+    _one_line_exit_2(result, "bad.yaml:", "别名", "写出")
+    assert ("crawl.exclude" if run is _profile_run else "defaults.out") in result.stderr
