@@ -15,7 +15,7 @@ from platformdirs import user_data_path
 from . import checks
 from .crawl import CrawlRequest
 from .errors import ConfigError, GapcheckError
-from .profile import load_profile
+from .profile import is_number, load_profile
 from .report import labels
 from .report.labels import CLI
 from .report.model import redact
@@ -53,8 +53,9 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a number of seconds, 0 or more")
+    if not is_number(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a number of seconds, 0 or more"
+                                         "（写一个有限的秒数，如 0.5；不接受 nan、inf）")
     return value
 
 

@@ -6,6 +6,7 @@ Every error names the file, the line and the key, and says how to fix it.
 from __future__ import annotations
 
 import importlib.resources
+import math
 import re
 import string
 from dataclasses import dataclass, field
@@ -162,8 +163,18 @@ def _check_keys(doc: _Doc, value: dict, allowed: set[str], path: tuple) -> None:
             raise doc.error(path + (key,), "unknown key", f"use one of: {', '.join(sorted(allowed))}")
 
 
+def is_number(value: object) -> bool:
+    """What gapcheck takes for a number wherever it reads one (profile, sites list, command line): an int or a
+    finite float. YAML's .nan and .inf and Python's float("nan") are floats, but a NaN delay compares false
+    with everything and an infinite one never ends, so neither is a number of seconds, pages or points."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _want(doc: _Doc, value: Any, kind: type | tuple, path: tuple, what: str) -> Any:
-    ok = isinstance(value, kind) and not (kind in (int, float, (int, float)) and isinstance(value, bool))
+    numeric = kind in (int, float, (int, float))
+    if numeric and isinstance(value, float) and not is_number(value):
+        raise doc.error(path, f"{value!r} 不是有限的数", f"write {what} there（写一个有限的数，不要写 .nan 或 .inf）")
+    ok = isinstance(value, kind) and not (numeric and isinstance(value, bool))
     if not ok:
         raise doc.error(path, f"expected {what}, got {value!r}", f"write {what} there")
     return value

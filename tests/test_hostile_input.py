@@ -66,3 +66,20 @@ def test_a_recursive_alias_is_refused_with_file_and_line(tmp_path, run):
     result = run(tmp_path, text)
     _one_line_exit_2(result, "bad.yaml:", "别名", "写出")
     assert ("crawl.exclude" if run is _profile_run else "defaults.out") in result.stderr
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "NaN", "Infinity"])
+def test_a_non_finite_delay_on_the_command_line_is_refused(tmp_path, text):
+    result = gapcheck("check", "http://127.0.0.1:9/", f"--delay={text}", "--db", str(tmp_path / "d.sqlite"))
+    assert result.returncode == 2, result.stderr
+    assert "--delay" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("crawl:\n  delay", ".nan"), ("crawl:\n  timeout", ".inf"), ("crawl:\n  external_cache_days", "-.inf"),
+    ("column_kinds:\n  news:\n    deduction", ".NaN"), ("rules:\n  GK302:\n    deduction", ".inf"),
+])
+def test_a_non_finite_number_in_a_profile_is_refused(tmp_path, key, value):
+    result = _profile_run(tmp_path, f"name: x\n{key}: {value}\n")
+    dotted = ".".join(part.split(":")[0].strip() for part in key.split("\n"))
+    _one_line_exit_2(result, f"bad.yaml:{key.count(chr(10)) + 2}: key '{dotted}'", "有限")
