@@ -8,6 +8,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 from .errors import ConfigError
@@ -31,6 +32,15 @@ def gapcheck_command() -> list[str]:
     return [str(Path(sys.executable).absolute()), "-m", "gapcheck.cli"]
 
 
+def _refuse_control(command: list[str], sites: Path) -> None:
+    """Cron and systemd read one directive per line, so a newline in a path (a folder can be named so) would
+    add a job or a directive of its own; no quoting survives that, so such paths are refused."""
+    for arg in [*command, str(sites)]:
+        if any(unicodedata.category(c) == "Cc" for c in arg):
+            raise ConfigError(f"{arg!r}: 路径中有控制字符（换行、回车等），写进 crontab 或 systemd 单元会变成另一行；"
+                              "把文件移到名称只含普通字符的文件夹，再对新路径运行 gapcheck schedule")
+
+
 def _markers(sites: Path) -> tuple[str, str]:
     return f"# BEGIN gapcheck {sites}", f"# END gapcheck {sites}"
 
@@ -41,6 +51,7 @@ def _cron_line(args: list[str]) -> str:
 
 
 def crontab_block(command: list[str], sites: Path) -> str:
+    _refuse_control(command, sites)
     begin, end = _markers(sites)
     return "\n".join([
         begin,
@@ -52,8 +63,15 @@ def crontab_block(command: list[str], sites: Path) -> str:
     ]) + "\n"
 
 
+def _unit_text(text: str) -> str:
+    # systemd expands %-specifiers in Description= and Exec lines alike (systemd.unit(5)); %% is a literal %.
+    return text.replace("%", "%%")
+
+
 def _unit_arg(arg: str) -> str:
-    arg = arg.replace("%", "%%").replace("$", "$$")
+    # Exec lines also expand $VAR ($$ is a literal $) and split on whitespace and lone `;` outside double
+    # quotes, inside which C escapes apply (\\ and \" are a backslash and a quote) (systemd.service(5)).
+    arg = _unit_text(arg).replace("$", "$$")
     if any(c.isspace() or c in "\"'\\;" for c in arg):
         arg = '"' + arg.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return arg
@@ -61,15 +79,17 @@ def _unit_arg(arg: str) -> str:
 
 def systemd_units(command: list[str], sites: Path, *, user: bool) -> dict[str, str]:
     """The four units, by file name. System units wait for the network; user units cannot see that target."""
+    _refuse_control(command, sites)
     network = "" if user else "Wants=network-online.target\nAfter=network-online.target\n"
+    about = _unit_text(str(sites))
 
     def service(what: str, verb: str, extra: str = "") -> str:
         line = " ".join(_unit_arg(a) for a in command + [verb, str(sites)])
-        return (f"[Unit]\nDescription=gapcheck: {what} ({sites})\n{network}\n"
+        return (f"[Unit]\nDescription=gapcheck: {what} ({about})\n{network}\n"
                 f"[Service]\nType=oneshot\nExecStart={line}\n{extra}")
 
     def timer(what: str, calendar: str, persistent: bool) -> str:
-        return (f"[Unit]\nDescription=gapcheck: {what} ({sites})\n\n"
+        return (f"[Unit]\nDescription=gapcheck: {what} ({about})\n\n"
                 f"[Timer]\nOnCalendar={calendar}\nPersistent={'true' if persistent else 'false'}\n\n"
                 "[Install]\nWantedBy=timers.target\n")
 

@@ -123,3 +123,26 @@ def test_cron_install_without_crontab_is_a_clear_error(sites, tmp_path, monkeypa
     assert main(["schedule", str(sites), "--install"]) == 2
     err = capsys.readouterr().err
     assert "crontab: command not found" in err and "--systemd --install" in err
+
+
+@pytest.mark.parametrize("kind", [[], ["--systemd"], ["--install"]])
+@pytest.mark.parametrize("folder", ["x\n* * * * * touch /tmp/pwned\n#", "x\rExecStartPre=/bin/false", "x\x1b[2J"])
+def test_a_sites_path_with_control_characters_is_refused(tmp_path, monkeypatch, capsys, kind, folder):
+    table = _fake_crontab(tmp_path, monkeypatch)
+    hostile = tmp_path / folder
+    hostile.mkdir(parents=True)
+    path = hostile / "sites.yaml"
+    path.write_text("sites:\n  - url: http://x.gov.cn/\n", encoding="utf-8")
+    assert main(["schedule", str(path), *kind]) == 2
+    captured = capsys.readouterr()
+    assert "控制字符" in captured.err and "Traceback" not in captured.err
+    assert "pwned" not in captured.out and "ExecStartPre" not in captured.out
+    assert not table.exists()
+
+
+def test_unit_descriptions_escape_specifiers():
+    units = schedule.systemd_units(["/usr/bin/gapcheck"], schedule.Path("/srv/50%h/sites.yaml"), user=True)
+    description = [ln for ln in units["gapcheck-batch.service"].splitlines() if ln.startswith("Description=")][0]
+    assert "/srv/50%%h/sites.yaml" in description
+    execs = [ln for ln in units["gapcheck-batch.service"].splitlines() if ln.startswith("ExecStart=")]
+    assert execs == ["ExecStart=/usr/bin/gapcheck batch /srv/50%%h/sites.yaml"]
