@@ -8,7 +8,6 @@ import datetime as dt
 import re
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from platformdirs import user_data_path
 
@@ -313,16 +312,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def normalize_url(text: str) -> str:
-    url = text.strip()
-    if "://" not in url:
-        url = "http://" + url
-    parts = urlsplit(url)
-    if parts.username is not None or parts.password is not None:
-        raise ConfigError(f"URL {redact(url)}: user names and passwords in the start URL are not supported "
-                          "(they would end up in the store and logs); check a site that opens without them")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"URL {text!r}: expected a web address like http://www.example.gov.cn/")
-    return url if parts.path else url + "/"
+    from .sites import NotAWebAddress, web_address
+
+    try:
+        return web_address(text.strip())
+    except NotAWebAddress as exc:
+        # The problem names the address, or, for one with a password, says so without repeating it.
+        raise ConfigError(f"URL: {exc}") from None
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from .errors import ConfigError
 from .notify import NotifyConfig, SmtpConfig
 from .profile import DEFAULT_PROFILE, _Doc, _check_keys, _locate, _want
+from .report.model import redact
 from .store import site_key
 
 DEFAULT_OUT = "reports"
@@ -134,22 +135,38 @@ def _text(doc: _Doc, value: Any, where: tuple) -> str:
     return value.strip()
 
 
-def _url(doc: _Doc, value: Any, where: tuple) -> str:
-    text = _text(doc, value, where)
+class NotAWebAddress(ValueError):
+    """A portal's address that gapcheck cannot check; `problem` and `fix` are worded for the user."""
+
+    def __init__(self, problem: str, fix: str):
+        super().__init__(f"{problem}; {fix}")
+        self.problem, self.fix = problem, fix
+
+
+def web_address(text: str) -> str:
+    """A portal's home page as given in a sites list or on the command line, normalized: a scheme when there is
+    none, `/` when there is no path. One check for both, so both refuse the same addresses the same way."""
     url = text if "://" in text else "http://" + text
     fix = f"write the portal's home page, e.g. {_EXAMPLE_URL}"
     try:
         parts = urlsplit(url)
         host = parts.hostname
-        parts.port  # noqa: B018 — raises on a port that is not a number
+        parts.port  # noqa: B018 — raises on a port that is not a number or above 65535
     except ValueError as exc:
-        raise doc.error(where, f"{text!r} is not a web address ({exc})", fix) from None
+        raise NotAWebAddress(f"{redact(text)!r} is not a web address ({exc})", fix) from None
     if parts.scheme not in ("http", "https") or not host or any(c.isspace() for c in url):
-        raise doc.error(where, f"{text!r} is not a web address", fix)
+        raise NotAWebAddress(f"{redact(text)!r} is not a web address", fix)
     if parts.username is not None or parts.password is not None:
-        raise doc.error(where, "user names and passwords in the URL are not supported (they would end up in the "
-                        "store and logs)", "list a page that opens without them")
+        raise NotAWebAddress(f"{redact(text)!r}: user names and passwords in the URL are not supported (they "
+                             "would end up in the store and logs)", "list a page that opens without them")
     return url if parts.path else url + "/"
+
+
+def _url(doc: _Doc, value: Any, where: tuple) -> str:
+    try:
+        return web_address(_text(doc, value, where))
+    except NotAWebAddress as exc:
+        raise doc.error(where, exc.problem, exc.fix) from None
 
 
 def _derived_slug(url: str) -> str:

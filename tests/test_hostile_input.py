@@ -83,3 +83,12 @@ def test_a_non_finite_number_in_a_profile_is_refused(tmp_path, key, value):
     result = _profile_run(tmp_path, f"name: x\n{key}: {value}\n")
     dotted = ".".join(part.split(":")[0].strip() for part in key.split("\n"))
     _one_line_exit_2(result, f"bad.yaml:{key.count(chr(10)) + 2}: key '{dotted}'", "有限")
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/", "http://[::1", "http://127.0.0.1:port/",
+                                 "ftp://127.0.0.1/", "http://127.0.0.1/ 首页"])
+@pytest.mark.parametrize("command", ["check", "history"])
+def test_a_start_url_that_is_not_a_web_address_gets_the_sites_list_message(tmp_path, url, command):
+    (tmp_path / "d.sqlite").touch()
+    result = gapcheck(command, url, "--db", str(tmp_path / "d.sqlite"))
+    _one_line_exit_2(result, repr(url.strip()), "is not a web address", "write the portal's home page")
