@@ -410,6 +410,14 @@ def _crawl_options(crawl: dict) -> CrawlOptions:
     return CrawlOptions(**values)
 
 
+def _one_line(value: str | list[str]) -> str:
+    """`value` as a double-quoted YAML scalar (or flow list) on one line: whatever a bureau's name holds
+    (a newline, `: `, `#`, a leading `*` or `&`, "yes") stays a string, and a line break cannot add a key,
+    in the value or in the starter's comments that name it too."""
+    return yaml.safe_dump(value, default_style='"', default_flow_style=True, allow_unicode=True,
+                          width=float("inf")).removesuffix("\n")
+
+
 def write_starter(name: str, path: Path, extends: str, city_portal: list[str]) -> Path:
     """A commented starter profile for a new bureau, checked to load before it is left in place."""
     if path.exists():
@@ -417,7 +425,7 @@ def write_starter(name: str, path: Path, extends: str, city_portal: list[str]) -
     _locate(extends, None)  # an unknown base profile fails here, naming the bundled ones
     template = importlib.resources.files("gapcheck.config").joinpath("starter.yaml").read_text(encoding="utf-8")
     text = string.Template(template).substitute(
-        name=name, path=path, extends=extends, city_portal=", ".join(city_portal))
+        name=_one_line(name), path=_one_line(str(path)), extends=_one_line(extends), city_portal=_one_line(city_portal))
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:

@@ -92,3 +92,20 @@ def test_a_start_url_that_is_not_a_web_address_gets_the_sites_list_message(tmp_p
     (tmp_path / "d.sqlite").touch()
     result = gapcheck(command, url, "--db", str(tmp_path / "d.sqlite"))
     _one_line_exit_2(result, repr(url.strip()), "is not a web address", "write the portal's home page")
+
+
+@pytest.mark.parametrize("name", [
+    "某局\nextends: nowhere\ncrawl: {obey_robots: false}",
+    "某局\r\ncity_portal: [evil.example]",
+    "*a", "&a 某局", "某局 # 注释", "'某局\"", "某局: 商务", "- 某局", "yes", "12", "${name}", "某局\\n", " 某局 ",
+])
+def test_init_writes_a_hostile_bureau_name_as_a_plain_string(tmp_path, name):
+    out = tmp_path / "bureau.yaml"
+    result = gapcheck("init", name, "--out", str(out), "--city-portal", "www.example.gov.cn")
+    assert result.returncode == 0, result.stderr
+    from gapcheck.profile import load_profile
+
+    profile = load_profile(str(out))
+    assert profile.name == name
+    assert profile.options.city_portal == ("www.example.gov.cn",) and profile.crawl.obey_robots
+    assert len(profile.files) == 2 and profile.files[1].endswith("national.yaml")
