@@ -482,14 +482,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from .report.index import read_sites, write_index
+    from .report.index import read_sites, totals, write_index
 
     rows = read_sites(args.dir) if args.dir.is_dir() else []
     if args.dir.is_dir() and not rows:
         raise ConfigError(f"{args.dir}: no site results (DIR/<site>/report.json or error.json); "
                           "pass the folder `gapcheck batch` wrote")
     path = write_index(args.dir)
-    counts = {k: sum(r["key"] == k for r in rows) for k in ("pass", "fail", "error")}
+    counts = totals(rows)
     print(f"网站 {len(rows)}：合格 {counts['pass']}，不合格 {counts['fail']}，未能检查 {counts['error']}")
     print(f"汇总：{path}")
     return EXIT_OK

@@ -268,6 +268,23 @@ def test_unreadable_report_is_shown_as_unchecked(tmp_path):
     assert "report.json 无法读取：不是有效的 JSON" in cell_text(rows[0])
 
 
+@pytest.mark.parametrize("report", [
+    {"site": None, "summary": {"verdict": "不合格", "score": 0}, "run": {}, "findings": []},
+    {"site": None},
+    {"site": {"name": "某局", "start_url": "http://127.0.0.1:9/"}, "summary": {"verdict": None}},
+], ids=["site-null", "site-null-bare", "no-verdict"])
+def test_a_report_of_a_site_that_could_not_be_checked_is_counted_as_unchecked(tmp_path, report):
+    (tmp_path / "lost").mkdir()
+    (tmp_path / "lost" / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    result = gapcheck("index", str(tmp_path), timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "网站 1：合格 0，不合格 0，未能检查 1" in result.stdout
+    doc = lxml.html.fromstring((tmp_path / "index.html").read_text(encoding="utf-8"))
+    [row] = rows_of(doc)
+    assert row.get("data-key") == "error" and "未能检查" in cell_text(row)
+    assert [cell_text(m) for m in doc.xpath('//*[@id="totals"]/div')] == ["1网站", "0合格", "0不合格", "1未能检查"]
+
+
 def test_report_without_history_lists_every_veto(tmp_path, site_reports):
     r = failing_variant(site_reports["demo"])
     del r["summary"]["changes"], r["trend"], r["fixed"]

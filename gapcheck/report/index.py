@@ -63,10 +63,12 @@ TEXT = {
     "shown": "显示 {n} / {total} 个网站",
     "trend_title": "得分趋势（最近 {n} 次）：{scores}",
     "no_history": "报告未含历史记录",
+    "no_site": "report.json 中 site 为空：这次未能检查该网站",
+    "no_verdict": "report.json 中没有「合格」或「不合格」的结论：这次未能检查该网站",
 }
 
 # Display order: what needs a supervisor's attention first.
-_RANK = {"fail": 0, "error": 1, "other": 1, "pass": 2}
+_RANK = {"fail": 0, "error": 1, "pass": 2}
 SPARK_W, SPARK_H, SPARK_PAD = 120, 30, 4
 
 
@@ -133,7 +135,7 @@ def _site_row(slug: str, report: dict[str, Any], has_html: bool) -> dict[str, An
     summary = report.get("summary") if isinstance(report.get("summary"), dict) else {}
     run = report.get("run") if isinstance(report.get("run"), dict) else {}
     verdict = summary.get("verdict")
-    key = {L.VERDICT_PASS: "pass", L.VERDICT_FAIL: "fail"}.get(verdict, "other")
+    key = "pass" if verdict == L.VERDICT_PASS else "fail"  # _not_checked took every other report
     findings = [f for f in report.get("findings") or [] if isinstance(f, dict)]
     vetoes = [f for f in findings if f.get("status") == "fail" and f.get("severity") == "veto"]
     changes = summary.get("changes") if isinstance(summary.get("changes"), dict) else None
@@ -155,7 +157,7 @@ def _site_row(slug: str, report: dict[str, Any], has_html: bool) -> dict[str, An
         "name": _text(site.get("name")) or slug,
         "url": _text(site.get("start_url")),
         "key": key,
-        "verdict": verdict if isinstance(verdict, str) and verdict else L.TEXT["none"],
+        "verdict": verdict,
         "vetoes_text": TEXT["vetoes_count"].format(n=vetoes_n) if vetoes_n else "",
         "score": score,
         "score_text": fmt_num(score),
@@ -192,6 +194,17 @@ def _error_row(slug: str, error: Any, problem: str | None, has_html: bool) -> di
     }
 
 
+def _not_checked(report: dict[str, Any]) -> str | None:
+    """Why a readable report.json gives no verdict on its site (site: null is written for a site that could
+    not be checked), or None. Such a site is 未能检查: every row is in one of the three totals."""
+    if not isinstance(report.get("site"), dict):
+        return TEXT["no_site"]
+    summary = report.get("summary")
+    if not isinstance(summary, dict) or summary.get("verdict") not in (L.VERDICT_PASS, L.VERDICT_FAIL):
+        return TEXT["no_verdict"]
+    return None
+
+
 def _mtime(path: Path) -> float:
     try:
         return path.stat().st_mtime
@@ -224,6 +237,12 @@ def read_sites(reports_dir: Path) -> list[dict[str, Any]]:
         if problem:
             rows.append(_error_row(folder.name, {}, TEXT["unreadable"].format(file=REPORT_JSON, reason=problem),
                                    has_html))
+        elif unchecked := _not_checked(report):
+            site = report["site"] if isinstance(report.get("site"), dict) else {}
+            run = report.get("run") if isinstance(report.get("run"), dict) else {}
+            rows.append(_error_row(folder.name, {"name": site.get("name"), "url": site.get("start_url"),
+                                                 "at": run.get("finished_at") or run.get("started_at")},
+                                   unchecked, has_html))
         else:
             rows.append(_site_row(folder.name, report, has_html))
     rows.sort(key=lambda r: (_RANK[r["key"]], r["score"] is None, r["score"] or 0.0, r["name"], r["slug"]))
@@ -304,8 +323,13 @@ def _script() -> tuple[Markup, str]:
     return Markup(SCRIPT), f"'sha256-{digest}'"
 
 
+def totals(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Sites by verdict key (pass, fail, error), for the page's headline and the command's summary alike."""
+    return {k: sum(r["key"] == k for r in rows) for k in _RANK}
+
+
 def render_index(rows: list[dict[str, Any]], generated_at: dt.datetime | None = None) -> str:
-    counts = {k: sum(r["key"] == k for r in rows) for k in ("pass", "fail", "error", "other")}
+    counts = totals(rows)
     script, script_hash = _script()
     generated = (generated_at or dt.datetime.now().astimezone()).isoformat(sep=" ", timespec="seconds")
     return _env().get_template("index.html.j2").render(
