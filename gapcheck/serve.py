@@ -45,6 +45,9 @@ class ReportsHandler(SimpleHTTPRequestHandler):
     server_version = "gapcheck"
     refused = False
     sys_version = ""
+    timeout = 15
+    """Seconds a connection may sit without sending (StreamRequestHandler sets it on the socket): each open
+    connection holds a thread, so idle ones (a browser's spare connections, a slowloris) are closed."""
 
     def translate_path(self, path: str) -> str:
         # http.server already drops "..", drive letters and empty segments. Also refused: hidden names

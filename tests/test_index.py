@@ -17,6 +17,7 @@ import re
 import selectors
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -434,3 +435,26 @@ def test_serve_missing_folder_or_busy_port_exits_2(tmp_path, served):
     server, folder = served
     result = gapcheck("serve", str(folder), "--port", str(server.port), "--host", server.host, timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr and "--port" in result.stderr
+
+
+def test_serve_closes_an_idle_connection(tmp_path):
+    from gapcheck.serve import ReportsHandler
+
+    # A thread waits on every open connection: without a timeout, each idle one held a thread for good.
+    assert isinstance(ReportsHandler.timeout, (int, float)) and 0 < ReportsHandler.timeout <= 60
+    server = Served(tmp_path)
+    try:
+        idle = [socket.create_connection((server.host, server.port), timeout=ReportsHandler.timeout + 10)
+                for _ in range(3)]
+        started = time.monotonic()
+        assert all(s.recv(1) == b"" for s in idle)  # closed by the server, nothing sent
+        assert time.monotonic() - started < ReportsHandler.timeout + 5
+        assert server.get("/")[0] == 200  # and it still serves
+        for s in idle:
+            s.close()
+        code, _, err = server.stop(signal.SIGTERM)
+        assert code == 0 and err == ""
+    finally:
+        if server.proc.poll() is None:
+            server.proc.kill()
+            server.proc.wait()
