@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from . import patterns
 from .dates import date_from_url
 from .matching import Aliases, is_article, normalize
 from .model import BREADCRUMB, LinkTag, Page, Region, Site
@@ -157,7 +158,7 @@ def classify(name: str, trail: str, page: Page, options: Options) -> tuple[Colum
     if name in options.column_names:
         return by_key.get(options.column_names[name]), f"配置 column_names「{name}」"
     for pattern, key in options.column_urls.items():
-        if re.search(pattern, page.url):
+        if patterns.search(pattern, page.url, undecided=False):
             return by_key.get(key), f"配置 column_urls「{pattern}」"
     found = _keyword_kind(name, options)
     if found:

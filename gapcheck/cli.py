@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import re
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from platformdirs import user_data_path
 
 from . import checks
 from .crawl import CrawlRequest
+from .checks.patterns import PatternError, compile_pattern
 from .errors import ConfigError, GapcheckError
 from .profile import is_number, load_profile
 from .report import labels
@@ -60,8 +60,8 @@ def _seconds(text: str) -> float:
 
 def _regex(text: str) -> str:
     try:
-        re.compile(text)
-    except re.error as exc:
+        compile_pattern(text)
+    except PatternError as exc:
         raise argparse.ArgumentTypeError(f"{text!r} is not a regular expression ({exc})") from None
     return text
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib.resources
 import math
-import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ import yaml
 
 from .checks import BY_CODE, Severity, UnknownRule, select
 from .checks.options import ColumnKind, Options, Part, Period, Requirement
+from .checks.patterns import PatternError, compile_pattern
 from .errors import ConfigError
 from .spiders.aliases import alias_pair
 from .spiders.rendering import RenderMode
@@ -151,8 +151,8 @@ _PART_KEYS = {"name", "match", "download", "in_text"}
 
 def _regex(doc: _Doc, pattern: str, path: tuple) -> None:
     try:
-        re.compile(pattern)
-    except re.error as exc:
+        compile_pattern(pattern)
+    except PatternError as exc:
         raise doc.error(path, f"{pattern!r} is not a regular expression ({exc})",
                         "escape special characters such as ? and ( with a backslash") from None
 

@@ -24,6 +24,7 @@ from twisted.internet import error as tx_error
 from twisted.internet import threads
 from twisted.python.failure import Failure
 
+from ..checks import patterns
 from ..checks.model import (
     ATTACHMENT_SUFFIXES, ENTRY_HOPS, ENTRY_PAGE_TEXT, ENTRY_REDIRECTS, NAVIGABLE_TAGS, RENDERED, CertificateNote,
     FetchError, Link, LinkCheck, Page, Verdict,
@@ -126,8 +127,8 @@ class PortalSpider(scrapy.Spider):
         self.start_url = start_url
         self.scope = {scope_key(start_url)}
         self.scope_domains = tuple(d.lower().lstrip(".") for d in allowed_domains)
-        self.include = [re.compile(p) for p in include]
-        self.exclude = [re.compile(p) for p in exclude]
+        self.include = tuple(include)
+        self.exclude = tuple(exclude)
         self.max_pages = max_pages
         self.max_depth = max_depth
         self.seen = SeenSet((start_url,))
@@ -270,9 +271,10 @@ class PortalSpider(scrapy.Spider):
         return any(host == d or host.endswith("." + d) for d in self.scope_domains)
 
     def wanted(self, url: str) -> bool:
-        if any(p.search(url) for p in self.exclude):
+        # The portal writes the URL: a pattern that cannot decide in time keeps it out either way.
+        if any(patterns.search(p, url, undecided=True) for p in self.exclude):
             return False
-        return not self.include or any(p.search(url) for p in self.include)
+        return not self.include or any(patterns.search(p, url, undecided=False) for p in self.include)
 
     # -- requests ---------------------------------------------------------------------------
 

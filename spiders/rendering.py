@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import re
 import shutil
 from enum import StrEnum
 from pathlib import Path
 
+from ..checks import patterns
 from ..errors import ConfigError
 
 CHROMIUM = "/usr/bin/chromium"
@@ -152,7 +152,7 @@ class RenderMiddleware:
 
     def __init__(self, mode: RenderMode, urls: tuple[str, ...] = (), settle: float = SETTLE_SECONDS):
         self.mode = mode
-        self.patterns = [re.compile(p) for p in urls]
+        self.urls = tuple(urls)
         self.settle = settle
 
     @classmethod
@@ -168,7 +168,7 @@ class RenderMiddleware:
         if self.mode is RenderMode.ALL:
             return True
         if self.mode is RenderMode.PATTERNS:
-            return any(p.search(request.url) for p in self.patterns)
+            return any(patterns.search(p, request.url, undecided=False) for p in self.urls)
         if self.mode is RenderMode.AUTO:
             return bool(request.meta.get(AUTO_RENDER))
         return False

@@ -109,3 +109,31 @@ def test_init_writes_a_hostile_bureau_name_as_a_plain_string(tmp_path, name):
     assert profile.name == name
     assert profile.options.city_portal == ("www.example.gov.cn",) and profile.crawl.obey_robots
     assert len(profile.files) == 2 and profile.files[1].endswith("national.yaml")
+
+
+EVIL_PATHS = ("/" + "a" * 40 + "!", "/" + "a" * 1500 + "!")
+"""Portal URLs that make `(a+)+$` backtrack 2**40 (and more) times in Python's re."""
+
+
+def test_a_catastrophic_exclude_pattern_meets_a_hostile_url_in_bounded_time(tmp_path):
+    from routeserver import html, serve
+
+    def route(req):
+        if req.path == "/":
+            return html("".join(f'<a href="{p}">陷阱</a>' for p in EVIL_PATHS) + '<a href="/kept.html">保留</a>'
+                        '<a href="http://www.example.gov.cn/">外部</a>')
+        return html("<p>内容</p>")
+
+    with serve(route) as server:
+        started = time.monotonic()
+        result = gapcheck("check", server.url, "--exclude", "(a+)+$", "--exclude", r"^https?://(?!127\.0\.0\.1[:/])",
+                          "--delay", "0", "--no-render", "--offline", "--out", str(tmp_path / "out"),
+                          "--db", str(tmp_path / "d.sqlite"), timeout=120)
+        elapsed = time.monotonic() - started
+        paths = [r.path for r in server.requests]
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    assert elapsed < 90
+    assert "/kept.html" in paths  # the lookahead still works: our own pages are not excluded
+    # The short one regex decides at once (no match: fetched); the long one it cannot decide in the time
+    # allowed, so it is taken as excluded and never fetched.
+    assert EVIL_PATHS[1] not in paths

@@ -366,7 +366,7 @@ def test_middleware_reads_its_settings(monkeypatch):
     crawler = type("Crawler", (), {"settings": settings})()
     middleware = RenderMiddleware.from_crawler(crawler)
     assert middleware.mode is RenderMode.PATTERNS
-    assert [p.pattern for p in middleware.patterns] == ["/xxgk/"]
+    assert middleware.urls == ("/xxgk/",)
     assert middleware.settle == rendering.SETTLE_SECONDS
 
 
