@@ -120,6 +120,9 @@ class _Doc:
         if isinstance(node, yaml.MappingNode):
             out = {}
             for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):  # `[a, b]: 1` parses, but is no key of ours
+                    self.lines[path + ("?",)] = key_node.start_mark.line + 1
+                    raise self.error(path + ("?",), "键是一个列表或映射", "键只写一个词，如 exclude:")
                 key = key_node.value
                 self.lines[path + (key,)] = key_node.start_mark.line + 1
                 out[key] = self._build(value_node, path + (key,))

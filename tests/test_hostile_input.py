@@ -137,3 +137,8 @@ def test_a_catastrophic_exclude_pattern_meets_a_hostile_url_in_bounded_time(tmp_
     # The short one regex decides at once (no match: fetched); the long one it cannot decide in the time
     # allowed, so it is taken as excluded and never fetched.
     assert EVIL_PATHS[1] not in paths
+
+
+@pytest.mark.parametrize("text", ["name: x\n[a, b]: 1\n", "name: x\ncrawl:\n  ? {a: 1}\n  : 2\n"])
+def test_a_key_that_is_a_list_or_mapping_is_refused(tmp_path, text):
+    _one_line_exit_2(_profile_run(tmp_path, text), "bad.yaml:", "键")
