@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import re
+import sqlite3
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -224,6 +225,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gapcheck: interrupted", file=sys.stderr)
         return 130
+    except sqlite3.DatabaseError as exc:
+        from .store import damaged_message, is_damaged
+
+        if not is_damaged(exc):
+            raise
+        # A damaged page read by a command that had no reason to check the whole file first.
+        print(f"gapcheck: {damaged_message(getattr(args, 'db', None) or default_db(), exc)}", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:  # `gapcheck history … | head`: the reader has what it wanted
         sys.stderr.close()
         return 0
@@ -388,12 +397,13 @@ def _print_summary(report: dict, html: Path) -> None:
 
 
 def _open_existing(db: Path | None):
+    """The store of a command that only reads it: read-only, so a store on read-only media opens too."""
     from .store import Store
 
     path = db or default_db()
     if not path.is_file():
         raise ConfigError(CLI["no_db"].format(db=path))
-    return Store(path)
+    return Store(path, read_only=True)
 
 
 def _one_line(value: object, limit: int = 120) -> str:

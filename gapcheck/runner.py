@@ -29,6 +29,7 @@ class Outcome:
 
 def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.date, out: Path) -> Outcome:
     rules = rules_of(profile)
+    store.verify()  # before a run is added: a damaged store would keep one dead run per attempt
     if request.resume:
         run_id = store.resumable_run(request.url)
         if run_id is None:
@@ -115,7 +116,8 @@ def evaluate(store: Store, run_id: int, profile: Profile, rules: list[checks.Rul
     finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     report = build_report(store.run(run_id), finished, profile, rules, findings, ctx, summary)
     history.annotate(report, store, run_id)
-    store.finish_run(run_id, findings, severity_of, report)
+    if not store.read_only:  # `gapcheck report` of a store on read-only media: the files are what is asked
+        store.finish_run(run_id, findings, severity_of, report)
     try:
         html = write_reports(report, out)
     except OSError as exc:  # a full disk, a read-only folder: the run is stored, only the files are missing
