@@ -321,7 +321,10 @@ class Store:
                 (site, start_url, profile, as_of.isoformat(), _now(), page_limit))
             return cur.lastrowid
 
-    def add_pages(self, run_id: int, pages: Iterable[Page]) -> None:
+    def add_crawled(self, run_id: int, pages: Iterable[Page] = (), checks: Iterable[LinkCheck] = ()) -> None:
+        """Pages (with their links) and link checks, in one transaction: a crawl killed at any moment keeps a
+        page's check and the page together, or neither (a check without its page would have `--resume` take
+        the page for done)."""
         page_rows, link_rows = [], []
         for p in pages:
             page_rows.append((
@@ -337,16 +340,13 @@ class Store:
                 (run_id, p.url, i, ln.url, ln.tag.value, ln.text, ln.title, ln.region.value, ln.date, ln.fragment,
                  ln.block, ln.zone)
                 for i, ln in enumerate(p.links))
+        check_rows = [(run_id, c.url, c.status, c.error.value if c.error else None, c.reason, c.final_url,
+                       c.content_type, c.redirects, c.checked_at or None) for c in checks]
         with self.transaction() as db:
             db.executemany("DELETE FROM links WHERE run_id = ? AND page_url = ?", [(r[0], r[1]) for r in page_rows])
             db.executemany("INSERT OR REPLACE INTO pages VALUES (" + ",".join("?" * 22) + ")", page_rows)
             db.executemany("INSERT INTO links VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", link_rows)
-
-    def add_checks(self, run_id: int, checks: Iterable[LinkCheck]) -> None:
-        rows = [(run_id, c.url, c.status, c.error.value if c.error else None, c.reason, c.final_url,
-                 c.content_type, c.redirects, c.checked_at or None) for c in checks]
-        with self.transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO link_checks VALUES (?,?,?,?,?,?,?,?,?)", rows)
+            db.executemany("INSERT OR REPLACE INTO link_checks VALUES (?,?,?,?,?,?,?,?,?)", check_rows)
 
     def finish_crawl(self, run_id: int, stats: CrawlStats) -> None:
         notes = {"hosts": [dataclasses.asdict(h) for h in stats.hosts], "reused": stats.reused,
@@ -502,7 +502,7 @@ class Store:
     def _run_links(self, run_id: int, strings: dict) -> dict[str, tuple[Link, ...]]:
         """Every page's links of a run, read in the order they were written.
 
-        add_pages writes one page's links together, by position: reading the table in that order is
+        add_crawled writes one page's links together, by position: reading the table in that order is
         several times cheaper than following the index row by row, which matters at millions of links.
         Only while the run holds a good share of the store (a scan reads the other runs' rows too), and
         rows not in that order (never seen) are read through the index after all.

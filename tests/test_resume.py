@@ -138,3 +138,19 @@ def test_a_reader_holding_the_store_open_never_blocks_a_crawl(portal, tmp_path):
     reader.execute("COMMIT")
     assert reader.execute("SELECT state FROM runs WHERE id = 1").fetchone()[0] == "done"
     reader.close()
+
+
+def test_a_page_whose_check_was_stored_without_it_is_asked_again(portal, reference, tmp_path):
+    db = tmp_path / "db.sqlite"
+    _stop_midway(_args(portal.url, tmp_path, "first", db), db, signal.SIGKILL)
+    # What a kill between a check's write and its page's left: the check row, no page row.
+    with sqlite3.connect(db) as conn:
+        lost = [row[0] for row in conn.execute(
+            "SELECT url FROM pages WHERE run_id = 1 AND depth > 0 AND status = 200 "
+            "AND url IN (SELECT url FROM link_checks WHERE run_id = 1) ORDER BY depth DESC, rowid DESC LIMIT 3")]
+        assert lost
+        conn.executemany("DELETE FROM pages WHERE run_id = 1 AND url = ?", [(u,) for u in lost])
+    resumed = subprocess.run(_args(portal.url, tmp_path, "resumed", db, "--resume", "--delay", "0"),
+                             capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 1, resumed.stderr
+    assert _state(db) == ("done", *reference[1:])
