@@ -5,6 +5,7 @@ taken over."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -154,3 +155,52 @@ def test_a_page_whose_check_was_stored_without_it_is_asked_again(portal, referen
                              capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 1, resumed.stderr
     assert _state(db) == ("done", *reference[1:])
+
+
+def _report_runs(out: Path) -> set[str]:
+    """Which run each report file is of (report.json and report.md say), or what is wrong with it."""
+    runs = set()
+    json_path, md_path = out / "report.json", out / "report.md"
+    runs.add(str(json.loads(json_path.read_text(encoding="utf-8"))["run"]["id"]) if json_path.is_file() else "missing")
+    runs.add(md_path.read_text(encoding="utf-8").split("运行编号**：", 1)[1].split()[0] if md_path.is_file()
+             else "missing")
+    return runs
+
+
+def test_a_kill_while_the_reports_are_written_leaves_one_run_s_files(portal, tmp_path):
+    db, out = tmp_path / "db.sqlite", tmp_path / "out"
+    first = subprocess.run(_args(portal.url, tmp_path, "out", db, "--delay", "0"), capture_output=True, text=True,
+                           timeout=300)
+    assert first.returncode == 1, first.stderr
+    # A FIFO where the Markdown goes: writing it in place blocks there, half the files written, until killed.
+    (out / "report.md").unlink()
+    os.mkfifo(out / "report.md")
+    second = subprocess.Popen(_args(portal.url, tmp_path, "out", db, "--delay", "0", "--full"),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        second.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        second.kill()
+        second.communicate()
+    with sqlite3.connect(db) as conn:
+        state = conn.execute("SELECT state FROM runs WHERE id = 2").fetchone()[0]
+    if state == "done":  # only once every file is of run 2
+        assert _report_runs(out) == {"2"}
+    else:
+        resumed = subprocess.run(_args(portal.url, tmp_path, "out", db, "--resume"), capture_output=True,
+                                 text=True, timeout=300)
+        assert resumed.returncode == 1, resumed.stderr
+        assert _report_runs(out) == {"2"}
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_resume_of_a_done_run_whose_reports_are_missing_names_gapcheck_report(portal, tmp_path):
+    db, out = tmp_path / "db.sqlite", tmp_path / "out"
+    first = subprocess.run(_args(portal.url, tmp_path, "out", db, "--delay", "0"), capture_output=True, text=True,
+                           timeout=300)
+    assert first.returncode == 1, first.stderr
+    (out / "report.html").unlink()
+    resumed = subprocess.run(_args(portal.url, tmp_path, "out", db, "--resume"), capture_output=True, text=True,
+                             timeout=60)
+    assert resumed.returncode == 2 and "Traceback" not in resumed.stderr
+    assert "gapcheck report 1" in resumed.stderr and str(out) in resumed.stderr
