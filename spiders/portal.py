@@ -33,6 +33,7 @@ from .extract import extract
 from .rendering import AUTO_RENDER, AUTO_SAMPLE, RenderMode
 from .politeness import CIRCUIT_OPEN, PASS, PRIVATE_REDIRECT, THROTTLED
 from .certificate import inspect as inspect_certificate
+from . import scratch
 from .seen import SeenSet
 from .traps import TrapGuard
 from .settings import DNS_PROBE_HOSTS, DNS_PROBE_TIMEOUT, MAX_DEPTH, MAX_PAGES, QUERY_VARIANTS, SLOW_PASS_TIMEOUT_FACTOR
@@ -130,7 +131,7 @@ class PortalSpider(scrapy.Spider):
         self.exclude = [re.compile(p) for p in exclude]
         self.max_pages = max_pages
         self.max_depth = max_depth
-        self.seen = SeenSet((start_url,))
+        self.seen = SeenSet((start_url,), on_full=self._scratch_full)
         self.pages_scheduled = 1
         self.page_limit_reached = False
         self.pages_done = 0
@@ -361,6 +362,9 @@ class PortalSpider(scrapy.Spider):
                 yield self.known[url]
             else:
                 yield self._request(url, Role.CHECK, depth=depth + 1, referrer=page_url, method="HEAD")
+
+    def _scratch_full(self, folder: str, reason: object) -> None:
+        scratch.full(self.crawler, folder, reason)
 
     def closed(self, reason: str) -> None:
         self.seen.close()

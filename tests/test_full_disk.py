@@ -56,3 +56,27 @@ def test_reports_on_a_full_disk_are_a_clear_error(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert "cannot write the reports" in result.stderr and "--out" in result.stderr
+
+
+@pytest.mark.parametrize("size", ["12k", "24k"])
+def test_a_full_temp_folder_stops_the_crawl_resumably_with_a_clear_error(tmp_path, size):
+    """The crawl's frontier (Scrapy's disk queues) and seen-set live in the temp folder: when it fills, the crawl
+    stops at once naming it, instead of idling forever deaf to SIGTERM."""
+    db = tmp_path / "db.sqlite"
+    with serve() as portal, small_disk(tmp_path / "small", size) as disk:
+        args = [sys.executable, "-m", "gapcheck.cli", "check", portal.url, "--profile", "wuhan-commerce", "--out",
+                str(tmp_path / "out"), "--db", str(db), "--delay", "0", "--no-render",
+                "--exclude", r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/"]
+        proc = subprocess.Popen(args, env={**os.environ, "TMPDIR": str(disk)}, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            _, err = proc.communicate(timeout=120)
+        finally:
+            proc.kill()
+        assert proc.returncode not in (0, 1), err
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+        assert str(disk) in err and "--resume" in err and "TMPDIR" in err
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT state FROM runs WHERE id = 1").fetchone()[0] == "interrupted"
+        resumed = subprocess.run([*args, "--resume"], capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 1, resumed.stderr  # the sample portal has gaps
