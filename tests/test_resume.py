@@ -204,3 +204,32 @@ def test_resume_of_a_done_run_whose_reports_are_missing_names_gapcheck_report(po
                              timeout=60)
     assert resumed.returncode == 2 and "Traceback" not in resumed.stderr
     assert "gapcheck report 1" in resumed.stderr and str(out) in resumed.stderr
+
+
+def test_a_killed_crawl_s_scratch_files_are_swept_by_a_later_crawl(portal, tmp_path, monkeypatch):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    db = tmp_path / "db.sqlite"
+    # No browser: Chromium does not start with TMPDIR in pytest's folder, and it is not what is tested.
+    _stop_midway(_args(portal.url, tmp_path, "first", db, "--no-render"), db, signal.SIGKILL)
+    left = {p.name.split("-")[1] for p in scratch.iterdir() if p.name.startswith("gapcheck-")}
+    assert left == {"frontier", "seen"}
+    # Another crawl's, running now: its flock keeps it.
+    live = scratch / "gapcheck-seen-live.sqlite"
+    live.write_bytes(b"")
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDONLY); "
+                               "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(600)", str(live)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        an_hour_ago = time.time() - 3600
+        for path in scratch.iterdir():
+            os.utime(path, (an_hour_ago, an_hour_ago))
+        resumed = subprocess.run(_args(portal.url, tmp_path, "resumed", db, "--resume", "--delay", "0", "--no-render"),
+                                 capture_output=True, text=True, timeout=300)
+        assert resumed.returncode == 1, resumed.stderr
+        assert sorted(p.name for p in scratch.iterdir() if p.name.startswith("gapcheck-")) == [live.name]
+    finally:
+        holder.kill()
+        holder.wait()
