@@ -131,8 +131,8 @@ def evaluate(store: Store, run_id: int, profile: Profile, rules: list[checks.Rul
     try:
         html = write_reports(report, out)
     except GapcheckError as exc:  # a full disk, a read-only folder: the crawl is stored, only the reports are not
-        raise GapcheckError(f"{exc}; the crawl is stored: `gapcheck report {run_id} --db {store.path} --out "
-                            "FOLDER` writes them") from exc
+        raise GapcheckError(f"{exc}；抓取结果已保存，之后运行 gapcheck report {run_id} --db {store.path} --out 文件夹 "
+                            "即可写出报告") from exc
     # Done only once its reports are all written: a run killed before still has them written by --resume.
     if not store.read_only:  # `gapcheck report` of a store on read-only media: the files are what is asked
         store.finish_run(run_id, findings, severity_of, report)

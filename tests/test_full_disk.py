@@ -80,3 +80,19 @@ def test_a_full_temp_folder_stops_the_crawl_resumably_with_a_clear_error(tmp_pat
             assert conn.execute("SELECT state FROM runs WHERE id = 1").fetchone()[0] == "interrupted"
         resumed = subprocess.run([*args, "--resume"], capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 1, resumed.stderr  # the sample portal has gaps
+
+
+def test_a_full_temp_folder_while_the_reports_are_written_is_a_clear_error(tmp_path):
+    """openpyxl writes the Excel report's sheets through temp files."""
+    db, out = tmp_path / "db.sqlite", tmp_path / "out"
+    with serve() as portal:
+        first = _check(portal.url, out, db)
+    assert first.returncode == 1, first.stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with small_disk(tmp_path / "small", "4k") as disk:
+        again = subprocess.run([sys.executable, "-m", "gapcheck.cli", "report", "1", "--db", str(db), "--out", str(out)],
+                               env={**os.environ, "TMPDIR": str(disk)}, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 2, again.stderr
+    assert "Traceback" not in again.stderr and len(again.stderr.strip().splitlines()) == 1, again.stderr
+    assert str(disk) in again.stderr and "TMPDIR" in again.stderr and "gapcheck report 1" in again.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the earlier reports, untouched

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
+
+from lxml import etree
 
 from ..errors import GapcheckError
 from .excel import render_csv, render_xlsx
@@ -33,18 +38,36 @@ def write_reports(report: dict[str, Any], out: Path) -> Path:
         for stale in out.glob(".report.*.partial"):
             stale.unlink(missing_ok=True)
         for name, render in FILES.items():
-            data = render(report)
+            try:
+                data = render(report)
+            except (OSError, etree.SerialisationError) as exc:  # openpyxl writes the sheets through temp files
+                _drop_quietly(exc)
+                raise GapcheckError(f"临时文件夹 {tempfile.gettempdir()} 写不下 {name} 的草稿（{exc}）；请清理该文件夹，"
+                                    "或把环境变量 TMPDIR 指向空间充足的文件夹") from None
             # Not mkstemp: its files are private (0600), and reports are read by web servers and colleagues.
             temporary = written[out / name] = out / f".{name}.{os.getpid()}.partial"
             temporary.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
         for final, temporary in written.items():
             os.replace(temporary, final)
-    except OSError as exc:
+    except BaseException as exc:
         for temporary in written.values():
             temporary.unlink(missing_ok=True)
-        raise GapcheckError(f"{out}: cannot write the reports ({exc.strerror}); pass --out with a writable "
-                            "folder") from None
+        if isinstance(exc, OSError):
+            raise GapcheckError(f"{out}: cannot write the reports ({exc.strerror}); pass --out with a writable "
+                                "folder") from None
+        raise
     return out / "report.html"
+
+
+def _drop_quietly(exc: BaseException) -> None:
+    """Frees the failed render's frames now: openpyxl's sheet writers fail once more as they are collected,
+    which Python would print as a traceback after the one-line error."""
+    hook, sys.unraisablehook = sys.unraisablehook, lambda _: None
+    try:
+        exc.__traceback__ = None
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def reports_of(out: Path, run_id: int) -> bool:
