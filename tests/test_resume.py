@@ -167,11 +167,17 @@ def _report_runs(out: Path) -> set[str]:
     return runs
 
 
-def test_a_kill_while_the_reports_are_written_leaves_one_run_s_files(portal, tmp_path):
+def _checked(portal, tmp_path: Path) -> tuple[Path, Path]:
+    """A whole check of the portal (run 1): its store and its report folder."""
     db, out = tmp_path / "db.sqlite", tmp_path / "out"
     first = subprocess.run(_args(portal.url, tmp_path, "out", db, "--delay", "0"), capture_output=True, text=True,
                            timeout=300)
     assert first.returncode == 1, first.stderr
+    return db, out
+
+
+def test_a_kill_while_the_reports_are_written_leaves_one_run_s_files(portal, tmp_path):
+    db, out = _checked(portal, tmp_path)
     # A FIFO where the Markdown goes: writing it in place blocks there, half the files written, until killed.
     (out / "report.md").unlink()
     os.mkfifo(out / "report.md")
@@ -195,10 +201,7 @@ def test_a_kill_while_the_reports_are_written_leaves_one_run_s_files(portal, tmp
 
 
 def test_resume_of_a_done_run_whose_reports_are_missing_names_gapcheck_report(portal, tmp_path):
-    db, out = tmp_path / "db.sqlite", tmp_path / "out"
-    first = subprocess.run(_args(portal.url, tmp_path, "out", db, "--delay", "0"), capture_output=True, text=True,
-                           timeout=300)
-    assert first.returncode == 1, first.stderr
+    db, out = _checked(portal, tmp_path)
     (out / "report.html").unlink()
     resumed = subprocess.run(_args(portal.url, tmp_path, "out", db, "--resume"), capture_output=True, text=True,
                              timeout=60)
