@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import os
 import re
 import sqlite3
 import sys
@@ -282,7 +283,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .runner import evaluate, rules_of
 
-    store = _open_existing(args.db)
+    store = _open_existing(args.db, write=True)
     try:
         if not store.has_run(args.run_id):
             raise ConfigError(CLI["no_run"].format(db=store.path, id=args.run_id))
@@ -396,14 +397,17 @@ def _print_summary(report: dict, html: Path) -> None:
     print(f"报告：{html}（同一目录下另有 report.json、report.md、report.xlsx、report.csv）")
 
 
-def _open_existing(db: Path | None):
-    """The store of a command that only reads it: read-only, so a store on read-only media opens too."""
+def _open_existing(db: Path | None, *, write: bool = False):
+    """The store of a command that reads it: read-only, so that a store on read-only media (or in a file this
+    user may not write) opens too. `write` (gapcheck report keeps the findings it judged) when it can be."""
     from .store import Store
 
     path = db or default_db()
     if not path.is_file():
         raise ConfigError(CLI["no_db"].format(db=path))
-    return Store(path, read_only=True)
+    # SQLite writes the -wal and -shm files beside the store: its folder must be writable too.
+    writable = write and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    return Store(path, read_only=not writable)
 
 
 def _one_line(value: object, limit: int = 120) -> str:
