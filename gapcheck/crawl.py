@@ -16,7 +16,7 @@ from twisted.python.failure import Failure
 
 from .checks import CrawlStats
 from .checks.model import HostNote, Page
-from .errors import ScratchError, StoreError
+from .errors import GapcheckError, ScratchError, StoreError
 from .report.model import redact
 from .profile import CrawlOptions
 from .spiders import aliases as aliases_module, rendering, scratch, settings as spider_settings
@@ -188,9 +188,12 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
     return outcomes
 
 
-def _scratch_error(full: scratch.ScratchFull, store: Store, run_id: int, url: str) -> ScratchError:
+def _scratch_error(full: scratch.ScratchFull, store: Store, run_id: int, url: str) -> GapcheckError:
     """The crawl stopped because the temp folder is full: the pages stored so far are kept for --resume."""
-    store.interrupt_run(run_id)
+    try:
+        store.interrupt_run(run_id)
+    except StoreError as exc:  # the store shares the full disk: still resumable, as a killed run is
+        return exc
     return ScratchError(
         f"临时文件夹 {full.folder} 已满，无法继续记录待抓取的网址（{full.reason}）；已抓取的页面已保存（运行 {run_id} "
         f"已中断）。请清理该文件夹，或把环境变量 TMPDIR 指向空间充足的文件夹，再运行 gapcheck check {redact(url)} --resume 继续")
