@@ -54,6 +54,7 @@ class BatchOutcome:
 def run_batch(sites: SitesFile, store: Store, as_of: dt.date, parallel: int = PARALLEL,
               say: Callable[[str], None] = print, redis: str | None = None) -> BatchOutcome:
     """`redis`: crawl through the workers attached to it (gapcheck/distributed.py), every portal at once."""
+    store.verify()  # a damaged store would take one dead run per portal
     with ExitStack() as locks:
         return _run(sites, store, as_of, parallel, say, locks, redis)
 

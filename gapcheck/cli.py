@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -224,6 +226,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gapcheck: interrupted", file=sys.stderr)
         return 130
+    except sqlite3.DatabaseError as exc:
+        from .store import damaged_message, is_damaged
+
+        if not is_damaged(exc):
+            raise
+        # A damaged page read by a command that had no reason to check the whole file first.
+        print(f"gapcheck: {damaged_message(getattr(args, 'db', None) or default_db(), exc)}", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:  # `gapcheck history … | head`: the reader has what it wanted
         sys.stderr.close()
         return 0
@@ -273,7 +283,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .runner import evaluate, rules_of
 
-    store = _open_existing(args.db)
+    store = _open_existing(args.db, write=True)
     try:
         if not store.has_run(args.run_id):
             raise ConfigError(CLI["no_run"].format(db=store.path, id=args.run_id))
@@ -384,13 +394,17 @@ def _print_summary(report: dict, html: Path) -> None:
     print(f"报告：{html}（同一目录下另有 report.json、report.md、report.xlsx、report.csv）")
 
 
-def _open_existing(db: Path | None):
+def _open_existing(db: Path | None, *, write: bool = False):
+    """The store of a command that reads it: read-only, so that a store on read-only media (or in a file this
+    user may not write) opens too. `write` (gapcheck report keeps the findings it judged) when it can be."""
     from .store import Store
 
     path = db or default_db()
     if not path.is_file():
         raise ConfigError(CLI["no_db"].format(db=path))
-    return Store(path)
+    # SQLite writes the -wal and -shm files beside the store: its folder must be writable too.
+    writable = write and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    return Store(path, read_only=not writable)
 
 
 def _one_line(value: object, limit: int = 120) -> str:

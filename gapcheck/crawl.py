@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from urllib.parse import urlsplit
 from dataclasses import dataclass
@@ -16,10 +16,10 @@ from twisted.python.failure import Failure
 
 from .checks import CrawlStats
 from .checks.model import HostNote, Page
-from .errors import StoreError
+from .errors import GapcheckError, ScratchError, StoreError
 from .report.model import redact
 from .profile import CrawlOptions
-from .spiders import aliases as aliases_module, rendering, settings as spider_settings
+from .spiders import aliases as aliases_module, rendering, scratch, settings as spider_settings
 from .spiders.portal import PortalSpider
 from .store import Store
 
@@ -125,7 +125,8 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
     if not getattr(logging.getLogRecordFactory(), "redacts", False):
         logging.setLogRecordFactory(_redacting(logging.getLogRecordFactory()))
     waiting = list(range(len(jobs)))
-    frontiers: dict[int, str] = {}
+    frontiers: dict[int, tuple[str, int]] = {}
+    scratch.sweep()  # what SIGKILLed crawls left in the temp folder
 
     def start_next() -> None:
         if not waiting:
@@ -134,14 +135,14 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
         request, run_id = jobs[i]
         # The first crawler installs the reactor, as CrawlerProcess.create_crawler would have it do.
         settings = scrapy_settings(request, run_id, alone=len(jobs) == 1)
-        # Scrapy keeps the frontier in disk queues under JOBDIR (only the requests of the lowest depth
-        # being worked on are in memory); the folder goes when the crawl ends, --resume uses the store.
-        frontiers[i] = tempfile.mkdtemp(prefix="gapcheck-frontier-")
-        settings.set("JOBDIR", frontiers[i])
         crawler = Crawler(PortalSpider, settings, init_reactor=i == 0)
         opts = request.crawl
         revalidate, unchanged = _incremental(store, request.url) if opts.incremental else ({}, None)
         try:
+            # Scrapy keeps the frontier in disk queues under JOBDIR (only the requests of the lowest depth
+            # being worked on are in memory); the folder goes when the crawl ends, --resume uses the store.
+            frontiers[i] = scratch.frontier_folder()
+            crawler.settings.set("JOBDIR", frontiers[i][0])
             deferred = process.crawl(
                 crawler, start_url=request.url, allowed_domains=opts.allowed_domains, include=opts.include,
                 exclude=opts.exclude, max_pages=opts.max_pages, max_depth=opts.max_depth, sink=store,
@@ -157,16 +158,22 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
         deferred.addBoth(finished, i, crawler, run_id)
 
     def finished(result, i: int, crawler: Crawler, run_id: int):
-        shutil.rmtree(frontiers.pop(i, ""), ignore_errors=True)
+        if i in frontiers:
+            folder, held = frontiers.pop(i)
+            shutil.rmtree(folder, ignore_errors=True)
+            os.close(held)
         failure = getattr(crawler.spider, "store_failure", None)
         if isinstance(result, Failure):
-            outcomes[i] = result.value
-        elif isinstance(result, BaseException):
-            outcomes[i] = result
-        elif failure is not None:  # the pipeline could not write: the crawl stopped for that reason
+            result = result.value
+        full = result if isinstance(result, scratch.ScratchFull) else getattr(crawler.spider, "scratch_failure", None)
+        if failure is not None:  # the pipeline could not write: the crawl stopped for that reason
             outcomes[i] = failure if isinstance(failure, StoreError) else StoreError(
                 f"{store.path}: cannot write the crawl to the store ({failure}); free disk space there or pass "
                 "--db with a store on another disk (a stopped crawl goes on with --resume)")
+        elif full is not None:
+            outcomes[i] = _scratch_error(full, store, run_id, jobs[i][0].url)
+        elif isinstance(result, BaseException):
+            outcomes[i] = result
         else:
             outcomes[i] = _stats(crawler, store, run_id, jobs[i][0].crawl)
         if done is not None:
@@ -179,6 +186,17 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
     if jobs:
         process.start()
     return outcomes
+
+
+def _scratch_error(full: scratch.ScratchFull, store: Store, run_id: int, url: str) -> GapcheckError:
+    """The crawl stopped because the temp folder is full: the pages stored so far are kept for --resume."""
+    try:
+        store.interrupt_run(run_id)
+    except StoreError as exc:  # the store shares the full disk: still resumable, as a killed run is
+        return exc
+    return ScratchError(
+        f"临时文件夹 {full.folder} 已满，无法继续记录待抓取的网址（{full.reason}）；已抓取的页面已保存（运行 {run_id} "
+        f"已中断）。请清理该文件夹，或把环境变量 TMPDIR 指向空间充足的文件夹，再运行 gapcheck check {redact(url)} --resume 继续")
 
 
 def _redacting(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:

@@ -180,11 +180,7 @@ def _drain(server, job: _Job, store: Store) -> int:
     items = [pickle.loads(data) for data in raw]
     pages = [item for item in items if isinstance(item, Page)]
     checks = [item for item in items if isinstance(item, LinkCheck)]
-    # One transaction each, checks first: as in a single-process crawl, a page is never stored without its check.
-    if checks:
-        store.add_checks(job.run_id, checks)
-    if pages:
-        store.add_pages(job.run_id, pages)
+    store.add_crawled(job.run_id, pages, checks)  # one transaction: a page is never stored apart from its check
     return len(items)
 
 

@@ -35,3 +35,9 @@ class CrawlInterrupted(GapcheckError):
     """The crawl was stopped (SIGTERM, Ctrl-C) before it finished; `--resume` goes on from where it was."""
 
     exit_code = 130
+
+
+class ScratchError(GapcheckError):
+    """The temp folder cannot take a crawl's frontier and seen-set (full): the crawl stopped, resumable."""
+
+    exit_code = 2

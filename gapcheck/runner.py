@@ -12,7 +12,7 @@ from .crawl import CrawlRequest, crawl
 from .checks.model import FetchError
 from .errors import ConfigError, CrawlInterrupted, CrawlStartError, GapcheckError
 from .profile import Profile
-from .report import build_report, write_reports
+from .report import build_report, reports_of, write_reports
 from .report.model import redact
 from .store import Store
 
@@ -29,15 +29,28 @@ class Outcome:
 
 def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.date, out: Path) -> Outcome:
     rules = rules_of(profile)
+    store.verify()  # before a run is added: a damaged store would keep one dead run per attempt
     if request.resume:
         run_id = store.resumable_run(request.url)
         if run_id is None:
-            raise ConfigError(f"{redact(request.url)}: no stopped run of this portal to resume in {store.path}; "
-                              "run without --resume")
+            return _conclude_stopped(store, request.url, profile, rules, out)
     else:
         run_id = store.start_run(profile.name, request.url, profile.name, as_of, profile.crawl.max_pages)
     stats = crawl(request, store, run_id)
     return conclude(store, run_id, request.url, profile, rules, stats, out)
+
+
+def _conclude_stopped(store: Store, url: str, profile: Profile, rules: list[checks.Rule], out: Path) -> Outcome:
+    """--resume when the newest run's crawl is over: its reports, when it was stopped before they were written."""
+    runs = store.runs_of_site(url)
+    last = runs[-1] if runs else None
+    if last is not None and last.state == "crawled":  # stopped while judging or writing its reports
+        return evaluate(store, last.id, profile, rules, out)
+    if last is not None and last.state == "done" and not reports_of(out, last.id):
+        raise ConfigError(f"{out}：运行 {last.id} 已检查完毕，但这里缺少它的报告文件（写报告时被中断，或已被删除）；"
+                          f"运行 gapcheck report {last.id} --db {store.path} --out {out} 重新写出报告")
+    raise ConfigError(f"{redact(url)}: no stopped run of this portal to resume in {store.path}; "
+                      "run without --resume")
 
 
 def rules_of(profile: Profile) -> list[checks.Rule]:
@@ -115,11 +128,13 @@ def evaluate(store: Store, run_id: int, profile: Profile, rules: list[checks.Rul
     finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     report = build_report(store.run(run_id), finished, profile, rules, findings, ctx, summary)
     history.annotate(report, store, run_id)
-    store.finish_run(run_id, findings, severity_of, report)
     try:
         html = write_reports(report, out)
-    except OSError as exc:  # a full disk, a read-only folder: the run is stored, only the files are missing
-        raise GapcheckError(f"{out}: cannot write the reports ({exc.strerror or exc}); free disk space there or pass "
-                            f"--out with another folder (the run is stored: gapcheck diff/history read it)") from exc
+    except GapcheckError as exc:  # a full disk, a read-only folder: the crawl is stored, only the reports are not
+        raise GapcheckError(f"{exc}；抓取结果已保存，之后运行 gapcheck report {run_id} --db {store.path} --out 文件夹 "
+                            "即可写出报告") from exc
+    # Done only once its reports are all written: a run killed before still has them written by --resume.
+    if not store.read_only:  # `gapcheck report` of a store on read-only media: the files are what is asked
+        store.finish_run(run_id, findings, severity_of, report)
     failed = summary.counts[checks.Status.FAIL] > 0
     return Outcome(run_id, report, html, failed)

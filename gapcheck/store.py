@@ -233,20 +233,39 @@ class StoredFinding:
 class Store:
     """One SQLite database file; safe to open from several processes."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, read_only: bool = False):
+        """`read_only` for the commands that only read (history, diff, report): a store on read-only media or
+        in a file this user may not write still opens, and nothing is written to it."""
         self.path = Path(path)
+        self.read_only = read_only
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
+            if read_only:
+                self.db = _connect_read_only(self.path)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.execute("PRAGMA foreign_keys=ON")
             self.db.create_function("gapcheck_fingerprint", 3, fingerprint, deterministic=True)
             self.db.create_function("gapcheck_site_key", 1, site_key, deterministic=True)
-            self._migrate()
+            self._migrate(read_only)
         except (sqlite3.Error, OSError) as exc:
+            if is_damaged(exc):
+                raise StoreError(damaged_message(self.path, exc)) from exc
             raise StoreError(f"{self.path}: cannot open the gapcheck database ({exc}); "
                              "pass --db with a writable path") from exc
+
+    def verify(self) -> None:
+        """Before a run is added: a store with damaged pages would take the run, then fail at its first read
+        or write of them, once per attempt. quick_check reads every page once (seconds for a large store,
+        against a crawl's minutes)."""
+        try:
+            problems = [row[0] for row in self.db.execute("PRAGMA quick_check(3)")]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(damaged_message(self.path, exc)) from exc
+        if problems != ["ok"]:
+            raise StoreError(damaged_message(self.path, " ".join(" ".join(problems).split())))
 
     def close(self) -> None:
         self.db.close()
@@ -266,16 +285,21 @@ class Store:
         except sqlite3.Error as exc:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
+            if is_damaged(exc):
+                raise StoreError(damaged_message(self.path, exc)) from exc
             raise StoreError(f"{self.path}: cannot write to the gapcheck database ({exc}); free disk space "
                              "there or pass --db with a store elsewhere (a stopped crawl goes on with --resume)") from exc
 
-    def _migrate(self) -> None:
+    def _migrate(self, read_only: bool) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:
             return
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.path}: database schema {version} is newer than this gapcheck "
                              f"({SCHEMA_VERSION}); upgrade gapcheck or use another --db file")
+        if read_only:
+            raise StoreError(f"{self.path}：数据库是旧版本（{version}），只读打开时无法升级；请把它复制到可写的位置，"
+                             "用 --db 指定副本再运行")
         with self.transaction() as db:
             if version == 0:
                 for statement in _SCHEMA.split(";"):
@@ -297,7 +321,10 @@ class Store:
                 (site, start_url, profile, as_of.isoformat(), _now(), page_limit))
             return cur.lastrowid
 
-    def add_pages(self, run_id: int, pages: Iterable[Page]) -> None:
+    def add_crawled(self, run_id: int, pages: Iterable[Page] = (), checks: Iterable[LinkCheck] = ()) -> None:
+        """Pages (with their links) and link checks, in one transaction: a crawl killed at any moment keeps a
+        page's check and the page together, or neither (a check without its page would have `--resume` take
+        the page for done)."""
         page_rows, link_rows = [], []
         for p in pages:
             page_rows.append((
@@ -313,16 +340,13 @@ class Store:
                 (run_id, p.url, i, ln.url, ln.tag.value, ln.text, ln.title, ln.region.value, ln.date, ln.fragment,
                  ln.block, ln.zone)
                 for i, ln in enumerate(p.links))
+        check_rows = [(run_id, c.url, c.status, c.error.value if c.error else None, c.reason, c.final_url,
+                       c.content_type, c.redirects, c.checked_at or None) for c in checks]
         with self.transaction() as db:
             db.executemany("DELETE FROM links WHERE run_id = ? AND page_url = ?", [(r[0], r[1]) for r in page_rows])
             db.executemany("INSERT OR REPLACE INTO pages VALUES (" + ",".join("?" * 22) + ")", page_rows)
             db.executemany("INSERT INTO links VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", link_rows)
-
-    def add_checks(self, run_id: int, checks: Iterable[LinkCheck]) -> None:
-        rows = [(run_id, c.url, c.status, c.error.value if c.error else None, c.reason, c.final_url,
-                 c.content_type, c.redirects, c.checked_at or None) for c in checks]
-        with self.transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO link_checks VALUES (?,?,?,?,?,?,?,?,?)", rows)
+            db.executemany("INSERT OR REPLACE INTO link_checks VALUES (?,?,?,?,?,?,?,?,?)", check_rows)
 
     def finish_crawl(self, run_id: int, stats: CrawlStats) -> None:
         notes = {"hosts": [dataclasses.asdict(h) for h in stats.hosts], "reused": stats.reused,
@@ -440,7 +464,7 @@ class Store:
                                  (run_id,)).fetchone()
         strings: dict = {}
         links = self._run_links(run_id, strings)
-        texts = _Texts(self.path, run_id)
+        texts = _Texts(self.path, run_id, self.read_only)
         read = _Reader(strings)
         pages = {}
         for r in self.db.execute(
@@ -478,7 +502,7 @@ class Store:
     def _run_links(self, run_id: int, strings: dict) -> dict[str, tuple[Link, ...]]:
         """Every page's links of a run, read in the order they were written.
 
-        add_pages writes one page's links together, by position: reading the table in that order is
+        add_crawled writes one page's links together, by position: reading the table in that order is
         several times cheaper than following the index row by row, which matters at millions of links.
         Only while the run holds a good share of the store (a scan reads the other runs' rows too), and
         rows not in that order (never seen) are read through the index after all.
@@ -712,8 +736,8 @@ class _Texts:
     CHUNK = 128
     KEPT = 2 * CHUNK
 
-    def __init__(self, path: Path, run_id: int):
-        self.path, self.run_id = path, run_id
+    def __init__(self, path: Path, run_id: int, read_only: bool):
+        self.path, self.run_id, self.read_only = path, run_id, read_only
         self.order: list[str] = []
         """The run's page URLs in the order they were loaded (Site.pages)."""
         self._index: dict[str, int] | None = None
@@ -726,7 +750,10 @@ class _Texts:
         if text is not None:
             return text
         if self._db is None:
-            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            if self.read_only:
+                self._db = _connect_read_only(self.path, check_same_thread=False)
+            else:  # a writer's: a read-only connection closing last would leave the WAL file behind
+                self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             self._index = {u: i for i, u in enumerate(self.order)}
         at = self._index.get(url)
         if at is not None and 0 <= at - self._last <= self.CHUNK:  # reading on through the pages
@@ -784,6 +811,36 @@ class _StoredPage(Page):
         return all(getattr(self, f.name) == getattr(other, f.name) for f in dataclasses.fields(Page))
 
     __hash__ = Page.__hash__
+
+
+def _connect_read_only(path: Path, check_same_thread: bool = True) -> sqlite3.Connection:
+    """`path` opened for reading only. A WAL store needs its -shm file: on read-only media, where that file
+    cannot be made, the store is opened as immutable (nothing can change it there anyway)."""
+    if not path.is_file():
+        raise StoreError(f"{path}：数据库不存在；用 --db 指定 gapcheck check 使用的数据库")
+    uri = path.resolve().as_uri()
+    try:
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30, isolation_level=None,
+                             check_same_thread=check_same_thread)
+        db.execute("PRAGMA user_version").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
+                               check_same_thread=check_same_thread)
+
+
+_DAMAGED = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
+def is_damaged(exc: BaseException) -> bool:
+    """The store's file is not a whole SQLite database: damaged pages, or not SQLite at all."""
+    return isinstance(exc, sqlite3.DatabaseError) and getattr(exc, "sqlite_errorname", "") in _DAMAGED
+
+
+def damaged_message(path: Path, problem: object) -> str:
+    recovered = path.with_name(f"{path.stem}-recovered{path.suffix}")
+    return (f"{path}：gapcheck 数据库已损坏（{problem}）；可用 sqlite3 {path} \".recover\" | sqlite3 {recovered} "
+            f"救回能读的运行，再用 --db {recovered} 继续（或用 --db 指定一个新数据库）")
 
 
 def _now() -> str:

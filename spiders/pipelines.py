@@ -18,7 +18,7 @@ FLUSH_SECONDS = 2.0
 
 
 class StorePipeline:
-    """Writes pages and link checks to the spider's `sink` (an object with `add_pages`/`add_checks`).
+    """Writes pages and link checks to the spider's `sink` (an object with `add_crawled`).
 
     The sink travels as a spider argument, not a setting: settings are deep-copied and a database
     connection cannot be.
@@ -47,8 +47,8 @@ class StorePipeline:
             self.pages.append(item)
         elif isinstance(item, LinkCheck):
             # The spider yields a page's check just before the page: writing only before a check keeps the
-            # two in one transaction, so a killed crawl never keeps a check whose page is lost (which
-            # --resume would take for done).
+            # two in one batch, one transaction. Should another answer's items come between them, the check
+            # can still be written without its page; --resume asks such a page again (PortalSpider._resumed).
             if len(self.pages) + len(self.checks) >= BATCH or time.monotonic() - self.flushed >= FLUSH_SECONDS:
                 self.flush()
             self.checks.append(item)
@@ -58,10 +58,8 @@ class StorePipeline:
         self.flushed = time.monotonic()
         if self.failed is None:
             try:
-                if self.pages:
-                    self.store.add_pages(self.run_id, self.pages)
-                if self.checks:
-                    self.store.add_checks(self.run_id, self.checks)
+                if self.pages or self.checks:
+                    self.store.add_crawled(self.run_id, self.pages, self.checks)
             except (StoreError, sqlite3.Error, OSError) as exc:
                 # A full disk or a broken store: crawling on would be for nothing. What was written stays
                 # consistent (each batch is one transaction); the run stops and says why.

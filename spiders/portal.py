@@ -34,6 +34,7 @@ from .extract import extract
 from .rendering import AUTO_RENDER, AUTO_SAMPLE, RenderMode
 from .politeness import CIRCUIT_OPEN, PASS, PRIVATE_REDIRECT, THROTTLED
 from .certificate import inspect as inspect_certificate
+from . import scratch
 from .seen import SeenSet
 from .traps import TrapGuard
 from .settings import DNS_PROBE_HOSTS, DNS_PROBE_TIMEOUT, MAX_DEPTH, MAX_PAGES, QUERY_VARIANTS, SLOW_PASS_TIMEOUT_FACTOR
@@ -131,7 +132,7 @@ class PortalSpider(scrapy.Spider):
         self.exclude = tuple(exclude)
         self.max_pages = max_pages
         self.max_depth = max_depth
-        self.seen = SeenSet((start_url,))
+        self.seen = SeenSet((start_url,), on_full=self._scratch_full)
         self.pages_scheduled = 1
         self.page_limit_reached = False
         self.pages_done = 0
@@ -235,10 +236,15 @@ class PortalSpider(scrapy.Spider):
         return None
 
     def _resumed(self, pages: list[Page], asked: set[str]) -> Iterable[Request | LinkCheck]:
-        """Every link of the stored pages not yet asked: where the stopped crawl was going."""
-        self.seen.update(asked)
-        for page in pages:
-            self.seen.update((page.url, page.final_url))
+        """Every link of the stored pages not yet asked: where the stopped crawl was going.
+
+        A page whose check was stored but not the page itself (the two came in different batches) is not
+        taken as asked: it is fetched again, or the run would lack it for good."""
+        stored = {url for page in pages for url in (page.url, page.final_url)}
+        lost = {link.url for page in pages for link in page.links
+                if link.url in asked and link.url not in stored and self._is_page(link)}
+        self.seen.update(asked - lost)
+        self.seen.update(stored)
         self.pages_done = self.pages_scheduled = len(pages)
         if not any(page.url == self.start_url for page in pages):
             self.pages_scheduled += 1
@@ -321,6 +327,11 @@ class PortalSpider(scrapy.Spider):
             fresh.append(link)
         return fresh
 
+    def _is_page(self, link: Link) -> bool:
+        """Whether the link's target is fetched as a page (its links followed) rather than only checked."""
+        return (link.tag in NAVIGABLE_TAGS and self.in_scope(link.url)
+                and not urlsplit(link.url).path.lower().endswith(ATTACHMENT_SUFFIXES))
+
     def page_slot(self) -> bool:
         """Whether one more page may be fetched under max_pages, taking it if so."""
         if self.pages_scheduled >= self.max_pages:
@@ -337,8 +348,7 @@ class PortalSpider(scrapy.Spider):
                 yield LinkCheck(url, error=FetchError.OTHER, reason="网址含用户名和密码，未请求（请改为不带密码的地址）")
                 continue
             inside = self.in_scope(url)
-            is_page = (link.tag in NAVIGABLE_TAGS and inside
-                       and not parts.path.lower().endswith(ATTACHMENT_SUFFIXES))
+            is_page = self._is_page(link)
             if is_page and self.traps.trapped(url) is not None:
                 continue
             if is_page and depth + 1 <= self.max_depth:
@@ -354,6 +364,9 @@ class PortalSpider(scrapy.Spider):
                 yield self.known[url]
             else:
                 yield self._request(url, Role.CHECK, depth=depth + 1, referrer=page_url, method="HEAD")
+
+    def _scratch_full(self, folder: str, reason: object) -> None:
+        scratch.full(self.crawler, folder, reason)
 
     def closed(self, reason: str) -> None:
         self.seen.close()

@@ -12,31 +12,59 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+from . import scratch
 
 RECENT = 50_000
 """Hashes kept in memory (~4 MB); past it the set starts again and misses are read from the file."""
 
 
 class SeenSet:
-    def __init__(self, urls: Iterable[str] = (), recent: int = RECENT):
-        fd, self.path = tempfile.mkstemp(prefix="gapcheck-seen-", suffix=".sqlite")
-        os.close(fd)
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        # Nothing here must survive a crash: the file is removed at close and rebuilt by --resume.
-        self.db.execute("PRAGMA journal_mode=OFF")
-        self.db.execute("PRAGMA synchronous=OFF")
-        self.db.execute("PRAGMA cache_size=-8000")  # 8 MB of pages
-        self.db.execute("CREATE TABLE seen (h INTEGER PRIMARY KEY)")
+    """`on_full(folder, reason)` is called once when the file cannot be written (a full temp folder); from
+    then on only the in-memory set answers, while the crawl stops."""
+
+    def __init__(self, urls: Iterable[str] = (), recent: int = RECENT,
+                 on_full: Callable[[str, object], None] | None = None):
         self.recent: set[int] = set()
         self.limit = recent
-        self.update(urls)
+        self.on_full = on_full
+        self.failed = False
+        self.held: int | None = None
+        self.db: sqlite3.Connection | None = None
+        self.path = ""
+        try:
+            fd, self.path = tempfile.mkstemp(prefix=scratch.SEEN, suffix=".sqlite")
+            os.close(fd)
+            self.held = scratch.hold(self.path)  # in use: no other crawl's sweep removes it
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            # Nothing here must survive a crash: the file is removed at close and rebuilt by --resume.
+            self.db.execute("PRAGMA journal_mode=OFF")
+            self.db.execute("PRAGMA synchronous=OFF")
+            self.db.execute("PRAGMA cache_size=-8000")  # 8 MB of pages
+            self.db.execute("CREATE TABLE seen (h INTEGER PRIMARY KEY)")
+            self.db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", ((h,) for h in {hash(url) for url in urls}))
+        except (OSError, sqlite3.Error) as exc:  # before the crawl starts: it does not start
+            self.close()
+            raise scratch.ScratchFull(tempfile.gettempdir(), getattr(exc, "strerror", None) or exc) from exc
+
+    def _failed(self, exc: sqlite3.Error) -> None:
+        self.failed = True
+        self.limit = float("inf")  # the set is all there is now
+        if self.on_full is not None:
+            self.on_full(tempfile.gettempdir(), exc)
 
     def __contains__(self, url: str) -> bool:
         h = hash(url)
         if h in self.recent:
             return True
-        if self.db.execute("SELECT 1 FROM seen WHERE h = ?", (h,)).fetchone() is None:
+        if self.failed:
+            return False
+        try:
+            if self.db.execute("SELECT 1 FROM seen WHERE h = ?", (h,)).fetchone() is None:
+                return False
+        except sqlite3.Error as exc:
+            self._failed(exc)
             return False
         self._remember(h)
         return True
@@ -45,16 +73,26 @@ class SeenSet:
         h = hash(url)
         if h not in self.recent:
             self._remember(h)
-            self.db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (h,))
+            self._write("INSERT OR IGNORE INTO seen VALUES (?)", [(h,)])
 
     def update(self, urls: Iterable[str]) -> None:
         hashes = {hash(url) for url in urls}
-        self.db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", ((h,) for h in hashes))
+        self._write("INSERT OR IGNORE INTO seen VALUES (?)", [(h,) for h in hashes])
+        if self.failed:  # the file is given up: the set keeps them
+            self.recent.update(hashes)
 
     def discard(self, url: str) -> None:
         h = hash(url)
         self.recent.discard(h)
-        self.db.execute("DELETE FROM seen WHERE h = ?", (h,))
+        self._write("DELETE FROM seen WHERE h = ?", [(h,)])
+
+    def _write(self, sql: str, rows: list[tuple[int]]) -> None:
+        if self.failed:
+            return
+        try:
+            self.db.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            self._failed(exc)
 
     def __len__(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM seen").fetchone()[0]
@@ -65,8 +103,13 @@ class SeenSet:
         self.recent.add(h)
 
     def close(self) -> None:
-        self.db.close()
-        try:
-            os.unlink(self.path)
-        except OSError:
-            pass
+        if self.db is not None:
+            self.db.close()
+        if self.path:
+            try:
+                os.unlink(self.path)
+            except OSError:
+                pass
+        if self.held is not None:
+            os.close(self.held)
+            self.held = None

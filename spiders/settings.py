@@ -78,6 +78,8 @@ DEFAULTS = {
     # for; Scrapy's retry would ask again at once, which is what got the 429.
     "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408],
     "REDIRECT_MAX_TIMES": 10,
+    # Scrapy's scheduler, stopping the crawl when the JOBDIR's folder fills (spiders/scratch.py).
+    "SCHEDULER": "gapcheck.spiders.scratch.ScratchScheduler",
     "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
     "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",  # under the crawl's JOBDIR (gapcheck/crawl.py)
     "COOKIES_ENABLED": False,

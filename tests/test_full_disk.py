@@ -56,3 +56,43 @@ def test_reports_on_a_full_disk_are_a_clear_error(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert "cannot write the reports" in result.stderr and "--out" in result.stderr
+
+
+@pytest.mark.parametrize("size", ["12k", "24k"])
+def test_a_full_temp_folder_stops_the_crawl_resumably_with_a_clear_error(tmp_path, size):
+    """The crawl's frontier (Scrapy's disk queues) and seen-set live in the temp folder: when it fills, the crawl
+    stops at once naming it, instead of idling forever deaf to SIGTERM."""
+    db = tmp_path / "db.sqlite"
+    with serve() as portal, small_disk(tmp_path / "small", size) as disk:
+        args = [sys.executable, "-m", "gapcheck.cli", "check", portal.url, "--profile", "wuhan-commerce", "--out",
+                str(tmp_path / "out"), "--db", str(db), "--delay", "0", "--no-render",
+                "--exclude", r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/"]
+        proc = subprocess.Popen(args, env={**os.environ, "TMPDIR": str(disk)}, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            _, err = proc.communicate(timeout=120)
+        finally:
+            proc.kill()
+        assert proc.returncode not in (0, 1), err
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+        assert str(disk) in err and "--resume" in err and "TMPDIR" in err
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT state FROM runs WHERE id = 1").fetchone()[0] == "interrupted"
+        resumed = subprocess.run([*args, "--resume"], capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 1, resumed.stderr  # the sample portal has gaps
+
+
+def test_a_full_temp_folder_while_the_reports_are_written_is_a_clear_error(tmp_path):
+    """openpyxl writes the Excel report's sheets through temp files."""
+    db, out = tmp_path / "db.sqlite", tmp_path / "out"
+    with serve() as portal:
+        first = _check(portal.url, out, db)
+    assert first.returncode == 1, first.stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with small_disk(tmp_path / "small", "4k") as disk:
+        again = subprocess.run([sys.executable, "-m", "gapcheck.cli", "report", "1", "--db", str(db), "--out", str(out)],
+                               env={**os.environ, "TMPDIR": str(disk)}, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 2, again.stderr
+    assert "Traceback" not in again.stderr and len(again.stderr.strip().splitlines()) == 1, again.stderr
+    assert str(disk) in again.stderr and "TMPDIR" in again.stderr and "gapcheck report 1" in again.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the earlier reports, untouched

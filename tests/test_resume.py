@@ -5,6 +5,7 @@ taken over."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -138,3 +139,100 @@ def test_a_reader_holding_the_store_open_never_blocks_a_crawl(portal, tmp_path):
     reader.execute("COMMIT")
     assert reader.execute("SELECT state FROM runs WHERE id = 1").fetchone()[0] == "done"
     reader.close()
+
+
+def test_a_page_whose_check_was_stored_without_it_is_asked_again(portal, reference, tmp_path):
+    db = tmp_path / "db.sqlite"
+    _stop_midway(_args(portal.url, tmp_path, "first", db), db, signal.SIGKILL)
+    # What a kill between a check's write and its page's left: the check row, no page row.
+    with sqlite3.connect(db) as conn:
+        lost = [row[0] for row in conn.execute(
+            "SELECT url FROM pages WHERE run_id = 1 AND depth > 0 AND status = 200 "
+            "AND url IN (SELECT url FROM link_checks WHERE run_id = 1) ORDER BY depth DESC, rowid DESC LIMIT 3")]
+        assert lost
+        conn.executemany("DELETE FROM pages WHERE run_id = 1 AND url = ?", [(u,) for u in lost])
+    resumed = subprocess.run(_args(portal.url, tmp_path, "resumed", db, "--resume", "--delay", "0"),
+                             capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 1, resumed.stderr
+    assert _state(db) == ("done", *reference[1:])
+
+
+def _report_runs(out: Path) -> set[str]:
+    """Which run each report file is of (report.json and report.md say), or what is wrong with it."""
+    runs = set()
+    json_path, md_path = out / "report.json", out / "report.md"
+    runs.add(str(json.loads(json_path.read_text(encoding="utf-8"))["run"]["id"]) if json_path.is_file() else "missing")
+    runs.add(md_path.read_text(encoding="utf-8").split("运行编号**：", 1)[1].split()[0] if md_path.is_file()
+             else "missing")
+    return runs
+
+
+def _checked(portal, tmp_path: Path) -> tuple[Path, Path]:
+    """A whole check of the portal (run 1): its store and its report folder."""
+    db, out = tmp_path / "db.sqlite", tmp_path / "out"
+    first = subprocess.run(_args(portal.url, tmp_path, "out", db, "--delay", "0"), capture_output=True, text=True,
+                           timeout=300)
+    assert first.returncode == 1, first.stderr
+    return db, out
+
+
+def test_a_kill_while_the_reports_are_written_leaves_one_run_s_files(portal, tmp_path):
+    db, out = _checked(portal, tmp_path)
+    # A FIFO where the Markdown goes: writing it in place blocks there, half the files written, until killed.
+    (out / "report.md").unlink()
+    os.mkfifo(out / "report.md")
+    second = subprocess.Popen(_args(portal.url, tmp_path, "out", db, "--delay", "0", "--full"),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        second.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        second.kill()
+        second.communicate()
+    with sqlite3.connect(db) as conn:
+        state = conn.execute("SELECT state FROM runs WHERE id = 2").fetchone()[0]
+    if state == "done":  # only once every file is of run 2
+        assert _report_runs(out) == {"2"}
+    else:
+        resumed = subprocess.run(_args(portal.url, tmp_path, "out", db, "--resume"), capture_output=True,
+                                 text=True, timeout=300)
+        assert resumed.returncode == 1, resumed.stderr
+        assert _report_runs(out) == {"2"}
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_resume_of_a_done_run_whose_reports_are_missing_names_gapcheck_report(portal, tmp_path):
+    db, out = _checked(portal, tmp_path)
+    (out / "report.html").unlink()
+    resumed = subprocess.run(_args(portal.url, tmp_path, "out", db, "--resume"), capture_output=True, text=True,
+                             timeout=60)
+    assert resumed.returncode == 2 and "Traceback" not in resumed.stderr
+    assert "gapcheck report 1" in resumed.stderr and str(out) in resumed.stderr
+
+
+def test_a_killed_crawl_s_scratch_files_are_swept_by_a_later_crawl(portal, tmp_path, monkeypatch):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    db = tmp_path / "db.sqlite"
+    # No browser: Chromium does not start with TMPDIR in pytest's folder, and it is not what is tested.
+    _stop_midway(_args(portal.url, tmp_path, "first", db, "--no-render"), db, signal.SIGKILL)
+    left = {p.name.split("-")[1] for p in scratch.iterdir() if p.name.startswith("gapcheck-")}
+    assert left == {"frontier", "seen"}
+    # Another crawl's, running now: its flock keeps it.
+    live = scratch / "gapcheck-seen-live.sqlite"
+    live.write_bytes(b"")
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDONLY); "
+                               "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(600)", str(live)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        an_hour_ago = time.time() - 3600
+        for path in scratch.iterdir():
+            os.utime(path, (an_hour_ago, an_hour_ago))
+        resumed = subprocess.run(_args(portal.url, tmp_path, "resumed", db, "--resume", "--delay", "0", "--no-render"),
+                                 capture_output=True, text=True, timeout=300)
+        assert resumed.returncode == 1, resumed.stderr
+        assert sorted(p.name for p in scratch.iterdir() if p.name.startswith("gapcheck-")) == [live.name]
+    finally:
+        holder.kill()
+        holder.wait()

@@ -21,13 +21,13 @@ def test_round_trip_keeps_everything_the_rules_read(tmp_path):
                 "lm", "t", ("要闻",), {"sitename": "局"}, (DateMention("2026-11-19", "发布日期：2026-11-19", DateSource.LABEL),),
                 (Link("http://x.gov.cn/a.html", LinkTag.A, "通知", "", Region.MAIN, "--11-19", "p2", "通知公告"),),
                 (Form("http://x.gov.cn/s", "get", ("q",), "搜索"),), "正文", 2)
-    store.add_pages(run, [page])
-    store.add_checks(run, [LinkCheck("http://x.gov.cn/a.html", None, FetchError.TIMEOUT, "请求超时")])
+    store.add_crawled(run, [page])
+    store.add_crawled(run, checks=[LinkCheck("http://x.gov.cn/a.html", None, FetchError.TIMEOUT, "请求超时")])
     site = store.load_site(run)
     assert site.pages["http://x.gov.cn/"] == page
     assert site.checks["http://x.gov.cn/a.html"].error is FetchError.TIMEOUT
     # A page written again (a retried or resumed fetch) replaces the first, links included.
-    store.add_pages(run, [page])
+    store.add_crawled(run, [page])
     assert len(store.load_site(run).pages["http://x.gov.cn/"].links) == 1
 
 
@@ -63,8 +63,8 @@ def test_old_runs_are_pruned_with_everything_they_stored(tmp_path):
     runs = []
     for day in range(1, 6):
         run = store.start_run("x", "http://x.gov.cn/", "national", dt.date(2026, 11, day), 10)
-        store.add_pages(run, [page])
-        store.add_checks(run, [LinkCheck("http://x.gov.cn/a.html", status=200)])
+        store.add_crawled(run, [page])
+        store.add_crawled(run, checks=[LinkCheck("http://x.gov.cn/a.html", status=200)])
         store.finish_crawl(run, CrawlStats(pages=1))
         store.fail_run(run, "test") if day == 2 else store.db.execute("UPDATE runs SET state = 'done' WHERE id = ?", (run,))
         runs.append(run)
@@ -82,15 +82,15 @@ def test_a_large_run_loads_whole_texts_read_on_demand_links_shared(tmp_path):
     links, and reads links rewritten out of order (a page fetched again) through the index."""
     store = Store(tmp_path / "s.sqlite")
     other = store.start_run("局", "http://y.gov.cn/", "national", dt.date(2026, 11, 20), 10)
-    store.add_pages(other, [Page("http://y.gov.cn/", "http://y.gov.cn/", 200, "text/html", text="别的网站")])
+    store.add_crawled(other, [Page("http://y.gov.cn/", "http://y.gov.cn/", 200, "text/html", text="别的网站")])
     run = store.start_run("局", "http://x.gov.cn/", "national", dt.date(2026, 11, 20), 1000)
     nav = Link("http://x.gov.cn/tzgg/", LinkTag.A, "通知公告", region=Region.NAV)
     pages = [Page(f"http://x.gov.cn/p{i}.html", f"http://x.gov.cn/p{i}.html", 200, "text/html", depth=1 + i % 3,
                   meta={"columnname": "通知公告"}, links=(nav, Link(f"http://x.gov.cn/a{i}.html", LinkTag.A, f"文{i}")),
                   text=f"正文{i}" * (i % 7))
              for i in range(300)]
-    store.add_pages(run, pages[:150])
-    store.add_pages(run, pages[150:])
+    store.add_crawled(run, pages[:150])
+    store.add_crawled(run, pages[150:])
     site = store.load_site(run)
     store.close()
     assert list(site.pages) == [p.url for p in sorted(pages, key=lambda p: (p.depth, p.url))]
@@ -99,7 +99,7 @@ def test_a_large_run_loads_whole_texts_read_on_demand_links_shared(tmp_path):
     assert [p.text for p in reversed(site.pages.values())] == [p.text for p in reversed(site.pages.values())]
     assert len({id(p.links[0]) for p in site.pages.values()}) == 1
     again = Store(tmp_path / "s.sqlite")
-    again.add_pages(run, [pages[0]])  # its links now come after every other page's
+    again.add_crawled(run, [pages[0]])  # its links now come after every other page's
     reloaded = again.load_site(run)
     assert all(reloaded.pages[p.url] == p for p in pages)
     again.db.execute("INSERT INTO links VALUES (?, ?, 2, 'http://x.gov.cn/b.html', 'a', '乙', '', 'main', NULL, '', '', NULL)",

@@ -111,7 +111,7 @@ def test_blocks_survive_the_store(tmp_path):
     site = site_of()
     store = Store(tmp_path / "s.sqlite")
     run = store.start_run("示例市商务局", url(""), "national", site.as_of, 100)
-    store.add_pages(run, list(site.pages.values()))
+    store.add_crawled(run, list(site.pages.values()))
     loaded = store.load_site(run)
     for address, p in site.pages.items():
         assert loaded.pages[address].zones == p.zones

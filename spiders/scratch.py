@@ -1,0 +1,121 @@
+"""A crawl's scratch files: Scrapy's disk queues (JOBDIR, `gapcheck-frontier-*`) and the seen-set
+(`gapcheck-seen-*.sqlite`), in the temp folder.
+
+They stay in the temp folder (TMPDIR) rather than beside the store: a distributed worker has no store,
+a store on a slow or network disk would slow every queued request, and TMPDIR is where an administrator
+points throw-away data. A crawl that is SIGKILLed cannot remove its files, so each is held with a flock
+while in use (the kernel drops it when its process dies, however it dies, and it tells a live crawl in
+another PID namespace from a dead one, which a PID in the name would not), and each crawl sweeps at its
+start those nobody holds.
+
+When the folder fills, the crawl stops (`full`) with what it stored resumable, instead of failing inside
+Scrapy's engine, where the crawl idled forever, deaf to SIGTERM.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from scrapy.core.scheduler import Scheduler
+from scrapy.utils.defer import deferred_from_coro
+
+FRONTIER, SEEN = "gapcheck-frontier-", "gapcheck-seen-"
+GRACE = 60
+"""Seconds a scratch file is left alone after its last change: the moment between its making and its flock."""
+
+
+class ScratchFull(Exception):
+    """The temp folder could not take a crawl's scratch files (full, or not writable)."""
+
+    def __init__(self, folder: str, reason: object):
+        super().__init__(f"{folder}: {reason}")
+        self.folder, self.reason = folder, reason
+
+
+def hold(path: str) -> int:
+    """Takes the flock that marks the scratch file or folder `path` in use; close the fd to let it go."""
+    fd = os.open(path, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
+
+
+def frontier_folder() -> tuple[str, int]:
+    """A new JOBDIR, held: its path and the fd holding it."""
+    try:
+        path = tempfile.mkdtemp(prefix=FRONTIER)
+        return path, hold(path)
+    except OSError as exc:
+        raise ScratchFull(tempfile.gettempdir(), exc.strerror or exc) from exc
+
+
+def sweep() -> int:
+    """Removes the scratch files and folders of crawls that are gone; how many."""
+    swept = 0
+    folder = Path(tempfile.gettempdir())
+    try:
+        entries = [e for e in folder.iterdir() if e.name.startswith((FRONTIER, SEEN))]
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            if time.time() - entry.lstat().st_mtime < GRACE:
+                continue
+            fd = os.open(entry, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held: a crawl running now
+            continue
+        else:
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            swept += 1
+        finally:
+            os.close(fd)
+    return swept
+
+
+def full(crawler, folder: str, reason: object) -> None:
+    """Stops the crawl because its scratch folder cannot be written; gapcheck/crawl.py says so."""
+    spider = crawler.spider
+    if getattr(spider, "scratch_failure", None) is not None:
+        return
+    spider.scratch_failure = ScratchFull(folder, reason)
+    deferred_from_coro(crawler.engine.close_spider_async(reason="scratch-full"))
+
+
+class ScratchScheduler(Scheduler):
+    """Scrapy's scheduler, whose disk queues stop the crawl when their folder fills: Scrapy's own lets the
+    error out inside the engine, where it is logged and the crawl waits for requests that never come."""
+
+    def _full(self, exc: OSError) -> None:
+        full(self.crawler, tempfile.gettempdir(), exc.strerror or exc)
+
+    def enqueue_request(self, request) -> bool:
+        try:
+            return super().enqueue_request(request)
+        except OSError as exc:
+            self._full(exc)
+            return False
+
+    def next_request(self):
+        try:
+            return super().next_request()
+        except OSError as exc:
+            self._full(exc)
+            return None
+
+    def close(self, reason: str):
+        try:
+            return super().close(reason)
+        except OSError as exc:  # the queues' state for a later JOBDIR run: gapcheck resumes from the store
+            self._full(exc)
+            return self.df.close(reason)
