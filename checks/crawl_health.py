@@ -32,6 +32,29 @@ def crawl_incomplete(ctx: Context) -> Iterator[Finding]:
                       evidence=f"抓取了 {stats.pages} 个页面", message="抓取完整")
 
 
+def pages_not_processed(ctx: Context) -> Iterator[Finding]:
+    """检查程序错误：个别页面在检查程序内部处理出错，其内容和链接未被检查，检查结果不完整。
+
+    ## 检查内容
+    抓取到的页面在检查程序（gapcheck）内部处理时出错的数量。出错页面上的栏目、链接和其后的页面可能都没有被检查，
+    「缺失」「通过」类结论可能不成立。这是检查程序的问题，不是网站的问题。
+
+    ## 依据
+    检查结论只对检查到的内容成立；检查不完整时不能得出合格结论。
+
+    ## 如何整改
+    网站无需整改。请用 --verbose 重新运行检查，把日志中的错误报告给 gapcheck 的维护者。
+    """
+    failed = ctx.site.crawl.internal_errors
+    if failed:
+        yield Finding("GK907", Status.FAIL, "检查程序错误", url=ctx.site.start_url,
+                      evidence=f"{failed} 个页面在检查程序内部处理出错，未被完整检查",
+                      message="检查程序出错，检查结果不完整；请用 --verbose 重新运行并报告该错误")
+    else:
+        yield Finding("GK907", Status.PASS, "检查程序错误", url=ctx.site.start_url,
+                      evidence="所有页面均正常处理", message="检查程序运行正常")
+
+
 def page_limits_reached(ctx: Context) -> Iterator[Finding]:
     """页面超出处理上限：个别页面链接过多或文字过长，只检查了其中一部分。
 

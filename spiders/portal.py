@@ -26,8 +26,9 @@ from twisted.python.failure import Failure
 
 from ..checks.model import (
     ATTACHMENT_SUFFIXES, ENTRY_HOPS, ENTRY_PAGE_TEXT, ENTRY_REDIRECTS, NAVIGABLE_TAGS, RENDERED, CertificateNote,
-    FetchError, Link, LinkCheck, Page, Verdict,
+    FetchError, Link, LinkCheck, Page, Verdict, url_parts,
 )
+from ..report.labels import FETCH_REASON, HTTP_REASON, REDIRECT_NOT_WEB, REDIRECT_NOWHERE
 from .encoding import decode_html
 from .extract import extract
 from .rendering import AUTO_RENDER, AUTO_SAMPLE, RenderMode
@@ -75,8 +76,11 @@ def _text_head(text: str, path: str) -> str:
 
 
 def scope_key(url: str) -> str:
-    """Host, plus the port when the URL names one: two servers on 127.0.0.1 are two sites."""
-    parts = urlsplit(url)
+    """Host, plus the port when the URL names one: two servers on 127.0.0.1 are two sites. A malformed URL
+    is no site's: its key is empty."""
+    parts = url_parts(url)
+    if parts is None:
+        return ""
     host = (parts.hostname or "").lower()
     return f"{host}:{parts.port}" if parts.port else host
 
@@ -264,6 +268,8 @@ class PortalSpider(scrapy.Spider):
 
     def in_scope(self, url: str) -> bool:
         key = scope_key(url)
+        if not key:
+            return False
         if key in self.scope:
             return True
         host = key.split(":")[0]
@@ -329,7 +335,12 @@ class PortalSpider(scrapy.Spider):
     def follow(self, page_url: str, depth: int, links: tuple[Link, ...]) -> Iterable[Request]:
         for link in self.unseen(links):
             url = link.url
-            parts = urlsplit(url)
+            parts = url_parts(url)
+            if parts is None:
+                # Scrapy cannot even build the request, and no browser gets anywhere: a broken link, and the
+                # page's other links are followed as usual.
+                yield LinkCheck(url, error=FetchError.BAD_URL, reason=FETCH_REASON[FetchError.BAD_URL])
+                continue
             if "@" in parts.netloc:
                 # Credentials in a link: asking would hand them to the server (and Scrapy cannot anyway).
                 yield LinkCheck(url, error=FetchError.OTHER, reason="网址含用户名和密码，未请求（请改为不带密码的地址）")
@@ -414,6 +425,10 @@ class PortalSpider(scrapy.Spider):
             fetched_at=_now(),
         )
         is_html = content_type.startswith(HTML_TYPES) or (not content_type and response.body[:1] == b"<")
+        if check.error is FetchError.BAD_REDIRECT:
+            yield self._settle(request, url, check)
+            yield dataclasses.replace(page, error=f"{check.error}: {check.reason}")
+            return
         if response.status >= 400 or not is_html or not self.in_scope(response.url):
             if response.status in (403, 503) and is_html:  # a firewall's check page says so in its text
                 seen = extract(decode_html(response.body, None)[0], response.url)
@@ -482,6 +497,8 @@ class PortalSpider(scrapy.Spider):
         request = failure.request
         url = _requested(request)
         kind, reason = _classify(failure)
+        if kind is FetchError.OTHER:
+            self.logger.info("%s could not be fetched: %r", url, failure.value)
         if kind is FetchError.DNS and not self.resolver_works:
             kind, reason = FetchError.NO_RESOLVER, "本机无法进行域名解析（DNS 不可用），未能检查"
         self.errors += 1
@@ -496,8 +513,13 @@ class PortalSpider(scrapy.Spider):
 
     @staticmethod
     def _check(url: str, response: Response, content_type: str) -> LinkCheck:
-        reason = "" if response.status < 400 else _REASONS.get(response.status, "")
+        reason = "" if response.status < 400 else HTTP_REASON.get(response.status, "")
         error = None
+        if response.status in _REDIRECTS:
+            # Scrapy follows every redirect to an http(s) address; one that reached here leads nowhere a
+            # browser shows a page (file:, ftp:, data:…) or names no target at all.
+            error = FetchError.BAD_REDIRECT
+            reason = REDIRECT_NOT_WEB if response.headers.get(b"Location") else REDIRECT_NOWHERE
         waited = response.meta.get(THROTTLED)
         if waited is not None:
             error = FetchError.THROTTLED
@@ -507,10 +529,7 @@ class PortalSpider(scrapy.Spider):
                          redirects=len(response.meta.get("redirect_urls", ())))
 
 
-_REASONS = {
-    400: "请求无效", 401: "需要登录", 403: "拒绝访问", 404: "页面不存在", 410: "页面已删除",
-    429: "请求过多（限流）", 500: "服务器内部错误", 502: "网关错误", 503: "服务暂不可用", 504: "网关超时",
-}
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 _SOFT_404 = re.compile(r"(?:您(?:所)?(?:访问|请求|查找)的)?页面不存在|404\s*not\s*found", re.I)
@@ -584,32 +603,40 @@ def _now() -> str:
 
 
 def _classify(failure: Failure) -> tuple[FetchError, str]:
-    """The kind of network failure, in words a web team understands."""
+    """The kind of network failure, in words a web team understands (labels.FETCH_REASON): an exception's
+    own text never reaches a report, only the --verbose log (PortalSpider.failed)."""
     value = failure.value
-    if failure.check(CannotResolveHostError, tx_error.DNSLookupError):
-        return FetchError.DNS, "域名无法解析"
-    if failure.check(DownloadConnectionRefusedError, tx_error.ConnectionRefusedError):
-        return FetchError.REFUSED, "连接被拒绝"
-    if failure.check(DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError):
-        return FetchError.TIMEOUT, "请求超时"
     text = str(value)
-    if "MAXSIZE" in text or "max size" in text.lower():
-        return FetchError.TOO_LARGE, "超过下载大小上限（20 MB，含解压后），未读取"
-    if failure.check(IgnoreRequest):
+    if failure.check(CannotResolveHostError, tx_error.DNSLookupError):
+        kind = FetchError.DNS
+    elif failure.check(DownloadConnectionRefusedError, tx_error.ConnectionRefusedError):
+        kind = FetchError.REFUSED
+    elif failure.check(DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError):
+        kind = FetchError.TIMEOUT
+    elif "MAXSIZE" in text or "max size" in text.lower():
+        kind = FetchError.TOO_LARGE
+    elif failure.check(IgnoreRequest):
+        # gapcheck's own middlewares say why in Chinese after their prefix.
         if text.startswith(CIRCUIT_OPEN):
             return FetchError.CIRCUIT_OPEN, text[len(CIRCUIT_OPEN):]
         if text.startswith(PRIVATE_REDIRECT):
             return FetchError.PRIVATE_REDIRECT, text[len(PRIVATE_REDIRECT):]
         if "robots" in text.lower():
-            return FetchError.ROBOTS, "robots.txt 禁止访问"
-        if "redirect" in text.lower():
-            return FetchError.REDIRECT_LOOP, "重定向次数过多（循环重定向）"
-        return FetchError.OTHER, text[:200]
-    text = repr(value)
+            kind = FetchError.ROBOTS
+        elif "redirect" in text.lower():
+            kind = FetchError.REDIRECT_LOOP
+        else:
+            kind = FetchError.OTHER
+    else:
+        kind = _network_kind(failure, repr(value))
+    return kind, FETCH_REASON[kind]
+
+
+def _network_kind(failure: Failure, text: str) -> FetchError:
     if "SSL" in text or "TLS" in text or "certificate" in text:
-        return FetchError.TLS, "TLS/证书错误"
+        return FetchError.TLS
     # Scrapy wraps a connection closed before any answer in DownloadFailedError; only its repr names the cause.
     if failure.check(ResponseDataLossError, tx_error.ConnectionLost, tx_error.ConnectionDone) or "ResponseNeverReceived" in text \
             or "ConnectionLost" in text or "ConnectionDone" in text or "ResponseFailed" in text:
-        return FetchError.RESET, "连接中断"
-    return FetchError.OTHER, text[:200]
+        return FetchError.RESET
+    return FetchError.OTHER
