@@ -144,6 +144,36 @@ def test_a_failing_host_trips_the_breaker_and_its_other_links_are_unverified(tmp
     assert "停止" in note["evidence"]
 
 
+def test_failing_pages_in_a_row_do_not_cut_off_the_rest_of_the_portal(tmp_path):
+    # Ten pages of the portal's own host fail in a row (the breaker opens on it); a healthy section
+    # follows. Every page of the site gets its slow second try, one failing retry does not stop the others,
+    # and the crawl-health findings say what was really fetched and retried.
+    def route(req: Req) -> Answer:
+        if req.path == "/":
+            return html("".join(f'<a href="/t{i}.html">坏{i}</a>' for i in range(10))
+                        + '<a href="/ok/index.html">正常栏目</a>')
+        if req.path.startswith("/t"):
+            return html("error", status=500)
+        if req.path == "/ok/index.html":
+            return html("".join(f'<a href="/ok/{i}.html">第{i}篇</a>' for i in range(20)))
+        if req.path.startswith("/ok/"):
+            return html(ARTICLE)
+        return Answer(404)
+
+    with serve(route) as server:
+        report = _check(server.url, tmp_path, "", "--delay", "0", "--no-render")
+        asked = {r.path for r in server.requests}
+        retried = {r.path for r in server.requests if r.path.startswith("/t") and r.n == 4}
+    assert {f"/ok/{i}.html" for i in range(20)} <= asked, sorted(asked)
+    assert len(retried) == 10, retried  # three tries in the crawl, each a fourth time at the end
+    links = _links(report)
+    assert all(links[f"{server.url}t{i}.html"]["reason"] == "服务器内部错误" for i in range(10))
+    [gk901] = _findings(report, "GK901")
+    assert gk901["evidence"] == "抓取了 32 个页面", gk901  # home, ten 500s, the section and its 20 pages
+    [gk905] = _findings(report, "GK905")
+    assert "10 个未能判定的链接在结束时慢速重新请求" in gk905["evidence"], gk905
+
+
 def test_a_target_that_times_out_in_the_crawl_is_asked_again_slowly_at_the_end(tmp_path):
     def route(req: Req) -> Answer:
         if req.path == "/":
