@@ -7,14 +7,15 @@ from collections.abc import Iterator
 
 from .context import Context
 from .finding import Finding, Status
-from .model import LINKS_DROPPED, RENDERED, SCRIPTS, TEXT_LIMIT
+from .model import LINKS_DROPPED, RENDERED, SCRIPTS, TEXT_LIMIT, FetchError
 
 
 def crawl_incomplete(ctx: Context) -> Iterator[Finding]:
-    """抓取不完整：达到页面数上限后停止抓取，部分栏目可能未被检查。
+    """抓取不完整：达到页面数上限后停止抓取，或服务器连续出错后停止请求，部分栏目可能未被检查。
 
     ## 检查内容
-    抓取的页面数达到 --max-pages 或配置中的上限时，本项给出警告；此时「缺失」类结论可能是因为页面没被抓到。
+    抓取的页面数（得到服务器回应的页面）达到 --max-pages 或配置中的上限时，本项给出警告；此时「缺失」类结论可能是
+    因为页面没被抓到。站内页面因服务器连续出错、检查工具停止向其请求（结束时再次请求仍未成功）而未抓取时，本项不通过。
 
     ## 依据
     检查结论只对抓取到的页面成立。
@@ -23,7 +24,13 @@ def crawl_incomplete(ctx: Context) -> Iterator[Finding]:
     提高页面数上限（--max-pages）后重新检查，或在配置中排除无需检查的目录。
     """
     stats = ctx.site.crawl
-    if stats.page_limit_reached:
+    stopped = [p for p in ctx.site.pages.values() if p.error.startswith(f"{FetchError.CIRCUIT_OPEN}:")]
+    if stopped:
+        yield Finding("GK901", Status.FAIL, "抓取范围", url=stopped[0].url,
+                      evidence=f"抓取了 {stats.pages} 个页面；{len(stopped)} 个页面因服务器连续出错停止请求而未抓取，如："
+                               + "、".join(p.url for p in stopped[:5]),
+                      message="服务器连续出错，部分页面未抓取，抓取不完整")
+    elif stats.page_limit_reached:
         yield Finding("GK901", Status.WARN, "抓取范围", url=ctx.site.start_url,
                       evidence=f"已抓取 {stats.pages} 个页面，达到上限 {stats.page_limit}",
                       message="达到页面数上限，抓取不完整")

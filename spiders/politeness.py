@@ -37,6 +37,10 @@ THROTTLED = "gapcheck_throttled"
 """Request meta: seconds the server last asked to wait, set when gapcheck gave up waiting."""
 PASS = "gapcheck_pass"
 """Request meta: 1 for the crawl, 2 for the slower second pass over what could not be decided."""
+OWN_PAGE = "gapcheck_own_page"
+"""Request meta: a page of the portal itself. In the second pass the breaker never stops one: ten pages
+failing in a row must not cut off the rest of the site the check is about, and the slow pace of that pass
+is gentle enough for a struggling server."""
 
 LEAST_INTERVAL = 0.1
 """Seconds between requests after a first 429 of a host that had no delay (10 a second), doubled at each later one."""
@@ -304,7 +308,7 @@ class Politeness:
         state = self.host(key)
         this_pass = request.meta.get(PASS, 1)
         await maybe_deferred_to_future(state.gate.acquire())
-        if state.open_reason:
+        if state.open_reason and not (this_pass > 1 and request.meta.get(OWN_PAGE)):
             if this_pass <= state.open_pass:
                 state.gate.release()
                 raise IgnoreRequest(CIRCUIT_OPEN + state.open_reason)

@@ -32,7 +32,7 @@ from ..report.labels import FETCH_REASON, HTTP_REASON, REDIRECT_NOT_WEB, REDIREC
 from .encoding import decode_html
 from .extract import extract
 from .rendering import AUTO_RENDER, AUTO_SAMPLE, RenderMode
-from .politeness import CIRCUIT_OPEN, PASS, PRIVATE_REDIRECT, THROTTLED
+from .politeness import CIRCUIT_OPEN, OWN_PAGE, PASS, PRIVATE_REDIRECT, THROTTLED
 from .certificate import inspect as inspect_certificate
 from .seen import SeenSet
 from .traps import TrapGuard
@@ -52,6 +52,12 @@ class Role:
     CHECK = "check"
     PROBE = "probe"
     """A path that cannot exist, asked once: how the host answers for missing pages."""
+
+
+RETRY = "gapcheck_retry"
+"""Request meta: the second pass's try of a target that was undecided in the crawl (GK905 counts them)."""
+COUNTED = "gapcheck_counted"
+"""Request meta: the page already answered once in this run and is counted among the pages fetched."""
 
 
 _RETRIED = frozenset({FetchError.TIMEOUT, FetchError.RESET, FetchError.THROTTLED, FetchError.CIRCUIT_OPEN,
@@ -123,10 +129,12 @@ class PortalSpider(scrapy.Spider):
         """Under crawl.render: auto, pages read raw that are asked again rendered to compare (AUTO_SAMPLE)."""
         self.resolver_works = True
         self.not_found: NotFoundAnswer | None = None
-        self.retry_later: dict[str, tuple[str, int, str]] = {}
-        """Undecided targets → (role, depth, referrer), asked again slowly once the crawl is done."""
+        self.retry_later: dict[str, tuple[str, int, str, bool]] = {}
+        """Undecided targets → (role, depth, referrer, whether it answered), asked again slowly once the crawl
+        is done."""
         self.second_pass = False
         self.second_pass_asked = 0
+        """Undecided targets actually asked again (not those a breaker still stopped)."""
         self.start_url = start_url
         self.scope = {scope_key(start_url)}
         self.scope_domains = tuple(d.lower().lstrip(".") for d in allowed_domains)
@@ -138,6 +146,7 @@ class PortalSpider(scrapy.Spider):
         self.pages_scheduled = 1
         self.page_limit_reached = False
         self.pages_done = 0
+        """Pages that answered (any status): a page that got no answer was not fetched."""
         self.errors = 0
         self.asked = 0
         """Requests made; with `answered`, how many are still waiting (the progress line's queue)."""
@@ -286,6 +295,8 @@ class PortalSpider(scrapy.Spider):
                  second_pass: bool = False) -> Request:
         self.asked += 1
         meta = {"gapcheck": role, "gapcheck_depth": depth, "gapcheck_referrer": referrer}
+        if role == Role.PAGE:
+            meta[OWN_PAGE] = True
         headers = {"Referer": referrer} if referrer else {}
         # Only a start page that answered as HTML is rendered to compare: one that did not answer fails as
         # itself (refused, DNS), not as the browser's error.
@@ -298,7 +309,8 @@ class PortalSpider(scrapy.Spider):
                 headers["If-None-Match"] = etag
             if modified:
                 headers["If-Modified-Since"] = modified
-        if second_pass:
+        # A page first found in the second pass (below a retried page) is asked at that pass's slow pace.
+        if second_pass or self.second_pass:
             meta[PASS] = 2
             meta["max_retry_times"] = 0  # this pass is the retry
             meta["download_timeout"] = self.settings.getfloat("DOWNLOAD_TIMEOUT") * SLOW_PASS_TIMEOUT_FACTOR
@@ -372,17 +384,21 @@ class PortalSpider(scrapy.Spider):
         if self.second_pass or not self.retry_later:
             return
         self.second_pass = True
-        self.second_pass_asked = len(self.retry_later)
-        for url, (role, depth, referrer) in self.retry_later.items():
-            self.crawler.engine.crawl(self._request(url, role, depth=depth, referrer=referrer, second_pass=True))
+        for url, (role, depth, referrer, answered) in self.retry_later.items():
+            request = self._request(url, role, depth=depth, referrer=referrer, second_pass=True)
+            request.meta[RETRY] = True
+            request.meta[COUNTED] = answered
+            self.crawler.engine.crawl(request)
         self.retry_later.clear()
         raise DontCloseSpider
 
     def _settle(self, request: Request, url: str, check: LinkCheck) -> LinkCheck:
-        """Keeps an undecided first answer for the second pass."""
+        """Keeps an undecided first answer for the second pass; counts the second pass's tries that were made."""
         if _undecided(request, check):
             self.retry_later[url] = (request.meta["gapcheck"], request.meta["gapcheck_depth"],
-                                     request.meta.get("gapcheck_referrer", ""))
+                                     request.meta.get("gapcheck_referrer", ""), check.status is not None)
+        elif request.meta.get(RETRY) and check.error is not FetchError.CIRCUIT_OPEN:
+            self.second_pass_asked += 1
         return check
 
     def headers_received(self, headers, body_length, request, spider) -> None:
@@ -401,7 +417,7 @@ class PortalSpider(scrapy.Spider):
         request = response.request
         url = _requested(request)
         depth = request.meta["gapcheck_depth"]
-        if request.meta.get(PASS, 1) == 1:
+        if not request.meta.get(COUNTED):
             self.pages_done += 1
         self.answered += 1
         self.seen.add(response.url)
@@ -487,9 +503,11 @@ class PortalSpider(scrapy.Spider):
         request = response.request
         url = _requested(request)
         if request.method == "HEAD" and response.status in GET_AFTER_HEAD:
-            yield self._request(url, Role.CHECK, depth=request.meta["gapcheck_depth"],
-                                referrer=request.meta.get("gapcheck_referrer", ""),
-                                second_pass=request.meta.get(PASS, 1) > 1)
+            confirm = self._request(url, Role.CHECK, depth=request.meta["gapcheck_depth"],
+                                    referrer=request.meta.get("gapcheck_referrer", ""),
+                                    second_pass=request.meta.get(PASS, 1) > 1)
+            confirm.meta[RETRY] = request.meta.get(RETRY, False)
+            yield confirm
             return
         yield self._settle(request, url, self._check(url, response, _header(response, b"Content-Type").lower()))
 
@@ -505,8 +523,6 @@ class PortalSpider(scrapy.Spider):
         self.answered += 1
         yield self._settle(request, url, LinkCheck(url, error=kind, reason=reason))
         if request.meta.get("gapcheck") == Role.PAGE:
-            if request.meta.get(PASS, 1) == 1:
-                self.pages_done += 1
             yield Page(url=url, final_url=request.url, status=None, depth=request.meta["gapcheck_depth"],
                        referrer=request.meta.get("gapcheck_referrer", ""), fetched_at=_now(),
                        error=f"{kind}: {reason}")

@@ -8,6 +8,7 @@ and what the report says.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -121,16 +122,19 @@ def test_robots_crawl_delay_is_kept_between_requests(tmp_path):
 
 
 def test_a_failing_host_trips_the_breaker_and_its_other_links_are_unverified(tmp_path):
-    def route(req: Req) -> Answer:
-        if req.path == "/":
-            return html("".join(f'<a href="/down/{i}.html">第{i}篇</a>' for i in range(30)))
-        if req.path.startswith("/down/"):
-            return html("error", status=500)
-        return Answer(404)
+    # Another site's host: the portal's own pages are all asked again at the end whatever the breaker says.
+    def failing(req: Req) -> Answer:
+        return html("error", status=500) if req.path.startswith("/down/") else Answer(404)
 
-    with serve(route) as server:
-        report = _check(server.url, tmp_path, "", "--delay", "0")
-        down = sum(1 for r in server.requests if r.path.startswith("/down/"))
+    with serve(failing) as other:
+        def route(req: Req) -> Answer:
+            if req.path == "/":
+                return html("".join(f'<a href="{other.url}down/{i}.html">第{i}篇</a>' for i in range(30)))
+            return Answer(404)
+
+        with serve(route) as server:
+            report = _check(server.url, tmp_path, "", "--delay", "0")
+        down = sum(1 for r in other.requests if r.path.startswith("/down/"))
     links = [x for x in report["links"] if "/down/" in x["url"]]
     stopped = [x for x in links if x["verdict"] == "unverified"]
     assert len(links) == 30
@@ -142,6 +146,7 @@ def test_a_failing_host_trips_the_breaker_and_its_other_links_are_unverified(tmp
     assert down <= 16, down
     note = _findings(report, "GK905")[0]
     assert "停止" in note["evidence"]
+    assert 1 <= _retried(report) <= 3, note  # asked again: the half-open try, not every stopped link
 
 
 def test_failing_pages_in_a_row_do_not_cut_off_the_rest_of_the_portal(tmp_path):
@@ -163,15 +168,20 @@ def test_failing_pages_in_a_row_do_not_cut_off_the_rest_of_the_portal(tmp_path):
     with serve(route) as server:
         report = _check(server.url, tmp_path, "", "--delay", "0", "--no-render")
         asked = {r.path for r in server.requests}
-        retried = {r.path for r in server.requests if r.path.startswith("/t") and r.n == 4}
     assert {f"/ok/{i}.html" for i in range(20)} <= asked, sorted(asked)
-    assert len(retried) == 10, retried  # three tries in the crawl, each a fourth time at the end
     links = _links(report)
-    assert all(links[f"{server.url}t{i}.html"]["reason"] == "服务器内部错误" for i in range(10))
+    # Stopped by the breaker in the crawl, each asked again at the end: none is left 停止.
+    assert all(links[f"{server.url}t{i}.html"]["reason"] == "服务器内部错误" for i in range(10)), links
     [gk901] = _findings(report, "GK901")
-    assert gk901["evidence"] == "抓取了 32 个页面", gk901  # home, ten 500s, the section and its 20 pages
-    [gk905] = _findings(report, "GK905")
-    assert "10 个未能判定的链接在结束时慢速重新请求" in gk905["evidence"], gk905
+    assert (gk901["status"], gk901["evidence"]) == ("pass", "抓取了 32 个页面"), gk901  # home, ten 500s, 21 ok
+    # Whatever the breaker stopped (500s before their last try, the section or its pages) was asked again.
+    assert 1 <= _retried(report) <= 31
+
+
+def _retried(report: dict) -> int:
+    """How many undecided targets GK905 says were asked again at the end."""
+    m = re.search(r"(\d+) 个未能判定的链接在结束时慢速重新请求", _findings(report, "GK905")[0]["evidence"])
+    return int(m.group(1)) if m else 0
 
 
 def test_a_target_that_times_out_in_the_crawl_is_asked_again_slowly_at_the_end(tmp_path):
