@@ -26,6 +26,8 @@ QUERY_VARIANTS = 2000
 """Distinct query strings followed per path (crawl.max_query_variants). Old CMSs serve every article as
 `/show.aspx?id=N`, so this is high; past it a path is a calendar or a generator (spiders/traps.py)."""
 
+ROBOTS_TXT_MAX = 500 * 1024
+"""Bytes of a robots.txt read, as Google does: the rest is ignored (an 11 MB one cost 428 MB to parse)."""
 CRAWL_DELAY_MAX = 30.0
 """Seconds: the longest robots.txt Crawl-delay or learned interval honoured between two requests to a host."""
 RETRY_AFTER_MAX = 120.0

@@ -118,6 +118,24 @@ def test_robots_crawl_delay_is_kept_between_requests(tmp_path):
     assert "Crawl-delay 1 秒" in note["evidence"], note
 
 
+def test_a_huge_robots_txt_is_read_up_to_500_kib_as_google_does(tmp_path):
+    # 11 MB of robots.txt cost 428 MB to parse. Google reads the first 500 KiB and ignores the rest.
+    robots = b"User-agent: *\nDisallow: /early/\n" + (b"# " + b"x" * 97 + b"\n") * 110_000 + b"Disallow: /late/\n"
+
+    def route(req: Req) -> Answer:
+        if req.path == "/robots.txt":
+            return Answer(200, robots, content_type="text/plain")
+        if req.path == "/":
+            return html('<a href="/early/a.html">早</a><a href="/late/a.html">晚</a>')
+        return html(ARTICLE)
+
+    with serve(route) as server:
+        _check(server.url, tmp_path, "", "--delay", "0", "--no-render")
+        asked = {r.path for r in server.requests}
+    assert "/early/a.html" not in asked  # forbidden in the first 500 KiB
+    assert "/late/a.html" in asked  # forbidden only 11 MB down: not read
+
+
 # -- a host that keeps failing ------------------------------------------------------------
 
 
