@@ -360,7 +360,8 @@ class PortalSpider(scrapy.Spider):
             inside = self.in_scope(url)
             is_page = (link.tag in NAVIGABLE_TAGS and inside
                        and not parts.path.lower().endswith(ATTACHMENT_SUFFIXES))
-            if is_page and self.traps.trapped(url) is not None:
+            redirected_from = page_url if link.tag in ENTRY_REDIRECTS else None
+            if is_page and self.traps.trapped(url, redirected_from) is not None:
                 continue
             if is_page and depth + 1 <= self.max_depth:
                 if not self.page_slot():
