@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from .context import Context
 from .finding import Finding, Status
-from .model import LINKS_DROPPED, RENDERED, SCRIPTS, TEXT_LIMIT, FetchError
+from .model import LINKS_DROPPED, RENDERED, SCRIPTS, TEXT_LIMIT, TOO_DEEP, FetchError, Page
 
 
 def crawl_incomplete(ctx: Context) -> Iterator[Finding]:
@@ -68,6 +68,7 @@ def page_limits_reached(ctx: Context) -> Iterator[Finding]:
     ## 检查内容
     每个页面最多记录 3000 个链接、2 万字正文，下载大小上限 20 MB（超过的页面按抓取失败计入 GK902）。
     超出时该页面其余的链接未被检查，常见于自动生成的索引页或「爬虫陷阱」（无穷日历、会话编号网址）。
+    元素嵌套超过 256 层的页面，更深处及其后的内容无法读取，也在此列出（常见于未闭合标签层层累积的页面）。
 
     ## 依据
     保证一次检查的工作量有界：夜间无人值守时，个别异常页面不能拖垮整次检查。
@@ -75,17 +76,26 @@ def page_limits_reached(ctx: Context) -> Iterator[Finding]:
     ## 如何整改
     检查这些页面是否为程序生成的异常页面；如属正常页面，可拆分为分页列表。
     """
-    heavy = [(p.url, p.meta.get(LINKS_DROPPED), p.text_length >= TEXT_LIMIT) for p in ctx.site.html_pages
-             if LINKS_DROPPED in p.meta or p.text_length >= TEXT_LIMIT]
+    heavy = [(p.url, excess) for p in ctx.site.html_pages if (excess := _excess(p))]
     if not heavy:
         yield Finding("GK903", Status.PASS, "页面处理上限", url=ctx.site.start_url,
                       evidence="所有页面均在上限内", message="页面均完整检查")
         return
-    shown = "；".join(f"{url}（{'另有 ' + dropped + ' 个链接未记录' if dropped else ''}"
-                     f"{'，' if dropped and long_text else ''}{'正文超过 2 万字' if long_text else ''}）"
-                     for url, dropped, long_text in heavy[:5])
+    shown = "；".join(f"{url}（{'，'.join(excess)}）" for url, excess in heavy[:5])
     yield Finding("GK903", Status.WARN, "页面处理上限", url=heavy[0][0],
                   evidence=f"{len(heavy)} 个页面超出上限，如：{shown}", message="部分页面只检查了一部分")
+
+
+def _excess(page: Page) -> list[str]:
+    """What of the page was beyond a limit, in words."""
+    excess = []
+    if dropped := page.meta.get(LINKS_DROPPED):
+        excess.append(f"另有 {dropped} 个链接未记录")
+    if page.text_length >= TEXT_LIMIT:
+        excess.append("正文超过 2 万字")
+    if TOO_DEEP in page.meta:
+        excess.append("元素嵌套超过 256 层，更深处及其后的内容未能读取")
+    return excess
 
 
 def page_fetch_failed(ctx: Context) -> Iterator[Finding]:

@@ -53,6 +53,9 @@ LINKS_LIMIT = 3000
 """Link targets kept per page. A real page has a few hundred; more is a trap or a generated index."""
 LINKS_DROPPED = "page:links-dropped"
 """Meta key: how many link targets past LINKS_LIMIT the page had (absent when none)."""
+TOO_DEEP = "page:too-deep"
+"""Meta key, "1" when the page nests elements deeper than the parser reads (libxml2: 256 levels): what lies
+deeper, and everything after it, is lost. The limit stays: the spider's own reading recurses per level."""
 ANCHORS = "page:anchors"
 """Meta key: the page's fragment targets (element ids and `<a name>`), space-separated; `#x` links are
 checked against it. Ids never contain spaces."""
