@@ -251,7 +251,8 @@ class PortalSpider(scrapy.Spider):
         self.seen.update(asked)
         for page in pages:
             self.seen.update((page.url, page.final_url))
-        self.pages_done = self.pages_scheduled = len(pages)
+        self.pages_scheduled = len(pages)
+        self.pages_done = sum(1 for page in pages if page.status is not None)
         if not any(page.url == self.start_url for page in pages):
             self.pages_scheduled += 1
             yield self._request(self.start_url, Role.PAGE, depth=0, referrer="")

@@ -4,9 +4,9 @@ never reads as complete."""
 
 from __future__ import annotations
 
-from routeserver import Answer, Req, html, serve
+from routeserver import Answer, Req, html
 from sitebuilder import BASE, build_site, check, outcomes, page
-from test_politeness import ARTICLE, _check, _findings, _links
+from test_politeness import ARTICLE, _crawl, _findings, _links
 
 from gapcheck.checks import CrawlStats, Options
 
@@ -23,9 +23,7 @@ def test_a_malformed_link_is_broken_and_every_later_link_is_still_followed(tmp_p
             return html(ARTICLE)
         return Answer(404)
 
-    with serve(route) as server:
-        report = _check(server.url, tmp_path, "", "--delay", "0", "--no-render")
-        asked = {r.path for r in server.requests}
+    report, _, asked = _crawl(route, tmp_path)
     assert {f"/p{i}.html" for i in range(5)} <= asked
     links = _links(report)
     for url in MALFORMED:

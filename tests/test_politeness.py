@@ -32,6 +32,14 @@ def _check(url: str, tmp: Path, crawl: str = "", *args: str, name: str = "run") 
     return json.loads((out / "report.json").read_text(encoding="utf-8"))
 
 
+def _crawl(route, tmp: Path) -> tuple[dict, str, set[str]]:
+    """A plain, fast run (no delay, no browser) of a route server: the report, the server's URL and the
+    paths it was asked for."""
+    with serve(route) as server:
+        report = _check(server.url, tmp, "", "--delay", "0", "--no-render")
+        return report, server.url, {r.path for r in server.requests}
+
+
 def _links(report: dict) -> dict[str, dict]:
     return {x["url"]: x for x in report["links"]}
 
@@ -183,13 +191,11 @@ def test_failing_pages_in_a_row_do_not_cut_off_the_rest_of_the_portal(tmp_path):
             return html(ARTICLE)
         return Answer(404)
 
-    with serve(route) as server:
-        report = _check(server.url, tmp_path, "", "--delay", "0", "--no-render")
-        asked = {r.path for r in server.requests}
+    report, site, asked = _crawl(route, tmp_path)
     assert {f"/ok/{i}.html" for i in range(20)} <= asked, sorted(asked)
     links = _links(report)
     # Stopped by the breaker in the crawl, each asked again at the end: none is left 停止.
-    assert all(links[f"{server.url}t{i}.html"]["reason"] == "服务器内部错误" for i in range(10)), links
+    assert all(links[f"{site}t{i}.html"]["reason"] == "服务器内部错误" for i in range(10)), links
     [gk901] = _findings(report, "GK901")
     assert (gk901["status"], gk901["evidence"]) == ("pass", "抓取了 32 个页面"), gk901  # home, ten 500s, 21 ok
     # Whatever the breaker stopped (500s before their last try, the section or its pages) was asked again.
