@@ -28,12 +28,13 @@ from ..checks.model import (
     ATTACHMENT_SUFFIXES, ENTRY_HOPS, ENTRY_PAGE_TEXT, ENTRY_REDIRECTS, NAVIGABLE_TAGS, RENDERED, CertificateNote,
     FetchError, Link, LinkCheck, Page, Verdict, url_parts,
 )
-from ..report.labels import FETCH_REASON, HTTP_REASON, REDIRECT_NOT_WEB, REDIRECT_NOWHERE
+from ..report.labels import FETCH_REASON, HTTP_REASON, REDIRECT_MALFORMED, REDIRECT_NOT_WEB, REDIRECT_NOWHERE
 from .encoding import decode_html
 from .extract import extract
 from .rendering import AUTO_RENDER, AUTO_SAMPLE, RenderMode
 from .politeness import CIRCUIT_OPEN, OWN_PAGE, PASS, PRIVATE_REDIRECT, THROTTLED
 from .certificate import inspect as inspect_certificate
+from .redirects import MALFORMED_TARGET
 from .seen import SeenSet
 from .traps import TrapGuard
 from .settings import DNS_PROBE_HOSTS, DNS_PROBE_TIMEOUT, MAX_DEPTH, MAX_PAGES, QUERY_VARIANTS, SLOW_PASS_TIMEOUT_FACTOR
@@ -387,12 +388,16 @@ class PortalSpider(scrapy.Spider):
             return
         self.second_pass = True
         for url, (role, depth, referrer, answered) in self.retry_later.items():
-            request = self._request(url, role, depth=depth, referrer=referrer, second_pass=True)
-            request.meta[RETRY] = True
-            request.meta[COUNTED] = answered
-            self.crawler.engine.crawl(request)
+            self.crawler.engine.crawl(self._second_try(url, role, depth, referrer, answered))
         self.retry_later.clear()
         raise DontCloseSpider
+
+    def _second_try(self, url: str, role: str, depth: int, referrer: str, answered: bool) -> Request:
+        """The second pass's request for an undecided target; `answered`: its first try got an HTTP answer."""
+        request = self._request(url, role, depth=depth, referrer=referrer, second_pass=True)
+        request.meta[RETRY] = True
+        request.meta[COUNTED] = answered
+        return request
 
     def _settle(self, request: Request, url: str, check: LinkCheck) -> LinkCheck:
         """Keeps an undecided first answer for the second pass; counts the second pass's tries that were made."""
@@ -537,7 +542,10 @@ class PortalSpider(scrapy.Spider):
             # Scrapy follows every redirect to an http(s) address; one that reached here leads nowhere a
             # browser shows a page (file:, ftp:, data:…) or names no target at all.
             error = FetchError.BAD_REDIRECT
-            reason = REDIRECT_NOT_WEB if response.headers.get(b"Location") else REDIRECT_NOWHERE
+            if response.meta.get(MALFORMED_TARGET):
+                reason = REDIRECT_MALFORMED
+            else:
+                reason = REDIRECT_NOT_WEB if response.headers.get(b"Location") else REDIRECT_NOWHERE
         waited = response.meta.get(THROTTLED)
         if waited is not None:
             error = FetchError.THROTTLED

@@ -104,6 +104,8 @@ DEFAULTS = {
         "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
         # After robots.txt (100), so its Crawl-delay is known; before retry (550), so a 429 waits.
         "gapcheck.spiders.politeness.Politeness": 560,
+        # After RedirectMiddleware (600), so that its responses are seen first: see spiders/redirects.py.
+        "gapcheck.spiders.redirects.MalformedTargets": 650,
     },
     "ITEM_PIPELINES": {"gapcheck.spiders.pipelines.StorePipeline": 300},
     "EXTENSIONS": {"gapcheck.spiders.progress.Progress": 500},

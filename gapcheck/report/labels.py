@@ -52,6 +52,8 @@ REDIRECT_NOT_WEB = "跳转到非网页地址"
 """A redirect to file:, ftp:, data: and the like: no visitor's browser shows a page there."""
 REDIRECT_NOWHERE = "跳转缺少目标"
 """A 3xx without a Location header: the visitor is left on an empty answer."""
+REDIRECT_MALFORMED = "跳转目标网址格式错误"
+"""A redirect to a URL that cannot be parsed (a port out of range, a broken IPv6 host)."""
 
 LINK_VERDICT = {
     "broken": "失效",
