@@ -30,11 +30,11 @@ class MalformedTargets:
 
 def _malformed(base: str, location: bytes) -> bool:
     """Whether an http(s) Location, read as RedirectMiddleware reads it, names no URL a client can ask."""
-    target = safe_url_string(location)
-    if target.startswith("//"):
-        target = f"{urlsplit(base).scheme}:{target}"
     try:
+        target = safe_url_string(location)  # raises for a port out of range, as urljoin for a broken IPv6 host
+        if target.startswith("//"):
+            target = f"{urlsplit(base).scheme}:{target}"
         target = urljoin(base, target)
-    except ValueError:  # a broken IPv6 host
+    except ValueError:
         return True
     return target.startswith(("http://", "https://")) and url_parts(target) is None
