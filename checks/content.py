@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 from .context import Context
 from .finding import Finding, Status
 from .matching import Aliases, Match, Via, find_on_page
-from .model import NAVIGABLE_TAGS, Page, Region, Verdict
+from .model import NAVIGABLE_TAGS, Page, Region, Verdict, host_of
 from .options import Part, Requirement
 
 POSITION_MIN_LINKS = 20
@@ -133,7 +132,7 @@ def _position(page: Page, match: Match) -> float | None:
 
 
 def _on_city_portal(url: str, hosts: tuple[str, ...]) -> bool:
-    host = urlsplit(url).hostname or ""
+    host = host_of(url)
     return any(host == h or host.endswith("." + h) for h in hosts)
 
 

@@ -7,14 +7,15 @@ from collections.abc import Iterator
 
 from .context import Context
 from .finding import Finding, Status
-from .model import LINKS_DROPPED, RENDERED, SCRIPTS, TEXT_LIMIT
+from .model import LINKS_DROPPED, RENDERED, SCRIPTS, TEXT_LIMIT, TOO_DEEP, FetchError, Page
 
 
 def crawl_incomplete(ctx: Context) -> Iterator[Finding]:
-    """抓取不完整：达到页面数上限后停止抓取，部分栏目可能未被检查。
+    """抓取不完整：达到页面数上限后停止抓取，或服务器连续出错后停止请求，部分栏目可能未被检查。
 
     ## 检查内容
-    抓取的页面数达到 --max-pages 或配置中的上限时，本项给出警告；此时「缺失」类结论可能是因为页面没被抓到。
+    抓取的页面数（得到服务器回应的页面）达到 --max-pages 或配置中的上限时，本项给出警告；此时「缺失」类结论可能是
+    因为页面没被抓到。站内页面因服务器连续出错、检查工具停止向其请求（结束时再次请求仍未成功）而未抓取时，本项不通过。
 
     ## 依据
     检查结论只对抓取到的页面成立。
@@ -23,7 +24,13 @@ def crawl_incomplete(ctx: Context) -> Iterator[Finding]:
     提高页面数上限（--max-pages）后重新检查，或在配置中排除无需检查的目录。
     """
     stats = ctx.site.crawl
-    if stats.page_limit_reached:
+    stopped = [p for p in ctx.site.pages.values() if p.error.startswith(f"{FetchError.CIRCUIT_OPEN}:")]
+    if stopped:
+        yield Finding("GK901", Status.FAIL, "抓取范围", url=stopped[0].url,
+                      evidence=f"抓取了 {stats.pages} 个页面；{len(stopped)} 个页面因服务器连续出错停止请求而未抓取，如："
+                               + "、".join(p.url for p in stopped[:5]),
+                      message="服务器连续出错，部分页面未抓取，抓取不完整")
+    elif stats.page_limit_reached:
         yield Finding("GK901", Status.WARN, "抓取范围", url=ctx.site.start_url,
                       evidence=f"已抓取 {stats.pages} 个页面，达到上限 {stats.page_limit}",
                       message="达到页面数上限，抓取不完整")
@@ -32,12 +39,36 @@ def crawl_incomplete(ctx: Context) -> Iterator[Finding]:
                       evidence=f"抓取了 {stats.pages} 个页面", message="抓取完整")
 
 
+def pages_not_processed(ctx: Context) -> Iterator[Finding]:
+    """检查程序错误：个别页面在检查程序内部处理出错，其内容和链接未被检查，检查结果不完整。
+
+    ## 检查内容
+    抓取到的页面在检查程序（gapcheck）内部处理时出错的数量。出错页面上的栏目、链接和其后的页面可能都没有被检查，
+    「缺失」「通过」类结论可能不成立。这是检查程序的问题，不是网站的问题。
+
+    ## 依据
+    检查结论只对检查到的内容成立；检查不完整时不能得出合格结论。
+
+    ## 如何整改
+    网站无需整改。请用 --verbose 重新运行检查，把日志中的错误报告给 gapcheck 的维护者。
+    """
+    failed = ctx.site.crawl.internal_errors
+    if failed:
+        yield Finding("GK907", Status.FAIL, "检查程序错误", url=ctx.site.start_url,
+                      evidence=f"{failed} 个页面在检查程序内部处理出错，未被完整检查",
+                      message="检查程序出错，检查结果不完整；请用 --verbose 重新运行并报告该错误")
+    else:
+        yield Finding("GK907", Status.PASS, "检查程序错误", url=ctx.site.start_url,
+                      evidence="所有页面均正常处理", message="检查程序运行正常")
+
+
 def page_limits_reached(ctx: Context) -> Iterator[Finding]:
     """页面超出处理上限：个别页面链接过多或文字过长，只检查了其中一部分。
 
     ## 检查内容
     每个页面最多记录 3000 个链接、2 万字正文，下载大小上限 20 MB（超过的页面按抓取失败计入 GK902）。
     超出时该页面其余的链接未被检查，常见于自动生成的索引页或「爬虫陷阱」（无穷日历、会话编号网址）。
+    元素嵌套超过 256 层的页面，更深处及其后的内容无法读取，也在此列出（常见于未闭合标签层层累积的页面）。
 
     ## 依据
     保证一次检查的工作量有界：夜间无人值守时，个别异常页面不能拖垮整次检查。
@@ -45,17 +76,26 @@ def page_limits_reached(ctx: Context) -> Iterator[Finding]:
     ## 如何整改
     检查这些页面是否为程序生成的异常页面；如属正常页面，可拆分为分页列表。
     """
-    heavy = [(p.url, p.meta.get(LINKS_DROPPED), p.text_length >= TEXT_LIMIT) for p in ctx.site.html_pages
-             if LINKS_DROPPED in p.meta or p.text_length >= TEXT_LIMIT]
+    heavy = [(p.url, excess) for p in ctx.site.html_pages if (excess := _excess(p))]
     if not heavy:
         yield Finding("GK903", Status.PASS, "页面处理上限", url=ctx.site.start_url,
                       evidence="所有页面均在上限内", message="页面均完整检查")
         return
-    shown = "；".join(f"{url}（{'另有 ' + dropped + ' 个链接未记录' if dropped else ''}"
-                     f"{'，' if dropped and long_text else ''}{'正文超过 2 万字' if long_text else ''}）"
-                     for url, dropped, long_text in heavy[:5])
+    shown = "；".join(f"{url}（{'，'.join(excess)}）" for url, excess in heavy[:5])
     yield Finding("GK903", Status.WARN, "页面处理上限", url=heavy[0][0],
                   evidence=f"{len(heavy)} 个页面超出上限，如：{shown}", message="部分页面只检查了一部分")
+
+
+def _excess(page: Page) -> list[str]:
+    """What of the page was beyond a limit, in words."""
+    excess = []
+    if dropped := page.meta.get(LINKS_DROPPED):
+        excess.append(f"另有 {dropped} 个链接未记录")
+    if page.text_length >= TEXT_LIMIT:
+        excess.append("正文超过 2 万字")
+    if TOO_DEEP in page.meta:
+        excess.append("元素嵌套超过 256 层，更深处及其后的内容未能读取")
+    return excess
 
 
 def page_fetch_failed(ctx: Context) -> Iterator[Finding]:
@@ -181,7 +221,8 @@ def crawler_traps(ctx: Context) -> Iterator[Finding]:
     ## 检查内容
     站内链接中：网址超过 1024 个字符；同一页面的查询参数超过 2000 种（如按日翻页的日历；可由 crawl.max_query_variants 调整）；同一参数重复 4 次以上
     （每点一次就多一段）；同一路径段出现 3 次以上（如 /a/b/a/b/a/b/，常见于目录的符号链接循环）；只有会话编号
-    （jsessionid、PHPSESSID 等）不同的网址。每类列出被跳过的数量和一个例子。
+    （jsessionid、PHPSESSID 等）不同的网址；页面用刷新（meta refresh）或脚本跳转到自身、每次参数都不同（如 ?n=1、?n=2……），
+    超过 3 次。每类列出被跳过的数量和一个例子。
 
     ## 依据
     这些网址对访问者没有新内容，却会让任何抓取程序（包括检查和搜索引擎）无休止地请求；检查只对其余页面成立。

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
-from .model import DateMention, DateSource
+from .model import DateMention, DateSource, path_of
 
 __all__ = ["date_from_url", "find_dates", "parse_meta_date"]
 
@@ -157,7 +156,7 @@ def date_from_url(url: str) -> str | None:
 
     A `t` + 8 digits file name wins over dated folders, since folders often hold a whole month.
     """
-    path = urlsplit(url).path
+    path = path_of(url)
     for m in _URL_T.finditer(path):
         value = _iso(*m.groups())
         if value:

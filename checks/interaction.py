@@ -7,13 +7,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from .columns import Column, resolve_date
 from .context import Context
 from .finding import Finding, Severity, Status
 from .matching import WORDS_CACHED, Aliases, is_article, normalize
-from .model import NAVIGABLE_TAGS, LinkTag, Page, Verdict
+from .model import NAVIGABLE_TAGS, LinkTag, Page, Verdict, host_of
 from .options import Period
 
 # -- consultation channels (GK601) ------------------------------------------------------------------
@@ -474,7 +473,7 @@ def _activity_finding(ctx: Context, code: str, label: str, words: tuple[str, ...
     where = site.landing_url
     if not act.columns:
         if act.entries_elsewhere:
-            hosts = "、".join(dict.fromkeys(urlsplit(u).hostname or u for u in act.entries_elsewhere))
+            hosts = "、".join(dict.fromkeys(host_of(u) or u for u in act.entries_elsewhere))
             yield Finding(code, Status.UNVERIFIED, label, url=where,
                           evidence=f"{label}入口指向站外或未抓取的页面（{hosts}）：{act.entries_elsewhere[0]}",
                           message=f"{label}在站外平台，未能统计")

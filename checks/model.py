@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 
 class LinkTag(StrEnum):
@@ -53,6 +53,9 @@ LINKS_LIMIT = 3000
 """Link targets kept per page. A real page has a few hundred; more is a trap or a generated index."""
 LINKS_DROPPED = "page:links-dropped"
 """Meta key: how many link targets past LINKS_LIMIT the page had (absent when none)."""
+TOO_DEEP = "page:too-deep"
+"""Meta key, "1" when the page nests elements deeper than the parser reads (libxml2: 256 levels): what lies
+deeper, and everything after it, is lost. The limit stays: the spider's own reading recurses per level."""
 ANCHORS = "page:anchors"
 """Meta key: the page's fragment targets (element ids and `<a name>`), space-separated; `#x` links are
 checked against it. Ids never contain spaces."""
@@ -136,7 +139,7 @@ class Link:
 
     @property
     def host(self) -> str:
-        return urlsplit(self.url).hostname or ""
+        return host_of(self.url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,13 +257,44 @@ class FetchError(StrEnum):
     """Not asked: the host had failed too many times in a row, so gapcheck stopped sending it requests."""
     OFFLINE = "offline"
     """An external link in an offline run (--offline, crawl.external: false): never requested."""
+    BAD_URL = "bad-url"
+    """The link's URL cannot be parsed (a port out of range or not a number, a broken IPv6 host, no host):
+    never requested, and no visitor gets there either."""
+    BAD_REDIRECT = "bad-redirect"
+    """A redirect that leads to no web page: to file:, ftp:, data: and the like, or a 3xx without Location."""
     NO_RESOLVER = "no-resolver"
     """The name did not resolve, but neither do names that must exist: this machine has no working DNS."""
     OTHER = "other"
 
 
+def url_parts(url: str) -> SplitResult | None:
+    """`urlsplit(url)`, or None for a URL a page may carry but no client can ask: a port out of range or not
+    a number (:99999, :8o, :80:80), a broken IPv6 host ([::1), no host at all. Reading `.port` or
+    `.hostname` of what it returns never raises."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port out of range or not a number
+    except ValueError:
+        return None
+    return parts if parts.hostname else None
+
+
+def host_of(url: str) -> str:
+    """The URL's host, lower case; '' for a malformed URL (url_parts)."""
+    parts = url_parts(url)
+    return parts.hostname if parts is not None else ""
+
+
+def path_of(url: str) -> str:
+    """The URL's path; '' for one urlsplit refuses (a broken IPv6 host such as http://[::1/a)."""
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""
+
+
 _BROKEN_ERRORS = frozenset({FetchError.DNS, FetchError.REFUSED, FetchError.TLS, FetchError.REDIRECT_LOOP,
-                            FetchError.SOFT_404})
+                            FetchError.SOFT_404, FetchError.BAD_URL, FetchError.BAD_REDIRECT})
 _UNVERIFIED_STATUSES = frozenset({401, 403, 429})
 
 

@@ -119,6 +119,7 @@ RULES: tuple[Rule, ...] = (
          {"max_chars": 200, "min_scripts": 3}),
     Rule("GK905", "crawl-adjusted", Severity.INFO, crawl_health.crawl_adjusted),
     Rule("GK906", "crawler-traps", Severity.INFO, crawl_health.crawler_traps),
+    Rule("GK907", "pages-not-processed", Severity.INFO, crawl_health.pages_not_processed),
 )
 
 REMOVED: dict[str, str] = {}

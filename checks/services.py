@@ -7,13 +7,12 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from urllib.parse import urlsplit
 
 from .columns import Column
 from .context import Context
 from .finding import Finding, Severity, Status
 from .matching import WORDS_CACHED, Aliases
-from .model import NAVIGABLE_TAGS, Link, LinkTag, Page, Region, Verdict
+from .model import NAVIGABLE_TAGS, Link, LinkTag, Page, Region, Verdict, path_of
 
 GUIDE_WORDS = ("办事指南", "服务指南")
 """A column or page with one of these in its name holds service guides."""
@@ -261,7 +260,7 @@ def _no_guides(ctx: Context, found: Guides, where: str) -> Iterator[Finding]:
     if outside:
         link = outside[0]
         yield Finding("GK701", Status.UNVERIFIED, "办事指南", url=where,
-                      evidence=f"入口「{link.text}」 → {link.url}（{urlsplit(link.url).hostname or '站外'}）"
+                      evidence=f"入口「{link.text}」 → {link.url}（{link.host or '站外'}）"
                                "指向站外平台或未抓取的页面，未检查要素",
                       message="办事指南在站外平台，待核实")
         return
@@ -315,7 +314,7 @@ def guide_form_not_downloadable(ctx: Context) -> Iterator[Finding]:
             if link.url in reported:
                 continue
             reported.add(link.url)
-            name = link.text or link.title or urlsplit(link.url).path.rsplit("/", 1)[-1]
+            name = link.text or link.title or path_of(link.url).rsplit("/", 1)[-1]
             evidence = f"链接「{name}」 → {link.url}"
             verdict = ctx.site.verdict(link.url)
             if verdict is Verdict.OK:

@@ -15,7 +15,7 @@ from lxml import etree
 
 from ..checks.dates import date_from_url, find_dates, parse_meta_date
 from ..checks.model import (ANCHORS, ANCHORS_LIMIT, BREADCRUMB, JIUCUO_SITECODE, LINKS_DROPPED, LINKS_LIMIT, SCRIPTS,
-                             TEXT_LIMIT, ZONE_TEXT, DateMention, DateSource, Form, Link, LinkTag, Region, Zone)
+                             TEXT_LIMIT, TOO_DEEP, ZONE_TEXT, DateMention, DateSource, Form, Link, LinkTag, Region, Zone)
 
 LINK_TEXT_LIMIT = 200
 HEADINGS_LIMIT = 20
@@ -371,8 +371,10 @@ def extract(html: str, url: str) -> Extracted:
         doc = etree.fromstring(html.encode("utf-8", "surrogatepass"), _PARSER)
     except (etree.ParserError, ValueError, etree.XMLSyntaxError):
         doc = None
+    # libxml2 stops at its depth limit and drops the rest of the page without raising: only its log says so.
+    too_deep = any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in _PARSER.error_log)
     if doc is None:
-        return Extracted("", (), {}, (), (), (), "", 0)
+        return Extracted("", (), {TOO_DEEP: "1"} if too_deep else {}, (), (), (), "", 0)
     base = url
     for el in doc.iter("base"):
         if el.get("href"):
@@ -467,6 +469,8 @@ def extract(html: str, url: str) -> Extracted:
         meta[ANCHORS] = anchors
     if dropped[0]:
         meta[LINKS_DROPPED] = str(dropped[0])
+    if too_deep:
+        meta[TOO_DEEP] = "1"
     trail = _breadcrumb(marked)
     if trail:
         meta[BREADCRUMB] = trail

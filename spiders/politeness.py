@@ -19,7 +19,9 @@ from time import monotonic
 from urllib.parse import urlsplit
 
 from scrapy import signals
-from scrapy.exceptions import DownloadFailedError, DownloadTimeoutError, IgnoreRequest, ResponseDataLossError
+from scrapy.exceptions import (
+    DownloadFailedError, DownloadTimeoutError, IgnoreRequest, ResponseDataLossError, StopDownload,
+)
 from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
@@ -28,6 +30,7 @@ from twisted.internet import error as tx_error
 
 from .frontier import worker_key
 from .names import addresses
+from .settings import ROBOTS_TXT_MAX
 
 PRIVATE_REDIRECT = "private-redirect: "
 """Prefix of the IgnoreRequest message for a redirect into a more internal network; the reason follows."""
@@ -35,8 +38,14 @@ CIRCUIT_OPEN = "circuit-open: "
 """Prefix of the IgnoreRequest message for a request the breaker did not send; the reason follows."""
 THROTTLED = "gapcheck_throttled"
 """Request meta: seconds the server last asked to wait, set when gapcheck gave up waiting."""
+_ROBOTS_READ = "gapcheck_robots_read"
+"""Request meta: bytes of robots.txt received so far."""
 PASS = "gapcheck_pass"
 """Request meta: 1 for the crawl, 2 for the slower second pass over what could not be decided."""
+OWN_PAGE = "gapcheck_own_page"
+"""Request meta: a page of the portal itself. In the second pass the breaker never stops one: ten pages
+failing in a row must not cut off the rest of the site the check is about, and the slow pace of that pass
+is gentle enough for a struggling server."""
 
 LEAST_INTERVAL = 0.1
 """Seconds between requests after a first 429 of a host that had no delay (10 a second), doubled at each later one."""
@@ -260,6 +269,7 @@ class Politeness:
         self.shared = SharedPace(shared, self.per_host, settings.getfloat("DOWNLOAD_TIMEOUT") * 3 + 60,
                                  settings.get("GAPCHECK_WORKER")) if shared else None
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(self.robots_received, signal=signals.bytes_received)
         crawler.signals.connect(self.left, signal=signals.request_left_downloader)
 
     @classmethod
@@ -280,6 +290,15 @@ class Politeness:
                 self.shared.give(held[0], request)
 
     # -- robots.txt -------------------------------------------------------------------------
+
+    def robots_received(self, data: bytes, request: Request, spider=None) -> None:
+        """Stops reading a robots.txt past ROBOTS_TXT_MAX: what came so far is parsed (fail=False)."""
+        # Scrapy's RobotsTxtMiddleware marks its own request so; no other request carries the mark.
+        if not request.meta.get("dont_obey_robotstxt") or urlparse_cached(request).path != "/robots.txt":
+            return
+        read = request.meta[_ROBOTS_READ] = request.meta.get(_ROBOTS_READ, 0) + len(data)
+        if read >= ROBOTS_TXT_MAX:
+            raise StopDownload(fail=False)
 
     def robots_parsed(self, robotparser, request: Request) -> None:
         delay = robotparser.crawl_delay(self.user_agent)
@@ -304,7 +323,7 @@ class Politeness:
         state = self.host(key)
         this_pass = request.meta.get(PASS, 1)
         await maybe_deferred_to_future(state.gate.acquire())
-        if state.open_reason:
+        if state.open_reason and not (this_pass > 1 and request.meta.get(OWN_PAGE)):
             if this_pass <= state.open_pass:
                 state.gate.release()
                 raise IgnoreRequest(CIRCUIT_OPEN + state.open_reason)

@@ -27,14 +27,16 @@ from twisted.python.failure import Failure
 from ..checks import patterns
 from ..checks.model import (
     ATTACHMENT_SUFFIXES, ENTRY_HOPS, ENTRY_PAGE_TEXT, ENTRY_REDIRECTS, NAVIGABLE_TAGS, RENDERED, CertificateNote,
-    FetchError, Link, LinkCheck, Page, Verdict,
+    FetchError, Link, LinkCheck, Page, Verdict, path_of, url_parts,
 )
+from ..report.labels import FETCH_REASON, HTTP_REASON, REDIRECT_MALFORMED, REDIRECT_NOT_WEB, REDIRECT_NOWHERE
 from .encoding import decode_html
 from .extract import extract
 from .rendering import AUTO_RENDER, AUTO_SAMPLE, RenderMode
-from .politeness import CIRCUIT_OPEN, PASS, PRIVATE_REDIRECT, THROTTLED
+from .politeness import CIRCUIT_OPEN, OWN_PAGE, PASS, PRIVATE_REDIRECT, THROTTLED
 from .certificate import inspect as inspect_certificate
 from . import scratch
+from .redirects import MALFORMED_TARGET
 from .seen import SeenSet
 from .traps import TrapGuard
 from .settings import DNS_PROBE_HOSTS, DNS_PROBE_TIMEOUT, MAX_DEPTH, MAX_PAGES, QUERY_VARIANTS, SLOW_PASS_TIMEOUT_FACTOR
@@ -53,6 +55,12 @@ class Role:
     CHECK = "check"
     PROBE = "probe"
     """A path that cannot exist, asked once: how the host answers for missing pages."""
+
+
+RETRY = "gapcheck_retry"
+"""Request meta: the second pass's try of a target that was undecided in the crawl (GK905 counts them)."""
+COUNTED = "gapcheck_counted"
+"""Request meta: the page already answered once in this run and is counted among the pages fetched."""
 
 
 _RETRIED = frozenset({FetchError.TIMEOUT, FetchError.RESET, FetchError.THROTTLED, FetchError.CIRCUIT_OPEN,
@@ -77,8 +85,11 @@ def _text_head(text: str, path: str) -> str:
 
 
 def scope_key(url: str) -> str:
-    """Host, plus the port when the URL names one: two servers on 127.0.0.1 are two sites."""
-    parts = urlsplit(url)
+    """Host, plus the port when the URL names one: two servers on 127.0.0.1 are two sites. A malformed URL
+    is no site's: its key is empty."""
+    parts = url_parts(url)
+    if parts is None:
+        return ""
     host = (parts.hostname or "").lower()
     return f"{host}:{parts.port}" if parts.port else host
 
@@ -121,10 +132,12 @@ class PortalSpider(scrapy.Spider):
         """Under crawl.render: auto, pages read raw that are asked again rendered to compare (AUTO_SAMPLE)."""
         self.resolver_works = True
         self.not_found: NotFoundAnswer | None = None
-        self.retry_later: dict[str, tuple[str, int, str]] = {}
-        """Undecided targets → (role, depth, referrer), asked again slowly once the crawl is done."""
+        self.retry_later: dict[str, tuple[str, int, str, bool]] = {}
+        """Undecided targets → (role, depth, referrer, whether it answered), asked again slowly once the crawl
+        is done."""
         self.second_pass = False
         self.second_pass_asked = 0
+        """Undecided targets actually asked again (not those a breaker still stopped)."""
         self.start_url = start_url
         self.scope = {scope_key(start_url)}
         self.scope_domains = tuple(d.lower().lstrip(".") for d in allowed_domains)
@@ -136,6 +149,7 @@ class PortalSpider(scrapy.Spider):
         self.pages_scheduled = 1
         self.page_limit_reached = False
         self.pages_done = 0
+        """Pages that answered (any status): a page that got no answer was not fetched."""
         self.errors = 0
         self.asked = 0
         """Requests made; with `answered`, how many are still waiting (the progress line's queue)."""
@@ -245,7 +259,8 @@ class PortalSpider(scrapy.Spider):
                 if link.url in asked and link.url not in stored and self._is_page(link)}
         self.seen.update(asked - lost)
         self.seen.update(stored)
-        self.pages_done = self.pages_scheduled = len(pages)
+        self.pages_scheduled = len(pages)
+        self.pages_done = sum(1 for page in pages if page.status is not None)
         if not any(page.url == self.start_url for page in pages):
             self.pages_scheduled += 1
             yield self._request(self.start_url, Role.PAGE, depth=0, referrer="")
@@ -271,6 +286,8 @@ class PortalSpider(scrapy.Spider):
 
     def in_scope(self, url: str) -> bool:
         key = scope_key(url)
+        if not key:
+            return False
         if key in self.scope:
             return True
         host = key.split(":")[0]
@@ -288,6 +305,8 @@ class PortalSpider(scrapy.Spider):
                  second_pass: bool = False) -> Request:
         self.asked += 1
         meta = {"gapcheck": role, "gapcheck_depth": depth, "gapcheck_referrer": referrer}
+        if role == Role.PAGE:
+            meta[OWN_PAGE] = True
         headers = {"Referer": referrer} if referrer else {}
         # Only a start page that answered as HTML is rendered to compare: one that did not answer fails as
         # itself (refused, DNS), not as the browser's error.
@@ -300,7 +319,8 @@ class PortalSpider(scrapy.Spider):
                 headers["If-None-Match"] = etag
             if modified:
                 headers["If-Modified-Since"] = modified
-        if second_pass:
+        # A page first found in the second pass (below a retried page) is asked at that pass's slow pace.
+        if second_pass or self.second_pass:
             meta[PASS] = 2
             meta["max_retry_times"] = 0  # this pass is the retry
             meta["download_timeout"] = self.settings.getfloat("DOWNLOAD_TIMEOUT") * SLOW_PASS_TIMEOUT_FACTOR
@@ -330,7 +350,7 @@ class PortalSpider(scrapy.Spider):
     def _is_page(self, link: Link) -> bool:
         """Whether the link's target is fetched as a page (its links followed) rather than only checked."""
         return (link.tag in NAVIGABLE_TAGS and self.in_scope(link.url)
-                and not urlsplit(link.url).path.lower().endswith(ATTACHMENT_SUFFIXES))
+                and not path_of(link.url).lower().endswith(ATTACHMENT_SUFFIXES))
 
     def page_slot(self) -> bool:
         """Whether one more page may be fetched under max_pages, taking it if so."""
@@ -342,14 +362,20 @@ class PortalSpider(scrapy.Spider):
     def follow(self, page_url: str, depth: int, links: tuple[Link, ...]) -> Iterable[Request]:
         for link in self.unseen(links):
             url = link.url
-            parts = urlsplit(url)
+            parts = url_parts(url)
+            if parts is None:
+                # Scrapy cannot even build the request, and no browser gets anywhere: a broken link, and the
+                # page's other links are followed as usual.
+                yield LinkCheck(url, error=FetchError.BAD_URL, reason=FETCH_REASON[FetchError.BAD_URL])
+                continue
             if "@" in parts.netloc:
                 # Credentials in a link: asking would hand them to the server (and Scrapy cannot anyway).
                 yield LinkCheck(url, error=FetchError.OTHER, reason="网址含用户名和密码，未请求（请改为不带密码的地址）")
                 continue
             inside = self.in_scope(url)
             is_page = self._is_page(link)
-            if is_page and self.traps.trapped(url) is not None:
+            redirected_from = page_url if link.tag in ENTRY_REDIRECTS else None
+            if is_page and self.traps.trapped(url, redirected_from) is not None:
                 continue
             if is_page and depth + 1 <= self.max_depth:
                 if not self.page_slot():
@@ -376,17 +402,25 @@ class PortalSpider(scrapy.Spider):
         if self.second_pass or not self.retry_later:
             return
         self.second_pass = True
-        self.second_pass_asked = len(self.retry_later)
-        for url, (role, depth, referrer) in self.retry_later.items():
-            self.crawler.engine.crawl(self._request(url, role, depth=depth, referrer=referrer, second_pass=True))
+        for url, (role, depth, referrer, answered) in self.retry_later.items():
+            self.crawler.engine.crawl(self._second_try(url, role, depth, referrer, answered))
         self.retry_later.clear()
         raise DontCloseSpider
 
+    def _second_try(self, url: str, role: str, depth: int, referrer: str, answered: bool) -> Request:
+        """The second pass's request for an undecided target; `answered`: its first try got an HTTP answer."""
+        request = self._request(url, role, depth=depth, referrer=referrer, second_pass=True)
+        request.meta[RETRY] = True
+        request.meta[COUNTED] = answered
+        return request
+
     def _settle(self, request: Request, url: str, check: LinkCheck) -> LinkCheck:
-        """Keeps an undecided first answer for the second pass."""
+        """Keeps an undecided first answer for the second pass; counts the second pass's tries that were made."""
         if _undecided(request, check):
             self.retry_later[url] = (request.meta["gapcheck"], request.meta["gapcheck_depth"],
-                                     request.meta.get("gapcheck_referrer", ""))
+                                     request.meta.get("gapcheck_referrer", ""), check.status is not None)
+        elif request.meta.get(RETRY) and check.error is not FetchError.CIRCUIT_OPEN:
+            self.second_pass_asked += 1
         return check
 
     def headers_received(self, headers, body_length, request, spider) -> None:
@@ -405,7 +439,7 @@ class PortalSpider(scrapy.Spider):
         request = response.request
         url = _requested(request)
         depth = request.meta["gapcheck_depth"]
-        if request.meta.get(PASS, 1) == 1:
+        if not request.meta.get(COUNTED):
             self.pages_done += 1
         self.answered += 1
         self.seen.add(response.url)
@@ -429,6 +463,10 @@ class PortalSpider(scrapy.Spider):
             fetched_at=_now(),
         )
         is_html = content_type.startswith(HTML_TYPES) or (not content_type and response.body[:1] == b"<")
+        if check.error is FetchError.BAD_REDIRECT:
+            yield self._settle(request, url, check)
+            yield dataclasses.replace(page, error=f"{check.error}: {check.reason}")
+            return
         if response.status >= 400 or not is_html or not self.in_scope(response.url):
             if response.status in (403, 503) and is_html:  # a firewall's check page says so in its text
                 seen = extract(decode_html(response.body, None)[0], response.url)
@@ -487,9 +525,11 @@ class PortalSpider(scrapy.Spider):
         request = response.request
         url = _requested(request)
         if request.method == "HEAD" and response.status in GET_AFTER_HEAD:
-            yield self._request(url, Role.CHECK, depth=request.meta["gapcheck_depth"],
-                                referrer=request.meta.get("gapcheck_referrer", ""),
-                                second_pass=request.meta.get(PASS, 1) > 1)
+            confirm = self._request(url, Role.CHECK, depth=request.meta["gapcheck_depth"],
+                                    referrer=request.meta.get("gapcheck_referrer", ""),
+                                    second_pass=request.meta.get(PASS, 1) > 1)
+            confirm.meta[RETRY] = request.meta.get(RETRY, False)
+            yield confirm
             return
         yield self._settle(request, url, self._check(url, response, _header(response, b"Content-Type").lower()))
 
@@ -497,22 +537,30 @@ class PortalSpider(scrapy.Spider):
         request = failure.request
         url = _requested(request)
         kind, reason = _classify(failure)
+        if kind is FetchError.OTHER:
+            self.logger.info("%s could not be fetched: %r", url, failure.value)
         if kind is FetchError.DNS and not self.resolver_works:
             kind, reason = FetchError.NO_RESOLVER, "本机无法进行域名解析（DNS 不可用），未能检查"
         self.errors += 1
         self.answered += 1
         yield self._settle(request, url, LinkCheck(url, error=kind, reason=reason))
         if request.meta.get("gapcheck") == Role.PAGE:
-            if request.meta.get(PASS, 1) == 1:
-                self.pages_done += 1
             yield Page(url=url, final_url=request.url, status=None, depth=request.meta["gapcheck_depth"],
                        referrer=request.meta.get("gapcheck_referrer", ""), fetched_at=_now(),
                        error=f"{kind}: {reason}")
 
     @staticmethod
     def _check(url: str, response: Response, content_type: str) -> LinkCheck:
-        reason = "" if response.status < 400 else _REASONS.get(response.status, "")
+        reason = "" if response.status < 400 else HTTP_REASON.get(response.status, "")
         error = None
+        if response.status in _REDIRECTS:
+            # Scrapy follows every redirect to an http(s) address; one that reached here leads nowhere a
+            # browser shows a page (file:, ftp:, data:…) or names no target at all.
+            error = FetchError.BAD_REDIRECT
+            if response.meta.get(MALFORMED_TARGET):
+                reason = REDIRECT_MALFORMED
+            else:
+                reason = REDIRECT_NOT_WEB if response.headers.get(b"Location") else REDIRECT_NOWHERE
         waited = response.meta.get(THROTTLED)
         if waited is not None:
             error = FetchError.THROTTLED
@@ -522,10 +570,7 @@ class PortalSpider(scrapy.Spider):
                          redirects=len(response.meta.get("redirect_urls", ())))
 
 
-_REASONS = {
-    400: "请求无效", 401: "需要登录", 403: "拒绝访问", 404: "页面不存在", 410: "页面已删除",
-    429: "请求过多（限流）", 500: "服务器内部错误", 502: "网关错误", 503: "服务暂不可用", 504: "网关超时",
-}
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 _SOFT_404 = re.compile(r"(?:您(?:所)?(?:访问|请求|查找)的)?页面不存在|404\s*not\s*found", re.I)
@@ -599,32 +644,40 @@ def _now() -> str:
 
 
 def _classify(failure: Failure) -> tuple[FetchError, str]:
-    """The kind of network failure, in words a web team understands."""
+    """The kind of network failure, in words a web team understands (labels.FETCH_REASON): an exception's
+    own text never reaches a report, only the --verbose log (PortalSpider.failed)."""
     value = failure.value
-    if failure.check(CannotResolveHostError, tx_error.DNSLookupError):
-        return FetchError.DNS, "域名无法解析"
-    if failure.check(DownloadConnectionRefusedError, tx_error.ConnectionRefusedError):
-        return FetchError.REFUSED, "连接被拒绝"
-    if failure.check(DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError):
-        return FetchError.TIMEOUT, "请求超时"
     text = str(value)
-    if "MAXSIZE" in text or "max size" in text.lower():
-        return FetchError.TOO_LARGE, "超过下载大小上限（20 MB，含解压后），未读取"
-    if failure.check(IgnoreRequest):
+    if failure.check(CannotResolveHostError, tx_error.DNSLookupError):
+        kind = FetchError.DNS
+    elif failure.check(DownloadConnectionRefusedError, tx_error.ConnectionRefusedError):
+        kind = FetchError.REFUSED
+    elif failure.check(DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError):
+        kind = FetchError.TIMEOUT
+    elif "MAXSIZE" in text or "max size" in text.lower():
+        kind = FetchError.TOO_LARGE
+    elif failure.check(IgnoreRequest):
+        # gapcheck's own middlewares say why in Chinese after their prefix.
         if text.startswith(CIRCUIT_OPEN):
             return FetchError.CIRCUIT_OPEN, text[len(CIRCUIT_OPEN):]
         if text.startswith(PRIVATE_REDIRECT):
             return FetchError.PRIVATE_REDIRECT, text[len(PRIVATE_REDIRECT):]
         if "robots" in text.lower():
-            return FetchError.ROBOTS, "robots.txt 禁止访问"
-        if "redirect" in text.lower():
-            return FetchError.REDIRECT_LOOP, "重定向次数过多（循环重定向）"
-        return FetchError.OTHER, text[:200]
-    text = repr(value)
+            kind = FetchError.ROBOTS
+        elif "redirect" in text.lower():
+            kind = FetchError.REDIRECT_LOOP
+        else:
+            kind = FetchError.OTHER
+    else:
+        kind = _network_kind(failure, repr(value))
+    return kind, FETCH_REASON[kind]
+
+
+def _network_kind(failure: Failure, text: str) -> FetchError:
     if "SSL" in text or "TLS" in text or "certificate" in text:
-        return FetchError.TLS, "TLS/证书错误"
+        return FetchError.TLS
     # Scrapy wraps a connection closed before any answer in DownloadFailedError; only its repr names the cause.
     if failure.check(ResponseDataLossError, tx_error.ConnectionLost, tx_error.ConnectionDone) or "ResponseNeverReceived" in text \
             or "ConnectionLost" in text or "ConnectionDone" in text or "ResponseFailed" in text:
-        return FetchError.RESET, "连接中断"
-    return FetchError.OTHER, text[:200]
+        return FetchError.RESET
+    return FetchError.OTHER

@@ -26,6 +26,8 @@ QUERY_VARIANTS = 2000
 """Distinct query strings followed per path (crawl.max_query_variants). Old CMSs serve every article as
 `/show.aspx?id=N`, so this is high; past it a path is a calendar or a generator (spiders/traps.py)."""
 
+ROBOTS_TXT_MAX = 500 * 1024
+"""Bytes of a robots.txt read, as Google does: the rest is ignored (an 11 MB one cost 428 MB to parse)."""
 CRAWL_DELAY_MAX = 30.0
 """Seconds: the longest robots.txt Crawl-delay or learned interval honoured between two requests to a host."""
 RETRY_AFTER_MAX = 120.0
@@ -104,6 +106,8 @@ DEFAULTS = {
         "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
         # After robots.txt (100), so its Crawl-delay is known; before retry (550), so a 429 waits.
         "gapcheck.spiders.politeness.Politeness": 560,
+        # After RedirectMiddleware (600), so that its responses are seen first: see spiders/redirects.py.
+        "gapcheck.spiders.redirects.MalformedTargets": 650,
     },
     "ITEM_PIPELINES": {"gapcheck.spiders.pipelines.StorePipeline": 300},
     "EXTENSIONS": {"gapcheck.spiders.progress.Progress": 500},

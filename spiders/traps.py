@@ -18,6 +18,9 @@ REPEATED_PARAMETER = 4
 """Times one query parameter may appear before the query is taken for one that grows on every click."""
 REPEATED_SEGMENT = 3
 """Times one path segment may appear before the path is taken for a loop (a/b/a/b/a/b)."""
+SELF_REDIRECTS = 3
+"""Refresh or script redirects from a path to itself with another query followed, before the path is taken
+for a generator (?n=N refreshing to ?n=N+1): a page that reloads itself once or twice is not."""
 
 _SESSION_PARAM = re.compile(r"^(?:jsessionid|phpsessid|aspsessionid\w*|sessionid|sid|sessid)$", re.I)
 _SESSION_PATH = re.compile(r";(?:jsessionid|phpsessid)=[^/?#]*", re.I)
@@ -29,6 +32,7 @@ class Trap(StrEnum):
     QUERY_VARIANTS = "同一页面的查询参数变体过多（如无穷日历）"
     GROWING_QUERY = "查询参数不断增长"
     PATH_LOOP = "路径循环"
+    SELF_REDIRECT = "页面不断跳转到自身（参数不断变化）"
 
 
 def without_session(url: str) -> str:
@@ -49,21 +53,31 @@ class TrapGuard:
         """Session-free forms of the URLs followed that carried a session id (only those: every URL's
         would double what the crawl keeps in memory)."""
         self.variants: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.self_redirects: Counter[tuple[str, str]] = Counter()
+        """(host, path) → its redirects to itself followed."""
         self.counts: Counter[Trap] = Counter()
         self.examples: dict[Trap, str] = {}
 
-    def trapped(self, url: str) -> Trap | None:
-        """Why `url` is not to be followed, or None (and then it is remembered as followed)."""
-        trap = self._kind(url)
+    def trapped(self, url: str, redirected_from: str | None = None) -> Trap | None:
+        """Why `url` is not to be followed, or None (and then it is remembered as followed).
+        `redirected_from`: the page whose refresh or script redirect leads to `url`."""
+        trap = self._kind(url, redirected_from)
         if trap is not None:
             self.counts[trap] += 1
             self.examples.setdefault(trap, url[:300])
         return trap
 
-    def _kind(self, url: str) -> Trap | None:
+    def _kind(self, url: str, redirected_from: str | None) -> Trap | None:
         if len(url) > MAX_URL:
             return Trap.LONG_URL
         parts = urlsplit(url)
+        if redirected_from is not None:
+            origin = urlsplit(redirected_from)
+            key = (parts.netloc, parts.path)
+            if (origin.netloc, origin.path) == key:
+                if self.self_redirects[key] >= SELF_REDIRECTS:
+                    return Trap.SELF_REDIRECT
+                self.self_redirects[key] += 1
         segments = [s for s in parts.path.split("/") if s]
         if segments and Counter(segments).most_common(1)[0][1] > REPEATED_SEGMENT:
             return Trap.PATH_LOOP

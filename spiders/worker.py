@@ -101,8 +101,8 @@ class WorkerSpider(PortalSpider):
 
     def _settle(self, request: Request, url: str, check: LinkCheck) -> LinkCheck:
         if _undecided(request, check):
-            self._retry.append(self._request(url, request.meta["gapcheck"], depth=request.meta["gapcheck_depth"],
-                                             referrer=request.meta.get("gapcheck_referrer", ""), second_pass=True))
+            self._retry.append(self._second_try(url, request.meta["gapcheck"], request.meta["gapcheck_depth"],
+                                                request.meta.get("gapcheck_referrer", ""), check.status is not None))
         return check
 
     # -- staying alive while the crawl goes on elsewhere --------------------------------------

@@ -60,6 +60,14 @@ CASES = (
     Case("/redirect/loop.png", "img", "broken", "重定向"),
     Case("/redirect/to-404.html", "a", "broken", "页面不存在"),
     Case("/redirect/to-404.pdf", "a", "broken", "页面不存在"),
+    Case("/redirect/to-file.html", "a", "broken", "跳转到非网页地址"),
+    Case("/redirect/to-ftp.pdf", "a", "broken", "跳转到非网页地址"),
+    Case("/redirect/to-gopher.html", "a", "broken", "跳转到非网页地址"),
+    Case("/redirect/to-data.png", "img", "broken", "跳转到非网页地址"),
+    Case("/redirect/nowhere.html", "a", "broken", "跳转缺少目标"),
+    Case("/redirect/nowhere.png", "img", "broken", "跳转缺少目标"),
+    Case("/redirect/bad-port.html", "a", "broken", "跳转目标网址格式错误"),
+    Case("/redirect/bad-host.pdf", "a", "broken", "跳转目标网址格式错误"),
     Case("/files/head405.pdf", "a", "ok"),
     Case("/files/head404.png", "img", "ok"),
     Case("/files/huge.zip", "a", "ok"),
@@ -198,6 +206,17 @@ class _Handler(QuietHandler):
             return self._redirect(302, other, head)
         if path.startswith("/redirect/to-404"):
             return self._redirect(302, "/gone/404-target.html", head)
+        if path.startswith("/redirect/to-"):
+            # Nothing a browser shows as a page; the ftp and gopher targets are on this machine, never asked.
+            targets = {"file": "file:///etc/passwd", "ftp": "ftp://127.0.0.1/a.pdf",
+                       "gopher": "gopher://127.0.0.1/1", "data": "data:image/png;base64,iVBORw0KGgo="}
+            return self._redirect(302, targets[path[len("/redirect/to-"):].split(".")[0]], head)
+        if path == "/redirect/bad-port.html":
+            return self._redirect(302, "http://127.0.0.1:99999/x.html", head)
+        if path == "/redirect/bad-host.pdf":
+            return self._redirect(301, "http://[::1/x.pdf", head)
+        if path.startswith("/redirect/nowhere"):
+            return self._send(302, b"", head=head)
         if path == "/files/head405.pdf":
             if head:
                 return self._send(405, b"", headers={"Allow": "GET"}, head=True)

@@ -64,3 +64,21 @@ def test_gk903_a_page_with_ten_thousand_links_is_bounded_and_noted():
     assert finding.status is Status.WARN and url("cal/index.html") in finding.evidence
     assert "另有" in finding.evidence
     assert check("GK903", build_site({"": page("<h2>要闻</h2>")}), Options())[0].status is Status.PASS
+
+
+def test_gk901_fails_when_the_breaker_left_pages_of_the_site_unfetched():
+    stopped = (None, FetchError.CIRCUIT_OPEN, "该主机连续 10 次请求失败（最近一次：HTTP 500），已停止向其发送请求")
+    site = build_site(HOME, failed={"swdt/index.html": stopped}, crawl=CrawlStats(pages=1, page_limit=5000))
+    [finding] = check("GK901", site, Options())
+    assert outcomes([finding]) == [("GK901", "fail", "抓取范围")]
+    assert finding.url == url("swdt/index.html")
+    assert finding.evidence == f"抓取了 1 个页面；1 个页面因服务器连续出错停止请求而未抓取，如：{BASE}swdt/index.html"
+
+
+def test_gk903_a_page_nested_deeper_than_the_parser_reads_is_noted():
+    # libxml2 reads 256 levels of elements; past them it loses the rest of the page without a word.
+    deep = "<div>" * 300 + '<p>深处的正文</p><a href="/deep.html">深链接</a>' + "</div>" * 300
+    site = build_site({"": page("<h2>要闻</h2>"), "deep.html": page(deep), "flat.html": page("<div>" * 100 + "正文")})
+    [finding] = check("GK903", site, Options())
+    assert finding.status is Status.WARN and finding.url == url("deep.html")
+    assert finding.evidence == f"1 个页面超出上限，如：{url('deep.html')}（元素嵌套超过 256 层，更深处及其后的内容未能读取）"

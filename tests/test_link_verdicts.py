@@ -7,14 +7,19 @@ is read back from report.json's `links` (non-ok links only) and from the link fi
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
 from faultserver import CASES, HUGE, serve
 
+from scrapy.exceptions import DownloadFailedError, IgnoreRequest
+from twisted.python.failure import Failure
+
 from gapcheck.checks.model import FetchError, LinkCheck, Verdict
-from gapcheck.spiders.portal import _soft_404
+from gapcheck.report.labels import FETCH_REASON
+from gapcheck.spiders.portal import _classify, _soft_404
 
 CASE_IDS = [c.path for c in CASES]
 
@@ -122,3 +127,20 @@ def test_soft_404_is_read_from_the_title_or_the_top_of_the_text(title, text, sho
         assert seen.error is FetchError.SOFT_404 and seen.status == 200
         assert seen.reason == f"软404：页面显示「{shown}」"
         assert seen.verdict is Verdict.BROKEN
+
+
+def test_every_reason_in_the_report_is_in_chinese(report):
+    # No exception's own text (ValueError('…'), <twisted.python.failure.Failure …>) reaches a reader.
+    reasons = [x["reason"] for x in report["links"]]
+    assert reasons and not [r for r in reasons if re.search(r"[A-Za-z]+(?:Error|Exception|Failure)\b|twisted|<", r)]
+
+
+@pytest.mark.parametrize("exc", [
+    ValueError("Missing scheme in request url: h"),
+    DownloadFailedError("[<twisted.python.failure.Failure builtins.OSError: something odd>]"),
+    IgnoreRequest("some middleware's own words"),
+    OSError("[Errno 24] Too many open files"),
+])
+def test_a_failure_gapcheck_does_not_know_gets_a_chinese_reason(exc):
+    kind, reason = _classify(Failure(exc))
+    assert (kind, reason) == (FetchError.OTHER, FETCH_REASON[FetchError.OTHER])

@@ -8,6 +8,7 @@ and what the report says.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -29,6 +30,14 @@ def _check(url: str, tmp: Path, crawl: str = "", *args: str, name: str = "run") 
         capture_output=True, text=True, timeout=240)
     assert result.returncode in (0, 1), result.stderr
     return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+def _crawl(route, tmp: Path) -> tuple[dict, str, set[str]]:
+    """A plain, fast run (no delay, no browser) of a route server: the report, the server's URL and the
+    paths it was asked for."""
+    with serve(route) as server:
+        report = _check(server.url, tmp, "", "--delay", "0", "--no-render")
+        return report, server.url, {r.path for r in server.requests}
 
 
 def _links(report: dict) -> dict[str, dict]:
@@ -117,20 +126,41 @@ def test_robots_crawl_delay_is_kept_between_requests(tmp_path):
     assert "Crawl-delay 1 秒" in note["evidence"], note
 
 
+def test_a_huge_robots_txt_is_read_up_to_500_kib_as_google_does(tmp_path):
+    # 11 MB of robots.txt cost 428 MB to parse. Google reads the first 500 KiB and ignores the rest.
+    robots = b"User-agent: *\nDisallow: /early/\n" + (b"# " + b"x" * 97 + b"\n") * 110_000 + b"Disallow: /late/\n"
+
+    def route(req: Req) -> Answer:
+        if req.path == "/robots.txt":
+            return Answer(200, robots, content_type="text/plain")
+        if req.path == "/":
+            return html('<a href="/early/a.html">早</a><a href="/late/a.html">晚</a>')
+        return html(ARTICLE)
+
+    with serve(route) as server:
+        _check(server.url, tmp_path, "", "--delay", "0", "--no-render")
+        asked = {r.path for r in server.requests}
+    assert "/early/a.html" not in asked  # forbidden in the first 500 KiB
+    assert "/late/a.html" in asked  # forbidden only 11 MB down: not read
+
+
 # -- a host that keeps failing ------------------------------------------------------------
 
 
 def test_a_failing_host_trips_the_breaker_and_its_other_links_are_unverified(tmp_path):
-    def route(req: Req) -> Answer:
-        if req.path == "/":
-            return html("".join(f'<a href="/down/{i}.html">第{i}篇</a>' for i in range(30)))
-        if req.path.startswith("/down/"):
-            return html("error", status=500)
-        return Answer(404)
+    # Another site's host: the portal's own pages are all asked again at the end whatever the breaker says.
+    def failing(req: Req) -> Answer:
+        return html("error", status=500) if req.path.startswith("/down/") else Answer(404)
 
-    with serve(route) as server:
-        report = _check(server.url, tmp_path, "", "--delay", "0")
-        down = sum(1 for r in server.requests if r.path.startswith("/down/"))
+    with serve(failing) as other:
+        def route(req: Req) -> Answer:
+            if req.path == "/":
+                return html("".join(f'<a href="{other.url}down/{i}.html">第{i}篇</a>' for i in range(30)))
+            return Answer(404)
+
+        with serve(route) as server:
+            report = _check(server.url, tmp_path, "", "--delay", "0")
+        down = sum(1 for r in other.requests if r.path.startswith("/down/"))
     links = [x for x in report["links"] if "/down/" in x["url"]]
     stopped = [x for x in links if x["verdict"] == "unverified"]
     assert len(links) == 30
@@ -142,6 +172,40 @@ def test_a_failing_host_trips_the_breaker_and_its_other_links_are_unverified(tmp
     assert down <= 16, down
     note = _findings(report, "GK905")[0]
     assert "停止" in note["evidence"]
+    assert 1 <= _retried(report) <= 3, note  # asked again: the half-open try, not every stopped link
+
+
+def test_failing_pages_in_a_row_do_not_cut_off_the_rest_of_the_portal(tmp_path):
+    # Ten pages of the portal's own host fail in a row (the breaker opens on it); a healthy section
+    # follows. Every page of the site gets its slow second try, one failing retry does not stop the others,
+    # and the crawl-health findings say what was really fetched and retried.
+    def route(req: Req) -> Answer:
+        if req.path == "/":
+            return html("".join(f'<a href="/t{i}.html">坏{i}</a>' for i in range(10))
+                        + '<a href="/ok/index.html">正常栏目</a>')
+        if req.path.startswith("/t"):
+            return html("error", status=500)
+        if req.path == "/ok/index.html":
+            return html("".join(f'<a href="/ok/{i}.html">第{i}篇</a>' for i in range(20)))
+        if req.path.startswith("/ok/"):
+            return html(ARTICLE)
+        return Answer(404)
+
+    report, site, asked = _crawl(route, tmp_path)
+    assert {f"/ok/{i}.html" for i in range(20)} <= asked, sorted(asked)
+    links = _links(report)
+    # Stopped by the breaker in the crawl, each asked again at the end: none is left 停止.
+    assert all(links[f"{site}t{i}.html"]["reason"] == "服务器内部错误" for i in range(10)), links
+    [gk901] = _findings(report, "GK901")
+    assert (gk901["status"], gk901["evidence"]) == ("pass", "抓取了 32 个页面"), gk901  # home, ten 500s, 21 ok
+    # Whatever the breaker stopped (500s before their last try, the section or its pages) was asked again.
+    assert 1 <= _retried(report) <= 31
+
+
+def _retried(report: dict) -> int:
+    """How many undecided targets GK905 says were asked again at the end."""
+    m = re.search(r"(\d+) 个未能判定的链接在结束时慢速重新请求", _findings(report, "GK905")[0]["evidence"])
+    return int(m.group(1)) if m else 0
 
 
 def test_a_target_that_times_out_in_the_crawl_is_asked_again_slowly_at_the_end(tmp_path):
