@@ -12,6 +12,7 @@ import os
 import shutil
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..checks import patterns
 from ..errors import ConfigError
@@ -36,6 +37,10 @@ PAGE_ROLE = "page"
 module stays free of Scrapy for the profile loader)."""
 RENDERED = "gapcheck_rendered"
 """Request meta: the page was rendered; the spider records it as the page meta `page:rendered`."""
+RAW_ONLY = "gapcheck_raw_only"
+"""Request meta: read this page raw, the browser could not show it."""
+BROWSER_ERROR_PAGE = "chrome-error:"
+"""Where Chromium's page is once a navigation was refused: its own error page, not the portal's."""
 
 
 class RenderMode(StrEnum):
@@ -121,7 +126,7 @@ def render_settings(mode: RenderMode, urls: tuple[str, ...], download_timeout: f
         "PLAYWRIGHT_CONTEXTS": {"default": {"ignore_https_errors": True}},
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": timeout_ms,
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": MAX_PAGES_OPEN,
-        "PLAYWRIGHT_ABORT_REQUEST": "gapcheck.spiders.rendering.abort_heavy",
+        "PLAYWRIGHT_ABORT_REQUEST": "gapcheck.spiders.rendering.abort_request",
         # Below RetryMiddleware (550), so Retry sees a browser's network error first and asks again, as it
         # would for a plain download; only then does process_exception here name the error for the spider.
         "DOWNLOADER_MIDDLEWARES": {_MIDDLEWARE: 540},
@@ -132,9 +137,28 @@ def render_settings(mode: RenderMode, urls: tuple[str, ...], download_timeout: f
     }
 
 
-def abort_heavy(request) -> bool:
-    """PLAYWRIGHT_ABORT_REQUEST: drop images, fonts and media inside the browser."""
-    return request.resource_type in HEAVY_RESOURCES
+def abort_request(request) -> bool:
+    """PLAYWRIGHT_ABORT_REQUEST: drop images, fonts and media inside the browser, and stop a page that
+    reloads itself.
+
+    A page refreshing or script-redirecting to its own address (a new counter in the query each time) kept
+    Chromium reloading it for the whole settle time, 80 requests for one page, and reading it mid-navigation
+    could stall the crawl past every timeout. Such a reload is refused; the browser then shows its error
+    page, and RenderMiddleware reads the page raw instead, where the spider records the refresh as a link
+    and the trap guard sees where it leads. A move to another address (an entry page's redirect to the
+    home page) is followed as before."""
+    if request.resource_type in HEAVY_RESOURCES:
+        return True
+    if not request.is_navigation_request() or request.redirected_from is not None:
+        return False  # a server's redirect of the page asked for is part of fetching it
+    try:
+        frame = request.frame
+    except Exception:  # noqa: BLE001 - Playwright raises for a service worker's request, which has no frame
+        return False
+    if frame.parent_frame is not None or frame.url in ("", "about:blank"):
+        return False
+    here, there = urlsplit(frame.url), urlsplit(request.url)
+    return (here.scheme, here.netloc, here.path) == (there.scheme, there.netloc, there.path)
 
 
 async def _settle(page, seconds: float) -> None:
@@ -174,7 +198,7 @@ class RenderMiddleware:
         return False
 
     def process_request(self, request):
-        if request.meta.get("playwright") or not self.wanted(request):
+        if request.meta.get("playwright") or request.meta.get(RAW_ONLY) or not self.wanted(request):
             return None
         from scrapy_playwright.page import PageMethod
 
@@ -187,6 +211,16 @@ class RenderMiddleware:
         request.meta["playwright_page_methods"] = [PageMethod(_settle, self.settle)]
         request.meta[RENDERED] = True
         return None
+
+    def process_response(self, request, response):
+        """A rendered page the browser could not show (its reload refused: abort_request) is read raw."""
+        if request.meta.get("playwright") and response.url.startswith(BROWSER_ERROR_PAGE):
+            raw = request.replace(dont_filter=True)
+            for key in ("playwright", "playwright_page_methods", RENDERED):
+                raw.meta.pop(key, None)
+            raw.meta[RAW_ONLY] = True
+            return raw
+        return response
 
     def process_exception(self, request, exception):
         """Browser errors as the Scrapy errors the spider classifies (DNS, refused, timeout, TLS, reset);

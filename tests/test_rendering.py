@@ -443,7 +443,34 @@ def test_unreachable_portal_rendered_exits_3_saying_why(tmp_path):
                                                    ("document", False), ("script", False), ("fetch", False),
                                                    ("xhr", False), ("stylesheet", False)])
 def test_the_browser_skips_heavy_resources(resource, aborted):
-    assert rendering.abort_heavy(type("R", (), {"resource_type": resource})()) is aborted
+    request = type("R", (), {"resource_type": resource, "is_navigation_request": lambda self: False})()
+    assert rendering.abort_request(request) is aborted
+
+
+def test_the_browser_stays_on_a_page_that_refreshes_to_itself_with_a_new_counter(tmp_path):
+    """Chromium followed the refresh again and again (83 requests for one page in the trap test; here the
+    check never ended); the reload is refused, the page read raw, and the trap guard stops the spider."""
+    need_chromium()
+    from routeserver import Answer, serve
+
+    def route(req):
+        if req.path == "/":
+            return Answer(200, f'<html><head><meta http-equiv="refresh" content="0;url=/?n={req.n}"></head>'
+                               '<body>正在跳转</body></html>'.encode(), content_type="text/html; charset=utf-8")
+        return Answer(404)
+
+    with serve(route) as server:
+        result = gapcheck("check", server.url, "--render", "--out", str(tmp_path / "out"), "--db",
+                          str(tmp_path / "db.sqlite"), "--delay", "0")
+        hits = server.hits("/")
+    assert result.returncode in (0, 1), result.stderr
+    assert hits <= 10, hits  # a few hops until the trap guard stops it, each tried rendered then read raw
+    store = Store(tmp_path / "db.sqlite")
+    try:
+        start = store.load_site(1).pages[server.url]
+    finally:
+        store.close()
+    assert start.final_url == server.url and "正在跳转" in start.text  # the portal's page, not the browser's error
 
 
 def test_missing_chromium_is_a_configuration_error(monkeypatch, tmp_path):
