@@ -208,11 +208,14 @@ def _validate(doc: _Doc) -> None:
             _want(doc, crawl[key], int, ("crawl", key), "a whole number")
             if crawl[key] < 1:
                 raise doc.error(("crawl", key), "must be at least 1", "write a positive number")
-    for key in ("delay", "timeout"):
+    # The command line refuses these too (cli._seconds); a timeout of 0 would fail every request.
+    for key, what, zero_ok in (("delay", "a number of seconds", True), ("timeout", "a number of seconds", False),
+                               ("external_cache_days", "a number of days", True)):
         if key in crawl:
-            _want(doc, crawl[key], (int, float), ("crawl", key), "a number of seconds")
-    if "external_cache_days" in crawl:
-        _want(doc, crawl["external_cache_days"], (int, float), ("crawl", "external_cache_days"), "a number of days")
+            value = _want(doc, crawl[key], (int, float), ("crawl", key), what)
+            if value < 0 or (value == 0 and not zero_ok):
+                least = "不小于 0" if zero_ok else "大于 0"
+                raise doc.error(("crawl", key), f"{value!r} 太小，应{least}", f"write {what} there（写一个{least}的数）")
     for key in ("user_agent", "contact"):
         if key in crawl:
             _want(doc, crawl[key], str, ("crawl", key), "a string")

@@ -142,3 +142,12 @@ def test_a_catastrophic_exclude_pattern_meets_a_hostile_url_in_bounded_time(tmp_
 @pytest.mark.parametrize("text", ["name: x\n[a, b]: 1\n", "name: x\ncrawl:\n  ? {a: 1}\n  : 2\n"])
 def test_a_key_that_is_a_list_or_mapping_is_refused(tmp_path, text):
     _one_line_exit_2(_profile_run(tmp_path, text), "bad.yaml:", "键")
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("delay", "-1"), ("timeout", "0"), ("timeout", "-5"), ("external_cache_days", "-0.5"),
+])
+def test_a_negative_delay_or_timeout_in_a_profile_is_refused(tmp_path, key, value):
+    """The command line refuses --delay -1; the profile took it, and a timeout of 0 fails every request."""
+    result = _profile_run(tmp_path, f"name: x\ncrawl:\n  {key}: {value}\n")
+    _one_line_exit_2(result, f"bad.yaml:3: key 'crawl.{key}'")
