@@ -347,10 +347,14 @@ class PortalSpider(scrapy.Spider):
             fresh.append(link)
         return fresh
 
-    def _is_page(self, link: Link) -> bool:
-        """Whether the link's target is fetched as a page (its links followed) rather than only checked."""
-        return (link.tag in NAVIGABLE_TAGS and self.in_scope(link.url)
-                and not path_of(link.url).lower().endswith(ATTACHMENT_SUFFIXES))
+    def _is_page(self, link: Link, inside: bool | None = None) -> bool:
+        """Whether the link's target is fetched as a page (its links followed) rather than only checked;
+        `inside`: in_scope(link.url), when the caller has it already (follow, once per link)."""
+        if link.tag not in NAVIGABLE_TAGS:
+            return False
+        if inside is None:
+            inside = self.in_scope(link.url)
+        return inside and not path_of(link.url).lower().endswith(ATTACHMENT_SUFFIXES)
 
     def page_slot(self) -> bool:
         """Whether one more page may be fetched under max_pages, taking it if so."""
@@ -373,7 +377,7 @@ class PortalSpider(scrapy.Spider):
                 yield LinkCheck(url, error=FetchError.OTHER, reason="网址含用户名和密码，未请求（请改为不带密码的地址）")
                 continue
             inside = self.in_scope(url)
-            is_page = self._is_page(link)
+            is_page = self._is_page(link, inside)
             redirected_from = page_url if link.tag in ENTRY_REDIRECTS else None
             if is_page and self.traps.trapped(url, redirected_from) is not None:
                 continue

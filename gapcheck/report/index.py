@@ -14,7 +14,6 @@ import base64
 import datetime as dt
 import hashlib
 import json
-import math
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..errors import GapcheckError
+from ..profile import is_number
 from . import labels as L
 from .chart import COLOURS, PASS_LINE, points
 from .view import fmt_num, fmt_time, safe_url
@@ -86,9 +86,7 @@ def _text(value: object) -> str:
 
 
 def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return float(value)
+    return float(value) if is_number(value) else None
 
 
 def sparkline(trend: object) -> Markup:
