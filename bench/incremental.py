@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import Nginx, PortalGenerator, count_log, find_gapcheck, find_nginx  # noqa: E402 - bench/run.py, on purpose
+from run import Nginx, PortalGenerator, count_log, find_gapcheck, find_nginx
 
 
 def main() -> None:
@@ -45,9 +45,28 @@ def main() -> None:
             done = 0
             for run in ("first", "second"):
                 started = time.monotonic()
-                subprocess.run([gapcheck, "check", nginx.url("gapcheck"), "--out", str(work / run), "--db",
-                                str(work / "db.sqlite"), "--max-pages", str(opts.pages + 100), "--concurrency", "16",
-                                "--delay", "0", "--as-of", "2026-11-20"], capture_output=True, text=True, timeout=3600)
+                subprocess.run(
+                    [
+                        gapcheck,
+                        "check",
+                        nginx.url("gapcheck"),
+                        "--out",
+                        str(work / run),
+                        "--db",
+                        str(work / "db.sqlite"),
+                        "--max-pages",
+                        str(opts.pages + 100),
+                        "--concurrency",
+                        "16",
+                        "--delay",
+                        "0",
+                        "--as-of",
+                        "2026-11-20",
+                    ],
+                    capture_output=True,
+                    text=True,
+                    timeout=3600,
+                )
                 elapsed = time.monotonic() - started
                 report = json.loads((work / run / "report.json").read_text(encoding="utf-8"))
                 lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -60,13 +79,18 @@ def main() -> None:
     first, second = figures["first"][0], figures["second"][0]
     print(f"{'run':>7}  {'requests':>8}  {'GET 200':>8}  {'304':>6}  {'body MiB':>9}  {'pages':>6}  {'seconds':>8}")
     for run, (log, elapsed, report) in figures.items():
-        print(f"{run:>7}  {log.requests:>8}  {log.statuses['200'] - log.methods['HEAD']:>8}  {log.statuses['304']:>6}"
-              f"  {log.bytes_sent / 2**20:9.2f}  {report['run']['pages']:>6}  {elapsed:8.1f}")
+        print(
+            f"{run:>7}  {log.requests:>8}  {log.statuses['200'] - log.methods['HEAD']:>8}  {log.statuses['304']:>6}"
+            f"  {log.bytes_sent / 2**20:9.2f}  {report['run']['pages']:>6}  {elapsed:8.1f}"
+        )
     saved = 1 - second.bytes_sent / first.bytes_sent
-    same = ({f["fingerprint"] for f in figures["first"][2]["findings"] if f["status"] == "fail"}
-            == {f["fingerprint"] for f in figures["second"][2]["findings"] if f["status"] == "fail"})
-    print(f"bytes saved by the second run: {saved:.1%}; requests: {second.requests} vs {first.requests}; "
-          f"same failing findings: {same}")
+    same = {f["fingerprint"] for f in figures["first"][2]["findings"] if f["status"] == "fail"} == {
+        f["fingerprint"] for f in figures["second"][2]["findings"] if f["status"] == "fail"
+    }
+    print(
+        f"bytes saved by the second run: {saved:.1%}; requests: {second.requests} vs {first.requests}; "
+        f"same failing findings: {same}"
+    )
 
 
 if __name__ == "__main__":

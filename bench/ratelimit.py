@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from routeserver import Answer, Bucket, Req, html, serve  # noqa: E402 - the tests' server, on purpose
+from routeserver import Answer, Bucket, Req, html, serve
 
 ARTICLE = "本局认真贯彻落实党中央、国务院决策部署，持续推进政务公开标准化规范化建设。" * 6
 
@@ -39,7 +39,9 @@ def route(pages: int, bucket: Bucket):
         parts = req.path.strip("/").split("/")
         if parts[0] == "c" and len(parts) == 2:
             c = int(parts[1])
-            return html("".join(f'<li><a href="/a/{a}.html">文章{a}</a></li>' for a in range(pages) if a % columns == c))
+            return html(
+                "".join(f'<li><a href="/a/{a}.html">文章{a}</a></li>' for a in range(pages) if a % columns == c)
+            )
         if parts[0] == "a":
             return html(f"<p>{ARTICLE}</p><a href='/'>首页</a>")
         return Answer(404)
@@ -52,9 +54,25 @@ def run(label: str, args: list[str], pages: int, rate: float, burst: int, tmp: P
     out = tmp / label
     with serve(route(pages, bucket)) as server:
         started = time.monotonic()
-        subprocess.run([sys.executable, "-m", "gapcheck.cli", "check", server.url, "--out", str(out), "--db",
-                        str(tmp / f"{label}.sqlite"), "--max-pages", str(pages * 2), *args],
-                       capture_output=True, text=True, timeout=3600)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "gapcheck.cli",
+                "check",
+                server.url,
+                "--out",
+                str(out),
+                "--db",
+                str(tmp / f"{label}.sqlite"),
+                "--max-pages",
+                str(pages * 2),
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=3600,
+        )
         elapsed = time.monotonic() - started
         log = [r for r in server.requests if r.path != "/robots.txt" and "not-found" not in r.path]
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
@@ -62,8 +80,10 @@ def run(label: str, args: list[str], pages: int, rate: float, burst: int, tmp: P
     span = log[-1].at - log[0].at
     undecided = [x for x in report["links"] if x["verdict"] != "ok"]
     expected = 1 + max(1, pages // 30) + pages
-    print(f"{label:>9}  {len(log):>8}  {refused:>7} ({refused / len(log):4.0%})  {len(log) / span:6.1f}/s of {rate:g}/s"
-          f"  {report['run']['pages']:>5}/{expected:<5}  {len(undecided):>10}  {elapsed:6.1f} s")
+    print(
+        f"{label:>9}  {len(log):>8}  {refused:>7} ({refused / len(log):4.0%})  {len(log) / span:6.1f}/s of {rate:g}/s"
+        f"  {report['run']['pages']:>5}/{expected:<5}  {len(undecided):>10}  {elapsed:6.1f} s"
+    )
 
 
 def main() -> None:
@@ -73,7 +93,9 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=5)
     opts = parser.parse_args()
     print(f"portal of {opts.pages} articles behind a token bucket of {opts.rate:g} requests/s, bursts of {opts.burst}")
-    print(f"{'run':>9}  {'requests':>8}  {'429s':>13}  {'rate achieved':>16}  {'pages':>11}  {'unverified':>10}  {'time':>8}")
+    print(
+        f"{'run':>9}  {'requests':>8}  {'429s':>13}  {'rate achieved':>16}  {'pages':>11}  {'unverified':>10}  {'time':>8}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         run("polite", [], opts.pages, opts.rate, opts.burst, Path(tmp))
         run("hurried", ["--delay", "0", "--concurrency", "8"], opts.pages, opts.rate, opts.burst, Path(tmp))

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import dataclasses
-import functools
 import datetime as dt
+import functools
 import html
 import math
 import os
@@ -35,9 +36,9 @@ import resource
 import shlex
 import shutil
 import signal
+import socket
 import sqlite3
 import statistics
-import socket
 import struct
 import subprocess
 import sys
@@ -92,11 +93,28 @@ PDF_SHARE = 0.08
 # --------------------------------------------------------------------------------------------
 
 TOPICS = [
-    "数据要素市场化配置改革", "公共数据授权运营", "数字政府建设", "政务服务“一网通办”",
-    "营商环境优化提升", "城市大脑", "电子证照共享应用", "政务信息化项目管理", "网络安全等级保护",
-    "一体化智能化公共数据平台", "12345政务服务便民热线", "“高效办成一件事”", "数字乡村建设",
-    "算力基础设施布局", "公共数据开放", "政务云资源管理", "数据安全管理", "基层治理数字化",
-    "适老化和无障碍改造", "政务新媒体规范管理", "人工智能赋能千行百业", "企业数据资产入表",
+    "数据要素市场化配置改革",
+    "公共数据授权运营",
+    "数字政府建设",
+    "政务服务“一网通办”",
+    "营商环境优化提升",
+    "城市大脑",
+    "电子证照共享应用",
+    "政务信息化项目管理",
+    "网络安全等级保护",
+    "一体化智能化公共数据平台",
+    "12345政务服务便民热线",
+    "“高效办成一件事”",
+    "数字乡村建设",
+    "算力基础设施布局",
+    "公共数据开放",
+    "政务云资源管理",
+    "数据安全管理",
+    "基层治理数字化",
+    "适老化和无障碍改造",
+    "政务新媒体规范管理",
+    "人工智能赋能千行百业",
+    "企业数据资产入表",
 ]
 AREAS = ["临海区", "东湖区", "南屏县", "北岙镇", "西门街道", "高新区", "滨江新区", "青石县"]
 LEADERS = ["局党组书记、局长", "局党组成员、副局长", "一级调研员", "总工程师"]
@@ -398,7 +416,7 @@ class PortalGenerator:
 <meta name="SiteName" content="{SITE_NAME}">
 <meta name="SiteDomain" content="www.jcdata.gov.cn">
 <meta name="SiteIDCode" content="{SITE_ID_CODE}">
-<meta name="ColumnName" content="{html.escape(column or '首页')}">
+<meta name="ColumnName" content="{html.escape(column or "首页")}">
 {meta}<title>{html.escape(title)}</title>
 <link rel="stylesheet" href="/css/common.css">
 <script src="/js/common.js"></script>
@@ -489,9 +507,7 @@ class PortalGenerator:
                 f'<div class="block"><div class="hd"><h2>{name}</h2>'
                 f'<a class="more" href="./{slug}/">更多&gt;&gt;</a></div>\n<ul class="list">\n{items}\n</ul></div>'
             )
-        services = "\n".join(
-            f'<li><a href="/{COLUMNS[c][0]}/">{COLUMNS[c][1]}</a></li>' for c in (4, 5, 7, 9)
-        )
+        services = "\n".join(f'<li><a href="/{COLUMNS[c][0]}/">{COLUMNS[c][1]}</a></li>' for c in (4, 5, 7, 9))
         return (
             self.head(SITE_NAME, "", '<meta name="Keywords" content="数据资源,政务服务,公共数据">\n')
             + self.nav(None)
@@ -502,7 +518,7 @@ class PortalGenerator:
         )
 
     def list_page(self, c: int, k: int, n_pages: int, arts: list[Article]) -> str:
-        slug, name, _ = COLUMNS[c]
+        _slug, name, _ = COLUMNS[c]
         items = "\n".join(
             f'<li><a href="./{a.month_dir}/{a.fname}" target="_blank" title="{html.escape(a.title)}">'
             f"{html.escape(a.title)}</a><span>{a.day:%Y-%m-%d}</span></li>"
@@ -526,23 +542,28 @@ class PortalGenerator:
             + self.sidebar(c)
             + f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="./">{name}</a></div>\n'
             + f'<div class="list-box"><ul class="list">\n{items}\n</ul>\n'
-            + '<div class="page">' + " ".join(pager) + "</div></div>\n</div>\n"
+            + '<div class="page">'
+            + " ".join(pager)
+            + "</div></div>\n</div>\n"
             + self.footer()
         )
 
-    def article_page(self, a: Article, prev: Article | None, nxt: Article | None,
-                     related: list[Article]) -> str:
-        slug, name, _ = COLUMNS[a.col]
+    def article_page(self, a: Article, prev: Article | None, nxt: Article | None, related: list[Article]) -> str:
+        _slug, name, _ = COLUMNS[a.col]
         paras = self.paragraphs(a.day, self.rng.randint(3, 6))
         cut = self.rng.randint(1, len(paras) - 1)
         body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paras[:cut])
-        body += (f'\n<p style="text-align:center"><img src="./{a.image}" alt="{html.escape(a.title)}" '
-                 f'width="600" height="400" border="0"></p>\n')
+        body += (
+            f'\n<p style="text-align:center"><img src="./{a.image}" alt="{html.escape(a.title)}" '
+            f'width="600" height="400" border="0"></p>\n'
+        )
         body += "\n".join(f"<p>{html.escape(p)}</p>" for p in paras[cut:])
         attach = ""
         if a.pdf:
-            attach = (f'<div class="attach">附件：<a href="./{a.attachment}" target="_blank">'
-                      f"{html.escape(a.title[:24])}.pdf</a></div>\n")
+            attach = (
+                f'<div class="attach">附件：<a href="./{a.attachment}" target="_blank">'
+                f"{html.escape(a.title[:24])}.pdf</a></div>\n"
+            )
 
         def sibling(b: Article | None, label: str) -> str:
             if b is None:
@@ -550,9 +571,11 @@ class PortalGenerator:
             return f'<p>{label}：<a href="../{b.month_dir}/{b.fname}">{html.escape(b.title)}</a></p>'
 
         rel = "\n".join(f'<li><a href="{b.path}">{html.escape(b.title)}</a></li>' for b in related)
-        meta = (f'<meta name="ArticleTitle" content="{html.escape(a.title)}">\n'
-                f'<meta name="PubDate" content="{a.day:%Y-%m-%d} {a.hhmm}">\n'
-                f'<meta name="ContentSource" content="{SITE_NAME}">\n')
+        meta = (
+            f'<meta name="ArticleTitle" content="{html.escape(a.title)}">\n'
+            f'<meta name="PubDate" content="{a.day:%Y-%m-%d} {a.hhmm}">\n'
+            f'<meta name="ContentSource" content="{SITE_NAME}">\n'
+        )
         source = self.rng.choice(SOURCES)
         return (
             self.head(f"{a.title}_{SITE_NAME}", name, meta)
@@ -564,16 +587,21 @@ class PortalGenerator:
             + '<a href="javascript:window.print()">【打印本页】</a> '
             + '<a href="javascript:window.close()">【关闭窗口】</a></div>\n'
             + f'<div class="content TRS_Editor">\n{body}\n</div>\n{attach}'
-            + '<div class="prevnext">' + sibling(prev, "上一篇") + sibling(nxt, "下一篇") + "</div>\n"
+            + '<div class="prevnext">'
+            + sibling(prev, "上一篇")
+            + sibling(nxt, "下一篇")
+            + "</div>\n"
             + f'<div class="related"><h3>相关文章</h3><ul>\n{rel}\n</ul></div>\n</div>\n</div>\n'
             + self.footer()
         )
 
     def static_page(self, slug: str, name: str) -> str:
         if slug == "wzdt":
-            body = "\n".join(
-                f'<dl><dt><a href="/{s}/">{n}</a></dt></dl>' for s, n, _ in COLUMNS
-            ) + "\n" + "\n".join(f'<dl><dt><a href="/{s}/">{n}</a></dt></dl>' for s, n in self.footer_static)
+            body = (
+                "\n".join(f'<dl><dt><a href="/{s}/">{n}</a></dt></dl>' for s, n, _ in COLUMNS)
+                + "\n"
+                + "\n".join(f'<dl><dt><a href="/{s}/">{n}</a></dt></dl>' for s, n in self.footer_static)
+            )
         else:
             body = "\n".join(f"<p>{html.escape(p)}</p>" for p in self.paragraphs(self.as_of, 3))
         return (
@@ -627,7 +655,7 @@ class PortalGenerator:
             slug = COLUMNS[c][0]
             n_list = max(1, math.ceil(len(arts) / PER_PAGE))
             for k in range(n_list):
-                page = self.list_page(c, k, n_list, arts[k * PER_PAGE:(k + 1) * PER_PAGE])
+                page = self.list_page(c, k, n_list, arts[k * PER_PAGE : (k + 1) * PER_PAGE])
                 self.write(f"{slug}/index.html" if k == 0 else f"{slug}/index_{k}.html", page)
                 st.html_files += 1
                 st.list_pages += 1
@@ -753,15 +781,23 @@ def apt_install(*candidates: str) -> bool:
         return False
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     for pkg in candidates:
-        if subprocess.call(["apt-get", "install", "-y", "-q", pkg], env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT) == 0:
+        if (
+            subprocess.call(
+                ["apt-get", "install", "-y", "-q", pkg], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+            )
+            == 0
+        ):
             return True
     # package lists may be missing on a fresh machine
     subprocess.call(["apt-get", "update", "-q"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     for pkg in candidates:
         print(f"$ apt-get install -y {pkg}", flush=True)
-        if subprocess.call(["apt-get", "install", "-y", "-q", pkg], env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT) == 0:
+        if (
+            subprocess.call(
+                ["apt-get", "install", "-y", "-q", pkg], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+            )
+            == 0
+        ):
             return True
     return False
 
@@ -795,12 +831,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-LOG_FORMAT = "'$msec $request_method $status $body_bytes_sent \"$request_uri\" \"$sent_http_content_type\"'"
+LOG_FORMAT = '\'$msec $request_method $status $body_bytes_sent "$request_uri" "$sent_http_content_type"\''
 
 
 class Nginx:
-    def __init__(self, binary: str, workdir: Path, site: Path, tools: list[str],
-                 extra: dict[str, str] | None = None):
+    def __init__(self, binary: str, workdir: Path, site: Path, tools: list[str], extra: dict[str, str] | None = None):
         self.binary = binary
         self.extra = extra or {}
         """More directives for one tool's server block."""
@@ -873,17 +908,19 @@ http {{
     def start(self) -> None:
         self.write_conf()
         argv = [self.binary, "-p", str(self.workdir), "-c", str(self.conf), "-e", str(self.error_log)]
-        check = subprocess.run(argv + ["-t", "-q"], capture_output=True, text=True)
+        check = subprocess.run([*argv, "-t", "-q"], capture_output=True, text=True)
         if check.returncode != 0:
             raise SystemExit(f"nginx -t failed:\n{check.stderr}")
-        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, start_new_session=True)
+        self.proc = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
         deadline = time.monotonic() + 15
         pending = set(self.ports)
         while pending:
             if self.proc.poll() is not None:
-                raise SystemExit(f"nginx exited with {self.proc.returncode}: "
-                                 f"{self.proc.stderr.read().decode(errors='replace')}")
+                raise SystemExit(
+                    f"nginx exited with {self.proc.returncode}: {self.proc.stderr.read().decode(errors='replace')}"
+                )
             if time.monotonic() > deadline:
                 raise SystemExit("nginx did not start listening within 15 s")
             for tool in list(pending):
@@ -909,10 +946,8 @@ http {{
             os.kill(self.proc.pid, signal.SIGQUIT)  # graceful shutdown
             self.proc.wait(timeout=10)
         except (subprocess.TimeoutExpired, ProcessLookupError):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.proc.wait(timeout=10)
 
 
@@ -1023,8 +1058,18 @@ def count_log(path: Path) -> LogCounts:
             urls.add(uri)
             if method == "GET" and status == "200" and ctype.startswith("text/html"):
                 html_gets[uri] += 1
-    return LogCounts(requests, len(html_gets), methods, statuses, urls,
-                     sum(n - 1 for n in html_gets.values()), set(html_gets), sent, first, last)
+    return LogCounts(
+        requests,
+        len(html_gets),
+        methods,
+        statuses,
+        urls,
+        sum(n - 1 for n in html_gets.values()),
+        set(html_gets),
+        sent,
+        first,
+        last,
+    )
 
 
 def parse_time_file(path: Path) -> tuple[float | None, int | None, float | None]:
@@ -1099,9 +1144,23 @@ class Workers:
         redis_server = redis_server or find_binary("redis-server")
         port = free_port()
         self.url = f"redis://127.0.0.1:{port}/0"
-        self.redis = subprocess.Popen([redis_server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                       "--appendonly", "no", "--dir", str(workdir)],
-                                      stdout=subprocess.DEVNULL, start_new_session=True)
+        self.redis = subprocess.Popen(
+            [
+                redis_server,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
@@ -1112,13 +1171,20 @@ class Workers:
         self.procs = []
         for i in range(n):
             argv = [gapcheck, "worker", "--redis", self.url]
+            log = open(workdir / f"{tag}-worker{i}.log", "wb")  # noqa: SIM115 - the worker writes it until stop()
             print(f"$ {shlex.join(argv)} &", flush=True)
-            self.procs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL,
-                                               stderr=open(workdir / f"{tag}-worker{i}.log", "wb"),
-                                               start_new_session=True))
+            self.procs.append(
+                subprocess.Popen(
+                    argv,
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                    start_new_session=True,
+                )
+            )
         deadline = time.monotonic() + 60  # attached: each says so once its reactor runs
         while time.monotonic() < deadline and not all(
-                b"attached" in (workdir / f"{tag}-worker{i}.log").read_bytes() for i in range(n)):
+            b"attached" in (workdir / f"{tag}-worker{i}.log").read_bytes() for i in range(n)
+        ):
             time.sleep(0.1)
 
     def stop(self) -> None:
@@ -1151,8 +1217,9 @@ class Runner:
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             start = time.time()
             t0 = time.monotonic()
-            proc = self.current = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out,
-                                                   stderr=err, start_new_session=True)
+            proc = self.current = subprocess.Popen(
+                cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True
+            )
 
             def sample() -> None:
                 nonlocal peak
@@ -1263,8 +1330,13 @@ def ensure_linkchecker(cache: Path, log: Path) -> tuple[str | None, str]:
         python = shutil.which("python3") or sys.executable
         print(f"installing LinkChecker into {venv} (first use) ...", flush=True)
         cache.mkdir(parents=True, exist_ok=True)
-        ok = _install([([python, "-m", "venv", str(venv)], None),
-                       ([str(venv / "bin" / "pip"), "install", "-q", LINKCHECKER_SPEC], None)], log)
+        ok = _install(
+            [
+                ([python, "-m", "venv", str(venv)], None),
+                ([str(venv / "bin" / "pip"), "install", "-q", LINKCHECKER_SPEC], None),
+            ],
+            log,
+        )
         if not ok or not os.access(exe, os.X_OK):
             return None, f"pip install {LINKCHECKER_SPEC} failed (see {log})"
     version = subprocess.run([str(exe), "--version"], capture_output=True, text=True).stdout.split("\n")[0]
@@ -1379,8 +1451,9 @@ class ReportResult:
     pages: int = 0
 
 
-def run_report(runner: Runner, gapcheck: str, python: str, work: Path, tag: str,
-               args: argparse.Namespace) -> ReportResult:
+def run_report(
+    runner: Runner, gapcheck: str, python: str, work: Path, tag: str, args: argparse.Namespace
+) -> ReportResult:
     """Time the checks and reports over the run gapcheck just stored, in a process of their own:
     `gapcheck report` when this gapcheck has it, else gapcheck.runner.evaluate through `python -c`."""
     res = ReportResult()
@@ -1417,10 +1490,16 @@ def run_report(runner: Runner, gapcheck: str, python: str, work: Path, tag: str,
         res.status = "ok"
     else:
         res.status = f"FAILED (exit {run.code})"
-        print("  checks+report stderr (tail):\n"
-              + "\n".join("    " + ln for ln in (tail(run.stderr) or tail(run.stdout)).splitlines()), flush=True)
-    print(f"  checks+report ({res.how}): exit {run.code}, {run.seconds:.1f} s over {res.pages} stored pages, "
-          f"RSS {fmt(res.rss_mb, '.0f')} MB", flush=True)
+        print(
+            "  checks+report stderr (tail):\n"
+            + "\n".join("    " + ln for ln in (tail(run.stderr) or tail(run.stdout)).splitlines()),
+            flush=True,
+        )
+    print(
+        f"  checks+report ({res.how}): exit {run.code}, {run.seconds:.1f} s over {res.pages} stored pages, "
+        f"RSS {fmt(res.rss_mb, '.0f')} MB",
+        flush=True,
+    )
     return res
 
 
@@ -1436,8 +1515,9 @@ def _verdict(value: float, target: float, above: bool) -> str:
     return "met" if (value >= target if above else value < target) else "MISSED"
 
 
-def target_lines(results: list[Result], report: ReportResult, pages: int,
-                 workers_ratio: float | None = None) -> list[str]:
+def target_lines(
+    results: list[Result], report: ReportResult, pages: int, workers_ratio: float | None = None
+) -> list[str]:
     """Each target of the performance issue, the figure measured for it, and met / MISSED / not measured."""
     by_tool = {r.tool: r for r in results}
     g = by_tool.get("gapcheck")
@@ -1459,26 +1539,33 @@ def target_lines(results: list[Result], report: ReportResult, pages: int,
         else:
             value = g.pages_per_s / p.pages_per_s
             # A tool that stopped short has no comparable pages/s: show it, decide nothing.
-            verdict = ("not comparable" if g.pages != pages or p.pages != pages
-                       else _verdict(value, target, True))
-            lines.append(f"{name}: {value:.2f} {verdict}"
-                         f" ({g.pages_per_s:.1f} ÷ {p.pages_per_s:.1f}){partial(g)}{partial(p)}")
+            verdict = "not comparable" if g.pages != pages or p.pages != pages else _verdict(value, target, True)
+            lines.append(
+                f"{name}: {value:.2f} {verdict} ({g.pages_per_s:.1f} ÷ {p.pages_per_s:.1f}){partial(g)}{partial(p)}"
+            )
 
     if g_ok:
-        lines.append(f"gapcheck pages/s ≥ 600 (one process, crawled and checked): {g.pages_per_s:.1f} "
-                     f"{_verdict(g.pages_per_s, 600, True)}{partial(g)}")
+        lines.append(
+            f"gapcheck pages/s ≥ 600 (one process, crawled and checked): {g.pages_per_s:.1f} "
+            f"{_verdict(g.pages_per_s, 600, True)}{partial(g)}"
+        )
     else:
         lines.append(f"gapcheck pages/s ≥ 600: not measured ({g.status if g else 'gapcheck not in --tools'})")
     ratio("wget", 0.25, "wget --spider -r")
     ratio("linkchecker", 20, "LinkChecker")
     ratio("linkinator", 2, "linkinator")
+
     def at_size(name: str, value: float, text: str, limit: float) -> None:
         """A target that only counts at TARGET_PAGES pages: below that size, the figure without a verdict."""
         if pages < TARGET_PAGES:
-            lines.append(f"{name}: not measured at this size ({text} at {pages:,} pages; run with --pages {TARGET_PAGES})")
+            lines.append(
+                f"{name}: not measured at this size ({text} at {pages:,} pages; run with --pages {TARGET_PAGES})"
+            )
         else:
-            lines.append(f"{name}: {text} {_verdict(value, limit, False)}"
-                         + ("" if pages == TARGET_PAGES else f" (at {pages:,} pages)"))
+            lines.append(
+                f"{name}: {text} {_verdict(value, limit, False)}"
+                + ("" if pages == TARGET_PAGES else f" (at {pages:,} pages)")
+            )
 
     name = f"gapcheck peak RSS at {TARGET_PAGES:,} pages < 400 MB"
     if not g_ok or g.rss_max_proc_mb is None:
@@ -1498,8 +1585,10 @@ def target_lines(results: list[Result], report: ReportResult, pages: int,
         lines.append(f"{name}: {workers_ratio:.2f} {_verdict(workers_ratio, 1.6, True)}")
         one_w, two_w = by_tool.get("gapcheck-1w"), by_tool.get("gapcheck-2w")
         if one_w is not None and two_w is not None and one_w.pages_per_s:
-            lines.append(f"  (for reference, 2 workers ÷ 1 worker, both through Redis: "
-                         f"{two_w.pages_per_s / one_w.pages_per_s:.2f})")
+            lines.append(
+                f"  (for reference, 2 workers ÷ 1 worker, both through Redis: "
+                f"{two_w.pages_per_s / one_w.pages_per_s:.2f})"
+            )
     return lines
 
 
@@ -1517,28 +1606,51 @@ def fmt(v: float | None, spec: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--pages", type=int, default=20000, help="HTML pages in the generated portal (default 20000)")
-    ap.add_argument("--tools", default="wget,gapcheck",
-                    help=f"comma-separated, run in this order, from {','.join(TOOLS)} (default wget,gapcheck)")
+    ap.add_argument(
+        "--tools",
+        default="wget,gapcheck",
+        help=f"comma-separated, run in this order, from {','.join(TOOLS)} (default wget,gapcheck)",
+    )
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (site, nginx.conf, logs, tool output)")
-    ap.add_argument("--gapcheck", metavar="PATH",
-                    help="gapcheck executable (default: next to sys.executable, else on PATH, else ./.venv/bin)")
-    ap.add_argument("--concurrency", type=int, default=32,
-                    help="gapcheck --concurrency, LinkChecker --threads, scrapy-bare --concurrency (default 32)")
-    ap.add_argument("--linkinator-concurrency", type=int, default=100,
-                    help="linkinator --concurrency (default 100, its own default)")
-    ap.add_argument("--peer-cache", type=Path, default=default_peer_cache(),
-                    help="where LinkChecker's venv and linkinator's node_modules are installed on first use "
-                    "(default ~/.cache/gapcheck-bench)")
+    ap.add_argument(
+        "--gapcheck",
+        metavar="PATH",
+        help="gapcheck executable (default: next to sys.executable, else on PATH, else ./.venv/bin)",
+    )
+    ap.add_argument(
+        "--concurrency",
+        type=int,
+        default=32,
+        help="gapcheck --concurrency, LinkChecker --threads, scrapy-bare --concurrency (default 32)",
+    )
+    ap.add_argument(
+        "--linkinator-concurrency",
+        type=int,
+        default=100,
+        help="linkinator --concurrency (default 100, its own default)",
+    )
+    ap.add_argument(
+        "--peer-cache",
+        type=Path,
+        default=default_peer_cache(),
+        help="where LinkChecker's venv and linkinator's node_modules are installed on first use "
+        "(default ~/.cache/gapcheck-bench)",
+    )
     ap.add_argument("--as-of", default="2026-11-20", help="gapcheck --as-of; articles are dated before it")
     ap.add_argument("--profile", help="gapcheck --profile NAME (omitted by default)")
     ap.add_argument("--gapcheck-args", default="", help="extra arguments for gapcheck check, shell-quoted")
     ap.add_argument("--seed", type=int, default=20261015, help="generator seed (default 20261015)")
     ap.add_argument("--timeout", type=float, default=3600, help="per-tool timeout in seconds (default 3600)")
-    ap.add_argument("--repeat", type=int, default=1,
-                    help="run each tool this many times; the table shows the median time (default 1)")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run each tool this many times; the table shows the median time (default 1)",
+    )
     ap.add_argument("--tmpdir", help="parent directory for the temp dir (default: system temp)")
     args = ap.parse_args(argv)
 
@@ -1551,8 +1663,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
     if args.pages < MIN_PAGES:
-        ap.error(f"--pages must be at least {MIN_PAGES} (home + {len(STATIC_PAGES)} footer pages + "
-                 f"{len(COLUMNS)} column list pages)")
+        ap.error(
+            f"--pages must be at least {MIN_PAGES} (home + {len(STATIC_PAGES)} footer pages + "
+            f"{len(COLUMNS)} column list pages)"
+        )
 
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _raise_exit)
@@ -1574,27 +1688,33 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.monotonic()
         reach = walk_site(site)
         walk_s = time.monotonic() - t0
-        print(f"generated portal in {work} ({gen_s:.1f} s): {st.html_files} HTML files = 1 home + "
-              f"{st.static_pages} static + {st.list_pages} list pages + {st.articles} articles; "
-              f"{st.asset_files} other files ({st.pdfs} PDFs); {st.disk_bytes / 2**20:.1f} MiB on disk")
-        print(f"reachable from the home page ({walk_s:.1f} s): {reach.html_pages} HTML pages, "
-              f"{reach.other_urls} other URLs (images, CSS, JS, PDFs) = "
-              f"{reach.html_pages + reach.other_urls} distinct URLs")
+        print(
+            f"generated portal in {work} ({gen_s:.1f} s): {st.html_files} HTML files = 1 home + "
+            f"{st.static_pages} static + {st.list_pages} list pages + {st.articles} articles; "
+            f"{st.asset_files} other files ({st.pdfs} PDFs); {st.disk_bytes / 2**20:.1f} MiB on disk"
+        )
+        print(
+            f"reachable from the home page ({walk_s:.1f} s): {reach.html_pages} HTML pages, "
+            f"{reach.other_urls} other URLs (images, CSS, JS, PDFs) = "
+            f"{reach.html_pages + reach.other_urls} distinct URLs"
+        )
         depths = reach.page_depths
         max_depth = max(depths)
-        print(f"link depth of the pages (fewest clicks from home): max {max_depth}; "
-              + ", ".join(f"deeper than {d}: {reach.deeper_than(d)}" for d in (5, 10, 12, 20) if d < max_depth))
+        print(
+            f"link depth of the pages (fewest clicks from home): max {max_depth}; "
+            + ", ".join(f"deeper than {d}: {reach.deeper_than(d)}" for d in (5, 10, 12, 20) if d < max_depth)
+        )
         if reach.broken:
             raise SystemExit(f"generator bug: {len(reach.broken)} broken links, e.g. {reach.broken[:5]}")
         if not (reach.html_pages == st.html_files == args.pages):
-            raise SystemExit(f"generator bug: {reach.html_pages} reachable pages, "
-                             f"{st.html_files} written, {args.pages} asked for")
+            raise SystemExit(
+                f"generator bug: {reach.html_pages} reachable pages, {st.html_files} written, {args.pages} asked for"
+            )
         expected_pages = reach.html_pages
         expected_urls = reach.html_pages + reach.other_urls
 
         # 2. tools and nginx --------------------------------------------------------------------
-        gapcheck = (find_gapcheck(args.gapcheck) if {"gapcheck", "scrapy-bare", *WORKER_TOOLS} & set(tools)
-                    else None)
+        gapcheck = find_gapcheck(args.gapcheck) if {"gapcheck", "scrapy-bare", *WORKER_TOOLS} & set(tools) else None
         wget = find_binary("wget") if "wget" in tools else None
         peers: dict[str, tuple[str | None, str]] = {}
         if "linkchecker" in tools:
@@ -1623,8 +1743,11 @@ def main(argv: list[str] | None = None) -> int:
             if tool.startswith("gapcheck") and not gapcheck:
                 res.status = "not found"
                 where = args.gapcheck or f"{Path(sys.executable).parent}/gapcheck, PATH, ./.venv/bin"
-                print(f"gapcheck not found (looked at {where}): skipping it; install the project "
-                      f"(pip install -e .) or pass --gapcheck PATH", flush=True)
+                print(
+                    f"gapcheck not found (looked at {where}): skipping it; install the project "
+                    f"(pip install -e .) or pass --gapcheck PATH",
+                    flush=True,
+                )
                 continue
             if tool in peers and not peers[tool][0]:
                 res.status = "not installed"
@@ -1644,22 +1767,55 @@ def main(argv: list[str] | None = None) -> int:
                     # -r -1: no depth limit (its default too); external links are not checked by default
                     # (--check-extern is not given); the rc file lifts the per-host rate limit.
                     rc = linkchecker_rc(work / "linkcheckerrc", args.pages)
-                    cmd = [peers[tool][0], "-f", str(rc), "-t", str(args.concurrency), "-r", "-1",
-                           "--no-robots", "--no-status", "--no-warnings", url]
+                    cmd = [
+                        peers[tool][0],
+                        "-f",
+                        str(rc),
+                        "-t",
+                        str(args.concurrency),
+                        "-r",
+                        "-1",
+                        "--no-robots",
+                        "--no-status",
+                        "--no-warnings",
+                        url,
+                    ]
                     ok_codes = {0, 1}  # 1: it found errors (there are none on this portal)
                 elif tool == "linkinator":
                     # --skip: everything not on this portal (there is nothing else, so nothing is skipped)
-                    cmd = [peers[tool][0], url, "--recurse", "--concurrency", str(args.linkinator_concurrency),
-                           "--skip", f"^(?!{re.escape(url)})", "--verbosity", "error"]
+                    cmd = [
+                        peers[tool][0],
+                        url,
+                        "--recurse",
+                        "--concurrency",
+                        str(args.linkinator_concurrency),
+                        "--skip",
+                        f"^(?!{re.escape(url)})",
+                        "--verbosity",
+                        "error",
+                    ]
                     ok_codes = {0, 1}  # 1: it found broken links (there are none on this portal)
                 elif tool == "scrapy-bare":
                     cmd = [python, str(BARE_SCRAPY), url, "--concurrency", str(args.concurrency)]
                     ok_codes = {0}
                 else:  # gapcheck, alone or through workers
-                    cmd = [gapcheck, "check", url, "--out", str(work / f"{tag}-out"),
-                           "--db", str(work / f"{tag}-db.sqlite"),
-                           "--max-pages", str(args.pages + 100), "--concurrency", str(args.concurrency),
-                           "--delay", "0", "--as-of", args.as_of]
+                    cmd = [
+                        gapcheck,
+                        "check",
+                        url,
+                        "--out",
+                        str(work / f"{tag}-out"),
+                        "--db",
+                        str(work / f"{tag}-db.sqlite"),
+                        "--max-pages",
+                        str(args.pages + 100),
+                        "--concurrency",
+                        str(args.concurrency),
+                        "--delay",
+                        "0",
+                        "--as-of",
+                        args.as_of,
+                    ]
                     if args.profile:
                         cmd += ["--profile", args.profile]
                     cmd += shlex.split(args.gapcheck_args)
@@ -1681,16 +1837,24 @@ def main(argv: list[str] | None = None) -> int:
                         workers.stop()
                         workers = None
                 busy1, nginx1 = cpu_busy_seconds(), nginx.cpu_seconds()
-                code, secs, rss_max, rss_tree, out_p, err_p = (run.code, run.seconds, run.rss_max_mb,
-                                                               run.rss_tree_mb, run.stdout, run.stderr)
+                code, secs, rss_max, rss_tree, out_p, err_p = (
+                    run.code,
+                    run.seconds,
+                    run.rss_max_mb,
+                    run.rss_tree_mb,
+                    run.stdout,
+                    run.stderr,
+                )
                 time.sleep(0.3)  # let nginx finish writing the last log lines
                 counts = count_log(log)
                 all_secs.append(secs)
                 if counts.first is not None:
                     crawl = max(counts.last - counts.first, 1e-3)
                     all_crawl.append(crawl)
-                    phases = (f"; first request after {counts.first - run.start:.1f} s, crawl "
-                              f"{crawl:.1f} s, exit {run.end - counts.last:.1f} s after the last request")
+                    phases = (
+                        f"; first request after {counts.first - run.start:.1f} s, crawl "
+                        f"{crawl:.1f} s, exit {run.end - counts.last:.1f} s after the last request"
+                    )
                 else:
                     phases = ""
                 res.exit_code = code
@@ -1701,24 +1865,33 @@ def main(argv: list[str] | None = None) -> int:
                 if run.cpu_seconds is not None and secs > 0:
                     busy = max(0.0, (busy1 - busy0) - (nginx1 - nginx0) - run.cpu_seconds) / secs
                     res.other_cpu = max(res.other_cpu or 0.0, busy)
-                    other = (f"; CPU: tool {run.cpu_seconds / secs:.2f}, nginx {(nginx1 - nginx0) / secs:.2f}, "
-                             f"anything else {busy:.2f}")
-                print(f"  {tag}: exit {code}, {secs:.1f} s, {counts.pages} pages, {counts.requests} requests"
-                      f"{phases}{other}", flush=True)
+                    other = (
+                        f"; CPU: tool {run.cpu_seconds / secs:.2f}, nginx {(nginx1 - nginx0) / secs:.2f}, "
+                        f"anything else {busy:.2f}"
+                    )
+                print(
+                    f"  {tag}: exit {code}, {secs:.1f} s, {counts.pages} pages, {counts.requests} requests"
+                    f"{phases}{other}",
+                    flush=True,
+                )
                 if code in ok_codes and (code == 0 or tool.startswith("gapcheck")):
                     res.status = "ok"
                 elif code in ok_codes:
                     res.status = f"ok (exit {code}: it reported errors)"
                     res.stderr_tail = tail(out_p, 10) or tail(err_p, 10)
-                    print(f"  {tag} output (tail):\n"
-                          + "\n".join("    " + ln for ln in res.stderr_tail.splitlines()), flush=True)
+                    print(
+                        f"  {tag} output (tail):\n" + "\n".join("    " + ln for ln in res.stderr_tail.splitlines()),
+                        flush=True,
+                    )
                 elif tool == "wget" and code == 8:
                     res.status = "ok (exit 8: server error responses)"
                 else:
                     res.status = f"FAILED (exit {code})"
                     res.stderr_tail = tail(err_p) or tail(out_p)
-                    print(f"  {tag} stderr (tail):\n"
-                          + "\n".join("    " + ln for ln in res.stderr_tail.splitlines()), flush=True)
+                    print(
+                        f"  {tag} stderr (tail):\n" + "\n".join("    " + ln for ln in res.stderr_tail.splitlines()),
+                        flush=True,
+                    )
                     break
             res.seconds = statistics.median(all_secs)
             res.crawl_seconds = statistics.median(all_crawl) if all_crawl else None
@@ -1726,8 +1899,10 @@ def main(argv: list[str] | None = None) -> int:
             if not_fetched:
                 lo, hi = min(not_fetched), max(not_fetched)
                 where = f"link depth {lo}" if lo == hi else f"link depth {lo}–{hi}"
-                missing_text = (f"{len(not_fetched)} of {expected_pages} NOT fetched ({where}; the portal "
-                                f"has {reach.deeper_than(lo - 1)} pages deeper than {lo - 1})")
+                missing_text = (
+                    f"{len(not_fetched)} of {expected_pages} NOT fetched ({where}; the portal "
+                    f"has {reach.deeper_than(lo - 1)} pages deeper than {lo - 1})"
+                )
             else:
                 missing_text = "all found"
             methods = ", ".join(f"{m} {n}" for m, n in counts.methods.most_common())
@@ -1735,14 +1910,15 @@ def main(argv: list[str] | None = None) -> int:
             site_urls = reach.other | reach.page_depth.keys()
             unasked = sorted(reach.other - counts.urls)
             extra = len(counts.urls - site_urls)
-            res.detail = (f"{methods or 'no requests'}; status {statuses or '-'}; {len(counts.urls & site_urls)} "
-                          f"of the {expected_urls} linked URLs requested"
-                          + (f" (+{extra} not linked, e.g. {min(counts.urls - site_urls)})" if extra else "")
-                          + (f"; never requested: {len(unasked)} non-page URLs, e.g. {', '.join(unasked[:3])}"
-                             if unasked else "")
-                          + f"; {counts.bytes_sent / 2**20:.1f} MiB sent; "
-                          f"pages {missing_text}"
-                          + (f"; {counts.html_get_dupes} repeated page GETs" if counts.html_get_dupes else ""))
+            res.detail = (
+                f"{methods or 'no requests'}; status {statuses or '-'}; {len(counts.urls & site_urls)} "
+                f"of the {expected_urls} linked URLs requested"
+                + (f" (+{extra} not linked, e.g. {min(counts.urls - site_urls)})" if extra else "")
+                + (f"; never requested: {len(unasked)} non-page URLs, e.g. {', '.join(unasked[:3])}" if unasked else "")
+                + f"; {counts.bytes_sent / 2**20:.1f} MiB sent; "
+                f"pages {missing_text}"
+                + (f"; {counts.html_get_dupes} repeated page GETs" if counts.html_get_dupes else "")
+            )
             if len(all_secs) == 1:
                 res.detail += phases
             else:
@@ -1764,45 +1940,72 @@ def main(argv: list[str] | None = None) -> int:
 
     # 4. report -------------------------------------------------------------------------------
     print()
-    print(f"portal: {expected_pages} HTML pages, {expected_urls} distinct URLs; "
-          f"nginx worker_processes 2; {os.cpu_count()} CPUs")
-    header = ("tool", "status", "pages", "requests", "seconds", "pages/s", "crawl pages/s", "RSS MB", "tree RSS MB",
-              "other CPU")
+    print(
+        f"portal: {expected_pages} HTML pages, {expected_urls} distinct URLs; "
+        f"nginx worker_processes 2; {os.cpu_count()} CPUs"
+    )
+    header = (
+        "tool",
+        "status",
+        "pages",
+        "requests",
+        "seconds",
+        "pages/s",
+        "crawl pages/s",
+        "RSS MB",
+        "tree RSS MB",
+        "other CPU",
+    )
     rows = []
     for r in results:
         ran = r.exit_code is not None
-        rows.append((
-            r.tool + (" (ref)" if r.tool in REFERENCE_TOOLS else ""), r.status,
-            str(r.pages) if ran else "-", str(r.requests) if ran else "-",
-            fmt(r.seconds, ".1f") if ran else "-", fmt(r.pages_per_s, ".1f") if ran else "-",
-            fmt(r.crawl_pages_per_s, ".1f") if ran else "-",
-            fmt(r.rss_max_proc_mb, ".1f") if ran else "-", fmt(r.rss_tree_mb, ".1f") if ran else "-",
-            fmt(r.other_cpu, ".2f") if ran else "-",
-        ))
+        rows.append(
+            (
+                r.tool + (" (ref)" if r.tool in REFERENCE_TOOLS else ""),
+                r.status,
+                str(r.pages) if ran else "-",
+                str(r.requests) if ran else "-",
+                fmt(r.seconds, ".1f") if ran else "-",
+                fmt(r.pages_per_s, ".1f") if ran else "-",
+                fmt(r.crawl_pages_per_s, ".1f") if ran else "-",
+                fmt(r.rss_max_proc_mb, ".1f") if ran else "-",
+                fmt(r.rss_tree_mb, ".1f") if ran else "-",
+                fmt(r.other_cpu, ".2f") if ran else "-",
+            )
+        )
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
-    line = "  ".join(h.ljust(w) if i < 2 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths)))
+    line = "  ".join(h.ljust(w) if i < 2 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths, strict=False)))
     print(line)
     print("-" * len(line))
     for row in rows:
-        print("  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        print("  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=False))))
     print()
     for r in results:
         if r.detail:
             print(f"{r.tool}: {r.detail}")
-    print("pages = distinct HTML URLs answered 200 to a GET; requests = every request in the tool's "
-          "nginx access log; seconds = wall time of the process; crawl pages/s = pages over the time "
-          "from its first to its last request; RSS MB = largest single process (/usr/bin/time -v); tree RSS MB = peak "
-          "sum over the process tree, sampled every 0.1 s from /proc; other CPU = CPUs busy on average during "
-          f"the run with anything but the tool and nginx ({os.cpu_count()} CPUs here; this script's /proc sampling "
-          "is a few hundredths; more means other work on the machine slowed the tool)")
+    print(
+        "pages = distinct HTML URLs answered 200 to a GET; requests = every request in the tool's "
+        "nginx access log; seconds = wall time of the process; crawl pages/s = pages over the time "
+        "from its first to its last request; RSS MB = largest single process (/usr/bin/time -v); tree RSS MB = peak "
+        "sum over the process tree, sampled every 0.1 s from /proc; other CPU = CPUs busy on average during "
+        f"the run with anything but the tool and nginx ({os.cpu_count()} CPUs here; this script's /proc sampling "
+        "is a few hundredths; more means other work on the machine slowed the tool)"
+    )
     if report.status != "not run":
-        print(f"checks+report over the stored run, in a process of its own ({report.how or '-'}): "
-              + (f"{report.seconds:.1f} s over {report.pages} stored pages, RSS {fmt(report.rss_mb, '.1f')} MB"
-                 if report.status == "ok" else report.status))
+        print(
+            f"checks+report over the stored run, in a process of its own ({report.how or '-'}): "
+            + (
+                f"{report.seconds:.1f} s over {report.pages} stored pages, RSS {fmt(report.rss_mb, '.1f')} MB"
+                if report.status == "ok"
+                else report.status
+            )
+        )
     for r in results:
         if r.tool in REFERENCE_TOOLS:
-            print(f"{r.tool} is a reference, not a target: the least any Scrapy crawl does here "
-                  "(GET pages, lxml, a seen set, HEAD the rest; no checks, no store)")
+            print(
+                f"{r.tool} is a reference, not a target: the least any Scrapy crawl does here "
+                "(GET pages, lxml, a seen set, HEAD the rest; no checks, no store)"
+            )
     by_tool = {r.tool: r for r in results}
     g = by_tool.get("gapcheck")
     for r in results:
@@ -1810,9 +2013,14 @@ def main(argv: list[str] | None = None) -> int:
             continue
         name = f"ratio gapcheck pages/s ÷ {r.tool} pages/s"
         if r.status.startswith("ok") and g.status.startswith("ok") and r.pages_per_s > 0:
-            print(f"{name} = {g.pages_per_s / r.pages_per_s:.2f}"
-                  + (f" (crawl phase only, first to last request: {g.crawl_pages_per_s / r.crawl_pages_per_s:.2f})"
-                     if g.crawl_pages_per_s and r.crawl_pages_per_s else ""))
+            print(
+                f"{name} = {g.pages_per_s / r.pages_per_s:.2f}"
+                + (
+                    f" (crawl phase only, first to last request: {g.crawl_pages_per_s / r.crawl_pages_per_s:.2f})"
+                    if g.crawl_pages_per_s and r.crawl_pages_per_s
+                    else ""
+                )
+            )
         else:
             why = "; ".join(f"{x.tool} {x.status}" for x in (r, g) if not x.status.startswith("ok"))
             print(f"{name}: n/a ({why or f'{r.tool} measured 0 pages/s'})")
@@ -1820,8 +2028,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"targets (one run, {expected_pages:,} pages):")
     by_tool = {r.tool: r for r in results if r.status.startswith("ok") and r.pages == expected_pages}
     two = by_tool.get("gapcheck-2w")
-    workers_ratio = (two.pages_per_s / by_tool["gapcheck"].pages_per_s
-                     if two is not None and "gapcheck" in by_tool else None)
+    workers_ratio = (
+        two.pages_per_s / by_tool["gapcheck"].pages_per_s if two is not None and "gapcheck" in by_tool else None
+    )
     for text in target_lines(results, report, expected_pages, workers_ratio):
         print(f"  {text}")
     if report.status.startswith("FAILED"):

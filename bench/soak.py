@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from routeserver import Answer, Req, html, serve  # noqa: E402 - the tests' server, on purpose
+from routeserver import Answer, Req, html, serve
 
 ARTICLE = "本局认真贯彻落实党中央、国务院决策部署，持续推进政务公开标准化规范化建设。" * 5
 
@@ -31,13 +31,18 @@ def route(req: Req) -> Answer:
     path = req.path
     if path == "/" or (path.startswith("/p/") and path.endswith(".html")):
         n = 0 if path == "/" else int(path[3:-5])
-        links = "".join(f'<li><a href="/p/{m}.html">第{m}篇</a><span>2026-11-{1 + m % 28:02d}</span></li>'
-                        for m in (n + 1, n + 2))
-        faults = (f'<a href="/gone/{n}.html">失效</a><a href="/err/{n}.html">出错</a><img src="/img/{n}.png" alt="图">'
-                  f'<a href="/files/{n}.pdf">附件</a>')
+        links = "".join(
+            f'<li><a href="/p/{m}.html">第{m}篇</a><span>2026-11-{1 + m % 28:02d}</span></li>' for m in (n + 1, n + 2)
+        )
+        faults = (
+            f'<a href="/gone/{n}.html">失效</a><a href="/err/{n}.html">出错</a><img src="/img/{n}.png" alt="图">'
+            f'<a href="/files/{n}.pdf">附件</a>'
+        )
         if n % 50 == 0:
-            faults += (f'<a href="/limit/{n}.html">限流</a><a href="/slow/{n}.html">慢</a>'
-                       f'<a href="/soft/{n}.html">软</a><a href="/waf/{n}.html">验证</a>')
+            faults += (
+                f'<a href="/limit/{n}.html">限流</a><a href="/slow/{n}.html">慢</a>'
+                f'<a href="/soft/{n}.html">软</a><a href="/waf/{n}.html">验证</a>'
+            )
         return html(f'<ul class="list">{links}</ul><p>{ARTICLE}</p>{faults}', title=f"第{n}篇")
     kind = path.split("/")[1]
     if kind == "gone":
@@ -78,10 +83,31 @@ def main() -> None:
         profile = Path(tmp) / "soak.yaml"  # the portal is a chain: every page is one click deeper
         profile.write_text("name: soak\nextends: national\ncrawl: {max_depth: 1000000, timeout: 3}\n", encoding="utf-8")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "gapcheck.cli", "check", server.url, "--profile", str(profile), "--out",
-             str(Path(tmp) / "out"), "--db", str(db), "--max-pages", "1000000", "--delay", "0", "--concurrency", "8",
-             "--as-of", "2026-11-20"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "gapcheck.cli",
+                "check",
+                server.url,
+                "--profile",
+                str(profile),
+                "--out",
+                str(Path(tmp) / "out"),
+                "--db",
+                str(db),
+                "--max-pages",
+                "1000000",
+                "--delay",
+                "0",
+                "--concurrency",
+                "8",
+                "--as-of",
+                "2026-11-20",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         started = time.monotonic()
         samples: list[tuple[float, float]] = []
         while time.monotonic() - started < opts.minutes * 60 and proc.poll() is None:
@@ -91,7 +117,7 @@ def main() -> None:
                 samples.append((time.monotonic() - started, rss))
                 print(f"{samples[-1][0] / 60:5.1f} min  RSS {rss:7.1f} MiB", flush=True)
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=300)
+        _out, err = proc.communicate(timeout=300)
         served = {r.path for r in server.requests if r.method == "GET" and r.path.startswith("/p/")}
         conn = sqlite3.connect(db)
         state = conn.execute("SELECT state FROM runs WHERE id = 1").fetchone()[0]
@@ -101,21 +127,26 @@ def main() -> None:
         checks = conn.execute("SELECT count(*) FROM link_checks WHERE run_id = 1").fetchone()[0]
         missing_checks = conn.execute(
             "SELECT count(*) FROM pages p WHERE run_id = 1 AND NOT EXISTS "
-            "(SELECT 1 FROM link_checks c WHERE c.run_id = 1 AND c.url = p.url)").fetchone()[0]
+            "(SELECT 1 FROM link_checks c WHERE c.run_id = 1 AND c.url = p.url)"
+        ).fetchone()[0]
         conn.close()
     served_pages = {p.lstrip("/") for p in served}
     lost = served_pages - stored
     print(f"exit {proc.returncode}; run state {state}; stderr: {err.strip()[-200:]}")
-    print(f"pages stored {pages[0]} ({pages[1]} distinct, {articles} articles /p/N); article URLs the server "
-          f"answered {len(served_pages)}; "
-          f"answered but not stored {len(lost)} (in flight at SIGTERM: at most the concurrency); "
-          f"link checks {checks}; pages without their check {missing_checks}")
+    print(
+        f"pages stored {pages[0]} ({pages[1]} distinct, {articles} articles /p/N); article URLs the server "
+        f"answered {len(served_pages)}; "
+        f"answered but not stored {len(lost)} (in flight at SIGTERM: at most the concurrency); "
+        f"link checks {checks}; pages without their check {missing_checks}"
+    )
     if samples:
         third = max(1, len(samples) // 3)
         early = sum(r for _, r in samples[:third]) / third
         late = sum(r for _, r in samples[-third:]) / third
-        print(f"RSS: first third {early:.1f} MiB, last third {late:.1f} MiB, max {max(r for _, r in samples):.1f} MiB; "
-              f"{pages[0] / (samples[-1][0] / 60):.0f} pages a minute")
+        print(
+            f"RSS: first third {early:.1f} MiB, last third {late:.1f} MiB, max {max(r for _, r in samples):.1f} MiB; "
+            f"{pages[0] / (samples[-1][0] / 60):.0f} pages a minute"
+        )
 
 
 if __name__ == "__main__":

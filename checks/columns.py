@@ -22,15 +22,24 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from . import patterns
-from .dates import date_from_url
+from core import patterns
+from core.dates import date_from_url
+from core.model import BREADCRUMB, LinkTag, Page, Region, Site
+
 from .matching import Aliases, is_article, normalize
-from .model import BREADCRUMB, LinkTag, Page, Region, Site
 from .options import ColumnKind, Options
 from .template import Template, is_pagination
 
-__all__ = ["Column", "ColumnItem", "ColumnStatus", "column_url", "find_columns", "is_pagination", "kind_of",
-           "resolve_date"]
+__all__ = [
+    "Column",
+    "ColumnItem",
+    "ColumnStatus",
+    "column_url",
+    "find_columns",
+    "is_pagination",
+    "kind_of",
+    "resolve_date",
+]
 
 COLUMN_NAME_MAX = 12
 """Longer link texts are article titles, not column names."""
@@ -47,7 +56,8 @@ _BLANK_PHRASES = re.compile(
     r"(?:本栏目|该栏目|此栏目)?(?:暂无|暂时没有|还没有|没有)(?:相关|任何)?(?:信息|数据|内容|记录|文章|公开信息|结果)"
     r"|信息正在(?:更新|整理|录入|完善)中?|(?:正在|暂在)(?:更新|建设)中?|栏目(?:正在)?建设中|敬请期待"
     r"|共\s*0\s*条|第?\s*[01]\s*/\s*[01]\s*页|共\s*[01]\s*页|第\s*[01]\s*页|当前位置|您的位置|您现在的位置|所在位置"
-    r"|[\s:：>»›/|]+")
+    r"|[\s:：>»›/|]+"
+)
 """Words a blank column page still shows: 暂无信息 and its kin, an empty pager, the breadcrumb's label."""
 
 
@@ -112,8 +122,9 @@ def column_url(url: str) -> str:
     parts = urlsplit(url)
     query = parts.query
     if query:
-        query = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True)
-                           if k.lower() not in _PAGE_PARAMS])
+        query = urlencode(
+            [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k.lower() not in _PAGE_PARAMS]
+        )
     # list.jsp?cid=3 is a list endpoint for many columns: only a plain index file stands for its folder.
     path = parts.path or "/" if query else _folder(parts.path)
     return urlunsplit((parts.scheme, parts.netloc.lower(), path, query, ""))
@@ -136,11 +147,16 @@ def find_columns(site: Site, options: Options, template: Template | None = None)
         own_text, shows = _own_words(page, template, name)
         trail = page.meta.get(BREADCRUMB, "")
         kind, why = classify(name, trail, page, options)
-        if (kind is None and not page.meta.get("columnname") and own_text > BLANK_TEXT_MAX
-                and sum(1 for item in items if item.date) < LIST_PAGE_MIN_DATED):
+        if (
+            kind is None
+            and not page.meta.get("columnname")
+            and own_text > BLANK_TEXT_MAX
+            and sum(1 for item in items if item.date) < LIST_PAGE_MIN_DATED
+        ):
             continue  # a page of text that a link happened to name (机构职能, 依申请公开), not a list
-        columns.append(Column(name, page.url, kind, tuple(items), tuple(p.url for p in pages), own_text, trail,
-                              why, shows))
+        columns.append(
+            Column(name, page.url, kind, tuple(items), tuple(p.url for p in pages), own_text, trail, why, shows)
+        )
     return columns
 
 
@@ -225,8 +241,9 @@ def _groups(site: Site) -> dict[str, list[Page]]:
     return groups
 
 
-_PAGE_NUMBER = re.compile(r"_(\d{1,4})\.\w+$|[?&](?:page|pagenum|pageno|pageindex|curpage|currentpage|p|pn)=(\d+)",
-                          re.I)
+_PAGE_NUMBER = re.compile(
+    r"_(\d{1,4})\.\w+$|[?&](?:page|pagenum|pageno|pageindex|curpage|currentpage|p|pn)=(\d+)", re.I
+)
 
 
 def _page_number(url: str) -> int:
@@ -242,12 +259,17 @@ def _is_article(page: Page) -> bool:
 def _candidates(site: Site, options: Options, template: Template, groups: dict[str, list[Page]]) -> dict[str, str]:
     """Canonical column URL → the column's name, from meta tags first, then link words, then list pages."""
     landing = site.landing
-    home = {column_url(site.start_url)} | ({column_url(landing.final_url), column_url(landing.url)} if landing else set())
+    home = {column_url(site.start_url)} | (
+        {column_url(landing.final_url), column_url(landing.url)} if landing else set()
+    )
     home_paths = {_folder(urlsplit(k).path) for k in home}
     # The home page's tabs (index.html?tab=2) are the home page again, not columns; a column of a CMS that
     # names every list index.jsp?channel=N shows a list of its own.
-    skip = set(home) | {k for k, pages in groups.items() if _folder(urlsplit(k).path) in home_paths
-                        and landing is not None and template.same_as(pages[0], landing)}
+    skip = set(home) | {
+        k
+        for k, pages in groups.items()
+        if _folder(urlsplit(k).path) in home_paths and landing is not None and template.same_as(pages[0], landing)
+    }
     skip |= {column_url(p.url) for p in site.html_pages if p.is_entry_stub}
     names: dict[str, str] = {}
     for key, pages in groups.items():
@@ -255,10 +277,12 @@ def _candidates(site: Site, options: Options, template: Template, groups: dict[s
         name = page.meta.get("columnname", "").strip()
         if name and key not in skip and not is_article(page):
             names[key] = name
-    labels = Aliases(tuple(
-        [kw for kind in options.column_kinds for kw in kind.keywords]
-        + [m for r in options.requirements if not r.on_homepage for m in r.match]
-    ))
+    labels = Aliases(
+        tuple(
+            [kw for kind in options.column_kinds for kw in kind.keywords]
+            + [m for r in options.requirements if not r.on_homepage for m in r.match]
+        )
+    )
     link_names: dict[str, Counter[str]] = {}
     fingerprints = template.fingerprints
     for page in site.html_pages:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from core.model import NAVIGABLE_TAGS, Page, Region, Verdict, host_of
+
 from .context import Context
 from .finding import Finding, Status
 from .matching import Aliases, Match, Via, find_on_page
-from .model import NAVIGABLE_TAGS, Page, Region, Verdict, host_of
 from .options import Part, Requirement
 
 POSITION_MIN_LINKS = 20
 """Home pages with fewer links than this are too small to say whether a banner is pinned."""
+
 
 def _searched(req: Requirement, pages: int) -> str:
     return f"在 {pages} 个页面中未找到：{'、'.join(req.match)}"
@@ -41,12 +43,25 @@ def required_column_missing(ctx: Context) -> Iterator[Finding]:
         if found:
             first = found[0]
             yield Finding(
-                "GK101", Status.PASS, req.name, url=first.page, evidence=first.evidence(),
-                message=f"已找到「{req.name}」", severity=req.severity)
+                "GK101",
+                Status.PASS,
+                req.name,
+                url=first.page,
+                evidence=first.evidence(),
+                message=f"已找到「{req.name}」",
+                severity=req.severity,
+            )
         else:
             yield Finding(
-                "GK101", Status.FAIL, req.name, url=ctx.site.start_url, evidence=_searched(req, pages),
-                message=f"未找到「{req.name}」栏目或入口", deduction=req.deduction, severity=req.severity)
+                "GK101",
+                Status.FAIL,
+                req.name,
+                url=ctx.site.start_url,
+                evidence=_searched(req, pages),
+                message=f"未找到「{req.name}」栏目或入口",
+                deduction=req.deduction,
+                severity=req.severity,
+            )
 
 
 def homepage_banner_missing(ctx: Context) -> Iterator[Finding]:
@@ -73,19 +88,42 @@ def homepage_banner_missing(ctx: Context) -> Iterator[Finding]:
         if found:
             position = _position(landing, found[0]) if req.pinned else None
             if position is not None and position > ctx.option("GK102", "top_share"):
-                yield Finding("GK102", Status.WARN, req.name, url=landing.url,
-                              evidence=f"{found[0].evidence()}，位于首页约 {position:.0%} 处，未置顶",
-                              message=f"「{req.name}」横幅未放在首页上部", severity=req.severity)
+                yield Finding(
+                    "GK102",
+                    Status.WARN,
+                    req.name,
+                    url=landing.url,
+                    evidence=f"{found[0].evidence()}，位于首页约 {position:.0%} 处，未置顶",
+                    message=f"「{req.name}」横幅未放在首页上部",
+                    severity=req.severity,
+                )
             else:
-                yield Finding("GK102", Status.PASS, req.name, url=landing.url, evidence=found[0].evidence(),
-                              message=f"首页有「{req.name}」横幅", severity=req.severity)
+                yield Finding(
+                    "GK102",
+                    Status.PASS,
+                    req.name,
+                    url=landing.url,
+                    evidence=found[0].evidence(),
+                    message=f"首页有「{req.name}」横幅",
+                    severity=req.severity,
+                )
             continue
         elsewhere = ctx.found(req.match)
-        evidence = (f"首页未找到；其他页面有：{elsewhere[0].evidence()}（{elsewhere[0].page}）" if elsewhere
-                    else f"首页未找到：{'、'.join(req.match)}")
-        yield Finding("GK102", Status.FAIL, req.name, url=ctx.site.landing_url,
-                      evidence=evidence, message=f"首页缺少「{req.name}」横幅",
-                      deduction=req.deduction, severity=req.severity)
+        evidence = (
+            f"首页未找到；其他页面有：{elsewhere[0].evidence()}（{elsewhere[0].page}）"
+            if elsewhere
+            else f"首页未找到：{'、'.join(req.match)}"
+        )
+        yield Finding(
+            "GK102",
+            Status.FAIL,
+            req.name,
+            url=ctx.site.landing_url,
+            evidence=evidence,
+            message=f"首页缺少「{req.name}」横幅",
+            deduction=req.deduction,
+            severity=req.severity,
+        )
 
 
 def window_not_on_homepage(ctx: Context) -> Iterator[Finding]:
@@ -107,18 +145,35 @@ def window_not_on_homepage(ctx: Context) -> Iterator[Finding]:
         if not req.linked_from_homepage:
             continue
         aliases = Aliases(req.match)
-        on_home = ([m for m in find_on_page(landing, aliases, names=ctx.names) if m.via in (Via.LINK, Via.IMAGE)]
-                   if landing else [])
+        on_home = (
+            [m for m in find_on_page(landing, aliases, names=ctx.names) if m.via in (Via.LINK, Via.IMAGE)]
+            if landing
+            else []
+        )
         if on_home:
-            yield Finding("GK105", Status.PASS, req.name, url=landing.url, evidence=on_home[0].evidence(),
-                          message=f"首页有「{req.name}」入口", severity=req.severity)
+            yield Finding(
+                "GK105",
+                Status.PASS,
+                req.name,
+                url=landing.url,
+                evidence=on_home[0].evidence(),
+                message=f"首页有「{req.name}」入口",
+                severity=req.severity,
+            )
             continue
         elsewhere = [m for m in ctx.found(req.match) if m.via is Via.LINK]
         if not elsewhere:
             continue
-        yield Finding("GK105", Status.FAIL, req.name, url=ctx.site.landing_url,
-                      evidence=f"首页没有入口；其他页面有：{elsewhere[0].evidence()}（{elsewhere[0].page}）",
-                      message=f"首页缺少「{req.name}」入口", deduction=req.deduction, severity=req.severity)
+        yield Finding(
+            "GK105",
+            Status.FAIL,
+            req.name,
+            url=ctx.site.landing_url,
+            evidence=f"首页没有入口；其他页面有：{elsewhere[0].evidence()}（{elsewhere[0].page}）",
+            message=f"首页缺少「{req.name}」入口",
+            deduction=req.deduction,
+            severity=req.severity,
+        )
 
 
 def _position(page: Page, match: Match) -> float | None:
@@ -158,14 +213,27 @@ def list_not_linked_to_city_portal(ctx: Context) -> Iterator[Finding]:
             continue
         hit = _city_link(ctx, found, hosts)
         if hit:
-            yield Finding("GK103", Status.PASS, req.name, url=hit[0], evidence=f"链接到市政府门户：{hit[1]}",
-                          message=f"「{req.name}」链接到市政府门户", severity=req.severity)
+            yield Finding(
+                "GK103",
+                Status.PASS,
+                req.name,
+                url=hit[0],
+                evidence=f"链接到市政府门户：{hit[1]}",
+                message=f"「{req.name}」链接到市政府门户",
+                severity=req.severity,
+            )
         else:
             first = found[0]
-            yield Finding("GK103", Status.FAIL, req.name, url=first.target or first.page,
-                          evidence=f"{first.evidence()}；该入口及其页面上均无指向 {'、'.join(hosts)} 的链接",
-                          message=f"「{req.name}」未链接到市政府门户",
-                          deduction=req.deduction, severity=req.severity)
+            yield Finding(
+                "GK103",
+                Status.FAIL,
+                req.name,
+                url=first.target or first.page,
+                evidence=f"{first.evidence()}；该入口及其页面上均无指向 {'、'.join(hosts)} 的链接",
+                message=f"「{req.name}」未链接到市政府门户",
+                deduction=req.deduction,
+                severity=req.severity,
+            )
 
 
 def _city_link(ctx: Context, found: list[Match], hosts: tuple[str, ...]) -> tuple[str, str] | None:
@@ -229,13 +297,27 @@ def _part_finding(ctx: Context, req: Requirement, part: Part, pages: list[str]) 
         page = ctx.site.page(url)
         for match in find_on_page(page, aliases, in_text=part.in_text):
             if not part.download:
-                return Finding("GK104", Status.PASS, subject, url=page.url, evidence=match.evidence(),
-                               message=f"「{req.name}」有{part.name}", severity=req.severity)
+                return Finding(
+                    "GK104",
+                    Status.PASS,
+                    subject,
+                    url=page.url,
+                    evidence=match.evidence(),
+                    message=f"「{req.name}」有{part.name}",
+                    severity=req.severity,
+                )
             if match.via is Via.LINK and ctx.site.is_attachment(match.target):
                 verdict = ctx.site.verdict(match.target)
                 if verdict is Verdict.OK:
-                    return Finding("GK104", Status.PASS, subject, url=page.url, evidence=match.evidence(),
-                                   message=f"「{req.name}」提供{part.name}下载", severity=req.severity)
+                    return Finding(
+                        "GK104",
+                        Status.PASS,
+                        subject,
+                        url=page.url,
+                        evidence=match.evidence(),
+                        message=f"「{req.name}」提供{part.name}下载",
+                        severity=req.severity,
+                    )
                 if verdict is Verdict.BROKEN:
                     seen_broken = seen_broken or (page.url, match)
                 else:
@@ -244,15 +326,35 @@ def _part_finding(ctx: Context, req: Requirement, part: Part, pages: list[str]) 
         url, match = seen_broken
         check = ctx.site.checks.get(match.target)
         why = f"（{check.reason or check.status}）" if check else ""
-        return Finding("GK104", Status.FAIL, subject, url=url, evidence=f"{match.evidence()} 无法下载{why}",
-                       message=f"「{req.name}」的{part.name}无法下载", deduction=req.deduction,
-                       severity=req.severity)
+        return Finding(
+            "GK104",
+            Status.FAIL,
+            subject,
+            url=url,
+            evidence=f"{match.evidence()} 无法下载{why}",
+            message=f"「{req.name}」的{part.name}无法下载",
+            deduction=req.deduction,
+            severity=req.severity,
+        )
     if seen_unverified:
         url, match = seen_unverified
-        return Finding("GK104", Status.UNVERIFIED, subject, url=url,
-                       evidence=f"{match.evidence()} 未能确认可以下载（服务器未给出明确结果）",
-                       message=f"「{req.name}」的{part.name}待核实", severity=req.severity)
+        return Finding(
+            "GK104",
+            Status.UNVERIFIED,
+            subject,
+            url=url,
+            evidence=f"{match.evidence()} 未能确认可以下载（服务器未给出明确结果）",
+            message=f"「{req.name}」的{part.name}待核实",
+            severity=req.severity,
+        )
     kind = "可下载的" if part.download else ""
-    return Finding("GK104", Status.FAIL, subject, url=pages[0],
-                   evidence=f"在 {'、'.join(pages[:3])} 中未找到{kind}{'、'.join(part.match)}",
-                   message=f"「{req.name}」缺少{part.name}", deduction=req.deduction, severity=req.severity)
+    return Finding(
+        "GK104",
+        Status.FAIL,
+        subject,
+        url=pages[0],
+        evidence=f"在 {'、'.join(pages[:3])} 中未找到{kind}{'、'.join(part.match)}",
+        message=f"「{req.name}」缺少{part.name}",
+        deduction=req.deduction,
+        severity=req.severity,
+    )

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
+from core.model import Site
+
 from .columns import Column, find_columns
 from .matching import Aliases, Match, TargetNames, find_on_site
-from .model import Site
 from .options import Options
 from .template import Template
 
@@ -20,6 +21,9 @@ T = TypeVar("T")
 class Context:
     site: Site
     options: Options
+    defaults: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    """Each rule's default settings by code (the registry's `Rule.defaults`), handed in by `checks.run`: the
+    registry imports the rule modules, which import this one."""
 
     _found: dict[tuple[str, ...], list[Match]] = field(default_factory=dict, repr=False)
     _derived: dict[str, object] = field(default_factory=dict, repr=False)
@@ -53,6 +57,4 @@ class Context:
 
     def option(self, code: str, key: str) -> float:
         """A rule's setting: the profile's `rules.<code>.<key>`, else the rule's default in the registry."""
-        from .registry import BY_CODE  # the registry imports the rule modules, which import this one
-
-        return self.options.rules.get(code, {}).get(key, BY_CODE[code].defaults[key])
+        return self.options.rules.get(code, {}).get(key, self.defaults[code][key])

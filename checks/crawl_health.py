@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
+from core.model import LINKS_DROPPED, RENDERED, SCRIPTS, TEXT_LIMIT, TOO_DEEP, FetchError, Page
+
 from .context import Context
 from .finding import Finding, Status
-from .model import LINKS_DROPPED, RENDERED, SCRIPTS, TEXT_LIMIT, TOO_DEEP, FetchError, Page
 
 
 def crawl_incomplete(ctx: Context) -> Iterator[Finding]:
@@ -26,17 +27,33 @@ def crawl_incomplete(ctx: Context) -> Iterator[Finding]:
     stats = ctx.site.crawl
     stopped = [p for p in ctx.site.pages.values() if p.error.startswith(f"{FetchError.CIRCUIT_OPEN}:")]
     if stopped:
-        yield Finding("GK901", Status.FAIL, "抓取范围", url=stopped[0].url,
-                      evidence=f"抓取了 {stats.pages} 个页面；{len(stopped)} 个页面因服务器连续出错停止请求而未抓取，如："
-                               + "、".join(p.url for p in stopped[:5]),
-                      message="服务器连续出错，部分页面未抓取，抓取不完整")
+        yield Finding(
+            "GK901",
+            Status.FAIL,
+            "抓取范围",
+            url=stopped[0].url,
+            evidence=f"抓取了 {stats.pages} 个页面；{len(stopped)} 个页面因服务器连续出错停止请求而未抓取，如："
+            + "、".join(p.url for p in stopped[:5]),
+            message="服务器连续出错，部分页面未抓取，抓取不完整",
+        )
     elif stats.page_limit_reached:
-        yield Finding("GK901", Status.WARN, "抓取范围", url=ctx.site.start_url,
-                      evidence=f"已抓取 {stats.pages} 个页面，达到上限 {stats.page_limit}",
-                      message="达到页面数上限，抓取不完整")
+        yield Finding(
+            "GK901",
+            Status.WARN,
+            "抓取范围",
+            url=ctx.site.start_url,
+            evidence=f"已抓取 {stats.pages} 个页面，达到上限 {stats.page_limit}",
+            message="达到页面数上限，抓取不完整",
+        )
     else:
-        yield Finding("GK901", Status.PASS, "抓取范围", url=ctx.site.start_url,
-                      evidence=f"抓取了 {stats.pages} 个页面", message="抓取完整")
+        yield Finding(
+            "GK901",
+            Status.PASS,
+            "抓取范围",
+            url=ctx.site.start_url,
+            evidence=f"抓取了 {stats.pages} 个页面",
+            message="抓取完整",
+        )
 
 
 def pages_not_processed(ctx: Context) -> Iterator[Finding]:
@@ -54,12 +71,23 @@ def pages_not_processed(ctx: Context) -> Iterator[Finding]:
     """
     failed = ctx.site.crawl.internal_errors
     if failed:
-        yield Finding("GK907", Status.FAIL, "检查程序错误", url=ctx.site.start_url,
-                      evidence=f"{failed} 个页面在检查程序内部处理出错，未被完整检查",
-                      message="检查程序出错，检查结果不完整；请用 --verbose 重新运行并报告该错误")
+        yield Finding(
+            "GK907",
+            Status.FAIL,
+            "检查程序错误",
+            url=ctx.site.start_url,
+            evidence=f"{failed} 个页面在检查程序内部处理出错，未被完整检查",
+            message="检查程序出错，检查结果不完整；请用 --verbose 重新运行并报告该错误",
+        )
     else:
-        yield Finding("GK907", Status.PASS, "检查程序错误", url=ctx.site.start_url,
-                      evidence="所有页面均正常处理", message="检查程序运行正常")
+        yield Finding(
+            "GK907",
+            Status.PASS,
+            "检查程序错误",
+            url=ctx.site.start_url,
+            evidence="所有页面均正常处理",
+            message="检查程序运行正常",
+        )
 
 
 def page_limits_reached(ctx: Context) -> Iterator[Finding]:
@@ -78,12 +106,24 @@ def page_limits_reached(ctx: Context) -> Iterator[Finding]:
     """
     heavy = [(p.url, excess) for p in ctx.site.html_pages if (excess := _excess(p))]
     if not heavy:
-        yield Finding("GK903", Status.PASS, "页面处理上限", url=ctx.site.start_url,
-                      evidence="所有页面均在上限内", message="页面均完整检查")
+        yield Finding(
+            "GK903",
+            Status.PASS,
+            "页面处理上限",
+            url=ctx.site.start_url,
+            evidence="所有页面均在上限内",
+            message="页面均完整检查",
+        )
         return
     shown = "；".join(f"{url}（{'，'.join(excess)}）" for url, excess in heavy[:5])
-    yield Finding("GK903", Status.WARN, "页面处理上限", url=heavy[0][0],
-                  evidence=f"{len(heavy)} 个页面超出上限，如：{shown}", message="部分页面只检查了一部分")
+    yield Finding(
+        "GK903",
+        Status.WARN,
+        "页面处理上限",
+        url=heavy[0][0],
+        evidence=f"{len(heavy)} 个页面超出上限，如：{shown}",
+        message="部分页面只检查了一部分",
+    )
 
 
 def _excess(page: Page) -> list[str]:
@@ -114,11 +154,23 @@ def page_fetch_failed(ctx: Context) -> Iterator[Finding]:
     failed = [p for p in ctx.site.pages.values() if not p.ok]
     if failed:
         sample = "、".join(p.url for p in failed[:5])
-        yield Finding("GK902", Status.WARN, "站内页面", url=failed[0].url,
-                      evidence=f"{len(failed)} 个页面未能抓取，如：{sample}", message="部分页面抓取失败")
+        yield Finding(
+            "GK902",
+            Status.WARN,
+            "站内页面",
+            url=failed[0].url,
+            evidence=f"{len(failed)} 个页面未能抓取，如：{sample}",
+            message="部分页面抓取失败",
+        )
     else:
-        yield Finding("GK902", Status.PASS, "站内页面", url=ctx.site.start_url,
-                      evidence=f"{len(ctx.site.pages)} 个页面均已抓取", message="页面均已抓取")
+        yield Finding(
+            "GK902",
+            Status.PASS,
+            "站内页面",
+            url=ctx.site.start_url,
+            evidence=f"{len(ctx.site.pages)} 个页面均已抓取",
+            message="页面均已抓取",
+        )
 
 
 def script_built_pages(ctx: Context) -> Iterator[Finding]:
@@ -138,25 +190,62 @@ def script_built_pages(ctx: Context) -> Iterator[Finding]:
     """
     max_chars = ctx.option("GK904", "max_chars")
     min_scripts = ctx.option("GK904", "min_scripts")
-    thin = [p for p in ctx.site.pages_landing_first
-            if p.ok and p.meta.get(RENDERED) != "1" and not p.is_entry_stub
-            and p.main_chars < max_chars and int(p.meta.get(SCRIPTS, "0") or 0) >= min_scripts]
+    thin = [
+        p
+        for p in ctx.site.pages_landing_first
+        if p.ok
+        and p.meta.get(RENDERED) != "1"
+        and not p.is_entry_stub
+        and p.main_chars < max_chars
+        and int(p.meta.get(SCRIPTS, "0") or 0) >= min_scripts
+    ]
     if not thin:
-        yield Finding("GK904", Status.PASS, "脚本生成的页面", url=ctx.site.landing_url,
-                      evidence="未发现正文很少而脚本很多的页面", message="页面内容可直接读取")
+        yield Finding(
+            "GK904",
+            Status.PASS,
+            "脚本生成的页面",
+            url=ctx.site.landing_url,
+            evidence="未发现正文很少而脚本很多的页面",
+            message="页面内容可直接读取",
+        )
         return
     shown = "；".join(f"{p.url}（正文 {p.main_chars} 字，{p.meta.get(SCRIPTS)} 个脚本）" for p in thin[:5])
-    yield Finding("GK904", Status.WARN, "脚本生成的页面", url=thin[0].url,
-                  evidence=f"{len(thin)} 个页面正文很少而脚本很多，如：{shown}",
-                  message="页面疑由脚本生成，未渲染时看不到其中的栏目和列表；开启渲染（crawl.render 或 --render）"
-                          "后检查结果可能不同")
+    yield Finding(
+        "GK904",
+        Status.WARN,
+        "脚本生成的页面",
+        url=thin[0].url,
+        evidence=f"{len(thin)} 个页面正文很少而脚本很多，如：{shown}",
+        message="页面疑由脚本生成，未渲染时看不到其中的栏目和列表；开启渲染（crawl.render 或 --render）"
+        "后检查结果可能不同",
+    )
 
 
 SCRIPT_HIDDEN = "（首页由脚本生成，可能被脚本隐藏）"
 """Added to the evidence of a "missing" finding when the landing page itself is script-built and unrendered."""
-MISSING_RULES = frozenset({"GK101", "GK102", "GK103", "GK105", "GK202", "GK203", "GK204", "GK401", "GK402",
-                           "GK403", "GK501", "GK502", "GK503", "GK504", "GK505", "GK506", "GK601", "GK603",
-                           "GK604"})
+MISSING_RULES = frozenset(
+    {
+        "GK101",
+        "GK102",
+        "GK103",
+        "GK105",
+        "GK202",
+        "GK203",
+        "GK204",
+        "GK401",
+        "GK402",
+        "GK403",
+        "GK501",
+        "GK502",
+        "GK503",
+        "GK504",
+        "GK505",
+        "GK506",
+        "GK601",
+        "GK603",
+        "GK604",
+    }
+)
 """Rules whose failure says something is not there: what a script may have put there unseen."""
 
 
@@ -165,8 +254,12 @@ def mark_script_hidden(findings: list[Finding], ctx: Context) -> list[Finding]:
     say they may be hidden by script: the reader should not take them at face value."""
     if not any(f.rule == "GK904" and f.status is Status.WARN and f.url == ctx.site.landing_url for f in findings):
         return findings
-    return [dataclasses.replace(f, evidence=f"{f.evidence}{SCRIPT_HIDDEN}")
-            if f.rule in MISSING_RULES and f.status is Status.FAIL else f for f in findings]
+    return [
+        dataclasses.replace(f, evidence=f"{f.evidence}{SCRIPT_HIDDEN}")
+        if f.rule in MISSING_RULES and f.status is Status.FAIL
+        else f
+        for f in findings
+    ]
 
 
 def crawl_adjusted(ctx: Context) -> Iterator[Finding]:
@@ -191,8 +284,10 @@ def crawl_adjusted(ctx: Context) -> Iterator[Finding]:
         if host.crawl_delay:
             parts.append(f"遵守 robots.txt Crawl-delay {host.crawl_delay:g} 秒")
         if host.throttled:
-            parts.append(f"被限流 {host.throttled} 次，按要求等待共 {host.waited:g} 秒"
-                         + (f"，请求间隔放慢到 {host.interval:.1f} 秒" if host.interval else ""))
+            parts.append(
+                f"被限流 {host.throttled} 次，按要求等待共 {host.waited:g} 秒"
+                + (f"，请求间隔放慢到 {host.interval:.1f} 秒" if host.interval else "")
+            )
         if host.circuit_open:
             parts.append(host.circuit_open)
         if parts:
@@ -207,12 +302,23 @@ def crawl_adjusted(ctx: Context) -> Iterator[Finding]:
     # off or left with undecided links is what a reader should notice.
     troubled = stats.second_pass or any(h.throttled or h.circuit_open for h in stats.hosts)
     if notes:
-        yield Finding("GK905", Status.WARN if troubled else Status.PASS, "抓取节奏", url=ctx.site.start_url,
-                      evidence="；".join(notes),
-                      message="按服务器要求调整了抓取" if troubled else "按网站要求的节奏抓取")
+        yield Finding(
+            "GK905",
+            Status.WARN if troubled else Status.PASS,
+            "抓取节奏",
+            url=ctx.site.start_url,
+            evidence="；".join(notes),
+            message="按服务器要求调整了抓取" if troubled else "按网站要求的节奏抓取",
+        )
     else:
-        yield Finding("GK905", Status.PASS, "抓取节奏", url=ctx.site.start_url,
-                      evidence="服务器没有要求放慢，也没有连续失败的主机", message="抓取未受限")
+        yield Finding(
+            "GK905",
+            Status.PASS,
+            "抓取节奏",
+            url=ctx.site.start_url,
+            evidence="服务器没有要求放慢，也没有连续失败的主机",
+            message="抓取未受限",
+        )
 
 
 def crawler_traps(ctx: Context) -> Iterator[Finding]:
@@ -232,9 +338,20 @@ def crawler_traps(ctx: Context) -> Iterator[Finding]:
     """
     traps = ctx.site.crawl.traps
     if not traps:
-        yield Finding("GK906", Status.PASS, "爬虫陷阱", url=ctx.site.start_url,
-                      evidence="没有发现无穷生成的网址", message="未发现爬虫陷阱")
+        yield Finding(
+            "GK906",
+            Status.PASS,
+            "爬虫陷阱",
+            url=ctx.site.start_url,
+            evidence="没有发现无穷生成的网址",
+            message="未发现爬虫陷阱",
+        )
         return
-    yield Finding("GK906", Status.WARN, "爬虫陷阱", url=ctx.site.start_url,
-                  evidence="；".join(f"{t.kind}：跳过 {t.count} 个链接，如 {t.example}" for t in traps),
-                  message="部分链接疑似爬虫陷阱，未抓取")
+    yield Finding(
+        "GK906",
+        Status.WARN,
+        "爬虫陷阱",
+        url=ctx.site.start_url,
+        evidence="；".join(f"{t.kind}：跳过 {t.count} 个链接，如 {t.example}" for t in traps),
+        message="部分链接疑似爬虫陷阱，未抓取",
+    )

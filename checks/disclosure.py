@@ -15,15 +15,27 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from core.dates import date_from_url
+from core.model import NAVIGABLE_TAGS, LinkTag, Page, Region, Site, Verdict
+
 from .columns import is_pagination, resolve_date
 from .context import Context
-from .dates import date_from_url
 from .finding import PAGES_SHOWN, Finding, Status, pages_named
-from .matching import (WORDS_CACHED, Aliases, TargetNames, find_on_site, is_article, is_document_title, link_label,
-                       may_contain, normalize, text_snippet)
-from .model import NAVIGABLE_TAGS, LinkTag, Page, Region, Site, Verdict
+from .matching import (
+    WORDS_CACHED,
+    Aliases,
+    TargetNames,
+    find_on_site,
+    is_article,
+    is_document_title,
+    link_label,
+    may_contain,
+    normalize,
+    text_snippet,
+)
 
 # -- shared ---------------------------------------------------------------------------------------
+
 
 def _text_mention(site: Site, named: Callable[[str], bool], aliases: Aliases) -> tuple[str, str] | None:
     """A page (not an article) whose text names the thing though no link or title does: (url, words).
@@ -105,8 +117,13 @@ def _names_report_column(text: str) -> bool:
 
     "统计年报" and "企业年报" name other columns.
     """
-    if (not text or len(text) > 20 or not _REPORT.search(text) or _year_of(text) is not None
-            or _ABOUT_REPORTS.search(text)):
+    if (
+        not text
+        or len(text) > 20
+        or not _REPORT.search(text)
+        or _year_of(text) is not None
+        or _ABOUT_REPORTS.search(text)
+    ):
         return False
     return "公开" in text or normalize(text) in _BARE_COLUMN_NAMES
 
@@ -282,23 +299,46 @@ def annual_report_missing_or_late(ctx: Context) -> Iterator[Finding]:
         return
     shown = f"「{report.title}」"
     if report.date is None:
-        yield Finding("GK401", Status.UNVERIFIED, subject, url=report.url,
-                      evidence=f"{shown}没有发布日期，无法判断是否在 {deadline} 前发布{note}；{found}",
-                      message=f"{required}年度报告的发布日期待核实")
+        yield Finding(
+            "GK401",
+            Status.UNVERIFIED,
+            subject,
+            url=report.url,
+            evidence=f"{shown}没有发布日期，无法判断是否在 {deadline} 前发布{note}；{found}",
+            message=f"{required}年度报告的发布日期待核实",
+        )
     elif report.date > deadline:
         late = (report.date - deadline).days
-        yield Finding("GK401", Status.FAIL, subject, url=report.url,
-                      evidence=f"{shown}{report.date} 发布，晚于期限 {deadline} {late} 天{note}；{found}",
-                      message=f"{required}年度报告逾期发布",
-                      deduction=ctx.option("GK401", "late_deduction"))
+        yield Finding(
+            "GK401",
+            Status.FAIL,
+            subject,
+            url=report.url,
+            evidence=f"{shown}{report.date} 发布，晚于期限 {deadline} {late} 天{note}；{found}",
+            message=f"{required}年度报告逾期发布",
+            deduction=ctx.option("GK401", "late_deduction"),
+        )
     else:
-        yield Finding("GK401", Status.PASS, subject, url=report.url,
-                      evidence=f"{shown}{report.date} 发布，不晚于期限 {deadline}{note}；{found}",
-                      message=f"{required}年度报告按期发布")
+        yield Finding(
+            "GK401",
+            Status.PASS,
+            subject,
+            url=report.url,
+            evidence=f"{shown}{report.date} 发布，不晚于期限 {deadline}{note}；{found}",
+            message=f"{required}年度报告按期发布",
+        )
 
 
-def _missing_report(ctx: Context, year: int, deadline: dt.date, note: str, found: str, columns: dict[str, str],
-                    entries: list[_ColumnEntry], by_year: dict[int, _Report]) -> Finding:
+def _missing_report(
+    ctx: Context,
+    year: int,
+    deadline: dt.date,
+    note: str,
+    found: str,
+    columns: dict[str, str],
+    entries: list[_ColumnEntry],
+    by_year: dict[int, _Report],
+) -> Finding:
     """No report of the required year: a failure, unless the annual-report column was not crawled
     (often on the city's disclosure platform, outside the crawl), which a person must open."""
     site = ctx.site
@@ -311,17 +351,29 @@ def _missing_report(ctx: Context, year: int, deadline: dt.date, note: str, found
         evidence += f"；年报栏目「{name}」：{url}"
     elif unread:
         entry = unread[0]
-        return Finding("GK401", Status.MANUAL, subject, url=entry.url,
-                       evidence=f"{evidence}；年报栏目入口「{entry.words}」 → {entry.url} 未抓取（站外或未到达），"
-                                f"请人工核对该栏目中的{year}年度报告及其发布日期",
-                       message=f"{year}年度报告需人工核对")
+        return Finding(
+            "GK401",
+            Status.MANUAL,
+            subject,
+            url=entry.url,
+            evidence=f"{evidence}；年报栏目入口「{entry.words}」 → {entry.url} 未抓取（站外或未到达），"
+            f"请人工核对该栏目中的{year}年度报告及其发布日期",
+            message=f"{year}年度报告需人工核对",
+        )
     elif entries:
         url = entries[0].url
         evidence += f"；年报栏目入口「{entries[0].words}」 → {url} 无法打开"
     else:
         url = next(iter(by_year.values())).url if by_year else site.landing_url
-    return Finding("GK401", Status.FAIL, subject, url=url, evidence=evidence,
-                   message=f"缺少{year}年度政府信息公开工作年度报告", deduction=ctx.option("GK401", "deduction"))
+    return Finding(
+        "GK401",
+        Status.FAIL,
+        subject,
+        url=url,
+        evidence=evidence,
+        message=f"缺少{year}年度政府信息公开工作年度报告",
+        deduction=ctx.option("GK401", "deduction"),
+    )
 
 
 def _opens_broken(site: Site, url: str) -> bool:
@@ -349,18 +401,31 @@ class _Element:
 
 
 _ELEMENTS = (
-    _Element("工作机构", True, "工作机构、办公机构、受理机构、机构名称",
-             re.compile(r"(?:工作|办公|受理|负责)机构|机构名称|受理(?:单位|部门)")),
+    _Element(
+        "工作机构",
+        True,
+        "工作机构、办公机构、受理机构、机构名称",
+        re.compile(r"(?:工作|办公|受理|负责)机构|机构名称|受理(?:单位|部门)"),
+    ),
     # Not 邮箱地址 or 网站地址: those are the online contact, not where the office is.
-    _Element("地址", True, "地址、办公地址、通信地址、办公地点",
-             re.compile(r"(?<!邮箱)(?<!邮件)(?<!网站)(?<!网络)(?<!网页)(?<!电子)地址|(?:办公|受理|接待)地点")),
-    _Element("办公时间", True, "办公时间、受理时间、工作时间、接待时间",
-             re.compile(r"(?:办公|受理|工作|接待|上班)时间")),
+    _Element(
+        "地址",
+        True,
+        "地址、办公地址、通信地址、办公地点",
+        re.compile(r"(?<!邮箱)(?<!邮件)(?<!网站)(?<!网络)(?<!网页)(?<!电子)地址|(?:办公|受理|接待)地点"),
+    ),
+    _Element(
+        "办公时间", True, "办公时间、受理时间、工作时间、接待时间", re.compile(r"(?:办公|受理|工作|接待|上班)时间")
+    ),
     # 热线 only with its number: "清晨热线" is a column name.
     _Element("电话", True, "电话、联系电话、咨询电话、热线", re.compile(r"(?<!传真)电话|热线[\s:：]*\d")),
     _Element("传真", False, "传真", re.compile(r"传真")),
-    _Element("互联网联系方式", False, "电子邮箱、电子邮件、邮箱、网上申请",
-             re.compile(r"电子邮箱|电子邮件|邮箱|e-?mail|[\w.-]+@[\w-]+(?:\.[\w-]+)+|网上申请|在线申请", re.I)),
+    _Element(
+        "互联网联系方式",
+        False,
+        "电子邮箱、电子邮件、邮箱、网上申请",
+        re.compile(r"电子邮箱|电子邮件|邮箱|e-?mail|[\w.-]+@[\w-]+(?:\.[\w-]+)+|网上申请|在线申请", re.I),
+    ),
 )
 
 
@@ -395,8 +460,11 @@ def _find_guide(site: Site, names: TargetNames) -> _Guide:
     unread: dict[str, str] = {}
     broken: dict[str, str] = {}
     for page in site.pages_landing_first:
-        for name, via in ((page.meta.get("articletitle", ""), "页面标题"), (page.title, "页面标题"),
-                          (page.meta.get("columnname", ""), "栏目标识")):
+        for name, via in (
+            (page.meta.get("articletitle", ""), "页面标题"),
+            (page.title, "页面标题"),
+            (page.meta.get("columnname", ""), "栏目标识"),
+        ):
             if name and _names_guide(name) and page.ok:
                 pages.setdefault(page.url, (page, f"{via}「{name}」"))
                 break
@@ -425,7 +493,7 @@ def _find_guide(site: Site, names: TargetNames) -> _Guide:
 
 def _common_prefix(a: list[str], b: list[str]) -> int:
     n = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         n += 1
@@ -443,8 +511,15 @@ def _own_text(site: Site, page: Page, guides: set[str]) -> tuple[str, str]:
     candidates = [site.landing] + [site.page(u) for u in site.found_on.get(page.url, [])]
     candidates += [site.page(link.url) for link in page.links if link.tag in NAVIGABLE_TAGS]
     for peer in candidates:
-        if (peer is None or peer is page or peer.url in peers or peer.url in guides or not peer.is_html
-                or not peer.text or peer.text == page.text):
+        if (
+            peer is None
+            or peer is page
+            or peer.url in peers
+            or peer.url in guides
+            or not peer.is_html
+            or not peer.text
+            or peer.text == page.text
+        ):
             continue
         peers[peer.url] = peer
         if len(peers) >= _TEMPLATE_PEERS:
@@ -456,7 +531,7 @@ def _own_text(site: Site, page: Page, guides: set[str]) -> tuple[str, str]:
         tail = max(tail, _common_prefix(backwards, other[::-1]))
     if head + tail >= len(tokens):
         return "", page.text
-    return " ".join(tokens[head:len(tokens) - tail]), " ".join(tokens[:head] + tokens[len(tokens) - tail:])
+    return " ".join(tokens[head : len(tokens) - tail]), " ".join(tokens[:head] + tokens[len(tokens) - tail :])
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -471,7 +546,7 @@ def _quote(text: str, m: re.Match[str], after: int = 40, least: int = 10) -> str
         start -= 1
     end = min(len(text), m.end() + after)
     stop = _QUOTE_END.search(text, m.end() + least, end)
-    return text[start:stop.start() if stop else end].strip()
+    return text[start : stop.start() if stop else end].strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -527,13 +602,14 @@ def disclosure_guide_incomplete(ctx: Context) -> Iterator[Finding]:
     urls = {page.url for page, _ in guide.pages}
     texts = [(page, *_own_text(site, page, urls)) for page, _ in guide.pages]
     seen = {element.name: _look_for(element, texts) for element in _ELEMENTS}
-    first, how = guide.pages[0]
+    first, _how = guide.pages[0]
     optional = []
     for element in _ELEMENTS:
         if not element.required:
             hit = seen[element.name]
-            optional.append(f"{element.name}：有「{hit.words}」" if hit and not hit.in_template
-                            else f"{element.name}：未写明")
+            optional.append(
+                f"{element.name}：有「{hit.words}」" if hit and not hit.in_template else f"{element.name}：未写明"
+            )
     shown = [how for _, how in guide.pages[:PAGES_SHOWN]]
     attachments = [why for _, why in guide.unread]
     evidence = f"指南页面：{'；'.join(shown)}；" + "；".join(optional)
@@ -546,22 +622,39 @@ def disclosure_guide_incomplete(ctx: Context) -> Iterator[Finding]:
             yield _element_finding(ctx, element, seen[element.name], read, guide)
 
 
-def _element_finding(ctx: Context, element: _Element, hit: _Seen | None, read: list[str],
-                     guide: _Guide) -> Finding:
+def _element_finding(ctx: Context, element: _Element, hit: _Seen | None, read: list[str], guide: _Guide) -> Finding:
     subject = f"政府信息公开指南：{element.name}"
     if hit is not None and not hit.in_template:
-        return Finding("GK402", Status.PASS, subject, url=hit.url, evidence=f"正文「{hit.words}」",
-                       message=f"指南写明了{element.name}")
+        return Finding(
+            "GK402",
+            Status.PASS,
+            subject,
+            url=hit.url,
+            evidence=f"正文「{hit.words}」",
+            message=f"指南写明了{element.name}",
+        )
     searched = f"在指南页面 {pages_named(read)} 的正文中未找到：{element.labels}"
     if hit is not None:
         searched += f"（只在页眉页脚等全站通用部分有「{hit.words}」，那是网站主办单位的信息，不是指南写明的）"
     if guide.unread:
         url, why = guide.unread[0]
-        return Finding("GK402", Status.MANUAL, subject, url=url,
-                       evidence=f"{searched}；{why}，请人工核对附件或该页面是否写明{element.name}",
-                       message=f"指南的{element.name}需人工核对")
-    return Finding("GK402", Status.FAIL, subject, url=read[0], evidence=searched,
-                   message=f"指南未写明{element.name}", deduction=ctx.option("GK402", "deduction"))
+        return Finding(
+            "GK402",
+            Status.MANUAL,
+            subject,
+            url=url,
+            evidence=f"{searched}；{why}，请人工核对附件或该页面是否写明{element.name}",
+            message=f"指南的{element.name}需人工核对",
+        )
+    return Finding(
+        "GK402",
+        Status.FAIL,
+        subject,
+        url=read[0],
+        evidence=searched,
+        message=f"指南未写明{element.name}",
+        deduction=ctx.option("GK402", "deduction"),
+    )
 
 
 def _no_guide_page(ctx: Context, guide: _Guide) -> Finding:
@@ -569,22 +662,45 @@ def _no_guide_page(ctx: Context, guide: _Guide) -> Finding:
     subject = "政府信息公开指南"
     if guide.unread:
         url, why = guide.unread[0]
-        return Finding("GK402", Status.MANUAL, subject, url=url,
-                       evidence=f"{why}；请人工核对指南是否写明工作机构、地址、办公时间、电话",
-                       message="政府信息公开指南需人工核对")
+        return Finding(
+            "GK402",
+            Status.MANUAL,
+            subject,
+            url=url,
+            evidence=f"{why}；请人工核对指南是否写明工作机构、地址、办公时间、电话",
+            message="政府信息公开指南需人工核对",
+        )
     if guide.broken:
         url, why = guide.broken[0]
-        return Finding("GK402", Status.FAIL, subject, url=site.found_on.get(url, [url])[0], evidence=why,
-                       message="政府信息公开指南无法打开", deduction=ctx.option("GK402", "deduction"))
+        return Finding(
+            "GK402",
+            Status.FAIL,
+            subject,
+            url=site.found_on.get(url, [url])[0],
+            evidence=why,
+            message="政府信息公开指南无法打开",
+            deduction=ctx.option("GK402", "deduction"),
+        )
     mention = _text_mention(site, _names_guide, _GUIDE_ALIASES)
     if mention:
         url, words = mention
-        return Finding("GK402", Status.MANUAL, subject, url=url,
-                       evidence=f"页面文字中有「{words}」，但没有可以打开的链接（可能由脚本打开），请人工核对指南",
-                       message="政府信息公开指南需人工核对")
-    return Finding("GK402", Status.FAIL, subject, url=site.landing_url,
-                   evidence=f"在 {len(site.html_pages)} 个页面的链接和标题中未找到：{_GUIDE_SEARCHED}",
-                   message="缺少政府信息公开指南", deduction=ctx.option("GK402", "deduction"))
+        return Finding(
+            "GK402",
+            Status.MANUAL,
+            subject,
+            url=url,
+            evidence=f"页面文字中有「{words}」，但没有可以打开的链接（可能由脚本打开），请人工核对指南",
+            message="政府信息公开指南需人工核对",
+        )
+    return Finding(
+        "GK402",
+        Status.FAIL,
+        subject,
+        url=site.landing_url,
+        evidence=f"在 {len(site.html_pages)} 个页面的链接和标题中未找到：{_GUIDE_SEARCHED}",
+        message="缺少政府信息公开指南",
+        deduction=ctx.option("GK402", "deduction"),
+    )
 
 
 # -- GK403 disclosure-catalogue-missing ------------------------------------------------------------
@@ -613,16 +729,28 @@ def disclosure_catalogue_missing(ctx: Context) -> Iterator[Finding]:
     found = find_on_site(site, _CATALOGUE_ALIASES, ctx.names)
     if found:
         first = found[0]
-        yield Finding("GK403", Status.PASS, subject, url=first.page, evidence=first.evidence(),
-                      message="有政府信息公开目录")
+        yield Finding(
+            "GK403", Status.PASS, subject, url=first.page, evidence=first.evidence(), message="有政府信息公开目录"
+        )
         return
     mention = _text_mention(site, _CATALOGUE_ALIASES.hit, _CATALOGUE_ALIASES)
     if mention:
         url, words = mention
-        yield Finding("GK403", Status.MANUAL, subject, url=url,
-                      evidence=f"页面文字中有「{words}」，但没有可以打开的链接（可能由脚本打开），请人工核对目录",
-                      message="政府信息公开目录需人工核对")
+        yield Finding(
+            "GK403",
+            Status.MANUAL,
+            subject,
+            url=url,
+            evidence=f"页面文字中有「{words}」，但没有可以打开的链接（可能由脚本打开），请人工核对目录",
+            message="政府信息公开目录需人工核对",
+        )
         return
-    yield Finding("GK403", Status.FAIL, subject, url=site.landing_url,
-                  evidence=f"在 {len(site.html_pages)} 个页面中未找到：{'、'.join(_CATALOGUE_LABELS)}",
-                  message="缺少政府信息公开目录", deduction=ctx.option("GK403", "deduction"))
+    yield Finding(
+        "GK403",
+        Status.FAIL,
+        subject,
+        url=site.landing_url,
+        evidence=f"在 {len(site.html_pages)} 个页面中未找到：{'、'.join(_CATALOGUE_LABELS)}",
+        message="缺少政府信息公开目录",
+        deduction=ctx.option("GK403", "deduction"),
+    )

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from core.model import NAVIGABLE_TAGS, Link, LinkTag, Page, Region, Site
+
 from .columns import Column, ColumnStatus, resolve_date
 from .context import Context
 from .finding import Finding, Severity, Status
 from .matching import is_article
-from .model import NAVIGABLE_TAGS, Link, LinkTag, Page, Region, Site
 
 
 def column_not_updated(ctx: Context) -> Iterator[Finding]:
@@ -39,14 +40,29 @@ def column_not_updated(ctx: Context) -> Iterator[Finding]:
         newest = column.newest
         kind = column.kind.label
         if status is ColumnStatus.FRESH:
-            yield Finding("GK201", Status.PASS, column.name, url=column.url,
-                          evidence=f"{kind}栏目，最新信息 {newest}，不早于 {cutoff}",
-                          message=f"「{column.name}」按时更新")
+            yield Finding(
+                "GK201",
+                Status.PASS,
+                column.name,
+                url=column.url,
+                evidence=f"{kind}栏目，最新信息 {newest}，不早于 {cutoff}",
+                message=f"「{column.name}」按时更新",
+            )
             continue
-        evidence = (f"{kind}栏目，最新信息 {newest}，应不早于 {cutoff}（{limit}）" if newest
-                    else f"{kind}栏目，{len(column.items)} 条信息均无日期，视为未更新")
-        yield Finding("GK201", Status.FAIL, column.name, url=column.url, evidence=evidence,
-                      message=f"「{column.name}」超过期限未更新", deduction=column.kind.deduction)
+        evidence = (
+            f"{kind}栏目，最新信息 {newest}，应不早于 {cutoff}（{limit}）"
+            if newest
+            else f"{kind}栏目，{len(column.items)} 条信息均无日期，视为未更新"
+        )
+        yield Finding(
+            "GK201",
+            Status.FAIL,
+            column.name,
+            url=column.url,
+            evidence=evidence,
+            message=f"「{column.name}」超过期限未更新",
+            deduction=column.kind.deduction,
+        )
 
 
 _OVERDUE = (ColumnStatus.STALE, ColumnStatus.UNDATED)
@@ -70,28 +86,49 @@ def columns_overdue_veto(ctx: Context) -> Iterator[Finding]:
     """
     landing = ctx.site.landing
     top_level = {link.url for link in landing.links} if landing is not None else set()
-    overdue = [c for c in ctx.columns if c.kind is not None and c.kind.limit is not None
-               and c.status(ctx.site.as_of) in _OVERDUE]
-    counted = [c for c in overdue if c.kind.key == "news" or (
-        c.kind.key == "notice" and (ctx.options.basis != "2019" or c.url in top_level))]
+    overdue = [
+        c
+        for c in ctx.columns
+        if c.kind is not None and c.kind.limit is not None and c.status(ctx.site.as_of) in _OVERDUE
+    ]
+    counted = [
+        c
+        for c in overdue
+        if c.kind.key == "news" or (c.kind.key == "notice" and (ctx.options.basis != "2019" or c.url in top_level))
+    ]
     news_notice_at = ctx.option("GK205", "news_notice_veto_at")
     all_at = ctx.option("GK205", "all_veto_at")
     blank_at = ctx.option("GK202", "veto_at")
     blank = _blank(ctx)
     names = "、".join(c.name for c in overdue) or "无"
-    evidence = (f"动态要闻和通知公告/政策文件类超期 {len(counted)} 个（否决线 {news_notice_at:g}），"
-                f"全部应更新栏目超期 {len(overdue)} 个（否决线 {all_at:g}）：{names}；"
-                f"空白栏目 {len(blank)} 个（否决线 {blank_at:g}）")
+    evidence = (
+        f"动态要闻和通知公告/政策文件类超期 {len(counted)} 个（否决线 {news_notice_at:g}），"
+        f"全部应更新栏目超期 {len(overdue)} 个（否决线 {all_at:g}）：{names}；"
+        f"空白栏目 {len(blank)} 个（否决线 {blank_at:g}）"
+    )
     url = ctx.site.landing_url
     if len(counted) >= news_notice_at or len(overdue) >= all_at:
-        yield Finding("GK205", Status.FAIL, "超期未更新栏目", url=url, evidence=evidence,
-                      message="超期未更新栏目达到单项否决标准")
+        yield Finding(
+            "GK205", Status.FAIL, "超期未更新栏目", url=url, evidence=evidence, message="超期未更新栏目达到单项否决标准"
+        )
     elif len(blank) >= blank_at:
-        yield Finding("GK205", Status.FAIL, "超期未更新栏目", url=url, evidence=evidence,
-                      message="空白栏目达到「栏目不更新」单项否决标准")
+        yield Finding(
+            "GK205",
+            Status.FAIL,
+            "超期未更新栏目",
+            url=url,
+            evidence=evidence,
+            message="空白栏目达到「栏目不更新」单项否决标准",
+        )
     else:
-        yield Finding("GK205", Status.PASS, "超期未更新栏目", url=url, evidence=evidence,
-                      message="超期未更新栏目未达到单项否决标准")
+        yield Finding(
+            "GK205",
+            Status.PASS,
+            "超期未更新栏目",
+            url=url,
+            evidence=evidence,
+            message="超期未更新栏目未达到单项否决标准",
+        )
 
 
 def _blank(ctx: Context) -> list[Column]:
@@ -123,14 +160,25 @@ def blank_column(ctx: Context) -> Iterator[Finding]:
         if column in blank:
             shows = f"，页面只显示「{column.shows}」" if column.shows else "，页面内容区为空"
             where = f"；位置：{column.trail}" if column.trail else ""
-            yield Finding("GK202", Status.FAIL, column.name, url=column.url,
-                          evidence=f"栏目页面没有任何信息条目{shows}{where}（全站空白栏目 {len(blank)} 个）",
-                          message=f"「{column.name}」是空白栏目",
-                          deduction=ctx.option("GK202", "deduction"),
-                          severity=Severity.VETO if veto else None)
+            yield Finding(
+                "GK202",
+                Status.FAIL,
+                column.name,
+                url=column.url,
+                evidence=f"栏目页面没有任何信息条目{shows}{where}（全站空白栏目 {len(blank)} 个）",
+                message=f"「{column.name}」是空白栏目",
+                deduction=ctx.option("GK202", "deduction"),
+                severity=Severity.VETO if veto else None,
+            )
         else:
-            yield Finding("GK202", Status.PASS, column.name, url=column.url,
-                          evidence=f"{len(column.items)} 条信息", message=f"「{column.name}」有内容")
+            yield Finding(
+                "GK202",
+                Status.PASS,
+                column.name,
+                url=column.url,
+                evidence=f"{len(column.items)} 条信息",
+                message=f"「{column.name}」有内容",
+            )
 
 
 def homepage_not_updated(ctx: Context) -> Iterator[Finding]:
@@ -156,13 +204,25 @@ def homepage_not_updated(ctx: Context) -> Iterator[Finding]:
     newest = max(dates, default=None)
     blocks = _blocks(ctx)
     if recent:
-        yield Finding("GK203", Status.PASS, "首页", url=landing.url,
-                      evidence=f"{how}{cutoff} 以来有 {len(recent)} 条信息，最新 {max(recent)}{blocks}",
-                      message="首页按时更新")
+        yield Finding(
+            "GK203",
+            Status.PASS,
+            "首页",
+            url=landing.url,
+            evidence=f"{how}{cutoff} 以来有 {len(recent)} 条信息，最新 {max(recent)}{blocks}",
+            message="首页按时更新",
+        )
     else:
         evidence = how + f"{cutoff} 以来没有新信息" + (f"，最新 {newest}" if newest else "，首页信息均无日期") + blocks
-        yield Finding("GK203", Status.FAIL, "首页", url=landing.url, evidence=evidence,
-                      message="首页 2 周内未更新", severity=Severity.VETO)
+        yield Finding(
+            "GK203",
+            Status.FAIL,
+            "首页",
+            url=landing.url,
+            evidence=evidence,
+            message="首页 2 周内未更新",
+            severity=Severity.VETO,
+        )
 
 
 def _dated_links(page: Page) -> dict[str, Link]:
@@ -225,9 +285,21 @@ def homepage_few_updates(ctx: Context) -> Iterator[Finding]:
         return
     minimum = ctx.option("GK204", "minimum")
     if len(recent) >= minimum:
-        yield Finding("GK204", Status.PASS, "首页", url=landing.url,
-                      evidence=f"{how}{cutoff} 以来 {len(recent)} 条信息", message="首页更新量达标")
+        yield Finding(
+            "GK204",
+            Status.PASS,
+            "首页",
+            url=landing.url,
+            evidence=f"{how}{cutoff} 以来 {len(recent)} 条信息",
+            message="首页更新量达标",
+        )
     else:
-        yield Finding("GK204", Status.FAIL, "首页", url=landing.url,
-                      evidence=f"{how}{cutoff} 以来只有 {len(recent)} 条信息，少于 {minimum:g} 条",
-                      message="首页 2 周内更新不足", deduction=ctx.option("GK204", "deduction"))
+        yield Finding(
+            "GK204",
+            Status.FAIL,
+            "首页",
+            url=landing.url,
+            evidence=f"{how}{cutoff} 以来只有 {len(recent)} 条信息，少于 {minimum:g} 条",
+            message="首页 2 周内更新不足",
+            deduction=ctx.option("GK204", "deduction"),
+        )

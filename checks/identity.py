@@ -14,11 +14,11 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
+from core.model import JIUCUO_SITECODE, NAVIGABLE_TAGS, TEXT_LIMIT, Link, LinkTag, Page
+
 from .context import Context
 from .finding import Finding, Status
 from .matching import link_label
-from .model import JIUCUO_SITECODE, NAVIGABLE_TAGS, TEXT_LIMIT, Link, LinkTag, Page
-
 
 _COLON = r"\s*[:：]?\s*"
 _SITE_ID = re.compile(rf"(?:政府)?网站标识码{_COLON}((?i:bm)\d{{8}}|\d{{10}})(?!\d)")
@@ -32,8 +32,10 @@ FORM_TEXT_SHOWN = 30
 _SPONSOR = re.compile(r"主办(?:(?:单位|机关|方)\s*[:：]?|\s*[:：])\s*([^\s:：|｜©,，;；]{2,60})")
 _SPONSOR_LABEL = re.compile(r"主办(?:单位|机关|方)?\s*[:：]")
 # A sponsor's name written without a space before the next label ("示例市商务局地址：…") ends there.
-_NEXT_LABEL = re.compile(r"(?:通讯|联系)?地址|(?:联系|咨询|值班)?电话|邮编|邮箱|传真|承办|协办|运行维护|运维|技术支持"
-                         r"|版权所有|(?:政府)?网站标识码|[\u4e00-\u9fff]ICP备|[\u4e00-\u9fff]公网安备")
+_NEXT_LABEL = re.compile(
+    r"(?:通讯|联系)?地址|(?:联系|咨询|值班)?电话|邮编|邮箱|传真|承办|协办|运行维护|运维|技术支持"
+    r"|版权所有|(?:政府)?网站标识码|[\u4e00-\u9fff]ICP备|[\u4e00-\u9fff]公网安备"
+)
 _CONTACT = re.compile(
     r"(?:通讯地址|联系地址|地址|联系电话|咨询电话|客服电话|值班电话|电话|服务热线|热线|传真|电子邮箱|电子信箱|邮箱|邮编"
     r"|(?<![A-Za-z])(?:e-?mail|tel))\s*[:：]\s*[^\s:：]{3,40}"
@@ -70,20 +72,25 @@ def _quote(m: re.Match[str]) -> str:
 def _find(pattern: re.Pattern[str], page: Page) -> re.Match[str] | None:
     """The first match in the page's text, else in its link texts (the footer may lie past the kept text)."""
     return pattern.search(page.text) or pattern.search(
-        " ".join(link.text for link in page.links if link.tag in NAVIGABLE_TAGS and link.text))
+        " ".join(link.text for link in page.links if link.tag in NAVIGABLE_TAGS and link.text)
+    )
 
 
 def _absent(page: Page, message: str, evidence: str) -> Verdict:
     """FAIL for something not on the page; WARN when the page's text was cut before its footer."""
     if page.text_length >= TEXT_LIMIT:
-        return (Status.WARN, message + "（待核实）",
-                evidence + f"；页面文字超过 {TEXT_LIMIT} 字，只记录了前 {TEXT_LIMIT} 字，页脚可能未被读到")
+        return (
+            Status.WARN,
+            message + "（待核实）",
+            evidence + f"；页面文字超过 {TEXT_LIMIT} 字，只记录了前 {TEXT_LIMIT} 字，页脚可能未被读到",
+        )
     return Status.FAIL, message, evidence
 
 
 def _linked(page: Page, *domains: str) -> Link | None:
-    return next((link for link in page.links
-                 if link.tag in (LinkTag.A, LinkTag.AREA) and _host_is(link.host, *domains)), None)
+    return next(
+        (link for link in page.links if link.tag in (LinkTag.A, LinkTag.AREA) and _host_is(link.host, *domains)), None
+    )
 
 
 def _on_landing(ctx: Context, code: str, subject: str, judge: Callable[[Context, Page], Verdict]) -> Iterator[Finding]:
@@ -92,8 +99,14 @@ def _on_landing(ctx: Context, code: str, subject: str, judge: Callable[[Context,
     if page is None or not page.ok or not page.is_html:
         return  # the start page did not load: the crawl-health rules say so
     if page.is_entry_stub:
-        yield Finding(code, Status.UNVERIFIED, subject, url=page.url, message="首页未能检查",
-                      evidence="入口页只有跳转脚本，跳转后的首页未抓取到")
+        yield Finding(
+            code,
+            Status.UNVERIFIED,
+            subject,
+            url=page.url,
+            message="首页未能检查",
+            evidence="入口页只有跳转脚本，跳转后的首页未抓取到",
+        )
         return
     status, message, evidence = judge(ctx, page)
     deduction = ctx.option(code, "deduction") if status is Status.FAIL else 0.0
@@ -126,13 +139,19 @@ def site_id_code_missing(ctx: Context) -> Iterator[Finding]:
 
 def _site_id_code(ctx: Context, page: Page) -> Verdict:
     meta = page.meta.get("siteidcode")
-    carried = [(where, value) for where, value in (("SiteIDCode 元数据", meta),
-                                                  ("找错组件 sitecode", page.meta.get(JIUCUO_SITECODE))) if value]
+    carried = [
+        (where, value)
+        for where, value in (("SiteIDCode 元数据", meta), ("找错组件 sitecode", page.meta.get(JIUCUO_SITECODE)))
+        if value
+    ]
     shown = _find(_SITE_ID, page)
     if shown is None:
         label = _find(_SITE_ID_LABEL, page)
-        looked = (f"页面有{_quote(label)}，但其后不是 10 位数字或 bm 加 8 位数字" if label
-                  else "页面上未找到「网站标识码」加 10 位数字或 bm 加 8 位数字")
+        looked = (
+            f"页面有{_quote(label)}，但其后不是 10 位数字或 bm 加 8 位数字"
+            if label
+            else "页面上未找到「网站标识码」加 10 位数字或 bm 加 8 位数字"
+        )
         evidence = "；".join([looked, *(f"{where}：{value}" for where, value in carried)])
         if carried:  # the site has a code; the page does not show it
             return Status.FAIL, "页面未显示网站标识码", evidence
@@ -142,7 +161,11 @@ def _site_id_code(ctx: Context, page: Page) -> Verdict:
     if differ:
         return Status.FAIL, "网站标识码前后不一致", f"页面显示{_quote(shown)}；" + "；".join(differ)
     if meta == "":
-        return Status.WARN, "SiteIDCode 元数据为空", f"页面显示{_quote(shown)}；<meta name=\"SiteIDCode\"> 的 content 为空"
+        return (
+            Status.WARN,
+            "SiteIDCode 元数据为空",
+            f'页面显示{_quote(shown)}；<meta name="SiteIDCode"> 的 content 为空',
+        )
     agree = "、".join(where for where, _ in carried)
     evidence = f"页面显示{_quote(shown)}" + (f"；{agree} 与之一致" if agree else "")
     return Status.PASS, f"有网站标识码 {shown.group(1)}", evidence
@@ -180,15 +203,24 @@ def _conac_badge(ctx: Context, page: Page) -> Verdict:
                 badge = f"「{link.text}」" if link.text else "（标识图片）"
                 return Status.PASS, "有党政机关网站标识（静态链接）", f"链接{badge} → {link.url}"
     for link in page.links:
-        if (link.tag is LinkTag.SCRIPT and _host_is(link.host, "dcs.conac.cn")
-                and urlsplit(link.url).path.startswith("/js/")):
+        if (
+            link.tag is LinkTag.SCRIPT
+            and _host_is(link.host, "dcs.conac.cn")
+            and urlsplit(link.url).path.startswith("/js/")
+        ):
             return Status.PASS, "有党政机关网站标识（标识脚本）", f"标识脚本 → {link.url}"
     other = _linked(page, "conac.cn")
     if other is not None:
-        return (Status.WARN, "党政机关网站标识待核实",
-                f"有指向 conac.cn 的链接 → {other.url}，但不是 bszs.conac.cn/sitename?method=show&id=… 核验页")
-    return (Status.FAIL, "首页没有党政机关网站标识",
-            "未找到指向 bszs.conac.cn/sitename?method=show&id=… 的链接，也未找到来自 dcs.conac.cn/js/ 的标识脚本")
+        return (
+            Status.WARN,
+            "党政机关网站标识待核实",
+            f"有指向 conac.cn 的链接 → {other.url}，但不是 bszs.conac.cn/sitename?method=show&id=… 核验页",
+        )
+    return (
+        Status.FAIL,
+        "首页没有党政机关网站标识",
+        "未找到指向 bszs.conac.cn/sitename?method=show&id=… 的链接，也未找到来自 dcs.conac.cn/js/ 的标识脚本",
+    )
 
 
 # -- GK503 ------------------------------------------------------------------------------------------
@@ -250,21 +282,26 @@ def _police_record(ctx: Context, page: Page) -> Verdict:
     if found is None:
         return _absent(page, "页面未显示公安机关备案编号", "页面上未找到「X公网安备…号」形式的备案编号")
     number = _code(found.group(1))
-    records = [(codes[0], link) for link in page.links
-               if link.tag in (LinkTag.A, LinkTag.AREA) and _host_is(link.host, "beian.gov.cn")
-               and (codes := parse_qs(urlsplit(link.url).query).get("recordcode"))]
+    records = [
+        (codes[0], link)
+        for link in page.links
+        if link.tag in (LinkTag.A, LinkTag.AREA)
+        and _host_is(link.host, "beian.gov.cn")
+        and (codes := parse_qs(urlsplit(link.url).query).get("recordcode"))
+    ]
     code, link = next((r for r in records if r[0] == number), records[0] if records else ("", None))
     shown = f"页面显示{_quote(found)}"
     if len(number) != POLICE_DIGITS:
         linked = f"，链接 → {link.url}" if link else "，且没有链接到 beian.gov.cn"
-        return (Status.WARN, "公安机关备案编号不是现行 14 位编号",
-                f"{shown}，编号 {number} 为 {len(number)} 位{linked}")
+        return (
+            Status.WARN,
+            "公安机关备案编号不是现行 14 位编号",
+            f"{shown}，编号 {number} 为 {len(number)} 位{linked}",
+        )
     if link is None:
-        return (Status.WARN, "公安机关备案编号未链接到备案平台",
-                f"{shown}，但没有链接到 beian.gov.cn（recordcode=…）")
+        return (Status.WARN, "公安机关备案编号未链接到备案平台", f"{shown}，但没有链接到 beian.gov.cn（recordcode=…）")
     if code != number:
-        return (Status.WARN, "公安机关备案链接与显示的编号不一致",
-                f"{shown}，链接的 recordcode 为 {code} → {link.url}")
+        return (Status.WARN, "公安机关备案链接与显示的编号不一致", f"{shown}，链接的 recordcode 为 {code} → {link.url}")
     return Status.PASS, "有公安机关备案编号", f"{shown}，链接 → {link.url}"
 
 
@@ -304,19 +341,24 @@ def _sponsor_contact(ctx: Context, page: Page) -> Verdict:
     found = f"主办单位「{name}」"
     if contact is not None:
         return Status.PASS, "有主办单位及联系方式", f"{found}；联系方式{_quote(contact)}"
-    entry = next((link for link in page.links
-                  if link.tag in NAVIGABLE_TAGS and _CONTACT_LINK.search(link.text or link.title)), None)
+    entry = next(
+        (link for link in page.links if link.tag in NAVIGABLE_TAGS and _CONTACT_LINK.search(link.text or link.title)),
+        None,
+    )
     if entry is None:
-        return _absent(page, "页面没有主办单位的联系方式",
-                       f"{found}；未找到电话、地址、电子邮箱，也没有「联系我们」链接")
+        return _absent(
+            page, "页面没有主办单位的联系方式", f"{found}；未找到电话、地址、电子邮箱，也没有「联系我们」链接"
+        )
     target = ctx.site.page(entry.url)
     on_target = _CONTACT.search(target.text) if target is not None and target.is_html else None
     if on_target is not None:
-        return (Status.PASS, "有主办单位及联系方式",
-                f"{found}；「{entry.text}」→ {entry.url}，页面上有联系方式{_quote(on_target)}")
+        return (
+            Status.PASS,
+            "有主办单位及联系方式",
+            f"{found}；「{entry.text}」→ {entry.url}，页面上有联系方式{_quote(on_target)}",
+        )
     why = "该页面上未找到电话、地址或电子邮箱" if target is not None and target.is_html else "该页面未抓取到"
-    return (Status.WARN, "联系方式待核实",
-            f"{found}；首页只有「{entry.text or entry.title}」链接 → {entry.url}，{why}")
+    return (Status.WARN, "联系方式待核实", f"{found}；首页只有「{entry.text or entry.title}」链接 → {entry.url}，{why}")
 
 
 # -- GK506 ------------------------------------------------------------------------------------------
@@ -349,9 +391,11 @@ def site_search_missing(ctx: Context) -> Iterator[Finding]:
 def _search_form(page: Page) -> str:
     """Why one of the page's forms is a search box ("搜索表单：字段 q，…"), or ""."""
     for form in page.forms:
-        why = ([f"字段 {name}" for name in form.fields if _SEARCH_FIELD.search(name)][:1]
-               + ([f"提交到 {form.action}"] if _SEARCH_ACTION.search(form.action) else [])
-               + ([f"文字「{form.text[:FORM_TEXT_SHOWN]}」"] if _SEARCH_WORDS.search(form.text) else []))
+        why = (
+            [f"字段 {name}" for name in form.fields if _SEARCH_FIELD.search(name)][:1]
+            + ([f"提交到 {form.action}"] if _SEARCH_ACTION.search(form.action) else [])
+            + ([f"文字「{form.text[:FORM_TEXT_SHOWN]}」"] if _SEARCH_WORDS.search(form.text) else [])
+        )
         if why:
             return "搜索表单：" + "，".join(why)
     return ""
@@ -373,12 +417,18 @@ def _site_search(ctx: Context, page: Page) -> Verdict:
     for other in inner:
         form = _search_form(other)
         if form:
-            return (Status.FAIL, "首页没有站内搜索（内页有）",
-                    f"首页没有搜索框或搜索入口；内页 {other.url} 有{form}，应同样放在首页")
+            return (
+                Status.FAIL,
+                "首页没有站内搜索（内页有）",
+                f"首页没有搜索框或搜索入口；内页 {other.url} 有{form}，应同样放在首页",
+            )
     also = f"；其他 {len(inner)} 个页面也没有搜索表单" if inner else ""
-    return (Status.FAIL, "网站没有站内搜索",
-            "首页未找到搜索表单（字段、提交地址或文字含 search、搜索、检索、关键词等），也未找到文字为「搜索」"
-            f"「检索」的链接{also}")
+    return (
+        Status.FAIL,
+        "网站没有站内搜索",
+        "首页未找到搜索表单（字段、提交地址或文字含 search、搜索、检索、关键词等），也未找到文字为「搜索」"
+        f"「检索」的链接{also}",
+    )
 
 
 def certificate_invalid(ctx: Context) -> Iterator[Finding]:
@@ -400,9 +450,21 @@ def certificate_invalid(ctx: Context) -> Iterator[Finding]:
         return
     until = f"，有效期至 {note.expires}" if note.expires else ""
     if note.valid:
-        yield Finding("GK507", Status.PASS, "HTTPS 证书", url=ctx.site.start_url,
-                      evidence=f"{note.host} 的证书有效{until}", message="证书有效")
+        yield Finding(
+            "GK507",
+            Status.PASS,
+            "HTTPS 证书",
+            url=ctx.site.start_url,
+            evidence=f"{note.host} 的证书有效{until}",
+            message="证书有效",
+        )
     else:
-        yield Finding("GK507", Status.FAIL, "HTTPS 证书", url=ctx.site.start_url,
-                      evidence=f"{note.host}：{note.problem}{until}", message="证书无效",
-                      deduction=ctx.option("GK507", "deduction"))
+        yield Finding(
+            "GK507",
+            Status.FAIL,
+            "HTTPS 证书",
+            url=ctx.site.start_url,
+            evidence=f"{note.host}：{note.problem}{until}",
+            message="证书无效",
+            deduction=ctx.option("GK507", "deduction"),
+        )

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from core.model import NAVIGABLE_TAGS, LinkTag, Page, Verdict, host_of
+
 from .columns import Column, resolve_date
 from .context import Context
 from .finding import Finding, Severity, Status
 from .matching import WORDS_CACHED, Aliases, is_article, normalize
-from .model import NAVIGABLE_TAGS, LinkTag, Page, Verdict, host_of
 from .options import Period
 
 # -- consultation channels (GK601) ------------------------------------------------------------------
@@ -57,9 +58,10 @@ def _labels(page: Page) -> list[str]:
 def _page_kind(page: Page) -> str:
     """'consult' for a 政务咨询 page, 'excluded' for 举报投诉/信访/访谈/调查征集 pages, else 'neutral'."""
     labels = _labels(page)
-    if any(_channel_hit(n) for n in labels + [h for h in page.headings if len(h) <= CHANNEL_NAME_MAX]):
-        if any(_channel_hit(n) for n in labels) or not any(_excluded_hit(n) for n in labels):
-            return "consult"
+    if any(_channel_hit(n) for n in labels + [h for h in page.headings if len(h) <= CHANNEL_NAME_MAX]) and (
+        any(_channel_hit(n) for n in labels) or not any(_excluded_hit(n) for n in labels)
+    ):
+        return "consult"
     if any(_excluded_hit(n) for n in labels):
         return "excluded"
     return "neutral"
@@ -105,8 +107,11 @@ def _channels(ctx: Context) -> Iterator[_Channel]:
                 continue
             verdict = site.verdict(link.url)
             usable = True if verdict is Verdict.OK else False if verdict is Verdict.BROKEN else None
-            yield _Channel(page.url, evidence if usable is not False else evidence + " 无法打开" + ctx.site.describe(link.url),
-                           usable)
+            yield _Channel(
+                page.url,
+                evidence if usable is not False else evidence + " 无法打开" + ctx.site.describe(link.url),
+                usable,
+            )
 
 
 def _searched_pages(ctx: Context) -> int:
@@ -146,30 +151,65 @@ def consultation_channel_missing(ctx: Context) -> Iterator[Finding]:
     broken = unknown = None
     for channel in _channels(ctx):
         if channel.usable:
-            yield Finding("GK601", Status.PASS, "政务咨询栏目", url=channel.page, evidence=channel.evidence,
-                          message="有政务咨询类栏目", severity=severity)
+            yield Finding(
+                "GK601",
+                Status.PASS,
+                "政务咨询栏目",
+                url=channel.page,
+                evidence=channel.evidence,
+                message="有政务咨询类栏目",
+                severity=severity,
+            )
             return
         if channel.usable is False:
             broken = broken or channel
         else:
             unknown = unknown or channel
     if broken is not None and unknown is None:
-        yield Finding("GK601", Status.FAIL, "政务咨询栏目", url=broken.page, evidence=broken.evidence,
-                      message="政务咨询类栏目无法使用", deduction=deduction, severity=severity)
+        yield Finding(
+            "GK601",
+            Status.FAIL,
+            "政务咨询栏目",
+            url=broken.page,
+            evidence=broken.evidence,
+            message="政务咨询类栏目无法使用",
+            deduction=deduction,
+            severity=severity,
+        )
         return
     if unknown is not None:
-        yield Finding("GK601", Status.UNVERIFIED, "政务咨询栏目", url=unknown.page,
-                      evidence=f"{unknown.evidence} 未能确认可以打开", message="政务咨询类栏目待核实",
-                      severity=severity)
+        yield Finding(
+            "GK601",
+            Status.UNVERIFIED,
+            "政务咨询栏目",
+            url=unknown.page,
+            evidence=f"{unknown.evidence} 未能确认可以打开",
+            message="政务咨询类栏目待核实",
+            severity=severity,
+        )
         return
     searched = f"在 {_searched_pages(ctx)} 个页面中未找到名称含{'、'.join(CHANNEL_WORDS)}的政务咨询类入口"
     if site.crawl.page_limit_reached:
-        yield Finding("GK601", Status.UNVERIFIED, "政务咨询栏目", url=where,
-                      evidence=f"{searched}；抓取达到页面数上限，未抓取的页面中可能有入口",
-                      message="政务咨询类栏目待核实", severity=severity)
+        yield Finding(
+            "GK601",
+            Status.UNVERIFIED,
+            "政务咨询栏目",
+            url=where,
+            evidence=f"{searched}；抓取达到页面数上限，未抓取的页面中可能有入口",
+            message="政务咨询类栏目待核实",
+            severity=severity,
+        )
         return
-    yield Finding("GK601", Status.FAIL, "政务咨询栏目", url=where, evidence=searched,
-                  message="未开设政务咨询类栏目", deduction=deduction, severity=severity)
+    yield Finding(
+        "GK601",
+        Status.FAIL,
+        "政务咨询栏目",
+        url=where,
+        evidence=searched,
+        message="未开设政务咨询类栏目",
+        deduction=deduction,
+        severity=severity,
+    )
 
 
 # -- unanswered messages (GK602) --------------------------------------------------------------------
@@ -183,8 +223,22 @@ _ANY_LABEL = re.compile(
     r"|(?:来信|留言|咨询|信件|问题)?(?:标题|主题)[\s:：]|(?:办理|处理|回复|答复)?状态[\s:：]"
 )
 _NO_REPLY_TEXT = ("暂无", "无", "空", "待", "未", "尚未")
-PENDING = ("未回复", "未答复", "待回复", "待答复", "处理中", "办理中", "未办结", "待处理", "未处理",
-           "正在办理", "正在处理", "受理中", "未受理", "待办理")
+PENDING = (
+    "未回复",
+    "未答复",
+    "待回复",
+    "待答复",
+    "处理中",
+    "办理中",
+    "未办结",
+    "待处理",
+    "未处理",
+    "正在办理",
+    "正在处理",
+    "受理中",
+    "未受理",
+    "待办理",
+)
 ANSWERED = ("已回复", "已答复", "已办结", "已处理", "已反馈", "已回信", "已解答")
 _SEGMENT_MAX = 600
 _LETTER_TEXT = 3000
@@ -241,12 +295,12 @@ def _state(segment: str, near: int = _ROW_MAX) -> tuple[str, str, dt.date | None
     while m:
         replied, end = _date_after(segment, m.end())
         if replied is not None:
-            return "answered", " ".join(segment[m.start():end].split()), replied
+            return "answered", " ".join(segment[m.start() : end].split()), replied
         m = _REPLIED.search(segment, m.end())
     for m in _REPLY_TEXT.finditer(segment):
         words = _until_label(segment, m.end())
         if len(words) >= 2 and not words.startswith(_NO_REPLY_TEXT):
-            return "answered", f"{segment[m.start():m.end()].strip()}{words[:20]}…", None
+            return "answered", f"{segment[m.start() : m.end()].strip()}{words[:20]}…", None
     rest = segment[:near]
     pending = [token for token in PENDING if token in rest]
     for token in pending:
@@ -282,7 +336,7 @@ def _labelled_messages(page: Page) -> list[_Message]:
     messages = []
     for i, (_start, end, date) in enumerate(anchors):
         stop = heads[i + 1][0] if i + 1 < len(anchors) else len(text)
-        segment = text[end:min(stop, end + _SEGMENT_MAX)]
+        segment = text[end : min(stop, end + _SEGMENT_MAX)]
         title_at = heads[i][1]
         if title_at is not None:
             title = _until_label(text, title_at)
@@ -298,9 +352,14 @@ def _listed_messages(ctx: Context, page: Page) -> list[_Message]:
     """Messages listed as rows (title, date, status) on a consultation page."""
     text = page.text
     # The page's own rows: not the template's latest-items box, not the 【字体：大 中 小】 tools of a row.
-    rows = [link for link in ctx.template.own_links(page)
-            if link.tag is LinkTag.A and link.date and len(link.text.strip()) > 1
-            and link.url.startswith(("http://", "https://"))]
+    rows = [
+        link
+        for link in ctx.template.own_links(page)
+        if link.tag is LinkTag.A
+        and link.date
+        and len(link.text.strip()) > 1
+        and link.url.startswith(("http://", "https://"))
+    ]
     found: list[tuple[int, object]] = []
     cursor = 0
     for link in rows:
@@ -312,7 +371,7 @@ def _listed_messages(ctx: Context, page: Page) -> list[_Message]:
     messages = []
     for i, (at, link) in enumerate(found):
         stop = found[i + 1][0] if i + 1 < len(found) else len(text)
-        segment = text[at + len(link.text):min(stop, at + _ROW_MAX)]
+        segment = text[at + len(link.text) : min(stop, at + _ROW_MAX)]
         date = resolve_date(link.date, link.url, ctx.site)
         if date is None:
             continue
@@ -393,9 +452,14 @@ def consultation_unanswered(ctx: Context) -> Iterator[Finding]:
     messages = [m for m in _messages(ctx) if m.date <= as_of]
     where = site.landing_url
     if not messages:
-        yield Finding("GK602", Status.UNVERIFIED, "政务咨询留言", url=where,
-                      evidence=f"在 {len(site.html_pages)} 个页面中未找到带日期的留言（来信时间、留言时间、提问时间……）",
-                      message="站点未公开留言，无法判断")
+        yield Finding(
+            "GK602",
+            Status.UNVERIFIED,
+            "政务咨询留言",
+            url=where,
+            evidence=f"在 {len(site.html_pages)} 个页面中未找到带日期的留言（来信时间、留言时间、提问时间……）",
+            message="站点未公开留言，无法判断",
+        )
         return
     recent = [m for m in messages if m.date >= window_start]
     problems = 0
@@ -404,35 +468,66 @@ def consultation_unanswered(ctx: Context) -> Iterator[Finding]:
         quoted = f"「{message.title}」" if message.title else "留言"
         if message.state == "pending" and message.date < overdue_before:
             problems += 1
-            yield Finding("GK602", Status.FAIL, subject, url=message.page, severity=Severity.VETO,
-                          evidence=f"{quoted}，留言日期 {message.date}，页面显示「{message.shown}」；"
-                                   f"至 {as_of} 已超过 {months} 个月（{overdue_before} 之前）未回复",
-                          message=f"留言超过 {months} 个月未回复")
+            yield Finding(
+                "GK602",
+                Status.FAIL,
+                subject,
+                url=message.page,
+                severity=Severity.VETO,
+                evidence=f"{quoted}，留言日期 {message.date}，页面显示「{message.shown}」；"
+                f"至 {as_of} 已超过 {months} 个月（{overdue_before} 之前）未回复",
+                message=f"留言超过 {months} 个月未回复",
+            )
         elif message.state == "answered" and _late(message, months):
             problems += 1
-            yield Finding("GK602", Status.MANUAL, subject, url=message.page,
-                          evidence=f"{quoted}，留言日期 {message.date}，{message.shown}：回复晚于留言 {months} 个月以上",
-                          message="留言回复超期，需人工核实")
+            yield Finding(
+                "GK602",
+                Status.MANUAL,
+                subject,
+                url=message.page,
+                evidence=f"{quoted}，留言日期 {message.date}，{message.shown}：回复晚于留言 {months} 个月以上",
+                message="留言回复超期，需人工核实",
+            )
         elif message.state == "unknown" and message.date < overdue_before:
             problems += 1
-            yield Finding("GK602", Status.MANUAL, subject, url=message.page,
-                          evidence=f"{quoted}，留言日期 {message.date}，页面未显示回复或办理状态",
-                          message="留言是否已回复需人工核实")
+            yield Finding(
+                "GK602",
+                Status.MANUAL,
+                subject,
+                url=message.page,
+                evidence=f"{quoted}，留言日期 {message.date}，页面未显示回复或办理状态",
+                message="留言是否已回复需人工核实",
+            )
     if problems:
         return
     pending = sum(1 for m in recent if m.state == "pending")
     detail = f"，其中 {pending} 条未回复但未超过 {months} 个月" if pending else ""
-    evidence = (f"公开留言 {len(messages)} 条，{window_start} 以来 {len(recent)} 条，无超过 {months} 个月未回复的留言"
-                f"{detail}")
-    yield Finding("GK602", Status.PASS, "政务咨询留言", url=messages[0].page, evidence=evidence,
-                  message="留言均及时回复")
+    evidence = (
+        f"公开留言 {len(messages)} 条，{window_start} 以来 {len(recent)} 条，无超过 {months} 个月未回复的留言{detail}"
+    )
+    yield Finding(
+        "GK602", Status.PASS, "政务咨询留言", url=messages[0].page, evidence=evidence, message="留言均及时回复"
+    )
 
 
 # -- surveys and online interviews (GK603, GK604) ------------------------------------------------
 
-SURVEY_WORDS = ("调查征集", "征集调查", "民意征集", "意见征集", "网上调查", "在线调查", "问卷调查", "民意调查",
-                "征求意见", "网上征集", "调查问卷")
+SURVEY_WORDS = (
+    "调查征集",
+    "征集调查",
+    "民意征集",
+    "意见征集",
+    "网上调查",
+    "在线调查",
+    "问卷调查",
+    "民意调查",
+    "征求意见",
+    "网上征集",
+    "调查问卷",
+)
 INTERVIEW_WORDS = ("访谈",)
+
+
 @dataclass(frozen=True, slots=True)
 class _Activity:
     columns: list[Column]
@@ -457,8 +552,13 @@ def _activity(ctx: Context, words: tuple[str, ...]) -> _Activity:
     if not columns:
         for page in ctx.site.html_pages:
             for link in page.links:
-                if (link.tag in NAVIGABLE_TAGS and not link.date and link.text
-                        and len(link.text) <= CHANNEL_NAME_MAX and aliases.hit(link.text)):
+                if (
+                    link.tag in NAVIGABLE_TAGS
+                    and not link.date
+                    and link.text
+                    and len(link.text) <= CHANNEL_NAME_MAX
+                    and aliases.hit(link.text)
+                ):
                     target = ctx.site.page(link.url)
                     if (target is None or not target.is_html) and link.url not in elsewhere:
                         elsewhere.append(link.url)
@@ -474,35 +574,69 @@ def _activity_finding(ctx: Context, code: str, label: str, words: tuple[str, ...
     if not act.columns:
         if act.entries_elsewhere:
             hosts = "、".join(dict.fromkeys(host_of(u) or u for u in act.entries_elsewhere))
-            yield Finding(code, Status.UNVERIFIED, label, url=where,
-                          evidence=f"{label}入口指向站外或未抓取的页面（{hosts}）：{act.entries_elsewhere[0]}",
-                          message=f"{label}在站外平台，未能统计")
+            yield Finding(
+                code,
+                Status.UNVERIFIED,
+                label,
+                url=where,
+                evidence=f"{label}入口指向站外或未抓取的页面（{hosts}）：{act.entries_elsewhere[0]}",
+                message=f"{label}在站外平台，未能统计",
+            )
             return
         searched = f"在 {len(site.html_pages)} 个页面中未找到{label}栏目（{'、'.join(words)}）"
         if site.crawl.page_limit_reached:
-            yield Finding(code, Status.UNVERIFIED, label, url=where,
-                          evidence=f"{searched}；抓取达到页面数上限，未抓取的页面中可能有该栏目",
-                          message=f"{label}栏目待核实")
+            yield Finding(
+                code,
+                Status.UNVERIFIED,
+                label,
+                url=where,
+                evidence=f"{searched}；抓取达到页面数上限，未抓取的页面中可能有该栏目",
+                message=f"{label}栏目待核实",
+            )
             return
-        yield Finding(code, Status.FAIL, label, url=where, evidence=searched, message=f"未开设{label}栏目",
-                      deduction=ctx.option(code, missing))
+        yield Finding(
+            code,
+            Status.FAIL,
+            label,
+            url=where,
+            evidence=searched,
+            message=f"未开设{label}栏目",
+            deduction=ctx.option(code, missing),
+        )
         return
     column = act.columns[0]
     names = "、".join(dict.fromkeys(c.name for c in act.columns))
     undated = f"（另有 {act.undated} 条无日期）" if act.undated else ""
     if not act.recent:
-        yield Finding(code, Status.FAIL, label, url=column.url,
-                      evidence=f"栏目「{names}」共 {act.total} 条信息{undated}，{window_start} 以来没有",
-                      message=f"1 年内未开展{label}", deduction=ctx.option(code, "deduction_stale"))
+        yield Finding(
+            code,
+            Status.FAIL,
+            label,
+            url=column.url,
+            evidence=f"栏目「{names}」共 {act.total} 条信息{undated}，{window_start} 以来没有",
+            message=f"1 年内未开展{label}",
+            deduction=ctx.option(code, "deduction_stale"),
+        )
     elif len(act.recent) < minimum:
-        yield Finding(code, Status.FAIL, label, url=column.url,
-                      evidence=f"栏目「{names}」{window_start} 以来 {len(act.recent)} 条，少于 {minimum} 条{undated}"
-                               f"，最新 {act.recent[0]}",
-                      message=f"1 年内{label}少于 {minimum} 次", deduction=ctx.option(code, "deduction_few"))
+        yield Finding(
+            code,
+            Status.FAIL,
+            label,
+            url=column.url,
+            evidence=f"栏目「{names}」{window_start} 以来 {len(act.recent)} 条，少于 {minimum} 条{undated}"
+            f"，最新 {act.recent[0]}",
+            message=f"1 年内{label}少于 {minimum} 次",
+            deduction=ctx.option(code, "deduction_few"),
+        )
     else:
-        yield Finding(code, Status.PASS, label, url=column.url,
-                      evidence=f"栏目「{names}」{window_start} 以来 {len(act.recent)} 条，最新 {act.recent[0]}",
-                      message=f"{label}开展正常")
+        yield Finding(
+            code,
+            Status.PASS,
+            label,
+            url=column.url,
+            evidence=f"栏目「{names}」{window_start} 以来 {len(act.recent)} 条，最新 {act.recent[0]}",
+            message=f"{label}开展正常",
+        )
 
 
 def survey_missing(ctx: Context) -> Iterator[Finding]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
+from core.model import ANCHORS, LinkCheck, Verdict
+
 from .context import Context
 from .finding import Finding, Status, pages_named
-from .model import ANCHORS, LinkCheck, Verdict
 
 
 def _describe(check: LinkCheck) -> str:
@@ -62,13 +63,25 @@ def _broken(ctx: Context, code: str, *, on_homepage: bool) -> Iterator[Finding]:
         if check.verdict is not Verdict.BROKEN:
             continue
         failed += 1
-        yield Finding(code, Status.FAIL, url, url=found_on[url][0],
-                      evidence=f"{_describe(check)}；所在页面：{pages_named(found_on[url])}",
-                      message="链接打不开", deduction=deduction)
+        yield Finding(
+            code,
+            Status.FAIL,
+            url,
+            url=found_on[url][0],
+            evidence=f"{_describe(check)}；所在页面：{pages_named(found_on[url])}",
+            message="链接打不开",
+            deduction=deduction,
+        )
     if not failed:
         scope = "首页" if on_homepage else "其他页面"
-        yield Finding(code, Status.PASS, f"{scope}链接", url=ctx.site.start_url,
-                      evidence=f"检查了 {checked} 个链接，均可访问或待核实", message=f"{scope}链接均可用")
+        yield Finding(
+            code,
+            Status.PASS,
+            f"{scope}链接",
+            url=ctx.site.start_url,
+            evidence=f"检查了 {checked} 个链接，均可访问或待核实",
+            message=f"{scope}链接均可用",
+        )
 
 
 def unverified_link(ctx: Context) -> Iterator[Finding]:
@@ -86,9 +99,14 @@ def unverified_link(ctx: Context) -> Iterator[Finding]:
     found_on = ctx.site.found_on
     for url, check in ctx.site.checks.items():
         if check.verdict is Verdict.UNVERIFIED and url in found_on:
-            yield Finding("GK303", Status.UNVERIFIED, url, url=found_on[url][0],
-                          evidence=f"{_describe(check)}；所在页面：{pages_named(found_on[url])}",
-                          message="链接待核实")
+            yield Finding(
+                "GK303",
+                Status.UNVERIFIED,
+                url,
+                url=found_on[url][0],
+                evidence=f"{_describe(check)}；所在页面：{pages_named(found_on[url])}",
+                message="链接待核实",
+            )
 
 
 _ROUTES = ("!", "/")
@@ -125,13 +143,23 @@ def missing_anchor(ctx: Context) -> Iterator[Finding]:
                 if page.url not in pages:
                     pages.append(page.url)
     for (target, fragment), pages in missing.items():
-        yield Finding("GK304", Status.WARN, f"{target}#{fragment}", url=pages[0],
-                      evidence=f"目标页面上没有 id 为「{fragment}」的位置；所在页面：{pages_named(pages)}",
-                      message="锚点不存在")
+        yield Finding(
+            "GK304",
+            Status.WARN,
+            f"{target}#{fragment}",
+            url=pages[0],
+            evidence=f"目标页面上没有 id 为「{fragment}」的位置；所在页面：{pages_named(pages)}",
+            message="锚点不存在",
+        )
     if not missing:
-        yield Finding("GK304", Status.PASS, "页内锚点", url=ctx.site.start_url,
-                      evidence=f"检查了 {checked} 个带锚点的链接" if checked else "没有指向本站页面锚点的链接",
-                      message="锚点均存在")
+        yield Finding(
+            "GK304",
+            Status.PASS,
+            "页内锚点",
+            url=ctx.site.start_url,
+            evidence=f"检查了 {checked} 个带锚点的链接" if checked else "没有指向本站页面锚点的链接",
+            message="锚点均存在",
+        )
 
 
 LONG_CHAIN = 3
@@ -169,11 +197,23 @@ def redirected_link(ctx: Context) -> Iterator[Finding]:
             continue
         shown = "；".join(f"{url} → {to}（所在页面：{found_on[url][0]}）" for url, to in links[:5])
         more = f" 等 {len(links)} 个" if len(links) > 5 else ""
-        yield Finding("GK305", Status.WARN, kind, url=found_on[links[0][0]][0],
-                      evidence=f"{shown}{more}", message=f"{len(links)} 个链接{kind}")
+        yield Finding(
+            "GK305",
+            Status.WARN,
+            kind,
+            url=found_on[links[0][0]][0],
+            evidence=f"{shown}{more}",
+            message=f"{len(links)} 个链接{kind}",
+        )
     if not any(kinds.values()):
-        yield Finding("GK305", Status.PASS, "链接跳转", url=ctx.site.start_url,
-                      evidence="没有跳转到其他网站或跳转过多的链接", message="链接无异常跳转")
+        yield Finding(
+            "GK305",
+            Status.PASS,
+            "链接跳转",
+            url=ctx.site.start_url,
+            evidence="没有跳转到其他网站或跳转过多的链接",
+            message="链接无异常跳转",
+        )
 
 
 def _site_of(host: str | None) -> str:

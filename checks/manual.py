@@ -14,9 +14,15 @@ from .finding import Finding, Severity, Status
 
 def _manual(ctx: Context, code: str, subject: str, evidence: str) -> Finding:
     pages = len(ctx.site.html_pages)
-    return Finding(code, Status.MANUAL, subject, url=ctx.site.start_url,
-                   evidence=f"{evidence}（本次抓取 {pages} 个页面，可在报告数据中逐页核查）",
-                   message="需人工核查", severity=Severity.VETO)
+    return Finding(
+        code,
+        Status.MANUAL,
+        subject,
+        url=ctx.site.start_url,
+        evidence=f"{evidence}（本次抓取 {pages} 个页面，可在报告数据中逐页核查）",
+        message="需人工核查",
+        severity=Severity.VETO,
+    )
 
 
 def serious_wording_error(ctx: Context) -> Iterator[Finding]:
@@ -86,7 +92,7 @@ def _beijing(iso: str) -> str:
     except ValueError:
         return iso
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
+        when = when.replace(tzinfo=dt.UTC)
     return when.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
 
 
@@ -112,22 +118,47 @@ def availability_unmeasured(ctx: Context) -> Iterator[Finding]:
     home = ctx.site.home
     now = f"本次抓取首页 HTTP {home.status}" if home is not None and home.status else "本次抓取首页未打开"
     seen = ctx.site.availability
-    enough = (seen is not None and seen.days >= PROBE_DAYS - PROBE_SLACK_DAYS
-              and seen.probes >= PROBES_PER_DAY * PROBE_DAYS)
+    enough = (
+        seen is not None and seen.days >= PROBE_DAYS - PROBE_SLACK_DAYS and seen.probes >= PROBES_PER_DAY * PROBE_DAYS
+    )
     if not enough:
-        have = ("尚无探测记录（运行 gapcheck probe）" if seen is None else
-                f"已有探测 {seen.probes} 次，覆盖 {seen.days:.1f} 天（{_beijing(seen.first)} 至 {_beijing(seen.last)}）")
-        yield Finding("GK804", Status.UNVERIFIED, "站点可用性", url=ctx.site.start_url,
-                      evidence=f"数据不足：需要连续 7 天、每天不少于 20 次的探测记录；{have}；{now}",
-                      message="可用性数据不足", severity=Severity.VETO)
+        have = (
+            "尚无探测记录（运行 gapcheck probe）"
+            if seen is None
+            else f"已有探测 {seen.probes} 次，覆盖 {seen.days:.1f} 天（{_beijing(seen.first)} 至 {_beijing(seen.last)}）"
+        )
+        yield Finding(
+            "GK804",
+            Status.UNVERIFIED,
+            "站点可用性",
+            url=ctx.site.start_url,
+            evidence=f"数据不足：需要连续 7 天、每天不少于 20 次的探测记录；{have}；{now}",
+            message="可用性数据不足",
+            severity=Severity.VETO,
+        )
         return
     share = seen.failures / seen.probes
-    evidence = (f"{_beijing(seen.first)} 至 {_beijing(seen.last)}（北京时间，{seen.days:.1f} 天）探测首页 "
-                f"{seen.probes} 次，失败 {seen.failures} 次，失败率 {share:.1%}")
+    evidence = (
+        f"{_beijing(seen.first)} 至 {_beijing(seen.last)}（北京时间，{seen.days:.1f} 天）探测首页 "
+        f"{seen.probes} 次，失败 {seen.failures} 次，失败率 {share:.1%}"
+    )
     if share >= FAILURE_SHARE:
-        yield Finding("GK804", Status.FAIL, "站点可用性", url=ctx.site.start_url,
-                      evidence=f"{evidence}，达到 5% 的单项否决标准",
-                      message="站点无法访问：一周内首页访问失败率达到 5%", severity=Severity.VETO)
+        yield Finding(
+            "GK804",
+            Status.FAIL,
+            "站点可用性",
+            url=ctx.site.start_url,
+            evidence=f"{evidence}，达到 5% 的单项否决标准",
+            message="站点无法访问：一周内首页访问失败率达到 5%",
+            severity=Severity.VETO,
+        )
     else:
-        yield Finding("GK804", Status.PASS, "站点可用性", url=ctx.site.start_url,
-                      evidence=f"{evidence}，低于 5%", message="首页一周内可正常访问", severity=Severity.VETO)
+        yield Finding(
+            "GK804",
+            Status.PASS,
+            "站点可用性",
+            url=ctx.site.start_url,
+            evidence=f"{evidence}，低于 5%",
+            message="首页一周内可正常访问",
+            severity=Severity.VETO,
+        )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from .model import BREADCRUMB, NAVIGABLE_TAGS, Link, LinkTag, Page, Site
+from core.model import BREADCRUMB, NAVIGABLE_TAGS, Link, LinkTag, Page, Site
 
 # Spaces, dashes and list punctuation differ between portals ("讲文明 树新风", "志愿精神——奉献、友爱");
 # they never tell two labels apart.
@@ -27,7 +27,9 @@ def normalize(text: str) -> str:
 
     Cached for short texts: template links repeat the same words on every page.
     """
-    return _normalize(text) if len(text) <= _CACHED_CHARS else _NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
+    return (
+        _normalize(text) if len(text) <= _CACHED_CHARS else _NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
+    )
 
 
 @lru_cache(maxsize=WORDS_CACHED)
@@ -35,8 +37,9 @@ def _normalize(text: str) -> str:
     return _NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
-_TO_IDEOGRAPH = re.compile("[\u2e80-\u2fdf\u3038-\u303a\u3190-\u319f\u3200-\u33ff\uf900-\ufaff"
-                           "\U0001f200-\U0001f2ff\U0002f800-\U0002fa1f]")
+_TO_IDEOGRAPH = re.compile(
+    "[\u2e80-\u2fdf\u3038-\u303a\u3190-\u319f\u3200-\u33ff\uf900-\ufaff\U0001f200-\U0001f2ff\U0002f800-\U0002fa1f]"
+)
 """Every character that NFKC turns into CJK ideographs (radicals, enclosed and compatibility ideographs…)."""
 _IDEOGRAPHS = re.compile("[\u4e00-\u9fff]+")
 
@@ -63,8 +66,14 @@ class Via(StrEnum):
     TEXT = "text"
 
 
-_VIA_WORDS = {Via.LINK: "链接", Via.IMAGE: "图片", Via.TITLE: "页面标题", Via.HEADING: "页面标题",
-              Via.META: "栏目标识", Via.TEXT: "正文"}
+_VIA_WORDS = {
+    Via.LINK: "链接",
+    Via.IMAGE: "图片",
+    Via.TITLE: "页面标题",
+    Via.HEADING: "页面标题",
+    Via.META: "栏目标识",
+    Via.TEXT: "正文",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,8 +223,9 @@ def link_label(how: str, words: str) -> str:
     return f"图片链接（{how}「{words}」）" if how else f"链接「{words}」"
 
 
-def find_on_page(page: Page, aliases: Aliases, *, in_text: bool = False,
-                 names: TargetNames | None = None) -> list[Match]:
+def find_on_page(
+    page: Page, aliases: Aliases, *, in_text: bool = False, names: TargetNames | None = None
+) -> list[Match]:
     """Every place on one page where the aliases appear, links first.
 
     Given the site's TargetNames, a link with no words (an image without alt) is named by its target page.
@@ -225,15 +235,28 @@ def find_on_page(page: Page, aliases: Aliases, *, in_text: bool = False,
         tag = link.tag
         if tag in NAVIGABLE_TAGS or tag is LinkTag.IMG:
             # Words first, file names out after: most links do not hit, and asking them costs.
-            words = (link.text if aliases.hit(link.text) and has_words(link.text) else
-                     link.title if aliases.hit(link.title) and has_words(link.title) else "")
+            words = (
+                link.text
+                if aliases.hit(link.text) and has_words(link.text)
+                else link.title
+                if aliases.hit(link.title) and has_words(link.title)
+                else ""
+            )
             if words:
                 shown = link.text if has_words(link.text) else words
-                found.append(Match(page.url, Via.LINK, shown, link.url, bool(link.date)) if tag is not LinkTag.IMG
-                             else Match(page.url, Via.IMAGE, shown, link.url))
+                found.append(
+                    Match(page.url, Via.LINK, shown, link.url, bool(link.date))
+                    if tag is not LinkTag.IMG
+                    else Match(page.url, Via.IMAGE, shown, link.url)
+                )
                 continue
-        if (names is not None and tag in _WORDLESS_TAGS and not link.date and not has_words(link.text)
-                and not has_words(link.title)):
+        if (
+            names is not None
+            and tag in _WORDLESS_TAGS
+            and not link.date
+            and not has_words(link.text)
+            and not has_words(link.title)
+        ):
             for how, words in names.of(link.url):
                 if aliases.hit(words):
                     found.append(Match(page.url, Via.LINK, words, link.url, named_by=how))
@@ -269,8 +292,11 @@ def find_on_site(site: Site, aliases: Aliases, names: TargetNames | None = None)
     names = names or TargetNames(site)  # a Context keeps one for the run (Context.names)
     found = []
     for page in (p for p in site.pages_landing_first if p is landing or not is_article(p)):
-        found.extend(m for m in find_on_page(page, aliases, names=names)
-                     if m.via is not Via.LINK or not (m.dated or is_document_title(m.text)))
+        found.extend(
+            m
+            for m in find_on_page(page, aliases, names=names)
+            if m.via is not Via.LINK or not (m.dated or is_document_title(m.text))
+        )
     return found
 
 
@@ -291,5 +317,5 @@ def text_snippet(text: str, aliases: Aliases, width: int = 40) -> str:
     for label in aliases.labels:
         at = plain.lower().find(label)
         if at >= 0:
-            return plain[max(0, at - width // 2): at + len(label) + width].strip()
+            return plain[max(0, at - width // 2) : at + len(label) + width].strip()
     return plain[:width]  # the alias spans noise characters; the page still has it

@@ -70,23 +70,53 @@ RULES: tuple[Rule, ...] = (
     Rule("GK201", "column-not-updated", Severity.MAJOR, freshness.column_not_updated),
     Rule("GK202", "blank-column", Severity.MAJOR, freshness.blank_column, {"deduction": 0.0, "veto_at": 5}),
     Rule("GK203", "homepage-not-updated", Severity.VETO, freshness.homepage_not_updated),
-    Rule("GK204", "homepage-few-updates", Severity.MAJOR, freshness.homepage_few_updates,
-         {"deduction": 5.0, "minimum": 10}),
-    Rule("GK205", "overdue-columns-veto", Severity.VETO, freshness.columns_overdue_veto,
-         {"news_notice_veto_at": 5, "all_veto_at": 10}),
-    Rule("GK301", "broken-link-on-homepage", Severity.MAJOR, links.broken_link_on_homepage,
-         {"deduction": 1.0, "cap": 10.0}),
+    Rule(
+        "GK204",
+        "homepage-few-updates",
+        Severity.MAJOR,
+        freshness.homepage_few_updates,
+        {"deduction": 5.0, "minimum": 10},
+    ),
+    Rule(
+        "GK205",
+        "overdue-columns-veto",
+        Severity.VETO,
+        freshness.columns_overdue_veto,
+        {"news_notice_veto_at": 5, "all_veto_at": 10},
+    ),
+    Rule(
+        "GK301",
+        "broken-link-on-homepage",
+        Severity.MAJOR,
+        links.broken_link_on_homepage,
+        {"deduction": 1.0, "cap": 10.0},
+    ),
     Rule("GK302", "broken-link", Severity.MINOR, links.broken_link, {"deduction": 0.1, "cap": 10.0}),
     Rule("GK303", "unverified-link", Severity.INFO, links.unverified_link),
     Rule("GK304", "missing-anchor", Severity.INFO, links.missing_anchor),
     Rule("GK305", "redirected-link", Severity.INFO, links.redirected_link),
     # -- 4xx 政府信息公开 (checks/disclosure.py) --
-    Rule("GK401", "annual-report-missing-or-late", Severity.MAJOR, disclosure.annual_report_missing_or_late,
-         {"deadline_month": 1, "deadline_day": 31, "deduction": 0.0, "late_deduction": 0.0}),
-    Rule("GK402", "disclosure-guide-incomplete", Severity.MAJOR, disclosure.disclosure_guide_incomplete,
-         {"deduction": 0.0}),
-    Rule("GK403", "disclosure-catalogue-missing", Severity.MINOR, disclosure.disclosure_catalogue_missing,
-         {"deduction": 0.0}),
+    Rule(
+        "GK401",
+        "annual-report-missing-or-late",
+        Severity.MAJOR,
+        disclosure.annual_report_missing_or_late,
+        {"deadline_month": 1, "deadline_day": 31, "deduction": 0.0, "late_deduction": 0.0},
+    ),
+    Rule(
+        "GK402",
+        "disclosure-guide-incomplete",
+        Severity.MAJOR,
+        disclosure.disclosure_guide_incomplete,
+        {"deduction": 0.0},
+    ),
+    Rule(
+        "GK403",
+        "disclosure-catalogue-missing",
+        Severity.MINOR,
+        disclosure.disclosure_catalogue_missing,
+        {"deduction": 0.0},
+    ),
     # -- 5xx site identity (checks/identity.py) --
     Rule("GK501", "site-id-code-missing", Severity.MAJOR, identity.site_id_code_missing, {"deduction": 0.0}),
     Rule("GK502", "conac-badge-missing", Severity.MAJOR, identity.conac_badge_missing, {"deduction": 0.0}),
@@ -96,18 +126,39 @@ RULES: tuple[Rule, ...] = (
     Rule("GK506", "site-search-missing", Severity.MINOR, identity.site_search_missing, {"deduction": 0.0}),
     Rule("GK507", "certificate-invalid", Severity.MAJOR, identity.certificate_invalid, {"deduction": 0.0}),
     # -- 6xx interaction (checks/interaction.py) --
-    Rule("GK601", "consultation-channel-missing", Severity.VETO, interaction.consultation_channel_missing,
-         {"deduction": 5.0}),
+    Rule(
+        "GK601",
+        "consultation-channel-missing",
+        Severity.VETO,
+        interaction.consultation_channel_missing,
+        {"deduction": 5.0},
+    ),
     Rule("GK602", "consultation-unanswered", Severity.VETO, interaction.consultation_unanswered, {"months": 3}),
-    Rule("GK603", "survey-missing", Severity.MAJOR, interaction.survey_missing,
-         {"deduction_missing": 5.0, "deduction_stale": 5.0, "deduction_few": 3.0, "minimum": 6}),
-    Rule("GK604", "online-interview-missing", Severity.MAJOR, interaction.online_interview_missing,
-         {"deduction_stale": 5.0, "deduction_few": 3.0, "minimum": 6}),
+    Rule(
+        "GK603",
+        "survey-missing",
+        Severity.MAJOR,
+        interaction.survey_missing,
+        {"deduction_missing": 5.0, "deduction_stale": 5.0, "deduction_few": 3.0, "minimum": 6},
+    ),
+    Rule(
+        "GK604",
+        "online-interview-missing",
+        Severity.MAJOR,
+        interaction.online_interview_missing,
+        {"deduction_stale": 5.0, "deduction_few": 3.0, "minimum": 6},
+    ),
     # -- 7xx online services (checks/services.py) --
-    Rule("GK701", "service-guide-incomplete", Severity.MAJOR, services.service_guide_incomplete,
-         {"deduction": 2.0, "deduction_none": 16.0, "veto_at": 0}),
-    Rule("GK702", "guide-form-not-downloadable", Severity.MINOR, services.guide_form_not_downloadable,
-         {"deduction": 1.0}),
+    Rule(
+        "GK701",
+        "service-guide-incomplete",
+        Severity.MAJOR,
+        services.service_guide_incomplete,
+        {"deduction": 2.0, "deduction_none": 16.0, "veto_at": 0},
+    ),
+    Rule(
+        "GK702", "guide-form-not-downloadable", Severity.MINOR, services.guide_form_not_downloadable, {"deduction": 1.0}
+    ),
     Rule("GK801", "serious-wording-error", Severity.VETO, manual.serious_wording_error),
     Rule("GK802", "false-or-harmful-content", Severity.VETO, manual.false_or_harmful_content),
     Rule("GK803", "leaked-secrets-or-defacement", Severity.VETO, manual.leaked_secrets_or_defacement),
@@ -115,8 +166,13 @@ RULES: tuple[Rule, ...] = (
     Rule("GK901", "crawl-incomplete", Severity.INFO, crawl_health.crawl_incomplete),
     Rule("GK902", "page-fetch-failed", Severity.INFO, crawl_health.page_fetch_failed),
     Rule("GK903", "page-limits-reached", Severity.INFO, crawl_health.page_limits_reached),
-    Rule("GK904", "script-built-pages", Severity.INFO, crawl_health.script_built_pages,
-         {"max_chars": 200, "min_scripts": 3}),
+    Rule(
+        "GK904",
+        "script-built-pages",
+        Severity.INFO,
+        crawl_health.script_built_pages,
+        {"max_chars": 200, "min_scripts": 3},
+    ),
     Rule("GK905", "crawl-adjusted", Severity.INFO, crawl_health.crawl_adjusted),
     Rule("GK906", "crawler-traps", Severity.INFO, crawl_health.crawler_traps),
     Rule("GK907", "pages-not-processed", Severity.INFO, crawl_health.pages_not_processed),
@@ -126,6 +182,8 @@ REMOVED: dict[str, str] = {}
 """Retired code → the code that replaced it (or '' when none did)."""
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+DEFAULTS: dict[str, Mapping[str, float]] = {rule.code: rule.defaults for rule in RULES}
+"""Each rule's default settings by code, as `Context.option` falls back to them."""
 
 
 class UnknownRule(KeyError):

@@ -31,8 +31,9 @@ class Summary:
     """Points lost per rule code, after caps."""
 
 
-def summarize(findings: list[Finding], severity_of: Mapping[str, Severity],
-              caps: Mapping[str, float] | None = None) -> Summary:
+def summarize(
+    findings: list[Finding], severity_of: Mapping[str, Severity], caps: Mapping[str, float] | None = None
+) -> Summary:
     """The score: 100 less each rule's deductions, capped where the profile or registry caps the rule.
 
     The same subject (a column, an entry) failed by several rules costs once: the rule that deducts most

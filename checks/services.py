@@ -8,31 +8,105 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from core.model import NAVIGABLE_TAGS, Link, LinkTag, Page, Region, Verdict, path_of
+
 from .columns import Column
 from .context import Context
 from .finding import Finding, Severity, Status
 from .matching import WORDS_CACHED, Aliases
-from .model import NAVIGABLE_TAGS, Link, LinkTag, Page, Region, Verdict, path_of
 
 GUIDE_WORDS = ("办事指南", "服务指南")
 """A column or page with one of these in its name holds service guides."""
-ENTRY_WORDS = GUIDE_WORDS + ("办事服务", "政务服务", "网上办事", "在线办事", "办事大厅")
+ENTRY_WORDS = (*GUIDE_WORDS, "办事服务", "政务服务", "网上办事", "在线办事", "办事大厅")
 """Entries that may lead to the guides on another platform (the province's 政务服务网)."""
 
 ELEMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("事项名称", ("事项名称", "项目名称", "服务名称", "审批项目", "许可事项", "服务事项", "事项名")),
-    ("设定依据", ("设定依据", "法律依据", "办理依据", "实施依据", "政策依据", "法定依据", "审批依据", "许可依据",
-              "受理依据", "法规依据", "设立依据")),
-    ("申请条件", ("申请条件", "受理条件", "办理条件", "申报条件", "许可条件", "准予许可的条件", "申请人条件",
-              "准入条件", "申请资格")),
-    ("办理材料", ("办理材料", "申请材料", "提交材料", "申报材料", "所需材料", "申请资料", "材料目录", "提交资料",
-              "材料清单", "所需资料", "应提交的材料", "需提交的材料", "要件")),
-    ("办理地点", ("办理地点", "受理地点", "办理窗口", "受理窗口", "办公地点", "办理地址", "受理地址", "窗口地址",
-              "服务窗口", "办理场所", "受理机构地址")),
+    (
+        "设定依据",
+        (
+            "设定依据",
+            "法律依据",
+            "办理依据",
+            "实施依据",
+            "政策依据",
+            "法定依据",
+            "审批依据",
+            "许可依据",
+            "受理依据",
+            "法规依据",
+            "设立依据",
+        ),
+    ),
+    (
+        "申请条件",
+        (
+            "申请条件",
+            "受理条件",
+            "办理条件",
+            "申报条件",
+            "许可条件",
+            "准予许可的条件",
+            "申请人条件",
+            "准入条件",
+            "申请资格",
+        ),
+    ),
+    (
+        "办理材料",
+        (
+            "办理材料",
+            "申请材料",
+            "提交材料",
+            "申报材料",
+            "所需材料",
+            "申请资料",
+            "材料目录",
+            "提交资料",
+            "材料清单",
+            "所需资料",
+            "应提交的材料",
+            "需提交的材料",
+            "要件",
+        ),
+    ),
+    (
+        "办理地点",
+        (
+            "办理地点",
+            "受理地点",
+            "办理窗口",
+            "受理窗口",
+            "办公地点",
+            "办理地址",
+            "受理地址",
+            "窗口地址",
+            "服务窗口",
+            "办理场所",
+            "受理机构地址",
+        ),
+    ),
     ("办理时间", ("办理时间", "受理时间", "办公时间", "工作时间", "窗口时间", "服务时间", "窗口办公时间")),
     ("联系电话", ("联系电话", "咨询电话", "联系方式", "咨询方式", "服务电话", "办公电话", "受理电话", "咨询投诉电话")),
-    ("办理流程", ("办理流程", "办理程序", "办事流程", "受理程序", "审批流程", "审批程序", "工作流程", "办理步骤",
-              "流程图", "申请程序", "许可程序", "办理环节", "办事程序", "审批步骤")),
+    (
+        "办理流程",
+        (
+            "办理流程",
+            "办理程序",
+            "办事流程",
+            "受理程序",
+            "审批流程",
+            "审批程序",
+            "工作流程",
+            "办理步骤",
+            "流程图",
+            "申请程序",
+            "许可程序",
+            "办理环节",
+            "办事程序",
+            "审批步骤",
+        ),
+    ),
 )
 """The eight element classes of a 办事指南 and the labels portals use for each."""
 
@@ -74,8 +148,9 @@ class Guides:
     def baseline(self) -> list[str]:
         """Normalised texts of ordinary pages, whose common words belong to the site's template."""
         guide_urls = {g.page.url for g in self.guides}
-        pages = [p for p in self.ctx.site.html_pages
-                 if p.ok and p.url not in guide_urls and not p.is_entry_stub][:BASELINE_PAGES]
+        pages = [p for p in self.ctx.site.html_pages if p.ok and p.url not in guide_urls and not p.is_entry_stub][
+            :BASELINE_PAGES
+        ]
         return [_norm(p.text) for p in pages]
 
     def count(self, text: str, label: str) -> int:
@@ -167,8 +242,14 @@ def find_guides(ctx: Context) -> Guides:
         entry_words = Aliases(ENTRY_WORDS)
         for page in site.html_pages:
             for link in page.links:
-                if (link.tag in NAVIGABLE_TAGS and not link.date and link.text and len(link.text) <= 16
-                        and entry_words.hit(link.text) and all(e.url != link.url for e in entries)):
+                if (
+                    link.tag in NAVIGABLE_TAGS
+                    and not link.date
+                    and link.text
+                    and len(link.text) <= 16
+                    and entry_words.hit(link.text)
+                    and all(e.url != link.url for e in entries)
+                ):
                     entries.append(link)
     return Guides(ctx, guides, unread, columns, entries)
 
@@ -178,9 +259,7 @@ def _elements(guides: Guides, guide: Guide) -> tuple[list[str], list[str]]:
     text = _norm(guide.page.text)
     have, lack = [], []
     for name, labels in ELEMENTS:
-        if name == "事项名称" and guide.named:
-            have.append(name)
-        elif any(guides.count(text, label) for label in labels):
+        if (name == "事项名称" and guide.named) or any(guides.count(text, label) for label in labels):
             have.append(name)
         else:
             lack.append(name)
@@ -229,50 +308,91 @@ def service_guide_incomplete(ctx: Context) -> Iterator[Finding]:
     charged: set[str] = set()
     for guide, have, lack in results:
         if not lack:
-            yield Finding("GK701", Status.PASS, guide.title, url=guide.page.url, evidence="八类要素齐全",
-                          message="办事指南要素齐全")
+            yield Finding(
+                "GK701",
+                Status.PASS,
+                guide.title,
+                url=guide.page.url,
+                evidence="八类要素齐全",
+                message="办事指南要素齐全",
+            )
             continue
         new = [name for name in lack if name not in charged]
         charged.update(new)
         repeat = [name for name in lack if name not in new]
         note = f"（{'、'.join(repeat)}已在其他指南中扣分）" if repeat else ""
-        yield Finding("GK701", Status.FAIL, guide.title, url=guide.page.url,
-                      evidence=f"缺少 {len(lack)} 类要素：{'、'.join(lack)}{note}；已有：{'、'.join(have) or '无'}",
-                      message="办事指南要素不全", deduction=per_class * len(new),
-                      severity=Severity.VETO if veto else None)
+        yield Finding(
+            "GK701",
+            Status.FAIL,
+            guide.title,
+            url=guide.page.url,
+            evidence=f"缺少 {len(lack)} 类要素：{'、'.join(lack)}{note}；已有：{'、'.join(have) or '无'}",
+            message="办事指南要素不全",
+            deduction=per_class * len(new),
+            severity=Severity.VETO if veto else None,
+        )
     if found.unread:
         title, url = found.unread[0]
-        yield Finding("GK701", Status.UNVERIFIED, f"未检查的办事指南（{len(found.unread)} 份）", url=url,
-                      evidence=f"「{title}」等 {len(found.unread)} 份指南为附件、在站外或未抓取，未检查要素",
-                      message="办事指南待核实")
+        yield Finding(
+            "GK701",
+            Status.UNVERIFIED,
+            f"未检查的办事指南（{len(found.unread)} 份）",
+            url=url,
+            evidence=f"「{title}」等 {len(found.unread)} 份指南为附件、在站外或未抓取，未检查要素",
+            message="办事指南待核实",
+        )
 
 
 def _no_guides(ctx: Context, found: Guides, where: str) -> Iterator[Finding]:
     site = ctx.site
     if found.unread:
         title, url = found.unread[0]
-        yield Finding("GK701", Status.UNVERIFIED, "办事指南", url=url,
-                      evidence=f"「{title}」等 {len(found.unread)} 份指南为附件、在站外或未抓取，未检查要素",
-                      message="办事指南待核实")
+        yield Finding(
+            "GK701",
+            Status.UNVERIFIED,
+            "办事指南",
+            url=url,
+            evidence=f"「{title}」等 {len(found.unread)} 份指南为附件、在站外或未抓取，未检查要素",
+            message="办事指南待核实",
+        )
         return
-    outside = [link for link in found.entries
-               if (page := site.page(link.url)) is None or not page.is_html]
+    outside = [link for link in found.entries if (page := site.page(link.url)) is None or not page.is_html]
     if outside:
         link = outside[0]
-        yield Finding("GK701", Status.UNVERIFIED, "办事指南", url=where,
-                      evidence=f"入口「{link.text}」 → {link.url}（{link.host or '站外'}）"
-                               "指向站外平台或未抓取的页面，未检查要素",
-                      message="办事指南在站外平台，待核实")
+        yield Finding(
+            "GK701",
+            Status.UNVERIFIED,
+            "办事指南",
+            url=where,
+            evidence=f"入口「{link.text}」 → {link.url}（{link.host or '站外'}）指向站外平台或未抓取的页面，未检查要素",
+            message="办事指南在站外平台，待核实",
+        )
         return
     columns = "、".join(c.name for c in found.columns)
-    searched = (f"栏目「{columns}」中没有可检查的指南" if columns
-                else f"在 {len(site.html_pages)} 个页面中未找到办事指南（{'、'.join(GUIDE_WORDS)}）")
+    searched = (
+        f"栏目「{columns}」中没有可检查的指南"
+        if columns
+        else f"在 {len(site.html_pages)} 个页面中未找到办事指南（{'、'.join(GUIDE_WORDS)}）"
+    )
     if site.crawl.page_limit_reached:
-        yield Finding("GK701", Status.UNVERIFIED, "办事指南", url=where,
-                      evidence=f"{searched}；抓取达到页面数上限，未抓取的页面中可能有指南", message="办事指南待核实")
+        yield Finding(
+            "GK701",
+            Status.UNVERIFIED,
+            "办事指南",
+            url=where,
+            evidence=f"{searched}；抓取达到页面数上限，未抓取的页面中可能有指南",
+            message="办事指南待核实",
+        )
         return
-    yield Finding("GK701", Status.FAIL, "办事指南", url=found.columns[0].url if found.columns else where,
-                  evidence=searched, message="网站未提供办事指南", deduction=ctx.option("GK701", "deduction_none"))
+    yield Finding(
+        "GK701",
+        Status.FAIL,
+        "办事指南",
+        url=found.columns[0].url if found.columns else where,
+        evidence=searched,
+        message="网站未提供办事指南",
+        deduction=ctx.option("GK701", "deduction_none"),
+    )
 
 
 def guide_form_not_downloadable(ctx: Context) -> Iterator[Finding]:
@@ -299,16 +419,27 @@ def guide_form_not_downloadable(ctx: Context) -> Iterator[Finding]:
     reported: set[str] = set()
     for guide in found.guides:
         page = guide.page
-        attachments = [link for link in page.links
-                       if link.tag in (LinkTag.A, LinkTag.AREA) and link.region is Region.MAIN
-                       and not link.url.startswith(("mailto:", "javascript:")) and ctx.site.is_attachment(link.url)]
+        attachments = [
+            link
+            for link in page.links
+            if link.tag in (LinkTag.A, LinkTag.AREA)
+            and link.region is Region.MAIN
+            and not link.url.startswith(("mailto:", "javascript:"))
+            and ctx.site.is_attachment(link.url)
+        ]
         if not attachments:
             text = _norm(page.text)
             named = [name for name in FORM_NAMES if found.count(text, name)]
             if named:
-                yield Finding("GK702", Status.FAIL, f"{guide.title}：{'、'.join(named)}", url=page.url,
-                              evidence=f"指南正文提到「{'、'.join(named)}」，页面上没有可下载的附件",
-                              message="办事表格未提供下载", deduction=deduction)
+                yield Finding(
+                    "GK702",
+                    Status.FAIL,
+                    f"{guide.title}：{'、'.join(named)}",
+                    url=page.url,
+                    evidence=f"指南正文提到「{'、'.join(named)}」，页面上没有可下载的附件",
+                    message="办事表格未提供下载",
+                    deduction=deduction,
+                )
             continue
         for link in attachments:
             if link.url in reported:
@@ -320,9 +451,21 @@ def guide_form_not_downloadable(ctx: Context) -> Iterator[Finding]:
             if verdict is Verdict.OK:
                 yield Finding("GK702", Status.PASS, name, url=page.url, evidence=evidence, message="办事表格可以下载")
             elif verdict is Verdict.BROKEN:
-                yield Finding("GK702", Status.FAIL, name, url=page.url,
-                              evidence=f"{evidence} 无法下载{ctx.site.describe(link.url)}", message="办事表格无法下载",
-                              deduction=deduction)
+                yield Finding(
+                    "GK702",
+                    Status.FAIL,
+                    name,
+                    url=page.url,
+                    evidence=f"{evidence} 无法下载{ctx.site.describe(link.url)}",
+                    message="办事表格无法下载",
+                    deduction=deduction,
+                )
             else:
-                yield Finding("GK702", Status.UNVERIFIED, name, url=page.url,
-                              evidence=f"{evidence} 未能确认可以下载（服务器未给出明确结果）", message="办事表格待核实")
+                yield Finding(
+                    "GK702",
+                    Status.UNVERIFIED,
+                    name,
+                    url=page.url,
+                    evidence=f"{evidence} 未能确认可以下载（服务器未给出明确结果）",
+                    message="办事表格待核实",
+                )

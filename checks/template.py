@@ -18,10 +18,13 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from .matching import WORDS_CACHED
-from .model import Link, LinkTag, Page, Region, Site, Zone
+from core.model import Link, LinkTag, Page, Region, Site, Zone
 
-PAGINATION = re.compile(r"^(下一页|上一页|下页|上页|首页|尾页|末页|前页|后页|前一页|后一页|\d{1,4}|[<>«»]{1,2}|next|prev)$", re.I)
+from .matching import WORDS_CACHED
+
+PAGINATION = re.compile(
+    r"^(下一页|上一页|下页|上页|首页|尾页|末页|前页|后页|前一页|后一页|\d{1,4}|[<>«»]{1,2}|next|prev)$", re.I
+)
 
 TEMPLATE_MIN_PAGES = 3
 """Pages (distinct contents) a block must show on, the same, to be template: a section's side menu on a
@@ -115,10 +118,15 @@ class Template:
         those that many pages link elsewhere: a hub's 更多 links to the columns every side menu lists."""
         zones, fingerprints = page.zones, self.fingerprints
         menus = self.menus(page)
-        return [link for link in page.links
-                if link.tag in _CONTENT_TAGS and link.region is Region.MAIN
-                and not (0 <= link.zone < len(zones)
-                         and (zones[link.zone].fingerprint in fingerprints or link.zone in menus))]
+        return [
+            link
+            for link in page.links
+            if link.tag in _CONTENT_TAGS
+            and link.region is Region.MAIN
+            and not (
+                0 <= link.zone < len(zones) and (zones[link.zone].fingerprint in fingerprints or link.zone in menus)
+            )
+        ]
 
     def same_as(self, page: Page, other: Page) -> bool:
         """`page` shows what `other` shows (a home-page tab, `index.html?tab=2`): the same content, or at
@@ -139,10 +147,19 @@ class Template:
         found = self._menus.get(page.url)
         if found is None:
             itself = {page.url, page.final_url}
-            found = frozenset(link.zone for link in page.links
-                              if link.zone >= 0 and link.url in itself and link.zone < len(page.zones)
-                              and page.zones[link.zone].links > 1 and not link.date
-                              and not is_pagination(link.text)) or _NO_MENUS
+            found = (
+                frozenset(
+                    link.zone
+                    for link in page.links
+                    if link.zone >= 0
+                    and link.url in itself
+                    and link.zone < len(page.zones)
+                    and page.zones[link.zone].links > 1
+                    and not link.date
+                    and not is_pagination(link.text)
+                )
+                or _NO_MENUS
+            )
             self._menus[page.url] = found
         return found
 
@@ -158,5 +175,7 @@ class Template:
                 if zone.fingerprint in self.fingerprints and zone.fingerprint not in first:
                     first[zone.fingerprint] = (zone, page.url)
         ranked = sorted(first.items(), key=lambda item: (-self._counts[item[0]], item[1][0].key))
-        return [TemplateBlock(zone.key, self._counts[fp], zone.links, zone.text, url)
-                for fp, (zone, url) in ranked[:TEMPLATE_SHOWN]]
+        return [
+            TemplateBlock(zone.key, self._counts[fp], zone.links, zone.text, url)
+            for fp, (zone, url) in ranked[:TEMPLATE_SHOWN]
+        ]

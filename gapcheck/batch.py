@@ -15,13 +15,15 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from .crawl import CrawlRequest, crawl_many
-from .errors import GapcheckError
+from core.errors import GapcheckError
+from core.redaction import redact
+
+from .crawl import crawl_many
+from .crawl_setup import CrawlRequest
 from .lock import site_lock
 from .notify import SiteResult, notify
 from .profile import Profile, load_profile
 from .report.index import write_index
-from .report.model import redact
 from .runner import Outcome, conclude, rules_of
 from .sites import SiteEntry, SitesFile
 from .store import Store
@@ -51,16 +53,29 @@ class BatchOutcome:
         return 1 if any(s.outcome is None or s.outcome.failed for s in self.sites) else 0
 
 
-def run_batch(sites: SitesFile, store: Store, as_of: dt.date, parallel: int = PARALLEL,
-              say: Callable[[str], None] = print, redis: str | None = None) -> BatchOutcome:
+def run_batch(
+    sites: SitesFile,
+    store: Store,
+    as_of: dt.date,
+    parallel: int = PARALLEL,
+    say: Callable[[str], None] = print,
+    redis: str | None = None,
+) -> BatchOutcome:
     """`redis`: crawl through the workers attached to it (gapcheck/distributed.py), every portal at once."""
     store.verify()  # a damaged store would take one dead run per portal
     with ExitStack() as locks:
         return _run(sites, store, as_of, parallel, say, locks, redis)
 
 
-def _run(sites: SitesFile, store: Store, as_of: dt.date, parallel: int, say: Callable[[str], None],
-         locks: ExitStack, redis: str | None) -> BatchOutcome:
+def _run(
+    sites: SitesFile,
+    store: Store,
+    as_of: dt.date,
+    parallel: int,
+    say: Callable[[str], None],
+    locks: ExitStack,
+    redis: str | None,
+) -> BatchOutcome:
     outcomes: dict[str, SiteOutcome] = {}
     jobs: list[tuple[CrawlRequest, int]] = []
     planned: list[tuple[SiteEntry, Profile, list]] = []
@@ -85,7 +100,7 @@ def _run(sites: SitesFile, store: Store, as_of: dt.date, parallel: int, say: Cal
             say(f"{entry.name}：抓取完成，{stats.pages} 个页面")
 
     results = crawl_many(jobs, store, parallel, crawled)
-    for (request, run_id), (entry, profile, rules), stats in zip(jobs, planned, results):
+    for (request, run_id), (entry, profile, rules), stats in zip(jobs, planned, results, strict=False):
         if isinstance(stats, BaseException):
             store.fail_run(run_id, f"crawl failed: {stats}")
             outcomes[entry.slug] = _failed(sites, entry, f"抓取出错：{stats}", say)
@@ -105,9 +120,19 @@ def _run(sites: SitesFile, store: Store, as_of: dt.date, parallel: int, say: Cal
             say(f"{entry.name}：删除了 {pruned} 次较早的检查记录（保留最近 {sites.keep_runs} 次）")
     ordered = tuple(outcomes[entry.slug] for entry in sites.sites)
     index = write_index(sites.out)
-    notices = notify(sites.notify, [
-        SiteResult(s.site.name, s.site.url, s.outcome.report if s.outcome else None,
-                   s.outcome.html if s.outcome else None, s.error or None) for s in ordered])
+    notices = notify(
+        sites.notify,
+        [
+            SiteResult(
+                s.site.name,
+                s.site.url,
+                s.outcome.report if s.outcome else None,
+                s.outcome.html if s.outcome else None,
+                s.error or None,
+            )
+            for s in ordered
+        ],
+    )
     for line in notices:
         say(line)
     return BatchOutcome(ordered, index, tuple(notices))
@@ -118,9 +143,18 @@ def _failed(sites: SitesFile, entry: SiteEntry, error: str, say: Callable[[str],
     error = redact(error)
     folder = sites.out_dir(entry)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "error.json").write_text(json.dumps(
-        {"name": entry.name, "url": redact(entry.url), "error": error,
-         "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}, ensure_ascii=False, indent=2),
-        encoding="utf-8")
+    (folder / "error.json").write_text(
+        json.dumps(
+            {
+                "name": entry.name,
+                "url": redact(entry.url),
+                "error": error,
+                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            },
+            ensure_ascii=False,
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     say(f"{entry.name}：未能检查（{error}）")
     return SiteOutcome(entry, error=error)

@@ -12,16 +12,17 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
-from . import checks
-from .crawl import CrawlRequest
-from .checks.patterns import PatternError, compile_pattern
-from .errors import ConfigError, GapcheckError
+import checks
+from core.errors import ConfigError, GapcheckError
+from core.patterns import PatternError, compile_pattern
+from core.redaction import redact
+from spiders.aliases import parse_alias
+from spiders.rendering import RenderMode, check_available, mode_for
+
+from .crawl_setup import CrawlRequest
 from .profile import is_number, load_profile
 from .report import labels
 from .report.labels import CLI
-from .report.model import redact
-from .spiders.aliases import parse_alias
-from .spiders.rendering import RenderMode, check_available, mode_for
 
 EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 
@@ -55,8 +56,9 @@ def _seconds(text: str) -> float:
     except ValueError:
         value = -1
     if not is_number(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a number of seconds, 0 or more"
-                                         "（写一个有限的秒数，如 0.5；不接受 nan、inf）")
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected a number of seconds, 0 or more（写一个有限的秒数，如 0.5；不接受 nan、inf）"
+        )
     return value
 
 
@@ -76,49 +78,85 @@ def _alias(text: str) -> tuple[str, str]:
 
 
 def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
-    p.add_argument("--profile", default=None, help="bundled profile name or path to a YAML profile "
-                   "(default: national)")
-    p.add_argument("--as-of", type=_as_of, default=None, help="the date every freshness rule counts back from "
-                   "(default: today)")
+    p.add_argument("--profile", default=None, help="bundled profile name or path to a YAML profile (default: national)")
+    p.add_argument(
+        "--as-of", type=_as_of, default=None, help="the date every freshness rule counts back from (default: today)"
+    )
     p.add_argument("--out", type=Path, default=Path(out_default), help=f"report folder (default: {out_default})")
     p.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db()})")
     p.add_argument("--max-pages", type=_positive, default=None, help="stop after this many pages")
-    p.add_argument("--concurrency", type=_positive, default=None,
-                   help="requests at once per host (default: 2, polite)")
-    p.add_argument("--delay", type=_seconds, default=None, help="seconds between requests to one host "
-                   "(default: 0.5 with AutoThrottle; 0 turns AutoThrottle off)")
-    p.add_argument("--exclude", action="append", default=[], metavar="REGEX", type=_regex,
-                   help="do not fetch URLs matching this pattern (repeatable)")
-    p.add_argument("--ignore-robots", action="store_true",
-                   help="a bureau inspecting its own site may crawl past robots.txt")
+    p.add_argument("--concurrency", type=_positive, default=None, help="requests at once per host (default: 2, polite)")
+    p.add_argument(
+        "--delay",
+        type=_seconds,
+        default=None,
+        help="seconds between requests to one host (default: 0.5 with AutoThrottle; 0 turns AutoThrottle off)",
+    )
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="REGEX",
+        type=_regex,
+        help="do not fetch URLs matching this pattern (repeatable)",
+    )
+    p.add_argument(
+        "--ignore-robots", action="store_true", help="a bureau inspecting its own site may crawl past robots.txt"
+    )
     render = p.add_mutually_exclusive_group()
-    render.add_argument("--render", action="store_true",
-                        help="render every page in Chromium first, for portals whose pages are built by script "
-                        "(slower; the profile's crawl.render / crawl.render_urls choose pages instead)")
-    render.add_argument("--no-render", action="store_true",
-                        help="never start Chromium, not even to see whether the start page is built by script "
-                        "(crawl.render: off)")
-    p.add_argument("--resume", action="store_true",
-                   help="go on with this portal's run that was stopped (killed, Ctrl-C) instead of starting again")
-    p.add_argument("--full", action="store_true",
-                   help="download every page again instead of revalidating the last run's unchanged pages (304)")
-    p.add_argument("--recheck-external", action="store_true",
-                   help="ask every external link again instead of trusting answers from the last "
-                   "crawl.external_cache_days days")
-    p.add_argument("--offline", action="store_true",
-                   help="check the site's own pages and links only: external links are never requested and are "
-                   "listed as not checked (an intranet or offline machine; crawl.external: false)")
-    p.add_argument("--alias", action="append", default=[], metavar="HOST=URL", type=_alias,
-                   help="check a staging copy or mirror as the production site: requests for HOST go to URL, "
-                   "reports keep HOST's URLs (repeatable; profile crawl.aliases)")
+    render.add_argument(
+        "--render",
+        action="store_true",
+        help="render every page in Chromium first, for portals whose pages are built by script "
+        "(slower; the profile's crawl.render / crawl.render_urls choose pages instead)",
+    )
+    render.add_argument(
+        "--no-render",
+        action="store_true",
+        help="never start Chromium, not even to see whether the start page is built by script (crawl.render: off)",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on with this portal's run that was stopped (killed, Ctrl-C) instead of starting again",
+    )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="download every page again instead of revalidating the last run's unchanged pages (304)",
+    )
+    p.add_argument(
+        "--recheck-external",
+        action="store_true",
+        help="ask every external link again instead of trusting answers from the last crawl.external_cache_days days",
+    )
+    p.add_argument(
+        "--offline",
+        action="store_true",
+        help="check the site's own pages and links only: external links are never requested and are "
+        "listed as not checked (an intranet or offline machine; crawl.external: false)",
+    )
+    p.add_argument(
+        "--alias",
+        action="append",
+        default=[],
+        metavar="HOST=URL",
+        type=_alias,
+        help="check a staging copy or mirror as the production site: requests for HOST go to URL, "
+        "reports keep HOST's URLs (repeatable; profile crawl.aliases)",
+    )
     p.add_argument("--verbose", action="store_true", help="show Scrapy's log")
     _add_redis(p)
 
 
 def _add_redis(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--redis", default=None, metavar="URL",
-                   help="crawl through the `gapcheck worker` processes attached to this Redis "
-                   "(redis://HOST:6379/0); the store and the reports stay on this machine")
+    p.add_argument(
+        "--redis",
+        default=None,
+        metavar="URL",
+        help="crawl through the `gapcheck worker` processes attached to this Redis "
+        "(redis://HOST:6379/0); the store and the reports stay on this machine",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,24 +166,43 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("url", help="the portal's home page, e.g. http://www.example.gov.cn/")
     _add_check_options(check, out_default="gapcheck-report")
     batch = sub.add_parser("batch", help="check every portal of a SITES.yaml, write an index across them, notify")
-    batch.add_argument("sites", type=Path, metavar="SITES.yaml", help="the list of portals (see config/sites.example.yaml)")
-    batch.add_argument("--as-of", type=_as_of, default=None, help="the date freshness rules count back from (default: today)")
-    batch.add_argument("--parallel", type=_positive, default=None,
-                       help="portals crawled at once (default 4; each host is still crawled politely)")
-    batch.add_argument("--db", type=Path, default=None,
-                       help=f"SQLite store (default: the SITES file's defaults.db, else {default_db()})")
+    batch.add_argument(
+        "sites", type=Path, metavar="SITES.yaml", help="the list of portals (see config/sites.example.yaml)"
+    )
+    batch.add_argument(
+        "--as-of", type=_as_of, default=None, help="the date freshness rules count back from (default: today)"
+    )
+    batch.add_argument(
+        "--parallel",
+        type=_positive,
+        default=None,
+        help="portals crawled at once (default 4; each host is still crawled politely)",
+    )
+    batch.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help=f"SQLite store (default: the SITES file's defaults.db, else {default_db()})",
+    )
     _add_redis(batch)
-    worker = sub.add_parser("worker", help="crawl for the coordinators (check/batch --redis) attached to a Redis, "
-                            "until stopped")
+    worker = sub.add_parser(
+        "worker", help="crawl for the coordinators (check/batch --redis) attached to a Redis, until stopped"
+    )
     worker.add_argument("--redis", required=True, metavar="URL", help="redis://HOST:6379/0")
-    worker.add_argument("--idle-exit", type=_seconds, default=None, metavar="SECONDS",
-                        help="exit after this long with no crawl to join (default: run until stopped)")
+    worker.add_argument(
+        "--idle-exit",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="exit after this long with no crawl to join (default: run until stopped)",
+    )
     worker.add_argument("--verbose", action="store_true", help="show Scrapy's log")
     report = sub.add_parser("report", help="run the rules again over a stored run and write its reports (no crawl)")
     report.add_argument("run_id", type=int, metavar="RUN", help="the run's number (gapcheck history URL lists them)")
     report.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db()})")
-    report.add_argument("--out", type=Path, default=Path("gapcheck-report"), help="report folder "
-                        "(default: gapcheck-report)")
+    report.add_argument(
+        "--out", type=Path, default=Path("gapcheck-report"), help="report folder (default: gapcheck-report)"
+    )
     report.add_argument("--profile", default=None, help="profile to judge by (default: the run's own)")
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--markdown", action="store_true", help="print the README's rule table")
@@ -153,8 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("name", help="the bureau's name, e.g. 某某市商务局")
     init.add_argument("--out", type=Path, default=None, help="file to write (default: profile.yaml)")
     init.add_argument("--extends", default="national", help="profile to build on (default: national)")
-    init.add_argument("--city-portal", action="append", default=[], metavar="HOST",
-                      help="host of the government portal the lists must link to (repeatable)")
+    init.add_argument(
+        "--city-portal",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="host of the government portal the lists must link to (repeatable)",
+    )
     diff = sub.add_parser("diff", help="new, fixed and still-open findings between two stored runs")
     diff.add_argument("run_a", type=_positive, metavar="RUN_A", help="the earlier run's id")
     diff.add_argument("run_b", type=_positive, metavar="RUN_B", help="the later run's id")
@@ -166,29 +228,47 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=Path("gapcheck-demo"), help="report folder")
     demo.add_argument("--db", type=Path, default=None, help="SQLite store (default: a file in the report folder)")
     index = sub.add_parser("index", help="write DIR/index.html: one row per site report in DIR/<site>/")
-    index.add_argument("dir", type=Path, metavar="DIR", help="folder with one sub-folder per site (report.json "
-                       "or error.json)")
+    index.add_argument(
+        "dir", type=Path, metavar="DIR", help="folder with one sub-folder per site (report.json or error.json)"
+    )
     serve = sub.add_parser("serve", help="serve a reports folder read-only over HTTP, index.html at /")
     serve.add_argument("dir", type=Path, metavar="DIR", help="the reports folder (as for gapcheck index)")
-    serve.add_argument("--port", type=int, default=8000,
-                       help="port to listen on (default: 8000; 0 picks a free one)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this "
-                       "machine only; 0.0.0.0 opens it to the network)")
-    probe = sub.add_parser("probe", help="fetch each listed portal's home page once and store whether it "
-                           "opened (run every 15 minutes; a week of probes decides GK804)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 opens it to the network)",
+    )
+    probe = sub.add_parser(
+        "probe",
+        help="fetch each listed portal's home page once and store whether it "
+        "opened (run every 15 minutes; a week of probes decides GK804)",
+    )
     probe.add_argument("sites", type=Path, metavar="SITES.yaml", help="the sites list (see config/sites.example.yaml)")
-    probe.add_argument("--db", type=Path, default=None,
-                       help=f"SQLite store (default: the sites list's db:, else {default_db()})")
-    probe.add_argument("--timeout", type=_probe_timeout, default=15.0,
-                       help="seconds within which a home page must open (default: 15, as the indicators say)")
-    schedule = sub.add_parser("schedule", help="print or install the nightly `gapcheck batch` (02:00) and the "
-                              "15-minute `gapcheck probe` for a sites list (cron or systemd)")
+    probe.add_argument(
+        "--db", type=Path, default=None, help=f"SQLite store (default: the sites list's db:, else {default_db()})"
+    )
+    probe.add_argument(
+        "--timeout",
+        type=_probe_timeout,
+        default=15.0,
+        help="seconds within which a home page must open (default: 15, as the indicators say)",
+    )
+    schedule = sub.add_parser(
+        "schedule",
+        help="print or install the nightly `gapcheck batch` (02:00) and the "
+        "15-minute `gapcheck probe` for a sites list (cron or systemd)",
+    )
     schedule.add_argument("sites", type=Path, metavar="SITES.yaml", help="the sites list")
     kind = schedule.add_mutually_exclusive_group()
     kind.add_argument("--cron", action="store_true", help="a crontab block (the default)")
     kind.add_argument("--systemd", action="store_true", help="systemd service and timer units")
-    schedule.add_argument("--install", action="store_true", help="add the block to your crontab, or write the "
-                          "units (/etc/systemd/system as root, else ~/.config/systemd/user)")
+    schedule.add_argument(
+        "--install",
+        action="store_true",
+        help="add the block to your crontab, or write the "
+        "units (/etc/systemd/system as root, else ~/.config/systemd/user)",
+    )
     return parser
 
 
@@ -289,12 +369,16 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise ConfigError(CLI["no_run"].format(db=store.path, id=args.run_id))
         run = store.run(args.run_id)
         if run.state not in ("crawled", "done"):
-            raise ConfigError(f"{store.path}: run {run.id} is {run.state}, not a finished crawl; `gapcheck check "
-                              f"{redact(run.start_url)} --resume` finishes a stopped one")
+            raise ConfigError(
+                f"{store.path}: run {run.id} is {run.state}, not a finished crawl; `gapcheck check "
+                f"{redact(run.start_url)} --resume` finishes a stopped one"
+            )
         profile = load_profile(args.profile) if args.profile else _profile_named(run.profile)
         if profile is None:
-            raise ConfigError(f"{store.path}: run {run.id} was judged by the profile named {run.profile!r}, which is "
-                              "not a bundled one; pass --profile with that profile's YAML file")
+            raise ConfigError(
+                f"{store.path}: run {run.id} was judged by the profile named {run.profile!r}, which is "
+                "not a bundled one; pass --profile with that profile's YAML file"
+            )
         outcome = evaluate(store, run.id, profile, rules_of(profile), args.out)
     finally:
         store.close()
@@ -340,8 +424,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     profile = load_profile(args.profile)
     crawl = dataclasses.replace(
         profile.crawl,
-        **{k: v for k, v in (("max_pages", args.max_pages), ("concurrency", args.concurrency),
-                             ("delay", args.delay)) if v is not None},
+        **{
+            k: v
+            for k, v in (("max_pages", args.max_pages), ("concurrency", args.concurrency), ("delay", args.delay))
+            if v is not None
+        },
         exclude=profile.crawl.exclude + tuple(args.exclude),
         obey_robots=profile.crawl.obey_robots and not args.ignore_robots,
     )
@@ -360,16 +447,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     if mode_for(crawl.render, crawl.render_urls) not in (RenderMode.OFF, RenderMode.AUTO):
         check_available()  # before a run is stored: a missing browser is a setup error, not a crawl
     if args.redis and args.resume:
-        raise ConfigError("--resume with --redis: a distributed crawl keeps its frontier in Redis and is not "
-                          "resumed from the store; run it again without --resume")
+        raise ConfigError(
+            "--resume with --redis: a distributed crawl keeps its frontier in Redis and is not "
+            "resumed from the store; run it again without --resume"
+        )
     if args.redis:
         from .distributed import connect
 
         connect(args.redis)  # before a run is stored: an unreachable Redis is a setup error
         # Workers cannot read this machine's store, so they cannot reuse its pages (304s): a full crawl.
         crawl = dataclasses.replace(crawl, incremental=False)
-    request = CrawlRequest(url, crawl, progress=sys.stderr.isatty() and not args.redis, verbose=args.verbose,
-                           resume=args.resume, redis=args.redis)
+    request = CrawlRequest(
+        url,
+        crawl,
+        progress=sys.stderr.isatty() and not args.redis,
+        verbose=args.verbose,
+        resume=args.resume,
+        redis=args.redis,
+    )
     db = args.db or default_db()
     store = Store(db)
     try:
@@ -379,8 +474,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         store.close()
     _print_summary(outcome.report, outcome.html)
     if outcome.internal_errors:
-        print(f"gapcheck: warning: {outcome.internal_errors} pages could not be processed (an internal error); "
-              "rerun with --verbose to see it and report it", file=sys.stderr)
+        print(
+            f"gapcheck: warning: {outcome.internal_errors} pages could not be processed (an internal error); "
+            "rerun with --verbose to see it and report it",
+            file=sys.stderr,
+        )
     return EXIT_GAPS if outcome.failed else EXIT_OK
 
 
@@ -388,8 +486,10 @@ def _print_summary(report: dict, html: Path) -> None:
     s = report["summary"]
     run = report["run"]
     print(f"结论：{s['verdict']}　得分：{s['score']:g}　单项否决：{s['vetoes']}")
-    print(f"检查项 {s['checked']}：通过 {s['pass']}，问题 {s['fail']}，警告 {s['warn']}，"
-          f"待核实 {s['unverified']}，人工核查 {s['manual']}")
+    print(
+        f"检查项 {s['checked']}：通过 {s['pass']}，问题 {s['fail']}，警告 {s['warn']}，"
+        f"待核实 {s['unverified']}，人工核查 {s['manual']}"
+    )
     print(f"抓取页面 {run['pages']}，检查链接 {run['links_checked']}（检查日期 {run['as_of']}）")
     print(f"报告：{html}（同一目录下另有 report.json、report.md、report.xlsx、report.csv）")
 
@@ -409,7 +509,7 @@ def _open_existing(db: Path | None, *, write: bool = False):
 
 def _one_line(value: object, limit: int = 120) -> str:
     text = " ".join(str(value or "").split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -463,8 +563,14 @@ def cmd_history(args: argparse.Namespace) -> int:
         else:
             verdict = CLI["state_failed"] if run.state == "failed" else CLI["state_running"]
         score = f"{run.score:g}" if run.score is not None else dash
-        cells = [f"#{run.id}", run.as_of, _fmt_time(run.finished_at) or dash, verdict, score,
-                 *(dash if n is None else str(n) for n in (line.fail, line.new, line.fixed))]
+        cells = [
+            f"#{run.id}",
+            run.as_of,
+            _fmt_time(run.finished_at) or dash,
+            verdict,
+            score,
+            *(dash if n is None else str(n) for n in (line.fail, line.new, line.fixed)),
+        ]
         print("\t".join(cells))
     return EXIT_OK
 
@@ -484,10 +590,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     with serve() as server:
         print(f"示例网站：{server.url}（检查日期固定为 {AS_OF}，与示例网站的内容一致）")
-        argv = ["check", server.url, "--profile", "wuhan-commerce", "--as-of", AS_OF, "--out", str(args.out),
-                "--db", str(args.db or args.out / "gapcheck.sqlite"), "--concurrency", "8", "--delay", "0",
-                # The city portal cannot be reached from a sandbox; the demo must not depend on it.
-                "--exclude", r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/"]
+        argv = [
+            "check",
+            server.url,
+            "--profile",
+            "wuhan-commerce",
+            "--as-of",
+            AS_OF,
+            "--out",
+            str(args.out),
+            "--db",
+            str(args.db or args.out / "gapcheck.sqlite"),
+            "--concurrency",
+            "8",
+            "--delay",
+            "0",
+            # The city portal cannot be reached from a sandbox; the demo must not depend on it.
+            "--exclude",
+            r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
+        ]
         code = main(argv)
     if code not in (EXIT_OK, EXIT_GAPS):
         return code
@@ -500,8 +621,10 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     rows = read_sites(args.dir) if args.dir.is_dir() else []
     if args.dir.is_dir() and not rows:
-        raise ConfigError(f"{args.dir}: no site results (DIR/<site>/report.json or error.json); "
-                          "pass the folder `gapcheck batch` wrote")
+        raise ConfigError(
+            f"{args.dir}: no site results (DIR/<site>/report.json or error.json); "
+            "pass the folder `gapcheck batch` wrote"
+        )
     path = write_index(args.dir)
     counts = totals(rows)
     print(f"网站 {len(rows)}：合格 {counts['pass']}，不合格 {counts['fail']}，未能检查 {counts['error']}")
@@ -537,9 +660,11 @@ def cmd_probe(args: argparse.Namespace) -> int:
             store.record_probe(result.url, result.ok, result.status, result.elapsed, result.error, at=result.at)
     finally:
         store.close()
-    for site, result in zip(sites.sites, results):
-        line = (f"{'ok' if result.ok else 'failed':<6}  {result.status or '-':>3}  {result.elapsed:6.2f}s  "
-                f"{site.name}  {redact(site.url)}")
+    for site, result in zip(sites.sites, results, strict=False):
+        line = (
+            f"{'ok' if result.ok else 'failed':<6}  {result.status or '-':>3}  {result.elapsed:6.2f}s  "
+            f"{site.name}  {redact(site.url)}"
+        )
         print(line + (f"  {result.error}" if result.error else ""), flush=True)
     return EXIT_OK if all(r.ok for r in results) else EXIT_UNREACHABLE
 
@@ -561,8 +686,10 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         for path in schedule.install_systemd(units, target):
             print(f"已写入 {path}")
         scope = " --user" if user else ""
-        print(f"启用：systemctl{scope} daemon-reload && "
-              f"systemctl{scope} enable --now gapcheck-batch.timer gapcheck-probe.timer")
+        print(
+            f"启用：systemctl{scope} daemon-reload && "
+            f"systemctl{scope} enable --now gapcheck-batch.timer gapcheck-probe.timer"
+        )
         if user:
             print("未登录时也要运行：loginctl enable-linger $USER")
         return EXIT_OK

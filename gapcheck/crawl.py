@@ -8,89 +8,19 @@ import os
 import shutil
 from collections.abc import Callable
 from urllib.parse import urlsplit
-from dataclasses import dataclass
 
 from scrapy.crawler import Crawler, CrawlerProcess
-from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
-from .checks import CrawlStats
-from .checks.model import HostNote, Page
-from .errors import GapcheckError, ScratchError, StoreError
-from .report.model import redact
+from core.errors import GapcheckError, ScratchError, StoreError
+from core.model import CrawlStats, Page
+from core.redaction import redact
+from spiders import scratch
+from spiders.portal import PortalSpider
+
+from .crawl_setup import CrawlRequest, host_notes, scrapy_settings
 from .profile import CrawlOptions
-from .spiders import aliases as aliases_module, rendering, scratch, settings as spider_settings
-from .spiders.portal import PortalSpider
 from .store import Store
-
-
-@dataclass(frozen=True)
-class CrawlRequest:
-    """One crawl, as the command line and the profile together asked for it."""
-
-    url: str
-    crawl: CrawlOptions
-    progress: bool = False
-    verbose: bool = False
-    resume: bool = False
-    """Go on with the run's stored pages instead of starting from the start page."""
-    redis: str | None = None
-    """Crawl through the `gapcheck worker` processes attached to this Redis (gapcheck/distributed.py)."""
-
-
-def scrapy_settings(request: CrawlRequest, run_id: int, *, alone: bool = True) -> Settings:
-    """Spider defaults, then the profile's crawl options, then the command line's overrides.
-
-    Not `alone` (a batch crawling several portals in one process, a distributed worker), `crawl.render:
-    auto` stays off: several scrapy-playwright handlers in one process stall the batch (tests/test_batch.py
-    hung with two), and a worker's own look at the start page would decide for every worker. A portal
-    rendered on purpose (`render: all`) still is.
-    """
-    settings = Settings(spider_settings.DEFAULTS)
-    opts = request.crawl
-    if opts.concurrency is not None:
-        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", opts.concurrency)
-        settings.set("CONCURRENT_REQUESTS", max(opts.concurrency, settings.getint("CONCURRENT_REQUESTS")))
-    if opts.delay is not None:
-        settings.set("DOWNLOAD_DELAY", opts.delay)
-        settings.set("AUTOTHROTTLE_START_DELAY", opts.delay)
-        if opts.delay == 0:
-            settings.set("AUTOTHROTTLE_ENABLED", False)  # a local run or benchmark: no politeness wanted
-    if opts.timeout is not None:
-        settings.set("DOWNLOAD_TIMEOUT", opts.timeout)
-    settings.set("USER_AGENT", opts.user_agent or spider_settings.user_agent(opts.contact))
-    settings.set("ROBOTSTXT_OBEY", opts.obey_robots)
-    settings.set("GAPCHECK_PRIVATE_REDIRECTS", opts.private_redirects)
-    settings.set("GAPCHECK_RUN_ID", run_id)
-    settings.set("GAPCHECK_PROGRESS", request.progress)
-    if request.verbose:
-        settings.set("LOG_LEVEL", "INFO")
-    mode = rendering.effective(rendering.mode_for(opts.render, opts.render_urls))
-    if mode is rendering.RenderMode.AUTO and not alone:
-        mode = rendering.RenderMode.OFF
-    for key, value in rendering.render_settings(mode, opts.render_urls, settings.getfloat("DOWNLOAD_TIMEOUT")).items():
-        # Handlers, middlewares and retried exceptions add to the defaults rather than replace them.
-        if isinstance(value, dict):
-            value = {**settings.getdict(key), **value}
-        elif isinstance(value, list):
-            value = [*settings.getlist(key), *value]
-        settings.set(key, value)
-    if opts.aliases:
-        _alias_settings(settings, dict(opts.aliases))
-    return settings
-
-
-def _alias_settings(settings: Settings, aliases: dict[str, str]) -> None:
-    """Requests for the aliased hosts go to their aliases (spiders/aliases.py), in the browser too."""
-    handlers = settings.getdict("DOWNLOAD_HANDLERS")
-    base = settings.getdict("DOWNLOAD_HANDLERS_BASE")
-    settings.set("GAPCHECK_ALIASES", aliases)
-    settings.set("GAPCHECK_ALIAS_INNER", {s: handlers.get(s) or base[s] for s in ("http", "https")})
-    settings.set("DOWNLOAD_HANDLERS", {**handlers, "http": aliases_module.HANDLER, "https": aliases_module.HANDLER})
-    launch = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
-    if launch:
-        launch["args"] = [*launch.get("args", []), f"--host-resolver-rules={aliases_module.resolver_rules(aliases)}"]
-        settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", launch)
 
 
 def crawl(request: CrawlRequest, store: Store, run_id: int) -> CrawlStats:
@@ -101,9 +31,12 @@ def crawl(request: CrawlRequest, store: Store, run_id: int) -> CrawlStats:
     return outcome
 
 
-def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int = 4,
-               done: Callable[[int, CrawlStats | BaseException], None] | None = None
-               ) -> list[CrawlStats | BaseException]:
+def crawl_many(
+    jobs: list[tuple[CrawlRequest, int]],
+    store: Store,
+    parallel: int = 4,
+    done: Callable[[int, CrawlStats | BaseException], None] | None = None,
+) -> list[CrawlStats | BaseException]:
     """Crawls several portals in this one process, `parallel` at a time, each with its own settings.
 
     Different hosts are crawled side by side, each host politely. One crawl that fails leaves its
@@ -144,14 +77,23 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
             frontiers[i] = scratch.frontier_folder()
             crawler.settings.set("JOBDIR", frontiers[i][0])
             deferred = process.crawl(
-                crawler, start_url=request.url, allowed_domains=opts.allowed_domains, include=opts.include,
-                exclude=opts.exclude, max_pages=opts.max_pages, max_depth=opts.max_depth, sink=store,
-                known=store.fresh_external(opts.external_cache_days), dns_probe=opts.dns_probe,
+                crawler,
+                start_url=request.url,
+                allowed_domains=opts.allowed_domains,
+                include=opts.include,
+                exclude=opts.exclude,
+                max_pages=opts.max_pages,
+                max_depth=opts.max_depth,
+                sink=store,
+                known=store.fresh_external(opts.external_cache_days),
+                dns_probe=opts.dns_probe,
                 external=opts.external,
-                revalidate=revalidate, unchanged=unchanged,
+                revalidate=revalidate,
+                unchanged=unchanged,
                 resume=store.reopen_run(run_id) if request.resume else None,
-                max_query_variants=opts.max_query_variants)
-        except Exception as exc:  # noqa: BLE001 - a crawl that cannot start is that portal's outcome
+                max_query_variants=opts.max_query_variants,
+            )
+        except Exception as exc:
             finished(exc, i, crawler, run_id)
             return
         # Added before the process's own join sees the deferred fire, so the reactor waits for the next one.
@@ -167,9 +109,14 @@ def crawl_many(jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int
             result = result.value
         full = result if isinstance(result, scratch.ScratchFull) else getattr(crawler.spider, "scratch_failure", None)
         if failure is not None:  # the pipeline could not write: the crawl stopped for that reason
-            outcomes[i] = failure if isinstance(failure, StoreError) else StoreError(
-                f"{store.path}: cannot write the crawl to the store ({failure}); free disk space there or pass "
-                "--db with a store on another disk (a stopped crawl goes on with --resume)")
+            outcomes[i] = (
+                failure
+                if isinstance(failure, StoreError)
+                else StoreError(
+                    f"{store.path}: cannot write the crawl to the store ({failure}); free disk space there or pass "
+                    "--db with a store on another disk (a stopped crawl goes on with --resume)"
+                )
+            )
         elif full is not None:
             outcomes[i] = _scratch_error(full, store, run_id, jobs[i][0].url)
         elif isinstance(result, BaseException):
@@ -196,11 +143,13 @@ def _scratch_error(full: scratch.ScratchFull, store: Store, run_id: int, url: st
         return exc
     return ScratchError(
         f"临时文件夹 {full.folder} 已满，无法继续记录待抓取的网址（{full.reason}）；已抓取的页面已保存（运行 {run_id} "
-        f"已中断）。请清理该文件夹，或把环境变量 TMPDIR 指向空间充足的文件夹，再运行 gapcheck check {redact(url)} --resume 继续")
+        f"已中断）。请清理该文件夹，或把环境变量 TMPDIR 指向空间充足的文件夹，再运行 gapcheck check {redact(url)} --resume 继续"
+    )
 
 
 def _redacting(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
     """Log records (--verbose) without the user:password@ some links carry: messages and tracebacks alike."""
+
     def make(*args, **kwargs) -> logging.LogRecord:
         record = factory(*args, **kwargs)
         message = record.getMessage()
@@ -216,7 +165,9 @@ def _redacting(factory: Callable[..., logging.LogRecord]) -> Callable[..., loggi
     return make
 
 
-def _incremental(store: Store, start_url: str) -> tuple[dict[str, tuple[str, str]], Callable[[str], Page | None] | None]:
+def _incremental(
+    store: Store, start_url: str
+) -> tuple[dict[str, tuple[str, str]], Callable[[str], Page | None] | None]:
     """The last run's revalidatable pages and how to get one back, under this run's scheme, host and port:
     the same site checked on another port (or moved to https) still gets its 304s."""
     previous, validators = store.validators(start_url)
@@ -227,15 +178,18 @@ def _incremental(store: Store, start_url: str) -> tuple[dict[str, tuple[str, str
         return validators, lambda url: store.stored_page(previous, url)
 
     def move(url: str, a: str, b: str) -> str:
-        return b + url[len(a):] if url.startswith(a) else url
+        return b + url[len(a) :] if url.startswith(a) else url
 
     def unchanged(url: str) -> Page | None:
         page = store.stored_page(previous, move(url, new, old))
         if page is None:
             return None
         return dataclasses.replace(
-            page, url=move(page.url, old, new), final_url=move(page.final_url, old, new),
-            links=tuple(dataclasses.replace(link, url=move(link.url, old, new)) for link in page.links))
+            page,
+            url=move(page.url, old, new),
+            final_url=move(page.final_url, old, new),
+            links=tuple(dataclasses.replace(link, url=move(link.url, old, new)) for link in page.links),
+        )
 
     return {move(url, old, new): v for url, v in validators.items()}, unchanged
 
@@ -248,24 +202,17 @@ def _origin(url: str) -> str:
 def _stats(crawler: Crawler, store: Store, run_id: int, opts: CrawlOptions) -> CrawlStats:
     spider = crawler.spider
     store.remember_external(run_id, lambda url: not spider.in_scope(url))
-    return CrawlStats(pages=spider.pages_done, page_limit=opts.max_pages,
-                      page_limit_reached=spider.page_limit_reached,
-                      errors=spider.errors,
-                      internal_errors=crawler.stats.get_value("spider_exceptions/count", 0),
-                      hosts=host_notes(crawler.stats.get_stats()), reused=spider.reused,
-                      second_pass=spider.second_pass_asked, not_modified=spider.not_modified,
-                      interrupted=crawler.stats.get_value("finish_reason") == "shutdown",
-                      traps=spider.traps.notes(), certificate=spider.certificate)
-
-
-def host_notes(stats: dict) -> tuple[HostNote, ...]:
-    """What spiders.politeness left in the crawl stats, per host."""
-    hosts: dict[str, dict] = {}
-    for key, value in stats.items():
-        parts = key.split("/", 2)
-        if len(parts) == 3 and parts[0] == "politeness":
-            hosts.setdefault(parts[2], {})[parts[1]] = value
-    return tuple(HostNote(host, crawl_delay=v.get("crawl_delay"), throttled=int(v.get("throttled", 0)),
-                          waited=float(v.get("waited", 0.0)), interval=float(v.get("interval", 0.0)),
-                          circuit_open=v.get("circuit_open", ""))
-                 for host, v in sorted(hosts.items()))
+    return CrawlStats(
+        pages=spider.pages_done,
+        page_limit=opts.max_pages,
+        page_limit_reached=spider.page_limit_reached,
+        errors=spider.errors,
+        internal_errors=crawler.stats.get_value("spider_exceptions/count", 0),
+        hosts=host_notes(crawler.stats.get_stats()),
+        reused=spider.reused,
+        second_pass=spider.second_pass_asked,
+        not_modified=spider.not_modified,
+        interrupted=crawler.stats.get_value("finish_reason") == "shutdown",
+        traps=spider.traps.notes(),
+        certificate=spider.certificate,
+    )

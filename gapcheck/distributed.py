@@ -22,12 +22,13 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from .checks.model import CrawlStats, LinkCheck, Page, TrapNote
-from .crawl import CrawlRequest, host_notes, scrapy_settings
-from .errors import ConfigError
-from .report.model import redact
-from .spiders.certificate import inspect as inspect_certificate
-from .spiders.frontier import HEARTBEAT, JOBS, WORKER_TTL, JobKeys, fingerprint, requeue_orphans, worker_key
+from core.errors import ConfigError
+from core.model import CrawlStats, LinkCheck, Page, TrapNote
+from core.redaction import redact
+from spiders.certificate import inspect as inspect_certificate
+from spiders.frontier import HEARTBEAT, JOBS, WORKER_TTL, JobKeys, fingerprint, requeue_orphans, worker_key
+
+from .crawl_setup import CrawlRequest, host_notes, scrapy_settings
 from .store import Store
 
 DRAIN = 500
@@ -50,8 +51,10 @@ def connect(url: str, option: str = "--redis"):
     except ValueError as exc:
         raise ConfigError(f"{option} {url!r}: {exc}; expected redis://HOST:6379/0") from None
     except redis.RedisError as exc:
-        raise ConfigError(f"{option} {redact(url)}: cannot reach Redis ({exc}); start redis-server there "
-                          "(apt-get install redis-server) or pass the right address") from None
+        raise ConfigError(
+            f"{option} {redact(url)}: cannot reach Redis ({exc}); start redis-server there "
+            "(apt-get install redis-server) or pass the right address"
+        ) from None
     return server
 
 
@@ -59,7 +62,7 @@ def worker_settings(job: str, redis_url: str) -> dict:
     keys = JobKeys(job)
     return {
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
-        "SCHEDULER_QUEUE_CLASS": "gapcheck.spiders.frontier.LeasedQueue",
+        "SCHEDULER_QUEUE_CLASS": "spiders.frontier.LeasedQueue",
         "SCHEDULER_QUEUE_KEY": keys.requests,
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
@@ -71,6 +74,7 @@ def worker_settings(job: str, redis_url: str) -> dict:
 
 
 # -- the coordinator -----------------------------------------------------------------------------
+
 
 @dataclass
 class _Job:
@@ -89,9 +93,9 @@ class _Job:
 
 def enqueue(server, request: CrawlRequest, run_id: int, known: dict[str, LinkCheck]) -> str:
     """Publishes one crawl for the workers: its options and its start page. Returns the job id."""
-    from .spiders.portal import Role
-    from .spiders.frontier import LeasedQueue
-    from .spiders.worker import WorkerSpider
+    from spiders.frontier import LeasedQueue
+    from spiders.portal import Role
+    from spiders.worker import WorkerSpider
 
     job = secrets.token_hex(6)
     keys = JobKeys(job)
@@ -113,9 +117,13 @@ def enqueue(server, request: CrawlRequest, run_id: int, known: dict[str, LinkChe
     return job
 
 
-def crawl_distributed(jobs: list[tuple[CrawlRequest, int]], store: Store, redis_url: str,
-                      done: Callable[[int, CrawlStats | BaseException], None] | None = None,
-                      say: Callable[[str], None] | None = None) -> list[CrawlStats | BaseException]:
+def crawl_distributed(
+    jobs: list[tuple[CrawlRequest, int]],
+    store: Store,
+    redis_url: str,
+    done: Callable[[int, CrawlStats | BaseException], None] | None = None,
+    say: Callable[[str], None] | None = None,
+) -> list[CrawlStats | BaseException]:
     """Crawls every job through the workers attached to Redis; stores the items as they arrive."""
     say = say or (lambda text: print(text, file=sys.stderr))
     server = connect(redis_url)
@@ -147,8 +155,10 @@ def crawl_distributed(jobs: list[tuple[CrawlRequest, int]], store: Store, redis_
                         done(job.index, outcomes[job.index])
             if active and not _any_worker(server):
                 if not told and time.monotonic() - lonely_since > NO_WORKER_NOTICE:
-                    say(f"gapcheck: no worker is attached to {redact(redis_url)}; start one on any machine that "
-                        f"reaches it: gapcheck worker --redis {redact(redis_url)}")
+                    say(
+                        f"gapcheck: no worker is attached to {redact(redis_url)}; start one on any machine that "
+                        f"reaches it: gapcheck worker --redis {redact(redis_url)}"
+                    )
                     told = True
             else:
                 lonely_since = time.monotonic()
@@ -224,7 +234,7 @@ def _finish(server, job: _Job, store: Store) -> CrawlStats:
     _forget(server, job)
     opts = job.request.crawl
     scope = set().union(*(note.get("scope", ()) for note in notes))
-    from .spiders.portal import PortalSpider
+    from spiders.portal import PortalSpider
 
     judge = PortalSpider(job.request.url, allowed_domains=opts.allowed_domains)
     judge.scope |= scope
@@ -245,13 +255,17 @@ def _finish(server, job: _Job, store: Store) -> CrawlStats:
             seen = traps.get(trap.kind)
             traps[trap.kind] = trap if seen is None or trap.count > seen.count else seen
     return CrawlStats(
-        pages=store.page_count(job.run_id), page_limit=opts.max_pages,
+        pages=store.page_count(job.run_id),
+        page_limit=opts.max_pages,
         page_limit_reached=any(note["page_limit_reached"] for note in notes),
         errors=sum(note["errors"] for note in notes),
         internal_errors=sum(note["internal_errors"] for note in notes),
-        hosts=host_notes(politeness), reused=sum(note["reused"] for note in notes),
-        second_pass=max(job.second_pass, 0), certificate=job.certificate.result() if job.certificate.done() else None,
-        traps=tuple(traps.values()))
+        hosts=host_notes(politeness),
+        reused=sum(note["reused"] for note in notes),
+        second_pass=max(job.second_pass, 0),
+        certificate=job.certificate.result() if job.certificate.done() else None,
+        traps=tuple(traps.values()),
+    )
 
 
 def _forget(server, job: _Job) -> None:
@@ -272,8 +286,10 @@ def abandon(server, job: str, state: str | None = "stopped") -> None:
 
 # -- the worker ----------------------------------------------------------------------------------
 
-def run_worker(redis_url: str, *, idle_exit: float | None = None, verbose: bool = False,
-               say: Callable[[str], None] | None = None) -> int:
+
+def run_worker(
+    redis_url: str, *, idle_exit: float | None = None, verbose: bool = False, say: Callable[[str], None] | None = None
+) -> int:
     """Joins every crawl published in Redis until stopped (or idle for `idle_exit` seconds)."""
     say = say or (lambda text: print(text, file=sys.stderr))
     server = connect(redis_url)
@@ -281,8 +297,8 @@ def run_worker(redis_url: str, *, idle_exit: float | None = None, verbose: bool 
     from scrapy.utils.reactor import install_reactor
     from twisted.internet import task
 
-    from .spiders import settings as spider_settings
-    from .spiders.worker import WorkerSpider
+    from spiders import settings as spider_settings
+    from spiders.worker import WorkerSpider
 
     level = "INFO" if verbose else spider_settings.DEFAULTS["LOG_LEVEL"]
     install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
@@ -308,18 +324,30 @@ def run_worker(redis_url: str, *, idle_exit: float | None = None, verbose: bool 
         opts = request.crawl
         server.sadd(JobKeys(job).workers, worker)
         deferred = process.crawl(
-            crawler, start_url=request.url, job=job, worker=worker, allowed_domains=opts.allowed_domains,
-            include=opts.include, exclude=opts.exclude, max_pages=opts.max_pages, max_depth=opts.max_depth,
-            known=config["known"], dns_probe=opts.dns_probe, max_query_variants=opts.max_query_variants,
-            external=opts.external)
+            crawler,
+            start_url=request.url,
+            job=job,
+            worker=worker,
+            allowed_domains=opts.allowed_domains,
+            include=opts.include,
+            exclude=opts.exclude,
+            max_pages=opts.max_pages,
+            max_depth=opts.max_depth,
+            known=config["known"],
+            dns_probe=opts.dns_probe,
+            max_query_variants=opts.max_query_variants,
+            external=opts.external,
+        )
         running[job] = crawler
         say(f"worker {worker}: crawling {redact(request.url)} (job {job})")
 
         def left(result):
             running.pop(job, None)
             spider = getattr(crawler, "spider", None)
-            say(f"worker {worker}: left job {job} after {getattr(spider, 'answered', 0)} requests, "
-                f"{getattr(spider, 'pages_done', 0)} pages")
+            say(
+                f"worker {worker}: left job {job} after {getattr(spider, 'answered', 0)} requests, "
+                f"{getattr(spider, 'pages_done', 0)} pages"
+            )
             return None
 
         deferred.addBoth(left)

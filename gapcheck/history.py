@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import checks
-from .report.model import redact
+import checks
+from core.redaction import redact
+
 from .store import RunRow, Store, StoredFinding, fingerprint
 
 
@@ -45,8 +46,12 @@ def annotate(report: dict[str, Any], store: Store, run_id: int) -> dict[str, Any
             f["change"] = "new"
             new += 1
     fixed = _fixed(prev_failing, now_failing, report.get("rules") or {})
-    report["summary"]["changes"] = {"previous_run": previous.id if previous else None, "new": new,
-                                    "still_open": still_open, "fixed": len(fixed)}
+    report["summary"]["changes"] = {
+        "previous_run": previous.id if previous else None,
+        "new": new,
+        "still_open": still_open,
+        "fixed": len(fixed),
+    }
     report["fixed"] = redact(fixed)
     report["trend"] = _trend(store, earlier, report, run_id)
     return report
@@ -59,11 +64,18 @@ def _trend(store: Store, earlier: list[RunRow], report: dict[str, Any], run_id: 
     """Score, verdict and failing count of the site's last `TREND_RUNS` finished runs, this one last."""
     summary = report["summary"]
     as_of = (report.get("run") or {}).get("as_of") or store.run(run_id).as_of.isoformat()
-    now = {"run": run_id, "as_of": str(as_of), "score": float(summary["score"]), "verdict": summary.get("verdict"),
-           "fail": sum(f["status"] == "fail" for f in report["findings"])}
-    past = [r for r in earlier if r.score is not None][-(TREND_RUNS - 1):]
-    return [{"run": r.id, "as_of": r.as_of, "score": float(r.score), "verdict": r.verdict,
-             "fail": store.fail_count(r.id)} for r in past] + [now]
+    now = {
+        "run": run_id,
+        "as_of": str(as_of),
+        "score": float(summary["score"]),
+        "verdict": summary.get("verdict"),
+        "fail": sum(f["status"] == "fail" for f in report["findings"]),
+    }
+    past = [r for r in earlier if r.score is not None][-(TREND_RUNS - 1) :]
+    return [
+        {"run": r.id, "as_of": r.as_of, "score": float(r.score), "verdict": r.verdict, "fail": store.fail_count(r.id)}
+        for r in past
+    ] + [now]
 
 
 def _streak_starts(store: Store, earlier: list[RunRow], open_fps: set[str]) -> dict[str, RunRow]:
@@ -97,8 +109,15 @@ def _fixed(prev_failing: list[StoredFinding], now_failing: set[str], rules: dict
         if f.fingerprint in now_failing or f.fingerprint in seen:
             continue
         seen.add(f.fingerprint)
-        fixed.append({"rule": f.rule, "title": _title(f.rule, rules), "subject": f.subject, "url": f.url or "",
-                      "fingerprint": f.fingerprint})
+        fixed.append(
+            {
+                "rule": f.rule,
+                "title": _title(f.rule, rules),
+                "subject": f.subject,
+                "url": f.url or "",
+                "fingerprint": f.fingerprint,
+            }
+        )
     return fixed
 
 
@@ -118,8 +137,11 @@ def diff(store: Store, run_a: int, run_b: int) -> Diff:
     """Failing findings of `run_b` against `run_a`."""
     a, b = _unique(store.failing(run_a)), _unique(store.failing(run_b))
     a_fps, b_fps = {f.fingerprint for f in a}, {f.fingerprint for f in b}
-    return Diff(new=[f for f in b if f.fingerprint not in a_fps], fixed=[f for f in a if f.fingerprint not in b_fps],
-                still_open=[f for f in b if f.fingerprint in a_fps])
+    return Diff(
+        new=[f for f in b if f.fingerprint not in a_fps],
+        fixed=[f for f in a if f.fingerprint not in b_fps],
+        still_open=[f for f in b if f.fingerprint in a_fps],
+    )
 
 
 @dataclass(frozen=True)
@@ -141,7 +163,8 @@ def history(store: Store, start_url: str) -> list[HistoryLine]:
         failing = store.failing(run.id)
         fps = {f.fingerprint for f in failing}
         before = prev or set()
-        lines.append(HistoryLine(run, len(failing), sum(f.fingerprint not in before for f in failing),
-                                 len(before - fps)))
+        lines.append(
+            HistoryLine(run, len(failing), sum(f.fingerprint not in before for f in failing), len(before - fps))
+        )
         prev = fps
     return lines

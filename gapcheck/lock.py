@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import ConfigError, RunLockedError
-from .report.model import redact
+from core.errors import ConfigError, RunLockedError
+from core.redaction import redact
+
 from .store import site_key
 
 
@@ -33,10 +34,12 @@ def _open_plain(path: Path) -> int:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise ConfigError(f"{path}: 锁文件是一个符号链接，gapcheck 不会通过链接写入别的文件；"
-                              "删除这个链接（rm），再运行一次") from None
-        raise ConfigError(f"{path}: 无法打开锁文件（{exc.strerror}）；检查这个文件夹的权限，或用 --db 换一个存储位置") \
-            from None
+            raise ConfigError(
+                f"{path}: 锁文件是一个符号链接，gapcheck 不会通过链接写入别的文件；删除这个链接（rm），再运行一次"
+            ) from None
+        raise ConfigError(
+            f"{path}: 无法打开锁文件（{exc.strerror}）；检查这个文件夹的权限，或用 --db 换一个存储位置"
+        ) from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise ConfigError(f"{path}: 锁文件不是普通文件（是管道、设备或文件夹）；删除它，再运行一次")
@@ -55,7 +58,8 @@ def site_lock(db: Path, start_url: str) -> Iterator[Path]:
             holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
             raise RunLockedError(
                 f"{redact(start_url)}: another gapcheck is checking this portal with {db} ({holder}); wait for it "
-                f"to finish, or stop it and run again with --resume (lock file {path})") from None
+                f"to finish, or stop it and run again with --resume (lock file {path})"
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
         yield path

@@ -34,7 +34,7 @@ class SmtpConfig:
     to: tuple[str, ...]
     port: int = 25
     username: str | None = None
-    password_env: str | None = None   # name of the environment variable holding the password
+    password_env: str | None = None  # name of the environment variable holding the password
     starttls: bool = False
 
 
@@ -150,7 +150,7 @@ def _clean(value: Any, limit: int | None = None) -> str:
     """One line of crawled or configured text: no control characters, no user:password@, at most `limit`."""
     text = _SPACE.sub(" ", _CREDENTIALS.sub(r"\1://***@", "" if value is None else str(value))).strip()
     if limit is not None and len(text) > limit:
-        text = text[:limit - 1].rstrip() + "…"
+        text = text[: limit - 1].rstrip() + "…"
     return text
 
 
@@ -178,9 +178,13 @@ def _site_facts(news: SiteNews) -> dict[str, Any]:
         fixed = len(report["fixed"])
 
     def item(f: dict[str, Any], evidence: bool) -> dict[str, Any]:
-        out = {"rule": _clean(f.get("rule")), "title": _clean(_title(f, rules)),
-               "severity": _severity(f, rules), "subject": _clean(f.get("subject"), 200),
-               "url": _clean(f.get("url"))}
+        out = {
+            "rule": _clean(f.get("rule")),
+            "title": _clean(_title(f, rules)),
+            "severity": _severity(f, rules),
+            "subject": _clean(f.get("subject"), 200),
+            "url": _clean(f.get("url")),
+        }
         if evidence:
             out["evidence"] = _clean(f.get("evidence") or f.get("message"), EVIDENCE_CHARS)
         return out
@@ -219,7 +223,7 @@ def _subject(with_news: int, with_vetoes: int, not_checked: int) -> str:
 def _site_text(n: int, s: dict[str, Any]) -> list[str]:
     lines = [f"【{n}】{s['name'] or s['url']}", f"网址：{s['url']}"]
     if not s["checked"]:
-        return lines + [f"无法检查：{s['error']}", ""]
+        return [*lines, f"无法检查：{s['error']}", ""]
     verdict = s["verdict"] or "—"
     if s["turned_failed"]:
         verdict += f"（上次为{s['previous_verdict']}）"
@@ -239,7 +243,7 @@ def _site_text(n: int, s: dict[str, Any]) -> list[str]:
     lines.append(f"已整改 {_num(s['fixed'] or 0)} 项")
     if s["report"]:
         lines.append(f"报告：{s['report']}")
-    return lines + [""]
+    return [*lines, ""]
 
 
 def compose(news: Sequence[SiteNews]) -> Notice:
@@ -254,10 +258,17 @@ def compose(news: Sequence[SiteNews]) -> Notice:
         lines += _site_text(n, s)
     lines.append("—— gapcheck 批量检查")
     body = "\n".join(lines) + "\n"
-    payload = {"schema": SCHEMA, "subject": subject, "text": body,
-               "counts": {"sites_with_news": with_news, "sites_with_new_vetoes": with_vetoes,
-                          "sites_not_checked": not_checked},
-               "sites": sites}
+    payload = {
+        "schema": SCHEMA,
+        "subject": subject,
+        "text": body,
+        "counts": {
+            "sites_with_news": with_news,
+            "sites_with_new_vetoes": with_vetoes,
+            "sites_not_checked": not_checked,
+        },
+        "sites": sites,
+    }
     return Notice(subject, body, payload)
 
 
@@ -368,12 +379,16 @@ def _send_mail(cfg: SmtpConfig, notice: Notice, env: Mapping[str, str]) -> str:
     password = None
     if cfg.username:
         if not cfg.password_env:
-            raise _SendError("notify.smtp.username is set but not notify.smtp.password_env (the name of the "
-                             "environment variable holding the password)", "notify.smtp.password_env")
+            raise _SendError(
+                "notify.smtp.username is set but not notify.smtp.password_env (the name of the "
+                "environment variable holding the password)",
+                "notify.smtp.password_env",
+            )
         password = env.get(cfg.password_env)
         if not password:
-            raise _SendError(f"environment variable {cfg.password_env} (the SMTP password) is not set",
-                             "notify.smtp.password_env")
+            raise _SendError(
+                f"environment variable {cfg.password_env} (the SMTP password) is not set", "notify.smtp.password_env"
+            )
     elif cfg.password_env:
         raise _SendError("notify.smtp.password_env is set but not notify.smtp.username", "notify.smtp.username")
     msg = _mail(cfg, notice)
@@ -381,8 +396,9 @@ def _send_mail(cfg: SmtpConfig, notice: Notice, env: Mapping[str, str]) -> str:
     local = socket.gethostname() or "localhost"  # not getfqdn(): no DNS lookup on machines without DNS
     try:
         if cfg.port == SMTPS_PORT:  # submission over implicit TLS: the port speaks TLS from the first byte
-            connection = smtplib.SMTP_SSL(cfg.host, cfg.port, local_hostname=local, timeout=SMTP_TIMEOUT,
-                                          context=ssl.create_default_context())
+            connection = smtplib.SMTP_SSL(
+                cfg.host, cfg.port, local_hostname=local, timeout=SMTP_TIMEOUT, context=ssl.create_default_context()
+            )
         else:
             connection = smtplib.SMTP(cfg.host, cfg.port, local_hostname=local, timeout=SMTP_TIMEOUT)
         with connection as smtp:
@@ -394,19 +410,23 @@ def _send_mail(cfg: SmtpConfig, notice: Notice, env: Mapping[str, str]) -> str:
                 try:
                     smtp.login(cfg.username, password or "")
                 except UnicodeEncodeError:  # smtplib sends credentials as ASCII only
-                    raise _SendError("the user name or the password has characters other than ASCII, which "
-                                     "Python's smtplib cannot send", "notify.smtp.username / notify.smtp.password_env"
-                                     ) from None
+                    raise _SendError(
+                        "the user name or the password has characters other than ASCII, which "
+                        "Python's smtplib cannot send",
+                        "notify.smtp.username / notify.smtp.password_env",
+                    ) from None
             key = "notify.smtp.to"
             smtp.send_message(msg, from_addr=cfg.sender, to_addrs=list(cfg.to))
     except smtplib.SMTPNotSupportedError as exc:
         raise _SendError(f"the server does not offer it ({_clean(exc, 120)})", key) from None
     except smtplib.SMTPAuthenticationError as exc:
-        raise _SendError(f"login refused: {_smtp_text(exc)}", "notify.smtp.username / notify.smtp.password_env") \
-            from None
+        raise _SendError(
+            f"login refused: {_smtp_text(exc)}", "notify.smtp.username / notify.smtp.password_env"
+        ) from None
     except smtplib.SMTPRecipientsRefused as exc:
-        refused = "; ".join(f"{_clean(addr)}: {code} {_clean(_decode(text), 80)}"
-                            for addr, (code, text) in exc.recipients.items())
+        refused = "; ".join(
+            f"{_clean(addr)}: {code} {_clean(_decode(text), 80)}" for addr, (code, text) in exc.recipients.items()
+        )
         raise _SendError(f"recipients refused ({refused})", "notify.smtp.to") from None
     except smtplib.SMTPSenderRefused as exc:
         raise _SendError(f"sender refused: {_smtp_text(exc)}", "notify.smtp.sender") from None
@@ -417,8 +437,11 @@ def _send_mail(cfg: SmtpConfig, notice: Notice, env: Mapping[str, str]) -> str:
     except smtplib.SMTPException as exc:
         raise _SendError(_clean(exc, 200) or type(exc).__name__, key) from None
     except OSError as exc:
-        where = "notify.smtp.starttls" if isinstance(exc, ssl.SSLError) and key != "notify.smtp.host" \
+        where = (
+            "notify.smtp.starttls"
+            if isinstance(exc, ssl.SSLError) and key != "notify.smtp.host"
             else "notify.smtp.host"
+        )
         raise _SendError(_os_reason(exc, SMTP_TIMEOUT), where) from None
     return f"{len(cfg.to)} recipient" + ("s" if len(cfg.to) > 1 else "")
 
@@ -446,8 +469,9 @@ def send(config: NotifyConfig, notice: Notice, env: Mapping[str, str] | None = N
     return lines
 
 
-def notify(config: NotifyConfig | None, results: Iterable[SiteResult],
-           env: Mapping[str, str] | None = None) -> list[str]:
+def notify(
+    config: NotifyConfig | None, results: Iterable[SiteResult], env: Mapping[str, str] | None = None
+) -> list[str]:
     """After a batch: tells what is new, if anything, on the configured channels. The lines to print."""
     if config is None or not (config.webhook or config.smtp):
         return []

@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from .spiders.settings import USER_AGENT
+from spiders.settings import USER_AGENT
 
 TIMEOUT = 15.0
 """Seconds within which the home page must have opened (检查指标: 超过 15 秒未打开即为失败)."""
@@ -40,14 +40,15 @@ class ProbeResult:
 
 def probe(url: str, timeout: float = TIMEOUT) -> ProbeResult:
     """Fetches `url` once, following redirects; never raises."""
-    at = dt.datetime.now(dt.timezone.utc)
+    at = dt.datetime.now(dt.UTC)
     start = time.monotonic()
     status: int | None = None
     error = ""
-    request = urllib.request.Request(url, headers={
-        "User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8", "Accept-Language": "zh-CN,zh;q=0.9"})
+    request = urllib.request.Request(
+        url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8", "Accept-Language": "zh-CN,zh;q=0.9"}
+    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 — http(s) only (sites.py)
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             status = response.status
             read = 0
             while read < READ_LIMIT and time.monotonic() - start <= timeout:
@@ -95,18 +96,24 @@ def probe_all(urls: list[str], timeout: float = TIMEOUT) -> list[ProbeResult]:
     timeout; its thread is left to die with the process.
     """
     results: list[ProbeResult | None] = [None] * len(urls)
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
 
     def run(i: int, url: str) -> None:
         results[i] = probe(url, timeout)
 
-    threads = [threading.Thread(target=run, args=(i, url), daemon=True, name=f"probe-{i}")
-               for i, url in enumerate(urls)]
+    threads = [
+        threading.Thread(target=run, args=(i, url), daemon=True, name=f"probe-{i}") for i, url in enumerate(urls)
+    ]
     for thread in threads:
         thread.start()
     deadline = time.monotonic() + timeout + GRACE
     for thread in threads:
         thread.join(max(0.0, deadline - time.monotonic()))
-    return [r if r is not None else ProbeResult(url, started, False, None, round(timeout + GRACE, 3),
-                                                f"timeout: no answer in {timeout + GRACE:g} s")
-            for url, r in zip(urls, results)]
+    return [
+        r
+        if r is not None
+        else ProbeResult(
+            url, started, False, None, round(timeout + GRACE, 3), f"timeout: no answer in {timeout + GRACE:g} s"
+        )
+        for url, r in zip(urls, results, strict=False)
+    ]

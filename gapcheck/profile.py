@@ -14,13 +14,13 @@ from typing import Any
 
 import yaml
 
-from .checks import BY_CODE, Severity, UnknownRule, select
-from .checks.options import ColumnKind, Options, Part, Period, Requirement
-from .checks.patterns import PatternError, compile_pattern
-from .errors import ConfigError
-from .spiders.aliases import alias_pair
-from .spiders.rendering import RenderMode
-from .spiders.settings import DNS_PROBE_HOSTS, EXTERNAL_CACHE_DAYS, MAX_DEPTH, MAX_PAGES, QUERY_VARIANTS
+from checks import BY_CODE, Severity, UnknownRule, select
+from checks.options import ColumnKind, Options, Part, Period, Requirement
+from core.errors import ConfigError
+from core.patterns import PatternError, compile_pattern
+from spiders.aliases import alias_pair
+from spiders.rendering import RenderMode
+from spiders.settings import DNS_PROBE_HOSTS, EXTERNAL_CACHE_DAYS, MAX_DEPTH, MAX_PAGES, QUERY_VARIANTS
 
 DEFAULT_PROFILE = "national"
 
@@ -85,8 +85,12 @@ class Profile:
 class _Doc:
     """A parsed YAML file and the line of every key path in it."""
 
-    def __init__(self, path: Path, what: str = "profile",
-                 shape: str = "a profile is a mapping of keys (name:, extends:, requirements: …)"):
+    def __init__(
+        self,
+        path: Path,
+        what: str = "profile",
+        shape: str = "a profile is a mapping of keys (name:, extends:, requirements: …)",
+    ):
         self.path = path
         try:
             text = path.read_text(encoding="utf-8")
@@ -112,8 +116,11 @@ class _Doc:
         # alias. Expanding them lets 500 bytes of nested aliases ("billion laughs") grow to gigabytes, and
         # one that contains itself recurse without end; a profile gains nothing from them, so none is taken.
         if id(node) in self._seen:
-            raise self.error(path, "用了 YAML 别名（*名字，指向 &名字 处的值），配置文件不接受别名",
-                             "把这个值完整写出来，删去 & 和 *")
+            raise self.error(
+                path,
+                "用了 YAML 别名（*名字，指向 &名字 处的值），配置文件不接受别名",
+                "把这个值完整写出来，删去 & 和 *",
+            )
         self._seen.add(id(node))
         if path not in self.lines:
             self.lines[path] = node.start_mark.line + 1
@@ -121,14 +128,14 @@ class _Doc:
             out = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):  # `[a, b]: 1` parses, but is no key of ours
-                    self.lines[path + ("?",)] = key_node.start_mark.line + 1
-                    raise self.error(path + ("?",), "键是一个列表或映射", "键只写一个词，如 exclude:")
+                    self.lines[(*path, "?")] = key_node.start_mark.line + 1
+                    raise self.error((*path, "?"), "键是一个列表或映射", "键只写一个词，如 exclude:")
                 key = key_node.value
-                self.lines[path + (key,)] = key_node.start_mark.line + 1
-                out[key] = self._build(value_node, path + (key,))
+                self.lines[(*path, key)] = key_node.start_mark.line + 1
+                out[key] = self._build(value_node, (*path, key))
             return out
         if isinstance(node, yaml.SequenceNode):
-            return [self._build(item, path + (i,)) for i, item in enumerate(node.value)]
+            return [self._build(item, (*path, i)) for i, item in enumerate(node.value)]
         loader = yaml.SafeLoader("")
         return loader.construct_object(node, deep=True)
 
@@ -143,12 +150,35 @@ class _Doc:
 
 # -- validation ------------------------------------------------------------------------------
 
-_TOP_KEYS = {"name", "extends", "basis", "crawl", "column_kinds", "column_names", "column_urls", "homepage", "city_portal",
-             "requirements", "rules", "select", "ignore"}
+_TOP_KEYS = {
+    "name",
+    "extends",
+    "basis",
+    "crawl",
+    "column_kinds",
+    "column_names",
+    "column_urls",
+    "homepage",
+    "city_portal",
+    "requirements",
+    "rules",
+    "select",
+    "ignore",
+}
 _CRAWL_KEYS = {f for f in CrawlOptions.__dataclass_fields__}
 _KIND_KEYS = {"label", "limit", "deduction", "keywords"}
-_REQ_KEYS = {"name", "match", "severity", "deduction", "on_homepage", "pinned", "linked_from_homepage",
-             "links_to_city_portal", "contains", "drop"}
+_REQ_KEYS = {
+    "name",
+    "match",
+    "severity",
+    "deduction",
+    "on_homepage",
+    "pinned",
+    "linked_from_homepage",
+    "links_to_city_portal",
+    "contains",
+    "drop",
+}
 _PART_KEYS = {"name", "match", "download", "in_text"}
 
 
@@ -156,14 +186,17 @@ def _regex(doc: _Doc, pattern: str, path: tuple) -> None:
     try:
         compile_pattern(pattern)
     except PatternError as exc:
-        raise doc.error(path, f"{pattern!r} is not a regular expression ({exc})",
-                        "escape special characters such as ? and ( with a backslash") from None
+        raise doc.error(
+            path,
+            f"{pattern!r} is not a regular expression ({exc})",
+            "escape special characters such as ? and ( with a backslash",
+        ) from None
 
 
 def _check_keys(doc: _Doc, value: dict, allowed: set[str], path: tuple) -> None:
     for key in value:
         if key not in allowed:
-            raise doc.error(path + (key,), "unknown key", f"use one of: {', '.join(sorted(allowed))}")
+            raise doc.error((*path, key), "unknown key", f"use one of: {', '.join(sorted(allowed))}")
 
 
 def is_number(value: object) -> bool:
@@ -186,7 +219,7 @@ def _want(doc: _Doc, value: Any, kind: type | tuple, path: tuple, what: str) -> 
 def _strings(doc: _Doc, value: Any, path: tuple) -> list[str]:
     _want(doc, value, list, path, "a list of strings")
     for i, item in enumerate(value):
-        _want(doc, item, str, path + (i,), "a string")
+        _want(doc, item, str, (*path, i), "a string")
     return value
 
 
@@ -199,7 +232,7 @@ def _validate(doc: _Doc) -> None:
         if key in data:
             _want(doc, data[key], str, (key,), "a string")
     if "basis" in data and data["basis"] not in ("2015", "2019"):
-        raise doc.error(("basis",), f"unknown basis {data['basis']!r}", "use \"2015\" or \"2019\"")
+        raise doc.error(("basis",), f"unknown basis {data['basis']!r}", 'use "2015" or "2019"')
     crawl = data.get("crawl", {})
     _want(doc, crawl, dict, ("crawl",), "a mapping")
     _check_keys(doc, crawl, _CRAWL_KEYS, ("crawl",))
@@ -209,13 +242,18 @@ def _validate(doc: _Doc) -> None:
             if crawl[key] < 1:
                 raise doc.error(("crawl", key), "must be at least 1", "write a positive number")
     # The command line refuses these too (cli._seconds); a timeout of 0 would fail every request.
-    for key, what, zero_ok in (("delay", "a number of seconds", True), ("timeout", "a number of seconds", False),
-                               ("external_cache_days", "a number of days", True)):
+    for key, what, zero_ok in (
+        ("delay", "a number of seconds", True),
+        ("timeout", "a number of seconds", False),
+        ("external_cache_days", "a number of days", True),
+    ):
         if key in crawl:
             value = _want(doc, crawl[key], (int, float), ("crawl", key), what)
             if value < 0 or (value == 0 and not zero_ok):
                 least = "不小于 0" if zero_ok else "大于 0"
-                raise doc.error(("crawl", key), f"{value!r} 太小，应{least}", f"write {what} there（写一个{least}的数）")
+                raise doc.error(
+                    ("crawl", key), f"{value!r} 太小，应{least}", f"write {what} there（写一个{least}的数）"
+                )
     for key in ("user_agent", "contact"):
         if key in crawl:
             _want(doc, crawl[key], str, ("crawl", key), "a string")
@@ -227,14 +265,20 @@ def _validate(doc: _Doc) -> None:
         if isinstance(crawl["render"], bool):
             crawl["render"] = RenderMode.ALL.value if crawl["render"] else RenderMode.OFF.value
         if crawl["render"] not in (RenderMode.OFF, RenderMode.ALL, RenderMode.AUTO):
-            raise doc.error(("crawl", "render"), f"unknown value {crawl['render']!r}",
-                            "write auto, off or all (or list the page URLs to render under crawl.render_urls)")
+            raise doc.error(
+                ("crawl", "render"),
+                f"unknown value {crawl['render']!r}",
+                "write auto, off or all (or list the page URLs to render under crawl.render_urls)",
+            )
     if "aliases" in crawl:
         _want(doc, crawl["aliases"], dict, ("crawl", "aliases"), "a mapping of production host → base URL")
         for host, base in crawl["aliases"].items():
             if not isinstance(base, str) or alias_pair(str(host), base) is None:
-                raise doc.error(("crawl", "aliases", host), f"{host!r}: {base!r} is not a host and a base URL",
-                                "write e.g. www.example.gov.cn: http://127.0.0.1:8080")
+                raise doc.error(
+                    ("crawl", "aliases", host),
+                    f"{host!r}: {base!r} is not a host and a base URL",
+                    "write e.g. www.example.gov.cn: http://127.0.0.1:8080",
+                )
     for key in ("include", "exclude", "render_urls"):
         for i, pattern in enumerate(crawl.get(key, [])):
             _regex(doc, pattern, ("crawl", key, i))
@@ -251,12 +295,13 @@ def _validate(doc: _Doc) -> None:
             try:
                 Period.parse(kind["limit"])
             except ValueError:
-                raise doc.error(path + ("limit",), f"{kind['limit']!r} is not a period",
-                                "write e.g. 14d, 6m or 1y") from None
+                raise doc.error(
+                    (*path, "limit"), f"{kind['limit']!r} is not a period", "write e.g. 14d, 6m or 1y"
+                ) from None
         if "keywords" in kind:
-            _strings(doc, kind["keywords"], path + ("keywords",))
+            _strings(doc, kind["keywords"], (*path, "keywords"))
         if "deduction" in kind:
-            _want(doc, kind["deduction"], (int, float), path + ("deduction",), "a number of points")
+            _want(doc, kind["deduction"], (int, float), (*path, "deduction"), "a number of points")
     names = data.get("column_names", {})
     _want(doc, names, dict, ("column_names",), "a mapping of column name → kind")
     urls = data.get("column_urls", {})
@@ -276,24 +321,27 @@ def _validate(doc: _Doc) -> None:
         _check_keys(doc, req, _REQ_KEYS, path)
         if "name" not in req:
             raise doc.error(path, "requirement without a name", "add name: with the column's standard name")
-        _want(doc, req["name"], str, path + ("name",), "a string")
+        _want(doc, req["name"], str, (*path, "name"), "a string")
         if "match" in req:
-            _strings(doc, req["match"], path + ("match",))
+            _strings(doc, req["match"], (*path, "match"))
         if "severity" in req and req["severity"] not in {s.value for s in Severity}:
-            raise doc.error(path + ("severity",), f"unknown severity {req['severity']!r}",
-                            f"use one of: {', '.join(s.value for s in Severity)}")
+            raise doc.error(
+                (*path, "severity"),
+                f"unknown severity {req['severity']!r}",
+                f"use one of: {', '.join(s.value for s in Severity)}",
+            )
         if "deduction" in req:
-            _want(doc, req["deduction"], (int, float), path + ("deduction",), "a number of points")
+            _want(doc, req["deduction"], (int, float), (*path, "deduction"), "a number of points")
         for flag in ("on_homepage", "pinned", "linked_from_homepage", "links_to_city_portal", "drop"):
             if flag in req:
-                _want(doc, req[flag], bool, path + (flag,), "true or false")
+                _want(doc, req[flag], bool, (*path, flag), "true or false")
         for j, part in enumerate(req.get("contains", []) or []):
-            ppath = path + ("contains", j)
+            ppath = (*path, "contains", j)
             _want(doc, part, dict, ppath, "a mapping with name: and match:")
             _check_keys(doc, part, _PART_KEYS, ppath)
             if "name" not in part or "match" not in part:
                 raise doc.error(ppath, "a part needs name: and match:", "add both")
-            _strings(doc, part["match"], ppath + ("match",))
+            _strings(doc, part["match"], (*ppath, "match"))
     rules = data.get("rules", {})
     _want(doc, rules, dict, ("rules",), "a mapping of rule code → settings")
     for code, settings in rules.items():
@@ -337,8 +385,9 @@ def _locate(ref: str, relative_to: Path | None) -> Path:
         return relative_to / f"{ref}.yaml"
     resource = importlib.resources.files("gapcheck.config").joinpath("profiles", f"{ref}.yaml")
     if not resource.is_file():
-        raise ConfigError(f"profile {ref!r} not found; use a path to a .yaml file or one of: "
-                          f"{', '.join(bundled_profiles())}")
+        raise ConfigError(
+            f"profile {ref!r} not found; use a path to a .yaml file or one of: {', '.join(bundled_profiles())}"
+        )
     return Path(str(resource))
 
 
@@ -363,9 +412,10 @@ def _merge(base: dict, child: dict) -> dict:
 def _compose(path: Path, chain: tuple[Path, ...]) -> tuple[dict, tuple[str, ...]]:
     resolved = path.resolve()
     if resolved in chain:
-        cycle = " → ".join(str(p) for p in chain + (resolved,))
-        raise ConfigError(f"{path}: key 'extends': profiles extend each other in a cycle ({cycle}); "
-                          "remove one of the extends:")
+        cycle = " → ".join(str(p) for p in (*chain, resolved))
+        raise ConfigError(
+            f"{path}: key 'extends': profiles extend each other in a cycle ({cycle}); remove one of the extends:"
+        )
     doc = _Doc(path)
     _validate(doc)
     data = doc.data
@@ -375,8 +425,8 @@ def _compose(path: Path, chain: tuple[Path, ...]) -> tuple[dict, tuple[str, ...]
         parent_path = _locate(data["extends"], path.parent)
     except ConfigError as exc:
         raise doc.error(("extends",), str(exc), "name a bundled profile or a file next to this one") from None
-    parent, files = _compose(parent_path, chain + (resolved,))
-    return _merge(parent, {k: v for k, v in data.items() if k != "extends"}), (str(path),) + files
+    parent, files = _compose(parent_path, (*chain, resolved))
+    return _merge(parent, {k: v for k, v in data.items() if k != "extends"}), (str(path), *files)
 
 
 def load_profile(ref: str | None) -> Profile:
@@ -385,26 +435,52 @@ def load_profile(ref: str | None) -> Profile:
     data, files = _compose(path, ())
     crawl = data.get("crawl", {})
     kinds = tuple(
-        ColumnKind(key, k.get("label", key), Period.parse(k["limit"]) if k.get("limit") else None,
-                   tuple(k.get("keywords", [])), float(k.get("deduction", 0)))
-        for key, k in data.get("column_kinds", {}).items())
+        ColumnKind(
+            key,
+            k.get("label", key),
+            Period.parse(k["limit"]) if k.get("limit") else None,
+            tuple(k.get("keywords", [])),
+            float(k.get("deduction", 0)),
+        )
+        for key, k in data.get("column_kinds", {}).items()
+    )
     requirements = tuple(
         Requirement(
-            r["name"], tuple(r.get("match") or [r["name"]]), Severity(r.get("severity", "major")),
-            float(r.get("deduction", 2)), bool(r.get("on_homepage")), bool(r.get("pinned")),
-            bool(r.get("linked_from_homepage")), bool(r.get("links_to_city_portal")),
-            tuple(Part(p["name"], tuple(p["match"]), bool(p.get("download")), bool(p.get("in_text")))
-                  for p in r.get("contains", []) or []))
-        for r in data.get("requirements", []))
+            r["name"],
+            tuple(r.get("match") or [r["name"]]),
+            Severity(r.get("severity", "major")),
+            float(r.get("deduction", 2)),
+            bool(r.get("on_homepage")),
+            bool(r.get("pinned")),
+            bool(r.get("linked_from_homepage")),
+            bool(r.get("links_to_city_portal")),
+            tuple(
+                Part(p["name"], tuple(p["match"]), bool(p.get("download")), bool(p.get("in_text")))
+                for p in r.get("contains", []) or []
+            ),
+        )
+        for r in data.get("requirements", [])
+    )
     options = Options(
-        basis=data.get("basis", "2019"), column_kinds=kinds, requirements=requirements, city_portal=tuple(data.get("city_portal", [])),
+        basis=data.get("basis", "2019"),
+        column_kinds=kinds,
+        requirements=requirements,
+        city_portal=tuple(data.get("city_portal", [])),
         homepage_limit=Period.parse(data.get("homepage", {}).get("limit", "14d")),
         column_names=dict(data.get("column_names", {})),
-        column_urls={str(k): str(v) for k, v in data.get("column_urls", {}).items()}, rules=dict(data.get("rules", {})))
+        column_urls={str(k): str(v) for k, v in data.get("column_urls", {}).items()},
+        rules=dict(data.get("rules", {})),
+    )
     return Profile(
-        name=data.get("name", path.stem), path=str(path), basis=data.get("basis", "2019"),
+        name=data.get("name", path.stem),
+        path=str(path),
+        basis=data.get("basis", "2019"),
         crawl=_crawl_options(crawl),
-        options=options, select=tuple(data.get("select", [])), ignore=tuple(data.get("ignore", [])), files=files)
+        options=options,
+        select=tuple(data.get("select", [])),
+        ignore=tuple(data.get("ignore", [])),
+        files=files,
+    )
 
 
 def _crawl_options(crawl: dict) -> CrawlOptions:
@@ -420,8 +496,9 @@ def _one_line(value: str | list[str]) -> str:
     """`value` as a double-quoted YAML scalar (or flow list) on one line: whatever a bureau's name holds
     (a newline, `: `, `#`, a leading `*` or `&`, "yes") stays a string, and a line break cannot add a key,
     in the value or in the starter's comments that name it too."""
-    return yaml.safe_dump(value, default_style='"', default_flow_style=True, allow_unicode=True,
-                          width=float("inf")).removesuffix("\n")
+    return yaml.safe_dump(
+        value, default_style='"', default_flow_style=True, allow_unicode=True, width=float("inf")
+    ).removesuffix("\n")
 
 
 def write_starter(name: str, path: Path, extends: str, city_portal: list[str]) -> Path:
@@ -431,11 +508,13 @@ def write_starter(name: str, path: Path, extends: str, city_portal: list[str]) -
     _locate(extends, None)  # an unknown base profile fails here, naming the bundled ones
     template = importlib.resources.files("gapcheck.config").joinpath("starter.yaml").read_text(encoding="utf-8")
     text = string.Template(template).substitute(
-        name=_one_line(name), path=_one_line(str(path)), extends=_one_line(extends), city_portal=_one_line(city_portal))
+        name=_one_line(name), path=_one_line(str(path)), extends=_one_line(extends), city_portal=_one_line(city_portal)
+    )
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot write the profile ({exc.strerror}); pass --out with a writable path") \
-            from None
+        raise ConfigError(
+            f"{path}: cannot write the profile ({exc.strerror}); pass --out with a writable path"
+        ) from None
     load_profile(str(path))
     return path

@@ -7,13 +7,16 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, history
-from .crawl import CrawlRequest, crawl
-from .checks.model import FetchError
-from .errors import ConfigError, CrawlInterrupted, CrawlStartError, GapcheckError
+import checks
+from core.errors import ConfigError, CrawlInterrupted, CrawlStartError, GapcheckError
+from core.model import CrawlStats, FetchError, Site
+from core.redaction import redact
+
+from . import history
+from .crawl import crawl
+from .crawl_setup import CrawlRequest
 from .profile import Profile
 from .report import build_report, reports_of, write_reports
-from .report.model import redact
 from .store import Store
 
 
@@ -47,10 +50,11 @@ def _conclude_stopped(store: Store, url: str, profile: Profile, rules: list[chec
     if last is not None and last.state == "crawled":  # stopped while judging or writing its reports
         return evaluate(store, last.id, profile, rules, out)
     if last is not None and last.state == "done" and not reports_of(out, last.id):
-        raise ConfigError(f"{out}：运行 {last.id} 已检查完毕，但这里缺少它的报告文件（写报告时被中断，或已被删除）；"
-                          f"运行 gapcheck report {last.id} --db {store.path} --out {out} 重新写出报告")
-    raise ConfigError(f"{redact(url)}: no stopped run of this portal to resume in {store.path}; "
-                      "run without --resume")
+        raise ConfigError(
+            f"{out}：运行 {last.id} 已检查完毕，但这里缺少它的报告文件（写报告时被中断，或已被删除）；"
+            f"运行 gapcheck report {last.id} --db {store.path} --out {out} 重新写出报告"
+        )
+    raise ConfigError(f"{redact(url)}: no stopped run of this portal to resume in {store.path}; run without --resume")
 
 
 def rules_of(profile: Profile) -> list[checks.Rule]:
@@ -60,13 +64,16 @@ def rules_of(profile: Profile) -> list[checks.Rule]:
         raise ConfigError(f"{profile.path}: key 'select'/'ignore': {exc.args[0]}; run `gapcheck rules`") from None
 
 
-def conclude(store: Store, run_id: int, url: str, profile: Profile, rules: list[checks.Rule],
-             stats: checks.CrawlStats, out: Path) -> Outcome:
+def conclude(
+    store: Store, run_id: int, url: str, profile: Profile, rules: list[checks.Rule], stats: CrawlStats, out: Path
+) -> Outcome:
     """After the crawl: the run's findings and reports, or CrawlStartError when the portal did not answer."""
     if stats.interrupted:
         store.interrupt_run(run_id)
-        raise CrawlInterrupted(f"{redact(url)}: the crawl (run {run_id}) was stopped before it finished; "
-                               f"`gapcheck check {redact(url)} --resume` goes on from where it stopped")
+        raise CrawlInterrupted(
+            f"{redact(url)}: the crawl (run {run_id}) was stopped before it finished; "
+            f"`gapcheck check {redact(url)} --resume` goes on from where it stopped"
+        )
     store.finish_crawl(run_id, stats)
     site = store.load_site(run_id)
     start = site.home
@@ -74,10 +81,14 @@ def conclude(store: Store, run_id: int, url: str, profile: Profile, rules: list[
         reason = start.error if start is not None else "no answer"
         store.fail_run(run_id, reason)
         if reason.startswith(FetchError.ROBOTS):
-            raise CrawlStartError(f"{redact(url)}: robots.txt forbids crawling the start page; a bureau checking "
-                                  "its own portal may pass --ignore-robots (or set crawl.obey_robots: false)")
-        raise CrawlStartError(f"{redact(url)}: the portal did not answer ({reason}); check the URL and "
-                              "that the site is reachable from this machine")
+            raise CrawlStartError(
+                f"{redact(url)}: robots.txt forbids crawling the start page; a bureau checking "
+                "its own portal may pass --ignore-robots (or set crawl.obey_robots: false)"
+            )
+        raise CrawlStartError(
+            f"{redact(url)}: the portal did not answer ({reason}); check the URL and "
+            "that the site is reachable from this machine"
+        )
     refused = start_refused(site)
     if refused is not None:
         # An error page is not the portal: judging it would report every duty missing.
@@ -99,7 +110,7 @@ _START_STATUS = {
 """What a start page's error status means for the run, and what to do; keyed by status, else its hundred."""
 
 
-def start_refused(site: checks.Site) -> str | None:
+def start_refused(site: Site) -> str | None:
     """Why the start page (or the page its script or refresh leads to) is an error page and not the portal,
     in words for the bureau's web team; None when it answered 2xx with content."""
     for page in site.entry_pages:
@@ -107,8 +118,10 @@ def start_refused(site: checks.Site) -> str | None:
             break  # not answered at all: the crawl's own failure says why
         check = site.checks.get(page.url)
         if (check is not None and check.error is FetchError.CHALLENGE) or page.error.startswith(FetchError.CHALLENGE):
-            return (f"门户返回了防火墙验证页面而不是首页（HTTP {page.status}，{page.url}）；请网站运维方在防火墙中"
-                    "放行 gapcheck 的 User-Agent 或本机地址，或从允许的地址运行")
+            return (
+                f"门户返回了防火墙验证页面而不是首页（HTTP {page.status}，{page.url}）；请网站运维方在防火墙中"
+                "放行 gapcheck 的 User-Agent 或本机地址，或从允许的地址运行"
+            )
         if page.status < 400:
             continue
         what, fix = _START_STATUS.get(page.status) or _START_STATUS[page.status // 100 * 100]
@@ -117,22 +130,24 @@ def start_refused(site: checks.Site) -> str | None:
     return None
 
 
-def evaluate(store: Store, run_id: int, profile: Profile, rules: list[checks.Rule], out: Path,
-             site: checks.Site | None = None) -> Outcome:
+def evaluate(
+    store: Store, run_id: int, profile: Profile, rules: list[checks.Rule], out: Path, site: Site | None = None
+) -> Outcome:
     """Runs the rules over a stored crawl, stores the findings and writes the reports."""
     site = site or store.load_site(run_id)
     findings, ctx = checks.run(site, profile.options, rules)
     severity_of = {r.code: r.severity for r in checks.RULES}
     caps = {r.code: ctx.option(r.code, "cap") for r in rules if "cap" in r.defaults}
     summary = checks.summarize(findings, severity_of, caps)
-    finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     report = build_report(store.run(run_id), finished, profile, rules, findings, ctx, summary)
     history.annotate(report, store, run_id)
     try:
         html = write_reports(report, out)
     except GapcheckError as exc:  # a full disk, a read-only folder: the crawl is stored, only the reports are not
-        raise GapcheckError(f"{exc}；抓取结果已保存，之后运行 gapcheck report {run_id} --db {store.path} --out 文件夹 "
-                            "即可写出报告") from exc
+        raise GapcheckError(
+            f"{exc}；抓取结果已保存，之后运行 gapcheck report {run_id} --db {store.path} --out 文件夹 即可写出报告"
+        ) from exc
     # Done only once its reports are all written: a run killed before still has them written by --resume.
     if not store.read_only:  # `gapcheck report` of a store on read-only media: the files are what is asked
         store.finish_run(run_id, findings, severity_of, report)

@@ -11,7 +11,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from .errors import ConfigError
+from core.errors import ConfigError
 
 SYSTEMD_DIR_ENV = "GAPCHECK_SYSTEMD_DIR"
 """Where `--install --systemd` writes the units instead of /etc/systemd/system or ~/.config/systemd/user."""
@@ -37,8 +37,10 @@ def _refuse_control(command: list[str], sites: Path) -> None:
     add a job or a directive of its own; no quoting survives that, so such paths are refused."""
     for arg in [*command, str(sites)]:
         if any(unicodedata.category(c) == "Cc" for c in arg):
-            raise ConfigError(f"{arg!r}: 路径中有控制字符（换行、回车等），写进 crontab 或 systemd 单元会变成另一行；"
-                              "把文件移到名称只含普通字符的文件夹，再对新路径运行 gapcheck schedule")
+            raise ConfigError(
+                f"{arg!r}: 路径中有控制字符（换行、回车等），写进 crontab 或 systemd 单元会变成另一行；"
+                "把文件移到名称只含普通字符的文件夹，再对新路径运行 gapcheck schedule"
+            )
 
 
 def _markers(sites: Path) -> tuple[str, str]:
@@ -53,14 +55,19 @@ def _cron_line(args: list[str]) -> str:
 def crontab_block(command: list[str], sites: Path) -> str:
     _refuse_control(command, sites)
     begin, end = _markers(sites)
-    return "\n".join([
-        begin,
-        "# written by `gapcheck schedule`: nightly checks at 02:00, home-page probes every 15 minutes",
-        "# (the probes' results are in the store; their output is not mailed every 15 minutes)",
-        f"0 2 * * * {_cron_line(command + ['batch', str(sites)])}",
-        f"*/15 * * * * {_cron_line(command + ['probe', str(sites)])} >/dev/null",
-        end,
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                begin,
+                "# written by `gapcheck schedule`: nightly checks at 02:00, home-page probes every 15 minutes",
+                "# (the probes' results are in the store; their output is not mailed every 15 minutes)",
+                f"0 2 * * * {_cron_line([*command, 'batch', str(sites)])}",
+                f"*/15 * * * * {_cron_line([*command, 'probe', str(sites)])} >/dev/null",
+                end,
+            ]
+        )
+        + "\n"
+    )
 
 
 def _unit_text(text: str) -> str:
@@ -84,25 +91,33 @@ def systemd_units(command: list[str], sites: Path, *, user: bool) -> dict[str, s
     about = _unit_text(str(sites))
 
     def service(what: str, verb: str, extra: str = "") -> str:
-        line = " ".join(_unit_arg(a) for a in command + [verb, str(sites)])
-        return (f"[Unit]\nDescription=gapcheck: {what} ({about})\n{network}\n"
-                f"[Service]\nType=oneshot\nExecStart={line}\n{extra}")
+        line = " ".join(_unit_arg(a) for a in [*command, verb, str(sites)])
+        return (
+            f"[Unit]\nDescription=gapcheck: {what} ({about})\n{network}\n"
+            f"[Service]\nType=oneshot\nExecStart={line}\n{extra}"
+        )
 
     def timer(what: str, calendar: str, persistent: bool) -> str:
-        return (f"[Unit]\nDescription=gapcheck: {what} ({about})\n\n"
-                f"[Timer]\nOnCalendar={calendar}\nPersistent={'true' if persistent else 'false'}\n\n"
-                "[Install]\nWantedBy=timers.target\n")
+        return (
+            f"[Unit]\nDescription=gapcheck: {what} ({about})\n\n"
+            f"[Timer]\nOnCalendar={calendar}\nPersistent={'true' if persistent else 'false'}\n\n"
+            "[Install]\nWantedBy=timers.target\n"
+        )
 
     return {
         "gapcheck-batch.service": service(
-            "nightly check of the listed portals", "batch",
+            "nightly check of the listed portals",
+            "batch",
             "# exit 1: gaps found, exit 3: no portal answered — outcomes the reports record, not a broken job\n"
-            "SuccessExitStatus=1 3\n"),
+            "SuccessExitStatus=1 3\n",
+        ),
         "gapcheck-batch.timer": timer("nightly check at 02:00", "*-*-* 02:00:00", True),
         "gapcheck-probe.service": service(
-            "home-page probes of the listed portals", "probe",
+            "home-page probes of the listed portals",
+            "probe",
             "# exit 3: a portal did not answer, which the probe recorded; the unit fails only when the probe "
-            "itself could not run\nSuccessExitStatus=3\nTimeoutStartSec=5min\n"),
+            "itself could not run\nSuccessExitStatus=3\nTimeoutStartSec=5min\n",
+        ),
         "gapcheck-probe.timer": timer("home-page probes every 15 minutes", "*:0/15", False),
     }
 
@@ -130,8 +145,10 @@ def install_systemd(units: dict[str, str], target: Path) -> list[Path]:
             path.write_text(text, encoding="utf-8")
             written.append(path)
     except OSError as exc:
-        raise ConfigError(f"{target}: cannot write the systemd units ({exc.strerror}); run as root for "
-                          f"/etc/systemd/system, or set {SYSTEMD_DIR_ENV} to a writable folder") from None
+        raise ConfigError(
+            f"{target}: cannot write the systemd units ({exc.strerror}); run as root for "
+            f"/etc/systemd/system, or set {SYSTEMD_DIR_ENV} to a writable folder"
+        ) from None
     return written
 
 
@@ -139,8 +156,10 @@ def install_cron(block: str, sites: Path) -> str:
     """Adds `block` to the user's crontab, replacing an earlier block for the same sites list; the new crontab."""
     crontab = shutil.which("crontab")
     if crontab is None:
-        raise ConfigError("crontab: command not found; install cron (apt-get install cron), or use "
-                          "`gapcheck schedule SITES.yaml --systemd --install`")
+        raise ConfigError(
+            "crontab: command not found; install cron (apt-get install cron), or use "
+            "`gapcheck schedule SITES.yaml --systemd --install`"
+        )
     current = subprocess.run([crontab, "-l"], capture_output=True, text=True)
     # `crontab -l` fails when the user has no crontab yet: that is an empty one.
     lines = current.stdout.splitlines() if current.returncode == 0 else []
@@ -157,6 +176,8 @@ def install_cron(block: str, sites: Path) -> str:
     text = (text + "\n\n" if text else "") + block
     done = subprocess.run([crontab, "-"], input=text, capture_output=True, text=True)
     if done.returncode != 0:
-        raise ConfigError(f"crontab: could not install the schedule ({done.stderr.strip() or done.returncode}); "
-                          "print it with `gapcheck schedule SITES.yaml` and add it with `crontab -e`")
+        raise ConfigError(
+            f"crontab: could not install the schedule ({done.stderr.strip() or done.returncode}); "
+            "print it with `gapcheck schedule SITES.yaml` and add it with `crontab -e`"
+        )
     return text

@@ -18,8 +18,10 @@ from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
-from .errors import ConfigError, GapcheckError
+from core.errors import ConfigError, GapcheckError
+
 from .report.index import ERROR_JSON, INDEX, REPORT_JSON, TEXT, write_index
 
 INDEX_TITLE = TEXT["title"]
@@ -41,7 +43,7 @@ TYPES = {
 class ReportsHandler(SimpleHTTPRequestHandler):
     """Serves one folder read-only; `directory` is bound with functools.partial."""
 
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **TYPES}
+    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, **TYPES}
     server_version = "gapcheck"
     refused = False
     sys_version = ""
@@ -86,8 +88,10 @@ class ReportsHandler(SimpleHTTPRequestHandler):
                 continue  # a symlink leading out: never served, so not listed
             label = name + "/" if os.path.isdir(full) else name
             items.append(f'<li><a href="{urllib.parse.quote(label)}">{html.escape(label, quote=False)}</a></li>')
-        page = (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{shown}</title></head>'
-                f'<body><h1>{shown}</h1><p><a href="/">{INDEX_TITLE}</a></p><ul>{"".join(items)}</ul></body></html>\n')
+        page = (
+            f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{shown}</title></head>'
+            f'<body><h1>{shown}</h1><p><a href="/">{INDEX_TITLE}</a></p><ul>{"".join(items)}</ul></body></html>\n'
+        )
         data = page.encode("utf-8")
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -125,8 +129,9 @@ def _needs_index(folder: Path) -> bool:
 def make_server(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
     folder = Path(folder)
     if not folder.is_dir():
-        raise ConfigError(f"{folder}: no such folder; pass the folder holding one sub-folder per site "
-                          "(what `gapcheck batch` writes)")
+        raise ConfigError(
+            f"{folder}: no such folder; pass the folder holding one sub-folder per site (what `gapcheck batch` writes)"
+        )
     if _needs_index(folder):
         try:
             write_index(folder)
@@ -139,8 +144,9 @@ def make_server(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> Thre
     try:
         return server_class((host, port), handler)
     except OSError as exc:
-        raise ConfigError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); pass another --port "
-                          "or --host") from None
+        raise ConfigError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); pass another --port or --host"
+        ) from None
 
 
 def url_of(server: ThreadingHTTPServer) -> str:
@@ -155,6 +161,7 @@ def _signals_stop() -> Iterator[None]:
 
     SIGINT is set explicitly: a process started in the background by a shell inherits it ignored.
     """
+
     def stop(signum, frame):
         raise KeyboardInterrupt
 

@@ -6,16 +6,18 @@ says how to fix it. See config/sites.example.yaml for the format.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import ConfigError
+from core.errors import ConfigError
+from core.redaction import redact
+
 from .notify import NotifyConfig, SmtpConfig
-from .profile import DEFAULT_PROFILE, _Doc, _check_keys, _locate, _want
-from .report.model import redact
+from .profile import DEFAULT_PROFILE, _check_keys, _Doc, _locate, _want
 from .store import site_key
 
 DEFAULT_OUT = "reports"
@@ -63,8 +65,11 @@ _EXAMPLE_URL = "http://www.example.gov.cn/"
 def load_sites(path: Path | str) -> SitesFile:
     """The sites list at `path`, validated; ConfigError names file:line, key and fix for anything wrong."""
     path = Path(path)
-    doc = _Doc(path, what="sites list",
-               shape="a sites list is a mapping of keys (defaults:, notify:, sites:); see config/sites.example.yaml")
+    doc = _Doc(
+        path,
+        what="sites list",
+        shape="a sites list is a mapping of keys (defaults:, notify:, sites:); see config/sites.example.yaml",
+    )
     data = doc.data
     for key in [k for k, v in data.items() if v is None and k != "sites"]:
         del data[key]  # `notify:` with only comments under it means none
@@ -80,12 +85,16 @@ def load_sites(path: Path | str) -> SitesFile:
     keep = defaults.get("keep_runs", KEEP_RUNS)
     _want(doc, keep, int, ("defaults", "keep_runs"), "a whole number of runs")
     if keep < 2:
-        raise doc.error(("defaults", "keep_runs"), "must be at least 2",
-                        "keep at least the last two runs: each report compares with the one before")
+        raise doc.error(
+            ("defaults", "keep_runs"),
+            "must be at least 2",
+            "keep at least the last two runs: each report compares with the one before",
+        )
 
     if "sites" not in data:
-        raise ConfigError(f"{path}:1: key 'sites': missing; add sites: with one entry per portal "
-                          f"(- url: {_EXAMPLE_URL})")
+        raise ConfigError(
+            f"{path}:1: key 'sites': missing; add sites: with one entry per portal (- url: {_EXAMPLE_URL})"
+        )
     items = data["sites"]
     if items is None or items == []:
         raise doc.error(("sites",), "the sites list is empty", f"add at least one entry (- url: {_EXAMPLE_URL})")
@@ -99,28 +108,43 @@ def load_sites(path: Path | str) -> SitesFile:
         _check_keys(doc, item, _SITE_KEYS, where)
         if item.get("url") is None:
             raise doc.error(where, "site without a url", f"add url: with the portal's home page, e.g. {_EXAMPLE_URL}")
-        url = _url(doc, item["url"], where + ("url",))
+        url = _url(doc, item["url"], (*where, "url"))
         same = site_key(url)
         if same in hosts:
-            raise doc.error(where + ("url",), f"the same portal as site {hosts[same] + 1} ({url})",
-                            "list each portal once (scheme and port do not make another site)")
+            raise doc.error(
+                (*where, "url"),
+                f"the same portal as site {hosts[same] + 1} ({url})",
+                "list each portal once (scheme and port do not make another site)",
+            )
         hosts[same] = i
-        name = _text(doc, item["name"], where + ("name",)) if item.get("name") is not None \
+        name = (
+            _text(doc, item["name"], (*where, "name"))
+            if item.get("name") is not None
             else urlsplit(url).hostname or url
-        profile = _profile(doc, item["profile"], where + ("profile",), base) if item.get("profile") is not None \
+        )
+        profile = (
+            _profile(doc, item["profile"], (*where, "profile"), base)
+            if item.get("profile") is not None
             else default_profile
+        )
         if item.get("slug") is not None:
-            slug = _text(doc, item["slug"], where + ("slug",))
+            slug = _text(doc, item["slug"], (*where, "slug"))
             if not _SLUG.fullmatch(slug):
-                raise doc.error(where + ("slug",), f"{slug!r} is not a safe folder name",
-                                "use letters, digits, '.', '-' and '_' only, starting with a letter or digit")
-            slug_at = where + ("slug",)
+                raise doc.error(
+                    (*where, "slug"),
+                    f"{slug!r} is not a safe folder name",
+                    "use letters, digits, '.', '-' and '_' only, starting with a letter or digit",
+                )
+            slug_at = (*where, "slug")
         else:
             slug = _derived_slug(url)
-            slug_at = where + ("url",)
+            slug_at = (*where, "url")
         if slug in slugs:
-            raise doc.error(slug_at, f"folder name {slug!r} is already used by site {slugs[slug] + 1}",
-                            "give one of them slug: with another folder name")
+            raise doc.error(
+                slug_at,
+                f"folder name {slug!r} is already used by site {slugs[slug] + 1}",
+                "give one of them slug: with another folder name",
+            )
         slugs[slug] = i
         sites.append(SiteEntry(name, url, profile, slug))
     return SitesFile(path.absolute(), tuple(sites), out, db, notify, keep)
@@ -157,8 +181,11 @@ def web_address(text: str) -> str:
     if parts.scheme not in ("http", "https") or not host or any(c.isspace() for c in url):
         raise NotAWebAddress(f"{redact(text)!r} is not a web address", fix)
     if parts.username is not None or parts.password is not None:
-        raise NotAWebAddress(f"{redact(text)!r}: user names and passwords in the URL are not supported (they "
-                             "would end up in the store and logs)", "list a page that opens without them")
+        raise NotAWebAddress(
+            f"{redact(text)!r}: user names and passwords in the URL are not supported (they "
+            "would end up in the store and logs)",
+            "list a page that opens without them",
+        )
     return url if parts.path else url + "/"
 
 
@@ -172,10 +199,8 @@ def _url(doc: _Doc, value: Any, where: tuple) -> str:
 def _derived_slug(url: str) -> str:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
-    try:
+    with contextlib.suppress(UnicodeError):
         host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        pass
     slug = host + (f"-{parts.port}" if parts.port else "")
     slug = re.sub(r"[^a-z0-9._-]+", "-", slug).strip("-.") or "site"
     return slug[:100]
@@ -192,8 +217,11 @@ def _profile(doc: _Doc, value: Any, where: tuple, base: Path) -> str:
         path = Path(ref).expanduser()
         path = path if path.is_absolute() else base / path
         if not path.is_file():
-            raise doc.error(where, f"profile file {path} not found",
-                            "give a path relative to this file, or a bundled profile's name")
+            raise doc.error(
+                where,
+                f"profile file {path} not found",
+                "give a path relative to this file, or a bundled profile's name",
+            )
         return str(path)
     try:
         _locate(ref, None)
@@ -210,9 +238,11 @@ def _notify(doc: _Doc, section: Any) -> NotifyConfig:
         webhook = _text(doc, section["webhook"], ("notify", "webhook"))
         parts = urlsplit(webhook)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise doc.error(("notify", "webhook"), f"{webhook!r} is not a web address",
-                            "write the full address the report summary is posted to, "
-                            "e.g. https://hooks.example.gov.cn/gapcheck")
+            raise doc.error(
+                ("notify", "webhook"),
+                f"{webhook!r} is not a web address",
+                "write the full address the report summary is posted to, e.g. https://hooks.example.gov.cn/gapcheck",
+            )
     smtp = _smtp(doc, section["smtp"]) if section.get("smtp") is not None else None
     if webhook is None and smtp is None:
         raise doc.error(("notify",), "neither webhook: nor smtp: given", "add one, or remove notify:")
@@ -223,37 +253,50 @@ def _smtp(doc: _Doc, smtp: Any) -> SmtpConfig:
     at = ("notify", "smtp")
     _want(doc, smtp, dict, at, "a mapping (host:, port:, sender:, to:, …)")
     if "password" in smtp:
-        raise doc.error(at + ("password",), "passwords are not kept in the sites list",
-                        "put the password in an environment variable and name it in password_env:")
+        raise doc.error(
+            (*at, "password"),
+            "passwords are not kept in the sites list",
+            "put the password in an environment variable and name it in password_env:",
+        )
     _check_keys(doc, smtp, _SMTP_KEYS, at)
     for key in ("host", "sender", "to"):
         if smtp.get(key) is None:
             raise doc.error(at, f"smtp without {key}:", f"add {key}: (host:, sender: and to: are required)")
-    host = _text(doc, smtp["host"], at + ("host",))
-    sender = _text(doc, smtp["sender"], at + ("sender",))
+    host = _text(doc, smtp["host"], (*at, "host"))
+    sender = _text(doc, smtp["sender"], (*at, "sender"))
     to = smtp["to"]
     if isinstance(to, str):
         to = [to]
-    _want(doc, to, list, at + ("to",), "a list of e-mail addresses")
+    _want(doc, to, list, (*at, "to"), "a list of e-mail addresses")
     if not to:
-        raise doc.error(at + ("to",), "no recipients", "list at least one e-mail address")
-    recipients = tuple(_address(doc, a, at + ("to", j)) for j, a in enumerate(to))
-    _address(doc, sender, at + ("sender",))
+        raise doc.error((*at, "to"), "no recipients", "list at least one e-mail address")
+    recipients = tuple(_address(doc, a, (*at, "to", j)) for j, a in enumerate(to))
+    _address(doc, sender, (*at, "sender"))
     port = smtp.get("port", 25)
-    _want(doc, port, int, at + ("port",), "a port number")
+    _want(doc, port, int, (*at, "port"), "a port number")
     if not 1 <= port <= 65535:
-        raise doc.error(at + ("port",), f"{port} is not a port number", "write e.g. 25, 465 or 587")
-    username = _text(doc, smtp["username"], at + ("username",)) if smtp.get("username") is not None else None
+        raise doc.error((*at, "port"), f"{port} is not a port number", "write e.g. 25, 465 or 587")
+    username = _text(doc, smtp["username"], (*at, "username")) if smtp.get("username") is not None else None
     password_env = None
     if smtp.get("password_env") is not None:
-        password_env = _text(doc, smtp["password_env"], at + ("password_env",))
+        password_env = _text(doc, smtp["password_env"], (*at, "password_env"))
         if not _ENV_NAME.fullmatch(password_env):
-            raise doc.error(at + ("password_env",), f"{password_env!r} is not an environment variable name",
-                            "write the variable's name, e.g. GAPCHECK_SMTP_PASSWORD, not the password")
+            raise doc.error(
+                (*at, "password_env"),
+                f"{password_env!r} is not an environment variable name",
+                "write the variable's name, e.g. GAPCHECK_SMTP_PASSWORD, not the password",
+            )
     starttls = smtp.get("starttls", False)
-    _want(doc, starttls, bool, at + ("starttls",), "true or false")
-    return SmtpConfig(host=host, sender=sender, to=recipients, port=port, username=username,
-                      password_env=password_env, starttls=starttls)
+    _want(doc, starttls, bool, (*at, "starttls"), "true or false")
+    return SmtpConfig(
+        host=host,
+        sender=sender,
+        to=recipients,
+        port=port,
+        username=username,
+        password_env=password_env,
+        starttls=starttls,
+    )
 
 
 def _address(doc: _Doc, value: Any, where: tuple) -> str:

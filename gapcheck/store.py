@@ -17,11 +17,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .checks import (
-    CrawlStats, DateMention, DateSource, Finding, Link, LinkCheck, LinkTag, Page, Region, Severity, Site,
+from checks import Finding, Severity
+from core.errors import StoreError
+from core.model import (
+    Availability,
+    CertificateNote,
+    CrawlStats,
+    DateMention,
+    DateSource,
+    FetchError,
+    Form,
+    HostNote,
+    Link,
+    LinkCheck,
+    LinkTag,
+    Page,
+    Region,
+    Site,
+    TrapNote,
+    Verdict,
+    Zone,
 )
-from .checks.model import Availability, CertificateNote, FetchError, Form, HostNote, TrapNote, Verdict, Zone
-from .errors import StoreError
 
 SCHEMA_VERSION = 7
 
@@ -41,21 +57,26 @@ _PROBES_INDEX = "CREATE INDEX probes_by_site ON probes(site, probed_at)"
 _MIGRATIONS = {
     2: ["ALTER TABLE pages ADD COLUMN forms TEXT"],
     3: ["ALTER TABLE links ADD COLUMN block TEXT"],
-    4: ["ALTER TABLE findings ADD COLUMN fingerprint TEXT",
+    4: [
+        "ALTER TABLE findings ADD COLUMN fingerprint TEXT",
         # Older runs get their fingerprints too, so the first run after an upgrade has a history.
         "UPDATE findings SET fingerprint = gapcheck_fingerprint(rule, subject, url)",
-        "CREATE INDEX findings_by_fingerprint ON findings(fingerprint)"],
-    5: ["ALTER TABLE link_checks ADD COLUMN redirects INTEGER",
+        "CREATE INDEX findings_by_fingerprint ON findings(fingerprint)",
+    ],
+    5: [
+        "ALTER TABLE link_checks ADD COLUMN redirects INTEGER",
         "ALTER TABLE link_checks ADD COLUMN checked_at TEXT",
         "ALTER TABLE runs ADD COLUMN crawl_notes TEXT",
         "CREATE TABLE external_checks (url TEXT PRIMARY KEY, status INTEGER, final_url TEXT, content_type TEXT, "
-        "redirects INTEGER, checked_at TEXT NOT NULL)"],
+        "redirects INTEGER, checked_at TEXT NOT NULL)",
+    ],
     6: [_PROBES_TABLE, _PROBES_INDEX],
     7: ["ALTER TABLE pages ADD COLUMN zones TEXT", "ALTER TABLE links ADD COLUMN zone INTEGER"],
 }
 """Statements that bring a store of the version before the key up to that version."""
 
-_SCHEMA = """
+_SCHEMA = (
+    """
 CREATE TABLE runs (
     id INTEGER PRIMARY KEY,
     site TEXT NOT NULL,
@@ -152,7 +173,9 @@ CREATE TABLE findings (
     PRIMARY KEY (run_id, seq)
 );
 CREATE INDEX findings_by_fingerprint ON findings(fingerprint);
-""" + f"{_PROBES_TABLE};\n{_PROBES_INDEX};\n"
+"""
+    + f"{_PROBES_TABLE};\n{_PROBES_INDEX};\n"
+)
 
 
 def _without_scheme_and_port(url: str) -> str:
@@ -253,8 +276,9 @@ class Store:
         except (sqlite3.Error, OSError) as exc:
             if is_damaged(exc):
                 raise StoreError(damaged_message(self.path, exc)) from exc
-            raise StoreError(f"{self.path}: cannot open the gapcheck database ({exc}); "
-                             "pass --db with a writable path") from exc
+            raise StoreError(
+                f"{self.path}: cannot open the gapcheck database ({exc}); pass --db with a writable path"
+            ) from exc
 
     def verify(self) -> None:
         """Before a run is added: a store with damaged pages would take the run, then fail at its first read
@@ -287,19 +311,25 @@ class Store:
                 self.db.execute("ROLLBACK")
             if is_damaged(exc):
                 raise StoreError(damaged_message(self.path, exc)) from exc
-            raise StoreError(f"{self.path}: cannot write to the gapcheck database ({exc}); free disk space "
-                             "there or pass --db with a store elsewhere (a stopped crawl goes on with --resume)") from exc
+            raise StoreError(
+                f"{self.path}: cannot write to the gapcheck database ({exc}); free disk space "
+                "there or pass --db with a store elsewhere (a stopped crawl goes on with --resume)"
+            ) from exc
 
     def _migrate(self, read_only: bool) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:
             return
         if version > SCHEMA_VERSION:
-            raise StoreError(f"{self.path}: database schema {version} is newer than this gapcheck "
-                             f"({SCHEMA_VERSION}); upgrade gapcheck or use another --db file")
+            raise StoreError(
+                f"{self.path}: database schema {version} is newer than this gapcheck "
+                f"({SCHEMA_VERSION}); upgrade gapcheck or use another --db file"
+            )
         if read_only:
-            raise StoreError(f"{self.path}：数据库是旧版本（{version}），只读打开时无法升级；请把它复制到可写的位置，"
-                             "用 --db 指定副本再运行")
+            raise StoreError(
+                f"{self.path}：数据库是旧版本（{version}），只读打开时无法升级；请把它复制到可写的位置，"
+                "用 --db 指定副本再运行"
+            )
         with self.transaction() as db:
             if version == 0:
                 for statement in _SCHEMA.split(";"):
@@ -318,7 +348,8 @@ class Store:
             cur = db.execute(
                 "INSERT INTO runs (site, start_url, profile, as_of, started_at, state, page_limit) "
                 "VALUES (?, ?, ?, ?, ?, 'crawling', ?)",
-                (site, start_url, profile, as_of.isoformat(), _now(), page_limit))
+                (site, start_url, profile, as_of.isoformat(), _now(), page_limit),
+            )
             return cur.lastrowid
 
     def add_crawled(self, run_id: int, pages: Iterable[Page] = (), checks: Iterable[LinkCheck] = ()) -> None:
@@ -327,21 +358,66 @@ class Store:
         the page for done)."""
         page_rows, link_rows = [], []
         for p in pages:
-            page_rows.append((
-                run_id, p.url, p.final_url, p.status, p.content_type, p.encoding, p.title, p.depth, p.referrer,
-                p.size, p.content_hash, p.etag, p.last_modified, p.fetched_at,
-                json.dumps(p.headings, ensure_ascii=False), json.dumps(p.meta, ensure_ascii=False),
-                json.dumps([[d.value, d.text, d.source.value] for d in p.dates], ensure_ascii=False),
-                p.text, p.main_chars, p.error,
-                json.dumps([[f.action, f.method, f.fields, f.text] for f in p.forms], ensure_ascii=False),
-                json.dumps([[z.key, z.fingerprint, z.links, z.chars, z.text, z.region.value] for z in p.zones],
-                           ensure_ascii=False)))
+            page_rows.append(
+                (
+                    run_id,
+                    p.url,
+                    p.final_url,
+                    p.status,
+                    p.content_type,
+                    p.encoding,
+                    p.title,
+                    p.depth,
+                    p.referrer,
+                    p.size,
+                    p.content_hash,
+                    p.etag,
+                    p.last_modified,
+                    p.fetched_at,
+                    json.dumps(p.headings, ensure_ascii=False),
+                    json.dumps(p.meta, ensure_ascii=False),
+                    json.dumps([[d.value, d.text, d.source.value] for d in p.dates], ensure_ascii=False),
+                    p.text,
+                    p.main_chars,
+                    p.error,
+                    json.dumps([[f.action, f.method, f.fields, f.text] for f in p.forms], ensure_ascii=False),
+                    json.dumps(
+                        [[z.key, z.fingerprint, z.links, z.chars, z.text, z.region.value] for z in p.zones],
+                        ensure_ascii=False,
+                    ),
+                )
+            )
             link_rows.extend(
-                (run_id, p.url, i, ln.url, ln.tag.value, ln.text, ln.title, ln.region.value, ln.date, ln.fragment,
-                 ln.block, ln.zone)
-                for i, ln in enumerate(p.links))
-        check_rows = [(run_id, c.url, c.status, c.error.value if c.error else None, c.reason, c.final_url,
-                       c.content_type, c.redirects, c.checked_at or None) for c in checks]
+                (
+                    run_id,
+                    p.url,
+                    i,
+                    ln.url,
+                    ln.tag.value,
+                    ln.text,
+                    ln.title,
+                    ln.region.value,
+                    ln.date,
+                    ln.fragment,
+                    ln.block,
+                    ln.zone,
+                )
+                for i, ln in enumerate(p.links)
+            )
+        check_rows = [
+            (
+                run_id,
+                c.url,
+                c.status,
+                c.error.value if c.error else None,
+                c.reason,
+                c.final_url,
+                c.content_type,
+                c.redirects,
+                c.checked_at or None,
+            )
+            for c in checks
+        ]
         with self.transaction() as db:
             db.executemany("DELETE FROM links WHERE run_id = ? AND page_url = ?", [(r[0], r[1]) for r in page_rows])
             db.executemany("INSERT OR REPLACE INTO pages VALUES (" + ",".join("?" * 22) + ")", page_rows)
@@ -349,17 +425,28 @@ class Store:
             db.executemany("INSERT OR REPLACE INTO link_checks VALUES (?,?,?,?,?,?,?,?,?)", check_rows)
 
     def finish_crawl(self, run_id: int, stats: CrawlStats) -> None:
-        notes = {"hosts": [dataclasses.asdict(h) for h in stats.hosts], "reused": stats.reused,
-                 "second_pass": stats.second_pass, "not_modified": stats.not_modified,
-                 "traps": [dataclasses.asdict(t) for t in stats.traps],
-                 "certificate": dataclasses.asdict(stats.certificate) if stats.certificate else None}
+        notes = {
+            "hosts": [dataclasses.asdict(h) for h in stats.hosts],
+            "reused": stats.reused,
+            "second_pass": stats.second_pass,
+            "not_modified": stats.not_modified,
+            "traps": [dataclasses.asdict(t) for t in stats.traps],
+            "certificate": dataclasses.asdict(stats.certificate) if stats.certificate else None,
+        }
         with self.transaction() as db:
             checked = db.execute("SELECT count(*) FROM link_checks WHERE run_id = ?", (run_id,)).fetchone()[0]
             db.execute(
                 "UPDATE runs SET state = 'crawled', pages = ?, links_checked = ?, page_limit_reached = ?, "
                 "errors = ?, crawl_notes = ? WHERE id = ?",
-                (stats.pages, checked, int(stats.page_limit_reached), stats.errors,
-                 json.dumps(notes, ensure_ascii=False), run_id))
+                (
+                    stats.pages,
+                    checked,
+                    int(stats.page_limit_reached),
+                    stats.errors,
+                    json.dumps(notes, ensure_ascii=False),
+                    run_id,
+                ),
+            )
 
     # -- answers of external links, kept across runs -----------------------------------------
 
@@ -367,11 +454,15 @@ class Store:
         """External targets that answered within `days`: a nightly run need not ask them again."""
         if days <= 0:
             return {}
-        since = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)).isoformat(timespec="seconds")
-        return {url: LinkCheck(url, status, None, "", final_url or "", content_type or "", redirects or 0, at)
-                for url, status, final_url, content_type, redirects, at in self.db.execute(
-                    "SELECT url, status, final_url, content_type, redirects, checked_at FROM external_checks "
-                    "WHERE checked_at >= ?", (since,))}
+        since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+        return {
+            url: LinkCheck(url, status, None, "", final_url or "", content_type or "", redirects or 0, at)
+            for url, status, final_url, content_type, redirects, at in self.db.execute(
+                "SELECT url, status, final_url, content_type, redirects, checked_at FROM external_checks "
+                "WHERE checked_at >= ?",
+                (since,),
+            )
+        }
 
     def remember_external(self, run_id: int, is_external: Callable[[str], bool]) -> int:
         """Keeps this run's answers of external targets: the ok ones to reuse, the others forgotten.
@@ -382,8 +473,10 @@ class Store:
         keep, forget = [], []
         now = _now()
         for url, status, error, final_url, content_type, redirects in self.db.execute(
-                "SELECT url, status, error, final_url, content_type, redirects FROM link_checks "
-                "WHERE run_id = ? AND checked_at IS NULL", (run_id,)).fetchall():
+            "SELECT url, status, error, final_url, content_type, redirects FROM link_checks "
+            "WHERE run_id = ? AND checked_at IS NULL",
+            (run_id,),
+        ).fetchall():
             if not is_external(url):
                 continue
             check = LinkCheck(url, status, FetchError(error) if error else None)
@@ -396,31 +489,53 @@ class Store:
             db.executemany("DELETE FROM external_checks WHERE url = ?", forget)
         return len(keep)
 
-    def finish_run(self, run_id: int, findings: list[Finding], severity_of: dict[str, Severity],
-                   report: dict) -> None:
-        rows = [(run_id, i, f.rule, f.status.value, (f.severity or severity_of[f.rule]).value, f.subject,
-                 f.message, f.url, f.evidence, f.deduction, fingerprint(f.rule, f.subject, f.url))
-                for i, f in enumerate(findings)]
+    def finish_run(self, run_id: int, findings: list[Finding], severity_of: dict[str, Severity], report: dict) -> None:
+        rows = [
+            (
+                run_id,
+                i,
+                f.rule,
+                f.status.value,
+                (f.severity or severity_of[f.rule]).value,
+                f.subject,
+                f.message,
+                f.url,
+                f.evidence,
+                f.deduction,
+                fingerprint(f.rule, f.subject, f.url),
+            )
+            for i, f in enumerate(findings)
+        ]
         summary = report["summary"]
         with self.transaction() as db:
             db.execute("DELETE FROM findings WHERE run_id = ?", (run_id,))
             db.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
             db.execute(
                 "UPDATE runs SET state = 'done', finished_at = ?, verdict = ?, score = ?, report = ? WHERE id = ?",
-                (report["run"]["finished_at"], summary["verdict"], summary["score"],
-                 json.dumps(report, ensure_ascii=False), run_id))
+                (
+                    report["run"]["finished_at"],
+                    summary["verdict"],
+                    summary["score"],
+                    json.dumps(report, ensure_ascii=False),
+                    run_id,
+                ),
+            )
 
     def fail_run(self, run_id: int, reason: str) -> None:
         with self.transaction() as db:
-            db.execute("UPDATE runs SET state = 'failed', finished_at = ?, report = ? WHERE id = ?",
-                       (_now(), json.dumps({"error": reason}, ensure_ascii=False), run_id))
+            db.execute(
+                "UPDATE runs SET state = 'failed', finished_at = ?, report = ? WHERE id = ?",
+                (_now(), json.dumps({"error": reason}, ensure_ascii=False), run_id),
+            )
 
     # -- reading ---------------------------------------------------------------------------
 
     def run(self, run_id: int) -> RunInfo:
         row = self.db.execute(
             "SELECT id, site, start_url, profile, as_of, started_at, finished_at, state, pages, links_checked "
-            "FROM runs WHERE id = ?", (run_id,)).fetchone()
+            "FROM runs WHERE id = ?",
+            (run_id,),
+        ).fetchone()
         if row is None:
             raise StoreError(f"{self.path}: no run {run_id}")
         return RunInfo(row[0], row[1], row[2], row[3], dt.date.fromisoformat(row[4]), *row[5:])
@@ -430,8 +545,10 @@ class Store:
 
     def runs_of_site(self, start_url: str, *, before: int | None = None, done_only: bool = False) -> list[RunRow]:
         """The runs of the site `start_url` names (same start URL but for scheme and port), oldest first."""
-        sql = ("SELECT id, start_url, as_of, finished_at, state, verdict, score FROM runs "
-               "WHERE gapcheck_site_key(start_url) = ?")
+        sql = (
+            "SELECT id, start_url, as_of, finished_at, state, verdict, score FROM runs "
+            "WHERE gapcheck_site_key(start_url) = ?"
+        )
         params: list = [site_key(start_url)]
         if before is not None:
             sql += " AND id < ?"
@@ -442,15 +559,21 @@ class Store:
 
     def fail_count(self, run_id: int) -> int:
         """How many findings of a run failed (what `failing` would return, without loading them)."""
-        return self.db.execute("SELECT count(*) FROM findings WHERE run_id = ? AND status = 'fail'",
-                               (run_id,)).fetchone()[0]
+        return self.db.execute(
+            "SELECT count(*) FROM findings WHERE run_id = ? AND status = 'fail'", (run_id,)
+        ).fetchone()[0]
 
     def failing(self, run_id: int) -> list[StoredFinding]:
         """The failing findings of a run, in report order, each with its fingerprint."""
-        return [StoredFinding(*row) for row in self.db.execute(
-            "SELECT rule, subject, url, evidence, message, severity, "
-            "COALESCE(fingerprint, gapcheck_fingerprint(rule, subject, url)) "
-            "FROM findings WHERE run_id = ? AND status = 'fail' ORDER BY seq", (run_id,))]
+        return [
+            StoredFinding(*row)
+            for row in self.db.execute(
+                "SELECT rule, subject, url, evidence, message, severity, "
+                "COALESCE(fingerprint, gapcheck_fingerprint(rule, subject, url)) "
+                "FROM findings WHERE run_id = ? AND status = 'fail' ORDER BY seq",
+                (run_id,),
+            )
+        ]
 
     def load_site(self, run_id: int) -> Site:
         """The site model of a stored run, as the rules read it.
@@ -460,15 +583,17 @@ class Store:
         repeats (a URL, a meta value, link words) is one string object.
         """
         info = self.run(run_id)
-        limits = self.db.execute("SELECT page_limit, page_limit_reached, errors, crawl_notes FROM runs WHERE id = ?",
-                                 (run_id,)).fetchone()
+        limits = self.db.execute(
+            "SELECT page_limit, page_limit_reached, errors, crawl_notes FROM runs WHERE id = ?", (run_id,)
+        ).fetchone()
         strings: dict = {}
         links = self._run_links(run_id, strings)
         texts = _Texts(self.path, run_id, self.read_only)
         read = _Reader(strings)
         pages = {}
         for r in self.db.execute(
-                f"SELECT {_PAGE_COLUMNS_NO_TEXT} FROM pages WHERE run_id = ? ORDER BY depth, url", (run_id,)):
+            f"SELECT {_PAGE_COLUMNS_NO_TEXT} FROM pages WHERE run_id = ? ORDER BY depth, url", (run_id,)
+        ):
             page = read.page(r, links, _StoredPage)
             object.__setattr__(page, "text", _LazyText(texts, r[17]))
             pages[page.url] = page
@@ -476,21 +601,45 @@ class Store:
         del links, read
         keep = strings.setdefault
         checks = {
-            r[0]: LinkCheck(keep(r[0], r[0]), r[1], FetchError(r[2]) if r[2] else None, keep(r[3], r[3]) or "",
-                            keep(r[4], r[4]) or "", keep(r[5], r[5]) or "", r[6] or 0, keep(r[7], r[7]) or "")
+            r[0]: LinkCheck(
+                keep(r[0], r[0]),
+                r[1],
+                FetchError(r[2]) if r[2] else None,
+                keep(r[3], r[3]) or "",
+                keep(r[4], r[4]) or "",
+                keep(r[5], r[5]) or "",
+                r[6] or 0,
+                keep(r[7], r[7]) or "",
+            )
             for r in self.db.execute(
                 "SELECT url, status, error, reason, final_url, content_type, redirects, checked_at FROM link_checks "
-                "WHERE run_id = ? ORDER BY rowid", (run_id,))}
+                "WHERE run_id = ? ORDER BY rowid",
+                (run_id,),
+            )
+        }
         del strings
         notes = json.loads(limits[3] or "{}")
-        stats = CrawlStats(pages=len(pages), page_limit=limits[0], page_limit_reached=bool(limits[1]),
-                           errors=limits[2], hosts=tuple(HostNote(**h) for h in notes.get("hosts", ())),
-                           reused=notes.get("reused", 0), second_pass=notes.get("second_pass", 0),
-                           not_modified=notes.get("not_modified", 0),
-                           traps=tuple(TrapNote(**t) for t in notes.get("traps", ())),
-                           certificate=CertificateNote(**notes["certificate"]) if notes.get("certificate") else None)
-        return Site(info.site, info.start_url, info.as_of, pages, checks, stats,
-                    self.availability(info.start_url, info.started_at))
+        stats = CrawlStats(
+            pages=len(pages),
+            page_limit=limits[0],
+            page_limit_reached=bool(limits[1]),
+            errors=limits[2],
+            hosts=tuple(HostNote(**h) for h in notes.get("hosts", ())),
+            reused=notes.get("reused", 0),
+            second_pass=notes.get("second_pass", 0),
+            not_modified=notes.get("not_modified", 0),
+            traps=tuple(TrapNote(**t) for t in notes.get("traps", ())),
+            certificate=CertificateNote(**notes["certificate"]) if notes.get("certificate") else None,
+        )
+        return Site(
+            info.site,
+            info.start_url,
+            info.as_of,
+            pages,
+            checks,
+            stats,
+            self.availability(info.start_url, info.started_at),
+        )
 
     _LINK_COLUMNS = "page_url, position, url, tag, text, title, region, date, fragment, block, zone"
 
@@ -546,8 +695,10 @@ class Store:
         """Marks a stopped run crawling again; returns what it already has: its pages (shallowest first, with
         links) and the targets it asked."""
         links = self._links("WHERE run_id = ?", (run_id,))
-        pages = [_page(r, links) for r in self.db.execute(
-            "SELECT * FROM pages WHERE run_id = ? ORDER BY depth, rowid", (run_id,))]
+        pages = [
+            _page(r, links)
+            for r in self.db.execute("SELECT * FROM pages WHERE run_id = ? ORDER BY depth, rowid", (run_id,))
+        ]
         asked = {row[0] for row in self.db.execute("SELECT url FROM link_checks WHERE run_id = ?", (run_id,))}
         with self.transaction() as db:
             db.execute("UPDATE runs SET state = 'crawling' WHERE id = ?", (run_id,))
@@ -566,14 +717,23 @@ class Store:
         if not runs:
             return None, {}
         previous = runs[-1].id
-        lists = {row[0] for row in self.db.execute(
-            "SELECT page_url FROM links WHERE run_id = ? AND date IS NOT NULL GROUP BY page_url "
-            "HAVING count(*) >= ?", (previous, self.LIST_ITEMS))}
+        lists = {
+            row[0]
+            for row in self.db.execute(
+                "SELECT page_url FROM links WHERE run_id = ? AND date IS NOT NULL GROUP BY page_url "
+                "HAVING count(*) >= ?",
+                (previous, self.LIST_ITEMS),
+            )
+        }
         return previous, {
-            url: (etag or "", modified or "") for url, etag, modified in self.db.execute(
+            url: (etag or "", modified or "")
+            for url, etag, modified in self.db.execute(
                 "SELECT url, etag, last_modified FROM pages WHERE run_id = ? AND status = 200 AND depth > 0 "
-                "AND (error IS NULL OR error = '') AND (etag != '' OR last_modified != '')", (previous,))
-            if url not in lists}
+                "AND (error IS NULL OR error = '') AND (etag != '' OR last_modified != '')",
+                (previous,),
+            )
+            if url not in lists
+        }
 
     def stored_page(self, run_id: int, url: str) -> Page | None:
         """One page of a stored run, with its links: what an unchanged page (304) still is."""
@@ -587,29 +747,46 @@ class Store:
     PROBE_DAYS = 7
     """The period before a run whose probes the run's availability is judged on."""
 
-    def record_probe(self, url: str, ok: bool, status: int | None, elapsed: float | None, error: str = "",
-                     at: dt.datetime | None = None) -> None:
+    def record_probe(
+        self,
+        url: str,
+        ok: bool,
+        status: int | None,
+        elapsed: float | None,
+        error: str = "",
+        at: dt.datetime | None = None,
+    ) -> None:
         """One probe of the home page `url`, at `at` (default now; a naive time is taken as UTC)."""
-        when = at or dt.datetime.now(dt.timezone.utc)
+        when = at or dt.datetime.now(dt.UTC)
         if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.timezone.utc)
+            when = when.replace(tzinfo=dt.UTC)
         with self.transaction() as db:
-            db.execute("INSERT INTO probes (site, url, probed_at, outcome, status, elapsed, error) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (site_key(url), url, when.astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
-                        "ok" if ok else "failed", status, elapsed, error or None))
+            db.execute(
+                "INSERT INTO probes (site, url, probed_at, outcome, status, elapsed, error) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    site_key(url),
+                    url,
+                    when.astimezone(dt.UTC).isoformat(timespec="seconds"),
+                    "ok" if ok else "failed",
+                    status,
+                    elapsed,
+                    error or None,
+                ),
+            )
 
     def availability(self, start_url: str, until: str) -> Availability | None:
         """The probes of the site `start_url` names in the `PROBE_DAYS` days up to `until` (UTC ISO)."""
         end = dt.datetime.fromisoformat(until)
         if end.tzinfo is None:
-            end = end.replace(tzinfo=dt.timezone.utc)
-        end = end.astimezone(dt.timezone.utc)
+            end = end.replace(tzinfo=dt.UTC)
+        end = end.astimezone(dt.UTC)
         since = (end - dt.timedelta(days=self.PROBE_DAYS)).isoformat(timespec="seconds")
         count, failures, first, last = self.db.execute(
             "SELECT count(*), coalesce(sum(outcome != 'ok'), 0), min(probed_at), max(probed_at) FROM probes "
             "WHERE site = ? AND probed_at >= ? AND probed_at <= ?",
-            (site_key(start_url), since, end.isoformat(timespec="seconds"))).fetchone()
+            (site_key(start_url), since, end.isoformat(timespec="seconds")),
+        ).fetchone()
         if not count:
             return None
         days = (dt.datetime.fromisoformat(last) - dt.datetime.fromisoformat(first)).total_seconds() / 86400
@@ -622,14 +799,29 @@ class Store:
 def _page(r: tuple, links: dict[str, tuple[Link, ...]]) -> Page:
     """A `pages` row (SELECT *) as the model's Page."""
     return Page(
-        url=r[1], final_url=r[2], status=r[3], content_type=r[4] or "", encoding=r[5] or "",
-        title=r[6] or "", depth=r[7] or 0, referrer=r[8] or "", size=r[9] or 0, content_hash=r[10] or "",
-        etag=r[11] or "", last_modified=r[12] or "", fetched_at=r[13] or "",
-        headings=tuple(json.loads(r[14] or "[]")), meta=json.loads(r[15] or "{}"),
+        url=r[1],
+        final_url=r[2],
+        status=r[3],
+        content_type=r[4] or "",
+        encoding=r[5] or "",
+        title=r[6] or "",
+        depth=r[7] or 0,
+        referrer=r[8] or "",
+        size=r[9] or 0,
+        content_hash=r[10] or "",
+        etag=r[11] or "",
+        last_modified=r[12] or "",
+        fetched_at=r[13] or "",
+        headings=tuple(json.loads(r[14] or "[]")),
+        meta=json.loads(r[15] or "{}"),
         dates=tuple(DateMention(v, t, DateSource(s)) for v, t, s in json.loads(r[16] or "[]")),
-        links=links.get(r[1], ()), text=r[17] or "", main_chars=r[18] or 0, error=r[19] or "",
+        links=links.get(r[1], ()),
+        text=r[17] or "",
+        main_chars=r[18] or 0,
+        error=r[19] or "",
         forms=tuple(Form(a, m, tuple(f), t) for a, m, f, t in json.loads(r[20] or "[]")),
-        zones=tuple(_zone(z) for z in json.loads(r[21] or "[]")))
+        zones=tuple(_zone(z) for z in json.loads(r[21] or "[]")),
+    )
 
 
 def _zone(row: list, keep: Callable[[str, str], str] | None = None) -> Zone:
@@ -638,7 +830,9 @@ def _zone(row: list, keep: Callable[[str, str], str] | None = None) -> Zone:
     return Zone(key, row[1], row[2], row[3], row[4], Region(row[5]))
 
 
-def _grouped_links(rows: Iterable[tuple], strings: dict, check_order: bool = False) -> dict[str, tuple[Link, ...]] | None:
+def _grouped_links(
+    rows: Iterable[tuple], strings: dict, check_order: bool = False
+) -> dict[str, tuple[Link, ...]] | None:
     """Link rows (Store._LINK_COLUMNS), one page's together by position, as page URL → its links.
 
     Template links repeat the same target, words and place on every page: one Link object each, and one
@@ -666,9 +860,17 @@ def _grouped_links(rows: Iterable[tuple], strings: dict, check_order: bool = Fal
         link = made.get(key)
         if link is None:
             url, tag, text, title, region, date, fragment, block, zone = key
-            link = made[key] = Link(keep(url, url), tags[tag], keep(text, text) or "", keep(title, title) or "",
-                                    regions[region], date and keep(date, date), fragment or "", keep(block, block) or "",
-                                    -1 if zone is None else zone)
+            link = made[key] = Link(
+                keep(url, url),
+                tags[tag],
+                keep(text, text) or "",
+                keep(title, title) or "",
+                regions[region],
+                date and keep(date, date),
+                fragment or "",
+                keep(block, block) or "",
+                -1 if zone is None else zone,
+            )
         on_page.append(link)
     if current is not None:
         links[current] = tuple(on_page)
@@ -680,7 +882,8 @@ _PAGE_COLUMNS_NO_TEXT = (
     "last_modified, fetched_at, headings, meta, dates, "
     # The text's length, without reading the text into Python; None when length() would stop at a NUL.
     "CASE WHEN instr(text, char(0)) THEN NULL ELSE length(text) END, "
-    "main_chars, error, forms, zones")
+    "main_chars, error, forms, zones"
+)
 """The `pages` columns in SELECT * order, the text's length in the text's place."""
 
 
@@ -709,12 +912,29 @@ class _Reader:
         zones = tuple(self._zone(z) for z in json.loads(r[21] or "[]"))
         url = keep(r[1], r[1])
         return cls(
-            url=url, final_url=keep(r[2], r[2]), status=r[3], content_type=keep(r[4], r[4]) or "",
-            encoding=keep(r[5], r[5]) or "", title=keep(r[6], r[6]) or "", depth=r[7] or 0,
-            referrer=keep(r[8], r[8]) or "", size=r[9] or 0, content_hash=r[10] or "", etag=r[11] or "",
-            last_modified=keep(r[12], r[12]) or "", fetched_at=keep(r[13], r[13]) or "", headings=headings,
-            meta=meta, dates=dates, links=links.get(url, ()), text="", main_chars=r[18] or 0,
-            error=keep(r[19], r[19]) or "", forms=forms, zones=zones)
+            url=url,
+            final_url=keep(r[2], r[2]),
+            status=r[3],
+            content_type=keep(r[4], r[4]) or "",
+            encoding=keep(r[5], r[5]) or "",
+            title=keep(r[6], r[6]) or "",
+            depth=r[7] or 0,
+            referrer=keep(r[8], r[8]) or "",
+            size=r[9] or 0,
+            content_hash=r[10] or "",
+            etag=r[11] or "",
+            last_modified=keep(r[12], r[12]) or "",
+            fetched_at=keep(r[13], r[13]) or "",
+            headings=headings,
+            meta=meta,
+            dates=dates,
+            links=links.get(url, ()),
+            text="",
+            main_chars=r[18] or 0,
+            error=keep(r[19], r[19]) or "",
+            forms=forms,
+            zones=zones,
+        )
 
     def _zone(self, row: list) -> Zone:
         """One Zone object for a block repeated on many pages (the template's blocks are on every page)."""
@@ -757,15 +977,18 @@ class _Texts:
             self._index = {u: i for i, u in enumerate(self.order)}
         at = self._index.get(url)
         if at is not None and 0 <= at - self._last <= self.CHUNK:  # reading on through the pages
-            urls = self.order[at:at + self.CHUNK]
-            self._kept = {u: t or "" for u, t in self._db.execute(
-                f"SELECT url, text FROM pages WHERE run_id = ? AND url IN ({','.join('?' * len(urls))})",
-                (self.run_id, *urls))}
+            urls = self.order[at : at + self.CHUNK]
+            self._kept = {
+                u: t or ""
+                for u, t in self._db.execute(
+                    f"SELECT url, text FROM pages WHERE run_id = ? AND url IN ({','.join('?' * len(urls))})",
+                    (self.run_id, *urls),
+                )
+            }
         else:
             if len(self._kept) >= self.KEPT:
                 self._kept.clear()
-            row = self._db.execute("SELECT text FROM pages WHERE run_id = ? AND url = ?",
-                                   (self.run_id, url)).fetchone()
+            row = self._db.execute("SELECT text FROM pages WHERE run_id = ? AND url = ?", (self.run_id, url)).fetchone()
             self._kept[url] = (row[0] if row else None) or ""
         if at is not None:
             self._last = at
@@ -775,7 +998,7 @@ class _Texts:
 class _LazyText:
     """Where a stored page's text is, and its length (None when only reading it tells)."""
 
-    __slots__ = ("texts", "length")
+    __slots__ = ("length", "texts")
 
     def __init__(self, texts: _Texts, length: int | None):
         self.texts, self.length = texts, length
@@ -820,13 +1043,15 @@ def _connect_read_only(path: Path, check_same_thread: bool = True) -> sqlite3.Co
         raise StoreError(f"{path}：数据库不存在；用 --db 指定 gapcheck check 使用的数据库")
     uri = path.resolve().as_uri()
     try:
-        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30, isolation_level=None,
-                             check_same_thread=check_same_thread)
+        db = sqlite3.connect(
+            f"{uri}?mode=ro", uri=True, timeout=30, isolation_level=None, check_same_thread=check_same_thread
+        )
         db.execute("PRAGMA user_version").fetchone()
         return db
     except sqlite3.OperationalError:
-        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
-                               check_same_thread=check_same_thread)
+        return sqlite3.connect(
+            f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=check_same_thread
+        )
 
 
 _DAMAGED = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
@@ -839,9 +1064,11 @@ def is_damaged(exc: BaseException) -> bool:
 
 def damaged_message(path: Path, problem: object) -> str:
     recovered = path.with_name(f"{path.stem}-recovered{path.suffix}")
-    return (f"{path}：gapcheck 数据库已损坏（{problem}）；可用 sqlite3 {path} \".recover\" | sqlite3 {recovered} "
-            f"救回能读的运行，再用 --db {recovered} 继续（或用 --db 指定一个新数据库）")
+    return (
+        f'{path}：gapcheck 数据库已损坏（{problem}）；可用 sqlite3 {path} ".recover" | sqlite3 {recovered} '
+        f"救回能读的运行，再用 --db {recovered} 继续（或用 --db 指定一个新数据库）"
+    )
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

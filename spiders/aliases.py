@@ -20,7 +20,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.misc import build_from_crawler, load_object
 
-HANDLER = "gapcheck.spiders.aliases.AliasHandler"
+HANDLER = "spiders.aliases.AliasHandler"
 
 
 def parse_alias(text: str) -> tuple[str, str] | None:
@@ -78,14 +78,14 @@ class AliasHandler:
         if base is None or request.meta.get("playwright"):
             return await self._inner(request)
         origin = f"{parts.scheme}://{parts.netloc}"
-        aliased = request.replace(url=base + request.url[len(origin):])
+        aliased = request.replace(url=base + request.url[len(origin) :])
         response = await self._inner(aliased)
         headers = response.headers.copy()
         location = headers.get(b"Location")
         if location and location.decode("latin-1").startswith(base):
-            headers[b"Location"] = origin + location.decode("latin-1")[len(base):]
+            headers[b"Location"] = origin + location.decode("latin-1")[len(base) :]
         url = response.url
-        url = origin + url[len(base):] if url.startswith(base) else request.url
+        url = origin + url[len(base) :] if url.startswith(base) else request.url
         return response.replace(url=url, headers=headers, request=request)
 
     async def close(self) -> None:

@@ -10,8 +10,7 @@ import socket
 import ssl
 from urllib.parse import urlsplit
 
-from ..checks.model import CertificateNote
-
+from core.model import CertificateNote
 
 _PROBLEMS = (
     ("expired", "证书已过期"),
@@ -32,8 +31,10 @@ def inspect(url: str, timeout: float = 10.0, cafile: str | None = None) -> Certi
     host, port = parts.hostname, parts.port or 443
     context = ssl.create_default_context(cafile=cafile)
     try:
-        with socket.create_connection((host, port), timeout=timeout) as sock, \
-                context.wrap_socket(sock, server_hostname=host) as tls:
+        with (
+            socket.create_connection((host, port), timeout=timeout) as sock,
+            context.wrap_socket(sock, server_hostname=host) as tls,
+        ):
             return CertificateNote(host, True, expires=_expiry(tls.getpeercert()))
     except ssl.SSLCertVerificationError as exc:
         text = (exc.verify_message or str(exc)).lower()
@@ -50,7 +51,7 @@ def inspect(url: str, timeout: float = 10.0, cafile: str | None = None) -> Certi
 def _expiry(cert: dict | None) -> str:
     if not cert or "notAfter" not in cert:
         return ""
-    return dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(cert["notAfter"]), dt.timezone.utc).date().isoformat()
+    return dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(cert["notAfter"]), dt.UTC).date().isoformat()
 
 
 def _unverified_expiry(host: str, port: int, timeout: float) -> str:
@@ -60,5 +61,5 @@ def _unverified_expiry(host: str, port: int, timeout: float) -> str:
 
         pem = ssl.get_server_certificate((host, port), timeout=timeout)
         return x509.load_pem_x509_certificate(pem.encode("ascii")).not_valid_after_utc.date().isoformat()
-    except Exception:  # noqa: BLE001 - the date is a courtesy; the problem is already known
+    except Exception:
         return ""

@@ -10,9 +10,7 @@ __all__ = ["decode_html"]
 
 _GB = frozenset({"gb2312", "gbk", "gb18030"})
 # Labels browsers accept for GBK that Python's codec registry does not know.
-_GB_LABELS = frozenset(
-    {"x-gbk", "csgb2312", "gb_2312-80", "gb_2312", "windows-936", "x-euc-cn", "cn-gb"}
-)
+_GB_LABELS = frozenset({"x-gbk", "csgb2312", "gb_2312-80", "gb_2312", "windows-936", "x-euc-cn", "cn-gb"})
 # Servlet containers send ISO-8859-1 when a page sets nothing, and these decode any bytes at all;
 # on a Chinese portal they tell us nothing.
 _UNINFORMATIVE = frozenset({"ascii", "iso8859-1", "cp1252"})
@@ -73,7 +71,7 @@ def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
     """
     for bom, name in _BOMS:
         if body.startswith(bom):
-            return body[len(bom):].decode(name, "replace"), name
+            return body[len(bom) :].decode(name, "replace"), name
     try:
         return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as err:

@@ -13,9 +13,26 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
-from ..checks.dates import date_from_url, find_dates, parse_meta_date
-from ..checks.model import (ANCHORS, ANCHORS_LIMIT, BREADCRUMB, JIUCUO_SITECODE, LINKS_DROPPED, LINKS_LIMIT, SCRIPTS,
-                             TEXT_LIMIT, TOO_DEEP, ZONE_TEXT, DateMention, DateSource, Form, Link, LinkTag, Region, Zone)
+from core.dates import date_from_url, find_dates, parse_meta_date
+from core.model import (
+    ANCHORS,
+    ANCHORS_LIMIT,
+    BREADCRUMB,
+    JIUCUO_SITECODE,
+    LINKS_DROPPED,
+    LINKS_LIMIT,
+    SCRIPTS,
+    TEXT_LIMIT,
+    TOO_DEEP,
+    ZONE_TEXT,
+    DateMention,
+    DateSource,
+    Form,
+    Link,
+    LinkTag,
+    Region,
+    Zone,
+)
 
 LINK_TEXT_LIMIT = 200
 HEADINGS_LIMIT = 20
@@ -30,7 +47,10 @@ _REGION_TAGS = {"nav": Region.NAV, "header": Region.HEADER, "footer": Region.FOO
 # Class and id words real portals use for their layout blocks (nav, daohang, dh, top, foot, bottom…).
 _REGION_WORDS = (
     (Region.FOOTER, re.compile(r"foot|bottom|copyright|dibu|banquan", re.I)),
-    (Region.NAV, re.compile(r"nav|menu|daohang|\bdh\b|crumb|position|location|dqwz|\bwz\b|sidebar|subnav|leftnav", re.I)),
+    (
+        Region.NAV,
+        re.compile(r"nav|menu|daohang|\bdh\b|crumb|position|location|dqwz|\bwz\b|sidebar|subnav|leftnav", re.I),
+    ),
     (Region.HEADER, re.compile(r"header|\bhead\b|\btop\b|topbar|logo", re.I)),
 )
 _SPACE = re.compile(r"\s+")
@@ -206,8 +226,11 @@ class _Blocks:
         for _ in range(BLOCK_CLIMB):
             sibling, steps = el.getprevious(), 0
             while sibling is not None and steps < BLOCK_SIBLINGS:
-                if (isinstance(sibling.tag, str) and sibling.tag not in _SKIP_TEXT
-                        and _Regions.own(sibling) in (None, Region.MAIN)):  # a menu above is not a heading
+                if (
+                    isinstance(sibling.tag, str)
+                    and sibling.tag not in _SKIP_TEXT
+                    and _Regions.own(sibling) in (None, Region.MAIN)
+                ):  # a menu above is not a heading
                     title = _tab_title(sibling, el, child) or _block_title(sibling)
                     if title:
                         return title
@@ -225,8 +248,10 @@ def _tab_title(heads: etree._Element, body: etree._Element, pane: etree._Element
     tabs = [t for t in (_MORE.sub("", _clean(_text_of(li))).strip() for li in heads.iter("li")) if t]
     if len(tabs) < 2 or not all(len(t) <= BLOCK_TITLE_MAX for t in tabs):
         return ""
-    for panes, this in (([c for c in body if _is_pane(c)], pane),
-                        ([c for c in heads.itersiblings() if _is_pane(c)], body)):
+    for panes, this in (
+        ([c for c in body if _is_pane(c)], pane),
+        ([c for c in heads.itersiblings() if _is_pane(c)], body),
+    ):
         if this is not None and len(panes) == len(tabs) and this in panes:
             return tabs[panes.index(this)]
     return ""
@@ -249,8 +274,9 @@ _ZONE_TAGS = frozenset({"ul", "ol", "dl", "table", "nav", "header", "footer", "a
 """Elements that always make a block of their own: a list, a table, a layout landmark."""
 _NAMED_ZONE_TAGS = frozenset({"div", "td", "section", "article", "main", "p", "span"})
 """Elements that make a block when the template names them (class or id): `div.zx_list`, `td#left`."""
-_STATE_WORDS = re.compile(r"^(on|active|cur|current|curr|hover|select|selected|sel|this|now|show|hide|clearfix|fl|fr)$",
-                          re.I)
+_STATE_WORDS = re.compile(
+    r"^(on|active|cur|current|curr|hover|select|selected|sel|this|now|show|hide|clearfix|fl|fr)$", re.I
+)
 """Class words that say how a block looks on this page (the current menu entry), not which block it is."""
 _DIGITS = re.compile(r"\d+")
 ZONE_KEY_DEPTH = 6
@@ -333,7 +359,7 @@ class _Zones:
             while parent is not None and not self._is_zone(parent):
                 parent = parent.getparent()
             above = self._key(parent) if parent is not None and parent.tag != "html" else ""
-            parts = (above.split("/") if above else [])[-(ZONE_KEY_DEPTH - 1):] + [_zone_part(node)]
+            parts = [*(above.split("/") if above else [])[-(ZONE_KEY_DEPTH - 1) :], _zone_part(node)]
             key = self._keys[node] = "/".join(parts)
         return key
 
@@ -357,8 +383,16 @@ class _Zones:
             for target in sorted(set(links)):
                 digest.update(b"\n" + target.encode("utf-8", "surrogatepass"))
             digest.update(b"\0" + _SPACE.sub("", text)[:500].encode("utf-8", "surrogatepass"))
-            out.append(Zone(key, int.from_bytes(digest.digest(), "big", signed=True), len(links),
-                            len(text.replace(" ", "")), text[:ZONE_TEXT], region))
+            out.append(
+                Zone(
+                    key,
+                    int.from_bytes(digest.digest(), "big", signed=True),
+                    len(links),
+                    len(text.replace(" ", "")),
+                    text[:ZONE_TEXT],
+                    region,
+                )
+            )
         return tuple(out)
 
 
@@ -390,10 +424,17 @@ def extract(html: str, url: str) -> Extracted:
     dropped = [0]
     seen: set[tuple[str, LinkTag]] = set()
 
-    def add(target: str, tag: LinkTag, el: etree._Element | None, text: str = "", title: str = "",
-            date: str | None = None, block: str = "") -> None:
+    def add(
+        target: str,
+        tag: LinkTag,
+        el: etree._Element | None,
+        text: str = "",
+        title: str = "",
+        date: str | None = None,
+        block: str = "",
+    ) -> None:
         absolute, fragment = resolve(target)
-        if not absolute or (absolute, tag) in seen and not text:
+        if not absolute or ((absolute, tag) in seen and not text):
             return
         if len(links) >= LINKS_LIMIT:
             dropped[0] += 1
@@ -420,13 +461,25 @@ def extract(html: str, url: str) -> Extracted:
             title = _clean(el.get("title"))
             item = _list_item(el)
             date = _item_date(item, text) if item is not None else None
-            add(href, LinkTag.A if tag == "a" else LinkTag.AREA, el, text, title, date,
-                blocks.title(item) if date else "")
+            add(
+                href,
+                LinkTag.A if tag == "a" else LinkTag.AREA,
+                el,
+                text,
+                title,
+                date,
+                blocks.title(item) if date else "",
+            )
         elif tag == "img":
             src = el.get("src") or el.get("data-src")
             if src:
-                add(src, LinkTag.IMG, el, _clean(el.get("alt") or el.get("title")) or _file_name(src),
-                    _clean(el.get("title")))
+                add(
+                    src,
+                    LinkTag.IMG,
+                    el,
+                    _clean(el.get("alt") or el.get("title")) or _file_name(src),
+                    _clean(el.get("title")),
+                )
         elif tag == "script":
             src = el.get("src")
             if src:
@@ -478,8 +531,17 @@ def extract(html: str, url: str) -> Extracted:
     title = _clean(_text_of(titles[0])) if titles else ""
     headings = tuple(h for h in (_clean(_text_of(el)) for el in doc.iter("h1", "h2", "h3")) if h)
     text, main_chars = _visible_text(doc, zones)
-    return Extracted(title, headings[:HEADINGS_LIMIT], meta, _page_dates(meta, text, url), tuple(links), forms,
-                     text, main_chars, zones.zones())
+    return Extracted(
+        title,
+        headings[:HEADINGS_LIMIT],
+        meta,
+        _page_dates(meta, text, url),
+        tuple(links),
+        forms,
+        text,
+        main_chars,
+        zones.zones(),
+    )
 
 
 def _anchors(marked: list[etree._Element]) -> str:
@@ -516,8 +578,12 @@ def _form(el: etree._Element, resolve: _Resolver) -> Form:
             words.append(field.get("placeholder") or "")
         elif (field.get("type") or "").lower() in ("submit", "button", "image"):
             words.append(field.get("value") or field.get("alt") or "")
-    return Form(resolve(el.get("action") or "")[0], (el.get("method") or "get").lower(), tuple(fields[:20]),
-                _clean(" ".join(words)))
+    return Form(
+        resolve(el.get("action") or "")[0],
+        (el.get("method") or "get").lower(),
+        tuple(fields[:20]),
+        _clean(" ".join(words)),
+    )
 
 
 def _visible_text(doc: etree._Element, zones: _Zones) -> tuple[str, int]:

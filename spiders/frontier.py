@@ -31,8 +31,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from w3lib.url import canonicalize_url
 from scrapy_redis.queue import PriorityQueue
+from w3lib.url import canonicalize_url
 
 JOBS = "gapcheck:jobs"
 WORKER_TTL = 10
@@ -54,8 +54,19 @@ class JobKeys:
     """`keys.requests` is `gapcheck:job:<id>:requests`, and so for each name in NAMES (a typo raises)."""
 
     job: str
-    NAMES = ("config", "state", "requests", "dupefilter", "inflight", "items", "retry", "pages", "workers",
-             "notes", "coordinator")
+    NAMES = (
+        "config",
+        "state",
+        "requests",
+        "dupefilter",
+        "inflight",
+        "items",
+        "retry",
+        "pages",
+        "workers",
+        "notes",
+        "coordinator",
+    )
 
     def __getattr__(self, name: str) -> str:
         if name not in JobKeys.NAMES:
@@ -187,8 +198,15 @@ class Settler:
         if not self.pending:
             return 0
         pipe = self.server.pipeline(transaction=False)
-        keys = [self.keys.requests, self.keys.dupefilter, self.keys.inflight, self.keys.items, self.keys.retry,
-                self.keys.pages, self.keys.state]
+        keys = [
+            self.keys.requests,
+            self.keys.dupefilter,
+            self.keys.inflight,
+            self.keys.items,
+            self.keys.retry,
+            self.keys.pages,
+            self.keys.state,
+        ]
         for args in self.pending:
             self._settle(keys=keys, args=args, client=pipe)
         self.pending = []
@@ -204,8 +222,12 @@ class Settler:
         for request in requests:
             link = request.meta.pop(LINK, None)
             page = link == "page"
-            args += [fingerprint(request.url) if link else "", -request.priority, "1" if page else "0",
-                     self.queue.encode(request)]
+            args += [
+                fingerprint(request.url) if link else "",
+                -request.priority,
+                "1" if page else "0",
+                self.queue.encode(request),
+            ]
         self.pending.append(args)
         return len(self.pending) >= SETTLE_BATCH
 
@@ -224,7 +246,7 @@ def requeue_orphans(server, keys: JobKeys) -> int:
         return 0
     script = server.register_script(_REQUEUE)
     requeued = 0
-    for lease, data in zip(orphans, server.hmget(keys.inflight, orphans)):
+    for lease, data in zip(orphans, server.hmget(keys.inflight, orphans), strict=False):
         if data is not None:  # settled meanwhile
             requeued += int(script(keys=[keys.inflight, keys.requests], args=[lease, data]))
     return requeued

@@ -8,8 +8,8 @@ import time
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
-from ..checks.model import LinkCheck, Page
-from ..errors import StoreError
+from core.errors import StoreError
+from core.model import LinkCheck, Page
 
 BATCH = 200
 FLUSH_SECONDS = 2.0

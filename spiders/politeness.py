@@ -20,7 +20,11 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import (
-    DownloadFailedError, DownloadTimeoutError, IgnoreRequest, ResponseDataLossError, StopDownload,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+    StopDownload,
 )
 from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -58,8 +62,15 @@ SHARED_SLOW_SECONDS = 60.0
 RECOVERY = 0.97
 """Factor the learned interval shrinks by with each answer that is not an error."""
 
-_OVERLOAD_ERRORS = (DownloadTimeoutError, ResponseDataLossError, DownloadFailedError, tx_error.TimeoutError,
-                    tx_error.TCPTimedOutError, tx_error.ConnectionLost, tx_error.ConnectionDone)
+_OVERLOAD_ERRORS = (
+    DownloadTimeoutError,
+    ResponseDataLossError,
+    DownloadFailedError,
+    tx_error.TimeoutError,
+    tx_error.TCPTimedOutError,
+    tx_error.ConnectionLost,
+    tx_error.ConnectionDone,
+)
 """Failures that say a server is struggling. Refused connections, DNS and TLS errors cost a server
 nothing and are definite answers: they never trip the breaker."""
 
@@ -183,8 +194,11 @@ class SharedPace:
         while True:
             pipe = self.server.pipeline(transaction=False)
             self._give_back(pipe)
-            self._take(keys=self.keys(host), args=[self.limit, self.ttl, self.lease(request), interval, worker_key("")],
-                       client=pipe)
+            self._take(
+                keys=self.keys(host),
+                args=[self.limit, self.ttl, self.lease(request), interval, worker_key("")],
+                client=pipe,
+            )
             wait = float(pipe.execute()[-1])
             if wait >= 0:
                 return wait
@@ -192,7 +206,7 @@ class SharedPace:
             # the other workers' (a timer alone left requests asleep while leases were free).
             freed: defer.Deferred = defer.Deferred()
             self.waiting.setdefault(host, []).append(freed)
-            timer = reactor.callLater(LEASE_POLL, lambda: freed.called or freed.callback(None))
+            timer = reactor.callLater(LEASE_POLL, _wake, freed)
             await maybe_deferred_to_future(freed)
             if timer.active():
                 timer.cancel()
@@ -239,8 +253,8 @@ def retry_after(value: bytes | None, now: dt.datetime | None = None) -> float | 
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return max(0.0, (when - (now or dt.datetime.now(dt.timezone.utc))).total_seconds())
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
 
 
 class Politeness:
@@ -266,8 +280,13 @@ class Politeness:
         shared = settings.get("GAPCHECK_REDIS_URL")
         self.shared_delay = settings.getfloat("GAPCHECK_SHARED_DELAY")
         """The configured delay between requests to a host, kept here for all workers instead of by Scrapy."""
-        self.shared = SharedPace(shared, self.per_host, settings.getfloat("DOWNLOAD_TIMEOUT") * 3 + 60,
-                                 settings.get("GAPCHECK_WORKER")) if shared else None
+        self.shared = (
+            SharedPace(
+                shared, self.per_host, settings.getfloat("DOWNLOAD_TIMEOUT") * 3 + 60, settings.get("GAPCHECK_WORKER")
+            )
+            if shared
+            else None
+        )
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(self.robots_received, signal=signals.bytes_received)
         crawler.signals.connect(self.left, signal=signals.request_left_downloader)
@@ -317,8 +336,10 @@ class Politeness:
         if chain and not self.private_ok:
             origin, target = urlsplit(chain[0]).hostname or "", urlparse_cached(request).hostname or ""
             if origin != target and await self._reach(target) > await self._reach(origin):
-                raise IgnoreRequest(f"{PRIVATE_REDIRECT}跳转到内网或本机地址 {target}，未跟随"
-                                    "（检查自己内网的网站可设 crawl.private_redirects: true）")
+                raise IgnoreRequest(
+                    f"{PRIVATE_REDIRECT}跳转到内网或本机地址 {target}，未跟随"
+                    "（检查自己内网的网站可设 crawl.private_redirects: true）"
+                )
         key = urlparse_cached(request).netloc.lower()
         state = self.host(key)
         this_pass = request.meta.get(PASS, 1)
@@ -369,8 +390,10 @@ class Politeness:
                     # URL that keeps answering 429 after waiting is limited on its own, not the host).
                     state.interval = min(max(state.interval * 2, self.floor, LEAST_INTERVAL), self.delay_max)
                     state.calm_at = now + wait + state.interval
-                    self.stats.set_value(f"politeness/interval/{key}",
-                                         max(state.interval, self.stats.get_value(f"politeness/interval/{key}", 0)))
+                    self.stats.set_value(
+                        f"politeness/interval/{key}",
+                        max(state.interval, self.stats.get_value(f"politeness/interval/{key}", 0)),
+                    )
                 if self.shared is not None:
                     self.shared.hold(key, wait, state.interval)
                 self.stats.inc_value(f"politeness/waited/{key}", wait)
@@ -415,3 +438,8 @@ def _short(exception: Exception) -> str:
     if isinstance(exception, (DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError)):
         return "超时"
     return "连接中断"
+
+
+def _wake(waiting: defer.Deferred) -> None:
+    if not waiting.called:
+        waiting.callback(None)

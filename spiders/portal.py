@@ -8,15 +8,20 @@ import hashlib
 import re
 import secrets
 import socket
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import (
-    CannotResolveHostError, DontCloseSpider, DownloadConnectionRefusedError, DownloadTimeoutError, IgnoreRequest,
-    ResponseDataLossError, StopDownload,
+    CannotResolveHostError,
+    DontCloseSpider,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+    StopDownload,
 )
 from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -24,22 +29,42 @@ from twisted.internet import error as tx_error
 from twisted.internet import threads
 from twisted.python.failure import Failure
 
-from ..checks import patterns
-from ..checks.model import (
-    ATTACHMENT_SUFFIXES, ENTRY_HOPS, ENTRY_PAGE_TEXT, ENTRY_REDIRECTS, NAVIGABLE_TAGS, RENDERED, CertificateNote,
-    FetchError, Link, LinkCheck, Page, Verdict, path_of, url_parts,
+from core import patterns
+from core.model import (
+    ATTACHMENT_SUFFIXES,
+    ENTRY_HOPS,
+    ENTRY_PAGE_TEXT,
+    ENTRY_REDIRECTS,
+    NAVIGABLE_TAGS,
+    RENDERED,
+    CertificateNote,
+    FetchError,
+    Link,
+    LinkCheck,
+    Page,
+    Verdict,
+    path_of,
+    url_parts,
 )
-from ..report.labels import FETCH_REASON, HTTP_REASON, REDIRECT_MALFORMED, REDIRECT_NOT_WEB, REDIRECT_NOWHERE
+from gapcheck.report.labels import FETCH_REASON, HTTP_REASON, REDIRECT_MALFORMED, REDIRECT_NOT_WEB, REDIRECT_NOWHERE
+
+from . import scratch
+from .certificate import inspect as inspect_certificate
 from .encoding import decode_html
 from .extract import extract
-from .rendering import AUTO_RENDER, AUTO_SAMPLE, RenderMode
 from .politeness import CIRCUIT_OPEN, OWN_PAGE, PASS, PRIVATE_REDIRECT, THROTTLED
-from .certificate import inspect as inspect_certificate
-from . import scratch
 from .redirects import MALFORMED_TARGET
+from .rendering import AUTO_RENDER, AUTO_SAMPLE, RenderMode
 from .seen import SeenSet
+from .settings import (
+    DNS_PROBE_HOSTS,
+    DNS_PROBE_TIMEOUT,
+    MAX_DEPTH,
+    MAX_PAGES,
+    QUERY_VARIANTS,
+    SLOW_PASS_TIMEOUT_FACTOR,
+)
 from .traps import TrapGuard
-from .settings import DNS_PROBE_HOSTS, DNS_PROBE_TIMEOUT, MAX_DEPTH, MAX_PAGES, QUERY_VARIANTS, SLOW_PASS_TIMEOUT_FACTOR
 
 HTML_TYPES = ("text/html", "application/xhtml")
 GET_AFTER_HEAD = frozenset({400, 403, 404, 405, 406, 500, 501, 502, 503})
@@ -63,8 +88,16 @@ COUNTED = "gapcheck_counted"
 """Request meta: the page already answered once in this run and is counted among the pages fetched."""
 
 
-_RETRIED = frozenset({FetchError.TIMEOUT, FetchError.RESET, FetchError.THROTTLED, FetchError.CIRCUIT_OPEN,
-                      FetchError.CHALLENGE, FetchError.OTHER})
+_RETRIED = frozenset(
+    {
+        FetchError.TIMEOUT,
+        FetchError.RESET,
+        FetchError.THROTTLED,
+        FetchError.CIRCUIT_OPEN,
+        FetchError.CHALLENGE,
+        FetchError.OTHER,
+    }
+)
 """Undecided answers worth a second, slower try at the end of the run (403 and 429 too, by status)."""
 
 
@@ -97,13 +130,25 @@ def scope_key(url: str) -> str:
 class PortalSpider(scrapy.Spider):
     name = "portal"
 
-    def __init__(self, start_url: str, *, allowed_domains: Iterable[str] = (), include: Iterable[str] = (),
-                 exclude: Iterable[str] = (), max_pages: int = MAX_PAGES, max_depth: int = MAX_DEPTH, sink=None,
-                 known: Mapping[str, LinkCheck] | None = None, dns_probe: Iterable[str] = DNS_PROBE_HOSTS,
-                 revalidate: Mapping[str, tuple[str, str]] | None = None,
-                 unchanged: Callable[[str], Page | None] | None = None,
-                 resume: tuple[list[Page], set[str]] | None = None,
-                 max_query_variants: int = QUERY_VARIANTS, external: bool = True, **kwargs):
+    def __init__(
+        self,
+        start_url: str,
+        *,
+        allowed_domains: Iterable[str] = (),
+        include: Iterable[str] = (),
+        exclude: Iterable[str] = (),
+        max_pages: int = MAX_PAGES,
+        max_depth: int = MAX_DEPTH,
+        sink=None,
+        known: Mapping[str, LinkCheck] | None = None,
+        dns_probe: Iterable[str] = DNS_PROBE_HOSTS,
+        revalidate: Mapping[str, tuple[str, str]] | None = None,
+        unchanged: Callable[[str], Page | None] | None = None,
+        resume: tuple[list[Page], set[str]] | None = None,
+        max_query_variants: int = QUERY_VARIANTS,
+        external: bool = True,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.sink = sink
         """Where the item pipeline writes what the spider saw."""
@@ -198,7 +243,7 @@ class PortalSpider(scrapy.Spider):
             request = Request(url, meta={"gapcheck": Role.PROBE}, dont_filter=True)
             try:
                 response = await self.crawler.engine.download_async(request)
-            except Exception:  # noqa: BLE001 - no raw page to compare with: the rendered one decides alone
+            except Exception:
                 return None
             if response.status >= 400 or not _header(response, b"Content-Type").lower().startswith(HTML_TYPES):
                 return None
@@ -231,8 +276,9 @@ class PortalSpider(scrapy.Spider):
             return
         self.samples[url] = self._shown(links)
         meta = {"gapcheck": Role.PAGE, "gapcheck_depth": depth, "gapcheck_referrer": referrer, AUTO_RENDER: True}
-        yield Request(url, callback=self.sampled, errback=self.sample_failed, dont_filter=True, meta=meta,
-                      priority=-depth)
+        yield Request(
+            url, callback=self.sampled, errback=self.sample_failed, dont_filter=True, meta=meta, priority=-depth
+        )
 
     def sampled(self, response: Response):
         """A sampled page, rendered: when it shows more than its raw HTML, it is recorded as rendered (its
@@ -255,8 +301,12 @@ class PortalSpider(scrapy.Spider):
         A page whose check was stored but not the page itself (the two came in different batches) is not
         taken as asked: it is fetched again, or the run would lack it for good."""
         stored = {url for page in pages for url in (page.url, page.final_url)}
-        lost = {link.url for page in pages for link in page.links
-                if link.url in asked and link.url not in stored and self._is_page(link)}
+        lost = {
+            link.url
+            for page in pages
+            for link in page.links
+            if link.url in asked and link.url not in stored and self._is_page(link)
+        }
         self.seen.update(asked - lost)
         self.seen.update(stored)
         self.pages_scheduled = len(pages)
@@ -273,14 +323,15 @@ class PortalSpider(scrapy.Spider):
         request = Request(urljoin(self.start_url, path), meta={"gapcheck": Role.PROBE}, dont_filter=True)
         try:
             response = await self.crawler.engine.download_async(request)
-        except Exception:  # noqa: BLE001 - no answer to compare with is a fine answer
+        except Exception:
             return None
         text, title = "", ""
         if _header(response, b"Content-Type").lower().startswith(HTML_TYPES):
             seen = extract(decode_html(response.body, None)[0], response.url)
             text, title = seen.text, seen.title
-        return NotFoundAnswer(response.status, response.url, bool(response.meta.get("redirect_urls")), title,
-                              _text_head(text, path))
+        return NotFoundAnswer(
+            response.status, response.url, bool(response.meta.get("redirect_urls")), title, _text_head(text, path)
+        )
 
     # -- scope ------------------------------------------------------------------------------
 
@@ -301,8 +352,9 @@ class PortalSpider(scrapy.Spider):
 
     # -- requests ---------------------------------------------------------------------------
 
-    def _request(self, url: str, role: str, *, depth: int, referrer: str, method: str = "GET",
-                 second_pass: bool = False) -> Request:
+    def _request(
+        self, url: str, role: str, *, depth: int, referrer: str, method: str = "GET", second_pass: bool = False
+    ) -> Request:
         self.asked += 1
         meta = {"gapcheck": role, "gapcheck_depth": depth, "gapcheck_referrer": referrer}
         if role == Role.PAGE:
@@ -325,8 +377,12 @@ class PortalSpider(scrapy.Spider):
             meta["max_retry_times"] = 0  # this pass is the retry
             meta["download_timeout"] = self.settings.getfloat("DOWNLOAD_TIMEOUT") * SLOW_PASS_TIMEOUT_FACTOR
         return Request(
-            url, method=method, callback=self.parse if role == Role.PAGE else self.checked,
-            errback=self.failed, dont_filter=True, priority=-depth,  # breadth first: shallow pages matter most
+            url,
+            method=method,
+            callback=self.parse if role == Role.PAGE else self.checked,
+            errback=self.failed,
+            dont_filter=True,
+            priority=-depth,  # breadth first: shallow pages matter most
             # No `handle_httpstatus_all`: HTTPERROR_ALLOW_ALL already passes every status to the callbacks,
             # and with it in meta Scrapy's RedirectMiddleware hands back the 301 itself, so a redirect to a
             # 404 or a redirect loop was recorded as a working 3xx.
@@ -374,7 +430,9 @@ class PortalSpider(scrapy.Spider):
                 continue
             if "@" in parts.netloc:
                 # Credentials in a link: asking would hand them to the server (and Scrapy cannot anyway).
-                yield LinkCheck(url, error=FetchError.OTHER, reason="网址含用户名和密码，未请求（请改为不带密码的地址）")
+                yield LinkCheck(
+                    url, error=FetchError.OTHER, reason="网址含用户名和密码，未请求（请改为不带密码的地址）"
+                )
                 continue
             inside = self.in_scope(url)
             is_page = self._is_page(link, inside)
@@ -421,8 +479,12 @@ class PortalSpider(scrapy.Spider):
     def _settle(self, request: Request, url: str, check: LinkCheck) -> LinkCheck:
         """Keeps an undecided first answer for the second pass; counts the second pass's tries that were made."""
         if _undecided(request, check):
-            self.retry_later[url] = (request.meta["gapcheck"], request.meta["gapcheck_depth"],
-                                     request.meta.get("gapcheck_referrer", ""), check.status is not None)
+            self.retry_later[url] = (
+                request.meta["gapcheck"],
+                request.meta["gapcheck_depth"],
+                request.meta.get("gapcheck_referrer", ""),
+                check.status is not None,
+            )
         elif request.meta.get(RETRY) and check.error is not FetchError.CIRCUIT_OPEN:
             self.second_pass_asked += 1
         return check
@@ -454,16 +516,23 @@ class PortalSpider(scrapy.Spider):
             if old is not None:
                 self.not_modified += 1
                 yield LinkCheck(url, status=old.status, final_url=old.final_url, content_type=old.content_type)
-                yield dataclasses.replace(old, depth=depth, referrer=request.meta.get("gapcheck_referrer", ""),
-                                          fetched_at=_now())
+                yield dataclasses.replace(
+                    old, depth=depth, referrer=request.meta.get("gapcheck_referrer", ""), fetched_at=_now()
+                )
                 yield from self.follow(old.final_url, depth, old.links)
                 return
         content_type = _header(response, b"Content-Type").lower()
         check = self._check(url, response, content_type)
         page = Page(
-            url=url, final_url=response.url, status=response.status, content_type=content_type,
-            depth=depth, referrer=request.meta.get("gapcheck_referrer", ""), size=len(response.body),
-            etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
+            url=url,
+            final_url=response.url,
+            status=response.status,
+            content_type=content_type,
+            depth=depth,
+            referrer=request.meta.get("gapcheck_referrer", ""),
+            size=len(response.body),
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
             fetched_at=_now(),
         )
         is_html = content_type.startswith(HTML_TYPES) or (not content_type and response.body[:1] == b"<")
@@ -488,7 +557,9 @@ class PortalSpider(scrapy.Spider):
                 yield dataclasses.replace(page, title=seen.title, error=f"{check.error}: {check.reason}")
                 return
         if response.status == 200:
-            check = self._like_not_found(url, response, seen.title, seen.text) or _soft_404(check, seen.title, seen.text)
+            check = self._like_not_found(url, response, seen.title, seen.text) or _soft_404(
+                check, seen.title, seen.text
+            )
         yield self._settle(request, url, check)
         if request.meta.get("gapcheck_rendered"):
             seen.meta[RENDERED] = "1"
@@ -497,10 +568,19 @@ class PortalSpider(scrapy.Spider):
         elif response.status == 200:
             yield from self._sample(url, depth, request.meta.get("gapcheck_referrer", ""), seen.links)
         yield dataclasses.replace(
-            page, content_type=content_type or "text/html", encoding=encoding, title=seen.title,
-            content_hash=hashlib.blake2b(response.body, digest_size=16).hexdigest(), headings=seen.headings,
-            meta=seen.meta, dates=seen.dates, links=seen.links, forms=seen.forms, text=seen.text,
-            main_chars=seen.main_chars, zones=seen.zones,
+            page,
+            content_type=content_type or "text/html",
+            encoding=encoding,
+            title=seen.title,
+            content_hash=hashlib.blake2b(response.body, digest_size=16).hexdigest(),
+            headings=seen.headings,
+            meta=seen.meta,
+            dates=seen.dates,
+            links=seen.links,
+            forms=seen.forms,
+            text=seen.text,
+            main_chars=seen.main_chars,
+            zones=seen.zones,
         )
         yield from self.follow(response.url, depth, seen.links)
 
@@ -513,15 +593,26 @@ class PortalSpider(scrapy.Spider):
             return None
         if probe.redirected:
             if response.meta.get("redirect_urls") and response.url == probe.final_url:
-                return LinkCheck(url, status=200, error=FetchError.SOFT_404, final_url=response.url,
-                                 reason=f"软404：跳转到与不存在页面相同的地址 {response.url}",
-                                 redirects=len(response.meta["redirect_urls"]), content_type="text/html")
+                return LinkCheck(
+                    url,
+                    status=200,
+                    error=FetchError.SOFT_404,
+                    final_url=response.url,
+                    reason=f"软404：跳转到与不存在页面相同的地址 {response.url}",
+                    redirects=len(response.meta["redirect_urls"]),
+                    content_type="text/html",
+                )
             return None
         path = urlsplit(url).path
         if probe.title and title == probe.title and _text_head(text, path) == probe.head:
-            return LinkCheck(url, status=200, error=FetchError.SOFT_404, final_url=response.url,
-                             reason=f"软404：与本站不存在页面的回应相同（标题「{title[:40]}」）",
-                             content_type="text/html")
+            return LinkCheck(
+                url,
+                status=200,
+                error=FetchError.SOFT_404,
+                final_url=response.url,
+                reason=f"软404：与本站不存在页面的回应相同（标题「{title[:40]}」）",
+                content_type="text/html",
+            )
         return None
 
     def checked(self, response: Response):
@@ -529,9 +620,13 @@ class PortalSpider(scrapy.Spider):
         request = response.request
         url = _requested(request)
         if request.method == "HEAD" and response.status in GET_AFTER_HEAD:
-            confirm = self._request(url, Role.CHECK, depth=request.meta["gapcheck_depth"],
-                                    referrer=request.meta.get("gapcheck_referrer", ""),
-                                    second_pass=request.meta.get(PASS, 1) > 1)
+            confirm = self._request(
+                url,
+                Role.CHECK,
+                depth=request.meta["gapcheck_depth"],
+                referrer=request.meta.get("gapcheck_referrer", ""),
+                second_pass=request.meta.get(PASS, 1) > 1,
+            )
             confirm.meta[RETRY] = request.meta.get(RETRY, False)
             yield confirm
             return
@@ -549,9 +644,15 @@ class PortalSpider(scrapy.Spider):
         self.answered += 1
         yield self._settle(request, url, LinkCheck(url, error=kind, reason=reason))
         if request.meta.get("gapcheck") == Role.PAGE:
-            yield Page(url=url, final_url=request.url, status=None, depth=request.meta["gapcheck_depth"],
-                       referrer=request.meta.get("gapcheck_referrer", ""), fetched_at=_now(),
-                       error=f"{kind}: {reason}")
+            yield Page(
+                url=url,
+                final_url=request.url,
+                status=None,
+                depth=request.meta["gapcheck_depth"],
+                referrer=request.meta.get("gapcheck_referrer", ""),
+                fetched_at=_now(),
+                error=f"{kind}: {reason}",
+            )
 
     @staticmethod
     def _check(url: str, response: Response, content_type: str) -> LinkCheck:
@@ -569,9 +670,15 @@ class PortalSpider(scrapy.Spider):
         if waited is not None:
             error = FetchError.THROTTLED
             reason = f"{reason or '服务器繁忙'}：按服务器要求等待后仍被限流（要求等待 {waited:g} 秒）"
-        return LinkCheck(url, status=response.status, error=error, reason=reason, final_url=response.url,
-                         content_type=content_type.split(";")[0].strip(),
-                         redirects=len(response.meta.get("redirect_urls", ())))
+        return LinkCheck(
+            url,
+            status=response.status,
+            error=error,
+            reason=reason,
+            final_url=response.url,
+            content_type=content_type.split(";")[0].strip(),
+            redirects=len(response.meta.get("redirect_urls", ())),
+        )
 
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -612,7 +719,9 @@ def _any_resolves(hosts: Iterable[str]) -> bool:
 
 _CHALLENGE = re.compile(
     r"just a moment|checking your browser|attention required|安全验证|人机验证|访问验证|滑动验证|请完成验证"
-    r"|安全检测|访问被拦截|创宇盾|网站防火墙|web应用防火墙", re.I)
+    r"|安全检测|访问被拦截|创宇盾|网站防火墙|web应用防火墙",
+    re.I,
+)
 CHALLENGE_TEXT = 200
 """Characters of visible text a firewall's check page has at most; a real page may mention the words."""
 
@@ -629,8 +738,11 @@ def _challenge(check: LinkCheck, title: str, text: str) -> LinkCheck:
 
 def _undecided(request: Request, check: LinkCheck) -> bool:
     """A first answer worth asking again, slower, once the crawl is done."""
-    return (check.verdict is Verdict.UNVERIFIED and request.meta.get(PASS, 1) == 1
-            and (check.error in _RETRIED or check.status in (403, 429)))
+    return (
+        check.verdict is Verdict.UNVERIFIED
+        and request.meta.get(PASS, 1) == 1
+        and (check.error in _RETRIED or check.status in (403, 429))
+    )
 
 
 def _requested(request: Request) -> str:
@@ -644,7 +756,7 @@ def _header(response: Response, name: bytes) -> str:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _classify(failure: Failure) -> tuple[FetchError, str]:
@@ -663,9 +775,9 @@ def _classify(failure: Failure) -> tuple[FetchError, str]:
     elif failure.check(IgnoreRequest):
         # gapcheck's own middlewares say why in Chinese after their prefix.
         if text.startswith(CIRCUIT_OPEN):
-            return FetchError.CIRCUIT_OPEN, text[len(CIRCUIT_OPEN):]
+            return FetchError.CIRCUIT_OPEN, text[len(CIRCUIT_OPEN) :]
         if text.startswith(PRIVATE_REDIRECT):
-            return FetchError.PRIVATE_REDIRECT, text[len(PRIVATE_REDIRECT):]
+            return FetchError.PRIVATE_REDIRECT, text[len(PRIVATE_REDIRECT) :]
         if "robots" in text.lower():
             kind = FetchError.ROBOTS
         elif "redirect" in text.lower():
@@ -681,7 +793,12 @@ def _network_kind(failure: Failure, text: str) -> FetchError:
     if "SSL" in text or "TLS" in text or "certificate" in text:
         return FetchError.TLS
     # Scrapy wraps a connection closed before any answer in DownloadFailedError; only its repr names the cause.
-    if failure.check(ResponseDataLossError, tx_error.ConnectionLost, tx_error.ConnectionDone) or "ResponseNeverReceived" in text \
-            or "ConnectionLost" in text or "ConnectionDone" in text or "ResponseFailed" in text:
+    if (
+        failure.check(ResponseDataLossError, tx_error.ConnectionLost, tx_error.ConnectionDone)
+        or "ResponseNeverReceived" in text
+        or "ConnectionLost" in text
+        or "ConnectionDone" in text
+        or "ResponseFailed" in text
+    ):
         return FetchError.RESET
     return FetchError.OTHER

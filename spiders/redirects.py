@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 from scrapy.http import Request, Response
 from w3lib.url import safe_url_string
 
-from ..checks.model import url_parts
+from core.model import url_parts
 
 MALFORMED_TARGET = "gapcheck_malformed_target"
 """Request meta: the answer redirected to a URL that cannot be parsed; its Location was dropped."""

@@ -7,6 +7,7 @@ module level (the profile loader imports this module for `RenderMode`).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -14,8 +15,8 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..checks import patterns
-from ..errors import ConfigError
+from core import patterns
+from core.errors import ConfigError
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ENV = "GAPCHECK_CHROMIUM"
@@ -29,7 +30,7 @@ HEAVY_RESOURCES = frozenset({"image", "font", "media"})
 """What the browser never loads: nothing a page's text or links depend on, and most of its bytes."""
 
 _HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
-_MIDDLEWARE = "gapcheck.spiders.rendering.RenderMiddleware"
+_MIDDLEWARE = "spiders.rendering.RenderMiddleware"
 _ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 PAGE_ROLE = "page"
@@ -91,12 +92,16 @@ def check_available() -> str:
     path = chromium_path()
     found = path if Path(path).is_file() and os.access(path, os.X_OK) else shutil.which(path)
     if found is None:
-        raise ConfigError(f"rendering (crawl.render / --render) needs Chromium at {path}, which is missing; "
-                          f"install it (apt-get install chromium) or set {CHROMIUM_ENV} to its path, "
-                          "or turn rendering off")
+        raise ConfigError(
+            f"rendering (crawl.render / --render) needs Chromium at {path}, which is missing; "
+            f"install it (apt-get install chromium) or set {CHROMIUM_ENV} to its path, "
+            "or turn rendering off"
+        )
     if importlib.util.find_spec("scrapy_playwright") is None:
-        raise ConfigError("rendering (crawl.render / --render) needs scrapy-playwright, which is not installed; "
-                          "run `pip install 'gapcheck[render]'` or turn rendering off")
+        raise ConfigError(
+            "rendering (crawl.render / --render) needs scrapy-playwright, which is not installed; "
+            "run `pip install 'gapcheck[render]'` or turn rendering off"
+        )
     return found
 
 
@@ -126,7 +131,7 @@ def render_settings(mode: RenderMode, urls: tuple[str, ...], download_timeout: f
         "PLAYWRIGHT_CONTEXTS": {"default": {"ignore_https_errors": True}},
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": timeout_ms,
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": MAX_PAGES_OPEN,
-        "PLAYWRIGHT_ABORT_REQUEST": "gapcheck.spiders.rendering.abort_request",
+        "PLAYWRIGHT_ABORT_REQUEST": "spiders.rendering.abort_request",
         # Below RetryMiddleware (550), so Retry sees a browser's network error first and asks again, as it
         # would for a plain download; only then does process_exception here name the error for the spider.
         "DOWNLOADER_MIDDLEWARES": {_MIDDLEWARE: 540},
@@ -153,7 +158,7 @@ def abort_request(request) -> bool:
         return False  # a server's redirect of the page asked for is part of fetching it
     try:
         frame = request.frame
-    except Exception:  # noqa: BLE001 - Playwright raises for a service worker's request, which has no frame
+    except Exception:
         return False
     if frame.parent_frame is not None or frame.url in ("", "about:blank"):
         return False
@@ -165,10 +170,8 @@ async def _settle(page, seconds: float) -> None:
     """Waits until the page stops fetching, at most `seconds`: a portal that polls forever is read as it is."""
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-    try:
+    with contextlib.suppress(PlaywrightTimeout):
         await page.wait_for_load_state("networkidle", timeout=seconds * 1000)
-    except PlaywrightTimeout:
-        pass
 
 
 class RenderMiddleware:
@@ -182,9 +185,11 @@ class RenderMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(RenderMode(settings.get("GAPCHECK_RENDER", RenderMode.OFF)),
-                   tuple(settings.getlist("GAPCHECK_RENDER_URLS")),
-                   settings.getfloat("GAPCHECK_RENDER_SETTLE", SETTLE_SECONDS))
+        return cls(
+            RenderMode(settings.get("GAPCHECK_RENDER", RenderMode.OFF)),
+            tuple(settings.getlist("GAPCHECK_RENDER_URLS")),
+            settings.getfloat("GAPCHECK_RENDER_SETTLE", SETTLE_SECONDS),
+        )
 
     def wanted(self, request) -> bool:
         if request.meta.get("gapcheck") != PAGE_ROLE or request.method != "GET":
@@ -247,8 +252,8 @@ _NET_ERRORS = (
 
 def _scrapy_error(exception: Exception) -> Exception | None:
     import scrapy.exceptions
-
-    from playwright.async_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
 
     if isinstance(exception, PlaywrightTimeout):
         return scrapy.exceptions.DownloadTimeoutError(str(exception).splitlines()[0])

@@ -9,6 +9,7 @@ shares its seen-set in Redis instead (spiders/frontier.py).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import tempfile
@@ -24,8 +25,9 @@ class SeenSet:
     """`on_full(folder, reason)` is called once when the file cannot be written (a full temp folder); from
     then on only the in-memory set answers, while the crawl stops."""
 
-    def __init__(self, urls: Iterable[str] = (), recent: int = RECENT,
-                 on_full: Callable[[str, object], None] | None = None):
+    def __init__(
+        self, urls: Iterable[str] = (), recent: int = RECENT, on_full: Callable[[str, object], None] | None = None
+    ):
         self.recent: set[int] = set()
         self.limit = recent
         self.on_full = on_full
@@ -106,10 +108,8 @@ class SeenSet:
         if self.db is not None:
             self.db.close()
         if self.path:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(self.path)
-            except OSError:
-                pass
         if self.held is not None:
             os.close(self.held)
             self.held = None

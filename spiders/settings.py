@@ -81,7 +81,7 @@ DEFAULTS = {
     "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408],
     "REDIRECT_MAX_TIMES": 10,
     # Scrapy's scheduler, stopping the crawl when the JOBDIR's folder fills (spiders/scratch.py).
-    "SCHEDULER": "gapcheck.spiders.scratch.ScratchScheduler",
+    "SCHEDULER": "spiders.scratch.ScratchScheduler",
     "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
     "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",  # under the crawl's JOBDIR (gapcheck/crawl.py)
     "COOKIES_ENABLED": False,
@@ -101,16 +101,16 @@ DEFAULTS = {
     },
     "DOWNLOADER_MIDDLEWARES": {
         # First, before robots.txt asks the host too: a name that did not resolve fails its every link at once.
-        "gapcheck.spiders.names.NameCache": 50,
+        "spiders.names.NameCache": 50,
         "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
         "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
         # After robots.txt (100), so its Crawl-delay is known; before retry (550), so a 429 waits.
-        "gapcheck.spiders.politeness.Politeness": 560,
+        "spiders.politeness.Politeness": 560,
         # After RedirectMiddleware (600), so that its responses are seen first: see spiders/redirects.py.
-        "gapcheck.spiders.redirects.MalformedTargets": 650,
+        "spiders.redirects.MalformedTargets": 650,
     },
-    "ITEM_PIPELINES": {"gapcheck.spiders.pipelines.StorePipeline": 300},
-    "EXTENSIONS": {"gapcheck.spiders.progress.Progress": 500},
+    "ITEM_PIPELINES": {"spiders.pipelines.StorePipeline": 300},
+    "EXTENSIONS": {"spiders.progress.Progress": 500},
     "GAPCHECK_PROGRESS": False,
     "GAPCHECK_CRAWL_DELAY_MAX": CRAWL_DELAY_MAX,
     "GAPCHECK_RETRY_AFTER_MAX": RETRY_AFTER_MAX,

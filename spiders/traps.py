@@ -9,7 +9,8 @@ from collections import Counter, defaultdict
 from enum import StrEnum
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..checks.model import TrapNote
+from core.model import TrapNote
+
 from .settings import QUERY_VARIANTS
 
 MAX_URL = 1024

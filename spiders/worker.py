@@ -18,7 +18,8 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request
 from scrapy_redis.connection import get_redis_from_settings
 
-from ..checks.model import Link, LinkCheck
+from core.model import Link, LinkCheck
+
 from .frontier import LEASE, LINK, JobKeys, LeasedQueue, Settler
 from .portal import PortalSpider, Role, _undecided
 
@@ -43,8 +44,9 @@ class WorkerSpider(PortalSpider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.server = get_redis_from_settings(crawler.settings)
-        spider.settler = Settler(spider.server, spider.keys, LeasedQueue(spider.server, spider, spider.keys.requests),
-                                 spider.max_pages)
+        spider.settler = Settler(
+            spider.server, spider.keys, LeasedQueue(spider.server, spider, spider.keys.requests), spider.max_pages
+        )
         crawler.signals.connect(spider.closing, signal=signals.spider_closed)
         return spider
 
@@ -101,8 +103,15 @@ class WorkerSpider(PortalSpider):
 
     def _settle(self, request: Request, url: str, check: LinkCheck) -> LinkCheck:
         if _undecided(request, check):
-            self._retry.append(self._second_try(url, request.meta["gapcheck"], request.meta["gapcheck_depth"],
-                                                request.meta.get("gapcheck_referrer", ""), check.status is not None))
+            self._retry.append(
+                self._second_try(
+                    url,
+                    request.meta["gapcheck"],
+                    request.meta["gapcheck_depth"],
+                    request.meta.get("gapcheck_referrer", ""),
+                    check.status is not None,
+                )
+            )
         return check
 
     # -- staying alive while the crawl goes on elsewhere --------------------------------------
@@ -126,9 +135,16 @@ class WorkerSpider(PortalSpider):
     def closing(self, spider, reason: str) -> None:
         self.flush()
         stats = self.crawler.stats.get_stats()
-        note = {"worker": self.worker, "reason": reason, "pages": self.pages_done, "errors": self.errors,
-                "reused": self.reused, "page_limit_reached": self.page_limit_reached,
-                "internal_errors": stats.get("spider_exceptions/count", 0),
-                "politeness": {k: v for k, v in stats.items() if k.startswith("politeness/")},
-                "traps": self.traps.notes(), "scope": set(self.scope)}
+        note = {
+            "worker": self.worker,
+            "reason": reason,
+            "pages": self.pages_done,
+            "errors": self.errors,
+            "reused": self.reused,
+            "page_limit_reached": self.page_limit_reached,
+            "internal_errors": stats.get("spider_exceptions/count", 0),
+            "politeness": {k: v for k, v in stats.items() if k.startswith("politeness/")},
+            "traps": self.traps.notes(),
+            "scope": set(self.scope),
+        }
         self.server.rpush(self.keys.notes, pickle.dumps(note, pickle.HIGHEST_PROTOCOL))

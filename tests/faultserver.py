@@ -85,8 +85,10 @@ _PAGE = """<!DOCTYPE html>
 <body>{body}</body></html>
 """
 
-_ARTICLE = ("本局认真贯彻落实党中央、国务院决策部署，持续推进政务公开标准化规范化建设，"
-            "及时发布政策文件、解读材料和办事指南，方便企业和群众查询办理。") * 6
+_ARTICLE = (
+    "本局认真贯彻落实党中央、国务院决策部署，持续推进政务公开标准化规范化建设，"
+    "及时发布政策文件、解读材料和办事指南，方便企业和群众查询办理。"
+) * 6
 
 
 class _Handler(QuietHandler):
@@ -96,8 +98,15 @@ class _Handler(QuietHandler):
 
     # -- answers ----------------------------------------------------------------------------
 
-    def _send(self, status: int, body: bytes = b"", *, content_type: str = "text/html; charset=utf-8",
-              headers: dict[str, str] | None = None, head: bool = False) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes = b"",
+        *,
+        content_type: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+        head: bool = False,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -145,22 +154,31 @@ class _Handler(QuietHandler):
         n = self.server.hit(self.command, path)
         ua = self.headers.get("User-Agent", "")
         if path == "/":
-            links = "".join(f'<img src="{c.path}" alt="{c.path}">' if c.tag == "img"
-                            else f'<li><a href="{c.path}">{c.path}</a></li>' for c in CASES)
+            links = "".join(
+                f'<img src="{c.path}" alt="{c.path}">'
+                if c.tag == "img"
+                else f'<li><a href="{c.path}">{c.path}</a></li>'
+                for c in CASES
+            )
             return self._page("故障测试局", f"<h1>故障测试局</h1><ul>{links}</ul>", head=head)
         if path.startswith("/gone/"):
             return self._page("Not Found", "gone", status=int(path[6:9]), head=head)
         if path.startswith("/err/500"):
             return self._page("500", "error", status=500, head=head)
         if path == "/flaky/500-once.html":
-            return self._page("500", "oops", status=500, head=head) if n == 1 else self._page("正常", _ARTICLE, head=head)
+            return (
+                self._page("500", "oops", status=500, head=head) if n == 1 else self._page("正常", _ARTICLE, head=head)
+            )
         if path.startswith("/limit/"):
             return self._page("429", "slow down", status=429, headers={"Retry-After": "1"}, head=head)
         if path == "/waf/challenge.html":
-            return self._page("安全验证", "<div id=slider>请完成滑动验证后继续访问</div><script>check()</script>", head=head)
+            return self._page(
+                "安全验证", "<div id=slider>请完成滑动验证后继续访问</div><script>check()</script>", head=head
+            )
         if path == "/waf/challenge-503.html":
-            return self._page("Just a moment...", "Checking your browser before accessing the site.", status=503,
-                              head=head)
+            return self._page(
+                "Just a moment...", "Checking your browser before accessing the site.", status=503, head=head
+            )
         if path == "/pages/about-firewalls.html":
             return self._page("网站防火墙建设情况", f"<p>{_ARTICLE}</p>", head=head)
         if path.startswith("/waf/"):
@@ -181,7 +199,7 @@ class _Handler(QuietHandler):
             self.send_header("Content-Length", "100000")
             self.end_headers()
             try:
-                self._write(b"<html><head><title>" + "半".encode("utf-8") * 30)
+                self._write(b"<html><head><title>" + "半".encode() * 30)
                 time.sleep(SLOW)
             except OSError:
                 pass
@@ -208,9 +226,13 @@ class _Handler(QuietHandler):
             return self._redirect(302, "/gone/404-target.html", head)
         if path.startswith("/redirect/to-"):
             # Nothing a browser shows as a page; the ftp and gopher targets are on this machine, never asked.
-            targets = {"file": "file:///etc/passwd", "ftp": "ftp://127.0.0.1/a.pdf",
-                       "gopher": "gopher://127.0.0.1/1", "data": "data:image/png;base64,iVBORw0KGgo="}
-            return self._redirect(302, targets[path[len("/redirect/to-"):].split(".")[0]], head)
+            targets = {
+                "file": "file:///etc/passwd",
+                "ftp": "ftp://127.0.0.1/a.pdf",
+                "gopher": "gopher://127.0.0.1/1",
+                "data": "data:image/png;base64,iVBORw0KGgo=",
+            }
+            return self._redirect(302, targets[path[len("/redirect/to-") :].split(".")[0]], head)
         if path == "/redirect/bad-port.html":
             return self._redirect(302, "http://127.0.0.1:99999/x.html", head)
         if path == "/redirect/bad-host.pdf":
@@ -234,11 +256,15 @@ class _Handler(QuietHandler):
         if path == "/soft404/title.html":
             return self._page("页面不存在", "<p>请返回首页</p>", head=head)
         if path == "/soft404/body.html":
-            return self._page("某某市商务局", "<div>您访问的页面不存在或已被删除，<a href=\"/\">返回首页</a></div>", head=head)
+            return self._page(
+                "某某市商务局", '<div>您访问的页面不存在或已被删除，<a href="/">返回首页</a></div>', head=head
+            )
         if path == "/soft404/english.html":
             return self._page("Error", "<h1>404 Not Found</h1><hr>nginx", head=head)
         if path == "/pages/mentions-404.html":
-            return self._page("常见问题", f"<p>{_ARTICLE}</p><p>问：为什么提示页面不存在？答：链接已调整。</p>", head=head)
+            return self._page(
+                "常见问题", f"<p>{_ARTICLE}</p><p>问：为什么提示页面不存在？答：链接已调整。</p>", head=head
+            )
         if path == "/pages/ok.html":
             return self._page("正常", _ARTICLE, head=head)
         return self._page("Not Found", "no such case", status=404, head=head)

@@ -9,8 +9,12 @@ _UNDO = {
     2: ["ALTER TABLE pages DROP COLUMN forms"],
     3: ["ALTER TABLE links DROP COLUMN block"],
     4: ["DROP INDEX findings_by_fingerprint", "ALTER TABLE findings DROP COLUMN fingerprint"],
-    5: ["ALTER TABLE link_checks DROP COLUMN redirects", "ALTER TABLE link_checks DROP COLUMN checked_at",
-        "ALTER TABLE runs DROP COLUMN crawl_notes", "DROP TABLE external_checks"],
+    5: [
+        "ALTER TABLE link_checks DROP COLUMN redirects",
+        "ALTER TABLE link_checks DROP COLUMN checked_at",
+        "ALTER TABLE runs DROP COLUMN crawl_notes",
+        "DROP TABLE external_checks",
+    ],
     6: ["DROP TABLE probes"],
     7: ["ALTER TABLE pages DROP COLUMN zones", "ALTER TABLE links DROP COLUMN zone"],
 }

@@ -82,7 +82,7 @@ class QuietHandler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - base class signature
+    def log_message(self, format: str, *args: object) -> None:
         """Silent."""
 
     def do_HEAD(self) -> None:
@@ -103,8 +103,13 @@ class _Handler(QuietHandler):
 
     def _answer(self, head: bool) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) if self.command == "POST" else b""
-        req = self.server.record(self.command, urlsplit(self.path).path, self.headers.get("User-Agent", ""), body,
-                                 self.headers.get("If-None-Match", ""))
+        req = self.server.record(
+            self.command,
+            urlsplit(self.path).path,
+            self.headers.get("User-Agent", ""),
+            body,
+            self.headers.get("If-None-Match", ""),
+        )
         answer = self.server.route(req)
         if answer.delay:
             time.sleep(answer.delay)

@@ -1,6 +1,6 @@
 """Builds the `Site` a crawl would have stored, from HTML fixtures, for the rule tests.
 
-Every page goes through the real extractor (`gapcheck.spiders.extract.extract`), so a test sees the links,
+Every page goes through the real extractor (`spiders.extract.extract`), so a test sees the links,
 regions, list dates and meta tags exactly as the spider records them. Like the spider, every fetched page
 also gets a link check of its own (200); `checks=` adds or overrides the outcomes of other link targets.
 
@@ -17,9 +17,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from urllib.parse import urljoin
 
-from gapcheck.checks import BY_CODE, CrawlStats, Finding, LinkCheck, Options, Page, Site, run
-from gapcheck.checks.model import FetchError
-from gapcheck.spiders.extract import extract
+from checks import BY_CODE, Finding, Options, run
+from core.model import CrawlStats, FetchError, LinkCheck, Page, Site
+from spiders.extract import extract
 
 BASE = "http://bureau.example.gov.cn/"
 AS_OF = dt.date(2026, 11, 20)
@@ -81,8 +81,10 @@ def page(main: str, *, title: str = "示例市商务局", column: str = "", pubd
 
 def news_list(*items: tuple[str, str, str], css: str = "list") -> str:
     """`<ul class="list">` of (href, title, date-as-shown) list items."""
-    lis = "\n".join(f'<li><a href="{href}" target="_blank">{title}</a><span class="date">{date}</span></li>'
-                    for href, title, date in items)
+    lis = "\n".join(
+        f'<li><a href="{href}" target="_blank">{title}</a><span class="date">{date}</span></li>'
+        for href, title, date in items
+    )
     return f'<ul class="{css}">\n{lis}\n</ul>'
 
 
@@ -117,15 +119,32 @@ def build_site(
         address = url(path)
         seen = extract(_html(source), address)
         site_pages[address] = Page(
-            url=address, final_url=address, status=200, content_type="text/html", encoding="utf-8",
-            title=seen.title, headings=seen.headings, meta=seen.meta, dates=seen.dates, links=seen.links,
-            forms=seen.forms, text=seen.text, main_chars=seen.main_chars, zones=seen.zones)
+            url=address,
+            final_url=address,
+            status=200,
+            content_type="text/html",
+            encoding="utf-8",
+            title=seen.title,
+            headings=seen.headings,
+            meta=seen.meta,
+            dates=seen.dates,
+            links=seen.links,
+            forms=seen.forms,
+            text=seen.text,
+            main_chars=seen.main_chars,
+            zones=seen.zones,
+        )
         site_checks[address] = LinkCheck(address, status=200, final_url=address, content_type="text/html")
     for path, outcome in (failed or {}).items():
         check = _check(url(path), outcome)
         error = f"{check.error}: {check.reason}" if check.error else ""
-        site_pages[check.url] = Page(url=check.url, final_url=check.url, status=check.status,
-                                     content_type="text/html" if check.status else "", error=error)
+        site_pages[check.url] = Page(
+            url=check.url,
+            final_url=check.url,
+            status=check.status,
+            content_type="text/html" if check.status else "",
+            error=error,
+        )
         site_checks[check.url] = check
     for target, outcome in (checks or {}).items():
         site_checks[url(target)] = _check(url(target), outcome)

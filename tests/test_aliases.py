@@ -16,7 +16,7 @@ from routeserver import Answer, Req, html, serve
 
 PROD = "http://www.example.gov.cn"
 
-SITECUSTOMIZE = '''
+SITECUSTOMIZE = """
 import os, socket
 _log = os.environ["GAPCHECK_TEST_LOOKUPS"]
 def _guard(name):
@@ -31,12 +31,14 @@ def _guard(name):
 for _name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex"):
     setattr(socket, "_orig_" + _name, getattr(socket, _name))
     setattr(socket, _name, _guard(_name))
-'''
+"""
 
 
 def _routes(alias: str):
-    nav = (f'<div class="nav"><a href="{PROD}/zwgk/">政务公开</a><a href="{PROD}/tzgg/index.html">通知公告</a>'
-           '<a href="/about.html">关于</a><a href="/old.html">旧版</a></div>')
+    nav = (
+        f'<div class="nav"><a href="{PROD}/zwgk/">政务公开</a><a href="{PROD}/tzgg/index.html">通知公告</a>'
+        '<a href="/about.html">关于</a><a href="/old.html">旧版</a></div>'
+    )
 
     def route(req: Req) -> Answer:
         if req.path == "/":
@@ -48,23 +50,48 @@ def _routes(alias: str):
         if req.path in ("/tzgg/index.html", "/zwgk/1.html", "/about.html", "/moved.html"):
             return html(nav + "<p>正文</p>")
         return Answer(404)
+
     return route
 
 
-def _check(tmp_path: Path, server_url: str, *alias_args: str, profile_extra: str = "") -> tuple[subprocess.CompletedProcess, Path]:
+def _check(
+    tmp_path: Path, server_url: str, *alias_args: str, profile_extra: str = ""
+) -> tuple[subprocess.CompletedProcess, Path]:
     (tmp_path / "site").mkdir(exist_ok=True)
     (tmp_path / "site" / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
     log = tmp_path / "lookups.log"
     profile = tmp_path / "p.yaml"
-    profile.write_text("name: 镜像检查\nextends: national\n"
-                       f"crawl: {{delay: 0, timeout: 5, dns_probe: [localhost], render: off{profile_extra}}}\n",
-                       encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "site"), os.environ.get("PYTHONPATH", "")]),
-           "GAPCHECK_TEST_LOOKUPS": str(log)}
+    profile.write_text(
+        "name: 镜像检查\nextends: national\n"
+        f"crawl: {{delay: 0, timeout: 5, dns_probe: [localhost], render: off{profile_extra}}}\n",
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(tmp_path / "site"), os.environ.get("PYTHONPATH", "")]),
+        "GAPCHECK_TEST_LOOKUPS": str(log),
+    }
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-m", "gapcheck.cli", "check", f"{PROD}/", "--profile", str(profile),
-                             "--out", str(out), "--db", str(tmp_path / "db.sqlite"), *alias_args],
-                            capture_output=True, text=True, timeout=120, env=env)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gapcheck.cli",
+            "check",
+            f"{PROD}/",
+            "--profile",
+            str(profile),
+            "--out",
+            str(out),
+            "--db",
+            str(tmp_path / "db.sqlite"),
+            *alias_args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     return result, out
 
 
@@ -90,7 +117,7 @@ def test_alias_crawls_the_mirror_as_production(tmp_path):
 def test_profile_aliases(tmp_path):
     with serve(lambda req: route(req)) as server:
         route = _routes(server.url)
-        result, out = _check(tmp_path, server.url, profile_extra=f", aliases: {{www.example.gov.cn: '{server.url}'}}")
+        result, _out = _check(tmp_path, server.url, profile_extra=f", aliases: {{www.example.gov.cn: '{server.url}'}}")
         assert server.hits("/zwgk/1.html", "GET") == 1
     assert result.returncode in (0, 1), result.stderr
     assert not (tmp_path / "lookups.log").exists()

@@ -31,7 +31,9 @@ def _closed_port(host: str) -> int:
 def _stale(req: Req) -> Answer:
     """A portal whose newest item is two years old: 首页不更新 is a veto."""
     if req.path == "/":
-        items = "".join(f'<li><a href="/xw/{i}.html">工作动态第{i}期</a><span>2024-0{i}-15</span></li>' for i in range(1, 6))
+        items = "".join(
+            f'<li><a href="/xw/{i}.html">工作动态第{i}期</a><span>2024-0{i}-15</span></li>' for i in range(1, 6)
+        )
         return html(f'<div class="nav"><a href="/xw/">工作动态</a></div><ul class="list">{items}</ul>', title="停更局")
     if req.path.startswith("/xw/"):
         return html("<p>" + "本局召开工作会议，部署下一阶段工作。" * 10 + "</p>", title="工作动态")
@@ -43,11 +45,13 @@ def _sites(tmp: Path, sample: str, stale: str, dead: str, hook: str) -> Path:
     profile.write_text(
         "name: 示例市商务局\nextends: wuhan-commerce\n"
         "crawl: {delay: 0, concurrency: 8, exclude: ['^https?://([a-z0-9-]+\\.)*wuhan\\.gov\\.cn/']}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     quick = tmp / "quick.yaml"
     quick.write_text("name: 快速检查\nextends: national\ncrawl: {delay: 0, timeout: 3}\n", encoding="utf-8")
     sites = tmp / "sites.yaml"
-    sites.write_text(f"""defaults:
+    sites.write_text(
+        f"""defaults:
   profile: quick.yaml
   out: reports
   db: gapcheck.sqlite
@@ -56,13 +60,19 @@ sites:
   - {{name: 示例市商务局, url: "{sample}", profile: sample.yaml, slug: sample}}
   - {{name: 停更局, url: "{stale}", slug: stale}}
   - {{name: 无响应局, url: "{dead}", slug: dead}}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return sites
 
 
 def _batch(sites: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gapcheck.cli", "batch", str(sites), "--as-of", AS_OF],
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "gapcheck.cli", "batch", str(sites), "--as-of", AS_OF],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -76,24 +86,41 @@ def two_batches(tmp_path_factory):
     with serve_route(_stale, host="127.0.0.2") as stale, serve_route(lambda req: Answer(204)) as hook:
         with serve_sample(portal) as sample:
             first = _batch(_sites(tmp, sample.url, stale.url, dead, hook.url + "gapcheck"))
-        first_reports = {slug: json.loads((reports / slug / "report.json").read_text(encoding="utf-8"))
-                         for slug in ("sample", "stale")}
+        first_reports = {
+            slug: json.loads((reports / slug / "report.json").read_text(encoding="utf-8"))
+            for slug in ("sample", "stale")
+        }
         home = portal / "sy" / "index.html"
         text = home.read_text(encoding="utf-8")
         anchor = '<li><a href="/ztzl/zyjs/index.html"'
-        home.write_text(text.replace(anchor, f'<li><a href="/ztzl/zgm/index.html" target="_blank"><img '
-                                             f'src="/images/banner/zgm.jpg" alt="{BANNER}" width="280" height="64">'
-                                             f'</a></li>\n' + anchor, 1), encoding="utf-8")
+        home.write_text(
+            text.replace(
+                anchor,
+                f'<li><a href="/ztzl/zgm/index.html" target="_blank"><img '
+                f'src="/images/banner/zgm.jpg" alt="{BANNER}" width="280" height="64">'
+                f"</a></li>\n" + anchor,
+                1,
+            ),
+            encoding="utf-8",
+        )
         (portal / "images" / "logo.png").unlink()
         with serve_sample(portal) as sample:
             second = _batch(_sites(tmp, sample.url, stale.url, dead, hook.url + "gapcheck"))
             second_url = sample.url
         posts = [json.loads(r.body) for r in hook.requests if r.method == "POST"]
-    return {"tmp": tmp, "reports": reports, "first": first, "second": second, "first_reports": first_reports,
-            "posts": posts,
-            "second_url": second_url,
-            "second_reports": {slug: json.loads((reports / slug / "report.json").read_text(encoding="utf-8"))
-                               for slug in ("sample", "stale")}}
+    return {
+        "tmp": tmp,
+        "reports": reports,
+        "first": first,
+        "second": second,
+        "first_reports": first_reports,
+        "posts": posts,
+        "second_url": second_url,
+        "second_reports": {
+            slug: json.loads((reports / slug / "report.json").read_text(encoding="utf-8"))
+            for slug in ("sample", "stale")
+        },
+    }
 
 
 def test_every_portal_gets_its_outcome_and_one_dead_portal_stops_nothing(two_batches):

@@ -16,8 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_index import (HOSTILE_ATTR_NAME, HOSTILE_NAME, HOSTILE_URL, Served, build_reports,
-                        failing_variant)
+from test_index import HOSTILE_ATTR_NAME, HOSTILE_NAME, HOSTILE_URL, Served, build_reports, failing_variant
 from test_rendering import need_chromium
 
 from gapcheck.report import render_html, write_index
@@ -47,8 +46,11 @@ def site_reports(tmp_path_factory, chromium_path):
 
 @pytest.fixture(scope="module")
 def artifacts(tmp_path_factory) -> Path:
-    folder = Path(os.environ["GAPCHECK_ARTIFACTS"]) if os.environ.get("GAPCHECK_ARTIFACTS") else \
-        tmp_path_factory.mktemp("browser-run") / "artifacts"
+    folder = (
+        Path(os.environ["GAPCHECK_ARTIFACTS"])
+        if os.environ.get("GAPCHECK_ARTIFACTS")
+        else tmp_path_factory.mktemp("browser-run") / "artifacts"
+    )
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -60,8 +62,10 @@ class Watched:
         self.context = browser.new_context(viewport={"width": 1280, "height": 900}, **context)
         self.page = self.context.new_page()
         self.errors: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}")
-                     if m.type in ("error", "assert") else None)
+        self.page.on(
+            "console",
+            lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type in ("error", "assert") else None,
+        )
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         self.page.on("dialog", lambda d: (self.errors.append(f"dialog: {d.message}"), d.dismiss()))
 
@@ -173,8 +177,12 @@ def test_served_index_renders_rows_and_totals(watched, served, site_reports, art
     w = watched()
     page = w.open(served.url)
     assert page.title() == "政府网站检查结果汇总"
-    assert {label: metric(page, label) for label in ("网站", "合格", "不合格", "未能检查")} == \
-        {"网站": "4", "合格": "2", "不合格": "1", "未能检查": "1"}
+    assert {label: metric(page, label) for label in ("网站", "合格", "不合格", "未能检查")} == {
+        "网站": "4",
+        "合格": "2",
+        "不合格": "1",
+        "未能检查": "1",
+    }
     rows = page.locator("#sites tbody tr")
     assert rows.count() == 4
     names = [rows.nth(i).locator(".site-name").inner_text() for i in range(4)]
@@ -211,8 +219,7 @@ def test_served_index_renders_rows_and_totals(watched, served, site_reports, art
     w.shot(artifacts, "index-served.png")
     # A row's link opens that site's report from the server.
     with page.expect_navigation():
-        page.locator("#sites tbody tr", has_text=site_reports["demo"]["site"]["name"]).locator(
-            "a.report-link").click()
+        page.locator("#sites tbody tr", has_text=site_reports["demo"]["site"]["name"]).locator("a.report-link").click()
     assert re.search(r"/demo/report\.html$", page.url)
     assert visible_text(page, ".headline .verdict") == "合格"
     assert w.errors == []

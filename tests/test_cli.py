@@ -15,8 +15,9 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def gapcheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True,
-                          timeout=120, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=120, cwd=cwd
+    )
 
 
 def closed_port() -> int:
@@ -40,8 +41,10 @@ def test_unreachable_portal_exits_3_with_one_line(tmp_path):
     [
         ("name: x\ncrawl:\n  max_pages: lots\n", ["bad.yaml:3", "crawl.max_pages", "whole number"]),
         ("name: x\ncrawl:\n  speed: 3\n", ["bad.yaml:3", "crawl.speed", "unknown key"]),
-        ("name: x\nrequirements:\n  - name: 政务公开\n    match: 政务公开\n", ["bad.yaml:4", "requirements.0.match",
-                                                                             "list of strings"]),
+        (
+            "name: x\nrequirements:\n  - name: 政务公开\n    match: 政务公开\n",
+            ["bad.yaml:4", "requirements.0.match", "list of strings"],
+        ),
         ("name: x\nrules:\n  GK999: {deduction: 1}\n", ["bad.yaml:3", "rules.GK999", "gapcheck rules"]),
         ("name: x\nrules:\n  GK302: {weight: 1}\n", ["bad.yaml:3", "rules.GK302.weight", "deduction"]),
         ("name: x\nrules:\n  GK101: {deduction: 1}\n", ["bad.yaml:3", "rules.GK101", "no settings"]),
@@ -52,7 +55,10 @@ def test_unreachable_portal_exits_3_with_one_line(tmp_path):
         ("name: x\ncrawl:\n  render: sometimes\n", ["bad.yaml:3", "crawl.render", "off or all"]),
         ("name: x\ncrawl:\n  render_urls: ['(xxgk']\n", ["bad.yaml:3", "crawl.render_urls.0", "regular expression"]),
         ("name: x\ncrawl:\n  render_urls: /xxgk/\n", ["bad.yaml:3", "crawl.render_urls", "list of strings"]),
-        ("name: x\ncrawl:\n  private_redirects: sometimes\n", ["bad.yaml:3", "crawl.private_redirects", "true or false"]),
+        (
+            "name: x\ncrawl:\n  private_redirects: sometimes\n",
+            ["bad.yaml:3", "crawl.private_redirects", "true or false"],
+        ),
         ("name: x\ncrawl:\n  incremental: 2\n", ["bad.yaml:3", "crawl.incremental", "true or false"]),
         ("name: x\ncrawl:\n  max_query_variants: 0\n", ["bad.yaml:3", "crawl.max_query_variants", "at least 1"]),
         ("name: x\ncrawl:\n  external_cache_days: soon\n", ["bad.yaml:3", "crawl.external_cache_days", "days"]),
@@ -93,15 +99,16 @@ def test_bad_arguments_exit_2():
 def test_rules_lists_every_code():
     result = gapcheck("rules")
     assert result.returncode == 0
-    from gapcheck.checks import RULES
+    from checks import RULES
 
     for rule in RULES:
         assert rule.code in result.stdout
 
 
 def test_readme_rule_table_matches_registry():
-    assert rules_table() in README.read_text(encoding="utf-8"), \
+    assert rules_table() in README.read_text(encoding="utf-8"), (
         "README's rule table is stale: paste the output of `gapcheck rules --markdown`"
+    )
 
 
 def test_robots_forbidding_the_start_page_says_how_to_proceed(tmp_path):
@@ -114,8 +121,17 @@ def test_robots_forbidding_the_start_page_says_how_to_proceed(tmp_path):
         result = gapcheck("check", server.url, "--out", str(tmp_path / "out"), "--db", str(tmp_path / "d.sqlite"))
         assert result.returncode == 3
         assert "robots.txt" in result.stderr and "--ignore-robots" in result.stderr
-        allowed = gapcheck("check", server.url, "--ignore-robots", "--delay", "0", "--out", str(tmp_path / "out"),
-                           "--db", str(tmp_path / "d.sqlite"))
+        allowed = gapcheck(
+            "check",
+            server.url,
+            "--ignore-robots",
+            "--delay",
+            "0",
+            "--out",
+            str(tmp_path / "out"),
+            "--db",
+            str(tmp_path / "d.sqlite"),
+        )
         assert allowed.returncode in (0, 1), allowed.stderr
 
 

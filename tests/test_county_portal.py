@@ -22,7 +22,6 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import pytest
-
 from countyportal import AS_OF, COLUMNS, SECTIONS, Portal, expected_verdict, judgements, serve_portal
 from countyportal.items import ANNUAL_NOTICE, column_items
 from countyportal.pages import ASSETS, HOME_TABS, IMAGE_ENTRIES, SHTML_COLUMN
@@ -38,7 +37,7 @@ _INDEX = re.compile(r"index(?:_\d+)?\.s?html$")
 
 def canonical(url: str, site: str) -> str:
     """A column's URL as the judgements name it: its folder (dir/, index.html, index.shtml, index_2.html fold)."""
-    path = "/" + url[len(site):] if url.startswith(site) else url
+    path = "/" + url[len(site) :] if url.startswith(site) else url
     return path if "?" in path else _INDEX.sub("", path)
 
 
@@ -46,10 +45,29 @@ def check_portal(out, filled: bool = False):
     with serve_portal(filled) as server:
         started = time.monotonic()
         result = subprocess.run(
-            [sys.executable, "-m", "gapcheck.cli", "check", server.url, "--as-of", AS_OF.isoformat(),
-             "--out", str(out), "--db", str(out / "db.sqlite"), "--concurrency", "8", "--delay", "0",
-             "--exclude", EXTERNAL],
-            capture_output=True, text=True, timeout=300)
+            [
+                sys.executable,
+                "-m",
+                "gapcheck.cli",
+                "check",
+                server.url,
+                "--as-of",
+                AS_OF.isoformat(),
+                "--out",
+                str(out),
+                "--db",
+                str(out / "db.sqlite"),
+                "--concurrency",
+                "8",
+                "--delay",
+                "0",
+                "--exclude",
+                EXTERNAL,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         seconds = time.monotonic() - started
     report = json.loads((out / "report.json").read_text(encoding="utf-8")) if result.returncode in (0, 1) else {}
     return server.url, result, report, seconds
@@ -110,15 +128,21 @@ def test_columns_are_those_of_the_table(county):
 
 def test_kind_of_every_column(county):
     columns = _columns(county)
-    wrong = {f"{j.url} {j.name}": (j.kind, [c["kind"] for c in columns[j.url]])
-             for j in judgements() if j.url in columns and any(c["kind"] != j.kind for c in columns[j.url])}
+    wrong = {
+        f"{j.url} {j.name}": (j.kind, [c["kind"] for c in columns[j.url]])
+        for j in judgements()
+        if j.url in columns and any(c["kind"] != j.kind for c in columns[j.url])
+    }
     assert not wrong, f"{len(wrong)} kinds (expected, reported): {wrong}"
 
 
 def test_state_of_every_column(county):
     columns = _columns(county)
-    wrong = {f"{j.url} {j.name}": (j.state, [c["status"] for c in columns[j.url]])
-             for j in judgements() if j.url in columns and any(c["status"] != j.state for c in columns[j.url])}
+    wrong = {
+        f"{j.url} {j.name}": (j.state, [c["status"] for c in columns[j.url]])
+        for j in judgements()
+        if j.url in columns and any(c["status"] != j.state for c in columns[j.url])
+    }
     assert not wrong, f"{len(wrong)} states (expected, reported): {wrong}"
 
 
@@ -151,7 +175,9 @@ def test_blank_columns_listed_once_by_GK202(county):
     failing = _failing(county, "GK202")
     listed = Counter(canonical(f["url"], site) for f in failing)
     expected = Counter(j.url for j in judgements() if j.state == "blank")
-    assert listed == expected, f"missing {sorted(expected - listed)}, extra or twice {sorted((listed - expected).elements())}"
+    assert listed == expected, (
+        f"missing {sorted(expected - listed)}, extra or twice {sorted((listed - expected).elements())}"
+    )
     assert {f["severity"] for f in failing} == {"veto"}
 
 
@@ -161,7 +187,9 @@ def test_overdue_columns_fail_GK201_once_with_their_kind(county):
     listed = Counter(canonical(f["url"], site) for f in _failing(county, "GK201"))
     overdue = {j.url: j for j in judgements() if j.kind and j.state in ("stale", "undated")}
     expected = Counter(overdue.keys())
-    assert listed == expected, f"missing {sorted(expected - listed)}, extra or twice {sorted((listed - expected).elements())}"
+    assert listed == expected, (
+        f"missing {sorted(expected - listed)}, extra or twice {sorted((listed - expected).elements())}"
+    )
     assert {url: columns[url][0]["kind"] for url in overdue} == {url: j.kind for url, j in overdue.items()}
 
 
@@ -207,8 +235,11 @@ def test_filled_variant_passes(tmp_path):
     site, result, report, _ = check_portal(tmp_path, filled=True)
     assert result.returncode in (0, 1), result.stderr
     # A clean portal: no failing finding at all, no person asked to look at a letter it answered.
-    failing = [(f["rule"], canonical(f["url"], site), f["evidence"][:80]) for f in report["findings"]
-               if f["status"] in ("fail", "warn")]
+    failing = [
+        (f["rule"], canonical(f["url"], site), f["evidence"][:80])
+        for f in report["findings"]
+        if f["status"] in ("fail", "warn")
+    ]
     assert failing == []
     assert [f["subject"] for f in report["findings"] if f["rule"] == "GK602" and f["status"] != "pass"] == []
     assert report["summary"]["verdict"] == expected_verdict(filled=True)["verdict"] == "合格"

@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 from sitebuilder import BASE, build_site, check, outcomes, page, url
 
-from gapcheck.checks import CrawlStats, Options, Status
-from gapcheck.checks.model import FetchError
+from checks import Options, Status
+from core.model import CrawlStats, FetchError
 
-HOME = {"": page('<ul><li><a href="/swdt/index.html">商务动态</a></li><li><a href="/tzgg/index.html">通知公告</a></li>'
-                 "</ul>")}
+HOME = {
+    "": page(
+        '<ul><li><a href="/swdt/index.html">商务动态</a></li><li><a href="/tzgg/index.html">通知公告</a></li></ul>'
+    )
+}
 
 
 @pytest.mark.parametrize(
@@ -54,7 +57,7 @@ def test_a_failed_page_is_also_a_broken_link_on_the_page_that_links_it():
 
 
 def test_gk903_a_page_with_ten_thousand_links_is_bounded_and_noted():
-    from gapcheck.checks.model import LINKS_LIMIT
+    from core.model import LINKS_LIMIT
 
     links = "".join(f'<li><a href="/cal/{i}.html">{i}</a></li>' for i in range(10_000))
     site = build_site({"": page("<h2>要闻</h2>"), "cal/index.html": page(f"<ul>{links}</ul>")})
@@ -81,4 +84,7 @@ def test_gk903_a_page_nested_deeper_than_the_parser_reads_is_noted():
     site = build_site({"": page("<h2>要闻</h2>"), "deep.html": page(deep), "flat.html": page("<div>" * 100 + "正文")})
     [finding] = check("GK903", site, Options())
     assert finding.status is Status.WARN and finding.url == url("deep.html")
-    assert finding.evidence == f"1 个页面超出上限，如：{url('deep.html')}（元素嵌套超过 256 层，更深处及其后的内容未能读取）"
+    assert (
+        finding.evidence
+        == f"1 个页面超出上限，如：{url('deep.html')}（元素嵌套超过 256 层，更深处及其后的内容未能读取）"
+    )

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from gapcheck.checks.dates import date_from_url, find_dates, parse_meta_date
-from gapcheck.checks.model import DateMention, DateSource
+from core.dates import date_from_url, find_dates, parse_meta_date
+from core.model import DateMention, DateSource
 
 LABEL, TEXT = DateSource.LABEL, DateSource.TEXT
 
@@ -98,8 +98,15 @@ def test_month_day(text: str, value: str, matched: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "1-10月德清县固定资产投资", "增长3.5%", "12.25亿元", "10-20人", "10-12月",
-        "02-30", "13-01", "12-31-2", "03-25-7",
+        "1-10月德清县固定资产投资",
+        "增长3.5%",
+        "12.25亿元",
+        "10-20人",
+        "10-12月",
+        "02-30",
+        "13-01",
+        "12-31-2",
+        "03-25-7",
     ],
 )
 def test_month_day_lookalikes(text: str) -> None:

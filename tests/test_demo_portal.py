@@ -52,10 +52,31 @@ def demo(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
     with serve() as server:
         result = subprocess.run(
-            [sys.executable, "-m", "gapcheck.cli", "check", server.url, "--profile", "wuhan-commerce",
-             "--as-of", AS_OF, "--out", str(out), "--db", str(out / "db.sqlite"), "--concurrency", "8",
-             "--delay", "0", "--exclude", r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/"],
-            capture_output=True, text=True, timeout=300)
+            [
+                sys.executable,
+                "-m",
+                "gapcheck.cli",
+                "check",
+                server.url,
+                "--profile",
+                "wuhan-commerce",
+                "--as-of",
+                AS_OF,
+                "--out",
+                str(out),
+                "--db",
+                str(out / "db.sqlite"),
+                "--concurrency",
+                "8",
+                "--delay",
+                "0",
+                "--exclude",
+                r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         return server.url, result, out
 
 
@@ -71,8 +92,14 @@ def test_every_seeded_gap_is_found_and_nothing_else(demo):
     failing = {(f["rule"], f["subject"]) for f in report["findings"] if f["status"] == "fail"}
     assert failing == {(rule, subject.format(site=site)) for rule, subject in EXPECTED_GAPS}
     open_items = {(f["rule"], f["status"]) for f in report["findings"] if f["status"] not in ("pass", "fail")}
-    assert open_items == {("GK801", "manual"), ("GK802", "manual"), ("GK803", "manual"), ("GK804", "unverified"),
-                          ("GK503", "warn"), ("GK504", "warn")}  # registry numbers shown but not linked
+    assert open_items == {
+        ("GK801", "manual"),
+        ("GK802", "manual"),
+        ("GK803", "manual"),
+        ("GK804", "unverified"),
+        ("GK503", "warn"),
+        ("GK504", "warn"),
+    }  # registry numbers shown but not linked
 
 
 def test_columns_and_dates_as_a_person_reads_them(demo):

@@ -8,6 +8,7 @@ Needs Debian's redis-server: without it these tests skip, except under CI=true, 
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import signal
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from gapcheck.spiders.frontier import JOBS, worker_key
+from spiders.frontier import JOBS, worker_key
 
 from .routeserver import Answer, Req, html, serve
 
@@ -53,8 +54,22 @@ def _free_port() -> int:
 def redis_url(tmp_path_factory):
     port = _free_port()
     folder = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen([redis_server_path(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            redis_server_path(),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     import redis
 
     client = redis.Redis(port=port)
@@ -79,13 +94,16 @@ def redis_clean(redis_url):
 
 def _page(title: str, main: str) -> str:
     nav = "".join(f'<a href="/{c}/">{c}</a>' for c in COLUMNS)
-    return (f'<div class="nav"><a href="/">首页</a>{nav}</div><div class="main"><h1>{title}</h1>{main}</div>'
-            '<div class="footer"><a href="/lxwm.html">联系我们</a> <a href="/wzdt.html">网站地图</a>'
-            '<img src="/images/logo.png"></div>')
+    return (
+        f'<div class="nav"><a href="/">首页</a>{nav}</div><div class="main"><h1>{title}</h1>{main}</div>'
+        '<div class="footer"><a href="/lxwm.html">联系我们</a> <a href="/wzdt.html">网站地图</a>'
+        '<img src="/images/logo.png"></div>'
+    )
 
 
 def portal(delay: float = 0.0, host: str = "127.0.0.1"):
     """A bureau portal: columns with paginated lists, articles with an image each, a broken link."""
+
     def route(req: Req) -> Answer:
         path = req.path
         if path == "/":
@@ -100,8 +118,10 @@ def portal(delay: float = 0.0, host: str = "127.0.0.1"):
         column = parts[0]
         if len(parts) == 1 or parts[1].startswith("index"):
             n = 0 if len(parts) == 1 or parts[1] == "index.html" else int(parts[1][6:-5])
-            items = "".join(f'<li><a href="/{column}/t{i}.html">文章{i}</a><span>2026-11-{1 + i % 19:02d}</span></li>'
-                            for i in range(n * PER_PAGE, (n + 1) * PER_PAGE))
+            items = "".join(
+                f'<li><a href="/{column}/t{i}.html">文章{i}</a><span>2026-11-{1 + i % 19:02d}</span></li>'
+                for i in range(n * PER_PAGE, (n + 1) * PER_PAGE)
+            )
             pages = "".join(f'<a href="/{column}/index_{k}.html">{k}</a>' for k in range(1, ARTICLES // PER_PAGE))
             return html(_page(column, f"<ul>{items}</ul>{pages}"), delay=delay)
         i = int(parts[1][1:-5])
@@ -114,8 +134,9 @@ def portal(delay: float = 0.0, host: str = "127.0.0.1"):
 
 
 def gapcheck(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=timeout
+    )
 
 
 @contextmanager
@@ -148,13 +169,29 @@ def _attached(redis_url: str, n: int, timeout: float = 60) -> None:
 
 
 def start_worker(redis_url: str, log: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "gapcheck.cli", "worker", "--redis", redis_url],
-                            stdout=subprocess.DEVNULL, stderr=log.open("w"))
+    return subprocess.Popen(
+        [sys.executable, "-m", "gapcheck.cli", "worker", "--redis", redis_url],
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+    )
 
 
 def check(url: str, tmp: Path, name: str, *extra: str) -> subprocess.CompletedProcess:
-    return gapcheck("check", url, "--as-of", AS_OF, "--out", str(tmp / name), "--db", str(tmp / f"{name}.sqlite"),
-                    "--concurrency", "4", "--delay", "0", *extra)
+    return gapcheck(
+        "check",
+        url,
+        "--as-of",
+        AS_OF,
+        "--out",
+        str(tmp / name),
+        "--db",
+        str(tmp / f"{name}.sqlite"),
+        "--concurrency",
+        "4",
+        "--delay",
+        "0",
+        *extra,
+    )
 
 
 def stored(db: Path) -> tuple[dict[str, int | None], dict[str, int | None]]:
@@ -166,8 +203,9 @@ def stored(db: Path) -> tuple[dict[str, int | None], dict[str, int | None]]:
 
 
 def page_gets(requests: list[Req]) -> Counter:
-    return Counter(r.path for r in requests
-                   if r.method == "GET" and r.path.endswith(("/", ".html")) and "-not-found" not in r.path)
+    return Counter(
+        r.path for r in requests if r.method == "GET" and r.path.endswith(("/", ".html")) and "-not-found" not in r.path
+    )
 
 
 def test_two_workers_crawl_what_one_process_crawls_and_no_page_twice(redis_clean, tmp_path):
@@ -211,15 +249,35 @@ def test_a_killed_worker_loses_nothing_and_a_new_one_can_join(redis_clean, tmp_p
         total = len(stored(tmp_path / "single.sqlite")[0])
         with workers(redis_clean, 2, tmp_path) as procs:
             coordinator = subprocess.Popen(
-                [sys.executable, "-m", "gapcheck.cli", "check", server.url, "--as-of", AS_OF, "--out",
-                 str(tmp_path / "both"), "--db", str(tmp_path / "both.sqlite"), "--concurrency", "4", "--delay", "0",
-                 "--redis", redis_clean], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "gapcheck.cli",
+                    "check",
+                    server.url,
+                    "--as-of",
+                    AS_OF,
+                    "--out",
+                    str(tmp_path / "both"),
+                    "--db",
+                    str(tmp_path / "both.sqlite"),
+                    "--concurrency",
+                    "4",
+                    "--delay",
+                    "0",
+                    "--redis",
+                    redis_clean,
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             deadline = time.monotonic() + 60
             while len(page_gets(server.requests)) < total // 3 and time.monotonic() < deadline:
                 time.sleep(0.05)
             procs[0].send_signal(signal.SIGKILL)  # mid-crawl, with requests in flight
             procs.append(start_worker(redis_clean, tmp_path / "late.log"))  # joins a crawl under way
-            out, err = coordinator.communicate(timeout=180)
+            _out, err = coordinator.communicate(timeout=180)
         assert coordinator.returncode == 1, err
     pages, checks = stored(tmp_path / "both.sqlite")
     assert pages == stored(tmp_path / "single.sqlite")[0]
@@ -234,20 +292,35 @@ def test_a_killed_worker_loses_nothing_and_a_new_one_can_join(redis_clean, tmp_p
 
 def test_politeness_holds_across_workers(redis_clean, tmp_path):
     """One request at a time and 0.4 s between starts for the host: for both workers together."""
+
     def route(req: Req) -> Answer:
         if req.path == "/":
             return html("".join(f'<a href="/p{i}.html">{i}</a>' for i in range(14)), delay=0.05)
         return html("<p>正文</p>", delay=0.05)
 
     with serve(route) as server, workers(redis_clean, 2, tmp_path):
-        done = gapcheck("check", server.url, "--as-of", AS_OF, "--out", str(tmp_path / "out"), "--db",
-                        str(tmp_path / "db.sqlite"), "--concurrency", "1", "--delay", "0.4", "--redis", redis_clean)
+        done = gapcheck(
+            "check",
+            server.url,
+            "--as-of",
+            AS_OF,
+            "--out",
+            str(tmp_path / "out"),
+            "--db",
+            str(tmp_path / "db.sqlite"),
+            "--concurrency",
+            "1",
+            "--delay",
+            "0.4",
+            "--redis",
+            redis_clean,
+        )
         assert done.returncode in (0, 1), done.stderr
         starts = sorted(r.at for r in server.requests if r.path != "/robots.txt" and "-not-found" not in r.path)
     logs = [(tmp_path / f"worker{i}.log").read_text() for i in range(2)]
     assert all("crawling" in log for log in logs)
     assert len(starts) == 15
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     # AutoThrottle may lengthen the delay, never shorten it; a little slack for the clocks.
     assert min(gaps) >= 0.35, gaps
 
@@ -255,20 +328,22 @@ def test_politeness_holds_across_workers(redis_clean, tmp_path):
 def test_batch_through_workers(redis_clean, tmp_path):
     with portal() as a, portal(host="127.0.0.2") as b, workers(redis_clean, 2, tmp_path):
         # No pause between requests: the default politeness made this two-portal batch take two minutes.
-        (tmp_path / "quick.yaml").write_text("name: 快速检查\nextends: national\ncrawl: {delay: 0}\n",
-                                             encoding="utf-8")
+        (tmp_path / "quick.yaml").write_text("name: 快速检查\nextends: national\ncrawl: {delay: 0}\n", encoding="utf-8")
         sites = tmp_path / "sites.yaml"
-        sites.write_text(f"""
+        sites.write_text(
+            f"""
 defaults:
   profile: quick.yaml
-  out: {tmp_path / 'reports'}
-  db: {tmp_path / 'all.sqlite'}
+  out: {tmp_path / "reports"}
+  db: {tmp_path / "all.sqlite"}
 sites:
   - name: 甲市商务局
     url: {a.url}
   - name: 乙市商务局
     url: {b.url}
-""", encoding="utf-8")
+""",
+            encoding="utf-8",
+        )
         done = gapcheck("batch", str(sites), "--as-of", AS_OF, "--redis", redis_clean)
     assert done.returncode == 1, done.stderr  # both portals have a broken link
     assert (tmp_path / "reports" / "index.html").is_file()
@@ -282,16 +357,43 @@ def test_unreachable_redis_is_a_setup_error(tmp_path):
     done = gapcheck("worker", "--redis", f"redis://127.0.0.1:{port}/0", timeout=60)
     assert done.returncode == 2
     assert "--redis" in done.stderr and "redis-server" in done.stderr and "Traceback" not in done.stderr
-    done = gapcheck("check", "http://127.0.0.1:1/", "--db", str(tmp_path / "db.sqlite"), "--redis",
-                    f"redis://127.0.0.1:{port}/0", timeout=60)
+    done = gapcheck(
+        "check",
+        "http://127.0.0.1:1/",
+        "--db",
+        str(tmp_path / "db.sqlite"),
+        "--redis",
+        f"redis://127.0.0.1:{port}/0",
+        timeout=60,
+    )
     assert done.returncode == 2 and "cannot reach Redis" in done.stderr and "Traceback" not in done.stderr
 
 
 def _coordinator(server_url: str, redis_url: str, tmp: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "gapcheck.cli", "check", server_url, "--as-of", AS_OF, "--out", str(tmp / "out"),
-         "--db", str(tmp / "db.sqlite"), "--concurrency", "2", "--delay", "0", "--redis", redis_url],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "gapcheck.cli",
+            "check",
+            server_url,
+            "--as-of",
+            AS_OF,
+            "--out",
+            str(tmp / "out"),
+            "--db",
+            str(tmp / "db.sqlite"),
+            "--concurrency",
+            "2",
+            "--delay",
+            "0",
+            "--redis",
+            redis_url,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_a_stopped_or_killed_coordinator_leaves_nothing_running(redis_clean, tmp_path):
@@ -304,7 +406,7 @@ def test_a_stopped_or_killed_coordinator_leaves_nothing_running(redis_clean, tmp
         while len(server.requests) < 10 and time.monotonic() < deadline:
             time.sleep(0.05)
         coordinator.send_signal(signal.SIGTERM)
-        out, err = coordinator.communicate(timeout=60)
+        _out, err = coordinator.communicate(timeout=60)
         assert coordinator.returncode == 130, err
         assert "Traceback" not in err
         assert not client.smembers(JOBS) and not list(client.scan_iter("gapcheck:job:*:requests"))
@@ -332,7 +434,7 @@ def test_a_killed_workers_host_leases_go_to_the_others_once_its_heartbeat_stops(
     the workers left crawled that portal slower meanwhile."""
     import redis
 
-    from gapcheck.spiders.politeness import SharedPace
+    from spiders.politeness import SharedPace
 
     client = redis.Redis.from_url(redis_clean)
     alive, killed = "vm-1-aaaa", "vm-2-bbbb"

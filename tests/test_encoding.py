@@ -6,9 +6,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from gapcheck.checks.dates import find_dates, parse_meta_date
-from gapcheck.checks.model import DateSource
-from gapcheck.spiders.encoding import decode_html
+from core.dates import find_dates, parse_meta_date
+from core.model import DateSource
+from spiders.encoding import decode_html
 
 TEXT = "<p>政府信息公开：关于做好2026年元旦假期工作的通知</p>"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -30,9 +30,7 @@ def test_utf8_body_under_a_gb2312_meta() -> None:
     assert decode_html(html.encode("utf-8"), "gb2312") == (html, "utf-8")
 
 
-@pytest.mark.parametrize(
-    "declared", [None, "gbk", "GBK", "gb2312", "x-gbk", "cp936", "GB18030", "utf-8", "foo"]
-)
+@pytest.mark.parametrize("declared", [None, "gbk", "GBK", "gb2312", "x-gbk", "cp936", "GB18030", "utf-8", "foo"])
 def test_gbk_body_whatever_is_declared(declared: str | None) -> None:
     html = page(TEXT)
     assert decode_html(html.encode("gbk"), declared) == (html, "gb18030")
@@ -83,11 +81,14 @@ def test_meta_is_only_sniffed_near_the_start() -> None:
     assert decode_html(html.encode("big5"))[1] == "gb18030"
 
 
-@pytest.mark.parametrize(("bom", "codec", "name"), [
-    (b"\xef\xbb\xbf", "utf-8", "utf-8"),
-    (b"\xff\xfe", "utf-16-le", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be", "utf-16-be"),
-])
+@pytest.mark.parametrize(
+    ("bom", "codec", "name"),
+    [
+        (b"\xef\xbb\xbf", "utf-8", "utf-8"),
+        (b"\xff\xfe", "utf-16-le", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be", "utf-16-be"),
+    ],
+)
 def test_byte_order_mark_wins(bom: bytes, codec: str, name: str) -> None:
     html = page(TEXT, meta="gbk")
     assert decode_html(bom + html.encode(codec), "gbk") == (html, name)

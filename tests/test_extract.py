@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from gapcheck.checks.model import LinkTag, Region
-from gapcheck.spiders.encoding import decode_html
-from gapcheck.spiders.extract import extract
+from core.model import LinkTag, Region
+from spiders.encoding import decode_html
+from spiders.extract import extract
 
 REALPAGES = Path(__file__).resolve().parents[1].parent / "shared" / "realpages"
 BASE = "http://www.example.gov.cn/a/index.html"
@@ -42,8 +42,10 @@ def test_list_item_dates_exclude_the_title(item, date):
 
 
 def test_banner_image_words_reach_the_link():
-    html = '<body><a href="/zt/" title="武汉精神"><img src="/i/b.jpg" alt=""></a>' \
-           '<a href="/zgm/"><img src="/i/zgm.jpg" alt="中国梦"></a><img src="/i/%E5%9B%BE.png"></body>'
+    html = (
+        '<body><a href="/zt/" title="武汉精神"><img src="/i/b.jpg" alt=""></a>'
+        '<a href="/zgm/"><img src="/i/zgm.jpg" alt="中国梦"></a><img src="/i/%E5%9B%BE.png"></body>'
+    )
     got = links(html)
     assert got["http://www.example.gov.cn/zt/"].title == "武汉精神"
     assert got["http://www.example.gov.cn/zgm/"].text == "中国梦"
@@ -53,8 +55,11 @@ def test_banner_image_words_reach_the_link():
 
 @pytest.mark.parametrize(
     "script",
-    ['window.location.href="../sy/index.html";', "location.replace('../sy/index.html')",
-     "document.location = '../sy/index.html'"],
+    [
+        'window.location.href="../sy/index.html";',
+        "location.replace('../sy/index.html')",
+        "document.location = '../sy/index.html'",
+    ],
 )
 def test_script_redirects_of_entry_pages(script):
     got = links(f"<html><head><script>{script}</script></head><body></body></html>")
@@ -75,17 +80,26 @@ def test_meta_refresh_base_href_and_fragments():
 
 
 def test_text_outside_the_template_is_counted():
-    page = extract('<body><div class="nav">导航导航导航</div><div class="main"><h2>专项资金</h2>暂无信息</div>'
-                   '<div class="footer">主办单位：某某局</div></body>', BASE)
+    page = extract(
+        '<body><div class="nav">导航导航导航</div><div class="main"><h2>专项资金</h2>暂无信息</div>'
+        '<div class="footer">主办单位：某某局</div></body>',
+        BASE,
+    )
     assert page.main_chars == len("专项资金暂无信息")
     assert "主办单位" in page.text
 
 
 def test_page_dates_prefer_meta_and_labels():
-    page = extract('<head><meta name="PubDate" content="2026-10-15 09:30"></head>'
-                   "<body><div class='info'>发布日期：2026-10-15</div></body>", "http://x.gov.cn/t20261015_1.html")
+    page = extract(
+        '<head><meta name="PubDate" content="2026-10-15 09:30"></head>'
+        "<body><div class='info'>发布日期：2026-10-15</div></body>",
+        "http://x.gov.cn/t20261015_1.html",
+    )
     assert [(d.value, d.source.value) for d in page.dates] == [
-        ("2026-10-15", "meta"), ("2026-10-15", "label"), ("2026-10-15", "url")]
+        ("2026-10-15", "meta"),
+        ("2026-10-15", "label"),
+        ("2026-10-15", "url"),
+    ]
 
 
 realpages = pytest.mark.skipif(not REALPAGES.is_dir(), reason="../shared/realpages is not present")
@@ -106,8 +120,12 @@ def test_every_real_page_parses_with_links_and_title(name):
 @realpages
 @pytest.mark.parametrize(
     ("name", "dated_at_least"),
-    [("silverfoxy__JSCryptoMinerStudy_bjrbj.gov.cn.html", 10), ("silverfoxy__JSCryptoMinerStudy_bjgjj.gov.cn.html", 30),
-     ("silverfoxy__JSCryptoMinerStudy_bjda.gov.cn.html", 50), ("kevin3691__renmin_affairs_index.jsp.html", 3)],
+    [
+        ("silverfoxy__JSCryptoMinerStudy_bjrbj.gov.cn.html", 10),
+        ("silverfoxy__JSCryptoMinerStudy_bjgjj.gov.cn.html", 30),
+        ("silverfoxy__JSCryptoMinerStudy_bjda.gov.cn.html", 50),
+        ("kevin3691__renmin_affairs_index.jsp.html", 3),
+    ],
 )
 def test_real_home_pages_yield_dated_list_items(name, dated_at_least):
     page, _ = real(name)
@@ -117,8 +135,10 @@ def test_real_home_pages_yield_dated_list_items(name, dated_at_least):
 @realpages
 @pytest.mark.parametrize(
     ("name", "target"),
-    [("silverfoxy__JSCryptoMinerStudy_bjgtj.gov.cn.html", "/col/col3664/index.html"),
-     ("silverfoxy__JSCryptoMinerStudy_12333sh.gov.cn.html", "http://www.12333sh.gov.cn/201712333/index.shtml")],
+    [
+        ("silverfoxy__JSCryptoMinerStudy_bjgtj.gov.cn.html", "/col/col3664/index.html"),
+        ("silverfoxy__JSCryptoMinerStudy_12333sh.gov.cn.html", "http://www.12333sh.gov.cn/201712333/index.shtml"),
+    ],
 )
 def test_real_entry_pages_redirect_by_script(name, target):
     page, _ = real(name)
@@ -134,8 +154,12 @@ def test_stray_closing_html_keeps_the_article():
 @realpages
 @pytest.mark.parametrize(
     ("name", "date"),
-    [("GeneralNewsExtractor__tests_shanxi_1.html", "2019-09-18"), ("kevin3691__renmin_affairs_details.jsp.html", "2020-08-02"),
-     ("GeneralNewsExtractor__tests_gzggw_1.html", "2016-11-22"), ("GeneralNewsExtractor__tests_cmse_1.html", "2012-06-24")],
+    [
+        ("GeneralNewsExtractor__tests_shanxi_1.html", "2019-09-18"),
+        ("kevin3691__renmin_affairs_details.jsp.html", "2020-08-02"),
+        ("GeneralNewsExtractor__tests_gzggw_1.html", "2016-11-22"),
+        ("GeneralNewsExtractor__tests_cmse_1.html", "2012-06-24"),
+    ],
 )
 def test_real_articles_publication_date(name, date):
     page, _ = real(name)
@@ -149,11 +173,18 @@ def test_real_identity_meta():
 
 
 def test_forms_and_the_error_widget_sitecode():
-    page = extract("""<body><form action="/search/" method="GET"><input type="text" name="searchword" placeholder="请输入关键词">
+    page = extract(
+        """<body><form action="/search/" method="GET"><input type="text" name="searchword" placeholder="请输入关键词">
     <input type="submit" value="搜索"></form><form action="/msg" method="post"><textarea name="content"></textarea></form>
-    <script id="_jiucuo_" sitecode='4201000099' src='https://pucha.kaipuyun.cn/exposure/jiucuo.js'></script></body>""", BASE)
+    <script id="_jiucuo_" sitecode='4201000099' src='https://pucha.kaipuyun.cn/exposure/jiucuo.js'></script></body>""",
+        BASE,
+    )
     search, message = page.forms
-    assert (search.action, search.method, search.fields) == ("http://www.example.gov.cn/search/", "get", ("searchword",))
+    assert (search.action, search.method, search.fields) == (
+        "http://www.example.gov.cn/search/",
+        "get",
+        ("searchword",),
+    )
     assert "搜索" in search.text and "请输入关键词" in search.text
     assert (message.method, message.fields) == ("post", ("content",))
     assert page.meta["jiucuo:sitecode"] == "4201000099"
@@ -168,10 +199,14 @@ def test_badge_script_written_by_document_write_is_recorded():
 
 @pytest.mark.parametrize(
     ("html", "trail"),
-    [('<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="../">政务公开</a> &gt; 专项资金</div>',
-      "首页 > 政务公开 > 专项资金"),
-     ('<div id="dqwz">您现在的位置： 首页 » 通知公告 字号：大 中 小 | 打印</div>', "首页 > 通知公告"),
-     ('<div class="crumb">首页</div>', None)],
+    [
+        (
+            '<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="../">政务公开</a> &gt; 专项资金</div>',
+            "首页 > 政务公开 > 专项资金",
+        ),
+        ('<div id="dqwz">您现在的位置： 首页 » 通知公告 字号：大 中 小 | 打印</div>', "首页 > 通知公告"),
+        ('<div class="crumb">首页</div>', None),
+    ],
 )
 def test_breadcrumb_trail(html, trail):
     assert extract(f"<body>{html}</body>", BASE).meta.get("page:breadcrumb") == trail
@@ -180,9 +215,11 @@ def test_breadcrumb_trail(html, trail):
 @realpages
 @pytest.mark.parametrize(
     ("name", "trail"),
-    [("GeneralNewsExtractor__tests_shanxi_1.html", "首页 > 要闻 > 山西要闻"),
-     ("GeneralNewsExtractor__tests_other_1.html", "首页 > 国务院公报 > 2007年第23号"),
-     ("GeneralNewsExtractor__tests_gzggw_1.html", "首页 > 发展改革工作 > 投资管理和项目推进 > 投资运行")],
+    [
+        ("GeneralNewsExtractor__tests_shanxi_1.html", "首页 > 要闻 > 山西要闻"),
+        ("GeneralNewsExtractor__tests_other_1.html", "首页 > 国务院公报 > 2007年第23号"),
+        ("GeneralNewsExtractor__tests_gzggw_1.html", "首页 > 发展改革工作 > 投资管理和项目推进 > 投资运行"),
+    ],
 )
 def test_real_breadcrumbs(name, trail):
     page, _ = real(name)
@@ -203,12 +240,14 @@ def test_list_blocks_are_named_by_the_heading_above_them():
 @realpages
 @pytest.mark.parametrize(
     ("name", "block", "newest"),
-    [("silverfoxy__JSCryptoMinerStudy_bjda.gov.cn.html", "国务院要闻", "2018-03-21"),
-     ("silverfoxy__JSCryptoMinerStudy_bjda.gov.cn.html", "通知公告", "2018-03-21"),
-     ("silverfoxy__JSCryptoMinerStudy_bjda.gov.cn.html", "质量公告", "2018-03-19"),
-     ("silverfoxy__JSCryptoMinerStudy_bjrbj.gov.cn.html", "公示公告", "--03-20"),
-     ("silverfoxy__JSCryptoMinerStudy_bjgjj.gov.cn.html", "中心新闻", "--03-08"),
-     ("kevin3691__renmin_affairs_index.jsp.html", "市政府文件", "2020-07-29")],
+    [
+        ("silverfoxy__JSCryptoMinerStudy_bjda.gov.cn.html", "国务院要闻", "2018-03-21"),
+        ("silverfoxy__JSCryptoMinerStudy_bjda.gov.cn.html", "通知公告", "2018-03-21"),
+        ("silverfoxy__JSCryptoMinerStudy_bjda.gov.cn.html", "质量公告", "2018-03-19"),
+        ("silverfoxy__JSCryptoMinerStudy_bjrbj.gov.cn.html", "公示公告", "--03-20"),
+        ("silverfoxy__JSCryptoMinerStudy_bjgjj.gov.cn.html", "中心新闻", "--03-08"),
+        ("kevin3691__renmin_affairs_index.jsp.html", "市政府文件", "2020-07-29"),
+    ],
 )
 def test_real_home_pages_show_their_blocks(name, block, newest):
     """The blocks a person reading the saved home page sees, with the newest date shown in each."""

@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 from sitebuilder import BASE, build_site, check, news_list, outcomes, page, url
 
-from gapcheck.checks import RULES, Options, Severity, SiteVerdict, Status, run, summarize
-from gapcheck.checks.options import Period
+from checks import RULES, Options, Severity, SiteVerdict, Status, run, summarize
+from checks.options import Period
 from gapcheck.profile import load_profile
 
 NATIONAL = load_profile("national").options
@@ -16,8 +16,9 @@ SEVERITY = {rule.code: rule.severity for rule in RULES}
 HOME = url("sy/index.html")
 
 
-def column_site(name: str, *items: tuple[str, str, str], path: str = "swdt/index.html",
-                also: dict[str, str] | None = None):
+def column_site(
+    name: str, *items: tuple[str, str, str], path: str = "swdt/index.html", also: dict[str, str] | None = None
+):
     """A home page and one column page (with ColumnName) listing `items`, and the pages in `also`."""
     return build_site({"": page("<h2>要闻</h2>"), path: page(news_list(*items), column=name), **(also or {})})
 
@@ -31,15 +32,24 @@ def column_site(name: str, *items: tuple[str, str, str], path: str = "swdt/index
         ("商务动态", "2026-11-06", "pass", "动态要闻栏目，最新信息 2026-11-06，不早于 2026-11-06", 0),
         ("商务动态", "2026-11-05", "fail", "动态要闻栏目，最新信息 2026-11-05，应不早于 2026-11-06（14d）", 3),
         ("通知公告", "[2026-05-20]", "pass", "通知公告/政策文件栏目，最新信息 2026-05-20，不早于 2026-05-20", 0),
-        ("通知公告", "[2026-05-19]", "fail",
-         "通知公告/政策文件栏目，最新信息 2026-05-19，应不早于 2026-05-20（6m）", 4),
+        (
+            "通知公告",
+            "[2026-05-19]",
+            "fail",
+            "通知公告/政策文件栏目，最新信息 2026-05-19，应不早于 2026-05-20（6m）",
+            4,
+        ),
         ("人事任免", "2025年11月20日", "pass", "人事/规划计划栏目，最新信息 2025-11-20，不早于 2025-11-20", 0),
         ("人事任免", "2025年11月19日", "fail", "人事/规划计划栏目，最新信息 2025-11-19，应不早于 2025-11-20（1y）", 5),
     ],
 )
 def test_gk201_limit_by_column_kind_and_the_cutoff_day_is_still_fresh(name, shown, status, evidence, deduction):
-    site = column_site(name, ("/a/1.html", "较早的一条信息", "2025-01-02"), ("/a/2.html", "最新的一条信息", shown),
-                       path="lm/index.html")
+    site = column_site(
+        name,
+        ("/a/1.html", "较早的一条信息", "2025-01-02"),
+        ("/a/2.html", "最新的一条信息", shown),
+        path="lm/index.html",
+    )
     [finding] = check("GK201", site, NATIONAL)
     assert outcomes([finding]) == [("GK201", status, name)]
     assert (finding.url, finding.evidence, finding.deduction) == (url("lm/index.html"), evidence, deduction)
@@ -47,8 +57,9 @@ def test_gk201_limit_by_column_kind_and_the_cutoff_day_is_still_fresh(name, show
 
 def test_gk201_month_day_list_takes_the_year_from_the_article_url():
     """商务动态 shows 10-15 only; `t20261015_` says 2026: stale by the 14-day limit, across both list pages."""
-    site = build_site({"": page("<h2>要闻</h2>"), "swdt/index.html": "GK201/swdt.html",
-                       "swdt/index_1.html": "GK201/swdt_1.html"})
+    site = build_site(
+        {"": page("<h2>要闻</h2>"), "swdt/index.html": "GK201/swdt.html", "swdt/index_1.html": "GK201/swdt_1.html"}
+    )
     [finding] = check("GK201", site, NATIONAL)
     assert outcomes([finding]) == [("GK201", "fail", "商务动态")]
     assert finding.url == url("swdt/index.html")
@@ -80,8 +91,7 @@ def test_gk201_undated_list_item_takes_the_article_pubdate():
 @pytest.mark.parametrize(
     "column",
     [
-        pytest.param(page(news_list(("/a.html", "2019年机构职能调整", "2019-01-01")), column="机构职能"),
-                     id="no-kind"),
+        pytest.param(page(news_list(("/a.html", "2019年机构职能调整", "2019-01-01")), column="机构职能"), id="no-kind"),
         pytest.param(page("<h2>商务动态</h2><p>暂无信息</p>", column="商务动态"), id="blank-left-to-gk202"),
     ],
 )
@@ -91,8 +101,11 @@ def test_gk201_says_nothing_about_columns_without_a_duty_or_without_items(column
 
 
 def test_gk201_a_date_after_the_as_of_is_not_an_update():
-    site = column_site("商务动态", ("/swdt/a.html", "市商务局召开党组会", "2026-12-01"),
-                       ("/swdt/b.html", "市商务局走访企业", "2026-10-01"))
+    site = column_site(
+        "商务动态",
+        ("/swdt/a.html", "市商务局召开党组会", "2026-12-01"),
+        ("/swdt/b.html", "市商务局走访企业", "2026-10-01"),
+    )
     [finding] = check("GK201", site, NATIONAL)
     assert finding.status is Status.FAIL
 
@@ -106,7 +119,9 @@ def test_gk202_column_showing_only_no_information_is_blank():
     assert outcomes([finding]) == [("GK202", "fail", "专项资金")]
     assert (finding.url, finding.evidence, finding.deduction) == (
         url("zwgk/zxzj/index.html"),
-        "栏目页面没有任何信息条目，页面只显示「暂无信息」；位置：首页 > 政务公开 > 专项资金（全站空白栏目 1 个）", 0.0)
+        "栏目页面没有任何信息条目，页面只显示「暂无信息」；位置：首页 > 政务公开 > 专项资金（全站空白栏目 1 个）",
+        0.0,
+    )
 
 
 def test_gk202_deduction_comes_from_the_profile():
@@ -116,8 +131,11 @@ def test_gk202_deduction_comes_from_the_profile():
 
 
 def test_gk202_column_with_items_passes():
-    site = column_site("专项资金", ("/zwgk/zxzj/1.html", "2026年外经贸发展专项资金分配结果公示", "2026-10-20"),
-                       ("/zwgk/zxzj/2.html", "2026年服务业发展专项资金项目公示", "2026-08-03"))
+    site = column_site(
+        "专项资金",
+        ("/zwgk/zxzj/1.html", "2026年外经贸发展专项资金分配结果公示", "2026-10-20"),
+        ("/zwgk/zxzj/2.html", "2026年服务业发展专项资金项目公示", "2026-08-03"),
+    )
     [finding] = check("GK202", site, NATIONAL)
     assert outcomes([finding]) == [("GK202", "pass", "专项资金")]
     assert finding.evidence == "2 条信息"
@@ -126,27 +144,38 @@ def test_gk202_column_with_items_passes():
 def test_gk202_template_links_in_the_list_area_are_not_items():
     """A 专题 link every page carries in its main area belongs to the template, not to the column."""
     topic = '<div class="zt"><a href="/ztzl/zgm/index.html">中国梦</a></div>'
-    site = build_site({
-        "": page(topic + "<h2>要闻</h2>"),
-        "zwgk/zxzj/index.html": page(topic + "<h2>专项资金</h2><p>暂无信息</p>", column="专项资金"),
-        "zwgk/bmys/index.html": page(topic + news_list(("/bmys/2026.pdf", "2026年部门预算", "2026-02-10")),
-                                     column="部门预算"),
-        "ztzl/zgm/index.html": page(topic + "<h2>中国梦</h2><p>" + "实现中华民族伟大复兴，就是中华民族近代以来最伟大的梦想。" * 2 + "</p>"),
-    })
+    site = build_site(
+        {
+            "": page(topic + "<h2>要闻</h2>"),
+            "zwgk/zxzj/index.html": page(topic + "<h2>专项资金</h2><p>暂无信息</p>", column="专项资金"),
+            "zwgk/bmys/index.html": page(
+                topic + news_list(("/bmys/2026.pdf", "2026年部门预算", "2026-02-10")), column="部门预算"
+            ),
+            "ztzl/zgm/index.html": page(
+                topic + "<h2>中国梦</h2><p>" + "实现中华民族伟大复兴，就是中华民族近代以来最伟大的梦想。" * 2 + "</p>"
+            ),
+        }
+    )
     assert outcomes(check("GK202", site, NATIONAL)) == [("GK202", "fail", "专项资金"), ("GK202", "pass", "部门预算")]
 
 
 def test_gk202_a_page_of_text_is_not_a_blank_column():
     text = "示例市商务局是市人民政府工作部门，负责推进流通产业结构调整，拟订全市国内外贸易和国际经济合作的发展规划。"
-    site = build_site({"": page("<h2>要闻</h2>"), "zwgk/jgzn/index.html": page(f"<h2>机构职能</h2><p>{text}</p>",
-                                                                            column="机构职能")})
+    site = build_site(
+        {"": page("<h2>要闻</h2>"), "zwgk/jgzn/index.html": page(f"<h2>机构职能</h2><p>{text}</p>", column="机构职能")}
+    )
     assert outcomes(check("GK202", site, NATIONAL)) == [("GK202", "pass", "机构职能")]
 
 
 def test_gk202_blank_required_column_found_through_a_hub_link():
     hub = '<ul class="grid"><li><a href="/zwgk/zxzj/index.html">专项资金</a></li></ul>'
-    site = build_site({"": page("<h2>要闻</h2>"), "zwgk/index.html": page(hub),
-                       "zwgk/zxzj/index.html": page("<h2>专项资金</h2><p>暂无信息</p>")})
+    site = build_site(
+        {
+            "": page("<h2>要闻</h2>"),
+            "zwgk/index.html": page(hub),
+            "zwgk/zxzj/index.html": page("<h2>专项资金</h2><p>暂无信息</p>"),
+        }
+    )
     wuhan = load_profile("wuhan-commerce").options
     assert ("GK202", "fail", "专项资金") in outcomes(check("GK202", site, wuhan))
 
@@ -167,24 +196,41 @@ def test_gk203_passes_with_recent_items_on_the_page_the_entry_redirects_to():
     [finding] = check("GK203", site, NATIONAL)
     assert outcomes([finding]) == [("GK203", "pass", "首页")]
     assert (finding.url, finding.evidence) == (
-        HOME, "2026-11-06 以来有 2 条信息，最新 2026-11-19；首页区块：要闻 最新 2026-11-19、通知公告 最新 2026-11-03")
+        HOME,
+        "2026-11-06 以来有 2 条信息，最新 2026-11-19；首页区块：要闻 最新 2026-11-19、通知公告 最新 2026-11-03",
+    )
 
 
 @pytest.mark.parametrize(
     ("items", "status", "evidence"),
     [
-        pytest.param([("t20261106_1.html", "11-06")], "pass", "2026-11-06 以来有 1 条信息，最新 2026-11-06",
-                     id="on-cutoff"),
-        pytest.param([("t20261105_1.html", "11-05")], "fail", "2026-11-06 以来没有新信息，最新 2026-11-05",
-                     id="day-before-cutoff"),
-        pytest.param([("t20251118_1.html", "11-18")], "fail", "2026-11-06 以来没有新信息，最新 2025-11-18",
-                     id="month-day-of-last-year-by-url"),
-        pytest.param([("a.html", "11-18")], "pass", "2026-11-06 以来有 1 条信息，最新 2026-11-18",
-                     id="month-day-this-year"),
-        pytest.param([("a.html", "2026-12-01"), ("b.html", "2026-10-27")], "fail",
-                     "2026-11-06 以来没有新信息，最新 2026-10-27", id="future-date-ignored"),
-        pytest.param([("a.html", ""), ("b.html", "")], "fail", "2026-11-06 以来没有新信息，首页信息均无日期",
-                     id="undated"),
+        pytest.param(
+            [("t20261106_1.html", "11-06")], "pass", "2026-11-06 以来有 1 条信息，最新 2026-11-06", id="on-cutoff"
+        ),
+        pytest.param(
+            [("t20261105_1.html", "11-05")],
+            "fail",
+            "2026-11-06 以来没有新信息，最新 2026-11-05",
+            id="day-before-cutoff",
+        ),
+        pytest.param(
+            [("t20251118_1.html", "11-18")],
+            "fail",
+            "2026-11-06 以来没有新信息，最新 2025-11-18",
+            id="month-day-of-last-year-by-url",
+        ),
+        pytest.param(
+            [("a.html", "11-18")], "pass", "2026-11-06 以来有 1 条信息，最新 2026-11-18", id="month-day-this-year"
+        ),
+        pytest.param(
+            [("a.html", "2026-12-01"), ("b.html", "2026-10-27")],
+            "fail",
+            "2026-11-06 以来没有新信息，最新 2026-10-27",
+            id="future-date-ignored",
+        ),
+        pytest.param(
+            [("a.html", ""), ("b.html", "")], "fail", "2026-11-06 以来没有新信息，首页信息均无日期", id="undated"
+        ),
     ],
 )
 def test_gk203_needs_a_dated_item_within_two_weeks(items, status, evidence):
@@ -212,7 +258,9 @@ def test_gk203_limit_comes_from_the_profile():
 
 
 def test_gk203_dates_in_navigation_do_not_count():
-    nav = '<div class="nav"><ul><li><a href="/swdt/t20261119_1.html">最新动态</a><span>2026-11-19</span></li></ul></div>'
+    nav = (
+        '<div class="nav"><ul><li><a href="/swdt/t20261119_1.html">最新动态</a><span>2026-11-19</span></li></ul></div>'
+    )
     site = build_site({"": page(news_list(("/swdt/t20260101_1.html", "元旦假期安排", "2026-01-01")), nav=nav)})
     [finding] = check("GK203", site, NATIONAL)
     assert finding.status is Status.FAIL
@@ -221,8 +269,9 @@ def test_gk203_dates_in_navigation_do_not_count():
 @pytest.mark.parametrize(("days", "expected"), [(range(10, 18), 95.0), (range(8, 18), 100.0)])
 def test_gk204_fewer_than_ten_recent_items_cost_five_points(days, expected):
     rows = [(f"/swdt/t202611{day:02d}_1.html", f"工作动态{day}", f"2026-11-{day:02d}") for day in days]
-    findings = check("GK203", build_site({"": page(news_list(*rows))}), NATIONAL) + \
-        check("GK204", build_site({"": page(news_list(*rows))}), NATIONAL)
+    findings = check("GK203", build_site({"": page(news_list(*rows))}), NATIONAL) + check(
+        "GK204", build_site({"": page(news_list(*rows))}), NATIONAL
+    )
     summary = summarize(findings, SEVERITY)
     assert (summary.score, summary.verdict) == (expected, SiteVerdict.PASSED)
 
@@ -269,11 +318,13 @@ def test_gk205_overdue_columns_veto(news, linked, unlinked, basis, status):
 
 
 def test_gk203_navigation_only_home_is_judged_by_its_second_level_pages():
-    site = build_site({
-        "": page('<a href="/swdt/index.html">商务动态</a><a href="/tzgg/index.html">通知公告</a>'),
-        "swdt/index.html": page(news_list(("/swdt/t20261118_1.html", "新闻", "2026-11-18")), column="商务动态"),
-        "tzgg/index.html": page(news_list(("/tzgg/t20261001_1.html", "通知", "2026-10-01")), column="通知公告"),
-    })
+    site = build_site(
+        {
+            "": page('<a href="/swdt/index.html">商务动态</a><a href="/tzgg/index.html">通知公告</a>'),
+            "swdt/index.html": page(news_list(("/swdt/t20261118_1.html", "新闻", "2026-11-18")), column="商务动态"),
+            "tzgg/index.html": page(news_list(("/tzgg/t20261001_1.html", "通知", "2026-10-01")), column="通知公告"),
+        }
+    )
     [finding] = check("GK203", site, NATIONAL)
     assert finding.status is Status.PASS
     assert finding.evidence.startswith("首页为导航页，按二级页面判断：") and "最新 2026-11-18" in finding.evidence

@@ -21,8 +21,9 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpf
 @contextmanager
 def small_disk(path: Path, size: str):
     path.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     try:
@@ -33,9 +34,27 @@ def small_disk(path: Path, size: str):
 
 def _check(url: str, out: Path, db: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", "check", url, "--profile", "wuhan-commerce", "--out", str(out),
-         "--db", str(db), "--delay", "0", "--exclude", r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/"],
-        capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "gapcheck.cli",
+            "check",
+            url,
+            "--profile",
+            "wuhan-commerce",
+            "--out",
+            str(out),
+            "--db",
+            str(db),
+            "--delay",
+            "0",
+            "--exclude",
+            r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_a_store_on_a_full_disk_stops_the_crawl_with_a_clear_error(tmp_path):
@@ -64,11 +83,27 @@ def test_a_full_temp_folder_stops_the_crawl_resumably_with_a_clear_error(tmp_pat
     stops at once naming it, instead of idling forever deaf to SIGTERM."""
     db = tmp_path / "db.sqlite"
     with serve() as portal, small_disk(tmp_path / "small", size) as disk:
-        args = [sys.executable, "-m", "gapcheck.cli", "check", portal.url, "--profile", "wuhan-commerce", "--out",
-                str(tmp_path / "out"), "--db", str(db), "--delay", "0", "--no-render",
-                "--exclude", r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/"]
-        proc = subprocess.Popen(args, env={**os.environ, "TMPDIR": str(disk)}, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+        args = [
+            sys.executable,
+            "-m",
+            "gapcheck.cli",
+            "check",
+            portal.url,
+            "--profile",
+            "wuhan-commerce",
+            "--out",
+            str(tmp_path / "out"),
+            "--db",
+            str(db),
+            "--delay",
+            "0",
+            "--no-render",
+            "--exclude",
+            r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
+        ]
+        proc = subprocess.Popen(
+            args, env={**os.environ, "TMPDIR": str(disk)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         try:
             _, err = proc.communicate(timeout=120)
         finally:
@@ -90,8 +125,13 @@ def test_a_full_temp_folder_while_the_reports_are_written_is_a_clear_error(tmp_p
     assert first.returncode == 1, first.stderr
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     with small_disk(tmp_path / "small", "4k") as disk:
-        again = subprocess.run([sys.executable, "-m", "gapcheck.cli", "report", "1", "--db", str(db), "--out", str(out)],
-                               env={**os.environ, "TMPDIR": str(disk)}, capture_output=True, text=True, timeout=300)
+        again = subprocess.run(
+            [sys.executable, "-m", "gapcheck.cli", "report", "1", "--db", str(db), "--out", str(out)],
+            env={**os.environ, "TMPDIR": str(disk)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     assert again.returncode == 2, again.stderr
     assert "Traceback" not in again.stderr and len(again.stderr.strip().splitlines()) == 1, again.stderr
     assert str(disk) in again.stderr and "TMPDIR" in again.stderr and "gapcheck report 1" in again.stderr

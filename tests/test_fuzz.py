@@ -11,20 +11,71 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gapcheck.checks.dates import date_from_url, find_dates
-from gapcheck.checks.model import TEXT_LIMIT
-from gapcheck.spiders.encoding import decode_html
-from gapcheck.spiders.extract import extract
+from core.dates import date_from_url, find_dates
+from core.model import TEXT_LIMIT
+from spiders.encoding import decode_html
+from spiders.extract import extract
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-TAGS = ["a", "li", "ul", "div", "span", "table", "tr", "td", "script", "style", "meta", "base", "form", "input",
-        "img", "iframe", "h2", "p", "html", "body", "head", "title", "!--", "![CDATA["]
-ATTRS = ['href="', "href='", 'src="', 'class="nav"', 'class="position"', 'name="PubDate" content="', "sitecode='",
-         'http-equiv="refresh" content="0;url=', 'title="', ""]
-WORDS = ["2026-11-27", "11-27", "2026年11月27日", "[2026/11/27]", "发布日期：", "当前位置：首页 > ", "更多>>",
-         "location.href='x.html';", "%3Cscript src='http://dcs.conac.cn/js/1.js'%3E", "javascript:alert(1)",
-         "http://[::1", "//evil", "../../..", "#frag", "政务公开", "\x00", "\ufffd", "２０２６－１１－２７"]
+TAGS = [
+    "a",
+    "li",
+    "ul",
+    "div",
+    "span",
+    "table",
+    "tr",
+    "td",
+    "script",
+    "style",
+    "meta",
+    "base",
+    "form",
+    "input",
+    "img",
+    "iframe",
+    "h2",
+    "p",
+    "html",
+    "body",
+    "head",
+    "title",
+    "!--",
+    "![CDATA[",
+]
+ATTRS = [
+    'href="',
+    "href='",
+    'src="',
+    'class="nav"',
+    'class="position"',
+    'name="PubDate" content="',
+    "sitecode='",
+    'http-equiv="refresh" content="0;url=',
+    'title="',
+    "",
+]
+WORDS = [
+    "2026-11-27",
+    "11-27",
+    "2026年11月27日",
+    "[2026/11/27]",
+    "发布日期：",
+    "当前位置：首页 > ",
+    "更多>>",
+    "location.href='x.html';",
+    "%3Cscript src='http://dcs.conac.cn/js/1.js'%3E",
+    "javascript:alert(1)",
+    "http://[::1",
+    "//evil",
+    "../../..",
+    "#frag",
+    "政务公开",
+    "\x00",
+    "\ufffd",
+    "２０２６－１１－２７",
+]
 
 html_soup = st.lists(
     st.one_of(

@@ -13,8 +13,8 @@ import sys
 import pytest
 from oldstore import downgrade
 
+from checks import Finding, Severity, Status
 from gapcheck import history
-from gapcheck.checks import Finding, Severity, Status
 from gapcheck.sample import AS_OF, PORTAL_DIR
 from gapcheck.sample.server import serve
 from gapcheck.store import SCHEMA_VERSION, Store, fingerprint, site_key
@@ -30,8 +30,11 @@ def test_fingerprint_is_rule_subject_and_path_hex16():
 
 def test_fingerprint_survives_scheme_host_and_port_changes():
     base = fingerprint("GK201", "商务动态", "http://x.gov.cn/swdt/index.html")
-    for url in ("https://x.gov.cn/swdt/index.html", "http://x.gov.cn:8080/swdt/index.html",
-                "https://www.x.gov.cn:8443/swdt/index.html"):
+    for url in (
+        "https://x.gov.cn/swdt/index.html",
+        "http://x.gov.cn:8080/swdt/index.html",
+        "https://www.x.gov.cn:8443/swdt/index.html",
+    ):
         assert fingerprint("GK201", "商务动态", url) == base
     # A subject that is a URL (a broken link) keeps its host but not its scheme or port.
     link = fingerprint("GK301", "http://127.0.0.1:8000/images/a.jpg", "http://127.0.0.1:8000/sy/index.html")
@@ -40,12 +43,14 @@ def test_fingerprint_survives_scheme_host_and_port_changes():
 
 
 def test_fingerprint_tells_findings_apart():
-    fps = {fingerprint("GK201", "商务动态", "http://x.gov.cn/swdt/index.html"),
-           fingerprint("GK202", "商务动态", "http://x.gov.cn/swdt/index.html"),
-           fingerprint("GK201", "人事任免", "http://x.gov.cn/swdt/index.html"),
-           fingerprint("GK201", "商务动态", "http://x.gov.cn/swdt/index_1.html"),
-           fingerprint("GK201", "商务动态", "http://x.gov.cn/swdt/index.html?page=2"),
-           fingerprint("GK201", "商务动态", "")}
+    fps = {
+        fingerprint("GK201", "商务动态", "http://x.gov.cn/swdt/index.html"),
+        fingerprint("GK202", "商务动态", "http://x.gov.cn/swdt/index.html"),
+        fingerprint("GK201", "人事任免", "http://x.gov.cn/swdt/index.html"),
+        fingerprint("GK201", "商务动态", "http://x.gov.cn/swdt/index_1.html"),
+        fingerprint("GK201", "商务动态", "http://x.gov.cn/swdt/index.html?page=2"),
+        fingerprint("GK201", "商务动态", ""),
+    }
     assert len(fps) == 6
 
 
@@ -55,15 +60,23 @@ def test_site_key_drops_scheme_and_port_only():
     assert site_key("http://y.gov.cn/") != site_key("http://x.gov.cn/")
 
 
-def _run(store: Store, start_url: str, failing: list[tuple[str, str, str]], as_of=dt.date(2026, 11, 20),
-         passing: list[tuple[str, str, str]] = ()) -> tuple[int, dict]:
+def _run(
+    store: Store,
+    start_url: str,
+    failing: list[tuple[str, str, str]],
+    as_of=dt.date(2026, 11, 20),
+    passing: list[tuple[str, str, str]] = (),
+) -> tuple[int, dict]:
     """A finished run whose failing findings are (rule, subject, url); returns its id and its report."""
     run_id = store.start_run("局", start_url, "national", as_of, 100)
-    findings = ([Finding(r, Status.FAIL, s, url=u, evidence=f"证据 {s}") for r, s, u in failing]
-                + [Finding(r, Status.PASS, s, url=u) for r, s, u in passing])
+    findings = [Finding(r, Status.FAIL, s, url=u, evidence=f"证据 {s}") for r, s, u in failing] + [
+        Finding(r, Status.PASS, s, url=u) for r, s, u in passing
+    ]
     report = {
-        "site": {"start_url": start_url}, "run": {"id": run_id, "finished_at": "2026-11-20T00:00:00+00:00"},
-        "summary": {"verdict": "合格", "score": 90.0}, "rules": {},
+        "site": {"start_url": start_url},
+        "run": {"id": run_id, "finished_at": "2026-11-20T00:00:00+00:00"},
+        "summary": {"verdict": "合格", "score": 90.0},
+        "rules": {},
         "findings": [{"rule": f.rule, "status": f.status.value, "subject": f.subject, "url": f.url} for f in findings],
     }
     history.annotate(report, store, run_id)
@@ -73,12 +86,19 @@ def _run(store: Store, start_url: str, failing: list[tuple[str, str, str]], as_o
 
 def test_stored_fingerprints_match_and_only_failures_are_compared(tmp_path):
     store = Store(tmp_path / "s.sqlite")
-    run_id, report = _run(store, "http://x.gov.cn/", [("GK201", "商务动态", "http://x.gov.cn/swdt/")],
-                          passing=[("GK202", "专项资金", "http://x.gov.cn/zxzj/")])
-    stored = store.db.execute("SELECT rule, fingerprint FROM findings WHERE run_id = ? ORDER BY seq",
-                              (run_id,)).fetchall()
-    assert stored == [("GK201", fingerprint("GK201", "商务动态", "http://x.gov.cn/swdt/")),
-                      ("GK202", fingerprint("GK202", "专项资金", "http://x.gov.cn/zxzj/"))]
+    run_id, report = _run(
+        store,
+        "http://x.gov.cn/",
+        [("GK201", "商务动态", "http://x.gov.cn/swdt/")],
+        passing=[("GK202", "专项资金", "http://x.gov.cn/zxzj/")],
+    )
+    stored = store.db.execute(
+        "SELECT rule, fingerprint FROM findings WHERE run_id = ? ORDER BY seq", (run_id,)
+    ).fetchall()
+    assert stored == [
+        ("GK201", fingerprint("GK201", "商务动态", "http://x.gov.cn/swdt/")),
+        ("GK202", fingerprint("GK202", "专项资金", "http://x.gov.cn/zxzj/")),
+    ]
     assert [f.rule for f in store.failing(run_id)] == ["GK201"]
     assert [f["change"] for f in report["findings"]] == ["new", None]
     assert report["summary"]["changes"] == {"previous_run": None, "new": 1, "still_open": 0, "fixed": 0}
@@ -94,8 +114,9 @@ def test_a_version_3_store_is_upgraded_and_its_findings_fingerprinted(tmp_path):
     downgrade(path, 3)
     store = Store(path)
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
-    assert store.db.execute("SELECT fingerprint FROM findings WHERE run_id = ?", (run_id,)).fetchone()[0] == \
-        fingerprint("GK201", "商务动态", "http://x.gov.cn/swdt/")
+    assert store.db.execute("SELECT fingerprint FROM findings WHERE run_id = ?", (run_id,)).fetchone()[
+        0
+    ] == fingerprint("GK201", "商务动态", "http://x.gov.cn/swdt/")
     assert store.db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'findings_by_fingerprint'").fetchone()[0]
     # The upgraded store's old run is the next run's previous run.
     _, report = _run(store, "https://x.gov.cn/", [("GK201", "商务动态", "https://x.gov.cn/swdt/")])
@@ -119,18 +140,29 @@ def test_new_open_fixed_and_streaks(tmp_path):
     r3, rep3 = _run(store, "https://x.gov.cn/", [a, b, c], as_of=dt.date(2026, 11, 15))
     changes = {f["subject"]: (f["change"], f.get("since")) for f in rep3["findings"]}
     # b failed in r1, not in r2: its streak was interrupted, so it is new again.
-    assert changes == {"商务动态": ("open", {"run": r1, "as_of": "2026-11-01"}), "专项资金": ("new", None),
-                       "党政机关网站标识": ("new", None)}
+    assert changes == {
+        "商务动态": ("open", {"run": r1, "as_of": "2026-11-01"}),
+        "专项资金": ("new", None),
+        "党政机关网站标识": ("new", None),
+    }
     assert rep3["summary"]["changes"] == {"previous_run": r2, "new": 2, "still_open": 1, "fixed": 0}
     r4, rep4 = _run(store, "http://x.gov.cn/", [b], as_of=dt.date(2026, 11, 16))
     assert rep4["findings"][0]["since"] == {"run": r3, "as_of": "2026-11-15"}
     assert {x["subject"] for x in rep4["fixed"]} == {"商务动态", "党政机关网站标识"}
     lines = history.history(store, "http://x.gov.cn/")
     assert [(ln.run.id, ln.fail, ln.new, ln.fixed) for ln in lines] == [
-        (r1, 2, 2, 0), (failed, None, None, None), (r2, 1, 0, 1), (r3, 3, 2, 0), (r4, 1, 0, 2)]
+        (r1, 2, 2, 0),
+        (failed, None, None, None),
+        (r2, 1, 0, 1),
+        (r3, 3, 2, 0),
+        (r4, 1, 0, 2),
+    ]
     d = history.diff(store, r1, r3)
-    assert ([f.subject for f in d.new], [f.subject for f in d.fixed], [f.subject for f in d.still_open]) == \
-        (["党政机关网站标识"], [], ["商务动态", "专项资金"])
+    assert ([f.subject for f in d.new], [f.subject for f in d.fixed], [f.subject for f in d.still_open]) == (
+        ["党政机关网站标识"],
+        [],
+        ["商务动态", "专项资金"],
+    )
 
 
 # -- end to end: the sample portal checked, changed, checked again --------------------------------
@@ -140,10 +172,31 @@ BANNER = "讲文明 树新风 公益广告联播"
 
 def _check(url: str, out, db) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", "check", url, "--profile", "wuhan-commerce",
-         "--as-of", AS_OF, "--out", str(out), "--db", str(db), "--concurrency", "8",
-         "--delay", "0", "--exclude", r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/"],
-        capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "gapcheck.cli",
+            "check",
+            url,
+            "--profile",
+            "wuhan-commerce",
+            "--as-of",
+            AS_OF,
+            "--out",
+            str(out),
+            "--db",
+            str(db),
+            "--concurrency",
+            "8",
+            "--delay",
+            "0",
+            "--exclude",
+            r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -163,18 +216,31 @@ def two_runs(tmp_path_factory):
     html = home.read_text(encoding="utf-8")
     anchor = '<li><a href="/ztzl/zyjs/index.html"'
     assert anchor in html
-    home.write_text(html.replace(anchor, f'<li><a href="/ztzl/zgm/index.html" target="_blank"><img '
-                                         f'src="/images/banner/zgm.jpg" alt="{BANNER}" width="280" height="64"></a></li>\n'
-                                         + anchor, 1), encoding="utf-8")
+    home.write_text(
+        html.replace(
+            anchor,
+            f'<li><a href="/ztzl/zgm/index.html" target="_blank"><img '
+            f'src="/images/banner/zgm.jpg" alt="{BANNER}" width="280" height="64"></a></li>\n' + anchor,
+            1,
+        ),
+        encoding="utf-8",
+    )
     (portal / "images" / "logo.png").unlink()
     # Served again on another port: the same site (scheme and port do not count).
     with serve(portal) as server:
         url2 = server.url
         second = _check(url2, tmp / "r2", db)
     assert url1 != url2
-    return {"tmp": tmp, "db": db, "url1": url1, "url2": url2, "first": first, "second": second,
-            "r1": json.loads((tmp / "r1" / "report.json").read_text(encoding="utf-8")),
-            "r2": json.loads((tmp / "r2" / "report.json").read_text(encoding="utf-8"))}
+    return {
+        "tmp": tmp,
+        "db": db,
+        "url1": url1,
+        "url2": url2,
+        "first": first,
+        "second": second,
+        "r1": json.loads((tmp / "r1" / "report.json").read_text(encoding="utf-8")),
+        "r2": json.loads((tmp / "r2" / "report.json").read_text(encoding="utf-8")),
+    }
 
 
 def test_bundled_portal_is_untouched():
@@ -209,9 +275,11 @@ def test_second_run_shows_exactly_what_changed(two_runs):
 
 def test_reports_carry_the_score_trend(two_runs):
     r1, r2 = two_runs["r1"], two_runs["r2"]
+
     def point(run_id, report):
         s = report["summary"]
         return {"run": run_id, "as_of": AS_OF, "score": s["score"], "verdict": s["verdict"], "fail": s["fail"]}
+
     assert r1["trend"] == [point(1, r1)]
     assert r2["trend"] == [point(1, r1), point(2, r2)]
     assert r1["summary"]["score"] != r2["summary"]["score"] or r1["summary"]["fail"] != r2["summary"]["fail"]

@@ -26,15 +26,19 @@ def _hostile(req: Req) -> Answer:
         "/binary.html": lambda: Answer(200, bytes(range(256)) * 4000),
         "/links.html": lambda: html("".join(f'<a href="/many/{i}.pdf">附件{i}</a>' for i in range(10000))),
         "/nested.html": lambda: html(NESTED),
-        "/truncated.html": lambda: Answer(200, '<html><head><title>半个页面</title></head><body><div><a href="/'
-                                          .encode("utf-8")),
-        "/mixed.html": lambda: Answer(200, "<html><body>中文".encode("gbk") + "和中文".encode("utf-8"),
-                                      content_type="text/html; charset=iso-8859-1"),
+        "/truncated.html": lambda: Answer(
+            200, '<html><head><title>半个页面</title></head><body><div><a href="/'.encode()
+        ),
+        "/mixed.html": lambda: Answer(
+            200, "<html><body>中文".encode("gbk") + "和中文".encode(), content_type="text/html; charset=iso-8859-1"
+        ),
     }
     if req.path == "/":
-        return html("".join(f'<a href="{p}">{p}</a>' for p in pages) + '<a href="javascript:void(0)">脚本</a>'
-                    '<a href="mailto:web@x.gov.cn">信箱</a><a href="file:///etc/passwd">文件</a>'
-                    '<a href="data:text/html,hi">数据</a>')
+        return html(
+            "".join(f'<a href="{p}">{p}</a>' for p in pages) + '<a href="javascript:void(0)">脚本</a>'
+            '<a href="mailto:web@x.gov.cn">信箱</a><a href="file:///etc/passwd">文件</a>'
+            '<a href="data:text/html,hi">数据</a>'
+        )
     if req.path.startswith("/many/"):
         return Answer(200, b"%PDF-1.4", content_type="application/pdf")
     answer = pages.get(req.path)
@@ -47,17 +51,39 @@ def hostile(tmp_path_factory):
     with serve(_hostile) as server:
         started = time.monotonic()
         result = subprocess.run(
-            [sys.executable, "-m", "gapcheck.cli", "check", server.url, "--out", str(tmp / "out"),
-             "--db", str(tmp / "db.sqlite"), "--delay", "0", "--concurrency", "8"],
-            capture_output=True, text=True, timeout=600)
+            [
+                sys.executable,
+                "-m",
+                "gapcheck.cli",
+                "check",
+                server.url,
+                "--out",
+                str(tmp / "out"),
+                "--db",
+                str(tmp / "db.sqlite"),
+                "--delay",
+                "0",
+                "--concurrency",
+                "8",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         elapsed = time.monotonic() - started
         paths = [r.path for r in server.requests]
     assert result.returncode in (0, 1), result.stderr
     report = json.loads((tmp / "out" / "report.json").read_text(encoding="utf-8"))
     with sqlite3.connect(tmp / "db.sqlite") as db:
         recorded = {row[0] for row in db.execute("SELECT url FROM links WHERE page_url = ?", (server.url,))}
-    return {"report": report, "elapsed": elapsed, "paths": paths, "url": server.url, "stderr": result.stderr,
-            "recorded": recorded}
+    return {
+        "report": report,
+        "elapsed": elapsed,
+        "paths": paths,
+        "url": server.url,
+        "stderr": result.stderr,
+        "recorded": recorded,
+    }
 
 
 def _finding(report: dict, rule: str) -> dict:
@@ -85,15 +111,19 @@ def test_a_page_with_ten_thousand_links_keeps_three_thousand_and_says_so(hostile
 
 def test_links_that_are_not_web_addresses_are_recorded_not_fetched(hostile):
     assert not [p for p in hostile["paths"] if "passwd" in p or p.startswith("/javascript")]
-    assert {"javascript:void(0)", "mailto:web@x.gov.cn", "file:///etc/passwd", "data:text/html,hi"} <= hostile["recorded"]
+    assert {"javascript:void(0)", "mailto:web@x.gov.cn", "file:///etc/passwd", "data:text/html,hi"} <= hostile[
+        "recorded"
+    ]
 
 
 def test_credentials_in_links_reach_neither_the_log_nor_the_reports(tmp_path):
     def route(req: Req) -> Answer:
         if req.path == "/":
             port = req_port[0]
-            return html(f'<a href="http://webmaster:s3cr3t-pw@127.0.0.1:{port}/admin.html">后台</a>'
-                        f'<img src="http://webmaster:s3cr3t-pw@127.0.0.1:{port}/gone.png"><a href="/go.html">登录</a>')
+            return html(
+                f'<a href="http://webmaster:s3cr3t-pw@127.0.0.1:{port}/admin.html">后台</a>'
+                f'<img src="http://webmaster:s3cr3t-pw@127.0.0.1:{port}/gone.png"><a href="/go.html">登录</a>'
+            )
         if req.path == "/go.html":  # links with credentials are never asked; a redirect can still carry them
             return Answer(302, headers={"Location": f"http://webmaster:s3cr3t-pw@127.0.0.1:{req_port[0]}/admin.html"})
         return html("出错", status=500) if req.path == "/admin.html" else Answer(404)
@@ -102,9 +132,24 @@ def test_credentials_in_links_reach_neither_the_log_nor_the_reports(tmp_path):
     with serve(route) as server:
         req_port[0] = server.server_address[1]
         result = subprocess.run(
-            [sys.executable, "-m", "gapcheck.cli", "check", server.url, "--out", str(tmp_path / "out"),
-             "--db", str(tmp_path / "db.sqlite"), "--delay", "0", "--verbose"],
-            capture_output=True, text=True, timeout=120)
+            [
+                sys.executable,
+                "-m",
+                "gapcheck.cli",
+                "check",
+                server.url,
+                "--out",
+                str(tmp_path / "out"),
+                "--db",
+                str(tmp_path / "db.sqlite"),
+                "--delay",
+                "0",
+                "--verbose",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert result.returncode in (0, 1), result.stderr[-2000:]
     assert "/admin.html" in result.stderr  # the log did name the request (Scrapy's retry gives up on the 500)
     assert "s3cr3t" not in result.stdout + result.stderr

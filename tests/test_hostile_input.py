@@ -11,7 +11,9 @@ import time
 import pytest
 
 LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-    f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+    for p, c in zip("abcdefgh", "bcdefghi", strict=False)
+)
 """About 500 bytes that expand to 9**9 strings when every alias is written out."""
 
 
@@ -21,8 +23,13 @@ def _bounded() -> None:
 
 
 def gapcheck(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=_bounded)
+    return subprocess.run(
+        [sys.executable, "-m", "gapcheck.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_bounded,
+    )
 
 
 def _profile_run(tmp_path, text: str) -> subprocess.CompletedProcess:
@@ -75,18 +82,26 @@ def test_a_non_finite_delay_on_the_command_line_is_refused(tmp_path, text):
     assert "--delay" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("crawl:\n  delay", ".nan"), ("crawl:\n  timeout", ".inf"), ("crawl:\n  external_cache_days", "-.inf"),
-    ("column_kinds:\n  news:\n    deduction", ".NaN"), ("rules:\n  GK302:\n    deduction", ".inf"),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("crawl:\n  delay", ".nan"),
+        ("crawl:\n  timeout", ".inf"),
+        ("crawl:\n  external_cache_days", "-.inf"),
+        ("column_kinds:\n  news:\n    deduction", ".NaN"),
+        ("rules:\n  GK302:\n    deduction", ".inf"),
+    ],
+)
 def test_a_non_finite_number_in_a_profile_is_refused(tmp_path, key, value):
     result = _profile_run(tmp_path, f"name: x\n{key}: {value}\n")
     dotted = ".".join(part.split(":")[0].strip() for part in key.split("\n"))
     _one_line_exit_2(result, f"bad.yaml:{key.count(chr(10)) + 2}: key '{dotted}'", "有限")
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/", "http://[::1", "http://127.0.0.1:port/",
-                                 "ftp://127.0.0.1/", "http://127.0.0.1/ 首页"])
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:99999/", "http://[::1", "http://127.0.0.1:port/", "ftp://127.0.0.1/", "http://127.0.0.1/ 首页"],
+)
 @pytest.mark.parametrize("command", ["check", "history"])
 def test_a_start_url_that_is_not_a_web_address_gets_the_sites_list_message(tmp_path, url, command):
     (tmp_path / "d.sqlite").touch()
@@ -94,11 +109,24 @@ def test_a_start_url_that_is_not_a_web_address_gets_the_sites_list_message(tmp_p
     _one_line_exit_2(result, repr(url.strip()), "is not a web address", "write the portal's home page")
 
 
-@pytest.mark.parametrize("name", [
-    "某局\nextends: nowhere\ncrawl: {obey_robots: false}",
-    "某局\r\ncity_portal: [evil.example]",
-    "*a", "&a 某局", "某局 # 注释", "'某局\"", "某局: 商务", "- 某局", "yes", "12", "${name}", "某局\\n", " 某局 ",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "某局\nextends: nowhere\ncrawl: {obey_robots: false}",
+        "某局\r\ncity_portal: [evil.example]",
+        "*a",
+        "&a 某局",
+        "某局 # 注释",
+        "'某局\"",
+        "某局: 商务",
+        "- 某局",
+        "yes",
+        "12",
+        "${name}",
+        "某局\\n",
+        " 某局 ",
+    ],
+)
 def test_init_writes_a_hostile_bureau_name_as_a_plain_string(tmp_path, name):
     out = tmp_path / "bureau.yaml"
     result = gapcheck("init", name, "--out", str(out), "--city-portal", "www.example.gov.cn")
@@ -120,15 +148,31 @@ def test_a_catastrophic_exclude_pattern_meets_a_hostile_url_in_bounded_time(tmp_
 
     def route(req):
         if req.path == "/":
-            return html("".join(f'<a href="{p}">陷阱</a>' for p in EVIL_PATHS) + '<a href="/kept.html">保留</a>'
-                        '<a href="http://www.example.gov.cn/">外部</a>')
+            return html(
+                "".join(f'<a href="{p}">陷阱</a>' for p in EVIL_PATHS) + '<a href="/kept.html">保留</a>'
+                '<a href="http://www.example.gov.cn/">外部</a>'
+            )
         return html("<p>内容</p>")
 
     with serve(route) as server:
         started = time.monotonic()
-        result = gapcheck("check", server.url, "--exclude", "(a+)+$", "--exclude", r"^https?://(?!127\.0\.0\.1[:/])",
-                          "--delay", "0", "--no-render", "--offline", "--out", str(tmp_path / "out"),
-                          "--db", str(tmp_path / "d.sqlite"), timeout=120)
+        result = gapcheck(
+            "check",
+            server.url,
+            "--exclude",
+            "(a+)+$",
+            "--exclude",
+            r"^https?://(?!127\.0\.0\.1[:/])",
+            "--delay",
+            "0",
+            "--no-render",
+            "--offline",
+            "--out",
+            str(tmp_path / "out"),
+            "--db",
+            str(tmp_path / "d.sqlite"),
+            timeout=120,
+        )
         elapsed = time.monotonic() - started
         paths = [r.path for r in server.requests]
     assert result.returncode in (0, 1), result.stderr[-2000:]
@@ -144,9 +188,15 @@ def test_a_key_that_is_a_list_or_mapping_is_refused(tmp_path, text):
     _one_line_exit_2(_profile_run(tmp_path, text), "bad.yaml:", "键")
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("delay", "-1"), ("timeout", "0"), ("timeout", "-5"), ("external_cache_days", "-0.5"),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("delay", "-1"),
+        ("timeout", "0"),
+        ("timeout", "-5"),
+        ("external_cache_days", "-0.5"),
+    ],
+)
 def test_a_negative_delay_or_timeout_in_a_profile_is_refused(tmp_path, key, value):
     """The command line refuses --delay -1; the profile took it, and a timeout of 0 fails every request."""
     result = _profile_run(tmp_path, f"name: x\ncrawl:\n  {key}: {value}\n")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sitebuilder import build_site, check, url
 
-from gapcheck.checks import BY_CODE, Options, Severity, Site, Status
-from gapcheck.checks.model import TEXT_LIMIT
-from gapcheck.spiders.encoding import decode_html
+from checks import BY_CODE, Options, Severity, Status
+from core.model import TEXT_LIMIT, Site
+from spiders.encoding import decode_html
 
 CODES = ("GK501", "GK502", "GK503", "GK504", "GK505", "GK506")
 OPTIONS = Options()
@@ -43,9 +43,13 @@ def judge(code: str, source: str, **pages: str):
 
 def test_registry_entries():
     assert [(BY_CODE[c].name, BY_CODE[c].severity) for c in CODES] == [
-        ("site-id-code-missing", Severity.MAJOR), ("conac-badge-missing", Severity.MAJOR),
-        ("icp-number-missing", Severity.MINOR), ("police-record-missing", Severity.MINOR),
-        ("sponsor-contact-missing", Severity.MAJOR), ("site-search-missing", Severity.MINOR)]
+        ("site-id-code-missing", Severity.MAJOR),
+        ("conac-badge-missing", Severity.MAJOR),
+        ("icp-number-missing", Severity.MINOR),
+        ("police-record-missing", Severity.MINOR),
+        ("sponsor-contact-missing", Severity.MAJOR),
+        ("site-search-missing", Severity.MINOR),
+    ]
     assert all(BY_CODE[c].defaults == {"deduction": 0.0} for c in CODES)
 
 
@@ -90,9 +94,9 @@ def test_a_profile_sets_the_deduction_of_a_failure_only():
 
 def test_footer_past_the_kept_text_is_a_warning_not_a_failure():
     long_main = "<p>" + "示例市商务局召开全市外贸稳增长工作推进会。" * 1200 + "</p>"
-    html = home("<p>网站标识码：4201000099</p>"
-                '<p><a href="https://beian.miit.gov.cn/">鄂ICP备12345678号</a></p>').replace(
-        '<div class="main">', f'<div class="main">{long_main}')
+    html = home(
+        '<p>网站标识码：4201000099</p><p><a href="https://beian.miit.gov.cn/">鄂ICP备12345678号</a></p>'
+    ).replace('<div class="main">', f'<div class="main">{long_main}')
     site = build_site({"": html})
     assert len(site.pages[url("")].text) == TEXT_LIMIT
     finding = one("GK501", site)
@@ -149,13 +153,18 @@ def test_gk501_widget_mismatch_names_both_values():
 def test_gk501_code_only_in_meta_and_widget_fails_with_them_as_evidence():
     finding = judge("GK501", "GK501/meta_only.html")
     assert (finding.status, finding.message) == (Status.FAIL, "页面未显示网站标识码")
-    assert finding.evidence == ("页面上未找到「网站标识码」加 10 位数字或 bm 加 8 位数字；"
-                                "SiteIDCode 元数据：4201000099；找错组件 sitecode：4201000099")
+    assert finding.evidence == (
+        "页面上未找到「网站标识码」加 10 位数字或 bm 加 8 位数字；"
+        "SiteIDCode 元数据：4201000099；找错组件 sitecode：4201000099"
+    )
 
 
 def test_gk501_missing_everywhere_fails():
     finding = judge("GK501", "GK501/missing.html")
-    assert (finding.status, finding.evidence) == (Status.FAIL, "页面上未找到「网站标识码」加 10 位数字或 bm 加 8 位数字")
+    assert (finding.status, finding.evidence) == (
+        Status.FAIL,
+        "页面上未找到「网站标识码」加 10 位数字或 bm 加 8 位数字",
+    )
 
 
 @pytest.mark.parametrize("code", ["420100001", "42010000171", "bm0100001", "待申请"])
@@ -176,8 +185,9 @@ def test_gk501_empty_meta_is_a_warning():
 def test_gk502_static_badge_link_passes():
     finding = judge("GK502", "GK502/badge_link.html")
     assert (finding.status, finding.message) == (Status.PASS, "有党政机关网站标识（静态链接）")
-    assert finding.evidence == ("链接（标识图片） → "
-                                "https://bszs.conac.cn/sitename?method=show&id=081D1D6883441A53E053012819AC0DAA")
+    assert finding.evidence == (
+        "链接（标识图片） → https://bszs.conac.cn/sitename?method=show&id=081D1D6883441A53E053012819AC0DAA"
+    )
 
 
 def test_gk502_badge_script_passes():
@@ -197,8 +207,9 @@ def test_gk502_missing_fails():
     [
         pytest.param("http://www.conac.cn/", id="conac-home"),
         pytest.param("https://bszs.conac.cn/sitename?method=show&amp;id=", id="no-id"),
-        pytest.param("https://bszs.conac.cn/sitename?method=list&amp;id=081D1D6883441A53E053012819AC0DAA",
-                     id="not-show"),
+        pytest.param(
+            "https://bszs.conac.cn/sitename?method=list&amp;id=081D1D6883441A53E053012819AC0DAA", id="not-show"
+        ),
     ],
 )
 def test_gk502_other_conac_links_are_a_warning(href):
@@ -220,7 +231,10 @@ def test_gk502_badge_script_written_by_document_write_passes():
 
 def test_gk503_linked_number_passes():
     finding = judge("GK503", "GK503/linked.html")
-    assert (finding.status, finding.evidence) == (Status.PASS, "页面显示「鄂ICP备12345678号-1」，链接 → https://beian.miit.gov.cn/")
+    assert (finding.status, finding.evidence) == (
+        Status.PASS,
+        "页面显示「鄂ICP备12345678号-1」，链接 → https://beian.miit.gov.cn/",
+    )
 
 
 def test_gk503_unlinked_number_with_full_width_dash_is_a_warning():
@@ -245,7 +259,10 @@ def test_gk503_missing_fails():
 )
 def test_gk503_number_forms(text, quoted):
     finding = judge("GK503", home(f'<p><a href="http://www.miitbeian.gov.cn/">{text}</a></p>'))
-    assert (finding.status, finding.evidence) == (Status.PASS, f"页面显示「{quoted}」，链接 → http://www.miitbeian.gov.cn/")
+    assert (finding.status, finding.evidence) == (
+        Status.PASS,
+        f"页面显示「{quoted}」，链接 → http://www.miitbeian.gov.cn/",
+    )
 
 
 def test_gk503_icp_word_without_a_number_fails():
@@ -258,8 +275,10 @@ def test_gk503_icp_word_without_a_number_fails():
 def test_gk504_linked_number_passes():
     finding = judge("GK504", "GK504/linked.html")
     assert finding.status is Status.PASS
-    assert finding.evidence == ("页面显示「鄂公网安备 42010202000123号」，链接 → "
-                                "http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=42010202000123")
+    assert finding.evidence == (
+        "页面显示「鄂公网安备 42010202000123号」，链接 → "
+        "http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=42010202000123"
+    )
 
 
 def test_gk504_unlinked_number_is_a_warning():
@@ -283,13 +302,20 @@ def test_gk504_recordcode_of_another_number_is_a_warning():
 def test_gk504_old_twelve_digit_number_is_a_warning():
     finding = judge("GK504", home("<p>京公网安备110102000155</p>"))
     assert (finding.status, finding.message) == (Status.WARN, "公安机关备案编号不是现行 14 位编号")
-    assert finding.evidence == "页面显示「京公网安备110102000155」，编号 110102000155 为 12 位，且没有链接到 beian.gov.cn"
+    assert (
+        finding.evidence == "页面显示「京公网安备110102000155」，编号 110102000155 为 12 位，且没有链接到 beian.gov.cn"
+    )
 
 
 @pytest.mark.parametrize(
     "text",
-    ["京公网安备11010202000123号", "京公网安备 11010202000123号", "京公网安备：11010202000123号",
-     "京公网安备 １１０１０２０２０００１２３ 号", "公安机关备案号：11010202000123"],
+    [
+        "京公网安备11010202000123号",
+        "京公网安备 11010202000123号",
+        "京公网安备：11010202000123号",
+        "京公网安备 １１０１０２０２０００１２３ 号",
+        "公安机关备案号：11010202000123",
+    ],
 )
 def test_gk504_number_forms(text):
     link = f'<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=11010202000123">{text}</a>'
@@ -308,14 +334,19 @@ def test_gk505_sponsor_with_address_and_phone_passes():
 def test_gk505_contact_page_behind_a_contact_link_passes():
     finding = judge("GK505", "GK505/contact_link.html", **{"lxwm/index.html": "GK505/lxwm.html"})
     assert finding.status is Status.PASS
-    assert finding.evidence == (f"主办单位「示例市商务局」；「联系我们」→ {url('lxwm/index.html')}，"
-                                "页面上有联系方式「通讯地址：示例市江岸区沿江大道188号」")
+    assert finding.evidence == (
+        f"主办单位「示例市商务局」；「联系我们」→ {url('lxwm/index.html')}，"
+        "页面上有联系方式「通讯地址：示例市江岸区沿江大道188号」"
+    )
 
 
 def test_gk505_contact_link_not_fetched_is_a_warning():
     finding = judge("GK505", "GK505/contact_link.html")
     assert (finding.status, finding.message) == (Status.WARN, "联系方式待核实")
-    assert finding.evidence == f"主办单位「示例市商务局」；首页只有「联系我们」链接 → {url('lxwm/index.html')}，该页面未抓取到"
+    assert (
+        finding.evidence
+        == f"主办单位「示例市商务局」；首页只有「联系我们」链接 → {url('lxwm/index.html')}，该页面未抓取到"
+    )
 
 
 def test_gk505_contact_page_without_contact_details_is_a_warning():
@@ -327,7 +358,9 @@ def test_gk505_contact_page_without_contact_details_is_a_warning():
 def test_gk505_copyright_is_not_a_sponsor():
     finding = judge("GK505", "GK505/no_sponsor.html")
     assert (finding.status, finding.message) == (Status.FAIL, "页面未标明主办单位")
-    assert finding.evidence == "页面上未找到「主办单位：」；仅有「示例市商务局 版权所有」；联系方式「电话：(027)12345678」"
+    assert (
+        finding.evidence == "页面上未找到「主办单位：」；仅有「示例市商务局 版权所有」；联系方式「电话：(027)12345678」"
+    )
 
 
 def test_gk505_sponsor_without_any_contact_fails():
@@ -339,13 +372,28 @@ def test_gk505_sponsor_without_any_contact_fails():
 @pytest.mark.parametrize(
     ("footer", "sponsor", "contact"),
     [
-        pytest.param("主办：示例市商务局 联系电话：027-12345678", "示例市商务局", "联系电话：027-12345678", id="short-label"),
+        pytest.param(
+            "主办：示例市商务局 联系电话：027-12345678", "示例市商务局", "联系电话：027-12345678", id="short-label"
+        ),
         pytest.param("主办方：示例市商务局 (027)12345678", "示例市商务局", "(027)12345678", id="bare-phone"),
-        pytest.param("主办单位:示例市商务局　（027）12345678", "示例市商务局", "（027）12345678", id="full-width-parens"),
-        pytest.param("主办单位： 示例市商务局地址：沿江大道188号", "示例市商务局", "地址：沿江大道188号", id="no-space-before-label"),
-        pytest.param("主办单位 示例市商务局 E-mail:swj@example.gov.cn", "示例市商务局", "E-mail:swj@example.gov.cn",
-                     id="no-colon-email-label"),
-        pytest.param("主办单位：示例市商务局 swj@example.gov.cn", "示例市商务局", "swj@example.gov.cn", id="bare-email"),
+        pytest.param(
+            "主办单位:示例市商务局　（027）12345678", "示例市商务局", "（027）12345678", id="full-width-parens"
+        ),
+        pytest.param(
+            "主办单位： 示例市商务局地址：沿江大道188号",
+            "示例市商务局",
+            "地址：沿江大道188号",
+            id="no-space-before-label",
+        ),
+        pytest.param(
+            "主办单位 示例市商务局 E-mail:swj@example.gov.cn",
+            "示例市商务局",
+            "E-mail:swj@example.gov.cn",
+            id="no-colon-email-label",
+        ),
+        pytest.param(
+            "主办单位：示例市商务局 swj@example.gov.cn", "示例市商务局", "swj@example.gov.cn", id="bare-email"
+        ),
         pytest.param("主办单位：示例市商务局 值班电话：12345", "示例市商务局", "值班电话：12345", id="hotline"),
     ],
 )
@@ -388,21 +436,37 @@ def test_gk506_a_message_form_is_not_a_search_box():
     ("top", "evidence"),
     [
         pytest.param('<form action="/x.jsp"><input name="q"></form>', "搜索表单：字段 q", id="field-q"),
-        pytest.param('<form action="/x.jsp"><input name="headSearchword"></form>', "搜索表单：字段 headSearchword",
-                     id="field-contains-search"),
-        pytest.param('<form action="http://sousuo.example.gov.cn/s"><input name="t"></form>',
-                     "搜索表单：提交到 http://sousuo.example.gov.cn/s", id="action"),
-        pytest.param('<form action="/x.jsp"><input name="t" placeholder="请输入关键字"></form>',
-                     "搜索表单：文字「请输入关键字」", id="placeholder"),
-        pytest.param('<a href="/jsearchfront/search.do?websiteid=1">全文检索</a>',
-                     f"搜索页链接「全文检索」→ {url('jsearchfront/search.do?websiteid=1')}", id="words-jiansuo"),
-        pytest.param('<a href="/s/" title="站内搜索"><img src="/images/ss.png"></a>',
-                     f"搜索页链接「站内搜索」→ {url('s/')}", id="image-link-title"),
+        pytest.param(
+            '<form action="/x.jsp"><input name="headSearchword"></form>',
+            "搜索表单：字段 headSearchword",
+            id="field-contains-search",
+        ),
+        pytest.param(
+            '<form action="http://sousuo.example.gov.cn/s"><input name="t"></form>',
+            "搜索表单：提交到 http://sousuo.example.gov.cn/s",
+            id="action",
+        ),
+        pytest.param(
+            '<form action="/x.jsp"><input name="t" placeholder="请输入关键字"></form>',
+            "搜索表单：文字「请输入关键字」",
+            id="placeholder",
+        ),
+        pytest.param(
+            '<a href="/jsearchfront/search.do?websiteid=1">全文检索</a>',
+            f"搜索页链接「全文检索」→ {url('jsearchfront/search.do?websiteid=1')}",
+            id="words-jiansuo",
+        ),
+        pytest.param(
+            '<a href="/s/" title="站内搜索"><img src="/images/ss.png"></a>',
+            f"搜索页链接「站内搜索」→ {url('s/')}",
+            id="image-link-title",
+        ),
         # Only the URL says search: not a site search.
         pytest.param('<a href="http://so.example.gov.cn/">全站</a>', None, id="so-host-only"),
         pytest.param('<a href="/jsearchfront/search.do?websiteid=1">全文</a>', None, id="search-path-only"),
-        pytest.param('<a href="/jcms/search/jiucuo.html"><img src="/images/jiucuo.png" alt="找错"></a>', None,
-                     id="jiucuo-image"),
+        pytest.param(
+            '<a href="/jcms/search/jiucuo.html"><img src="/images/jiucuo.png" alt="找错"></a>', None, id="jiucuo-image"
+        ),
         pytest.param('<a href="/jcms/search/jiucuo.html">我要找错</a>', None, id="jiucuo-link"),
         pytest.param('<a href="/search/index.html"><img src="/images/search.png"></a>', None, id="wordless-uncrawled"),
         pytest.param('<a href="/research/index.html">调查研究</a>', None, id="research-is-not-search"),
@@ -417,8 +481,12 @@ def test_gk506_search_forms_and_links(top, evidence):
 
 
 def test_gk506_a_wordless_image_link_is_named_by_the_search_page_it_leads_to():
-    site = build_site({"": home("", top='<a href="/s/"><img src="/images/ss.png"></a>'),
-                       "s/": "<html><head><title>站内搜索</title></head><body><p>请输入</p></body></html>"})
+    site = build_site(
+        {
+            "": home("", top='<a href="/s/"><img src="/images/ss.png"></a>'),
+            "s/": "<html><head><title>站内搜索</title></head><body><p>请输入</p></body></html>",
+        }
+    )
     finding = one("GK506", site)
     assert (finding.status, finding.evidence) == (Status.PASS, f"搜索页图片链接（目标页「站内搜索」）→ {url('s/')}")
 
@@ -430,8 +498,10 @@ def test_gk506_no_search_on_the_home_page_but_on_inner_pages_fails_and_says_wher
     site = build_site({"": home(""), "swdt/index.html": home("", top=INNER_SEARCH)})
     finding = one("GK506", site)
     assert (finding.status, finding.message) == (Status.FAIL, "首页没有站内搜索（内页有）")
-    assert finding.evidence == (f"首页没有搜索框或搜索入口；内页 {url('swdt/index.html')} 有搜索表单：字段 searchword，"
-                                f"提交到 {url('was5/web/search')}，文字「搜索」，应同样放在首页")
+    assert finding.evidence == (
+        f"首页没有搜索框或搜索入口；内页 {url('swdt/index.html')} 有搜索表单：字段 searchword，"
+        f"提交到 {url('was5/web/search')}，文字「搜索」，应同样放在首页"
+    )
 
 
 def test_gk506_no_search_anywhere_fails():
@@ -491,7 +561,8 @@ EXTRACTOR_LOSES: dict[tuple[str, str], pytest.MarkDecorator] = {
     # extractor records forms only, and the page's links to search.kjrb.com.cn are hot words, whose only
     # sign of search is their URL.
     ("opendatalab__magic-html_kepu_4e55eac4.html", "GK506"): pytest.mark.xfail(
-        reason="search input outside a <form> is not recorded by the extractor", strict=True),
+        reason="search input outside a <form> is not recorded by the extractor", strict=True
+    ),
 }
 """(page, code) → an xfail mark, for what a person sees on a real page but the extractor does not record."""
 
@@ -509,9 +580,13 @@ def real_site(name: str) -> Site:
 
 @pytest.mark.parametrize(
     ("name", "code", "expected"),
-    [pytest.param(name, code, status, id=f"{name.removesuffix('.html')}-{code}",
-                  marks=EXTRACTOR_LOSES.get((name, code), ()))
-     for name, statuses in REAL.items() for code, status in zip(CODES, statuses, strict=True)],
+    [
+        pytest.param(
+            name, code, status, id=f"{name.removesuffix('.html')}-{code}", marks=EXTRACTOR_LOSES.get((name, code), ())
+        )
+        for name, statuses in REAL.items()
+        for code, status in zip(CODES, statuses, strict=True)
+    ],
 )
 def test_real_page(name, code, expected):
     [finding] = check(code, real_site(name), OPTIONS)
@@ -535,11 +610,13 @@ def test_real_handan_code_agrees_with_meta_and_widget():
 
 def test_real_beijing_housing_fund_code_only_in_the_widget():
     finding = one("GK501", real_site("silverfoxy__JSCryptoMinerStudy_bjgjj.gov.cn.html"))
-    assert finding.evidence == ("页面上未找到「网站标识码」加 10 位数字或 bm 加 8 位数字；"
-                                "找错组件 sitecode：1100000241")
+    assert finding.evidence == (
+        "页面上未找到「网站标识码」加 10 位数字或 bm 加 8 位数字；找错组件 sitecode：1100000241"
+    )
     finding = one("GK505", real_site("silverfoxy__JSCryptoMinerStudy_bjgjj.gov.cn.html"))
-    assert finding.evidence == ("页面上未找到「主办单位：」；仅有「版权所有：北京住房公积金管理中心」；"
-                                "联系方式「客服电话：12329」")
+    assert finding.evidence == (
+        "页面上未找到「主办单位：」；仅有「版权所有：北京住房公积金管理中心」；联系方式「客服电话：12329」"
+    )
 
 
 def test_real_beijing_fda_full_width_dash_and_old_police_number():
@@ -550,12 +627,20 @@ def test_real_beijing_fda_full_width_dash_and_old_police_number():
 
 @pytest.mark.parametrize(
     ("name", "target"),
-    [("silverfoxy__JSCryptoMinerStudy_bjgtj.gov.cn.html", "col/col3664/index.html"),
-     ("silverfoxy__JSCryptoMinerStudy_12333sh.gov.cn.html", "http://www.12333sh.gov.cn/201712333/index.shtml")],
+    [
+        ("silverfoxy__JSCryptoMinerStudy_bjgtj.gov.cn.html", "col/col3664/index.html"),
+        ("silverfoxy__JSCryptoMinerStudy_12333sh.gov.cn.html", "http://www.12333sh.gov.cn/201712333/index.shtml"),
+    ],
 )
 def test_real_entry_pages_are_judged_where_they_send_the_visitor(name, target):
     site = build_site({"": real_html(name), target: "GK505/home.html"})
     findings = [f for code in CODES for f in check(code, site, OPTIONS)]
     assert {f.url for f in findings} == {url(target)}
-    assert [f.status for f in findings] == [Status.PASS, Status.FAIL, Status.FAIL, Status.FAIL, Status.PASS,
-                                            Status.FAIL]
+    assert [f.status for f in findings] == [
+        Status.PASS,
+        Status.FAIL,
+        Status.FAIL,
+        Status.FAIL,
+        Status.PASS,
+        Status.FAIL,
+    ]

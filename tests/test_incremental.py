@@ -21,12 +21,35 @@ ARTICLE = "tzgg/202609/t20260924_2434817.html"
 def _check(url: str, tmp, name: str, *args: str) -> dict:
     out = tmp / name
     result = subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", "check", url, "--profile", "wuhan-commerce", "--as-of", AS_OF,
-         "--out", str(out), "--db", str(tmp / "db.sqlite"), "--delay", "0", "--concurrency", "8",
-         # --no-render: crawl.render auto downloads the start page whole in the browser every run; what is
-         # measured here is the revalidation of everything else.
-         "--no-render", "--exclude", r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/", *args],
-        capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "gapcheck.cli",
+            "check",
+            url,
+            "--profile",
+            "wuhan-commerce",
+            "--as-of",
+            AS_OF,
+            "--out",
+            str(out),
+            "--db",
+            str(tmp / "db.sqlite"),
+            "--delay",
+            "0",
+            "--concurrency",
+            "8",
+            # --no-render: crawl.render auto downloads the start page whole in the browser every run; what is
+            # measured here is the revalidation of everything else.
+            "--no-render",
+            "--exclude",
+            r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode in (0, 1), result.stderr
     return json.loads((out / "report.json").read_text(encoding="utf-8"))
 
@@ -48,8 +71,10 @@ def runs(tmp_path_factory):
             reports[name] = _check(server.url, tmp, name, *args)
             sent[name] = server.bytes_sent - before
         article = portal / ARTICLE
-        article.write_text(article.read_text(encoding="utf-8").replace("</body>", "<p>补充说明：本文件已修订。</p></body>"),
-                           encoding="utf-8")
+        article.write_text(
+            article.read_text(encoding="utf-8").replace("</body>", "<p>补充说明：本文件已修订。</p></body>"),
+            encoding="utf-8",
+        )
         os.utime(article, (article.stat().st_atime, article.stat().st_mtime + 10))
         before = server.bytes_sent
         reports["changed"] = _check(server.url, tmp, "changed")
@@ -71,8 +96,10 @@ def test_an_unchanged_portal_is_revalidated_not_downloaded(runs):
     assert sent["forced"] >= 0.9 * sent["full"], sent  # --full downloads everything again
     note = next(f for f in runs["reports"]["again"]["findings"] if f["rule"] == "GK905")
     assert "未变化（304）" in note["evidence"], note
-    print(f"\nbytes: full {sent['full']}, second run {sent['again']} "
-          f"({1 - sent['again'] / sent['full']:.0%} saved), --full {sent['forced']}")
+    print(
+        f"\nbytes: full {sent['full']}, second run {sent['again']} "
+        f"({1 - sent['again'] / sent['full']:.0%} saved), --full {sent['forced']}"
+    )
 
 
 def test_a_revalidated_crawl_finds_what_a_full_crawl_finds(runs):
@@ -85,8 +112,9 @@ def test_a_revalidated_crawl_finds_what_a_full_crawl_finds(runs):
 
 def test_a_changed_page_is_downloaded_again(runs):
     db = sqlite3.connect(runs["tmp"] / "db.sqlite")
-    texts = [row[0] for row in db.execute("SELECT text FROM pages WHERE url = ? ORDER BY run_id",
-                                          (runs["url"] + ARTICLE,))]
+    texts = [
+        row[0] for row in db.execute("SELECT text FROM pages WHERE url = ? ORDER BY run_id", (runs["url"] + ARTICLE,))
+    ]
     assert len(texts) == 4
     assert "本文件已修订" not in texts[1] and "本文件已修订" in texts[2]
 
@@ -96,5 +124,7 @@ def test_the_same_portal_on_another_port_is_still_revalidated(runs):
     moved, full = runs["reports"]["moved"], runs["reports"]["full"]
     assert _failing(moved) == _failing(full)
     assert moved["run"]["pages"] == full["run"]["pages"]
-    assert all(page.startswith(moved["site"]["start_url"]) for page in
-               (f["url"] for f in moved["findings"] if f.get("url") and "127.0.0.1" in f["url"]))
+    assert all(
+        page.startswith(moved["site"]["start_url"])
+        for page in (f["url"] for f in moved["findings"] if f.get("url") and "127.0.0.1" in f["url"])
+    )

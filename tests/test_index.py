@@ -38,8 +38,9 @@ ODD_SLUG = "javascript:alert(1)"
 
 
 def gapcheck(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=timeout
+    )
 
 
 def run_demo(out: Path) -> dict:
@@ -66,19 +67,47 @@ def failing_variant(report: dict) -> dict:
     r["site"]["start_url"] = HOSTILE_URL
     r["run"]["id"] = 7
     r["run"]["finished_at"] = "2026-11-27T09:30:00+00:00"
-    r["summary"].update(verdict="不合格", score=42.5, vetoes=2,
-                        changes={"previous_run": 6, "new": 3, "still_open": 13, "fixed": 2})
-    r["findings"].append({"rule": "GK203", "title": "首页不更新", "status": "fail", "severity": "veto",
-                          "subject": "首页", "url": "http://a.gov.cn/", "evidence": "", "message": "",
-                          "deduction": 0.0, "change": "new"})
-    r["findings"].append({"rule": "GK601", "title": "政务咨询栏目缺失", "status": "fail", "severity": "veto",
-                          "subject": "政务咨询", "url": "", "evidence": "", "message": "", "deduction": 0.0,
-                          "change": "open", "since": {"run": 5, "as_of": "2026-10-01"}})
-    r["fixed"] = [{"rule": "GK501", "title": "网站标识码缺失或不一致", "subject": "首页", "url": ""},
-                  {"rule": "GK503", "title": "ICP备案编号缺失", "subject": "首页", "url": ""}]
-    r["trend"] = [{"run": 5, "as_of": "2026-10-01", "score": 71, "verdict": "合格", "fail": 9},
-                  {"run": 6, "as_of": "2026-11-01", "score": 58, "verdict": "不合格", "fail": 14},
-                  {"run": 7, "as_of": "2026-11-20", "score": 42.5, "verdict": "不合格", "fail": 18}]
+    r["summary"].update(
+        verdict="不合格", score=42.5, vetoes=2, changes={"previous_run": 6, "new": 3, "still_open": 13, "fixed": 2}
+    )
+    r["findings"].append(
+        {
+            "rule": "GK203",
+            "title": "首页不更新",
+            "status": "fail",
+            "severity": "veto",
+            "subject": "首页",
+            "url": "http://a.gov.cn/",
+            "evidence": "",
+            "message": "",
+            "deduction": 0.0,
+            "change": "new",
+        }
+    )
+    r["findings"].append(
+        {
+            "rule": "GK601",
+            "title": "政务咨询栏目缺失",
+            "status": "fail",
+            "severity": "veto",
+            "subject": "政务咨询",
+            "url": "",
+            "evidence": "",
+            "message": "",
+            "deduction": 0.0,
+            "change": "open",
+            "since": {"run": 5, "as_of": "2026-10-01"},
+        }
+    )
+    r["fixed"] = [
+        {"rule": "GK501", "title": "网站标识码缺失或不一致", "subject": "首页", "url": ""},
+        {"rule": "GK503", "title": "ICP备案编号缺失", "subject": "首页", "url": ""},
+    ]
+    r["trend"] = [
+        {"run": 5, "as_of": "2026-10-01", "score": 71, "verdict": "合格", "fail": 9},
+        {"run": 6, "as_of": "2026-11-01", "score": 58, "verdict": "不合格", "fail": 14},
+        {"run": 7, "as_of": "2026-11-20", "score": 42.5, "verdict": "不合格", "fail": 18},
+    ]
     return r
 
 
@@ -87,8 +116,10 @@ def passing_variant(report: dict) -> dict:
     r["site"]["name"] = HOSTILE_ATTR_NAME
     r["site"]["start_url"] = "https://www.example.gov.cn/"
     r["summary"]["score"] = 88
-    r["trend"] = [{"run": 1, "as_of": "2026-11-01", "score": 80, "verdict": "合格", "fail": 5},
-                  {"run": 2, "as_of": "2026-11-20", "score": 88, "verdict": "合格", "fail": 3}]
+    r["trend"] = [
+        {"run": 1, "as_of": "2026-11-01", "score": 80, "verdict": "合格", "fail": 5},
+        {"run": 2, "as_of": "2026-11-20", "score": 88, "verdict": "合格", "fail": 3},
+    ]
     return r
 
 
@@ -102,10 +133,18 @@ def build_reports(tmp: Path) -> dict:
     add_site(reports, ODD_SLUG, demo_out, passing_variant(demo))
     down = reports / "down"
     down.mkdir()
-    (down / "error.json").write_text(json.dumps({
-        "name": "<b>某某县</b>商务局", "url": "javascript:alert(2)",
-        "error": "http://down.example.gov.cn/: 连接被拒绝 <script>alert(3)</script>",
-        "at": "2026-11-28T08:00:00+00:00"}, ensure_ascii=False), encoding="utf-8")
+    (down / "error.json").write_text(
+        json.dumps(
+            {
+                "name": "<b>某某县</b>商务局",
+                "url": "javascript:alert(2)",
+                "error": "http://down.example.gov.cn/: 连接被拒绝 <script>alert(3)</script>",
+                "at": "2026-11-28T08:00:00+00:00",
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     return {"dir": reports, "demo": demo, "demo_out": demo_out}
 
 
@@ -141,8 +180,7 @@ def test_totals_count_sites_by_verdict(page):
 def test_rows_fail_first_then_unchecked_then_by_score(page, site_reports):
     rows = rows_of(page["doc"])
     names = [cell_text(r.xpath(".//div[@class='site-name']")[0]) for r in rows]
-    assert names == [HOSTILE_NAME, "<b>某某县</b>商务局", site_reports["demo"]["site"]["name"],
-                     HOSTILE_ATTR_NAME]
+    assert names == [HOSTILE_NAME, "<b>某某县</b>商务局", site_reports["demo"]["site"]["name"], HOSTILE_ATTR_NAME]
     verdicts = [cell_text(r.xpath(".//span[contains(@class, 'verdict ')]")[0]) for r in rows]
     assert verdicts == ["不合格", "未能检查", "合格", "合格"]
     assert [r.get("data-key") for r in rows] == ["fail", "error", "pass", "pass"]
@@ -240,8 +278,10 @@ def test_page_reads_without_script(page):
 def test_newer_error_wins_over_an_older_report_which_stays_linked(tmp_path, site_reports):
     reports = tmp_path / "r"
     folder = add_site(reports, "a", site_reports["demo_out"], site_reports["demo"])
-    (folder / "error.json").write_text(json.dumps({"name": "甲局", "url": "http://a.gov.cn/", "error": "超时",
-                                                   "at": "2026-11-28T08:00:00+00:00"}), encoding="utf-8")
+    (folder / "error.json").write_text(
+        json.dumps({"name": "甲局", "url": "http://a.gov.cn/", "error": "超时", "at": "2026-11-28T08:00:00+00:00"}),
+        encoding="utf-8",
+    )
     past = time.time() - 3600
     os.utime(folder / "report.json", (past, past))
     doc = lxml.html.fromstring(write_index(reports).read_text(encoding="utf-8"))
@@ -269,11 +309,15 @@ def test_unreadable_report_is_shown_as_unchecked(tmp_path):
     assert "report.json 无法读取：不是有效的 JSON" in cell_text(rows[0])
 
 
-@pytest.mark.parametrize("report", [
-    {"site": None, "summary": {"verdict": "不合格", "score": 0}, "run": {}, "findings": []},
-    {"site": None},
-    {"site": {"name": "某局", "start_url": "http://127.0.0.1:9/"}, "summary": {"verdict": None}},
-], ids=["site-null", "site-null-bare", "no-verdict"])
+@pytest.mark.parametrize(
+    "report",
+    [
+        {"site": None, "summary": {"verdict": "不合格", "score": 0}, "run": {}, "findings": []},
+        {"site": None},
+        {"site": {"name": "某局", "start_url": "http://127.0.0.1:9/"}, "summary": {"verdict": None}},
+    ],
+    ids=["site-null", "site-null-bare", "no-verdict"],
+)
 def test_a_report_of_a_site_that_could_not_be_checked_is_counted_as_unchecked(tmp_path, report):
     (tmp_path / "lost").mkdir()
     (tmp_path / "lost" / "report.json").write_text(json.dumps(report), encoding="utf-8")
@@ -332,8 +376,12 @@ class Served:
     """`gapcheck serve DIR --port 0` in a subprocess; the URL it prints."""
 
     def __init__(self, folder: Path, *extra: str):
-        self.proc = subprocess.Popen([sys.executable, "-m", "gapcheck.cli", "serve", str(folder), "--port", "0",
-                                      *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gapcheck.cli", "serve", str(folder), "--port", "0", *extra],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         sel = selectors.DefaultSelector()
         sel.register(self.proc.stdout, selectors.EVENT_READ)
         if not sel.select(timeout=60):
@@ -384,9 +432,13 @@ def test_serve_writes_the_index_and_serves_reports_with_types(served):
     assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
     assert "政府网站检查结果汇总" in body.decode("utf-8")
     assert b"demo/report.html" in body
-    expected = {"/demo/report.html": "text/html; charset=utf-8", "/demo/report.json": "application/json; charset=utf-8",
-                "/demo/report.csv": "text/csv; charset=utf-8", "/demo/report.xlsx": XLSX,
-                "/javascript%3Aalert%281%29/report.html": "text/html; charset=utf-8"}
+    expected = {
+        "/demo/report.html": "text/html; charset=utf-8",
+        "/demo/report.json": "application/json; charset=utf-8",
+        "/demo/report.csv": "text/csv; charset=utf-8",
+        "/demo/report.xlsx": XLSX,
+        "/javascript%3Aalert%281%29/report.html": "text/html; charset=utf-8",
+    }
     for path, ctype in expected.items():
         status, headers, body = server.get(path)
         assert (status, headers["content-type"]) == (200, ctype), path
@@ -401,8 +453,14 @@ def test_serve_stays_inside_the_folder(served, tmp_path):
     (folder / "demo" / "leak.txt").symlink_to(tmp_path / "secret.txt")
     (folder / ".git").mkdir()
     (folder / ".git" / "config").write_text("x", encoding="utf-8")
-    for path in ("/../secret.txt", "/demo/../../secret.txt", "/%2e%2e/secret.txt", "/demo/leak.txt",
-                 "/.git/config", "/demo/.%2e/.%2e/secret.txt"):
+    for path in (
+        "/../secret.txt",
+        "/demo/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/demo/leak.txt",
+        "/.git/config",
+        "/demo/.%2e/.%2e/secret.txt",
+    ):
         status, _, body = server.get(path)
         assert status == 404, path
         assert b"secret" not in body
@@ -444,8 +502,9 @@ def test_serve_closes_an_idle_connection(tmp_path):
     assert isinstance(ReportsHandler.timeout, (int, float)) and 0 < ReportsHandler.timeout <= 60
     server = Served(tmp_path)
     try:
-        idle = [socket.create_connection((server.host, server.port), timeout=ReportsHandler.timeout + 10)
-                for _ in range(3)]
+        idle = [
+            socket.create_connection((server.host, server.port), timeout=ReportsHandler.timeout + 10) for _ in range(3)
+        ]
         started = time.monotonic()
         assert all(s.recv(1) == b"" for s in idle)  # closed by the server, nothing sent
         assert time.monotonic() - started < ReportsHandler.timeout + 5

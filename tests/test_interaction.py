@@ -10,11 +10,11 @@ import dataclasses
 import pytest
 from sitebuilder import BASE, build_site, check, news_list, outcomes, page, url
 
-from gapcheck.checks import CrawlStats, Options, Severity, Status
-from gapcheck.checks.model import FetchError
+from checks import Options, Severity, Status
+from core.model import CrawlStats, FetchError
 from gapcheck.profile import load_profile
 from gapcheck.sample import PORTAL_DIR
-from gapcheck.spiders.extract import extract
+from spiders.extract import extract
 
 NATIONAL = load_profile("national").options  # basis 2019
 WUHAN = load_profile("wuhan-commerce").options
@@ -35,16 +35,26 @@ def with_rules(options: Options, code: str, **settings: float) -> Options:
 
 
 def test_gk601_sample_portal_has_a_consultation_channel():
-    site = build_site({"": sample("sy/index.html"), "hdjl/index.html": sample("hdjl/index.html"),
-                       "hdjl/jzxx/index.html": sample("hdjl/jzxx/index.html")})
+    site = build_site(
+        {
+            "": sample("sy/index.html"),
+            "hdjl/index.html": sample("hdjl/index.html"),
+            "hdjl/jzxx/index.html": sample("hdjl/jzxx/index.html"),
+        }
+    )
     [finding] = check("GK601", site, WUHAN)
     assert outcomes([finding]) == [("GK601", "pass", "政务咨询栏目")]
     assert finding.evidence == f"链接「局长信箱」 → {BASE}hdjl/jzxx/index.html"
 
 
 def test_gk601_finds_the_channel_on_the_hub_page():
-    site = build_site({"": HOME, "hdjl/index.html": "GK601/hdjl.html",
-                       "hdjl/jzxx/index.html": page("<h2>局长信箱</h2>", column="局长信箱")})
+    site = build_site(
+        {
+            "": HOME,
+            "hdjl/index.html": "GK601/hdjl.html",
+            "hdjl/jzxx/index.html": page("<h2>局长信箱</h2>", column="局长信箱"),
+        }
+    )
     [finding] = check("GK601", site, NATIONAL)
     assert (finding.status, finding.url) == (Status.PASS, url("hdjl/index.html"))
     assert finding.evidence == f"链接「局长信箱」 → {BASE}hdjl/jzxx/index.html"
@@ -52,9 +62,11 @@ def test_gk601_finds_the_channel_on_the_hub_page():
 
 @pytest.mark.parametrize(
     ("options", "severity", "deduction"),
-    [pytest.param(NATIONAL, Severity.VETO, 0.0, id="2019-veto"),
-     pytest.param(BASIS_2015, Severity.MAJOR, 5.0, id="2015-minus-5"),
-     pytest.param(with_rules(BASIS_2015, "GK601", deduction=3), Severity.MAJOR, 3.0, id="2015-setting")],
+    [
+        pytest.param(NATIONAL, Severity.VETO, 0.0, id="2019-veto"),
+        pytest.param(BASIS_2015, Severity.MAJOR, 5.0, id="2015-minus-5"),
+        pytest.param(with_rules(BASIS_2015, "GK601", deduction=3), Severity.MAJOR, 3.0, id="2015-setting"),
+    ],
 )
 def test_gk601_no_channel_is_a_veto_in_2019_and_a_deduction_in_2015(options, severity, deduction):
     site = build_site({"": HOME, "hdjl/index.html": "GK601/hdjl_no_channel.html"})
@@ -66,9 +78,14 @@ def test_gk601_no_channel_is_a_veto_in_2019_and_a_deduction_in_2015(options, sev
 
 def test_gk601_reporting_petitions_interviews_contact_details_and_news_are_not_channels():
     """投诉举报, 网上信访, 在线访谈, 纪检举报信箱, 调查征集, 咨询电话, 电子信箱, a dated news item: none counts."""
-    site = build_site({"": HOME, "hdjl/index.html": "GK601/hdjl_no_channel.html",
-                       "hdjl/tsjb/index.html": page("<h2>投诉举报</h2>", column="投诉举报"),
-                       "hdjl/jjjb/index.html": page("<h2>纪检监察举报信箱</h2>", column="纪检监察举报信箱")})
+    site = build_site(
+        {
+            "": HOME,
+            "hdjl/index.html": "GK601/hdjl_no_channel.html",
+            "hdjl/tsjb/index.html": page("<h2>投诉举报</h2>", column="投诉举报"),
+            "hdjl/jjjb/index.html": page("<h2>纪检监察举报信箱</h2>", column="纪检监察举报信箱"),
+        }
+    )
     [finding] = check("GK601", site, NATIONAL)
     assert finding.status is Status.FAIL
 
@@ -76,13 +93,22 @@ def test_gk601_reporting_petitions_interviews_contact_details_and_news_are_not_c
 @pytest.mark.parametrize(
     ("main", "evidence"),
     [
-        pytest.param('<ul><li><a href="/hdjl/zxts/index.html">咨询投诉</a></li></ul>',
-                     f"链接「咨询投诉」 → {BASE}hdjl/zxts/index.html", id="consult-and-complain"),
-        pytest.param('<ul><li><a href="mailto:jz@shili.gov.cn">局长信箱</a></li></ul>',
-                     "链接「局长信箱」 → mailto:jz@shili.gov.cn（电子邮件）", id="mailbox-by-email"),
-        pytest.param('<form action="/hdjl/submit" method="post"><p>我要留言</p><input type="text" name="title">'
-                     '<textarea name="content"></textarea><input type="submit" value="提交"></form>',
-                     "表单「我要留言 提交」", id="message-form"),
+        pytest.param(
+            '<ul><li><a href="/hdjl/zxts/index.html">咨询投诉</a></li></ul>',
+            f"链接「咨询投诉」 → {BASE}hdjl/zxts/index.html",
+            id="consult-and-complain",
+        ),
+        pytest.param(
+            '<ul><li><a href="mailto:jz@shili.gov.cn">局长信箱</a></li></ul>',
+            "链接「局长信箱」 → mailto:jz@shili.gov.cn（电子邮件）",
+            id="mailbox-by-email",
+        ),
+        pytest.param(
+            '<form action="/hdjl/submit" method="post"><p>我要留言</p><input type="text" name="title">'
+            '<textarea name="content"></textarea><input type="submit" value="提交"></form>',
+            "表单「我要留言 提交」",
+            id="message-form",
+        ),
     ],
 )
 def test_gk601_channel_forms(main, evidence):
@@ -104,8 +130,9 @@ def test_gk601_a_channel_on_the_city_platform_counts_when_it_opens():
 @pytest.mark.parametrize(("basis", "deduction"), [("2019", 0.0), ("2015", 5.0)])
 def test_gk601_a_broken_channel_is_not_usable(basis, deduction):
     target = "http://www.wuhan.gov.cn/hdjl/szxx/"
-    site = build_site({"": page(f'<ul><li><a href="{target}">市长信箱</a></li></ul>')},
-                      {target: (404, None, "页面不存在")})
+    site = build_site(
+        {"": page(f'<ul><li><a href="{target}">市长信箱</a></li></ul>')}, {target: (404, None, "页面不存在")}
+    )
     [finding] = check("GK601", site, dataclasses.replace(NATIONAL, basis=basis))
     assert (finding.status, finding.deduction) == (Status.FAIL, deduction)
     assert finding.evidence == f"链接「市长信箱」 → {target} 无法打开（页面不存在）"
@@ -115,8 +142,9 @@ def test_gk601_a_broken_channel_is_not_usable(basis, deduction):
 @pytest.mark.parametrize("outcome", [(403, None, "拒绝访问"), (None, FetchError.TIMEOUT, "超时"), None])
 def test_gk601_an_unverified_channel_is_not_a_veto(outcome):
     target = "http://www.wuhan.gov.cn/hdjl/szxx/"
-    site = build_site({"": page(f'<ul><li><a href="{target}">市长信箱</a></li></ul>')},
-                      {target: outcome} if outcome else None)
+    site = build_site(
+        {"": page(f'<ul><li><a href="{target}">市长信箱</a></li></ul>')}, {target: outcome} if outcome else None
+    )
     [finding] = check("GK601", site, NATIONAL)
     assert (finding.status, finding.deduction) == (Status.UNVERIFIED, 0.0)
 
@@ -149,9 +177,14 @@ def mailbox(*letters: str, column: str = "局长信箱") -> dict[str, str]:
 
 
 def test_gk602_sample_portal_letters_are_all_answered():
-    site = build_site({"": sample("sy/index.html"), "hdjl/jzxx/index.html": sample("hdjl/jzxx/index.html"),
-                       "hdjl/ywzx/index.html": sample("hdjl/ywzx/index.html"),
-                       "hdjl/tsjb/index.html": sample("hdjl/tsjb/index.html")})
+    site = build_site(
+        {
+            "": sample("sy/index.html"),
+            "hdjl/jzxx/index.html": sample("hdjl/jzxx/index.html"),
+            "hdjl/ywzx/index.html": sample("hdjl/ywzx/index.html"),
+            "hdjl/tsjb/index.html": sample("hdjl/tsjb/index.html"),
+        }
+    )
     [finding] = check("GK602", site, WUHAN)
     assert outcomes([finding]) == [("GK602", "pass", "政务咨询留言")]
     assert finding.url == url("hdjl/jzxx/index.html")
@@ -165,17 +198,31 @@ def test_gk602_fixture_page_vetoes_only_the_letter_over_three_months():
     assert outcomes(findings) == [("GK602", "fail", "关于农贸市场改造的建议")]
     [veto] = findings
     assert (veto.severity, veto.url, veto.deduction) == (Severity.VETO, url("hdjl/jzxx/index.html"), 0.0)
-    assert veto.evidence == ("「关于农贸市场改造的建议」，留言日期 2026-08-19，页面显示「处理中」；"
-                             "至 2026-11-20 已超过 3 个月（2026-08-20 之前）未回复")
+    assert veto.evidence == (
+        "「关于农贸市场改造的建议」，留言日期 2026-08-19，页面显示「处理中」；"
+        "至 2026-11-20 已超过 3 个月（2026-08-20 之前）未回复"
+    )
     assert veto.message == "留言超过 3 个月未回复"
 
 
 @pytest.mark.parametrize(
     ("asked", "status"),
-    [("2026-08-21", "pass"), ("2026-08-20", "pass"), ("2026-08-19", "fail"), ("2026-02-01", "fail"),
-     ("2025-11-20", "fail"), ("2025-11-19", "pass")],
-    ids=["under-3-months", "exactly-3-months", "a-day-over", "months-over", "first-day-of-the-year",
-         "older-than-a-year"],
+    [
+        ("2026-08-21", "pass"),
+        ("2026-08-20", "pass"),
+        ("2026-08-19", "fail"),
+        ("2026-02-01", "fail"),
+        ("2025-11-20", "fail"),
+        ("2025-11-19", "pass"),
+    ],
+    ids=[
+        "under-3-months",
+        "exactly-3-months",
+        "a-day-over",
+        "months-over",
+        "first-day-of-the-year",
+        "older-than-a-year",
+    ],
 )
 def test_gk602_three_month_and_one_year_boundaries(asked, status):
     site = build_site(mailbox(letter("商品房配套商业网点规划咨询", asked, status="未回复")))
@@ -202,15 +249,25 @@ def test_gk602_months_setting():
 @pytest.mark.parametrize(
     "shown",
     [
-        pytest.param(letter("夜市摊位审批进度", "2026-05-06", replied="2026-05-08", status="处理中"),
-                     id="reply-date-wins-over-a-stale-status"),
-        pytest.param(letter("夜市摊位审批进度", "2026-05-06", reply="已转区商务局办理，请留意短信通知。"),
-                     id="reply-text-without-date"),
+        pytest.param(
+            letter("夜市摊位审批进度", "2026-05-06", replied="2026-05-08", status="处理中"),
+            id="reply-date-wins-over-a-stale-status",
+        ),
+        pytest.param(
+            letter("夜市摊位审批进度", "2026-05-06", reply="已转区商务局办理，请留意短信通知。"),
+            id="reply-text-without-date",
+        ),
         pytest.param(letter("夜市摊位审批进度", "2026-05-06", status="已办结"), id="answered-status"),
-        pytest.param('<div class="letter"><p>留言标题：夜市摊位审批进度</p><p>留言日期：2026年5月6日</p>'
-                     "<p>答复日期：2026年5月9日</p></div>", id="other-labels"),
-        pytest.param('<div class="letter"><p>提问时间：2026-05-06</p><p>主题：夜市摊位审批进度</p>'
-                     "<p>答复时间：2026-05-09</p></div>", id="title-after-date"),
+        pytest.param(
+            '<div class="letter"><p>留言标题：夜市摊位审批进度</p><p>留言日期：2026年5月6日</p>'
+            "<p>答复日期：2026年5月9日</p></div>",
+            id="other-labels",
+        ),
+        pytest.param(
+            '<div class="letter"><p>提问时间：2026-05-06</p><p>主题：夜市摊位审批进度</p>'
+            "<p>答复时间：2026-05-09</p></div>",
+            id="title-after-date",
+        ),
     ],
 )
 def test_gk602_answered_letters_pass(shown):
@@ -219,8 +276,11 @@ def test_gk602_answered_letters_pass(shown):
 
 
 def test_gk602_no_reply_and_no_status_is_left_to_a_person():
-    site = build_site(mailbox(letter("商业网点规划咨询", "2026-11-02", replied="2026-11-04"),
-                              letter("夜市摊位审批进度", "2026-05-06")))
+    site = build_site(
+        mailbox(
+            letter("商业网点规划咨询", "2026-11-02", replied="2026-11-04"), letter("夜市摊位审批进度", "2026-05-06")
+        )
+    )
     [finding] = check("GK602", site, NATIONAL)
     assert outcomes([finding]) == [("GK602", "manual", "夜市摊位审批进度")]
     assert finding.evidence == "「夜市摊位审批进度」，留言日期 2026-05-06，页面未显示回复或办理状态"
@@ -231,22 +291,28 @@ def test_gk602_a_reply_later_than_three_months_is_left_to_a_person():
     site = build_site(mailbox(letter("夜市摊位审批进度", "2026-03-01", replied="2026-07-15")))
     [finding] = check("GK602", site, NATIONAL)
     assert outcomes([finding]) == [("GK602", "manual", "夜市摊位审批进度")]
-    assert finding.evidence == "「夜市摊位审批进度」，留言日期 2026-03-01，回复时间：2026-07-15：回复晚于留言 3 个月以上"
+    assert (
+        finding.evidence == "「夜市摊位审批进度」，留言日期 2026-03-01，回复时间：2026-07-15：回复晚于留言 3 个月以上"
+    )
 
 
 def test_gk602_table_of_messages_with_status_column():
     site = build_site({"": HOME, "hdjl/zxzx/index.html": "GK602/zxzx.html"})
     findings = check("GK602", site, NATIONAL)
     assert outcomes(findings) == [("GK602", "fail", "外资企业设立备案咨询")]
-    assert findings[0].evidence == ("「外资企业设立备案咨询」，留言日期 2026-07-02，页面显示「未回复」；"
-                                    "至 2026-11-20 已超过 3 个月（2026-08-20 之前）未回复")
+    assert findings[0].evidence == (
+        "「外资企业设立备案咨询」，留言日期 2026-07-02，页面显示「未回复」；"
+        "至 2026-11-20 已超过 3 个月（2026-08-20 之前）未回复"
+    )
 
 
 def test_gk602_a_listed_message_without_status_is_read_from_its_own_page():
-    listing = page(news_list(("/hdjl/zxzx/202605/t20260506_1.html", "夜市摊位审批进度", "2026-05-06")),
-                   column="在线咨询")
-    detail = page(letter("夜市摊位审批进度", "2026-05-06", replied="2026-05-07"), title="夜市摊位审批进度",
-                  column="在线咨询")
+    listing = page(
+        news_list(("/hdjl/zxzx/202605/t20260506_1.html", "夜市摊位审批进度", "2026-05-06")), column="在线咨询"
+    )
+    detail = page(
+        letter("夜市摊位审批进度", "2026-05-06", replied="2026-05-07"), title="夜市摊位审批进度", column="在线咨询"
+    )
     site = build_site({"": HOME, "hdjl/zxzx/index.html": listing, "hdjl/zxzx/202605/t20260506_1.html": detail})
     [finding] = check("GK602", site, NATIONAL)
     assert finding.status is Status.PASS
@@ -256,11 +322,14 @@ def test_gk602_a_listed_message_without_status_is_read_from_its_own_page():
 def test_gk602_a_letter_page_dated_by_its_publication_is_read_for_its_reply():
     """A TRS letter page: 发布时间, the letter, then 答复时间 / 答复内容; its 【字体：大 中 小】 are no letters."""
     tools = '【字体：<a href="javascript:doZoom(16)">大</a> <a href="javascript:doZoom(14)">中</a>】'
-    listing = page(news_list(("/art/2026/11/8/art_1220_1.html", "关于白沙镇食品安全问题的咨询", "2026-11-08")),
-                   column="县长信箱")
-    detail = page(f'<div class="art_info"><span>发布时间：2026-11-08</span> {tools}</div><p>近日……</p>'
-                  '<div class="reply"><p>答复时间：2026-11-13</p><p>答复内容：您好！已转交相关部门办理。</p></div>',
-                  title="关于白沙镇食品安全问题的咨询")
+    listing = page(
+        news_list(("/art/2026/11/8/art_1220_1.html", "关于白沙镇食品安全问题的咨询", "2026-11-08")), column="县长信箱"
+    )
+    detail = page(
+        f'<div class="art_info"><span>发布时间：2026-11-08</span> {tools}</div><p>近日……</p>'
+        '<div class="reply"><p>答复时间：2026-11-13</p><p>答复内容：您好！已转交相关部门办理。</p></div>',
+        title="关于白沙镇食品安全问题的咨询",
+    )
     site = build_site({"": HOME, "hdjl/xzxx/index.html": listing, "art/2026/11/8/art_1220_1.html": detail})
     [finding] = check("GK602", site, NATIONAL)
     assert finding.status is Status.PASS and finding.evidence.startswith("公开留言 1 条")
@@ -281,8 +350,12 @@ def test_gk602_no_published_messages_is_unverified_not_pass():
 
 def test_gk602_no_veto_from_pages_that_only_mention_dates_or_states():
     """A notice with 咨询时间 and 处理中 in its text, and a news list, carry no letters."""
-    notice = page("<h1>关于开展消费券咨询服务的通知</h1><p>咨询时间：工作日9:00-17:00。提交时间：2026-05-01前。"
-                  "目前系统升级处理中。</p>", title="关于开展消费券咨询服务的通知", pubdate="2026-04-20 10:00")
+    notice = page(
+        "<h1>关于开展消费券咨询服务的通知</h1><p>咨询时间：工作日9:00-17:00。提交时间：2026-05-01前。"
+        "目前系统升级处理中。</p>",
+        title="关于开展消费券咨询服务的通知",
+        pubdate="2026-04-20 10:00",
+    )
     site = build_site({"": HOME, "tzgg/202604/t20260420_1.html": notice})
     [finding] = check("GK602", site, NATIONAL)
     assert finding.status is Status.UNVERIFIED
@@ -313,19 +386,36 @@ def test_gk602_a_date_after_the_check_is_ignored():
 
 def survey_site(*dates: str, column: str = "调查征集") -> dict[str, str]:
     items = [(f"/hdjl/dczj/t{i}.html", f"第{i}期意见征集", d) for i, d in enumerate(dates, 1)]
-    return {"": page('<ul><li><a href="/hdjl/dczj/index.html">调查征集</a></li></ul>'),
-            "hdjl/dczj/index.html": page(news_list(*items), column=column)}
+    return {
+        "": page('<ul><li><a href="/hdjl/dczj/index.html">调查征集</a></li></ul>'),
+        "hdjl/dczj/index.html": page(news_list(*items), column=column),
+    }
 
 
 @pytest.mark.parametrize(
     ("dates", "status", "deduction", "evidence"),
     [
-        pytest.param(["2026-11-01", "2026-09-01", "2026-07-01", "2026-05-01", "2026-03-01", "2025-11-20"], "pass", 0,
-                     "栏目「调查征集」2025-11-20 以来 6 条，最新 2026-11-01", id="six-in-a-year"),
-        pytest.param(["2026-11-01", "2026-09-01", "2026-07-01", "2026-05-01", "2026-03-01", "2025-11-19"], "fail", 3,
-                     "栏目「调查征集」2025-11-20 以来 5 条，少于 6 条，最新 2026-11-01", id="five-in-a-year"),
-        pytest.param(["2025-10-01", "2025-06-01"], "fail", 5, "栏目「调查征集」共 2 条信息，2025-11-20 以来没有",
-                     id="none-in-a-year"),
+        pytest.param(
+            ["2026-11-01", "2026-09-01", "2026-07-01", "2026-05-01", "2026-03-01", "2025-11-20"],
+            "pass",
+            0,
+            "栏目「调查征集」2025-11-20 以来 6 条，最新 2026-11-01",
+            id="six-in-a-year",
+        ),
+        pytest.param(
+            ["2026-11-01", "2026-09-01", "2026-07-01", "2026-05-01", "2026-03-01", "2025-11-19"],
+            "fail",
+            3,
+            "栏目「调查征集」2025-11-20 以来 5 条，少于 6 条，最新 2026-11-01",
+            id="five-in-a-year",
+        ),
+        pytest.param(
+            ["2025-10-01", "2025-06-01"],
+            "fail",
+            5,
+            "栏目「调查征集」共 2 条信息，2025-11-20 以来没有",
+            id="none-in-a-year",
+        ),
     ],
 )
 def test_gk603_counts_dated_items_within_a_year(dates, status, deduction, evidence):

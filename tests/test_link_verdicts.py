@@ -13,13 +13,12 @@ import sys
 
 import pytest
 from faultserver import CASES, HUGE, serve
-
 from scrapy.exceptions import DownloadFailedError, IgnoreRequest
 from twisted.python.failure import Failure
 
-from gapcheck.checks.model import FetchError, LinkCheck, Verdict
+from core.model import FetchError, LinkCheck, Verdict
 from gapcheck.report.labels import FETCH_REASON
-from gapcheck.spiders.portal import _classify, _soft_404
+from spiders.portal import _classify, _soft_404
 
 CASE_IDS = [c.path for c in CASES]
 
@@ -36,10 +35,28 @@ def report(fault_server, tmp_path_factory):
     profile = tmp / "short-timeout.yaml"
     profile.write_text("name: 故障测试\nextends: national\ncrawl: {timeout: 3}\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", "check", fault_server.url, "--profile", str(profile),
-         "--delay", "0", "--concurrency", "8", "--out", str(tmp / "out"), "--db", str(tmp / "db.sqlite"),
-         "--no-render"],  # the tests count requests: automatic rendering asks sampled pages a second time
-        capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "gapcheck.cli",
+            "check",
+            fault_server.url,
+            "--profile",
+            str(profile),
+            "--delay",
+            "0",
+            "--concurrency",
+            "8",
+            "--out",
+            str(tmp / "out"),
+            "--db",
+            str(tmp / "db.sqlite"),
+            "--no-render",
+        ],  # the tests count requests: automatic rendering asks sampled pages a second time
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode in (0, 1), result.stderr
     return json.loads((tmp / "out" / "report.json").read_text(encoding="utf-8"))
 
@@ -136,12 +153,15 @@ def test_every_reason_in_the_report_is_in_chinese(report):
     assert reasons and not [r for r in reasons if re.search(r"[A-Za-z]+(?:Error|Exception|Failure)\b|twisted|<", r)]
 
 
-@pytest.mark.parametrize("exc", [
-    ValueError("Missing scheme in request url: h"),
-    DownloadFailedError("[<twisted.python.failure.Failure builtins.OSError: something odd>]"),
-    IgnoreRequest("some middleware's own words"),
-    OSError("[Errno 24] Too many open files"),
-])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        ValueError("Missing scheme in request url: h"),
+        DownloadFailedError("[<twisted.python.failure.Failure builtins.OSError: something odd>]"),
+        IgnoreRequest("some middleware's own words"),
+        OSError("[Errno 24] Too many open files"),
+    ],
+)
 def test_a_failure_gapcheck_does_not_know_gets_a_chinese_reason(exc):
     kind, reason = _classify(Failure(exc))
     assert (kind, reason) == (FetchError.OTHER, FETCH_REASON[FetchError.OTHER])

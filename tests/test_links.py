@@ -5,30 +5,36 @@ from __future__ import annotations
 import pytest
 from sitebuilder import BASE, build_site, outcomes, page, url
 
-from gapcheck.checks import RULES, Options, Status, run, select, summarize
-from gapcheck.checks.model import FetchError, Verdict
+from checks import RULES, Options, Status, run, select, summarize
+from core.model import FetchError, Verdict
 from gapcheck.profile import load_profile
 
 NATIONAL = load_profile("national").options
 LINK_RULES = select(["GK301", "GK302", "GK303"])
 HOME = url("sy/index.html")
 ARTICLE = url("swdt/202607/t20260717_2434123.html")
-SITE = {"": "GK301/entry.html", "sy/index.html": "GK301/home.html", "swdt/202607/t20260717_2434123.html":
-        "GK301/article.html"}
+SITE = {
+    "": "GK301/entry.html",
+    "sy/index.html": "GK301/home.html",
+    "swdt/202607/t20260717_2434123.html": "GK301/article.html",
+}
 
 
 def test_links_on_a_portal_with_an_entry_page():
-    site = build_site(SITE, {
-        "css/entry.css": (404, None, "页面不存在"),
-        "images/missing-ad.jpg": (404, None, "页面不存在"),
-        "tzgg/202611/P020261103389930.xls": (200, None),
-        "css/style.css": (200, None),
-        "http://www.hubei.gov.cn/": (None, FetchError.TIMEOUT, "超时"),
-        "files/2019-report.pdf": (404, None, "页面不存在"),
-        "http://127.0.0.1:1/closed": (None, FetchError.REFUSED, "连接被拒绝"),
-        "http://www.mofcom.gov.cn/article/ae/": (403, None, "拒绝访问"),
-        "http://www.example.com/linked-from-nowhere": (404, None, "页面不存在"),
-    })
+    site = build_site(
+        SITE,
+        {
+            "css/entry.css": (404, None, "页面不存在"),
+            "images/missing-ad.jpg": (404, None, "页面不存在"),
+            "tzgg/202611/P020261103389930.xls": (200, None),
+            "css/style.css": (200, None),
+            "http://www.hubei.gov.cn/": (None, FetchError.TIMEOUT, "超时"),
+            "files/2019-report.pdf": (404, None, "页面不存在"),
+            "http://127.0.0.1:1/closed": (None, FetchError.REFUSED, "连接被拒绝"),
+            "http://www.mofcom.gov.cn/article/ae/": (403, None, "拒绝访问"),
+            "http://www.example.com/linked-from-nowhere": (404, None, "页面不存在"),
+        },
+    )
     findings, _ = run(site, NATIONAL, LINK_RULES)
     assert [(f.rule, f.status, f.subject, f.url, f.evidence, f.deduction) for f in findings] == [
         ("GK301", "fail", url("css/entry.css"), BASE, f"HTTP 404：页面不存在；所在页面：{BASE}", 1),
@@ -36,8 +42,14 @@ def test_links_on_a_portal_with_an_entry_page():
         ("GK302", "fail", url("files/2019-report.pdf"), ARTICLE, f"HTTP 404：页面不存在；所在页面：{ARTICLE}", 0.1),
         ("GK302", "fail", "http://127.0.0.1:1/closed", ARTICLE, f"无响应：连接被拒绝；所在页面：{ARTICLE}", 0.1),
         ("GK303", "unverified", "http://www.hubei.gov.cn/", HOME, f"无响应：超时；所在页面：{HOME}、{ARTICLE}", 0),
-        ("GK303", "unverified", "http://www.mofcom.gov.cn/article/ae/", ARTICLE,
-         f"HTTP 403：拒绝访问；所在页面：{ARTICLE}", 0),
+        (
+            "GK303",
+            "unverified",
+            "http://www.mofcom.gov.cn/article/ae/",
+            ARTICLE,
+            f"HTTP 403：拒绝访问；所在页面：{ARTICLE}",
+            0,
+        ),
     ]
     summary = summarize(findings, {r.code: r.severity for r in RULES})
     assert summary.score == 97.8
@@ -73,8 +85,13 @@ BROKEN, UNVERIFIED, OK = Verdict.BROKEN, Verdict.UNVERIFIED, Verdict.OK
 def test_each_outcome_is_counted_by_exactly_one_rule(outcome, verdict, on_home):
     target = "http://www.example.com/target"
     link = f'<p><a href="{target}">外部链接</a></p>'
-    site = build_site({"": page(('' if not on_home else link) + '<a href="/swdt/a.html">商务动态</a>'),
-                       "swdt/a.html": page(link if not on_home else "<h1>正文</h1>")}, {target: outcome})
+    site = build_site(
+        {
+            "": page(("" if not on_home else link) + '<a href="/swdt/a.html">商务动态</a>'),
+            "swdt/a.html": page(link if not on_home else "<h1>正文</h1>"),
+        },
+        {target: outcome},
+    )
     assert site.verdict(target) is verdict
     findings, _ = run(site, NATIONAL, LINK_RULES)
     broken_rule = "GK301" if on_home else "GK302"
@@ -91,24 +108,39 @@ def test_a_link_on_home_and_other_pages_counts_once_on_the_home_page():
     site = build_site({"": page(ad), **others}, {"images/ad.jpg": (404, None, "页面不存在")})
     findings, _ = run(site, NATIONAL, LINK_RULES)
     assert outcomes(findings) == [("GK301", "fail", url("images/ad.jpg")), ("GK302", "pass", "其他页面链接")]
-    assert findings[0].evidence == (f"HTTP 404：页面不存在；所在页面：{BASE}、{BASE}swdt/0.html、{BASE}swdt/1.html"
-                                    " 等 5 个页面")
+    assert findings[0].evidence == (
+        f"HTTP 404：页面不存在；所在页面：{BASE}、{BASE}swdt/0.html、{BASE}swdt/1.html 等 5 个页面"
+    )
 
 
 def test_passing_findings_say_how_many_links_were_checked():
-    site = build_site({"": page('<a href="/swdt/a.html">商务动态</a><img src="/images/a.png" alt="图">'),
-                       "swdt/a.html": page('<a href="/files/a.pdf">附件</a>')},
-                      {"images/a.png": (200, None), "files/a.pdf": (403, None, "拒绝访问")})
+    site = build_site(
+        {
+            "": page('<a href="/swdt/a.html">商务动态</a><img src="/images/a.png" alt="图">'),
+            "swdt/a.html": page('<a href="/files/a.pdf">附件</a>'),
+        },
+        {"images/a.png": (200, None), "files/a.pdf": (403, None, "拒绝访问")},
+    )
     findings, _ = run(site, NATIONAL, LINK_RULES)
     assert [(f.rule, f.status, f.subject, f.url, f.evidence) for f in findings] == [
         ("GK301", "pass", "首页链接", BASE, "检查了 2 个链接，均可访问或待核实"),
         ("GK302", "pass", "其他页面链接", BASE, "检查了 1 个链接，均可访问或待核实"),
-        ("GK303", "unverified", url("files/a.pdf"), url("swdt/a.html"),
-         f"HTTP 403：拒绝访问；所在页面：{BASE}swdt/a.html"),
+        (
+            "GK303",
+            "unverified",
+            url("files/a.pdf"),
+            url("swdt/a.html"),
+            f"HTTP 403：拒绝访问；所在页面：{BASE}swdt/a.html",
+        ),
     ]
 
 
 def test_deductions_default_to_the_registry_without_a_profile_setting():
     site = build_site({"": page('<img src="/images/ad.jpg" alt="广告">')}, {"images/ad.jpg": (404, None)})
     [home, _] = run(site, Options(), LINK_RULES)[0]
-    assert (home.rule, home.status, home.deduction, home.evidence) == ("GK301", "fail", 1.0, f"HTTP 404；所在页面：{BASE}")
+    assert (home.rule, home.status, home.deduction, home.evidence) == (
+        "GK301",
+        "fail",
+        1.0,
+        f"HTTP 404；所在页面：{BASE}",
+    )

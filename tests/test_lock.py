@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from gapcheck.errors import ConfigError
+from core.errors import ConfigError
 from gapcheck.lock import lock_path, site_lock
 
 URL = "http://127.0.0.1:9/"
@@ -25,9 +25,8 @@ def test_a_symlinked_lock_path_is_refused_and_its_target_kept(tmp_path):
     target = tmp_path / "precious.txt"
     target.write_text("do not truncate me", encoding="utf-8")
     lock_path(db, URL).symlink_to(target)
-    with pytest.raises(ConfigError) as raised:
-        with site_lock(db, URL):
-            pass
+    with pytest.raises(ConfigError) as raised, site_lock(db, URL):
+        pass
     assert target.read_text(encoding="utf-8") == "do not truncate me"
     message = str(raised.value)
     assert str(lock_path(db, URL)) in message and "符号链接" in message and "删除" in message
@@ -36,9 +35,8 @@ def test_a_symlinked_lock_path_is_refused_and_its_target_kept(tmp_path):
 def test_a_lock_path_that_is_not_a_plain_file_is_refused(tmp_path):
     db = tmp_path / "store.sqlite"
     os.mkfifo(lock_path(db, URL))
-    with pytest.raises(ConfigError, match="不是普通文件"):
-        with site_lock(db, URL):
-            pass
+    with pytest.raises(ConfigError, match="不是普通文件"), site_lock(db, URL):
+        pass
 
 
 def test_the_cli_refuses_a_symlinked_lock_with_exit_2(tmp_path):
@@ -46,8 +44,12 @@ def test_the_cli_refuses_a_symlinked_lock_with_exit_2(tmp_path):
     target = tmp_path / "precious.txt"
     target.write_text("keep", encoding="utf-8")
     lock_path(db, URL).symlink_to(target)
-    result = subprocess.run([sys.executable, "-m", "gapcheck.cli", "check", URL, "--db", str(db), "--out",
-                             str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "gapcheck.cli", "check", URL, "--db", str(db), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2, result.stderr
     assert "符号链接" in result.stderr and "Traceback" not in result.stderr
     assert target.read_text(encoding="utf-8") == "keep"

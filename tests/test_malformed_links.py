@@ -8,10 +8,16 @@ from routeserver import Answer, Req, html
 from sitebuilder import BASE, build_site, check, outcomes, page
 from test_politeness import ARTICLE, _crawl, _findings, _links
 
-from gapcheck.checks import CrawlStats, Options
+from checks import Options
+from core.model import CrawlStats
 
-MALFORMED = ("http://127.0.0.1:99999/x", "http://127.0.0.1:80:80/", "http://127.0.0.1:8o/", "http://[::1/x",
-             "http:///nohost.html")
+MALFORMED = (
+    "http://127.0.0.1:99999/x",
+    "http://127.0.0.1:80:80/",
+    "http://127.0.0.1:8o/",
+    "http://[::1/x",
+    "http:///nohost.html",
+)
 
 
 def test_a_malformed_link_is_broken_and_every_later_link_is_still_followed(tmp_path):

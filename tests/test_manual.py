@@ -5,14 +5,16 @@ from __future__ import annotations
 import pytest
 from sitebuilder import build_site, check, page
 
-from gapcheck.checks import Options, Severity, Status, summarize
-from gapcheck.checks.registry import RULES
+from checks import Options, Severity, Status, summarize
+from checks.registry import RULES
 
 SITE = build_site({"": page("<h2>要闻</h2>")})
 
 
-@pytest.mark.parametrize(("code", "status"), [("GK801", Status.MANUAL), ("GK802", Status.MANUAL),
-                                              ("GK803", Status.MANUAL), ("GK804", Status.UNVERIFIED)])
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [("GK801", Status.MANUAL), ("GK802", Status.MANUAL), ("GK803", Status.MANUAL), ("GK804", Status.UNVERIFIED)],
+)
 def test_manual_items_are_listed_for_a_person(code, status):
     [finding] = check(code, SITE, Options())
     assert finding.status is status and finding.severity is Severity.VETO and finding.evidence

@@ -5,8 +5,17 @@ from __future__ import annotations
 import pytest
 from sitebuilder import BASE, build_site, page, url
 
-from gapcheck.checks.matching import (Aliases, Match, TargetNames, Via, find_on_page, find_on_site, has_words,
-                                      normalize, text_snippet)
+from checks.matching import (
+    Aliases,
+    Match,
+    TargetNames,
+    Via,
+    find_on_page,
+    find_on_site,
+    has_words,
+    normalize,
+    text_snippet,
+)
 
 
 @pytest.mark.parametrize(
@@ -53,7 +62,8 @@ PAGE = page(
     '<li><a href="/zwgk/zrqd/index.html" title="责任清单"><img src="/images/zrqd.png" alt=""></a></li></ul>'
     '<img src="/images/banner/zgm.jpg" alt="中国梦">'
     "<h2>程序清单</h2><p>本局行政权力已在武汉精神专栏公布。</p>",
-    title="权责清单_示例市商务局", column="机构概况",
+    title="权责清单_示例市商务局",
+    column="机构概况",
 )
 
 
@@ -83,11 +93,17 @@ def test_text_is_searched_only_when_asked_and_nothing_else_matched():
 
 
 def test_find_on_site_starts_with_the_landing_page():
-    site = build_site({"": '<script>window.location.href="sy/index.html";</script>',
-                       "zwgk/index.html": page("<h2>中国梦</h2>"),
-                       "sy/index.html": page('<img src="/images/zgm.jpg" alt="中国梦">')})
+    site = build_site(
+        {
+            "": '<script>window.location.href="sy/index.html";</script>',
+            "zwgk/index.html": page("<h2>中国梦</h2>"),
+            "sy/index.html": page('<img src="/images/zgm.jpg" alt="中国梦">'),
+        }
+    )
     assert [(m.page, m.via) for m in find_on_site(site, Aliases(("中国梦",)))] == [
-        (url("sy/index.html"), Via.IMAGE), (url("zwgk/index.html"), Via.HEADING)]
+        (url("sy/index.html"), Via.IMAGE),
+        (url("zwgk/index.html"), Via.HEADING),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -110,7 +126,8 @@ PICTURES = page(
     '<a href="/zwgk/ndbg/"><img src="/images/ndbg.png"></a>'
     '<a href="/zwgk/ysqgk/"><img src="/images/ysqgk.png"></a>'
     '<a href="/gywm/"><img src="/images/gywm.png"></a>'
-    "</div>")
+    "</div>"
+)
 CRUMB = '<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; {}</div>'
 PICTURE_SITE = {
     "": PICTURES,
@@ -156,7 +173,9 @@ def test_an_image_file_name_is_not_words():
 def test_find_on_page_names_image_links_only_when_given_the_site():
     site = build_site(PICTURE_SITE)
     assert find_on_page(site.home, Aliases(("信息公开指南",))) == []
-    assert [m.target for m in find_on_page(site.home, Aliases(("信息公开指南",)), names=TargetNames(site))] == [url("zwgk/gkzn/")]
+    assert [m.target for m in find_on_page(site.home, Aliases(("信息公开指南",)), names=TargetNames(site))] == [
+        url("zwgk/gkzn/")
+    ]
 
 
 def test_a_notice_about_a_thing_is_not_its_entry():
@@ -166,19 +185,34 @@ def test_a_notice_about_a_thing_is_not_its_entry():
 
 def test_an_alt_that_is_a_file_name_is_not_words():
     """CMSs fill alt with the uploaded file's name: a person sees the picture, named by where it leads."""
-    site = build_site({"": page('<a href="/xxgk/zwwznb/"><img src="/images/a.jpg" alt="政务网站年报.jpg"></a>'),
-                       "xxgk/zwwznb/": page("<p>报表</p>", title="2017年政府网站工作年度报表")})
+    site = build_site(
+        {
+            "": page('<a href="/xxgk/zwwznb/"><img src="/images/a.jpg" alt="政务网站年报.jpg"></a>'),
+            "xxgk/zwwznb/": page("<p>报表</p>", title="2017年政府网站工作年度报表"),
+        }
+    )
     assert find_on_site(site, Aliases(("年报",))) == []
     assert [m.evidence() for m in find_on_site(site, Aliases(("年度报表",)))] == [
         f"图片链接（目标页「2017年政府网站工作年度报表」） → {url('xxgk/zwwznb/')}",
-        "页面标题「2017年政府网站工作年度报表」"]
+        "页面标题「2017年政府网站工作年度报表」",
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "words"),
-    [("政府信息公开指南", True), ("Blog", True), ("ping", True), ("年报 ", True), ("gkzn.png", False),
-     ("政务网站年报.jpg", False), ("主题海报(GAI-8-28).jpg", False), ("IMG_01.JPEG ", False), ("a.tiff", False),
-     ("", False), ("  ", False)],
+    [
+        ("政府信息公开指南", True),
+        ("Blog", True),
+        ("ping", True),
+        ("年报 ", True),
+        ("gkzn.png", False),
+        ("政务网站年报.jpg", False),
+        ("主题海报(GAI-8-28).jpg", False),
+        ("IMG_01.JPEG ", False),
+        ("a.tiff", False),
+        ("", False),
+        ("  ", False),
+    ],
 )
 def test_has_words(text, words):
     assert has_words(text) is words

@@ -7,8 +7,8 @@ import base64
 import email
 import email.policy
 import json
-import socket
 import shutil
+import socket
 import socketserver
 import ssl
 import subprocess
@@ -17,8 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from gapcheck.notify import (SCHEMA, NotifyConfig, SiteResult, SmtpConfig, compose, notify, send, site_news,
-                             what_is_new)
+from gapcheck.notify import SCHEMA, NotifyConfig, SiteResult, SmtpConfig, compose, notify, send, site_news, what_is_new
 
 # -- reports as history.annotate leaves them ----------------------------------------------------
 
@@ -32,9 +31,19 @@ RULES = {
 
 
 def _finding(rule, subject, change, status="fail", url="", evidence=""):
-    f = {"rule": rule, "title": RULES[rule]["title"], "status": status, "severity": RULES[rule]["severity"],
-         "subject": subject, "url": url, "evidence": evidence, "message": "",
-         "deduction": 1.0 if status == "fail" else 0.0, "fingerprint": f"{rule}-{subject}", "change": change}
+    f = {
+        "rule": rule,
+        "title": RULES[rule]["title"],
+        "status": status,
+        "severity": RULES[rule]["severity"],
+        "subject": subject,
+        "url": url,
+        "evidence": evidence,
+        "message": "",
+        "deduction": 1.0 if status == "fail" else 0.0,
+        "fingerprint": f"{rule}-{subject}",
+        "change": change,
+    }
     if change == "open":
         f["since"] = {"run": 1, "as_of": "2026-11-01"}
     return f
@@ -42,30 +51,51 @@ def _finding(rule, subject, change, status="fail", url="", evidence=""):
 
 def _report(start_url, findings, verdict, score, previous_run=1, previous_verdict="合格", fixed=()):
     failing = [f for f in findings if f["status"] == "fail"]
-    trend = [{"run": previous_run, "as_of": "2026-11-13", "score": 90.0, "verdict": previous_verdict, "fail": 3}] \
-        if previous_run else []
+    trend = (
+        [{"run": previous_run, "as_of": "2026-11-13", "score": 90.0, "verdict": previous_verdict, "fail": 3}]
+        if previous_run
+        else []
+    )
     run_id = (previous_run or 0) + 1
     return {
         "schema": "gapcheck.report/1",
         "site": {"name": "报告里的名字", "start_url": start_url, "profile": "national"},
         "run": {"id": run_id, "as_of": "2026-11-20", "pages": 40, "links_checked": 100},
-        "summary": {"checked": len(findings), "fail": len(failing), "verdict": verdict, "score": score,
-                    "vetoes": sum(f["severity"] == "veto" for f in failing),
-                    "changes": {"previous_run": previous_run, "new": sum(f["change"] == "new" for f in failing),
-                                "still_open": sum(f["change"] == "open" for f in failing), "fixed": len(fixed)}},
+        "summary": {
+            "checked": len(findings),
+            "fail": len(failing),
+            "verdict": verdict,
+            "score": score,
+            "vetoes": sum(f["severity"] == "veto" for f in failing),
+            "changes": {
+                "previous_run": previous_run,
+                "new": sum(f["change"] == "new" for f in failing),
+                "still_open": sum(f["change"] == "open" for f in failing),
+                "fixed": len(fixed),
+            },
+        },
         "findings": findings,
-        "fixed": [{"rule": r, "title": RULES[r]["title"], "subject": s, "url": "", "fingerprint": f"{r}-{s}"}
-                  for r, s in fixed],
+        "fixed": [
+            {"rule": r, "title": RULES[r]["title"], "subject": s, "url": "", "fingerprint": f"{r}-{s}"}
+            for r, s in fixed
+        ],
         "rules": RULES,
-        "trend": trend + [{"run": run_id, "as_of": "2026-11-20", "score": float(score), "verdict": verdict,
-                           "fail": len(failing)}],
+        "trend": [
+            *trend,
+            {"run": run_id, "as_of": "2026-11-20", "score": float(score), "verdict": verdict, "fail": len(failing)},
+        ],
     }
 
 
 def _veto_site(tmp_path):
     findings = [
-        _finding("GK203", "首页", "new", url="http://a.gov.cn/",
-                 evidence="首页最新信息日期为 2026-10-01，早于检查日期前 2 周（2026-11-06）。" * 3),
+        _finding(
+            "GK203",
+            "首页",
+            "new",
+            url="http://a.gov.cn/",
+            evidence="首页最新信息日期为 2026-10-01，早于检查日期前 2 周（2026-11-06）。" * 3,
+        ),
         _finding("GK201", "商务动态", "new", url="http://a.gov.cn/swdt/"),
         _finding("GK302", "http://a.gov.cn/x.pdf", "new", url="http://a.gov.cn/zwgk/"),
         _finding("GK502", "党政机关网站标识", "open", url="http://a.gov.cn/"),
@@ -76,10 +106,13 @@ def _veto_site(tmp_path):
 
 
 def _fixed_only_site():
-    findings = [_finding("GK502", "党政机关网站标识", "open", url="http://b.gov.cn/"),
-                _finding("GK201", "商务动态", None, status="pass")]
-    report = _report("http://b.gov.cn/", findings, "合格", 95.0,
-                     fixed=[("GK201", "商务动态"), ("GK302", "http://b.gov.cn/x.doc")])
+    findings = [
+        _finding("GK502", "党政机关网站标识", "open", url="http://b.gov.cn/"),
+        _finding("GK201", "商务动态", None, status="pass"),
+    ]
+    report = _report(
+        "http://b.gov.cn/", findings, "合格", 95.0, fixed=[("GK201", "商务动态"), ("GK302", "http://b.gov.cn/x.doc")]
+    )
     return SiteResult("乙市商务局", "http://b.gov.cn/", report, "/out/b/report.html")
 
 
@@ -143,8 +176,11 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
             verb = verb.upper()
             if verb == "EHLO":
                 offer_tls = server.tls is not None and not isinstance(self.connection, ssl.SSLSocket)
-                extras = ["250-test"] + (["250-STARTTLS"] if offer_tls else []) \
+                extras = (
+                    ["250-test"]
+                    + (["250-STARTTLS"] if offer_tls else [])
                     + (["250-AUTH PLAIN"] if server.credentials else [])
+                )
                 for extra in extras:
                     self.reply(extra)
                 self.reply("250 8BITMIME")
@@ -182,8 +218,15 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
                     if chunk in (b".\r\n", b""):
                         break
                     data += chunk[1:] if chunk.startswith(b"..") else chunk
-                server.messages.append({"from": sender, "to": rcpts, "user": user, "data": bytes(data),
-                                        "tls": isinstance(self.connection, ssl.SSLSocket)})
+                server.messages.append(
+                    {
+                        "from": sender,
+                        "to": rcpts,
+                        "user": user,
+                        "data": bytes(data),
+                        "tls": isinstance(self.connection, ssl.SSLSocket),
+                    }
+                )
                 self.reply("250 queued")
             elif verb == "STARTTLS" and server.tls is not None:
                 self.reply("220 go ahead")
@@ -227,9 +270,28 @@ def tls(tmp_path, monkeypatch):
     if shutil.which("openssl") is None:
         pytest.skip("needs the openssl command")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
-                    str(cert), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
@@ -281,18 +343,30 @@ def test_verdict_turned_failed_without_a_new_finding_is_news():
 def test_a_site_not_checked_is_news():
     news = what_is_new([_fixed_only_site(), _down_site(), SiteResult("戊局", "http://e.gov.cn/")])
     assert [(n.result.name, n.checked, n.error) for n in news] == [
-        ("丙市商务局", False, "连接被拒绝（connection refused）"), ("戊局", False, "没有生成报告")]
+        ("丙市商务局", False, "连接被拒绝（connection refused）"),
+        ("戊局", False, "没有生成报告"),
+    ]
 
 
 def test_subject_body_and_payload(tmp_path):
     notice = compose(what_is_new([_veto_site(tmp_path), _fixed_only_site(), _down_site()]))
     assert notice.subject == "gapcheck：1 个网站出现新问题（1 个单项否决），1 个网站无法检查"
     body = notice.body
-    for text in ("【1】甲市商务局", "网址：http://a.gov.cn/", "结论：不合格（上次为合格）　得分：81.5",
-                 "新增单项否决 1 项：", "  - GK203 首页不更新：首页——首页最新信息日期为 2026-10-01",
-                 "新增问题 2 项：", "  - GK201 栏目更新不及时：商务动态", "  - GK302 其他页面链接不可用：http://a.gov.cn/x.pdf",
-                 "已整改 1 项", f"报告：{tmp_path / 'a' / 'report.html'}",
-                 "【2】丙市商务局", "网址：http://c.gov.cn/", "无法检查：连接被拒绝（connection refused）"):
+    for text in (
+        "【1】甲市商务局",
+        "网址：http://a.gov.cn/",
+        "结论：不合格（上次为合格）　得分：81.5",
+        "新增单项否决 1 项：",
+        "  - GK203 首页不更新：首页——首页最新信息日期为 2026-10-01",
+        "新增问题 2 项：",
+        "  - GK201 栏目更新不及时：商务动态",
+        "  - GK302 其他页面链接不可用：http://a.gov.cn/x.pdf",
+        "已整改 1 项",
+        f"报告：{tmp_path / 'a' / 'report.html'}",
+        "【2】丙市商务局",
+        "网址：http://c.gov.cn/",
+        "无法检查：连接被拒绝（connection refused）",
+    ):
         assert text in body, text
     assert "乙市商务局" not in body and "GK502" not in body
     veto_line = next(line for line in body.splitlines() if "GK203" in line)
@@ -307,8 +381,16 @@ def test_subject_body_and_payload(tmp_path):
     assert [v["rule"] for v in a["new_vetoes"]] == ["GK203"] and a["new_vetoes"][0]["evidence"].endswith("…")
     assert a["new_gaps_count"] == 2 and [g["subject"] for g in a["new_gaps"]] == ["商务动态", "http://a.gov.cn/x.pdf"]
     assert (a["fixed"], a["still_open"], a["report"]) == (1, 1, str(tmp_path / "a" / "report.html"))
-    assert c == {**c, "name": "丙市商务局", "checked": False, "error": "连接被拒绝（connection refused）",
-                 "verdict": None, "new_vetoes": [], "new_gaps_count": 0, "report": None}
+    assert c == {
+        **c,
+        "name": "丙市商务局",
+        "checked": False,
+        "error": "连接被拒绝（connection refused）",
+        "verdict": None,
+        "new_vetoes": [],
+        "new_gaps_count": 0,
+        "report": None,
+    }
 
 
 def test_many_gaps_first_few_in_body_and_crawled_text_on_one_line():
@@ -327,12 +409,15 @@ def test_many_gaps_first_few_in_body_and_crawled_text_on_one_line():
 
 
 def test_new_veto_is_posted_and_mailed(tmp_path, receiver, smtp_server):
-    config = NotifyConfig(webhook=receiver.url,
-                          smtp=SmtpConfig("127.0.0.1", "gapcheck@a.gov.cn", ("web@a.gov.cn", "boss@a.gov.cn"),
-                                          port=smtp_server.port))
+    config = NotifyConfig(
+        webhook=receiver.url,
+        smtp=SmtpConfig("127.0.0.1", "gapcheck@a.gov.cn", ("web@a.gov.cn", "boss@a.gov.cn"), port=smtp_server.port),
+    )
     lines = notify(config, [_veto_site(tmp_path), _fixed_only_site()])
-    assert lines == [f"notify: webhook http://127.0.0.1:{receiver.server_address[1]}/… sent (HTTP 200)",
-                     f"notify: mail via 127.0.0.1:{smtp_server.port} sent (2 recipients)"]
+    assert lines == [
+        f"notify: webhook http://127.0.0.1:{receiver.server_address[1]}/… sent (HTTP 200)",
+        f"notify: mail via 127.0.0.1:{smtp_server.port} sent (2 recipients)",
+    ]
     assert "tok123" not in "\n".join(lines)
     (post,) = receiver.posts
     assert post["path"] == "/hook/abc?access_token=tok123"
@@ -354,10 +439,12 @@ def test_new_veto_is_posted_and_mailed(tmp_path, receiver, smtp_server):
 
 
 def test_only_fixed_gaps_sends_nothing(receiver, smtp_server):
-    config = NotifyConfig(webhook=receiver.url, smtp=SmtpConfig("127.0.0.1", "g@a.gov.cn", ("w@a.gov.cn",),
-                                                                 port=smtp_server.port))
+    config = NotifyConfig(
+        webhook=receiver.url, smtp=SmtpConfig("127.0.0.1", "g@a.gov.cn", ("w@a.gov.cn",), port=smtp_server.port)
+    )
     assert notify(config, [_fixed_only_site()]) == [
-        "notify: nothing new (no new veto or gap, every site checked); nothing sent"]
+        "notify: nothing new (no new veto or gap, every site checked); nothing sent"
+    ]
     assert receiver.posts == [] and smtp_server.messages == []
     assert notify(NotifyConfig(), [_down_site()]) == [] and notify(None, [_down_site()]) == []
 
@@ -374,8 +461,9 @@ def test_webhook_refused_is_an_outcome_line_not_an_exception(tmp_path):
     port = _closed_port()
     url = f"http://127.0.0.1:{port}/robot/send?access_token=secret-token"
     lines = notify(NotifyConfig(webhook=url), [_veto_site(tmp_path)])
-    assert lines == [f"notify: webhook http://127.0.0.1:{port}/… failed: connection refused "
-                     "(check notify.webhook in SITES.yaml)"]
+    assert lines == [
+        f"notify: webhook http://127.0.0.1:{port}/… failed: connection refused (check notify.webhook in SITES.yaml)"
+    ]
 
 
 def test_webhook_http_error_and_redirect_fail(tmp_path, receiver):
@@ -387,8 +475,10 @@ def test_webhook_http_error_and_redirect_fail(tmp_path, receiver):
     (line,) = send(NotifyConfig(webhook=receiver.url), notice)
     assert "failed: answered HTTP 302 Found, redirected to http://127.0.0.1:1/…" in line and "secret" not in line
     (line,) = send(NotifyConfig(webhook="ftp://x.gov.cn/"), notice)
-    assert line == "notify: webhook ftp://x.gov.cn/ failed: expected an http:// or https:// URL " \
-                   "(check notify.webhook in SITES.yaml)"
+    assert (
+        line == "notify: webhook ftp://x.gov.cn/ failed: expected an http:// or https:// URL "
+        "(check notify.webhook in SITES.yaml)"
+    )
 
 
 def test_webhook_user_and_password_go_in_a_header_not_the_lines(receiver):
@@ -401,32 +491,49 @@ def test_webhook_user_and_password_go_in_a_header_not_the_lines(receiver):
 
 def test_smtp_login_with_the_password_from_the_environment(tmp_path, smtp_server, monkeypatch):
     smtp_server.credentials = ("gapcheck", "p@ss word")
-    cfg = SmtpConfig("127.0.0.1", "gapcheck@a.gov.cn", ("web@a.gov.cn",), port=smtp_server.port,
-                     username="gapcheck", password_env="GAPCHECK_TEST_SMTP_PASSWORD")
+    cfg = SmtpConfig(
+        "127.0.0.1",
+        "gapcheck@a.gov.cn",
+        ("web@a.gov.cn",),
+        port=smtp_server.port,
+        username="gapcheck",
+        password_env="GAPCHECK_TEST_SMTP_PASSWORD",
+    )
     monkeypatch.setenv("GAPCHECK_TEST_SMTP_PASSWORD", "p@ss word")
     lines = notify(NotifyConfig(smtp=cfg), [_veto_site(tmp_path)])
     assert lines == [f"notify: mail via 127.0.0.1:{smtp_server.port} sent (1 recipient)"]
     assert smtp_server.logins == [("gapcheck", "p@ss word")] and smtp_server.messages[0]["user"] == "gapcheck"
     # A wrong password: refused, and the password is nowhere in the line.
     lines = notify(NotifyConfig(smtp=cfg), [_veto_site(tmp_path)], env={"GAPCHECK_TEST_SMTP_PASSWORD": "wrong"})
-    assert lines == [f"notify: mail via 127.0.0.1:{smtp_server.port} failed: login refused: 535 authentication "
-                     "failed (check notify.smtp.username / notify.smtp.password_env in SITES.yaml)"]
+    assert lines == [
+        f"notify: mail via 127.0.0.1:{smtp_server.port} failed: login refused: 535 authentication "
+        "failed (check notify.smtp.username / notify.smtp.password_env in SITES.yaml)"
+    ]
     assert "wrong" not in lines[0]
     # smtplib sends credentials as ASCII only: a clear line, the password not in it.
     lines = notify(NotifyConfig(smtp=cfg), [_veto_site(tmp_path)], env={"GAPCHECK_TEST_SMTP_PASSWORD": "口令"})
-    assert lines == [f"notify: mail via 127.0.0.1:{smtp_server.port} failed: the user name or the password has "
-                     "characters other than ASCII, which Python's smtplib cannot send (check notify.smtp.username / "
-                     "notify.smtp.password_env in SITES.yaml)"]
+    assert lines == [
+        f"notify: mail via 127.0.0.1:{smtp_server.port} failed: the user name or the password has "
+        "characters other than ASCII, which Python's smtplib cannot send (check notify.smtp.username / "
+        "notify.smtp.password_env in SITES.yaml)"
+    ]
     assert len(smtp_server.messages) == 1
 
 
 def test_smtp_missing_password_variable_is_a_clear_error(tmp_path, smtp_server, monkeypatch):
     monkeypatch.delenv("GAPCHECK_TEST_SMTP_PASSWORD", raising=False)
-    cfg = SmtpConfig("127.0.0.1", "g@a.gov.cn", ("w@a.gov.cn",), port=smtp_server.port, username="gapcheck",
-                     password_env="GAPCHECK_TEST_SMTP_PASSWORD")
+    cfg = SmtpConfig(
+        "127.0.0.1",
+        "g@a.gov.cn",
+        ("w@a.gov.cn",),
+        port=smtp_server.port,
+        username="gapcheck",
+        password_env="GAPCHECK_TEST_SMTP_PASSWORD",
+    )
     assert notify(NotifyConfig(smtp=cfg), [_down_site()]) == [
         f"notify: mail via 127.0.0.1:{smtp_server.port} failed: environment variable GAPCHECK_TEST_SMTP_PASSWORD "
-        "(the SMTP password) is not set (check notify.smtp.password_env in SITES.yaml)"]
+        "(the SMTP password) is not set (check notify.smtp.password_env in SITES.yaml)"
+    ]
     assert smtp_server.messages == [] and smtp_server.logins == []
 
 
@@ -434,8 +541,9 @@ def test_smtp_failures_name_the_key(tmp_path, smtp_server):
     notice = compose(what_is_new([_down_site()]))
     port = _closed_port()
     (line,) = send(NotifyConfig(smtp=SmtpConfig("127.0.0.1", "g@a.gov.cn", ("w@a.gov.cn",), port=port)), notice)
-    assert line == (f"notify: mail via 127.0.0.1:{port} failed: connection refused "
-                    "(check notify.smtp.host in SITES.yaml)")
+    assert line == (
+        f"notify: mail via 127.0.0.1:{port} failed: connection refused (check notify.smtp.host in SITES.yaml)"
+    )
     # The test server offers no STARTTLS.
     cfg = SmtpConfig("127.0.0.1", "g@a.gov.cn", ("w@a.gov.cn",), port=smtp_server.port, starttls=True)
     (line,) = send(NotifyConfig(smtp=cfg), notice)
@@ -444,8 +552,10 @@ def test_smtp_failures_name_the_key(tmp_path, smtp_server):
 
 
 def test_both_channels_are_tried_when_one_fails(tmp_path, smtp_server):
-    config = NotifyConfig(webhook=f"http://127.0.0.1:{_closed_port()}/",
-                          smtp=SmtpConfig("127.0.0.1", "g@a.gov.cn", ("w@a.gov.cn",), port=smtp_server.port))
+    config = NotifyConfig(
+        webhook=f"http://127.0.0.1:{_closed_port()}/",
+        smtp=SmtpConfig("127.0.0.1", "g@a.gov.cn", ("w@a.gov.cn",), port=smtp_server.port),
+    )
     lines = notify(config, [_veto_site(tmp_path)])
     assert "failed: connection refused" in lines[0] and lines[1].endswith("sent (1 recipient)")
     assert len(smtp_server.messages) == 1
@@ -455,10 +565,18 @@ def test_starttls_then_login(tmp_path, tls):
     server = _start_smtp(tls=tls)
     try:
         server.credentials = ("gapcheck", "secret")
-        cfg = SmtpConfig("127.0.0.1", "g@a.gov.cn", ("w@a.gov.cn",), port=server.port, username="gapcheck",
-                         password_env="SMTP_PW", starttls=True)
+        cfg = SmtpConfig(
+            "127.0.0.1",
+            "g@a.gov.cn",
+            ("w@a.gov.cn",),
+            port=server.port,
+            username="gapcheck",
+            password_env="SMTP_PW",
+            starttls=True,
+        )
         assert notify(NotifyConfig(smtp=cfg), [_down_site()], env={"SMTP_PW": "secret"}) == [
-            f"notify: mail via 127.0.0.1:{server.port} sent (1 recipient)"]
+            f"notify: mail via 127.0.0.1:{server.port} sent (1 recipient)"
+        ]
         (mail,) = server.messages
         assert mail["tls"] and mail["user"] == "gapcheck"
     finally:
@@ -487,7 +605,8 @@ def test_port_465_is_implicit_tls(tls):
     try:
         cfg = SmtpConfig("127.0.0.1", "g@a.gov.cn", ("w@a.gov.cn",), port=465)
         assert send(NotifyConfig(smtp=cfg), compose(what_is_new([_down_site()]))) == [
-            "notify: mail via 127.0.0.1:465 sent (1 recipient)"]
+            "notify: mail via 127.0.0.1:465 sent (1 recipient)"
+        ]
         assert server.messages[0]["tls"]
     finally:
         server.shutdown()

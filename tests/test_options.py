@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from gapcheck.checks.options import Options, Period
+from checks.options import Options, Period
 
 D = dt.date
 
@@ -54,9 +54,9 @@ def test_days(period, as_of, days):
 
 
 def test_rule_option_falls_back_to_the_registry_default():
-    from gapcheck.checks import Context
+    from checks import DEFAULTS, Context
 
-    ctx = Context(None, Options(rules={"GK302": {"deduction": 0.2}}))
+    ctx = Context(None, Options(rules={"GK302": {"deduction": 0.2}}), DEFAULTS)
     assert ctx.option("GK302", "deduction") == 0.2
     assert ctx.option("GK301", "deduction") == 1.0
     assert Options().homepage_limit == Period(14, "d")

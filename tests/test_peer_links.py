@@ -14,7 +14,7 @@ from urllib.parse import unquote, urldefrag
 
 import pytest
 
-from gapcheck.spiders.extract import extract
+from spiders.extract import extract
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "peer-tests" / "linkchecker-data"
 BASE = "http://localhost:8000/tests/checker/data/"

@@ -7,6 +7,7 @@ and what the report says.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
@@ -25,9 +26,24 @@ def _check(url: str, tmp: Path, crawl: str = "", *args: str, name: str = "run") 
     profile.write_text(f"name: 测试\nextends: national\ncrawl: {{{crawl}}}\n", encoding="utf-8")
     out = tmp / name
     result = subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", "check", url, "--profile", str(profile), "--out", str(out),
-         "--db", str(tmp / "db.sqlite"), *args],
-        capture_output=True, text=True, timeout=240)
+        [
+            sys.executable,
+            "-m",
+            "gapcheck.cli",
+            "check",
+            url,
+            "--profile",
+            str(profile),
+            "--out",
+            str(out),
+            "--db",
+            str(tmp / "db.sqlite"),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert result.returncode in (0, 1), result.stderr
     return json.loads((out / "report.json").read_text(encoding="utf-8"))
 
@@ -81,8 +97,10 @@ def test_a_portal_that_answers_429_to_bursts_is_crawled_whole_at_its_rate(tmp_pa
     assert bucket.refused <= 0.35 * len(asked), (bucket.refused, len(asked))
     span = asked[-1].at - asked[0].at
     assert (len(asked) - bucket.refused) / span >= 0.5 * bucket.rate, (len(asked), bucket.refused, span)
-    print(f"\n429 bursts: {len(asked)} requests, {bucket.refused} refused, {span:.1f} s of requests, "
-          f"{elapsed:.1f} s in all")
+    print(
+        f"\n429 bursts: {len(asked)} requests, {bucket.refused} refused, {span:.1f} s of requests, "
+        f"{elapsed:.1f} s in all"
+    )
 
 
 def test_a_url_that_stays_limited_is_waited_for_then_unverified_and_asked_again_at_the_end(tmp_path):
@@ -120,7 +138,7 @@ def test_robots_crawl_delay_is_kept_between_requests(tmp_path):
         # browser is ready, after the pace let it go; the gap it leaves is the browser's, not the pace's.
         report = _check(server.url, tmp_path, "", "--delay", "0", "--concurrency", "4", "--no-render")
         starts = [r.at for r in server.requests if r.path != "/robots.txt"]
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert len(starts) >= 7 and min(gaps) >= 0.95, gaps
     note = _findings(report, "GK905")[0]
     assert "Crawl-delay 1 秒" in note["evidence"], note
@@ -153,6 +171,7 @@ def test_a_failing_host_trips_the_breaker_and_its_other_links_are_unverified(tmp
         return html("error", status=500) if req.path.startswith("/down/") else Answer(404)
 
     with serve(failing) as other:
+
         def route(req: Req) -> Answer:
             if req.path == "/":
                 return html("".join(f'<a href="{other.url}down/{i}.html">第{i}篇</a>' for i in range(30)))
@@ -181,8 +200,9 @@ def test_failing_pages_in_a_row_do_not_cut_off_the_rest_of_the_portal(tmp_path):
     # and the crawl-health findings say what was really fetched and retried.
     def route(req: Req) -> Answer:
         if req.path == "/":
-            return html("".join(f'<a href="/t{i}.html">坏{i}</a>' for i in range(10))
-                        + '<a href="/ok/index.html">正常栏目</a>')
+            return html(
+                "".join(f'<a href="/t{i}.html">坏{i}</a>' for i in range(10)) + '<a href="/ok/index.html">正常栏目</a>'
+            )
         if req.path.startswith("/t"):
             return html("error", status=500)
         if req.path == "/ok/index.html":
@@ -237,15 +257,19 @@ def _home_instead(req: Req) -> Answer:
     return Answer(302, headers={"Location": "/"})
 
 
-@pytest.mark.parametrize(("missing", "reason"), [
-    (_catch_all, "与本站不存在页面的回应相同"),
-    (_home_instead, "跳转到与不存在页面相同的地址"),
-])
+@pytest.mark.parametrize(
+    ("missing", "reason"),
+    [
+        (_catch_all, "与本站不存在页面的回应相同"),
+        (_home_instead, "跳转到与不存在页面相同的地址"),
+    ],
+)
 def test_a_host_that_hides_missing_pages_has_them_reported_as_soft_404(tmp_path, missing, reason):
     def route(req: Req) -> Answer:
         if req.path == "/":
-            return html(f'<a href="/real.html">真实</a><a href="/missing.html">已删除</a><p>{ARTICLE}</p>',
-                        title="示例局")
+            return html(
+                f'<a href="/real.html">真实</a><a href="/missing.html">已删除</a><p>{ARTICLE}</p>', title="示例局"
+            )
         if req.path == "/real.html":
             return html(f"<h1>通知</h1><p>{ARTICLE}</p>", title="关于开展检查的通知")
         return missing(req)
@@ -266,6 +290,7 @@ def test_external_answers_are_reused_for_a_while_and_broken_ones_asked_every_run
         return html(f'{ARTICLE}<a href="/deeper.html">更多</a>') if req.path == "/ok.html" else Answer(404)
 
     with serve(external, host="localhost") as other:
+
         def route(req: Req) -> Answer:
             if req.path == "/":
                 return html(f'<a href="{other.url}ok.html">外部</a><a href="{other.url}gone.html">外部失效</a>')
@@ -289,14 +314,18 @@ def test_external_answers_are_reused_for_a_while_and_broken_ones_asked_every_run
     assert "1 个外部链接沿用" in note["evidence"], note
 
 
-@pytest.mark.parametrize(("probe", "verdict", "reason"), [
-    ("localhost", "broken", "域名无法解析"),
-    ("no-such-name.invalid", "unverified", "DNS 不可用"),
-])
+@pytest.mark.parametrize(
+    ("probe", "verdict", "reason"),
+    [
+        ("localhost", "broken", "域名无法解析"),
+        ("no-such-name.invalid", "unverified", "DNS 不可用"),
+    ],
+)
 def test_a_name_that_does_not_resolve_is_broken_only_where_dns_works(tmp_path, probe, verdict, reason):
     def route(req: Req) -> Answer:
-        return html('<a href="http://gapcheck-no-such-host.invalid/x.html">外部</a>') if req.path == "/" \
-            else Answer(404)
+        return (
+            html('<a href="http://gapcheck-no-such-host.invalid/x.html">外部</a>') if req.path == "/" else Answer(404)
+        )
 
     with serve(route) as server:
         report = _check(server.url, tmp_path, f"dns_probe: [{probe}]", "--delay", "0")
@@ -316,11 +345,14 @@ def test_the_user_agent_names_the_contact_from_the_profile(tmp_path):
 
 def test_missing_anchors_and_odd_redirects_are_listed(tmp_path):
     with serve(lambda req: html(ARTICLE, title="新地址")) as elsewhere:
+
         def route(req: Req) -> Answer:
             if req.path == "/":
-                return html('<a href="/doc.html#sec2">第二节</a><a href="/doc.html#nope">第九节</a>'
-                            '<a href="/hop/0.html">多次跳转</a>'
-                            f'<a href="/moved.html">已迁移</a><p>{ARTICLE}</p>')
+                return html(
+                    '<a href="/doc.html#sec2">第二节</a><a href="/doc.html#nope">第九节</a>'
+                    '<a href="/hop/0.html">多次跳转</a>'
+                    f'<a href="/moved.html">已迁移</a><p>{ARTICLE}</p>'
+                )
             if req.path == "/doc.html":
                 return html(f'<h2 id="sec1">一</h2><a name="sec2">二</a><p>{ARTICLE}</p>', title="文档")
             if req.path.startswith("/hop/"):
@@ -343,38 +375,47 @@ def test_missing_anchors_and_odd_redirects_are_listed(tmp_path):
 # -- the pieces ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("header", "seconds"), [
-    (b"5", 5.0),
-    (b"Sat, 28 Nov 2026 12:00:30 GMT", 30.0),
-    (b"Sat, 28 Nov 2026 11:59:00 GMT", 0.0),  # already past
-    (b"soon", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        (b"5", 5.0),
+        (b"Sat, 28 Nov 2026 12:00:30 GMT", 30.0),
+        (b"Sat, 28 Nov 2026 11:59:00 GMT", 0.0),  # already past
+        (b"soon", None),
+        (None, None),
+    ],
+)
 def test_retry_after_reads_seconds_and_http_dates(header, seconds):
     import datetime as dt
 
-    from gapcheck.spiders.politeness import retry_after
-    now = dt.datetime(2026, 11, 28, 12, 0, 0, tzinfo=dt.timezone.utc)
+    from spiders.politeness import retry_after
+
+    now = dt.datetime(2026, 11, 28, 12, 0, 0, tzinfo=dt.UTC)
     assert retry_after(header, now) == seconds
 
 
-@pytest.mark.parametrize(("title", "text", "challenged"), [
-    ("安全验证", "请完成滑动验证后继续访问", True),
-    ("Just a moment...", "Checking your browser before accessing", True),
-    ("访问被拦截", "您的访问被拦截，请联系管理员", True),
-    ("网站防火墙建设情况", "本局" * 200, False),  # a page about firewalls, long enough to be one
-    ("某某市商务局", "首页 政务公开", False),
-])
+@pytest.mark.parametrize(
+    ("title", "text", "challenged"),
+    [
+        ("安全验证", "请完成滑动验证后继续访问", True),
+        ("Just a moment...", "Checking your browser before accessing", True),
+        ("访问被拦截", "您的访问被拦截，请联系管理员", True),
+        ("网站防火墙建设情况", "本局" * 200, False),  # a page about firewalls, long enough to be one
+        ("某某市商务局", "首页 政务公开", False),
+    ],
+)
 def test_a_firewall_check_page_is_told_from_a_page(title, text, challenged):
-    from gapcheck.checks.model import FetchError, LinkCheck, Verdict
-    from gapcheck.spiders.portal import _challenge
+    from core.model import FetchError, LinkCheck, Verdict
+    from spiders.portal import _challenge
+
     check = _challenge(LinkCheck("http://x.gov.cn/", status=200), title, text)
     assert (check.error is FetchError.CHALLENGE) is challenged
     assert check.verdict is (Verdict.UNVERIFIED if challenged else Verdict.OK)
 
 
 def test_the_dns_probe_needs_one_name_to_resolve():
-    from gapcheck.spiders.portal import _any_resolves
+    from spiders.portal import _any_resolves
+
     assert _any_resolves(["gapcheck-no-such-host.invalid", "localhost"])
     assert not _any_resolves(["gapcheck-no-such-host.invalid"])
 

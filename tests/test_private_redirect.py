@@ -11,7 +11,7 @@ import sys
 import pytest
 from routeserver import Answer, Req, html, serve
 
-from gapcheck.spiders.politeness import Reach, reach_of
+from spiders.politeness import Reach, reach_of
 
 
 def _own_address() -> str:
@@ -30,6 +30,7 @@ def _own_address() -> str:
 @pytest.mark.parametrize(("allowed", "followed"), [(False, False), (True, True)])
 def test_a_redirect_into_the_checking_machine_is_not_followed(tmp_path, allowed, followed):
     with serve(lambda req: html("内部页面", title="内部")) as inside:
+
         def portal(req: Req) -> Answer:
             if req.path == "/":
                 return html('<a href="/go.html">跳转</a><a href="/ok.html">正常</a>')
@@ -39,12 +40,29 @@ def test_a_redirect_into_the_checking_machine_is_not_followed(tmp_path, allowed,
 
         with serve(portal, host=_own_address()) as server:
             profile = tmp_path / "p.yaml"
-            profile.write_text(f"name: t\nextends: national\ncrawl: {{private_redirects: {str(allowed).lower()}}}\n",
-                               encoding="utf-8")
+            profile.write_text(
+                f"name: t\nextends: national\ncrawl: {{private_redirects: {str(allowed).lower()}}}\n", encoding="utf-8"
+            )
             result = subprocess.run(
-                [sys.executable, "-m", "gapcheck.cli", "check", server.url, "--profile", str(profile), "--out",
-                 str(tmp_path / "out"), "--db", str(tmp_path / "db.sqlite"), "--delay", "0"],
-                capture_output=True, text=True, timeout=120)
+                [
+                    sys.executable,
+                    "-m",
+                    "gapcheck.cli",
+                    "check",
+                    server.url,
+                    "--profile",
+                    str(profile),
+                    "--out",
+                    str(tmp_path / "out"),
+                    "--db",
+                    str(tmp_path / "db.sqlite"),
+                    "--delay",
+                    "0",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             asked_inside = inside.hits("/secret.html")
     assert result.returncode in (0, 1), result.stderr
     links = {x["url"]: x for x in json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["links"]}
@@ -56,15 +74,18 @@ def test_a_redirect_into_the_checking_machine_is_not_followed(tmp_path, allowed,
         assert link["verdict"] == "unverified" and "内网或本机地址" in link["reason"], link
 
 
-@pytest.mark.parametrize(("addresses", "reach"), [
-    (["202.108.22.5"], Reach.PUBLIC),
-    (["10.1.2.3"], Reach.PRIVATE),
-    (["192.168.1.1", "202.108.22.5"], Reach.PRIVATE),
-    (["127.0.0.1"], Reach.LOCAL),
-    (["::1"], Reach.LOCAL),
-    (["169.254.169.254"], Reach.LOCAL),  # the cloud metadata address
-    (["fe80::1%eth0"], Reach.LOCAL),
-    ([], Reach.PUBLIC),
-])
+@pytest.mark.parametrize(
+    ("addresses", "reach"),
+    [
+        (["202.108.22.5"], Reach.PUBLIC),
+        (["10.1.2.3"], Reach.PRIVATE),
+        (["192.168.1.1", "202.108.22.5"], Reach.PRIVATE),
+        (["127.0.0.1"], Reach.LOCAL),
+        (["::1"], Reach.LOCAL),
+        (["169.254.169.254"], Reach.LOCAL),  # the cloud metadata address
+        (["fe80::1%eth0"], Reach.LOCAL),
+        ([], Reach.PUBLIC),
+    ],
+)
 def test_how_internal_an_address_is(addresses, reach):
     assert reach_of(addresses) is reach

@@ -14,7 +14,7 @@ import time
 import pytest
 from sitebuilder import check
 
-from gapcheck.checks import Options, Severity, Status
+from checks import Options, Severity, Status
 from gapcheck.store import Store
 
 STEP = dt.timedelta(minutes=15)
@@ -25,8 +25,15 @@ def _run(store: Store, url: str = "http://x.gov.cn/") -> tuple[int, dt.datetime]
     return run, dt.datetime.fromisoformat(store.run(run).started_at)
 
 
-def _probes(store: Store, start: dt.datetime, end: dt.datetime, *, every: dt.timedelta = STEP, fail_every: int = 0,
-            url: str = "http://x.gov.cn/") -> int:
+def _probes(
+    store: Store,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    every: dt.timedelta = STEP,
+    fail_every: int = 0,
+    url: str = "http://x.gov.cn/",
+) -> int:
     """Probes from `start` to `end`; every `fail_every`-th one fails. Returns how many."""
     n, at = 0, start
     while at <= end:
@@ -63,7 +70,11 @@ def test_three_days_of_probes_are_not_enough(store):
     seen = store.load_site(run).availability
     assert seen.probes == n and seen.failures == 0 and 2.9 < seen.days < 3.0
     finding = _gk804(store, run)
-    assert finding.status is Status.UNVERIFIED and "数据不足" in finding.evidence and f"已有探测 {n} 次" in finding.evidence
+    assert (
+        finding.status is Status.UNVERIFIED
+        and "数据不足" in finding.evidence
+        and f"已有探测 {n} 次" in finding.evidence
+    )
 
 
 def test_a_week_of_too_few_probes_is_not_enough(store):
@@ -75,8 +86,12 @@ def test_a_week_of_too_few_probes_is_not_enough(store):
 
 def test_a_week_with_few_failures_passes(store):
     run, started = _run(store)
-    n = _probes(store, started - dt.timedelta(days=7) + dt.timedelta(minutes=5), started - dt.timedelta(minutes=5),
-                fail_every=50)
+    n = _probes(
+        store,
+        started - dt.timedelta(days=7) + dt.timedelta(minutes=5),
+        started - dt.timedelta(minutes=5),
+        fail_every=50,
+    )
     seen = store.load_site(run).availability
     assert seen.probes == n == 672 and seen.failures == 14  # 2.1 %
     finding = _gk804(store, run)
@@ -86,8 +101,12 @@ def test_a_week_with_few_failures_passes(store):
 
 def test_a_week_with_five_percent_failures_is_a_veto(store):
     run, started = _run(store)
-    _probes(store, started - dt.timedelta(days=7) + dt.timedelta(minutes=5), started - dt.timedelta(minutes=5),
-            fail_every=20)
+    _probes(
+        store,
+        started - dt.timedelta(days=7) + dt.timedelta(minutes=5),
+        started - dt.timedelta(minutes=5),
+        fail_every=20,
+    )
     finding = _gk804(store, run)
     assert finding.status is Status.FAIL and finding.severity is Severity.VETO
     assert "672 次，失败 34 次，失败率 5.1%" in finding.evidence and "北京时间" in finding.evidence
@@ -112,17 +131,24 @@ def test_only_the_sites_probes_of_the_week_before_the_run_count(store):
 
 def test_a_naive_time_is_utc(store):
     store.record_probe("http://x.gov.cn/", True, 200, 0.1, at=dt.datetime(2026, 11, 20, 8, 0))
-    store.record_probe("http://x.gov.cn/", True, 200, 0.1,
-                       at=dt.datetime(2026, 11, 20, 16, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))))
-    assert [r[0] for r in store.db.execute("SELECT probed_at FROM probes")] == \
-        ["2026-11-20T08:00:00+00:00", "2026-11-20T08:00:00+00:00"]
+    store.record_probe(
+        "http://x.gov.cn/",
+        True,
+        200,
+        0.1,
+        at=dt.datetime(2026, 11, 20, 16, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    )
+    assert [r[0] for r in store.db.execute("SELECT probed_at FROM probes")] == [
+        "2026-11-20T08:00:00+00:00",
+        "2026-11-20T08:00:00+00:00",
+    ]
 
 
 # -- gapcheck probe, end to end ------------------------------------------------------------------
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         if self.path.startswith("/slow"):
             time.sleep(1.5)
         if self.path.startswith("/error"):
@@ -162,10 +188,12 @@ def _gapcheck(*args: str) -> subprocess.CompletedProcess:
 def test_probe_command_stores_one_row_per_site_and_exits_3_when_one_is_down(tmp_path, server):
     sites = tmp_path / "sites.yaml"
     # One host, two paths: two sites (a site is host and path; scheme and port do not count).
-    sites.write_text(f"defaults:\n  db: probes.sqlite\nsites:\n  - name: 本地\n    url: {server}/\n"
-                     f"  - name: 关闭\n    url: http://127.0.0.1:{_refused_port()}/down/\n    slug: down\n",
-                     encoding="utf-8")
-    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    sites.write_text(
+        f"defaults:\n  db: probes.sqlite\nsites:\n  - name: 本地\n    url: {server}/\n"
+        f"  - name: 关闭\n    url: http://127.0.0.1:{_refused_port()}/down/\n    slug: down\n",
+        encoding="utf-8",
+    )
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
     done = _gapcheck("probe", str(sites))
     assert done.returncode == 3, done.stderr
     lines = done.stdout.splitlines()
@@ -174,15 +202,19 @@ def test_probe_command_stores_one_row_per_site_and_exits_3_when_one_is_down(tmp_
     db = sqlite3.connect(tmp_path / "probes.sqlite")  # the sites list's db:, relative to it
     rows = db.execute("SELECT site, url, probed_at, outcome, status, elapsed, error FROM probes ORDER BY id").fetchall()
     assert [(r[0], r[3], r[4], r[6]) for r in rows] == [
-        ("127.0.0.1/", "ok", 200, None), ("127.0.0.1/down/", "failed", None, "refused")]
+        ("127.0.0.1/", "ok", 200, None),
+        ("127.0.0.1/down/", "failed", None, "refused"),
+    ]
     assert all(dt.datetime.fromisoformat(r[2]) >= before and r[2].endswith("+00:00") for r in rows)
     assert 0 <= rows[0][5] < 5
 
 
 def test_probe_command_counts_slow_and_error_pages_as_failed(tmp_path, server):
     sites = tmp_path / "sites.yaml"
-    sites.write_text("sites:\n" + "".join(f"  - {{url: {server}/{p}, slug: {p}}}\n" for p in ("slow", "error", "ok")),
-                     encoding="utf-8")
+    sites.write_text(
+        "sites:\n" + "".join(f"  - {{url: {server}/{p}, slug: {p}}}\n" for p in ("slow", "error", "ok")),
+        encoding="utf-8",
+    )
     db = tmp_path / "other.sqlite"
     done = _gapcheck("probe", str(sites), "--db", str(db), "--timeout", "0.5")
     assert done.returncode == 3, done.stderr

@@ -11,9 +11,9 @@ import pytest
 from sitebuilder import build_site, check, page, url
 from test_identity import real_html
 
-from gapcheck.checks import Options, Status
-from gapcheck.checks.matching import Aliases, find_on_site, is_wordless
-from gapcheck.checks.options import Requirement
+from checks import Options, Status
+from checks.matching import Aliases, find_on_site, is_wordless
+from checks.options import Requirement
 from gapcheck.profile import load_profile
 
 NATIONAL = load_profile("national").options
@@ -36,11 +36,17 @@ YICHUN_ENTRIES = [
 ]
 # 专题专栏: a carousel of pictures with no alt, every one a link with no words.
 YICHUN_BANNERS = [
-    "ycsrmzf/szfhyzt/szfhy.shtml", "ycsrmzf/yhyshjjxs/yhyshjjxs.shtml", "ycsrmzf/dsjzcfgzl/dashuju.shtml",
-    "ycsrmzf/fjxzcjgxsdffs/guidang_list.shtml", "http://www.gov.cn/hudong/index.htm",
-    "ycsrmzf/ztbd/202201/89932811c4984fde8f96164db49ac2a6.shtml", "ycsrmzf/qmtjjczwgkbzhgfhzt/jczwgk.shtml",
-    "ycsrmzf/xxgzbdgrdfyyqfk/guidang_list.shtml", "ycsrmzf/wxzfjs/wxzfjs.shtml",
-    "http://www.credit.yichun.gov.cn/cms//creditpublic/toXzcf.action", "ycsrmzf/sswgh/145guihua.shtml",
+    "ycsrmzf/szfhyzt/szfhy.shtml",
+    "ycsrmzf/yhyshjjxs/yhyshjjxs.shtml",
+    "ycsrmzf/dsjzcfgzl/dashuju.shtml",
+    "ycsrmzf/fjxzcjgxsdffs/guidang_list.shtml",
+    "http://www.gov.cn/hudong/index.htm",
+    "ycsrmzf/ztbd/202201/89932811c4984fde8f96164db49ac2a6.shtml",
+    "ycsrmzf/qmtjjczwgkbzhgfhzt/jczwgk.shtml",
+    "ycsrmzf/xxgzbdgrdfyyqfk/guidang_list.shtml",
+    "ycsrmzf/wxzfjs/wxzfjs.shtml",
+    "http://www.credit.yichun.gov.cn/cms//creditpublic/toXzcf.action",
+    "ycsrmzf/sswgh/145guihua.shtml",
 ]
 
 
@@ -59,12 +65,18 @@ def test_yichun_special_topic_banners_are_pictures_without_words():
 def test_yichun_a_banner_is_named_by_the_page_it_leads_to():
     # Stub for the page the banner leads to (not saved); its name as the path spells it (jczwgk).
     topic = "全面推进基层政务公开标准化规范化专题"
-    site = build_site({"": real_html(YICHUN),
-                       "ycsrmzf/qmtjjczwgkbzhgfhzt/jczwgk.shtml": page("<p>专题</p>", title=f"{topic}_中国宜春")})
+    site = build_site(
+        {
+            "": real_html(YICHUN),
+            "ycsrmzf/qmtjjczwgkbzhgfhzt/jczwgk.shtml": page("<p>专题</p>", title=f"{topic}_中国宜春"),
+        }
+    )
     options = Options(requirements=(Requirement("基层政务公开专题", ("基层政务公开",), on_homepage=True),))
     [finding] = check("GK102", site, options)
     assert (finding.status, finding.evidence) == (
-        Status.PASS, f"图片链接（目标页「{topic}_中国宜春」） → {url('ycsrmzf/qmtjjczwgkbzhgfhzt/jczwgk.shtml')}")
+        Status.PASS,
+        f"图片链接（目标页「{topic}_中国宜春」） → {url('ycsrmzf/qmtjjczwgkbzhgfhzt/jczwgk.shtml')}",
+    )
 
 
 def test_yichun_search_is_the_header_form_not_the_jiucuo_widget():
@@ -72,15 +84,20 @@ def test_yichun_search_is_the_header_form_not_the_jiucuo_widget():
     # the national 找错 widget (a script), which is no search.
     [finding] = check("GK506", build_site({"": real_html(YICHUN)}), NATIONAL)
     assert (finding.status, finding.evidence) == (
-        Status.PASS, "搜索表单：字段 searchWord，提交到 https://www.yichun.gov.cn/search4/s")
+        Status.PASS,
+        "搜索表单：字段 searchWord，提交到 https://www.yichun.gov.cn/search4/s",
+    )
 
 
 # -- 北京市人力资源和社会保障局 (2018) ---------------------------------------------------------------------
 
 # 信息公开 links to the city's disclosure platform, as text; 依申请公开 stays on the bureau's site.
 BJRBJ_ENTRIES = [
-    ("公开指南", "链接「公开指南」 → http://zfxxgk.beijing.gov.cn/110070/zfxxgkzn/2017-03/17/"
-                 "content_15822baf639848638566acf3b497de25.shtml"),
+    (
+        "公开指南",
+        "链接「公开指南」 → http://zfxxgk.beijing.gov.cn/110070/zfxxgkzn/2017-03/17/"
+        "content_15822baf639848638566acf3b497de25.shtml",
+    ),
     ("公开目录", "链接「公开目录」 → http://zfxxgk.beijing.gov.cn/110070/jgzz12j/list.shtml"),
     ("依申请公开", "链接「依申请公开」 → http://www.bjrbj.gov.cn/yishenqing/ysqgk/index"),
 ]
@@ -112,8 +129,12 @@ def test_bjrbj_the_picture_is_named_by_its_target_and_is_not_the_disclosure_repo
 def test_bjrbj_interaction_pictures_are_links_without_words():
     # 交流互动: four pictures (咨询, 意见征集, 投诉, 监督平台), no alt.
     home = build_site({"": real_html(BJRBJ)}).home
-    pictures = ["http://www.bjrbj.gov.cn/mzhd/postZX.htm", "http://www.bjrbj.gov.cn/jlhd/yjzj/",
-                "http://www.bjrbj.gov.cn/mzhd/postNew.htm", "http://www.bjrbj.gov.cn/jlhd/201801/t20180117_70496.html"]
+    pictures = [
+        "http://www.bjrbj.gov.cn/mzhd/postZX.htm",
+        "http://www.bjrbj.gov.cn/jlhd/yjzj/",
+        "http://www.bjrbj.gov.cn/mzhd/postNew.htm",
+        "http://www.bjrbj.gov.cn/jlhd/201801/t20180117_70496.html",
+    ]
     assert all(is_wordless(link) for link in home.links if link.url in pictures)
     assert {link.url for link in home.links if link.url in pictures} == set(pictures)
 
@@ -121,5 +142,7 @@ def test_bjrbj_interaction_pictures_are_links_without_words():
 def test_bjrbj_search_form():
     [finding] = check("GK506", build_site({"": real_html(BJRBJ)}), NATIONAL)
     assert (finding.status, finding.evidence) == (
-        Status.PASS, f"搜索表单：字段 searchWords，提交到 {url('LDJAPP/search/search_new/rlsbjzzcx/search_rlsbjzzcx.jsp')}，"
-                     "文字「搜索」")
+        Status.PASS,
+        f"搜索表单：字段 searchWords，提交到 {url('LDJAPP/search/search_new/rlsbjzzcx/search_rlsbjzzcx.jsp')}，"
+        "文字「搜索」",
+    )

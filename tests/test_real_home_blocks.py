@@ -15,7 +15,7 @@ import pytest
 from sitebuilder import build_site, check
 from test_identity import real_html
 
-from gapcheck.checks import Status
+from checks import Status
 from gapcheck.profile import load_profile
 
 NATIONAL = load_profile("national").options
@@ -23,16 +23,24 @@ NATIONAL = load_profile("national").options
 HOME_BLOCKS = {
     # 中国宜春, generated 2023-10-11.
     ("SimonXinw__job_yichun_home.html", dt.date(2023, 10, 11)): [
-        ("政务要闻", "2023-10-11"), ("国务院信息", "2023-09-23"), ("江西省政策", "2023-10-07"),
-        ("县市区动态", "2023-10-11"), ("部门信息", "2023-10-11"), ("最新政府文件", "2023-09-22"),
+        ("政务要闻", "2023-10-11"),
+        ("国务院信息", "2023-09-23"),
+        ("江西省政策", "2023-10-07"),
+        ("县市区动态", "2023-10-11"),
+        ("部门信息", "2023-10-11"),
+        ("最新政府文件", "2023-09-22"),
         ("最新政策解读", "2023-10-10"),
     ],
     # 北京市人力资源和社会保障局, 2018-03: only 公示公告 is a dated block of the page's own content.
     ("silverfoxy__JSCryptoMinerStudy_bjrbj.gov.cn.html", dt.date(2018, 3, 22)): [("公示公告", "2018-03-20")],
     # 北京市食品药品监督管理局, 2018-03.
     ("silverfoxy__JSCryptoMinerStudy_bjda.gov.cn.html", dt.date(2018, 3, 22)): [
-        ("国务院要闻", "2018-03-21"), ("推动创新 深化改革", "2018-03-21"), ("质量公告", "2018-03-19"),
-        ("产品召回", "2018-03-16"), ("不良反应监测", "2018-03-15"), ("通知公告", "2018-03-21"),
+        ("国务院要闻", "2018-03-21"),
+        ("推动创新 深化改革", "2018-03-21"),
+        ("质量公告", "2018-03-19"),
+        ("产品召回", "2018-03-16"),
+        ("不良反应监测", "2018-03-15"),
+        ("通知公告", "2018-03-21"),
         ("保健食品批准证书遗失声明", "2018-03-13"),
     ],
 }

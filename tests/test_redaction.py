@@ -5,13 +5,15 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from gapcheck.report.model import redact
+from core.redaction import redact
 
 
 def test_every_string_in_the_report_is_redacted():
-    report = {"site": {"start_url": "http://admin:s3cret@www.x.gov.cn/"},
-              "findings": [{"evidence": "链接 → https://u:p@files.x.gov.cn/a.pdf 无法下载", "deduction": 1.0}],
-              "links": [{"found_on": ["http://a:b@www.x.gov.cn/p.html"], "status": 404}]}
+    report = {
+        "site": {"start_url": "http://admin:s3cret@www.x.gov.cn/"},
+        "findings": [{"evidence": "链接 → https://u:p@files.x.gov.cn/a.pdf 无法下载", "deduction": 1.0}],
+        "links": [{"found_on": ["http://a:b@www.x.gov.cn/p.html"], "status": 404}],
+    }
     text = repr(redact(report))
     assert "s3cret" not in text and "u:p@" not in text and "a:b@" not in text
     assert redact(report)["site"]["start_url"] == "http://***@www.x.gov.cn/"
@@ -20,7 +22,20 @@ def test_every_string_in_the_report_is_redacted():
 
 
 def test_a_start_url_with_credentials_is_refused_without_echoing_them(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "gapcheck.cli", "check", "http://admin:s3cret@127.0.0.1:9/",
-                             "--db", str(tmp_path / "d.sqlite"), "--out", str(tmp_path / "o")],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gapcheck.cli",
+            "check",
+            "http://admin:s3cret@127.0.0.1:9/",
+            "--db",
+            str(tmp_path / "d.sqlite"),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2 and "s3cret" not in result.stderr and "***@127.0.0.1:9" in result.stderr

@@ -6,12 +6,19 @@ import re
 
 import pytest
 
-from gapcheck.checks import BY_CODE, RULES, UnknownRule, select
-from gapcheck.checks.registry import REMOVED
+from checks import BY_CODE, RULES, UnknownRule, select
+from checks.registry import REMOVED
 
 FAMILY_MODULE = {
-    "1": "content", "2": "freshness", "3": "links", "4": "disclosure", "5": "identity", "6": "interaction",
-    "7": "services", "8": "manual", "9": "crawl_health",
+    "1": "content",
+    "2": "freshness",
+    "3": "links",
+    "4": "disclosure",
+    "5": "identity",
+    "6": "interaction",
+    "7": "services",
+    "8": "manual",
+    "9": "crawl_health",
 }
 
 
@@ -66,8 +73,9 @@ def test_select(chosen, ignored, expected):
     assert codes(select(chosen, ignored)) == expected
 
 
-@pytest.mark.parametrize(("chosen", "ignored"), [(["GK999"], None), (["GK0"], None), (["gk1"], None),
-                                                  (None, ["GK199"])])
+@pytest.mark.parametrize(
+    ("chosen", "ignored"), [(["GK999"], None), (["GK0"], None), (["gk1"], None), (None, ["GK199"])]
+)
 def test_unknown_code_raises(chosen, ignored):
     with pytest.raises(UnknownRule, match="no rule matches"):
         select(chosen, ignored)

@@ -25,17 +25,19 @@ import pytest
 from scrapy import Request
 from sitebuilder import BASE, build_site, check, outcomes, page
 
-from gapcheck.checks import Options, Status
-from gapcheck.checks.model import RENDERED
-from gapcheck.crawl import CrawlRequest, scrapy_settings
-from gapcheck.errors import ConfigError
+from checks import Options, Status
+from core.errors import ConfigError
+from core.model import RENDERED
+from gapcheck.crawl_setup import CrawlRequest, scrapy_settings
 from gapcheck.profile import CrawlOptions, load_profile
-from gapcheck.spiders import rendering
-from gapcheck.spiders.rendering import RenderMiddleware, RenderMode
 from gapcheck.store import Store
+from spiders import rendering
+from spiders.rendering import RenderMiddleware, RenderMode
 
-NEWS = [(f"/xwdt/{i}.html", f"示例市数据局召开第{i}次数字政府建设专题工作推进会议", f"2026-11-{i + 1:02d}")
-        for i in range(1, 13)]
+NEWS = [
+    (f"/xwdt/{i}.html", f"示例市数据局召开第{i}次数字政府建设专题工作推进会议", f"2026-11-{i + 1:02d}")
+    for i in range(1, 13)
+]
 
 HOME = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>示例市数据局</title>
@@ -71,12 +73,17 @@ ROUTES: dict[str, tuple[str, bytes]] = {
     "/zwgk/": ("text/html; charset=utf-8", COLUMN.format(name="政务公开").encode()),
     "/tzgg/": ("text/html; charset=utf-8", COLUMN.format(name="通知公告").encode()),
     # An older CMS: GBK, declared in the header only; the browser's re-serialised HTML must read alike.
-    "/rsxx/": ("text/html; charset=gbk", COLUMN.replace('<meta charset="utf-8">', "").format(name="人事信息").encode("gbk")),
+    "/rsxx/": (
+        "text/html; charset=gbk",
+        COLUMN.replace('<meta charset="utf-8">', "").format(name="人事信息").encode("gbk"),
+    ),
     "/js/config.js": ("application/javascript", b"window.SITE = {name: 'demo'};"),
     "/js/app.js": ("application/javascript", b"window.APP = true;"),
     "/img/banner.png": ("image/png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64),
-    "/api/news.json": ("application/json", json.dumps(
-        [{"url": u, "title": t, "date": d} for u, t, d in NEWS], ensure_ascii=False).encode()),
+    "/api/news.json": (
+        "application/json",
+        json.dumps([{"url": u, "title": t, "date": d} for u, t, d in NEWS], ensure_ascii=False).encode(),
+    ),
     **{u: ("text/html; charset=utf-8", COLUMN.format(name=t).encode()) for u, t, _ in NEWS},
 }
 
@@ -95,10 +102,10 @@ class _Handler(BaseHTTPRequestHandler):
         if body:
             self.wfile.write(data)
 
-    def do_GET(self):  # noqa: N802 (http.server's names)
+    def do_GET(self):
         self._answer(body=True)
 
-    def do_HEAD(self):  # noqa: N802
+    def do_HEAD(self):
         self._answer(body=False)
 
     def log_message(self, *args):
@@ -124,24 +131,44 @@ def need_chromium() -> str:
     path = rendering.chromium_path()
     if os.access(path, os.X_OK):
         return path
-    reason = (f"Chromium not found at {path} (apt-get install chromium, or set {rendering.CHROMIUM_ENV}); "
-              "the rendering tests need it")
+    reason = (
+        f"Chromium not found at {path} (apt-get install chromium, or set {rendering.CHROMIUM_ENV}); "
+        "the rendering tests need it"
+    )
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason}; CI=true: CI must run them (`make test` installs it as root)")
     pytest.skip(reason)
 
 
 def gapcheck(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True,
-                          timeout=240, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "gapcheck.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def crawl_portal(tmp: Path, *extra: str) -> dict:
     """Checks the fixture portal with the real command; what was crawled, found and asked."""
     with script_portal() as (site, requests):
         started = time.monotonic()
-        result = gapcheck("check", site, "--out", str(tmp / "out"), "--db", str(tmp / "db.sqlite"),
-                          "--concurrency", "4", "--delay", "0", "--as-of", "2026-11-20", *extra)
+        result = gapcheck(
+            "check",
+            site,
+            "--out",
+            str(tmp / "out"),
+            "--db",
+            str(tmp / "db.sqlite"),
+            "--concurrency",
+            "4",
+            "--delay",
+            "0",
+            "--as-of",
+            "2026-11-20",
+            *extra,
+        )
         seconds = time.monotonic() - started
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
@@ -191,8 +218,9 @@ def _auto_check(route, tmp_path):
     from routeserver import serve
 
     with serve(route) as server:
-        result = gapcheck("check", server.url, "--out", str(tmp_path / "out"), "--db", str(tmp_path / "db.sqlite"),
-                          "--delay", "0")
+        result = gapcheck(
+            "check", server.url, "--out", str(tmp_path / "out"), "--db", str(tmp_path / "db.sqlite"), "--delay", "0"
+        )
     assert result.returncode in (0, 1), result.stderr
     store = Store(tmp_path / "db.sqlite")
     try:
@@ -226,8 +254,17 @@ def test_a_rendered_page_is_downloaded_whole_in_a_revalidating_run(tmp_path):
 
     with serve(route) as server:
         for _ in range(2):
-            result = gapcheck("check", server.url, "--render", "--out", str(tmp_path / "out"), "--db",
-                              str(tmp_path / "db.sqlite"), "--delay", "0")
+            result = gapcheck(
+                "check",
+                server.url,
+                "--render",
+                "--out",
+                str(tmp_path / "out"),
+                "--db",
+                str(tmp_path / "db.sqlite"),
+                "--delay",
+                "0",
+            )
             assert result.returncode in (0, 1), result.stderr
         revalidated = [r.path for r in server.requests if r.if_none_match]
     assert revalidated == []
@@ -244,8 +281,10 @@ def test_auto_a_plain_home_page_whose_columns_are_built_by_script(tmp_path):
     rendered, what its raw HTML lacks, so it is recorded rendered and its script-built links are followed."""
     from routeserver import html
 
-    written = ("<div id='list'></div><script>document.getElementById('list').innerHTML = "
-               "'<ul><li><a href=\"/zwgk/tzgg/\">通知公告</a></li></ul>';</script>")
+    written = (
+        "<div id='list'></div><script>document.getElementById('list').innerHTML = "
+        "'<ul><li><a href=\"/zwgk/tzgg/\">通知公告</a></li></ul>';</script>"
+    )
 
     def route(req):
         if req.path == "/":
@@ -325,8 +364,10 @@ def test_link_checks_are_not_rendered(rendered):
 
 
 def test_rendering_costs_time_but_stays_bounded(rendered, unrendered):
-    print(f"\nfixture portal: unrendered {unrendered['seconds']:.1f} s ({len(unrendered['pages'])} pages), "
-          f"rendered {rendered['seconds']:.1f} s ({len(rendered['pages'])} pages)")
+    print(
+        f"\nfixture portal: unrendered {unrendered['seconds']:.1f} s ({len(unrendered['pages'])} pages), "
+        f"rendered {rendered['seconds']:.1f} s ({len(rendered['pages'])} pages)"
+    )
     assert rendered["seconds"] < 120
 
 
@@ -376,9 +417,11 @@ def test_middleware_reads_its_settings(monkeypatch):
 def test_a_run_without_rendering_neither_registers_nor_imports_the_browser():
     settings = scrapy_settings(CrawlRequest("http://a.gov.cn/", CrawlOptions(render=RenderMode.OFF)), 1)
     assert "http" not in settings.getdict("DOWNLOAD_HANDLERS")
-    assert "gapcheck.spiders.rendering.RenderMiddleware" not in settings.getdict("DOWNLOADER_MIDDLEWARES")
-    code = ("import sys, gapcheck.cli, gapcheck.crawl, gapcheck.runner, gapcheck.profile; "
-            "print(sorted(m for m in sys.modules if 'playwright' in m))")
+    assert "spiders.rendering.RenderMiddleware" not in settings.getdict("DOWNLOADER_MIDDLEWARES")
+    code = (
+        "import sys, gapcheck.cli, gapcheck.crawl, gapcheck.runner, gapcheck.profile; "
+        "print(sorted(m for m in sys.modules if 'playwright' in m))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr
 
@@ -390,7 +433,7 @@ def test_render_settings_merge_into_the_defaults(monkeypatch):
     handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
     assert settings.getdict("DOWNLOAD_HANDLERS") == {"http": handler, "https": handler}
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
-    assert "gapcheck.spiders.rendering.RenderMiddleware" in middlewares
+    assert "spiders.rendering.RenderMiddleware" in middlewares
     assert middlewares["scrapy.downloadermiddlewares.offsite.OffsiteMiddleware"] is None  # defaults kept
     launch = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
     assert launch["executable_path"] == sys.executable and launch["headless"] is True
@@ -433,15 +476,32 @@ def test_unreachable_portal_rendered_exits_3_saying_why(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    result = gapcheck("check", f"http://127.0.0.1:{port}/", "--render", "--out", str(tmp_path / "out"),
-                      "--db", str(tmp_path / "db.sqlite"))
+    result = gapcheck(
+        "check",
+        f"http://127.0.0.1:{port}/",
+        "--render",
+        "--out",
+        str(tmp_path / "out"),
+        "--db",
+        str(tmp_path / "db.sqlite"),
+    )
     assert result.returncode == 3, result.stderr
     assert "连接被拒绝" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize(("resource", "aborted"), [("image", True), ("font", True), ("media", True),
-                                                   ("document", False), ("script", False), ("fetch", False),
-                                                   ("xhr", False), ("stylesheet", False)])
+@pytest.mark.parametrize(
+    ("resource", "aborted"),
+    [
+        ("image", True),
+        ("font", True),
+        ("media", True),
+        ("document", False),
+        ("script", False),
+        ("fetch", False),
+        ("xhr", False),
+        ("stylesheet", False),
+    ],
+)
 def test_the_browser_skips_heavy_resources(resource, aborted):
     request = type("R", (), {"resource_type": resource, "is_navigation_request": lambda self: False})()
     assert rendering.abort_request(request) is aborted
@@ -455,13 +515,26 @@ def test_the_browser_stays_on_a_page_that_refreshes_to_itself_with_a_new_counter
 
     def route(req):
         if req.path == "/":
-            return Answer(200, f'<html><head><meta http-equiv="refresh" content="0;url=/?n={req.n}"></head>'
-                               '<body>正在跳转</body></html>'.encode(), content_type="text/html; charset=utf-8")
+            return Answer(
+                200,
+                f'<html><head><meta http-equiv="refresh" content="0;url=/?n={req.n}"></head>'
+                "<body>正在跳转</body></html>".encode(),
+                content_type="text/html; charset=utf-8",
+            )
         return Answer(404)
 
     with serve(route) as server:
-        result = gapcheck("check", server.url, "--render", "--out", str(tmp_path / "out"), "--db",
-                          str(tmp_path / "db.sqlite"), "--delay", "0")
+        result = gapcheck(
+            "check",
+            server.url,
+            "--render",
+            "--out",
+            str(tmp_path / "out"),
+            "--db",
+            str(tmp_path / "db.sqlite"),
+            "--delay",
+            "0",
+        )
         hits = server.hits("/")
     assert result.returncode in (0, 1), result.stderr
     assert hits <= 10, hits  # a few hops until the trap guard stops it, each tried rendered then read raw
@@ -477,8 +550,14 @@ def test_missing_chromium_is_a_configuration_error(monkeypatch, tmp_path):
     monkeypatch.setenv(rendering.CHROMIUM_ENV, str(tmp_path / "no-chromium"))
     with pytest.raises(ConfigError, match="GAPCHECK_CHROMIUM"):
         rendering.check_available()
-    result = gapcheck("check", "http://127.0.0.1:9/", "--render", "--db", str(tmp_path / "d.sqlite"),
-                      env={rendering.CHROMIUM_ENV: str(tmp_path / "no-chromium")})
+    result = gapcheck(
+        "check",
+        "http://127.0.0.1:9/",
+        "--render",
+        "--db",
+        str(tmp_path / "d.sqlite"),
+        env={rendering.CHROMIUM_ENV: str(tmp_path / "no-chromium")},
+    )
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert "no-chromium" in result.stderr and "apt-get install chromium" in result.stderr
@@ -505,8 +584,9 @@ SCRIPTS = "<script src='/js/a.js'></script><script src='/js/b.js'></script><scri
 
 
 def test_gk904_warns_on_thin_pages_with_many_scripts_landing_first():
-    site = build_site({"zwgk/index.html": page(f"<div id='list'></div>{SCRIPTS}"),
-                       "": page(f"<div id='app'></div>{SCRIPTS}")})
+    site = build_site(
+        {"zwgk/index.html": page(f"<div id='list'></div>{SCRIPTS}"), "": page(f"<div id='app'></div>{SCRIPTS}")}
+    )
     [finding] = check("GK904", site, Options())
     assert outcomes([finding]) == [("GK904", "warn", "脚本生成的页面")]
     assert finding.url == BASE

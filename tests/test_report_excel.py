@@ -10,24 +10,36 @@ import sys
 
 import openpyxl
 import pytest
+from test_report_render import JS_URL, QUOTES, XSS, empty_report, sample_report
 
 from gapcheck.report import FILES, write_reports
 from gapcheck.report import labels as L
 from gapcheck.report.excel import _width, _wrapped_lines, render_csv, render_xlsx
 from gapcheck.report.table import CELL_MAX, cell_value, neutralise
-from test_report_render import JS_URL, QUOTES, XSS, empty_report, sample_report
 
 EVIL_LINK = '=HYPERLINK("http://evil","x")'
 HOSTILE = [EVIL_LINK, "+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "  =1+1", "＝1+1", "=cmd|' /C calc'!A0"]
 SHEETS = ["汇总", "检查结果", "栏目", "链接", "已整改"]
-FINDING_HEADERS = ["检查规则", "规则名称", "结论", "变化", "严重程度", "检查对象", "问题说明", "证据", "页面地址", "扣分",
-                   "整改建议"]
+FINDING_HEADERS = [
+    "检查规则",
+    "规则名称",
+    "结论",
+    "变化",
+    "严重程度",
+    "检查对象",
+    "问题说明",
+    "证据",
+    "页面地址",
+    "扣分",
+    "整改建议",
+]
 COLUMN_HEADERS = ["栏目", "类别", "条目数", "最近更新", "更新时限（天）", "结论", "页面地址"]
 LINK_HEADERS = ["链接地址", "状态码", "结论", "原因", "在首页", "所在页面"]
 FIXED_HEADERS = ["检查规则", "规则名称", "检查对象", "页面地址"]
 # Column positions in the findings sheet and the CSV.
-STATUS, CHANGE, SEVERITY, EVIDENCE, URL, DEDUCTION, FIX = (FINDING_HEADERS.index(h) for h in (
-    "结论", "变化", "严重程度", "证据", "页面地址", "扣分", "整改建议"))
+STATUS, CHANGE, SEVERITY, EVIDENCE, URL, DEDUCTION, FIX = (
+    FINDING_HEADERS.index(h) for h in ("结论", "变化", "严重程度", "证据", "页面地址", "扣分", "整改建议")
+)
 
 
 def hostile_report() -> dict:
@@ -40,7 +52,7 @@ def hostile_report() -> dict:
     f[3]["evidence"] = "@SUM(A1)"
     f[4]["subject"] = "#N/A"  # openpyxl's guess would make this an error cell
     f[5]["evidence"] = "\t=1+1"
-    f[5]["url"] = "=HYPERLINK(\"javascript:alert(1)\")"
+    f[5]["url"] = '=HYPERLINK("javascript:alert(1)")'
     report["rules"]["GK401"]["title"] = "@SUM(A1)"
     report["site"]["profile"] = "=1+1"
     report["columns"][0]["name"] = "=cmd|' /C calc'!A0"
@@ -71,6 +83,7 @@ def all_cells(wb):
 
 
 # --- the neutraliser ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_formula_starts_get_an_apostrophe(text):
@@ -106,14 +119,17 @@ def test_widths_count_cjk_double():
 
 # --- workbook -------------------------------------------------------------------------------------------
 
+
 def test_sheets_headers_and_row_counts():
     report = sample_report()
     wb = load(report)
     assert wb.sheetnames == SHEETS == list(L.SHEET.values())
-    for name, headers, items in (("检查结果", FINDING_HEADERS, report["findings"]),
-                                 ("栏目", COLUMN_HEADERS, report["columns"]),
-                                 ("链接", LINK_HEADERS, report["links"]),
-                                 ("已整改", FIXED_HEADERS, report.get("fixed", []))):
+    for name, headers, items in (
+        ("检查结果", FINDING_HEADERS, report["findings"]),
+        ("栏目", COLUMN_HEADERS, report["columns"]),
+        ("链接", LINK_HEADERS, report["links"]),
+        ("已整改", FIXED_HEADERS, report.get("fixed", [])),
+    ):
         ws = wb[name]
         assert [c.value for c in ws[1]] == headers
         assert all(c.font.b for c in ws[1])
@@ -188,7 +204,7 @@ def test_findings_sheet_lists_problems_first():
 def test_columns_and_links_sheets():
     wb = load(sample_report())
     columns = rows(wb["栏目"])[1:]
-    assert columns[0][:3] == ["工作动态\" onmouseover=\"alert(2)", "动态要闻", 20]
+    assert columns[0][:3] == ['工作动态" onmouseover="alert(2)', "动态要闻", 20]
     assert columns[0][3].date().isoformat() == "2024-01-02" and columns[0][4] == 14 and columns[0][5] == "超期未更新"
     assert columns[1][1] == "—" and columns[1][3] is None and columns[1][4] == "不限" and columns[1][5] == "空白栏目"
     links = rows(wb["链接"])[1:]
@@ -197,13 +213,18 @@ def test_columns_and_links_sheets():
     assert links[1][1] is None and links[1][2] == "待核实" and links[1][4] == "否"
 
 
-@pytest.mark.parametrize("make, shown", [(sample_report, ["data:text/html,<b>x</b>"]),
-                                         (hostile_report, ["'=HYPERLINK(\"javascript:alert(1)\")"])])
+@pytest.mark.parametrize(
+    "make, shown",
+    [(sample_report, ["data:text/html,<b>x</b>"]), (hostile_report, ['\'=HYPERLINK("javascript:alert(1)")'])],
+)
 def test_hyperlinks_only_for_http(make, shown):
     wb = load(make())
     linked = [c for c in all_cells(wb) if c.hyperlink]
-    assert {c.value for c in linked} >= {"https://www.example.gov.cn/", "https://www.example.gov.cn/gzdt/?a=1&b=<2>",
-                                         "https://www.example.gov.cn/old/page.html"}
+    assert {c.value for c in linked} >= {
+        "https://www.example.gov.cn/",
+        "https://www.example.gov.cn/gzdt/?a=1&b=<2>",
+        "https://www.example.gov.cn/old/page.html",
+    }
     for cell in linked:
         assert cell.hyperlink.target.startswith(("http://", "https://")) and cell.hyperlink.target == cell.value
     # Script and data URLs are shown, but as plain text.
@@ -245,6 +266,7 @@ def test_control_characters_do_not_break_the_workbook():
 
 # --- CSV ------------------------------------------------------------------------------------------------
 
+
 def parse_csv(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
@@ -278,6 +300,7 @@ def test_csv_neutralises_formulas():
 
 # --- writing --------------------------------------------------------------------------------------------
 
+
 def test_write_reports_writes_every_format(tmp_path):
     assert {"report.xlsx", "report.csv"} <= set(FILES)
     write_reports(sample_report(), tmp_path)
@@ -289,8 +312,12 @@ def test_write_reports_writes_every_format(tmp_path):
 
 
 def test_demo_workbook_matches_its_report(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "gapcheck.cli", "demo", "--out", str(tmp_path)],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "gapcheck.cli", "demo", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     wb = openpyxl.load_workbook(tmp_path / "report.xlsx")
@@ -312,6 +339,7 @@ def test_demo_workbook_matches_its_report(tmp_path):
 
 # --- history: 变化, the summary's comparison and 已整改 -------------------------------------------------
 
+
 def history_report() -> dict:
     """The hostile sample as a second run: one finding new, two still open, two fixed (with formula payloads)."""
     report = hostile_report()
@@ -322,7 +350,7 @@ def history_report() -> dict:
     report["summary"]["changes"] = {"previous_run": 41, "new": 1, "still_open": 2, "fixed": 2}
     report["fixed"] = [
         {"rule": "GK102", "title": EVIL_LINK, "subject": "@SUM(A1)", "url": "https://www.example.gov.cn/zt/"},
-        {"rule": "GK201", "title": "", "subject": "-2+3", "url": "=HYPERLINK(\"javascript:alert(1)\")"},
+        {"rule": "GK201", "title": "", "subject": "-2+3", "url": '=HYPERLINK("javascript:alert(1)")'},
     ]
     return report
 
@@ -353,7 +381,7 @@ def _section(ws, title: str) -> list[list]:
     table = rows(ws)
     start = next(i for i, r in enumerate(table) if r[0] == title)
     end = next((i for i in range(start + 1, len(table)) if table[i][0] is None), len(table))
-    return [r[:2] for r in table[start + 1:end]]
+    return [r[:2] for r in table[start + 1 : end]]
 
 
 def test_summary_counts_the_changes():
@@ -373,9 +401,11 @@ def test_summary_counts_the_changes():
 def test_fixed_sheet_lists_what_was_fixed_inertly():
     wb = load(history_report())
     ws = wb["已整改"]
-    assert rows(ws) == [FIXED_HEADERS,
-                        ["GK102", "'" + EVIL_LINK, "'@SUM(A1)", "https://www.example.gov.cn/zt/"],
-                        ["GK201", "栏目超期未更新", "'-2+3", "'=HYPERLINK(\"javascript:alert(1)\")"]]
+    assert rows(ws) == [
+        FIXED_HEADERS,
+        ["GK102", "'" + EVIL_LINK, "'@SUM(A1)", "https://www.example.gov.cn/zt/"],
+        ["GK201", "栏目超期未更新", "'-2+3", '\'=HYPERLINK("javascript:alert(1)")'],
+    ]
     assert ws["D2"].hyperlink.target == "https://www.example.gov.cn/zt/" and ws["D3"].hyperlink is None
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:D3"
     for cell in all_cells(wb):
@@ -388,8 +418,8 @@ def test_two_runs_of_a_site_in_the_workbook(tmp_path):
     """Two runs stored and compared as `gapcheck check` does: the second run's workbook and CSV show the changes."""
     import datetime as dt
 
+    from checks import Finding, Severity, Status
     from gapcheck import history
-    from gapcheck.checks import Finding, Severity, Status
     from gapcheck.store import Store
 
     store = Store(tmp_path / "s.sqlite")
@@ -398,11 +428,23 @@ def test_two_runs_of_a_site_in_the_workbook(tmp_path):
     def run(failing, as_of):
         run_id = store.start_run("局", url, "national", as_of, 100)
         findings = [Finding(r, Status.FAIL, s, url=u, evidence=f"证据 {s}") for r, s, u in failing]
-        report = {"site": {"start_url": url, "name": "局"},
-                  "run": {"id": run_id, "as_of": as_of.isoformat(), "finished_at": f"{as_of}T00:00:00+00:00"},
-                  "summary": {"verdict": "不合格", "score": 80.0}, "rules": {},
-                  "findings": [{"rule": f.rule, "status": "fail", "severity": "major", "subject": f.subject,
-                                "url": f.url, "evidence": f.evidence} for f in findings]}
+        report = {
+            "site": {"start_url": url, "name": "局"},
+            "run": {"id": run_id, "as_of": as_of.isoformat(), "finished_at": f"{as_of}T00:00:00+00:00"},
+            "summary": {"verdict": "不合格", "score": 80.0},
+            "rules": {},
+            "findings": [
+                {
+                    "rule": f.rule,
+                    "status": "fail",
+                    "severity": "major",
+                    "subject": f.subject,
+                    "url": f.url,
+                    "evidence": f.evidence,
+                }
+                for f in findings
+            ],
+        }
         history.annotate(report, store, run_id)
         store.finish_run(run_id, findings, {f.rule: Severity.MAJOR for f in findings}, report)
         return run_id, report
@@ -411,12 +453,15 @@ def test_two_runs_of_a_site_in_the_workbook(tmp_path):
     banner = ("GK102", "=中国梦", "http://x.gov.cn/")
     broken = ("GK301", "+http://x.gov.cn/logo.png", "http://x.gov.cn/sy/")
     r1, _ = run([stale, banner], dt.date(2026, 11, 1))
-    r2, report = run([stale, broken], dt.date(2026, 11, 15))
+    _r2, report = run([stale, broken], dt.date(2026, 11, 15))
     wb = load(report)
     body = {r[5]: r[CHANGE] for r in rows(wb["检查结果"])[1:]}
     assert body == {"商务动态": f"仍存在（自运行 #{r1}，2026-11-01）", "'+http://x.gov.cn/logo.png": "新增"}
-    assert _section(wb["汇总"], f"与上次检查相比（较运行 #{r1}）")[1:4] == [["新增问题", 1], ["仍未整改", 1],
-                                                                      ["已整改", 1]]
+    assert _section(wb["汇总"], f"与上次检查相比（较运行 #{r1}）")[1:4] == [
+        ["新增问题", 1],
+        ["仍未整改", 1],
+        ["已整改", 1],
+    ]
     assert rows(wb["已整改"])[1:] == [["GK102", "首页专栏横幅缺失", "'=中国梦", "http://x.gov.cn/"]]
     csv_rows = parse_csv(render_csv(report))
     assert sorted(r[CHANGE] for r in csv_rows[1:]) == sorted(body.values())

@@ -12,10 +12,10 @@ import re
 
 import lxml.html
 import pytest
+from test_report_render import XSS, empty_report, sample_report
 
 from gapcheck.report import labels as L
 from gapcheck.report.html import SCRIPT, render_html, script_hash
-from test_report_render import XSS, empty_report, sample_report
 
 BREAKOUT = "</script><script>alert(1)</script>"
 STATUSES = ["fail", "warn", "unverified", "manual", "pass"]
@@ -53,6 +53,7 @@ def sha256_source(text: str) -> str:
 
 
 # --- the script and its hash ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("make", [sample_report, empty_report, hostile, lambda: {"schema": "gapcheck.report/1"}])
 def test_csp_allows_exactly_the_page_script(make):
@@ -92,6 +93,7 @@ def test_breakouts_in_findings_stay_text():
 
 # --- data on every finding ------------------------------------------------------------------------------
 
+
 def test_every_finding_row_carries_its_data():
     report = with_history(sample_report())
     doc = lxml.html.fromstring(render_html(report))
@@ -99,7 +101,7 @@ def test_every_finding_row_carries_its_data():
     assert counted == doc.xpath("//section[@id='checks']//tr[@data-finding]")
     assert len(counted) == len(report["findings"])
     checks_order = sorted(report["findings"], key=lambda f: f["rule"])  # the checks table is by rule
-    for row, f in zip(counted, checks_order):
+    for row, f in zip(counted, checks_order, strict=False):
         assert row.get("data-status") == f["status"]
         assert row.get("data-severity") == f["severity"]
         assert row.get("data-change") == (f.get("change") or "")
@@ -118,7 +120,7 @@ def test_every_finding_row_carries_its_data():
 
 def test_unknown_values_never_become_filter_keys():
     report = sample_report()
-    report["findings"][0].update(status="x\" onclick=\"alert(1)", severity=XSS, change="<b>")
+    report["findings"][0].update(status='x" onclick="alert(1)', severity=XSS, change="<b>")
     doc = lxml.html.fromstring(render_html(report))
     row = doc.xpath("//section[@id='checks']//tr[@data-finding]")[0]
     assert (row.get("data-status"), row.get("data-severity"), row.get("data-change")) == ("other", "other", "")
@@ -126,6 +128,7 @@ def test_unknown_values_never_become_filter_keys():
 
 
 # --- without JavaScript ---------------------------------------------------------------------------------
+
 
 def test_without_script_everything_shows_and_no_control_is_left_dead():
     doc = lxml.html.fromstring(render_html(with_history(sample_report())))
@@ -140,8 +143,10 @@ def test_filter_bar_offers_search_status_change_and_severity():
     doc = lxml.html.fromstring(render_html(with_history(sample_report())))
     bar = doc.get_element_by_id("filter")
     assert bar.xpath(".//input[@id='filter-text'][@type='search']")
-    boxes = {(b.get("data-filter"), b.get("value")): b.getparent().text_content().strip()
-             for b in bar.xpath(".//input[@type='checkbox']")}
+    boxes = {
+        (b.get("data-filter"), b.get("value")): b.getparent().text_content().strip()
+        for b in bar.xpath(".//input[@type='checkbox']")
+    }
     assert [v for (k, v) in boxes if k == "status"] == STATUSES
     assert [boxes[("status", k)] for k in STATUSES] == ["问题", "警告", "待核实", "人工核查", "通过"]
     assert (boxes[("change", "new")], boxes[("change", "open")]) == ("新增", "仍存在")

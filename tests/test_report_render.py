@@ -20,56 +20,179 @@ QUOTES = '" onmouseover="alert(2)'
 def sample_report() -> dict:
     """A failing report whose crawled strings try every trick: markup, script URLs, quotes, pipes, newlines."""
     rules = {
-        "GK101": {"code": "GK101", "name": "required-column-missing", "title": "必设栏目缺失" + XSS,
-                  "severity": "veto", "summary": "首页必须设置政府信息公开栏目。",
-                  "how_to_fix": "在首页导航中增设“政府信息公开”栏目。"},
-        "GK201": {"code": "GK201", "name": "column-stale", "title": "栏目超期未更新", "severity": "major",
-                  "summary": "动态要闻类栏目应在 2 周内更新。", "how_to_fix": "安排专人按时更新栏目内容。"},
-        "GK301": {"code": "GK301", "name": "broken-links", "title": "失效链接", "severity": "minor",
-                  "summary": "网站不应存在失效链接。", "how_to_fix": "修复或删除失效链接。"},
-        "GK401": {"code": "GK401", "name": "icp-number", "title": "ICP备案编号", "severity": "info",
-                  "summary": "页脚应展示备案编号。", "how_to_fix": "在页脚添加备案编号。"},
+        "GK101": {
+            "code": "GK101",
+            "name": "required-column-missing",
+            "title": "必设栏目缺失" + XSS,
+            "severity": "veto",
+            "summary": "首页必须设置政府信息公开栏目。",
+            "how_to_fix": "在首页导航中增设“政府信息公开”栏目。",
+        },
+        "GK201": {
+            "code": "GK201",
+            "name": "column-stale",
+            "title": "栏目超期未更新",
+            "severity": "major",
+            "summary": "动态要闻类栏目应在 2 周内更新。",
+            "how_to_fix": "安排专人按时更新栏目内容。",
+        },
+        "GK301": {
+            "code": "GK301",
+            "name": "broken-links",
+            "title": "失效链接",
+            "severity": "minor",
+            "summary": "网站不应存在失效链接。",
+            "how_to_fix": "修复或删除失效链接。",
+        },
+        "GK401": {
+            "code": "GK401",
+            "name": "icp-number",
+            "title": "ICP备案编号",
+            "severity": "info",
+            "summary": "页脚应展示备案编号。",
+            "how_to_fix": "在页脚添加备案编号。",
+        },
     }
     findings = [
-        {"rule": "GK101", "title": rules["GK101"]["title"], "status": "fail", "severity": "veto",
-         "subject": "政府信息公开" + XSS, "url": JS_URL, "evidence": "导航中未找到该栏目\n" + XSS + " | a|b",
-         "message": "首页缺少必设栏目", "deduction": 0.0},
-        {"rule": "GK101", "title": rules["GK101"]["title"], "status": "fail", "severity": "veto",
-         "subject": "互动交流", "url": "https://www.example.gov.cn/", "evidence": "无", "message": "首页缺少必设栏目",
-         "deduction": 0.0},
-        {"rule": "GK201", "title": "栏目超期未更新", "status": "fail", "severity": "major",
-         "subject": "工作动态" + QUOTES, "url": "https://www.example.gov.cn/gzdt/?a=1&b=<2>",
-         "evidence": "最新 2024-01-02\n超期 120 天 | [x](javascript:alert(3))", "message": "超期|未更新\n请核查",
-         "deduction": 2.5},
-        {"rule": "GK301", "title": "失效链接", "status": "warn", "severity": "minor", "subject": "3 个失效链接",
-         "url": "https://www.example.gov.cn/", "evidence": "", "message": "存在失效链接", "deduction": 1.0},
-        {"rule": "GK401", "title": "ICP备案编号", "status": "pass", "severity": "info", "subject": "页脚",
-         "url": "https://www.example.gov.cn/", "evidence": "京ICP备12345678号", "message": "", "deduction": 0.0},
-        {"rule": "GK401", "title": "ICP备案编号", "status": "manual", "severity": "info", "subject": "备案信息一致性",
-         "url": "data:text/html,<b>x</b>", "evidence": "", "message": "需人工核对", "deduction": 0.0},
+        {
+            "rule": "GK101",
+            "title": rules["GK101"]["title"],
+            "status": "fail",
+            "severity": "veto",
+            "subject": "政府信息公开" + XSS,
+            "url": JS_URL,
+            "evidence": "导航中未找到该栏目\n" + XSS + " | a|b",
+            "message": "首页缺少必设栏目",
+            "deduction": 0.0,
+        },
+        {
+            "rule": "GK101",
+            "title": rules["GK101"]["title"],
+            "status": "fail",
+            "severity": "veto",
+            "subject": "互动交流",
+            "url": "https://www.example.gov.cn/",
+            "evidence": "无",
+            "message": "首页缺少必设栏目",
+            "deduction": 0.0,
+        },
+        {
+            "rule": "GK201",
+            "title": "栏目超期未更新",
+            "status": "fail",
+            "severity": "major",
+            "subject": "工作动态" + QUOTES,
+            "url": "https://www.example.gov.cn/gzdt/?a=1&b=<2>",
+            "evidence": "最新 2024-01-02\n超期 120 天 | [x](javascript:alert(3))",
+            "message": "超期|未更新\n请核查",
+            "deduction": 2.5,
+        },
+        {
+            "rule": "GK301",
+            "title": "失效链接",
+            "status": "warn",
+            "severity": "minor",
+            "subject": "3 个失效链接",
+            "url": "https://www.example.gov.cn/",
+            "evidence": "",
+            "message": "存在失效链接",
+            "deduction": 1.0,
+        },
+        {
+            "rule": "GK401",
+            "title": "ICP备案编号",
+            "status": "pass",
+            "severity": "info",
+            "subject": "页脚",
+            "url": "https://www.example.gov.cn/",
+            "evidence": "京ICP备12345678号",
+            "message": "",
+            "deduction": 0.0,
+        },
+        {
+            "rule": "GK401",
+            "title": "ICP备案编号",
+            "status": "manual",
+            "severity": "info",
+            "subject": "备案信息一致性",
+            "url": "data:text/html,<b>x</b>",
+            "evidence": "",
+            "message": "需人工核对",
+            "deduction": 0.0,
+        },
     ]
     return {
         "schema": "gapcheck.report/1",
         "site": {"name": "示例市人民政府" + XSS, "start_url": "https://www.example.gov.cn/", "profile": "county"},
-        "run": {"id": 42, "as_of": "2024-05-06", "started_at": "2024-05-06T08:00:00+08:00",
-                "finished_at": "2024-05-06T08:12:30.123456+08:00", "pages": 1234, "links_checked": 5678},
-        "summary": {"checked": 6, "pass": 1, "fail": 3, "warn": 1, "unverified": 0, "manual": 1,
-                    "verdict": "不合格", "score": 86.5, "vetoes": 2},
+        "run": {
+            "id": 42,
+            "as_of": "2024-05-06",
+            "started_at": "2024-05-06T08:00:00+08:00",
+            "finished_at": "2024-05-06T08:12:30.123456+08:00",
+            "pages": 1234,
+            "links_checked": 5678,
+        },
+        "summary": {
+            "checked": 6,
+            "pass": 1,
+            "fail": 3,
+            "warn": 1,
+            "unverified": 0,
+            "manual": 1,
+            "verdict": "不合格",
+            "score": 86.5,
+            "vetoes": 2,
+        },
         "findings": findings,
         "columns": [
-            {"name": "工作动态" + QUOTES, "url": "https://www.example.gov.cn/gzdt/", "kind": "news",
-             "kind_label": "动态要闻", "items": 20, "newest": "2024-01-02", "limit_days": 14, "status": "stale"},
-            {"name": "通知公告|公示\n名单", "url": JS_URL, "kind": None, "kind_label": None, "items": 0,
-             "newest": None, "limit_days": None, "status": "blank"},
-            {"name": "机构职能", "url": "https://www.example.gov.cn/jgzn/", "kind": "static", "kind_label": "静态信息",
-             "items": 3, "newest": None, "limit_days": None, "status": "unlimited"},
+            {
+                "name": "工作动态" + QUOTES,
+                "url": "https://www.example.gov.cn/gzdt/",
+                "kind": "news",
+                "kind_label": "动态要闻",
+                "items": 20,
+                "newest": "2024-01-02",
+                "limit_days": 14,
+                "status": "stale",
+            },
+            {
+                "name": "通知公告|公示\n名单",
+                "url": JS_URL,
+                "kind": None,
+                "kind_label": None,
+                "items": 0,
+                "newest": None,
+                "limit_days": None,
+                "status": "blank",
+            },
+            {
+                "name": "机构职能",
+                "url": "https://www.example.gov.cn/jgzn/",
+                "kind": "static",
+                "kind_label": "静态信息",
+                "items": 3,
+                "newest": None,
+                "limit_days": None,
+                "status": "unlimited",
+            },
         ],
         "links": [
-            {"url": "https://www.example.gov.cn/old/page.html", "status": 404, "verdict": "broken",
-             "reason": "HTTP 404", "found_on": [f"https://www.example.gov.cn/p{i}.html" for i in range(8)],
-             "on_homepage": True},
-            {"url": JS_URL, "status": None, "verdict": "unverified", "reason": "超时|timeout\n" + XSS,
-             "found_on": [JS_URL, "https://www.example.gov.cn/"], "on_homepage": False},
+            {
+                "url": "https://www.example.gov.cn/old/page.html",
+                "status": 404,
+                "verdict": "broken",
+                "reason": "HTTP 404",
+                "found_on": [f"https://www.example.gov.cn/p{i}.html" for i in range(8)],
+                "on_homepage": True,
+            },
+            {
+                "url": JS_URL,
+                "status": None,
+                "verdict": "unverified",
+                "reason": "超时|timeout\n" + XSS,
+                "found_on": [JS_URL, "https://www.example.gov.cn/"],
+                "on_homepage": False,
+            },
         ],
         "rules": rules,
     }
@@ -78,8 +201,17 @@ def sample_report() -> dict:
 def empty_report() -> dict:
     report = sample_report()
     report.update(findings=[], columns=[], links=[])
-    report["summary"] = {"checked": 0, "pass": 0, "fail": 0, "warn": 0, "unverified": 0, "manual": 0,
-                         "verdict": "合格", "score": 100.0, "vetoes": 0}
+    report["summary"] = {
+        "checked": 0,
+        "pass": 0,
+        "fail": 0,
+        "warn": 0,
+        "unverified": 0,
+        "manual": 0,
+        "verdict": "合格",
+        "score": 100.0,
+        "vetoes": 0,
+    }
     return report
 
 
@@ -90,18 +222,35 @@ def report() -> dict:
 
 # --- URL filter ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("url", ["http://a.gov.cn/", "HTTPS://a.gov.cn/x?y=1&z=2"])
 def test_safe_url_allows_http(url):
     assert safe_url(url) == url
 
 
-@pytest.mark.parametrize("url", [JS_URL, " javascript:alert(1)", "JaVaScRiPt:x", "java\tscript:x", "data:text/html,x",
-                                 "vbscript:x", "//evil.example/", "/relative", "https://a.gov.cn/\nx", "", None, 7])
+@pytest.mark.parametrize(
+    "url",
+    [
+        JS_URL,
+        " javascript:alert(1)",
+        "JaVaScRiPt:x",
+        "java\tscript:x",
+        "data:text/html,x",
+        "vbscript:x",
+        "//evil.example/",
+        "/relative",
+        "https://a.gov.cn/\nx",
+        "",
+        None,
+        7,
+    ],
+)
 def test_safe_url_rejects_everything_else(url):
     assert safe_url(url) is None
 
 
 # --- HTML ---------------------------------------------------------------------------------------------
+
 
 def _hrefs(doc) -> list[str]:
     return [a.get("href") for a in doc.iter("a")]
@@ -119,7 +268,7 @@ def test_html_neutralises_hostile_strings(report):
     only_own_script(out)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert not re.search(r"href\s*=\s*[\"']?\s*(javascript|data|vbscript):", out, re.IGNORECASE)
-    assert "onmouseover=\"" not in out
+    assert 'onmouseover="' not in out
     assert "&#34; onmouseover=&#34;alert(2)" in out
     doc = lxml.html.fromstring(out)
     assert not doc.xpath("//*[@onmouseover]")
@@ -135,7 +284,7 @@ def test_html_is_well_formed(report):
         assert doc.get_element_by_id(section) is not None
 
     class Balance(HTMLParser):
-        VOID = {"meta", "br", "hr", "img", "input", "link"}
+        VOID = frozenset({"meta", "br", "hr", "img", "input", "link"})
 
         def __init__(self):
             super().__init__()
@@ -167,7 +316,16 @@ def test_html_shows_key_facts(report):
     assert "GK201" in problems and "安排专人按时更新栏目内容" in problems
     assert "互动交流" not in problems  # vetoes are listed once, at the top
     columns = doc.get_element_by_id("columns").text_content()
-    for name in ("工作动态" + QUOTES, "通知公告|公示\n名单", "机构职能", "超期未更新", "空白栏目", "不限更新期", "动态要闻", "条目数"):
+    for name in (
+        "工作动态" + QUOTES,
+        "通知公告|公示\n名单",
+        "机构职能",
+        "超期未更新",
+        "空白栏目",
+        "不限更新期",
+        "动态要闻",
+        "条目数",
+    ):
         assert name in columns
     links = doc.get_element_by_id("links")
     assert "https://www.example.gov.cn/old/page.html" in _hrefs(links)
@@ -204,6 +362,7 @@ def test_html_minimal_dict_does_not_crash():
 
 # --- Markdown -----------------------------------------------------------------------------------------
 
+
 def _cell_separators(row: str) -> int:
     """Unescaped pipes in a table row; `\\\\` is an escaped backslash, not an escape of the next pipe."""
     return sum(tok == "|" for tok in re.findall(r"\\.|\|", row))
@@ -236,8 +395,7 @@ def test_markdown_has_no_live_markup(report):
     assert not re.search(r"(?<!\\)\]\(<?\s*(javascript|data|vbscript):", md, re.IGNORECASE)
     assert "href" not in md
     # Raw HTML in the output is limited to our own line breaks.
-    assert set(re.findall(r"<[^>]*>", md)) - {"<br>"} <= {
-        f"<{u}>" for u in re.findall(r"\]\(<([^>]*)>\)", md)}
+    assert set(re.findall(r"<[^>]*>", md)) - {"<br>"} <= {f"<{u}>" for u in re.findall(r"\]\(<([^>]*)>\)", md)}
     assert r"\[x\](javascript:alert(3))" in md  # a crawled Markdown link stays text
 
 
@@ -256,8 +414,18 @@ def test_markdown_shows_key_facts(report):
     vetoes = md.split("## 单项否决", 1)[1].split("## 问题清单", 1)[0]
     assert "政府信息公开&lt;script&gt;" in vetoes and "互动交流" in vetoes
     assert "导航中未找到该栏目<br>" in vetoes
-    for fact in ("工作动态\" onmouseover", r"通知公告\|公示<br>名单", "机构职能",
-                 "超期未更新", "等 8 个页面", "**首页**", "运行编号", "2024-05-06 08:00:00+08:00", "1234", "5678"):
+    for fact in (
+        '工作动态" onmouseover',
+        r"通知公告\|公示<br>名单",
+        "机构职能",
+        "超期未更新",
+        "等 8 个页面",
+        "**首页**",
+        "运行编号",
+        "2024-05-06 08:00:00+08:00",
+        "1234",
+        "5678",
+    ):
         assert fact in md
     assert "p4.html" in md and "p5.html" not in md
 
@@ -275,8 +443,15 @@ def test_both_renderers_agree_on_labels(report):
     from gapcheck.report import labels
 
     md, html = render_markdown(report), render_html(report)
-    for text in (labels.TEXT["vetoes"], labels.TEXT["problems"], labels.TEXT["columns"], labels.TEXT["links"],
-                 labels.TEXT["checks"], labels.STATUS["manual"], labels.COLUMN_STATUS["blank"]):
+    for text in (
+        labels.TEXT["vetoes"],
+        labels.TEXT["problems"],
+        labels.TEXT["columns"],
+        labels.TEXT["links"],
+        labels.TEXT["checks"],
+        labels.STATUS["manual"],
+        labels.COLUMN_STATUS["blank"],
+    ):
         assert text in md and text in html
 
 
@@ -290,9 +465,18 @@ def test_label_keys_do_not_shadow_dict_methods():
 
 # --- 得分趋势 chart -----------------------------------------------------------------------------------
 
+
 def _trend(n: int) -> list[dict]:
-    return [{"run": i + 1, "as_of": f"2024-{1 + i // 28:02d}-{1 + i % 28:02d}", "score": 40.0 + 5 * i,
-             "verdict": "合格" if 40 + 5 * i >= 60 else "不合格", "fail": 12 - i} for i in range(n)]
+    return [
+        {
+            "run": i + 1,
+            "as_of": f"2024-{1 + i // 28:02d}-{1 + i % 28:02d}",
+            "score": 40.0 + 5 * i,
+            "verdict": "合格" if 40 + 5 * i >= 60 else "不合格",
+            "fail": 12 - i,
+        }
+        for i in range(n)
+    ]
 
 
 def _svg(trend: list[dict]):
@@ -316,7 +500,7 @@ def test_chart_without_runs_is_empty_and_the_section_is_left_out(report):
 
 
 def test_chart_with_one_run_shows_the_point_and_a_note(report):
-    svg, root = _svg(_trend(1))
+    _, root = _svg(_trend(1))
     assert len(root.xpath("//s:circle", namespaces=SVG_NS)) == 1
     assert not root.xpath("//s:polyline", namespaces=SVG_NS)
     assert root.xpath("//s:line[@class='pass-line']", namespaces=SVG_NS)
@@ -357,7 +541,7 @@ def test_chart_escapes_and_skips_bad_entries(report):
     trend = _trend(3)
     trend[1]["as_of"] = XSS + QUOTES
     trend[2]["verdict"] = XSS
-    trend += [{"run": 9, "as_of": "x", "score": "99\"/><script>"}, {"run": 10, "score": None}, "junk"]
+    trend += [{"run": 9, "as_of": "x", "score": '99"/><script>'}, {"run": 10, "score": None}, "junk"]
     svg, root = _svg(trend)
     assert "<script" not in svg and len(root.xpath("//s:circle", namespaces=SVG_NS)) == 3
     assert XSS + QUOTES in root.xpath("//s:text[@class='x-label']/text()", namespaces=SVG_NS)

@@ -21,9 +21,24 @@ AS_OF = "2026-11-20"
 
 
 def _args(url: str, tmp: Path, name: str, db: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "gapcheck.cli", "check", url, "--profile", "wuhan-commerce", "--as-of", AS_OF,
-            "--out", str(tmp / name), "--db", str(db), "--exclude", r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
-            *extra]
+    return [
+        sys.executable,
+        "-m",
+        "gapcheck.cli",
+        "check",
+        url,
+        "--profile",
+        "wuhan-commerce",
+        "--as-of",
+        AS_OF,
+        "--out",
+        str(tmp / name),
+        "--db",
+        str(db),
+        "--exclude",
+        r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
+        *extra,
+    ]
 
 
 def _pages(db: Path) -> int:
@@ -36,8 +51,9 @@ def _pages(db: Path) -> int:
 
 def _stop_midway(args: list[str], db: Path, sig: int) -> subprocess.CompletedProcess:
     """Starts a slow crawl and sends `sig` once 20 pages are stored."""
-    proc = subprocess.Popen(args + ["--delay", "0.15", "--concurrency", "1"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*args, "--delay", "0.15", "--concurrency", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 120
     while _pages(db) < 20:
         assert proc.poll() is None, proc.communicate()
@@ -53,8 +69,9 @@ def _state(db: Path) -> tuple[str, set[str], int, set[str]]:
         state = conn.execute("SELECT state FROM runs WHERE id = 1").fetchone()[0]
         pages = {row[0] for row in conn.execute("SELECT url FROM pages WHERE run_id = 1")}
         links = conn.execute("SELECT count(*) FROM links WHERE run_id = 1").fetchone()[0]
-        failing = {row[0] for row in conn.execute(
-            "SELECT fingerprint FROM findings WHERE run_id = 1 AND status = 'fail'")}
+        failing = {
+            row[0] for row in conn.execute("SELECT fingerprint FROM findings WHERE run_id = 1 AND status = 'fail'")
+        }
     return state, {p.split("/", 3)[3] for p in pages}, links, failing
 
 
@@ -67,8 +84,9 @@ def portal():
 @pytest.fixture(scope="module")
 def reference(portal, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("reference")
-    result = subprocess.run(_args(portal.url, tmp, "out", tmp / "db.sqlite", "--delay", "0"),
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        _args(portal.url, tmp, "out", tmp / "db.sqlite", "--delay", "0"), capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 1, result.stderr
     return _state(tmp / "db.sqlite")
 
@@ -84,8 +102,12 @@ def test_a_stopped_run_resumes_to_what_an_uninterrupted_run_finds(portal, refere
     else:
         assert state == "crawling"
     assert 20 <= len(pages) < len(reference[1])
-    resumed = subprocess.run(_args(portal.url, tmp_path, "resumed", db, "--resume", "--delay", "0"),
-                             capture_output=True, text=True, timeout=300)
+    resumed = subprocess.run(
+        _args(portal.url, tmp_path, "resumed", db, "--resume", "--delay", "0"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert resumed.returncode == 1, resumed.stderr  # the sample portal has gaps
     assert _state(db) == ("done", *reference[1:])  # same pages, as many link rows, same failing findings
     report = json.loads((tmp_path / "resumed" / "report.json").read_text(encoding="utf-8"))
@@ -93,15 +115,23 @@ def test_a_stopped_run_resumes_to_what_an_uninterrupted_run_finds(portal, refere
 
 
 def test_resume_without_a_stopped_run_says_so(portal, tmp_path):
-    result = subprocess.run(_args(portal.url, tmp_path, "out", tmp_path / "db.sqlite", "--resume"),
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        _args(portal.url, tmp_path, "out", tmp_path / "db.sqlite", "--resume"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "no stopped run" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_second_run_of_the_same_portal_is_refused_while_one_runs(portal, tmp_path):
     db = tmp_path / "db.sqlite"
-    first = subprocess.Popen(_args(portal.url, tmp_path, "first", db, "--delay", "0.2", "--concurrency", "1"),
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        _args(portal.url, tmp_path, "first", db, "--delay", "0.2", "--concurrency", "1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while _pages(db) < 1:
@@ -114,15 +144,23 @@ def test_a_second_run_of_the_same_portal_is_refused_while_one_runs(portal, tmp_p
         first.kill()
         first.wait()
     # The killed run's lock is the kernel's to drop: the next run takes it over.
-    again = subprocess.run(_args(portal.url, tmp_path, "again", db, "--resume", "--delay", "0"),
-                           capture_output=True, text=True, timeout=300)
+    again = subprocess.run(
+        _args(portal.url, tmp_path, "again", db, "--resume", "--delay", "0"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert again.returncode == 1, again.stderr
 
 
 def test_a_reader_holding_the_store_open_never_blocks_a_crawl(portal, tmp_path):
     db = tmp_path / "db.sqlite"
-    crawl = subprocess.Popen(_args(portal.url, tmp_path, "out", db, "--delay", "0.05", "--concurrency", "2"),
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    crawl = subprocess.Popen(
+        _args(portal.url, tmp_path, "out", db, "--delay", "0.05", "--concurrency", "2"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while _pages(db) < 1:
         assert crawl.poll() is None and time.monotonic() < deadline
@@ -130,9 +168,13 @@ def test_a_reader_holding_the_store_open_never_blocks_a_crawl(portal, tmp_path):
     reader = sqlite3.connect(db, isolation_level=None)
     reader.execute("BEGIN")  # a supervisor's report reading a snapshot for the whole crawl
     seen = reader.execute("SELECT count(*) FROM pages").fetchone()[0]
-    history = subprocess.run([sys.executable, "-m", "gapcheck.cli", "history", portal.url, "--db", str(db)],
-                             capture_output=True, text=True, timeout=60)
-    out, err = crawl.communicate(timeout=300)
+    history = subprocess.run(
+        [sys.executable, "-m", "gapcheck.cli", "history", portal.url, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    _out, err = crawl.communicate(timeout=300)
     assert crawl.returncode == 1, err
     assert history.returncode == 0, history.stderr
     assert reader.execute("SELECT count(*) FROM pages").fetchone()[0] == seen  # its snapshot, undisturbed
@@ -146,13 +188,21 @@ def test_a_page_whose_check_was_stored_without_it_is_asked_again(portal, referen
     _stop_midway(_args(portal.url, tmp_path, "first", db), db, signal.SIGKILL)
     # What a kill between a check's write and its page's left: the check row, no page row.
     with sqlite3.connect(db) as conn:
-        lost = [row[0] for row in conn.execute(
-            "SELECT url FROM pages WHERE run_id = 1 AND depth > 0 AND status = 200 "
-            "AND url IN (SELECT url FROM link_checks WHERE run_id = 1) ORDER BY depth DESC, rowid DESC LIMIT 3")]
+        lost = [
+            row[0]
+            for row in conn.execute(
+                "SELECT url FROM pages WHERE run_id = 1 AND depth > 0 AND status = 200 "
+                "AND url IN (SELECT url FROM link_checks WHERE run_id = 1) ORDER BY depth DESC, rowid DESC LIMIT 3"
+            )
+        ]
         assert lost
         conn.executemany("DELETE FROM pages WHERE run_id = 1 AND url = ?", [(u,) for u in lost])
-    resumed = subprocess.run(_args(portal.url, tmp_path, "resumed", db, "--resume", "--delay", "0"),
-                             capture_output=True, text=True, timeout=300)
+    resumed = subprocess.run(
+        _args(portal.url, tmp_path, "resumed", db, "--resume", "--delay", "0"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert resumed.returncode == 1, resumed.stderr
     assert _state(db) == ("done", *reference[1:])
 
@@ -162,16 +212,18 @@ def _report_runs(out: Path) -> set[str]:
     runs = set()
     json_path, md_path = out / "report.json", out / "report.md"
     runs.add(str(json.loads(json_path.read_text(encoding="utf-8"))["run"]["id"]) if json_path.is_file() else "missing")
-    runs.add(md_path.read_text(encoding="utf-8").split("运行编号**：", 1)[1].split()[0] if md_path.is_file()
-             else "missing")
+    runs.add(
+        md_path.read_text(encoding="utf-8").split("运行编号**：", 1)[1].split()[0] if md_path.is_file() else "missing"
+    )
     return runs
 
 
 def _checked(portal, tmp_path: Path) -> tuple[Path, Path]:
     """A whole check of the portal (run 1): its store and its report folder."""
     db, out = tmp_path / "db.sqlite", tmp_path / "out"
-    first = subprocess.run(_args(portal.url, tmp_path, "out", db, "--delay", "0"), capture_output=True, text=True,
-                           timeout=300)
+    first = subprocess.run(
+        _args(portal.url, tmp_path, "out", db, "--delay", "0"), capture_output=True, text=True, timeout=300
+    )
     assert first.returncode == 1, first.stderr
     return db, out
 
@@ -181,8 +233,12 @@ def test_a_kill_while_the_reports_are_written_leaves_one_run_s_files(portal, tmp
     # A FIFO where the Markdown goes: writing it in place blocks there, half the files written, until killed.
     (out / "report.md").unlink()
     os.mkfifo(out / "report.md")
-    second = subprocess.Popen(_args(portal.url, tmp_path, "out", db, "--delay", "0", "--full"),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen(
+        _args(portal.url, tmp_path, "out", db, "--delay", "0", "--full"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         second.communicate(timeout=60)
     except subprocess.TimeoutExpired:
@@ -193,8 +249,9 @@ def test_a_kill_while_the_reports_are_written_leaves_one_run_s_files(portal, tmp
     if state == "done":  # only once every file is of run 2
         assert _report_runs(out) == {"2"}
     else:
-        resumed = subprocess.run(_args(portal.url, tmp_path, "out", db, "--resume"), capture_output=True,
-                                 text=True, timeout=300)
+        resumed = subprocess.run(
+            _args(portal.url, tmp_path, "out", db, "--resume"), capture_output=True, text=True, timeout=300
+        )
         assert resumed.returncode == 1, resumed.stderr
         assert _report_runs(out) == {"2"}
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left
@@ -203,8 +260,9 @@ def test_a_kill_while_the_reports_are_written_leaves_one_run_s_files(portal, tmp
 def test_resume_of_a_done_run_whose_reports_are_missing_names_gapcheck_report(portal, tmp_path):
     db, out = _checked(portal, tmp_path)
     (out / "report.html").unlink()
-    resumed = subprocess.run(_args(portal.url, tmp_path, "out", db, "--resume"), capture_output=True, text=True,
-                             timeout=60)
+    resumed = subprocess.run(
+        _args(portal.url, tmp_path, "out", db, "--resume"), capture_output=True, text=True, timeout=60
+    )
     assert resumed.returncode == 2 and "Traceback" not in resumed.stderr
     assert "gapcheck report 1" in resumed.stderr and str(out) in resumed.stderr
 
@@ -221,16 +279,28 @@ def test_a_killed_crawl_s_scratch_files_are_swept_by_a_later_crawl(portal, tmp_p
     # Another crawl's, running now: its flock keeps it.
     live = scratch / "gapcheck-seen-live.sqlite"
     live.write_bytes(b"")
-    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDONLY); "
-                               "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(600)", str(live)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDONLY); "
+            "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(600)",
+            str(live),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         an_hour_ago = time.time() - 3600
         for path in scratch.iterdir():
             os.utime(path, (an_hour_ago, an_hour_ago))
-        resumed = subprocess.run(_args(portal.url, tmp_path, "resumed", db, "--resume", "--delay", "0", "--no-render"),
-                                 capture_output=True, text=True, timeout=300)
+        resumed = subprocess.run(
+            _args(portal.url, tmp_path, "resumed", db, "--resume", "--delay", "0", "--no-render"),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert resumed.returncode == 1, resumed.stderr
         assert sorted(p.name for p in scratch.iterdir() if p.name.startswith("gapcheck-")) == [live.name]
     finally:

@@ -26,8 +26,16 @@ SEEDED_MISSING = {
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
 _JS_REDIRECT = re.compile(r"""location(?:\.href)?\s*=\s*["']([^"']+)["']""")
-_LINK_ATTRS = (("a", "href"), ("area", "href"), ("img", "src"), ("script", "src"), ("link", "href"),
-               ("iframe", "src"), ("frame", "src"), ("embed", "src"))
+_LINK_ATTRS = (
+    ("a", "href"),
+    ("area", "href"),
+    ("img", "src"),
+    ("script", "src"),
+    ("link", "href"),
+    ("iframe", "src"),
+    ("frame", "src"),
+    ("embed", "src"),
+)
 _NAVIGABLE = {"a", "area", "iframe", "frame", "js"}
 
 
@@ -130,7 +138,7 @@ def test_url_and_port(server):
 
 
 def test_home_page_is_served(server):
-    status, headers, body = request(server, "/sy/index.html")
+    status, _headers, body = request(server, "/sy/index.html")
     assert status == 200
     assert "示例市商务局" in body.decode("utf-8")
     status, _, body = request(server, "/")
@@ -143,14 +151,17 @@ def test_html_content_type_has_no_charset(server):
     assert headers["Content-Type"] == "text/html"
 
 
-@pytest.mark.parametrize(("path", "ctype"), [
-    ("/images/logo.png", "image/png"),
-    ("/images/banner/zgm.jpg", "image/jpeg"),
-    ("/zwgk/bmys/202602/P020260210413687.pdf", "application/pdf"),
-    ("/bszn/202606/P020260601469120.doc", "application/msword"),
-    ("/bszn/202603/P020260320477039.xls", "application/vnd.ms-excel"),
-    ("/css/style.css", "text/css"),
-])
+@pytest.mark.parametrize(
+    ("path", "ctype"),
+    [
+        ("/images/logo.png", "image/png"),
+        ("/images/banner/zgm.jpg", "image/jpeg"),
+        ("/zwgk/bmys/202602/P020260210413687.pdf", "application/pdf"),
+        ("/bszn/202606/P020260601469120.doc", "application/msword"),
+        ("/bszn/202603/P020260320477039.xls", "application/vnd.ms-excel"),
+        ("/css/style.css", "text/css"),
+    ],
+)
 def test_content_type_by_extension(server, path, ctype):
     status, headers, body = request(server, path)
     assert (status, headers["Content-Type"]) == (200, ctype)
@@ -191,15 +202,18 @@ def test_gbk_page_is_sent_as_gbk_bytes(server):
     assert "政策法规" in text and "charset=gb2312" in text
 
 
-@pytest.mark.parametrize("path", [
-    "/../__init__.py",
-    "/../server.py",
-    "/sy/../../GAPS.md",
-    "/%2e%2e/server.py",
-    "/sy/%2E%2E/%2e%2e/__init__.py",
-    "/..%2fserver.py",
-    "/..\\server.py",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../__init__.py",
+        "/../server.py",
+        "/sy/../../GAPS.md",
+        "/%2e%2e/server.py",
+        "/sy/%2E%2E/%2e%2e/__init__.py",
+        "/..%2fserver.py",
+        "/..\\server.py",
+    ],
+)
 def test_traversal_is_refused(server, path):
     status, _, body = request(server, path)
     assert status in (403, 404)
@@ -308,7 +322,12 @@ def test_site_identity_is_on_every_page():
         assert meta(doc, "SiteName") == "示例市商务局"
         assert meta(doc, "SiteIDCode") == "4201000099"
         footer = doc.xpath("string(//div[@class='footer'])")
-        for part in ("主办单位：示例市商务局", "网站标识码：4201000099", "鄂ICP备12345678号", "鄂公网安备 42010202000123号"):
+        for part in (
+            "主办单位：示例市商务局",
+            "网站标识码：4201000099",
+            "鄂ICP备12345678号",
+            "鄂公网安备 42010202000123号",
+        ):
             assert part in footer, (file, part)
 
 
@@ -346,7 +365,13 @@ def test_gap_home_banners():
     for name in ("社会主义核心价值观", "志愿精神", "中国梦", "武汉精神", "习近平"):
         assert name not in visible  # only in alt/title attributes
     alts = " ".join(doc.xpath("//img/@alt | //img/@title | //a/@title"))
-    for name in ("学习贯彻习近平总书记系列重要讲话精神", "培育和践行社会主义核心价值观", "志愿精神", "中国梦", "武汉精神"):
+    for name in (
+        "学习贯彻习近平总书记系列重要讲话精神",
+        "培育和践行社会主义核心价值观",
+        "志愿精神",
+        "中国梦",
+        "武汉精神",
+    ):
         assert name in alts
     assert doc.xpath("//img[@src='/images/missing-ad.jpg']")
 

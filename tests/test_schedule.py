@@ -43,7 +43,7 @@ def test_the_crontab_block_runs_batch_nightly_and_probe_every_15_minutes(sites, 
 
 def test_cron_lines_quote_spaces_and_escape_percent(tmp_path):
     block = schedule.crontab_block(["/opt/my tools/gapcheck"], tmp_path / "50%" / "s.yaml")
-    line = [ln for ln in block.splitlines() if ln.startswith("0 2")][0]
+    line = next(ln for ln in block.splitlines() if ln.startswith("0 2"))
     assert "'/opt/my tools/gapcheck' batch" in line and "50\\%" in line
 
 
@@ -97,7 +97,9 @@ def _fake_crontab(tmp_path, monkeypatch):
     script.write_text(
         "#!/bin/sh\n"
         f'if [ "$1" = "-l" ]; then [ -f "{table}" ] || {{ echo "no crontab for you" >&2; exit 1; }}; cat "{table}";\n'
-        f'elif [ "$1" = "-" ]; then cat > "{table}"; else exit 2; fi\n', encoding="utf-8")
+        f'elif [ "$1" = "-" ]; then cat > "{table}"; else exit 2; fi\n',
+        encoding="utf-8",
+    )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
     return table
@@ -142,7 +144,7 @@ def test_a_sites_path_with_control_characters_is_refused(tmp_path, monkeypatch, 
 
 def test_unit_descriptions_escape_specifiers():
     units = schedule.systemd_units(["/usr/bin/gapcheck"], schedule.Path("/srv/50%h/sites.yaml"), user=True)
-    description = [ln for ln in units["gapcheck-batch.service"].splitlines() if ln.startswith("Description=")][0]
+    description = next(ln for ln in units["gapcheck-batch.service"].splitlines() if ln.startswith("Description="))
     assert "/srv/50%%h/sites.yaml" in description
     execs = [ln for ln in units["gapcheck-batch.service"].splitlines() if ln.startswith("ExecStart=")]
     assert execs == ["ExecStart=/usr/bin/gapcheck batch /srv/50%%h/sites.yaml"]

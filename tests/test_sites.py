@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
+from core.errors import ConfigError
 from gapcheck.cli import main
-from gapcheck.errors import ConfigError
 from gapcheck.notify import NotifyConfig, SmtpConfig
 from gapcheck.sites import load_sites
 
@@ -45,14 +45,29 @@ def test_a_valid_file_is_read_with_defaults_and_paths_relative_to_it(tmp_path):
     assert sites.out == tmp_path / "reports" and sites.db == tmp_path / "data" / "gapcheck.sqlite"
     assert sites.notify == NotifyConfig(
         webhook="https://hooks.example.gov.cn/gapcheck",
-        smtp=SmtpConfig(host="smtp.example.gov.cn", sender="gapcheck@example.gov.cn", to=("web@example.gov.cn",),
-                        port=25, username="x", password_env="GAPCHECK_SMTP_PASSWORD", starttls=False))
+        smtp=SmtpConfig(
+            host="smtp.example.gov.cn",
+            sender="gapcheck@example.gov.cn",
+            to=("web@example.gov.cn",),
+            port=25,
+            username="x",
+            password_env="GAPCHECK_SMTP_PASSWORD",
+            starttls=False,
+        ),
+    )
     first, second, third = sites.sites
-    assert (first.name, first.url, first.profile, first.slug) == \
-        ("武汉市商务局", "http://sw.wuhan.gov.cn/", "wuhan-commerce", "wuhan-commerce")
+    assert (first.name, first.url, first.profile, first.slug) == (
+        "武汉市商务局",
+        "http://sw.wuhan.gov.cn/",
+        "wuhan-commerce",
+        "wuhan-commerce",
+    )
     # The URL is normalized as `gapcheck check` does; the folder comes from the host (and port).
-    assert (second.url, second.profile, second.slug) == ("http://www.example.gov.cn:8080/", "national",
-                                                       "www.example.gov.cn-8080")
+    assert (second.url, second.profile, second.slug) == (
+        "http://www.example.gov.cn:8080/",
+        "national",
+        "www.example.gov.cn-8080",
+    )
     assert sites.out_dir(second) == tmp_path / "reports" / "www.example.gov.cn-8080"
     assert third.name == "www.example.gov.cn" and third.profile == str(tmp_path / "own.yaml")
 
@@ -86,12 +101,24 @@ ERRORS = [
     ("sites:\n  - url: http://x.gov.cn:port/\n", 2, "sites.0.url", "not a web address"),
     ("sites:\n  - url: http://user:pw@x.gov.cn/\n", 2, "sites.0.url", "passwords"),
     ("sites:\n  - url: [http://x.gov.cn/]\n", 2, "sites.0.url", "expected a string"),
-    ("sites:\n  - url: http://x.gov.cn/\n    slug: a\n  - url: http://y.gov.cn/\n    slug: a\n", 5,
-     "sites.1.slug", "give one of them slug:"),
-    ("sites:\n  - url: http://x.gov.cn/a/\n  - url: http://x.gov.cn/b/\n", 3, "sites.1.url",
-     "folder name 'x.gov.cn' is already used by site 1"),
-    ("sites:\n  - url: http://x.gov.cn/\n  - url: https://x.gov.cn:8443/\n    slug: b\n", 3, "sites.1.url",
-     "the same portal as site 1"),
+    (
+        "sites:\n  - url: http://x.gov.cn/\n    slug: a\n  - url: http://y.gov.cn/\n    slug: a\n",
+        5,
+        "sites.1.slug",
+        "give one of them slug:",
+    ),
+    (
+        "sites:\n  - url: http://x.gov.cn/a/\n  - url: http://x.gov.cn/b/\n",
+        3,
+        "sites.1.url",
+        "folder name 'x.gov.cn' is already used by site 1",
+    ),
+    (
+        "sites:\n  - url: http://x.gov.cn/\n  - url: https://x.gov.cn:8443/\n    slug: b\n",
+        3,
+        "sites.1.url",
+        "the same portal as site 1",
+    ),
     ("sites:\n  - url: http://x.gov.cn/\n    slug: ../up\n", 3, "sites.0.slug", "safe folder name"),
     ("sites:\n  - url: http://x.gov.cn/\n    profile: nosuch\n", 3, "sites.0.profile", "not found"),
     ("sites:\n  - url: http://x.gov.cn/\n    profile: missing.yaml\n", 3, "sites.0.profile", "not found"),
@@ -102,19 +129,43 @@ ERRORS = [
     ("notify:\n  email: a@b.cn\n" + SITE, 2, "notify.email", "use one of: smtp, webhook"),
     ("notify:\n  webhook: hooks.example.gov.cn\n" + SITE, 2, "notify.webhook", "not a web address"),
     ("notify:\n  smtp:\n    sender: a@x.cn\n    to: [b@x.cn]\n" + SITE, 2, "notify.smtp", "add host:"),
-    ("notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: [b@x.cn]\n    port: twenty-five\n" + SITE, 6,
-     "notify.smtp.port", "expected a port number"),
-    ("notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: [b@x.cn]\n    port: 70000\n" + SITE, 6,
-     "notify.smtp.port", "not a port number"),
-    ("notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: [b@x.cn, nobody]\n" + SITE, 5,
-     "notify.smtp.to.1", "not an e-mail address"),
+    (
+        "notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: [b@x.cn]\n    port: twenty-five\n" + SITE,
+        6,
+        "notify.smtp.port",
+        "expected a port number",
+    ),
+    (
+        "notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: [b@x.cn]\n    port: 70000\n" + SITE,
+        6,
+        "notify.smtp.port",
+        "not a port number",
+    ),
+    (
+        "notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: [b@x.cn, nobody]\n" + SITE,
+        5,
+        "notify.smtp.to.1",
+        "not an e-mail address",
+    ),
     ("notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: []\n" + SITE, 5, "notify.smtp.to", "no recipients"),
-    ("notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: b@x.cn\n    password: secret\n" + SITE, 6,
-     "notify.smtp.password", "password_env"),
-    ("notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: b@x.cn\n    password_env: my secret\n" + SITE, 6,
-     "notify.smtp.password_env", "not an environment variable name"),
-    ("notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: b@x.cn\n    starttls: yes please\n" + SITE, 6,
-     "notify.smtp.starttls", "true or false"),
+    (
+        "notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: b@x.cn\n    password: secret\n" + SITE,
+        6,
+        "notify.smtp.password",
+        "password_env",
+    ),
+    (
+        "notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: b@x.cn\n    password_env: my secret\n" + SITE,
+        6,
+        "notify.smtp.password_env",
+        "not an environment variable name",
+    ),
+    (
+        "notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: b@x.cn\n    starttls: yes please\n" + SITE,
+        6,
+        "notify.smtp.starttls",
+        "true or false",
+    ),
     ("notify:\n  smtp: {}\n" + SITE, 2, "notify.smtp", "add host:"),
     ("notify: {}\n" + SITE, 1, "notify", "neither webhook: nor smtp:"),
     ("sites:\n  - url: http://x.gov.cn/\n   name: bad indent\n", 3, "(top)", "not valid YAML"),

@@ -24,6 +24,7 @@ def _portal(status: int, body: str = "", title: str = "测试局"):
         if req.path == "/index.html":  # where the script entry page sends the visitor
             return html("<p>系统维护中</p>", title="维护", status=503)
         return html('<a href="/x.html">x</a>' + "<p>正文</p>" * 50)
+
     return route
 
 
@@ -36,7 +37,10 @@ CASES = [
     (_portal(404), ["HTTP 404", "起始地址不存在", "起始网址"]),
     (_portal(503), ["HTTP 503", "正在维护"]),
     (_portal(200, "<p>请稍候</p>", title="Just a moment..."), ["防火墙验证页面", "放行"]),
-    (_portal(200, "<script>location.href='index.html';</script>", title="欢迎"), ["HTTP 503", "首页跳转到", "正在维护"]),
+    (
+        _portal(200, "<script>location.href='index.html';</script>", title="欢迎"),
+        ["HTTP 503", "首页跳转到", "正在维护"],
+    ),
 ]
 
 
@@ -62,7 +66,9 @@ def test_batch_lists_a_refusing_portal_as_not_checked(tmp_path: Path):
     with serve(_portal(403)) as refusing:
         (tmp_path / "sites.yaml").write_text(
             f"defaults: {{profile: quick.yaml, out: reports, db: g.sqlite}}\n"
-            f"sites:\n  - {{name: 拒绝局, url: \"{refusing.url}\", slug: refusing}}\n", encoding="utf-8")
+            f'sites:\n  - {{name: 拒绝局, url: "{refusing.url}", slug: refusing}}\n',
+            encoding="utf-8",
+        )
         result = _run("batch", str(tmp_path / "sites.yaml"))
     assert result.returncode == 3, result.stdout + result.stderr
     error = json.loads((tmp_path / "reports" / "refusing" / "error.json").read_text(encoding="utf-8"))["error"]

@@ -8,19 +8,36 @@ import sqlite3
 import pytest
 from oldstore import downgrade
 
-from gapcheck.checks import CrawlStats, DateMention, DateSource, FetchError, Link, LinkCheck, LinkTag, Page, Region
-from gapcheck.checks.model import Form
-from gapcheck.errors import StoreError
+from core.errors import StoreError
+from core.model import CrawlStats, DateMention, DateSource, FetchError, Form, Link, LinkCheck, LinkTag, Page, Region
 from gapcheck.store import SCHEMA_VERSION, Store
 
 
 def test_round_trip_keeps_everything_the_rules_read(tmp_path):
     store = Store(tmp_path / "s.sqlite")
     run = store.start_run("局", "http://x.gov.cn/", "national", dt.date(2026, 11, 20), 100)
-    page = Page("http://x.gov.cn/", "http://x.gov.cn/", 200, "text/html", "gb18030", "首页", 0, "", 10, "h", "e",
-                "lm", "t", ("要闻",), {"sitename": "局"}, (DateMention("2026-11-19", "发布日期：2026-11-19", DateSource.LABEL),),
-                (Link("http://x.gov.cn/a.html", LinkTag.A, "通知", "", Region.MAIN, "--11-19", "p2", "通知公告"),),
-                (Form("http://x.gov.cn/s", "get", ("q",), "搜索"),), "正文", 2)
+    page = Page(
+        "http://x.gov.cn/",
+        "http://x.gov.cn/",
+        200,
+        "text/html",
+        "gb18030",
+        "首页",
+        0,
+        "",
+        10,
+        "h",
+        "e",
+        "lm",
+        "t",
+        ("要闻",),
+        {"sitename": "局"},
+        (DateMention("2026-11-19", "发布日期：2026-11-19", DateSource.LABEL),),
+        (Link("http://x.gov.cn/a.html", LinkTag.A, "通知", "", Region.MAIN, "--11-19", "p2", "通知公告"),),
+        (Form("http://x.gov.cn/s", "get", ("q",), "搜索"),),
+        "正文",
+        2,
+    )
     store.add_crawled(run, [page])
     store.add_crawled(run, checks=[LinkCheck("http://x.gov.cn/a.html", None, FetchError.TIMEOUT, "请求超时")])
     site = store.load_site(run)
@@ -58,15 +75,22 @@ def test_a_newer_store_is_refused_with_the_fix(tmp_path):
 
 def test_old_runs_are_pruned_with_everything_they_stored(tmp_path):
     store = Store(tmp_path / "db.sqlite")
-    page = Page(url="http://x.gov.cn/", final_url="http://x.gov.cn/", status=200, content_type="text/html",
-                links=(Link("http://x.gov.cn/a.html", LinkTag.A, "甲"),))
+    page = Page(
+        url="http://x.gov.cn/",
+        final_url="http://x.gov.cn/",
+        status=200,
+        content_type="text/html",
+        links=(Link("http://x.gov.cn/a.html", LinkTag.A, "甲"),),
+    )
     runs = []
     for day in range(1, 6):
         run = store.start_run("x", "http://x.gov.cn/", "national", dt.date(2026, 11, day), 10)
         store.add_crawled(run, [page])
         store.add_crawled(run, checks=[LinkCheck("http://x.gov.cn/a.html", status=200)])
         store.finish_crawl(run, CrawlStats(pages=1))
-        store.fail_run(run, "test") if day == 2 else store.db.execute("UPDATE runs SET state = 'done' WHERE id = ?", (run,))
+        store.fail_run(run, "test") if day == 2 else store.db.execute(
+            "UPDATE runs SET state = 'done' WHERE id = ?", (run,)
+        )
         runs.append(run)
     other = store.start_run("y", "http://y.gov.cn/", "national", dt.date(2026, 11, 1), 10)
     assert store.prune("http://x.gov.cn/", keep=3) == 2
@@ -85,10 +109,19 @@ def test_a_large_run_loads_whole_texts_read_on_demand_links_shared(tmp_path):
     store.add_crawled(other, [Page("http://y.gov.cn/", "http://y.gov.cn/", 200, "text/html", text="别的网站")])
     run = store.start_run("局", "http://x.gov.cn/", "national", dt.date(2026, 11, 20), 1000)
     nav = Link("http://x.gov.cn/tzgg/", LinkTag.A, "通知公告", region=Region.NAV)
-    pages = [Page(f"http://x.gov.cn/p{i}.html", f"http://x.gov.cn/p{i}.html", 200, "text/html", depth=1 + i % 3,
-                  meta={"columnname": "通知公告"}, links=(nav, Link(f"http://x.gov.cn/a{i}.html", LinkTag.A, f"文{i}")),
-                  text=f"正文{i}" * (i % 7))
-             for i in range(300)]
+    pages = [
+        Page(
+            f"http://x.gov.cn/p{i}.html",
+            f"http://x.gov.cn/p{i}.html",
+            200,
+            "text/html",
+            depth=1 + i % 3,
+            meta={"columnname": "通知公告"},
+            links=(nav, Link(f"http://x.gov.cn/a{i}.html", LinkTag.A, f"文{i}")),
+            text=f"正文{i}" * (i % 7),
+        )
+        for i in range(300)
+    ]
     store.add_crawled(run, pages[:150])
     store.add_crawled(run, pages[150:])
     site = store.load_site(run)
@@ -102,8 +135,10 @@ def test_a_large_run_loads_whole_texts_read_on_demand_links_shared(tmp_path):
     again.add_crawled(run, [pages[0]])  # its links now come after every other page's
     reloaded = again.load_site(run)
     assert all(reloaded.pages[p.url] == p for p in pages)
-    again.db.execute("INSERT INTO links VALUES (?, ?, 2, 'http://x.gov.cn/b.html', 'a', '乙', '', 'main', NULL, '', '', NULL)",
-                     (run, pages[1].url))  # one page's links apart: read through the index
+    again.db.execute(
+        "INSERT INTO links VALUES (?, ?, 2, 'http://x.gov.cn/b.html', 'a', '乙', '', 'main', NULL, '', '', NULL)",
+        (run, pages[1].url),
+    )  # one page's links apart: read through the index
     split = again.load_site(run)
-    assert split.pages[pages[1].url].links == pages[1].links + (Link("http://x.gov.cn/b.html", LinkTag.A, "乙"),)
+    assert split.pages[pages[1].url].links == (*pages[1].links, Link("http://x.gov.cn/b.html", LinkTag.A, "乙"))
     assert all(split.pages[p.url] == p for p in pages[2:])

@@ -57,8 +57,11 @@ def test_history_and_report_read_a_read_only_store(demo_store, tmp_path):
     shutil.copy(demo_store, db)
     # As on a CD or a read-only mount: neither the file nor its folder can be written (root ignores
     # modes, so the folder is mounted read-only over itself when it can be).
-    mounted = os.geteuid() == 0 and subprocess.run(
-        ["mount", "--bind", "-o", "ro", str(folder), str(folder)], capture_output=True).returncode == 0
+    mounted = (
+        os.geteuid() == 0
+        and subprocess.run(["mount", "--bind", "-o", "ro", str(folder), str(folder)], capture_output=True).returncode
+        == 0
+    )
     if not mounted:
         db.chmod(0o444)
         folder.chmod(0o555)

@@ -9,14 +9,16 @@ import sys
 
 from routeserver import Answer, Req, html, serve
 
-from gapcheck.spiders.traps import Trap, TrapGuard, without_session
+from spiders.traps import Trap, TrapGuard, without_session
 
 
 def _trappy(req: Req) -> Answer:
     path = req.path
     if path == "/":
-        return html('<a href="/cal?month=1">日历</a><a href="/s/page.html">会话</a><a href="/q?a=1">筛选</a>'
-                    '<a href="/loop/">目录</a><a href="/long/x">长</a><a href="/gen">生成</a>')
+        return html(
+            '<a href="/cal?month=1">日历</a><a href="/s/page.html">会话</a><a href="/q?a=1">筛选</a>'
+            '<a href="/loop/">目录</a><a href="/long/x">长</a><a href="/gen">生成</a>'
+        )
     if path == "/cal":
         return html("".join(f'<a href="/cal?month={m}">{m}月</a>' for m in range(1, 400)))
     if path.startswith("/s/"):  # every visit hands out a new session id
@@ -26,8 +28,11 @@ def _trappy(req: Req) -> Answer:
     if path.startswith("/loop/"):
         return html('<a href="loop/">下一级</a>')  # a directory that contains itself
     if path == "/gen":  # refreshes to itself with a counter one higher on every visit
-        return Answer(200, f'<html><head><meta http-equiv="refresh" content="0;url=/gen?n={req.n}"></head>'
-                           f'<body>正在跳转</body></html>'.encode())
+        return Answer(
+            200,
+            f'<html><head><meta http-equiv="refresh" content="0;url=/gen?n={req.n}"></head>'
+            f"<body>正在跳转</body></html>".encode(),
+        )
     if path.startswith("/long/"):
         return html(f'<a href="{path}/{"x" * 300}">更长</a>')
     return Answer(404)
@@ -38,9 +43,27 @@ def test_a_portal_full_of_traps_is_crawled_in_bounded_work(tmp_path):
     profile.write_text("name: t\nextends: national\ncrawl: {max_query_variants: 100}\n", encoding="utf-8")
     with serve(_trappy) as server:
         result = subprocess.run(
-            [sys.executable, "-m", "gapcheck.cli", "check", server.url, "--profile", str(profile), "--out", str(tmp_path / "out"),
-             "--db", str(tmp_path / "db.sqlite"), "--delay", "0", "--concurrency", "8"],
-            capture_output=True, text=True, timeout=300)
+            [
+                sys.executable,
+                "-m",
+                "gapcheck.cli",
+                "check",
+                server.url,
+                "--profile",
+                str(profile),
+                "--out",
+                str(tmp_path / "out"),
+                "--db",
+                str(tmp_path / "db.sqlite"),
+                "--delay",
+                "0",
+                "--concurrency",
+                "8",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         asked = len(server.requests)
         generated = server.hits("/gen")
     assert result.returncode in (0, 1), result.stderr
@@ -49,8 +72,14 @@ def test_a_portal_full_of_traps_is_crawled_in_bounded_work(tmp_path):
     assert generated <= 10, generated  # not until the depth limit (100)
     note = next(f for f in report["findings"] if f["rule"] == "GK906")
     assert note["status"] == "warn"
-    for trap in (Trap.QUERY_VARIANTS, Trap.SESSION_ID, Trap.GROWING_QUERY, Trap.PATH_LOOP, Trap.LONG_URL,
-                 Trap.SELF_REDIRECT):
+    for trap in (
+        Trap.QUERY_VARIANTS,
+        Trap.SESSION_ID,
+        Trap.GROWING_QUERY,
+        Trap.PATH_LOOP,
+        Trap.LONG_URL,
+        Trap.SELF_REDIRECT,
+    ):
         assert trap.value in note["evidence"], (trap, note["evidence"])
 
 

@@ -26,15 +26,46 @@ import scrapy
 from scrapy.crawler import CrawlerProcess
 
 ASSET_SUFFIXES = (
-    ".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".svg", ".ico",
-    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps", ".zip", ".rar", ".7z",
-    ".txt", ".xml", ".mp3", ".mp4", ".avi", ".flv",
+    ".css",
+    ".js",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".bmp",
+    ".webp",
+    ".svg",
+    ".ico",
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".pptx",
+    ".wps",
+    ".zip",
+    ".rar",
+    ".7z",
+    ".txt",
+    ".xml",
+    ".mp3",
+    ".mp4",
+    ".avi",
+    ".flv",
 )
 """A link whose path ends so is HEADed, not fetched as a page."""
 
 # (tag, attribute, is a page candidate)
-LINK_ATTRS = (("a", "href", True), ("area", "href", True), ("iframe", "src", True), ("frame", "src", True),
-              ("img", "src", False), ("link", "href", False), ("script", "src", False))
+LINK_ATTRS = (
+    ("a", "href", True),
+    ("area", "href", True),
+    ("iframe", "src", True),
+    ("frame", "src", True),
+    ("img", "src", False),
+    ("link", "href", False),
+    ("script", "src", False),
+)
 
 
 class BareSpider(scrapy.Spider):
@@ -81,8 +112,9 @@ class BareSpider(scrapy.Spider):
                 if page and not parts.path.lower().endswith(ASSET_SUFFIXES):
                     yield scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True)
                 else:
-                    yield scrapy.Request(url, method="HEAD", callback=self.headed, errback=self.failed,
-                                         dont_filter=True)
+                    yield scrapy.Request(
+                        url, method="HEAD", callback=self.headed, errback=self.failed, dont_filter=True
+                    )
 
     def headed(self, response):
         self.heads += 1
@@ -128,8 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("url")
     ap.add_argument("--concurrency", type=int, default=32, help="requests at once to the host (default 32)")
     args = ap.parse_args(argv)
-    settings = dict(SETTINGS, CONCURRENT_REQUESTS=args.concurrency,
-                    CONCURRENT_REQUESTS_PER_DOMAIN=args.concurrency)
+    settings = dict(SETTINGS, CONCURRENT_REQUESTS=args.concurrency, CONCURRENT_REQUESTS_PER_DOMAIN=args.concurrency)
     process = CrawlerProcess(settings)
     for name in ("scrapy", "twisted", "py.warnings"):  # as gapcheck does: drop records before they are built
         logging.getLogger(name).setLevel(logging.CRITICAL)

@@ -12,16 +12,21 @@ from typing import Any
 
 from lxml import etree
 
-from ..errors import GapcheckError
+from core.errors import GapcheckError
+
 from .excel import render_csv, render_xlsx
 from .html import render_html
 from .index import write_index
 from .markdown import render_markdown
 from .model import SCHEMA, build_report
 
-FILES = {"report.json": lambda r: json.dumps(r, ensure_ascii=False, indent=2) + "\n",
-         "report.md": render_markdown, "report.html": render_html,
-         "report.xlsx": render_xlsx, "report.csv": render_csv}  # renderers return str (UTF-8) or bytes
+FILES = {
+    "report.json": lambda r: json.dumps(r, ensure_ascii=False, indent=2) + "\n",
+    "report.md": render_markdown,
+    "report.html": render_html,
+    "report.xlsx": render_xlsx,
+    "report.csv": render_csv,
+}  # renderers return str (UTF-8) or bytes
 
 
 def write_reports(report: dict[str, Any], out: Path) -> Path:
@@ -42,8 +47,10 @@ def write_reports(report: dict[str, Any], out: Path) -> Path:
                 data = render(report)
             except (OSError, etree.SerialisationError) as exc:  # openpyxl writes the sheets through temp files
                 _drop_quietly(exc)
-                raise GapcheckError(f"临时文件夹 {tempfile.gettempdir()} 写不下 {name} 的草稿（{exc}）；请清理该文件夹，"
-                                    "或把环境变量 TMPDIR 指向空间充足的文件夹") from None
+                raise GapcheckError(
+                    f"临时文件夹 {tempfile.gettempdir()} 写不下 {name} 的草稿（{exc}）；请清理该文件夹，"
+                    "或把环境变量 TMPDIR 指向空间充足的文件夹"
+                ) from None
             # Not mkstemp: its files are private (0600), and reports are read by web servers and colleagues.
             temporary = written[out / name] = out / f".{name}.{os.getpid()}.partial"
             temporary.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
@@ -53,8 +60,9 @@ def write_reports(report: dict[str, Any], out: Path) -> Path:
         for temporary in written.values():
             temporary.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise GapcheckError(f"{out}: cannot write the reports ({exc.strerror}); pass --out with a writable "
-                                "folder") from None
+            raise GapcheckError(
+                f"{out}: cannot write the reports ({exc.strerror}); pass --out with a writable folder"
+            ) from None
         raise
     return out / "report.html"
 
@@ -80,5 +88,14 @@ def reports_of(out: Path, run_id: int) -> bool:
         return False
 
 
-__all__ = ["SCHEMA", "build_report", "render_csv", "render_html", "render_markdown", "render_xlsx",
-           "reports_of", "write_index", "write_reports"]
+__all__ = [
+    "SCHEMA",
+    "build_report",
+    "render_csv",
+    "render_html",
+    "render_markdown",
+    "render_xlsx",
+    "reports_of",
+    "write_index",
+    "write_reports",
+]

@@ -20,8 +20,9 @@ MAX_X_LABELS = 8
 MAX_SCORE_LABELS = 15
 COLOURS = {"pass": "#1e7d3a", "fail": "#c0262d", "other": "#5f6670"}
 AXIS, GRID, INK, GREY = "#8a9099", "#e3e6ea", "#1f2328", "#5f6670"
-FONT = ('font-family="PingFang SC, Microsoft YaHei, Noto Sans CJK SC, WenQuanYi Micro Hei, '
-        'Source Han Sans SC, sans-serif"')
+FONT = (
+    'font-family="PingFang SC, Microsoft YaHei, Noto Sans CJK SC, WenQuanYi Micro Hei, Source Han Sans SC, sans-serif"'
+)
 
 
 def _num(v: float) -> str:
@@ -72,38 +73,54 @@ def trend_svg(trend: list[dict[str, Any]]) -> Markup:
         return LEFT + plot_w / 2 if n == 1 else LEFT + 12 + (plot_w - 24) * i / (n - 1)
 
     title = T["trend_caption"].format(n=n)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="trend-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
-           f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{escape(title)}" {FONT} font-size="12">',
-           f"<title>{escape(title)}</title>",
-           f'<text class="chart-title" x="{LEFT}" y="22" font-size="15" font-weight="600" fill="{INK}">'
-           f"{escape(title)}</text>"]
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="trend-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{escape(title)}" {FONT} font-size="12">',
+        f"<title>{escape(title)}</title>",
+        f'<text class="chart-title" x="{LEFT}" y="22" font-size="15" font-weight="600" fill="{INK}">'
+        f"{escape(title)}</text>",
+    ]
     for tick in range(0, 101, 20):
         ty = _num(y(tick))
         out.append(f'<line x1="{LEFT}" y1="{ty}" x2="{WIDTH - RIGHT}" y2="{ty}" stroke="{GRID}" stroke-width="1"/>')
         out.append(f'<text x="{LEFT - 8}" y="{ty}" dy="4" text-anchor="end" fill="{GREY}">{tick}</text>')
     out.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="{AXIS}" stroke-width="1"/>')
-    out.append(f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="{AXIS}" '
-               'stroke-width="1"/>')
+    out.append(
+        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="{AXIS}" '
+        'stroke-width="1"/>'
+    )
     py = _num(y(PASS_LINE))
-    out.append(f'<line class="pass-line" x1="{LEFT}" y1="{py}" x2="{WIDTH - RIGHT}" y2="{py}" '
-               f'stroke="{COLOURS["fail"]}" stroke-width="1.5" stroke-dasharray="6 4"/>')
-    out.append(f'<text x="{WIDTH - RIGHT}" y="{py}" dy="-5" text-anchor="end" fill="{COLOURS["fail"]}">'
-               f'{escape(T["pass_line"])} {PASS_LINE}</text>')
+    out.append(
+        f'<line class="pass-line" x1="{LEFT}" y1="{py}" x2="{WIDTH - RIGHT}" y2="{py}" '
+        f'stroke="{COLOURS["fail"]}" stroke-width="1.5" stroke-dasharray="6 4"/>'
+    )
+    out.append(
+        f'<text x="{WIDTH - RIGHT}" y="{py}" dy="-5" text-anchor="end" fill="{COLOURS["fail"]}">'
+        f"{escape(T['pass_line'])} {PASS_LINE}</text>"
+    )
     coords = [(_num(x(i)), _num(y(p["score"]))) for i, p in enumerate(pts)]
     if n > 1:
-        out.append('<polyline class="score-line" fill="none" stroke="#2a5db0" stroke-width="2" '
-                   f'stroke-linejoin="round" points="{" ".join(f"{cx},{cy}" for cx, cy in coords)}"/>')
-    for p, (cx, cy) in zip(pts, coords):
+        out.append(
+            '<polyline class="score-line" fill="none" stroke="#2a5db0" stroke-width="2" '
+            f'stroke-linejoin="round" points="{" ".join(f"{cx},{cy}" for cx, cy in coords)}"/>'
+        )
+    for p, (cx, cy) in zip(pts, coords, strict=False):
         tip = f"{p.get('as_of') or T['none']} {T['score']} {_num(p['score'])} {p.get('verdict') or T['none']}"
-        out.append(f'<circle class="point point-{p["verdict_key"]}" cx="{cx}" cy="{cy}" r="5" '
-                   f'fill="{COLOURS[p["verdict_key"]]}" stroke="#fff" stroke-width="1.5">'
-                   f"<title>{escape(tip)}</title></circle>")
+        out.append(
+            f'<circle class="point point-{p["verdict_key"]}" cx="{cx}" cy="{cy}" r="5" '
+            f'fill="{COLOURS[p["verdict_key"]]}" stroke="#fff" stroke-width="1.5">'
+            f"<title>{escape(tip)}</title></circle>"
+        )
         if n <= MAX_SCORE_LABELS:
-            out.append(f'<text class="score-label" x="{cx}" y="{cy}" dy="-10" text-anchor="middle" '
-                       f'fill="{INK}">{escape(_num(p["score"]))}</text>')
+            out.append(
+                f'<text class="score-label" x="{cx}" y="{cy}" dy="-10" text-anchor="middle" '
+                f'fill="{INK}">{escape(_num(p["score"]))}</text>'
+            )
     base = _num(TOP + plot_h)
     for i in _x_label_indices(n):
-        out.append(f'<text class="x-label" x="{coords[i][0]}" y="{base}" dy="18" text-anchor="middle" '
-                   f'fill="{GREY}">{escape(str(pts[i].get("as_of") or T["none"]))}</text>')
+        out.append(
+            f'<text class="x-label" x="{coords[i][0]}" y="{base}" dy="18" text-anchor="middle" '
+            f'fill="{GREY}">{escape(str(pts[i].get("as_of") or T["none"]))}</text>'
+        )
     out.append("</svg>")
     return Markup("\n".join(out))

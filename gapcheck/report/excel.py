@@ -11,7 +11,8 @@ import csv
 import datetime as dt
 import io
 import unicodedata
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
@@ -37,9 +38,11 @@ _SECTION_FONT = _font(12, bold=True)
 _NOTE_FONT = _font(italic=True, color="595959")
 # The colours of Excel's built-in Good / Bad / Neutral and Hyperlink styles, applied directly so every
 # spreadsheet program shows them the same way.
-_TONE = {"good": (_font(color="006100"), PatternFill("solid", fgColor="C6EFCE")),
-         "bad": (_font(color="9C0006"), PatternFill("solid", fgColor="FFC7CE")),
-         "neutral": (_font(color="9C5700"), PatternFill("solid", fgColor="FFEB9C"))}
+_TONE = {
+    "good": (_font(color="006100"), PatternFill("solid", fgColor="C6EFCE")),
+    "bad": (_font(color="9C0006"), PatternFill("solid", fgColor="FFC7CE")),
+    "neutral": (_font(color="9C5700"), PatternFill("solid", fgColor="FFEB9C")),
+}
 _LINK_FONT = _font(color="0563C1", underline="single")
 _TOP = Alignment(vertical="top")
 _WRAP = Alignment(vertical="top", wrap_text=True)
@@ -52,6 +55,7 @@ _MAX_HEIGHT = 409  # the tallest row Excel allows
 
 
 # --- cells ----------------------------------------------------------------------------------------------
+
 
 def _put(ws: Worksheet, row: int, col: int, value: object, kind: str = "text", tone: str = "") -> Cell:
     """Writes one value; the only way anything reaches a sheet."""
@@ -177,11 +181,12 @@ def _print_setup(ws: Worksheet, landscape: bool) -> None:
 
 # --- sheets ---------------------------------------------------------------------------------------------
 
+
 def _table_sheet(ws: Worksheet, table: Table) -> None:
     """One table: bold frozen header, autofilter over all rows, fitted columns."""
     _header(ws, 1, table.headers)
     for r, row in enumerate(table.rows, 2):
-        for col, (column, value) in enumerate(zip(table.columns, row.cells), 1):
+        for col, (column, value) in enumerate(zip(table.columns, row.cells, strict=False), 1):
             _put(ws, r, col, value, column.kind, row.tone)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
@@ -223,7 +228,7 @@ def _summary_sheet(ws: Worksheet, report: dict[str, Any], view: dict[str, Any]) 
         headers.append(r)
         r += 1
         for values in rows:
-            for col, (value, kind) in enumerate(zip(values, kinds), 1):
+            for col, (value, kind) in enumerate(zip(values, kinds, strict=False), 1):
                 _put(ws, r, col, value, kind)
             r += 1
 
@@ -246,11 +251,15 @@ def _summary_sheet(ws: Worksheet, report: dict[str, Any], view: dict[str, Any]) 
     r += 1
 
     line(T["status_counts"], _SECTION_FONT)
-    table([T["status"], T["quantity"]],
-          [(T["checked"], _number(summary.get("checked", 0))),
-           *((name, _number(summary.get(key, 0))) for key, name in L.STATUS.items()),
-           (T["vetoes"], _number(summary.get("vetoes", len(view["vetoes"]))))],
-          ["label", "number"])
+    table(
+        [T["status"], T["quantity"]],
+        [
+            (T["checked"], _number(summary.get("checked", 0))),
+            *((name, _number(summary.get(key, 0))) for key, name in L.STATUS.items()),
+            (T["vetoes"], _number(summary.get("vetoes", len(view["vetoes"])))),
+        ],
+        ["label", "number"],
+    )
     for (cell,) in ws.iter_rows(min_row=headers[-1] + 1, max_row=r - 1, min_col=2, max_col=2):
         cell.alignment = _LEFT
     r += 1
@@ -259,11 +268,15 @@ def _summary_sheet(ws: Worksheet, report: dict[str, Any], view: dict[str, Any]) 
     changes = summary.get("changes")
     if isinstance(changes, dict):
         line(f"{T['changes_head']}（{view['changes']['against']}）", _SECTION_FONT)
-        table([T["change"], T["quantity"]],
-              [(T["changes_new"], _number(changes.get("new", 0))),
-               (T["changes_open"], _number(changes.get("still_open", 0))),
-               (T["changes_fixed"], _number(changes.get("fixed", len(view["fixed"]))))],
-              ["label", "number"])
+        table(
+            [T["change"], T["quantity"]],
+            [
+                (T["changes_new"], _number(changes.get("new", 0))),
+                (T["changes_open"], _number(changes.get("still_open", 0))),
+                (T["changes_fixed"], _number(changes.get("fixed", len(view["fixed"])))),
+            ],
+            ["label", "number"],
+        )
         for (cell,) in ws.iter_rows(min_row=headers[-1] + 1, max_row=r - 1, min_col=2, max_col=2):
             cell.alignment = _LEFT
         if view["fixed"]:
@@ -273,10 +286,22 @@ def _summary_sheet(ws: Worksheet, report: dict[str, Any], view: dict[str, Any]) 
     line(f"{T['vetoes']}（{len(view['vetoes'])}）", _SECTION_FONT)
     if view["vetoes"]:
         line(T["vetoes_note"], _NOTE_FONT)
-        table([T["rule"], T["rule_title"], T["subject"], T["message"], T["evidence"], T["url"], T["how_to_fix"]],
-              ((f.get("rule"), f["title"], f.get("subject"), f.get("message"), f.get("evidence"), f.get("url"),
-                f["how_to_fix"]) for f in view["vetoes"]),
-              ["label", "text", "text", "text", "text", "url", "text"])
+        table(
+            [T["rule"], T["rule_title"], T["subject"], T["message"], T["evidence"], T["url"], T["how_to_fix"]],
+            (
+                (
+                    f.get("rule"),
+                    f["title"],
+                    f.get("subject"),
+                    f.get("message"),
+                    f.get("evidence"),
+                    f.get("url"),
+                    f["how_to_fix"],
+                )
+                for f in view["vetoes"]
+            ),
+            ["label", "text", "text", "text", "text", "url", "text"],
+        )
     else:
         line(T["no_vetoes"], _NOTE_FONT)
     r += 1
@@ -284,9 +309,11 @@ def _summary_sheet(ws: Worksheet, report: dict[str, Any], view: dict[str, Any]) 
     line(T["deductions"], _SECTION_FONT)
     deductions = {str(k): v for k, v in (summary.get("deductions") or {}).items() if _number(v) is not None}
     if deductions:
-        table([T["rule"], T["rule_title"], T["deduction"]],
-              [(code, (rules.get(code) or {}).get("title"), deductions[code]) for code in sorted(deductions)],
-              ["label", "text", "number"])
+        table(
+            [T["rule"], T["rule_title"], T["deduction"]],
+            [(code, (rules.get(code) or {}).get("title"), deductions[code]) for code in sorted(deductions)],
+            ["label", "text", "number"],
+        )
         _put(ws, r, 1, T["total"], "label").font = _HEAD_FONT
         _put(ws, r, 3, round(sum(deductions.values()), 6), "number").font = _HEAD_FONT
         r += 1
@@ -301,6 +328,7 @@ def _summary_sheet(ws: Worksheet, report: dict[str, Any], view: dict[str, Any]) 
 
 
 # --- renderers ------------------------------------------------------------------------------------------
+
 
 def render_xlsx(report: dict[str, Any]) -> bytes:
     """The workbook: 汇总, then one sheet per table (检查结果, 栏目, 链接, 已整改)."""

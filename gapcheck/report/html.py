@@ -110,5 +110,8 @@ def _env() -> jinja2.Environment:
 
 def render_html(report: dict[str, Any]) -> str:
     view = build_view(report)
-    return _env().get_template("report.html.j2").render(**view, T=labels.TEXT, L=labels, script=Markup(SCRIPT),
-                                                        script_hash=Markup(script_hash()))
+    return (
+        _env()
+        .get_template("report.html.j2")
+        .render(**view, T=labels.TEXT, L=labels, script=Markup(SCRIPT), script_hash=Markup(script_hash()))
+    )

@@ -22,7 +22,8 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from ..errors import GapcheckError
+from core.errors import GapcheckError
+
 from ..profile import is_number
 from . import labels as L
 from .chart import COLOURS, PASS_LINE, points
@@ -108,14 +109,18 @@ def sparkline(trend: object) -> Markup:
     title = TEXT["trend_title"].format(n=n, scores=" → ".join(fmt_num(p["score"]) for p in pts))
     coords = [(num(x(i)), num(y(p["score"]))) for i, p in enumerate(pts)]
     last = pts[-1]
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="spark" viewBox="0 0 {SPARK_W} {SPARK_H}" '
-           f'width="{SPARK_W}" height="{SPARK_H}" role="img" aria-label="{escape(title)}">',
-           f"<title>{escape(title)}</title>",
-           f'<line x1="0" y1="{num(y(PASS_LINE))}" x2="{SPARK_W}" y2="{num(y(PASS_LINE))}" '
-           f'stroke="{COLOURS["fail"]}" stroke-width="1" stroke-dasharray="3 2" opacity="0.6"/>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="spark" viewBox="0 0 {SPARK_W} {SPARK_H}" '
+        f'width="{SPARK_W}" height="{SPARK_H}" role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="0" y1="{num(y(PASS_LINE))}" x2="{SPARK_W}" y2="{num(y(PASS_LINE))}" '
+        f'stroke="{COLOURS["fail"]}" stroke-width="1" stroke-dasharray="3 2" opacity="0.6"/>',
+    ]
     if n > 1:
-        out.append(f'<polyline fill="none" stroke="#2a5db0" stroke-width="1.5" stroke-linejoin="round" '
-                   f'points="{" ".join(f"{cx},{cy}" for cx, cy in coords)}"/>')
+        out.append(
+            f'<polyline fill="none" stroke="#2a5db0" stroke-width="1.5" stroke-linejoin="round" '
+            f'points="{" ".join(f"{cx},{cy}" for cx, cy in coords)}"/>'
+        )
     cx, cy = coords[-1]
     out.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{COLOURS[last["verdict_key"]]}"/>')
     out.append("</svg>")
@@ -181,8 +186,13 @@ def _error_row(slug: str, error: Any, problem: str | None, has_html: bool) -> di
         "key": "error",
         "verdict": TEXT["error"],
         "vetoes_text": "",
-        "score": None, "score_text": L.TEXT["none"], "trend_svg": Markup(""), "new_vetoes": [],
-        "new": None, "fixed": None, "first_run": False,
+        "score": None,
+        "score_text": L.TEXT["none"],
+        "trend_svg": Markup(""),
+        "new_vetoes": [],
+        "new": None,
+        "fixed": None,
+        "first_run": False,
         "checked_at": fmt_time(error.get("at")),
         "sort_time": _text(error.get("at")),
         "as_of": "",
@@ -233,14 +243,24 @@ def read_sites(reports_dir: Path) -> list[dict[str, Any]]:
         if problem is None and not isinstance(report, dict):
             problem = "内容不是检查报告"
         if problem:
-            rows.append(_error_row(folder.name, {}, TEXT["unreadable"].format(file=REPORT_JSON, reason=problem),
-                                   has_html))
+            rows.append(
+                _error_row(folder.name, {}, TEXT["unreadable"].format(file=REPORT_JSON, reason=problem), has_html)
+            )
         elif unchecked := _not_checked(report):
             site = report["site"] if isinstance(report.get("site"), dict) else {}
             run = report.get("run") if isinstance(report.get("run"), dict) else {}
-            rows.append(_error_row(folder.name, {"name": site.get("name"), "url": site.get("start_url"),
-                                                 "at": run.get("finished_at") or run.get("started_at")},
-                                   unchecked, has_html))
+            rows.append(
+                _error_row(
+                    folder.name,
+                    {
+                        "name": site.get("name"),
+                        "url": site.get("start_url"),
+                        "at": run.get("finished_at") or run.get("started_at"),
+                    },
+                    unchecked,
+                    has_html,
+                )
+            )
         else:
             rows.append(_site_row(folder.name, report, has_html))
     rows.sort(key=lambda r: (_RANK[r["key"]], r["score"] is None, r["score"] or 0.0, r["name"], r["slug"]))
@@ -330,17 +350,30 @@ def render_index(rows: list[dict[str, Any]], generated_at: dt.datetime | None = 
     counts = totals(rows)
     script, script_hash = _script()
     generated = (generated_at or dt.datetime.now().astimezone()).isoformat(sep=" ", timespec="seconds")
-    return _env().get_template("index.html.j2").render(
-        rows=rows, counts=counts, total=len(rows), T=TEXT, LT=L.TEXT, script=script, script_hash=script_hash,
-        generated=TEXT["generated"].format(at=generated, n=len(rows)))
+    return (
+        _env()
+        .get_template("index.html.j2")
+        .render(
+            rows=rows,
+            counts=counts,
+            total=len(rows),
+            T=TEXT,
+            LT=L.TEXT,
+            script=script,
+            script_hash=script_hash,
+            generated=TEXT["generated"].format(at=generated, n=len(rows)),
+        )
+    )
 
 
 def write_index(reports_dir: Path) -> Path:
     """Reads every DIR/*/report.json (and error.json) and writes DIR/index.html; returns its path."""
     reports_dir = Path(reports_dir)
     if not reports_dir.is_dir():
-        raise GapcheckError(f"{reports_dir}: no such folder; pass the folder `gapcheck batch` wrote the reports "
-                            "into (one sub-folder per site)")
+        raise GapcheckError(
+            f"{reports_dir}: no such folder; pass the folder `gapcheck batch` wrote the reports "
+            "into (one sub-folder per site)"
+        )
     try:
         rows = read_sites(reports_dir)
         html = render_index(rows)

@@ -8,7 +8,8 @@ entities so a Markdown viewer never sees live HTML.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import quote
 
 from . import labels as L
@@ -43,7 +44,7 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
     head = list(head)
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def render_markdown(report: dict[str, Any]) -> str:
@@ -58,16 +59,35 @@ def render_markdown(report: dict[str, Any]) -> str:
         "",
         f"## {T['verdict']}：**{_text(v['verdict'])}**　{T['score']}：**{_text(v['score_text'])}**",
         "",
-        *_table([T["vetoes"], *(name for name, _, _ in v["counts"])],
-                [[_text(v["vetoes_count"]), *(_text(value) for _, value, _ in v["counts"])]]),
-        *([f"{T['changes_new']} **{_text(v['changes']['new_text'])}**　{T['changes_fixed']} "
-           f"**{_text(v['changes']['fixed_text'])}**（{_text(v['changes']['against'])}）", ""] if v["changes"] else []),
+        *_table(
+            [T["vetoes"], *(name for name, _, _ in v["counts"])],
+            [[_text(v["vetoes_count"]), *(_text(value) for _, value, _ in v["counts"])]],
+        ),
+        *(
+            [
+                f"{T['changes_new']} **{_text(v['changes']['new_text'])}**　{T['changes_fixed']} "
+                f"**{_text(v['changes']['fixed_text'])}**（{_text(v['changes']['against'])}）",
+                "",
+            ]
+            if v["changes"]
+            else []
+        ),
     ]
     if v["trend"]:
         out += [f"## {T['trend']}", ""]
-        out += _table([T["trend_run"], T["as_of"], T["score"], T["verdict"], T["fail_count"]],
-                      ([_text(e["run_text"]), _text(e["as_of"]), _text(e["score_text"]), _text(e["verdict"]),
-                        _text(e["fail_text"])] for e in v["trend"]))
+        out += _table(
+            [T["trend_run"], T["as_of"], T["score"], T["verdict"], T["fail_count"]],
+            (
+                [
+                    _text(e["run_text"]),
+                    _text(e["as_of"]),
+                    _text(e["score_text"]),
+                    _text(e["verdict"]),
+                    _text(e["fail_text"]),
+                ]
+                for e in v["trend"]
+            ),
+        )
         if len(v["trend"]) == 1:
             out += [T["trend_single"], ""]
     out += [f"## {T['vetoes']}（{len(v['vetoes'])}）", ""]
@@ -95,53 +115,115 @@ def render_markdown(report: dict[str, Any]) -> str:
     else:
         out += [T["no_problems"], ""]
     for g in v["problem_groups"]:
-        out += [f"### {_text(g['code'])} {_text(g['title'])}（{_text(g['severity_label'])}，{len(g['findings'])} {T['count']}）", ""]
+        out += [
+            f"### {_text(g['code'])} {_text(g['title'])}（{_text(g['severity_label'])}，{len(g['findings'])} {T['count']}）",
+            "",
+        ]
         if g["summary"]:
             out += [_text(g["summary"]), ""]
         if g["how_to_fix"]:
             out += [f"**{T['how_to_fix']}**：{_text(g['how_to_fix'])}", ""]
         out += _table(
             [T["subject"], T["message"], T["evidence"], T["url"], T["deduction"]],
-            ([_new_mark(f, after=False) + _text(f.get("subject")) + (f"<br>{_text(f['since_text'])}" if f["since_text"] else ""),
-              _text(f.get("message")), _text(f.get("evidence")), _link(f.get("url")),
-              _text(f["deduction_text"])] for f in g["findings"]),
+            (
+                [
+                    _new_mark(f, after=False)
+                    + _text(f.get("subject"))
+                    + (f"<br>{_text(f['since_text'])}" if f["since_text"] else ""),
+                    _text(f.get("message")),
+                    _text(f.get("evidence")),
+                    _link(f.get("url")),
+                    _text(f["deduction_text"]),
+                ]
+                for f in g["findings"]
+            ),
         )
 
     if v["fixed"]:
         out += [f"## {T['fixed_list']}（{len(v['fixed'])}）", ""]
         if v["changes"] and v["changes"]["fixed_note"]:
             out += [_text(v["changes"]["fixed_note"]), ""]
-        out += _table([T["rule"], T["subject"], T["url"]],
-                      ([f"{_text(x.get('rule'))} {_text(x.get('title'))}", _text(x.get("subject")), _link(x.get("url"))]
-                       for x in v["fixed"]))
+        out += _table(
+            [T["rule"], T["subject"], T["url"]],
+            (
+                [f"{_text(x.get('rule'))} {_text(x.get('title'))}", _text(x.get("subject")), _link(x.get("url"))]
+                for x in v["fixed"]
+            ),
+        )
 
     out += [f"## {T['columns']}", ""]
-    out += _table(
-        [T["column_name"], T["column_kind"], T["status"], T["newest"], T["limit_days"], T["item_count"], T["url"]],
-        ([_text(c.get("name")), _text(c["kind_text"]), _text(c["status_label"]), _text(c["newest_text"]), _text(c["limit_text"]),
-          _text(c["items_text"]), _link(c.get("url"))] for c in v["columns"]),
-    ) if v["columns"] else [T["no_columns"], ""]
+    out += (
+        _table(
+            [T["column_name"], T["column_kind"], T["status"], T["newest"], T["limit_days"], T["item_count"], T["url"]],
+            (
+                [
+                    _text(c.get("name")),
+                    _text(c["kind_text"]),
+                    _text(c["status_label"]),
+                    _text(c["newest_text"]),
+                    _text(c["limit_text"]),
+                    _text(c["items_text"]),
+                    _link(c.get("url")),
+                ]
+                for c in v["columns"]
+            ),
+        )
+        if v["columns"]
+        else [T["no_columns"], ""]
+    )
 
     if v.get("template"):
         out += [f"## {T['template']}", ""]
-        out += _table([T["template_block"], T["template_pages"], T["template_text"], T["url"]],
-                      ([_text(b.get("block")), _text(str(b.get("pages"))), _text(b.get("text")), _link(b.get("example"))]
-                       for b in v["template"]))
+        out += _table(
+            [T["template_block"], T["template_pages"], T["template_text"], T["url"]],
+            (
+                [_text(b.get("block")), _text(str(b.get("pages"))), _text(b.get("text")), _link(b.get("example"))]
+                for b in v["template"]
+            ),
+        )
 
-    out += [f"## {T['links']}（{L.LINK_VERDICT['broken']} {v['links_broken']}，"
-            f"{L.LINK_VERDICT['unverified']} {v['links_unverified']}）", ""]
-    out += _table(
-        [T["link_url"], T["status"], T["http_status"], T["reason"], T["found_on"]],
-        ([_link(x.get("url")), _text(x["verdict_label"]), _text(x["status_text"]), _text(x.get("reason")), _found_on(x)]
-         for x in v["links"]),
-    ) if v["links"] else [T["no_links"], ""]
+    out += [
+        f"## {T['links']}（{L.LINK_VERDICT['broken']} {v['links_broken']}，"
+        f"{L.LINK_VERDICT['unverified']} {v['links_unverified']}）",
+        "",
+    ]
+    out += (
+        _table(
+            [T["link_url"], T["status"], T["http_status"], T["reason"], T["found_on"]],
+            (
+                [
+                    _link(x.get("url")),
+                    _text(x["verdict_label"]),
+                    _text(x["status_text"]),
+                    _text(x.get("reason")),
+                    _found_on(x),
+                ]
+                for x in v["links"]
+            ),
+        )
+        if v["links"]
+        else [T["no_links"], ""]
+    )
 
     out += [f"## {T['checks']}", ""]
-    out += _table(
-        [T["rule"], T["severity"], T["status"], T["subject"], T["message"], T["deduction"]],
-        ([f"{_text(f.get('rule'))} {_text(f['title'])}", _text(f["severity_label"]), _text(f["status_label"]),
-          _text(f.get("subject")), _text(f.get("message")), _text(f["deduction_text"])] for f in v["checks"]),
-    ) if v["checks"] else [T["no_checks"], ""]
+    out += (
+        _table(
+            [T["rule"], T["severity"], T["status"], T["subject"], T["message"], T["deduction"]],
+            (
+                [
+                    f"{_text(f.get('rule'))} {_text(f['title'])}",
+                    _text(f["severity_label"]),
+                    _text(f["status_label"]),
+                    _text(f.get("subject")),
+                    _text(f.get("message")),
+                    _text(f["deduction_text"]),
+                ]
+                for f in v["checks"]
+            ),
+        )
+        if v["checks"]
+        else [T["no_checks"], ""]
+    )
 
     out += [f"## {T['footer']}", ""]
     out += [f"- **{name}**：{_text(value)}" for name, value in v["footer"]]

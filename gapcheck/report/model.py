@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from ..checks import Context, Finding, Rule, Summary, Verdict
+from checks import Context, Finding, Rule, Summary
+from core.model import Verdict
+from core.redaction import redact
+
 from ..profile import Profile
 from ..store import RunInfo
 
 SCHEMA = "gapcheck.report/1"
 
-_CREDENTIALS = re.compile(r"(?i)\b(https?|ftp)://[^/\s@?#]+@")
-_USERINFO = re.compile(r"(?<![\w/])(?!mailto:)[\w.~%!$&'()*+,;=-]+:[^@\s/]+@(?=[\w.-]+[:/\s>'\")]|[\w.-]+$)")
-"""user:password@host as an error message quotes it, without the scheme."""
-
 BASIS = {
     "2015": "国办发〔2015〕15号《全国政府网站普查评分表》",
     "2019": "国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》",
 }
-
-
-def redact(value: Any) -> Any:
-    """The report with user:password@ removed from every URL in it: reports are passed around."""
-    if isinstance(value, str):
-        if "@" not in value:  # both patterns need one; most strings of a big report are plain URLs
-            return value
-        return _USERINFO.sub("***@", _CREDENTIALS.sub(r"\1://***@", value))
-    if isinstance(value, dict):
-        return {k: redact(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact(v) for v in value]
-    return value
 
 
 def site_name(ctx: Context) -> str:
@@ -42,14 +27,28 @@ def site_name(ctx: Context) -> str:
     return landing.meta.get("sitename") or landing.title
 
 
-def build_report(run: RunInfo, finished_at: str, profile: Profile, rules: list[Rule], findings: list[Finding],
-                 ctx: Context, summary: Summary) -> dict[str, Any]:
+def build_report(
+    run: RunInfo,
+    finished_at: str,
+    profile: Profile,
+    rules: list[Rule],
+    findings: list[Finding],
+    ctx: Context,
+    summary: Summary,
+) -> dict[str, Any]:
     """The report of one run. Every selected rule's findings are listed, passes included."""
     return redact(_report(run, finished_at, profile, rules, findings, ctx, summary))
 
 
-def _report(run: RunInfo, finished_at: str, profile: Profile, rules: list[Rule], findings: list[Finding],
-            ctx: Context, summary: Summary) -> dict[str, Any]:
+def _report(
+    run: RunInfo,
+    finished_at: str,
+    profile: Profile,
+    rules: list[Rule],
+    findings: list[Finding],
+    ctx: Context,
+    summary: Summary,
+) -> dict[str, Any]:
     site = ctx.site
     by_code = {r.code: r for r in rules}
     found_on = site.found_on
@@ -57,27 +56,52 @@ def _report(run: RunInfo, finished_at: str, profile: Profile, rules: list[Rule],
     return {
         "schema": SCHEMA,
         "site": {"name": site_name(ctx) or profile.name, "start_url": site.start_url, "profile": profile.name},
-        "run": {"id": run.id, "as_of": as_of.isoformat(), "started_at": run.started_at, "finished_at": finished_at,
-                "pages": site.crawl.pages, "links_checked": len(site.checks),
-                "page_limit_reached": site.crawl.page_limit_reached},
+        "run": {
+            "id": run.id,
+            "as_of": as_of.isoformat(),
+            "started_at": run.started_at,
+            "finished_at": finished_at,
+            "pages": site.crawl.pages,
+            "links_checked": len(site.checks),
+            "page_limit_reached": site.crawl.page_limit_reached,
+        },
         "summary": {
-            "checked": summary.checked, **{s.value: n for s, n in summary.counts.items()},
-            "verdict": summary.verdict.value, "score": summary.score, "vetoes": summary.vetoes,
-            "basis": BASIS[profile.basis], "deductions": summary.deductions,
+            "checked": summary.checked,
+            **{s.value: n for s, n in summary.counts.items()},
+            "verdict": summary.verdict.value,
+            "score": summary.score,
+            "vetoes": summary.vetoes,
+            "basis": BASIS[profile.basis],
+            "deductions": summary.deductions,
         },
         "findings": [
-            {"rule": f.rule, "title": by_code[f.rule].title, "status": f.status.value,
-             "severity": (f.severity or by_code[f.rule].severity).value, "subject": f.subject, "url": f.url,
-             "evidence": f.evidence, "message": f.message, "deduction": f.deduction if f.status == "fail" else 0.0}
+            {
+                "rule": f.rule,
+                "title": by_code[f.rule].title,
+                "status": f.status.value,
+                "severity": (f.severity or by_code[f.rule].severity).value,
+                "subject": f.subject,
+                "url": f.url,
+                "evidence": f.evidence,
+                "message": f.message,
+                "deduction": f.deduction if f.status == "fail" else 0.0,
+            }
             for f in findings
         ],
         "columns": [
-            {"name": c.name, "url": c.url, "kind": c.kind.key if c.kind else None,
-             "kind_label": c.kind.label if c.kind else None, "kind_why": c.why, "trail": c.trail,
-             "pages": len(c.pages), "items": len(c.items),
-             "newest": c.newest.isoformat() if c.newest else None,
-             "limit_days": c.kind.limit.days(as_of) if c.kind and c.kind.limit else None,
-             "status": c.status(as_of).value}
+            {
+                "name": c.name,
+                "url": c.url,
+                "kind": c.kind.key if c.kind else None,
+                "kind_label": c.kind.label if c.kind else None,
+                "kind_why": c.why,
+                "trail": c.trail,
+                "pages": len(c.pages),
+                "items": len(c.items),
+                "newest": c.newest.isoformat() if c.newest else None,
+                "limit_days": c.kind.limit.days(as_of) if c.kind and c.kind.limit else None,
+                "status": c.status(as_of).value,
+            }
             for c in ctx.columns
         ],
         # The site's template as the crawl showed it: the blocks (menus, latest-items boxes, footers) that
@@ -87,13 +111,27 @@ def _report(run: RunInfo, finished_at: str, profile: Profile, rules: list[Rule],
             for b in ctx.template.blocks()
         ],
         "links": [
-            {"url": url, "status": check.status, "verdict": check.verdict.value, "reason": check.reason,
-             "found_on": found_on.get(url, []), "on_homepage": url in site.homepage_links}
-            for url, check in site.checks.items() if check.verdict is not Verdict.OK
+            {
+                "url": url,
+                "status": check.status,
+                "verdict": check.verdict.value,
+                "reason": check.reason,
+                "found_on": found_on.get(url, []),
+                "on_homepage": url in site.homepage_links,
+            }
+            for url, check in site.checks.items()
+            if check.verdict is not Verdict.OK
         ],
         "rules": {
-            r.code: {"code": r.code, "name": r.name, "title": r.title, "severity": r.severity.value,
-                     "summary": r.summary, "how_to_fix": r.how_to_fix, "basis": r.basis}
+            r.code: {
+                "code": r.code,
+                "name": r.name,
+                "title": r.title,
+                "severity": r.severity.value,
+                "summary": r.summary,
+                "how_to_fix": r.how_to_fix,
+                "basis": r.basis,
+            }
             for r in rules
         },
     }

@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from . import labels as L
 from .view import build_view
 
-Value = Union[str, int, float, dt.date, None]
+Value = str | int | float | dt.date | None
 
 # Excel, LibreOffice, WPS and Google Sheets start a formula on these; the full-width forms are included
 # because Chinese input methods produce them and OWASP lists them too.
@@ -30,9 +30,17 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _STATUS_ORDER = {key: rank for rank, key in enumerate(("fail", "warn", "unverified", "manual", "pass"))}
 _SEVERITY_ORDER = {key: rank for rank, key in enumerate(L.SEVERITY)}
 # Which built-in spreadsheet tone ("good"/"bad"/"neutral") a status cell gets; keyed on data, never text.
-_TONE = {"fail": "bad", "warn": "neutral", "unverified": "neutral", "pass": "good",
-         "stale": "bad", "blank": "bad", "undated": "neutral", "fresh": "good",
-         "broken": "bad"}
+_TONE = {
+    "fail": "bad",
+    "warn": "neutral",
+    "unverified": "neutral",
+    "pass": "good",
+    "stale": "bad",
+    "blank": "bad",
+    "undated": "neutral",
+    "fresh": "good",
+    "broken": "bad",
+}
 
 
 def neutralise(text: str) -> str:
@@ -55,7 +63,7 @@ def cell_value(value: object) -> Value:
     if isinstance(value, (int, float, dt.date)):
         return value
     text = neutralise(_NOT_XML.sub("\ufffd", str(value)))
-    return text if len(text) <= CELL_MAX else text[:CELL_MAX - 1] + "…"
+    return text if len(text) <= CELL_MAX else text[: CELL_MAX - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -100,54 +108,113 @@ def _number(value: object) -> object:
 def findings_table(view: dict[str, Any]) -> Table:
     T = L.TEXT
     columns = (
-        Column(T["rule"], "label", 10), Column(T["rule_title"], "text", 30), Column(T["status"], "status", 10),
+        Column(T["rule"], "label", 10),
+        Column(T["rule_title"], "text", 30),
+        Column(T["status"], "status", 10),
         # 变化: 新增, or 仍存在 with the run the unbroken streak began in; empty for passes and first runs.
-        Column(T["change"], "label", 30), Column(T["severity"], "label", 10), Column(T["subject"], "text", 30),
-        Column(T["message"], "text", 40), Column(T["evidence"], "text", 60), Column(T["url"], "url", 50), Column(T["deduction"], "number", 8),
+        Column(T["change"], "label", 30),
+        Column(T["severity"], "label", 10),
+        Column(T["subject"], "text", 30),
+        Column(T["message"], "text", 40),
+        Column(T["evidence"], "text", 60),
+        Column(T["url"], "url", 50),
+        Column(T["deduction"], "number", 8),
         Column(T["how_to_fix"], "text", 50),
     )
-    findings = sorted(view["checks"], key=lambda f: (_STATUS_ORDER.get(f["status_key"], len(_STATUS_ORDER)),
-                                                     _SEVERITY_ORDER.get(f["severity_key"], len(_SEVERITY_ORDER))))
-    rows = [Row((f.get("rule"), f["title"], f["status_label"], f["change_text"], f["severity_label"],
-                 f.get("subject"), f.get("message"), f.get("evidence"), f.get("url"), _number(f.get("deduction")), f["how_to_fix"]),
-                _TONE.get(f["status_key"], ""))
-            for f in findings]
+    findings = sorted(
+        view["checks"],
+        key=lambda f: (
+            _STATUS_ORDER.get(f["status_key"], len(_STATUS_ORDER)),
+            _SEVERITY_ORDER.get(f["severity_key"], len(_SEVERITY_ORDER)),
+        ),
+    )
+    rows = [
+        Row(
+            (
+                f.get("rule"),
+                f["title"],
+                f["status_label"],
+                f["change_text"],
+                f["severity_label"],
+                f.get("subject"),
+                f.get("message"),
+                f.get("evidence"),
+                f.get("url"),
+                _number(f.get("deduction")),
+                f["how_to_fix"],
+            ),
+            _TONE.get(f["status_key"], ""),
+        )
+        for f in findings
+    ]
     return Table("findings", L.SHEET["findings"], columns, rows)
 
 
 def columns_table(view: dict[str, Any]) -> Table:
     T = L.TEXT
     columns = (
-        Column(T["column_name"], "text", 30), Column(T["column_kind"], "label", 14),
-        Column(T["item_count"], "number", 10), Column(T["newest"], "label", 12),
-        Column(T["limit_days"], "number", 16), Column(T["status"], "status", 12), Column(T["url"], "url", 50),
+        Column(T["column_name"], "text", 30),
+        Column(T["column_kind"], "label", 14),
+        Column(T["item_count"], "number", 10),
+        Column(T["newest"], "label", 12),
+        Column(T["limit_days"], "number", 16),
+        Column(T["status"], "status", 12),
+        Column(T["url"], "url", 50),
     )
-    rows = [Row((c.get("name"), c["kind_text"], _number(c.get("items")), _date(c.get("newest")),
-                 c["limit_text"] if c.get("limit_days") is None else _number(c.get("limit_days")),
-                 c["status_label"], c.get("url")),
-                _TONE.get(c["status_key"], ""))
-            for c in view["columns"]]
+    rows = [
+        Row(
+            (
+                c.get("name"),
+                c["kind_text"],
+                _number(c.get("items")),
+                _date(c.get("newest")),
+                c["limit_text"] if c.get("limit_days") is None else _number(c.get("limit_days")),
+                c["status_label"],
+                c.get("url"),
+            ),
+            _TONE.get(c["status_key"], ""),
+        )
+        for c in view["columns"]
+    ]
     return Table("columns", L.SHEET["columns"], columns, rows)
 
 
 def links_table(view: dict[str, Any]) -> Table:
     T = L.TEXT
     columns = (
-        Column(T["link_url"], "url", 50), Column(T["http_status"], "number", 10), Column(T["status"], "status", 10),
-        Column(T["reason"], "text", 30), Column(T["on_homepage"], "label", 10), Column(T["found_on"], "text", 60),
+        Column(T["link_url"], "url", 50),
+        Column(T["http_status"], "number", 10),
+        Column(T["status"], "status", 10),
+        Column(T["reason"], "text", 30),
+        Column(T["on_homepage"], "label", 10),
+        Column(T["found_on"], "text", 60),
     )
-    rows = [Row((x.get("url"), _number(x.get("status")), x["verdict_label"], x.get("reason"),
-                 bool(x.get("on_homepage")), "\n".join(str(p) for p in x.get("found_on") or [])),
-                _TONE.get(x["verdict_key"], ""))
-            for x in view["links"]]
+    rows = [
+        Row(
+            (
+                x.get("url"),
+                _number(x.get("status")),
+                x["verdict_label"],
+                x.get("reason"),
+                bool(x.get("on_homepage")),
+                "\n".join(str(p) for p in x.get("found_on") or []),
+            ),
+            _TONE.get(x["verdict_key"], ""),
+        )
+        for x in view["links"]
+    ]
     return Table("links", L.SHEET["links"], columns, rows)
 
 
 def fixed_table(view: dict[str, Any]) -> Table:
     """已整改: what the previous run of the site found and this one no longer does."""
     T = L.TEXT
-    columns = (Column(T["rule"], "label", 10), Column(T["rule_title"], "text", 30), Column(T["subject"], "text", 40),
-               Column(T["url"], "url", 60))
+    columns = (
+        Column(T["rule"], "label", 10),
+        Column(T["rule_title"], "text", 30),
+        Column(T["subject"], "text", 40),
+        Column(T["url"], "url", 60),
+    )
     rows = [Row((x.get("rule"), x.get("title"), x.get("subject"), x.get("url") or None)) for x in view["fixed"]]
     return Table("fixed", L.SHEET["fixed"], columns, rows)
 

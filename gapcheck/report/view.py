@@ -68,8 +68,13 @@ def _finding(f: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]:
         "change_key": change,
         "change_text": _change_text(change, f.get("since")),
         # What the search box of report.html looks through; autoescaped into a data-* attribute.
-        "search_text": " ".join(" ".join(str(v) for v in (f.get("rule"), title, f.get("subject"), f.get("message"),
-                                                          f.get("evidence"), f.get("url")) if v).split()),
+        "search_text": " ".join(
+            " ".join(
+                str(v)
+                for v in (f.get("rule"), title, f.get("subject"), f.get("message"), f.get("evidence"), f.get("url"))
+                if v
+            ).split()
+        ),
     }
 
 
@@ -79,8 +84,9 @@ def _change_text(change: str, since: object) -> str:
         return L.TEXT["change_new"]
     if change == "open":
         if isinstance(since, dict) and since.get("run") is not None:
-            return L.TEXT["change_open_since"].format(id=fmt_num(since.get("run")),
-                                                      as_of=since.get("as_of") or L.TEXT["none"])
+            return L.TEXT["change_open_since"].format(
+                id=fmt_num(since.get("run")), as_of=since.get("as_of") or L.TEXT["none"]
+            )
         return L.TEXT["change_open"]
     return ""
 
@@ -114,15 +120,17 @@ def _problem_groups(failing: list[dict[str, Any]], rules: dict[str, Any]) -> lis
     for code, items in groups.items():
         rule = rules.get(code) or {}
         severity = rule.get("severity") or items[0].get("severity")
-        result.append({
-            "code": code,
-            "title": rule.get("title") or items[0]["title"],
-            "summary": rule.get("summary") or "",
-            "how_to_fix": rule.get("how_to_fix") or "",
-            "severity_key": _css_key(L.SEVERITY, severity),
-            "severity_label": L.label(L.SEVERITY, severity),
-            "findings": items,
-        })
+        result.append(
+            {
+                "code": code,
+                "title": rule.get("title") or items[0]["title"],
+                "summary": rule.get("summary") or "",
+                "how_to_fix": rule.get("how_to_fix") or "",
+                "severity_key": _css_key(L.SEVERITY, severity),
+                "severity_label": L.label(L.SEVERITY, severity),
+                "findings": items,
+            }
+        )
     result.sort(key=lambda g: (_SEVERITY_RANK.get(g["severity_key"], len(_SEVERITY_RANK)), g["code"]))
     return result
 
@@ -132,8 +140,11 @@ def _column(c: dict[str, Any]) -> dict[str, Any]:
     return {
         **c,
         # The kind and what gave it (名称含「动态」, 面包屑「预算公开」含「预算」), or 未分类: no duty.
-        "kind_text": (f"{c.get('kind_label') or c.get('kind')}（{c['kind_why']}）" if c.get("kind") and c.get("kind_why")
-                      else c.get("kind_label") or c.get("kind") or c.get("kind_why") or L.TEXT["none"]),
+        "kind_text": (
+            f"{c.get('kind_label') or c.get('kind')}（{c['kind_why']}）"
+            if c.get("kind") and c.get("kind_why")
+            else c.get("kind_label") or c.get("kind") or c.get("kind_why") or L.TEXT["none"]
+        ),
         "items_text": fmt_num(c.get("items")),
         "newest_text": c.get("newest") or L.TEXT["none"],
         "limit_text": fmt_num(limit) if limit is not None else L.TEXT["no_limit"],
@@ -159,14 +170,17 @@ def _link(link: dict[str, Any]) -> dict[str, Any]:
 def _trend(report: dict[str, Any]) -> list[dict[str, Any]]:
     """The 得分趋势 rows; empty for reports written before the trend was kept."""
     trend = report.get("trend")
-    return [{
-        "run_text": f"#{fmt_num(e.get('run'))}",
-        "as_of": e.get("as_of") or L.TEXT["none"],
-        "score_text": fmt_num(e["score"]),
-        "verdict": e.get("verdict") if isinstance(e.get("verdict"), str) else L.TEXT["none"],
-        "verdict_key": e["verdict_key"],
-        "fail_text": fmt_num(e.get("fail")),
-    } for e in points(trend if isinstance(trend, list) else [])]
+    return [
+        {
+            "run_text": f"#{fmt_num(e.get('run'))}",
+            "as_of": e.get("as_of") or L.TEXT["none"],
+            "score_text": fmt_num(e["score"]),
+            "verdict": e.get("verdict") if isinstance(e.get("verdict"), str) else L.TEXT["none"],
+            "verdict_key": e["verdict_key"],
+            "fail_text": fmt_num(e.get("fail")),
+        }
+        for e in points(trend if isinstance(trend, list) else [])
+    ]
 
 
 def build_view(report: dict[str, Any]) -> dict[str, Any]:
@@ -206,8 +220,11 @@ def build_view(report: dict[str, Any]) -> dict[str, Any]:
         "changes": _changes(report),
         "trend": trend,
         "trend_svg": trend_svg(report.get("trend") if isinstance(report.get("trend"), list) else []),
-        "fixed": [dict(x, title=x.get("title") or (rules.get(x.get("rule")) or {}).get("title") or "")
-                  for x in report.get("fixed") or [] if isinstance(x, dict)],
+        "fixed": [
+            dict(x, title=x.get("title") or (rules.get(x.get("rule")) or {}).get("title") or "")
+            for x in report.get("fixed") or []
+            if isinstance(x, dict)
+        ],
         "footer": [
             (L.TEXT["run_id"], fmt_num(run.get("id"))),
             (L.TEXT["as_of"], run.get("as_of") or L.TEXT["none"]),

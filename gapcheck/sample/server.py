@@ -62,7 +62,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._respond(body=False)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - base class signature
+    def log_message(self, format: str, *args: object) -> None:
         """Silence request and error logging."""
 
     def _respond(self, body: bool) -> None:
@@ -96,7 +96,8 @@ class _Handler(BaseHTTPRequestHandler):
         etag = f'"{int(stat.st_mtime):x}-{stat.st_size:x}"'
         modified = formatdate(stat.st_mtime, usegmt=True)
         if self.headers.get("If-None-Match") == etag or (
-                "If-None-Match" not in self.headers and self.headers.get("If-Modified-Since") == modified):
+            "If-None-Match" not in self.headers and self.headers.get("If-Modified-Since") == modified
+        ):
             self.send_response(HTTPStatus.NOT_MODIFIED)
             self.send_header("ETag", etag)
             self.end_headers()
@@ -165,8 +166,7 @@ def serve(root: Path = PORTAL_DIR, host: str = "127.0.0.1", port: int = 0) -> Sa
     httpd = ThreadingHTTPServer((host, port), handler)
     httpd.daemon_threads = True
     httpd.bytes_sent = 0  # type: ignore[attr-defined]
-    thread = threading.Thread(target=httpd.serve_forever, name=f"sample-portal:{httpd.server_address[1]}",
-                              daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, name=f"sample-portal:{httpd.server_address[1]}", daemon=True)
     thread.start()
     return SampleServer(httpd, thread)
 

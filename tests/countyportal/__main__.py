@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from . import Portal, serve_portal, table
+from  import Portal, serve_portal, table
 
 
 def main() -> None:

@@ -32,8 +32,22 @@ NAVIGABLE_TAGS = frozenset(
 """Link kinds a person (or a browser) navigates to; the spider follows these within scope."""
 
 ATTACHMENT_SUFFIXES = (
-    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps", ".et", ".dps", ".ofd",
-    ".zip", ".rar", ".7z", ".txt", ".csv",
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".pptx",
+    ".wps",
+    ".et",
+    ".dps",
+    ".ofd",
+    ".zip",
+    ".rar",
+    ".7z",
+    ".txt",
+    ".csv",
 )
 """File kinds portals publish as attachments: checked, never parsed."""
 
@@ -293,8 +307,17 @@ def path_of(url: str) -> str:
         return ""
 
 
-_BROKEN_ERRORS = frozenset({FetchError.DNS, FetchError.REFUSED, FetchError.TLS, FetchError.REDIRECT_LOOP,
-                            FetchError.SOFT_404, FetchError.BAD_URL, FetchError.BAD_REDIRECT})
+_BROKEN_ERRORS = frozenset(
+    {
+        FetchError.DNS,
+        FetchError.REFUSED,
+        FetchError.TLS,
+        FetchError.REDIRECT_LOOP,
+        FetchError.SOFT_404,
+        FetchError.BAD_URL,
+        FetchError.BAD_REDIRECT,
+    }
+)
 _UNVERIFIED_STATUSES = frozenset({401, 403, 429})
 
 

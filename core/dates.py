@@ -129,7 +129,7 @@ def find_dates(text: str, *, month_day: bool = False, limit: int = 20) -> list[D
         else:
             source = DateSource.LABEL
             stop = end + 1 if end < len(text) and text[end] in _CLOSERS else end
-            snippet = " ".join(text[label.start():stop].split())
+            snippet = " ".join(text[label.start() : stop].split())
             if len(snippet) > _TEXT_MAX:
                 snippet = " ".join(m.group().split())
         found[value] = DateMention(value, snippet[:_TEXT_MAX], source)
@@ -169,9 +169,7 @@ def date_from_url(url: str) -> str | None:
     return best
 
 
-_META = re.compile(
-    rf"(?<!\d)(\d{{4}})\s*(?:{_SEP}|年)\s*(\d{{1,2}})\s*(?:{_SEP}|月)\s*(\d{{1,2}})(?!\d)"
-)
+_META = re.compile(rf"(?<!\d)(\d{{4}})\s*(?:{_SEP}|年)\s*(\d{{1,2}})\s*(?:{_SEP}|月)\s*(\d{{1,2}})(?!\d)")
 
 
 def parse_meta_date(content: str) -> str | None:

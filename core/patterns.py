@@ -34,6 +34,11 @@ def search(pattern: str, text: str, *, undecided: bool) -> bool:
     try:
         return compile_pattern(pattern).search(text, timeout=MATCH_SECONDS) is not None
     except TimeoutError:
-        log.warning("pattern %r took over %ss on %r; taken as %s", pattern, MATCH_SECONDS, text[:200],
-                    "matching" if undecided else "not matching")
+        log.warning(
+            "pattern %r took over %ss on %r; taken as %s",
+            pattern,
+            MATCH_SECONDS,
+            text[:200],
+            "matching" if undecided else "not matching",
+        )
         return undecided
