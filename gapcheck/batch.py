@@ -110,8 +110,8 @@ def _run(
         except GapcheckError as exc:
             outcomes[entry.slug] = _failed(sites, entry, str(exc), say)
             continue
-        summary = outcome.report["summary"]
-        say(f"{entry.name}：{summary['verdict']}，得分 {summary['score']:g}，报告 {outcome.html}")
+        summary = outcome.report.summary
+        say(f"{entry.name}：{summary.verdict}，得分 {summary.score:g}，报告 {outcome.html}")
         (sites.out_dir(entry) / "error.json").unlink(missing_ok=True)
         outcomes[entry.slug] = SiteOutcome(entry, outcome)
     for entry in sites.sites:

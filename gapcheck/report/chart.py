@@ -7,11 +7,14 @@ only numbers reach coordinates; colours are fixed by verdict, never taken from t
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from . import labels as L
+from .labels import verdict_key
+from .model import TrendPoint
 
 WIDTH, HEIGHT = 760, 280
 LEFT, RIGHT, TOP, BOTTOM = 48, 24, 40, 44
@@ -42,22 +45,16 @@ def _x_label_indices(n: int) -> list[int]:
     return picked
 
 
-def points(trend: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The trend entries a chart can show (a numeric score), with the verdict as a colour key."""
-    out = []
-    for e in trend or []:
-        if not isinstance(e, dict):
-            continue
-        score = e.get("score")
-        if isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score):
-            continue
-        verdict = e.get("verdict")
-        key = {L.VERDICT_PASS: "pass", L.VERDICT_FAIL: "fail"}.get(verdict, "other")
-        out.append({**e, "score": float(score), "verdict_key": key})
-    return out
+def points(trend: Sequence[TrendPoint]) -> list[dict[str, Any]]:
+    """The trend entries a chart can show (a finite score), with the verdict as a colour key."""
+    return [
+        {**e.model_dump(mode="json"), "score": float(e.score), "verdict_key": verdict_key(e.verdict)}
+        for e in trend
+        if math.isfinite(e.score)
+    ]
 
 
-def trend_svg(trend: list[dict[str, Any]]) -> Markup:
+def trend_svg(trend: Sequence[TrendPoint]) -> Markup:
     """The chart as SVG markup; empty when no run has a score."""
     pts = points(trend)
     n = len(pts)

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from . import labels as L
+from .model import Report
 from .view import build_view, safe_url
 
 _MD_SPECIAL = re.compile(r"[\\`*_\[\]|~#]")
@@ -47,7 +48,7 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
     return [*lines, ""]
 
 
-def render_markdown(report: dict[str, Any]) -> str:
+def render_markdown(report: Report) -> str:
     v = build_view(report)
     T = L.TEXT
     site = v["site"]

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import labels as L
-from .view import build_view
 
 Value = str | int | float | dt.date | None
 
@@ -219,7 +218,6 @@ def fixed_table(view: dict[str, Any]) -> Table:
     return Table("fixed", L.SHEET["fixed"], columns, rows)
 
 
-def build_tables(report: dict[str, Any], view: dict[str, Any] | None = None) -> list[Table]:
-    """The findings, columns, links and fixed tables, in sheet order."""
-    view = view if view is not None else build_view(report)
+def build_tables(view: dict[str, Any]) -> list[Table]:
+    """The findings, columns, links and fixed tables, in sheet order, from `build_view`'s view."""
     return [findings_table(view), columns_table(view), links_table(view), fixed_table(view)]
