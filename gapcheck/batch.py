@@ -23,6 +23,7 @@ from .crawl_setup import CrawlRequest
 from .lock import site_lock
 from .notify import SiteResult, notify
 from .profile import Profile, load_profile
+from .report import labels
 from .report.index import write_index
 from .runner import Outcome, conclude, rules_of
 from .sites import SiteEntry, SitesFile
@@ -156,5 +157,5 @@ def _failed(sites: SitesFile, entry: SiteEntry, error: str, say: Callable[[str],
         ),
         encoding="utf-8",
     )
-    say(f"{entry.name}：未能检查（{error}）")
+    say(f"{entry.name}：{labels.NOT_CHECKED}（{error}）")
     return SiteOutcome(entry, error=error)

@@ -496,8 +496,7 @@ def _print_summary(report: Report, html: Path) -> None:
     s, run = report.summary, report.run
     print(f"结论：{s.verdict}　得分：{s.score:g}　单项否决：{s.vetoes}")
     print(
-        f"检查项 {s.checked}：通过 {s.passed}，问题 {s.fail}，警告 {s.warn}，"
-        f"待核实 {s.unverified}，人工核查 {s.manual}"
+        f"检查项 {s.checked}：通过 {s.passed}，问题 {s.fail}，警告 {s.warn}，待核实 {s.unverified}，人工核查 {s.manual}"
     )
     print(f"抓取页面 {run.pages}，检查链接 {run.links_checked}（检查日期 {run.as_of}）")
     print(f"报告：{html}（同一目录下另有 report.json、report.md、report.xlsx、report.csv）")
@@ -626,7 +625,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from .report.index import read_sites, totals, write_index
+    from .report.index import read_sites, totals_line, write_index
 
     rows = read_sites(args.dir) if args.dir.is_dir() else []
     if args.dir.is_dir() and not rows:
@@ -635,8 +634,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             "pass the folder `gapcheck batch` wrote"
         )
     path = write_index(args.dir)
-    counts = totals(rows)
-    print(f"网站 {len(rows)}：合格 {counts['pass']}，不合格 {counts['fail']}，未能检查 {counts['error']}")
+    print(totals_line(rows))
     print(f"汇总：{path}")
     return EXIT_OK
 

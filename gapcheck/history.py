@@ -8,6 +8,7 @@ run is the latest earlier run of that site that finished ('done').
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import checks
 from checks.finding import Status
 from core.redaction import redact
@@ -67,12 +68,18 @@ def _trend(store: Store, earlier: list[RunRow], report: Report, run_id: int) -> 
     now = TrendPoint(
         run=run_id, as_of=report.run.as_of, score=float(summary.score), verdict=summary.verdict, fail=summary.fail
     )
-    past = [r for r in earlier if r.score is not None][-(TREND_RUNS - 1) :]
+    past = [(r, r.score) for r in earlier if r.score is not None][-(TREND_RUNS - 1) :]
     return [
         TrendPoint.model_validate(
-            {"run": r.id, "as_of": r.as_of, "score": float(r.score), "verdict": r.verdict, "fail": store.fail_count(r.id)}
+            {
+                "run": r.id,
+                "as_of": r.as_of,
+                "score": float(score),
+                "verdict": r.verdict,
+                "fail": store.fail_count(r.id),
+            }
         )
-        for r in past
+        for r, score in past
     ] + [now]
 
 
@@ -130,8 +137,10 @@ class Diff:
 
 
 def _unique(findings: list[StoredFinding]) -> list[StoredFinding]:
-    seen: set[str] = set()
-    return [f for f in findings if not (f.fingerprint in seen or seen.add(f.fingerprint))]
+    first: dict[str, StoredFinding] = {}
+    for f in findings:
+        first.setdefault(f.fingerprint, f)
+    return list(first.values())
 
 
 def diff(store: Store, run_a: int, run_b: int) -> Diff:

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from checks.finding import Status
@@ -63,6 +64,7 @@ _MAX_HEIGHT = 409  # the tallest row Excel allows
 def _put(ws: Worksheet, row: int, col: int, value: object, kind: str = "text", tone: str = "") -> Cell:
     """Writes one value; the only way anything reaches a sheet."""
     cell = ws.cell(row=row, column=col)
+    assert isinstance(cell, Cell)  # no sheet here merges cells
     safe = cell_value(value)
     cell.value = safe
     if isinstance(safe, str):
@@ -169,9 +171,9 @@ def _fit_rows(ws: Worksheet) -> None:
         for cell in row:
             if cell.value is None or not cell.alignment.wrap_text:
                 continue
-            usable = max(widths.get(cell.column_letter, 10) - 2, 1)
+            usable = max(int(widths.get(cell.column_letter, 10)) - 2, 1)
             lines = max(lines, _wrapped_lines(str(cell.value), usable))
-        if lines > 1:
+        if lines > 1 and row[0].row is not None:
             ws.row_dimensions[row[0].row].height = min(_LINE_HEIGHT * lines + 2, _MAX_HEIGHT)
 
 
@@ -179,7 +181,7 @@ def _print_setup(ws: Worksheet, landscape: bool) -> None:
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 # --- sheets ---------------------------------------------------------------------------------------------
@@ -333,6 +335,7 @@ def render_xlsx(report: Report) -> bytes:
     view = build_view(report)
     wb = Workbook()
     summary = wb.active
+    assert isinstance(summary, Worksheet)  # a new workbook's one sheet
     summary.title = L.SHEET["summary"]
     _summary_sheet(summary, report, view)
     for table in build_tables(view):

@@ -11,7 +11,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from checks import Context, Finding as CheckFinding, Rule as CheckRule, Summary as CheckSummary
+from checks import Context
+from checks import Finding as CheckFinding
+from checks import Rule as CheckRule
+from checks import Summary as CheckSummary
 from checks.columns import ColumnStatus
 from checks.finding import Severity, Status
 from checks.scoring import SiteVerdict

@@ -128,7 +128,7 @@ def _problem_groups(failing: list[dict[str, Any]], report: Report) -> list[dict[
                 "findings": items,
             }
         )
-    result.sort(key=lambda g: (_SEVERITY_RANK[g["severity_key"]], g["code"]))
+    result.sort(key=lambda g: (_SEVERITY_RANK[str(g["severity_key"])], str(g["code"])))
     return result
 
 
@@ -210,7 +210,9 @@ def build_view(report: Report) -> dict[str, Any]:
         "changes": _changes(summary.changes),
         "trend": _trend(trend),
         "trend_svg": trend_svg(trend),
-        "fixed": [dict(x.model_dump(mode="json"), title=x.title or report.title_of(x.rule)) for x in report.fixed or []],
+        "fixed": [
+            dict(x.model_dump(mode="json"), title=x.title or report.title_of(x.rule)) for x in report.fixed or []
+        ],
         "footer": [
             (L.TEXT["run_id"], fmt_num(run.id)),
             (L.TEXT["as_of"], run.as_of or L.TEXT["none"]),
