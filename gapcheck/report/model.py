@@ -172,10 +172,7 @@ class TrendPoint(_Part):
 class Report(_Part):
     """One run's report: what report.json holds."""
 
-    model_config = ConfigDict(
-        title="gapcheck report",
-        json_schema_extra={"$id": "https://gapcheck.invalid/report.schema.json"},
-    )
+    model_config = ConfigDict(title="gapcheck report")
 
     schema_: Literal["gapcheck.report/1"] = Field(alias="schema")
     site: Site
@@ -211,8 +208,11 @@ class Report(_Part):
 
 
 def report_schema() -> dict[str, Any]:
-    """The JSON Schema of report.json."""
-    return Report.model_json_schema(by_alias=True, mode="serialization")
+    """The JSON Schema of report.json (draft 2020-12, the draft pydantic writes)."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **Report.model_json_schema(by_alias=True, mode="serialization"),
+    }
 
 
 def schema_text() -> str:
