@@ -46,11 +46,9 @@ def _x_label_indices(n: int) -> list[int]:
 
 
 def points(trend: Sequence[TrendPoint]) -> list[dict[str, Any]]:
-    """The trend entries a chart can show (a finite score), with the verdict as a colour key."""
+    """The trend entries as the chart draws them, with the verdict as a colour key."""
     return [
-        {**e.model_dump(mode="json"), "score": float(e.score), "verdict_key": verdict_key(e.verdict)}
-        for e in trend
-        if math.isfinite(e.score)
+        {**e.model_dump(mode="json"), "score": float(e.score), "verdict_key": verdict_key(e.verdict)} for e in trend
     ]
 
 

@@ -36,7 +36,7 @@ Number = Annotated[int | float, WithJsonSchema({"type": "number"})]
 
 class _Part(BaseModel):
     # Unknown keys are refused: a report.json of another shape is not read as this one.
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Site(_Part):
