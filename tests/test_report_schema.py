@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
-from reports import make_report
 from report_schema_check import SCHEMA
+from reports import make_report
 
 from gapcheck.report import Report
 
