@@ -100,7 +100,7 @@ def trend_svg(trend: Sequence[TrendPoint]) -> Markup:
             f'stroke-linejoin="round" points="{" ".join(f"{cx},{cy}" for cx, cy in coords)}"/>'
         )
     for p, (cx, cy) in zip(pts, coords, strict=False):
-        tip = f"{p.get('as_of') or T['none']} {T['score']} {_num(p['score'])} {p.get('verdict') or T['none']}"
+        tip = f"{p['as_of'] or T['none']} {T['score']} {_num(p['score'])} {p['verdict'] or T['none']}"
         out.append(
             f'<circle class="point point-{p["verdict_key"]}" cx="{cx}" cy="{cy}" r="5" '
             f'fill="{COLOURS[p["verdict_key"]]}" stroke="#fff" stroke-width="1.5">'
@@ -115,7 +115,7 @@ def trend_svg(trend: Sequence[TrendPoint]) -> Markup:
     for i in _x_label_indices(n):
         out.append(
             f'<text class="x-label" x="{coords[i][0]}" y="{base}" dy="18" text-anchor="middle" '
-            f'fill="{GREY}">{escape(str(pts[i].get("as_of") or T["none"]))}</text>'
+            f'fill="{GREY}">{escape(str(pts[i]["as_of"] or T["none"]))}</text>'
         )
     out.append("</svg>")
     return Markup("\n".join(out))

@@ -290,12 +290,12 @@ def _summary_sheet(ws: Worksheet, report: Report, view: dict[str, Any]) -> None:
             [T["rule"], T["rule_title"], T["subject"], T["message"], T["evidence"], T["url"], T["how_to_fix"]],
             (
                 (
-                    f.get("rule"),
+                    f["rule"],
                     f["title"],
-                    f.get("subject"),
-                    f.get("message"),
-                    f.get("evidence"),
-                    f.get("url"),
+                    f["subject"],
+                    f["message"],
+                    f["evidence"],
+                    f["url"],
                     f["how_to_fix"],
                 )
                 for f in view["vetoes"]

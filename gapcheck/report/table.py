@@ -100,10 +100,6 @@ def _date(value: object) -> object:
     return value
 
 
-def _number(value: object) -> object:
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
 def findings_table(view: dict[str, Any]) -> Table:
     T = L.TEXT
     columns = (
@@ -130,16 +126,16 @@ def findings_table(view: dict[str, Any]) -> Table:
     rows = [
         Row(
             (
-                f.get("rule"),
+                f["rule"],
                 f["title"],
                 f["status_label"],
                 f["change_text"],
                 f["severity_label"],
-                f.get("subject"),
-                f.get("message"),
-                f.get("evidence"),
-                f.get("url"),
-                _number(f.get("deduction")),
+                f["subject"],
+                f["message"],
+                f["evidence"],
+                f["url"],
+                f["deduction"],
                 f["how_to_fix"],
             ),
             _TONE.get(f["status_key"], ""),
@@ -163,13 +159,13 @@ def columns_table(view: dict[str, Any]) -> Table:
     rows = [
         Row(
             (
-                c.get("name"),
+                c["name"],
                 c["kind_text"],
-                _number(c.get("items")),
-                _date(c.get("newest")),
-                c["limit_text"] if c.get("limit_days") is None else _number(c.get("limit_days")),
+                c["items"],
+                _date(c["newest"]),
+                c["limit_text"] if c["limit_days"] is None else c["limit_days"],
                 c["status_label"],
-                c.get("url"),
+                c["url"],
             ),
             _TONE.get(c["status_key"], ""),
         )
@@ -191,12 +187,12 @@ def links_table(view: dict[str, Any]) -> Table:
     rows = [
         Row(
             (
-                x.get("url"),
-                _number(x.get("status")),
+                x["url"],
+                x["status"],
                 x["verdict_label"],
-                x.get("reason"),
-                bool(x.get("on_homepage")),
-                "\n".join(str(p) for p in x.get("found_on") or []),
+                x["reason"],
+                x["on_homepage"],
+                "\n".join(x["found_on"]),
             ),
             _TONE.get(x["verdict_key"], ""),
         )
@@ -214,7 +210,7 @@ def fixed_table(view: dict[str, Any]) -> Table:
         Column(T["subject"], "text", 40),
         Column(T["url"], "url", 60),
     )
-    rows = [Row((x.get("rule"), x.get("title"), x.get("subject"), x.get("url") or None)) for x in view["fixed"]]
+    rows = [Row((x["rule"], x["title"], x["subject"], x["url"] or None)) for x in view["fixed"]]
     return Table("fixed", L.SHEET["fixed"], columns, rows)
 
 
