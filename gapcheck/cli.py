@@ -494,10 +494,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _print_summary(report: Report, html: Path) -> None:
     s, run = report.summary, report.run
-    print(f"结论：{s.verdict}　得分：{s.score:g}　单项否决：{s.vetoes}")
-    print(
-        f"检查项 {s.checked}：通过 {s.passed}，问题 {s.fail}，警告 {s.warn}，待核实 {s.unverified}，人工核查 {s.manual}"
-    )
+    print(f"结论：{s.verdict}　得分：{s.score:g}　{labels.SEVERITY['veto']}：{s.vetoes}")
+    print(f"检查项 {s.checked}：" + "，".join(f"{labels.FILTER_STATUS[k]} {s.count(k)}" for k in checks.Status))
     print(f"抓取页面 {run.pages}，检查链接 {run.links_checked}（检查日期 {run.as_of}）")
     print(f"报告：{html}（同一目录下另有 report.json、report.md、report.xlsx、report.csv）")
 

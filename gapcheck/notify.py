@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from checks.finding import Severity
 from checks.scoring import SiteVerdict
 
+from .report import labels
 from .report.model import Report, ReportFinding
 
 
@@ -50,6 +51,7 @@ class NotifyConfig:
 
 
 SCHEMA = "gapcheck.notify/1"
+VETO = labels.SEVERITY[Severity.VETO]
 GAPS_IN_BODY = 5
 """New gaps listed by name in the mail body; the rest are counted."""
 GAPS_IN_PAYLOAD = 50
@@ -201,7 +203,7 @@ def _site_facts(news: SiteNews) -> dict[str, Any]:
 def _subject(with_news: int, with_vetoes: int, not_checked: int) -> str:
     parts = []
     if with_news:
-        parts.append(f"{with_news} 个网站出现新问题" + (f"（{with_vetoes} 个单项否决）" if with_vetoes else ""))
+        parts.append(f"{with_news} 个网站出现新问题" + (f"（{with_vetoes} 个{VETO}）" if with_vetoes else ""))
     if not_checked:
         parts.append(f"{not_checked} 个网站无法检查")
     return "gapcheck：" + "，".join(parts)
@@ -218,7 +220,7 @@ def _site_text(n: int, s: dict[str, Any]) -> list[str]:
     if s["previous_run"] is None:
         lines.append("首次检查：所有问题均记为新问题。")
     if s["new_vetoes"]:
-        lines.append(f"新增单项否决 {len(s['new_vetoes'])} 项：")
+        lines.append(f"新增{VETO} {len(s['new_vetoes'])} 项：")
         for v in s["new_vetoes"]:
             evidence = f"——{v['evidence']}" if v["evidence"] else ""
             lines.append(f"  - {v['rule']} {v['title']}：{v['subject']}{evidence}")
@@ -227,7 +229,7 @@ def _site_text(n: int, s: dict[str, Any]) -> list[str]:
         head = f"新增问题 {s['new_gaps_count']} 项"
         lines.append(head + (f"（前 {len(shown)} 项）：" if len(shown) < s["new_gaps_count"] else "："))
         lines += [f"  - {g['rule']} {g['title']}：{g['subject']}" for g in shown]
-    lines.append(f"已整改 {_num(s['fixed'] or 0)} 项")
+    lines.append(f"{labels.TEXT['changes_fixed']} {_num(s['fixed'] or 0)} 项")
     if s["report"]:
         lines.append(f"报告：{s['report']}")
     return [*lines, ""]

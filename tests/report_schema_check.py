@@ -20,6 +20,8 @@ MARK = "damaged_reports"
 
 _seen: dict[Path, int] = {}
 """report.json files already looked at, with their mtime_ns then."""
+_bases: set[Path] = set()
+"""The session's temp folders, as the tests saw them."""
 
 
 def _validator() -> Draft202012Validator:
@@ -66,19 +68,15 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _reports_follow_the_schema(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     yield
-    changed = _changed(tmp_path_factory.getbasetemp())
+    base = tmp_path_factory.getbasetemp()
+    _bases.add(base)
+    changed = _changed(base)
     if request.node.get_closest_marker(MARK) is None and (found := problems(changed)):
         pytest.fail("report.json does not follow the schema:\n" + "\n".join(found), pytrace=False)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    factory = getattr(session.config, "_tmp_path_factory", None)
-    if factory is None:
-        return
-    try:
-        base = factory.getbasetemp()
-    except OSError:
-        return
-    if found := problems(_changed(base)):
+    # What module and session fixtures wrote after the last test that saw it.
+    if found := problems([path for base in _bases if base.is_dir() for path in _changed(base)]):
         session.config.get_terminal_writer().line("report.json does not follow the schema:\n" + "\n".join(found))
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
