@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-VERDICT_PASS = "合格"
-VERDICT_FAIL = "不合格"
+from checks.scoring import SiteVerdict
+
+# The verdict is stored in report.json as the word itself, so the rules' enum holds it; these are its names here.
+VERDICT_PASS = SiteVerdict.PASSED.value
+VERDICT_FAIL = SiteVerdict.FAILED.value
+NOT_CHECKED = "未能检查"
+"""A site of a batch without a verdict: it did not answer, or its report.json cannot be read."""
 
 STATUS = {
     "pass": "通过",
@@ -220,6 +225,11 @@ CLI = {
     "state_failed": "失败",
     "state_running": "未完成",
 }
+
+
+def verdict_key(verdict: object) -> str:
+    """pass / fail / other: a CSS class and colour key for a verdict, never its text."""
+    return {VERDICT_PASS: "pass", VERDICT_FAIL: "fail"}.get(verdict, "other") if isinstance(verdict, str) else "other"
 
 
 def label(mapping: dict[str, str], key: object) -> str:
