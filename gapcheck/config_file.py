@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from core.errors import ConfigError
@@ -29,6 +29,15 @@ class Section(BaseModel):
     """A mapping in a configuration file: exact types (`yes` is no number, `12` no text), no unknown keys."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class EmptyMeansAbsent(Section):
+    """A section in which a key with nothing after it (`notify:` with only comments under it) is left out."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_absent(cls, data: Any) -> Any:
+        return {k: v for k, v in data.items() if v is not None} if isinstance(data, dict) else data
 
 
 def refuse(kind: str, at: Loc = (), **context: Any) -> PydanticCustomError:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from checks import BY_CODE, Severity, UnknownRule, select
 from checks.options import ColumnKind, Options, Part, Period, Requirement
@@ -24,7 +24,7 @@ from spiders.rendering import RenderMode
 from spiders.settings import DNS_PROBE_HOSTS, EXTERNAL_CACHE_DAYS, MAX_DEPTH, MAX_PAGES, QUERY_VARIANTS
 
 from . import config_words as words
-from .config_file import UNSET, ConfigFile, Section, refuse
+from .config_file import UNSET, ConfigFile, EmptyMeansAbsent, Loc, Section, refuse
 
 DEFAULT_PROFILE = "national"
 
@@ -220,8 +220,9 @@ class HomepageSection(Section):
     limit: PeriodText = UNSET
 
 
-class ProfileFile(Section):
-    """One profile file, before it is composed with the one it extends."""
+class ProfileFile(EmptyMeansAbsent):
+    """One profile file, before it is composed with the one it extends. Below the top, an empty key is an
+    error, but for a column kind's `limit:` (none)."""
 
     name: str = UNSET
     extends: str = UNSET
@@ -237,12 +238,6 @@ class ProfileFile(Section):
     select: Annotated[list[str], AfterValidator(_codes)] = UNSET
     ignore: Annotated[list[str], AfterValidator(_codes)] = UNSET
 
-    @model_validator(mode="before")
-    @classmethod
-    def _empty_is_absent(cls, data: Any) -> Any:
-        # `requirements:` with only comments under it means none
-        return {k: v for k, v in data.items() if v is not None} if isinstance(data, dict) else data
-
 
 # -- composing ---------------------------------------------------------------------------------
 
@@ -252,9 +247,9 @@ def bundled_profiles() -> list[str]:
     return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-def locate_profile(ref: str, relative_to: Path | None = None) -> Path:
+def locate_profile(ref: str, relative_to: Path | None = None, named_at: tuple[ConfigFile, Loc] | None = None) -> Path:
     """The file of the profile `ref`: a path (relative to `relative_to`), a file named `ref`.yaml there, or
-    a bundled profile."""
+    a bundled profile. `named_at`: the file and key that name it, for the error."""
     if ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref:
         path = Path(ref)
         if not path.is_absolute() and relative_to is not None:
@@ -264,9 +259,11 @@ def locate_profile(ref: str, relative_to: Path | None = None) -> Path:
         return relative_to / f"{ref}.yaml"
     resource = importlib.resources.files("gapcheck.config").joinpath("profiles", f"{ref}.yaml")
     if not resource.is_file():
+        context = {"ref": ref, "names": ", ".join(bundled_profiles())}
+        if named_at:
+            raise named_at[0].error(named_at[1], "no_profile", **context)
         problem, fix = words.PROBLEM["no_profile"]
-        names = ", ".join(bundled_profiles())
-        raise ConfigError(f"{problem}；{fix}".format(ref=ref, names=names))
+        raise ConfigError(f"{problem}；{fix}".format(**context))
     return Path(str(resource))
 
 
@@ -294,11 +291,7 @@ def _compose(path: Path, chain: tuple[Path, ...]) -> tuple[dict, tuple[str, ...]
     data = doc.validate(ProfileFile).model_dump(exclude_unset=True)
     if "extends" not in data:
         return data, (str(path),)
-    try:
-        parent_path = locate_profile(data["extends"], path.parent)
-    except ConfigError:
-        raise doc.error(("extends",), "no_profile", ref=data["extends"], names=", ".join(bundled_profiles())) from None
-    del data["extends"]
+    parent_path = locate_profile(data.pop("extends"), path.parent, (doc, ("extends",)))
     chain = (*chain, path.resolve())
     if parent_path.resolve() in chain:
         cycle = " → ".join(str(p) for p in (*chain, parent_path.resolve()))

@@ -15,12 +15,11 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from core.errors import ConfigError
 from core.redaction import redact
 
-from .config_file import ConfigFile, Loc, Section, refuse
+from .config_file import ConfigFile, EmptyMeansAbsent, Loc, refuse
 from .notify import NotifyConfig, SmtpConfig
-from .profile import DEFAULT_PROFILE, bundled_profiles, locate_profile
+from .profile import DEFAULT_PROFILE, locate_profile
 from .store import site_key
 
 DEFAULT_OUT = "reports"
@@ -119,10 +118,7 @@ def _profile(doc: ConfigFile, ref: str, where: Loc, base: Path) -> str:
         if not path.is_file():
             raise doc.error(where, "profile_file", path=path)
         return str(path)
-    try:
-        locate_profile(ref)
-    except ConfigError:
-        raise doc.error(where, "no_profile", ref=ref, names=", ".join(bundled_profiles())) from None
+    locate_profile(ref, named_at=(doc, where))
     return ref
 
 
@@ -180,22 +176,14 @@ Text = Annotated[str, BeforeValidator(_as_text), AfterValidator(_stripped)]
 Address = Annotated[Text, AfterValidator(_address)]
 
 
-class _Section(Section):
-    @model_validator(mode="before")
-    @classmethod
-    def _empty_is_absent(cls, data: Any) -> Any:
-        # `notify:` with only comments under it means none, `slug:` with nothing after it the derived one
-        return {k: v for k, v in data.items() if v is not None} if isinstance(data, dict) else data
-
-
-class Defaults(_Section):
+class Defaults(EmptyMeansAbsent):
     profile: Text = DEFAULT_PROFILE
     out: Text = DEFAULT_OUT
     db: Text | None = None
     keep_runs: Annotated[int, AfterValidator(_keep_runs)] = KEEP_RUNS
 
 
-class Smtp(_Section):
+class Smtp(EmptyMeansAbsent):
     host: Text
     sender: Address
     to: Annotated[list[Address], BeforeValidator(_listed), Field(min_length=1)]
@@ -212,7 +200,7 @@ class Smtp(_Section):
         return data
 
 
-class Notify(_Section):
+class Notify(EmptyMeansAbsent):
     webhook: Annotated[Text, AfterValidator(_webhook)] | None = None
     smtp: Smtp | None = None
 
@@ -223,7 +211,7 @@ class Notify(_Section):
         return self
 
 
-class Site(_Section):
+class Site(EmptyMeansAbsent):
     url: Annotated[Text, AfterValidator(_url)]
     name: Text | None = None
     profile: Text | None = None
@@ -231,7 +219,7 @@ class Site(_Section):
     slug: Annotated[Text, AfterValidator(_slug)] | None = None
 
 
-class SitesList(_Section):
+class SitesList(EmptyMeansAbsent):
     defaults: Defaults = Field(default_factory=Defaults)
     notify: Notify | None = None
     sites: Annotated[list[Site], Field(min_length=1)]
