@@ -109,10 +109,10 @@ class ConfigFile:
             )
         )
 
-    def validate(self, model: type[M], data: Any = None) -> M:
-        """`data` (the whole file by default) as `model`; the error nearest the top of the file if it is not."""
+    def validate(self, model: type[M]) -> M:
+        """The file as `model`; the error nearest the top of the file if it is not one."""
         try:
-            return model.model_validate(self.data if data is None else data)
+            return model.model_validate(self.data)
         except ValidationError as exc:
             # A missing key comes last: a misspelt one (an unknown key) is the likelier cause.
             first = min(exc.errors(), key=lambda e: (e["type"] == "missing", self._line(_loc(e))[1]))
@@ -121,6 +121,8 @@ class ConfigFile:
     def _explain(self, model: type[BaseModel], error: ErrorDetails) -> ConfigError:
         context = {k: _whole(v) for k, v in (error.get("ctx") or {}).items() if k != "at"}
         loc, kind = _loc(error), error["type"]
+        if kind not in words.PROBLEM:  # a check pydantic added since; its own words, in English
+            kind, context = "other", {"message": error["msg"]}
         if kind == "missing":
             loc, name = loc[:-1], loc[-1]
             return self.error(loc, kind, name=name, more=words.MISSING_MORE.get(str(name), ""))
@@ -143,6 +145,8 @@ def _whole(value: Any) -> Any:
 
 
 def _shown(value: Any) -> str:
+    if value is None:
+        return words.NOTHING
     text = repr(value)
     return text if len(text) <= 60 else text[:59] + "…"
 

@@ -13,6 +13,8 @@ SHAPE = {
 NOT_FOUND = "{file}: 找不到{what}文件；检查文件名或路径"
 UNREADABLE = "{file}: 读不了{what}（{reason}）；把它存为 UTF-8 文本"
 NOT_YAML = "{where}: 不是有效的 YAML（{reason}）；检查那里的缩进和引号"
+NOTHING = "空值"
+"""What a key with nothing after it holds."""
 OR = "、"
 """Joins the choices pydantic lists as "'a', 'b' or 'c'"."""
 
@@ -40,6 +42,7 @@ PROBLEM: dict[str, tuple[str, str]] = {
     "too_short": ("是空的", "至少写 {min_length} 项"),
     "enum": ("不认识的值 {input}", "写 {expected} 之一"),
     "literal_error": ("不认识的值 {input}", "写 {expected} 之一"),
+    "other": ("{input} 不合要求（{message}）", "照 config/ 下的示例文件改正"),
     # gapcheck's own
     "alias": ("用了 YAML 别名（*名字，指向 &名字 处的值），配置文件不接受别名", "把这个值完整写出来，删去 & 和 *"),
     "key_not_scalar": ("键是一个列表或映射", "键只写一个词，如 exclude:"),
