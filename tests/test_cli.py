@@ -155,6 +155,26 @@ def test_robots_forbidding_the_start_page_says_how_to_proceed(tmp_path):
         assert allowed.returncode in (0, 1), allowed.stderr
 
 
+def test_a_child_profile_overrides_only_what_it_writes(tmp_path):
+    from gapcheck.profile import CrawlOptions, load_profile
+
+    child = tmp_path / "child.yaml"
+    child.write_text(
+        "extends: national\ncolumn_kinds:\n  news:\n    limit:\ncrawl:\n  delay: 0\nrequirements:\n"
+        "  - name: 依申请公开\n    drop: true\n  - name: 局长信箱\n",
+        encoding="utf-8",
+    )
+    profile = load_profile(str(child))
+    news = next(k for k in profile.options.column_kinds if k.key == "news")
+    assert news.limit is None and news.deduction == 3 and news.label == "动态要闻"  # `limit:` lifts the limit
+    assert profile.crawl == CrawlOptions(delay=0)
+    names = [r.name for r in profile.options.requirements]
+    assert "依申请公开" not in names and "政府信息公开" in names
+    mailbox = profile.options.requirements[-1]
+    assert (mailbox.name, mailbox.match, mailbox.deduction) == ("局长信箱", ("局长信箱",), 2.0)
+    assert profile.basis == "2019" and profile.files[1].endswith("national.yaml")
+
+
 def test_init_writes_a_starter_profile_that_loads(tmp_path):
     out = tmp_path / "bureau.yaml"
     result = gapcheck("init", "某某市商务局", "--out", str(out), "--city-portal", "www.example.gov.cn")
