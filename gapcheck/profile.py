@@ -125,22 +125,24 @@ def _aliases(aliases: dict[str, str]) -> dict[str, str]:
     return aliases
 
 
+def _known(code: str, at: Loc) -> None:
+    """`code` names a rule or a family of rules (GK2)."""
+    try:
+        select([code])
+    except UnknownRule as exc:
+        raise refuse("unknown_rule", at=at, reason=exc.args[0]) from None
+
+
 def _codes(codes: list[str]) -> list[str]:
     for i, code in enumerate(codes):
-        try:
-            select([code])
-        except UnknownRule as exc:
-            raise refuse("unknown_rule", at=(i,), reason=exc.args[0]) from None
+        _known(code, (i,))
     return codes
 
 
 def _rule_settings(rules: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
     for code, settings in rules.items():
         if code not in BY_CODE:
-            try:
-                select([code])
-            except UnknownRule as exc:
-                raise refuse("unknown_rule", at=(code,), reason=exc.args[0]) from None
+            _known(code, (code,))
             raise refuse("rule_prefix", at=(code,))
         allowed = BY_CODE[code].defaults
         if not allowed and settings:
@@ -166,8 +168,9 @@ class CrawlSection(Section):
     max_depth: Count = UNSET
     max_query_variants: Count = UNSET
     concurrency: Count = UNSET
+    # The command line refuses a negative delay or timeout too (cli._seconds); a timeout of 0 would fail
+    # every request.
     delay: Amount = UNSET
-    # The command line refuses these too (cli._seconds); a timeout of 0 would fail every request.
     timeout: Annotated[float, Field(gt=0, allow_inf_nan=False)] = UNSET
     obey_robots: bool = UNSET
     user_agent: str = UNSET
