@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from core.redaction import redact
 
-from .config_file import ConfigFile, EmptyMeansAbsent, Loc, refuse
+from .config_file import UNSET, ConfigFile, EmptyMeansAbsent, Loc, refuse
 from .notify import NotifyConfig, SmtpConfig
 from .profile import DEFAULT_PROFILE, locate_profile
 from .store import site_key
@@ -184,13 +184,15 @@ class Defaults(EmptyMeansAbsent):
 
 
 class Smtp(EmptyMeansAbsent):
+    """`notify.smtp:`; what is left out is SmtpConfig's default."""
+
     host: Text
     sender: Address
     to: Annotated[list[Address], BeforeValidator(_listed), Field(min_length=1)]
-    port: Annotated[int, Field(ge=1, le=65535)] = 25
-    username: Text | None = None
-    password_env: Annotated[Text, AfterValidator(_env_name)] | None = None
-    starttls: bool = False
+    port: Annotated[int, Field(ge=1, le=65535)] = UNSET
+    username: Text = UNSET
+    password_env: Annotated[Text, AfterValidator(_env_name)] = UNSET
+    starttls: bool = UNSET
 
     @model_validator(mode="before")
     @classmethod
@@ -258,7 +260,7 @@ def load_sites(path: Path | str) -> SitesFile:
         smtp = data.notify.smtp
         notify = NotifyConfig(
             webhook=data.notify.webhook,
-            smtp=SmtpConfig(**{**smtp.model_dump(), "to": tuple(smtp.to)}) if smtp else None,
+            smtp=SmtpConfig(**{**smtp.model_dump(exclude_unset=True), "to": tuple(smtp.to)}) if smtp else None,
         )
     db = _folder(defaults.db, base) if defaults.db is not None else None
     return SitesFile(path.absolute(), tuple(sites), _folder(defaults.out, base), db, notify, defaults.keep_runs)
