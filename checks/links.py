@@ -7,13 +7,14 @@ from urllib.parse import unquote, urlsplit
 
 from core.model import ANCHORS, LinkCheck, Verdict
 
+from .answers import Answer
 from .context import Context
 from .finding import Finding, Status, pages_named
 
 
-def _describe(check: LinkCheck) -> str:
+def _describe(check: LinkCheck, answer: Answer) -> str:
     status = f"HTTP {check.status}" if check.status else "无响应"
-    return f"{status}：{check.reason}" if check.reason else status
+    return f"{status}：{answer.reason}" if answer.reason else status
 
 
 def broken_link_on_homepage(ctx: Context) -> Iterator[Finding]:
@@ -60,7 +61,8 @@ def _broken(ctx: Context, code: str, *, on_homepage: bool) -> Iterator[Finding]:
         if (url in home_links) is not on_homepage or url not in found_on:
             continue
         checked += 1
-        if check.verdict is not Verdict.BROKEN:
+        answer = ctx.judge(check)
+        if answer.verdict is not Verdict.BROKEN:
             continue
         failed += 1
         yield Finding(
@@ -68,7 +70,7 @@ def _broken(ctx: Context, code: str, *, on_homepage: bool) -> Iterator[Finding]:
             Status.FAIL,
             url,
             url=found_on[url][0],
-            evidence=f"{_describe(check)}；所在页面：{pages_named(found_on[url])}",
+            evidence=f"{_describe(check, answer)}；所在页面：{pages_named(found_on[url])}",
             message="链接打不开",
             deduction=deduction,
         )
@@ -98,13 +100,14 @@ def unverified_link(ctx: Context) -> Iterator[Finding]:
     """
     found_on = ctx.site.found_on
     for url, check in ctx.site.checks.items():
-        if check.verdict is Verdict.UNVERIFIED and url in found_on:
+        answer = ctx.answer(url)
+        if answer is not None and answer.verdict is Verdict.UNVERIFIED and url in found_on:
             yield Finding(
                 "GK303",
                 Status.UNVERIFIED,
                 url,
                 url=found_on[url][0],
-                evidence=f"{_describe(check)}；所在页面：{pages_named(found_on[url])}",
+                evidence=f"{_describe(check, answer)}；所在页面：{pages_named(found_on[url])}",
                 message="链接待核实",
             )
 
@@ -183,7 +186,7 @@ def redirected_link(ctx: Context) -> Iterator[Finding]:
     found_on = ctx.site.found_on
     kinds: dict[str, list[tuple[str, str]]] = {"跳转到其他网站": [], "跳转次数过多": [], "http 跳转到 https": []}
     for url, check in ctx.site.checks.items():
-        if not check.redirects or url not in found_on or check.verdict is not Verdict.OK or not check.final_url:
+        if not check.redirects or url not in found_on or ctx.verdict(url) is not Verdict.OK or not check.final_url:
             continue
         start, end = urlsplit(url), urlsplit(check.final_url)
         if _site_of(start.hostname) != _site_of(end.hostname):

@@ -146,5 +146,6 @@ class WorkerSpider(PortalSpider):
             "politeness": {k: v for k, v in stats.items() if k.startswith("politeness/")},
             "traps": self.traps.notes(),
             "scope": set(self.scope),
+            "not_found": self.not_found,
         }
         self.server.rpush(self.keys.notes, pickle.dumps(note, pickle.HIGHEST_PROTOCOL))

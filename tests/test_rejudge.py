@@ -41,9 +41,7 @@ def _route(req: Req) -> Answer:
 
 
 def _gapcheck(*args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=240
-    )
+    result = subprocess.run([sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=240)
     assert result.returncode in (0, 1), result.stderr
     return result
 
