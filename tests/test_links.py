@@ -142,5 +142,5 @@ def test_deductions_default_to_the_registry_without_a_profile_setting():
         "GK301",
         "fail",
         1.0,
-        f"HTTP 404；所在页面：{BASE}",
+        f"HTTP 404：页面不存在；所在页面：{BASE}",
     )
