@@ -7,6 +7,7 @@ threshold: the verdicts follow the profile, not what was decided while crawling.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sqlite3
@@ -15,7 +16,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from oldstore import downgrade
 from routeserver import Answer, Req, html, serve
+
+from checks import DEFAULTS, Context, Options
+from core.model import Verdict
+from gapcheck.store import Store
 
 ARTICLE = "本局认真贯彻落实党中央、国务院决策部署，持续推进政务公开标准化规范化建设。" * 8
 LEAD = "本局网站正在升级改版，部分栏目调整，给您带来不便敬请谅解。" * 4
@@ -103,3 +109,34 @@ def test_the_spider_stores_facts_and_no_chinese_reason(crawled):
     _, _, title, text = rows[url + "moved.html"]
     assert title == "示例局" and "您访问的页面不存在" in text and len(text) <= 500
     assert rows[url + "waf.html"][2] == "安全验证"
+
+
+def test_a_run_stored_before_facts_reads_as_it_was_judged(tmp_path):
+    path = tmp_path / "old.sqlite"
+    store = Store(path)
+    run = store.start_run("局", "http://x.gov.cn/", "national", dt.date(2026, 11, 20), 100)
+    store.close()
+    downgrade(path, 7)
+    old = [
+        ("http://x.gov.cn/a.html", 200, "soft-404", "软404：页面显示「页面不存在」"),
+        ("http://x.gov.cn/b.html", 429, "throttled", "请求过多（限流）：按服务器要求等待后仍被限流（要求等待 5 秒）"),
+        ("http://x.gov.cn/c.html", 200, "challenge", "防火墙验证页面：页面显示「安全验证」"),
+        ("http://x.gov.cn/d.html", 404, None, "页面不存在"),
+        ("http://x.gov.cn/e.html", 200, None, ""),
+    ]
+    with sqlite3.connect(path) as db:
+        db.executemany(
+            "INSERT INTO link_checks (run_id, url, status, error, reason) VALUES (?,?,?,?,?)",
+            [(run, *row) for row in old],
+        )
+    store = Store(path)
+    ctx = Context(store.load_site(run), Options(), DEFAULTS)
+    store.close()
+    judged = [(ctx.verdict(url), ctx.answer(url).reason) for url, *_ in old]
+    assert judged == [
+        (Verdict.BROKEN, old[0][3]),
+        (Verdict.UNVERIFIED, old[1][3]),
+        (Verdict.UNVERIFIED, old[2][3]),
+        (Verdict.BROKEN, old[3][3]),
+        (Verdict.OK, ""),
+    ]
