@@ -182,7 +182,7 @@ class PortalSpider(scrapy.Spider):
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 
-    async def start(self) -> AsyncIterator[Request]:
+    async def start(self) -> AsyncIterator[Request | LinkCheck]:
         # An aliased start page is served by staging: its certificate says nothing of production's.
         aliased = (urlsplit(self.start_url).hostname or "").lower() in self.settings.getdict("GAPCHECK_ALIASES")
         await self.prepare(certificate=not aliased)
@@ -259,7 +259,7 @@ class PortalSpider(scrapy.Spider):
         """A sampled page, rendered: when it shows more than its raw HTML, it is recorded as rendered (its
         script-built links followed) and every later page is rendered."""
         seen = extract(decode_html(response.body, None)[0], response.url)
-        if self.render_all or not self._built_by_script(seen.links, self.samples.get(_requested(response.request))):
+        if self.render_all or not self._built_by_script(seen.links, self.samples.get(_requested(_asked(response)))):
             return
         self.render_all = True
         self.logger.info("%s is built by script: rendering the rest of the site", response.url)
@@ -399,7 +399,7 @@ class PortalSpider(scrapy.Spider):
         self.pages_scheduled += 1
         return True
 
-    def follow(self, page_url: str, depth: int, links: tuple[Link, ...]) -> Iterable[Request]:
+    def follow(self, page_url: str, depth: int, links: tuple[Link, ...]) -> Iterable[Request | LinkCheck]:
         for link in self.unseen(links):
             url = link.url
             parts = url_parts(url)
@@ -480,7 +480,7 @@ class PortalSpider(scrapy.Spider):
     # -- callbacks --------------------------------------------------------------------------
 
     def parse(self, response: Response):
-        request = response.request
+        request = _asked(response)
         url = _requested(request)
         depth = request.meta["gapcheck_depth"]
         if not request.meta.get(COUNTED):
@@ -562,7 +562,7 @@ class PortalSpider(scrapy.Spider):
 
     def checked(self, response: Response):
         self.answered += 1
-        request = response.request
+        request = _asked(response)
         url = _requested(request)
         if request.method == "HEAD" and response.status in GET_AFTER_HEAD:
             confirm = self._request(
@@ -578,7 +578,7 @@ class PortalSpider(scrapy.Spider):
         yield self._settle(request, url, self._check(url, response, _header(response, b"Content-Type").lower()))
 
     def failed(self, failure: Failure):
-        request = failure.request
+        request: Request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on every errback's failure
         url = _requested(request)
         kind, location = _classify(failure)
         if kind is FetchError.OTHER:
@@ -664,6 +664,12 @@ def _undecided(request: Request, check: LinkCheck) -> bool:
         or (check.error is None and check.retry_after is not None)
         or _check_page(check)
     )
+
+
+def _asked(response: Response) -> Request:
+    """The request a callback's response answers: Scrapy always sets it before a callback runs."""
+    assert response.request is not None
+    return response.request
 
 
 def _requested(request: Request) -> str:
