@@ -8,7 +8,7 @@ thresholds (rules.GK302.soft_404_text and challenge_text), so `gapcheck report R
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -65,7 +65,7 @@ class Judge:
     """Characters of visible text a firewall's check page has at most."""
 
     @classmethod
-    def of(cls, start_url: str, not_found: Iterable[NotFoundAnswer], option) -> Judge:
+    def of(cls, start_url: str, not_found: Iterable[NotFoundAnswer], option: Callable[[str], float]) -> Judge:
         """`option(key)`: the profile's rules.GK302.<key>, else its default (checks/registry.py)."""
         return cls(start_url, tuple(not_found), int(option("soft_404_text")), int(option("challenge_text")))
 
