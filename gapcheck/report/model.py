@@ -301,13 +301,13 @@ def build_report(
             {
                 "url": url,
                 "status": check.status,
-                "verdict": check.verdict,
-                "reason": check.reason,
+                "verdict": answer.verdict,
+                "reason": answer.reason,
                 "found_on": found_on.get(url, []),
                 "on_homepage": url in site.homepage_links,
             }
             for url, check in site.checks.items()
-            if check.verdict is not Verdict.OK
+            if (answer := ctx.judge(check)).verdict is not Verdict.OK
         ],
         "rules": {
             r.code: {
