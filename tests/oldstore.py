@@ -18,7 +18,7 @@ _UNDO = {
     6: ["DROP TABLE probes"],
     7: ["ALTER TABLE pages DROP COLUMN zones", "ALTER TABLE links DROP COLUMN zone"],
 }
-"""Statements that take a store of the key's version back to the version before it (store._MIGRATIONS reversed)."""
+"""Statements that take a store of the key's version back to the version before it (gapcheck.store.schema._MIGRATIONS reversed)."""
 
 
 def downgrade(path: Path, version: int) -> None:

@@ -13,7 +13,7 @@ import sys
 import pytest
 from oldstore import downgrade
 
-from checks import Finding, Severity, Status
+from checks import Finding, Severity, SiteVerdict, Status
 from gapcheck import history
 from gapcheck.sample import AS_OF, PORTAL_DIR
 from gapcheck.sample.server import serve
@@ -80,7 +80,15 @@ def _run(
         "findings": [{"rule": f.rule, "status": f.status.value, "subject": f.subject, "url": f.url} for f in findings],
     }
     history.annotate(report, store, run_id)
-    store.finish_run(run_id, findings, {f.rule: Severity.MAJOR for f in findings}, report)
+    store.finish_run(
+        run_id,
+        findings,
+        {f.rule: Severity.MAJOR for f in findings},
+        report,
+        finished_at="2026-11-20T00:00:00+00:00",
+        verdict=SiteVerdict.PASSED,
+        score=90.0,
+    )
     return run_id, report
 
 
