@@ -15,11 +15,11 @@ from .findings import Findings, StoredFinding
 from .keys import fingerprint, site_key
 from .loading import Loading
 from .pages import PageWrites
-from .runs import RunInfo, RunRow, Runs, RunState
+from .runs import RunInfo, RunRow, RunState
 from .schema import SCHEMA_VERSION
 
 
-class Store(Loading, PageWrites, ExternalCache, Findings, Runs):
+class Store(Loading, PageWrites, ExternalCache, Findings):
     """One SQLite database file, every job of the store on one connection; safe to open from several
     processes."""
 

@@ -12,6 +12,8 @@ from .rows import LINK_CHECK_COLUMNS, link_check
 
 
 class ExternalCache(Database):
+    """The answers of working external links, shared by every run in the store."""
+
     def fresh_external(self, days: float) -> dict[str, LinkCheck]:
         """External targets that answered within `days`: a nightly run need not ask them again."""
         if days <= 0:

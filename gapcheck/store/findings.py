@@ -45,6 +45,8 @@ def finding_rows(run_id: int, findings: Iterable[Finding], severity_of: dict[str
 
 
 class Findings(Database):
+    """Reading a run's failing findings back (`finish_run` writes them)."""
+
     def fail_count(self, run_id: int) -> int:
         """How many findings of a run failed (what `failing` would return, without loading them)."""
         return self.db.execute(

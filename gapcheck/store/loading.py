@@ -20,6 +20,8 @@ from .texts import RunTexts
 
 
 class Loading(Runs, Probes):
+    """Stored runs read back as the model's objects (made in `rows`)."""
+
     def load_site(self, run_id: int) -> Site:
         """The site model of a stored run, as the rules read it.
 

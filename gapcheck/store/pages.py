@@ -11,6 +11,8 @@ from .database import Database
 
 
 class PageWrites(Database):
+    """Writing a crawl's pages, links and link checks as they come."""
+
     def add_crawled(self, run_id: int, pages: Iterable[Page] = (), checks: Iterable[LinkCheck] = ()) -> None:
         """Pages (with their links) and link checks, in one transaction: a crawl killed at any moment keeps a
         page's check and the page together, or neither (a check without its page would have `--resume` take

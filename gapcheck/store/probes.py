@@ -11,6 +11,8 @@ from .keys import site_key
 
 
 class Probes(Database):
+    """Recording home-page probes and judging a site's availability on them."""
+
     PROBE_DAYS = 7
     """The period before a run whose probes the run's availability is judged on."""
 

@@ -38,6 +38,7 @@ class RunState(StrEnum):
 STOPPED = (RunState.CRAWLING, RunState.INTERRUPTED)
 """The states of a run whose crawl stopped before it ended: `--resume` goes on with it."""
 FINISHED = (RunState.DONE, RunState.FAILED)
+"""The states of a run that is over: what `prune` keeps the newest of."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ class RunRow:
 
 
 class Runs(Database):
+    """Starting, finishing, failing, stopping and pruning runs, and reading what they were."""
+
     def start_run(self, site: str, start_url: str, profile: str, as_of: dt.date, page_limit: int) -> int:
         with self.transaction() as db:
             cur = db.execute(
