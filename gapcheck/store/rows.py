@@ -122,7 +122,9 @@ def grouped_links(rows: Iterable[tuple], keep: Keep, check_order: bool = False) 
     tags = {t.value: t for t in LinkTag}
     regions = {r.value: r for r in Region}
     made: dict[tuple, Link] = {}
-    current, on_page, position = None, list[Link](), -1
+    current: str | None = None
+    on_page: list[Link] = []
+    position = -1
     for row in rows:
         if row[0] != current:
             if current is not None:
