@@ -6,7 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import urlsplit
+
+from .urls import host_of
+from .urls import path_of as path_of  # re-exported: the rules read URLs with it
+from .urls import url_parts as url_parts  # re-exported
 
 
 class LinkTag(StrEnum):
@@ -279,32 +283,6 @@ class FetchError(StrEnum):
     NO_RESOLVER = "no-resolver"
     """The name did not resolve, but neither do names that must exist: this machine has no working DNS."""
     OTHER = "other"
-
-
-def url_parts(url: str) -> SplitResult | None:
-    """`urlsplit(url)`, or None for a URL a page may carry but no client can ask: a port out of range or not
-    a number (:99999, :8o, :80:80), a broken IPv6 host ([::1), no host at all. Reading `.port` or
-    `.hostname` of what it returns never raises."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises for a port out of range or not a number
-    except ValueError:
-        return None
-    return parts if parts.hostname else None
-
-
-def host_of(url: str) -> str:
-    """The URL's host, lower case; '' for a malformed URL (url_parts)."""
-    parts = url_parts(url)
-    return parts.hostname if parts is not None else ""
-
-
-def path_of(url: str) -> str:
-    """The URL's path; '' for one urlsplit refuses (a broken IPv6 host such as http://[::1/a)."""
-    try:
-        return urlsplit(url).path
-    except ValueError:
-        return ""
 
 
 _BROKEN_ERRORS = frozenset(

@@ -190,9 +190,11 @@ def web_address(text: str) -> str:
 
 
 def _url(doc: _Doc, value: Any, where: tuple) -> str:
+    from core import urls
+
     try:
-        return web_address(_text(doc, value, where))
-    except NotAWebAddress as exc:
+        return urls.web_address(_text(doc, value, where))
+    except urls.NotAWebAddress as exc:
         raise doc.error(where, exc.problem, exc.fix) from None
 
 

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from checks import Finding, Severity
 from core.errors import StoreError
@@ -180,17 +179,16 @@ CREATE INDEX findings_by_fingerprint ON findings(fingerprint);
 
 def _without_scheme_and_port(url: str) -> str:
     """`url` as host + path (+ ?query): the same page whether served over http, https or another port."""
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-    except ValueError:
-        return url
-    return host + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    from core import urls
+
+    return urls.without_scheme_and_port(url)
 
 
 def site_key(start_url: str) -> str:
     """Which site a run checked: its start URL without scheme and port (runs with one key are one site)."""
-    return _without_scheme_and_port(start_url.strip()) if "://" in start_url else start_url.strip()
+    from core import urls
+
+    return urls.site_key(start_url)
 
 
 def fingerprint(rule: str, subject: str, url: str | None) -> str:
@@ -200,17 +198,10 @@ def fingerprint(rule: str, subject: str, url: str | None) -> str:
     keeps its history. A subject that is itself a URL (a broken link) loses its scheme and port only:
     its host tells an in-site link from an external one.
     """
-    subject = subject or ""
-    if subject.startswith(("http://", "https://", "HTTP://", "HTTPS://")):
-        subject = _without_scheme_and_port(subject)
-    where = ""
-    if url:
-        try:
-            parts = urlsplit(url)
-            where = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        except ValueError:
-            where = url
-    return hashlib.sha1("\x1f".join((rule, subject, where)).encode("utf-8")).hexdigest()[:16]
+    from core import urls
+
+    where = urls.path_and_query(url)
+    return hashlib.sha1("\x1f".join((rule, urls.finding_subject(subject), where)).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

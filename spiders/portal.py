@@ -46,6 +46,7 @@ from core.model import (
     path_of,
     url_parts,
 )
+from core.urls import scope_key
 from gapcheck.report.labels import FETCH_REASON, HTTP_REASON, REDIRECT_MALFORMED, REDIRECT_NOT_WEB, REDIRECT_NOWHERE
 
 from . import scratch
@@ -115,16 +116,6 @@ class NotFoundAnswer:
 
 def _text_head(text: str, path: str) -> str:
     return re.sub(r"\d+", "", text.replace(path, ""))[:SOFT_404_TEXT]
-
-
-def scope_key(url: str) -> str:
-    """Host, plus the port when the URL names one: two servers on 127.0.0.1 are two sites. A malformed URL
-    is no site's: its key is empty."""
-    parts = url_parts(url)
-    if parts is None:
-        return ""
-    host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if parts.port else host
 
 
 class PortalSpider(scrapy.Spider):
