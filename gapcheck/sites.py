@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from core.errors import ConfigError
-from core.redaction import redact
+from core.urls import NotAWebAddress, web_address
 
 from .notify import NotifyConfig, SmtpConfig
 from .profile import DEFAULT_PROFILE, _check_keys, _Doc, _locate, _want
@@ -159,42 +159,10 @@ def _text(doc: _Doc, value: Any, where: tuple) -> str:
     return value.strip()
 
 
-class NotAWebAddress(ValueError):
-    """A portal's address that gapcheck cannot check; `problem` and `fix` are worded for the user."""
-
-    def __init__(self, problem: str, fix: str):
-        super().__init__(f"{problem}; {fix}")
-        self.problem, self.fix = problem, fix
-
-
-def web_address(text: str) -> str:
-    """A portal's home page as given in a sites list or on the command line, normalized: a scheme when there is
-    none, `/` when there is no path. One check for both, so both refuse the same addresses the same way."""
-    url = text if "://" in text else "http://" + text
-    fix = f"write the portal's home page, e.g. {_EXAMPLE_URL}"
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-        parts.port  # noqa: B018 — raises on a port that is not a number or above 65535
-    except ValueError as exc:
-        raise NotAWebAddress(f"{redact(text)!r} is not a web address ({exc})", fix) from None
-    if parts.scheme not in ("http", "https") or not host or any(c.isspace() for c in url):
-        raise NotAWebAddress(f"{redact(text)!r} is not a web address", fix)
-    if parts.username is not None or parts.password is not None:
-        raise NotAWebAddress(
-            f"{redact(text)!r}: user names and passwords in the URL are not supported (they "
-            "would end up in the store and logs)",
-            "list a page that opens without them",
-        )
-    return url if parts.path else url + "/"
-
-
 def _url(doc: _Doc, value: Any, where: tuple) -> str:
-    from core import urls
-
     try:
-        return urls.web_address(_text(doc, value, where))
-    except urls.NotAWebAddress as exc:
+        return web_address(_text(doc, value, where))
+    except NotAWebAddress as exc:
         raise doc.error(where, exc.problem, exc.fix) from None
 
 
