@@ -6,7 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import urlsplit
+
+from .urls import host_of
+from .urls import path_of as path_of  # re-exported: the rules read URLs with it
+from .urls import scope_key as scope_key  # re-exported
+from .urls import url_parts as url_parts  # re-exported
 
 
 class LinkTag(StrEnum):
@@ -287,32 +292,6 @@ class FetchError(StrEnum):
     OTHER = "other"
 
 
-def url_parts(url: str) -> SplitResult | None:
-    """`urlsplit(url)`, or None for a URL a page may carry but no client can ask: a port out of range or not
-    a number (:99999, :8o, :80:80), a broken IPv6 host ([::1), no host at all. Reading `.port` or
-    `.hostname` of what it returns never raises."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises for a port out of range or not a number
-    except ValueError:
-        return None
-    return parts if parts.hostname else None
-
-
-def host_of(url: str) -> str:
-    """The URL's host, lower case; '' for a malformed URL (url_parts)."""
-    parts = url_parts(url)
-    return parts.hostname if parts is not None else ""
-
-
-def path_of(url: str) -> str:
-    """The URL's path; '' for one urlsplit refuses (a broken IPv6 host such as http://[::1/a)."""
-    try:
-        return urlsplit(url).path
-    except ValueError:
-        return ""
-
-
 ANSWER_TEXT = 500
 """Characters of visible text kept with a page's answer (LinkCheck.text, NotFoundAnswer.text): where a soft 404
 or a firewall's check page says what it is. A rule threshold past it reads no further."""
@@ -343,16 +322,6 @@ class LinkCheck:
     location: str = ""
     """Where a redirect that was not followed pointed: its Location (a file: or ftp: address), or the host of
     a private-network redirect; '' when it named none."""
-
-
-def scope_key(url: str) -> str:
-    """Host, plus the port when the URL names one: two servers on 127.0.0.1 are two sites. A malformed URL
-    is no site's: its key is empty."""
-    parts = url_parts(url)
-    if parts is None:
-        return ""
-    host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if parts.port else host
 
 
 @dataclass(frozen=True, slots=True)

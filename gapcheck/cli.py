@@ -417,10 +417,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def normalize_url(text: str) -> str:
-    from .sites import NotAWebAddress, web_address
+    from core.urls import NotAWebAddress, web_address
 
     try:
-        return web_address(text.strip())
+        return web_address(text)
     except NotAWebAddress as exc:
         # The problem names the address, or, for one with a password, says so without repeating it.
         raise ConfigError(f"URL: {exc}") from None

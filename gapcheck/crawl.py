@@ -7,7 +7,6 @@ import logging
 import os
 import shutil
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from twisted.python.failure import Failure
@@ -15,6 +14,7 @@ from twisted.python.failure import Failure
 from core.errors import GapcheckError, ScratchError, StoreError
 from core.model import CrawlStats, Page
 from core.redaction import redact
+from core.urls import origin
 from spiders import scratch
 from spiders.portal import PortalSpider
 
@@ -173,7 +173,7 @@ def _incremental(
     previous, validators = store.validators(start_url)
     if previous is None:
         return {}, None
-    old, new = _origin(store.run(previous).start_url), _origin(start_url)
+    old, new = origin(store.run(previous).start_url), origin(start_url)
     if old == new:
         return validators, lambda url: store.stored_page(previous, url)
 
@@ -192,11 +192,6 @@ def _incremental(
         )
 
     return {move(url, old, new): v for url, v in validators.items()}, unchanged
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _stats(crawler: Crawler, store: Store, run_id: int, opts: CrawlOptions) -> CrawlStats:

@@ -1,13 +1,15 @@
-"""One run per portal and store at a time: a lock file next to the store, held with flock.
+"""One run per portal and store at a time: a lock file next to the store, held with filelock's descriptor lock
+(flock on Unix, LockFileEx on Windows).
 
-The kernel drops a flock when its process dies, however it dies, so a lock left by a killed run is
-simply taken over; the file only says who held it last.
+The system drops the lock when its process dies, however it dies, so a lock left by a killed run is simply
+taken over; the file only says who held it last. gapcheck opens the file itself rather than through
+filelock.FileLock: it refuses, in words that say what to do, a symbolic link planted in a shared folder or a FIFO
+or device in place of the file, and it keeps the holder's pid in the file for the next run's message.
 """
 
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
 import os
 import stat
@@ -15,10 +17,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from filelock import lock_descriptor, unlock_descriptor
+
 from core.errors import ConfigError, RunLockedError
 from core.redaction import redact
 
 from .store import site_key
+
+# Windows has neither O_NOFOLLOW nor O_NONBLOCK: a link there takes an administrator to make, and a FIFO cannot
+# be made in a folder at all.
+_FLAGS = (
+    os.O_RDWR
+    | os.O_CREAT
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
 
 
 def lock_path(db: Path, start_url: str) -> Path:
@@ -31,7 +46,7 @@ def _open_plain(path: Path) -> int:
     written, and the folder may be shared, so a link planted there must not aim that at another file, and a
     FIFO or device is never written (O_NONBLOCK: opening a FIFO does not wait for a reader)."""
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+        fd = os.open(path, _FLAGS, 0o644)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise ConfigError(
@@ -51,17 +66,30 @@ def site_lock(db: Path, start_url: str) -> Iterator[Path]:
     path = lock_path(db, start_url)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = _open_plain(path)
+    locked = False
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+        locked = lock_descriptor(fd, blocking=False)
+        if not locked:
             raise RunLockedError(
-                f"{redact(start_url)}: another gapcheck is checking this portal with {db} ({holder}); wait for it "
-                f"to finish, or stop it and run again with --resume (lock file {path})"
-            ) from None
+                f"{redact(start_url)}: another gapcheck is checking this portal with {db} ({_holder(fd)}); wait "
+                f"for it to finish, or stop it and run again with --resume (lock file {path})"
+            )
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, f"pid {os.getpid()}".encode())
         yield path
     finally:
-        os.close(fd)  # releases the flock
+        try:
+            if locked:
+                unlock_descriptor(fd)  # closing releases it too, on Windows only eventually
+        finally:
+            os.close(fd)
+
+
+def _holder(fd: int) -> str:
+    """Who holds the lock, as the holder wrote it; Windows forbids reading the locked byte, hence the default."""
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        return os.read(fd, 200).decode("utf-8", "replace").strip() or "another process"
+    except OSError:
+        return "another process"

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from core.redaction import redact
+from core.urls import NotAWebAddress, web_address
 
 from .config_file import UNSET, ConfigFile, EmptyMeansAbsent, Loc, refuse
 from .notify import NotifyConfig, SmtpConfig
@@ -56,37 +56,6 @@ class SitesFile:
 
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_EXAMPLE_URL = "http://www.example.gov.cn/"
-
-
-class NotAWebAddress(ValueError):
-    """A portal's address that gapcheck cannot check; `problem` and `fix` are worded for the user."""
-
-    def __init__(self, problem: str, fix: str):
-        super().__init__(f"{problem}; {fix}")
-        self.problem, self.fix = problem, fix
-
-
-def web_address(text: str) -> str:
-    """A portal's home page as given in a sites list or on the command line, normalized: a scheme when there is
-    none, `/` when there is no path. One check for both, so both refuse the same addresses the same way."""
-    url = text if "://" in text else "http://" + text
-    fix = f"write the portal's home page, e.g. {_EXAMPLE_URL}"
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-        parts.port  # noqa: B018 — raises on a port that is not a number or above 65535
-    except ValueError as exc:
-        raise NotAWebAddress(f"{redact(text)!r} is not a web address ({exc})", fix) from None
-    if parts.scheme not in ("http", "https") or not host or any(c.isspace() for c in url):
-        raise NotAWebAddress(f"{redact(text)!r} is not a web address", fix)
-    if parts.username is not None or parts.password is not None:
-        raise NotAWebAddress(
-            f"{redact(text)!r}: user names and passwords in the URL are not supported (they "
-            "would end up in the store and logs)",
-            "list a page that opens without them",
-        )
-    return url if parts.path else url + "/"
 
 
 def _url(url: str) -> str:

@@ -1,34 +1,29 @@
-"""Decoding page bodies whose HTTP header and meta charset may both be wrong."""
+"""Decoding page bodies whose HTTP header and meta charset may both be wrong.
+
+w3lib (Scrapy's own decoding) reads the byte order mark, the meta charset and what a charset label means, as
+browsers do (the WHATWG encoding standard: a big5 label is Big5-HKSCS, shift_jis is cp932). On top of it sits
+gapcheck's one rule for Chinese portals: the bytes are evidence that outweighs any label, since a GBK page is
+practically never valid UTF-8, and a page that says nothing usable is GB18030, which decodes the whole GB
+family.
+"""
 
 from __future__ import annotations
 
-import codecs
-import re
 from functools import lru_cache
+
+from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding, to_unicode
 
 __all__ = ["decode_html"]
 
-_GB = frozenset({"gb2312", "gbk", "gb18030"})
-# Labels browsers accept for GBK that Python's codec registry does not know.
-_GB_LABELS = frozenset({"x-gbk", "csgb2312", "gb_2312-80", "gb_2312", "windows-936", "x-euc-cn", "cn-gb"})
-# Servlet containers send ISO-8859-1 when a page sets nothing, and these decode any bytes at all;
-# on a Chinese portal they tell us nothing.
-_UNINFORMATIVE = frozenset({"ascii", "iso8859-1", "cp1252"})
+# Labels browsers accept for GBK that neither Python nor w3lib knows.
+_GB_LABELS = frozenset({"x-gbk", "csgb2312", "gb_2312", "windows-936", "x-euc-cn", "cn-gb"})
+_UNINFORMATIVE = "cp1252"
+"""What w3lib reads ISO-8859-1, ascii and windows-1252 as. Servlet containers send ISO-8859-1 when a page
+sets nothing, and these decode any bytes at all: on a Chinese portal they tell us nothing."""
 
-_SNIFF_BYTES = 4096
 _ASCII = bytes(range(128))
 _UTF8_EVIDENCE = 64
 """Non-ASCII bytes of valid UTF-8 before the first invalid one that make a page UTF-8 regardless."""
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)"""
-    rb"""|<\?xml[^>]+?encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""",
-    re.IGNORECASE,
-)
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 
 
 @lru_cache(maxsize=64)
@@ -39,26 +34,17 @@ def _codec(label: str | None) -> str | None:
     label = label.strip().strip("\"'").lower()
     if label in _GB_LABELS:
         return "gb18030"
+    name = resolve_encoding(label)
+    if name is None or name == _UNINFORMATIVE:
+        return None
+    # HTML without a BOM is in an ASCII-compatible charset: a label for UTF-16/32, EBCDIC or a
+    # non-text codec (base64, rot13) is a mistake.
     try:
-        name = codecs.lookup(label).name
-        # HTML without a BOM is in an ASCII-compatible charset: a label for UTF-16/32, EBCDIC or a
-        # non-text codec (base64, rot13) is a mistake.
         if b"<meta".decode(name) != "<meta":
             return None
     except (LookupError, UnicodeDecodeError):
         return None
-    if name in _GB:
-        return "gb18030"
-    if name in _UNINFORMATIVE:
-        return None
     return name
-
-
-def _sniff(body: bytes) -> str | None:
-    m = _META_CHARSET.search(body, 0, _SNIFF_BYTES)
-    if m is None:
-        return None
-    return (m.group(1) or m.group(2)).decode("ascii")
 
 
 def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
@@ -69,9 +55,9 @@ def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
     practically never valid UTF-8), then the declaration, with GB18030 standing in for every GB
     charset since it decodes all of them.
     """
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            return body[len(bom) :].decode(name, "replace"), name
+    bom_codec, bom = read_bom(body)
+    if bom_codec is not None and bom is not None:
+        return to_unicode(body[len(bom) :], bom_codec), bom_codec
     try:
         return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as err:
@@ -81,7 +67,7 @@ def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
             return body.decode("utf-8", "replace"), "utf-8"
     codec = _codec(declared)
     if codec is None or codec == "utf-8":  # no declaration, or one just proven wrong
-        codec = _codec(_sniff(body)) or codec
+        codec = _codec(html_body_declared_encoding(body)) or codec
     if codec is None or codec == "gb18030" or codec == "utf-8":
         try:
             return body.decode("gb18030"), "gb18030"

@@ -24,15 +24,14 @@ gapcheck:host:<netloc>    per-host pacing shared by all workers (spiders/politen
 
 from __future__ import annotations
 
-import hashlib
-import json
 import pickle
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from scrapy import Request
+from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
-from w3lib.url import canonicalize_url
 
 JOBS = "gapcheck:jobs"
 WORKER_TTL = 10
@@ -77,10 +76,14 @@ class JobKeys:
         return [getattr(self, n) for n in JobKeys.NAMES]
 
 
+_DUPES = RFPDupeFilter(server=None, key="")
+"""Only asked for fingerprints, which need no server: the one the workers' scheduler uses (DUPEFILTER_CLASS)."""
+
+
 def fingerprint(url: str) -> str:
-    """scrapy-redis RFPDupeFilter's fingerprint of a GET of `url`, so that J:dupefilter is that filter's set."""
-    data = json.dumps({"method": "GET", "url": canonicalize_url(url), "body": ""}, sort_keys=True)
-    return hashlib.sha1(data.encode()).hexdigest()
+    """scrapy-redis RFPDupeFilter's fingerprint of a GET of `url`, so that J:dupefilter is that filter's set
+    (a link check's HEAD too: the set holds the URLs queued, whatever they are asked with)."""
+    return _DUPES.request_fingerprint(Request(url))
 
 
 _POP = """

@@ -46,10 +46,10 @@ from core.model import (
     NotFoundAnswer,
     Page,
     path_of,
-    scope_key,
     url_parts,
 )
 from core.signs import CHALLENGE_STATUSES, CHALLENGE_TEXT, challenge_word
+from core.urls import scope_key
 
 from . import scratch
 from .certificate import inspect as inspect_certificate

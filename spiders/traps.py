@@ -4,12 +4,12 @@ out is counted per kind, with an example, for the crawl-health report."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from enum import StrEnum
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from core.model import TrapNote
+from core.urls import carries_session, without_session
 
 from .settings import QUERY_VARIANTS
 
@@ -23,9 +23,6 @@ SELF_REDIRECTS = 3
 """Refresh or script redirects from a path to itself with another query followed, before the path is taken
 for a generator (?n=N refreshing to ?n=N+1): a page that reloads itself once or twice is not."""
 
-_SESSION_PARAM = re.compile(r"^(?:jsessionid|phpsessid|aspsessionid\w*|sessionid|sid|sessid)$", re.I)
-_SESSION_PATH = re.compile(r";(?:jsessionid|phpsessid)=[^/?#]*", re.I)
-
 
 class Trap(StrEnum):
     LONG_URL = "网址过长"
@@ -34,17 +31,6 @@ class Trap(StrEnum):
     GROWING_QUERY = "查询参数不断增长"
     PATH_LOOP = "路径循环"
     SELF_REDIRECT = "页面不断跳转到自身（参数不断变化）"
-
-
-def without_session(url: str) -> str:
-    """`url` with session ids (;jsessionid=…, ?PHPSESSID=…) removed: the page they all lead to."""
-    parts = urlsplit(_SESSION_PATH.sub("", url))
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _SESSION_PARAM.match(k)]
-    return urlunsplit(parts._replace(query=urlencode(query)))
-
-
-def _has_session_param(query: str) -> bool:
-    return any(_SESSION_PARAM.match(k) for k, _ in parse_qsl(query, keep_blank_values=True))
 
 
 class TrapGuard:
@@ -86,7 +72,7 @@ class TrapGuard:
             names = Counter(k for k, _ in parse_qsl(parts.query, keep_blank_values=True))
             if names and names.most_common(1)[0][1] >= REPEATED_PARAMETER:
                 return Trap.GROWING_QUERY
-        if _SESSION_PATH.search(url) or (parts.query and _has_session_param(parts.query)):
+        if carries_session(url):
             plain = without_session(url)
             if plain in self.sessions:
                 return Trap.SESSION_ID

@@ -48,7 +48,7 @@ def test_unreachable_portal_exits_3_with_one_line(tmp_path):
         ("name: x\nrules:\n  GK999: {deduction: 1}\n", ["bad.yaml:3: 键 'rules.GK999'", "gapcheck rules"]),
         (
             "name: x\nrules:\n  GK302: {weight: 1}\n",
-            ["bad.yaml:3: 键 'rules.GK302.weight'", "可用的键：cap, deduction"],
+            ["bad.yaml:3: 键 'rules.GK302.weight'", "可用的键：cap, challenge_text, deduction, soft_404_text"],
         ),
         ("name: x\nrules:\n  GK101: {deduction: 1}\n", ["bad.yaml:3: 键 'rules.GK101'", "没有可设置的项"]),
         ("name: x\ncolumn_kinds:\n  news: {limit: 2w}\n", ["bad.yaml:3: 键 'column_kinds.news.limit'", "14d"]),

@@ -221,6 +221,31 @@ def page_gets(requests: list[Req]) -> Counter:
     )
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/zwgk/index.html",
+        "http://127.0.0.1:8000/list.jsp?b=2&a=1#top",
+        "http://x.gov.cn/政务公开/通知 公告.html?标题=通知",
+        "http://x.gov.cn/a%2fb/../c.html?q=%E4%B8%AD",
+    ],
+)
+def test_the_frontier_fingerprint_is_the_duplicate_filters_own(redis_clean, url):
+    # The coordinator and the workers' settle script add fingerprints to J:dupefilter themselves; the
+    # workers' scheduler asks scrapy-redis's filter: one set, so both must name a page alike.
+    import redis
+    from scrapy import Request
+    from scrapy_redis.dupefilter import RFPDupeFilter
+
+    from spiders.frontier import fingerprint
+
+    request = Request(url)
+    server = redis.Redis.from_url(redis_clean)
+    dupes = RFPDupeFilter(server, "gapcheck:job:t:dupefilter")
+    assert not dupes.request_seen(request)
+    assert server.smembers("gapcheck:job:t:dupefilter") == {fingerprint(request.url).encode()}
+
+
 def test_two_workers_crawl_what_one_process_crawls_and_no_page_twice(redis_clean, tmp_path):
     # A small delay per page: with none, one worker can finish the whole portal in the second the other
     # takes to see the job (they look once per heartbeat).

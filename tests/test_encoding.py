@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from spiders.encoding import decode_html
 
 TEXT = "<p>政府信息公开：关于做好2026年元旦假期工作的通知</p>"
 CJK = re.compile(r"[\u4e00-\u9fff]")
+BIG5 = "big5hkscs"
+"""What a big5 label is read as, as browsers do (WHATWG): Big5 with the Hong Kong additions, a superset."""
 
 
 def page(body: str, *, meta: str | None = None, title: str = "邯郸市人民政府") -> str:
@@ -40,14 +43,14 @@ def test_gbk_body_whatever_is_declared(declared: str | None) -> None:
 def test_uninformative_header_falls_back_to_the_meta(declared: str) -> None:
     # Java servlet containers send ISO-8859-1 when the page sets nothing.
     big5 = page("<p>政府網站資訊公開</p>", meta="big5", title="政府")
-    assert decode_html(big5.encode("big5"), declared) == (big5, "big5")
+    assert decode_html(big5.encode("big5"), declared) == (big5, BIG5)
     gbk = page(TEXT, meta="gbk")
     assert decode_html(gbk.encode("gbk"), declared) == (gbk, "gb18030")
 
 
 def test_header_proven_wrong_gives_way_to_the_meta() -> None:
     html = page("<p>政府網站資訊公開</p>", meta="big5", title="政府")
-    assert decode_html(html.encode("big5"), "utf-8") == (html, "big5")
+    assert decode_html(html.encode("big5"), "utf-8") == (html, BIG5)
 
 
 @pytest.mark.parametrize("declared", ["base64", "rot13", "zlib", "utf-32", "cp500"])
@@ -61,19 +64,21 @@ def test_gb18030_characters_outside_gbk() -> None:
     assert decode_html(html.encode("gb18030")) == (html, "gb18030")
 
 
-@pytest.mark.parametrize(("codec", "words"), [("big5", "政府網站資訊公開"), ("shift_jis", "お知らせ")])
-def test_other_declared_codecs(codec: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("codec", "words", "read_as"), [("big5", "政府網站資訊公開", BIG5), ("shift_jis", "お知らせ", "cp932")]
+)
+def test_other_declared_codecs(codec: str, words: str, read_as: str) -> None:
     html = page(f"<p>{words}</p>", title="政府")
-    assert decode_html(html.encode(codec), codec) == (html, codec)
+    assert decode_html(html.encode(codec), codec) == (html, read_as)
     sniffed = page(f"<p>{words}</p>", meta=codec, title="政府")
-    assert decode_html(sniffed.encode(codec)) == (sniffed, codec)
+    assert decode_html(sniffed.encode(codec)) == (sniffed, read_as)
 
 
 def test_html5_meta_charset_and_xml_declaration_are_sniffed() -> None:
     html5 = '<!doctype html><meta charset="big5"><p>政府網站資訊公開</p>'
-    assert decode_html(html5.encode("big5")) == (html5, "big5")
+    assert decode_html(html5.encode("big5")) == (html5, BIG5)
     xhtml = "<?xml version='1.0' encoding='big5'?><html><p>政府網站資訊公開</p></html>"
-    assert decode_html(xhtml.encode("big5")) == (xhtml, "big5")
+    assert decode_html(xhtml.encode("big5")) == (xhtml, BIG5)
 
 
 def test_meta_is_only_sniffed_near_the_start() -> None:
@@ -194,3 +199,14 @@ def test_real_article_date(name: str) -> None:
     assert first.value == value
     for content in lxml.html.document_fromstring(text).xpath('//meta[@name="PubDate"]/@content'):
         assert parse_meta_date(content) == value
+
+
+def test_a_utf32_byte_order_mark_is_read_as_utf32() -> None:
+    html = page(TEXT, meta="gbk")
+    assert decode_html(codecs.BOM_UTF32_LE + html.encode("utf-32-le"), "gbk") == (html, "utf-32-le")
+
+
+def test_a_charset_in_a_comment_is_no_declaration() -> None:
+    # A commented-out template line: browsers skip it, and so does the sniffing.
+    html = '<!-- <meta charset="big5"> --><meta charset="gbk"><p>' + TEXT + "</p>"
+    assert decode_html(html.encode("gbk")) == (html, "gb18030")

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from core.errors import ConfigError
+from core.errors import ConfigError, RunLockedError
 from gapcheck.lock import lock_path, site_lock
 
 URL = "http://127.0.0.1:9/"
@@ -53,3 +53,14 @@ def test_the_cli_refuses_a_symlinked_lock_with_exit_2(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "符号链接" in result.stderr and "Traceback" not in result.stderr
     assert target.read_text(encoding="utf-8") == "keep"
+
+
+def test_a_second_run_is_refused_and_told_who_holds_the_lock(tmp_path):
+    db = tmp_path / "store.sqlite"
+    with site_lock(db, URL), pytest.raises(RunLockedError) as raised, site_lock(db, URL):
+        pass
+    message = str(raised.value)
+    assert "another gapcheck is checking this portal" in message and f"pid {os.getpid()}" in message
+    assert str(lock_path(db, URL)) in message
+    with site_lock(db, URL) as path:  # released: the next run takes it
+        assert path.read_text() == f"pid {os.getpid()}"
