@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from core.model import Site
 
@@ -53,7 +53,7 @@ class Context:
         """`compute(self)`, once per run: a view of the site that several rules read (the service guides)."""
         if key not in self._derived:
             self._derived[key] = compute(self)
-        return self._derived[key]
+        return cast(T, self._derived[key])
 
     def option(self, code: str, key: str) -> float:
         """A rule's setting: the profile's `rules.<code>.<key>`, else the rule's default in the registry."""

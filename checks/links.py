@@ -142,11 +142,11 @@ def missing_anchor(ctx: Context) -> Iterator[Finding]:
                 pages = missing.setdefault((link.url, fragment), [])
                 if page.url not in pages:
                     pages.append(page.url)
-    for (target, fragment), pages in missing.items():
+    for (target_url, fragment), pages in missing.items():
         yield Finding(
             "GK304",
             Status.WARN,
-            f"{target}#{fragment}",
+            f"{target_url}#{fragment}",
             url=pages[0],
             evidence=f"目标页面上没有 id 为「{fragment}」的位置；所在页面：{pages_named(pages)}",
             message="锚点不存在",

@@ -296,7 +296,7 @@ def url_parts(url: str) -> SplitResult | None:
 def host_of(url: str) -> str:
     """The URL's host, lower case; '' for a malformed URL (url_parts)."""
     parts = url_parts(url)
-    return parts.hostname if parts is not None else ""
+    return (parts.hostname or "") if parts is not None else ""
 
 
 def path_of(url: str) -> str:
