@@ -8,10 +8,10 @@ import json
 import shutil
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli import gapcheck
 from routeserver import Answer, Req, html
 from routeserver import serve as serve_route
 
@@ -67,12 +67,7 @@ sites:
 
 
 def _batch(sites: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", "batch", str(sites), "--as-of", AS_OF],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return gapcheck("batch", str(sites), "--as-of", AS_OF, timeout=600)
 
 
 @pytest.fixture(scope="module")

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli import gapcheck
 
 from gapcheck.cli import rules_table
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-
-
-def gapcheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=120, cwd=cwd
-    )
 
 
 def closed_port() -> int:

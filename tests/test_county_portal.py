@@ -14,14 +14,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import subprocess
-import sys
 import time
 from collections import Counter
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import pytest
+from cli import gapcheck
 from countyportal import AS_OF, COLUMNS, SECTIONS, Portal, expected_verdict, judgements, serve_portal
 from countyportal.items import ANNUAL_NOTICE, column_items
 from countyportal.pages import ASSETS, HOME_TABS, IMAGE_ENTRIES, SHTML_COLUMN
@@ -44,28 +43,21 @@ def canonical(url: str, site: str) -> str:
 def check_portal(out, filled: bool = False):
     with serve_portal(filled) as server:
         started = time.monotonic()
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "gapcheck.cli",
-                "check",
-                server.url,
-                "--as-of",
-                AS_OF.isoformat(),
-                "--out",
-                str(out),
-                "--db",
-                str(out / "db.sqlite"),
-                "--concurrency",
-                "8",
-                "--delay",
-                "0",
-                "--exclude",
-                EXTERNAL,
-            ],
-            capture_output=True,
-            text=True,
+        result = gapcheck(
+            "check",
+            server.url,
+            "--as-of",
+            AS_OF.isoformat(),
+            "--out",
+            str(out),
+            "--db",
+            str(out / "db.sqlite"),
+            "--concurrency",
+            "8",
+            "--delay",
+            "0",
+            "--exclude",
+            EXTERNAL,
             timeout=300,
         )
         seconds = time.monotonic() - started

@@ -7,10 +7,9 @@ nothing else flagged.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
+from cli import gapcheck
 
 from gapcheck.sample import AS_OF
 from gapcheck.sample.server import serve
@@ -51,30 +50,23 @@ EXPECTED_COLUMNS = {
 def demo(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
     with serve() as server:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "gapcheck.cli",
-                "check",
-                server.url,
-                "--profile",
-                "wuhan-commerce",
-                "--as-of",
-                AS_OF,
-                "--out",
-                str(out),
-                "--db",
-                str(out / "db.sqlite"),
-                "--concurrency",
-                "8",
-                "--delay",
-                "0",
-                "--exclude",
-                r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
-            ],
-            capture_output=True,
-            text=True,
+        result = gapcheck(
+            "check",
+            server.url,
+            "--profile",
+            "wuhan-commerce",
+            "--as-of",
+            AS_OF,
+            "--out",
+            str(out),
+            "--db",
+            str(out / "db.sqlite"),
+            "--concurrency",
+            "8",
+            "--delay",
+            "0",
+            "--exclude",
+            r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
             timeout=300,
         )
         return server.url, result, out

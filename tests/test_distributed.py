@@ -15,13 +15,13 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from cli import COMMAND, gapcheck
 
 from spiders.frontier import JOBS, worker_key
 
@@ -133,12 +133,6 @@ def portal(delay: float = 0.0, host: str = "127.0.0.1"):
     return serve(route, host)
 
 
-def gapcheck(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=timeout
-    )
-
-
 @contextmanager
 def workers(redis_url: str, n: int, log_dir: Path):
     procs = [start_worker(redis_url, log_dir / f"worker{i}.log") for i in range(n)]
@@ -170,7 +164,7 @@ def _attached(redis_url: str, n: int, timeout: float = 60) -> None:
 
 def start_worker(redis_url: str, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "gapcheck.cli", "worker", "--redis", redis_url],
+        [*COMMAND, "worker", "--redis", redis_url],
         stdout=subprocess.DEVNULL,
         stderr=log.open("w"),
     )
@@ -250,9 +244,7 @@ def test_a_killed_worker_loses_nothing_and_a_new_one_can_join(redis_clean, tmp_p
         with workers(redis_clean, 2, tmp_path) as procs:
             coordinator = subprocess.Popen(
                 [
-                    sys.executable,
-                    "-m",
-                    "gapcheck.cli",
+                    *COMMAND,
                     "check",
                     server.url,
                     "--as-of",
@@ -372,9 +364,7 @@ def test_unreachable_redis_is_a_setup_error(tmp_path):
 def _coordinator(server_url: str, redis_url: str, tmp: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "gapcheck.cli",
+            *COMMAND,
             "check",
             server_url,
             "--as-of",

@@ -8,9 +8,9 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 
 import pytest
+from cli import gapcheck
 from oldstore import downgrade
 
 from checks import Finding, Severity, Status
@@ -171,36 +171,25 @@ BANNER = "讲文明 树新风 公益广告联播"
 
 
 def _check(url: str, out, db) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gapcheck.cli",
-            "check",
-            url,
-            "--profile",
-            "wuhan-commerce",
-            "--as-of",
-            AS_OF,
-            "--out",
-            str(out),
-            "--db",
-            str(db),
-            "--concurrency",
-            "8",
-            "--delay",
-            "0",
-            "--exclude",
-            r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
-        ],
-        capture_output=True,
-        text=True,
+    return gapcheck(
+        "check",
+        url,
+        "--profile",
+        "wuhan-commerce",
+        "--as-of",
+        AS_OF,
+        "--out",
+        str(out),
+        "--db",
+        str(db),
+        "--concurrency",
+        "8",
+        "--delay",
+        "0",
+        "--exclude",
+        r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
         timeout=300,
     )
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=60)
 
 
 @pytest.fixture(scope="module")
@@ -303,7 +292,7 @@ def test_reports_show_the_changes_in_chinese(two_runs):
 
 
 def test_diff_prints_new_fixed_and_open(two_runs):
-    result = _cli("diff", "1", "2", "--db", str(two_runs["db"]))
+    result = gapcheck("diff", "1", "2", "--db", str(two_runs["db"]))
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "运行 #1" in out and "运行 #2" in out
@@ -315,7 +304,7 @@ def test_diff_prints_new_fixed_and_open(two_runs):
 
 
 def test_history_lists_both_runs(two_runs):
-    result = _cli("history", two_runs["url1"].replace("http://", "https://"), "--db", str(two_runs["db"]))
+    result = gapcheck("history", two_runs["url1"].replace("http://", "https://"), "--db", str(two_runs["db"]))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[0].split("\t") == ["运行", "数据截至", "完成时间", "结论", "得分", "问题", "新增", "已整改"]
@@ -330,7 +319,7 @@ def test_history_lists_both_runs(two_runs):
 
 def test_unknown_run_is_a_usage_error(two_runs):
     db = str(two_runs["db"])
-    result = _cli("diff", "1", "99", "--db", db)
+    result = gapcheck("diff", "1", "99", "--db", db)
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert "99" in result.stderr and db in result.stderr and "Traceback" not in result.stderr

@@ -6,11 +6,10 @@ from __future__ import annotations
 import gzip
 import json
 import sqlite3
-import subprocess
-import sys
 import time
 
 import pytest
+from cli import gapcheck
 from routeserver import Answer, Req, html, serve
 
 BOMB = gzip.compress(b"<html><body>" + b" " * (200 * 1024 * 1024), compresslevel=9)
@@ -50,24 +49,17 @@ def hostile(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
     with serve(_hostile) as server:
         started = time.monotonic()
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "gapcheck.cli",
-                "check",
-                server.url,
-                "--out",
-                str(tmp / "out"),
-                "--db",
-                str(tmp / "db.sqlite"),
-                "--delay",
-                "0",
-                "--concurrency",
-                "8",
-            ],
-            capture_output=True,
-            text=True,
+        result = gapcheck(
+            "check",
+            server.url,
+            "--out",
+            str(tmp / "out"),
+            "--db",
+            str(tmp / "db.sqlite"),
+            "--delay",
+            "0",
+            "--concurrency",
+            "8",
             timeout=600,
         )
         elapsed = time.monotonic() - started
@@ -131,23 +123,16 @@ def test_credentials_in_links_reach_neither_the_log_nor_the_reports(tmp_path):
     req_port = [0]
     with serve(route) as server:
         req_port[0] = server.server_address[1]
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "gapcheck.cli",
-                "check",
-                server.url,
-                "--out",
-                str(tmp_path / "out"),
-                "--db",
-                str(tmp_path / "db.sqlite"),
-                "--delay",
-                "0",
-                "--verbose",
-            ],
-            capture_output=True,
-            text=True,
+        result = gapcheck(
+            "check",
+            server.url,
+            "--out",
+            str(tmp_path / "out"),
+            "--db",
+            str(tmp_path / "db.sqlite"),
+            "--delay",
+            "0",
+            "--verbose",
             timeout=120,
         )
     assert result.returncode in (0, 1), result.stderr[-2000:]

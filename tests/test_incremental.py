@@ -7,10 +7,9 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 
 import pytest
+from cli import gapcheck
 
 from gapcheck.sample.server import PORTAL_DIR, serve
 
@@ -20,34 +19,25 @@ ARTICLE = "tzgg/202609/t20260924_2434817.html"
 
 def _check(url: str, tmp, name: str, *args: str) -> dict:
     out = tmp / name
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gapcheck.cli",
-            "check",
-            url,
-            "--profile",
-            "wuhan-commerce",
-            "--as-of",
-            AS_OF,
-            "--out",
-            str(out),
-            "--db",
-            str(tmp / "db.sqlite"),
-            "--delay",
-            "0",
-            "--concurrency",
-            "8",
-            # --no-render: crawl.render auto downloads the start page whole in the browser every run; what is
-            # measured here is the revalidation of everything else.
-            "--no-render",
-            "--exclude",
-            r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
+    result = gapcheck(
+        "check",
+        url,
+        "--profile",
+        "wuhan-commerce",
+        "--as-of",
+        AS_OF,
+        "--out",
+        str(out),
+        "--db",
+        str(tmp / "db.sqlite"),
+        "--delay",
+        "0",
+        "--concurrency",
+        "8",
+        "--no-render",
+        "--exclude",
+        r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
+        *args,
         timeout=300,
     )
     assert result.returncode in (0, 1), result.stderr

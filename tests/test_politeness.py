@@ -10,12 +10,11 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from cli import gapcheck
 from routeserver import Answer, Bucket, Req, html, serve
 
 ARTICLE = "本局认真贯彻落实党中央、国务院决策部署，持续推进政务公开标准化规范化建设。" * 8
@@ -25,24 +24,8 @@ def _check(url: str, tmp: Path, crawl: str = "", *args: str, name: str = "run") 
     profile = tmp / f"{name}.yaml"
     profile.write_text(f"name: 测试\nextends: national\ncrawl: {{{crawl}}}\n", encoding="utf-8")
     out = tmp / name
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gapcheck.cli",
-            "check",
-            url,
-            "--profile",
-            str(profile),
-            "--out",
-            str(out),
-            "--db",
-            str(tmp / "db.sqlite"),
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
+    result = gapcheck(
+        "check", url, "--profile", str(profile), "--out", str(out), "--db", str(tmp / "db.sqlite"), *args, timeout=240
     )
     assert result.returncode in (0, 1), result.stderr
     return json.loads((out / "report.json").read_text(encoding="utf-8"))

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 
 import pytest
+from cli import gapcheck
 from routeserver import Answer, Req, html, serve
 
 from spiders.politeness import Reach, reach_of
@@ -43,24 +42,17 @@ def test_a_redirect_into_the_checking_machine_is_not_followed(tmp_path, allowed,
             profile.write_text(
                 f"name: t\nextends: national\ncrawl: {{private_redirects: {str(allowed).lower()}}}\n", encoding="utf-8"
             )
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "gapcheck.cli",
-                    "check",
-                    server.url,
-                    "--profile",
-                    str(profile),
-                    "--out",
-                    str(tmp_path / "out"),
-                    "--db",
-                    str(tmp_path / "db.sqlite"),
-                    "--delay",
-                    "0",
-                ],
-                capture_output=True,
-                text=True,
+            result = gapcheck(
+                "check",
+                server.url,
+                "--profile",
+                str(profile),
+                "--out",
+                str(tmp_path / "out"),
+                "--db",
+                str(tmp_path / "db.sqlite"),
+                "--delay",
+                "0",
                 timeout=120,
             )
             asked_inside = inside.hits("/secret.html")

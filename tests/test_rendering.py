@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from cli import gapcheck
 from scrapy import Request
 from sitebuilder import BASE, build_site, check, outcomes, page
 
@@ -138,16 +139,6 @@ def need_chromium() -> str:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason}; CI=true: CI must run them (`make test` installs it as root)")
     pytest.skip(reason)
-
-
-def gapcheck(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def crawl_portal(tmp: Path, *extra: str) -> dict:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import secrets
-import subprocess
-import sys
 
+from cli import gapcheck
 from routeserver import Answer, Req, html, serve
 
 from spiders.traps import Trap, TrapGuard, without_session
@@ -42,26 +41,19 @@ def test_a_portal_full_of_traps_is_crawled_in_bounded_work(tmp_path):
     profile = tmp_path / "p.yaml"
     profile.write_text("name: t\nextends: national\ncrawl: {max_query_variants: 100}\n", encoding="utf-8")
     with serve(_trappy) as server:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "gapcheck.cli",
-                "check",
-                server.url,
-                "--profile",
-                str(profile),
-                "--out",
-                str(tmp_path / "out"),
-                "--db",
-                str(tmp_path / "db.sqlite"),
-                "--delay",
-                "0",
-                "--concurrency",
-                "8",
-            ],
-            capture_output=True,
-            text=True,
+        result = gapcheck(
+            "check",
+            server.url,
+            "--profile",
+            str(profile),
+            "--out",
+            str(tmp_path / "out"),
+            "--db",
+            str(tmp_path / "db.sqlite"),
+            "--delay",
+            "0",
+            "--concurrency",
+            "8",
             timeout=300,
         )
         asked = len(server.requests)
