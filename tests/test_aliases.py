@@ -11,8 +11,11 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import pytest
 from cli import gapcheck
 from routeserver import Answer, Req, html, serve
+
+pytestmark = pytest.mark.e2e
 
 PROD = "http://www.example.gov.cn"
 

@@ -18,6 +18,8 @@ from routeserver import serve as serve_route
 from gapcheck.sample.server import PORTAL_DIR
 from gapcheck.sample.server import serve as serve_sample
 
+pytestmark = pytest.mark.e2e
+
 AS_OF = "2026-11-20"
 BANNER = "讲文明 树新风 公益广告联播"
 

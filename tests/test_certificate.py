@@ -47,6 +47,7 @@ def _portal(req: Req) -> Answer:
 NOW = dt.datetime.now(dt.UTC)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     ("not_before", "not_after", "problem"),
     [

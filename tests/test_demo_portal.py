@@ -14,6 +14,8 @@ from cli import gapcheck
 from gapcheck.sample import AS_OF
 from gapcheck.sample.server import serve
 
+pytestmark = pytest.mark.e2e
+
 EXPECTED_GAPS = {
     ("GK101", "程序清单"),
     ("GK102", "讲文明 树新风 公益广告联播"),

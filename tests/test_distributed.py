@@ -27,6 +27,8 @@ from spiders.frontier import JOBS, worker_key
 
 from .routeserver import Answer, Req, html, serve
 
+pytestmark = pytest.mark.e2e
+
 AS_OF = "2026-11-20"
 COLUMNS = ("gzdt", "tzgg", "zcwj")
 ARTICLES = 40
@@ -202,6 +204,7 @@ def page_gets(requests: list[Req]) -> Counter:
     )
 
 
+@pytest.mark.redis
 def test_two_workers_crawl_what_one_process_crawls_and_no_page_twice(redis_clean, tmp_path):
     # A small delay per page: with none, one worker can finish the whole portal in the second the other
     # takes to see the job (they look once per heartbeat).
@@ -235,6 +238,7 @@ def _findings(markdown: str) -> list[str]:
     return sorted(line for line in markdown.splitlines() if line.startswith("| GK"))
 
 
+@pytest.mark.redis
 def test_a_killed_worker_loses_nothing_and_a_new_one_can_join(redis_clean, tmp_path):
     with portal(delay=0.02) as server:
         reference = check(server.url, tmp_path, "single")
@@ -282,6 +286,7 @@ def test_a_killed_worker_loses_nothing_and_a_new_one_can_join(redis_clean, tmp_p
     assert not list(server_keys.scan_iter("gapcheck:job:*:requests"))
 
 
+@pytest.mark.redis
 def test_politeness_holds_across_workers(redis_clean, tmp_path):
     """One request at a time and 0.4 s between starts for the host: for both workers together."""
 
@@ -317,6 +322,7 @@ def test_politeness_holds_across_workers(redis_clean, tmp_path):
     assert min(gaps) >= 0.35, gaps
 
 
+@pytest.mark.redis
 def test_batch_through_workers(redis_clean, tmp_path):
     with portal() as a, portal(host="127.0.0.2") as b, workers(redis_clean, 2, tmp_path):
         # No pause between requests: the default politeness made this two-portal batch take two minutes.
@@ -386,6 +392,7 @@ def _coordinator(server_url: str, redis_url: str, tmp: Path) -> subprocess.Popen
     )
 
 
+@pytest.mark.redis
 def test_a_stopped_or_killed_coordinator_leaves_nothing_running(redis_clean, tmp_path):
     import redis
 
@@ -419,6 +426,7 @@ def test_a_stopped_or_killed_coordinator_leaves_nothing_running(redis_clean, tmp
         assert "giving it up" in (tmp_path / "worker0.log").read_text()
 
 
+@pytest.mark.redis
 def test_a_killed_workers_host_leases_go_to_the_others_once_its_heartbeat_stops(redis_clean):
     """A killed worker held its share of a host's concurrency for the lease's whole life (two minutes):
     the workers left crawled that portal slower meanwhile."""

@@ -15,7 +15,7 @@ from cli import COMMAND, gapcheck
 
 from gapcheck.sample.server import serve
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")]
 
 
 @contextmanager

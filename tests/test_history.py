@@ -237,6 +237,7 @@ def test_bundled_portal_is_untouched():
     assert BANNER not in (PORTAL_DIR / "sy" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.e2e
 def test_first_run_has_everything_new(two_runs):
     r1 = two_runs["r1"]
     assert two_runs["first"].returncode == 1, two_runs["first"].stderr
@@ -248,6 +249,7 @@ def test_first_run_has_everything_new(two_runs):
     assert r1["fixed"] == []
 
 
+@pytest.mark.e2e
 def test_second_run_shows_exactly_what_changed(two_runs):
     r1, r2, url2 = two_runs["r1"], two_runs["r2"], two_runs["url2"]
     assert two_runs["second"].returncode == 1, two_runs["second"].stderr
@@ -262,6 +264,7 @@ def test_second_run_shows_exactly_what_changed(two_runs):
     assert r2["summary"]["changes"] == {"previous_run": 1, "new": 1, "still_open": len(still), "fixed": 1}
 
 
+@pytest.mark.e2e
 def test_reports_carry_the_score_trend(two_runs):
     r1, r2 = two_runs["r1"], two_runs["r2"]
 
@@ -279,6 +282,7 @@ def test_reports_carry_the_score_trend(two_runs):
     assert "得分趋势" in md and "仅有一次检查记录" not in md
 
 
+@pytest.mark.e2e
 def test_reports_show_the_changes_in_chinese(two_runs):
     out = two_runs["tmp"] / "r2"
     html = (out / "report.html").read_text(encoding="utf-8")
@@ -291,6 +295,7 @@ def test_reports_show_the_changes_in_chinese(two_runs):
     assert "**【新】**" in md
 
 
+@pytest.mark.e2e
 def test_diff_prints_new_fixed_and_open(two_runs):
     result = gapcheck("diff", "1", "2", "--db", str(two_runs["db"]))
     assert result.returncode == 0, result.stderr
@@ -303,6 +308,7 @@ def test_diff_prints_new_fixed_and_open(two_runs):
     assert "仍未整改（15）" in out and "GK201" in out and "证据：" in out
 
 
+@pytest.mark.e2e
 def test_history_lists_both_runs(two_runs):
     result = gapcheck("history", two_runs["url1"].replace("http://", "https://"), "--db", str(two_runs["db"]))
     assert result.returncode == 0, result.stderr
@@ -317,6 +323,7 @@ def test_history_lists_both_runs(two_runs):
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+00:00", r[2]) for r in rows)
 
 
+@pytest.mark.e2e
 def test_unknown_run_is_a_usage_error(two_runs):
     db = str(two_runs["db"])
     result = gapcheck("diff", "1", "99", "--db", db)

@@ -12,6 +12,8 @@ import pytest
 from cli import gapcheck
 from routeserver import Answer, Req, html, serve
 
+pytestmark = pytest.mark.e2e
+
 BOMB = gzip.compress(b"<html><body>" + b" " * (200 * 1024 * 1024), compresslevel=9)
 """200 MB of HTML in about 200 KB of gzip."""
 HUGE = 30 * 1024 * 1024

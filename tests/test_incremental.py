@@ -13,6 +13,8 @@ from cli import gapcheck
 
 from gapcheck.sample.server import PORTAL_DIR, serve
 
+pytestmark = pytest.mark.e2e
+
 AS_OF = "2026-11-20"
 ARTICLE = "tzgg/202609/t20260924_2434817.html"
 

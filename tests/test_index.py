@@ -30,6 +30,8 @@ from cli import COMMAND, gapcheck
 from gapcheck.report import write_index
 from gapcheck.report.index import sparkline
 
+pytestmark = pytest.mark.e2e
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HOSTILE_NAME = "<script>window.__pwned = 1; alert(1)</script>某区人民政府"
 HOSTILE_ATTR_NAME = '某某局"><img src=x onerror="window.__pwned=2">'

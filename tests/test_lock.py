@@ -38,6 +38,7 @@ def test_a_lock_path_that_is_not_a_plain_file_is_refused(tmp_path):
         pass
 
 
+@pytest.mark.e2e
 def test_the_cli_refuses_a_symlinked_lock_with_exit_2(tmp_path):
     db = tmp_path / "store.sqlite"
     target = tmp_path / "precious.txt"

@@ -7,8 +7,11 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
 from cli import gapcheck
 from routeserver import Answer, Req, html, serve
+
+pytestmark = pytest.mark.e2e
 
 HOSTS = 30
 LINKS_PER_HOST = 10

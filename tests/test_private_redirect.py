@@ -26,6 +26,7 @@ def _own_address() -> str:
     return address
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(("allowed", "followed"), [(False, False), (True, True)])
 def test_a_redirect_into_the_checking_machine_is_not_followed(tmp_path, allowed, followed):
     with serve(lambda req: html("内部页面", title="内部")) as inside:

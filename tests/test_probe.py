@@ -180,6 +180,7 @@ def _refused_port() -> int:
         return s.getsockname()[1]  # closed again: nothing listens there
 
 
+@pytest.mark.e2e
 def test_probe_command_stores_one_row_per_site_and_exits_3_when_one_is_down(tmp_path, server):
     sites = tmp_path / "sites.yaml"
     # One host, two paths: two sites (a site is host and path; scheme and port do not count).
@@ -204,6 +205,7 @@ def test_probe_command_stores_one_row_per_site_and_exits_3_when_one_is_down(tmp_
     assert 0 <= rows[0][5] < 5
 
 
+@pytest.mark.e2e
 def test_probe_command_counts_slow_and_error_pages_as_failed(tmp_path, server):
     sites = tmp_path / "sites.yaml"
     sites.write_text(
@@ -218,6 +220,7 @@ def test_probe_command_counts_slow_and_error_pages_as_failed(tmp_path, server):
     assert outcome[f"{server}/error"] == "HTTP 500" and outcome[f"{server}/ok"] == "ok"
 
 
+@pytest.mark.e2e
 def test_probe_command_exits_0_when_every_site_answers(tmp_path, server):
     sites = tmp_path / "sites.yaml"
     sites.write_text(f"sites:\n  - url: {server}/\n", encoding="utf-8")

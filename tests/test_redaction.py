@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from cli import gapcheck
 
 from core.redaction import redact
@@ -20,6 +21,7 @@ def test_every_string_in_the_report_is_redacted():
     assert redact("mailto:someone@x.gov.cn") == "mailto:someone@x.gov.cn"
 
 
+@pytest.mark.e2e
 def test_a_start_url_with_credentials_is_refused_without_echoing_them(tmp_path):
     result = gapcheck(
         "check",

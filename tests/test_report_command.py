@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from cli import gapcheck
+
+pytestmark = pytest.mark.e2e
 
 
 def test_report_over_a_stored_run_equals_the_crawl_s_own(tmp_path):

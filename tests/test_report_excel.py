@@ -310,6 +310,7 @@ def test_write_reports_writes_every_format(tmp_path):
     assert (tmp_path / "report.md").read_text(encoding="utf-8").startswith("# 示例市人民政府")
 
 
+@pytest.mark.e2e
 def test_demo_workbook_matches_its_report(tmp_path):
     result = gapcheck("demo", "--out", str(tmp_path), timeout=300)
     assert result.returncode == 0, result.stderr

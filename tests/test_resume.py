@@ -18,6 +18,8 @@ from cli import COMMAND, gapcheck
 
 from gapcheck.sample.server import serve
 
+pytestmark = pytest.mark.e2e
+
 AS_OF = "2026-11-20"
 
 

@@ -13,6 +13,8 @@ import pytest
 from cli import gapcheck
 from routeserver import Answer, Req, html, serve
 
+pytestmark = pytest.mark.e2e
+
 QUICK = "name: 快速检查\nextends: national\ncrawl: {delay: 0, timeout: 3, dns_probe: [localhost], render: off}\n"
 
 

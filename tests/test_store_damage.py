@@ -14,6 +14,8 @@ from cli import gapcheck
 
 from gapcheck.sample.server import serve
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 
+import pytest
 from cli import gapcheck
 from routeserver import Answer, Req, html, serve
 
@@ -37,6 +38,7 @@ def _trappy(req: Req) -> Answer:
     return Answer(404)
 
 
+@pytest.mark.e2e
 def test_a_portal_full_of_traps_is_crawled_in_bounded_work(tmp_path):
     profile = tmp_path / "p.yaml"
     profile.write_text("name: t\nextends: national\ncrawl: {max_query_variants: 100}\n", encoding="utf-8")

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from cli import gapcheck
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
