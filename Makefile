@@ -20,8 +20,10 @@ test: lint types chromium redis
 # The fast lane, under a minute: lint, types, and the tests that need no served portal, browser or redis
 # (pytest markers e2e, browser, redis), on every core.
 FAST := not e2e and not browser and not redis
+# Bytecode on even where PYTHONDONTWRITEBYTECODE is set: pytest keeps its assert-rewritten test modules
+# there, and rewriting all of them again costs more time than the fast tests themselves.
 check: lint types
-	$(PY) -m pytest -q -n auto -m "$(FAST)"
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -n auto -m "$(FAST)"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
