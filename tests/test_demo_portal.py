@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from cli import gapcheck
+from cli import SAMPLE_CHECK, gapcheck
 
 from gapcheck.sample import AS_OF
 from gapcheck.sample.server import serve
@@ -52,25 +52,7 @@ EXPECTED_COLUMNS = {
 def demo(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
     with serve() as server:
-        result = gapcheck(
-            "check",
-            server.url,
-            "--profile",
-            "wuhan-commerce",
-            "--as-of",
-            AS_OF,
-            "--out",
-            str(out),
-            "--db",
-            str(out / "db.sqlite"),
-            "--concurrency",
-            "8",
-            "--delay",
-            "0",
-            "--exclude",
-            r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
-            timeout=300,
-        )
+        result = gapcheck("check", server.url, *SAMPLE_CHECK, "--out", str(out), "--db", str(out / "db.sqlite"))
         return server.url, result, out
 
 

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 
 import pytest
-from cli import gapcheck
+from cli import SAMPLE_CHECK, gapcheck
 from oldstore import downgrade
 
 from checks import Finding, Severity, Status
@@ -171,25 +171,7 @@ BANNER = "讲文明 树新风 公益广告联播"
 
 
 def _check(url: str, out, db) -> subprocess.CompletedProcess:
-    return gapcheck(
-        "check",
-        url,
-        "--profile",
-        "wuhan-commerce",
-        "--as-of",
-        AS_OF,
-        "--out",
-        str(out),
-        "--db",
-        str(db),
-        "--concurrency",
-        "8",
-        "--delay",
-        "0",
-        "--exclude",
-        r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
-        timeout=300,
-    )
+    return gapcheck("check", url, *SAMPLE_CHECK, "--out", str(out), "--db", str(db))
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import time
 from functools import cache
 
 import pytest
-from cli import gapcheck
+from cli import check
 from routeserver import Answer, Req, html, serve
 
 pytestmark = pytest.mark.e2e
@@ -58,19 +58,7 @@ def hostile(tmp_path_factory):
     _bomb()  # made before the clock starts: the run's time is gapcheck's
     with serve(_hostile) as server:
         started = time.monotonic()
-        result = gapcheck(
-            "check",
-            server.url,
-            "--out",
-            str(tmp / "out"),
-            "--db",
-            str(tmp / "db.sqlite"),
-            "--delay",
-            "0",
-            "--concurrency",
-            "8",
-            timeout=600,
-        )
+        result = check(server.url, tmp, "--concurrency", "8", timeout=600)
         elapsed = time.monotonic() - started
         paths = [r.path for r in server.requests]
     assert result.returncode in (0, 1), result.stderr
@@ -132,18 +120,7 @@ def test_credentials_in_links_reach_neither_the_log_nor_the_reports(tmp_path):
     req_port = [0]
     with serve(route) as server:
         req_port[0] = server.server_address[1]
-        result = gapcheck(
-            "check",
-            server.url,
-            "--out",
-            str(tmp_path / "out"),
-            "--db",
-            str(tmp_path / "db.sqlite"),
-            "--delay",
-            "0",
-            "--verbose",
-            timeout=120,
-        )
+        result = check(server.url, tmp_path, "--verbose", timeout=120)
     assert result.returncode in (0, 1), result.stderr[-2000:]
     assert "/admin.html" in result.stderr  # the log did name the request (Scrapy's retry gives up on the 500)
     assert "s3cr3t" not in result.stdout + result.stderr

@@ -9,7 +9,7 @@ import shutil
 import sqlite3
 
 import pytest
-from cli import gapcheck
+from cli import SAMPLE_CHECK, gapcheck
 
 from gapcheck.sample.server import PORTAL_DIR, serve
 
@@ -22,25 +22,7 @@ ARTICLE = "tzgg/202609/t20260924_2434817.html"
 def _check(url: str, tmp, name: str, *args: str) -> dict:
     out = tmp / name
     result = gapcheck(
-        "check",
-        url,
-        "--profile",
-        "wuhan-commerce",
-        "--as-of",
-        AS_OF,
-        "--out",
-        str(out),
-        "--db",
-        str(tmp / "db.sqlite"),
-        "--delay",
-        "0",
-        "--concurrency",
-        "8",
-        "--no-render",
-        "--exclude",
-        r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
-        *args,
-        timeout=300,
+        "check", url, *SAMPLE_CHECK, "--no-render", "--out", str(out), "--db", str(tmp / "db.sqlite"), *args
     )
     assert result.returncode in (0, 1), result.stderr
     return json.loads((out / "report.json").read_text(encoding="utf-8"))

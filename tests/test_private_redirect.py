@@ -7,7 +7,7 @@ import json
 import socket
 
 import pytest
-from cli import gapcheck
+from cli import check
 from routeserver import Answer, Req, html, serve
 
 from spiders.politeness import Reach, reach_of
@@ -43,19 +43,7 @@ def test_a_redirect_into_the_checking_machine_is_not_followed(tmp_path, allowed,
             profile.write_text(
                 f"name: t\nextends: national\ncrawl: {{private_redirects: {str(allowed).lower()}}}\n", encoding="utf-8"
             )
-            result = gapcheck(
-                "check",
-                server.url,
-                "--profile",
-                str(profile),
-                "--out",
-                str(tmp_path / "out"),
-                "--db",
-                str(tmp_path / "db.sqlite"),
-                "--delay",
-                "0",
-                timeout=120,
-            )
+            result = check(server.url, tmp_path, "--profile", str(profile), timeout=120)
             asked_inside = inside.hits("/secret.html")
     assert result.returncode in (0, 1), result.stderr
     links = {x["url"]: x for x in json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["links"]}

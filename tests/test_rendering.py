@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import cli
 import pytest
 from cli import gapcheck
 from scrapy import Request
@@ -145,21 +146,7 @@ def crawl_portal(tmp: Path, *extra: str) -> dict:
     """Checks the fixture portal with the real command; what was crawled, found and asked."""
     with script_portal() as (site, requests):
         started = time.monotonic()
-        result = gapcheck(
-            "check",
-            site,
-            "--out",
-            str(tmp / "out"),
-            "--db",
-            str(tmp / "db.sqlite"),
-            "--concurrency",
-            "4",
-            "--delay",
-            "0",
-            "--as-of",
-            "2026-11-20",
-            *extra,
-        )
+        result = cli.check(site, tmp, "--concurrency", "4", "--as-of", "2026-11-20", *extra)
         seconds = time.monotonic() - started
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
@@ -211,9 +198,7 @@ def _auto_check(route, tmp_path):
     from routeserver import serve
 
     with serve(route) as server:
-        result = gapcheck(
-            "check", server.url, "--out", str(tmp_path / "out"), "--db", str(tmp_path / "db.sqlite"), "--delay", "0"
-        )
+        result = cli.check(server.url, tmp_path)
     assert result.returncode in (0, 1), result.stderr
     store = Store(tmp_path / "db.sqlite")
     try:
@@ -251,17 +236,7 @@ def test_a_rendered_page_is_downloaded_whole_in_a_revalidating_run(tmp_path):
 
     with serve(route) as server:
         for _ in range(2):
-            result = gapcheck(
-                "check",
-                server.url,
-                "--render",
-                "--out",
-                str(tmp_path / "out"),
-                "--db",
-                str(tmp_path / "db.sqlite"),
-                "--delay",
-                "0",
-            )
+            result = cli.check(server.url, tmp_path, "--render")
             assert result.returncode in (0, 1), result.stderr
         revalidated = [r.path for r in server.requests if r.if_none_match]
     assert revalidated == []
@@ -545,17 +520,7 @@ def test_the_browser_stays_on_a_page_that_refreshes_to_itself_with_a_new_counter
         return Answer(404)
 
     with serve(route) as server:
-        result = gapcheck(
-            "check",
-            server.url,
-            "--render",
-            "--out",
-            str(tmp_path / "out"),
-            "--db",
-            str(tmp_path / "db.sqlite"),
-            "--delay",
-            "0",
-        )
+        result = cli.check(server.url, tmp_path, "--render")
         hits = server.hits("/")
     assert result.returncode in (0, 1), result.stderr
     assert hits <= 10, hits  # a few hops until the trap guard stops it, each tried rendered then read raw
