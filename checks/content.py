@@ -295,8 +295,7 @@ def _part_finding(ctx: Context, req: Requirement, part: Part, pages: list[str]) 
     seen_broken = seen_unverified = None
     for url in pages:
         page = ctx.site.page(url)
-        if page is None:
-            continue  # never: the pages are crawled pages (_requirement_pages)
+        assert page is not None  # _requirement_pages lists crawled pages only
         for match in find_on_page(page, aliases, in_text=part.in_text):
             if not part.download:
                 return Finding(
