@@ -308,7 +308,7 @@ def _part_finding(ctx: Context, req: Requirement, part: Part, pages: list[str]) 
                     severity=req.severity,
                 )
             if match.via is Via.LINK and ctx.site.is_attachment(match.target):
-                verdict = ctx.site.verdict(match.target)
+                verdict = ctx.verdict(match.target)
                 if verdict is Verdict.OK:
                     return Finding(
                         "GK104",
@@ -325,8 +325,7 @@ def _part_finding(ctx: Context, req: Requirement, part: Part, pages: list[str]) 
                     seen_unverified = seen_unverified or (page.url, match)
     if seen_broken:
         url, match = seen_broken
-        check = ctx.site.checks.get(match.target)
-        why = f"（{check.reason or check.status}）" if check else ""
+        why = ctx.describe(match.target)
         return Finding(
             "GK104",
             Status.FAIL,

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar, cast
 
-from core.model import Site
+from core.model import Site, Verdict
 
+from .answers import Answer, Judge
 from .columns import Column, find_columns
 from .matching import Aliases, Match, TargetNames, find_on_site
 from .options import Options
@@ -26,6 +27,7 @@ class Context:
     registry imports the rule modules, which import this one."""
 
     _found: dict[tuple[str, ...], list[Match]] = field(default_factory=dict, repr=False)
+    _answers: dict[str, Answer] = field(default_factory=dict, repr=False)
     _derived: dict[str, object] = field(default_factory=dict, repr=False)
 
     @cached_property
@@ -41,6 +43,34 @@ class Context:
     @cached_property
     def columns(self) -> list[Column]:
         return find_columns(self.site, self.options, self.template)
+
+    @cached_property
+    def judge(self) -> Judge:
+        """How this run's link answers are judged: by GK302's thresholds, the same for every rule."""
+        crawl = self.site.crawl
+        return Judge.of(self.site.start_url, crawl.not_found, lambda key: self.option("GK302", key))
+
+    def answer(self, url: str) -> Answer | None:
+        """What the link target `url` answered, judged; None when it was not asked."""
+        answer = self._answers.get(url)
+        if answer is None:
+            check = self.site.checks.get(url)
+            if check is None:
+                return None
+            answer = self._answers[url] = self.judge(check)
+        return answer
+
+    def verdict(self, url: str) -> Verdict | None:
+        answer = self.answer(url)
+        return answer.verdict if answer is not None else None
+
+    def describe(self, url: str) -> str:
+        """What a link target answered, in brackets for evidence; '' when it was not asked."""
+        answer = self.answer(url)
+        if answer is None:
+            return ""
+        check = self.site.checks[url]
+        return f"（{answer.reason or check.status or check.error or ''}）"
 
     def found(self, labels: tuple[str, ...]) -> list[Match]:
         """Where the site names these labels (find_on_site), once per run: several rules ask for the

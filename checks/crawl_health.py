@@ -25,7 +25,7 @@ def crawl_incomplete(ctx: Context) -> Iterator[Finding]:
     提高页面数上限（--max-pages）后重新检查，或在配置中排除无需检查的目录。
     """
     stats = ctx.site.crawl
-    stopped = [p for p in ctx.site.pages.values() if p.error.startswith(f"{FetchError.CIRCUIT_OPEN}:")]
+    stopped = [p for p in ctx.site.pages.values() if p.error.partition(":")[0] == FetchError.CIRCUIT_OPEN]
     if stopped:
         yield Finding(
             "GK901",

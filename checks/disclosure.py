@@ -345,7 +345,7 @@ def _missing_report(
     subject = f"{year}年政府信息公开工作年度报告"
     where = found or f"在 {len(site.html_pages)} 个页面的链接和标题中未找到：{_REPORT_SEARCHED}"
     evidence = f"未找到{year}年度报告（期限 {deadline}）{note}；{where}"
-    unread = [e for e in entries if not e.crawled and not _opens_broken(site, e.url)]
+    unread = [e for e in entries if not e.crawled and not _opens_broken(ctx, e.url)]
     if columns:
         url, name = next(iter(columns.items()))
         evidence += f"；年报栏目「{name}」：{url}"
@@ -376,9 +376,9 @@ def _missing_report(
     )
 
 
-def _opens_broken(site: Site, url: str) -> bool:
-    page = site.page(url)
-    return site.verdict(url) is Verdict.BROKEN or (page is not None and not page.ok)
+def _opens_broken(ctx: Context, url: str) -> bool:
+    page = ctx.site.page(url)
+    return ctx.verdict(url) is Verdict.BROKEN or (page is not None and not page.ok)
 
 
 # -- GK402 disclosure-guide-incomplete --------------------------------------------------------------
@@ -455,7 +455,7 @@ class _Guide:
     """Guide entries that do not open: (url, evidence)."""
 
 
-def _find_guide(site: Site, names: TargetNames) -> _Guide:
+def _find_guide(site: Site, names: TargetNames, verdict: Callable[[str], Verdict | None]) -> _Guide:
     pages: dict[str, tuple[Page, str]] = {}
     unread: dict[str, str] = {}
     broken: dict[str, str] = {}
@@ -480,9 +480,9 @@ def _find_guide(site: Site, names: TargetNames) -> _Guide:
             if target is not None and target.ok and target.is_html:
                 if target is not site.landing or target.url in pages:
                     pages.setdefault(target.url, (target, seen))
-            elif site.is_attachment(link.url) and site.verdict(link.url) is not Verdict.BROKEN:
+            elif site.is_attachment(link.url) and verdict(link.url) is not Verdict.BROKEN:
                 unread.setdefault(link.url, f"指南为附件，{seen}")
-            elif site.verdict(link.url) is Verdict.BROKEN or (target is not None and not target.ok):
+            elif verdict(link.url) is Verdict.BROKEN or (target is not None and not target.ok):
                 check = site.checks.get(link.url)
                 why = f"（HTTP {check.status}）" if check is not None and check.status else ""
                 broken.setdefault(link.url, f"{seen} → {link.url} 无法打开{why}")
@@ -594,7 +594,7 @@ def disclosure_guide_incomplete(ctx: Context) -> Iterator[Finding]:
     办公地址、办公时间、联系电话、传真号码和电子邮箱，并在机构或联系方式变化后及时更新。
     """
     site = ctx.site
-    guide = _find_guide(site, ctx.names)
+    guide = _find_guide(site, ctx.names, ctx.verdict)
     subject = "政府信息公开指南"
     if not guide.pages:
         yield _no_guide_page(ctx, guide)

@@ -105,11 +105,11 @@ def _channels(ctx: Context) -> Iterator[_Channel]:
             if link.url.startswith("mailto:"):
                 yield _Channel(page.url, evidence + "（电子邮件）", True)
                 continue
-            verdict = site.verdict(link.url)
+            verdict = ctx.verdict(link.url)
             usable = True if verdict is Verdict.OK else False if verdict is Verdict.BROKEN else None
             yield _Channel(
                 page.url,
-                evidence if usable is not False else evidence + " 无法打开" + ctx.site.describe(link.url),
+                evidence if usable is not False else evidence + " 无法打开" + ctx.describe(link.url),
                 usable,
             )
 

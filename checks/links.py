@@ -7,13 +7,14 @@ from urllib.parse import unquote, urlsplit
 
 from core.model import ANCHORS, LinkCheck, Verdict
 
+from .answers import Answer
 from .context import Context
 from .finding import Finding, Status, pages_named
 
 
-def _describe(check: LinkCheck) -> str:
+def _describe(check: LinkCheck, answer: Answer) -> str:
     status = f"HTTP {check.status}" if check.status else "无响应"
-    return f"{status}：{check.reason}" if check.reason else status
+    return f"{status}：{answer.reason}" if answer.reason else status
 
 
 def broken_link_on_homepage(ctx: Context) -> Iterator[Finding]:
@@ -39,6 +40,9 @@ def broken_link(ctx: Context) -> Iterator[Finding]:
 
     ## 检查内容
     与 GK301 相同的判定，适用于首页以外的页面。同一个失效地址出现在多个页面时只算一个，证据列出所在页面。
+    所有链接的判定都按本项的两个设置：页面在正文前 rules.GK302.soft_404_text 个字（默认 300）内写明
+    「页面不存在」时判为软404；正文不超过 rules.GK302.challenge_text 个字（默认 200）且写有验证字样的页面
+    判为防火墙验证页面（待核实）。两者最多读正文前 500 字。
 
     ## 依据
     《全国政府网站普查评分表》（国办发〔2015〕15号）：其他页面不可用链接每个扣 0.1 分。本项合计扣分上限
@@ -60,7 +64,8 @@ def _broken(ctx: Context, code: str, *, on_homepage: bool) -> Iterator[Finding]:
         if (url in home_links) is not on_homepage or url not in found_on:
             continue
         checked += 1
-        if check.verdict is not Verdict.BROKEN:
+        answer = ctx.judge(check)
+        if answer.verdict is not Verdict.BROKEN:
             continue
         failed += 1
         yield Finding(
@@ -68,7 +73,7 @@ def _broken(ctx: Context, code: str, *, on_homepage: bool) -> Iterator[Finding]:
             Status.FAIL,
             url,
             url=found_on[url][0],
-            evidence=f"{_describe(check)}；所在页面：{pages_named(found_on[url])}",
+            evidence=f"{_describe(check, answer)}；所在页面：{pages_named(found_on[url])}",
             message="链接打不开",
             deduction=deduction,
         )
@@ -98,13 +103,14 @@ def unverified_link(ctx: Context) -> Iterator[Finding]:
     """
     found_on = ctx.site.found_on
     for url, check in ctx.site.checks.items():
-        if check.verdict is Verdict.UNVERIFIED and url in found_on:
+        answer = ctx.answer(url)
+        if answer is not None and answer.verdict is Verdict.UNVERIFIED and url in found_on:
             yield Finding(
                 "GK303",
                 Status.UNVERIFIED,
                 url,
                 url=found_on[url][0],
-                evidence=f"{_describe(check)}；所在页面：{pages_named(found_on[url])}",
+                evidence=f"{_describe(check, answer)}；所在页面：{pages_named(found_on[url])}",
                 message="链接待核实",
             )
 
@@ -142,11 +148,11 @@ def missing_anchor(ctx: Context) -> Iterator[Finding]:
                 pages = missing.setdefault((link.url, fragment), [])
                 if page.url not in pages:
                     pages.append(page.url)
-    for (target_url, fragment), pages in missing.items():
+    for (address, fragment), pages in missing.items():
         yield Finding(
             "GK304",
             Status.WARN,
-            f"{target_url}#{fragment}",
+            f"{address}#{fragment}",
             url=pages[0],
             evidence=f"目标页面上没有 id 为「{fragment}」的位置；所在页面：{pages_named(pages)}",
             message="锚点不存在",
@@ -183,7 +189,7 @@ def redirected_link(ctx: Context) -> Iterator[Finding]:
     found_on = ctx.site.found_on
     kinds: dict[str, list[tuple[str, str]]] = {"跳转到其他网站": [], "跳转次数过多": [], "http 跳转到 https": []}
     for url, check in ctx.site.checks.items():
-        if not check.redirects or url not in found_on or check.verdict is not Verdict.OK or not check.final_url:
+        if not check.redirects or url not in found_on or ctx.verdict(url) is not Verdict.OK or not check.final_url:
             continue
         start, end = urlsplit(url), urlsplit(check.final_url)
         if _site_of(start.hostname) != _site_of(end.hostname):

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from core.signs import CHALLENGE_TEXT
+
 from . import content, crawl_health, disclosure, freshness, identity, interaction, links, manual, services
 from .context import Context
 from .finding import Finding, Severity
@@ -91,7 +93,14 @@ RULES: tuple[Rule, ...] = (
         links.broken_link_on_homepage,
         {"deduction": 1.0, "cap": 10.0},
     ),
-    Rule("GK302", "broken-link", Severity.MINOR, links.broken_link, {"deduction": 0.1, "cap": 10.0}),
+    # soft_404_text and challenge_text judge every link answer (checks/answers.py), whichever rule reads it.
+    Rule(
+        "GK302",
+        "broken-link",
+        Severity.MINOR,
+        links.broken_link,
+        {"deduction": 0.1, "cap": 10.0, "soft_404_text": 300, "challenge_text": CHALLENGE_TEXT},
+    ),
     Rule("GK303", "unverified-link", Severity.INFO, links.unverified_link),
     Rule("GK304", "missing-anchor", Severity.INFO, links.missing_anchor),
     Rule("GK305", "redirected-link", Severity.INFO, links.redirected_link),

@@ -447,7 +447,7 @@ def guide_form_not_downloadable(ctx: Context) -> Iterator[Finding]:
             reported.add(link.url)
             name = link.text or link.title or path_of(link.url).rsplit("/", 1)[-1]
             evidence = f"链接「{name}」 → {link.url}"
-            verdict = ctx.site.verdict(link.url)
+            verdict = ctx.verdict(link.url)
             if verdict is Verdict.OK:
                 yield Finding("GK702", Status.PASS, name, url=page.url, evidence=evidence, message="办事表格可以下载")
             elif verdict is Verdict.BROKEN:
@@ -456,7 +456,7 @@ def guide_form_not_downloadable(ctx: Context) -> Iterator[Finding]:
                     Status.FAIL,
                     name,
                     url=page.url,
-                    evidence=f"{evidence} 无法下载{ctx.site.describe(link.url)}",
+                    evidence=f"{evidence} 无法下载{ctx.describe(link.url)}",
                     message="办事表格无法下载",
                     deduction=deduction,
                 )

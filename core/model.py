@@ -264,9 +264,13 @@ class FetchError(StrEnum):
     TOO_LARGE = "too-large"
     """Bigger than the download limit (20 MB), compressed or once decompressed: not read (a gzip bomb stops here)."""
     CHALLENGE = "challenge"
-    """A firewall's check page (滑动验证, "Just a moment…") instead of the content: a person may well get through."""
+    """A firewall's check page (滑动验证, "Just a moment…") instead of the content: a person may well get through.
+    A page's error when the crawl did not read it as the page; a link check's only in runs stored before the
+    spider recorded facts (checks/answers.py judges them now), as SOFT_404 and THROTTLED."""
     THROTTLED = "throttled"
     """429, or 503 with Retry-After, still after waiting as long as the server asked: a rate limit."""
+    CREDENTIALS = "credentials"
+    """The link's URL carries a user name and password: never requested (asking would hand them over)."""
     CIRCUIT_OPEN = "circuit-open"
     """Not asked: the host had failed too many times in a row, so gapcheck stopped sending it requests."""
     OFFLINE = "offline"
@@ -276,6 +280,8 @@ class FetchError(StrEnum):
     never requested, and no visitor gets there either."""
     BAD_REDIRECT = "bad-redirect"
     """A redirect that leads to no web page: to file:, ftp:, data: and the like, or a 3xx without Location."""
+    MALFORMED_REDIRECT = "malformed-redirect"
+    """A redirect to a URL that cannot be parsed (a port out of range, a broken IPv6 host)."""
     NO_RESOLVER = "no-resolver"
     """The name did not resolve, but neither do names that must exist: this machine has no working DNS."""
     OTHER = "other"
@@ -307,50 +313,60 @@ def path_of(url: str) -> str:
         return ""
 
 
-_BROKEN_ERRORS = frozenset(
-    {
-        FetchError.DNS,
-        FetchError.REFUSED,
-        FetchError.TLS,
-        FetchError.REDIRECT_LOOP,
-        FetchError.SOFT_404,
-        FetchError.BAD_URL,
-        FetchError.BAD_REDIRECT,
-    }
-)
-_UNVERIFIED_STATUSES = frozenset({401, 403, 429})
+ANSWER_TEXT = 500
+"""Characters of visible text kept with a page's answer (LinkCheck.text, NotFoundAnswer.text): where a soft 404
+or a firewall's check page says what it is. A rule threshold past it reads no further."""
 
 
 @dataclass(frozen=True, slots=True)
 class LinkCheck:
-    """What one link target answered, asked once per run."""
+    """What one link target answered, asked once per run: facts only; checks/answers.py judges them."""
 
     url: str
     status: int | None = None
     error: FetchError | None = None
     reason: str = ""
+    """Only in runs stored before the spider recorded facts (store schema 7 and older): the words it wrote
+    then, kept so those runs read as they did. Never filled now."""
     final_url: str = ""
     content_type: str = ""
     redirects: int = 0
     """Redirect hops followed to reach `final_url`."""
     checked_at: str = ""
     """Set when the answer was not asked in this run but taken from an earlier run's (external links)."""
+    title: str = ""
+    """An HTML answer's title (pages the crawl fetched, answering 200, 403 or 503)."""
+    text: str = ""
+    """The first ANSWER_TEXT characters of that answer's visible text."""
+    retry_after: float | None = None
+    """Seconds the server asked to wait (Retry-After) and was waited, when it still limited the request."""
+    location: str = ""
+    """Where a redirect that was not followed pointed: its Location (a file: or ftp: address), or the host of
+    a private-network redirect; '' when it named none."""
 
-    @property
-    def outcome(self) -> str:
-        """In a few words: the reason, else the status code or error kind."""
-        return self.reason or str(self.status or self.error or "")
 
-    @property
-    def verdict(self) -> Verdict:
-        """Broken only when the answer says so; firewalls, rate limits and timeouts stay unverified."""
-        if self.error is FetchError.OFFLINE:
-            return Verdict.SKIPPED
-        if self.error is not None:
-            return Verdict.BROKEN if self.error in _BROKEN_ERRORS else Verdict.UNVERIFIED
-        if self.status is None or self.status in _UNVERIFIED_STATUSES:
-            return Verdict.UNVERIFIED
-        return Verdict.OK if self.status < 400 else Verdict.BROKEN
+def scope_key(url: str) -> str:
+    """Host, plus the port when the URL names one: two servers on 127.0.0.1 are two sites. A malformed URL
+    is no site's: its key is empty."""
+    parts = url_parts(url)
+    if parts is None:
+        return ""
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+@dataclass(frozen=True, slots=True)
+class NotFoundAnswer:
+    """How a host answered a path that cannot exist (asked once per crawl): what its soft 404s look like."""
+
+    url: str
+    """The address asked."""
+    status: int
+    final_url: str
+    redirected: bool
+    title: str = ""
+    text: str = ""
+    """The first ANSWER_TEXT characters of its visible text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,6 +428,8 @@ class CrawlStats:
     """The crawl was stopped (SIGTERM, Ctrl-C) before it finished."""
     certificate: CertificateNote | None = None
     traps: tuple[TrapNote, ...] = ()
+    not_found: tuple[NotFoundAnswer, ...] = ()
+    """How the crawled hosts answer a path that cannot exist: a page answering the same is a soft 404."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -526,15 +544,6 @@ class Site:
     @cached_property
     def _by_final_url(self) -> dict[str, Page]:
         return {p.final_url: p for p in self.pages.values()}
-
-    def verdict(self, url: str) -> Verdict | None:
-        check = self.checks.get(url)
-        return check.verdict if check else None
-
-    def describe(self, url: str) -> str:
-        """What a link target answered, in brackets for evidence; '' when it was not asked."""
-        check = self.checks.get(url)
-        return f"（{check.outcome}）" if check is not None else ""
 
     def is_attachment(self, url: str) -> bool:
         """A file (pdf, doc, xls…) rather than a page: by its name, or by what its server said it is."""

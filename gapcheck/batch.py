@@ -23,6 +23,7 @@ from .crawl_setup import CrawlRequest
 from .lock import site_lock
 from .notify import SiteResult, notify
 from .profile import Profile, load_profile
+from .report import labels
 from .report.index import write_index
 from .runner import Outcome, conclude, rules_of
 from .sites import SiteEntry, SitesFile
@@ -110,8 +111,8 @@ def _run(
         except GapcheckError as exc:
             outcomes[entry.slug] = _failed(sites, entry, str(exc), say)
             continue
-        summary = outcome.report["summary"]
-        say(f"{entry.name}：{summary['verdict']}，得分 {summary['score']:g}，报告 {outcome.html}")
+        summary = outcome.report.summary
+        say(f"{entry.name}：{summary.verdict}，得分 {summary.score:g}，报告 {outcome.html}")
         (sites.out_dir(entry) / "error.json").unlink(missing_ok=True)
         outcomes[entry.slug] = SiteOutcome(entry, outcome)
     for entry in sites.sites:
@@ -156,5 +157,5 @@ def _failed(sites: SitesFile, entry: SiteEntry, error: str, say: Callable[[str],
         ),
         encoding="utf-8",
     )
-    say(f"{entry.name}：未能检查（{error}）")
+    say(f"{entry.name}：{labels.NOT_CHECKED}（{error}）")
     return SiteOutcome(entry, error=error)

@@ -9,6 +9,7 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_path
 
@@ -23,6 +24,9 @@ from .crawl_setup import CrawlRequest
 from .profile import is_number, load_profile
 from .report import labels
 from .report.labels import CLI
+
+if TYPE_CHECKING:
+    from .report.model import Report
 
 EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 
@@ -204,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("gapcheck-report"), help="report folder (default: gapcheck-report)"
     )
     report.add_argument("--profile", default=None, help="profile to judge by (default: the run's own)")
+    sub.add_parser("schema", help="print the JSON Schema of report.json")
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--markdown", action="store_true", help="print the README's rule table")
     init = sub.add_parser("init", help="write a starter profile for a new bureau")
@@ -281,6 +286,11 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_worker(args)
         if args.command == "report":
             return cmd_report(args)
+        if args.command == "schema":
+            from .report.model import schema_text
+
+            print(schema_text(), end="")
+            return EXIT_OK
         if args.command == "rules":
             return cmd_rules(markdown=args.markdown)
         if args.command == "demo":
@@ -482,15 +492,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_GAPS if outcome.failed else EXIT_OK
 
 
-def _print_summary(report: dict, html: Path) -> None:
-    s = report["summary"]
-    run = report["run"]
-    print(f"结论：{s['verdict']}　得分：{s['score']:g}　单项否决：{s['vetoes']}")
-    print(
-        f"检查项 {s['checked']}：通过 {s['pass']}，问题 {s['fail']}，警告 {s['warn']}，"
-        f"待核实 {s['unverified']}，人工核查 {s['manual']}"
-    )
-    print(f"抓取页面 {run['pages']}，检查链接 {run['links_checked']}（检查日期 {run['as_of']}）")
+def _print_summary(report: Report, html: Path) -> None:
+    s, run = report.summary, report.run
+    print(f"结论：{s.verdict}　得分：{s.score:g}　{labels.SEVERITY['veto']}：{s.vetoes}")
+    print(f"检查项 {s.checked}：" + "，".join(f"{labels.FILTER_STATUS[k]} {s.count(k)}" for k in checks.Status))
+    print(f"抓取页面 {run.pages}，检查链接 {run.links_checked}（检查日期 {run.as_of}）")
     print(f"报告：{html}（同一目录下另有 report.json、report.md、report.xlsx、report.csv）")
 
 
@@ -617,7 +623,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from .report.index import read_sites, totals, write_index
+    from .report.index import read_sites, totals_line, write_index
 
     rows = read_sites(args.dir) if args.dir.is_dir() else []
     if args.dir.is_dir() and not rows:
@@ -626,8 +632,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             "pass the folder `gapcheck batch` wrote"
         )
     path = write_index(args.dir)
-    counts = totals(rows)
-    print(f"网站 {len(rows)}：合格 {counts['pass']}，不合格 {counts['fail']}，未能检查 {counts['error']}")
+    print(totals_line(rows))
     print(f"汇总：{path}")
     return EXIT_OK
 

@@ -215,4 +215,5 @@ def _stats(crawler: Crawler, store: Store, run_id: int, opts: CrawlOptions) -> C
         interrupted=crawler.stats.get_value("finish_reason") == "shutdown",
         traps=spider.traps.notes(),
         certificate=spider.certificate,
+        not_found=(spider.not_found,) if spider.not_found is not None else (),
     )

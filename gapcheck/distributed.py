@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from core.errors import ConfigError
-from core.model import CrawlStats, LinkCheck, Page, TrapNote
+from core.model import CrawlStats, LinkCheck, Page, TrapNote, scope_key
 from core.redaction import redact
 from spiders.certificate import inspect as inspect_certificate
 from spiders.frontier import HEARTBEAT, JOBS, WORKER_TTL, JobKeys, fingerprint, requeue_orphans, worker_key
@@ -265,6 +265,8 @@ def _finish(server, job: _Job, store: Store) -> CrawlStats:
         second_pass=max(job.second_pass, 0),
         certificate=job.certificate.result() if job.certificate.done() else None,
         traps=tuple(traps.values()),
+        # Every worker asked the host for a missing page; one answer per host is enough to compare with.
+        not_found=tuple({scope_key(n.url): n for note in notes if (n := note.get("not_found"))}.values()),
     )
 
 

@@ -8,11 +8,12 @@ run is the latest earlier run of that site that finished ('done').
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import checks
+from checks.finding import Status
 from core.redaction import redact
 
+from .report.model import Changes, Fixed, Report, Since, TrendPoint
 from .store import RunRow, Store, StoredFinding, fingerprint
 
 
@@ -21,60 +22,64 @@ def previous_run(store: Store, run_id: int, start_url: str) -> RunRow | None:
     return runs[-1] if runs else None
 
 
-def annotate(report: dict[str, Any], store: Store, run_id: int) -> dict[str, Any]:
-    """Adds `fingerprint` and `change` to every finding, `summary.changes`, the `fixed` list and `trend`."""
-    start_url = report["site"]["start_url"]
-    earlier = store.runs_of_site(start_url, before=run_id, done_only=True)
+def annotate(report: Report, store: Store, run_id: int) -> Report:
+    """The report with `fingerprint` and `change` on every finding, `summary.changes`, the `fixed` list and
+    `trend`, compared with the site's previous finished run."""
+    earlier = store.runs_of_site(report.site.start_url, before=run_id, done_only=True)
     previous = earlier[-1] if earlier else None
     prev_failing = store.failing(previous.id) if previous else []
     prev_fps = {f.fingerprint for f in prev_failing}
-    now_failing: set[str] = set()
-    for f in report["findings"]:
-        f["fingerprint"] = fingerprint(f["rule"], f["subject"], f.get("url"))
-        if f["status"] == "fail":
-            now_failing.add(f["fingerprint"])
+    prints = [fingerprint(f.rule, f.subject, f.url) for f in report.findings]
+    now_failing = {fp for f, fp in zip(report.findings, prints, strict=True) if f.status is Status.FAIL}
     since = _streak_starts(store, earlier, now_failing & prev_fps)
-    new = still_open = 0
-    for f in report["findings"]:
-        if f["status"] != "fail":
-            f["change"] = None
-        elif f["fingerprint"] in prev_fps:
-            run = since[f["fingerprint"]]
-            f["change"], f["since"] = "open", {"run": run.id, "as_of": run.as_of}
-            still_open += 1
-        else:
-            f["change"] = "new"
-            new += 1
-    fixed = _fixed(prev_failing, now_failing, report.get("rules") or {})
-    report["summary"]["changes"] = {
-        "previous_run": previous.id if previous else None,
-        "new": new,
-        "still_open": still_open,
-        "fixed": len(fixed),
-    }
-    report["fixed"] = redact(fixed)
-    report["trend"] = _trend(store, earlier, report, run_id)
-    return report
+    findings = []
+    for f, fp in zip(report.findings, prints, strict=True):
+        update: dict[str, object] = {"fingerprint": fp, "change": None}
+        if f.status is Status.FAIL:
+            if fp in prev_fps:
+                run = since[fp]
+                update |= {"change": "open", "since": Since(run=run.id, as_of=run.as_of)}
+            else:
+                update["change"] = "new"
+        findings.append(f.model_copy(update=update))
+    fixed = _fixed(prev_failing, now_failing, report)
+    changes = Changes(
+        previous_run=previous.id if previous else None,
+        new=sum(f.change == "new" for f in findings),
+        still_open=sum(f.change == "open" for f in findings),
+        fixed=len(fixed),
+    )
+    return report.model_copy(
+        update={
+            "findings": findings,
+            "summary": report.summary.model_copy(update={"changes": changes}),
+            "fixed": fixed,
+            "trend": _trend(store, earlier, report, run_id),
+        }
+    )
 
 
 TREND_RUNS = 30
 
 
-def _trend(store: Store, earlier: list[RunRow], report: dict[str, Any], run_id: int) -> list[dict[str, Any]]:
+def _trend(store: Store, earlier: list[RunRow], report: Report, run_id: int) -> list[TrendPoint]:
     """Score, verdict and failing count of the site's last `TREND_RUNS` finished runs, this one last."""
-    summary = report["summary"]
-    as_of = (report.get("run") or {}).get("as_of") or store.run(run_id).as_of.isoformat()
-    now = {
-        "run": run_id,
-        "as_of": str(as_of),
-        "score": float(summary["score"]),
-        "verdict": summary.get("verdict"),
-        "fail": sum(f["status"] == "fail" for f in report["findings"]),
-    }
-    past = [r for r in earlier if r.score is not None][-(TREND_RUNS - 1) :]
+    summary = report.summary
+    now = TrendPoint(
+        run=run_id, as_of=report.run.as_of, score=float(summary.score), verdict=summary.verdict, fail=summary.fail
+    )
+    past = [(r, r.score) for r in earlier if r.score is not None][-(TREND_RUNS - 1) :]
     return [
-        {"run": r.id, "as_of": r.as_of, "score": float(r.score), "verdict": r.verdict, "fail": store.fail_count(r.id)}
-        for r in past
+        TrendPoint.model_validate(
+            {
+                "run": r.id,
+                "as_of": r.as_of,
+                "score": float(score),
+                "verdict": r.verdict,
+                "fail": store.fail_count(r.id),
+            }
+        )
+        for r, score in past
     ] + [now]
 
 
@@ -94,15 +99,14 @@ def _streak_starts(store: Store, earlier: list[RunRow], open_fps: set[str]) -> d
     return since
 
 
-def _title(code: str, rules: dict[str, Any]) -> str:
-    rule = rules.get(code) or {}
-    if rule.get("title"):
-        return rule["title"]
+def _title(code: str, report: Report) -> str:
+    if title := report.title_of(code):
+        return title
     known = next((r for r in checks.RULES if r.code == code), None)
     return known.title if known else ""
 
 
-def _fixed(prev_failing: list[StoredFinding], now_failing: set[str], rules: dict[str, Any]) -> list[dict]:
+def _fixed(prev_failing: list[StoredFinding], now_failing: set[str], report: Report) -> list[Fixed]:
     seen: set[str] = set()
     fixed = []
     for f in prev_failing:
@@ -110,13 +114,17 @@ def _fixed(prev_failing: list[StoredFinding], now_failing: set[str], rules: dict
             continue
         seen.add(f.fingerprint)
         fixed.append(
-            {
-                "rule": f.rule,
-                "title": _title(f.rule, rules),
-                "subject": f.subject,
-                "url": f.url or "",
-                "fingerprint": f.fingerprint,
-            }
+            Fixed.model_validate(
+                redact(
+                    {
+                        "rule": f.rule,
+                        "title": _title(f.rule, report),
+                        "subject": f.subject,
+                        "url": f.url or "",
+                        "fingerprint": f.fingerprint,
+                    }
+                )
+            )
         )
     return fixed
 
@@ -129,8 +137,10 @@ class Diff:
 
 
 def _unique(findings: list[StoredFinding]) -> list[StoredFinding]:
-    seen: set[str] = set()
-    return [f for f in findings if not (f.fingerprint in seen or seen.add(f.fingerprint))]
+    first: dict[str, StoredFinding] = {}
+    for f in findings:
+        first.setdefault(f.fingerprint, f)
+    return list(first.values())
 
 
 def diff(store: Store, run_a: int, run_b: int) -> Diff:

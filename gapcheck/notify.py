@@ -26,6 +26,12 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from checks.finding import Severity
+from checks.scoring import SiteVerdict
+
+from .report import labels
+from .report.model import Report, ReportFinding
+
 
 @dataclass(frozen=True)
 class SmtpConfig:
@@ -45,7 +51,7 @@ class NotifyConfig:
 
 
 SCHEMA = "gapcheck.notify/1"
-VERDICT_PASS, VERDICT_FAIL = "合格", "不合格"
+VETO = labels.SEVERITY[Severity.VETO]
 GAPS_IN_BODY = 5
 """New gaps listed by name in the mail body; the rest are counted."""
 GAPS_IN_PAYLOAD = 50
@@ -62,11 +68,11 @@ SMTPS_PORT = 465
 
 @dataclass(frozen=True)
 class SiteResult:
-    """One portal of a batch: its report dict (report.json's content) and report.html, or why it has none."""
+    """One portal of a batch: its report and report.html, or why it has none."""
 
     name: str
     url: str
-    report: dict[str, Any] | None = None
+    report: Report | None = None
     html: str | os.PathLike[str] | None = None
     error: str | None = None
     """Why the portal could not be checked (did not answer); a result with no report and no error counts
@@ -79,8 +85,8 @@ class SiteNews:
     不合格 since the previous run — or that it could not be checked."""
 
     result: SiteResult
-    new_vetoes: tuple[dict[str, Any], ...] = ()
-    new_gaps: tuple[dict[str, Any], ...] = ()
+    new_vetoes: tuple[ReportFinding, ...] = ()
+    new_gaps: tuple[ReportFinding, ...] = ()
     """New failing findings that are not vetoes."""
     turned_failed: bool = False
     previous_verdict: str | None = None
@@ -96,19 +102,13 @@ class SiteNews:
         return self.result.error or "没有生成报告"
 
 
-def _severity(finding: dict[str, Any], rules: dict[str, Any]) -> str | None:
-    return finding.get("severity") or (rules.get(finding.get("rule")) or {}).get("severity")
-
-
-def _previous_verdict(report: dict[str, Any]) -> str | None:
+def _previous_verdict(report: Report) -> str | None:
     """The verdict of the run this one is compared with: its `trend` entry (`summary.changes.previous_run`)."""
-    previous = ((report.get("summary") or {}).get("changes") or {}).get("previous_run")
-    if previous is None:
+    changes = report.summary.changes
+    if changes is None or changes.previous_run is None:
         return None
-    for entry in report.get("trend") or []:
-        if isinstance(entry, dict) and entry.get("run") == previous:
-            return entry.get("verdict")
-    return None
+    entry = next((e for e in report.trend or [] if e.run == changes.previous_run), None)
+    return entry.verdict if entry else None
 
 
 def site_news(result: SiteResult) -> SiteNews | None:
@@ -116,12 +116,11 @@ def site_news(result: SiteResult) -> SiteNews | None:
     report = result.report
     if report is None or result.error:
         return SiteNews(result)
-    rules = report.get("rules") or {}
-    new = [f for f in report.get("findings") or [] if f.get("status") == "fail" and f.get("change") == "new"]
-    vetoes = tuple(f for f in new if _severity(f, rules) == "veto")
-    gaps = tuple(f for f in new if _severity(f, rules) != "veto")
+    new = [f for f in report.failing if f.change == "new"]
+    vetoes = tuple(f for f in new if f.severity is Severity.VETO)
+    gaps = tuple(f for f in new if f.severity is not Severity.VETO)
     previous = _previous_verdict(report)
-    turned = (report.get("summary") or {}).get("verdict") == VERDICT_FAIL and previous == VERDICT_PASS
+    turned = report.summary.verdict is SiteVerdict.FAILED and previous == SiteVerdict.PASSED
     if not (vetoes or gaps or turned):
         return None
     return SiteNews(result, vetoes, gaps, turned, previous)
@@ -162,51 +161,41 @@ def _num(value: Any) -> str:
     return str(value)
 
 
-def _title(finding: dict[str, Any], rules: dict[str, Any]) -> str:
-    return finding.get("title") or (rules.get(finding.get("rule")) or {}).get("title") or ""
-
-
 def _site_facts(news: SiteNews) -> dict[str, Any]:
     result = news.result
-    report = result.report or {}
-    site = report.get("site") or {}
-    summary = report.get("summary") or {}
-    changes = summary.get("changes") or {}
-    rules = report.get("rules") or {}
-    fixed = changes.get("fixed")
-    if fixed is None and isinstance(report.get("fixed"), list):
-        fixed = len(report["fixed"])
+    report = result.report
+    changes = report.summary.changes if report else None
 
-    def item(f: dict[str, Any], evidence: bool) -> dict[str, Any]:
-        out = {
-            "rule": _clean(f.get("rule")),
-            "title": _clean(_title(f, rules)),
-            "severity": _severity(f, rules),
-            "subject": _clean(f.get("subject"), 200),
-            "url": _clean(f.get("url")),
+    def item(f: ReportFinding, evidence: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": _clean(f.rule),
+            "title": _clean(f.title or (report.title_of(f.rule) if report else "")),
+            "severity": f.severity.value,
+            "subject": _clean(f.subject, 200),
+            "url": _clean(f.url),
         }
         if evidence:
-            out["evidence"] = _clean(f.get("evidence") or f.get("message"), EVIDENCE_CHARS)
+            out["evidence"] = _clean(f.evidence or f.message, EVIDENCE_CHARS)
         return out
 
     return {
-        "name": _clean(result.name or site.get("name")),
-        "url": _clean(result.url or site.get("start_url")),
+        "name": _clean(result.name or (report.site.name if report else "")),
+        "url": _clean(result.url or (report.site.start_url if report else "")),
         "checked": news.checked,
         "error": _clean(news.error, 300) if news.error else None,
-        "run": (report.get("run") or {}).get("id"),
-        "as_of": (report.get("run") or {}).get("as_of"),
-        "previous_run": changes.get("previous_run"),
-        "verdict": summary.get("verdict"),
+        "run": report.run.id if report else None,
+        "as_of": report.run.as_of if report else None,
+        "previous_run": changes.previous_run if changes else None,
+        "verdict": report.summary.verdict.value if report else None,
         "previous_verdict": news.previous_verdict,
         "turned_failed": news.turned_failed,
-        "score": summary.get("score"),
-        "vetoes": summary.get("vetoes"),
+        "score": report.summary.score if report else None,
+        "vetoes": report.summary.vetoes if report else None,
         "new_vetoes": [item(f, True) for f in news.new_vetoes],
         "new_gaps_count": len(news.new_gaps),
         "new_gaps": [item(f, False) for f in news.new_gaps[:GAPS_IN_PAYLOAD]],
-        "still_open": changes.get("still_open"),
-        "fixed": fixed,
+        "still_open": changes.still_open if changes else None,
+        "fixed": changes.fixed if changes else None,
         "report": os.fspath(result.html) if result.html is not None else None,
     }
 
@@ -214,7 +203,7 @@ def _site_facts(news: SiteNews) -> dict[str, Any]:
 def _subject(with_news: int, with_vetoes: int, not_checked: int) -> str:
     parts = []
     if with_news:
-        parts.append(f"{with_news} 个网站出现新问题" + (f"（{with_vetoes} 个单项否决）" if with_vetoes else ""))
+        parts.append(f"{with_news} 个网站出现新问题" + (f"（{with_vetoes} 个{VETO}）" if with_vetoes else ""))
     if not_checked:
         parts.append(f"{not_checked} 个网站无法检查")
     return "gapcheck：" + "，".join(parts)
@@ -231,7 +220,7 @@ def _site_text(n: int, s: dict[str, Any]) -> list[str]:
     if s["previous_run"] is None:
         lines.append("首次检查：所有问题均记为新问题。")
     if s["new_vetoes"]:
-        lines.append(f"新增单项否决 {len(s['new_vetoes'])} 项：")
+        lines.append(f"新增{VETO} {len(s['new_vetoes'])} 项：")
         for v in s["new_vetoes"]:
             evidence = f"——{v['evidence']}" if v["evidence"] else ""
             lines.append(f"  - {v['rule']} {v['title']}：{v['subject']}{evidence}")
@@ -240,7 +229,7 @@ def _site_text(n: int, s: dict[str, Any]) -> list[str]:
         head = f"新增问题 {s['new_gaps_count']} 项"
         lines.append(head + (f"（前 {len(shown)} 项）：" if len(shown) < s["new_gaps_count"] else "："))
         lines += [f"  - {g['rule']} {g['title']}：{g['subject']}" for g in shown]
-    lines.append(f"已整改 {_num(s['fixed'] or 0)} 项")
+    lines.append(f"{labels.TEXT['changes_fixed']} {_num(s['fixed'] or 0)} 项")
     if s["report"]:
         lines.append(f"报告：{s['report']}")
     return [*lines, ""]
@@ -395,6 +384,7 @@ def _send_mail(cfg: SmtpConfig, notice: Notice, env: Mapping[str, str]) -> str:
     key = "notify.smtp.host"
     local = socket.gethostname() or "localhost"  # not getfqdn(): no DNS lookup on machines without DNS
     try:
+        connection: smtplib.SMTP
         if cfg.port == SMTPS_PORT:  # submission over implicit TLS: the port speaks TLS from the first byte
             connection = smtplib.SMTP_SSL(
                 cfg.host, cfg.port, local_hostname=local, timeout=SMTP_TIMEOUT, context=ssl.create_default_context()

@@ -10,9 +10,10 @@ import math
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from checks import BY_CODE, Severity, UnknownRule, select
 from checks.options import ColumnKind, Options, Part, Period, Requirement
@@ -21,6 +22,9 @@ from core.patterns import PatternError, compile_pattern
 from spiders.aliases import alias_pair
 from spiders.rendering import RenderMode
 from spiders.settings import DNS_PROBE_HOSTS, EXTERNAL_CACHE_DAYS, MAX_DEPTH, MAX_PAGES, QUERY_VARIANTS
+
+from . import config_words as words
+from .config_file import UNSET, ConfigFile, EmptyMeansAbsent, Loc, Section, refuse
 
 DEFAULT_PROFILE = "national"
 
@@ -79,124 +83,7 @@ class Profile:
     """Every file the profile was composed from, the profile's own first."""
 
 
-# -- reading YAML with line numbers ----------------------------------------------------------
-
-
-class _Doc:
-    """A parsed YAML file and the line of every key path in it."""
-
-    def __init__(
-        self,
-        path: Path,
-        what: str = "profile",
-        shape: str = "a profile is a mapping of keys (name:, extends:, requirements: …)",
-    ):
-        self.path = path
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ConfigError(f"{path}: {what} file not found; check the name or path") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot read the {what} ({exc}); save it as UTF-8 text") from None
-        self.lines: dict[tuple, int] = {}
-        try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"{path}:{mark.line + 1}" if mark else str(path)
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise ConfigError(f"{where}: not valid YAML ({problem}); fix the indentation or quoting there") from None
-        self._seen: set[int] = set()
-        self.data = self._build(node, ()) if node is not None else {}
-        if not isinstance(self.data, dict):
-            raise ConfigError(f"{path}:1: {shape}")
-
-    def _build(self, node: yaml.Node, path: tuple) -> Any:
-        # The composer hands an alias back as the very node its anchor named, so a node met twice is an
-        # alias. Expanding them lets 500 bytes of nested aliases ("billion laughs") grow to gigabytes, and
-        # one that contains itself recurse without end; a profile gains nothing from them, so none is taken.
-        if id(node) in self._seen:
-            raise self.error(
-                path,
-                "用了 YAML 别名（*名字，指向 &名字 处的值），配置文件不接受别名",
-                "把这个值完整写出来，删去 & 和 *",
-            )
-        self._seen.add(id(node))
-        if path not in self.lines:
-            self.lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            out = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):  # `[a, b]: 1` parses, but is no key of ours
-                    self.lines[(*path, "?")] = key_node.start_mark.line + 1
-                    raise self.error((*path, "?"), "键是一个列表或映射", "键只写一个词，如 exclude:")
-                key = key_node.value
-                self.lines[(*path, key)] = key_node.start_mark.line + 1
-                out[key] = self._build(value_node, (*path, key))
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self._build(item, (*path, i)) for i, item in enumerate(node.value)]
-        loader = yaml.SafeLoader("")
-        return loader.construct_object(node, deep=True)
-
-    def error(self, path: tuple, problem: str, fix: str) -> ConfigError:
-        line = self.lines.get(path)
-        while line is None and path:
-            path = path[:-1]
-            line = self.lines.get(path)
-        key = ".".join(str(p) for p in path) or "(top)"
-        return ConfigError(f"{self.path}:{line or 1}: key '{key}': {problem}; {fix}")
-
-
-# -- validation ------------------------------------------------------------------------------
-
-_TOP_KEYS = {
-    "name",
-    "extends",
-    "basis",
-    "crawl",
-    "column_kinds",
-    "column_names",
-    "column_urls",
-    "homepage",
-    "city_portal",
-    "requirements",
-    "rules",
-    "select",
-    "ignore",
-}
-_CRAWL_KEYS = {f for f in CrawlOptions.__dataclass_fields__}
-_KIND_KEYS = {"label", "limit", "deduction", "keywords"}
-_REQ_KEYS = {
-    "name",
-    "match",
-    "severity",
-    "deduction",
-    "on_homepage",
-    "pinned",
-    "linked_from_homepage",
-    "links_to_city_portal",
-    "contains",
-    "drop",
-}
-_PART_KEYS = {"name", "match", "download", "in_text"}
-
-
-def _regex(doc: _Doc, pattern: str, path: tuple) -> None:
-    try:
-        compile_pattern(pattern)
-    except PatternError as exc:
-        raise doc.error(
-            path,
-            f"{pattern!r} is not a regular expression ({exc})",
-            "escape special characters such as ? and ( with a backslash",
-        ) from None
-
-
-def _check_keys(doc: _Doc, value: dict, allowed: set[str], path: tuple) -> None:
-    for key in value:
-        if key not in allowed:
-            raise doc.error((*path, key), "unknown key", f"use one of: {', '.join(sorted(allowed))}")
+# -- what a profile file may hold ---------------------------------------------------------------
 
 
 def is_number(value: object) -> bool:
@@ -206,165 +93,153 @@ def is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _want(doc: _Doc, value: Any, kind: type | tuple, path: tuple, what: str) -> Any:
-    numeric = kind in (int, float, (int, float))
-    if numeric and isinstance(value, float) and not is_number(value):
-        raise doc.error(path, f"{value!r} 不是有限的数", f"write {what} there（写一个有限的数，不要写 .nan 或 .inf）")
-    ok = isinstance(value, kind) and not (numeric and isinstance(value, bool))
-    if not ok:
-        raise doc.error(path, f"expected {what}, got {value!r}", f"write {what} there")
-    return value
+def _regex(pattern: str) -> str:
+    try:
+        compile_pattern(pattern)
+    except PatternError as exc:
+        raise refuse("regex", reason=exc) from None
+    return pattern
 
 
-def _strings(doc: _Doc, value: Any, path: tuple) -> list[str]:
-    _want(doc, value, list, path, "a list of strings")
-    for i, item in enumerate(value):
-        _want(doc, item, str, (*path, i), "a string")
-    return value
+def _period(text: str) -> str:
+    try:
+        Period.parse(text)
+    except ValueError:
+        raise refuse("period") from None
+    return text
 
 
-def _validate(doc: _Doc) -> None:
-    data = doc.data
-    for key in [k for k, v in data.items() if v is None]:
-        del data[key]  # `requirements:` with only comments under it means none
-    _check_keys(doc, data, _TOP_KEYS, ())
-    for key in ("name", "extends", "basis"):
-        if key in data:
-            _want(doc, data[key], str, (key,), "a string")
-    if "basis" in data and data["basis"] not in ("2015", "2019"):
-        raise doc.error(("basis",), f"unknown basis {data['basis']!r}", 'use "2015" or "2019"')
-    crawl = data.get("crawl", {})
-    _want(doc, crawl, dict, ("crawl",), "a mapping")
-    _check_keys(doc, crawl, _CRAWL_KEYS, ("crawl",))
-    for key in ("max_pages", "max_depth", "concurrency", "max_query_variants"):
-        if key in crawl:
-            _want(doc, crawl[key], int, ("crawl", key), "a whole number")
-            if crawl[key] < 1:
-                raise doc.error(("crawl", key), "must be at least 1", "write a positive number")
-    # The command line refuses these too (cli._seconds); a timeout of 0 would fail every request.
-    for key, what, zero_ok in (
-        ("delay", "a number of seconds", True),
-        ("timeout", "a number of seconds", False),
-        ("external_cache_days", "a number of days", True),
-    ):
-        if key in crawl:
-            value = _want(doc, crawl[key], (int, float), ("crawl", key), what)
-            if value < 0 or (value == 0 and not zero_ok):
-                least = "不小于 0" if zero_ok else "大于 0"
-                raise doc.error(
-                    ("crawl", key), f"{value!r} 太小，应{least}", f"write {what} there（写一个{least}的数）"
-                )
-    for key in ("user_agent", "contact"):
-        if key in crawl:
-            _want(doc, crawl[key], str, ("crawl", key), "a string")
-    for key in ("allowed_domains", "include", "exclude", "render_urls", "dns_probe"):
-        if key in crawl:
-            _strings(doc, crawl[key], ("crawl", key))
-    if "render" in crawl:
-        # YAML 1.1 reads a bare `off` as false (and `on` as true): take those for what was meant.
-        if isinstance(crawl["render"], bool):
-            crawl["render"] = RenderMode.ALL.value if crawl["render"] else RenderMode.OFF.value
-        if crawl["render"] not in (RenderMode.OFF, RenderMode.ALL, RenderMode.AUTO):
-            raise doc.error(
-                ("crawl", "render"),
-                f"unknown value {crawl['render']!r}",
-                "write auto, off or all (or list the page URLs to render under crawl.render_urls)",
-            )
-    if "aliases" in crawl:
-        _want(doc, crawl["aliases"], dict, ("crawl", "aliases"), "a mapping of production host → base URL")
-        for host, base in crawl["aliases"].items():
-            if not isinstance(base, str) or alias_pair(str(host), base) is None:
-                raise doc.error(
-                    ("crawl", "aliases", host),
-                    f"{host!r}: {base!r} is not a host and a base URL",
-                    "write e.g. www.example.gov.cn: http://127.0.0.1:8080",
-                )
-    for key in ("include", "exclude", "render_urls"):
-        for i, pattern in enumerate(crawl.get(key, [])):
-            _regex(doc, pattern, ("crawl", key, i))
-    for key in ("obey_robots", "incremental", "private_redirects", "external"):
-        if key in crawl:
-            _want(doc, crawl[key], bool, ("crawl", key), "true or false")
-    kinds = data.get("column_kinds", {})
-    _want(doc, kinds, dict, ("column_kinds",), "a mapping of kind → settings")
-    for key, kind in kinds.items():
-        path = ("column_kinds", key)
-        _want(doc, kind, dict, path, "a mapping")
-        _check_keys(doc, kind, _KIND_KEYS, path)
-        if "limit" in kind and kind["limit"] is not None:
-            try:
-                Period.parse(kind["limit"])
-            except ValueError:
-                raise doc.error(
-                    (*path, "limit"), f"{kind['limit']!r} is not a period", "write e.g. 14d, 6m or 1y"
-                ) from None
-        if "keywords" in kind:
-            _strings(doc, kind["keywords"], (*path, "keywords"))
-        if "deduction" in kind:
-            _want(doc, kind["deduction"], (int, float), (*path, "deduction"), "a number of points")
-    names = data.get("column_names", {})
-    _want(doc, names, dict, ("column_names",), "a mapping of column name → kind")
-    urls = data.get("column_urls", {})
-    _want(doc, urls, dict, ("column_urls",), "a mapping of URL pattern → kind")
-    for pattern in urls:
-        _regex(doc, str(pattern), ("column_urls", pattern))
-    homepage = data.get("homepage", {})
-    _want(doc, homepage, dict, ("homepage",), "a mapping")
-    _check_keys(doc, homepage, {"limit"}, ("homepage",))
-    if "city_portal" in data:
-        _strings(doc, data["city_portal"], ("city_portal",))
-    reqs = data.get("requirements", [])
-    _want(doc, reqs, list, ("requirements",), "a list of requirements")
-    for i, req in enumerate(reqs):
-        path = ("requirements", i)
-        _want(doc, req, dict, path, "a mapping with name: and match:")
-        _check_keys(doc, req, _REQ_KEYS, path)
-        if "name" not in req:
-            raise doc.error(path, "requirement without a name", "add name: with the column's standard name")
-        _want(doc, req["name"], str, (*path, "name"), "a string")
-        if "match" in req:
-            _strings(doc, req["match"], (*path, "match"))
-        if "severity" in req and req["severity"] not in {s.value for s in Severity}:
-            raise doc.error(
-                (*path, "severity"),
-                f"unknown severity {req['severity']!r}",
-                f"use one of: {', '.join(s.value for s in Severity)}",
-            )
-        if "deduction" in req:
-            _want(doc, req["deduction"], (int, float), (*path, "deduction"), "a number of points")
-        for flag in ("on_homepage", "pinned", "linked_from_homepage", "links_to_city_portal", "drop"):
-            if flag in req:
-                _want(doc, req[flag], bool, (*path, flag), "true or false")
-        for j, part in enumerate(req.get("contains", []) or []):
-            ppath = (*path, "contains", j)
-            _want(doc, part, dict, ppath, "a mapping with name: and match:")
-            _check_keys(doc, part, _PART_KEYS, ppath)
-            if "name" not in part or "match" not in part:
-                raise doc.error(ppath, "a part needs name: and match:", "add both")
-            _strings(doc, part["match"], (*ppath, "match"))
-    rules = data.get("rules", {})
-    _want(doc, rules, dict, ("rules",), "a mapping of rule code → settings")
+def _render(value: object) -> object:
+    # YAML 1.1 reads a bare `off` as false (and `on` as true): take those for what was meant.
+    if isinstance(value, bool):
+        return RenderMode.ALL if value else RenderMode.OFF
+    if isinstance(value, str) and value in (RenderMode.OFF, RenderMode.ALL, RenderMode.AUTO):
+        return RenderMode(value)
+    raise refuse("render")
+
+
+def _aliases(aliases: dict[str, str]) -> dict[str, str]:
+    for host, base in aliases.items():
+        if alias_pair(host, base) is None:
+            raise refuse("alias_pair", at=(host,), host=host, base=base)
+    return aliases
+
+
+def _known(code: str, at: Loc) -> None:
+    """`code` names a rule or a family of rules (GK2)."""
+    try:
+        select([code])
+    except UnknownRule as exc:
+        raise refuse("unknown_rule", at=at, reason=exc.args[0]) from None
+
+
+def _codes(codes: list[str]) -> list[str]:
+    for i, code in enumerate(codes):
+        _known(code, (i,))
+    return codes
+
+
+def _rule_settings(rules: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
     for code, settings in rules.items():
         if code not in BY_CODE:
-            _known_codes(doc, [code], ("rules", code))
-            raise doc.error(("rules", code), "settings take one rule's full code, not a prefix", "write e.g. GK302")
-        _want(doc, settings, dict, ("rules", code), "a mapping")
-        allowed = set(BY_CODE[code].defaults)
+            _known(code, (code,))
+            raise refuse("rule_prefix", at=(code,))
+        allowed = BY_CODE[code].defaults
         if not allowed and settings:
-            raise doc.error(("rules", code), f"{code} has no settings", "remove this entry")
-        _check_keys(doc, settings, allowed, ("rules", code))
-        for key, value in settings.items():
-            _want(doc, value, (int, float), ("rules", code, key), "a number")
-    for key in ("select", "ignore"):
-        if key in data:
-            _known_codes(doc, _strings(doc, data[key], (key,)), (key,))
+            raise refuse("rule_without_settings", at=(code,), code=code)
+        for key in settings:
+            if key not in allowed:
+                raise refuse("extra_forbidden", at=(code, key), allowed=", ".join(sorted(allowed)))
+    return rules
 
 
-def _known_codes(doc: _Doc, codes: list[str], path: tuple) -> None:
-    try:
-        select(codes)
-    except UnknownRule as exc:
-        raise doc.error(path, str(exc.args[0]), "run `gapcheck rules` for the list of codes") from None
+Count = Annotated[int, Field(ge=1)]
+Points = Annotated[float, Field(allow_inf_nan=False)]
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+"""Seconds or days, 0 allowed (no delay, no caching)."""
+Regex = Annotated[str, AfterValidator(_regex)]
+PeriodText = Annotated[str, AfterValidator(_period)]
+
+
+class CrawlSection(Section):
+    """`crawl:`; what is left out is CrawlOptions' default."""
+
+    max_pages: Count = UNSET
+    max_depth: Count = UNSET
+    max_query_variants: Count = UNSET
+    concurrency: Count = UNSET
+    # The command line refuses a negative delay or timeout too (cli._seconds); a timeout of 0 would fail
+    # every request.
+    delay: Amount = UNSET
+    timeout: Annotated[float, Field(gt=0, allow_inf_nan=False)] = UNSET
+    obey_robots: bool = UNSET
+    user_agent: str = UNSET
+    contact: str = UNSET
+    private_redirects: bool = UNSET
+    incremental: bool = UNSET
+    external_cache_days: Amount = UNSET
+    dns_probe: list[str] = UNSET
+    external: bool = UNSET
+    aliases: Annotated[dict[str, str], AfterValidator(_aliases)] = UNSET
+    allowed_domains: list[str] = UNSET
+    include: list[Regex] = UNSET
+    exclude: list[Regex] = UNSET
+    render: Annotated[RenderMode, BeforeValidator(_render)] = UNSET
+    render_urls: list[Regex] = UNSET
+
+
+class KindSection(Section):
+    label: str = UNSET
+    limit: PeriodText | None = UNSET
+    """None: no freshness limit (a child profile may lift its parent's)."""
+    deduction: Points = UNSET
+    keywords: list[str] = UNSET
+
+
+class PartSection(Section):
+    name: str
+    match: list[str]
+    download: bool = UNSET
+    in_text: bool = UNSET
+
+
+class RequirementSection(Section):
+    """One of `requirements:`; what is left out is Requirement's default."""
+
+    name: str
+    match: list[str] = UNSET
+    severity: Annotated[Severity, Field(strict=False)] = UNSET
+    deduction: Points = UNSET
+    on_homepage: bool = UNSET
+    pinned: bool = UNSET
+    linked_from_homepage: bool = UNSET
+    links_to_city_portal: bool = UNSET
+    contains: list[PartSection] | None = UNSET
+    drop: bool = UNSET
+    """Remove the requirement of this name that the profile extends."""
+
+
+class HomepageSection(Section):
+    limit: PeriodText = UNSET
+
+
+class ProfileFile(EmptyMeansAbsent):
+    """One profile file, before it is composed with the one it extends. Below the top, an empty key is an
+    error, but for a column kind's `limit:` (none)."""
+
+    name: str = UNSET
+    extends: str = UNSET
+    basis: Literal["2015", "2019"] = UNSET
+    crawl: CrawlSection = UNSET
+    column_kinds: dict[str, KindSection] = UNSET
+    column_names: dict[str, str] = UNSET
+    column_urls: dict[Regex, str] = UNSET
+    homepage: HomepageSection = UNSET
+    city_portal: list[str] = UNSET
+    requirements: list[RequirementSection] = UNSET
+    rules: Annotated[dict[str, dict[str, Points]], AfterValidator(_rule_settings)] = UNSET
+    select: Annotated[list[str], AfterValidator(_codes)] = UNSET
+    ignore: Annotated[list[str], AfterValidator(_codes)] = UNSET
 
 
 # -- composing ---------------------------------------------------------------------------------
@@ -375,7 +250,9 @@ def bundled_profiles() -> list[str]:
     return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-def _locate(ref: str, relative_to: Path | None) -> Path:
+def locate_profile(ref: str, relative_to: Path | None = None, named_at: tuple[ConfigFile, Loc] | None = None) -> Path:
+    """The file of the profile `ref`: a path (relative to `relative_to`), a file named `ref`.yaml there, or
+    a bundled profile. `named_at`: the file and key that name it, for the error."""
     if ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref:
         path = Path(ref)
         if not path.is_absolute() and relative_to is not None:
@@ -385,9 +262,11 @@ def _locate(ref: str, relative_to: Path | None) -> Path:
         return relative_to / f"{ref}.yaml"
     resource = importlib.resources.files("gapcheck.config").joinpath("profiles", f"{ref}.yaml")
     if not resource.is_file():
-        raise ConfigError(
-            f"profile {ref!r} not found; use a path to a .yaml file or one of: {', '.join(bundled_profiles())}"
-        )
+        context = {"ref": ref, "names": ", ".join(bundled_profiles())}
+        if named_at:
+            raise named_at[0].error(named_at[1], "no_profile", **context)
+        problem, fix = words.PROBLEM["no_profile"]
+        raise ConfigError(f"{problem}；{fix}".format(**context))
     return Path(str(resource))
 
 
@@ -410,86 +289,76 @@ def _merge(base: dict, child: dict) -> dict:
 
 
 def _compose(path: Path, chain: tuple[Path, ...]) -> tuple[dict, tuple[str, ...]]:
-    resolved = path.resolve()
-    if resolved in chain:
-        cycle = " → ".join(str(p) for p in (*chain, resolved))
-        raise ConfigError(
-            f"{path}: key 'extends': profiles extend each other in a cycle ({cycle}); remove one of the extends:"
-        )
-    doc = _Doc(path)
-    _validate(doc)
-    data = doc.data
+    """The keys `path` and the profiles it extends set, merged, and the files they came from."""
+    doc = ConfigFile(path, "profile")
+    data = doc.validate(ProfileFile).model_dump(exclude_unset=True)
     if "extends" not in data:
         return data, (str(path),)
-    try:
-        parent_path = _locate(data["extends"], path.parent)
-    except ConfigError as exc:
-        raise doc.error(("extends",), str(exc), "name a bundled profile or a file next to this one") from None
-    parent, files = _compose(parent_path, (*chain, resolved))
-    return _merge(parent, {k: v for k, v in data.items() if k != "extends"}), (str(path), *files)
+    parent_path = locate_profile(data.pop("extends"), path.parent, (doc, ("extends",)))
+    chain = (*chain, path.resolve())
+    if parent_path.resolve() in chain:
+        cycle = " → ".join(str(p) for p in (*chain, parent_path.resolve()))
+        raise doc.error(("extends",), "extends_cycle", cycle=cycle)
+    parent, files = _compose(parent_path, chain)
+    return _merge(parent, data), (str(path), *files)
 
 
 def load_profile(ref: str | None) -> Profile:
-    """The profile named `ref` (a bundled name or a path), composed with what it extends."""
-    path = _locate(ref or DEFAULT_PROFILE, None)
+    """The profile named `ref` (a bundled name or a path), composed with what it extends; what no file sets
+    is the default of the dataclass it fills."""
+    path = locate_profile(ref or DEFAULT_PROFILE)
     data, files = _compose(path, ())
-    crawl = data.get("crawl", {})
     kinds = tuple(
         ColumnKind(
             key,
-            k.get("label", key),
-            Period.parse(k["limit"]) if k.get("limit") else None,
-            tuple(k.get("keywords", [])),
-            float(k.get("deduction", 0)),
+            kind.get("label", key),
+            Period.parse(kind["limit"]) if kind.get("limit") else None,
+            tuple(kind.get("keywords", ())),
+            **_only(kind, "deduction"),
         )
-        for key, k in data.get("column_kinds", {}).items()
+        for key, kind in data.get("column_kinds", {}).items()
     )
     requirements = tuple(
         Requirement(
-            r["name"],
-            tuple(r.get("match") or [r["name"]]),
-            Severity(r.get("severity", "major")),
-            float(r.get("deduction", 2)),
-            bool(r.get("on_homepage")),
-            bool(r.get("pinned")),
-            bool(r.get("linked_from_homepage")),
-            bool(r.get("links_to_city_portal")),
-            tuple(
-                Part(p["name"], tuple(p["match"]), bool(p.get("download")), bool(p.get("in_text")))
-                for p in r.get("contains", []) or []
+            req["name"],
+            tuple(req.get("match") or [req["name"]]),
+            contains=tuple(Part(**{**part, "match": tuple(part["match"])}) for part in req.get("contains") or ()),
+            **_only(
+                req, "severity", "deduction", "on_homepage", "pinned", "linked_from_homepage", "links_to_city_portal"
             ),
         )
-        for r in data.get("requirements", [])
+        for req in data.get("requirements", [])
     )
+    chosen: dict[str, Any] = _only(data, "basis")
+    if "limit" in data.get("homepage", {}):
+        chosen["homepage_limit"] = Period.parse(data["homepage"]["limit"])
     options = Options(
-        basis=data.get("basis", "2019"),
         column_kinds=kinds,
         requirements=requirements,
-        city_portal=tuple(data.get("city_portal", [])),
-        homepage_limit=Period.parse(data.get("homepage", {}).get("limit", "14d")),
-        column_names=dict(data.get("column_names", {})),
-        column_urls={str(k): str(v) for k, v in data.get("column_urls", {}).items()},
-        rules=dict(data.get("rules", {})),
+        city_portal=tuple(data.get("city_portal", ())),
+        column_names=data.get("column_names", {}),
+        column_urls=data.get("column_urls", {}),
+        rules=data.get("rules", {}),
+        **chosen,
     )
+    crawl: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.get("crawl", {}).items()}
+    if "aliases" in crawl:
+        crawl["aliases"] = tuple(alias_pair(host, base) for host, base in crawl["aliases"].items())
     return Profile(
         name=data.get("name", path.stem),
         path=str(path),
-        basis=data.get("basis", "2019"),
-        crawl=_crawl_options(crawl),
+        basis=options.basis,
+        crawl=CrawlOptions(**crawl),
         options=options,
-        select=tuple(data.get("select", [])),
-        ignore=tuple(data.get("ignore", [])),
+        select=tuple(data.get("select", ())),
+        ignore=tuple(data.get("ignore", ())),
         files=files,
     )
 
 
-def _crawl_options(crawl: dict) -> CrawlOptions:
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in crawl.items()}
-    if "aliases" in values:
-        values["aliases"] = tuple(alias_pair(str(h), b) for h, b in values["aliases"].items())
-    if "render" in values:
-        values["render"] = RenderMode(values["render"])
-    return CrawlOptions(**values)
+def _only(values: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """Those of `keys` that `values` has: the rest keep the dataclass's default."""
+    return {k: values[k] for k in keys if k in values}
 
 
 def _one_line(value: str | list[str]) -> str:
@@ -505,7 +374,7 @@ def write_starter(name: str, path: Path, extends: str, city_portal: list[str]) -
     """A commented starter profile for a new bureau, checked to load before it is left in place."""
     if path.exists():
         raise ConfigError(f"{path}: already exists; pass --out with a new file name")
-    _locate(extends, None)  # an unknown base profile fails here, naming the bundled ones
+    locate_profile(extends)  # an unknown base profile fails here, naming the bundled ones
     template = importlib.resources.files("gapcheck.config").joinpath("starter.yaml").read_text(encoding="utf-8")
     text = string.Template(template).substitute(
         name=_one_line(name), path=_one_line(str(path)), extends=_one_line(extends), city_portal=_one_line(city_portal)

@@ -16,14 +16,14 @@ from . import history
 from .crawl import crawl
 from .crawl_setup import CrawlRequest
 from .profile import Profile
-from .report import build_report, reports_of, write_reports
+from .report import Report, build_report, reports_of, write_reports
 from .store import Store
 
 
 @dataclass(frozen=True)
 class Outcome:
     run_id: int
-    report: dict
+    report: Report
     html: Path
     failed: bool
     """Some finding failed: the site has gaps."""
@@ -140,8 +140,10 @@ def evaluate(
     caps = {r.code: ctx.option(r.code, "cap") for r in rules if "cap" in r.defaults}
     summary = checks.summarize(findings, severity_of, caps)
     finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    report = build_report(store.run(run_id), finished, profile, rules, findings, ctx, summary)
-    history.annotate(report, store, run_id)
+    started = store.run(run_id).started_at
+    report = history.annotate(
+        build_report(run_id, started, finished, profile, rules, findings, ctx, summary), store, run_id
+    )
     try:
         html = write_reports(report, out)
     except GapcheckError as exc:  # a full disk, a read-only folder: the crawl is stored, only the reports are not
@@ -150,6 +152,6 @@ def evaluate(
         ) from exc
     # Done only once its reports are all written: a run killed before still has them written by --resume.
     if not store.read_only:  # `gapcheck report` of a store on read-only media: the files are what is asked
-        store.finish_run(run_id, findings, severity_of, report)
+        store.finish_run(run_id, findings, severity_of, report.data())
     failed = summary.counts[checks.Status.FAIL] > 0
     return Outcome(run_id, report, html, failed)

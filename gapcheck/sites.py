@@ -1,7 +1,7 @@
 """SITES.yaml: the portals a machine checks every night and probes every 15 minutes.
 
-The file is read like a profile (`profile._Doc`): every error names the file, the line and the key, and
-says how to fix it. See config/sites.example.yaml for the format.
+Read like a profile (config_file.py): every error names the file, the line and the key, and says how to
+fix it. See config/sites.example.yaml for the format.
 """
 
 from __future__ import annotations
@@ -10,14 +10,16 @@ import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from core.errors import ConfigError
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+
 from core.redaction import redact
 
+from .config_file import UNSET, ConfigFile, EmptyMeansAbsent, Loc, refuse
 from .notify import NotifyConfig, SmtpConfig
-from .profile import DEFAULT_PROFILE, _check_keys, _Doc, _locate, _want
+from .profile import DEFAULT_PROFILE, locate_profile
 from .store import site_key
 
 DEFAULT_OUT = "reports"
@@ -52,111 +54,9 @@ class SitesFile:
         return self.out / site.slug
 
 
-_TOP_KEYS = {"defaults", "notify", "sites"}
-_DEFAULT_KEYS = {"profile", "out", "db", "keep_runs"}
-_NOTIFY_KEYS = {"webhook", "smtp"}
-_SMTP_KEYS = {"host", "port", "sender", "to", "username", "password_env", "starttls"}
-_SITE_KEYS = {"name", "url", "profile", "slug"}
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _EXAMPLE_URL = "http://www.example.gov.cn/"
-
-
-def load_sites(path: Path | str) -> SitesFile:
-    """The sites list at `path`, validated; ConfigError names file:line, key and fix for anything wrong."""
-    path = Path(path)
-    doc = _Doc(
-        path,
-        what="sites list",
-        shape="a sites list is a mapping of keys (defaults:, notify:, sites:); see config/sites.example.yaml",
-    )
-    data = doc.data
-    for key in [k for k, v in data.items() if v is None and k != "sites"]:
-        del data[key]  # `notify:` with only comments under it means none
-    _check_keys(doc, data, _TOP_KEYS, ())
-    base = path.parent.absolute()
-
-    defaults = _want(doc, data.get("defaults", {}), dict, ("defaults",), "a mapping (profile:, out:, db:)")
-    _check_keys(doc, defaults, _DEFAULT_KEYS, ("defaults",))
-    default_profile = _profile(doc, defaults.get("profile", DEFAULT_PROFILE), ("defaults", "profile"), base)
-    out = _folder(doc, defaults.get("out", DEFAULT_OUT), ("defaults", "out"), base)
-    db = _folder(doc, defaults["db"], ("defaults", "db"), base) if defaults.get("db") is not None else None
-    notify = _notify(doc, data["notify"]) if "notify" in data else None
-    keep = defaults.get("keep_runs", KEEP_RUNS)
-    _want(doc, keep, int, ("defaults", "keep_runs"), "a whole number of runs")
-    if keep < 2:
-        raise doc.error(
-            ("defaults", "keep_runs"),
-            "must be at least 2",
-            "keep at least the last two runs: each report compares with the one before",
-        )
-
-    if "sites" not in data:
-        raise ConfigError(
-            f"{path}:1: key 'sites': missing; add sites: with one entry per portal (- url: {_EXAMPLE_URL})"
-        )
-    items = data["sites"]
-    if items is None or items == []:
-        raise doc.error(("sites",), "the sites list is empty", f"add at least one entry (- url: {_EXAMPLE_URL})")
-    _want(doc, items, list, ("sites",), "a list of sites (- name: …, url: …)")
-    sites: list[SiteEntry] = []
-    slugs: dict[str, int] = {}
-    hosts: dict[str, int] = {}
-    for i, item in enumerate(items):
-        where = ("sites", i)
-        _want(doc, item, dict, where, "a mapping with url: (and name:, profile:, slug:)")
-        _check_keys(doc, item, _SITE_KEYS, where)
-        if item.get("url") is None:
-            raise doc.error(where, "site without a url", f"add url: with the portal's home page, e.g. {_EXAMPLE_URL}")
-        url = _url(doc, item["url"], (*where, "url"))
-        same = site_key(url)
-        if same in hosts:
-            raise doc.error(
-                (*where, "url"),
-                f"the same portal as site {hosts[same] + 1} ({url})",
-                "list each portal once (scheme and port do not make another site)",
-            )
-        hosts[same] = i
-        name = (
-            _text(doc, item["name"], (*where, "name"))
-            if item.get("name") is not None
-            else urlsplit(url).hostname or url
-        )
-        profile = (
-            _profile(doc, item["profile"], (*where, "profile"), base)
-            if item.get("profile") is not None
-            else default_profile
-        )
-        if item.get("slug") is not None:
-            slug = _text(doc, item["slug"], (*where, "slug"))
-            if not _SLUG.fullmatch(slug):
-                raise doc.error(
-                    (*where, "slug"),
-                    f"{slug!r} is not a safe folder name",
-                    "use letters, digits, '.', '-' and '_' only, starting with a letter or digit",
-                )
-            slug_at = (*where, "slug")
-        else:
-            slug = _derived_slug(url)
-            slug_at = (*where, "url")
-        if slug in slugs:
-            raise doc.error(
-                slug_at,
-                f"folder name {slug!r} is already used by site {slugs[slug] + 1}",
-                "give one of them slug: with another folder name",
-            )
-        slugs[slug] = i
-        sites.append(SiteEntry(name, url, profile, slug))
-    return SitesFile(path.absolute(), tuple(sites), out, db, notify, keep)
-
-
-def _text(doc: _Doc, value: Any, where: tuple) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)  # slug: 2024 or name: 12345 is meant as text
-    _want(doc, value, str, where, "a string")
-    if not value.strip():
-        raise doc.error(where, "empty", "write a value or remove the key")
-    return value.strip()
 
 
 class NotAWebAddress(ValueError):
@@ -189,11 +89,11 @@ def web_address(text: str) -> str:
     return url if parts.path else url + "/"
 
 
-def _url(doc: _Doc, value: Any, where: tuple) -> str:
+def _url(url: str) -> str:
     try:
-        return web_address(_text(doc, value, where))
+        return web_address(url)
     except NotAWebAddress as exc:
-        raise doc.error(where, exc.problem, exc.fix) from None
+        raise refuse("url", problem=exc.problem, fix=exc.fix) from None
 
 
 def _derived_slug(url: str) -> str:
@@ -206,101 +106,161 @@ def _derived_slug(url: str) -> str:
     return slug[:100]
 
 
-def _folder(doc: _Doc, value: Any, where: tuple, base: Path) -> Path:
-    path = Path(_text(doc, value, where)).expanduser()
+def _folder(value: str, base: Path) -> Path:
+    path = Path(value).expanduser()
     return path if path.is_absolute() else base / path
 
 
-def _profile(doc: _Doc, value: Any, where: tuple, base: Path) -> str:
-    ref = _text(doc, value, where)
+def _profile(doc: ConfigFile, ref: str, where: Loc, base: Path) -> str:
     if ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref:
         path = Path(ref).expanduser()
         path = path if path.is_absolute() else base / path
         if not path.is_file():
-            raise doc.error(
-                where,
-                f"profile file {path} not found",
-                "give a path relative to this file, or a bundled profile's name",
-            )
+            raise doc.error(where, "profile_file", path=path)
         return str(path)
-    try:
-        _locate(ref, None)
-    except ConfigError as exc:
-        raise doc.error(where, str(exc), "fix the name") from None
+    locate_profile(ref, named_at=(doc, where))
     return ref
 
 
-def _notify(doc: _Doc, section: Any) -> NotifyConfig:
-    _want(doc, section, dict, ("notify",), "a mapping (webhook:, smtp:)")
-    _check_keys(doc, section, _NOTIFY_KEYS, ("notify",))
-    webhook = None
-    if section.get("webhook") is not None:
-        webhook = _text(doc, section["webhook"], ("notify", "webhook"))
-        parts = urlsplit(webhook)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise doc.error(
-                ("notify", "webhook"),
-                f"{webhook!r} is not a web address",
-                "write the full address the report summary is posted to, e.g. https://hooks.example.gov.cn/gapcheck",
-            )
-    smtp = _smtp(doc, section["smtp"]) if section.get("smtp") is not None else None
-    if webhook is None and smtp is None:
-        raise doc.error(("notify",), "neither webhook: nor smtp: given", "add one, or remove notify:")
-    return NotifyConfig(webhook=webhook, smtp=smtp)
+# -- what a sites list may hold -----------------------------------------------------------------
 
 
-def _smtp(doc: _Doc, smtp: Any) -> SmtpConfig:
-    at = ("notify", "smtp")
-    _want(doc, smtp, dict, at, "a mapping (host:, port:, sender:, to:, …)")
-    if "password" in smtp:
-        raise doc.error(
-            (*at, "password"),
-            "passwords are not kept in the sites list",
-            "put the password in an environment variable and name it in password_env:",
-        )
-    _check_keys(doc, smtp, _SMTP_KEYS, at)
-    for key in ("host", "sender", "to"):
-        if smtp.get(key) is None:
-            raise doc.error(at, f"smtp without {key}:", f"add {key}: (host:, sender: and to: are required)")
-    host = _text(doc, smtp["host"], (*at, "host"))
-    sender = _text(doc, smtp["sender"], (*at, "sender"))
-    to = smtp["to"]
-    if isinstance(to, str):
-        to = [to]
-    _want(doc, to, list, (*at, "to"), "a list of e-mail addresses")
-    if not to:
-        raise doc.error((*at, "to"), "no recipients", "list at least one e-mail address")
-    recipients = tuple(_address(doc, a, (*at, "to", j)) for j, a in enumerate(to))
-    _address(doc, sender, (*at, "sender"))
-    port = smtp.get("port", 25)
-    _want(doc, port, int, (*at, "port"), "a port number")
-    if not 1 <= port <= 65535:
-        raise doc.error((*at, "port"), f"{port} is not a port number", "write e.g. 25, 465 or 587")
-    username = _text(doc, smtp["username"], (*at, "username")) if smtp.get("username") is not None else None
-    password_env = None
-    if smtp.get("password_env") is not None:
-        password_env = _text(doc, smtp["password_env"], (*at, "password_env"))
-        if not _ENV_NAME.fullmatch(password_env):
-            raise doc.error(
-                (*at, "password_env"),
-                f"{password_env!r} is not an environment variable name",
-                "write the variable's name, e.g. GAPCHECK_SMTP_PASSWORD, not the password",
-            )
-    starttls = smtp.get("starttls", False)
-    _want(doc, starttls, bool, (*at, "starttls"), "true or false")
-    return SmtpConfig(
-        host=host,
-        sender=sender,
-        to=recipients,
-        port=port,
-        username=username,
-        password_env=password_env,
-        starttls=starttls,
-    )
+def _as_text(value: object) -> object:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # slug: 2024 or name: 12345 is meant as text
+    return value
 
 
-def _address(doc: _Doc, value: Any, where: tuple) -> str:
-    address = _text(doc, value, where)
+def _stripped(value: str) -> str:
+    if not value.strip():
+        raise refuse("blank")
+    return value.strip()
+
+
+def _slug(slug: str) -> str:
+    if not _SLUG.fullmatch(slug):
+        raise refuse("slug_unsafe")
+    return slug
+
+
+def _address(address: str) -> str:
     if "@" not in address or any(c.isspace() for c in address):
-        raise doc.error(where, f"{address!r} is not an e-mail address", "write it like web@example.gov.cn")
+        raise refuse("address")
     return address
+
+
+def _webhook(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise refuse("webhook")
+    return url
+
+
+def _env_name(name: str) -> str:
+    if not _ENV_NAME.fullmatch(name):
+        raise refuse("env_name")
+    return name
+
+
+def _keep_runs(keep: int) -> int:
+    if keep < 2:  # each report compares with the one before
+        raise refuse("keep_runs")
+    return keep
+
+
+def _listed(value: object) -> object:
+    return [value] if isinstance(value, str) else value  # `to: web@x.gov.cn` is one recipient
+
+
+Text = Annotated[str, BeforeValidator(_as_text), AfterValidator(_stripped)]
+Address = Annotated[Text, AfterValidator(_address)]
+
+
+class Defaults(EmptyMeansAbsent):
+    profile: Text = DEFAULT_PROFILE
+    out: Text = DEFAULT_OUT
+    db: Text | None = None
+    keep_runs: Annotated[int, AfterValidator(_keep_runs)] = KEEP_RUNS
+
+
+class Smtp(EmptyMeansAbsent):
+    """`notify.smtp:`; what is left out is SmtpConfig's default."""
+
+    host: Text
+    sender: Address
+    to: Annotated[list[Address], BeforeValidator(_listed), Field(min_length=1)]
+    port: Annotated[int, Field(ge=1, le=65535)] = UNSET
+    username: Text = UNSET
+    password_env: Annotated[Text, AfterValidator(_env_name)] = UNSET
+    starttls: bool = UNSET
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "password" in data:
+            raise refuse("password", at=("password",))
+        return data
+
+
+class Notify(EmptyMeansAbsent):
+    webhook: Annotated[Text, AfterValidator(_webhook)] | None = None
+    smtp: Smtp | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Notify:
+        if self.webhook is None and self.smtp is None:
+            raise refuse("notify_empty")
+        return self
+
+
+class Site(EmptyMeansAbsent):
+    url: Annotated[Text, AfterValidator(_url)]
+    name: Text | None = None
+    profile: Text | None = None
+    """A bundled profile's name or a path relative to the sites list; defaults.profile when left out."""
+    slug: Annotated[Text, AfterValidator(_slug)] | None = None
+
+
+class SitesList(EmptyMeansAbsent):
+    defaults: Defaults = Field(default_factory=Defaults)
+    notify: Notify | None = None
+    sites: Annotated[list[Site], Field(min_length=1)]
+
+
+# -- reading it ---------------------------------------------------------------------------------
+
+
+def load_sites(path: Path | str) -> SitesFile:
+    """The sites list at `path`, validated; ConfigError names file:line, key and fix for anything wrong."""
+    path = Path(path)
+    doc = ConfigFile(path, "sites")
+    data = doc.validate(SitesList)
+    base = path.parent.absolute()
+    defaults = data.defaults
+    default_profile = _profile(doc, defaults.profile, ("defaults", "profile"), base)
+    sites: list[SiteEntry] = []
+    slugs: dict[str, int] = {}
+    hosts: dict[str, int] = {}
+    for i, item in enumerate(data.sites):
+        where = ("sites", i)
+        same = site_key(item.url)
+        if same in hosts:
+            raise doc.error((*where, "url"), "same_portal", other=hosts[same] + 1, url=item.url)
+        hosts[same] = i
+        slug = item.slug or _derived_slug(item.url)
+        if slug in slugs:
+            at = (*where, "slug" if item.slug else "url")
+            raise doc.error(at, "slug_taken", slug=slug, other=slugs[slug] + 1)
+        slugs[slug] = i
+        name = item.name or urlsplit(item.url).hostname or item.url
+        profile = _profile(doc, item.profile, (*where, "profile"), base) if item.profile else default_profile
+        sites.append(SiteEntry(name, item.url, profile, slug))
+    notify = None
+    if data.notify is not None:
+        smtp = data.notify.smtp
+        notify = NotifyConfig(
+            webhook=data.notify.webhook,
+            smtp=SmtpConfig(**{**smtp.model_dump(exclude_unset=True), "to": tuple(smtp.to)}) if smtp else None,
+        )
+    db = _folder(defaults.db, base) if defaults.db is not None else None
+    return SitesFile(path.absolute(), tuple(sites), _folder(defaults.out, base), db, notify, defaults.keep_runs)

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from checks import Finding, Severity
+from checks.answers import plain_verdict
 from core.errors import StoreError
 from core.model import (
     Availability,
@@ -31,6 +32,7 @@ from core.model import (
     Link,
     LinkCheck,
     LinkTag,
+    NotFoundAnswer,
     Page,
     Region,
     Site,
@@ -39,7 +41,7 @@ from core.model import (
     Zone,
 )
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 _PROBES_TABLE = """CREATE TABLE probes (
     id INTEGER PRIMARY KEY,
@@ -72,6 +74,11 @@ _MIGRATIONS = {
     ],
     6: [_PROBES_TABLE, _PROBES_INDEX],
     7: ["ALTER TABLE pages ADD COLUMN zones TEXT", "ALTER TABLE links ADD COLUMN zone INTEGER"],
+    # The spider records facts, not words: older rows keep their reason and no facts (checks/answers.py).
+    8: [
+        f"ALTER TABLE link_checks ADD COLUMN {column}"
+        for column in ("title TEXT", "text TEXT", "retry_after REAL", "location TEXT")
+    ],
 }
 """Statements that bring a store of the version before the key up to that version."""
 
@@ -148,6 +155,10 @@ CREATE TABLE link_checks (
     content_type TEXT,
     redirects INTEGER,
     checked_at TEXT,
+    title TEXT,
+    text TEXT,
+    retry_after REAL,
+    location TEXT,
     PRIMARY KEY (run_id, url)
 );
 CREATE TABLE external_checks (
@@ -415,6 +426,10 @@ class Store:
                 c.content_type,
                 c.redirects,
                 c.checked_at or None,
+                c.title or None,
+                c.text or None,
+                c.retry_after,
+                c.location or None,
             )
             for c in checks
         ]
@@ -422,7 +437,7 @@ class Store:
             db.executemany("DELETE FROM links WHERE run_id = ? AND page_url = ?", [(r[0], r[1]) for r in page_rows])
             db.executemany("INSERT OR REPLACE INTO pages VALUES (" + ",".join("?" * 22) + ")", page_rows)
             db.executemany("INSERT INTO links VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", link_rows)
-            db.executemany("INSERT OR REPLACE INTO link_checks VALUES (?,?,?,?,?,?,?,?,?)", check_rows)
+            db.executemany("INSERT OR REPLACE INTO link_checks VALUES (" + ",".join("?" * 13) + ")", check_rows)
 
     def finish_crawl(self, run_id: int, stats: CrawlStats) -> None:
         notes = {
@@ -432,6 +447,7 @@ class Store:
             "not_modified": stats.not_modified,
             "traps": [dataclasses.asdict(t) for t in stats.traps],
             "certificate": dataclasses.asdict(stats.certificate) if stats.certificate else None,
+            "not_found": [dataclasses.asdict(n) for n in stats.not_found],
         }
         with self.transaction() as db:
             checked = db.execute("SELECT count(*) FROM link_checks WHERE run_id = ?", (run_id,)).fetchone()[0]
@@ -480,7 +496,7 @@ class Store:
             if not is_external(url):
                 continue
             check = LinkCheck(url, status, FetchError(error) if error else None)
-            if check.verdict is Verdict.OK:
+            if plain_verdict(check) is Verdict.OK:
                 keep.append((url, status, final_url, content_type, redirects, now))
             else:
                 forget.append((url,))
@@ -610,9 +626,14 @@ class Store:
                 keep(r[5], r[5]) or "",
                 r[6] or 0,
                 keep(r[7], r[7]) or "",
+                r[8] or "",
+                r[9] or "",
+                r[10],
+                r[11] or "",
             )
             for r in self.db.execute(
-                "SELECT url, status, error, reason, final_url, content_type, redirects, checked_at FROM link_checks "
+                "SELECT url, status, error, reason, final_url, content_type, redirects, checked_at, title, text, "
+                "retry_after, location FROM link_checks "
                 "WHERE run_id = ? ORDER BY rowid",
                 (run_id,),
             )
@@ -630,6 +651,7 @@ class Store:
             not_modified=notes.get("not_modified", 0),
             traps=tuple(TrapNote(**t) for t in notes.get("traps", ())),
             certificate=CertificateNote(**notes["certificate"]) if notes.get("certificate") else None,
+            not_found=tuple(NotFoundAnswer(**n) for n in notes.get("not_found", ())),
         )
         return Site(
             info.site,

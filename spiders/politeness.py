@@ -37,9 +37,9 @@ from .names import addresses
 from .settings import ROBOTS_TXT_MAX
 
 PRIVATE_REDIRECT = "private-redirect: "
-"""Prefix of the IgnoreRequest message for a redirect into a more internal network; the reason follows."""
+"""Prefix of the IgnoreRequest message for a redirect into a more internal network; the host follows."""
 CIRCUIT_OPEN = "circuit-open: "
-"""Prefix of the IgnoreRequest message for a request the breaker did not send; the reason follows."""
+"""Prefix of the IgnoreRequest message for a request the breaker did not send; its reason (for the log) follows."""
 THROTTLED = "gapcheck_throttled"
 """Request meta: seconds the server last asked to wait, set when gapcheck gave up waiting."""
 _ROBOTS_READ = "gapcheck_robots_read"
@@ -336,10 +336,7 @@ class Politeness:
         if chain and not self.private_ok:
             origin, target = urlsplit(chain[0]).hostname or "", urlparse_cached(request).hostname or ""
             if origin != target and await self._reach(target) > await self._reach(origin):
-                raise IgnoreRequest(
-                    f"{PRIVATE_REDIRECT}跳转到内网或本机地址 {target}，未跟随"
-                    "（检查自己内网的网站可设 crawl.private_redirects: true）"
-                )
+                raise IgnoreRequest(PRIVATE_REDIRECT + target)  # the spider records the host it led to
         key = urlparse_cached(request).netloc.lower()
         state = self.host(key)
         this_pass = request.meta.get(PASS, 1)

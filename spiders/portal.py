@@ -1,4 +1,5 @@
-"""The portal spider: crawls one site within scope and asks every link target once. Judges nothing."""
+"""The portal spider: crawls one site within scope and asks every link target once. Judges nothing: it
+records what each target answered (checks/answers.py judges it when the rules run)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from twisted.python.failure import Failure
 
 from core import patterns
 from core.model import (
+    ANSWER_TEXT,
     ATTACHMENT_SUFFIXES,
     ENTRY_HOPS,
     ENTRY_PAGE_TEXT,
@@ -41,12 +43,13 @@ from core.model import (
     FetchError,
     Link,
     LinkCheck,
+    NotFoundAnswer,
     Page,
-    Verdict,
     path_of,
+    scope_key,
     url_parts,
 )
-from gapcheck.report.labels import FETCH_REASON, HTTP_REASON, REDIRECT_MALFORMED, REDIRECT_NOT_WEB, REDIRECT_NOWHERE
+from core.signs import CHALLENGE_STATUSES, CHALLENGE_TEXT, challenge_word
 
 from . import scratch
 from .certificate import inspect as inspect_certificate
@@ -69,7 +72,6 @@ from .traps import TrapGuard
 HTML_TYPES = ("text/html", "application/xhtml")
 GET_AFTER_HEAD = frozenset({400, 403, 404, 405, 406, 500, 501, 502, 503})
 """HEAD answers that servers give wrongly often enough that a GET must confirm them."""
-OFFLINE_REASON = "未检查（离线）：离线或内网检查不请求外部链接"
 _CHARSET = re.compile(r"charset\s*=\s*['\"]?([\w.:-]+)", re.I)
 
 
@@ -92,39 +94,12 @@ _RETRIED = frozenset(
     {
         FetchError.TIMEOUT,
         FetchError.RESET,
-        FetchError.THROTTLED,
         FetchError.CIRCUIT_OPEN,
-        FetchError.CHALLENGE,
         FetchError.OTHER,
     }
 )
-"""Undecided answers worth a second, slower try at the end of the run (403 and 429 too, by status)."""
-
-
-@dataclasses.dataclass(frozen=True)
-class NotFoundAnswer:
-    """How a host answered a path that cannot exist: what its soft 404s look like."""
-
-    status: int
-    final_url: str
-    redirected: bool
-    title: str
-    head: str
-    """The start of the visible text, digits and the asked path removed."""
-
-
-def _text_head(text: str, path: str) -> str:
-    return re.sub(r"\d+", "", text.replace(path, ""))[:SOFT_404_TEXT]
-
-
-def scope_key(url: str) -> str:
-    """Host, plus the port when the URL names one: two servers on 127.0.0.1 are two sites. A malformed URL
-    is no site's: its key is empty."""
-    parts = url_parts(url)
-    if parts is None:
-        return ""
-    host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if parts.port else host
+"""Undecided answers worth a second, slower try at the end of the run (403 and 429 too, by status; rate
+limits and firewall check pages by their facts)."""
 
 
 class PortalSpider(scrapy.Spider):
@@ -207,7 +182,7 @@ class PortalSpider(scrapy.Spider):
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 
-    async def start(self) -> AsyncIterator[Request]:
+    async def start(self) -> AsyncIterator[Request | LinkCheck]:
         # An aliased start page is served by staging: its certificate says nothing of production's.
         aliased = (urlsplit(self.start_url).hostname or "").lower() in self.settings.getdict("GAPCHECK_ALIASES")
         await self.prepare(certificate=not aliased)
@@ -284,7 +259,7 @@ class PortalSpider(scrapy.Spider):
         """A sampled page, rendered: when it shows more than its raw HTML, it is recorded as rendered (its
         script-built links followed) and every later page is rendered."""
         seen = extract(decode_html(response.body, None)[0], response.url)
-        if self.render_all or not self._built_by_script(seen.links, self.samples.get(_requested(response.request))):
+        if self.render_all or not self._built_by_script(seen.links, self.samples.get(_requested(_asked(response)))):
             return
         self.render_all = True
         self.logger.info("%s is built by script: rendering the rest of the site", response.url)
@@ -330,7 +305,12 @@ class PortalSpider(scrapy.Spider):
             seen = extract(decode_html(response.body, None)[0], response.url)
             text, title = seen.text, seen.title
         return NotFoundAnswer(
-            response.status, response.url, bool(response.meta.get("redirect_urls")), title, _text_head(text, path)
+            request.url,
+            response.status,
+            response.url,
+            bool(response.meta.get("redirect_urls")),
+            title,
+            text[:ANSWER_TEXT],
         )
 
     # -- scope ------------------------------------------------------------------------------
@@ -419,20 +399,18 @@ class PortalSpider(scrapy.Spider):
         self.pages_scheduled += 1
         return True
 
-    def follow(self, page_url: str, depth: int, links: tuple[Link, ...]) -> Iterable[Request]:
+    def follow(self, page_url: str, depth: int, links: tuple[Link, ...]) -> Iterable[Request | LinkCheck]:
         for link in self.unseen(links):
             url = link.url
             parts = url_parts(url)
             if parts is None:
                 # Scrapy cannot even build the request, and no browser gets anywhere: a broken link, and the
                 # page's other links are followed as usual.
-                yield LinkCheck(url, error=FetchError.BAD_URL, reason=FETCH_REASON[FetchError.BAD_URL])
+                yield LinkCheck(url, error=FetchError.BAD_URL)
                 continue
             if "@" in parts.netloc:
                 # Credentials in a link: asking would hand them to the server (and Scrapy cannot anyway).
-                yield LinkCheck(
-                    url, error=FetchError.OTHER, reason="网址含用户名和密码，未请求（请改为不带密码的地址）"
-                )
+                yield LinkCheck(url, error=FetchError.CREDENTIALS)
                 continue
             inside = self.in_scope(url)
             is_page = self._is_page(link, inside)
@@ -446,7 +424,7 @@ class PortalSpider(scrapy.Spider):
                     continue
                 yield self._request(url, Role.PAGE, depth=depth + 1, referrer=page_url)
             elif not inside and not self.external:
-                yield LinkCheck(url, error=FetchError.OFFLINE, reason=OFFLINE_REASON)
+                yield LinkCheck(url, error=FetchError.OFFLINE)
             elif url in self.known and not inside:
                 self.reused += 1
                 yield self.known[url]
@@ -502,7 +480,7 @@ class PortalSpider(scrapy.Spider):
     # -- callbacks --------------------------------------------------------------------------
 
     def parse(self, response: Response):
-        request = response.request
+        request = _asked(response)
         url = _requested(request)
         depth = request.meta["gapcheck_depth"]
         if not request.meta.get(COUNTED):
@@ -536,14 +514,16 @@ class PortalSpider(scrapy.Spider):
             fetched_at=_now(),
         )
         is_html = content_type.startswith(HTML_TYPES) or (not content_type and response.body[:1] == b"<")
-        if check.error is FetchError.BAD_REDIRECT:
+        if check.error in (FetchError.BAD_REDIRECT, FetchError.MALFORMED_REDIRECT):
             yield self._settle(request, url, check)
-            yield dataclasses.replace(page, error=f"{check.error}: {check.reason}")
+            yield dataclasses.replace(page, error=str(check.error))
             return
         if response.status >= 400 or not is_html or not self.in_scope(response.url):
-            if response.status in (403, 503) and is_html:  # a firewall's check page says so in its text
+            if response.status in CHALLENGE_STATUSES and is_html:  # a firewall's check page says so in its text
                 seen = extract(decode_html(response.body, None)[0], response.url)
-                check = _challenge(check, seen.title, seen.text)
+                check = _shown(check, seen.title, seen.text)
+                if _check_page(check):
+                    page = dataclasses.replace(page, error=FetchError.CHALLENGE.value)
             yield self._settle(request, url, check)
             yield page
             return
@@ -551,15 +531,11 @@ class PortalSpider(scrapy.Spider):
         text, encoding = decode_html(response.body, m.group(1) if m else None)
         seen = extract(text, response.url)
         if response.status == 200:
-            check = _challenge(check, seen.title, seen.text)
-            if check.error is FetchError.CHALLENGE:  # not the page: nothing on it to read or follow
+            check = _shown(check, seen.title, seen.text)
+            if _check_page(check):  # not the page: nothing on it to read or follow
                 yield self._settle(request, url, check)
-                yield dataclasses.replace(page, title=seen.title, error=f"{check.error}: {check.reason}")
+                yield dataclasses.replace(page, title=seen.title, error=FetchError.CHALLENGE.value)
                 return
-        if response.status == 200:
-            check = self._like_not_found(url, response, seen.title, seen.text) or _soft_404(
-                check, seen.title, seen.text
-            )
         yield self._settle(request, url, check)
         if request.meta.get("gapcheck_rendered"):
             seen.meta[RENDERED] = "1"
@@ -584,40 +560,9 @@ class PortalSpider(scrapy.Spider):
         )
         yield from self.follow(response.url, depth, seen.links)
 
-    def _like_not_found(self, url: str, response: Response, title: str, text: str) -> LinkCheck | None:
-        """A 200 that looks like the host's answer for a path that cannot exist is a soft 404."""
-        probe = self.not_found
-        if probe is None or probe.status != 200 or url == self.start_url:
-            return None
-        if scope_key(probe.final_url) != scope_key(response.url):
-            return None
-        if probe.redirected:
-            if response.meta.get("redirect_urls") and response.url == probe.final_url:
-                return LinkCheck(
-                    url,
-                    status=200,
-                    error=FetchError.SOFT_404,
-                    final_url=response.url,
-                    reason=f"软404：跳转到与不存在页面相同的地址 {response.url}",
-                    redirects=len(response.meta["redirect_urls"]),
-                    content_type="text/html",
-                )
-            return None
-        path = urlsplit(url).path
-        if probe.title and title == probe.title and _text_head(text, path) == probe.head:
-            return LinkCheck(
-                url,
-                status=200,
-                error=FetchError.SOFT_404,
-                final_url=response.url,
-                reason=f"软404：与本站不存在页面的回应相同（标题「{title[:40]}」）",
-                content_type="text/html",
-            )
-        return None
-
     def checked(self, response: Response):
         self.answered += 1
-        request = response.request
+        request = _asked(response)
         url = _requested(request)
         if request.method == "HEAD" and response.status in GET_AFTER_HEAD:
             confirm = self._request(
@@ -633,16 +578,16 @@ class PortalSpider(scrapy.Spider):
         yield self._settle(request, url, self._check(url, response, _header(response, b"Content-Type").lower()))
 
     def failed(self, failure: Failure):
-        request = failure.request
+        request: Request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on every errback's failure
         url = _requested(request)
-        kind, reason = _classify(failure)
+        kind, location = _classify(failure)
         if kind is FetchError.OTHER:
             self.logger.info("%s could not be fetched: %r", url, failure.value)
         if kind is FetchError.DNS and not self.resolver_works:
-            kind, reason = FetchError.NO_RESOLVER, "本机无法进行域名解析（DNS 不可用），未能检查"
+            kind = FetchError.NO_RESOLVER
         self.errors += 1
         self.answered += 1
-        yield self._settle(request, url, LinkCheck(url, error=kind, reason=reason))
+        yield self._settle(request, url, LinkCheck(url, error=kind, location=location))
         if request.meta.get("gapcheck") == Role.PAGE:
             yield Page(
                 url=url,
@@ -651,50 +596,44 @@ class PortalSpider(scrapy.Spider):
                 depth=request.meta["gapcheck_depth"],
                 referrer=request.meta.get("gapcheck_referrer", ""),
                 fetched_at=_now(),
-                error=f"{kind}: {reason}",
+                error=kind.value,
             )
 
     @staticmethod
     def _check(url: str, response: Response, content_type: str) -> LinkCheck:
-        reason = "" if response.status < 400 else HTTP_REASON.get(response.status, "")
         error = None
         if response.status in _REDIRECTS:
             # Scrapy follows every redirect to an http(s) address; one that reached here leads nowhere a
-            # browser shows a page (file:, ftp:, data:…) or names no target at all.
-            error = FetchError.BAD_REDIRECT
-            if response.meta.get(MALFORMED_TARGET):
-                reason = REDIRECT_MALFORMED
-            else:
-                reason = REDIRECT_NOT_WEB if response.headers.get(b"Location") else REDIRECT_NOWHERE
-        waited = response.meta.get(THROTTLED)
-        if waited is not None:
-            error = FetchError.THROTTLED
-            reason = f"{reason or '服务器繁忙'}：按服务器要求等待后仍被限流（要求等待 {waited:g} 秒）"
+            # browser shows a page (file:, ftp:, data:…), names no target at all, or one no client can ask.
+            malformed = response.meta.get(MALFORMED_TARGET)
+            error = FetchError.MALFORMED_REDIRECT if malformed else FetchError.BAD_REDIRECT
         return LinkCheck(
             url,
             status=response.status,
             error=error,
-            reason=reason,
             final_url=response.url,
             content_type=content_type.split(";")[0].strip(),
             redirects=len(response.meta.get("redirect_urls", ())),
+            retry_after=response.meta.get(THROTTLED),
+            location=_header(response, b"Location") if error is FetchError.BAD_REDIRECT else "",
         )
 
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
-_SOFT_404 = re.compile(r"(?:您(?:所)?(?:访问|请求|查找)的)?页面不存在|404\s*not\s*found", re.I)
-SOFT_404_TEXT = 300
-"""Characters of visible text a soft 404 says it in; further down, a real page may just mention the words."""
+def _shown(check: LinkCheck, title: str, text: str) -> LinkCheck:
+    """The check with what its HTML answer shows: the rules tell soft 404s and firewall pages by it."""
+    return dataclasses.replace(check, title=title, text=text[:ANSWER_TEXT])
 
 
-def _soft_404(check: LinkCheck, title: str, text: str) -> LinkCheck:
-    """A 200 whose page says it does not exist: portals' CMSs answer missing pages this way."""
-    m = _SOFT_404.search(title) or _SOFT_404.search(text[:SOFT_404_TEXT])
-    if m is None:
-        return check
-    return dataclasses.replace(check, error=FetchError.SOFT_404, reason=f"软404：页面显示「{m.group(0)}」")
+def _check_page(check: LinkCheck) -> bool:
+    """A firewall's check page in place of the content. Crawl control, not a verdict (the rules judge the
+    same facts by the profile's threshold): the spider neither reads nor follows such a page, and asks it
+    again in the second pass; runner.start_refused reads the page's error."""
+    return check.status in CHALLENGE_STATUSES and bool(
+        challenge_word(check.title, check.text, CHALLENGE_TEXT, ANSWER_TEXT)
+    )
 
 
 def _any_resolves(hosts: Iterable[str]) -> bool:
@@ -717,32 +656,20 @@ def _any_resolves(hosts: Iterable[str]) -> bool:
     return False
 
 
-_CHALLENGE = re.compile(
-    r"just a moment|checking your browser|attention required|安全验证|人机验证|访问验证|滑动验证|请完成验证"
-    r"|安全检测|访问被拦截|创宇盾|网站防火墙|web应用防火墙",
-    re.I,
-)
-CHALLENGE_TEXT = 200
-"""Characters of visible text a firewall's check page has at most; a real page may mention the words."""
-
-
-def _challenge(check: LinkCheck, title: str, text: str) -> LinkCheck:
-    """A firewall's check page in place of the content: gapcheck was stopped, a person may not be."""
-    if len(text) > CHALLENGE_TEXT:
-        return check
-    m = _CHALLENGE.search(title) or _CHALLENGE.search(text)
-    if m is None:
-        return check
-    return dataclasses.replace(check, error=FetchError.CHALLENGE, reason=f"防火墙验证页面：页面显示「{m.group(0)}」")
-
-
 def _undecided(request: Request, check: LinkCheck) -> bool:
     """A first answer worth asking again, slower, once the crawl is done."""
-    return (
-        check.verdict is Verdict.UNVERIFIED
-        and request.meta.get(PASS, 1) == 1
-        and (check.error in _RETRIED or check.status in (403, 429))
+    return request.meta.get(PASS, 1) == 1 and (
+        check.error in _RETRIED
+        or check.status in (403, 429)
+        or (check.error is None and check.retry_after is not None)
+        or _check_page(check)
     )
+
+
+def _asked(response: Response) -> Request:
+    """The request a callback's response answers: Scrapy always sets it before a callback runs."""
+    assert response.request is not None
+    return response.request
 
 
 def _requested(request: Request) -> str:
@@ -760,8 +687,9 @@ def _now() -> str:
 
 
 def _classify(failure: Failure) -> tuple[FetchError, str]:
-    """The kind of network failure, in words a web team understands (labels.FETCH_REASON): an exception's
-    own text never reaches a report, only the --verbose log (PortalSpider.failed)."""
+    """The kind of network failure (checks/reasons.py words it) and, for a redirect into a private network,
+    the host it led to: an exception's own text never reaches a report, only the --verbose log
+    (PortalSpider.failed)."""
     value = failure.value
     text = str(value)
     if failure.check(CannotResolveHostError, tx_error.DNSLookupError):
@@ -773,9 +701,9 @@ def _classify(failure: Failure) -> tuple[FetchError, str]:
     elif "MAXSIZE" in text or "max size" in text.lower():
         kind = FetchError.TOO_LARGE
     elif failure.check(IgnoreRequest):
-        # gapcheck's own middlewares say why in Chinese after their prefix.
+        # gapcheck's own middlewares name what they stopped after their prefix.
         if text.startswith(CIRCUIT_OPEN):
-            return FetchError.CIRCUIT_OPEN, text[len(CIRCUIT_OPEN) :]
+            return FetchError.CIRCUIT_OPEN, ""
         if text.startswith(PRIVATE_REDIRECT):
             return FetchError.PRIVATE_REDIRECT, text[len(PRIVATE_REDIRECT) :]
         if "robots" in text.lower():
@@ -786,7 +714,7 @@ def _classify(failure: Failure) -> tuple[FetchError, str]:
             kind = FetchError.OTHER
     else:
         kind = _network_kind(failure, repr(value))
-    return kind, FETCH_REASON[kind]
+    return kind, ""
 
 
 def _network_kind(failure: Failure, text: str) -> FetchError:

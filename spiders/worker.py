@@ -11,12 +11,14 @@ crawl is over; until then an idle worker keeps asking the queue for work.
 from __future__ import annotations
 
 import pickle
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from typing import Any, cast
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request
 from scrapy_redis.connection import get_redis_from_settings
+from twisted.internet.base import DelayedCall
 
 from core.model import Link, LinkCheck
 
@@ -31,6 +33,9 @@ IDLE_POLL = 0.2
 
 class WorkerSpider(PortalSpider):
     name = "portal"
+    server: Any
+    """The Redis client (set in from_crawler, from the crawler's settings)."""
+    settler: Settler
 
     def __init__(self, start_url: str, *, job: str, worker: str, **kwargs):
         super().__init__(start_url, **kwargs)
@@ -38,7 +43,7 @@ class WorkerSpider(PortalSpider):
         self.worker = worker
         self.keys = JobKeys(job)
         self._retry: list[Request] = []
-        self._flushing = None
+        self._flushing: DelayedCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -79,9 +84,7 @@ class WorkerSpider(PortalSpider):
         if full:
             self.flush()
         elif self._flushing is None or not self._flushing.active():
-            from twisted.internet import reactor
-
-            self._flushing = reactor.callLater(FLUSH_AFTER, self.flush)
+            self._flushing = _later(FLUSH_AFTER, self.flush)
         return ()
 
     def flush(self) -> None:
@@ -120,9 +123,7 @@ class WorkerSpider(PortalSpider):
         self.flush()
         if self.server.get(self.keys.state) != b"crawling":
             return  # the coordinator says the crawl is over (or gave it up): close
-        from twisted.internet import reactor
-
-        reactor.callLater(IDLE_POLL, self._wake)
+        _later(IDLE_POLL, self._wake)
         raise DontCloseSpider
 
     def _wake(self) -> None:
@@ -146,5 +147,12 @@ class WorkerSpider(PortalSpider):
             "politeness": {k: v for k, v in stats.items() if k.startswith("politeness/")},
             "traps": self.traps.notes(),
             "scope": set(self.scope),
+            "not_found": self.not_found,
         }
         self.server.rpush(self.keys.notes, pickle.dumps(note, pickle.HIGHEST_PROTOCOL))
+
+
+def _later(seconds: float, call: Callable[[], None]) -> DelayedCall:
+    from twisted.internet import reactor  # the installed one, known only once the crawl runs
+
+    return cast(Any, reactor).callLater(seconds, call)

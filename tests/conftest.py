@@ -12,3 +12,6 @@ from pathlib import Path
 _HERE = str(Path(__file__).resolve().parent)
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
+
+# Every report.json a test leaves behind is checked against the published schema.
+pytest_plugins = ["report_schema_check"]

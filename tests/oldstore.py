@@ -17,6 +17,7 @@ _UNDO = {
     ],
     6: ["DROP TABLE probes"],
     7: ["ALTER TABLE pages DROP COLUMN zones", "ALTER TABLE links DROP COLUMN zone"],
+    8: [f"ALTER TABLE link_checks DROP COLUMN {c}" for c in ("title", "text", "retry_after", "location")],
 }
 """Statements that take a store of the key's version back to the version before it (store._MIGRATIONS reversed)."""
 

@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from reports import make_report
 from test_index import HOSTILE_ATTR_NAME, HOSTILE_NAME, HOSTILE_URL, Served, build_reports, failing_variant
 from test_rendering import need_chromium
 
@@ -145,7 +146,7 @@ def test_demo_report_renders_its_verdict_score_and_problems(watched, site_report
 def test_failing_report_shows_vetoes_and_runs_no_injected_script(watched, site_reports, tmp_path, artifacts):
     report = failing_variant(site_reports["demo"])
     path = tmp_path / "report.html"
-    path.write_text(render_html(report), encoding="utf-8")
+    path.write_text(render_html(make_report(report)), encoding="utf-8")
     w = watched()
     page = w.open(path.as_uri())
     assert visible_text(page, ".headline .verdict") == "不合格"

@@ -34,31 +34,51 @@ def test_unreachable_portal_exits_3_with_one_line(tmp_path):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("name: x\ncrawl:\n  max_pages: lots\n", ["bad.yaml:3", "crawl.max_pages", "whole number"]),
-        ("name: x\ncrawl:\n  speed: 3\n", ["bad.yaml:3", "crawl.speed", "unknown key"]),
+        ("name: x\ncrawl:\n  max_pages: lots\n", ["bad.yaml:3: 键 'crawl.max_pages'", "应写整数"]),
+        ("name: x\ncrawl:\n  speed: 3\n", ["bad.yaml:3: 键 'crawl.speed'", "不认识的键", "max_pages"]),
         (
             "name: x\nrequirements:\n  - name: 政务公开\n    match: 政务公开\n",
-            ["bad.yaml:4", "requirements.0.match", "list of strings"],
+            ["bad.yaml:4: 键 'requirements.0.match'", "应写列表"],
         ),
-        ("name: x\nrules:\n  GK999: {deduction: 1}\n", ["bad.yaml:3", "rules.GK999", "gapcheck rules"]),
-        ("name: x\nrules:\n  GK302: {weight: 1}\n", ["bad.yaml:3", "rules.GK302.weight", "deduction"]),
-        ("name: x\nrules:\n  GK101: {deduction: 1}\n", ["bad.yaml:3", "rules.GK101", "no settings"]),
-        ("name: x\ncolumn_kinds:\n  news: {limit: 2w}\n", ["bad.yaml:3", "column_kinds.news.limit", "14d"]),
-        ("name: [unclosed\n", ["bad.yaml:", "not valid YAML"]),
-        ("name: x\nextends: nowhere\n", ["bad.yaml:2", "extends", "nowhere"]),
-        ("name: x\ncrawl:\n  exclude: ['?x']\n", ["bad.yaml:3", "crawl.exclude.0", "regular expression"]),
-        ("name: x\ncrawl:\n  render: sometimes\n", ["bad.yaml:3", "crawl.render", "off or all"]),
-        ("name: x\ncrawl:\n  render_urls: ['(xxgk']\n", ["bad.yaml:3", "crawl.render_urls.0", "regular expression"]),
-        ("name: x\ncrawl:\n  render_urls: /xxgk/\n", ["bad.yaml:3", "crawl.render_urls", "list of strings"]),
+        ("name: x\nrules:\n  GK999: {deduction: 1}\n", ["bad.yaml:3: 键 'rules.GK999'", "gapcheck rules"]),
+        (
+            "name: x\nrules:\n  GK302: {weight: 1}\n",
+            ["bad.yaml:3: 键 'rules.GK302.weight'", "可用的键：cap, deduction"],
+        ),
+        ("name: x\nrules:\n  GK101: {deduction: 1}\n", ["bad.yaml:3: 键 'rules.GK101'", "没有可设置的项"]),
+        ("name: x\ncolumn_kinds:\n  news: {limit: 2w}\n", ["bad.yaml:3: 键 'column_kinds.news.limit'", "14d"]),
+        ("name: [unclosed\n", ["bad.yaml:2: ", "不是有效的 YAML"]),
+        ("name: x\nextends: nowhere\n", ["bad.yaml:2: 键 'extends'", "nowhere", "national"]),
+        ("name: x\ncrawl:\n  exclude: ['?x']\n", ["bad.yaml:3: 键 'crawl.exclude.0'", "不是正则表达式"]),
+        ("name: x\ncrawl:\n  render: sometimes\n", ["bad.yaml:3: 键 'crawl.render'", "auto、off 或 all"]),
+        ("name: x\ncrawl:\n  render_urls: ['(xxgk']\n", ["bad.yaml:3: 键 'crawl.render_urls.0'", "不是正则表达式"]),
+        ("name: x\ncrawl:\n  render_urls: /xxgk/\n", ["bad.yaml:3: 键 'crawl.render_urls'", "应写列表"]),
         (
             "name: x\ncrawl:\n  private_redirects: sometimes\n",
-            ["bad.yaml:3", "crawl.private_redirects", "true or false"],
+            ["bad.yaml:3: 键 'crawl.private_redirects'", "true 或 false"],
         ),
-        ("name: x\ncrawl:\n  incremental: 2\n", ["bad.yaml:3", "crawl.incremental", "true or false"]),
-        ("name: x\ncrawl:\n  max_query_variants: 0\n", ["bad.yaml:3", "crawl.max_query_variants", "at least 1"]),
-        ("name: x\ncrawl:\n  external_cache_days: soon\n", ["bad.yaml:3", "crawl.external_cache_days", "days"]),
-        ("name: x\ncrawl:\n  contact: [a, b]\n", ["bad.yaml:3", "crawl.contact", "a string"]),
-        ("name: x\ncrawl:\n  dns_probe: www.gov.cn\n", ["bad.yaml:3", "crawl.dns_probe", "list of strings"]),
+        ("name: x\ncrawl:\n  incremental: 2\n", ["bad.yaml:3: 键 'crawl.incremental'", "true 或 false"]),
+        ("name: x\ncrawl:\n  max_query_variants: 0\n", ["bad.yaml:3: 键 'crawl.max_query_variants'", "应不小于 1"]),
+        ("name: x\ncrawl:\n  external_cache_days: soon\n", ["bad.yaml:3: 键 'crawl.external_cache_days'", "应写数"]),
+        ("name: x\ncrawl:\n  contact: [a, b]\n", ["bad.yaml:3: 键 'crawl.contact'", "应写文字"]),
+        ("name: x\ncrawl:\n  dns_probe: www.gov.cn\n", ["bad.yaml:3: 键 'crawl.dns_probe'", "应写列表"]),
+        ("name: x\nhomepage:\n  limit: 2w\n", ["bad.yaml:3: 键 'homepage.limit'", "14d"]),
+        ("name: x\nbasis: 2020\n", ["bad.yaml:2: 键 'basis'", "'2015'、'2019'"]),
+        (
+            "name: x\nrequirements:\n  - name: a\n    severity: high\n",
+            ["bad.yaml:4: 键 'requirements.0.severity'", "major"],
+        ),
+        ("name: x\nrequirements:\n  - match: [a]\n", ["bad.yaml:3: 键 'requirements.0'", "缺少 name:"]),
+        (
+            "name: x\nrequirements:\n  - name: a\n    contains:\n      - name: b\n",
+            ["bad.yaml:5: 键 'requirements.0.contains.0'", "缺少 match:"],
+        ),
+        ("name: x\nselect: [GK1, GK999]\n", ["bad.yaml:2: 键 'select.1'", "GK999", "gapcheck rules"]),
+        ("name: x\nrules:\n  GK3: {}\n", ["bad.yaml:3: 键 'rules.GK3'", "完整编号"]),
+        ("name: x\ncrawl:\n  aliases: {www.x.cn: notaurl}\n", ["bad.yaml:3: 键 'crawl.aliases.www.x.cn'", "'notaurl'"]),
+        ("name: x\ncolumn_urls:\n  '(x': news\n", ["bad.yaml:3: 键 'column_urls.(x'", "不是正则表达式"]),
+        ("name: x\ncrawl: 3\n", ["bad.yaml:2: 键 'crawl'", "应写映射"]),
+        ("- a\n", ["bad.yaml:1: ", "检查配置应是“键: 值”的映射"]),
     ],
 )
 def test_broken_profile_exits_2_naming_file_line_and_key(tmp_path, text, expected):
@@ -77,7 +97,7 @@ def test_extends_cycle_is_named(tmp_path):
     (tmp_path / "b.yaml").write_text("name: b\nextends: a.yaml\n", encoding="utf-8")
     result = gapcheck("check", "http://127.0.0.1:9/", "--profile", str(tmp_path / "a.yaml"))
     assert result.returncode == 2
-    assert "cycle" in result.stderr and "a.yaml" in result.stderr
+    assert "成环" in result.stderr and "a.yaml" in result.stderr
 
 
 @pytest.mark.e2e
@@ -133,6 +153,26 @@ def test_robots_forbidding_the_start_page_says_how_to_proceed(tmp_path):
             str(tmp_path / "d.sqlite"),
         )
         assert allowed.returncode in (0, 1), allowed.stderr
+
+
+def test_a_child_profile_overrides_only_what_it_writes(tmp_path):
+    from gapcheck.profile import CrawlOptions, load_profile
+
+    child = tmp_path / "child.yaml"
+    child.write_text(
+        "extends: national\ncolumn_kinds:\n  news:\n    limit:\ncrawl:\n  delay: 0\nrequirements:\n"
+        "  - name: 依申请公开\n    drop: true\n  - name: 局长信箱\n",
+        encoding="utf-8",
+    )
+    profile = load_profile(str(child))
+    news = next(k for k in profile.options.column_kinds if k.key == "news")
+    assert news.limit is None and news.deduction == 3 and news.label == "动态要闻"  # `limit:` lifts the limit
+    assert profile.crawl == CrawlOptions(delay=0)
+    names = [r.name for r in profile.options.requirements]
+    assert "依申请公开" not in names and "政府信息公开" in names
+    mailbox = profile.options.requirements[-1]
+    assert (mailbox.name, mailbox.match, mailbox.deduction) == ("局长信箱", ("局长信箱",), 2.0)
+    assert profile.basis == "2019" and profile.files[1].endswith("national.yaml")
 
 
 @pytest.mark.e2e

@@ -9,6 +9,7 @@ Needs Debian's redis-server: without it these tests skip, except under CI=true, 
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 import signal
@@ -190,12 +191,24 @@ def check(url: str, tmp: Path, name: str, *extra: str) -> subprocess.CompletedPr
     )
 
 
-def stored(db: Path) -> tuple[dict[str, int | None], dict[str, int | None]]:
-    """url → status of the run's pages, and of its link checks."""
+def stored(db: Path) -> tuple[dict[str, int | None], dict[str, tuple]]:
+    """url → status of the run's pages, and the facts of its link checks (status first)."""
     with sqlite3.connect(db) as con:
         pages = dict(con.execute("SELECT url, status FROM pages"))
-        checks = dict(con.execute("SELECT url, status FROM link_checks"))
+        checks = {
+            url: facts
+            for url, *facts in con.execute(
+                "SELECT url, status, error, reason, title, text, retry_after, location FROM link_checks"
+            )
+        }
     return pages, checks
+
+
+def not_found(db: Path) -> list[int]:
+    """The statuses of the run's not-found probes (one per host), as stored with its crawl notes."""
+    with sqlite3.connect(db) as con:
+        notes = json.loads(con.execute("SELECT crawl_notes FROM runs").fetchone()[0])
+    return [answer["status"] for answer in notes["not_found"]]
 
 
 def page_gets(requests: list[Req]) -> Counter:
@@ -220,8 +233,10 @@ def test_two_workers_crawl_what_one_process_crawls_and_no_page_twice(redis_clean
     two_pages, two_checks = stored(tmp_path / "both.sqlite")
     assert len(one_pages) == 1 + 2 + len(COLUMNS) * (ARTICLES // PER_PAGE + ARTICLES) + 1  # + /missing.html
     assert two_pages == one_pages
-    assert two_checks == one_checks
-    assert one_checks[server.url + "missing.html"] == 404
+    assert two_checks == one_checks  # the same facts, and no words: the rules word them
+    assert one_checks[server.url + "missing.html"][0] == 404
+    assert not [facts for facts in one_checks.values() if facts[2]]
+    assert not_found(tmp_path / "both.sqlite") == not_found(tmp_path / "single.sqlite") == [404]
     twice = {path: n for path, n in gets.items() if n > 1}
     assert not twice, f"fetched more than once: {twice}"
     assert len(gets) == len(one_pages)

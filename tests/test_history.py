@@ -12,6 +12,7 @@ import subprocess
 import pytest
 from cli import SAMPLE_CHECK, gapcheck
 from oldstore import downgrade
+from reports import make_report
 
 from checks import Finding, Severity, Status
 from gapcheck import history
@@ -67,21 +68,24 @@ def _run(
     as_of=dt.date(2026, 11, 20),
     passing: list[tuple[str, str, str]] = (),
 ) -> tuple[int, dict]:
-    """A finished run whose failing findings are (rule, subject, url); returns its id and its report."""
+    """A finished run whose failing findings are (rule, subject, url); returns its id and its report.json."""
     run_id = store.start_run("局", start_url, "national", as_of, 100)
     findings = [Finding(r, Status.FAIL, s, url=u, evidence=f"证据 {s}") for r, s, u in failing] + [
         Finding(r, Status.PASS, s, url=u) for r, s, u in passing
     ]
-    report = {
-        "site": {"start_url": start_url},
-        "run": {"id": run_id, "finished_at": "2026-11-20T00:00:00+00:00"},
-        "summary": {"verdict": "合格", "score": 90.0},
-        "rules": {},
-        "findings": [{"rule": f.rule, "status": f.status.value, "subject": f.subject, "url": f.url} for f in findings],
-    }
-    history.annotate(report, store, run_id)
-    store.finish_run(run_id, findings, {f.rule: Severity.MAJOR for f in findings}, report)
-    return run_id, report
+    report = make_report(
+        {
+            "site": {"start_url": start_url},
+            "run": {"id": run_id, "as_of": as_of.isoformat(), "finished_at": "2026-11-20T00:00:00+00:00"},
+            "summary": {"verdict": "合格", "score": 90.0, "fail": len(failing), "pass": len(passing)},
+            "findings": [
+                {"rule": f.rule, "status": f.status.value, "subject": f.subject, "url": f.url} for f in findings
+            ],
+        }
+    )
+    data = history.annotate(report, store, run_id).data()
+    store.finish_run(run_id, findings, {f.rule: Severity.MAJOR for f in findings}, data)
+    return run_id, data
 
 
 def test_stored_fingerprints_match_and_only_failures_are_compared(tmp_path):
@@ -113,7 +117,7 @@ def test_a_version_3_store_is_upgraded_and_its_findings_fingerprinted(tmp_path):
     store.close()
     downgrade(path, 3)
     store = Store(path)
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
     assert store.db.execute("SELECT fingerprint FROM findings WHERE run_id = ?", (run_id,)).fetchone()[
         0
     ] == fingerprint("GK201", "商务动态", "http://x.gov.cn/swdt/")

@@ -58,7 +58,7 @@ def test_billion_laughs_is_refused_at_once(tmp_path, run):
     assert time.monotonic() - started < 20
     # The first alias is the second anchored list's (b), one line into the section.
     line = 4 if run is _profile_run else 5
-    _one_line_exit_2(result, f"bad.yaml:{line}: key '{'crawl' if run is _profile_run else 'notify'}.b'", "别名", "写出")
+    _one_line_exit_2(result, f"bad.yaml:{line}: 键 '{'crawl' if run is _profile_run else 'notify'}.b'", "别名", "写出")
 
 
 @pytest.mark.parametrize("run", [_profile_run, _sites_run], ids=["profile", "sites"])
@@ -91,7 +91,7 @@ def test_a_non_finite_delay_on_the_command_line_is_refused(tmp_path, text):
 def test_a_non_finite_number_in_a_profile_is_refused(tmp_path, key, value):
     result = _profile_run(tmp_path, f"name: x\n{key}: {value}\n")
     dotted = ".".join(part.split(":")[0].strip() for part in key.split("\n"))
-    _one_line_exit_2(result, f"bad.yaml:{key.count(chr(10)) + 2}: key '{dotted}'", "有限")
+    _one_line_exit_2(result, f"bad.yaml:{key.count(chr(10)) + 2}: 键 '{dotted}'", "有限")
 
 
 @pytest.mark.parametrize(
@@ -196,4 +196,4 @@ def test_a_key_that_is_a_list_or_mapping_is_refused(tmp_path, text):
 def test_a_negative_delay_or_timeout_in_a_profile_is_refused(tmp_path, key, value):
     """The command line refuses --delay -1; the profile took it, and a timeout of 0 fails every request."""
     result = _profile_run(tmp_path, f"name: x\ncrawl:\n  {key}: {value}\n")
-    _one_line_exit_2(result, f"bad.yaml:3: key 'crawl.{key}'")
+    _one_line_exit_2(result, f"bad.yaml:3: 键 'crawl.{key}'")

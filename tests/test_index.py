@@ -26,9 +26,11 @@ from pathlib import Path
 import lxml.html
 import pytest
 from cli import COMMAND, gapcheck
+from reports import make_report
 
 from gapcheck.report import write_index
 from gapcheck.report.index import sparkline
+from gapcheck.report.model import TrendPoint
 
 pytestmark = pytest.mark.e2e
 
@@ -47,12 +49,13 @@ def run_demo(out: Path) -> dict:
 
 
 def add_site(reports: Path, slug: str, source: Path, report: dict) -> Path:
-    """DIR/<slug>/ as `gapcheck batch` writes it: the demo's files, report.json replaced by `report`."""
+    """DIR/<slug>/ as `gapcheck batch` writes it: the demo's files, report.json replaced by `report` (built
+    through the model, so only a report gapcheck could have written)."""
     folder = reports / slug
     folder.mkdir(parents=True)
     for name in ("report.html", "report.csv", "report.xlsx", "report.md"):
         shutil.copy(source / name, folder / name)
-    (folder / "report.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    (folder / "report.json").write_text(make_report(report).json_text(), encoding="utf-8")
     return folder
 
 
@@ -96,8 +99,14 @@ def failing_variant(report: dict) -> dict:
         }
     )
     r["fixed"] = [
-        {"rule": "GK501", "title": "网站标识码缺失或不一致", "subject": "首页", "url": ""},
-        {"rule": "GK503", "title": "ICP备案编号缺失", "subject": "首页", "url": ""},
+        {
+            "rule": "GK501",
+            "title": "网站标识码缺失或不一致",
+            "subject": "首页",
+            "url": "",
+            "fingerprint": "5010000000000000",
+        },
+        {"rule": "GK503", "title": "ICP备案编号缺失", "subject": "首页", "url": "", "fingerprint": "5030000000000000"},
     ]
     r["trend"] = [
         {"run": 5, "as_of": "2026-10-01", "score": 71, "verdict": "合格", "fail": 9},
@@ -290,6 +299,7 @@ def test_newer_error_wins_over_an_older_report_which_stays_linked(tmp_path, site
     assert rows_of(doc)[0].get("data-key") == "pass"
 
 
+@pytest.mark.damaged_reports
 def test_unreadable_report_is_shown_as_unchecked(tmp_path):
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "report.json").write_text("{not json", encoding="utf-8")
@@ -314,6 +324,7 @@ def test_unreadable_report_is_shown_as_unchecked(tmp_path):
     ],
     ids=["site-null", "site-null-bare", "no-verdict"],
 )
+@pytest.mark.damaged_reports
 def test_a_report_of_a_site_that_could_not_be_checked_is_counted_as_unchecked(tmp_path, report):
     (tmp_path / "lost").mkdir()
     (tmp_path / "lost" / "report.json").write_text(json.dumps(report), encoding="utf-8")
@@ -323,6 +334,7 @@ def test_a_report_of_a_site_that_could_not_be_checked_is_counted_as_unchecked(tm
     doc = lxml.html.fromstring((tmp_path / "index.html").read_text(encoding="utf-8"))
     [row] = rows_of(doc)
     assert row.get("data-key") == "error" and "未能检查" in cell_text(row)
+    assert "report.json 无法读取：不是 gapcheck.report/1 格式的检查报告" in cell_text(row)
     assert [cell_text(m) for m in doc.xpath('//*[@id="totals"]/div')] == ["1网站", "0合格", "0不合格", "1未能检查"]
 
 
@@ -338,10 +350,14 @@ def test_report_without_history_lists_every_veto(tmp_path, site_reports):
     assert [cell_text(li) for li in cells[4].xpath(".//li")] == ["首页不更新", "政务咨询栏目缺失"]
 
 
-def test_sparkline_escapes_and_ignores_non_numbers():
-    assert sparkline([{"score": "90"}, {"score": float("nan")}, "x"]) == ""
-    svg = sparkline([{"score": 50, "verdict": "<b>"}, {"score": 150, "verdict": "合格"}])
-    assert "<b>" not in svg and 'points="4,15 116,4"' in svg  # clamped to 100
+def test_sparkline():
+    assert sparkline([]) == ""
+    trend = [
+        TrendPoint(run=1, as_of="2026-11-01", score=50, verdict="不合格", fail=3),
+        TrendPoint(run=2, as_of="2026-11-20", score=100.0, verdict="合格", fail=0),
+    ]
+    svg = sparkline(trend)
+    assert 'points="4,15 116,4"' in svg
     assert 'fill="#1e7d3a"' in svg  # the last point: 合格
 
 

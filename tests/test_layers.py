@@ -74,8 +74,7 @@ GRAPH = {name: _imports(name, path) for name, path in MODULES.items()}
     [
         "core",
         "checks",
-        # The spider still words its link verdicts with gapcheck.report.labels; it is to record facts only.
-        pytest.param("spiders", marks=pytest.mark.xfail(strict=True, reason="spiders.portal → gapcheck.report.labels")),
+        "spiders",
         "gapcheck",
     ],
 )

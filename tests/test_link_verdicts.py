@@ -15,9 +15,9 @@ from faultserver import CASES, HUGE, serve
 from scrapy.exceptions import DownloadFailedError, IgnoreRequest
 from twisted.python.failure import Failure
 
+from checks.answers import Judge
 from core.model import FetchError, LinkCheck, Verdict
-from gapcheck.report.labels import FETCH_REASON
-from spiders.portal import _classify, _soft_404
+from spiders.portal import _classify
 
 CASE_IDS = [c.path for c in CASES]
 
@@ -136,14 +136,12 @@ def test_redirects_are_followed(report, fault_server):
     ],
 )
 def test_soft_404_is_read_from_the_title_or_the_top_of_the_text(title, text, shown):
-    check = LinkCheck("http://x.gov.cn/a.html", status=200)
-    seen = _soft_404(check, title, text)
+    judge = Judge("http://x.gov.cn/", (), soft_404_text=300, challenge_text=200)
+    answer = judge(LinkCheck("http://x.gov.cn/a.html", status=200, title=title, text=text[:500]))
     if shown is None:
-        assert seen is check and seen.verdict is Verdict.OK
+        assert (answer.verdict, answer.reason) == (Verdict.OK, "")
     else:
-        assert seen.error is FetchError.SOFT_404 and seen.status == 200
-        assert seen.reason == f"软404：页面显示「{shown}」"
-        assert seen.verdict is Verdict.BROKEN
+        assert (answer.verdict, answer.reason) == (Verdict.BROKEN, f"软404：页面显示「{shown}」")
 
 
 @pytest.mark.e2e
@@ -163,5 +161,7 @@ def test_every_reason_in_the_report_is_in_chinese(report):
     ],
 )
 def test_a_failure_gapcheck_does_not_know_gets_a_chinese_reason(exc):
-    kind, reason = _classify(Failure(exc))
-    assert (kind, reason) == (FetchError.OTHER, FETCH_REASON[FetchError.OTHER])
+    kind, _ = _classify(Failure(exc))
+    judge = Judge("http://x.gov.cn/", (), soft_404_text=300, challenge_text=200)
+    assert kind is FetchError.OTHER
+    assert judge(LinkCheck("http://x.gov.cn/a.html", error=kind)).reason.startswith("请求失败（原因不明")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sitebuilder import BASE, build_site, outcomes, page, url
 
-from checks import RULES, Options, Status, run, select, summarize
+from checks import DEFAULTS, RULES, Context, Options, Status, run, select, summarize
 from core.model import FetchError, Verdict
 from gapcheck.profile import load_profile
 
@@ -92,7 +92,7 @@ def test_each_outcome_is_counted_by_exactly_one_rule(outcome, verdict, on_home):
         },
         {target: outcome},
     )
-    assert site.verdict(target) is verdict
+    assert Context(site, Options(), DEFAULTS).verdict(target) is verdict
     findings, _ = run(site, NATIONAL, LINK_RULES)
     broken_rule = "GK301" if on_home else "GK302"
     reported = [(f.rule, f.status) for f in findings if f.subject == target]
@@ -142,5 +142,5 @@ def test_deductions_default_to_the_registry_without_a_profile_setting():
         "GK301",
         "fail",
         1.0,
-        f"HTTP 404；所在页面：{BASE}",
+        f"HTTP 404：页面不存在；所在页面：{BASE}",
     )

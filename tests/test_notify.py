@@ -16,6 +16,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from reports import make_report
 
 from gapcheck.notify import SCHEMA, NotifyConfig, SiteResult, SmtpConfig, compose, notify, send, site_news, what_is_new
 
@@ -57,8 +58,7 @@ def _report(start_url, findings, verdict, score, previous_run=1, previous_verdic
         else []
     )
     run_id = (previous_run or 0) + 1
-    return {
-        "schema": "gapcheck.report/1",
+    data = {
         "site": {"name": "报告里的名字", "start_url": start_url, "profile": "national"},
         "run": {"id": run_id, "as_of": "2026-11-20", "pages": 40, "links_checked": 100},
         "summary": {
@@ -85,6 +85,7 @@ def _report(start_url, findings, verdict, score, previous_run=1, previous_verdic
             {"run": run_id, "as_of": "2026-11-20", "score": float(score), "verdict": verdict, "fail": len(failing)},
         ],
     }
+    return make_report(data)
 
 
 def _veto_site(tmp_path):
@@ -319,8 +320,8 @@ def _parse(message: dict) -> email.message.EmailMessage:
 
 def test_new_veto_new_gaps_and_fixed_count(tmp_path):
     news = site_news(_veto_site(tmp_path))
-    assert [f["rule"] for f in news.new_vetoes] == ["GK203"]
-    assert [f["rule"] for f in news.new_gaps] == ["GK201", "GK302"]  # the open GK502 and the pass are not new
+    assert [f.rule for f in news.new_vetoes] == ["GK203"]
+    assert [f.rule for f in news.new_gaps] == ["GK201", "GK302"]  # the open GK502 and the pass are not new
     assert news.turned_failed and news.previous_verdict == "合格"
     assert news.checked and news.error is None
 

@@ -54,7 +54,9 @@ def test_links_to_unresolvable_hosts_are_decided_at_once(tmp_path):
         took = time.monotonic() - started
     assert result.returncode in (0, 1), result.stderr
     print(f"{HOSTS * LINKS_PER_HOST} links to {HOSTS} unresolvable hosts: {took:.1f} s")
-    assert took < 15, f"{took:.1f} s"
+    # Looked up once per link, the lookups alone would take 300 links × the 5 s timeout / 16 at a time ≈ 94 s;
+    # once per host it is a few seconds, and the bound leaves room for a machine loaded by other work.
+    assert took < 45, f"{took:.1f} s"
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     external = [x for x in report["links"] if ".invalid" in x["url"]]
     assert len(external) == HOSTS * LINKS_PER_HOST

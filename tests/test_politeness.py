@@ -400,12 +400,15 @@ def test_retry_after_reads_seconds_and_http_dates(header, seconds):
     ],
 )
 def test_a_firewall_check_page_is_told_from_a_page(title, text, challenged):
-    from core.model import FetchError, LinkCheck, Verdict
-    from spiders.portal import _challenge
+    from checks.answers import Judge
+    from core.model import LinkCheck, Verdict
+    from spiders.portal import _check_page
 
-    check = _challenge(LinkCheck("http://x.gov.cn/", status=200), title, text)
-    assert (check.error is FetchError.CHALLENGE) is challenged
-    assert check.verdict is (Verdict.UNVERIFIED if challenged else Verdict.OK)
+    check = LinkCheck("http://x.gov.cn/a.html", status=200, title=title, text=text[:500])
+    answer = Judge("http://x.gov.cn/", (), soft_404_text=300, challenge_text=200)(check)
+    assert _check_page(check) is challenged
+    assert answer.verdict is (Verdict.UNVERIFIED if challenged else Verdict.OK)
+    assert answer.reason.startswith("防火墙验证页面") is challenged
 
 
 def test_the_dns_probe_needs_one_name_to_resolve():

@@ -9,9 +9,11 @@ import json
 import openpyxl
 import pytest
 from cli import gapcheck
+from pydantic import ValidationError
+from reports import make_report
 from test_report_render import JS_URL, QUOTES, XSS, empty_report, sample_report
 
-from gapcheck.report import FILES, write_reports
+from gapcheck.report import FILES, Report, write_reports
 from gapcheck.report import labels as L
 from gapcheck.report.excel import _width, _wrapped_lines, render_csv, render_xlsx
 from gapcheck.report.table import CELL_MAX, cell_value, neutralise
@@ -62,8 +64,9 @@ def hostile_report() -> dict:
     return report
 
 
-def load(report: dict) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))
+def load(report: dict | Report) -> openpyxl.Workbook:
+    typed = report if isinstance(report, Report) else make_report(report)
+    return openpyxl.load_workbook(io.BytesIO(render_xlsx(typed)))
 
 
 def rows(ws) -> list[list]:
@@ -154,7 +157,7 @@ def test_empty_report_keeps_headers_and_filters():
 def test_minimal_dict_does_not_crash():
     wb = load({"schema": "gapcheck.report/1"})
     assert wb.sheetnames == SHEETS
-    assert render_csv({}).decode("utf-8-sig").splitlines() == [",".join(FINDING_HEADERS)]
+    assert render_csv(make_report({})).decode("utf-8-sig").splitlines() == [",".join(FINDING_HEADERS)]
 
 
 def test_summary_sheet():
@@ -203,9 +206,11 @@ def test_findings_sheet_lists_problems_first():
 def test_columns_and_links_sheets():
     wb = load(sample_report())
     columns = rows(wb["栏目"])[1:]
-    assert columns[0][:3] == ['工作动态" onmouseover="alert(2)', "动态要闻", 20]
+    assert columns[0][:3] == ['工作动态" onmouseover="alert(2)', "动态要闻（名称含「动态」）", 20]
     assert columns[0][3].date().isoformat() == "2024-01-02" and columns[0][4] == 14 and columns[0][5] == "超期未更新"
-    assert columns[1][1] == "—" and columns[1][3] is None and columns[1][4] == "不限" and columns[1][5] == "空白栏目"
+    assert (
+        columns[1][1] == "未分类" and columns[1][3] is None and columns[1][4] == "不限" and columns[1][5] == "空白栏目"
+    )
     links = rows(wb["链接"])[1:]
     assert links[0][:5] == ["https://www.example.gov.cn/old/page.html", 404, "失效", "HTTP 404", "是"]
     assert links[0][5].split("\n") == [f"https://www.example.gov.cn/p{i}.html" for i in range(8)]  # all, joined
@@ -272,7 +277,7 @@ def parse_csv(data: bytes) -> list[list[str]]:
 
 def test_csv_is_the_findings_table_with_a_bom():
     report = sample_report()
-    data = render_csv(report)
+    data = render_csv(make_report(report))
     assert data.startswith(b"\xef\xbb\xbf")
     table = parse_csv(data)
     assert table[0] == FINDING_HEADERS
@@ -289,7 +294,7 @@ def test_csv_is_the_findings_table_with_a_bom():
 
 
 def test_csv_neutralises_formulas():
-    table = parse_csv(render_csv(hostile_report()))
+    table = parse_csv(render_csv(make_report(hostile_report())))
     cells = [c for r in table for c in r]
     for payload in (EVIL_LINK, "+1", "-2+3", "@SUM(A1)", "\t=1+1"):
         assert "'" + payload in cells and payload not in cells
@@ -302,7 +307,7 @@ def test_csv_neutralises_formulas():
 
 def test_write_reports_writes_every_format(tmp_path):
     assert {"report.xlsx", "report.csv"} <= set(FILES)
-    write_reports(sample_report(), tmp_path)
+    write_reports(make_report(sample_report()), tmp_path)
     for name in FILES:
         assert (tmp_path / name).stat().st_size > 0
     assert openpyxl.load_workbook(tmp_path / "report.xlsx").sheetnames == SHEETS
@@ -344,8 +349,20 @@ def history_report() -> dict:
     f[2].update(change="open", since={"run": 41, "as_of": "2024-05-01"})
     report["summary"]["changes"] = {"previous_run": 41, "new": 1, "still_open": 2, "fixed": 2}
     report["fixed"] = [
-        {"rule": "GK102", "title": EVIL_LINK, "subject": "@SUM(A1)", "url": "https://www.example.gov.cn/zt/"},
-        {"rule": "GK201", "title": "", "subject": "-2+3", "url": '=HYPERLINK("javascript:alert(1)")'},
+        {
+            "rule": "GK102",
+            "title": EVIL_LINK,
+            "subject": "@SUM(A1)",
+            "url": "https://www.example.gov.cn/zt/",
+            "fingerprint": "0123456789abcdef",
+        },
+        {
+            "rule": "GK201",
+            "title": "",
+            "subject": "-2+3",
+            "url": '=HYPERLINK("javascript:alert(1)")',
+            "fingerprint": "fedcba9876543210",
+        },
     ]
     return report
 
@@ -358,18 +375,24 @@ def test_findings_carry_their_change():
     assert by_subject["互动交流"] == "仍存在（自运行 #40，2024-04-01）"
     assert by_subject["工作动态" + QUOTES] == "仍存在（自运行 #41，2024-05-01）"
     assert [r[CHANGE] for r in body if r[STATUS] != "不合格"] == [None] * 3  # passes and warnings: no change
-    table = parse_csv(render_csv(report))
+    table = parse_csv(render_csv(make_report(report)))
     assert table[0][CHANGE] == "变化"
     assert [r[CHANGE] for r in table[1:]] == [v or "" for v in (r[CHANGE] for r in body)]
     assert "新增" in [r[CHANGE] for r in table[1:]]
 
 
-def test_open_without_since_and_unknown_changes():
+def test_open_without_since():
     report = sample_report()
     report["findings"][0]["change"] = "open"  # `since` missing: still 仍存在
-    report["findings"][1].update(change="=1+1", since={"run": "=1+1"})  # not a known change: no mark
     body = {r[5]: r[CHANGE] for r in rows(load(report)["检查结果"])[1:]}
     assert body["政府信息公开" + XSS] == "仍存在" and body["互动交流"] is None
+
+
+def test_an_unknown_change_cannot_be_built():
+    report = sample_report()
+    report["findings"][1].update(change="=1+1", since={"run": "=1+1"})
+    with pytest.raises(ValidationError):
+        make_report(report)
 
 
 def _section(ws, title: str) -> list[list]:
@@ -423,25 +446,27 @@ def test_two_runs_of_a_site_in_the_workbook(tmp_path):
     def run(failing, as_of):
         run_id = store.start_run("局", url, "national", as_of, 100)
         findings = [Finding(r, Status.FAIL, s, url=u, evidence=f"证据 {s}") for r, s, u in failing]
-        report = {
-            "site": {"start_url": url, "name": "局"},
-            "run": {"id": run_id, "as_of": as_of.isoformat(), "finished_at": f"{as_of}T00:00:00+00:00"},
-            "summary": {"verdict": "不合格", "score": 80.0},
-            "rules": {},
-            "findings": [
-                {
-                    "rule": f.rule,
-                    "status": "fail",
-                    "severity": "major",
-                    "subject": f.subject,
-                    "url": f.url,
-                    "evidence": f.evidence,
-                }
-                for f in findings
-            ],
-        }
-        history.annotate(report, store, run_id)
-        store.finish_run(run_id, findings, {f.rule: Severity.MAJOR for f in findings}, report)
+        report = make_report(
+            {
+                "site": {"start_url": url, "name": "局"},
+                "run": {"id": run_id, "as_of": as_of.isoformat(), "finished_at": f"{as_of}T00:00:00+00:00"},
+                "summary": {"verdict": "不合格", "score": 80.0, "fail": len(findings)},
+                "rules": {},
+                "findings": [
+                    {
+                        "rule": f.rule,
+                        "status": "fail",
+                        "severity": "major",
+                        "subject": f.subject,
+                        "url": f.url,
+                        "evidence": f.evidence,
+                    }
+                    for f in findings
+                ],
+            }
+        )
+        report = history.annotate(report, store, run_id)
+        store.finish_run(run_id, findings, {f.rule: Severity.MAJOR for f in findings}, report.data())
         return run_id, report
 
     stale = ("GK201", "商务动态", "http://x.gov.cn/swdt/")

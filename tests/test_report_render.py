@@ -7,9 +7,12 @@ from html.parser import HTMLParser
 
 import lxml.html
 import pytest
+from pydantic import ValidationError
+from reports import make_report
 
 from gapcheck.report.html import SCRIPT, render_html
 from gapcheck.report.markdown import render_markdown
+from gapcheck.report.model import TrendPoint
 from gapcheck.report.view import safe_url
 
 XSS = "<script>alert(1)</script>"
@@ -150,6 +153,7 @@ def sample_report() -> dict:
                 "url": "https://www.example.gov.cn/gzdt/",
                 "kind": "news",
                 "kind_label": "动态要闻",
+                "kind_why": "名称含「动态」",
                 "items": 20,
                 "newest": "2024-01-02",
                 "limit_days": 14,
@@ -170,6 +174,7 @@ def sample_report() -> dict:
                 "url": "https://www.example.gov.cn/jgzn/",
                 "kind": "static",
                 "kind_label": "静态信息",
+                "kind_why": "名称含「机构」",
                 "items": 3,
                 "newest": None,
                 "limit_days": None,
@@ -201,17 +206,7 @@ def sample_report() -> dict:
 def empty_report() -> dict:
     report = sample_report()
     report.update(findings=[], columns=[], links=[])
-    report["summary"] = {
-        "checked": 0,
-        "pass": 0,
-        "fail": 0,
-        "warn": 0,
-        "unverified": 0,
-        "manual": 0,
-        "verdict": "合格",
-        "score": 100.0,
-        "vetoes": 0,
-    }
+    report["summary"] = {}  # nothing checked: 合格 with 100 (tests/reports.py's defaults)
     return report
 
 
@@ -264,7 +259,7 @@ def only_own_script(out: str) -> None:
 
 
 def test_html_neutralises_hostile_strings(report):
-    out = render_html(report)
+    out = render_html(make_report(report))
     only_own_script(out)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert not re.search(r"href\s*=\s*[\"']?\s*(javascript|data|vbscript):", out, re.IGNORECASE)
@@ -278,7 +273,7 @@ def test_html_neutralises_hostile_strings(report):
 
 
 def test_html_is_well_formed(report):
-    out = render_html(report)
+    out = render_html(make_report(report))
     doc = lxml.html.fromstring(out)
     for section in ("vetoes", "problems", "columns", "links", "checks"):
         assert doc.get_element_by_id(section) is not None
@@ -304,7 +299,7 @@ def test_html_is_well_formed(report):
 
 
 def test_html_shows_key_facts(report):
-    doc = lxml.html.fromstring(render_html(report))
+    doc = lxml.html.fromstring(render_html(make_report(report)))
     text = doc.text_content()
     assert doc.findtext(".//title").startswith("示例市人民政府" + XSS)
     assert doc.xpath("string(//*[contains(@class, 'verdict-fail')])") == "不合格"
@@ -341,7 +336,7 @@ def test_html_shows_key_facts(report):
 
 
 def test_html_is_self_contained(report):
-    out = render_html(report)
+    out = render_html(make_report(report))
     doc = lxml.html.fromstring(out)
     assert not doc.xpath("//script[@src] | //link | //img | //iframe")
     only_own_script(out)
@@ -350,14 +345,27 @@ def test_html_is_self_contained(report):
 
 
 def test_html_empty_report():
-    doc = lxml.html.fromstring(render_html(empty_report()))
+    doc = lxml.html.fromstring(render_html(make_report(empty_report())))
     assert doc.xpath("string(//*[contains(@class, 'verdict-pass')])") == "合格"
     assert "未发现单项否决问题" in doc.get_element_by_id("vetoes").text_content()
     assert "未发现失效或待核实链接" in doc.get_element_by_id("links").text_content()
 
 
-def test_html_minimal_dict_does_not_crash():
-    assert "检查报告" in render_html({"schema": "gapcheck.report/1"})
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"schema": "gapcheck.report/2"},
+        {"summary": {"verdict": XSS}},
+        {"findings": [{"status": "bad"}]},
+        {"trend": [{"run": 9, "as_of": "x", "score": '99"/><script>', "verdict": "合格", "fail": 0}]},
+        {"trend": [{"run": 9, "as_of": "x", "score": float("nan"), "verdict": "合格", "fail": 0}]},
+        {"trend": ["junk"]},
+        {"links": [{"url": JS_URL, "found_on": "https://www.example.gov.cn/"}]},
+    ],
+)
+def test_a_report_the_code_never_writes_cannot_be_built(data):
+    with pytest.raises(ValidationError):
+        make_report(data)
 
 
 # --- Markdown -----------------------------------------------------------------------------------------
@@ -380,7 +388,7 @@ def _tables(md: str) -> list[list[str]]:
 
 
 def test_markdown_tables_keep_their_shape(report):
-    tables = _tables(render_markdown(report))
+    tables = _tables(render_markdown(make_report(report)))
     assert len(tables) >= 5
     for rows in tables:
         widths = {_cell_separators(row) for row in rows}
@@ -389,7 +397,7 @@ def test_markdown_tables_keep_their_shape(report):
 
 
 def test_markdown_has_no_live_markup(report):
-    md = render_markdown(report)
+    md = render_markdown(make_report(report))
     assert "<script" not in md.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md
     assert not re.search(r"(?<!\\)\]\(<?\s*(javascript|data|vbscript):", md, re.IGNORECASE)
@@ -400,7 +408,7 @@ def test_markdown_has_no_live_markup(report):
 
 
 def test_markdown_links_are_well_formed(report):
-    md = render_markdown(report)
+    md = render_markdown(make_report(report))
     assert "[https://www.example.gov.cn/old/page.html](<https://www.example.gov.cn/old/page.html>)" in md
     # Reserved characters are encoded so the destination can't end the link or split a table cell.
     assert "(<https://www.example.gov.cn/gzdt/?a=1&amp;b=%3C2%3E>)" in md
@@ -408,7 +416,7 @@ def test_markdown_links_are_well_formed(report):
 
 
 def test_markdown_shows_key_facts(report):
-    md = render_markdown(report)
+    md = render_markdown(make_report(report))
     assert md.startswith("# 示例市人民政府&lt;script&gt;alert(1)&lt;/script&gt; 检查报告")
     assert "总体结论：**不合格**" in md and "**86.5**" in md
     vetoes = md.split("## 单项否决", 1)[1].split("## 问题清单", 1)[0]
@@ -431,7 +439,7 @@ def test_markdown_shows_key_facts(report):
 
 
 def test_markdown_empty_report():
-    md = render_markdown(empty_report())
+    md = render_markdown(make_report(empty_report()))
     assert "总体结论：**合格**" in md
     for empty in ("未发现单项否决问题", "未发现不合格项", "未识别到栏目", "未发现失效或待核实链接", "没有检查记录"):
         assert empty in md
@@ -442,7 +450,7 @@ def test_markdown_empty_report():
 def test_both_renderers_agree_on_labels(report):
     from gapcheck.report import labels
 
-    md, html = render_markdown(report), render_html(report)
+    md, html = render_markdown(make_report(report)), render_html(make_report(report))
     for text in (
         labels.TEXT["vetoes"],
         labels.TEXT["problems"],
@@ -460,7 +468,7 @@ def test_label_keys_do_not_shadow_dict_methods():
     from gapcheck.report import labels
 
     assert not set(labels.TEXT) & set(dir(dict))
-    assert "built-in" not in render_html(sample_report())
+    assert "built-in" not in render_html(make_report(sample_report()))
 
 
 # --- 得分趋势 chart -----------------------------------------------------------------------------------
@@ -484,7 +492,7 @@ def _svg(trend: list[dict]):
 
     from gapcheck.report.chart import trend_svg
 
-    svg = str(trend_svg(trend))
+    svg = str(trend_svg([TrendPoint.model_validate(e) for e in trend]))
     return svg, (etree.fromstring(svg.encode()) if svg else None)
 
 
@@ -493,9 +501,9 @@ SVG_NS = {"s": "http://www.w3.org/2000/svg"}
 
 def test_chart_without_runs_is_empty_and_the_section_is_left_out(report):
     assert _svg([]) == ("", None)
-    assert "得分趋势" not in render_html(report) and "得分趋势" not in render_markdown(report)
+    assert "得分趋势" not in render_html(make_report(report)) and "得分趋势" not in render_markdown(make_report(report))
     report["trend"] = []
-    doc = lxml.html.fromstring(render_html(report))
+    doc = lxml.html.fromstring(render_html(make_report(report)))
     assert not doc.xpath("//*[@id='trend'] | //svg")
 
 
@@ -505,9 +513,9 @@ def test_chart_with_one_run_shows_the_point_and_a_note(report):
     assert not root.xpath("//s:polyline", namespaces=SVG_NS)
     assert root.xpath("//s:line[@class='pass-line']", namespaces=SVG_NS)
     report["trend"] = _trend(1)
-    doc = lxml.html.fromstring(render_html(report))
+    doc = lxml.html.fromstring(render_html(make_report(report)))
     assert "仅有一次检查记录" in doc.get_element_by_id("trend").text_content()
-    assert "仅有一次检查记录" in render_markdown(report)
+    assert "仅有一次检查记录" in render_markdown(make_report(report))
 
 
 def test_chart_with_twelve_runs(report):
@@ -528,25 +536,22 @@ def test_chart_with_twelve_runs(report):
     labels = root.xpath("//s:text[@class='x-label']/text()", namespaces=SVG_NS)
     assert 2 <= len(labels) <= 8 and labels[0] == trend[0]["as_of"] and labels[-1] == trend[-1]["as_of"]
     report["trend"] = trend
-    html = render_html(report)
+    html = render_html(make_report(report))
     doc = lxml.html.fromstring(html)
     assert len(doc.get_element_by_id("trend").xpath(".//circle")) == 12
     only_own_script(html)
-    md = render_markdown(report)
+    md = render_markdown(make_report(report))
     table = next(rows for rows in _tables(md) if "得分" in rows[0] and "运行" in rows[0])
     assert len(table) == 2 + 12 and "| 95 |" in table[-1]
 
 
-def test_chart_escapes_and_skips_bad_entries(report):
+def test_chart_escapes_dates(report):
     trend = _trend(3)
     trend[1]["as_of"] = XSS + QUOTES
-    trend[2]["verdict"] = XSS
-    trend += [{"run": 9, "as_of": "x", "score": '99"/><script>'}, {"run": 10, "score": None}, "junk"]
     svg, root = _svg(trend)
     assert "<script" not in svg and len(root.xpath("//s:circle", namespaces=SVG_NS)) == 3
     assert XSS + QUOTES in root.xpath("//s:text[@class='x-label']/text()", namespaces=SVG_NS)
-    assert root.xpath("//s:circle", namespaces=SVG_NS)[2].get("fill") == "#5f6670"  # unknown verdict: grey
     report["trend"] = trend
-    html = render_html(report)
+    html = render_html(make_report(report))
     only_own_script(html)
-    assert "<script" not in render_markdown(report)
+    assert "<script" not in render_markdown(make_report(report))

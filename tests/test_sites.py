@@ -90,64 +90,64 @@ SITE = "sites:\n  - url: http://x.gov.cn/\n"
 
 ERRORS = [
     # (file text, line, key, words of the problem or the fix)
-    ("site:\n  - url: http://x.gov.cn/\n", 1, "site", "use one of: defaults, notify, sites"),
-    ("defaults:\n  profile: national\n", 1, "sites", "add sites:"),
-    ("sites: []\n", 1, "sites", "empty"),
-    ("sites:\n  url: http://x.gov.cn/\n", 1, "sites", "a list of sites"),
-    ("sites:\n  - name: 局\n    urls: http://x.gov.cn/\n", 3, "sites.0.urls", "unknown key"),
-    ("sites:\n  - name: 局\n", 2, "sites.0", "add url:"),
+    ("site:\n  - url: http://x.gov.cn/\n", 1, "site", "可用的键：defaults, notify, sites"),
+    ("defaults:\n  profile: national\n", 1, "", "加上 sites:"),
+    ("sites: []\n", 1, "sites", "是空的"),
+    ("sites:\n  url: http://x.gov.cn/\n", 1, "sites", "应写列表"),
+    ("sites:\n  - name: 局\n    urls: http://x.gov.cn/\n", 3, "sites.0.urls", "不认识的键"),
+    ("sites:\n  - name: 局\n", 2, "sites.0", "加上 url:"),
     ("sites:\n  - url: ftp://x.gov.cn/\n", 2, "sites.0.url", "not a web address"),
     ("sites:\n  - url: http://x.gov.cn/ 首页\n", 2, "sites.0.url", "not a web address"),
     ("sites:\n  - url: http://x.gov.cn:port/\n", 2, "sites.0.url", "not a web address"),
     ("sites:\n  - url: http://user:pw@x.gov.cn/\n", 2, "sites.0.url", "passwords"),
-    ("sites:\n  - url: [http://x.gov.cn/]\n", 2, "sites.0.url", "expected a string"),
+    ("sites:\n  - url: [http://x.gov.cn/]\n", 2, "sites.0.url", "应写文字"),
     (
         "sites:\n  - url: http://x.gov.cn/\n    slug: a\n  - url: http://y.gov.cn/\n    slug: a\n",
         5,
         "sites.1.slug",
-        "give one of them slug:",
+        "给其中一个写 slug:",
     ),
     (
         "sites:\n  - url: http://x.gov.cn/a/\n  - url: http://x.gov.cn/b/\n",
         3,
         "sites.1.url",
-        "folder name 'x.gov.cn' is already used by site 1",
+        "报告目录名 'x.gov.cn' 已被第 1 个网站使用",
     ),
     (
         "sites:\n  - url: http://x.gov.cn/\n  - url: https://x.gov.cn:8443/\n    slug: b\n",
         3,
         "sites.1.url",
-        "the same portal as site 1",
+        "与第 1 个网站是同一网站",
     ),
-    ("sites:\n  - url: http://x.gov.cn/\n    slug: ../up\n", 3, "sites.0.slug", "safe folder name"),
-    ("sites:\n  - url: http://x.gov.cn/\n    profile: nosuch\n", 3, "sites.0.profile", "not found"),
-    ("sites:\n  - url: http://x.gov.cn/\n    profile: missing.yaml\n", 3, "sites.0.profile", "not found"),
-    ("defaults:\n  profile: nosuch\n" + SITE, 2, "defaults.profile", "not found"),
-    ("defaults:\n  out: [a, b]\n" + SITE, 2, "defaults.out", "expected a string"),
-    ("defaults:\n  dbs: x.sqlite\n" + SITE, 2, "defaults.dbs", "use one of: db, keep_runs, out, profile"),
-    ("defaults: reports\n" + SITE, 1, "defaults", "expected a mapping"),
-    ("notify:\n  email: a@b.cn\n" + SITE, 2, "notify.email", "use one of: smtp, webhook"),
-    ("notify:\n  webhook: hooks.example.gov.cn\n" + SITE, 2, "notify.webhook", "not a web address"),
-    ("notify:\n  smtp:\n    sender: a@x.cn\n    to: [b@x.cn]\n" + SITE, 2, "notify.smtp", "add host:"),
+    ("sites:\n  - url: http://x.gov.cn/\n    slug: ../up\n", 3, "sites.0.slug", "不能用作目录名"),
+    ("sites:\n  - url: http://x.gov.cn/\n    profile: nosuch\n", 3, "sites.0.profile", "找不到检查配置"),
+    ("sites:\n  - url: http://x.gov.cn/\n    profile: missing.yaml\n", 3, "sites.0.profile", "找不到检查配置"),
+    ("defaults:\n  profile: nosuch\n" + SITE, 2, "defaults.profile", "找不到检查配置"),
+    ("defaults:\n  out: [a, b]\n" + SITE, 2, "defaults.out", "应写文字"),
+    ("defaults:\n  dbs: x.sqlite\n" + SITE, 2, "defaults.dbs", "可用的键：db, keep_runs, out, profile"),
+    ("defaults: reports\n" + SITE, 1, "defaults", "应写映射"),
+    ("notify:\n  email: a@b.cn\n" + SITE, 2, "notify.email", "可用的键：smtp, webhook"),
+    ("notify:\n  webhook: hooks.example.gov.cn\n" + SITE, 2, "notify.webhook", "不是网址"),
+    ("notify:\n  smtp:\n    sender: a@x.cn\n    to: [b@x.cn]\n" + SITE, 2, "notify.smtp", "加上 host:"),
     (
         "notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: [b@x.cn]\n    port: twenty-five\n" + SITE,
         6,
         "notify.smtp.port",
-        "expected a port number",
+        "应写整数",
     ),
     (
         "notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: [b@x.cn]\n    port: 70000\n" + SITE,
         6,
         "notify.smtp.port",
-        "not a port number",
+        "应不大于 65535",
     ),
     (
         "notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: [b@x.cn, nobody]\n" + SITE,
         5,
         "notify.smtp.to.1",
-        "not an e-mail address",
+        "不是电子邮件地址",
     ),
-    ("notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: []\n" + SITE, 5, "notify.smtp.to", "no recipients"),
+    ("notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: []\n" + SITE, 5, "notify.smtp.to", "是空的"),
     (
         "notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: b@x.cn\n    password: secret\n" + SITE,
         6,
@@ -158,18 +158,24 @@ ERRORS = [
         "notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: b@x.cn\n    password_env: my secret\n" + SITE,
         6,
         "notify.smtp.password_env",
-        "not an environment variable name",
+        "不是环境变量名",
     ),
     (
         "notify:\n  smtp:\n    host: s\n    sender: a@x.cn\n    to: b@x.cn\n    starttls: yes please\n" + SITE,
         6,
         "notify.smtp.starttls",
-        "true or false",
+        "应写 true 或 false",
     ),
-    ("notify:\n  smtp: {}\n" + SITE, 2, "notify.smtp", "add host:"),
-    ("notify: {}\n" + SITE, 1, "notify", "neither webhook: nor smtp:"),
-    ("sites:\n  - url: http://x.gov.cn/\n   name: bad indent\n", 3, "(top)", "not valid YAML"),
-    ("- http://x.gov.cn/\n", 1, "", "a sites list is a mapping"),
+    ("notify:\n  smtp: {}\n" + SITE, 2, "notify.smtp", "加上 host:"),
+    ("notify: {}\n" + SITE, 1, "notify", "webhook: 和 smtp: 一个也没写"),
+    ("sites:\n  - url: http://x.gov.cn/\n   name: bad indent\n", 3, "", "不是有效的 YAML"),
+    ("- http://x.gov.cn/\n", 1, "", "网站清单应是“键: 值”的映射"),
+    ("defaults:\n  keep_runs: 1\n" + SITE, 2, "defaults.keep_runs", "至少要保留 2 次"),
+    ("defaults:\n  keep_runs: 2.5\n" + SITE, 2, "defaults.keep_runs", "应写整数"),
+    ("sites:\n  - url: http://x.gov.cn/\n    name: '  '\n", 3, "sites.0.name", "是空的"),
+    ("sites:\n  - url: &u http://x.gov.cn/\n    name: *u\n", 3, "sites.0.name", "别名"),
+    # A misspelt key is told before the key it leaves missing, whatever their lines.
+    ("sites:\n  - name: 局\n    ur1: http://x.gov.cn/\n", 3, "sites.0.ur1", "可用的键：name, profile, slug, url"),
 ]
 
 
@@ -180,13 +186,20 @@ def test_every_error_names_file_line_key_and_fix(tmp_path, text, line, key, word
         load_sites(path)
     message = str(raised.value)
     assert message.startswith(f"{path}:{line}: "), message
-    if key and "not valid YAML" not in words:
-        assert f"key '{key}'" in message, message
+    if key:
+        assert f"键 '{key}'" in message, message
     assert words in message, message
 
 
+def test_numbers_are_taken_as_text_and_one_recipient_as_a_list(tmp_path):
+    text = "notify:\n  smtp: {host: s, sender: a@x.cn, to: b@x.cn}\nsites:\n  - {url: http://x.gov.cn/, name: 12345, slug: 2024}\n"
+    sites = load_sites(_write(tmp_path, text))
+    assert (sites.sites[0].name, sites.sites[0].slug) == ("12345", "2024")
+    assert sites.notify is not None and sites.notify.smtp is not None and sites.notify.smtp.to == ("b@x.cn",)
+
+
 def test_a_missing_file_says_so(tmp_path):
-    with pytest.raises(ConfigError, match="sites list file not found"):
+    with pytest.raises(ConfigError, match="找不到网站清单文件"):
         load_sites(tmp_path / "nope.yaml")
 
 
@@ -194,4 +207,4 @@ def test_the_cli_reports_the_error_in_one_line_and_exits_2(tmp_path, capsys):
     path = _write(tmp_path, "sites:\n  - name: 局\n")
     assert main(["probe", str(path), "--db", str(tmp_path / "s.sqlite")]) == 2
     err = capsys.readouterr().err
-    assert err.strip().count("\n") == 0 and f"{path}:2: key 'sites.0'" in err and "Traceback" not in err
+    assert err.strip().count("\n") == 0 and f"{path}:2: 键 'sites.0'" in err and "Traceback" not in err

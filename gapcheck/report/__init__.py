@@ -1,16 +1,16 @@
-"""Reports: one canonical dict (report.json), rendered as Markdown, HTML, Excel and CSV."""
+"""Reports: one typed report (`model.Report`, written as report.json), rendered as Markdown, HTML, Excel and CSV."""
 
 from __future__ import annotations
 
 import gc
-import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from lxml import etree
+from pydantic import ValidationError
 
 from core.errors import GapcheckError
 
@@ -18,10 +18,10 @@ from .excel import render_csv, render_xlsx
 from .html import render_html
 from .index import write_index
 from .markdown import render_markdown
-from .model import SCHEMA, build_report
+from .model import SCHEMA, Report, build_report, report_schema
 
-FILES = {
-    "report.json": lambda r: json.dumps(r, ensure_ascii=False, indent=2) + "\n",
+FILES: dict[str, Callable[[Report], str | bytes]] = {
+    "report.json": Report.json_text,
     "report.md": render_markdown,
     "report.html": render_html,
     "report.xlsx": render_xlsx,
@@ -29,7 +29,7 @@ FILES = {
 }  # renderers return str (UTF-8) or bytes
 
 
-def write_reports(report: dict[str, Any], out: Path) -> Path:
+def write_reports(report: Report, out: Path) -> Path:
     """Writes every format into `out`; returns the HTML report's path.
 
     Each file is written whole under a temporary name in `out` first, and the files are renamed into place
@@ -83,18 +83,20 @@ def reports_of(out: Path, run_id: int) -> bool:
     if not all((out / name).is_file() for name in FILES):
         return False
     try:
-        return json.loads((out / "report.json").read_text(encoding="utf-8"))["run"]["id"] == run_id
-    except (OSError, ValueError, KeyError, TypeError):
+        return Report.model_validate_json((out / "report.json").read_bytes()).run.id == run_id
+    except (OSError, ValidationError):
         return False
 
 
 __all__ = [
     "SCHEMA",
+    "Report",
     "build_report",
     "render_csv",
     "render_html",
     "render_markdown",
     "render_xlsx",
+    "report_schema",
     "reports_of",
     "write_index",
     "write_reports",

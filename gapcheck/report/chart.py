@@ -7,11 +7,14 @@ only numbers reach coordinates; colours are fixed by verdict, never taken from t
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from . import labels as L
+from .labels import verdict_key
+from .model import TrendPoint
 
 WIDTH, HEIGHT = 760, 280
 LEFT, RIGHT, TOP, BOTTOM = 48, 24, 40, 44
@@ -42,22 +45,14 @@ def _x_label_indices(n: int) -> list[int]:
     return picked
 
 
-def points(trend: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The trend entries a chart can show (a numeric score), with the verdict as a colour key."""
-    out = []
-    for e in trend or []:
-        if not isinstance(e, dict):
-            continue
-        score = e.get("score")
-        if isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score):
-            continue
-        verdict = e.get("verdict")
-        key = {L.VERDICT_PASS: "pass", L.VERDICT_FAIL: "fail"}.get(verdict, "other")
-        out.append({**e, "score": float(score), "verdict_key": key})
-    return out
+def points(trend: Sequence[TrendPoint]) -> list[dict[str, Any]]:
+    """The trend entries as the chart draws them, with the verdict as a colour key."""
+    return [
+        {**e.model_dump(mode="json"), "score": float(e.score), "verdict_key": verdict_key(e.verdict)} for e in trend
+    ]
 
 
-def trend_svg(trend: list[dict[str, Any]]) -> Markup:
+def trend_svg(trend: Sequence[TrendPoint]) -> Markup:
     """The chart as SVG markup; empty when no run has a score."""
     pts = points(trend)
     n = len(pts)
@@ -105,7 +100,7 @@ def trend_svg(trend: list[dict[str, Any]]) -> Markup:
             f'stroke-linejoin="round" points="{" ".join(f"{cx},{cy}" for cx, cy in coords)}"/>'
         )
     for p, (cx, cy) in zip(pts, coords, strict=False):
-        tip = f"{p.get('as_of') or T['none']} {T['score']} {_num(p['score'])} {p.get('verdict') or T['none']}"
+        tip = f"{p['as_of'] or T['none']} {T['score']} {_num(p['score'])} {p['verdict'] or T['none']}"
         out.append(
             f'<circle class="point point-{p["verdict_key"]}" cx="{cx}" cy="{cy}" r="5" '
             f'fill="{COLOURS[p["verdict_key"]]}" stroke="#fff" stroke-width="1.5">'
@@ -120,7 +115,7 @@ def trend_svg(trend: list[dict[str, Any]]) -> Markup:
     for i in _x_label_indices(n):
         out.append(
             f'<text class="x-label" x="{coords[i][0]}" y="{base}" dy="18" text-anchor="middle" '
-            f'fill="{GREY}">{escape(str(pts[i].get("as_of") or T["none"]))}</text>'
+            f'fill="{GREY}">{escape(str(pts[i]["as_of"] or T["none"]))}</text>'
         )
     out.append("</svg>")
     return Markup("\n".join(out))

@@ -18,9 +18,13 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from checks.finding import Status
+
 from . import labels as L
+from .model import Report
 from .table import Table, build_tables, cell_value, findings_table
 from .view import build_view, fmt_time, safe_url
 
@@ -60,6 +64,7 @@ _MAX_HEIGHT = 409  # the tallest row Excel allows
 def _put(ws: Worksheet, row: int, col: int, value: object, kind: str = "text", tone: str = "") -> Cell:
     """Writes one value; the only way anything reaches a sheet."""
     cell = ws.cell(row=row, column=col)
+    assert isinstance(cell, Cell)  # no sheet here merges cells
     safe = cell_value(value)
     cell.value = safe
     if isinstance(safe, str):
@@ -166,9 +171,9 @@ def _fit_rows(ws: Worksheet) -> None:
         for cell in row:
             if cell.value is None or not cell.alignment.wrap_text:
                 continue
-            usable = max(widths.get(cell.column_letter, 10) - 2, 1)
+            usable = max(int(widths.get(cell.column_letter, 10)) - 2, 1)
             lines = max(lines, _wrapped_lines(str(cell.value), usable))
-        if lines > 1:
+        if lines > 1 and row[0].row is not None:
             ws.row_dimensions[row[0].row].height = min(_LINE_HEIGHT * lines + 2, _MAX_HEIGHT)
 
 
@@ -176,7 +181,7 @@ def _print_setup(ws: Worksheet, landscape: bool) -> None:
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 # --- sheets ---------------------------------------------------------------------------------------------
@@ -196,14 +201,9 @@ def _table_sheet(ws: Worksheet, table: Table) -> None:
     _print_setup(ws, landscape=True)
 
 
-def _number(value: object) -> object:
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def _summary_sheet(ws: Worksheet, report: dict[str, Any], view: dict[str, Any]) -> None:
+def _summary_sheet(ws: Worksheet, report: Report, view: dict[str, Any]) -> None:
     T, none = L.TEXT, L.TEXT["none"]
-    site, summary, run = view["site"], view["summary"], dict(report.get("run") or {})
-    rules = report.get("rules") or {}
+    site, summary, run = report.site, report.summary, report.run
     headers: list[int] = []  # rows holding a table header
     skip: list[int] = []  # rows whose text may run past its column (titles, notes)
     r = 1
@@ -232,31 +232,31 @@ def _summary_sheet(ws: Worksheet, report: dict[str, Any], view: dict[str, Any]) 
                 _put(ws, r, col, value, kind)
             r += 1
 
-    line(f"{site.get('name') or ''} {T['report']}".strip(), _TITLE_FONT)
+    line(f"{site.name} {T['report']}".strip(), _TITLE_FONT)
     r += 1
     pair(T["verdict"], view["verdict"], "status", {"pass": "good", "fail": "bad"}.get(view["verdict_key"], ""))
-    pair(T["score"], _number(summary.get("score")))
-    pair(T["vetoes"], _number(summary.get("vetoes", len(view["vetoes"]))))
+    pair(T["score"], summary.score)
+    pair(T["vetoes"], summary.vetoes)
     r += 1
-    pair(T["site"], site.get("name"))
-    pair(T["start_url"], site.get("start_url"), "url")
-    pair(T["profile"], site.get("profile"))
-    pair(T["basis"], view["basis"])
-    pair(T["as_of"], run.get("as_of"))
-    pair(T["started_at"], fmt_time(run.get("started_at")))
-    pair(T["finished_at"], fmt_time(run.get("finished_at")))
-    pair(T["run_id"], _number(run.get("id")))
-    pair(T["pages"], _number(run.get("pages")))
-    pair(T["links_checked"], _number(run.get("links_checked")))
+    pair(T["site"], site.name)
+    pair(T["start_url"], site.start_url, "url")
+    pair(T["profile"], site.profile)
+    pair(T["basis"], summary.basis)
+    pair(T["as_of"], run.as_of)
+    pair(T["started_at"], fmt_time(run.started_at))
+    pair(T["finished_at"], fmt_time(run.finished_at))
+    pair(T["run_id"], run.id)
+    pair(T["pages"], run.pages)
+    pair(T["links_checked"], run.links_checked)
     r += 1
 
     line(T["status_counts"], _SECTION_FONT)
     table(
         [T["status"], T["quantity"]],
         [
-            (T["checked"], _number(summary.get("checked", 0))),
-            *((name, _number(summary.get(key, 0))) for key, name in L.STATUS.items()),
-            (T["vetoes"], _number(summary.get("vetoes", len(view["vetoes"])))),
+            (T["checked"], summary.checked),
+            *((L.STATUS[status], summary.count(status)) for status in Status),
+            (T["vetoes"], summary.vetoes),
         ],
         ["label", "number"],
     )
@@ -265,15 +265,15 @@ def _summary_sheet(ws: Worksheet, report: dict[str, Any], view: dict[str, Any]) 
     r += 1
 
     # Compared with the previous finished run of the site; left out for reports written before runs were.
-    changes = summary.get("changes")
-    if isinstance(changes, dict):
+    changes = summary.changes
+    if changes is not None:
         line(f"{T['changes_head']}（{view['changes']['against']}）", _SECTION_FONT)
         table(
             [T["change"], T["quantity"]],
             [
-                (T["changes_new"], _number(changes.get("new", 0))),
-                (T["changes_open"], _number(changes.get("still_open", 0))),
-                (T["changes_fixed"], _number(changes.get("fixed", len(view["fixed"])))),
+                (T["changes_new"], changes.new),
+                (T["changes_open"], changes.still_open),
+                (T["changes_fixed"], changes.fixed),
             ],
             ["label", "number"],
         )
@@ -290,12 +290,12 @@ def _summary_sheet(ws: Worksheet, report: dict[str, Any], view: dict[str, Any]) 
             [T["rule"], T["rule_title"], T["subject"], T["message"], T["evidence"], T["url"], T["how_to_fix"]],
             (
                 (
-                    f.get("rule"),
+                    f["rule"],
                     f["title"],
-                    f.get("subject"),
-                    f.get("message"),
-                    f.get("evidence"),
-                    f.get("url"),
+                    f["subject"],
+                    f["message"],
+                    f["evidence"],
+                    f["url"],
                     f["how_to_fix"],
                 )
                 for f in view["vetoes"]
@@ -307,11 +307,11 @@ def _summary_sheet(ws: Worksheet, report: dict[str, Any], view: dict[str, Any]) 
     r += 1
 
     line(T["deductions"], _SECTION_FONT)
-    deductions = {str(k): v for k, v in (summary.get("deductions") or {}).items() if _number(v) is not None}
+    deductions = summary.deductions
     if deductions:
         table(
             [T["rule"], T["rule_title"], T["deduction"]],
-            [(code, (rules.get(code) or {}).get("title"), deductions[code]) for code in sorted(deductions)],
+            [(code, report.title_of(code), deductions[code]) for code in sorted(deductions)],
             ["label", "text", "number"],
         )
         _put(ws, r, 1, T["total"], "label").font = _HEAD_FONT
@@ -330,17 +330,18 @@ def _summary_sheet(ws: Worksheet, report: dict[str, Any], view: dict[str, Any]) 
 # --- renderers ------------------------------------------------------------------------------------------
 
 
-def render_xlsx(report: dict[str, Any]) -> bytes:
+def render_xlsx(report: Report) -> bytes:
     """The workbook: 汇总, then one sheet per table (检查结果, 栏目, 链接, 已整改)."""
     view = build_view(report)
     wb = Workbook()
     summary = wb.active
+    assert isinstance(summary, Worksheet)  # a new workbook's one sheet
     summary.title = L.SHEET["summary"]
     _summary_sheet(summary, report, view)
-    for table in build_tables(report, view):
+    for table in build_tables(view):
         _table_sheet(wb.create_sheet(table.title), table)
     wb.properties.creator = "gapcheck"
-    wb.properties.title = cell_value(f"{view['site'].get('name') or ''} {L.TEXT['report']}".strip())
+    wb.properties.title = cell_value(f"{report.site.name} {L.TEXT['report']}".strip())
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -358,7 +359,7 @@ def _csv_text(value: object) -> str:
     return str(safe)
 
 
-def render_csv(report: dict[str, Any]) -> bytes:
+def render_csv(report: Report) -> bytes:
     """The findings table as CSV: UTF-8 with a BOM (so Excel reads the Chinese), comma, CRLF, quoted as needed."""
     table = findings_table(build_view(report))
     buf = io.StringIO()

@@ -12,12 +12,12 @@ import base64
 import hashlib
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from . import labels
+from .model import Report
 from .view import build_view, safe_url
 
 # Static text: nothing from the report is ever put into it, so its hash is fixed.
@@ -108,7 +108,7 @@ def _env() -> jinja2.Environment:
     return env
 
 
-def render_html(report: dict[str, Any]) -> str:
+def render_html(report: Report) -> str:
     view = build_view(report)
     return (
         _env()

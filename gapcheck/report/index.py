@@ -14,6 +14,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,15 @@ from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup, escape
+from pydantic import ValidationError
 
+from checks.finding import Severity
 from core.errors import GapcheckError
 
-from ..profile import is_number
 from . import labels as L
 from .chart import COLOURS, PASS_LINE, points
+from .labels import verdict_key
+from .model import SCHEMA, Report, TrendPoint
 from .view import fmt_num, fmt_time, safe_url
 
 INDEX = "index.html"
@@ -37,26 +41,26 @@ TEXT = {
     "sites": "网站",
     "passed": L.VERDICT_PASS,
     "failed": L.VERDICT_FAIL,
-    "error": "未能检查",
+    "error": L.NOT_CHECKED,
     "site": "网站",
     "verdict": "结论",
     "score": "得分",
     "trend": "得分趋势",
-    "new_vetoes": "新增单项否决",
+    "new_vetoes": "新增" + L.SEVERITY["veto"],
     "new": "新增问题",
-    "fixed": "已整改",
+    "fixed": L.TEXT["changes_fixed"],
     "checked_at": "检查时间",
     "report": "报告",
     "open_report": "查看报告",
     "previous_report": "上次报告",
     "no_report": "无报告",
-    "vetoes_count": "单项否决 {n} 项",
+    "vetoes_count": L.SEVERITY["veto"] + " {n} 项",
     "first_run": "首次检查",
     "as_of": "数据截至 {as_of}",
     "error_at": "失败时间 {at}",
     "unreadable": "{file} 无法读取：{reason}",
     "generated": "生成时间 {at} · 共 {n} 个网站 · 由 gapcheck 生成",
-    "sort_note": "按结论排序：不合格在前，其次未能检查，最后合格；同一结论按得分从低到高。",
+    "sort_note": f"按结论排序：{L.VERDICT_FAIL}在前，其次{L.NOT_CHECKED}，最后{L.VERDICT_PASS}；同一结论按得分从低到高。",
     "no_sites": "该目录下还没有检查结果。",
     "filter": "筛选",
     "filter_placeholder": "网站名称或地址",
@@ -64,8 +68,7 @@ TEXT = {
     "shown": "显示 {n} / {total} 个网站",
     "trend_title": "得分趋势（最近 {n} 次）：{scores}",
     "no_history": "报告未含历史记录",
-    "no_site": "report.json 中 site 为空：这次未能检查该网站",
-    "no_verdict": "report.json 中没有「合格」或「不合格」的结论：这次未能检查该网站",
+    "not_a_report": "不是 {schema} 格式的检查报告（{where}：{why}）；用当前版本的 gapcheck 重新检查该网站",
 }
 
 # Display order: what needs a supervisor's attention first.
@@ -82,17 +85,20 @@ def _read_json(path: Path) -> tuple[Any, str | None]:
         return None, f"不是有效的 JSON（{exc}）"
 
 
+def _not_a_report(exc: ValidationError) -> str:
+    """Why a JSON file is not a report of this gapcheck: an older or edited file, or another kind of file."""
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "（顶层）"
+    return TEXT["not_a_report"].format(schema=SCHEMA, where=where, why=first["msg"])
+
+
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ("" if value is None else str(value))
 
 
-def _number(value: object) -> float | None:
-    return float(value) if is_number(value) else None
-
-
-def sparkline(trend: object) -> Markup:
+def sparkline(trend: Sequence[TrendPoint]) -> Markup:
     """A tiny inline SVG of the scores, oldest first: dashed pass line, last point coloured by verdict."""
-    pts = points(trend if isinstance(trend, list) else [])
+    pts = points(trend)
     if not pts:
         return Markup("")
     n = len(pts)
@@ -133,45 +139,34 @@ def _report_href(slug: str) -> str:
     return f"{quote(slug, safe='')}/{REPORT_HTML}"
 
 
-def _site_row(slug: str, report: dict[str, Any], has_html: bool) -> dict[str, Any]:
-    site = report.get("site") if isinstance(report.get("site"), dict) else {}
-    summary = report.get("summary") if isinstance(report.get("summary"), dict) else {}
-    run = report.get("run") if isinstance(report.get("run"), dict) else {}
-    verdict = summary.get("verdict")
-    key = "pass" if verdict == L.VERDICT_PASS else "fail"  # _not_checked took every other report
-    findings = [f for f in report.get("findings") or [] if isinstance(f, dict)]
-    vetoes = [f for f in findings if f.get("status") == "fail" and f.get("severity") == "veto"]
-    changes = summary.get("changes") if isinstance(summary.get("changes"), dict) else None
-    # Reports written before runs were compared carry no `change`: every veto then counts as news.
-    new_vetoes = [f for f in vetoes if changes is None or f.get("change") == "new"]
-    rules = report.get("rules") if isinstance(report.get("rules"), dict) else {}
+def _site_row(slug: str, report: Report, has_html: bool) -> dict[str, Any]:
+    summary, run = report.summary, report.run
+    changes = summary.changes
+    # Reports written without history carry no `change`: every veto then counts as news.
+    new_vetoes = [f for f in report.failing if f.severity is Severity.VETO and (changes is None or f.change == "new")]
     titles: list[str] = []
     for f in new_vetoes:
-        rule = rules.get(f.get("rule")) if isinstance(rules.get(f.get("rule")), dict) else {}
-        title = _text(f.get("title") or rule.get("title") or f.get("rule"))
-        if title and title not in titles:
+        title = f.title or report.title_of(f.rule) or f.rule
+        if title not in titles:
             titles.append(title)
-    score = _number(summary.get("score"))
-    vetoes_n = summary.get("vetoes") if isinstance(summary.get("vetoes"), int) else len(vetoes)
-    fixed = report.get("fixed")
-    finished = run.get("finished_at") or run.get("started_at")
+    finished = run.finished_at or run.started_at
     return {
         "slug": slug,
-        "name": _text(site.get("name")) or slug,
-        "url": _text(site.get("start_url")),
-        "key": key,
-        "verdict": verdict,
-        "vetoes_text": TEXT["vetoes_count"].format(n=vetoes_n) if vetoes_n else "",
-        "score": score,
-        "score_text": fmt_num(score),
-        "trend_svg": sparkline(report.get("trend")),
+        "name": report.site.name or slug,
+        "url": report.site.start_url,
+        "key": verdict_key(summary.verdict),
+        "verdict": summary.verdict.value,
+        "vetoes_text": TEXT["vetoes_count"].format(n=summary.vetoes) if summary.vetoes else "",
+        "score": float(summary.score),
+        "score_text": fmt_num(summary.score),
+        "trend_svg": sparkline(report.trend or []),
         "new_vetoes": titles,
-        "new": _number(changes.get("new")) if changes else None,
-        "fixed": _number(changes.get("fixed")) if changes else (len(fixed) if isinstance(fixed, list) else None),
-        "first_run": bool(changes) and changes.get("previous_run") is None,
+        "new": changes.new if changes else None,
+        "fixed": changes.fixed if changes else None,
+        "first_run": changes is not None and changes.previous_run is None,
         "checked_at": fmt_time(finished),
-        "sort_time": _text(finished),
-        "as_of": _text(run.get("as_of")),
+        "sort_time": finished,
+        "as_of": run.as_of,
         "href": _report_href(slug) if has_html else None,
         "error": "",
     }
@@ -202,17 +197,6 @@ def _error_row(slug: str, error: Any, problem: str | None, has_html: bool) -> di
     }
 
 
-def _not_checked(report: dict[str, Any]) -> str | None:
-    """Why a readable report.json gives no verdict on its site (site: null is written for a site that could
-    not be checked), or None. Such a site is 未能检查: every row is in one of the three totals."""
-    if not isinstance(report.get("site"), dict):
-        return TEXT["no_site"]
-    summary = report.get("summary")
-    if not isinstance(summary, dict) or summary.get("verdict") not in (L.VERDICT_PASS, L.VERDICT_FAIL):
-        return TEXT["no_verdict"]
-    return None
-
-
 def _mtime(path: Path) -> float:
     try:
         return path.stat().st_mtime
@@ -239,28 +223,16 @@ def read_sites(reports_dir: Path) -> list[dict[str, Any]]:
                 problem = TEXT["unreadable"].format(file=ERROR_JSON, reason=problem)
             rows.append(_error_row(folder.name, error, problem, has_html))
             continue
-        report, problem = _read_json(report_path)
-        if problem is None and not isinstance(report, dict):
-            problem = "内容不是检查报告"
-        if problem:
-            rows.append(
-                _error_row(folder.name, {}, TEXT["unreadable"].format(file=REPORT_JSON, reason=problem), has_html)
-            )
-        elif unchecked := _not_checked(report):
-            site = report["site"] if isinstance(report.get("site"), dict) else {}
-            run = report.get("run") if isinstance(report.get("run"), dict) else {}
-            rows.append(
-                _error_row(
-                    folder.name,
-                    {
-                        "name": site.get("name"),
-                        "url": site.get("start_url"),
-                        "at": run.get("finished_at") or run.get("started_at"),
-                    },
-                    unchecked,
-                    has_html,
-                )
-            )
+        data, problem = _read_json(report_path)
+        report = None
+        if problem is None:
+            try:
+                report = Report.model_validate(data)
+            except ValidationError as exc:
+                problem = _not_a_report(exc)
+        if report is None:
+            problem = TEXT["unreadable"].format(file=REPORT_JSON, reason=problem)
+            rows.append(_error_row(folder.name, {}, problem, has_html))
         else:
             rows.append(_site_row(folder.name, report, has_html))
     rows.sort(key=lambda r: (_RANK[r["key"]], r["score"] is None, r["score"] or 0.0, r["name"], r["slug"]))
@@ -344,6 +316,13 @@ def _script() -> tuple[Markup, str]:
 def totals(rows: list[dict[str, Any]]) -> dict[str, int]:
     """Sites by verdict key (pass, fail, error), for the page's headline and the command's summary alike."""
     return {k: sum(r["key"] == k for r in rows) for k in _RANK}
+
+
+def totals_line(rows: list[dict[str, Any]]) -> str:
+    """网站 N：合格 a，不合格 b，未能检查 c — what `gapcheck index` prints."""
+    counts = totals(rows)
+    names = {"pass": TEXT["passed"], "fail": TEXT["failed"], "error": TEXT["error"]}
+    return f"{TEXT['sites']} {len(rows)}：" + "，".join(f"{names[k]} {counts[k]}" for k in names)
 
 
 def render_index(rows: list[dict[str, Any]], generated_at: dt.datetime | None = None) -> str:

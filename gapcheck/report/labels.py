@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-VERDICT_PASS = "合格"
-VERDICT_FAIL = "不合格"
+from checks.reasons import (  # noqa: F401 - why a link is broken or undecided: worded where the rules read them
+    FETCH_REASON,
+    HTTP_REASON,
+    REDIRECT_MALFORMED,
+    REDIRECT_NOT_WEB,
+    REDIRECT_NOWHERE,
+)
+from checks.scoring import SiteVerdict
+
+# The verdict is stored in report.json as the word itself, so the rules' enum holds it; these are its names here.
+VERDICT_PASS = SiteVerdict.PASSED.value
+VERDICT_FAIL = SiteVerdict.FAILED.value
+NOT_CHECKED = "未能检查"
+"""A site of a batch without a verdict: it did not answer, or its report.json cannot be read."""
 
 STATUS = {
     "pass": "通过",
@@ -27,41 +39,6 @@ COLUMN_STATUS = {
     "undated": "无日期",
     "unlimited": "不限更新期",
 }
-
-HTTP_REASON = {
-    400: "请求无效",
-    401: "需要登录",
-    403: "拒绝访问",
-    404: "页面不存在",
-    410: "页面已删除",
-    429: "请求过多（限流）",
-    500: "服务器内部错误",
-    502: "网关错误",
-    503: "服务暂不可用",
-    504: "网关超时",
-}
-"""Why a link failed, by HTTP status (the spider records it with the link)."""
-
-FETCH_REASON = {
-    "dns": "域名无法解析",
-    "refused": "连接被拒绝",
-    "timeout": "请求超时",
-    "tls": "TLS/证书错误",
-    "reset": "连接中断",
-    "redirect-loop": "重定向次数过多（循环重定向）",
-    "robots": "robots.txt 禁止访问",
-    "too-large": "超过下载大小上限（20 MB，含解压后），未读取",
-    "bad-url": "网址格式错误",
-    "other": "请求失败（原因不明；运行时加 --verbose 可在日志中查看详情）",
-}
-"""Why a request got no usable answer, by `checks.model.FetchError` value: never an exception's own text."""
-
-REDIRECT_NOT_WEB = "跳转到非网页地址"
-"""A redirect to file:, ftp:, data: and the like: no visitor's browser shows a page there."""
-REDIRECT_NOWHERE = "跳转缺少目标"
-"""A 3xx without a Location header: the visitor is left on an empty answer."""
-REDIRECT_MALFORMED = "跳转目标网址格式错误"
-"""A redirect to a URL that cannot be parsed (a port out of range, a broken IPv6 host)."""
 
 LINK_VERDICT = {
     "broken": "失效",
@@ -220,6 +197,11 @@ CLI = {
     "state_failed": "失败",
     "state_running": "未完成",
 }
+
+
+def verdict_key(verdict: object) -> str:
+    """pass / fail / other: a CSS class and colour key for a verdict, never its text."""
+    return {VERDICT_PASS: "pass", VERDICT_FAIL: "fail"}.get(verdict, "other") if isinstance(verdict, str) else "other"
 
 
 def label(mapping: dict[str, str], key: object) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from . import labels as L
+from .model import Report
 from .view import build_view, safe_url
 
 _MD_SPECIAL = re.compile(r"[\\`*_\[\]|~#]")
@@ -47,14 +48,14 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
     return [*lines, ""]
 
 
-def render_markdown(report: dict[str, Any]) -> str:
+def render_markdown(report: Report) -> str:
     v = build_view(report)
     T = L.TEXT
     site = v["site"]
     out = [
-        f"# {_text(site.get('name'))} {T['report']}",
+        f"# {_text(site['name'])} {T['report']}",
         "",
-        f"{T['start_url']}：{_link(site.get('start_url'))}　{T['profile']}：{_text(site.get('profile')) or T['none']}"
+        f"{T['start_url']}：{_link(site['start_url'])}　{T['profile']}：{_text(site['profile']) or T['none']}"
         f"　{T['as_of']}：{_text(v['as_of'])}" + (f"　{T['basis']}：{_text(v['basis'])}" if v["basis"] else ""),
         "",
         f"## {T['verdict']}：**{_text(v['verdict'])}**　{T['score']}：**{_text(v['score_text'])}**",
@@ -96,12 +97,12 @@ def render_markdown(report: dict[str, Any]) -> str:
         out += [f"> {T['vetoes_note']}", ""]
         for f in v["vetoes"]:
             out += [
-                f"### {_text(f['severity_label'])} {_text(f.get('rule'))} {_text(f['title'])}{_new_mark(f)}",
+                f"### {_text(f['severity_label'])} {_text(f['rule'])} {_text(f['title'])}{_new_mark(f)}",
                 "",
-                f"- **{T['subject']}**：{_text(f.get('subject')) or T['none']}",
-                f"- **{T['message']}**：{_text(f.get('message')) or T['none']}",
-                f"- **{T['evidence']}**：{_text(f.get('evidence')) or T['none']}",
-                f"- **{T['url']}**：{_link(f.get('url'))}",
+                f"- **{T['subject']}**：{_text(f['subject']) or T['none']}",
+                f"- **{T['message']}**：{_text(f['message']) or T['none']}",
+                f"- **{T['evidence']}**：{_text(f['evidence']) or T['none']}",
+                f"- **{T['url']}**：{_link(f['url'])}",
             ]
             if f["how_to_fix"]:
                 out.append(f"- **{T['how_to_fix']}**：{_text(f['how_to_fix'])}")
@@ -128,11 +129,11 @@ def render_markdown(report: dict[str, Any]) -> str:
             (
                 [
                     _new_mark(f, after=False)
-                    + _text(f.get("subject"))
+                    + _text(f["subject"])
                     + (f"<br>{_text(f['since_text'])}" if f["since_text"] else ""),
-                    _text(f.get("message")),
-                    _text(f.get("evidence")),
-                    _link(f.get("url")),
+                    _text(f["message"]),
+                    _text(f["evidence"]),
+                    _link(f["url"]),
                     _text(f["deduction_text"]),
                 ]
                 for f in g["findings"]
@@ -145,10 +146,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             out += [_text(v["changes"]["fixed_note"]), ""]
         out += _table(
             [T["rule"], T["subject"], T["url"]],
-            (
-                [f"{_text(x.get('rule'))} {_text(x.get('title'))}", _text(x.get("subject")), _link(x.get("url"))]
-                for x in v["fixed"]
-            ),
+            ([f"{_text(x['rule'])} {_text(x['title'])}", _text(x["subject"]), _link(x["url"])] for x in v["fixed"]),
         )
 
     out += [f"## {T['columns']}", ""]
@@ -157,13 +155,13 @@ def render_markdown(report: dict[str, Any]) -> str:
             [T["column_name"], T["column_kind"], T["status"], T["newest"], T["limit_days"], T["item_count"], T["url"]],
             (
                 [
-                    _text(c.get("name")),
+                    _text(c["name"]),
                     _text(c["kind_text"]),
                     _text(c["status_label"]),
                     _text(c["newest_text"]),
                     _text(c["limit_text"]),
                     _text(c["items_text"]),
-                    _link(c.get("url")),
+                    _link(c["url"]),
                 ]
                 for c in v["columns"]
             ),
@@ -172,14 +170,11 @@ def render_markdown(report: dict[str, Any]) -> str:
         else [T["no_columns"], ""]
     )
 
-    if v.get("template"):
+    if v["template"]:
         out += [f"## {T['template']}", ""]
         out += _table(
             [T["template_block"], T["template_pages"], T["template_text"], T["url"]],
-            (
-                [_text(b.get("block")), _text(str(b.get("pages"))), _text(b.get("text")), _link(b.get("example"))]
-                for b in v["template"]
-            ),
+            ([_text(b["block"]), _text(str(b["pages"])), _text(b["text"]), _link(b["example"])] for b in v["template"]),
         )
 
     out += [
@@ -192,10 +187,10 @@ def render_markdown(report: dict[str, Any]) -> str:
             [T["link_url"], T["status"], T["http_status"], T["reason"], T["found_on"]],
             (
                 [
-                    _link(x.get("url")),
+                    _link(x["url"]),
                     _text(x["verdict_label"]),
                     _text(x["status_text"]),
-                    _text(x.get("reason")),
+                    _text(x["reason"]),
                     _found_on(x),
                 ]
                 for x in v["links"]
@@ -211,11 +206,11 @@ def render_markdown(report: dict[str, Any]) -> str:
             [T["rule"], T["severity"], T["status"], T["subject"], T["message"], T["deduction"]],
             (
                 [
-                    f"{_text(f.get('rule'))} {_text(f['title'])}",
+                    f"{_text(f['rule'])} {_text(f['title'])}",
                     _text(f["severity_label"]),
                     _text(f["status_label"]),
-                    _text(f.get("subject")),
-                    _text(f.get("message")),
+                    _text(f["subject"]),
+                    _text(f["message"]),
                     _text(f["deduction_text"]),
                 ]
                 for f in v["checks"]
@@ -232,13 +227,13 @@ def render_markdown(report: dict[str, Any]) -> str:
 
 
 def _new_mark(f: dict[str, Any], *, after: bool = True) -> str:
-    if not f.get("is_new"):
+    if not f["is_new"]:
         return ""
     return f" **【{L.CHANGE['new']}】**" if after else f"**【{L.CHANGE['new']}】** "
 
 
 def _found_on(link: dict[str, Any]) -> str:
-    parts = [f"**{L.TEXT['homepage']}**"] if link.get("on_homepage") else []
+    parts = [f"**{L.TEXT['homepage']}**"] if link["on_homepage"] else []
     parts += [_link(page) for page in link["pages_shown"]]
     if link["pages_more"]:
         parts.append(link["pages_more"])

@@ -1,15 +1,27 @@
-"""The canonical report (schema gapcheck.report/1): one dict that every output format renders."""
+"""The canonical report (schema gapcheck.report/1): typed classes that every output format renders.
+
+`report.json` is `Report.json_text()`, and its published JSON Schema is `report_schema()` (`gapcheck schema`).
+Reports are frozen: history (`gapcheck.history.annotate`) makes a new report, never changes one.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Annotated, Any, Literal
 
-from checks import Context, Finding, Rule, Summary
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+
+from checks import Context
+from checks import Finding as CheckFinding
+from checks import Rule as CheckRule
+from checks import Summary as CheckSummary
+from checks.columns import ColumnStatus
+from checks.finding import Severity, Status
+from checks.scoring import SiteVerdict
 from core.model import Verdict
 from core.redaction import redact
 
 from ..profile import Profile
-from ..store import RunInfo
 
 SCHEMA = "gapcheck.report/1"
 
@@ -17,6 +29,194 @@ BASIS = {
     "2015": "国办发〔2015〕15号《全国政府网站普查评分表》",
     "2019": "国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》",
 }
+
+Number = Annotated[int | float, WithJsonSchema({"type": "number"})]
+"""A number written as the code computed it: 2 stays 2 and 2.0 stays 2.0, so report.json keeps its bytes."""
+
+
+class _Part(BaseModel):
+    # Unknown keys are refused: a report.json of another shape is not read as this one.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
+
+
+class Site(_Part):
+    name: str
+    start_url: str
+    profile: str
+
+
+class Run(_Part):
+    id: int
+    as_of: str
+    """The date the crawl's facts are judged at (ISO)."""
+    started_at: str
+    finished_at: str
+    pages: int
+    links_checked: int
+    page_limit_reached: bool
+
+
+class Changes(_Part):
+    """Failing findings compared with the site's previous finished run."""
+
+    previous_run: int | None
+    new: int
+    still_open: int
+    fixed: int
+
+
+class Summary(_Part):
+    checked: int
+    passed: int = Field(alias="pass")
+    fail: int
+    warn: int
+    unverified: int
+    manual: int
+    verdict: SiteVerdict
+    score: Number
+    vetoes: int
+    basis: str
+    deductions: dict[str, Number]
+    """Points lost per rule code, after caps."""
+    changes: Changes | None = None
+    """Left out of reports written without history."""
+
+    def count(self, status: Status) -> int:
+        return int(getattr(self, "passed" if status is Status.PASS else status.value))
+
+
+class Since(_Part):
+    """The run an unbroken streak of a failing finding began in."""
+
+    run: int
+    as_of: str
+
+
+class ReportFinding(_Part):
+    rule: str
+    title: str
+    status: Status
+    severity: Severity
+    subject: str
+    url: str
+    evidence: str
+    message: str
+    deduction: Number
+    fingerprint: str | None = None
+    """With history: the same finding across runs has the same fingerprint."""
+    change: Literal["new", "open"] | None = None
+    """With history, for failing findings: new since the previous run, or still open."""
+    since: Since | None = None
+    """With history, for open findings only."""
+
+
+class Column(_Part):
+    name: str
+    url: str
+    kind: str | None
+    kind_label: str | None
+    kind_why: str
+    trail: str
+    pages: int
+    items: int
+    newest: str | None
+    limit_days: int | None
+    status: ColumnStatus
+
+
+class TemplateBlock(_Part):
+    block: str
+    pages: int
+    links: int
+    text: str
+    example: str
+
+
+class Link(_Part):
+    url: str
+    status: int | None
+    verdict: Verdict
+    reason: str
+    found_on: list[str]
+    on_homepage: bool
+
+
+class Rule(_Part):
+    code: str
+    name: str
+    title: str
+    severity: Severity
+    summary: str
+    how_to_fix: str
+    basis: str
+
+
+class Fixed(_Part):
+    """A failing finding of the previous run that this one no longer has."""
+
+    rule: str
+    title: str
+    subject: str
+    url: str
+    fingerprint: str
+
+
+class TrendPoint(_Part):
+    run: int
+    as_of: str
+    score: Number
+    verdict: SiteVerdict | None
+    fail: int
+
+
+class Report(_Part):
+    """One run's report: what report.json holds."""
+
+    model_config = ConfigDict(title="gapcheck report")
+
+    schema_: Literal["gapcheck.report/1"] = Field(alias="schema")
+    site: Site
+    run: Run
+    summary: Summary
+    findings: list[ReportFinding]
+    columns: list[Column]
+    template: list[TemplateBlock]
+    """The site's template as the crawl showed it: the blocks (menus, latest-items boxes, footers) that repeat
+    on many pages and so are never a page's own content."""
+    links: list[Link]
+    """Links that are not OK: broken, unverified or skipped."""
+    rules: dict[str, Rule]
+    fixed: list[Fixed] | None = None
+    """With history."""
+    trend: list[TrendPoint] | None = None
+    """With history: score, verdict and failing count of the site's last finished runs, this one last."""
+
+    def data(self) -> dict[str, Any]:
+        """report.json's content: the keys history left out stay out."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+    def json_text(self) -> str:
+        return json.dumps(self.data(), ensure_ascii=False, indent=2) + "\n"
+
+    @property
+    def failing(self) -> list[ReportFinding]:
+        return [f for f in self.findings if f.status is Status.FAIL]
+
+    def title_of(self, code: str) -> str:
+        rule = self.rules.get(code)
+        return rule.title if rule else ""
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of report.json (draft 2020-12, the draft pydantic writes)."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **Report.model_json_schema(by_alias=True, mode="serialization"),
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(report_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
 def site_name(ctx: Context) -> str:
@@ -28,38 +228,27 @@ def site_name(ctx: Context) -> str:
 
 
 def build_report(
-    run: RunInfo,
+    run_id: int,
+    started_at: str,
     finished_at: str,
     profile: Profile,
-    rules: list[Rule],
-    findings: list[Finding],
+    rules: list[CheckRule],
+    findings: list[CheckFinding],
     ctx: Context,
-    summary: Summary,
-) -> dict[str, Any]:
+    summary: CheckSummary,
+) -> Report:
     """The report of one run. Every selected rule's findings are listed, passes included."""
-    return redact(_report(run, finished_at, profile, rules, findings, ctx, summary))
-
-
-def _report(
-    run: RunInfo,
-    finished_at: str,
-    profile: Profile,
-    rules: list[Rule],
-    findings: list[Finding],
-    ctx: Context,
-    summary: Summary,
-) -> dict[str, Any]:
     site = ctx.site
     by_code = {r.code: r for r in rules}
     found_on = site.found_on
     as_of = site.as_of
-    return {
+    data = {
         "schema": SCHEMA,
         "site": {"name": site_name(ctx) or profile.name, "start_url": site.start_url, "profile": profile.name},
         "run": {
-            "id": run.id,
+            "id": run_id,
             "as_of": as_of.isoformat(),
-            "started_at": run.started_at,
+            "started_at": started_at,
             "finished_at": finished_at,
             "pages": site.crawl.pages,
             "links_checked": len(site.checks),
@@ -68,7 +257,7 @@ def _report(
         "summary": {
             "checked": summary.checked,
             **{s.value: n for s, n in summary.counts.items()},
-            "verdict": summary.verdict.value,
+            "verdict": summary.verdict,
             "score": summary.score,
             "vetoes": summary.vetoes,
             "basis": BASIS[profile.basis],
@@ -78,8 +267,8 @@ def _report(
             {
                 "rule": f.rule,
                 "title": by_code[f.rule].title,
-                "status": f.status.value,
-                "severity": (f.severity or by_code[f.rule].severity).value,
+                "status": f.status,
+                "severity": f.severity or by_code[f.rule].severity,
                 "subject": f.subject,
                 "url": f.url,
                 "evidence": f.evidence,
@@ -100,12 +289,10 @@ def _report(
                 "items": len(c.items),
                 "newest": c.newest.isoformat() if c.newest else None,
                 "limit_days": c.kind.limit.days(as_of) if c.kind and c.kind.limit else None,
-                "status": c.status(as_of).value,
+                "status": c.status(as_of),
             }
             for c in ctx.columns
         ],
-        # The site's template as the crawl showed it: the blocks (menus, latest-items boxes, footers) that
-        # repeat on many pages and so are never a page's own content.
         "template": [
             {"block": b.key, "pages": b.pages, "links": b.links, "text": b.text, "example": b.example}
             for b in ctx.template.blocks()
@@ -114,20 +301,20 @@ def _report(
             {
                 "url": url,
                 "status": check.status,
-                "verdict": check.verdict.value,
-                "reason": check.reason,
+                "verdict": answer.verdict,
+                "reason": answer.reason,
                 "found_on": found_on.get(url, []),
                 "on_homepage": url in site.homepage_links,
             }
             for url, check in site.checks.items()
-            if check.verdict is not Verdict.OK
+            if (answer := ctx.judge(check)).verdict is not Verdict.OK
         ],
         "rules": {
             r.code: {
                 "code": r.code,
                 "name": r.name,
                 "title": r.title,
-                "severity": r.severity.value,
+                "severity": r.severity,
                 "summary": r.summary,
                 "how_to_fix": r.how_to_fix,
                 "basis": r.basis,
@@ -135,3 +322,5 @@ def _report(
             for r in rules
         },
     }
+    # Strict: the values are the code's own, so a wrong type here is a bug to see, not to coerce.
+    return Report.model_validate(redact(data), strict=True)

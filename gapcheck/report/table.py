@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import labels as L
-from .view import build_view
 
 Value = str | int | float | dt.date | None
 
@@ -101,10 +100,6 @@ def _date(value: object) -> object:
     return value
 
 
-def _number(value: object) -> object:
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
 def findings_table(view: dict[str, Any]) -> Table:
     T = L.TEXT
     columns = (
@@ -131,16 +126,16 @@ def findings_table(view: dict[str, Any]) -> Table:
     rows = [
         Row(
             (
-                f.get("rule"),
+                f["rule"],
                 f["title"],
                 f["status_label"],
                 f["change_text"],
                 f["severity_label"],
-                f.get("subject"),
-                f.get("message"),
-                f.get("evidence"),
-                f.get("url"),
-                _number(f.get("deduction")),
+                f["subject"],
+                f["message"],
+                f["evidence"],
+                f["url"],
+                f["deduction"],
                 f["how_to_fix"],
             ),
             _TONE.get(f["status_key"], ""),
@@ -164,13 +159,13 @@ def columns_table(view: dict[str, Any]) -> Table:
     rows = [
         Row(
             (
-                c.get("name"),
+                c["name"],
                 c["kind_text"],
-                _number(c.get("items")),
-                _date(c.get("newest")),
-                c["limit_text"] if c.get("limit_days") is None else _number(c.get("limit_days")),
+                c["items"],
+                _date(c["newest"]),
+                c["limit_text"] if c["limit_days"] is None else c["limit_days"],
                 c["status_label"],
-                c.get("url"),
+                c["url"],
             ),
             _TONE.get(c["status_key"], ""),
         )
@@ -192,12 +187,12 @@ def links_table(view: dict[str, Any]) -> Table:
     rows = [
         Row(
             (
-                x.get("url"),
-                _number(x.get("status")),
+                x["url"],
+                x["status"],
                 x["verdict_label"],
-                x.get("reason"),
-                bool(x.get("on_homepage")),
-                "\n".join(str(p) for p in x.get("found_on") or []),
+                x["reason"],
+                x["on_homepage"],
+                "\n".join(x["found_on"]),
             ),
             _TONE.get(x["verdict_key"], ""),
         )
@@ -215,11 +210,10 @@ def fixed_table(view: dict[str, Any]) -> Table:
         Column(T["subject"], "text", 40),
         Column(T["url"], "url", 60),
     )
-    rows = [Row((x.get("rule"), x.get("title"), x.get("subject"), x.get("url") or None)) for x in view["fixed"]]
+    rows = [Row((x["rule"], x["title"], x["subject"], x["url"] or None)) for x in view["fixed"]]
     return Table("fixed", L.SHEET["fixed"], columns, rows)
 
 
-def build_tables(report: dict[str, Any], view: dict[str, Any] | None = None) -> list[Table]:
-    """The findings, columns, links and fixed tables, in sheet order."""
-    view = view if view is not None else build_view(report)
+def build_tables(view: dict[str, Any]) -> list[Table]:
+    """The findings, columns, links and fixed tables, in sheet order, from `build_view`'s view."""
     return [findings_table(view), columns_table(view), links_table(view), fixed_table(view)]
