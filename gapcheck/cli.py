@@ -372,13 +372,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from .runner import evaluate, rules_of
+    from .store import RunState
 
     store = _open_existing(args.db, write=True)
     try:
         if not store.has_run(args.run_id):
             raise ConfigError(CLI["no_run"].format(db=store.path, id=args.run_id))
         run = store.run(args.run_id)
-        if run.state not in ("crawled", "done"):
+        if run.state not in (RunState.CRAWLED, RunState.DONE):
             raise ConfigError(
                 f"{store.path}: run {run.id} is {run.state}, not a finished crawl; `gapcheck check "
                 f"{redact(run.start_url)} --resume` finishes a stopped one"
@@ -550,6 +551,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from . import history
+    from .store import RunState
 
     url = normalize_url(args.url)
     store = _open_existing(args.db)
@@ -564,10 +566,10 @@ def cmd_history(args: argparse.Namespace) -> int:
     dash = labels.TEXT["none"]
     for line in lines:
         run = line.run
-        if run.state == "done":
+        if run.state is RunState.DONE:
             verdict = run.verdict or dash
         else:
-            verdict = CLI["state_failed"] if run.state == "failed" else CLI["state_running"]
+            verdict = CLI["state_failed"] if run.state is RunState.FAILED else CLI["state_running"]
         score = f"{run.score:g}" if run.score is not None else dash
         cells = [
             f"#{run.id}",

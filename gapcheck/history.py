@@ -2,7 +2,7 @@
 
 A finding is the same across runs when its fingerprint is (`store.fingerprint`: rule, subject and the
 URL's path and query). A site is the start URL without scheme and port (`store.site_key`); the previous
-run is the latest earlier run of that site that finished ('done').
+run is the latest earlier run of that site that finished (RunState.DONE).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from checks.finding import Status
 from core.redaction import redact
 
 from .report.model import Changes, Fixed, Report, Since, TrendPoint
-from .store import RunRow, Store, StoredFinding, fingerprint
+from .store import RunRow, RunState, Store, StoredFinding, fingerprint
 
 
 def previous_run(store: Store, run_id: int, start_url: str) -> RunRow | None:
@@ -167,7 +167,7 @@ def history(store: Store, start_url: str) -> list[HistoryLine]:
     lines = []
     prev: set[str] | None = None
     for run in store.runs_of_site(start_url):
-        if run.state != "done":
+        if run.state is not RunState.DONE:
             lines.append(HistoryLine(run, None, None, None))
             continue
         failing = store.failing(run.id)

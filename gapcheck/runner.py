@@ -17,7 +17,7 @@ from .crawl import crawl
 from .crawl_setup import CrawlRequest
 from .profile import Profile
 from .report import Report, build_report, reports_of, write_reports
-from .store import Store
+from .store import RunState, Store
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,9 @@ def _conclude_stopped(store: Store, url: str, profile: Profile, rules: list[chec
     """--resume when the newest run's crawl is over: its reports, when it was stopped before they were written."""
     runs = store.runs_of_site(url)
     last = runs[-1] if runs else None
-    if last is not None and last.state == "crawled":  # stopped while judging or writing its reports
+    if last is not None and last.state is RunState.CRAWLED:  # stopped while judging or writing its reports
         return evaluate(store, last.id, profile, rules, out)
-    if last is not None and last.state == "done" and not reports_of(out, last.id):
+    if last is not None and last.state is RunState.DONE and not reports_of(out, last.id):
         raise ConfigError(
             f"{out}：运行 {last.id} 已检查完毕，但这里缺少它的报告文件（写报告时被中断，或已被删除）；"
             f"运行 gapcheck report {last.id} --db {store.path} --out {out} 重新写出报告"
@@ -152,6 +152,14 @@ def evaluate(
         ) from exc
     # Done only once its reports are all written: a run killed before still has them written by --resume.
     if not store.read_only:  # `gapcheck report` of a store on read-only media: the files are what is asked
-        store.finish_run(run_id, findings, severity_of, report.data())
+        store.finish_run(
+            run_id,
+            findings,
+            severity_of,
+            report.data(),
+            finished_at=finished,
+            verdict=summary.verdict,
+            score=summary.score,
+        )
     failed = summary.counts[checks.Status.FAIL] > 0
     return Outcome(run_id, report, html, failed)

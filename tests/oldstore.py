@@ -19,7 +19,7 @@ _UNDO = {
     7: ["ALTER TABLE pages DROP COLUMN zones", "ALTER TABLE links DROP COLUMN zone"],
     8: [f"ALTER TABLE link_checks DROP COLUMN {c}" for c in ("title", "text", "retry_after", "location")],
 }
-"""Statements that take a store of the key's version back to the version before it (store._MIGRATIONS reversed)."""
+"""Statements that take a store of the key's version back to the version before it (gapcheck.store.schema._MIGRATIONS reversed)."""
 
 
 def downgrade(path: Path, version: int) -> None:

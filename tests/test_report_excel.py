@@ -436,7 +436,7 @@ def test_two_runs_of_a_site_in_the_workbook(tmp_path):
     """Two runs stored and compared as `gapcheck check` does: the second run's workbook and CSV show the changes."""
     import datetime as dt
 
-    from checks import Finding, Severity, Status
+    from checks import Finding, Severity, SiteVerdict, Status
     from gapcheck import history
     from gapcheck.store import Store
 
@@ -466,7 +466,15 @@ def test_two_runs_of_a_site_in_the_workbook(tmp_path):
             }
         )
         report = history.annotate(report, store, run_id)
-        store.finish_run(run_id, findings, {f.rule: Severity.MAJOR for f in findings}, report.data())
+        store.finish_run(
+            run_id,
+            findings,
+            {f.rule: Severity.MAJOR for f in findings},
+            report.data(),
+            finished_at=f"{as_of}T00:00:00+00:00",
+            verdict=SiteVerdict.FAILED,
+            score=80.0,
+        )
         return run_id, report
 
     stale = ("GK201", "商务动态", "http://x.gov.cn/swdt/")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import pickle
 import sqlite3
 
 import pytest
@@ -11,6 +13,7 @@ from oldstore import downgrade
 from core.errors import StoreError
 from core.model import CrawlStats, DateMention, DateSource, FetchError, Form, Link, LinkCheck, LinkTag, Page, Region
 from gapcheck.store import SCHEMA_VERSION, Store
+from gapcheck.store.texts import RunTexts
 
 
 def test_round_trip_keeps_everything_the_rules_read(tmp_path):
@@ -142,3 +145,44 @@ def test_a_large_run_loads_whole_texts_read_on_demand_links_shared(tmp_path):
     split = again.load_site(run)
     assert split.pages[pages[1].url].links == (*pages[1].links, Link("http://x.gov.cn/b.html", LinkTag.A, "乙"))
     assert all(split.pages[p.url] == p for p in pages[2:])
+
+
+def test_a_20000_page_run_loads_without_its_texts_and_reads_them_when_asked(tmp_path):
+    """load_site reads no page text: texts rewritten in the store after the load are what the pages show.
+    Reading on in page order reads the next RunTexts.CHUNK texts with the first, in one query."""
+    path = tmp_path / "s.sqlite"
+    store = Store(path)
+    run = store.start_run("局", "http://x.gov.cn/", "national", dt.date(2026, 11, 20), 20000)
+    urls = [f"http://x.gov.cn/p{i:05}.html" for i in range(20000)]
+    store.add_crawled(run, [Page(u, u, 200, "text/html", depth=1, text=f"旧{i}") for i, u in enumerate(urls)])
+    site = store.load_site(run)
+    store.close()
+    assert list(site.pages) == urls
+
+    def rewrite(mark: str) -> None:
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE pages SET text = ? || substr(text, 2)", (mark,))
+
+    rewrite("新")
+    pages = list(site.pages.values())
+    assert pages[0].text == "新0"
+    rewrite("再")
+    read = [p.text[0] for p in pages]
+    assert read.count("新") == RunTexts.CHUNK  # read with the first text, before the second rewrite
+    assert read[: RunTexts.CHUNK] == ["新"] * RunTexts.CHUNK
+    assert set(read[RunTexts.CHUNK :]) == {"再"}
+    assert [p.text_length for p in pages[:3]] == [2, 2, 2]
+
+
+def test_a_loaded_page_copied_or_pickled_keeps_its_text(tmp_path):
+    store = Store(tmp_path / "s.sqlite")
+    run = store.start_run("局", "http://x.gov.cn/", "national", dt.date(2026, 11, 20), 10)
+    page = Page("http://x.gov.cn/", "http://x.gov.cn/", 200, "text/html", title="首页", text="正文")
+    store.add_crawled(run, [page])
+    loaded = store.load_site(run).pages[page.url]
+    store.close()
+    renamed = dataclasses.replace(loaded, title="新首页")
+    assert (renamed.title, renamed.text, renamed.text_length) == ("新首页", "正文", 2)
+    assert pickle.loads(pickle.dumps(loaded)) == page == loaded
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        loaded.text = "改"  # type: ignore[misc]

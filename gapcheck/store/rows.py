@@ -1,0 +1,196 @@
+"""Rows of the store as the model's objects: pages, links, zones, link checks and crawl notes, all made here.
+
+Sized for runs of 100,000 pages: a string that repeats (a URL, a meta value, link words) is one string
+object (`keep`, a dict's setdefault shared by one load), and a link, zone, headings or forms repeated on
+many pages (the template's) is one object.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from core.model import (
+    CertificateNote,
+    CrawlStats,
+    DateMention,
+    DateSource,
+    FetchError,
+    Form,
+    HostNote,
+    Link,
+    LinkCheck,
+    LinkTag,
+    NotFoundAnswer,
+    Page,
+    Region,
+    TrapNote,
+    Zone,
+)
+
+from .texts import RunTexts, StoredPage
+
+Keep = Callable[[Any, Any], Any]
+"""`strings.setdefault` of one load: the one object for each repeated string."""
+T = TypeVar("T")
+
+PAGE_COLUMNS_NO_TEXT = (
+    "run_id, url, final_url, status, content_type, encoding, title, depth, referrer, size, content_hash, etag, "
+    "last_modified, fetched_at, headings, meta, dates, "
+    # The text's length, without reading the text into Python; None when length() would stop at a NUL.
+    "CASE WHEN instr(text, char(0)) THEN NULL ELSE length(text) END, "
+    "main_chars, error, forms, zones"
+)
+"""The `pages` columns in SELECT * order, the text's length in the text's place."""
+
+LINK_COLUMNS = "page_url, position, url, tag, text, title, region, date, fragment, block, zone"
+
+LINK_CHECK_COLUMNS = (
+    "url, status, error, reason, final_url, content_type, redirects, checked_at, title, text, retry_after, location"
+)
+
+
+class PageReader:
+    """Turns `pages` rows into Pages sharing one object for each repeated string, tuple, form and zone."""
+
+    def __init__(self, strings: dict | None = None):
+        self.keep: Keep = ({} if strings is None else strings).setdefault
+        self.json: dict[tuple[int, str | None], Any] = {}
+        self.sources = {s.value: s for s in DateSource}
+        self.zones: dict[tuple[str, int], Zone] = {}
+
+    def page(self, r: tuple, links: dict[str, tuple[Link, ...]]) -> Page:
+        """A `pages` row (SELECT *) as the model's Page, with its text."""
+        return Page(text=r[17] or "", **self._fields(r, links))
+
+    def stored_page(self, r: tuple, links: dict[str, tuple[Link, ...]], texts: RunTexts) -> StoredPage:
+        """A row of PAGE_COLUMNS_NO_TEXT as a StoredPage, whose text `texts` reads when it is asked for."""
+        return StoredPage(texts=texts, length=r[17], **self._fields(r, links))
+
+    def _fields(self, r: tuple, links: dict[str, tuple[Link, ...]]) -> dict[str, Any]:
+        """Every field of the row's Page but its text."""
+        keep = self.keep
+        url = keep(r[1], r[1])
+        return {
+            "url": url,
+            "final_url": keep(r[2], r[2]),
+            "status": r[3],
+            "content_type": keep(r[4], r[4]) or "",
+            "encoding": keep(r[5], r[5]) or "",
+            "title": keep(r[6], r[6]) or "",
+            "depth": r[7] or 0,
+            "referrer": keep(r[8], r[8]) or "",
+            "size": r[9] or 0,
+            "content_hash": r[10] or "",
+            "etag": r[11] or "",
+            "last_modified": keep(r[12], r[12]) or "",
+            "fetched_at": keep(r[13], r[13]) or "",
+            "headings": self._parsed(14, r[14], lambda h: tuple(keep(x, x) for x in h)),
+            "meta": {keep(k, k): keep(v, v) for k, v in json.loads(r[15] or "{}").items()},
+            "dates": tuple(
+                DateMention(keep(v, v), keep(t, t), self.sources[s]) for v, t, s in json.loads(r[16] or "[]")
+            ),
+            "links": links.get(url, ()),
+            "main_chars": r[18] or 0,
+            "error": keep(r[19], r[19]) or "",
+            "forms": self._parsed(20, r[20], lambda fs: tuple(Form(a, m, tuple(f), t) for a, m, f, t in fs)),
+            "zones": tuple(self._zone(z) for z in json.loads(r[21] or "[]")),
+        }
+
+    def _parsed(self, column: int, raw: str | None, make: Callable[[Any], T]) -> T:
+        """`make(json.loads(raw))`, once per distinct value (headings, forms): most pages share theirs."""
+        found = self.json.get((column, raw))
+        if found is None:
+            found = self.json[(column, raw)] = make(json.loads(raw or "[]"))
+        return found
+
+    def _zone(self, row: list) -> Zone:
+        """A stored block ([key, fingerprint, links, chars, text, region]) as the model's Zone; one Zone object
+        for a block repeated on many pages (the template's blocks are on every page)."""
+        key = (row[0], row[1])
+        zone = self.zones.get(key)
+        if zone is None:
+            zone = self.zones[key] = Zone(self.keep(row[0], row[0]), row[1], row[2], row[3], row[4], Region(row[5]))
+        return zone
+
+
+def grouped_links(rows: Iterable[tuple], keep: Keep, check_order: bool = False) -> dict[str, tuple[Link, ...]] | None:
+    """Link rows (LINK_COLUMNS), one page's together by position, as page URL → its links.
+
+    Template links repeat the same target, words and place on every page: one Link object each. With
+    `check_order`, None when the rows are not grouped by page in position order.
+    """
+    links: dict[str, tuple[Link, ...]] = {}
+    tags = {t.value: t for t in LinkTag}
+    regions = {r.value: r for r in Region}
+    made: dict[tuple, Link] = {}
+    current: str | None = None
+    on_page: list[Link] = []
+    position = -1
+    for row in rows:
+        if row[0] != current:
+            if current is not None:
+                links[current] = tuple(on_page)
+            current, on_page, position = row[0], [], -1
+            if check_order and current in links:
+                return None
+        if check_order:
+            if row[1] <= position:
+                return None
+            position = row[1]
+        key = row[2:]
+        link = made.get(key)
+        if link is None:
+            url, tag, text, title, region, date, fragment, block, zone = key
+            link = made[key] = Link(
+                keep(url, url),
+                tags[tag],
+                keep(text, text) or "",
+                keep(title, title) or "",
+                regions[region],
+                date and keep(date, date),
+                fragment or "",
+                keep(block, block) or "",
+                -1 if zone is None else zone,
+            )
+        on_page.append(link)
+    if current is not None:
+        links[current] = tuple(on_page)
+    return links
+
+
+def link_check(r: tuple, keep: Keep) -> LinkCheck:
+    """A row of LINK_CHECK_COLUMNS as the model's LinkCheck."""
+    return LinkCheck(
+        keep(r[0], r[0]),
+        r[1],
+        FetchError(r[2]) if r[2] else None,
+        keep(r[3], r[3]) or "",
+        keep(r[4], r[4]) or "",
+        keep(r[5], r[5]) or "",
+        r[6] or 0,
+        keep(r[7], r[7]) or "",
+        keep(r[8], r[8]) or "",
+        r[9] or "",
+        r[10],
+        keep(r[11], r[11]) or "",
+    )
+
+
+def crawl_stats(pages: int, page_limit: int, page_limit_reached: int, errors: int, notes: str | None) -> CrawlStats:
+    """A run's crawl figures: its `runs` columns and the crawl notes `finish_crawl` wrote as JSON."""
+    kept = json.loads(notes or "{}")
+    return CrawlStats(
+        pages=pages,
+        page_limit=page_limit,
+        page_limit_reached=bool(page_limit_reached),
+        errors=errors,
+        hosts=tuple(HostNote(**h) for h in kept.get("hosts", ())),
+        reused=kept.get("reused", 0),
+        second_pass=kept.get("second_pass", 0),
+        not_modified=kept.get("not_modified", 0),
+        traps=tuple(TrapNote(**t) for t in kept.get("traps", ())),
+        certificate=CertificateNote(**kept["certificate"]) if kept.get("certificate") else None,
+        not_found=tuple(NotFoundAnswer(**n) for n in kept.get("not_found", ())),
+    )
