@@ -1,8 +1,8 @@
-# The two commands of the README's Quick start. Each sets up what it needs first.
+# The two commands of the README's Quick start, and `make check`, the fast lane. Each sets up what it needs first.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test bench chromium redis
+.PHONY: demo test check lint types bench chromium redis
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -13,8 +13,24 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	$(VENV)/bin/gapcheck demo
 
-test: $(VENV)/.installed chromium redis
+# Everything, as CI runs it: lint and types first, so a lint or type error fails `.ci/run` too.
+test: lint types chromium redis
 	$(PY) -m pytest
+
+# The fast lane, under a minute: lint, types, and the tests that need no served portal, browser or redis
+# (pytest markers e2e, browser, redis), on every core.
+FAST := not e2e and not browser and not redis
+# Bytecode on even where PYTHONDONTWRITEBYTECODE is set: pytest keeps its assert-rewritten test modules
+# there, and rewriting all of them again costs more time than the fast tests themselves.
+check: lint types
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -n auto -m "$(FAST)"
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+types: $(VENV)/.installed
+	$(VENV)/bin/mypy
 
 # The rendering tests drive Debian's Chromium (Playwright's own browser download is not used). CI runs
 # as root with apt: install it there; elsewhere say why those tests will be skipped.

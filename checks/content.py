@@ -85,7 +85,7 @@ def homepage_banner_missing(ctx: Context) -> Iterator[Finding]:
             continue
         aliases = Aliases(req.match)
         found = find_on_page(landing, aliases, in_text=True, names=ctx.names) if landing is not None else []
-        if found:
+        if landing is not None and found:
             position = _position(landing, found[0]) if req.pinned else None
             if position is not None and position > ctx.option("GK102", "top_share"):
                 yield Finding(
@@ -150,7 +150,7 @@ def window_not_on_homepage(ctx: Context) -> Iterator[Finding]:
             if landing
             else []
         )
-        if on_home:
+        if landing is not None and on_home:
             yield Finding(
                 "GK105",
                 Status.PASS,
@@ -295,6 +295,7 @@ def _part_finding(ctx: Context, req: Requirement, part: Part, pages: list[str]) 
     seen_broken = seen_unverified = None
     for url in pages:
         page = ctx.site.page(url)
+        assert page is not None  # _requirement_pages lists crawled pages only
         for match in find_on_page(page, aliases, in_text=part.in_text):
             if not part.download:
                 return Finding(

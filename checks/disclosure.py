@@ -156,10 +156,10 @@ def _report_columns(site: Site, names: TargetNames) -> tuple[dict[str, str], lis
                 continue
             target = site.page(link.url)
             crawled = target is not None and target.ok and target.is_html
-            if crawled and (target is site.landing or is_article(target)):
+            if crawled and target is not None and (target is site.landing or is_article(target)):
                 continue
             entries.setdefault(link.url, _ColumnEntry(words, link.url, crawled))
-            if crawled:
+            if crawled and target is not None:
                 columns.setdefault(target.url, words)
     return columns, list(entries.values())
 
@@ -207,10 +207,10 @@ def _find_reports(site: Site, columns: dict[str, str], names: TargetNames) -> li
                 break
     reports = []
     for url, (year, title) in titles.items():
-        page = site.page(url)
+        report_page = site.page(url)
         date = item_dates.get(url)
-        if date is None and page is not None and page.ok:
-            date = _as_date(page.best_date(), as_of)
+        if date is None and report_page is not None and report_page.ok:
+            date = _as_date(report_page.best_date(), as_of)
         if date is None:
             date = _as_date(date_from_url(url), as_of)
         reports.append(_Report(year, title, url, date))

@@ -94,7 +94,8 @@ def columns_overdue_veto(ctx: Context) -> Iterator[Finding]:
     counted = [
         c
         for c in overdue
-        if c.kind.key == "news" or (c.kind.key == "notice" and (ctx.options.basis != "2019" or c.url in top_level))
+        if c.kind is not None
+        and (c.kind.key == "news" or (c.kind.key == "notice" and (ctx.options.basis != "2019" or c.url in top_level)))
     ]
     news_notice_at = ctx.option("GK205", "news_notice_veto_at")
     all_at = ctx.option("GK205", "all_veto_at")
@@ -199,10 +200,10 @@ def homepage_not_updated(ctx: Context) -> Iterator[Finding]:
     landing = ctx.site.landing
     if landing is None or not landing.is_html:
         return
-    cutoff, dates, how = _homepage_dates(ctx)
+    cutoff, dates, how = _homepage_dates(ctx, landing)
     recent = [d for d in dates if d >= cutoff]
     newest = max(dates, default=None)
-    blocks = _blocks(ctx)
+    blocks = _blocks(ctx, landing)
     if recent:
         yield Finding(
             "GK203",
@@ -234,10 +235,10 @@ def _dated_items(page: Page, site: Site) -> dict[str, dt.date]:
     return {url: d for url, d in pairs if d}
 
 
-def _blocks(ctx: Context) -> str:
+def _blocks(ctx: Context, landing: Page) -> str:
     """The home page's blocks as a person reads them: "；区块：要闻 最新 2026-11-19、通知公告 最新 2026-11-03"."""
     newest: dict[str, dt.date | None] = {}
-    for url, link in _dated_links(ctx.site.landing).items():
+    for url, link in _dated_links(landing).items():
         if link.block:
             d = resolve_date(link.date, url, ctx.site)
             newest[link.block] = max(filter(None, (newest.get(link.block), d)), default=None)
@@ -245,14 +246,13 @@ def _blocks(ctx: Context) -> str:
     return f"；首页区块：{'、'.join(parts)}" if parts else ""
 
 
-def _homepage_dates(ctx: Context) -> tuple[dt.date, list[dt.date], str]:
+def _homepage_dates(ctx: Context, landing: Page) -> tuple[dt.date, list[dt.date], str]:
     """The home page's freshness cutoff, the dates of its items, and how they were found.
 
     A home page that is navigation only (no dated item at all) is judged by the pages it links to,
     as the inspection rules say.
     """
     cutoff = ctx.options.homepage_limit.cutoff(ctx.site.as_of)
-    landing = ctx.site.landing
     items = _dated_items(landing, ctx.site)
     if items:
         return cutoff, list(items.values()), ""
@@ -279,7 +279,7 @@ def homepage_few_updates(ctx: Context) -> Iterator[Finding]:
     landing = ctx.site.landing
     if landing is None or not landing.is_html:
         return
-    cutoff, dates, how = _homepage_dates(ctx)
+    cutoff, dates, how = _homepage_dates(ctx, landing)
     recent = [d for d in dates if d >= cutoff]
     if not recent:
         return

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from core.model import NAVIGABLE_TAGS, LinkTag, Page, Verdict, host_of
+from core.model import NAVIGABLE_TAGS, Link, LinkTag, Page, Verdict, host_of
 
-from .columns import Column, resolve_date
+from .columns import Column, ColumnItem, resolve_date
 from .context import Context
 from .finding import Finding, Severity, Status
 from .matching import WORDS_CACHED, Aliases, is_article, normalize
@@ -328,10 +328,10 @@ def _labelled_messages(page: Page) -> list[_Message]:
     heads: list[tuple[int, int | None]] = []  # (record start, where its title begins)
     previous_end = 0
     for start, end, _date in anchors:
-        title = None
+        last_title = None
         for t in _TITLE.finditer(text, max(previous_end, start - _TITLE_BACK), start):
-            title = t
-        heads.append((title.start(), title.end()) if title else (start, None))
+            last_title = t
+        heads.append((last_title.start(), last_title.end()) if last_title else (start, None))
         previous_end = end
     messages = []
     for i, (_start, end, date) in enumerate(anchors):
@@ -341,8 +341,8 @@ def _labelled_messages(page: Page) -> list[_Message]:
         if title_at is not None:
             title = _until_label(text, title_at)
         else:
-            t = _TITLE.search(segment, 0, 100)
-            title = _until_label(segment, t.end()) if t else ""
+            after = _TITLE.search(segment, 0, 100)
+            title = _until_label(segment, after.end()) if after else ""
         state, shown, replied = _state(segment, _STATUS_NEAR)
         messages.append(_Message(page.url, title, date, state, shown, replied))
     return messages
@@ -360,7 +360,7 @@ def _listed_messages(ctx: Context, page: Page) -> list[_Message]:
         and len(link.text.strip()) > 1
         and link.url.startswith(("http://", "https://"))
     ]
-    found: list[tuple[int, object]] = []
+    found: list[tuple[int, Link]] = []
     cursor = 0
     for link in rows:
         at = text.find(link.text, cursor)
@@ -388,7 +388,7 @@ def _listed_messages(ctx: Context, page: Page) -> list[_Message]:
 
 def _messages(ctx: Context) -> list[_Message]:
     seen: dict[tuple[str, dt.date] | tuple[str, int], _Message] = {}
-    order: list[tuple] = []
+    order: list[tuple[str, dt.date] | tuple[str, int]] = []
     for page in ctx.site.html_pages:
         if not page.ok:
             continue
@@ -542,7 +542,7 @@ def _activity(ctx: Context, words: tuple[str, ...]) -> _Activity:
     aliases = Aliases(words)
     columns = [c for c in ctx.columns if aliases.hit(c.name)]
     window_start = WINDOW.cutoff(ctx.site.as_of)
-    items = {}
+    items: dict[str, ColumnItem] = {}
     for column in columns:
         for item in column.items:
             items.setdefault(item.url, item)

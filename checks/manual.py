@@ -121,7 +121,7 @@ def availability_unmeasured(ctx: Context) -> Iterator[Finding]:
     enough = (
         seen is not None and seen.days >= PROBE_DAYS - PROBE_SLACK_DAYS and seen.probes >= PROBES_PER_DAY * PROBE_DAYS
     )
-    if not enough:
+    if seen is None or not enough:
         have = (
             "尚无探测记录（运行 gapcheck probe）"
             if seen is None

@@ -290,7 +290,7 @@ def find_on_site(site: Site, aliases: Aliases, names: TargetNames | None = None)
     """
     landing = site.landing
     names = names or TargetNames(site)  # a Context keeps one for the run (Context.names)
-    found = []
+    found: list[Match] = []
     for page in (p for p in site.pages_landing_first if p is landing or not is_article(p)):
         found.extend(
             m

@@ -91,7 +91,9 @@ def _month_day(month: str, day: str) -> str | None:
 
 
 def _value(m: re.Match[str]) -> str | None:
-    n = m.lastgroup[-1]  # every form ends with its day group: d1, d2 full dates, d3, d4 month-day
+    group = m.lastgroup
+    assert group is not None  # every form is a named group
+    n = group[-1]  # every form ends with its day group: d1, d2 full dates, d3, d4 month-day
     if n in "12":
         return _iso(m["y" + n], m["m" + n], m["d" + n])
     return _month_day(m["m" + n], m["d" + n])

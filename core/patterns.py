@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 @cache
-def compile_pattern(pattern: str) -> regex.Pattern:
+def compile_pattern(pattern: str) -> regex.Pattern[str]:
     """The compiled pattern; raises PatternError."""
     return regex.compile(pattern)
 

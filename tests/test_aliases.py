@@ -9,10 +9,13 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
+import pytest
+from cli import gapcheck
 from routeserver import Answer, Req, html, serve
+
+pytestmark = pytest.mark.e2e
 
 PROD = "http://www.example.gov.cn"
 
@@ -72,23 +75,16 @@ def _check(
         "GAPCHECK_TEST_LOOKUPS": str(log),
     }
     out = tmp_path / "out"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gapcheck.cli",
-            "check",
-            f"{PROD}/",
-            "--profile",
-            str(profile),
-            "--out",
-            str(out),
-            "--db",
-            str(tmp_path / "db.sqlite"),
-            *alias_args,
-        ],
-        capture_output=True,
-        text=True,
+    result = gapcheck(
+        "check",
+        f"{PROD}/",
+        "--profile",
+        str(profile),
+        "--out",
+        str(out),
+        "--db",
+        str(tmp_path / "db.sqlite"),
+        *alias_args,
         timeout=120,
         env=env,
     )

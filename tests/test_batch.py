@@ -8,15 +8,17 @@ import json
 import shutil
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli import gapcheck
 from routeserver import Answer, Req, html
 from routeserver import serve as serve_route
 
 from gapcheck.sample.server import PORTAL_DIR
 from gapcheck.sample.server import serve as serve_sample
+
+pytestmark = pytest.mark.e2e
 
 AS_OF = "2026-11-20"
 BANNER = "讲文明 树新风 公益广告联播"
@@ -67,12 +69,7 @@ sites:
 
 
 def _batch(sites: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", "batch", str(sites), "--as-of", AS_OF],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return gapcheck("batch", str(sites), "--as-of", AS_OF, timeout=600)
 
 
 @pytest.fixture(scope="module")

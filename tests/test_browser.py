@@ -22,6 +22,8 @@ from test_rendering import need_chromium
 
 from gapcheck.report import render_html, write_index
 
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
 
 @pytest.fixture(scope="module")
 def chromium_path() -> str:

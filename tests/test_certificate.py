@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import ssl
-import subprocess
-import sys
 
 import pytest
+from cli import check
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -48,6 +47,7 @@ def _portal(req: Req) -> Answer:
 NOW = dt.datetime.now(dt.UTC)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     ("not_before", "not_after", "problem"),
     [
@@ -64,24 +64,7 @@ def test_a_certificate_a_browser_refuses_is_reported(tmp_path, not_before, not_a
     server.socket = context.wrap_socket(server.socket, server_side=True)
     with running(server):
         url = f"https://127.0.0.1:{server.server_address[1]}/"
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "gapcheck.cli",
-                "check",
-                url,
-                "--out",
-                str(tmp_path / "out"),
-                "--db",
-                str(tmp_path / "db.sqlite"),
-                "--delay",
-                "0",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        result = check(url, tmp_path, timeout=120)
     assert result.returncode in (0, 1), result.stderr
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert report["run"]["pages"] == 2  # crawled all the same

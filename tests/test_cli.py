@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli import gapcheck
 
 from gapcheck.cli import rules_table
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-
-
-def gapcheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=120, cwd=cwd
-    )
 
 
 def closed_port() -> int:
@@ -26,6 +19,7 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.e2e
 def test_unreachable_portal_exits_3_with_one_line(tmp_path):
     url = f"http://127.0.0.1:{closed_port()}/"
     result = gapcheck("check", url, "--out", str(tmp_path / "out"), "--db", str(tmp_path / "db.sqlite"))
@@ -36,6 +30,7 @@ def test_unreachable_portal_exits_3_with_one_line(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -96,6 +91,7 @@ def test_broken_profile_exits_2_naming_file_line_and_key(tmp_path, text, expecte
         assert part in result.stderr
 
 
+@pytest.mark.e2e
 def test_extends_cycle_is_named(tmp_path):
     (tmp_path / "a.yaml").write_text("name: a\nextends: b\n", encoding="utf-8")
     (tmp_path / "b.yaml").write_text("name: b\nextends: a.yaml\n", encoding="utf-8")
@@ -104,18 +100,21 @@ def test_extends_cycle_is_named(tmp_path):
     assert "成环" in result.stderr and "a.yaml" in result.stderr
 
 
+@pytest.mark.e2e
 def test_missing_profile_lists_bundled_ones():
     result = gapcheck("check", "http://127.0.0.1:9/", "--profile", "no-such-bureau")
     assert result.returncode == 2
     assert "wuhan-commerce" in result.stderr and "national" in result.stderr
 
 
+@pytest.mark.e2e
 def test_bad_arguments_exit_2():
     assert gapcheck("check", "http://x.gov.cn/", "--as-of", "yesterday").returncode == 2
     assert gapcheck("check", "ftp://x.gov.cn/").returncode == 2
     assert gapcheck("check", "http://x.gov.cn/", "--exclude", "(unclosed").returncode == 2
 
 
+@pytest.mark.e2e
 def test_rules_lists_every_code():
     result = gapcheck("rules")
     assert result.returncode == 0
@@ -131,6 +130,7 @@ def test_readme_rule_table_matches_registry():
     )
 
 
+@pytest.mark.e2e
 def test_robots_forbidding_the_start_page_says_how_to_proceed(tmp_path):
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
@@ -175,6 +175,7 @@ def test_a_child_profile_overrides_only_what_it_writes(tmp_path):
     assert profile.basis == "2019" and profile.files[1].endswith("national.yaml")
 
 
+@pytest.mark.e2e
 def test_init_writes_a_starter_profile_that_loads(tmp_path):
     out = tmp_path / "bureau.yaml"
     result = gapcheck("init", "某某市商务局", "--out", str(out), "--city-portal", "www.example.gov.cn")

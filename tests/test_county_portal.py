@@ -14,14 +14,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import subprocess
-import sys
 import time
 from collections import Counter
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import pytest
+from cli import gapcheck
 from countyportal import AS_OF, COLUMNS, SECTIONS, Portal, expected_verdict, judgements, serve_portal
 from countyportal.items import ANNUAL_NOTICE, column_items
 from countyportal.pages import ASSETS, HOME_TABS, IMAGE_ENTRIES, SHTML_COLUMN
@@ -44,28 +43,21 @@ def canonical(url: str, site: str) -> str:
 def check_portal(out, filled: bool = False):
     with serve_portal(filled) as server:
         started = time.monotonic()
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "gapcheck.cli",
-                "check",
-                server.url,
-                "--as-of",
-                AS_OF.isoformat(),
-                "--out",
-                str(out),
-                "--db",
-                str(out / "db.sqlite"),
-                "--concurrency",
-                "8",
-                "--delay",
-                "0",
-                "--exclude",
-                EXTERNAL,
-            ],
-            capture_output=True,
-            text=True,
+        result = gapcheck(
+            "check",
+            server.url,
+            "--as-of",
+            AS_OF.isoformat(),
+            "--out",
+            str(out),
+            "--db",
+            str(out / "db.sqlite"),
+            "--concurrency",
+            "8",
+            "--delay",
+            "0",
+            "--exclude",
+            EXTERNAL,
             timeout=300,
         )
         seconds = time.monotonic() - started
@@ -93,6 +85,7 @@ def _failing(county, rule: str) -> list[dict]:
 # ----------------------------------------------------------------------------- the run
 
 
+@pytest.mark.e2e
 def test_check_runs_offline_and_fast(county):
     site, result, report, seconds = county
     assert result.returncode == 1, result.stderr
@@ -108,17 +101,20 @@ def test_check_runs_offline_and_fast(county):
 # ----------------------------------------------------------------------------- columns
 
 
+@pytest.mark.e2e
 def test_no_column_twice(county):
     twice = {url: [c["url"] for c in cols] for url, cols in _columns(county).items() if len(cols) > 1}
     assert not twice, f"{len(twice)} columns reported under several URLs: {twice}"
 
 
+@pytest.mark.e2e
 def test_home_tabs_are_not_columns(county):
     site, _, report, _ = county
     tabs = [c["url"] for c in report["columns"] if "?tab=" in c["url"] or canonical(c["url"], site) == "/"]
     assert not tabs
 
 
+@pytest.mark.e2e
 def test_columns_are_those_of_the_table(county):
     """Hubs, sub-site home pages, the lists of sub-sites and text pages (指南, 机构职能) are not columns."""
     reported = set(_columns(county))
@@ -126,6 +122,7 @@ def test_columns_are_those_of_the_table(county):
     assert reported == expected, f"not columns: {sorted(reported - expected)}; not found: {sorted(expected - reported)}"
 
 
+@pytest.mark.e2e
 def test_kind_of_every_column(county):
     columns = _columns(county)
     wrong = {
@@ -136,6 +133,7 @@ def test_kind_of_every_column(county):
     assert not wrong, f"{len(wrong)} kinds (expected, reported): {wrong}"
 
 
+@pytest.mark.e2e
 def test_state_of_every_column(county):
     columns = _columns(county)
     wrong = {
@@ -146,6 +144,7 @@ def test_state_of_every_column(county):
     assert not wrong, f"{len(wrong)} states (expected, reported): {wrong}"
 
 
+@pytest.mark.e2e
 def test_newest_date_is_the_columns_own(county):
     """Not the 最新信息 box's, not the pinned row's, not the URL's: the newest item the column lists."""
     columns = _columns(county)
@@ -160,6 +159,7 @@ def test_newest_date_is_the_columns_own(county):
     assert not wrong, f"{len(wrong)} newest dates (expected, reported): {wrong}"
 
 
+@pytest.mark.e2e
 def test_paginated_column_counts_every_page(county):
     columns = _columns(county)
     items = column_items()
@@ -170,6 +170,7 @@ def test_paginated_column_counts_every_page(county):
 # ----------------------------------------------------------------------------- findings and verdict
 
 
+@pytest.mark.e2e
 def test_blank_columns_listed_once_by_GK202(county):
     site = county[0]
     failing = _failing(county, "GK202")
@@ -181,6 +182,7 @@ def test_blank_columns_listed_once_by_GK202(county):
     assert {f["severity"] for f in failing} == {"veto"}
 
 
+@pytest.mark.e2e
 def test_overdue_columns_fail_GK201_once_with_their_kind(county):
     site = county[0]
     columns = _columns(county)
@@ -193,6 +195,7 @@ def test_overdue_columns_fail_GK201_once_with_their_kind(county):
     assert {url: columns[url][0]["kind"] for url in overdue} == {url: j.kind for url, j in overdue.items()}
 
 
+@pytest.mark.e2e
 def test_verdict_fails_on_blank_and_overdue_columns(county):
     _, _, report, _ = county
     expected = expected_verdict()
@@ -201,12 +204,14 @@ def test_verdict_fails_on_blank_and_overdue_columns(county):
     assert vetoes == expected["vetoes"]
 
 
+@pytest.mark.e2e
 def test_home_page_is_updated(county):
     _, _, report, _ = county
     home = {f["rule"]: f["status"] for f in report["findings"] if f["rule"] in ("GK203", "GK204")}
     assert home == {"GK203": "pass", "GK204": "pass"}
 
 
+@pytest.mark.e2e
 def test_annual_report_is_the_report_not_the_notice_about_it(county):
     site, _, report, _ = county
     reports = [i for i in column_items()["/zwgk/ndbg/"] if i.title == "示范县人民政府2025年政府信息公开工作年度报告"]
@@ -217,6 +222,7 @@ def test_annual_report_is_the_report_not_the_notice_about_it(county):
     assert reports[0].date.isoformat() in finding["evidence"]
 
 
+@pytest.mark.e2e
 def test_error_report_link_is_not_a_site_search(county):
     """The home page has no search box; its 找错 picture links to /jcms/search/jiucuo.html."""
     _, _, report, _ = county
@@ -224,12 +230,14 @@ def test_error_report_link_is_not_a_site_search(county):
     assert finding["status"] == "fail", finding["evidence"]
 
 
+@pytest.mark.e2e
 def test_image_entries_are_recognised_by_their_target(county):
     _, _, report, _ = county
     found = {f["subject"]: f["status"] for f in report["findings"] if f["rule"] in ("GK101", "GK402")}
     assert found["依申请公开"] == found["政府信息公开年度报告"] == found["政府信息公开指南"] == "pass"
 
 
+@pytest.mark.e2e
 def test_filled_variant_passes(tmp_path):
     """The same portal with every blank, stale and undated column published in: no column veto."""
     site, result, report, _ = check_portal(tmp_path, filled=True)

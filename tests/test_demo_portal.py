@@ -7,13 +7,14 @@ nothing else flagged.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
+from cli import SAMPLE_CHECK, gapcheck
 
 from gapcheck.sample import AS_OF
 from gapcheck.sample.server import serve
+
+pytestmark = pytest.mark.e2e
 
 EXPECTED_GAPS = {
     ("GK101", "程序清单"),
@@ -51,32 +52,7 @@ EXPECTED_COLUMNS = {
 def demo(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
     with serve() as server:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "gapcheck.cli",
-                "check",
-                server.url,
-                "--profile",
-                "wuhan-commerce",
-                "--as-of",
-                AS_OF,
-                "--out",
-                str(out),
-                "--db",
-                str(out / "db.sqlite"),
-                "--concurrency",
-                "8",
-                "--delay",
-                "0",
-                "--exclude",
-                r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        result = gapcheck("check", server.url, *SAMPLE_CHECK, "--out", str(out), "--db", str(out / "db.sqlite"))
         return server.url, result, out
 
 

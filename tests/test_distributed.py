@@ -16,17 +16,19 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from cli import COMMAND, gapcheck
 
 from spiders.frontier import JOBS, worker_key
 
 from .routeserver import Answer, Req, html, serve
+
+pytestmark = pytest.mark.e2e
 
 AS_OF = "2026-11-20"
 COLUMNS = ("gzdt", "tzgg", "zcwj")
@@ -134,12 +136,6 @@ def portal(delay: float = 0.0, host: str = "127.0.0.1"):
     return serve(route, host)
 
 
-def gapcheck(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=timeout
-    )
-
-
 @contextmanager
 def workers(redis_url: str, n: int, log_dir: Path):
     procs = [start_worker(redis_url, log_dir / f"worker{i}.log") for i in range(n)]
@@ -171,7 +167,7 @@ def _attached(redis_url: str, n: int, timeout: float = 60) -> None:
 
 def start_worker(redis_url: str, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "gapcheck.cli", "worker", "--redis", redis_url],
+        [*COMMAND, "worker", "--redis", redis_url],
         stdout=subprocess.DEVNULL,
         stderr=log.open("w"),
     )
@@ -221,6 +217,7 @@ def page_gets(requests: list[Req]) -> Counter:
     )
 
 
+@pytest.mark.redis
 @pytest.mark.parametrize(
     "url",
     [
@@ -246,6 +243,7 @@ def test_the_frontier_fingerprint_is_the_duplicate_filters_own(redis_clean, url)
     assert server.smembers("gapcheck:job:t:dupefilter") == {fingerprint(request.url).encode()}
 
 
+@pytest.mark.redis
 def test_two_workers_crawl_what_one_process_crawls_and_no_page_twice(redis_clean, tmp_path):
     # A small delay per page: with none, one worker can finish the whole portal in the second the other
     # takes to see the job (they look once per heartbeat).
@@ -281,6 +279,7 @@ def _findings(markdown: str) -> list[str]:
     return sorted(line for line in markdown.splitlines() if line.startswith("| GK"))
 
 
+@pytest.mark.redis
 def test_a_killed_worker_loses_nothing_and_a_new_one_can_join(redis_clean, tmp_path):
     with portal(delay=0.02) as server:
         reference = check(server.url, tmp_path, "single")
@@ -290,9 +289,7 @@ def test_a_killed_worker_loses_nothing_and_a_new_one_can_join(redis_clean, tmp_p
         with workers(redis_clean, 2, tmp_path) as procs:
             coordinator = subprocess.Popen(
                 [
-                    sys.executable,
-                    "-m",
-                    "gapcheck.cli",
+                    *COMMAND,
                     "check",
                     server.url,
                     "--as-of",
@@ -330,6 +327,7 @@ def test_a_killed_worker_loses_nothing_and_a_new_one_can_join(redis_clean, tmp_p
     assert not list(server_keys.scan_iter("gapcheck:job:*:requests"))
 
 
+@pytest.mark.redis
 def test_politeness_holds_across_workers(redis_clean, tmp_path):
     """One request at a time and 0.4 s between starts for the host: for both workers together."""
 
@@ -365,6 +363,7 @@ def test_politeness_holds_across_workers(redis_clean, tmp_path):
     assert min(gaps) >= 0.35, gaps
 
 
+@pytest.mark.redis
 def test_batch_through_workers(redis_clean, tmp_path):
     with portal() as a, portal(host="127.0.0.2") as b, workers(redis_clean, 2, tmp_path):
         # No pause between requests: the default politeness made this two-portal batch take two minutes.
@@ -412,9 +411,7 @@ def test_unreachable_redis_is_a_setup_error(tmp_path):
 def _coordinator(server_url: str, redis_url: str, tmp: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "gapcheck.cli",
+            *COMMAND,
             "check",
             server_url,
             "--as-of",
@@ -436,6 +433,7 @@ def _coordinator(server_url: str, redis_url: str, tmp: Path) -> subprocess.Popen
     )
 
 
+@pytest.mark.redis
 def test_a_stopped_or_killed_coordinator_leaves_nothing_running(redis_clean, tmp_path):
     import redis
 
@@ -469,6 +467,7 @@ def test_a_stopped_or_killed_coordinator_leaves_nothing_running(redis_clean, tmp
         assert "giving it up" in (tmp_path / "worker0.log").read_text()
 
 
+@pytest.mark.redis
 def test_a_killed_workers_host_leases_go_to_the_others_once_its_heartbeat_stops(redis_clean):
     """A killed worker held its share of a host's concurrency for the lease's whole life (two minutes):
     the workers left crawled that portal slower meanwhile."""

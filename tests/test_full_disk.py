@@ -7,15 +7,15 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from cli import COMMAND, gapcheck
 
 from gapcheck.sample.server import serve
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")]
 
 
 @contextmanager
@@ -33,26 +33,19 @@ def small_disk(path: Path, size: str):
 
 
 def _check(url: str, out: Path, db: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gapcheck.cli",
-            "check",
-            url,
-            "--profile",
-            "wuhan-commerce",
-            "--out",
-            str(out),
-            "--db",
-            str(db),
-            "--delay",
-            "0",
-            "--exclude",
-            r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
-        ],
-        capture_output=True,
-        text=True,
+    return gapcheck(
+        "check",
+        url,
+        "--profile",
+        "wuhan-commerce",
+        "--out",
+        str(out),
+        "--db",
+        str(db),
+        "--delay",
+        "0",
+        "--exclude",
+        r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
         timeout=300,
     )
 
@@ -84,9 +77,7 @@ def test_a_full_temp_folder_stops_the_crawl_resumably_with_a_clear_error(tmp_pat
     db = tmp_path / "db.sqlite"
     with serve() as portal, small_disk(tmp_path / "small", size) as disk:
         args = [
-            sys.executable,
-            "-m",
-            "gapcheck.cli",
+            *COMMAND,
             "check",
             portal.url,
             "--profile",
@@ -125,12 +116,8 @@ def test_a_full_temp_folder_while_the_reports_are_written_is_a_clear_error(tmp_p
     assert first.returncode == 1, first.stderr
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     with small_disk(tmp_path / "small", "4k") as disk:
-        again = subprocess.run(
-            [sys.executable, "-m", "gapcheck.cli", "report", "1", "--db", str(db), "--out", str(out)],
-            env={**os.environ, "TMPDIR": str(disk)},
-            capture_output=True,
-            text=True,
-            timeout=300,
+        again = gapcheck(
+            "report", "1", "--db", str(db), "--out", str(out), env={**os.environ, "TMPDIR": str(disk)}, timeout=300
         )
     assert again.returncode == 2, again.stderr
     assert "Traceback" not in again.stderr and len(again.stderr.strip().splitlines()) == 1, again.stderr

@@ -8,9 +8,9 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 
 import pytest
+from cli import SAMPLE_CHECK, gapcheck
 from oldstore import downgrade
 from reports import make_report
 
@@ -183,36 +183,7 @@ BANNER = "讲文明 树新风 公益广告联播"
 
 
 def _check(url: str, out, db) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gapcheck.cli",
-            "check",
-            url,
-            "--profile",
-            "wuhan-commerce",
-            "--as-of",
-            AS_OF,
-            "--out",
-            str(out),
-            "--db",
-            str(db),
-            "--concurrency",
-            "8",
-            "--delay",
-            "0",
-            "--exclude",
-            r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=60)
+    return gapcheck("check", url, *SAMPLE_CHECK, "--out", str(out), "--db", str(db))
 
 
 @pytest.fixture(scope="module")
@@ -260,6 +231,7 @@ def test_bundled_portal_is_untouched():
     assert BANNER not in (PORTAL_DIR / "sy" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.e2e
 def test_first_run_has_everything_new(two_runs):
     r1 = two_runs["r1"]
     assert two_runs["first"].returncode == 1, two_runs["first"].stderr
@@ -271,6 +243,7 @@ def test_first_run_has_everything_new(two_runs):
     assert r1["fixed"] == []
 
 
+@pytest.mark.e2e
 def test_second_run_shows_exactly_what_changed(two_runs):
     r1, r2, url2 = two_runs["r1"], two_runs["r2"], two_runs["url2"]
     assert two_runs["second"].returncode == 1, two_runs["second"].stderr
@@ -285,6 +258,7 @@ def test_second_run_shows_exactly_what_changed(two_runs):
     assert r2["summary"]["changes"] == {"previous_run": 1, "new": 1, "still_open": len(still), "fixed": 1}
 
 
+@pytest.mark.e2e
 def test_reports_carry_the_score_trend(two_runs):
     r1, r2 = two_runs["r1"], two_runs["r2"]
 
@@ -302,6 +276,7 @@ def test_reports_carry_the_score_trend(two_runs):
     assert "得分趋势" in md and "仅有一次检查记录" not in md
 
 
+@pytest.mark.e2e
 def test_reports_show_the_changes_in_chinese(two_runs):
     out = two_runs["tmp"] / "r2"
     html = (out / "report.html").read_text(encoding="utf-8")
@@ -314,8 +289,9 @@ def test_reports_show_the_changes_in_chinese(two_runs):
     assert "**【新】**" in md
 
 
+@pytest.mark.e2e
 def test_diff_prints_new_fixed_and_open(two_runs):
-    result = _cli("diff", "1", "2", "--db", str(two_runs["db"]))
+    result = gapcheck("diff", "1", "2", "--db", str(two_runs["db"]))
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "运行 #1" in out and "运行 #2" in out
@@ -326,8 +302,9 @@ def test_diff_prints_new_fixed_and_open(two_runs):
     assert "仍未整改（15）" in out and "GK201" in out and "证据：" in out
 
 
+@pytest.mark.e2e
 def test_history_lists_both_runs(two_runs):
-    result = _cli("history", two_runs["url1"].replace("http://", "https://"), "--db", str(two_runs["db"]))
+    result = gapcheck("history", two_runs["url1"].replace("http://", "https://"), "--db", str(two_runs["db"]))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[0].split("\t") == ["运行", "数据截至", "完成时间", "结论", "得分", "问题", "新增", "已整改"]
@@ -340,9 +317,10 @@ def test_history_lists_both_runs(two_runs):
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+00:00", r[2]) for r in rows)
 
 
+@pytest.mark.e2e
 def test_unknown_run_is_a_usage_error(two_runs):
     db = str(two_runs["db"])
-    result = _cli("diff", "1", "99", "--db", db)
+    result = gapcheck("diff", "1", "99", "--db", db)
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert "99" in result.stderr and db in result.stderr and "Traceback" not in result.stderr

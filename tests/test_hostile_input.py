@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import resource
 import subprocess
-import sys
 import time
 
+import cli
 import pytest
+
+pytestmark = pytest.mark.e2e
 
 LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
@@ -22,14 +24,8 @@ def _bounded() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20))
 
 
-def gapcheck(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        preexec_fn=_bounded,
-    )
+def gapcheck(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return cli.gapcheck(*args, timeout=timeout, preexec_fn=_bounded)
 
 
 def _profile_run(tmp_path, text: str) -> subprocess.CompletedProcess:

@@ -7,12 +7,13 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 
 import pytest
+from cli import SAMPLE_CHECK, gapcheck
 
 from gapcheck.sample.server import PORTAL_DIR, serve
+
+pytestmark = pytest.mark.e2e
 
 AS_OF = "2026-11-20"
 ARTICLE = "tzgg/202609/t20260924_2434817.html"
@@ -20,35 +21,8 @@ ARTICLE = "tzgg/202609/t20260924_2434817.html"
 
 def _check(url: str, tmp, name: str, *args: str) -> dict:
     out = tmp / name
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gapcheck.cli",
-            "check",
-            url,
-            "--profile",
-            "wuhan-commerce",
-            "--as-of",
-            AS_OF,
-            "--out",
-            str(out),
-            "--db",
-            str(tmp / "db.sqlite"),
-            "--delay",
-            "0",
-            "--concurrency",
-            "8",
-            # --no-render: crawl.render auto downloads the start page whole in the browser every run; what is
-            # measured here is the revalidation of everything else.
-            "--no-render",
-            "--exclude",
-            r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = gapcheck(
+        "check", url, *SAMPLE_CHECK, "--no-render", "--out", str(out), "--db", str(tmp / "db.sqlite"), *args
     )
     assert result.returncode in (0, 1), result.stderr
     return json.loads((out / "report.json").read_text(encoding="utf-8"))

@@ -19,30 +19,26 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.parse
 from pathlib import Path
 
 import lxml.html
 import pytest
+from cli import COMMAND, gapcheck
 from reports import make_report
 
 from gapcheck.report import write_index
 from gapcheck.report.index import sparkline
 from gapcheck.report.model import TrendPoint
 
+pytestmark = pytest.mark.e2e
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HOSTILE_NAME = "<script>window.__pwned = 1; alert(1)</script>某区人民政府"
 HOSTILE_ATTR_NAME = '某某局"><img src=x onerror="window.__pwned=2">'
 HOSTILE_URL = "javascript:window.__pwned=3//"
 ODD_SLUG = "javascript:alert(1)"
-
-
-def gapcheck(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=timeout
-    )
 
 
 def run_demo(out: Path) -> dict:
@@ -393,7 +389,7 @@ class Served:
 
     def __init__(self, folder: Path, *extra: str):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gapcheck.cli", "serve", str(folder), "--port", "0", *extra],
+            [*COMMAND, "serve", str(folder), "--port", "0", *extra],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
+from cli import gapcheck
 from faultserver import CASES, HUGE, serve
 from scrapy.exceptions import DownloadFailedError, IgnoreRequest
 from twisted.python.failure import Failure
@@ -34,27 +33,20 @@ def report(fault_server, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("verdicts")
     profile = tmp / "short-timeout.yaml"
     profile.write_text("name: 故障测试\nextends: national\ncrawl: {timeout: 3}\n", encoding="utf-8")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gapcheck.cli",
-            "check",
-            fault_server.url,
-            "--profile",
-            str(profile),
-            "--delay",
-            "0",
-            "--concurrency",
-            "8",
-            "--out",
-            str(tmp / "out"),
-            "--db",
-            str(tmp / "db.sqlite"),
-            "--no-render",
-        ],  # the tests count requests: automatic rendering asks sampled pages a second time
-        capture_output=True,
-        text=True,
+    result = gapcheck(
+        "check",
+        fault_server.url,
+        "--profile",
+        str(profile),
+        "--delay",
+        "0",
+        "--concurrency",
+        "8",
+        "--out",
+        str(tmp / "out"),
+        "--db",
+        str(tmp / "db.sqlite"),
+        "--no-render",
         timeout=120,
     )
     assert result.returncode in (0, 1), result.stderr
@@ -65,6 +57,7 @@ def _url(server, path: str) -> str:
     return server.url.rstrip("/") + path
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_verdict_in_report(report, fault_server, case):
     links = {x["url"]: x for x in report["links"]}
@@ -79,6 +72,7 @@ def test_verdict_in_report(report, fault_server, case):
     assert link["on_homepage"] and link["found_on"] == [fault_server.url]
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_verdict_in_findings(report, fault_server, case):
     # Every case is linked from the home page, so a broken one is GK301 (GK302 is the same test off the
@@ -98,14 +92,17 @@ def test_verdict_in_findings(report, fault_server, case):
         assert url not in failed and url not in unverified
 
 
+@pytest.mark.e2e
 def test_flaky_500_was_retried(report, fault_server):
     assert fault_server.hits["GET", "/flaky/500-once.html"] == 2
 
 
+@pytest.mark.e2e
 def test_persistent_500_was_retried_before_being_broken(report, fault_server):
     assert fault_server.hits["GET", "/err/500.html"] == 3  # RETRY_TIMES 2
 
 
+@pytest.mark.e2e
 def test_huge_attachments_stop_at_the_headers(report, fault_server):
     for path in ("/files/huge.zip", "/files/huge-nohead.zip", "/download.html"):
         # Kernel buffers on both ends take a few MB before a write blocks; reading on would take 50.
@@ -113,10 +110,12 @@ def test_huge_attachments_stop_at_the_headers(report, fault_server):
     assert fault_server.hits["GET", "/files/huge-nohead.zip"] >= 1  # HEAD 405 was confirmed by a GET
 
 
+@pytest.mark.e2e
 def test_firewall_sees_the_gapcheck_user_agent(report, fault_server):
     assert fault_server.hits["GET", "/waf/403.html"] >= 1
 
 
+@pytest.mark.e2e
 def test_redirects_are_followed(report, fault_server):
     # A 3xx is not an answer: the chain's end was asked for, and the loop until Scrapy gave up.
     assert fault_server.hits["GET", "/redirect/final.html"] >= 1
@@ -145,6 +144,7 @@ def test_soft_404_is_read_from_the_title_or_the_top_of_the_text(title, text, sho
         assert (answer.verdict, answer.reason) == (Verdict.BROKEN, f"软404：页面显示「{shown}」")
 
 
+@pytest.mark.e2e
 def test_every_reason_in_the_report_is_in_chinese(report):
     # No exception's own text (ValueError('…'), <twisted.python.failure.Failure …>) reaches a reader.
     reasons = [x["reason"] for x in report["links"]]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
+from cli import gapcheck
 
 from core.errors import ConfigError, RunLockedError
 from gapcheck.lock import lock_path, site_lock
@@ -39,17 +38,13 @@ def test_a_lock_path_that_is_not_a_plain_file_is_refused(tmp_path):
         pass
 
 
+@pytest.mark.e2e
 def test_the_cli_refuses_a_symlinked_lock_with_exit_2(tmp_path):
     db = tmp_path / "store.sqlite"
     target = tmp_path / "precious.txt"
     target.write_text("keep", encoding="utf-8")
     lock_path(db, URL).symlink_to(target)
-    result = subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", "check", URL, "--db", str(db), "--out", str(tmp_path / "out")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = gapcheck("check", URL, "--db", str(db), "--out", str(tmp_path / "out"), timeout=120)
     assert result.returncode == 2, result.stderr
     assert "符号链接" in result.stderr and "Traceback" not in result.stderr
     assert target.read_text(encoding="utf-8") == "keep"

@@ -4,12 +4,15 @@ never reads as complete."""
 
 from __future__ import annotations
 
+import pytest
 from routeserver import Answer, Req, html
 from sitebuilder import BASE, build_site, check, outcomes, page
 from test_politeness import ARTICLE, _crawl, _findings, _links
 
 from checks import Options
 from core.model import CrawlStats
+
+pytestmark = pytest.mark.e2e
 
 MALFORMED = (
     "http://127.0.0.1:99999/x",

@@ -5,18 +5,16 @@ link. Names under `.invalid` (RFC 2606) never resolve; every server here is on 1
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 
+import pytest
+from cli import gapcheck
 from routeserver import Answer, Req, html, serve
+
+pytestmark = pytest.mark.e2e
 
 HOSTS = 30
 LINKS_PER_HOST = 10
-
-
-def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=300)
 
 
 def _profile(tmp_path, extra: str = "", name: str = "p") -> str:
@@ -43,7 +41,7 @@ def test_links_to_unresolvable_hosts_are_decided_at_once(tmp_path):
 
     with serve(route) as server:
         started = time.monotonic()
-        result = _run(
+        result = gapcheck(
             "check",
             server.url,
             "--profile",
@@ -87,7 +85,7 @@ def test_offline_never_asks_external_links(tmp_path):
                     args += ["--profile", _profile(tmp_path), "--offline"]
                 else:
                     args += how
-                result = _run(*args)
+                result = gapcheck(*args)
                 assert result.returncode in (0, 1), result.stderr
                 report = json.loads((out / "report.json").read_text(encoding="utf-8"))
                 external = {x["url"]: x for x in report["links"] if not x["url"].startswith(server.url)}

@@ -10,12 +10,11 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from cli import gapcheck
 from routeserver import Answer, Bucket, Req, html, serve
 
 ARTICLE = "本局认真贯彻落实党中央、国务院决策部署，持续推进政务公开标准化规范化建设。" * 8
@@ -25,24 +24,8 @@ def _check(url: str, tmp: Path, crawl: str = "", *args: str, name: str = "run") 
     profile = tmp / f"{name}.yaml"
     profile.write_text(f"name: 测试\nextends: national\ncrawl: {{{crawl}}}\n", encoding="utf-8")
     out = tmp / name
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gapcheck.cli",
-            "check",
-            url,
-            "--profile",
-            str(profile),
-            "--out",
-            str(out),
-            "--db",
-            str(tmp / "db.sqlite"),
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
+    result = gapcheck(
+        "check", url, "--profile", str(profile), "--out", str(out), "--db", str(tmp / "db.sqlite"), *args, timeout=240
     )
     assert result.returncode in (0, 1), result.stderr
     return json.loads((out / "report.json").read_text(encoding="utf-8"))
@@ -70,6 +53,7 @@ def _findings(report: dict, rule: str) -> list[dict]:
 PAGES = 30
 
 
+@pytest.mark.e2e
 def test_a_portal_that_answers_429_to_bursts_is_crawled_whole_at_its_rate(tmp_path):
     bucket = Bucket(rate=4, burst=3)
 
@@ -103,6 +87,7 @@ def test_a_portal_that_answers_429_to_bursts_is_crawled_whole_at_its_rate(tmp_pa
     )
 
 
+@pytest.mark.e2e
 def test_a_url_that_stays_limited_is_waited_for_then_unverified_and_asked_again_at_the_end(tmp_path):
     def route(req: Req) -> Answer:
         if req.path == "/":
@@ -125,6 +110,7 @@ def test_a_url_that_stays_limited_is_waited_for_then_unverified_and_asked_again_
     assert not [f for f in _findings(report, "GK301") if f["status"] == "fail"]
 
 
+@pytest.mark.e2e
 def test_robots_crawl_delay_is_kept_between_requests(tmp_path):
     def route(req: Req) -> Answer:
         if req.path == "/robots.txt":
@@ -144,6 +130,7 @@ def test_robots_crawl_delay_is_kept_between_requests(tmp_path):
     assert "Crawl-delay 1 秒" in note["evidence"], note
 
 
+@pytest.mark.e2e
 def test_a_huge_robots_txt_is_read_up_to_500_kib_as_google_does(tmp_path):
     # 11 MB of robots.txt cost 428 MB to parse. Google reads the first 500 KiB and ignores the rest.
     robots = b"User-agent: *\nDisallow: /early/\n" + (b"# " + b"x" * 97 + b"\n") * 110_000 + b"Disallow: /late/\n"
@@ -165,6 +152,7 @@ def test_a_huge_robots_txt_is_read_up_to_500_kib_as_google_does(tmp_path):
 # -- a host that keeps failing ------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_a_failing_host_trips_the_breaker_and_its_other_links_are_unverified(tmp_path):
     # Another site's host: the portal's own pages are all asked again at the end whatever the breaker says.
     def failing(req: Req) -> Answer:
@@ -194,6 +182,7 @@ def test_a_failing_host_trips_the_breaker_and_its_other_links_are_unverified(tmp
     assert 1 <= _retried(report) <= 3, note  # asked again: the half-open try, not every stopped link
 
 
+@pytest.mark.e2e
 def test_failing_pages_in_a_row_do_not_cut_off_the_rest_of_the_portal(tmp_path):
     # Ten pages of the portal's own host fail in a row (the breaker opens on it); a healthy section
     # follows. Every page of the site gets its slow second try, one failing retry does not stop the others,
@@ -228,6 +217,7 @@ def _retried(report: dict) -> int:
     return int(m.group(1)) if m else 0
 
 
+@pytest.mark.e2e
 def test_a_target_that_times_out_in_the_crawl_is_asked_again_slowly_at_the_end(tmp_path):
     def route(req: Req) -> Answer:
         if req.path == "/":
@@ -257,6 +247,7 @@ def _home_instead(req: Req) -> Answer:
     return Answer(302, headers={"Location": "/"})
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     ("missing", "reason"),
     [
@@ -285,6 +276,7 @@ def test_a_host_that_hides_missing_pages_has_them_reported_as_soft_404(tmp_path,
 # -- external links, DNS, User-Agent ---------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_external_answers_are_reused_for_a_while_and_broken_ones_asked_every_run(tmp_path):
     def external(req: Req) -> Answer:
         return html(f'{ARTICLE}<a href="/deeper.html">更多</a>') if req.path == "/ok.html" else Answer(404)
@@ -314,6 +306,7 @@ def test_external_answers_are_reused_for_a_while_and_broken_ones_asked_every_run
     assert "1 个外部链接沿用" in note["evidence"], note
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     ("probe", "verdict", "reason"),
     [
@@ -333,6 +326,7 @@ def test_a_name_that_does_not_resolve_is_broken_only_where_dns_works(tmp_path, p
     assert link["verdict"] == verdict and reason in link["reason"], link
 
 
+@pytest.mark.e2e
 def test_the_user_agent_names_the_contact_from_the_profile(tmp_path):
     with serve(lambda req: html("首页") if req.path == "/" else Answer(404)) as server:
         _check(server.url, tmp_path, "contact: web@example.gov.cn", "--delay", "0")
@@ -343,6 +337,7 @@ def test_the_user_agent_names_the_contact_from_the_profile(tmp_path):
 # -- anchors and redirects -------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_missing_anchors_and_odd_redirects_are_listed(tmp_path):
     with serve(lambda req: html(ARTICLE, title="新地址")) as elsewhere:
 
@@ -423,6 +418,7 @@ def test_the_dns_probe_needs_one_name_to_resolve():
     assert not _any_resolves(["gapcheck-no-such-host.invalid"])
 
 
+@pytest.mark.e2e
 def test_a_tls_handshake_that_fails_is_a_broken_link(tmp_path):
     # https:// to a server that only speaks plain HTTP: the handshake fails as with a broken certificate setup.
     with serve(lambda req: Answer(404)) as plain:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 
 import pytest
+from cli import check
 from routeserver import Answer, Req, html, serve
 
 from spiders.politeness import Reach, reach_of
@@ -27,6 +26,7 @@ def _own_address() -> str:
     return address
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(("allowed", "followed"), [(False, False), (True, True)])
 def test_a_redirect_into_the_checking_machine_is_not_followed(tmp_path, allowed, followed):
     with serve(lambda req: html("内部页面", title="内部")) as inside:
@@ -43,26 +43,7 @@ def test_a_redirect_into_the_checking_machine_is_not_followed(tmp_path, allowed,
             profile.write_text(
                 f"name: t\nextends: national\ncrawl: {{private_redirects: {str(allowed).lower()}}}\n", encoding="utf-8"
             )
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "gapcheck.cli",
-                    "check",
-                    server.url,
-                    "--profile",
-                    str(profile),
-                    "--out",
-                    str(tmp_path / "out"),
-                    "--db",
-                    str(tmp_path / "db.sqlite"),
-                    "--delay",
-                    "0",
-                ],
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
+            result = check(server.url, tmp_path, "--profile", str(profile), timeout=120)
             asked_inside = inside.hits("/secret.html")
     assert result.returncode in (0, 1), result.stderr
     links = {x["url"]: x for x in json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["links"]}

@@ -6,12 +6,11 @@ import datetime as dt
 import http.server
 import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
+from cli import gapcheck
 from sitebuilder import check
 
 from checks import Options, Severity, Status
@@ -181,10 +180,7 @@ def _refused_port() -> int:
         return s.getsockname()[1]  # closed again: nothing listens there
 
 
-def _gapcheck(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=60)
-
-
+@pytest.mark.e2e
 def test_probe_command_stores_one_row_per_site_and_exits_3_when_one_is_down(tmp_path, server):
     sites = tmp_path / "sites.yaml"
     # One host, two paths: two sites (a site is host and path; scheme and port do not count).
@@ -194,7 +190,7 @@ def test_probe_command_stores_one_row_per_site_and_exits_3_when_one_is_down(tmp_
         encoding="utf-8",
     )
     before = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    done = _gapcheck("probe", str(sites))
+    done = gapcheck("probe", str(sites))
     assert done.returncode == 3, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 2 and lines[0].startswith("ok") and "本地" in lines[0]
@@ -209,6 +205,7 @@ def test_probe_command_stores_one_row_per_site_and_exits_3_when_one_is_down(tmp_
     assert 0 <= rows[0][5] < 5
 
 
+@pytest.mark.e2e
 def test_probe_command_counts_slow_and_error_pages_as_failed(tmp_path, server):
     sites = tmp_path / "sites.yaml"
     sites.write_text(
@@ -216,15 +213,16 @@ def test_probe_command_counts_slow_and_error_pages_as_failed(tmp_path, server):
         encoding="utf-8",
     )
     db = tmp_path / "other.sqlite"
-    done = _gapcheck("probe", str(sites), "--db", str(db), "--timeout", "0.5")
+    done = gapcheck("probe", str(sites), "--db", str(db), "--timeout", "0.5")
     assert done.returncode == 3, done.stderr
     outcome = dict(sqlite3.connect(db).execute("SELECT url, coalesce(error, 'ok') FROM probes").fetchall())
     assert outcome[f"{server}/slow"].startswith(("slow", "timeout"))
     assert outcome[f"{server}/error"] == "HTTP 500" and outcome[f"{server}/ok"] == "ok"
 
 
+@pytest.mark.e2e
 def test_probe_command_exits_0_when_every_site_answers(tmp_path, server):
     sites = tmp_path / "sites.yaml"
     sites.write_text(f"sites:\n  - url: {server}/\n", encoding="utf-8")
-    done = _gapcheck("probe", str(sites), "--db", str(tmp_path / "s.sqlite"))
+    done = gapcheck("probe", str(sites), "--db", str(tmp_path / "s.sqlite"))
     assert done.returncode == 0 and done.stdout.startswith("ok")

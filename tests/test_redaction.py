@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import pytest
+from cli import gapcheck
 
 from core.redaction import redact
 
@@ -21,21 +21,15 @@ def test_every_string_in_the_report_is_redacted():
     assert redact("mailto:someone@x.gov.cn") == "mailto:someone@x.gov.cn"
 
 
+@pytest.mark.e2e
 def test_a_start_url_with_credentials_is_refused_without_echoing_them(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gapcheck.cli",
-            "check",
-            "http://admin:s3cret@127.0.0.1:9/",
-            "--db",
-            str(tmp_path / "d.sqlite"),
-            "--out",
-            str(tmp_path / "o"),
-        ],
-        capture_output=True,
-        text=True,
+    result = gapcheck(
+        "check",
+        "http://admin:s3cret@127.0.0.1:9/",
+        "--db",
+        str(tmp_path / "d.sqlite"),
+        "--out",
+        str(tmp_path / "o"),
         timeout=120,
     )
     assert result.returncode == 2 and "s3cret" not in result.stderr and "***@127.0.0.1:9" in result.stderr

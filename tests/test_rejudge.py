@@ -12,10 +12,10 @@ import json
 import re
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli import gapcheck
 from oldstore import downgrade
 from routeserver import Answer, Req, html, serve
 
@@ -47,7 +47,7 @@ def _route(req: Req) -> Answer:
 
 
 def _gapcheck(*args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=240)
+    result = gapcheck(*args)
     assert result.returncode in (0, 1), result.stderr
     return result
 
@@ -84,6 +84,7 @@ def crawled(tmp_path_factory):
     return tmp, db, server.url
 
 
+@pytest.mark.e2e
 def test_report_judges_an_old_run_by_the_profile_s_thresholds(crawled):
     tmp, db, url = crawled
     crawl = _links(tmp / "crawl")
@@ -101,6 +102,7 @@ def test_report_judges_an_old_run_by_the_profile_s_thresholds(crawled):
     assert again[url + "gone.html"] == crawl[url + "gone.html"]
 
 
+@pytest.mark.e2e
 def test_the_spider_stores_facts_and_no_chinese_reason(crawled):
     _, db, url = crawled
     with sqlite3.connect(db) as conn:

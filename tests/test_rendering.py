@@ -21,7 +21,9 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import cli
 import pytest
+from cli import gapcheck
 from scrapy import Request
 from sitebuilder import BASE, build_site, check, outcomes, page
 
@@ -140,35 +142,11 @@ def need_chromium() -> str:
     pytest.skip(reason)
 
 
-def gapcheck(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        env={**os.environ, **(env or {})},
-    )
-
-
 def crawl_portal(tmp: Path, *extra: str) -> dict:
     """Checks the fixture portal with the real command; what was crawled, found and asked."""
     with script_portal() as (site, requests):
         started = time.monotonic()
-        result = gapcheck(
-            "check",
-            site,
-            "--out",
-            str(tmp / "out"),
-            "--db",
-            str(tmp / "db.sqlite"),
-            "--concurrency",
-            "4",
-            "--delay",
-            "0",
-            "--as-of",
-            "2026-11-20",
-            *extra,
-        )
+        result = cli.check(site, tmp, "--concurrency", "4", "--as-of", "2026-11-20", *extra)
         seconds = time.monotonic() - started
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
@@ -202,6 +180,8 @@ def auto(tmp_path_factory):
 # -- the fixture portal, crawled --------------------------------------------------------------------
 
 
+@pytest.mark.e2e
+@pytest.mark.browser
 def test_auto_renders_a_site_whose_start_page_is_built_by_script(auto):
     site = auto["site"]
     crawled = {url.removeprefix(site.rstrip("/")) for url in auto["pages"]}
@@ -218,9 +198,7 @@ def _auto_check(route, tmp_path):
     from routeserver import serve
 
     with serve(route) as server:
-        result = gapcheck(
-            "check", server.url, "--out", str(tmp_path / "out"), "--db", str(tmp_path / "db.sqlite"), "--delay", "0"
-        )
+        result = cli.check(server.url, tmp_path)
     assert result.returncode in (0, 1), result.stderr
     store = Store(tmp_path / "db.sqlite")
     try:
@@ -232,6 +210,8 @@ def _auto_check(route, tmp_path):
 PLAIN = '<div class="nav"><a href="/a.html">甲</a></div><p>' + "正文。" * 50 + "</p>"
 
 
+@pytest.mark.e2e
+@pytest.mark.browser
 def test_auto_leaves_a_plain_site_unrendered(tmp_path):
     from routeserver import html
 
@@ -240,6 +220,8 @@ def test_auto_leaves_a_plain_site_unrendered(tmp_path):
     assert site.pages[base + "a.html"].meta.get(RENDERED) is None  # …the rest of a plain site is not
 
 
+@pytest.mark.e2e
+@pytest.mark.browser
 def test_a_rendered_page_is_downloaded_whole_in_a_revalidating_run(tmp_path):
     """The second run revalidates (If-None-Match); a page the browser renders is asked without it: a browser
     navigating to a 304 never settled, and the second run of a rendered portal hung."""
@@ -254,17 +236,7 @@ def test_a_rendered_page_is_downloaded_whole_in_a_revalidating_run(tmp_path):
 
     with serve(route) as server:
         for _ in range(2):
-            result = gapcheck(
-                "check",
-                server.url,
-                "--render",
-                "--out",
-                str(tmp_path / "out"),
-                "--db",
-                str(tmp_path / "db.sqlite"),
-                "--delay",
-                "0",
-            )
+            result = cli.check(server.url, tmp_path, "--render")
             assert result.returncode in (0, 1), result.stderr
         revalidated = [r.path for r in server.requests if r.if_none_match]
     assert revalidated == []
@@ -276,6 +248,8 @@ def test_a_rendered_page_is_downloaded_whole_in_a_revalidating_run(tmp_path):
     assert all(p.meta.get(RENDERED) == "1" for p in site.pages.values() if p.is_html)
 
 
+@pytest.mark.e2e
+@pytest.mark.browser
 def test_auto_a_plain_home_page_whose_columns_are_built_by_script(tmp_path):
     """The home page is plain HTML; the 政务公开 page writes its list with a script: the sampled page shows,
     rendered, what its raw HTML lacks, so it is recorded rendered and its script-built links are followed."""
@@ -298,6 +272,8 @@ def test_auto_a_plain_home_page_whose_columns_are_built_by_script(tmp_path):
     assert base + "zwgk/tzgg/" in site.pages  # reached only through the script-built list
 
 
+@pytest.mark.e2e
+@pytest.mark.browser
 def test_auto_an_entry_page_that_only_redirects_is_not_built_by_script(tmp_path):
     """`location.href = 'index.html'` (the sample portal's entry): the browser shows the landing page, whose
     raw HTML has the same links, so the site is crawled plain."""
@@ -311,18 +287,21 @@ def test_auto_an_entry_page_that_only_redirects_is_not_built_by_script(tmp_path)
     assert site.pages[base + "a.html"].meta.get(RENDERED) is None
 
 
+@pytest.mark.e2e
 def test_unrendered_crawl_misses_the_script_built_columns(unrendered):
     site = unrendered["site"]
     assert set(unrendered["pages"]) == {site}
     assert unrendered["requests"][("GET", "/api/news.json")] == 0
 
 
+@pytest.mark.e2e
 def test_unrendered_missing_findings_say_a_script_may_hide_them(unrendered):
     report = json.loads((unrendered["out"] / "report.json").read_text(encoding="utf-8"))
     missing = [f for f in report["findings"] if f["rule"] in ("GK101", "GK502") and f["status"] == "fail"]
     assert missing and all(f["evidence"].endswith("（首页由脚本生成，可能被脚本隐藏）") for f in missing)
 
 
+@pytest.mark.e2e
 def test_unrendered_crawl_warns_gk904_naming_the_home_page(unrendered):
     [finding] = unrendered["gk904"]
     assert finding["status"] == "warn", finding
@@ -331,6 +310,8 @@ def test_unrendered_crawl_warns_gk904_naming_the_home_page(unrendered):
     assert "--render" in finding["message"]
 
 
+@pytest.mark.e2e
+@pytest.mark.browser
 def test_rendered_crawl_follows_the_navigation_and_the_fetched_list(rendered):
     site = rendered["site"]
     crawled = {url.removeprefix(site.rstrip("/")) for url in rendered["pages"]}
@@ -342,27 +323,37 @@ def test_rendered_crawl_follows_the_navigation_and_the_fetched_list(rendered):
     assert rendered["pages"][site + "rsxx/"].title == "人事信息"
 
 
+@pytest.mark.e2e
+@pytest.mark.browser
 def test_rendered_pages_are_marked(rendered, unrendered):
     assert all(p.meta.get(RENDERED) == "1" for p in rendered["pages"].values() if p.is_html)
     assert not any(RENDERED in p.meta for p in unrendered["pages"].values())
 
 
+@pytest.mark.e2e
+@pytest.mark.browser
 def test_rendered_crawl_passes_gk904(rendered):
     [finding] = rendered["gk904"]
     assert finding["status"] == "pass", finding
 
 
+@pytest.mark.e2e
+@pytest.mark.browser
 def test_the_browser_skips_images_which_are_still_checked_with_head(rendered):
     requests = rendered["requests"]
     assert requests[("HEAD", "/img/banner.png")] == 1
     assert requests[("GET", "/img/banner.png")] == 0
 
 
+@pytest.mark.e2e
+@pytest.mark.browser
 def test_link_checks_are_not_rendered(rendered):
     # Scripts are link targets: HEAD by Scrapy; the browser's GET comes from rendering the page only.
     assert rendered["requests"][("HEAD", "/js/app.js")] == 1
 
 
+@pytest.mark.e2e
+@pytest.mark.browser
 def test_rendering_costs_time_but_stays_bounded(rendered, unrendered):
     print(
         f"\nfixture portal: unrendered {unrendered['seconds']:.1f} s ({len(unrendered['pages'])} pages), "
@@ -414,6 +405,7 @@ def test_middleware_reads_its_settings(monkeypatch):
 # -- settings ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_a_run_without_rendering_neither_registers_nor_imports_the_browser():
     settings = scrapy_settings(CrawlRequest("http://a.gov.cn/", CrawlOptions(render=RenderMode.OFF)), 1)
     assert "http" not in settings.getdict("DOWNLOAD_HANDLERS")
@@ -471,6 +463,8 @@ def test_browser_errors_become_the_errors_the_spider_classifies(message, expecte
     assert middleware.process_exception(request("http://a.gov.cn/"), Error(message)) is None  # not rendered
 
 
+@pytest.mark.e2e
+@pytest.mark.browser
 def test_unreachable_portal_rendered_exits_3_saying_why(tmp_path):
     need_chromium()
     with socket.socket() as s:
@@ -507,6 +501,8 @@ def test_the_browser_skips_heavy_resources(resource, aborted):
     assert rendering.abort_request(request) is aborted
 
 
+@pytest.mark.e2e
+@pytest.mark.browser
 def test_the_browser_stays_on_a_page_that_refreshes_to_itself_with_a_new_counter(tmp_path):
     """Chromium followed the refresh again and again (83 requests for one page in the trap test; here the
     check never ended); the reload is refused, the page read raw, and the trap guard stops the spider."""
@@ -524,17 +520,7 @@ def test_the_browser_stays_on_a_page_that_refreshes_to_itself_with_a_new_counter
         return Answer(404)
 
     with serve(route) as server:
-        result = gapcheck(
-            "check",
-            server.url,
-            "--render",
-            "--out",
-            str(tmp_path / "out"),
-            "--db",
-            str(tmp_path / "db.sqlite"),
-            "--delay",
-            "0",
-        )
+        result = cli.check(server.url, tmp_path, "--render")
         hits = server.hits("/")
     assert result.returncode in (0, 1), result.stderr
     assert hits <= 10, hits  # a few hops until the trap guard stops it, each tried rendered then read raw
@@ -546,6 +532,7 @@ def test_the_browser_stays_on_a_page_that_refreshes_to_itself_with_a_new_counter
     assert start.final_url == server.url and "正在跳转" in start.text  # the portal's page, not the browser's error
 
 
+@pytest.mark.e2e
 def test_missing_chromium_is_a_configuration_error(monkeypatch, tmp_path):
     monkeypatch.setenv(rendering.CHROMIUM_ENV, str(tmp_path / "no-chromium"))
     with pytest.raises(ConfigError, match="GAPCHECK_CHROMIUM"):

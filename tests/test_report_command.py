@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
+import pytest
+from cli import gapcheck
 
-def gapcheck(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=240)
+pytestmark = pytest.mark.e2e
 
 
 def test_report_over_a_stored_run_equals_the_crawl_s_own(tmp_path):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 
 import openpyxl
 import pytest
+from cli import gapcheck
 from pydantic import ValidationError
 from reports import make_report
 from test_report_render import JS_URL, QUOTES, XSS, empty_report, sample_report
@@ -316,13 +315,9 @@ def test_write_reports_writes_every_format(tmp_path):
     assert (tmp_path / "report.md").read_text(encoding="utf-8").startswith("# 示例市人民政府")
 
 
+@pytest.mark.e2e
 def test_demo_workbook_matches_its_report(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", "demo", "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = gapcheck("demo", "--out", str(tmp_path), timeout=300)
     assert result.returncode == 0, result.stderr
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     wb = openpyxl.load_workbook(tmp_path / "report.xlsx")

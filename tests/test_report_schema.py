@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli import gapcheck
 from jsonschema import Draft202012Validator
 from report_schema_check import SCHEMA
 from reports import make_report
@@ -20,10 +21,10 @@ from gapcheck.report import Report
 HERE = Path(__file__).resolve().parent
 
 
+@pytest.mark.e2e
 def test_the_committed_schema_is_what_gapcheck_schema_prints():
-    result = subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", "schema"], capture_output=True, text=True, timeout=60, check=True
-    )
+    result = gapcheck("schema")
+    assert result.returncode == 0, result.stderr
     assert result.stdout == SCHEMA.read_text(encoding="utf-8"), "run: gapcheck schema > " + str(SCHEMA)
     Draft202012Validator.check_schema(json.loads(result.stdout))
 

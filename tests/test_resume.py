@@ -14,17 +14,18 @@ import time
 from pathlib import Path
 
 import pytest
+from cli import COMMAND, gapcheck
 
 from gapcheck.sample.server import serve
+
+pytestmark = pytest.mark.e2e
 
 AS_OF = "2026-11-20"
 
 
 def _args(url: str, tmp: Path, name: str, db: Path, *extra: str) -> list[str]:
     return [
-        sys.executable,
-        "-m",
-        "gapcheck.cli",
+        *COMMAND,
         "check",
         url,
         "--profile",
@@ -168,12 +169,7 @@ def test_a_reader_holding_the_store_open_never_blocks_a_crawl(portal, tmp_path):
     reader = sqlite3.connect(db, isolation_level=None)
     reader.execute("BEGIN")  # a supervisor's report reading a snapshot for the whole crawl
     seen = reader.execute("SELECT count(*) FROM pages").fetchone()[0]
-    history = subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", "history", portal.url, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    history = gapcheck("history", portal.url, "--db", str(db), timeout=60)
     _out, err = crawl.communicate(timeout=300)
     assert crawl.returncode == 1, err
     assert history.returncode == 0, history.stderr

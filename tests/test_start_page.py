@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli import gapcheck
 from routeserver import Answer, Req, html, serve
+
+pytestmark = pytest.mark.e2e
 
 QUICK = "name: 快速检查\nextends: national\ncrawl: {delay: 0, timeout: 3, dns_probe: [localhost], render: off}\n"
 
@@ -26,10 +27,6 @@ def _portal(status: int, body: str = "", title: str = "测试局"):
         return html('<a href="/x.html">x</a>' + "<p>正文</p>" * 50)
 
     return route
-
-
-def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=120)
 
 
 CASES = [
@@ -50,7 +47,9 @@ def test_an_error_start_page_exits_3_and_is_stored_as_failed(tmp_path, route, ex
     profile.write_text(QUICK, encoding="utf-8")
     db = tmp_path / "db.sqlite"
     with serve(route) as server:
-        result = _run("check", server.url, "--profile", str(profile), "--out", str(tmp_path / "out"), "--db", str(db))
+        result = gapcheck(
+            "check", server.url, "--profile", str(profile), "--out", str(tmp_path / "out"), "--db", str(db)
+        )
     assert result.returncode == 3, result.stdout + result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
@@ -69,7 +68,7 @@ def test_batch_lists_a_refusing_portal_as_not_checked(tmp_path: Path):
             f'sites:\n  - {{name: 拒绝局, url: "{refusing.url}", slug: refusing}}\n',
             encoding="utf-8",
         )
-        result = _run("batch", str(tmp_path / "sites.yaml"))
+        result = gapcheck("batch", str(tmp_path / "sites.yaml"))
     assert result.returncode == 3, result.stdout + result.stderr
     error = json.loads((tmp_path / "reports" / "refusing" / "error.json").read_text(encoding="utf-8"))["error"]
     assert "HTTP 403" in error and "门户拒绝了 gapcheck 的访问" in error

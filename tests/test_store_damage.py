@@ -7,16 +7,14 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli import gapcheck
 
 from gapcheck.sample.server import serve
 
-
-def gapcheck(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, timeout=240)
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")

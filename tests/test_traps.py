@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import secrets
-import subprocess
-import sys
 
+import pytest
+from cli import check
 from routeserver import Answer, Req, html, serve
 
 from spiders.traps import Trap, TrapGuard, without_session
@@ -38,32 +38,12 @@ def _trappy(req: Req) -> Answer:
     return Answer(404)
 
 
+@pytest.mark.e2e
 def test_a_portal_full_of_traps_is_crawled_in_bounded_work(tmp_path):
     profile = tmp_path / "p.yaml"
     profile.write_text("name: t\nextends: national\ncrawl: {max_query_variants: 100}\n", encoding="utf-8")
     with serve(_trappy) as server:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "gapcheck.cli",
-                "check",
-                server.url,
-                "--profile",
-                str(profile),
-                "--out",
-                str(tmp_path / "out"),
-                "--db",
-                str(tmp_path / "db.sqlite"),
-                "--delay",
-                "0",
-                "--concurrency",
-                "8",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        result = check(server.url, tmp_path, "--profile", str(profile), "--concurrency", "8", timeout=300)
         asked = len(server.requests)
         generated = server.hits("/gen")
     assert result.returncode in (0, 1), result.stderr

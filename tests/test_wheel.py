@@ -9,6 +9,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from cli import gapcheck
+
+pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,12 +41,9 @@ def installed(tmp_path_factory) -> Path:
     return target
 
 
-def run_installed(target: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+def run_installed(target: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     # PYTHONPATH comes before the editable install's finder, so the wheel's copy is the one imported.
-    env = {**os.environ, "PYTHONPATH": str(target)}
-    return subprocess.run(
-        [sys.executable, "-m", "gapcheck.cli", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300
-    )
+    return gapcheck(*args, env={"PYTHONPATH": str(target)}, cwd=cwd)
 
 
 def test_wheel_is_the_code_that_runs(installed, tmp_path):

@@ -1,0 +1,59 @@
+"""The real `gapcheck` command, as a user runs it: a child process of this interpreter (`-m gapcheck.cli`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from gapcheck.sample import AS_OF
+
+COMMAND = [sys.executable, "-m", "gapcheck.cli"]
+"""The command line before the subcommand, for tests that start it with Popen (workers, `serve`)."""
+
+SAMPLE_CHECK = (
+    "--profile",
+    "wuhan-commerce",
+    "--as-of",
+    AS_OF,
+    "--concurrency",
+    "8",
+    "--delay",
+    "0",
+    "--exclude",
+    r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
+)
+"""`gapcheck check` options for the sample portal, as `gapcheck demo` checks it (gapcheck/cli.py)."""
+
+
+def gapcheck(
+    *args: str,
+    timeout: float = 300,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    preexec_fn: Callable[[], None] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """`gapcheck ARGS` run to its end, its output captured as text; `env` is added to this environment.
+
+    The timeout only stops a hung test: every command here finishes in seconds.
+    """
+    return subprocess.run(
+        [*COMMAND, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+        env={**os.environ, **env} if env is not None else None,
+        preexec_fn=preexec_fn,
+    )
+
+
+def check(url: str, folder: Path, *args: str, **options: Any) -> subprocess.CompletedProcess[str]:
+    """`gapcheck check URL ARGS` with no pause between requests, its reports in FOLDER/out and its store
+    FOLDER/db.sqlite (`options` as for gapcheck())."""
+    return gapcheck(
+        "check", url, "--out", str(folder / "out"), "--db", str(folder / "db.sqlite"), "--delay", "0", *args, **options
+    )
