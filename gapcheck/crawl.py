@@ -201,6 +201,7 @@ def _origin(url: str) -> str:
 
 def _stats(crawler: Crawler, store: Store, run_id: int, opts: CrawlOptions) -> CrawlStats:
     spider = crawler.spider
+    assert isinstance(spider, PortalSpider)  # the crawler was made for it (crawl_many)
     store.remember_external(run_id, lambda url: not spider.in_scope(url))
     return CrawlStats(
         pages=spider.pages_done,

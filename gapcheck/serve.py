@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import io
 import os
+import posixpath
 import signal
 import socket
 import sys
@@ -18,7 +19,6 @@ from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 from core.errors import ConfigError, GapcheckError
 
@@ -43,13 +43,15 @@ TYPES = {
 class ReportsHandler(SimpleHTTPRequestHandler):
     """Serves one folder read-only; `directory` is bound with functools.partial."""
 
-    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, **TYPES}
     server_version = "gapcheck"
     refused = False
     sys_version = ""
     timeout = 15
     """Seconds a connection may sit without sending (StreamRequestHandler sets it on the socket): each open
     connection holds a thread, so idle ones (a browser's spare connections, a slowloris) are closed."""
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        return TYPES.get(posixpath.splitext(path)[1].lower()) or super().guess_type(path)
 
     def translate_path(self, path: str) -> str:
         # http.server already drops "..", drive letters and empty segments. Also refused: hidden names
@@ -114,6 +116,10 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 def _needs_index(folder: Path) -> bool:
     """True when DIR has site results and index.html is missing or older than one of them."""
     index = folder / INDEX
@@ -138,9 +144,7 @@ def make_server(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> Thre
         except GapcheckError as exc:
             print(f"gapcheck: warning: {exc}", file=sys.stderr)
     handler = partial(ReportsHandler, directory=str(folder.resolve()))
-    server_class = _Server
-    if ":" in host:
-        server_class = type("_Server6", (_Server,), {"address_family": socket.AF_INET6})
+    server_class = _Server6 if ":" in host else _Server
     try:
         return server_class((host, port), handler)
     except OSError as exc:
@@ -151,7 +155,8 @@ def make_server(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> Thre
 
 def url_of(server: ThreadingHTTPServer) -> str:
     host, port = server.server_address[:2]
-    host = f"[{host}]" if ":" in str(host) else host
+    assert isinstance(host, str)  # as bound (getsockname); bytes are only accepted on the way in
+    host = f"[{host}]" if ":" in host else host
     return f"http://{host}:{port}/"
 
 

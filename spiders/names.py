@@ -22,9 +22,11 @@ from twisted.internet import defer, threads
 def addresses(host: str) -> list[str]:
     """The addresses `host` resolves to; [] when it does not resolve. Blocks: call it in a thread."""
     try:
-        return [info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)]
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         return []
+    # An IP socket address starts with its host as a string (the (int, bytes) form is for other families).
+    return [info[4][0] for info in infos if isinstance(info[4][0], str)]
 
 
 def _is_address(host: str) -> bool:
@@ -76,9 +78,9 @@ class NameCache:
         lookup = threads.deferToThread(addresses, host)
         lookup.addTimeout(self.timeout, reactor)
         try:
-            ok = bool(await maybe_deferred_to_future(lookup))
+            found = await maybe_deferred_to_future(lookup)
         except defer.TimeoutError:
-            ok = False
-        self.resolved[host] = ok
+            found = []
+        self.resolved[host] = bool(found)
         for answer in self.waiting.pop(host):
             answer.callback(None)

@@ -19,6 +19,7 @@ from time import monotonic
 from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     DownloadFailedError,
     DownloadTimeoutError,
@@ -31,9 +32,11 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import defer, task, threads
 from twisted.internet import error as tx_error
+from twisted.internet.base import DelayedCall
 
 from .frontier import worker_key
 from .names import addresses
+from .reactor import running_reactor
 from .settings import ROBOTS_TXT_MAX
 
 PRIVATE_REDIRECT = "private-redirect: "
@@ -101,6 +104,9 @@ def reach_of(addresses: list[str]) -> Reach:
 
 @dataclass
 class Host:
+    gate: defer.DeferredSemaphore
+    """Requests to the host past this middleware at once. Held here rather than in Scrapy's download
+    slot, so that a request is judged (breaker, wait) when it is about to be sent, not when it was queued."""
     interval: float = 0.0
     """Least seconds between two request starts: Crawl-delay, or learned from 429s."""
     base: float = 0.0
@@ -114,9 +120,6 @@ class Host:
     open_reason: str = ""
     open_pass: int = 0
     """The pass in which the breaker opened; a later pass tries the host again (half-open)."""
-    gate: defer.DeferredSemaphore | None = None
-    """Requests to the host past this middleware at once. Held here rather than in Scrapy's download
-    slot, so that a request is judged (breaker, wait) when it is about to be sent, not when it was queued."""
 
 
 _TAKE = """
@@ -175,7 +178,7 @@ class SharedPace:
         self._take = self.server.register_script(_TAKE)
         self.given: dict[str, list[str]] = {}
         """Leases given back, not yet removed in Redis: host key → leases."""
-        self._giving = None
+        self._giving: DelayedCall | None = None
         self.waiting: dict[str, list[defer.Deferred]] = {}
         """Requests waiting for one of a host's leases, woken in turn as this process gives leases back."""
         self._hold = self.server.register_script(_HOLD)
@@ -189,8 +192,6 @@ class SharedPace:
 
     async def take(self, host: str, interval: float, request: Request) -> float:
         """Seconds to wait before sending `request`, once it holds one of the host's leases."""
-        from twisted.internet import reactor
-
         while True:
             pipe = self.server.pipeline(transaction=False)
             self._give_back(pipe)
@@ -206,7 +207,7 @@ class SharedPace:
             # the other workers' (a timer alone left requests asleep while leases were free).
             freed: defer.Deferred = defer.Deferred()
             self.waiting.setdefault(host, []).append(freed)
-            timer = reactor.callLater(LEASE_POLL, _wake, freed)
+            timer = running_reactor().callLater(LEASE_POLL, _wake, freed)
             await maybe_deferred_to_future(freed)
             if timer.active():
                 timer.cancel()
@@ -215,9 +216,7 @@ class SharedPace:
         # Sent with this process's next take, or within GIVE_AFTER for the other workers' sake.
         self.given.setdefault(self.keys(host)[0], []).append(self.lease(request))
         if self._giving is None or not self._giving.active():
-            from twisted.internet import reactor
-
-            self._giving = reactor.callLater(GIVE_AFTER, self.flush)
+            self._giving = running_reactor().callLater(GIVE_AFTER, self.flush)
         waiting = self.waiting.get(host)
         while waiting:
             freed = waiting.pop(0)
@@ -258,7 +257,7 @@ def retry_after(value: bytes | None, now: dt.datetime | None = None) -> float | 
 
 
 class Politeness:
-    def __init__(self, crawler):
+    def __init__(self, crawler: Crawler):
         settings = crawler.settings
         self.stats = crawler.stats
         self.user_agent = settings.get("USER_AGENT")
@@ -292,7 +291,7 @@ class Politeness:
         crawler.signals.connect(self.left, signal=signals.request_left_downloader)
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Politeness:
         return cls(crawler)
 
     def host(self, key: str) -> Host:
@@ -396,7 +395,8 @@ class Politeness:
                     )
                 if self.shared is not None:
                     self.shared.hold(key, wait, state.interval)
-                self.stats.inc_value(f"politeness/waited/{key}", wait)
+                waited = f"politeness/waited/{key}"  # seconds: inc_value is for whole counts
+                self.stats.set_value(waited, self.stats.get_value(waited, 0) + wait)
                 again = request.replace(dont_filter=True)
                 again.meta["gapcheck_waits"] = waits + 1
                 again.priority = request.priority + 1
