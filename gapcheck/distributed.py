@@ -21,7 +21,8 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from types import FrameType
+from typing import TYPE_CHECKING, NoReturn
 
 from core.errors import ConfigError
 from core.model import CrawlStats, LinkCheck, Page, TrapNote
@@ -34,6 +35,7 @@ from .store import Store
 
 if TYPE_CHECKING:
     from redis import Redis
+    from twisted.python.failure import Failure
 
 DRAIN = 500
 """Items taken from Redis and written to the store in one transaction."""
@@ -180,7 +182,7 @@ def crawl_distributed(
     return outcomes
 
 
-def _interrupt(signum, frame) -> None:
+def _interrupt(signum: int, frame: FrameType | None) -> NoReturn:
     raise KeyboardInterrupt
 
 
@@ -346,7 +348,7 @@ def run_worker(
         running[job] = crawler
         say(f"worker {worker}: crawling {redact(request.url)} (job {job})")
 
-        def left(result):
+        def left(result: Failure | None) -> None:
             running.pop(job, None)
             spider = getattr(crawler, "spider", None)
             say(

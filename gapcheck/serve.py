@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import FrameType
+from typing import BinaryIO, NoReturn
 
 from core.errors import ConfigError, GapcheckError
 
@@ -67,14 +69,14 @@ class ReportsHandler(SimpleHTTPRequestHandler):
         self.refused = any(part.startswith(".") for part in (*asked.parts, *inside.parts))
         return translated
 
-    def send_head(self):
+    def send_head(self) -> io.BytesIO | BinaryIO | None:
         self.translate_path(self.path)
         if self.refused:
             self.send_error(404, "File not found")
             return None
         return super().send_head()
 
-    def list_directory(self, path):
+    def list_directory(self, path: str | os.PathLike[str]) -> io.BytesIO | None:
         """A site folder's files (report.xlsx, report.csv…), hidden ones left out; every name escaped."""
         try:
             names = sorted(n for n in os.listdir(path) if not n.startswith("."))
@@ -107,7 +109,7 @@ class ReportsHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
-    def log_message(self, format: str, *args) -> None:  # quiet: supervisors' clicks are not news
+    def log_message(self, format: str, *args: object) -> None:  # quiet: supervisors' clicks are not news
         pass
 
 
@@ -167,7 +169,7 @@ def _signals_stop() -> Iterator[None]:
     SIGINT is set explicitly: a process started in the background by a shell inherits it ignored.
     """
 
-    def stop(signum, frame):
+    def stop(signum: int, frame: FrameType | None) -> NoReturn:
         raise KeyboardInterrupt
 
     try:

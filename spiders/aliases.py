@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from scrapy.core.downloader.handlers import DownloadHandlerProtocol
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
+from scrapy.spiders import Spider
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet.defer import Deferred
@@ -77,7 +78,7 @@ class AliasHandler:
             return await maybe_deferred_to_future(result)
         return await result
 
-    async def download_request(self, request: Request, spider=None) -> Response:
+    async def download_request(self, request: Request, spider: Spider | None = None) -> Response:
         parts = urlsplit(request.url)
         base = self.aliases.get((parts.hostname or "").lower())
         if base is None or request.meta.get("playwright"):

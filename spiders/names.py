@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 
+from scrapy.crawler import Crawler
 from scrapy.exceptions import CannotResolveHostError
 from scrapy.http import Request
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -50,11 +51,11 @@ class NameCache:
         """Names looked up this run (for tests and the log)."""
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> NameCache:
         settings = crawler.settings
         return cls(settings.getfloat("DNS_TIMEOUT"), frozenset(settings.getdict("GAPCHECK_ALIASES")))
 
-    async def process_request(self, request: Request):
+    async def process_request(self, request: Request) -> None:
         host = (urlparse_cached(request).hostname or "").lower()
         if not host or host in self.skip or _is_address(host):
             return None

@@ -16,6 +16,7 @@ import ipaddress
 from dataclasses import dataclass
 from enum import IntEnum
 from time import monotonic
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from scrapy import signals
@@ -28,6 +29,8 @@ from scrapy.exceptions import (
     StopDownload,
 )
 from scrapy.http import Request, Response
+from scrapy.robotstxt import RobotParser
+from scrapy.spiders import Spider
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import defer, task, threads
@@ -38,6 +41,9 @@ from .frontier import worker_key
 from .names import addresses
 from .reactor import running_reactor
 from .settings import ROBOTS_TXT_MAX
+
+if TYPE_CHECKING:  # redis is imported only by a distributed worker
+    from redis.client import Pipeline
 
 PRIVATE_REDIRECT = "private-redirect: "
 """Prefix of the IgnoreRequest message for a redirect into a more internal network; the reason follows."""
@@ -230,7 +236,7 @@ class SharedPace:
             self._give_back(pipe)
             pipe.execute()
 
-    def _give_back(self, pipe) -> None:
+    def _give_back(self, pipe: Pipeline) -> None:
         for key, leases in self.given.items():
             pipe.zrem(key, *leases)
         self.given = {}
@@ -300,7 +306,7 @@ class Politeness:
             state = self.hosts[key] = Host(gate=defer.DeferredSemaphore(self.per_host))
         return state
 
-    def left(self, request: Request, spider=None) -> None:
+    def left(self, request: Request, spider: Spider | None = None) -> None:
         held = self.holding.pop(id(request), None)
         if held is not None:
             held[1].gate.release()
@@ -309,7 +315,7 @@ class Politeness:
 
     # -- robots.txt -------------------------------------------------------------------------
 
-    def robots_received(self, data: bytes, request: Request, spider=None) -> None:
+    def robots_received(self, data: bytes, request: Request, spider: Spider | None = None) -> None:
         """Stops reading a robots.txt past ROBOTS_TXT_MAX: what came so far is parsed (fail=False)."""
         # Scrapy's RobotsTxtMiddleware marks its own request so; no other request carries the mark.
         if not request.meta.get("dont_obey_robotstxt") or urlparse_cached(request).path != "/robots.txt":
@@ -318,7 +324,7 @@ class Politeness:
         if read >= ROBOTS_TXT_MAX:
             raise StopDownload(fail=False)
 
-    def robots_parsed(self, robotparser, request: Request) -> None:
+    def robots_parsed(self, robotparser: RobotParser, request: Request) -> None:
         delay = robotparser.crawl_delay(self.user_agent)
         if not delay:
             return
@@ -330,7 +336,7 @@ class Politeness:
 
     # -- requests ---------------------------------------------------------------------------
 
-    async def process_request(self, request: Request):
+    async def process_request(self, request: Request) -> None:
         chain = request.meta.get("redirect_urls")
         if chain and not self.private_ok:
             origin, target = urlsplit(chain[0]).hostname or "", urlparse_cached(request).hostname or ""
@@ -371,7 +377,7 @@ class Politeness:
             self.reach[host] = reach_of(await maybe_deferred_to_future(threads.deferToThread(addresses, target)))
         return self.reach[host]
 
-    def process_response(self, request: Request, response: Response):
+    def process_response(self, request: Request, response: Response) -> Request | Response:
         key = urlparse_cached(request).netloc.lower()
         state = self.host(key)
         status = response.status
@@ -415,7 +421,7 @@ class Politeness:
                 state.interval = max(state.base, state.interval * RECOVERY)
         return response
 
-    def process_exception(self, request: Request, exception: Exception):
+    def process_exception(self, request: Request, exception: Exception) -> None:
         # A TLS failure also arrives as DownloadFailedError; it is a definite answer, not overload.
         if isinstance(exception, _OVERLOAD_ERRORS) and "SSL" not in repr(exception):
             key = urlparse_cached(request).netloc.lower()
