@@ -25,7 +25,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
 
 from core.errors import ConfigError
-from core.model import CrawlStats, LinkCheck, Page, TrapNote
+from core.model import CertificateNote, CrawlStats, LinkCheck, Page, TrapNote
 from core.redaction import redact
 from spiders.certificate import inspect as inspect_certificate
 from spiders.frontier import HEARTBEAT, JOBS, WORKER_TTL, JobKeys, fingerprint, requeue_orphans, worker_key
@@ -64,7 +64,7 @@ def connect(url: str, option: str = "--redis") -> Redis:
     return server
 
 
-def worker_settings(job: str, redis_url: str) -> dict:
+def worker_settings(job: str, redis_url: str) -> dict[str, object]:
     keys = JobKeys(job)
     return {
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
@@ -88,7 +88,7 @@ class _Job:
     job: str
     request: CrawlRequest
     run_id: int
-    certificate: Future
+    certificate: Future[CertificateNote | None]
     keys: JobKeys = field(init=False)
     second_pass: int = -1
     """-1 before the first pass ends; then the number of targets asked again."""

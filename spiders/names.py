@@ -46,7 +46,7 @@ class NameCache:
         self.skip = skip
         """Hosts never looked up here: aliased to another server (spiders/aliases.py)."""
         self.resolved: dict[str, bool] = {}
-        self.waiting: dict[str, list[defer.Deferred]] = {}
+        self.waiting: dict[str, list[defer.Deferred[None]]] = {}
         self.lookups = 0
         """Names looked up this run (for tests and the log)."""
 
@@ -68,7 +68,7 @@ class NameCache:
     async def _look_up(self, host: str) -> None:
         waiting = self.waiting.get(host)
         if waiting is not None:  # another request is looking it up: share its answer
-            answer: defer.Deferred = defer.Deferred()
+            answer: defer.Deferred[None] = defer.Deferred()
             waiting.append(answer)
             await maybe_deferred_to_future(answer)
             return

@@ -185,7 +185,7 @@ class SharedPace:
         self.given: dict[str, list[str]] = {}
         """Leases given back, not yet removed in Redis: host key → leases."""
         self._giving: DelayedCall | None = None
-        self.waiting: dict[str, list[defer.Deferred]] = {}
+        self.waiting: dict[str, list[defer.Deferred[None]]] = {}
         """Requests waiting for one of a host's leases, woken in turn as this process gives leases back."""
         self._hold = self.server.register_script(_HOLD)
 
@@ -211,7 +211,7 @@ class SharedPace:
                 return wait
             # All leases taken: try again when this process gives one back, or after a short while for
             # the other workers' (a timer alone left requests asleep while leases were free).
-            freed: defer.Deferred = defer.Deferred()
+            freed: defer.Deferred[None] = defer.Deferred()
             self.waiting.setdefault(host, []).append(freed)
             timer = running_reactor().callLater(LEASE_POLL, _wake, freed)
             await maybe_deferred_to_future(freed)
@@ -446,6 +446,6 @@ def _short(exception: Exception) -> str:
     return "连接中断"
 
 
-def _wake(waiting: defer.Deferred) -> None:
+def _wake(waiting: defer.Deferred[None]) -> None:
     if not waiting.called:
         waiting.callback(None)

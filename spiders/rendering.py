@@ -111,7 +111,7 @@ def check_available() -> str:
     return found
 
 
-def render_settings(mode: RenderMode, urls: tuple[str, ...], download_timeout: float) -> dict:
+def render_settings(mode: RenderMode, urls: tuple[str, ...], download_timeout: float) -> dict[str, object]:
     """The Scrapy settings to merge when rendering is on: dict values add to the defaults' dicts, list
     values to their lists."""
     if mode is RenderMode.OFF:
