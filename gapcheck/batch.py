@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import GapcheckError
+from core.model import CrawlStats
 from core.redaction import redact
 
 from .crawl import crawl_many
@@ -93,7 +94,7 @@ def _run(
         jobs.append((CrawlRequest(entry.url, crawl, redis=redis), run_id))
         planned.append((entry, profile, rules))
 
-    def crawled(i: int, stats) -> None:
+    def crawled(i: int, stats: CrawlStats | BaseException) -> None:
         entry = planned[i][0]
         if isinstance(stats, BaseException):
             say(f"{entry.name}：抓取出错（{stats}）")

@@ -9,7 +9,7 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from platformdirs import user_data_path
 
@@ -26,7 +26,9 @@ from .report import labels
 from .report.labels import CLI
 
 if TYPE_CHECKING:
+    from .profile import Profile
     from .report.model import Report
+    from .store import Store
 
 EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 
@@ -36,7 +38,7 @@ def default_db() -> Path:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse exits 2 already; keep its usage line, drop nothing
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 already; keep its usage line, drop nothing
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"gapcheck: error: {message}\n")
 
@@ -397,7 +399,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_GAPS if outcome.failed else EXIT_OK
 
 
-def _profile_named(name: str):
+def _profile_named(name: str) -> Profile | None:
     """The bundled profile whose name a run recorded (runs keep the name, not the file)."""
     from .profile import bundled_profiles
 
@@ -501,7 +503,7 @@ def _print_summary(report: Report, html: Path) -> None:
     print(f"报告：{html}（同一目录下另有 report.json、report.md、report.xlsx、report.csv）")
 
 
-def _open_existing(db: Path | None, *, write: bool = False):
+def _open_existing(db: Path | None, *, write: bool = False) -> Store:
     """The store of a command that reads it: read-only, so that a store on read-only media (or in a file this
     user may not write) opens too. `write` (gapcheck report keeps the findings it judged) when it can be."""
     from .store import Store

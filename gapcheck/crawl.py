@@ -99,7 +99,7 @@ def crawl_many(
         # Added before the process's own join sees the deferred fire, so the reactor waits for the next one.
         deferred.addBoth(finished, i, crawler, run_id)
 
-    def finished(result, i: int, crawler: Crawler, run_id: int):
+    def finished(result: Failure | BaseException | None, i: int, crawler: Crawler, run_id: int) -> None:
         if i in frontiers:
             folder, held = frontiers.pop(i)
             shutil.rmtree(folder, ignore_errors=True)
@@ -150,7 +150,7 @@ def _scratch_error(full: scratch.ScratchFull, store: Store, run_id: int, url: st
 def _redacting(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
     """Log records (--verbose) without the user:password@ some links carry: messages and tracebacks alike."""
 
-    def make(*args, **kwargs) -> logging.LogRecord:
+    def make(*args: object, **kwargs: object) -> logging.LogRecord:
         record = factory(*args, **kwargs)
         message = record.getMessage()
         cleaned = redact(message)
@@ -196,6 +196,7 @@ def _incremental(
 
 def _stats(crawler: Crawler, store: Store, run_id: int, opts: CrawlOptions) -> CrawlStats:
     spider = crawler.spider
+    assert isinstance(spider, PortalSpider)  # the crawler was made for it (crawl_many)
     store.remember_external(run_id, lambda url: not spider.in_scope(url))
     return CrawlStats(
         pages=spider.pages_done,

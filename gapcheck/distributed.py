@@ -21,15 +21,21 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from types import FrameType
+from typing import TYPE_CHECKING, NoReturn
 
 from core.errors import ConfigError
-from core.model import CrawlStats, LinkCheck, Page, TrapNote, scope_key
+from core.model import CertificateNote, CrawlStats, LinkCheck, Page, TrapNote, scope_key
 from core.redaction import redact
 from spiders.certificate import inspect as inspect_certificate
 from spiders.frontier import HEARTBEAT, JOBS, WORKER_TTL, JobKeys, fingerprint, requeue_orphans, worker_key
 
 from .crawl_setup import CrawlRequest, host_notes, scrapy_settings
 from .store import Store
+
+if TYPE_CHECKING:
+    from redis import Redis
+    from twisted.python.failure import Failure
 
 DRAIN = 500
 """Items taken from Redis and written to the store in one transaction."""
@@ -41,7 +47,7 @@ NOTES_WAIT = 10.0
 """Seconds the coordinator waits for the workers' crawl notes once a crawl is over."""
 
 
-def connect(url: str, option: str = "--redis"):
+def connect(url: str, option: str = "--redis") -> Redis:
     """A Redis client for `url`, or a ConfigError that says what to fix."""
     import redis
 
@@ -58,7 +64,7 @@ def connect(url: str, option: str = "--redis"):
     return server
 
 
-def worker_settings(job: str, redis_url: str) -> dict:
+def worker_settings(job: str, redis_url: str) -> dict[str, object]:
     keys = JobKeys(job)
     return {
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
@@ -82,7 +88,7 @@ class _Job:
     job: str
     request: CrawlRequest
     run_id: int
-    certificate: Future
+    certificate: Future[CertificateNote | None]
     keys: JobKeys = field(init=False)
     second_pass: int = -1
     """-1 before the first pass ends; then the number of targets asked again."""
@@ -91,7 +97,7 @@ class _Job:
         self.keys = JobKeys(self.job)
 
 
-def enqueue(server, request: CrawlRequest, run_id: int, known: dict[str, LinkCheck]) -> str:
+def enqueue(server: Redis, request: CrawlRequest, run_id: int, known: dict[str, LinkCheck]) -> str:
     """Publishes one crawl for the workers: its options and its start page. Returns the job id."""
     from spiders.frontier import LeasedQueue
     from spiders.portal import Role
@@ -132,8 +138,8 @@ def crawl_distributed(
     active: list[_Job] = []
     for i, (request, run_id) in enumerate(jobs):
         known = store.fresh_external(request.crawl.external_cache_days)
-        job = enqueue(server, request, run_id, known)
-        active.append(_Job(i, job, request, run_id, certificates.submit(inspect_certificate, request.url)))
+        job_id = enqueue(server, request, run_id, known)
+        active.append(_Job(i, job_id, request, run_id, certificates.submit(inspect_certificate, request.url)))
     lonely_since = time.monotonic()
     told = False
     # SIGTERM (systemd, kill) stops the coordinator like Ctrl-C: the workers are told, Redis is cleaned.
@@ -176,11 +182,11 @@ def crawl_distributed(
     return outcomes
 
 
-def _interrupt(signum, frame) -> None:
+def _interrupt(signum: int, frame: FrameType | None) -> NoReturn:
     raise KeyboardInterrupt
 
 
-def _drain(server, job: _Job, store: Store) -> int:
+def _drain(server: Redis, job: _Job, store: Store) -> int:
     pipe = server.pipeline(transaction=True)
     pipe.lrange(job.keys.items, 0, DRAIN - 1)
     pipe.ltrim(job.keys.items, DRAIN, -1)
@@ -194,7 +200,7 @@ def _drain(server, job: _Job, store: Store) -> int:
     return len(items)
 
 
-def _over(server, job: _Job) -> bool:
+def _over(server: Redis, job: _Job) -> bool:
     """Nothing queued, held or waiting to be stored (one atomic look: an answer is recorded atomically
     with its lease's end, spiders/frontier.py). After the first pass, the second one is queued."""
     pipe = server.pipeline(transaction=True)
@@ -216,11 +222,11 @@ def _over(server, job: _Job) -> bool:
     return True
 
 
-def _any_worker(server) -> bool:
+def _any_worker(server: Redis) -> bool:
     return next(iter(server.scan_iter(match=worker_key("*"), count=100)), None) is not None
 
 
-def _finish(server, job: _Job, store: Store) -> CrawlStats:
+def _finish(server: Redis, job: _Job, store: Store) -> CrawlStats:
     server.set(job.keys.state, "done")
     joined = {w.decode() for w in server.smembers(job.keys.workers)}
     deadline = time.monotonic() + NOTES_WAIT
@@ -270,11 +276,11 @@ def _finish(server, job: _Job, store: Store) -> CrawlStats:
     )
 
 
-def _forget(server, job: _Job) -> None:
+def _forget(server: Redis, job: _Job) -> None:
     abandon(server, job.job, state=None)
 
 
-def abandon(server, job: str, state: str | None = "stopped") -> None:
+def abandon(server: Redis, job: str, state: str | None = "stopped") -> None:
     """Removes a crawl's keys from Redis; its state stays a while, for workers still attached to read."""
     keys = JobKeys(job)
     pipe = server.pipeline(transaction=True)
@@ -300,6 +306,7 @@ def run_worker(
     from twisted.internet import task
 
     from spiders import settings as spider_settings
+    from spiders.reactor import running_reactor
     from spiders.worker import WorkerSpider
 
     level = "INFO" if verbose else spider_settings.DEFAULTS["LOG_LEVEL"]
@@ -343,7 +350,7 @@ def run_worker(
         running[job] = crawler
         say(f"worker {worker}: crawling {redact(request.url)} (job {job})")
 
-        def left(result):
+        def left(result: Failure | None) -> None:
             running.pop(job, None)
             spider = getattr(crawler, "spider", None)
             say(
@@ -376,9 +383,7 @@ def run_worker(
             last_busy[0] = time.monotonic()
         elif idle_exit is not None and time.monotonic() - last_busy[0] > idle_exit:
             loop.stop()
-            from twisted.internet import reactor
-
-            reactor.stop()
+            running_reactor().stop()
 
     loop = task.LoopingCall(beat)
     loop.start(HEARTBEAT)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import io
 import os
+import posixpath
 import signal
 import socket
 import sys
@@ -18,7 +19,8 @@ from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from types import FrameType
+from typing import BinaryIO, NoReturn
 
 from core.errors import ConfigError, GapcheckError
 
@@ -43,13 +45,15 @@ TYPES = {
 class ReportsHandler(SimpleHTTPRequestHandler):
     """Serves one folder read-only; `directory` is bound with functools.partial."""
 
-    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, **TYPES}
     server_version = "gapcheck"
     refused = False
     sys_version = ""
     timeout = 15
     """Seconds a connection may sit without sending (StreamRequestHandler sets it on the socket): each open
     connection holds a thread, so idle ones (a browser's spare connections, a slowloris) are closed."""
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        return TYPES.get(posixpath.splitext(path)[1].lower()) or super().guess_type(path)
 
     def translate_path(self, path: str) -> str:
         # http.server already drops "..", drive letters and empty segments. Also refused: hidden names
@@ -65,14 +69,14 @@ class ReportsHandler(SimpleHTTPRequestHandler):
         self.refused = any(part.startswith(".") for part in (*asked.parts, *inside.parts))
         return translated
 
-    def send_head(self):
+    def send_head(self) -> io.BytesIO | BinaryIO | None:
         self.translate_path(self.path)
         if self.refused:
             self.send_error(404, "File not found")
             return None
         return super().send_head()
 
-    def list_directory(self, path):
+    def list_directory(self, path: str | os.PathLike[str]) -> io.BytesIO | None:
         """A site folder's files (report.xlsx, report.csv…), hidden ones left out; every name escaped."""
         try:
             names = sorted(n for n in os.listdir(path) if not n.startswith("."))
@@ -105,13 +109,17 @@ class ReportsHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
-    def log_message(self, format: str, *args) -> None:  # quiet: supervisors' clicks are not news
+    def log_message(self, format: str, *args: object) -> None:  # quiet: supervisors' clicks are not news
         pass
 
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
 
 
 def _needs_index(folder: Path) -> bool:
@@ -138,9 +146,7 @@ def make_server(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> Thre
         except GapcheckError as exc:
             print(f"gapcheck: warning: {exc}", file=sys.stderr)
     handler = partial(ReportsHandler, directory=str(folder.resolve()))
-    server_class = _Server
-    if ":" in host:
-        server_class = type("_Server6", (_Server,), {"address_family": socket.AF_INET6})
+    server_class = _Server6 if ":" in host else _Server
     try:
         return server_class((host, port), handler)
     except OSError as exc:
@@ -151,7 +157,8 @@ def make_server(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> Thre
 
 def url_of(server: ThreadingHTTPServer) -> str:
     host, port = server.server_address[:2]
-    host = f"[{host}]" if ":" in str(host) else host
+    assert isinstance(host, str)  # as bound (getsockname); bytes are only accepted on the way in
+    host = f"[{host}]" if ":" in host else host
     return f"http://{host}:{port}/"
 
 
@@ -162,7 +169,7 @@ def _signals_stop() -> Iterator[None]:
     SIGINT is set explicitly: a process started in the background by a shell inherits it ignored.
     """
 
-    def stop(signum, frame):
+    def stop(signum: int, frame: FrameType | None) -> NoReturn:
         raise KeyboardInterrupt
 
     try:

@@ -14,11 +14,16 @@ alias while the URLs stay production ones.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from urllib.parse import urlsplit
 
+from scrapy.core.downloader.handlers import DownloadHandlerProtocol
+from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
+from scrapy.spiders import Spider
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.misc import build_from_crawler, load_object
+from twisted.internet.defer import Deferred
 
 HANDLER = "spiders.aliases.AliasHandler"
 
@@ -53,26 +58,27 @@ class AliasHandler:
 
     lazy = False
 
-    def __init__(self, crawler):
+    def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.aliases: dict[str, str] = dict(crawler.settings.getdict("GAPCHECK_ALIASES"))
-        self.inner = {}
+        self.inner: dict[str, DownloadHandlerProtocol] = {}
         for scheme, path in crawler.settings.getdict("GAPCHECK_ALIAS_INNER").items():
             handler = self.inner.get(path) or build_from_crawler(load_object(path), crawler)
             self.inner[scheme] = self.inner[path] = handler
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> AliasHandler:
         return cls(crawler)
 
     async def _inner(self, request: Request) -> Response:
         handler = self.inner[urlsplit(request.url).scheme]
-        result = handler.download_request(request)
-        if hasattr(result, "addCallback"):  # an old-style handler answers with a Deferred
+        # Typed by Scrapy as a coroutine; an old-style handler (scrapy-playwright on an older Scrapy) gives a Deferred.
+        result: Awaitable[Response] | Deferred[Response] = handler.download_request(request)
+        if isinstance(result, Deferred):
             return await maybe_deferred_to_future(result)
         return await result
 
-    async def download_request(self, request: Request, spider=None) -> Response:
+    async def download_request(self, request: Request, spider: Spider | None = None) -> Response:
         parts = urlsplit(request.url)
         base = self.aliases.get((parts.hostname or "").lower())
         if base is None or request.meta.get("playwright"):

@@ -506,9 +506,9 @@ def extract(html: str, url: str) -> Extracted:
             name = (el.get("name") or el.get("http-equiv") or el.get("property") or "").strip().lower()
             content = el.get("content") or ""
             if name == "refresh":
-                m = _REFRESH_URL.search(content)
-                if m:
-                    add(m.group(1).strip(), LinkTag.REFRESH, el)
+                refresh = _REFRESH_URL.search(content)
+                if refresh:
+                    add(refresh.group(1).strip(), LinkTag.REFRESH, el)
             elif name and len(meta) < 40:
                 meta.setdefault(name, _clean(content, 500))
 

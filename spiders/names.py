@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 
+from scrapy.crawler import Crawler
 from scrapy.exceptions import CannotResolveHostError
 from scrapy.http import Request
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -22,9 +23,11 @@ from twisted.internet import defer, threads
 def addresses(host: str) -> list[str]:
     """The addresses `host` resolves to; [] when it does not resolve. Blocks: call it in a thread."""
     try:
-        return [info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)]
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         return []
+    # An IP socket address starts with its host as a string (the (int, bytes) form is for other families).
+    return [info[4][0] for info in infos if isinstance(info[4][0], str)]
 
 
 def _is_address(host: str) -> bool:
@@ -43,16 +46,16 @@ class NameCache:
         self.skip = skip
         """Hosts never looked up here: aliased to another server (spiders/aliases.py)."""
         self.resolved: dict[str, bool] = {}
-        self.waiting: dict[str, list[defer.Deferred]] = {}
+        self.waiting: dict[str, list[defer.Deferred[None]]] = {}
         self.lookups = 0
         """Names looked up this run (for tests and the log)."""
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> NameCache:
         settings = crawler.settings
         return cls(settings.getfloat("DNS_TIMEOUT"), frozenset(settings.getdict("GAPCHECK_ALIASES")))
 
-    async def process_request(self, request: Request):
+    async def process_request(self, request: Request) -> None:
         host = (urlparse_cached(request).hostname or "").lower()
         if not host or host in self.skip or _is_address(host):
             return None
@@ -65,7 +68,7 @@ class NameCache:
     async def _look_up(self, host: str) -> None:
         waiting = self.waiting.get(host)
         if waiting is not None:  # another request is looking it up: share its answer
-            answer: defer.Deferred = defer.Deferred()
+            answer: defer.Deferred[None] = defer.Deferred()
             waiting.append(answer)
             await maybe_deferred_to_future(answer)
             return
@@ -76,9 +79,9 @@ class NameCache:
         lookup = threads.deferToThread(addresses, host)
         lookup.addTimeout(self.timeout, reactor)
         try:
-            ok = bool(await maybe_deferred_to_future(lookup))
+            found = await maybe_deferred_to_future(lookup)
         except defer.TimeoutError:
-            ok = False
-        self.resolved[host] = ok
+            found = []
+        self.resolved[host] = bool(found)
         for answer in self.waiting.pop(host):
             answer.callback(None)

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterable
+from typing import Protocol
 
+from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from core.errors import StoreError
 from core.model import LinkCheck, Page
 
+from .portal import PortalSpider
+
 BATCH = 200
 FLUSH_SECONDS = 2.0
 """Items wait at most this long for their batch: a killed crawl loses a couple of seconds of work, and
 `--resume` goes on from what was written."""
+
+
+class Sink(Protocol):
+    """Where what was seen is written: the run's store (gapcheck.store.Store)."""
+
+    def add_crawled(self, run_id: int, pages: Iterable[Page] = ..., checks: Iterable[LinkCheck] = ...) -> None: ...
 
 
 class StorePipeline:
@@ -24,25 +35,29 @@ class StorePipeline:
     connection cannot be.
     """
 
-    def __init__(self, crawler, run_id: int):
+    def __init__(self, crawler: Crawler, run_id: int):
         self.crawler = crawler
         self.run_id = run_id
-        self.store = None
+        self.spider: PortalSpider
+        self.store: Sink
         self.pages: list[Page] = []
         self.checks: list[LinkCheck] = []
         self.failed: BaseException | None = None
         self.flushed = time.monotonic()
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         if not crawler.settings.get("GAPCHECK_RUN_ID"):
             raise NotConfigured("GAPCHECK_RUN_ID is not set")
         return cls(crawler, crawler.settings.getint("GAPCHECK_RUN_ID"))
 
     def open_spider(self) -> None:
-        self.store = self.crawler.spider.sink
+        spider = self.crawler.spider
+        # GAPCHECK_RUN_ID, which enables this pipeline, is set by gapcheck.crawl with the portal spider and its store.
+        assert isinstance(spider, PortalSpider) and spider.sink is not None
+        self.spider, self.store = spider, spider.sink
 
-    def process_item(self, item):
+    def process_item(self, item: object) -> object:
         if isinstance(item, Page):
             self.pages.append(item)
         elif isinstance(item, LinkCheck):
@@ -64,7 +79,9 @@ class StorePipeline:
                 # A full disk or a broken store: crawling on would be for nothing. What was written stays
                 # consistent (each batch is one transaction); the run stops and says why.
                 self.failed = exc
-                self.crawler.spider.store_failure = exc
+                # Read back by gapcheck/crawl.py; PortalSpider (not this module's) declares no such attribute.
+                self.spider.store_failure = exc  # type: ignore[attr-defined]
+                assert self.crawler.engine is not None  # items come while the crawl runs
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason="store-failed"))
         self.pages = []
         self.checks = []

@@ -16,9 +16,11 @@ import ipaddress
 from dataclasses import dataclass
 from enum import IntEnum
 from time import monotonic
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     DownloadFailedError,
     DownloadTimeoutError,
@@ -27,14 +29,21 @@ from scrapy.exceptions import (
     StopDownload,
 )
 from scrapy.http import Request, Response
+from scrapy.robotstxt import RobotParser
+from scrapy.spiders import Spider
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import defer, task, threads
 from twisted.internet import error as tx_error
+from twisted.internet.base import DelayedCall
 
 from .frontier import worker_key
 from .names import addresses
+from .reactor import running_reactor
 from .settings import ROBOTS_TXT_MAX
+
+if TYPE_CHECKING:  # redis is imported only by a distributed worker
+    from redis.client import Pipeline
 
 PRIVATE_REDIRECT = "private-redirect: "
 """Prefix of the IgnoreRequest message for a redirect into a more internal network; the host follows."""
@@ -101,6 +110,9 @@ def reach_of(addresses: list[str]) -> Reach:
 
 @dataclass
 class Host:
+    gate: defer.DeferredSemaphore
+    """Requests to the host past this middleware at once. Held here rather than in Scrapy's download
+    slot, so that a request is judged (breaker, wait) when it is about to be sent, not when it was queued."""
     interval: float = 0.0
     """Least seconds between two request starts: Crawl-delay, or learned from 429s."""
     base: float = 0.0
@@ -114,9 +126,6 @@ class Host:
     open_reason: str = ""
     open_pass: int = 0
     """The pass in which the breaker opened; a later pass tries the host again (half-open)."""
-    gate: defer.DeferredSemaphore | None = None
-    """Requests to the host past this middleware at once. Held here rather than in Scrapy's download
-    slot, so that a request is judged (breaker, wait) when it is about to be sent, not when it was queued."""
 
 
 _TAKE = """
@@ -175,8 +184,8 @@ class SharedPace:
         self._take = self.server.register_script(_TAKE)
         self.given: dict[str, list[str]] = {}
         """Leases given back, not yet removed in Redis: host key → leases."""
-        self._giving = None
-        self.waiting: dict[str, list[defer.Deferred]] = {}
+        self._giving: DelayedCall | None = None
+        self.waiting: dict[str, list[defer.Deferred[None]]] = {}
         """Requests waiting for one of a host's leases, woken in turn as this process gives leases back."""
         self._hold = self.server.register_script(_HOLD)
 
@@ -189,8 +198,6 @@ class SharedPace:
 
     async def take(self, host: str, interval: float, request: Request) -> float:
         """Seconds to wait before sending `request`, once it holds one of the host's leases."""
-        from twisted.internet import reactor
-
         while True:
             pipe = self.server.pipeline(transaction=False)
             self._give_back(pipe)
@@ -204,9 +211,9 @@ class SharedPace:
                 return wait
             # All leases taken: try again when this process gives one back, or after a short while for
             # the other workers' (a timer alone left requests asleep while leases were free).
-            freed: defer.Deferred = defer.Deferred()
+            freed: defer.Deferred[None] = defer.Deferred()
             self.waiting.setdefault(host, []).append(freed)
-            timer = reactor.callLater(LEASE_POLL, _wake, freed)
+            timer = running_reactor().callLater(LEASE_POLL, _wake, freed)
             await maybe_deferred_to_future(freed)
             if timer.active():
                 timer.cancel()
@@ -215,9 +222,7 @@ class SharedPace:
         # Sent with this process's next take, or within GIVE_AFTER for the other workers' sake.
         self.given.setdefault(self.keys(host)[0], []).append(self.lease(request))
         if self._giving is None or not self._giving.active():
-            from twisted.internet import reactor
-
-            self._giving = reactor.callLater(GIVE_AFTER, self.flush)
+            self._giving = running_reactor().callLater(GIVE_AFTER, self.flush)
         waiting = self.waiting.get(host)
         while waiting:
             freed = waiting.pop(0)
@@ -231,7 +236,7 @@ class SharedPace:
             self._give_back(pipe)
             pipe.execute()
 
-    def _give_back(self, pipe) -> None:
+    def _give_back(self, pipe: Pipeline) -> None:
         for key, leases in self.given.items():
             pipe.zrem(key, *leases)
         self.given = {}
@@ -258,7 +263,7 @@ def retry_after(value: bytes | None, now: dt.datetime | None = None) -> float | 
 
 
 class Politeness:
-    def __init__(self, crawler):
+    def __init__(self, crawler: Crawler):
         settings = crawler.settings
         self.stats = crawler.stats
         self.user_agent = settings.get("USER_AGENT")
@@ -292,7 +297,7 @@ class Politeness:
         crawler.signals.connect(self.left, signal=signals.request_left_downloader)
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> Politeness:
         return cls(crawler)
 
     def host(self, key: str) -> Host:
@@ -301,7 +306,7 @@ class Politeness:
             state = self.hosts[key] = Host(gate=defer.DeferredSemaphore(self.per_host))
         return state
 
-    def left(self, request: Request, spider=None) -> None:
+    def left(self, request: Request, spider: Spider | None = None) -> None:
         held = self.holding.pop(id(request), None)
         if held is not None:
             held[1].gate.release()
@@ -310,7 +315,7 @@ class Politeness:
 
     # -- robots.txt -------------------------------------------------------------------------
 
-    def robots_received(self, data: bytes, request: Request, spider=None) -> None:
+    def robots_received(self, data: bytes, request: Request, spider: Spider | None = None) -> None:
         """Stops reading a robots.txt past ROBOTS_TXT_MAX: what came so far is parsed (fail=False)."""
         # Scrapy's RobotsTxtMiddleware marks its own request so; no other request carries the mark.
         if not request.meta.get("dont_obey_robotstxt") or urlparse_cached(request).path != "/robots.txt":
@@ -319,7 +324,7 @@ class Politeness:
         if read >= ROBOTS_TXT_MAX:
             raise StopDownload(fail=False)
 
-    def robots_parsed(self, robotparser, request: Request) -> None:
+    def robots_parsed(self, robotparser: RobotParser, request: Request) -> None:
         delay = robotparser.crawl_delay(self.user_agent)
         if not delay:
             return
@@ -331,7 +336,7 @@ class Politeness:
 
     # -- requests ---------------------------------------------------------------------------
 
-    async def process_request(self, request: Request):
+    async def process_request(self, request: Request) -> None:
         chain = request.meta.get("redirect_urls")
         if chain and not self.private_ok:
             origin, target = urlsplit(chain[0]).hostname or "", urlparse_cached(request).hostname or ""
@@ -369,7 +374,7 @@ class Politeness:
             self.reach[host] = reach_of(await maybe_deferred_to_future(threads.deferToThread(addresses, target)))
         return self.reach[host]
 
-    def process_response(self, request: Request, response: Response):
+    def process_response(self, request: Request, response: Response) -> Request | Response:
         key = urlparse_cached(request).netloc.lower()
         state = self.host(key)
         status = response.status
@@ -393,7 +398,8 @@ class Politeness:
                     )
                 if self.shared is not None:
                     self.shared.hold(key, wait, state.interval)
-                self.stats.inc_value(f"politeness/waited/{key}", wait)
+                waited = f"politeness/waited/{key}"  # seconds: inc_value is for whole counts
+                self.stats.set_value(waited, self.stats.get_value(waited, 0) + wait)
                 again = request.replace(dont_filter=True)
                 again.meta["gapcheck_waits"] = waits + 1
                 again.priority = request.priority + 1
@@ -412,7 +418,7 @@ class Politeness:
                 state.interval = max(state.base, state.interval * RECOVERY)
         return response
 
-    def process_exception(self, request: Request, exception: Exception):
+    def process_exception(self, request: Request, exception: Exception) -> None:
         # A TLS failure also arrives as DownloadFailedError; it is a definite answer, not overload.
         if isinstance(exception, _OVERLOAD_ERRORS) and "SSL" not in repr(exception):
             key = urlparse_cached(request).netloc.lower()
@@ -437,6 +443,6 @@ def _short(exception: Exception) -> str:
     return "连接中断"
 
 
-def _wake(waiting: defer.Deferred) -> None:
+def _wake(waiting: defer.Deferred[None]) -> None:
     if not waiting.called:
         waiting.callback(None)

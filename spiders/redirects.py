@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 from scrapy.http import Request, Response
+from scrapy.spiders import Spider
 from w3lib.url import safe_url_string
 
 from core.model import url_parts
@@ -20,7 +21,7 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 class MalformedTargets:
     """Before Scrapy's RedirectMiddleware (responses pass middlewares from the highest number down)."""
 
-    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         location = response.headers.get(b"Location") if response.status in _REDIRECTS else None
         if location and _malformed(request.url, location):
             request.meta[MALFORMED_TARGET] = True

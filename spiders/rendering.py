@@ -13,10 +13,16 @@ import os
 import shutil
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from core import patterns
 from core.errors import ConfigError
+
+if TYPE_CHECKING:  # playwright is optional (the `render` extra) and only imported when a crawl renders
+    import playwright.async_api
+    from scrapy.crawler import Crawler
+    from scrapy.http import Request, Response
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ENV = "GAPCHECK_CHROMIUM"
@@ -105,7 +111,7 @@ def check_available() -> str:
     return found
 
 
-def render_settings(mode: RenderMode, urls: tuple[str, ...], download_timeout: float) -> dict:
+def render_settings(mode: RenderMode, urls: tuple[str, ...], download_timeout: float) -> dict[str, object]:
     """The Scrapy settings to merge when rendering is on: dict values add to the defaults' dicts, list
     values to their lists."""
     if mode is RenderMode.OFF:
@@ -142,7 +148,7 @@ def render_settings(mode: RenderMode, urls: tuple[str, ...], download_timeout: f
     }
 
 
-def abort_request(request) -> bool:
+def abort_request(request: playwright.async_api.Request) -> bool:
     """PLAYWRIGHT_ABORT_REQUEST: drop images, fonts and media inside the browser, and stop a page that
     reloads itself.
 
@@ -166,7 +172,7 @@ def abort_request(request) -> bool:
     return (here.scheme, here.netloc, here.path) == (there.scheme, there.netloc, there.path)
 
 
-async def _settle(page, seconds: float) -> None:
+async def _settle(page: playwright.async_api.Page, seconds: float) -> None:
     """Waits until the page stops fetching, at most `seconds`: a portal that polls forever is read as it is."""
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
@@ -183,7 +189,7 @@ class RenderMiddleware:
         self.settle = settle
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> RenderMiddleware:
         settings = crawler.settings
         return cls(
             RenderMode(settings.get("GAPCHECK_RENDER", RenderMode.OFF)),
@@ -191,7 +197,7 @@ class RenderMiddleware:
             settings.getfloat("GAPCHECK_RENDER_SETTLE", SETTLE_SECONDS),
         )
 
-    def wanted(self, request) -> bool:
+    def wanted(self, request: Request) -> bool:
         if request.meta.get("gapcheck") != PAGE_ROLE or request.method != "GET":
             return False
         if self.mode is RenderMode.ALL:
@@ -202,7 +208,7 @@ class RenderMiddleware:
             return bool(request.meta.get(AUTO_RENDER))
         return False
 
-    def process_request(self, request):
+    def process_request(self, request: Request) -> None:
         if request.meta.get("playwright") or request.meta.get(RAW_ONLY) or not self.wanted(request):
             return None
         from scrapy_playwright.page import PageMethod
@@ -217,7 +223,7 @@ class RenderMiddleware:
         request.meta[RENDERED] = True
         return None
 
-    def process_response(self, request, response):
+    def process_response(self, request: Request, response: Response) -> Request | Response:
         """A rendered page the browser could not show (its reload refused: abort_request) is read raw."""
         if request.meta.get("playwright") and response.url.startswith(BROWSER_ERROR_PAGE):
             raw = request.replace(dont_filter=True)
@@ -227,7 +233,7 @@ class RenderMiddleware:
             return raw
         return response
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: Request, exception: Exception) -> None:
         """Browser errors as the Scrapy errors the spider classifies (DNS, refused, timeout, TLS, reset);
         otherwise every failed rendered page would read as an unexplained error."""
         if not request.meta.get("playwright"):

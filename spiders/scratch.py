@@ -22,7 +22,10 @@ import time
 from pathlib import Path
 
 from scrapy.core.scheduler import Scheduler
+from scrapy.crawler import Crawler
+from scrapy.http import Request
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.defer import Deferred
 
 FRONTIER, SEEN = "gapcheck-frontier-", "gapcheck-seen-"
 GRACE = 60
@@ -83,12 +86,14 @@ def sweep() -> int:
     return swept
 
 
-def full(crawler, folder: str, reason: object) -> None:
+def full(crawler: Crawler, folder: str, reason: object) -> None:
     """Stops the crawl because its scratch folder cannot be written; gapcheck/crawl.py says so."""
     spider = crawler.spider
+    assert spider is not None and crawler.engine is not None  # the queues and the seen-set fill while it runs
     if getattr(spider, "scratch_failure", None) is not None:
         return
-    spider.scratch_failure = ScratchFull(folder, reason)
+    # Read back by gapcheck/crawl.py; PortalSpider (not this module's) declares no such attribute.
+    spider.scratch_failure = ScratchFull(folder, reason)  # type: ignore[attr-defined]
     deferred_from_coro(crawler.engine.close_spider_async(reason="scratch-full"))
 
 
@@ -97,23 +102,24 @@ class ScratchScheduler(Scheduler):
     error out inside the engine, where it is logged and the crawl waits for requests that never come."""
 
     def _full(self, exc: OSError) -> None:
+        assert self.crawler is not None  # Scrapy makes its scheduler with from_crawler
         full(self.crawler, tempfile.gettempdir(), exc.strerror or exc)
 
-    def enqueue_request(self, request) -> bool:
+    def enqueue_request(self, request: Request) -> bool:
         try:
             return super().enqueue_request(request)
         except OSError as exc:
             self._full(exc)
             return False
 
-    def next_request(self):
+    def next_request(self) -> Request | None:
         try:
             return super().next_request()
         except OSError as exc:
             self._full(exc)
             return None
 
-    def close(self, reason: str):
+    def close(self, reason: str) -> Deferred[None] | None:
         try:
             return super().close(reason)
         except OSError as exc:  # the queues' state for a later JOBDIR run: gapcheck resumes from the store

@@ -29,26 +29,29 @@ class SeenSet:
         self, urls: Iterable[str] = (), recent: int = RECENT, on_full: Callable[[str, object], None] | None = None
     ):
         self.recent: set[int] = set()
-        self.limit = recent
+        self.limit: float = recent
         self.on_full = on_full
         self.failed = False
         self.held: int | None = None
-        self.db: sqlite3.Connection | None = None
         self.path = ""
+        db: sqlite3.Connection | None = None
         try:
             fd, self.path = tempfile.mkstemp(prefix=scratch.SEEN, suffix=".sqlite")
             os.close(fd)
             self.held = scratch.hold(self.path)  # in use: no other crawl's sweep removes it
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             # Nothing here must survive a crash: the file is removed at close and rebuilt by --resume.
-            self.db.execute("PRAGMA journal_mode=OFF")
-            self.db.execute("PRAGMA synchronous=OFF")
-            self.db.execute("PRAGMA cache_size=-8000")  # 8 MB of pages
-            self.db.execute("CREATE TABLE seen (h INTEGER PRIMARY KEY)")
-            self.db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", ((h,) for h in {hash(url) for url in urls}))
+            db.execute("PRAGMA journal_mode=OFF")
+            db.execute("PRAGMA synchronous=OFF")
+            db.execute("PRAGMA cache_size=-8000")  # 8 MB of pages
+            db.execute("CREATE TABLE seen (h INTEGER PRIMARY KEY)")
+            db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", ((h,) for h in {hash(url) for url in urls}))
         except (OSError, sqlite3.Error) as exc:  # before the crawl starts: it does not start
-            self.close()
+            if db is not None:
+                db.close()
+            self._release()
             raise scratch.ScratchFull(tempfile.gettempdir(), getattr(exc, "strerror", None) or exc) from exc
+        self.db = db
 
     def _failed(self, exc: sqlite3.Error) -> None:
         self.failed = True
@@ -105,8 +108,10 @@ class SeenSet:
         self.recent.add(h)
 
     def close(self) -> None:
-        if self.db is not None:
-            self.db.close()
+        self.db.close()
+        self._release()
+
+    def _release(self) -> None:
         if self.path:
             with contextlib.suppress(OSError):
                 os.unlink(self.path)

@@ -48,10 +48,17 @@ _ERROR_PAGE = """<!DOCTYPE html>
 """
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    bytes_sent = 0
+    """Bytes of file bodies sent so far (error pages and redirects not counted)."""
+
+
 class _Handler(BaseHTTPRequestHandler):
     """Serves files below ``root`` (set on the subclass made by :func:`serve`)."""
 
     root: Path
+    server: _Server
     server_version = "SampleHTTP/1.0"
     sys_version = ""
     protocol_version = "HTTP/1.1"
@@ -110,7 +117,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(data)
-            self.server.bytes_sent += len(data)  # type: ignore[attr-defined]
+            self.server.bytes_sent += len(data)
 
     def _redirect(self, location: str, body: bool) -> None:
         self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -131,17 +138,18 @@ class _Handler(BaseHTTPRequestHandler):
 class SampleServer:
     """A running sample-portal server; close it (or use it as a context manager) when done."""
 
-    def __init__(self, httpd: ThreadingHTTPServer, thread: threading.Thread) -> None:
+    def __init__(self, httpd: _Server, thread: threading.Thread) -> None:
         self._httpd = httpd
         self._thread = thread
-        self.host: str = httpd.server_address[0]
-        self.port: int = httpd.server_address[1]
+        host, self.port = httpd.server_address[:2]
+        assert isinstance(host, str)  # as bound (getsockname); bytes are only accepted on the way in
+        self.host = host
         self.url: str = f"http://{self.host}:{self.port}/"
 
     @property
     def bytes_sent(self) -> int:
         """Bytes of file bodies sent so far (error pages and redirects not counted)."""
-        return self._httpd.bytes_sent  # type: ignore[attr-defined]
+        return self._httpd.bytes_sent
 
     def close(self) -> None:
         """Stop serving and release the port; safe to call twice."""
@@ -163,9 +171,7 @@ class SampleServer:
 def serve(root: Path = PORTAL_DIR, host: str = "127.0.0.1", port: int = 0) -> SampleServer:
     """Serve ``root`` over HTTP from a daemon thread; ``port=0`` picks a free port."""
     handler = type("SampleHandler", (_Handler,), {"root": Path(root).resolve()})
-    httpd = ThreadingHTTPServer((host, port), handler)
-    httpd.daemon_threads = True
-    httpd.bytes_sent = 0  # type: ignore[attr-defined]
+    httpd = _Server((host, port), handler)
     thread = threading.Thread(target=httpd.serve_forever, name=f"sample-portal:{httpd.server_address[1]}", daemon=True)
     thread.start()
     return SampleServer(httpd, thread)
