@@ -40,7 +40,7 @@ chromium:
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "installing chromium for the rendering tests (apt-get)"; \
 		export DEBIAN_FRONTEND=noninteractive; \
-		apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+		apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
 	else \
 		echo "note: $(CHROMIUM) is missing: the rendering tests will be skipped (apt-get install chromium, or set GAPCHECK_CHROMIUM)"; \
 	fi

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from core.model import ANSWER_TEXT, FetchError, LinkCheck, NotFoundAnswer, Verdict, scope_key
+from core.model import ANSWER_TEXT, FetchError, LinkCheck, NotFoundAnswer, Verdict
 from core.signs import CHALLENGE_STATUSES, NOT_FOUND_WORDS, challenge_word
+from core.urls import scope_key
 
 from . import reasons
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from core.model import NAVIGABLE_TAGS, Page, Region, Verdict, host_of
+from core.model import NAVIGABLE_TAGS, Page, Region, Verdict
+from core.urls import host_of
 
 from .context import Context
 from .finding import Finding, Status

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from core.model import NAVIGABLE_TAGS, Link, LinkTag, Page, Verdict, host_of
+from core.model import NAVIGABLE_TAGS, Link, LinkTag, Page, Verdict
+from core.urls import host_of
 
 from .columns import Column, ColumnItem, resolve_date
 from .context import Context

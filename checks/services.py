@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from core.model import NAVIGABLE_TAGS, Link, LinkTag, Page, Region, Verdict, path_of
+from core.model import NAVIGABLE_TAGS, Link, LinkTag, Page, Region, Verdict
+from core.urls import path_of
 
 from .columns import Column
 from .context import Context

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .model import DateMention, DateSource, path_of
+from .model import DateMention, DateSource
+from .urls import path_of
 
 __all__ = ["date_from_url", "find_dates", "parse_meta_date"]
 

@@ -9,9 +9,6 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from .urls import host_of
-from .urls import path_of as path_of  # re-exported: the rules read URLs with it
-from .urls import scope_key as scope_key  # re-exported
-from .urls import url_parts as url_parts  # re-exported
 
 
 class LinkTag(StrEnum):

@@ -564,7 +564,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     if not lines:
         print(CLI["no_history"].format(db=store.path, url=redact(url)))
         return EXIT_OK
-    print("\t".join(CLI["history_head"]))
+    print("\t".join(labels.HISTORY_HEAD))
     dash = labels.TEXT["none"]
     for line in lines:
         run = line.run

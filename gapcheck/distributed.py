@@ -25,8 +25,9 @@ from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
 
 from core.errors import ConfigError
-from core.model import CertificateNote, CrawlStats, LinkCheck, Page, TrapNote, scope_key
+from core.model import CertificateNote, CrawlStats, LinkCheck, Page, TrapNote
 from core.redaction import redact
+from core.urls import scope_key
 from spiders.certificate import inspect as inspect_certificate
 from spiders.frontier import HEARTBEAT, JOBS, WORKER_TTL, JobKeys, fingerprint, requeue_orphans, worker_key
 

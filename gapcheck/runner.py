@@ -17,7 +17,7 @@ from .crawl import crawl
 from .crawl_setup import CrawlRequest
 from .profile import Profile
 from .report import Report, build_report, reports_of, write_reports
-from .report.labels import FETCH_REASON
+from .report.labels import page_error_words
 from .store import RunState, Store
 
 
@@ -86,8 +86,7 @@ def conclude(
                 f"{redact(url)}: robots.txt forbids crawling the start page; a bureau checking "
                 "its own portal may pass --ignore-robots (or set crawl.obey_robots: false)"
             )
-        kind, _, said = reason.partition(":")  # a run stored before schema 8 kept the words after the kind
-        words = said.strip() or FETCH_REASON.get(kind.strip(), kind)
+        words = page_error_words(reason)
         raise CrawlStartError(
             f"{redact(url)}: the portal did not answer ({words}); check the URL and "
             "that the site is reachable from this machine"

@@ -222,8 +222,10 @@ class _Blocks:
         return self._cache[container]
 
     def _find(self, container: etree._Element) -> str:
-        el, child = container, None
+        el: etree._Element | None = container
+        child: etree._Element | None = None
         for _ in range(BLOCK_CLIMB):
+            assert el is not None  # the loop below breaks before stepping past the root
             sibling, steps = el.getprevious(), 0
             while sibling is not None and steps < BLOCK_SIBLINGS:
                 if (
@@ -286,7 +288,7 @@ ZONES_LIMIT = 200
 
 def _zone_part(el: etree._Element) -> str:
     """`div#left.sub_nav`: tag, id and class words, without digits and state words (on, cur)."""
-    part = el.tag
+    part = str(el.tag)
     ident = _DIGITS.sub("", (el.get("id") or "").strip())[:30]
     if ident:
         part += "#" + ident
@@ -317,7 +319,8 @@ class _Zones:
         """The block element `el` sits in."""
         if el in self._of:
             return self._of[el]
-        start, node = el, el
+        start: etree._Element | None = el
+        node: etree._Element | None = el
         for _ in range(CONTEXT_DEPTH + 1):  # step out of the list item: one block per list
             if node is None:
                 break
@@ -468,7 +471,7 @@ def extract(html: str, url: str) -> Extracted:
                 text,
                 title,
                 date,
-                blocks.title(item) if date else "",
+                blocks.title(item) if date and item is not None else "",
             )
         elif tag == "img":
             src = el.get("src") or el.get("data-src")

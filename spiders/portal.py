@@ -45,11 +45,9 @@ from core.model import (
     LinkCheck,
     NotFoundAnswer,
     Page,
-    path_of,
-    url_parts,
 )
 from core.signs import CHALLENGE_STATUSES, CHALLENGE_TEXT, challenge_word
-from core.urls import scope_key
+from core.urls import path_of, scope_key, url_parts
 
 from . import scratch
 from .certificate import inspect as inspect_certificate

@@ -11,7 +11,7 @@ from scrapy.http import Request, Response
 from scrapy.spiders import Spider
 from w3lib.url import safe_url_string
 
-from core.model import url_parts
+from core.urls import url_parts
 
 MALFORMED_TARGET = "gapcheck_malformed_target"
 """Request meta: the answer redirected to a URL that cannot be parsed; its Location was dropped."""

@@ -10,6 +10,7 @@ from checks.reasons import (  # noqa: F401 - why a link is broken or undecided: 
     REDIRECT_NOWHERE,
 )
 from checks.scoring import SiteVerdict
+from core.model import FetchError
 
 # The verdict is stored in report.json as the word itself, so the rules' enum holds it; these are its names here.
 VERDICT_PASS = SiteVerdict.PASSED.value
@@ -193,10 +194,11 @@ CLI = {
     "no_run": "数据库 {db} 中没有运行 {id}；运行 gapcheck history URL --db {db} 查看已有的运行",
     "no_db": "数据库 {db} 不存在；用 --db 指定 gapcheck check 使用的数据库",
     "no_history": "数据库 {db} 中没有 {url} 的运行记录",
-    "history_head": ("运行", "数据截至", "完成时间", "结论", "得分", "问题", "新增", "已整改"),
     "state_failed": "失败",
     "state_running": "未完成",
 }
+HISTORY_HEAD = ("运行", "数据截至", "完成时间", "结论", "得分", "问题", "新增", "已整改")
+"""The columns of `gapcheck history`."""
 
 
 def verdict_key(verdict: object) -> str:
@@ -207,3 +209,15 @@ def verdict_key(verdict: object) -> str:
 def label(mapping: dict[str, str], key: object) -> str:
     """The Chinese label for `key`, or the key itself so an unknown value still shows up."""
     return mapping.get(key, str(key)) if isinstance(key, str) else TEXT["none"]
+
+
+def page_error_words(error: str) -> str:
+    """What a stored page error means, in words: the kind's (FETCH_REASON), or the words a run stored before
+    the spider recorded facts only (store schema 7 and older: "kind: words")."""
+    kind, _, said = error.partition(":")
+    if said.strip():
+        return said.strip()
+    try:
+        return FETCH_REASON.get(FetchError(kind.strip()), kind)
+    except ValueError:
+        return kind
