@@ -595,31 +595,22 @@ def _fmt_time(value: str | None) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .sample import AS_OF
+    from .sample import AS_OF, CHECK_OPTIONS
     from .sample.server import serve
 
     with serve() as server:
         print(f"示例网站：{server.url}（检查日期固定为 {AS_OF}，与示例网站的内容一致）")
-        argv = [
-            "check",
-            server.url,
-            "--profile",
-            "wuhan-commerce",
-            "--as-of",
-            AS_OF,
-            "--out",
-            str(args.out),
-            "--db",
-            str(args.db or args.out / "gapcheck.sqlite"),
-            "--concurrency",
-            "8",
-            "--delay",
-            "0",
-            # The city portal cannot be reached from a sandbox; the demo must not depend on it.
-            "--exclude",
-            r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
-        ]
-        code = main(argv)
+        code = main(
+            [
+                "check",
+                server.url,
+                *CHECK_OPTIONS,
+                "--out",
+                str(args.out),
+                "--db",
+                str(args.db or args.out / "gapcheck.sqlite"),
+            ]
+        )
     if code not in (EXIT_OK, EXIT_GAPS):
         return code
     print("示例网站的已知问题见 gapcheck/sample/GAPS.md；报告中应恰好列出这些问题。")

@@ -9,23 +9,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from gapcheck.sample import AS_OF
+from gapcheck.sample import CHECK_OPTIONS
 
 COMMAND = [sys.executable, "-m", "gapcheck.cli"]
 """The command line before the subcommand, for tests that start it with Popen (workers, `serve`)."""
 
-SAMPLE_CHECK = (
-    "--profile",
-    "wuhan-commerce",
-    "--as-of",
-    AS_OF,
-    "--concurrency",
-    "8",
-    "--delay",
-    "0",
-    "--exclude",
-    r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
-)
+SAMPLE_CHECK = CHECK_OPTIONS
 """`gapcheck check` options for the sample portal, as `gapcheck demo` checks it (gapcheck/cli.py)."""
 
 

@@ -14,4 +14,19 @@ AS_OF = "2026-11-20"
 PORTAL_DIR = Path(__file__).parent / "portal"
 """The site's document root."""
 
-__all__ = ["AS_OF", "PORTAL_DIR"]
+CHECK_OPTIONS = (
+    "--profile",
+    "wuhan-commerce",
+    "--as-of",
+    AS_OF,
+    "--concurrency",
+    "8",
+    "--delay",
+    "0",
+    # The city portal cannot be reached from a sandbox; the demo must not depend on it.
+    "--exclude",
+    r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/",
+)
+"""`gapcheck check` options for the sample portal: how `gapcheck demo` (and the tests) check it."""
+
+__all__ = ["AS_OF", "CHECK_OPTIONS", "PORTAL_DIR"]

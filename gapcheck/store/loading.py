@@ -48,7 +48,7 @@ class Loading(Runs, Probes):
         checks = {
             r[0]: link_check(r, strings.setdefault)
             for r in self.db.execute(
-                f"SELECT {LINK_CHECK_COLUMNS} FROM link_checks WHERE run_id = ? ORDER BY rowid", (run_id,)
+                f"SELECT {LINK_CHECK_COLUMNS} FROM link_checks WHERE run_id = ? ORDER BY url", (run_id,)
             )
         }
         del strings
