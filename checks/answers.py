@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from core.model import ANSWER_TEXT, FetchError, LinkCheck, NotFoundAnswer, Verdict
@@ -91,6 +92,14 @@ class Judge:
                 return Answer(Verdict.BROKEN, soft)
         return Answer(verdict)
 
+    @cached_property
+    def _probes(self) -> dict[str, NotFoundAnswer]:
+        """Each host's not-found answer by its scope key (the first, as the crawl asked each host once)."""
+        probes: dict[str, NotFoundAnswer] = {}
+        for probe in self.not_found:
+            probes.setdefault(scope_key(probe.final_url), probe)
+        return probes
+
     def _says_not_found(self, check: LinkCheck) -> str:
         """A 200 whose page says it does not exist: portals' CMSs answer missing pages this way."""
         m = NOT_FOUND_WORDS.search(check.title) or NOT_FOUND_WORDS.search(check.text[: self.soft_404_text])
@@ -100,8 +109,7 @@ class Judge:
         """A 200 that looks like the host's answer for a path that cannot exist is a soft 404."""
         if check.url == self.start_url or not check.title:
             return ""
-        host = scope_key(check.final_url or check.url)
-        probe = next((p for p in self.not_found if scope_key(p.final_url) == host), None)
+        probe = self._probes.get(scope_key(check.final_url or check.url))
         if probe is None or probe.status != 200:
             return ""
         if probe.redirected:
