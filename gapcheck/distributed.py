@@ -223,20 +223,26 @@ def _over(server: Redis, job: _Job) -> bool:
     return True
 
 
+def _raw(value: bytes | str) -> bytes:
+    """A reply of our clients, which never decode responses: redis-py types every reply as bytes or str."""
+    assert isinstance(value, bytes), type(value)
+    return value
+
+
 def _any_worker(server: Redis) -> bool:
     return next(iter(server.scan_iter(match=worker_key("*"), count=100)), None) is not None
 
 
 def _finish(server: Redis, job: _Job, store: Store) -> CrawlStats:
     server.set(job.keys.state, "done")
-    joined = {w.decode() for w in server.smembers(job.keys.workers)}
+    joined = {_raw(w).decode() for w in server.smembers(job.keys.workers)}
     deadline = time.monotonic() + NOTES_WAIT
     while time.monotonic() < deadline:
         alive = {w for w in joined if server.exists(worker_key(w))}
         if server.llen(job.keys.notes) >= len(alive):
             break
         time.sleep(0.1)
-    notes = [pickle.loads(data) for data in server.lrange(job.keys.notes, 0, -1)]
+    notes = [pickle.loads(_raw(data)) for data in server.lrange(job.keys.notes, 0, -1)]
     _drain(server, job, store)
     _forget(server, job)
     opts = job.request.crawl
@@ -371,7 +377,7 @@ def run_worker(
                 abandon(server, job)
                 crawler.stop()
         for raw in server.smembers(JOBS):
-            job = raw.decode()
+            job = _raw(raw).decode()
             if job in running or server.get(JobKeys(job).state) != b"crawling":
                 continue
             if not server.exists(JobKeys(job).coordinator):
@@ -379,7 +385,7 @@ def run_worker(
                 continue
             config = server.get(JobKeys(job).config)
             if config is not None:
-                join(job, pickle.loads(config))
+                join(job, pickle.loads(_raw(config)))
         if running:
             last_busy[0] = time.monotonic()
         elif idle_exit is not None and time.monotonic() - last_busy[0] > idle_exit:
