@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar, cast
 
-from core.model import Site, Verdict
+from core.model import LinkCheck, Site, Verdict
 
 from .answers import Answer, Judge
 from .columns import Column, find_columns
@@ -52,11 +52,13 @@ class Context:
 
     def answer(self, url: str) -> Answer | None:
         """What the link target `url` answered, judged; None when it was not asked."""
+        check = self.site.checks.get(url)
+        return None if check is None else self.judged(url, check)
+
+    def judged(self, url: str, check: LinkCheck) -> Answer:
+        """`check` (the site's answer for `url`) judged, once per run whichever rule asks."""
         answer = self._answers.get(url)
         if answer is None:
-            check = self.site.checks.get(url)
-            if check is None:
-                return None
             answer = self._answers[url] = self.judge(check)
         return answer
 

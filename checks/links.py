@@ -64,7 +64,7 @@ def _broken(ctx: Context, code: str, *, on_homepage: bool) -> Iterator[Finding]:
         if (url in home_links) is not on_homepage or url not in found_on:
             continue
         checked += 1
-        answer = ctx.answer(url) or ctx.judge(check)
+        answer = ctx.judged(url, check)
         if answer.verdict is not Verdict.BROKEN:
             continue
         failed += 1

@@ -307,7 +307,7 @@ def build_report(
                 "on_homepage": url in site.homepage_links,
             }
             for url, check in site.checks.items()
-            if (answer := ctx.answer(url) or ctx.judge(check)).verdict is not Verdict.OK
+            if (answer := ctx.judged(url, check)).verdict is not Verdict.OK
         ],
         "rules": {
             r.code: {
