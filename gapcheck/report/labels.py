@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from checks.reasons import (  # noqa: F401 - why a link is broken or undecided: worded where the rules read them
-    FETCH_REASON,
-    HTTP_REASON,
-    REDIRECT_MALFORMED,
-    REDIRECT_NOT_WEB,
-    REDIRECT_NOWHERE,
-)
+from checks.reasons import FETCH_REASON  # why a link failed: worded in checks/, where the rules read it
 from checks.scoring import SiteVerdict
 from core.model import FetchError
 
