@@ -534,7 +534,9 @@ class PortalSpider(scrapy.Spider):
                 yield self._settle(request, url, check)
                 yield dataclasses.replace(page, title=seen.title, error=FetchError.CHALLENGE.value)
                 return
-        yield self._settle(request, url, check)
+        # The page row keeps its text, and the rules read a crawled page's answer from there (Context.judged):
+        # not a second copy of every page's start in the store and in memory.
+        yield self._settle(request, url, dataclasses.replace(check, text=""))
         if request.meta.get("gapcheck_rendered"):
             seen.meta[RENDERED] = "1"
             if url == self.start_url and self.auto_render and self._built_by_script(seen.links, self.raw_start):

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from cli import COMMAND, gapcheck
 
-from spiders.frontier import JOBS, worker_key
+from spiders.redis_keys import JOBS, worker_key
 
 from .routeserver import Answer, Req, html, serve
 
