@@ -312,7 +312,9 @@ def _add_loop_commands(sub: argparse._SubParsersAction) -> None:
     recheck.add_argument("--out", type=Path, default=Path("gapcheck-report"), help="report folder")
     recheck.add_argument("--db", type=Path, default=None, help=db_help)
     recheck.add_argument("--profile", default=None, help="profile to judge by (default: the last run's own)")
-    recheck.add_argument("--as-of", type=_as_of, default=None, help="the date freshness counts back from")
+    recheck.add_argument(
+        "--as-of", type=_as_of, default=None, help="the date freshness counts back from (default: the last run's)"
+    )
     recheck.add_argument("--delay", type=_seconds, default=None, help="seconds between requests to one host")
     sites = sub.add_parser("sites", help="every site in the store: runs, last run, verdict, score, open problems")
     sites.add_argument("--db", type=Path, default=None, help=db_help)

@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 from core.errors import ConfigError
 from core.redaction import redact
-from spiders.rendering import RenderMode, mode_for
 
 from ..crawl import crawl_many
 from ..crawl_setup import CrawlRequest
@@ -54,11 +53,10 @@ def recheck(
     options = dataclasses.replace(chosen.crawl, max_depth=0, incremental=False)
     if delay is not None:
         options = dataclasses.replace(options, delay=delay)
-    if mode_for(options.render, options.render_urls) is RenderMode.AUTO:
-        # Deciding whether a site is built by script takes its start page; a few pages keep the plain fetch.
-        options = dataclasses.replace(options, render=RenderMode.OFF)
+    urls = list(dict.fromkeys(store.stored_url(source, url) for url in urls))
     with site_lock(store.path, info.start_url):
-        run_id = store.derive_run(source, as_of or dt.date.today(), urls)
+        # Judged at the source run's date unless asked: what changes is what was fetched again, not the clock.
+        run_id = store.derive_run(source, as_of or info.as_of, urls)
         print(COMMANDS["recheck_head"].format(n=len(urls), id=source, new=run_id), flush=True)
         for outcome in crawl_many([(CrawlRequest(url, options), run_id) for url in urls], store):
             if isinstance(outcome, BaseException):

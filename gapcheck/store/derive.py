@@ -62,3 +62,12 @@ class Derive(Decisions):
             (url, RunState.DONE),
         ).fetchone()
         return row[0] if row else None
+
+    def stored_url(self, run_id: int, url: str) -> str:
+        """The URL the run stored the page `url` under: a page reached by a redirect (the home page's
+        index.html) is stored under the URL that was linked; `url` itself when the run has no such page."""
+        row = self.db.execute(
+            "SELECT url FROM pages WHERE run_id = ? AND (url = ? OR final_url = ?) ORDER BY url = ? DESC, depth LIMIT 1",
+            (run_id, url, url, url),
+        ).fetchone()
+        return row[0] if row else url
