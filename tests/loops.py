@@ -1,5 +1,6 @@
 """The sample portal checked once and stored, for the work-loop tests (accept, manual, sites, runs, export):
-each test gets its own copy of the store, so what one decides is not seen by another."""
+each test gets its own copy of the store (the `sample_db` fixture), so what one decides is not seen by
+another. A plugin of the test session (conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cli import gapcheck
 
 
@@ -37,3 +39,15 @@ def recheck_again(db: Path, out: Path) -> dict[str, Any]:
     result = gapcheck("demo", "--out", str(out), "--db", str(db))
     assert result.returncode == 0, result.stderr
     return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory) -> Path:
+    """The sample portal checked once per test module."""
+    return checked_sample(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture
+def sample_db(sample_store, tmp_path) -> Path:
+    """This test's own copy of the sample store."""
+    return copy_store(sample_store, tmp_path / "db.sqlite")

@@ -3,21 +3,13 @@ store, carried to later runs of the site by its fingerprint, shown apart in ever
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from cli import gapcheck
-from loops import checked_sample, copy_store, recheck_again, rereport
+from loops import recheck_again, rereport
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    return checked_sample(tmp_path_factory.mktemp("sample"))
-
-
-@pytest.fixture
-def db(sample, tmp_path):
-    return copy_store(sample, tmp_path / "db.sqlite")
 
 
 def _major(report: dict) -> dict:
@@ -25,23 +17,23 @@ def _major(report: dict) -> dict:
     return next(f for f in report["findings"] if f["status"] == "fail" and f["deduction"] > 0)
 
 
-def test_without_a_fingerprint_it_lists_the_run_s_problems_with_theirs(db, tmp_path):
-    report = rereport(db, tmp_path / "r")
-    result = gapcheck("accept", "1", "--db", str(db))
+def test_without_a_fingerprint_it_lists_the_run_s_problems_with_theirs(sample_db, tmp_path):
+    report = rereport(sample_db, tmp_path / "r")
+    result = gapcheck("accept", "1", "--db", str(sample_db))
     assert result.returncode == 0, result.stderr
     for f in report["findings"]:
         if f["status"] == "fail":
             assert f"{f['fingerprint']}  {f['rule']}" in result.stdout
 
 
-def test_an_accepted_finding_still_counts_and_is_listed_apart(db, tmp_path):
-    before = rereport(db, tmp_path / "before")
+def test_an_accepted_finding_still_counts_and_is_listed_apart(sample_db, tmp_path):
+    before = rereport(sample_db, tmp_path / "before")
     finding = _major(before)
     reason = "专题已按上级要求下线 <i>x</i>"
-    result = gapcheck("accept", "1", finding["fingerprint"], "--reason", reason, "--by", "张三", "--db", str(db))
+    result = gapcheck("accept", "1", finding["fingerprint"], "--reason", reason, "--by", "张三", "--db", str(sample_db))
     assert result.returncode == 0, result.stderr
     assert "已记录" in result.stdout and "gapcheck report 1" in result.stdout
-    after = rereport(db, tmp_path / "after")
+    after = rereport(sample_db, tmp_path / "after")
     assert after["summary"]["score"] == before["summary"]["score"]
     assert after["summary"]["verdict"] == before["summary"]["verdict"]
     assert finding["fingerprint"] in {f["fingerprint"] for f in after["findings"] if f["status"] == "fail"}
@@ -55,52 +47,52 @@ def test_an_accepted_finding_still_counts_and_is_listed_apart(db, tmp_path):
     assert "accepted" not in before  # no decision, no section: older reports keep their bytes
 
 
-def test_a_false_positive_counts_for_nothing_and_carries_to_the_next_run(db, tmp_path):
-    before = rereport(db, tmp_path / "before")
+def test_a_false_positive_counts_for_nothing_and_carries_to_the_next_run(sample_db, tmp_path):
+    before = rereport(sample_db, tmp_path / "before")
     finding = _major(before)
     fp = finding["fingerprint"]
-    result = gapcheck("accept", "1", fp, "--false-positive", "--reason", "栏目在外网专题中", "--db", str(db))
+    result = gapcheck("accept", "1", fp, "--false-positive", "--reason", "栏目在外网专题中", "--db", str(sample_db))
     assert result.returncode == 0, result.stderr
-    after = rereport(db, tmp_path / "after")
+    after = rereport(sample_db, tmp_path / "after")
     assert fp not in {f["fingerprint"] for f in after["findings"]}
     assert after["summary"]["fail"] == before["summary"]["fail"] - 1
     assert after["summary"]["score"] >= before["summary"]["score"]
     assert [(a["fingerprint"], a["kind"]) for a in after["accepted"]] == [(fp, "false_positive")]
     # The next run of the same site (another port) carries the decision by the fingerprint.
-    second = recheck_again(db, tmp_path / "second")
+    second = recheck_again(sample_db, tmp_path / "second")
     assert second["run"]["id"] == 2
     assert fp not in {f["fingerprint"] for f in second["findings"]}
     assert [(a["fingerprint"], a["kind"]) for a in second["accepted"]] == [(fp, "false_positive")]
     assert fp not in {x["fingerprint"] for x in second["fixed"]}  # dismissed, not fixed
-    diff = gapcheck("diff", "1", "2", "--db", str(db))
+    diff = gapcheck("diff", "1", "2", "--db", str(sample_db))
     assert diff.returncode == 0 and "新增问题（0）" in diff.stdout, diff.stdout + diff.stderr
-    history = gapcheck("history", "127.0.0.1", "--db", str(db))
+    history = gapcheck("history", "127.0.0.1", "--db", str(sample_db))
     assert [line.split("\t")[5] for line in history.stdout.splitlines()[1:]] == [str(after["summary"]["fail"])] * 2
 
 
-def test_the_list_shows_who_why_and_when_and_a_withdrawal_brings_the_finding_back(db, tmp_path):
-    before = rereport(db, tmp_path / "before")
+def test_the_list_shows_who_why_and_when_and_a_withdrawal_brings_the_finding_back(sample_db, tmp_path):
+    before = rereport(sample_db, tmp_path / "before")
     fp = _major(before)["fingerprint"]
     assert (
-        gapcheck("accept", "1", fp, "--false-positive", "--reason", "误判", "--by", "王五", "--db", str(db)).returncode
+        gapcheck(
+            "accept", "1", fp, "--false-positive", "--reason", "误判", "--by", "王五", "--db", str(sample_db)
+        ).returncode
         == 0
     )
-    listed = gapcheck("accept", "--list", "--db", str(db))
+    listed = gapcheck("accept", "--list", "--db", str(sample_db))
     assert listed.returncode == 0, listed.stderr
     head, row = listed.stdout.strip().splitlines()
     assert head.split("\t")[:3] == ["编号", "网站", "类别"]
     cells = row.split("\t")
     assert cells[2] == "误报" and fp in cells and "误判" in cells and "王五" in cells and cells[-1].startswith("20")
-    withdrawn = gapcheck("accept", "1", fp, "--withdraw", "--by", "王五", "--db", str(db))
+    withdrawn = gapcheck("accept", "1", fp, "--withdraw", "--by", "王五", "--db", str(sample_db))
     assert withdrawn.returncode == 0 and "已撤销" in withdrawn.stdout, withdrawn.stderr
-    assert "没有已确认/误报的问题" in gapcheck("accept", "--list", "--db", str(db)).stdout
-    again = rereport(db, tmp_path / "again")
+    assert "没有已确认/误报的问题" in gapcheck("accept", "--list", "--db", str(sample_db)).stdout
+    again = rereport(sample_db, tmp_path / "again")
     assert fp in {f["fingerprint"] for f in again["findings"]} and "accepted" not in again
     assert again["summary"]["score"] == before["summary"]["score"]
     # The withdrawn decision stays in the store, with who withdrew it and when.
-    import sqlite3
-
-    with sqlite3.connect(db) as con:
+    with sqlite3.connect(sample_db) as con:
         assert con.execute("SELECT decided_by, withdrawn_by FROM acceptances").fetchall() == [("王五", "王五")]
 
 
@@ -114,8 +106,8 @@ def test_the_list_shows_who_why_and_when_and_a_withdrawal_brings_the_finding_bac
         (["9", "0123456789abcdef", "--reason", "x"], "gapcheck history"),
     ],
 )
-def test_errors_name_the_fix(db, args, words):
-    result = gapcheck("accept", *args, "--db", str(db))
+def test_errors_name_the_fix(sample_db, args, words):
+    result = gapcheck("accept", *args, "--db", str(sample_db))
     assert result.returncode == 2, result.stdout
     assert words in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

@@ -8,19 +8,8 @@ import sqlite3
 
 import pytest
 from cli import gapcheck
-from loops import checked_sample, copy_store
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    return checked_sample(tmp_path_factory.mktemp("sample"))
-
-
-@pytest.fixture
-def db(sample, tmp_path):
-    return copy_store(sample, tmp_path / "db.sqlite")
 
 
 def _read(path) -> list[list[str]]:
@@ -30,13 +19,13 @@ def _read(path) -> list[list[str]]:
         return list(csv.reader(f))
 
 
-def test_every_crawled_url_with_status_title_depth_and_referrer(db, tmp_path):
+def test_every_crawled_url_with_status_title_depth_and_referrer(sample_db, tmp_path):
     out = tmp_path / "pages.csv"
-    result = gapcheck("export", "1", "--csv", str(out), "--db", str(db))
+    result = gapcheck("export", "1", "--csv", str(out), "--db", str(sample_db))
     assert result.returncode == 0, result.stderr
     head, *rows = _read(out)
     assert head == ["网址", "最终网址", "状态码", "标题", "深度", "来源页面", "错误"]
-    with sqlite3.connect(db) as con:
+    with sqlite3.connect(sample_db) as con:
         pages = con.execute("SELECT url, status, title, depth, referrer FROM pages WHERE run_id = 1").fetchall()
     assert f"已写出 {len(pages)} 个网址" in result.stdout
     assert sorted((r[0], r[2], r[3], r[4], r[5]) for r in rows) == sorted(
@@ -46,16 +35,16 @@ def test_every_crawled_url_with_status_title_depth_and_referrer(db, tmp_path):
     assert all(r[5] for r in rows if r[4] != "0")  # every page below the start page says where it was linked
 
 
-def test_no_cell_is_a_formula(db, tmp_path):
-    with sqlite3.connect(db) as con:
+def test_no_cell_is_a_formula(sample_db, tmp_path):
+    with sqlite3.connect(sample_db) as con:
         con.execute("UPDATE pages SET title = '=HYPERLINK(\"http://evil\")' WHERE run_id = 1 AND depth = 0")
     out = tmp_path / "pages.csv"
-    assert gapcheck("export", "1", "--csv", str(out), "--db", str(db)).returncode == 0
+    assert gapcheck("export", "1", "--csv", str(out), "--db", str(sample_db)).returncode == 0
     assert _read(out)[1][3] == '\'=HYPERLINK("http://evil")'
 
 
-def test_errors_name_the_fix(db, tmp_path):
-    absent = gapcheck("export", "7", "--csv", str(tmp_path / "x.csv"), "--db", str(db))
+def test_errors_name_the_fix(sample_db, tmp_path):
+    absent = gapcheck("export", "7", "--csv", str(tmp_path / "x.csv"), "--db", str(sample_db))
     assert absent.returncode == 2 and "gapcheck history" in absent.stderr
-    folder = gapcheck("export", "1", "--csv", str(tmp_path), "--db", str(db))
+    folder = gapcheck("export", "1", "--csv", str(tmp_path), "--db", str(sample_db))
     assert folder.returncode == 2 and "--csv" in folder.stderr and "Traceback" not in folder.stderr

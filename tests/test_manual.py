@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from cli import gapcheck
-from loops import checked_sample, copy_store, recheck_again, rereport
+from loops import recheck_again, rereport
 from sitebuilder import build_site, check, page
 
 from checks import Options, Severity, Status, summarize
@@ -33,31 +33,31 @@ def test_availability_says_what_this_crawl_saw():
 # -- `gapcheck manual`: a person's result, kept and carried to later runs of the site ------------
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    return checked_sample(tmp_path_factory.mktemp("sample"))
-
-
-@pytest.fixture
-def db(sample, tmp_path):
-    return copy_store(sample, tmp_path / "db.sqlite")
-
-
 def _finding(report: dict, rule: str) -> dict:
     [finding] = [f for f in report["findings"] if f["rule"] == rule]
     return finding
 
 
 @pytest.mark.e2e
-def test_a_fail_entered_by_a_person_fails_the_site_and_carries_to_the_next_run(db, tmp_path):
-    before = rereport(db, tmp_path / "before")
+def test_a_fail_entered_by_a_person_fails_the_site_and_carries_to_the_next_run(sample_db, tmp_path):
+    before = rereport(sample_db, tmp_path / "before")
     assert _finding(before, "GK801")["status"] == "manual" and before["summary"]["verdict"] == "合格"
     result = gapcheck(
-        "manual", "1", "GK801", "--result", "不合格", "--note", "首页领导职务有误", "--by", "李四", "--db", str(db)
+        "manual",
+        "1",
+        "GK801",
+        "--result",
+        "不合格",
+        "--note",
+        "首页领导职务有误",
+        "--by",
+        "李四",
+        "--db",
+        str(sample_db),
     )
     assert result.returncode == 0, result.stderr
     assert "已记录" in result.stdout and "gapcheck report 1" in result.stdout
-    after = rereport(db, tmp_path / "after")
+    after = rereport(sample_db, tmp_path / "after")
     finding = _finding(after, "GK801")
     assert finding["status"] == "fail" and "李四" in finding["evidence"] and "首页领导职务有误" in finding["evidence"]
     assert after["summary"]["verdict"] == "不合格" and after["summary"]["vetoes"] == 1
@@ -67,25 +67,25 @@ def test_a_fail_entered_by_a_person_fails_the_site_and_carries_to_the_next_run(d
     for name in ("report.md", "report.html"):
         text = (tmp_path / "after" / name).read_text(encoding="utf-8")
         assert "人工核查结果（1）" in text and "李四" in text and "首页领导职务有误" in text
-    second = recheck_again(db, tmp_path / "second")
+    second = recheck_again(sample_db, tmp_path / "second")
     assert _finding(second, "GK801")["status"] == "fail"
     assert [(m["rule"], m["result"], m["run"]) for m in second["manual_checks"]] == [("GK801", "fail", 1)]
 
 
 @pytest.mark.e2e
-def test_a_pass_closes_the_item_and_the_newest_result_is_the_one_in_force(db, tmp_path):
+def test_a_pass_closes_the_item_and_the_newest_result_is_the_one_in_force(sample_db, tmp_path):
     for result in ("不合格", "合格"):
-        entered = gapcheck("manual", "1", "gk802", "--result", result, "--by", "李四", "--db", str(db))
+        entered = gapcheck("manual", "1", "gk802", "--result", result, "--by", "李四", "--db", str(sample_db))
         assert entered.returncode == 0, entered.stderr
-    after = rereport(db, tmp_path / "after")
+    after = rereport(sample_db, tmp_path / "after")
     assert _finding(after, "GK802")["status"] == "pass"
     assert [(m["rule"], m["result"]) for m in after["manual_checks"]] == [("GK802", "pass")]
     assert after["summary"]["manual"] == 2  # GK801 and GK803 still wait for a person
 
 
 @pytest.mark.e2e
-def test_only_manual_items_take_a_result(db):
-    result = gapcheck("manual", "1", "GK101", "--result", "合格", "--db", str(db))
+def test_only_manual_items_take_a_result(sample_db):
+    result = gapcheck("manual", "1", "GK101", "--result", "合格", "--db", str(sample_db))
     assert result.returncode == 2 and "GK801、GK802、GK803" in result.stderr and "Traceback" not in result.stderr
-    wrong = gapcheck("manual", "1", "GK801", "--result", "通过", "--db", str(db))
+    wrong = gapcheck("manual", "1", "GK801", "--result", "通过", "--db", str(sample_db))
     assert wrong.returncode == 2 and "合格" in wrong.stderr

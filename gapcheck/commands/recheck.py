@@ -38,6 +38,7 @@ def recheck(
     delay: float | None,
     profile_named: Callable[[str], Profile | None],
 ) -> Outcome:
+    store.verify()  # before a run is added, as `gapcheck check` does
     source = _source_run(store, urls[0])
     info = store.run(source)
     host = urlsplit(info.start_url).hostname
