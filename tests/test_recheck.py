@@ -37,12 +37,12 @@ def test_a_recheck_fetches_only_the_pages_asked_and_judges_the_site_again(portal
         assert first.returncode == 1, first.stderr
         (portal / "images" / "logo.png").unlink()  # broken on every page now; the home page is rechecked
         started = time.monotonic()
-        result = gapcheck(
-            "recheck", url + "sy/index.html", "--delay", "0", "--out", str(tmp_path / "r2"), "--db", str(db)
-        )
+        # The home page by the URL it landed on (the start URL's script sends visitors there), and a column.
+        asked = (url + "sy/index.html", url + "bszn/index.html")
+        result = gapcheck("recheck", *asked, "--delay", "0", "--out", str(tmp_path / "r2"), "--db", str(db))
         took = time.monotonic() - started
     assert result.returncode == 1, result.stderr
-    assert "基于运行 #1，新运行 #2" in result.stdout and "结论" in result.stdout
+    assert "复查 2 个页面（基于运行 #1，新运行 #2）" in result.stdout and "结论" in result.stdout
     r1 = json.loads((tmp_path / "r1" / "report.json").read_text(encoding="utf-8"))
     r2 = json.loads((tmp_path / "r2" / "report.json").read_text(encoding="utf-8"))
     assert r2["run"]["id"] == 2 and r2["run"]["as_of"] == r1["run"]["as_of"]  # judged at the last run's date
@@ -52,15 +52,18 @@ def test_a_recheck_fetches_only_the_pages_asked_and_judges_the_site_again(portal
     # The pages not asked are the last run's, in their places; the rechecked page keeps its place too.
     assert _pages(db, 2) == _pages(db, 1)
     with sqlite3.connect(db) as con:
-        fetched = dict(con.execute("SELECT run_id, fetched_at FROM pages WHERE url = ? ", (url,)).fetchall())
-        untouched = con.execute(
-            "SELECT count(DISTINCT fetched_at) FROM pages WHERE url = ? ", (url + "bszn/index.html",)
-        ).fetchone()[0]
-    assert fetched[2] > fetched[1] and untouched == 1
+
+        def fetched(page: str) -> dict[int, str]:
+            return dict(con.execute("SELECT run_id, fetched_at FROM pages WHERE url = ?", (url + page,)).fetchall())
+
+        home, column, untouched = fetched(""), fetched("bszn/index.html"), fetched("hdjl/index.html")
+        links = con.execute("SELECT run_id, count(*) FROM links WHERE page_url = ? GROUP BY run_id", (url,)).fetchall()
+    assert home[2] > home[1] and column[2] > column[1] and untouched[2] == untouched[1]
+    assert links[0][1] == links[1][1] > 10  # the home page kept under its start URL, with all its links
     runs = gapcheck("runs", "--db", str(db))
     assert runs.stdout.strip().splitlines()[-1].split("\t")[-1] == "复查自 #1"
     assert (tmp_path / "r2" / "report.html").is_file() and (tmp_path / "r2" / "report.xlsx").is_file()
-    print(f"recheck of one page: {took:.1f} s")
+    print(f"recheck of two pages: {took:.1f} s")
 
 
 def test_errors_name_the_fix(portal, tmp_path):

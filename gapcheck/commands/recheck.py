@@ -54,16 +54,17 @@ def recheck(
     options = dataclasses.replace(chosen.crawl, max_depth=0, incremental=False)
     if delay is not None:
         options = dataclasses.replace(options, delay=delay)
-    urls = list(dict.fromkeys(store.stored_url(source, url) for url in urls))
+    targets = store.recheck_targets(source, urls)
     with site_lock(store.path, info.start_url):
         # Judged at the source run's date unless asked: what changes is what was fetched again, not the clock.
-        run_id = store.derive_run(source, as_of or info.as_of, urls)
-        print(COMMANDS["recheck_head"].format(n=len(urls), id=source, new=run_id), flush=True)
-        for outcome in crawl_many([(CrawlRequest(url, options), run_id) for url in urls], store):
+        run_id = store.derive_run(source, as_of or info.as_of, list(targets))
+        print(COMMANDS["recheck_head"].format(n=len(targets), id=source, new=run_id), flush=True)
+        jobs = [(CrawlRequest(url, options), run_id) for url in targets.values()]
+        for outcome in crawl_many(jobs, store):
             if isinstance(outcome, BaseException):
                 store.fail_run(run_id, str(outcome))
                 raise outcome
-        store.finish_recheck(run_id, source, urls)
+        store.finish_recheck(run_id, source, targets)
         return evaluate(store, run_id, chosen, rules_of(chosen), out)
 
 

@@ -37,11 +37,28 @@ class Derive(Decisions):
             db.execute("INSERT INTO rechecks VALUES (?, ?, ?)", (run_id, source, json.dumps(urls, ensure_ascii=False)))
         return run_id
 
-    def finish_recheck(self, run_id: int, source: int, urls: list[str]) -> None:
-        """After the recheck's crawl: each page fetched again keeps its place in the site (depth and the page
-        that linked to it) from the run it was copied from, since it was fetched as a start page; the run is
-        CRAWLED, ready to be judged."""
+    def finish_recheck(self, run_id: int, source: int, targets: dict[str, str]) -> None:
+        """After the recheck's crawl: a page fetched from its final URL goes back under its stored URL, and
+        each page fetched again keeps its place in the site (depth and the page that linked to it) from the
+        run it was copied from, since it was fetched as a start page; the run is CRAWLED, ready to be judged."""
+        urls = list(targets)
         with self.transaction() as db:
+            columns = [r[1] for r in db.execute("PRAGMA table_info(pages)") if r[1] not in ("run_id", "url")]
+            names = ", ".join(columns)
+            for stored, fetched in targets.items():
+                if (
+                    stored == fetched
+                    or not db.execute("SELECT 1 FROM pages WHERE run_id = ? AND url = ?", (run_id, fetched)).fetchone()
+                ):
+                    continue
+                db.execute("DELETE FROM pages WHERE run_id = ? AND url = ?", (run_id, stored))
+                db.execute(
+                    f"INSERT INTO pages (run_id, url, {names}) SELECT run_id, ?, {names} FROM pages "
+                    "WHERE run_id = ? AND url = ?",
+                    (stored, run_id, fetched),
+                )
+                db.execute("UPDATE links SET page_url = ? WHERE run_id = ? AND page_url = ?", (stored, run_id, fetched))
+                db.execute("DELETE FROM pages WHERE run_id = ? AND url = ?", (run_id, fetched))
             db.executemany(
                 "UPDATE pages SET (depth, referrer) = (SELECT depth, referrer FROM pages WHERE run_id = ? AND url = ?) "
                 "WHERE run_id = ? AND url = ? AND EXISTS (SELECT 1 FROM pages WHERE run_id = ? AND url = ?)",
@@ -63,11 +80,22 @@ class Derive(Decisions):
         ).fetchone()
         return row[0] if row else None
 
-    def stored_url(self, run_id: int, url: str) -> str:
-        """The URL the run stored the page `url` under: a page reached by a redirect (the home page's
-        index.html) is stored under the URL that was linked; `url` itself when the run has no such page."""
-        row = self.db.execute(
-            "SELECT url FROM pages WHERE run_id = ? AND (url = ? OR final_url = ?) ORDER BY url = ? DESC, depth LIMIT 1",
-            (run_id, url, url, url),
-        ).fetchone()
-        return row[0] if row else url
+    def recheck_targets(self, run_id: int, urls: list[str]) -> dict[str, str]:
+        """stored URL → the URL to fetch it from, for each of `urls` in run `run_id`.
+
+        A page the run reached through a redirect (an entry page's script, in a browser, or HTTP) is stored
+        under the URL that was linked, with the page it landed on as its final URL: that is asked directly,
+        since a recheck follows no page link; asked for by either URL, it is the same page."""
+        targets: dict[str, str] = {}
+        for url in urls:
+            row = self.db.execute(
+                "SELECT url, final_url, final_url IN (SELECT url FROM pages WHERE run_id = ?) FROM pages "
+                "WHERE run_id = ? AND (url = ? OR final_url = ?) ORDER BY url = ? DESC, depth LIMIT 1",
+                (run_id, run_id, url, url, url),
+            ).fetchone()
+            if row is None:
+                targets.setdefault(url, url)
+            else:
+                stored, final, final_is_a_page = row
+                targets.setdefault(stored, stored if not final or final_is_a_page else final)
+        return targets
