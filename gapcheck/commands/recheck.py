@@ -47,10 +47,7 @@ def recheck(
             raise ConfigError(COMMANDS["recheck_other_site"].format(url=redact(url), id=source, start=info.start_url))
     chosen = load_profile(profile) if profile else profile_named(info.profile)
     if chosen is None:
-        raise ConfigError(
-            f"{store.path}: run {source} was judged by the profile named {info.profile!r}, which is "
-            "not a bundled one; pass --profile with that profile's YAML file"
-        )
+        raise ConfigError(COMMANDS["recheck_profile"].format(db=store.path, id=source, profile=info.profile))
     options = dataclasses.replace(chosen.crawl, max_depth=0, incremental=False)
     if delay is not None:
         options = dataclasses.replace(options, delay=delay)

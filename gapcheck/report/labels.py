@@ -216,6 +216,7 @@ COMMANDS = {
     "export_cannot": "{path}：无法写入（{reason}）；用 --csv 指定一个可写的文件",
     "recheck_no_run": "数据库 {db} 中没有包含 {url} 的已完成运行；先用 gapcheck check 检查整个网站",
     "recheck_other_site": "{url} 不属于运行 #{id} 检查的网站（{start}）；每次只复查同一网站的页面",
+    "recheck_profile": "{db}：运行 #{id} 用的检查配置“{profile}”不是内置配置；请用 --profile 指定该配置的 YAML 文件",
     "recheck_head": "复查 {n} 个页面（基于运行 #{id}，新运行 #{new}）",
 }
 ACCEPT_HEAD = ("编号", "网站", "类别", "规则", "检查对象", "指纹", "理由", "确认人", "时间")
