@@ -3,12 +3,14 @@ person enters the result (`gapcheck manual`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from cli import gapcheck
 from loops import recheck_again, rereport
 from sitebuilder import build_site, check, page
 
-from checks import Options, Severity, Status, summarize
+from checks import Finding, Options, Severity, Status, summarize
 from checks.registry import RULES
 
 SITE = build_site({"": page("<h2>要闻</h2>")})
@@ -89,3 +91,31 @@ def test_only_manual_items_take_a_result(sample_db):
     assert result.returncode == 2 and "GK801、GK802、GK803" in result.stderr and "Traceback" not in result.stderr
     wrong = gapcheck("manual", "1", "GK801", "--result", "通过", "--db", str(sample_db))
     assert wrong.returncode == 2 and "合格" in wrong.stderr
+
+
+def test_decisions_apply_by_site_and_fingerprint_whatever_the_port(tmp_path):
+    """The counting rule in one place (gapcheck/decisions.py): a manual result replaces its open item, an
+    accepted finding still counts, a false positive does not but is stored; another port is the same site."""
+    from gapcheck import decisions
+    from gapcheck.store import AcceptKind, ManualResult, Store, fingerprint
+
+    store = Store(tmp_path / "s.sqlite")
+    run_id = store.start_run("局", "http://x.gov.cn/", "national", dt.date(2026, 11, 20), 100)
+    manual = Finding("GK801", Status.MANUAL, "首页", message="需人工核查")
+    kept = Finding("GK201", Status.FAIL, "商务动态", url="http://x.gov.cn/swdt/", deduction=3)
+    wrong = Finding("GK101", Status.FAIL, "程序清单", url="http://x.gov.cn/", deduction=5)
+    store.record_manual("x.gov.cn/", "GK801", ManualResult.FAIL, note="职务有误", by="李四", run_id=run_id)
+    for f, kind in ((kept, AcceptKind.ACCEPTED), (wrong, AcceptKind.FALSE_POSITIVE)):
+        fp = fingerprint(f.rule, f.subject, f.url)
+        store.accept(
+            "x.gov.cn/", fp, kind, rule=f.rule, subject=f.subject, url=f.url, reason="r", by="张三", run_id=run_id
+        )
+    applied = decisions.apply(store, "https://x.gov.cn:8443/", [manual, kept, wrong])
+    assert [(f.rule, f.status) for f in applied.findings] == [("GK801", Status.FAIL), ("GK201", Status.FAIL)]
+    assert "李四" in applied.findings[0].evidence and "职务有误" in applied.findings[0].evidence
+    assert [f.rule for f in applied.stored] == ["GK801", "GK201", "GK101"]
+    assert [(a["rule"], a["kind"]) for a in applied.accepted] == [("GK201", "accepted"), ("GK101", "false_positive")]
+    assert [(m["rule"], m["result"], m["by"]) for m in applied.manual] == [("GK801", "fail", "李四")]
+    summary = summarize(applied.findings, {r.code: r.severity for r in RULES})
+    assert summary.vetoes == 1 and summary.score == 97.0
+    assert decisions.apply(store, "http://y.gov.cn/", [manual, kept, wrong]).findings == [manual, kept, wrong]
