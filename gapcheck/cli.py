@@ -229,7 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("run_b", type=_positive, metavar="RUN_B", help="the later run's id")
     diff.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db()})")
     hist = sub.add_parser("history", help="every stored run of a site, with new and fixed counts")
-    hist.add_argument("url", help="the portal's start URL as checked (scheme and port do not matter)")
+    hist.add_argument(
+        "url", help="the portal's start URL as checked (scheme and port do not matter), its host or its name"
+    )
     hist.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db()})")
     demo = sub.add_parser("demo", help="check the bundled sample portal, served on 127.0.0.1")
     demo.add_argument("--out", type=Path, default=Path("gapcheck-demo"), help="report folder")
@@ -276,7 +278,75 @@ def build_parser() -> argparse.ArgumentParser:
         help="add the block to your crontab, or write the "
         "units (/etc/systemd/system as root, else ~/.config/systemd/user)",
     )
+    _add_loop_commands(sub)
     return parser
+
+
+def _add_loop_commands(sub: argparse._SubParsersAction) -> None:
+    """The daily work loop: accept, manual, recheck, sites, runs, export (gapcheck/commands/)."""
+    db_help = f"SQLite store (default: {default_db()})"
+    accept = sub.add_parser("accept", help="mark a finding accepted or a false positive, for later runs too")
+    accept.add_argument("run_id", nargs="?", type=_positive, metavar="RUN", help="a run the finding is in")
+    accept.add_argument(
+        "fingerprint", nargs="?", metavar="FINGERPRINT", help="the finding's fingerprint (without it: list them)"
+    )
+    accept.add_argument("--reason", help="why it is accepted, or why it is a false positive")
+    accept.add_argument("--by", help="who decides (default: this account's name)")
+    accept.add_argument(
+        "--false-positive", action="store_true", help="the rule is wrong here: count it for neither score nor verdict"
+    )
+    accept.add_argument("--withdraw", action="store_true", help="withdraw the decision on this finding")
+    accept.add_argument("--list", action="store_true", help="list the decisions in force (of RUN's site, or all)")
+    accept.add_argument("--db", type=Path, default=None, help=db_help)
+    manual = sub.add_parser("manual", help="enter a person's result for a manual item (人工核查), for later runs too")
+    manual.add_argument("run_id", type=_positive, metavar="RUN", help="a run of the site")
+    manual.add_argument("rule", metavar="RULE", help="the manual item's rule, e.g. GK801")
+    manual.add_argument("--result", required=True, choices=["合格", "不合格"], help="合格 or 不合格")
+    manual.add_argument("--note", default="", help="what was checked, and how")
+    manual.add_argument("--by", help="who checked (default: this account's name)")
+    manual.add_argument("--db", type=Path, default=None, help=db_help)
+    recheck = sub.add_parser(
+        "recheck", help="fetch a few pages (and their links) again and judge the last run anew, no full crawl"
+    )
+    recheck.add_argument("urls", nargs="+", metavar="URL", help="pages of a checked site")
+    recheck.add_argument("--out", type=Path, default=Path("gapcheck-report"), help="report folder")
+    recheck.add_argument("--db", type=Path, default=None, help=db_help)
+    recheck.add_argument("--profile", default=None, help="profile to judge by (default: the last run's own)")
+    recheck.add_argument(
+        "--as-of", type=_as_of, default=None, help="the date freshness counts back from (default: the last run's)"
+    )
+    recheck.add_argument("--delay", type=_seconds, default=None, help="seconds between requests to one host")
+    sites = sub.add_parser("sites", help="every site in the store: runs, last run, verdict, score, open problems")
+    sites.add_argument("--db", type=Path, default=None, help=db_help)
+    runs = sub.add_parser("runs", help="every run in the store, or one site's (by URL, host or name)")
+    runs.add_argument("site", nargs="?", metavar="SITE", help="a start URL, a host or a site's name")
+    runs.add_argument("--db", type=Path, default=None, help=db_help)
+    export = sub.add_parser("export", help="every crawled URL of a run with status, title, depth and referrer")
+    export.add_argument("run_id", type=_positive, metavar="RUN", help="the run's number")
+    export.add_argument("--csv", type=Path, required=True, metavar="FILE", help="CSV file to write (UTF-8, BOM)")
+    export.add_argument("--db", type=Path, default=None, help=db_help)
+
+
+_LOOP_COMMANDS = {
+    "accept": ("accept", "run", True),
+    "manual": ("manual", "run", True),
+    "sites": ("listing", "sites", False),
+    "runs": ("listing", "runs", False),
+    "export": ("listing", "export", False),
+}
+"""command → (module in gapcheck/commands, its function, whether it writes the store)."""
+
+
+def _loop_command(args: argparse.Namespace) -> int:
+    import importlib
+
+    module, function, write = _LOOP_COMMANDS[args.command]
+    run = getattr(importlib.import_module(f".commands.{module}", __package__), function)
+    store = _open_existing(args.db, write=write)
+    try:
+        return run(args, store)
+    finally:
+        store.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -311,6 +381,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_probe(args)
         if args.command == "schedule":
             return cmd_schedule(args)
+        if args.command in _LOOP_COMMANDS:
+            return _loop_command(args)
+        if args.command == "recheck":
+            return cmd_recheck(args)
         return cmd_check(args)
     except GapcheckError as exc:
         print(f"gapcheck: {exc}", file=sys.stderr)
@@ -408,6 +482,26 @@ def _profile_named(name: str) -> Profile | None:
         if profile.name == name or ref == name:
             return profile
     return None
+
+
+def cmd_recheck(args: argparse.Namespace) -> int:
+    from .commands.recheck import recheck  # imports Scrapy
+
+    store = _open_existing(args.db, write=True)
+    try:
+        outcome = recheck(
+            store,
+            [normalize_url(url) for url in args.urls],
+            out=args.out,
+            as_of=args.as_of,
+            profile=args.profile,
+            delay=args.delay,
+            profile_named=_profile_named,
+        )
+    finally:
+        store.close()
+    _print_summary(outcome.report, outcome.html)
+    return EXIT_GAPS if outcome.failed else EXIT_OK
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -548,16 +642,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
             if f.evidence:
                 line += f"　{CLI['evidence']}：{_one_line(redact(f.evidence))}"
             print(line)
-    return EXIT_OK
+    return EXIT_GAPS if result.new else EXIT_OK  # scripts and CI stop on new problems
 
 
 def cmd_history(args: argparse.Namespace) -> int:
     from . import history
+    from .commands.listing import site_named
     from .store import RunState
 
-    url = normalize_url(args.url)
     store = _open_existing(args.db)
     try:
+        named = site_named(store, args.url)  # a start URL, a host or a site's name
+        url = named.last.start_url if named else normalize_url(args.url)
         lines = history.history(store, url)
     finally:
         store.close()
