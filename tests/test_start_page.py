@@ -1,7 +1,9 @@
 """A start page that does not answer 2xx is no portal to judge: `gapcheck check` exits 3 saying what the
 status means, the run is stored as failed, and `gapcheck batch` lists the portal as 未能检查 with the reason.
 Real servers on 127.0.0.1 answering 403, 404, 503, a firewall's check page, and an entry page whose script
-leads to a 503."""
+leads to a 503; a portal under maintenance (503 on every URL, Retry-After past what is waited for), and an
+entry page whose HTTP, script or refresh redirect leaves the portal's host (localhost for 127.0.0.1): the
+same 未能检查 and exit 3, never a verdict on a page that is not the portal."""
 
 from __future__ import annotations
 
@@ -29,6 +31,38 @@ def _portal(status: int, body: str = "", title: str = "测试局"):
     return route
 
 
+def _maintenance(req: Req) -> Answer:
+    """Every URL, robots.txt too: 503 with an hour's Retry-After (longer than gapcheck waits)."""
+    return html("<p>系统维护中，请稍后访问</p>", title="系统维护", status=503, headers={"Retry-After": "3600"})
+
+
+def _leaving(how: str):
+    """A start page that sends the visitor to the same server under another host name (localhost)."""
+
+    def route(req: Req) -> Answer:
+        port = req.host.rsplit(":", 1)[1]
+        elsewhere = f"http://localhost:{port}/portal/"
+        if req.path == "/" and req.host.startswith("127.0.0.1"):
+            if how == "http":
+                return Answer(302, headers={"Location": elsewhere})
+            if how == "script":
+                return html(f"<script>window.location.href='{elsewhere}';</script>", title="欢迎")
+            return _refresh(elsewhere)
+        return html('<a href="/x.html">x</a>' + "<p>别的网站的正文</p>" * 50, title="其他网站")
+
+    return route
+
+
+def _refresh(url: str) -> Answer:
+    page = (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={url}">'
+        "<title>欢迎</title></head><body></body></html>"
+    )
+    return Answer(200, page.encode("utf-8"))
+
+
+LEAVES = ["起始网址跳转到了其他网站", "localhost", "请以跳转后的网址"]
+
 CASES = [
     (_portal(403), ["HTTP 403", "门户拒绝了 gapcheck 的访问", "User-Agent"]),
     (_portal(404), ["HTTP 404", "起始地址不存在", "起始网址"]),
@@ -38,10 +72,15 @@ CASES = [
         _portal(200, "<script>location.href='index.html';</script>", title="欢迎"),
         ["HTTP 503", "首页跳转到", "正在维护"],
     ),
+    (_maintenance, ["HTTP 503", "正在维护", "请稍后再检查"]),
+    (_leaving("http"), LEAVES),
+    (_leaving("script"), LEAVES),
+    (_leaving("refresh"), LEAVES),
 ]
+IDS = ["403", "404", "503", "challenge", "script-to-503", "maintenance", "http-away", "script-away", "refresh-away"]
 
 
-@pytest.mark.parametrize(("route", "expected"), CASES, ids=["403", "404", "503", "challenge", "script-to-503"])
+@pytest.mark.parametrize(("route", "expected"), CASES, ids=IDS)
 def test_an_error_start_page_exits_3_and_is_stored_as_failed(tmp_path, route, expected):
     profile = tmp_path / "quick.yaml"
     profile.write_text(QUICK, encoding="utf-8")
