@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import ExitStack
 from pathlib import Path
 
+import lxml.html
 import pytest
 from cli import gapcheck
 from routeserver import Answer, Req, html, serve
@@ -99,16 +101,30 @@ def test_an_error_start_page_exits_3_and_is_stored_as_failed(tmp_path, route, ex
     assert state == "failed" and expected[0] in json.loads(report)["error"]
 
 
-def test_batch_lists_a_refusing_portal_as_not_checked(tmp_path: Path):
+def test_batch_lists_each_portal_it_could_not_check_with_why(tmp_path: Path):
     (tmp_path / "quick.yaml").write_text(QUICK, encoding="utf-8")
-    with serve(_portal(403)) as refusing:
+    portals = {"refusing": _portal(403), "typo": _portal(404), "maintenance": _maintenance, "away": _leaving("script")}
+    with ExitStack() as stack:
+        # One server each, told apart by a query: a port alone does not make another site.
+        urls = {slug: stack.enter_context(serve(route)).url + "?" + slug for slug, route in portals.items()}
         (tmp_path / "sites.yaml").write_text(
-            f"defaults: {{profile: quick.yaml, out: reports, db: g.sqlite}}\n"
-            f'sites:\n  - {{name: 拒绝局, url: "{refusing.url}", slug: refusing}}\n',
+            "defaults: {profile: quick.yaml, out: reports, db: g.sqlite}\nsites:\n"
+            + "".join(f'  - {{name: {slug}局, url: "{url}", slug: {slug}}}\n' for slug, url in urls.items()),
             encoding="utf-8",
         )
         result = gapcheck("batch", str(tmp_path / "sites.yaml"))
     assert result.returncode == 3, result.stdout + result.stderr
     error = json.loads((tmp_path / "reports" / "refusing" / "error.json").read_text(encoding="utf-8"))["error"]
     assert "HTTP 403" in error and "门户拒绝了 gapcheck 的访问" in error
-    assert "未能检查" in (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    doc = lxml.html.fromstring((tmp_path / "reports" / "index.html").read_text(encoding="utf-8"))
+    rows = [" ".join(row.text_content().split()) for row in doc.xpath("//table[@id='sites']/tbody/tr")]
+    why = {
+        "refusing": "门户拒绝了 gapcheck 的访问",
+        "typo": "起始地址不存在",
+        "maintenance": "正在维护",
+        "away": LEAVES[0],
+    }
+    assert len(rows) == 4
+    for slug, words in why.items():
+        [row] = [text for text in rows if f"{slug}局" in text]
+        assert "未能检查" in row and words in row, row
