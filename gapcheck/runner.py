@@ -15,9 +15,9 @@ from core.urls import host_of
 
 from . import history
 from .crawl import crawl
-from .crawl_setup import CrawlRequest
+from .crawl_setup import CrawlRequest, resume_command
 from .profile import Profile
-from .report import Report, build_report, reports_of, write_reports
+from .report import Report, build_report, labels, reports_of, write_reports
 from .report.labels import page_error_words
 from .store import RunState, Store
 
@@ -32,7 +32,10 @@ class Outcome:
     internal_errors: int = 0
 
 
-def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.date, out: Path) -> Outcome:
+def check_site(
+    request: CrawlRequest, profile: Profile, store: Store, as_of: dt.date, out: Path, started_with: dict | None = None
+) -> Outcome:
+    """`started_with`: what a new run is stored with, for --resume (gapcheck/run_options.py)."""
     rules = rules_of(profile)
     store.verify()  # before a run is added: a damaged store would keep one dead run per attempt
     if request.resume:
@@ -40,9 +43,9 @@ def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.
         if run_id is None:
             return _conclude_stopped(store, request.url, profile, rules, out)
     else:
-        run_id = store.start_run(profile.name, request.url, profile.name, as_of, profile.crawl.max_pages)
+        run_id = store.start_run(profile.name, request.url, profile.name, as_of, profile.crawl.max_pages, started_with)
     stats = crawl(request, store, run_id)
-    return conclude(store, run_id, request.url, profile, rules, stats, out)
+    return conclude(store, run_id, request, profile, rules, stats, out)
 
 
 def _conclude_stopped(store: Store, url: str, profile: Profile, rules: list[checks.Rule], out: Path) -> Outcome:
@@ -67,15 +70,20 @@ def rules_of(profile: Profile) -> list[checks.Rule]:
 
 
 def conclude(
-    store: Store, run_id: int, url: str, profile: Profile, rules: list[checks.Rule], stats: CrawlStats, out: Path
+    store: Store,
+    run_id: int,
+    request: CrawlRequest,
+    profile: Profile,
+    rules: list[checks.Rule],
+    stats: CrawlStats,
+    out: Path,
 ) -> Outcome:
     """After the crawl: the run's findings and reports, or CrawlStartError when the portal did not answer."""
+    url = request.url
     if stats.interrupted:
         store.interrupt_run(run_id)
-        raise CrawlInterrupted(
-            f"{redact(url)}: the crawl (run {run_id}) was stopped before it finished; "
-            f"`gapcheck check {redact(url)} --resume` goes on from where it stopped"
-        )
+        command = request.resume_hint or resume_command(url, store.path, out)
+        raise CrawlInterrupted(f"{redact(url)}：{labels.CLI['resume_hint'].format(run=run_id, command=command)}")
     store.finish_crawl(run_id, stats)
     site = store.load_site(run_id)
     start = site.home
