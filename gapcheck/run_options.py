@@ -19,6 +19,8 @@ from .report.labels import CLI
 KEPT = ("max_pages", "exclude", "ignore_robots", "full", "recheck_external", "offline", "alias", "render", "no_render")
 """`check` options (argparse names) a resumed run keeps from its start. Pacing (--delay, --concurrency) may
 change on resume, and where the results go (--out, --db) is the resuming command's."""
+_UNSET: tuple[object, ...] = (None, False, [])
+"""A kept option's value when the command line does not give it."""
 
 
 def started_with(profile: Profile, as_of: dt.date, args: argparse.Namespace | None = None) -> dict:
@@ -37,21 +39,17 @@ def resumed(args: argparse.Namespace, run_id: int, stored: dict) -> argparse.Nam
     merged = argparse.Namespace(**vars(args))
     given_profile = args.profile and _profile_file(args.profile)
     if given_profile and given_profile != stored["profile"]:
-        _conflict(run_id, "--profile", stored["profile"], args.profile)
+        _conflict(run_id, "--profile", _shown(stored["profile"], ""), _shown(args.profile, ""))
     merged.profile = stored["profile"]
     if args.as_of is not None and args.as_of.isoformat() != stored["as_of"]:
-        _conflict(run_id, "--as-of", stored["as_of"], args.as_of.isoformat())
+        _conflict(run_id, "--as-of", _shown(stored["as_of"], ""), _shown(args.as_of.isoformat(), ""))
     for key in KEPT:
         given, was = _plain(getattr(args, key)), stored.get(key)
-        if given in (None, False, []):  # not on this command line: the run's own
+        if given in _UNSET:  # not on this command line: the run's own
             setattr(merged, key, _native(key, was))
         elif given != was:
             flag = "--" + key.replace("_", "-")
-            if isinstance(given, bool):
-                _conflict(
-                    run_id, flag, CLI["resume_flag_off"].format(flag=flag), CLI["resume_flag_on"].format(flag=flag)
-                )
-            _conflict(run_id, flag, _shown(was), _shown(given))
+            _conflict(run_id, flag, _shown(was, flag), _shown(given, flag))
     return merged
 
 
@@ -73,10 +71,15 @@ def _native(key: str, value: Any) -> object:
     return value if value is not None else (None if key == "max_pages" else False)
 
 
-def _shown(value: object) -> str:
+def _shown(value: object, flag: str) -> str:
+    """How the run's start or the resuming command had the option, in words."""
+    if value in _UNSET:
+        return CLI["resume_flag_off"].format(flag=flag)
+    if value is True:
+        return CLI["resume_flag_on"].format(flag=flag)
     if isinstance(value, list):
-        return " ".join("=".join(v) if isinstance(v, list) else str(v) for v in value) or CLI["none"]
-    return CLI["none"] if value is None else str(value)
+        value = " ".join("=".join(v) if isinstance(v, list) else str(v) for v in value)
+    return CLI["resume_value"].format(value=value)
 
 
 def _conflict(run_id: int, flag: str, was: str, given: str) -> NoReturn:

@@ -109,7 +109,7 @@ def test_the_printed_hint_resumes_with_the_profile_and_options_the_run_started_w
 
 CONFLICTS = [
     (["--profile", "national"], ["--profile", "wuhan-commerce.yaml", "national"]),
-    (["--max-pages", "5"], ["--max-pages", "无", "5"]),
+    (["--max-pages", "5"], ["--max-pages", "未加 --max-pages", "为 5"]),
     (["--full"], ["--full", "未加 --full", "加了 --full"]),
     (["--as-of", "2026-01-01"], ["--as-of", AS_OF, "2026-01-01"]),
 ]
