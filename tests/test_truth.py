@@ -63,6 +63,7 @@ def _stopped(url: str, db: Path, out: Path) -> subprocess.CompletedProcess:
         "0.15",
         "--concurrency",
         "1",
+        "--no-render",  # no Chromium to start: not what is tested (and kept on resume, as the rest)
     ]
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
