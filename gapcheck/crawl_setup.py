@@ -31,7 +31,8 @@ class CrawlRequest:
     redis: str | None = None
     """Crawl through the `gapcheck worker` processes attached to this Redis (gapcheck/distributed.py)."""
     resume_hint: str = ""
-    """The command that goes on with this crawl when it stops (gapcheck/run_options.resume_command)."""
+    """The command that goes on with this crawl when it stops (resume_command); empty: the store and report
+    folder it was run with."""
 
 
 def resume_command(url: str, db: Path | None, out: Path | None) -> str:
