@@ -20,12 +20,13 @@ from core.model import CrawlStats
 from core.redaction import redact
 
 from .crawl import crawl_many
-from .crawl_setup import CrawlRequest
+from .crawl_setup import CrawlRequest, resume_command
 from .lock import site_lock
 from .notify import SiteResult, notify
 from .profile import Profile, load_profile
 from .report import labels
 from .report.index import write_index
+from .run_options import started_with
 from .runner import Outcome, conclude, rules_of
 from .sites import SiteEntry, SitesFile
 from .store import Store
@@ -89,9 +90,12 @@ def _run(
         except GapcheckError as exc:
             outcomes[entry.slug] = _failed(sites, entry, str(exc), say)
             continue
-        run_id = store.start_run(profile.name, entry.url, profile.name, as_of, profile.crawl.max_pages)
+        run_id = store.start_run(
+            profile.name, entry.url, profile.name, as_of, profile.crawl.max_pages, started_with(profile, as_of)
+        )
         crawl = dataclasses.replace(profile.crawl, incremental=False) if redis else profile.crawl
-        jobs.append((CrawlRequest(entry.url, crawl, redis=redis), run_id))
+        hint = resume_command(entry.url, store.path, sites.out_dir(entry))
+        jobs.append((CrawlRequest(entry.url, crawl, redis=redis, resume_hint=hint), run_id))
         planned.append((entry, profile, rules))
 
     def crawled(i: int, stats: CrawlStats | BaseException) -> None:
@@ -108,7 +112,7 @@ def _run(
             outcomes[entry.slug] = _failed(sites, entry, f"抓取出错：{stats}", say)
             continue
         try:
-            outcome = conclude(store, run_id, request.url, profile, rules, stats, sites.out_dir(entry))
+            outcome = conclude(store, run_id, request, profile, rules, stats, sites.out_dir(entry))
         except GapcheckError as exc:
             outcomes[entry.slug] = _failed(sites, entry, str(exc), say)
             continue

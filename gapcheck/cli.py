@@ -20,10 +20,11 @@ from core.redaction import redact
 from spiders.aliases import parse_alias
 from spiders.rendering import RenderMode, check_available, mode_for
 
-from .crawl_setup import CrawlRequest
+from .crawl_setup import CrawlRequest, resume_command
 from .profile import is_number, load_profile
 from .report import labels
 from .report.labels import CLI
+from .run_options import resumed, started_with
 
 if TYPE_CHECKING:
     from .profile import Profile
@@ -528,6 +529,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .store import Store
 
     url = normalize_url(args.url)
+    db = args.db or default_db()
+    if args.resume:  # the run's own profile and options, whatever this command line leaves out
+        args = _as_started(args, db, url)
     profile = load_profile(args.profile)
     crawl = dataclasses.replace(
         profile.crawl,
@@ -571,12 +575,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         verbose=args.verbose,
         resume=args.resume,
         redis=args.redis,
+        resume_hint=resume_command(url, args.db, args.out),
     )
-    db = args.db or default_db()
+    as_of = args.as_of or dt.date.today()
     store = Store(db)
     try:
         with site_lock(db, url):
-            outcome = check_site(request, profile, store, args.as_of or dt.date.today(), args.out)
+            outcome = check_site(request, profile, store, as_of, args.out, started_with(profile, as_of, args))
     finally:
         store.close()
     _print_summary(outcome.report, outcome.html)
@@ -587,6 +592,21 @@ def cmd_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_GAPS if outcome.failed else EXIT_OK
+
+
+def _as_started(args: argparse.Namespace, db: Path, url: str) -> argparse.Namespace:
+    """`args` completed with what the run --resume goes on with was started with (check_site says when there
+    is none); unchanged for a run stored before gapcheck kept that."""
+    from .store import Store
+
+    if not db.is_file():
+        return args
+    store = Store(db)
+    try:
+        run = store.to_resume(url)
+    finally:
+        store.close()
+    return resumed(args, run[0], run[1]) if run is not None and run[1] is not None else args
 
 
 def _print_summary(report: Report, html: Path) -> None:

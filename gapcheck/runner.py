@@ -9,14 +9,15 @@ from pathlib import Path
 
 import checks
 from core.errors import ConfigError, CrawlInterrupted, CrawlStartError, GapcheckError
-from core.model import CrawlStats, FetchError, Site
+from core.model import ENTRY_REDIRECTS, CrawlStats, FetchError, Site
 from core.redaction import redact
+from core.urls import host_of
 
 from . import decisions, history
 from .crawl import crawl
-from .crawl_setup import CrawlRequest
+from .crawl_setup import CrawlRequest, resume_command
 from .profile import Profile
-from .report import Report, build_report, reports_of, write_reports
+from .report import Report, build_report, labels, reports_of, write_reports
 from .report.labels import page_error_words
 from .store import RunState, Store
 
@@ -31,7 +32,10 @@ class Outcome:
     internal_errors: int = 0
 
 
-def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.date, out: Path) -> Outcome:
+def check_site(
+    request: CrawlRequest, profile: Profile, store: Store, as_of: dt.date, out: Path, started_with: dict | None = None
+) -> Outcome:
+    """`started_with`: what a new run is stored with, for --resume (gapcheck/run_options.py)."""
     rules = rules_of(profile)
     store.verify()  # before a run is added: a damaged store would keep one dead run per attempt
     if request.resume:
@@ -39,9 +43,9 @@ def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.
         if run_id is None:
             return _conclude_stopped(store, request.url, profile, rules, out)
     else:
-        run_id = store.start_run(profile.name, request.url, profile.name, as_of, profile.crawl.max_pages)
+        run_id = store.start_run(profile.name, request.url, profile.name, as_of, profile.crawl.max_pages, started_with)
     stats = crawl(request, store, run_id)
-    return conclude(store, run_id, request.url, profile, rules, stats, out)
+    return conclude(store, run_id, request, profile, rules, stats, out)
 
 
 def _conclude_stopped(store: Store, url: str, profile: Profile, rules: list[checks.Rule], out: Path) -> Outcome:
@@ -66,15 +70,20 @@ def rules_of(profile: Profile) -> list[checks.Rule]:
 
 
 def conclude(
-    store: Store, run_id: int, url: str, profile: Profile, rules: list[checks.Rule], stats: CrawlStats, out: Path
+    store: Store,
+    run_id: int,
+    request: CrawlRequest,
+    profile: Profile,
+    rules: list[checks.Rule],
+    stats: CrawlStats,
+    out: Path,
 ) -> Outcome:
     """After the crawl: the run's findings and reports, or CrawlStartError when the portal did not answer."""
+    url = request.url
     if stats.interrupted:
         store.interrupt_run(run_id)
-        raise CrawlInterrupted(
-            f"{redact(url)}: the crawl (run {run_id}) was stopped before it finished; "
-            f"`gapcheck check {redact(url)} --resume` goes on from where it stopped"
-        )
+        command = request.resume_hint or resume_command(url, store.path, out)
+        raise CrawlInterrupted(f"{redact(url)}：{labels.CLI['resume_hint'].format(run=run_id, command=command)}")
     store.finish_crawl(run_id, stats)
     site = store.load_site(run_id)
     start = site.home
@@ -91,7 +100,7 @@ def conclude(
             f"{redact(url)}: the portal did not answer ({words}); check the URL and "
             "that the site is reachable from this machine"
         )
-    refused = start_refused(site)
+    refused = start_refused(site, profile.crawl.allowed_domains)
     if refused is not None:
         # An error page is not the portal: judging it would report every duty missing.
         store.fail_run(run_id, refused)
@@ -112,12 +121,24 @@ _START_STATUS = {
 """What a start page's error status means for the run, and what to do; keyed by status, else its hundred."""
 
 
-def start_refused(site: Site) -> str | None:
-    """Why the start page (or the page its script or refresh leads to) is an error page and not the portal,
-    in words for the bureau's web team; None when it answered 2xx with content."""
+_LEFT = "起始网址跳转到了其他网站（{url}）；请以跳转后的网址作为起始网址检查，或确属本门户时在检查方案的 crawl.allowed_domains 中加入 {host}"
+"""A start page whose HTTP, script or refresh redirect leaves the portal: the other site is not this one's."""
+
+
+def start_refused(site: Site, allowed_domains: tuple[str, ...] = ()) -> str | None:
+    """Why the start page (or the page its script or refresh leads to) is an error page or another site and
+    not the portal, in words for the bureau's web team; None when it answered 2xx with content."""
     for page in site.entry_pages:
         if page.status is None:
             break  # not answered at all: the crawl's own failure says why
+        hop = (
+            next((link.url for link in page.links if link.tag in ENTRY_REDIRECTS), None) if page.is_entry_stub else None
+        )
+        away = next(
+            (u for u in (page.final_url, hop) if u and not _same_portal(u, site.start_url, allowed_domains)), None
+        )
+        if away is not None:
+            return _LEFT.format(url=redact(away), host=host_of(away))
         check = site.checks.get(page.url)
         if (check is not None and check.error is FetchError.CHALLENGE) or page.error.startswith(FetchError.CHALLENGE):
             return (
@@ -130,6 +151,15 @@ def start_refused(site: Site) -> str | None:
         where = "" if page is site.home else f"（首页跳转到 {page.url}）"
         return f"{what}：HTTP {page.status}{where}；{fix}"
     return None
+
+
+def _same_portal(url: str, start_url: str, allowed_domains: tuple[str, ...]) -> bool:
+    """Same host as the start URL but for a leading www. (example.gov.cn → www.example.gov.cn), or a domain
+    the profile names as the portal's."""
+    host = host_of(url)
+    if host.removeprefix("www.") == host_of(start_url).removeprefix("www."):
+        return True
+    return any(host == d or host.endswith("." + d) for d in (d.lower().lstrip(".") for d in allowed_domains))
 
 
 def evaluate(

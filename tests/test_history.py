@@ -125,7 +125,7 @@ def test_a_version_3_store_is_upgraded_and_its_findings_fingerprinted(tmp_path):
     store.close()
     downgrade(path, 3)
     store = Store(path)
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 10
     assert store.db.execute("SELECT fingerprint FROM findings WHERE run_id = ?", (run_id,)).fetchone()[
         0
     ] == fingerprint("GK201", "商务动态", "http://x.gov.cn/swdt/")

@@ -247,6 +247,12 @@ CLI = {
     "no_history": "数据库 {db} 中没有 {url} 的运行记录",
     "state_failed": "失败",
     "state_running": "未完成",
+    "resume_conflict": "{flag}：运行 {run} 开始时{was}，这次续查{given}；--resume 沿用开始时的检查方案和抓取选项，"
+    "请去掉 {flag} 再续查，或不加 --resume 重新检查",
+    "resume_value": "为 {value}",
+    "resume_flag_on": "加了 {flag}",
+    "resume_flag_off": "未加 {flag}",
+    "resume_hint": "抓取（运行 {run}）在完成前被停止；运行 {command} 从停下的地方继续",
 }
 HISTORY_HEAD = ("运行", "数据截至", "完成时间", "结论", "得分", "问题", "新增", "已整改")
 """The columns of `gapcheck history`."""

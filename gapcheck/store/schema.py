@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 _PROBES_TABLE = """CREATE TABLE probes (
     id INTEGER PRIMARY KEY,
@@ -82,6 +82,9 @@ _MIGRATIONS = {
         for column in ("title TEXT", "text TEXT", "retry_after REAL", "location TEXT")
     ],
     9: _DECISIONS,
+    # What the run was started with (profile, crawl options; gapcheck/run_options.py), for --resume. Older
+    # runs have none: a resume of one takes the command line's, as before.
+    10: ["ALTER TABLE runs ADD COLUMN started_with TEXT"],
 }
 """Statements that bring a store of the version before the key up to that version."""
 
@@ -104,7 +107,8 @@ CREATE TABLE runs (
     verdict TEXT,
     score REAL,
     report TEXT,
-    crawl_notes TEXT
+    crawl_notes TEXT,
+    started_with TEXT
 );
 CREATE TABLE pages (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
