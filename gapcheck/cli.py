@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import os
+import shlex
 import sqlite3
 import sys
 from pathlib import Path
@@ -281,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if args.command == "batch":
             return cmd_batch(args)
@@ -316,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gapcheck: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("gapcheck: interrupted", file=sys.stderr)
+        print(f"gapcheck: {CLI['interrupted']}", file=sys.stderr)
         return 130
     except sqlite3.DatabaseError as exc:
         from .store import damaged_message, is_damaged
@@ -477,6 +479,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         verbose=args.verbose,
         resume=args.resume,
         redis=args.redis,
+        resume_command=resume_command(args.argv),
     )
     db = args.db or default_db()
     store = Store(db)
@@ -493,6 +496,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_GAPS if outcome.failed else EXIT_OK
+
+
+def resume_command(argv: list[str]) -> str:
+    """The command line that goes on with this check once stopped: the same one, with --resume."""
+    return redact(shlex.join(["gapcheck", *argv, *([] if "--resume" in argv else ["--resume"])]))
 
 
 def _print_summary(report: Report, html: Path) -> None:

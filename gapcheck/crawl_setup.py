@@ -27,6 +27,8 @@ class CrawlRequest:
     """Go on with the run's stored pages instead of starting from the start page."""
     redis: str | None = None
     """Crawl through the `gapcheck worker` processes attached to this Redis (gapcheck/distributed.py)."""
+    resume_command: str = ""
+    """The command that goes on with this crawl once stopped, told at the first Ctrl-C."""
 
 
 def scrapy_settings(request: CrawlRequest, run_id: int, *, alone: bool = True) -> Settings:
