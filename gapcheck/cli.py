@@ -33,6 +33,11 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 
+REPORTS = Path("gapcheck-report")
+"""Where `gapcheck check` without --out writes: REPORTS/<site>/<when>/, one folder per run, and
+REPORTS/<site>/latest the newest (a symlink, or LATEST_FILE naming it where symlinks cannot be made)."""
+LATEST, LATEST_FILE = "latest", "latest.txt"
+
 
 def default_db() -> Path:
     return user_data_path("gapcheck") / "gapcheck.sqlite"
@@ -89,7 +94,7 @@ def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
     p.add_argument(
         "--as-of", type=_as_of, default=None, help="the date every freshness rule counts back from (default: today)"
     )
-    p.add_argument("--out", type=Path, default=Path(out_default), help=f"report folder (default: {out_default})")
+    p.add_argument("--out", type=Path, default=None, help=f"report folder (default: {out_default})")
     p.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db()})")
     p.add_argument("--max-pages", type=_positive, default=None, help="stop after this many pages")
     p.add_argument("--concurrency", type=_positive, default=None, help="requests at once per host (default: 2, polite)")
@@ -171,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     check = sub.add_parser("check", help="crawl a portal and write its gap report")
     check.add_argument("url", help="the portal's home page, e.g. http://www.example.gov.cn/")
-    _add_check_options(check, out_default="gapcheck-report")
+    _add_check_options(check, out_default=f"{REPORTS}/<网站>/<时间>，{REPORTS}/<网站>/{LATEST} 为最新一次")
     batch = sub.add_parser("batch", help="check every portal of a SITES.yaml, write an index across them, notify")
     batch.add_argument(
         "sites", type=Path, metavar="SITES.yaml", help="the list of portals (see config/sites.example.yaml)"
@@ -483,12 +488,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
     db = args.db or default_db()
     store = Store(db)
+    out = args.out or run_folder(url, dt.datetime.now())
     try:
         with site_lock(db, url):
-            outcome = check_site(request, profile, store, args.as_of or dt.date.today(), args.out)
+            outcome = check_site(request, profile, store, args.as_of or dt.date.today(), out)
     finally:
         store.close()
     _print_summary(outcome.report, outcome.html)
+    if args.out is None:
+        print(f"最新报告：{point_latest(out) / outcome.html.name}")
     if outcome.internal_errors:
         print(
             f"gapcheck: warning: {outcome.internal_errors} pages could not be processed (an internal error); "
@@ -496,6 +504,34 @@ def cmd_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_GAPS if outcome.failed else EXIT_OK
+
+
+def run_folder(url: str, now: dt.datetime) -> Path:
+    """This run's own report folder under REPORTS: checking another site, or this one again, overwrites nothing."""
+    from .sites import site_slug
+
+    site = REPORTS / site_slug(url)
+    name = now.strftime("%Y%m%d-%H%M%S")
+    folder, n = site / name, 1
+    while folder.exists():
+        n += 1
+        folder = site / f"{name}-{n}"
+    return folder
+
+
+def point_latest(folder: Path) -> Path:
+    """Points the site's `latest` at `folder` (swapped whole: a reader never finds it missing); returns it."""
+    link = folder.parent / LATEST
+    swap = folder.parent / f".{LATEST}.{os.getpid()}"
+    try:
+        swap.unlink(missing_ok=True)
+        swap.symlink_to(folder.name, target_is_directory=True)
+        os.replace(swap, link)
+        return link
+    except OSError:  # no symlinks here (some Windows accounts, some shares): a file names the folder instead
+        swap.unlink(missing_ok=True)
+        (folder.parent / LATEST_FILE).write_text(folder.name + "\n", encoding="utf-8")
+        return folder
 
 
 def resume_command(argv: list[str]) -> str:
