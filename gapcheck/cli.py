@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -27,6 +28,8 @@ from .report import labels
 from .report.labels import CLI
 
 if TYPE_CHECKING:
+    from spiders.progress import Board
+
     from .profile import Profile
     from .report.model import Report
     from .store import Store
@@ -158,7 +161,27 @@ def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
         "reports keep HOST's URLs (repeatable; profile crawl.aliases)",
     )
     p.add_argument("--verbose", action="store_true", help="show Scrapy's log")
+    _add_progress(p)
     _add_redis(p)
+
+
+def _add_progress(p: argparse.ArgumentParser) -> None:
+    from spiders.settings import PROGRESS_EVERY
+
+    p.add_argument(
+        "--progress-every",
+        type=_above_zero,
+        default=PROGRESS_EVERY,
+        metavar="SECONDS",
+        help=f"off a terminal (cron, systemd, CI), a progress line this often (default: {PROGRESS_EVERY:g}); "
+        "on a terminal the line is live",
+    )
+
+
+def _board(args: argparse.Namespace) -> Board:
+    from spiders.progress import Board
+
+    return Board(live=sys.stderr.isatty(), every=args.progress_every)
 
 
 def _add_redis(p: argparse.ArgumentParser) -> None:
@@ -196,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"SQLite store (default: the SITES file's defaults.db, else {default_db()})",
     )
+    _add_progress(batch)
     _add_redis(batch)
     worker = sub.add_parser(
         "worker", help="crawl for the coordinators (check/batch --redis) attached to a Redis, until stopped"
@@ -263,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     probe.add_argument(
         "--timeout",
-        type=_probe_timeout,
+        type=_above_zero,
         default=15.0,
         help="seconds within which a home page must open (default: 15, as the indicators say)",
     )
@@ -366,7 +390,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
         connect(args.redis)
     store = Store(args.db or sites.db or default_db())
     try:
-        outcome = run_batch(sites, store, args.as_of or dt.date.today(), args.parallel or PARALLEL, redis=args.redis)
+        outcome = run_batch(
+            sites,
+            store,
+            args.as_of or dt.date.today(),
+            args.parallel or PARALLEL,
+            redis=args.redis,
+            board=_board(args),
+        )
     finally:
         store.close()
     print(f"总览：{outcome.index}")
@@ -480,7 +511,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     request = CrawlRequest(
         url,
         crawl,
-        progress=sys.stderr.isatty() and not args.redis,
+        progress=None if args.redis else _board(args),
         verbose=args.verbose,
         resume=args.resume,
         redis=args.redis,
@@ -490,7 +521,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     store = Store(db)
     out = args.out or run_folder(url, dt.datetime.now())
     try:
-        with site_lock(db, url):
+        with site_lock(db, url), request.progress or contextlib.nullcontext():
             outcome = check_site(request, profile, store, args.as_of or dt.date.today(), out)
     finally:
         store.close()
@@ -684,7 +715,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(args.dir, host=args.host, port=args.port)
 
 
-def _probe_timeout(text: str) -> float:
+def _above_zero(text: str) -> float:
     value = _seconds(text)
     if value == 0:
         raise argparse.ArgumentTypeError(f"{text!r}: expected a number of seconds above 0")

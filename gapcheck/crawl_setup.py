@@ -11,6 +11,7 @@ from core.model import HostNote
 from spiders import aliases as aliases_module
 from spiders import rendering
 from spiders import settings as spider_settings
+from spiders.progress import Board
 
 from .profile import CrawlOptions
 
@@ -21,7 +22,8 @@ class CrawlRequest:
 
     url: str
     crawl: CrawlOptions
-    progress: bool = False
+    progress: Board | None = None
+    """Where the crawl shows how far it is (spiders/progress.py)."""
     verbose: bool = False
     resume: bool = False
     """Go on with the run's stored pages instead of starting from the start page."""
