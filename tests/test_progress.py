@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import itertools
 import os
 import pty
 import re
@@ -93,7 +94,7 @@ def test_off_a_terminal_a_plain_line_at_each_interval(tmp_path):
     assert "\x1b[" not in result.stderr and "\r" not in result.stderr  # nothing drawn for a terminal
     assert re.search(r"页面 \d+/\d+，[\d.]+ 个/秒，预计还需 \d+:\d\d:\d\d", result.stderr), result.stderr
     times = [dt.datetime.strptime(line.split()[1], "%H:%M:%S") for line in lines]
-    gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)]
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
     assert all(1 <= gap <= 2 for gap in gaps), gaps
 
 
