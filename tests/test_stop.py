@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli import COMMAND, gapcheck
+from cli import COMMAND, gapcheck, stored_pages
 from routeserver import Answer, Req, html, serve
 
 pytestmark = pytest.mark.e2e
@@ -48,14 +48,6 @@ def portal():
         yield server
 
 
-def _pages(db: Path) -> int:
-    try:
-        with sqlite3.connect(db, timeout=5) as conn:
-            return conn.execute("SELECT count(*) FROM pages WHERE run_id = 1").fetchone()[0]
-    except sqlite3.Error:
-        return 0
-
-
 def _state(db: Path) -> str:
     with sqlite3.connect(db) as conn:
         return conn.execute("SELECT state FROM runs WHERE id = 1").fetchone()[0]
@@ -68,12 +60,12 @@ def _interrupt(url: str, tmp: Path, signals: int) -> tuple[subprocess.CompletedP
     args = [*COMMAND, "check", url, "--out", str(tmp / "out"), "--db", str(db), "--offline", "--no-render"]
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while _pages(db) < 2:
+    while stored_pages(db) < 2:
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.1)
     sent = time.monotonic()
-    print(f"stopping after {_pages(db)} pages")
+    print(f"stopping after {stored_pages(db)} pages")
     for n in range(signals):
         if n:
             time.sleep(0.2)
@@ -87,14 +79,14 @@ def _interrupt(url: str, tmp: Path, signals: int) -> tuple[subprocess.CompletedP
 def _resume_finishes(portal, tmp: Path) -> None:
     portal.portal.polite.clear()  # the resumed crawl need not take minutes
     db = tmp / "db.sqlite"
-    stored = _pages(db)
+    stored = stored_pages(db)
     assert 2 <= stored < PAGES + 1
     resumed = gapcheck(
         "check", portal.url, "--out", str(tmp / "out"), "--db", str(db), "--offline", "--no-render", "--resume"
     )
     assert resumed.returncode in (0, 1), resumed.stderr
     assert _state(db) == "done"
-    assert _pages(db) == PAGES + 1
+    assert stored_pages(db) == PAGES + 1
 
 
 def test_first_ctrl_c_is_acknowledged_and_stops_at_once(portal, tmp_path):
