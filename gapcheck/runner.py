@@ -17,7 +17,7 @@ from .crawl import crawl
 from .crawl_setup import CrawlRequest
 from .profile import Profile
 from .report import Report, build_report, reports_of, write_reports
-from .report.labels import page_error_words
+from .report.labels import CLI, page_error_words
 from .store import RunState, Store
 
 
@@ -72,8 +72,7 @@ def conclude(
     if stats.interrupted:
         store.interrupt_run(run_id)
         raise CrawlInterrupted(
-            f"{redact(url)}: the crawl (run {run_id}) was stopped before it finished; "
-            f"`gapcheck check {redact(url)} --resume` goes on from where it stopped"
+            f"{redact(url)}：" + CLI["stopped_now"].format(command=CLI["resume_any"].format(url=redact(url)))
         )
     store.finish_crawl(run_id, stats)
     site = store.load_site(run_id)
