@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from scrapy.settings import Settings
 
@@ -11,9 +12,11 @@ from core.model import HostNote
 from spiders import aliases as aliases_module
 from spiders import rendering
 from spiders import settings as spider_settings
-from spiders.progress import Board
 
 from .profile import CrawlOptions
+
+if TYPE_CHECKING:
+    from spiders.progress import Board  # rich: only a crawl needs it, not every command
 
 
 @dataclass(frozen=True)
