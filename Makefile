@@ -4,14 +4,18 @@ PY := $(VENV)/bin/python
 
 .PHONY: demo test check lint types bench chromium redis
 
+# Setting up is quiet: pip's and setuptools' output goes to a log, shown only when the setup fails, so that what
+# `make demo` prints is the demo's result.
+INSTALL_LOG := $(VENV)/install.log
 $(VENV)/.installed: pyproject.toml
-	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
-	touch $@
+	@echo "正在安装 $(VENV)（首次约需两分钟，日志：$(INSTALL_LOG)）"
+	@mkdir -p $(VENV)
+	@{ python3 -m venv $(VENV) && $(PY) -m pip install --upgrade pip && $(PY) -m pip install -e '.[test]'; } \
+		>$(INSTALL_LOG) 2>&1 || { cat $(INSTALL_LOG); echo "安装失败：见上面的输出（$(INSTALL_LOG)）"; exit 1; }
+	@touch $@
 
 demo: $(VENV)/.installed
-	$(VENV)/bin/gapcheck demo
+	@$(VENV)/bin/gapcheck demo
 
 # Everything, as CI runs it: lint and types first, so a lint or type error fails `.ci/run` too.
 test: lint types chromium redis

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -27,11 +28,18 @@ from .report.labels import CLI
 from .run_options import resumed, started_with
 
 if TYPE_CHECKING:
+    from spiders.progress import Board
+
     from .profile import Profile
     from .report.model import Report
     from .store import Store
 
 EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
+
+REPORTS = Path("gapcheck-report")
+"""Where `gapcheck check` without --out writes: REPORTS/<site>/<when>/, one folder per run, and
+REPORTS/<site>/latest the newest (a symlink, or LATEST_FILE naming it where symlinks cannot be made)."""
+LATEST, LATEST_FILE = "latest", "latest.txt"
 
 
 def default_db() -> Path:
@@ -89,7 +97,7 @@ def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
     p.add_argument(
         "--as-of", type=_as_of, default=None, help="the date every freshness rule counts back from (default: today)"
     )
-    p.add_argument("--out", type=Path, default=Path(out_default), help=f"report folder (default: {out_default})")
+    p.add_argument("--out", type=Path, default=None, help=f"report folder (default: {out_default})")
     p.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db()})")
     p.add_argument("--max-pages", type=_positive, default=None, help="stop after this many pages")
     p.add_argument("--concurrency", type=_positive, default=None, help="requests at once per host (default: 2, polite)")
@@ -153,7 +161,27 @@ def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
         "reports keep HOST's URLs (repeatable; profile crawl.aliases)",
     )
     p.add_argument("--verbose", action="store_true", help="show Scrapy's log")
+    _add_progress(p)
     _add_redis(p)
+
+
+def _add_progress(p: argparse.ArgumentParser) -> None:
+    from spiders.settings import PROGRESS_EVERY
+
+    p.add_argument(
+        "--progress-every",
+        type=_above_zero,
+        default=PROGRESS_EVERY,
+        metavar="SECONDS",
+        help=f"off a terminal (cron, systemd, CI), a progress line this often (default: {PROGRESS_EVERY:g}); "
+        "on a terminal the line is live",
+    )
+
+
+def _board(args: argparse.Namespace) -> Board:
+    from spiders.progress import Board
+
+    return Board(live=sys.stderr.isatty(), every=args.progress_every)
 
 
 def _add_redis(p: argparse.ArgumentParser) -> None:
@@ -171,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     check = sub.add_parser("check", help="crawl a portal and write its gap report")
     check.add_argument("url", help="the portal's home page, e.g. http://www.example.gov.cn/")
-    _add_check_options(check, out_default="gapcheck-report")
+    _add_check_options(check, out_default=f"{REPORTS}/<网站>/<时间>，{REPORTS}/<网站>/{LATEST} 为最新一次")
     batch = sub.add_parser("batch", help="check every portal of a SITES.yaml, write an index across them, notify")
     batch.add_argument(
         "sites", type=Path, metavar="SITES.yaml", help="the list of portals (see config/sites.example.yaml)"
@@ -191,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"SQLite store (default: the SITES file's defaults.db, else {default_db()})",
     )
+    _add_progress(batch)
     _add_redis(batch)
     worker = sub.add_parser(
         "worker", help="crawl for the coordinators (check/batch --redis) attached to a Redis, until stopped"
@@ -260,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     probe.add_argument(
         "--timeout",
-        type=_probe_timeout,
+        type=_above_zero,
         default=15.0,
         help="seconds within which a home page must open (default: 15, as the indicators say)",
     )
@@ -391,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gapcheck: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("gapcheck: interrupted", file=sys.stderr)
+        print(f"gapcheck: {CLI['interrupted']}", file=sys.stderr)
         return 130
     except sqlite3.DatabaseError as exc:
         from .store import damaged_message, is_damaged
@@ -434,7 +463,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
         connect(args.redis)
     store = Store(args.db or sites.db or default_db())
     try:
-        outcome = run_batch(sites, store, args.as_of or dt.date.today(), args.parallel or PARALLEL, redis=args.redis)
+        outcome = run_batch(
+            sites,
+            store,
+            args.as_of or dt.date.today(),
+            args.parallel or PARALLEL,
+            redis=args.redis,
+            board=_board(args),
+        )
     finally:
         store.close()
     print(f"总览：{outcome.index}")
@@ -568,23 +604,26 @@ def cmd_check(args: argparse.Namespace) -> int:
         connect(args.redis)  # before a run is stored: an unreachable Redis is a setup error
         # Workers cannot read this machine's store, so they cannot reuse its pages (304s): a full crawl.
         crawl = dataclasses.replace(crawl, incremental=False)
+    out = args.out or run_folder(url, dt.datetime.now())
     request = CrawlRequest(
         url,
         crawl,
-        progress=sys.stderr.isatty() and not args.redis,
+        progress=None if args.redis else _board(args),
         verbose=args.verbose,
         resume=args.resume,
         redis=args.redis,
-        resume_hint=resume_command(url, args.db, args.out),
+        resume_hint=resume_command(url, args.db, out),
     )
     as_of = args.as_of or dt.date.today()
     store = Store(db)
     try:
-        with site_lock(db, url):
-            outcome = check_site(request, profile, store, as_of, args.out, started_with(profile, as_of, args))
+        with site_lock(db, url), request.progress or contextlib.nullcontext():
+            outcome = check_site(request, profile, store, as_of, out, started_with(profile, as_of, args))
     finally:
         store.close()
     _print_summary(outcome.report, outcome.html)
+    if out.parent == site_reports(url):  # the default folder, or a resumed run's given back by its hint
+        print(f"最新报告：{point_latest(out) / outcome.html.name}")
     if outcome.internal_errors:
         print(
             f"gapcheck: warning: {outcome.internal_errors} pages could not be processed (an internal error); "
@@ -607,6 +646,39 @@ def _as_started(args: argparse.Namespace, db: Path, url: str) -> argparse.Namesp
     finally:
         store.close()
     return resumed(args, run[0], run[1]) if run is not None and run[1] is not None else args
+
+
+def site_reports(url: str) -> Path:
+    """The folder of a site's runs' report folders when --out is not given."""
+    from .sites import site_slug
+
+    return REPORTS / site_slug(url)
+
+
+def run_folder(url: str, now: dt.datetime) -> Path:
+    """This run's own report folder under REPORTS: checking another site, or this one again, overwrites nothing."""
+    site = site_reports(url)
+    name = now.strftime("%Y%m%d-%H%M%S")
+    folder, n = site / name, 1
+    while folder.exists():
+        n += 1
+        folder = site / f"{name}-{n}"
+    return folder
+
+
+def point_latest(folder: Path) -> Path:
+    """Points the site's `latest` at `folder` (swapped whole: a reader never finds it missing); returns it."""
+    link = folder.parent / LATEST
+    swap = folder.parent / f".{LATEST}.{os.getpid()}"
+    try:
+        swap.unlink(missing_ok=True)
+        swap.symlink_to(folder.name, target_is_directory=True)
+        os.replace(swap, link)
+        return link
+    except OSError:  # no symlinks here (some Windows accounts, some shares): a file names the folder instead
+        swap.unlink(missing_ok=True)
+        (folder.parent / LATEST_FILE).write_text(folder.name + "\n", encoding="utf-8")
+        return folder
 
 
 def _print_summary(report: Report, html: Path) -> None:
@@ -756,7 +828,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(args.dir, host=args.host, port=args.port)
 
 
-def _probe_timeout(text: str) -> float:
+def _above_zero(text: str) -> float:
     value = _seconds(text)
     if value == 0:
         raise argparse.ArgumentTypeError(f"{text!r}: expected a number of seconds above 0")

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli import COMMAND, gapcheck
+from cli import COMMAND, gapcheck, stored_pages
 from oldstore import downgrade
 
 from gapcheck.sample.server import serve
@@ -48,11 +48,7 @@ def _args(url: str, tmp: Path, name: str, db: Path, *extra: str) -> list[str]:
 
 
 def _pages(db: Path) -> int:
-    try:
-        with sqlite3.connect(db, timeout=5) as conn:
-            return conn.execute("SELECT count(*) FROM pages WHERE run_id = 1").fetchone()[0]
-    except sqlite3.Error:
-        return 0
+    return stored_pages(db)
 
 
 def _stop_midway(args: list[str], db: Path, sig: int) -> subprocess.CompletedProcess:
