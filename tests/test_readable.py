@@ -262,6 +262,19 @@ def test_a_filter_match_in_a_folded_part_is_opened(browser, tmp_path):
         context.close()
 
 
+@pytest.mark.browser
+def test_a_printout_shows_the_folded_rows(browser, tmp_path):
+    context, page = _open(browser, _write(tmp_path, "report.html", _broken_site(30)), 1280)
+    try:
+        folded = page.locator("#problems details[data-fold] tr[data-finding]").first
+        assert not folded.is_visible()
+        page.emulate_media(media="print")
+        assert folded.is_visible()
+        assert page.locator("#links details[data-fold] table.links tr").last.is_visible()
+    finally:
+        context.close()
+
+
 @pytest.mark.e2e
 @pytest.mark.browser
 @pytest.mark.parametrize("device", WIDTHS)

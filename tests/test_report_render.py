@@ -189,6 +189,7 @@ def sample_report() -> dict:
                 "reason": "HTTP 404",
                 "found_on": [f"https://www.example.gov.cn/p{i}.html" for i in range(8)],
                 "on_homepage": True,
+                "texts": ["旧页面", "原文链接"],
             },
             {
                 "url": JS_URL,
@@ -197,6 +198,7 @@ def sample_report() -> dict:
                 "reason": "超时|timeout\n" + XSS,
                 "found_on": [JS_URL, "https://www.example.gov.cn/"],
                 "on_homepage": False,
+                "texts": [XSS],
             },
         ],
         "rules": rules,
