@@ -10,19 +10,23 @@ desktop width and a phone width. Screenshots go to $GAPCHECK_ARTIFACTS, else the
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import lxml.html
 import pytest
-from cli import gapcheck
+import test_browser
+import test_snapshots
 from reports import make_report
-from test_rendering import need_chromium
 
 from gapcheck.report import render_html
 from gapcheck.report.labels import TEXT
 from gapcheck.report.view import FINDINGS_SHOWN, FOUND_ON_SHOWN, LINKS_SHOWN, URL_SHOWN
-from spiders.rendering import CHROMIUM_ENV
+
+# Fixtures shared with the other browser tests and the snapshot test: one Chromium, one `gapcheck demo` run.
+chromium_path = test_browser.chromium_path
+browser = test_browser.browser
+demo = test_snapshots.demo
+artifacts = test_browser.artifacts
 
 SITE = "https://www.example.gov.cn"
 PAGES = [f"{SITE}/zwgk/{name}/index.html" for name in ("tzgg", "zcwj", "gzdt", "bmdt", "xxgk")]
@@ -130,12 +134,12 @@ def test_links_can_be_read_by_page_each_page_once_with_its_links_and_their_words
 
 
 @pytest.mark.e2e
-def test_a_crawled_report_names_each_broken_link_by_its_words(demo_report):
-    links = json.loads((demo_report / "report.json").read_text(encoding="utf-8"))["links"]
+def test_a_crawled_report_names_each_broken_link_by_its_words(demo):
+    links = json.loads((demo / "report.json").read_text(encoding="utf-8"))["links"]
     texts = {link["url"].rsplit("/", 1)[-1]: link["texts"] for link in links}
     # gapcheck/sample/GAPS.md, gap 8: the 行政复议 page links 行政复议申请书, and the form is missing.
     assert any("行政复议申请书" in t for t in texts["xzfysqs.doc"]), texts
-    html = (demo_report / "report.html").read_text(encoding="utf-8")
+    html = (demo / "report.html").read_text(encoding="utf-8")
     assert f"{TEXT['anchor_text']}：" in html
 
 
@@ -149,36 +153,6 @@ WIDTHS = {"desktop": 1280, "phone": 390}
 # folded. The bound leaves room for a header or a section more (the summary is being extended), and the
 # 500-link case checks the point itself: the height no longer grows with the number of links.
 MAX_HEIGHT = {"desktop": 5_500, "phone": 10_000}
-
-
-@pytest.fixture(scope="module")
-def demo_report(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("demo")
-    # A plain crawl (no rendering), as the snapshot test does: the same report on every machine.
-    result = gapcheck("demo", "--out", str(out), env={CHROMIUM_ENV: str(out / "no-chromium")})
-    assert result.returncode == 0, result.stderr
-    return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=["--no-sandbox"], headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.fixture(scope="module")
-def artifacts(tmp_path_factory) -> Path:
-    env = os.environ.get("GAPCHECK_ARTIFACTS")
-    folder = Path(env) if env else tmp_path_factory.mktemp("readable") / "artifacts"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _open(browser, path: Path, width: int):
@@ -278,9 +252,9 @@ def test_a_printout_shows_the_folded_rows(browser, tmp_path):
 @pytest.mark.e2e
 @pytest.mark.browser
 @pytest.mark.parametrize("device", WIDTHS)
-def test_the_demo_report_fits_the_window(browser, demo_report, artifacts, device):
+def test_the_demo_fits_the_window(browser, demo, artifacts, device):
     width = WIDTHS[device]
-    context, page = _open(browser, demo_report / "report.html", width)
+    context, page = _open(browser, demo / "report.html", width)
     try:
         layout = _layout(page)
         assert layout["scrollWidth"] <= layout["width"], layout

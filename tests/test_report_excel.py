@@ -217,7 +217,7 @@ def test_columns_and_links_sheets():
     assert links[0][5].split("\n") == [f"https://www.example.gov.cn/p{i}.html" for i in range(8)]  # all, joined
     assert links[1][1] is None and links[1][2] == "待核实" and links[1][4] == "否"
     # The words each link is shown with, one per line: what the web team searches the page for.
-    assert links[0][6] == "旧页面\n原文链接" and links[1][6] is None
+    assert links[0][6] == "旧页面\n原文链接" and links[1][6] == XSS
 
 
 @pytest.mark.parametrize(
