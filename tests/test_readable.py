@@ -20,7 +20,7 @@ from reports import make_report
 
 from gapcheck.report import render_html
 from gapcheck.report.labels import TEXT
-from gapcheck.report.view import FINDINGS_SHOWN, FOUND_ON_SHOWN, LINKS_SHOWN, URL_SHOWN
+from gapcheck.report.view import FINDINGS_SHOWN, FOUND_ON_SHOWN, LINKS_SHOWN, URL_SHOWN, elide
 
 # Fixtures shared with the other browser tests and the snapshot test: one Chromium, one `gapcheck demo` run.
 chromium_path = test_browser.chromium_path
@@ -112,6 +112,14 @@ def test_long_lists_fold_behind_another_n_and_show_the_first_rows():
     assert len(rest.xpath(".//tr[@data-finding]")) == 87 - FINDINGS_SHOWN
     # Every finding is still in the page: the filter and a printout see them all.
     assert len(doc.xpath('//section[@id="problems"]//tr[@data-finding]')) == 87
+
+
+def test_only_long_urls_are_shortened():
+    url = f"{SITE}{LONG}"
+    assert elide(f"{SITE}/a.html") == f"{SITE}/a.html"
+    assert elide("政务公开" * 40) == "政务公开" * 40  # prose wraps; only a URL is cut
+    shown = elide(url)
+    assert len(shown) == URL_SHOWN and shown.startswith(f"{SITE}/module/") and shown.endswith(url[-30:])
 
 
 def test_short_lists_do_not_fold():
