@@ -12,6 +12,7 @@ from core.errors import ConfigError, CrawlInterrupted, CrawlStartError, Gapcheck
 from core.model import ENTRY_REDIRECTS, CrawlStats, FetchError, Site
 from core.redaction import redact
 from core.urls import host_of
+from spiders.progress import Board, Phase
 
 from . import decisions, history
 from .crawl import crawl
@@ -105,7 +106,7 @@ def conclude(
         # An error page is not the portal: judging it would report every duty missing.
         store.fail_run(run_id, refused)
         raise CrawlStartError(f"{redact(url)}：{refused}")
-    outcome = evaluate(store, run_id, profile, rules, out, site)
+    outcome = evaluate(store, run_id, profile, rules, out, site, request.progress)
     return dataclasses.replace(outcome, internal_errors=stats.internal_errors)
 
 
@@ -163,7 +164,13 @@ def _same_portal(url: str, start_url: str, allowed_domains: tuple[str, ...]) -> 
 
 
 def evaluate(
-    store: Store, run_id: int, profile: Profile, rules: list[checks.Rule], out: Path, site: Site | None = None
+    store: Store,
+    run_id: int,
+    profile: Profile,
+    rules: list[checks.Rule],
+    out: Path,
+    site: Site | None = None,
+    progress: Board | None = None,
 ) -> Outcome:
     """Runs the rules over a stored crawl, stores the findings and writes the reports."""
     site = site or store.load_site(run_id)
@@ -179,6 +186,8 @@ def evaluate(
         history.annotate(build_report(run_id, started, finished, profile, rules, findings, ctx, summary), store, run_id)
     )
     try:
+        if progress is not None:
+            progress.show(Phase.REPORT)
         html = write_reports(report, out)
     except GapcheckError as exc:  # a full disk, a read-only folder: the crawl is stored, only the reports are not
         raise GapcheckError(
