@@ -114,7 +114,7 @@ ERROR = {
     "regex": "{text!r} 不是正则表达式（{reason}）；在 ? 和 ( 等特殊字符前加反斜杠",
     "alias": "{text!r} 不是 HOST=URL；写成如 www.example.gov.cn=http://127.0.0.1:8080",
     "port": "--port {port}：端口应在 0 到 65535 之间；换一个端口",
-    "url": "网址 {problem}；{fix}",
+    "url": "{problem}；{fix}",
     "interrupted": "已中断",
     "internal_errors": "警告：{n} 个页面因内部错误未能处理；加上 --verbose 再运行一次，查看错误并报告给开发人员",
     "run_not_finished": "{db}：运行 {id} 的状态是“{state}”，抓取没有完成；运行 gapcheck check {url} --resume 继续被中断的抓取",
