@@ -19,6 +19,7 @@ from core.errors import GapcheckError
 from core.model import CrawlStats
 from core.redaction import redact
 
+from .cli_words import ERROR
 from .crawl import crawl_many
 from .crawl_setup import CrawlRequest
 from .lock import site_lock
@@ -97,15 +98,16 @@ def _run(
     def crawled(i: int, stats: CrawlStats | BaseException) -> None:
         entry = planned[i][0]
         if isinstance(stats, BaseException):
-            say(f"{entry.name}：抓取出错（{stats}）")
+            say(f"{entry.name}：{ERROR['crawl_failed'].format(reason=stats)}")
         else:
             say(f"{entry.name}：抓取完成，{stats.pages} 个页面")
 
     results = crawl_many(jobs, store, parallel, crawled)
     for (request, run_id), (entry, profile, rules), stats in zip(jobs, planned, results, strict=False):
         if isinstance(stats, BaseException):
-            store.fail_run(run_id, f"crawl failed: {stats}")
-            outcomes[entry.slug] = _failed(sites, entry, f"抓取出错：{stats}", say)
+            failure = ERROR["crawl_failed"].format(reason=stats)
+            store.fail_run(run_id, failure)
+            outcomes[entry.slug] = _failed(sites, entry, failure, say)
             continue
         try:
             outcome = conclude(store, run_id, request.url, profile, rules, stats, sites.out_dir(entry))

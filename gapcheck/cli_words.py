@@ -138,6 +138,7 @@ ERROR = {
     "crawl.obey_robots: false）",
     "no_answer": "{url}：网站没有响应（{reason}）；检查网址是否写对，以及本机能否访问这个网站",
     "no_answer_reason": "没有回应",
+    "crawl_failed": "抓取出错：{reason}",
     "locked": "{url}：另一个 gapcheck 正在用 {db} 检查这个网站（{holder}）；等它完成，或停止它后加 --resume "
     "再运行（锁文件 {lock}）",
     "store_open": "{db}：打不开 gapcheck 数据库（{reason}）；用 --db 指定一个可写的路径",
@@ -166,3 +167,39 @@ WORKER = {
 
 PROBE = {"ok": "正常", "failed": "失败"}
 """The first column of `gapcheck probe`."""
+
+NOTIFY = {
+    # the outcome line of each channel after a batch, which the operators read in the batch's log
+    "sent": "通知：{channel} 已发送（{detail}）",
+    "failed": "通知：{channel} 发送失败：{reason}（检查 SITES.yaml 中的 {key}）",
+    "crashed": "通知：{channel} 发送失败：{kind}：{reason}",
+    "nothing_new": "通知：没有新情况（没有新增的单项否决或问题，每个网站都已检查）；未发送",
+    "webhook": "webhook {url}",
+    "mail": "邮件 {host}:{port}",
+    "recipients": "{n} 个收件人",
+    "unparsable_url": "（无法解析的网址）",
+    "not_a_url": "（不是网址）",
+    # why sending failed
+    "bad_url": "不是有效的网址",
+    "not_http": "应写 http:// 或 https:// 开头的网址",
+    "answered": "对方回答 HTTP {code} {reason}{where}",
+    "redirected": "，重定向到 {url}",
+    "no_recipient": "没有收件人",
+    "username_only": "写了 notify.smtp.username，但没有写 notify.smtp.password_env（存放密码的环境变量名）",
+    "password_env_only": "写了 notify.smtp.password_env，但没有写 notify.smtp.username",
+    "password_unset": "环境变量 {name}（SMTP 密码）没有设置",
+    "not_ascii": "用户名或密码含有 ASCII 以外的字符，Python 的 smtplib 无法发送",
+    "not_offered": "服务器不支持（{reason}）",
+    "login_refused": "登录被拒绝：{answer}",
+    "recipients_refused": "收件人被拒绝（{refused}）",
+    "sender_refused": "发件人被拒绝：{answer}",
+    "server_answered": "服务器回答 {answer}",
+    "server_closed": "服务器关闭了连接",
+    "tls_certificate": "TLS 证书未被接受（{reason}）",
+    "tls": "TLS 失败（{reason}）",
+    "refused": "连接被拒绝",
+    "no_dns": "主机名无法解析",
+    "timeout": "{timeout:g} 秒内没有回应",
+    "reset": "连接被重置",
+}
+"""The words of a batch's notifications: what was sent, and why a channel failed, naming the SITES.yaml key."""
