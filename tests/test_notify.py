@@ -541,9 +541,7 @@ def test_smtp_failures_name_the_key(tmp_path, smtp_server):
     notice = compose(what_is_new([_down_site()]))
     port = _closed_port()
     (line,) = send(NotifyConfig(smtp=SmtpConfig("127.0.0.1", "g@a.gov.cn", ("w@a.gov.cn",), port=port)), notice)
-    assert line == (
-        f"通知：邮件 127.0.0.1:{port} 发送失败：连接被拒绝（检查 SITES.yaml 中的 notify.smtp.host）"
-    )
+    assert line == (f"通知：邮件 127.0.0.1:{port} 发送失败：连接被拒绝（检查 SITES.yaml 中的 notify.smtp.host）")
     # The test server offers no STARTTLS.
     cfg = SmtpConfig("127.0.0.1", "g@a.gov.cn", ("w@a.gov.cn",), port=smtp_server.port, starttls=True)
     (line,) = send(NotifyConfig(smtp=cfg), notice)
