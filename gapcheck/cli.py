@@ -290,7 +290,7 @@ def cmd_rules(*, markdown: bool) -> int:
         print(rules_table())
         return EXIT_OK
     for rule in checks.RULES:
-        print(f"{rule.code}  {rule.name:<32} {rule.severity.value:<6} {rule.summary}")
+        print(f"{rule.code}  {rule.name:<32} {labels.SEVERITY[rule.severity.value]:<4}  {rule.summary}")
     return EXIT_OK
 
 

@@ -188,3 +188,9 @@ def test_the_index_shows_why_a_portal_was_not_checked_in_chinese(tmp_path):
     assert not re.findall(r"\b[a-z]{3,}\b", error.replace(dead, "")), error
     index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
     assert "网站没有响应" in index
+
+
+def test_rules_name_their_severity_in_chinese(capsys):
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    assert "单项否决" in out and "严重" in out and " major " not in out
