@@ -6,11 +6,10 @@ import argparse
 import dataclasses
 import datetime as dt
 import os
-import re
 import sqlite3
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_path
 
@@ -22,6 +21,7 @@ from spiders.aliases import parse_alias
 from spiders.rendering import RenderMode, check_available, mode_for
 
 from . import cli_words as W
+from .chinese_argparse import ChineseParser
 from .crawl_setup import CrawlRequest
 from .profile import is_number, load_profile
 from .report import labels
@@ -39,55 +39,8 @@ def default_db() -> Path:
     return user_data_path("gapcheck") / "gapcheck.sqlite"
 
 
-def _template(english: str) -> re.Pattern[str]:
-    """argparse's message template as a pattern whose groups are its fields (%(name)s, and %s as p0, p1)."""
-    numbered = iter(range(9))
-    return re.compile(
-        re.sub(
-            r"%\\\((\w+)\\\)[sr]|%[sr]",
-            lambda m: f"(?P<{m.group(1) or f'p{next(numbered)}'}>.+?)",
-            re.escape(english),
-        )
-        + r"\Z",
-        re.S,
-    )
-
-
-_PARSE_ERRORS = [(_template(english), ours) for english, ours in W.PARSE_ERROR.items()]
-
-
-def chinese_parse_error(message: str) -> str:
-    """argparse's English error in Chinese; a message argparse did not word (our types') stays as it is."""
-    for pattern, ours in _PARSE_ERRORS:
-        found = pattern.match(message)
-        if found:
-            fields = found.groupdict()
-            if "message" in fields:
-                fields["message"] = chinese_parse_error(fields["message"])
-            if "type" in fields:
-                fields["type"] = W.TYPE_NAME.get(fields["type"], fields["type"])
-            return ours.format(**fields)
-    return message
-
-
-class _Formatter(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
-        super().add_usage(usage, actions, groups, W.USAGE if prefix is None else prefix)
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with its own words in Chinese (why not through gettext: see cli_words)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)
-        kwargs["add_help"] = False
-        super().__init__(*args, **kwargs)
-        self._positionals.title, self._optionals.title = W.POSITIONALS, W.OPTIONS
-        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=W.HELP_OPTION)
-
-    def error(self, message: str) -> NoReturn:  # argparse exits 2 already; keep its usage line, drop nothing
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, W.ERROR_LINE.format(prog=self.prog, message=chinese_parse_error(message)))
+class _Parser(ChineseParser):
+    usage_exit_code = EXIT_USAGE
 
 
 def _as_of(text: str) -> dt.date:

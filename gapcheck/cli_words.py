@@ -5,10 +5,7 @@ in config_words.py. Option names, metavars in caps, file names and URLs stay as 
 
 from __future__ import annotations
 
-# argparse's own words. argparse looks its words up through gettext, which reads .mo files for the user's
-# locale: bureau machines often run LANG=C, and a catalogue installed into gettext changes every argparse
-# in the process. So the parser supplies them instead (cli._Parser): the titles and usage prefix directly,
-# the errors by argparse's English template, which the tests run through one by one.
+# argparse's own words, which gapcheck/chinese_argparse.py supplies (and says why not through gettext).
 USAGE = "用法："
 POSITIONALS = "位置参数"
 OPTIONS = "选项"

@@ -53,6 +53,15 @@ def test_help_is_chinese(name, parser):
     assert "用法：" in text and "选项" in text and "显示帮助并退出" in text
 
 
+@pytest.mark.parametrize(("name", "parser"), _parsers(), ids=lambda x: x if isinstance(x, str) else "")
+def test_help_fits_the_terminal_a_chinese_character_taking_two_columns(monkeypatch, name, parser):
+    from gapcheck.chinese_argparse import columns
+
+    monkeypatch.setenv("COLUMNS", "80")
+    for line in parser.format_help().splitlines():
+        assert columns(line) <= 80 or " " not in line.strip(), f"gapcheck {name} -h: {line}"
+
+
 def test_every_subcommand_is_walked():
     names = {name for name, _ in _parsers()}
     assert {"check", "batch", "worker", "report", "index", "serve", "probe", "schedule"} <= names
@@ -194,3 +203,30 @@ def test_rules_name_their_severity_in_chinese(capsys):
     assert main(["rules"]) == 0
     out = capsys.readouterr().out
     assert "单项否决" in out and "严重" in out and " major " not in out
+
+
+def test_every_translated_argparse_message_is_one_argparse_still_says():
+    """argparse words its errors in English templates; a Python that rewords one would leave it English."""
+    import inspect
+
+    from gapcheck.cli_words import PARSE_ERROR
+
+    source = inspect.getsource(argparse)
+    for english in PARSE_ERROR:
+        assert repr(english)[1:-1] in source or english in source, english
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("argument --x: expected one argument", "参数 --x：需要一个值"),
+        ("argument RUN: invalid int value: 'x'", "参数 RUN：'x' 不是有效的整数"),
+        ("the following arguments are required: URL, --redis", "缺少参数：URL, --redis"),
+        ("ambiguous option: --re could match --render, --resume", "选项 --re 不明确，可能是 --render, --resume"),
+        ("一句我们自己的话", "一句我们自己的话"),
+    ],
+)
+def test_argparse_messages_are_translated_field_by_field(english, chinese):
+    from gapcheck.chinese_argparse import chinese_parse_error
+
+    assert chinese_parse_error(english) == chinese
