@@ -176,7 +176,75 @@ def build_parser() -> argparse.ArgumentParser:
     kind.add_argument("--cron", action="store_true", help=_help("cron"))
     kind.add_argument("--systemd", action="store_true", help=_help("systemd"))
     schedule.add_argument("--install", action="store_true", help=_help("install"))
+    _add_loop_commands(sub)
     return parser
+
+
+def _add_loop_commands(sub: argparse._SubParsersAction) -> None:
+    """The daily work loop: accept, manual, recheck, sites, runs, export (gapcheck/commands/)."""
+
+    def command(name: str) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = sub.add_parser(name, help=W.COMMAND_HELP[name], description=W.COMMAND_HELP[name])
+        return p
+
+    accept = command("accept")
+    accept.add_argument("run_id", nargs="?", type=_positive, metavar="RUN", help=_help("accept_run"))
+    accept.add_argument("fingerprint", nargs="?", metavar="FINGERPRINT", help=_help("fingerprint"))
+    accept.add_argument("--reason", metavar="REASON", help=_help("reason"))
+    accept.add_argument("--by", metavar="NAME", help=_help("accept_by"))
+    accept.add_argument("--false-positive", action="store_true", help=_help("false_positive"))
+    accept.add_argument("--withdraw", action="store_true", help=_help("withdraw"))
+    accept.add_argument("--list", action="store_true", help=_help("list"))
+    _add_db(accept)
+    manual = command("manual")
+    manual.add_argument("run_id", type=_positive, metavar="RUN", help=_help("manual_run"))
+    manual.add_argument("rule", metavar="RULE", help=_help("manual_rule"))
+    manual.add_argument(
+        "--result", required=True, choices=["合格", "不合格"], metavar="RESULT", help=_help("manual_result")
+    )
+    manual.add_argument("--note", default="", metavar="NOTE", help=_help("manual_note"))
+    manual.add_argument("--by", metavar="NAME", help=_help("manual_by"))
+    _add_db(manual)
+    recheck = command("recheck")
+    recheck.add_argument("urls", nargs="+", metavar="URL", help=_help("recheck_urls"))
+    recheck.add_argument(
+        "--out", type=Path, default=Path("gapcheck-report"), help=_help("out", default="gapcheck-report")
+    )
+    _add_db(recheck)
+    recheck.add_argument("--profile", default=None, help=_help("recheck_profile"))
+    recheck.add_argument("--as-of", type=_as_of, default=None, help=_help("recheck_as_of"))
+    recheck.add_argument("--delay", type=_seconds, default=None, help=_help("recheck_delay"))
+    sites = command("sites")
+    _add_db(sites)
+    runs = command("runs")
+    runs.add_argument("site", nargs="?", metavar="SITE", help=_help("runs_site"))
+    _add_db(runs)
+    export = command("export")
+    export.add_argument("run_id", type=_positive, metavar="RUN", help=_help("export_run"))
+    export.add_argument("--csv", type=Path, required=True, metavar="FILE", help=_help("export_csv"))
+    _add_db(export)
+
+
+_LOOP_COMMANDS = {
+    "accept": ("accept", "run", True),
+    "manual": ("manual", "run", True),
+    "sites": ("listing", "sites", False),
+    "runs": ("listing", "runs", False),
+    "export": ("listing", "export", False),
+}
+"""command → (module in gapcheck/commands, its function, whether it writes the store)."""
+
+
+def _loop_command(args: argparse.Namespace) -> int:
+    import importlib
+
+    module, function, write = _LOOP_COMMANDS[args.command]
+    run = getattr(importlib.import_module(f".commands.{module}", __package__), function)
+    store = _open_existing(args.db, write=write)
+    try:
+        return run(args, store)
+    finally:
+        store.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -211,6 +279,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_probe(args)
         if args.command == "schedule":
             return cmd_schedule(args)
+        if args.command in _LOOP_COMMANDS:
+            return _loop_command(args)
+        if args.command == "recheck":
+            return cmd_recheck(args)
         return cmd_check(args)
     except GapcheckError as exc:
         print(f"gapcheck: {exc}", file=sys.stderr)
@@ -309,6 +381,26 @@ def _profile_named(name: str) -> Profile | None:
         if profile.name == name or ref == name:
             return profile
     return None
+
+
+def cmd_recheck(args: argparse.Namespace) -> int:
+    from .commands.recheck import recheck  # imports Scrapy
+
+    store = _open_existing(args.db, write=True)
+    try:
+        outcome = recheck(
+            store,
+            [normalize_url(url) for url in args.urls],
+            out=args.out,
+            as_of=args.as_of,
+            profile=args.profile,
+            delay=args.delay,
+            profile_named=_profile_named,
+        )
+    finally:
+        store.close()
+    _print_summary(outcome.report, outcome.html)
+    return EXIT_GAPS if outcome.failed else EXIT_OK
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -442,16 +534,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
             if f.evidence:
                 line += f"　{CLI['evidence']}：{_one_line(redact(f.evidence))}"
             print(line)
-    return EXIT_OK
+    return EXIT_GAPS if result.new else EXIT_OK  # scripts and CI stop on new problems
 
 
 def cmd_history(args: argparse.Namespace) -> int:
     from . import history
+    from .commands.listing import site_named
     from .store import RunState
 
-    url = normalize_url(args.url)
     store = _open_existing(args.db)
     try:
+        named = site_named(store, args.url)  # a start URL, a host or a site's name
+        url = named.last.start_url if named else normalize_url(args.url)
         lines = history.history(store, url)
     finally:
         store.close()

@@ -12,7 +12,7 @@ from core.errors import ConfigError, CrawlInterrupted, CrawlStartError, Gapcheck
 from core.model import CrawlStats, FetchError, Site
 from core.redaction import redact
 
-from . import history
+from . import decisions, history
 from .cli_words import ERROR
 from .crawl import crawl
 from .crawl_setup import CrawlRequest
@@ -128,14 +128,16 @@ def evaluate(
 ) -> Outcome:
     """Runs the rules over a stored crawl, stores the findings and writes the reports."""
     site = site or store.load_site(run_id)
-    findings, ctx = checks.run(site, profile.options, rules)
+    judged, ctx = checks.run(site, profile.options, rules)
+    applied = decisions.apply(store, site.start_url, judged)  # accepted, false positives, manual results
+    findings = applied.findings
     severity_of = {r.code: r.severity for r in checks.RULES}
     caps = {r.code: ctx.option(r.code, "cap") for r in rules if "cap" in r.defaults}
     summary = checks.summarize(findings, severity_of, caps)
     finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     started = store.run(run_id).started_at
-    report = history.annotate(
-        build_report(run_id, started, finished, profile, rules, findings, ctx, summary), store, run_id
+    report = applied.attach(
+        history.annotate(build_report(run_id, started, finished, profile, rules, findings, ctx, summary), store, run_id)
     )
     try:
         html = write_reports(report, out)
@@ -147,7 +149,7 @@ def evaluate(
     if not store.read_only:  # `gapcheck report` of a store on read-only media: the files are what is asked
         store.finish_run(
             run_id,
-            findings,
+            applied.stored,
             severity_of,
             report.data(),
             finished_at=finished,

@@ -18,6 +18,7 @@ _UNDO = {
     6: ["DROP TABLE probes"],
     7: ["ALTER TABLE pages DROP COLUMN zones", "ALTER TABLE links DROP COLUMN zone"],
     8: [f"ALTER TABLE link_checks DROP COLUMN {c}" for c in ("title", "text", "retry_after", "location")],
+    9: ["DROP TABLE acceptances", "DROP TABLE manual_results", "DROP TABLE rechecks"],
 }
 """Statements that take a store of the key's version back to the version before it (gapcheck.store.schema._MIGRATIONS reversed)."""
 
