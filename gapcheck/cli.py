@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import sqlite3
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -115,13 +116,16 @@ def _add_db(p: argparse.ArgumentParser, key: str = "db") -> None:
     p.add_argument("--db", type=Path, default=None, help=_help(key, default=default_db()))
 
 
+def _command(sub: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=W.COMMAND_HELP[name], description=W.COMMAND_HELP[name])
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gapcheck", description=W.PROG)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar=W.COMMAND)
 
-    def command(name: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=W.COMMAND_HELP[name], description=W.COMMAND_HELP[name])
-
+    command = partial(_command, sub)
     check = command("check")
     check.add_argument("url", metavar="URL", help=_help("url"))
     _add_check_options(check, out_default="gapcheck-report")
@@ -183,10 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_loop_commands(sub: argparse._SubParsersAction) -> None:
     """The daily work loop: accept, manual, recheck, sites, runs, export (gapcheck/commands/)."""
 
-    def command(name: str) -> argparse.ArgumentParser:
-        p: argparse.ArgumentParser = sub.add_parser(name, help=W.COMMAND_HELP[name], description=W.COMMAND_HELP[name])
-        return p
-
+    command = partial(_command, sub)
     accept = command("accept")
     accept.add_argument("run_id", nargs="?", type=_positive, metavar="RUN", help=_help("accept_run"))
     accept.add_argument("fingerprint", nargs="?", metavar="FINGERPRINT", help=_help("fingerprint"))
