@@ -14,7 +14,8 @@ COMMAND = "命令"
 """The metavar of the subcommand: `gapcheck [-h] 命令 ...`."""
 ERROR_LINE = "{prog}：错误：{message}\n"
 PARSE_ERROR = {
-    # argparse's message template (Python 3.11-3.13) -> ours; %(name)s / %s become {name} / {p0}, {p1}
+    # argparse's English template -> ours (%(name)s and %s become {name} and {p0}, {p1}); the tests check each
+    # is still one the running argparse says
     "argument %(argument_name)s: %(message)s": "参数 {argument_name}：{message}",
     "the following arguments are required: %s": "缺少参数：{p0}",
     "unrecognized arguments: %s": "不认识的参数：{p0}；运行 gapcheck -h 或 gapcheck 命令 -h 查看可用的参数",
