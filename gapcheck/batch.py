@@ -20,6 +20,7 @@ from core.model import CrawlStats
 from core.redaction import redact
 from spiders.progress import BATCH_DETAIL, SITES, Board, Phase, Snapshot
 
+from .cli_words import ERROR
 from .crawl import crawl_many
 from .crawl_setup import CrawlRequest, resume_command
 from .lock import site_lock
@@ -119,7 +120,7 @@ def _run(
         crawls["done"] += 1
         entry = planned[i][0]
         if isinstance(stats, BaseException):
-            say(f"{entry.name}：抓取出错（{stats}）")
+            say(f"{entry.name}：{ERROR['crawl_failed'].format(reason=stats)}")
         else:
             say(f"{entry.name}：抓取完成，{stats.pages} 个页面")
 
@@ -129,8 +130,9 @@ def _run(
     for (request, run_id), (entry, profile, rules), stats in zip(jobs, planned, results, strict=False):
         judged["done"] += 1
         if isinstance(stats, BaseException):
-            store.fail_run(run_id, f"crawl failed: {stats}")
-            outcomes[entry.slug] = _failed(sites, entry, f"抓取出错：{stats}", say)
+            failure = ERROR["crawl_failed"].format(reason=stats)
+            store.fail_run(run_id, failure)
+            outcomes[entry.slug] = _failed(sites, entry, failure, say)
             continue
         try:
             outcome = conclude(store, run_id, request, profile, rules, stats, sites.out_dir(entry))

@@ -23,6 +23,7 @@ from spiders import scratch
 from spiders.portal import PortalSpider
 from spiders.stopping import stop_asking
 
+from .cli_words import ERROR
 from .crawl_setup import CrawlRequest, host_notes, resume_command, scrapy_settings
 from .profile import CrawlOptions
 from .report.labels import CLI
@@ -158,10 +159,7 @@ def crawl_many(
             outcomes[i] = (
                 failure
                 if isinstance(failure, StoreError)
-                else StoreError(
-                    f"{store.path}: cannot write the crawl to the store ({failure}); free disk space there or pass "
-                    "--db with a store on another disk (a stopped crawl goes on with --resume)"
-                )
+                else StoreError(ERROR["store_write"].format(db=store.path, reason=failure))
             )
         elif full is not None:
             outcomes[i] = _scratch_error(full, store, run_id, jobs[i][0])

@@ -15,6 +15,7 @@ from core.urls import host_of
 from spiders.progress import Board, Phase
 
 from . import decisions, history
+from .cli_words import ERROR
 from .crawl import crawl
 from .crawl_setup import CrawlRequest, resume_command
 from .profile import Profile
@@ -60,14 +61,14 @@ def _conclude_stopped(store: Store, url: str, profile: Profile, rules: list[chec
             f"{out}：运行 {last.id} 已检查完毕，但这里缺少它的报告文件（写报告时被中断，或已被删除）；"
             f"运行 gapcheck report {last.id} --db {store.path} --out {out} 重新写出报告"
         )
-    raise ConfigError(f"{redact(url)}: no stopped run of this portal to resume in {store.path}; run without --resume")
+    raise ConfigError(ERROR["no_stopped_run"].format(url=redact(url), db=store.path))
 
 
 def rules_of(profile: Profile) -> list[checks.Rule]:
     try:
         return checks.select(list(profile.select) or None, list(profile.ignore))
     except checks.UnknownRule as exc:
-        raise ConfigError(f"{profile.path}: key 'select'/'ignore': {exc.args[0]}; run `gapcheck rules`") from None
+        raise ConfigError(ERROR["select_ignore"].format(file=profile.path, reason=exc.args[0])) from None
 
 
 def conclude(
@@ -89,18 +90,11 @@ def conclude(
     site = store.load_site(run_id)
     start = site.home
     if start is None or start.status is None:
-        reason = start.error if start is not None else "no answer"
+        reason = start.error if start is not None else ERROR["no_answer_reason"]
         store.fail_run(run_id, reason)
         if reason.startswith(FetchError.ROBOTS):
-            raise CrawlStartError(
-                f"{redact(url)}: robots.txt forbids crawling the start page; a bureau checking "
-                "its own portal may pass --ignore-robots (or set crawl.obey_robots: false)"
-            )
-        words = page_error_words(reason)
-        raise CrawlStartError(
-            f"{redact(url)}: the portal did not answer ({words}); check the URL and "
-            "that the site is reachable from this machine"
-        )
+            raise CrawlStartError(ERROR["robots"].format(url=redact(url)))
+        raise CrawlStartError(ERROR["no_answer"].format(url=redact(url), reason=page_error_words(reason)))
     refused = start_refused(site, profile.crawl.allowed_domains)
     if refused is not None:
         # An error page is not the portal: judging it would report every duty missing.

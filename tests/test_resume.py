@@ -123,7 +123,7 @@ def test_resume_without_a_stopped_run_says_so(portal, tmp_path):
         text=True,
         timeout=60,
     )
-    assert result.returncode == 2 and "no stopped run" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "没有这个网站被中断的运行" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_second_run_of_the_same_portal_is_refused_while_one_runs(portal, tmp_path):
@@ -141,7 +141,7 @@ def test_a_second_run_of_the_same_portal_is_refused_while_one_runs(portal, tmp_p
             time.sleep(0.2)
         second = subprocess.run(_args(portal.url, tmp_path, "second", db), capture_output=True, text=True, timeout=60)
         assert second.returncode == 4, second.stderr
-        assert "another gapcheck is checking this portal" in second.stderr and f"pid {first.pid}" in second.stderr
+        assert "另一个 gapcheck 正在用" in second.stderr and f"pid {first.pid}" in second.stderr
     finally:
         first.kill()
         first.wait()

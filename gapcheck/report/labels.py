@@ -263,7 +263,6 @@ CLI = {
     "stopping": "正在停止：不再发出新的请求，等正在进行的请求完成后保存（再按一次 Ctrl-C 立即停止）。",
     "stopping_resume": "之后运行 {command} 继续检查。",
     "stopped_now": "检查已停止，已抓取的页面已保存；运行 {command} 继续检查",
-    "interrupted": "检查已停止（Ctrl-C）",
 }
 HISTORY_HEAD = ("运行", "数据截至", "完成时间", "结论", "得分", "问题", "新增", "已整改")
 """The columns of `gapcheck history`."""
