@@ -142,6 +142,7 @@ ERROR = {
     "port": "--port {port}：端口应在 0 到 65535 之间；换一个端口",
     "url": "{problem}；{fix}",
     "interrupted": "检查已停止（Ctrl-C）",
+    "batch_stopped": "批量检查已停止（Ctrl-C）：已检查完的网站报告已写出，未发送通知；未完成的网站可逐个续查：",
     "internal_errors": "警告：{n} 个页面因内部错误未能处理；加上 --verbose 再运行一次，查看错误并报告给开发人员",
     "run_not_finished": "{db}：运行 {id} 的状态是“{state}”，抓取没有完成；运行 gapcheck check {url} --resume 继续被中断的抓取",
     "run_profile_unknown": "{db}：运行 {id} 是按名为 {profile!r} 的检查配置判定的，它不是内置检查配置；"
