@@ -10,7 +10,7 @@ crawl is over; until then an idle worker keeps asking the queue for work.
 
 from __future__ import annotations
 
-import pickle
+import sys
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, cast
 
@@ -22,6 +22,7 @@ from twisted.internet.base import DelayedCall
 
 from core.model import Link, LinkCheck
 
+from . import wire
 from .frontier import LEASE, LINK, LeasedQueue, Settler
 from .portal import PortalSpider, Role, _undecided
 from .redis_keys import JobKeys
@@ -38,8 +39,14 @@ class WorkerSpider(PortalSpider):
     """The Redis client (set in from_crawler, from the crawler's settings)."""
     settler: Settler
 
-    def __init__(self, start_url: str, *, job: str, worker: str, **kwargs):
+    def __init__(
+        self, start_url: str, *, job: str, worker: str, say: Callable[[str], None] | None = None, **kwargs
+    ):
         super().__init__(start_url, **kwargs)
+        self.say = say or (lambda text: print(text, file=sys.stderr))
+        """How the worker tells its operator (Scrapy's log is quiet)."""
+        self.rejected = 0
+        """Queued payloads that were not requests, dropped (spiders/frontier.py)."""
         self.job = job
         self.worker = worker
         self.keys = JobKeys(job)
@@ -137,7 +144,7 @@ class WorkerSpider(PortalSpider):
     def closing(self, spider, reason: str) -> None:
         self.flush()
         stats = self.crawler.stats.get_stats()
-        note = {
+        note: wire.Note = {
             "worker": self.worker,
             "reason": reason,
             "pages": self.pages_done,
@@ -146,11 +153,11 @@ class WorkerSpider(PortalSpider):
             "page_limit_reached": self.page_limit_reached,
             "internal_errors": stats.get("spider_exceptions/count", 0),
             "politeness": {k: v for k, v in stats.items() if k.startswith("politeness/")},
-            "traps": self.traps.notes(),
-            "scope": set(self.scope),
+            "traps": list(self.traps.notes()),
+            "scope": sorted(self.scope),
             "not_found": self.not_found,
         }
-        self.server.rpush(self.keys.notes, pickle.dumps(note, pickle.HIGHEST_PROTOCOL))
+        self.server.rpush(self.keys.notes, wire.encode_note(note))
 
 
 def _later(seconds: float, call: Callable[[], None]) -> DelayedCall:

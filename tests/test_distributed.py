@@ -410,7 +410,7 @@ def test_unreachable_redis_is_a_setup_error(tmp_path):
     assert done.returncode == 2 and "cannot reach Redis" in done.stderr and "Traceback" not in done.stderr
 
 
-def _coordinator(server_url: str, redis_url: str, tmp: Path) -> subprocess.Popen:
+def _coordinator(server_url: str, redis_url: str, tmp: Path, concurrency: str = "2") -> subprocess.Popen:
     return subprocess.Popen(
         [
             *COMMAND,
@@ -423,7 +423,7 @@ def _coordinator(server_url: str, redis_url: str, tmp: Path) -> subprocess.Popen
             "--db",
             str(tmp / "db.sqlite"),
             "--concurrency",
-            "2",
+            concurrency,
             "--delay",
             "0",
             "--redis",
@@ -491,3 +491,142 @@ def test_a_killed_workers_host_leases_go_to_the_others_once_its_heartbeat_stops(
     assert take(other, 2) == -1  # the host's one lease is held by a live worker
     client.delete(worker_key(killed))  # its heartbeat lapsed
     assert take(other, 2) >= 0
+
+
+class _Bomb:
+    """Loading this payload as a Python object would create `path`: proof that something executed it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (str(self.path), "w"))
+
+
+@pytest.mark.redis
+def test_payloads_that_are_not_data_are_rejected_and_never_executed(redis_clean, tmp_path):
+    import pickle
+
+    import redis
+
+    from spiders.redis_keys import JobKeys
+
+    marker = tmp_path / "executed"
+    bomb = pickle.dumps(_Bomb(marker))
+    wrong = [bomb, b"\x00\xffgarbage", b'{"url": 1}', b'{"url": "http://127.0.0.1:1/", "callback": "__init__"}']
+    client = redis.Redis.from_url(redis_clean)
+    with portal(delay=0.03) as server:
+        reference = check(server.url, tmp_path, "single")
+        assert reference.returncode == 1, reference.stderr
+        with workers(redis_clean, 2, tmp_path):
+            # A job nobody coordinates but whose config is a payload: the workers must not load it.
+            fake = JobKeys("feedfacecafe")
+            client.sadd(JOBS, fake.job)
+            client.set(fake.state, "crawling")
+            client.set(fake.coordinator, "1", ex=4)
+            client.set(fake.config, bomb)
+            coordinator = _coordinator(server.url, redis_clean, tmp_path, concurrency="4")
+            deadline = time.monotonic() + 60
+            while not (jobs := client.smembers(JOBS) - {fake.job.encode()}) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            keys = JobKeys(jobs.pop().decode())
+            for i, data in enumerate(wrong):
+                client.zadd(keys.requests, {data: -100})  # before the real requests
+                client.hset(keys.inflight, f"ghost-0:{i}", data)  # a dead worker's lease: requeued, then read
+                client.rpush(keys.items, data)
+                client.rpush(keys.retry, data)
+                client.rpush(keys.notes, data)
+            _out, err = coordinator.communicate(timeout=180)
+        assert coordinator.returncode == 1, err
+    assert not marker.exists()
+    assert "Traceback" not in err
+    assert stored(tmp_path / "db.sqlite") == stored(tmp_path / "single.sqlite")
+    for key in (keys.items, keys.notes):
+        assert err.count(f"Redis 键 {key} 中有一条不是合法数据") == 1, err  # said once per key
+    logs = "".join((tmp_path / f"worker{i}.log").read_text() for i in range(2))
+    assert f"Redis 键 {fake.config} 中有一条不是合法数据" in logs
+    assert f"Redis 键 {keys.requests} 中有一条不是合法数据" in logs
+    # Each wrong payload three times (queued, leased by a dead worker, second pass): all dropped.
+    assert sum(int(n) for n in re.findall(r"(\d+) rejected payloads", logs)) >= len(wrong), logs
+    assert "Traceback" not in logs
+
+
+def _wait_for(client, proc: subprocess.Popen) -> None:
+    import redis
+
+    for _ in range(100):
+        try:
+            client.ping()
+            return
+        except redis.AuthenticationError:
+            return  # up, and asking for the password
+        except redis.ConnectionError:
+            assert proc.poll() is None, "redis-server stopped"
+            time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def secure_redis(tmp_path_factory):
+    """A redis-server that wants a password, on a plain port and (when built with TLS) a TLS port with a
+    certificate made for 127.0.0.1: (redis://:pw@…, rediss://:pw@…?ssl_ca_certs=… or None)."""
+    import redis
+
+    folder = tmp_path_factory.mktemp("secure-redis")
+    port, tls_port = _free_port(), _free_port()
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1",
+            "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    base = [redis_server_path(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)]
+    base += ["--requirepass", "s3cret-pw", "--port", str(port)]
+    tls = [
+        "--tls-port", str(tls_port), "--tls-cert-file", str(folder / "cert.pem"),
+        "--tls-key-file", str(folder / "key.pem"), "--tls-ca-cert-file", str(folder / "cert.pem"),
+        "--tls-auth-clients", "no",
+    ]  # fmt: skip
+    proc = subprocess.Popen([*base, *tls], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.3)
+    tls_url: str | None = f"rediss://:s3cret-pw@127.0.0.1:{tls_port}/0?ssl_ca_certs={folder / 'cert.pem'}"
+    if proc.poll() is not None:  # built without TLS: the password alone
+        tls_url = None
+        proc = subprocess.Popen(base, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_for(redis.Redis(port=port, password="s3cret-pw"), proc)
+    yield f"redis://:s3cret-pw@127.0.0.1:{port}/0", tls_url
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize("scheme", ["redis", "rediss"])
+def test_redis_with_a_password_and_tls(secure_redis, tmp_path, scheme):
+    url = secure_redis[0] if scheme == "redis" else secure_redis[1]
+    if url is None:
+        pytest.skip("this redis-server was built without TLS (--tls-port is unknown to it)")
+    with portal() as server:
+        reference = check(server.url, tmp_path, "single")
+        with workers(url, 1, tmp_path):
+            done = check(server.url, tmp_path, "db", "--redis", url)
+    assert done.returncode == reference.returncode == 1, done.stderr
+    assert stored(tmp_path / "db.sqlite") == stored(tmp_path / "single.sqlite")
+    log = (tmp_path / "worker0.log").read_text()
+    assert "s3cret-pw" not in log + done.stderr and "redis" in log
+
+
+@pytest.mark.redis
+def test_a_wrong_redis_password_is_a_clear_setup_error(secure_redis, tmp_path):
+    right = secure_redis[0]
+    for url in (right.replace("s3cret-pw", "wrong-pw"), right.replace(":s3cret-pw@", "")):
+        for args in (
+            ["worker", "--redis", url],
+            ["check", "http://127.0.0.1:1/", "--db", str(tmp_path / "x.sqlite"), "--redis", url],
+        ):
+            done = gapcheck(*args, timeout=60)
+            assert done.returncode == 2, done.stderr
+            assert "Redis 拒绝了密码" in done.stderr and "redis://:密码@" in done.stderr, done.stderr
+            assert "wrong-pw" not in done.stderr and "Traceback" not in done.stderr
+            assert "127.0.0.1" in done.stderr  # the URL, its password left out
