@@ -107,6 +107,10 @@ class LeasedQueue(PriorityQueue):
         return len(self.fetched) + super().__len__()
 
     def pop(self, timeout=0):
+        if not self.spider.prepared:
+            # Its verdicts need what `prepare` learns (whether names resolve here, how the host answers a
+            # missing page): a request answered before then is judged unlike the same one in one process.
+            return None
         while True:
             if not self.fetched:
                 first = self.taken + 1

@@ -45,6 +45,8 @@ class WorkerSpider(PortalSpider):
         super().__init__(start_url, **kwargs)
         self.say = say or (lambda text: print(text, file=sys.stderr))
         """How the worker tells its operator (Scrapy's log is quiet)."""
+        self.prepared = False
+        """`prepare` is over: the shared queue may be read (spiders/frontier.py)."""
         self.rejected = 0
         """Queued payloads that were not requests, dropped (spiders/frontier.py)."""
         self.job = job
@@ -65,6 +67,8 @@ class WorkerSpider(PortalSpider):
 
     async def start(self) -> AsyncIterator[Request]:
         await self.prepare(certificate=False)  # the coordinator inspects the certificate, once
+        self.prepared = True
+        self._wake()
         return
         yield  # an async generator that yields nothing: the start page is in the shared queue
 

@@ -485,7 +485,8 @@ def test_a_killed_workers_host_leases_go_to_the_others_once_its_heartbeat_stops(
     other = SharedPace(redis_clean, limit=1, ttl=300, worker=alive)
 
     def take(pace: SharedPace, n: int) -> float:
-        return float(pace._take(keys=pace.keys("portal:80"), args=[1, 300, f"{pace.prefix}-{n}", 0, worker_key("")]))
+        args = [1, 300, f"{pace.prefix}-{n}", 0, worker_key(""), pace.prefix, 1000]
+        return float(pace._take(keys=pace.keys("portal:80"), args=args))
 
     assert take(first, 1) >= 0
     assert take(other, 2) == -1  # the host's one lease is held by a live worker
@@ -630,3 +631,71 @@ def test_a_wrong_redis_password_is_a_clear_setup_error(secure_redis, tmp_path):
             assert "Redis 拒绝了密码" in done.stderr and "redis://:密码@" in done.stderr, done.stderr
             assert "wrong-pw" not in done.stderr and "Traceback" not in done.stderr
             assert "127.0.0.1" in done.stderr  # the URL, its password left out
+
+
+def _external_portal():
+    """Pages that link to hosts that cannot resolve (.invalid, .test: never a real host), to a missing page,
+    and to each other: every judgement a worker makes alone (the DNS probe, the missing-page probe,
+    the external cache) shows in the findings."""
+
+    def route(req: Req) -> Answer:
+        if req.path == "/":
+            items = "".join(
+                f'<li><a href="/p{i}.html">文章{i}</a><span>2026-11-0{1 + i % 9}</span></li>' for i in range(12)
+            )
+            return html(_page("首页", f'<ul>{items}</ul><a href="/missing.html">失效</a>'), delay=0.02)
+        if req.path.startswith("/p") and req.path.endswith(".html"):
+            i = int(req.path[2:-5])
+            links = f'<a href="http://gone-{i % 4}.invalid/a.html">外部{i}</a><a href="http://site.test/p{i}">外部</a>'
+            return html(_page(f"文章{i}", f"<p>正文</p>{links}"), delay=0.02)
+        if req.path in ("/lxwm.html", "/wzdt.html"):
+            return html(_page(req.path, "联系电话：027-12345678"), delay=0.02)
+        return Answer(404, b"not found", content_type="text/plain")
+
+    return serve(route)
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize(("probe", "verdict"), [("no-such-name.invalid", "unverified"), ("localhost", "broken")])
+def test_workers_judge_every_link_as_one_process_does(redis_clean, tmp_path, probe, verdict):
+    profile = tmp_path / "quick.yaml"
+    profile.write_text(
+        f"name: 快速\nextends: national\ncrawl: {{dns_probe: [{probe}], render: off}}\n", encoding="utf-8"
+    )
+    with _external_portal() as server:
+        single = check(server.url, tmp_path, "single", "--profile", str(profile))
+        with workers(redis_clean, 2, tmp_path):
+            both = check(server.url, tmp_path, "both", "--profile", str(profile), "--redis", redis_clean)
+    assert single.returncode == both.returncode == 1, both.stderr
+    one, two = (json.loads((tmp_path / name / "report.json").read_text()) for name in ("single", "both"))
+    links = {x["url"]: x["verdict"] for x in one["links"]}
+    assert links["http://gone-0.invalid/a.html"] == verdict
+    assert {x["url"]: x["verdict"] for x in two["links"]} == links
+    assert two["links"] == one["links"]
+    assert two["findings"] == one["findings"]  # evidence included
+
+
+@pytest.mark.redis
+def test_workers_share_a_big_portal_fairly(redis_clean, tmp_path):
+    """500 pages, 3 workers: none crawls more than 2/3 of them (one took 550 pages and the other 9)."""
+    sections, per = 10, 50
+
+    def route(req: Req) -> Answer:
+        if req.path == "/":
+            return html("".join(f'<a href="/s{k}/">栏目{k}</a>' for k in range(sections)), delay=0.01)
+        parts = req.path.strip("/").split("/")
+        if len(parts) == 1 and parts[0].startswith("s"):
+            return html("".join(f'<a href="/{parts[0]}/p{i}.html">{i}</a>' for i in range(per)), delay=0.01)
+        if len(parts) == 2 and parts[1].startswith("p"):
+            return html("<p>正文</p>", delay=0.01)
+        return Answer(404, b"not found", content_type="text/plain")
+
+    n = 3
+    with serve(route) as server, workers(redis_clean, n, tmp_path):
+        done = check(server.url, tmp_path, "big", "--redis", redis_clean)
+    assert done.returncode in (0, 1), done.stderr
+    logs = [(tmp_path / f"worker{i}.log").read_text() for i in range(n)]
+    pages = [int(m[1]) if (m := re.search(r"requests, (\d+) pages", log)) else 0 for log in logs]
+    total = 1 + sections + sections * per
+    assert sum(pages) == total, (pages, logs)
+    assert max(pages) <= 2 * total / n, pages
