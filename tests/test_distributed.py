@@ -643,14 +643,17 @@ def _external_portal():
             items = "".join(
                 f'<li><a href="/p{i}.html">文章{i}</a><span>2026-11-0{1 + i % 9}</span></li>' for i in range(12)
             )
-            return html(_page("首页", f'<ul>{items}</ul><a href="/missing.html">失效</a>'), delay=0.02)
+            gone = "".join(f'<a href="http://home-{i}.invalid/">外部</a>' for i in range(3))
+            return html(_page("首页", f'<ul>{items}</ul><a href="/missing.html">失效</a>{gone}'), delay=0.02)
         if req.path.startswith("/p") and req.path.endswith(".html"):
             i = int(req.path[2:-5])
             links = f'<a href="http://gone-{i % 4}.invalid/a.html">外部{i}</a><a href="http://site.test/p{i}">外部</a>'
             return html(_page(f"文章{i}", f"<p>正文</p>{links}"), delay=0.02)
         if req.path in ("/lxwm.html", "/wzdt.html"):
             return html(_page(req.path, "联系电话：027-12345678"), delay=0.02)
-        return Answer(404, b"not found", content_type="text/plain")
+        # The missing-page probe answers late: a worker that read the queue before its probes were done
+        # judged the links it checked meanwhile as if names resolved (broken: 域名无法解析).
+        return Answer(404, b"not found", content_type="text/plain", delay=2.0 if "-not-found" in req.path else 0)
 
     return serve(route)
 
@@ -677,7 +680,8 @@ def test_workers_judge_every_link_as_one_process_does(redis_clean, tmp_path, pro
 
 @pytest.mark.redis
 def test_workers_share_a_big_portal_fairly(redis_clean, tmp_path):
-    """500 pages, 3 workers: none crawls more than 2/3 of them (one took 550 pages and the other 9)."""
+    """500 pages, one request at a time for the host: each of 2 workers crawls at least a quarter of
+    them (one took 550 pages and the other 9: the worker that gave a lease back took it again at once)."""
     sections, per = 10, 50
 
     def route(req: Req) -> Answer:
@@ -690,12 +694,12 @@ def test_workers_share_a_big_portal_fairly(redis_clean, tmp_path):
             return html("<p>正文</p>", delay=0.01)
         return Answer(404, b"not found", content_type="text/plain")
 
-    n = 3
+    n = 2
     with serve(route) as server, workers(redis_clean, n, tmp_path):
-        done = check(server.url, tmp_path, "big", "--redis", redis_clean)
+        done = check(server.url, tmp_path, "big", "--redis", redis_clean, "--concurrency", "1")
     assert done.returncode in (0, 1), done.stderr
     logs = [(tmp_path / f"worker{i}.log").read_text() for i in range(n)]
     pages = [int(m[1]) if (m := re.search(r"requests, (\d+) pages", log)) else 0 for log in logs]
     total = 1 + sections + sections * per
     assert sum(pages) == total, (pages, logs)
-    assert max(pages) <= 2 * total / n, pages
+    assert min(pages) >= total / (2 * n), pages
