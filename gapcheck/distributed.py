@@ -275,9 +275,12 @@ def _notes(server: Redis, job: _Job, say: Callable[[str], None]) -> list[Note]:
     deadline = time.monotonic() + NOTES_WAIT
     notes: list[Note] = []
     while True:
-        for data in server.lpop(job.keys.notes, 100) or ():
+        pipe = server.pipeline(transaction=True)
+        pipe.lrange(job.keys.notes, 0, -1)
+        pipe.delete(job.keys.notes)
+        for data in pipe.execute()[0]:
             try:
-                notes.append(decode_note(data))
+                notes.append(decode_note(_raw(data)))
             except Rejected as exc:
                 _reject(job, job.keys.notes, exc, say)
         alive = {w for w in joined if server.exists(worker_key(w))}
@@ -408,10 +411,10 @@ def run_worker(
         def left(result: Failure | None) -> None:
             running.pop(job, None)
             spider = getattr(crawler, "spider", None)
+            rejected = getattr(spider, "rejected", 0)
             say(
                 f"worker {worker}: left job {job} after {getattr(spider, 'answered', 0)} requests, "
-                f"{getattr(spider, 'pages_done', 0)} pages"
-                + (f", {spider.rejected} rejected payloads" if getattr(spider, "rejected", 0) else "")
+                f"{getattr(spider, 'pages_done', 0)} pages" + (f", {rejected} rejected payloads" if rejected else "")
             )
             return None
 

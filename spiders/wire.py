@@ -14,10 +14,9 @@ from __future__ import annotations
 import json
 from typing import Any, Literal, TypeVar
 
-from typing_extensions import TypedDict  # pydantic reads a TypedDict from here before Python 3.12
-
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from scrapy import Request
+from typing_extensions import TypedDict  # pydantic reads a TypedDict from here before Python 3.12
 
 from core.model import LinkCheck, NotFoundAnswer, Page, TrapNote
 
@@ -77,15 +76,17 @@ def encode_request(request: Request) -> bytes:
     meta = {k: list(v) if isinstance(v, tuple) else v for k, v in request.meta.items() if _kept(k)}
     callback = getattr(request.callback, "__name__", None)
     errback = getattr(request.errback, "__name__", None)
-    wire = _Request(
-        url=request.url,
-        method=request.method,
-        callback=callback,
-        errback=errback,
-        priority=request.priority,
-        dont_filter=request.dont_filter,
-        headers={k.decode("latin-1"): [v.decode("latin-1") for v in vs] for k, vs in request.headers.items()},
-        meta=meta,
+    wire = _Request.model_validate(
+        {
+            "url": request.url,
+            "method": request.method,
+            "callback": callback,
+            "errback": errback,
+            "priority": request.priority,
+            "dont_filter": request.dont_filter,
+            "headers": {k.decode("latin-1"): [v.decode("latin-1") for v in vs] for k, vs in request.headers.items()},
+            "meta": meta,
+        }
     )
     return wire.model_dump_json(exclude_defaults=True).encode()
 
@@ -130,9 +131,12 @@ def encode_item(item: Page | LinkCheck) -> bytes:
 
 def decode_item(data: bytes | str) -> Page | LinkCheck:
     item = validate(_ITEM, data)
-    if len(item) != 1:
-        raise Rejected("neither a page nor a link check")
-    return next(iter(item.values()))
+    page, check = item.get("page"), item.get("check")
+    if page is not None and check is None:
+        return page
+    if check is not None and page is None:
+        return check
+    raise Rejected("neither a page nor a link check")
 
 
 # -- a worker's crawl notes, sent once it leaves a crawl -----------------------------------------

@@ -39,9 +39,7 @@ class WorkerSpider(PortalSpider):
     """The Redis client (set in from_crawler, from the crawler's settings)."""
     settler: Settler
 
-    def __init__(
-        self, start_url: str, *, job: str, worker: str, say: Callable[[str], None] | None = None, **kwargs
-    ):
+    def __init__(self, start_url: str, *, job: str, worker: str, say: Callable[[str], None] | None = None, **kwargs):
         super().__init__(start_url, **kwargs)
         self.say = say or (lambda text: print(text, file=sys.stderr))
         """How the worker tells its operator (Scrapy's log is quiet)."""
