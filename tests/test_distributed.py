@@ -703,3 +703,37 @@ def test_workers_share_a_big_portal_fairly(redis_clean, tmp_path):
     total = 1 + sections + sections * per
     assert sum(pages) == total, (pages, logs)
     assert min(pages) >= total / (2 * n), pages
+
+
+@pytest.mark.redis
+def test_the_trap_guard_counts_for_all_workers_together(redis_clean, tmp_path):
+    """An endless calendar linked from many articles: one process follows max_query_variants of its dates
+    and no more; each worker counted alone, so two followed up to twice as many."""
+
+    def route(req: Req) -> Answer:
+        if req.path == "/":
+            return html(_page("首页", "".join(f'<a href="/p{i}.html">文章{i}</a>' for i in range(24))), delay=0.02)
+        if req.path.startswith("/p"):
+            i = int(req.path[2:-5])
+            return html(_page(f"文章{i}", f'<a href="/cal.html?d={i}">日历</a>'), delay=0.02)
+        if req.path == "/cal.html":
+            return html(_page("日历", "<p>日历</p>"), delay=0.02)
+        return Answer(404, b"not found", content_type="text/plain")
+
+    profile = tmp_path / "quick.yaml"
+    profile.write_text(
+        "name: 快速\nextends: national\ncrawl: {dns_probe: [localhost], render: off, max_query_variants: 4}\n",
+        encoding="utf-8",
+    )
+    with serve(route) as server:
+        single = check(server.url, tmp_path, "single", "--profile", str(profile))
+        with workers(redis_clean, 2, tmp_path):
+            both = check(server.url, tmp_path, "both", "--profile", str(profile), "--redis", redis_clean)
+    assert single.returncode == both.returncode, both.stderr
+    one_pages, _ = stored(tmp_path / "single.sqlite")
+    two_pages, _ = stored(tmp_path / "both.sqlite")
+    calendar = sorted(url for url in one_pages if "cal.html" in url)
+    assert len(calendar) == 4
+    assert len([url for url in two_pages if "cal.html" in url]) == 4
+    one, two = (json.loads((tmp_path / name / "report.json").read_text()) for name in ("single", "both"))
+    assert [f["rule"] for f in two["findings"]] == [f["rule"] for f in one["findings"]]
