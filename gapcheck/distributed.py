@@ -34,7 +34,7 @@ from core.urls import scope_key
 from spiders.certificate import inspect as inspect_certificate
 from spiders.frontier import fingerprint, requeue_orphans
 from spiders.redis_keys import HEARTBEAT, JOBS, WORKER_TTL, JobKeys, worker_key
-from spiders.wire import Note, Rejected, decode_item, decode_note, rejected_words, validate
+from spiders.wire import Note, Rejected, decode_item, decode_note, rejected_total, rejected_words, validate
 
 from .crawl_setup import CrawlRequest, host_notes, scrapy_settings
 from .store import Store
@@ -49,6 +49,10 @@ NO_WORKER_NOTICE = 15.0
 """Seconds without any worker before the coordinator says how to start one."""
 COORDINATOR_TTL = 30
 """Seconds after the coordinator's last sign of life that workers give its crawls up (it was killed)."""
+WORKER_HOLDS_PER_LEASE = 2
+WORKER_HOLDS_MIN = 8
+"""Requests a worker holds at once (its CONCURRENT_REQUESTS): twice a host's concurrency, at least 8 (the
+external links it checks go to other hosts)."""
 NOTES_WAIT = 10.0
 """Seconds the coordinator waits for the workers' crawl notes once a crawl is over."""
 
@@ -292,6 +296,9 @@ def _notes(server: Redis, job: _Job, say: Callable[[str], None]) -> list[Note]:
 def _finish(server: Redis, job: _Job, store: Store, say: Callable[[str], None]) -> CrawlStats:
     notes = _notes(server, job, say)
     _drain(server, job, store, say)
+    for key, count in job.rejected.items():
+        if count > 1:
+            say(rejected_total(key, count))
     _forget(server, job)
     opts = job.request.crawl
     scope = set().union(*(note.get("scope", ()) for note in notes))
@@ -311,10 +318,10 @@ def _finish(server: Redis, job: _Job, store: Store, say: Callable[[str], None]) 
             else:
                 politeness[key] = max(politeness.get(key, 0), value)
     traps: dict[str, TrapNote] = {}
-    for note in notes:
+    for note in notes:  # the guard is shared (spiders/worker.py): each worker counted the URLs it left out
         for trap in note["traps"]:
             seen = traps.get(trap.kind)
-            traps[trap.kind] = trap if seen is None or trap.count > seen.count else seen
+            traps[trap.kind] = trap if seen is None else TrapNote(trap.kind, seen.count + trap.count, seen.example)
     return CrawlStats(
         pages=store.page_count(job.run_id),
         page_limit=opts.max_pages,
@@ -384,6 +391,11 @@ def run_worker(
         # taken: it would let two workers' requests bunch up. The shared pace keeps the delay instead.
         settings.set("GAPCHECK_SHARED_DELAY", settings.getfloat("DOWNLOAD_DELAY"))
         settings.set("GAPCHECK_WORKER", worker)  # names its host leases: a killed worker's are freed at once
+        # A worker's engine takes requests off the shared queue until CONCURRENT_REQUESTS are in its
+        # downloader, most of them waiting for one of the host's few leases: 32 of them emptied the queue of
+        # a small portal while the other workers found nothing to do.
+        per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+        settings.set("CONCURRENT_REQUESTS", max(WORKER_HOLDS_PER_LEASE * per_host, WORKER_HOLDS_MIN))
         settings.set("DOWNLOAD_DELAY", 0)
         settings.set("AUTOTHROTTLE_ENABLED", False)
         crawler = Crawler(WorkerSpider, settings)

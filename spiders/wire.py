@@ -55,6 +55,10 @@ def rejected_words(key: str, why: str) -> str:
     return f"gapcheck: Redis 键 {key} 中有一条不是合法数据的内容（{why}），已跳过，未执行其中任何内容；检查谁能写入这个 Redis"
 
 
+def rejected_total(key: str, n: int) -> str:
+    return f"gapcheck: Redis 键 {key} 中共有 {n} 条不是合法数据的内容，均已跳过"
+
+
 class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 

@@ -26,6 +26,7 @@ from . import wire
 from .frontier import LEASE, LINK, LeasedQueue, Settler
 from .portal import PortalSpider, Role, _undecided
 from .redis_keys import JobKeys
+from .traps import TrapGuard
 
 FLUSH_AFTER = 0.02
 """Seconds an answer's settle script waits for others to share a round trip with."""
@@ -60,6 +61,7 @@ class WorkerSpider(PortalSpider):
         spider.settler = Settler(
             spider.server, spider.keys, LeasedQueue(spider.server, spider, spider.keys.requests), spider.max_pages
         )
+        spider.traps = SharedTrapGuard(spider.server, spider.keys, spider.traps.max_variants)
         crawler.signals.connect(spider.closing, signal=signals.spider_closed)
         return spider
 
@@ -160,6 +162,41 @@ class WorkerSpider(PortalSpider):
             "not_found": self.not_found,
         }
         self.server.rpush(self.keys.notes, wire.encode_note(note))
+
+
+_VARIANT = """
+-- KEYS: variants (set), traps (hash); ARGV: host and path, query, max variants
+local member = ARGV[1] .. '?' .. ARGV[2]
+if redis.call('SISMEMBER', KEYS[1], member) == 1 then return 1 end
+if tonumber(redis.call('HGET', KEYS[2], 'variants ' .. ARGV[1]) or '0') >= tonumber(ARGV[3]) then return 0 end
+redis.call('SADD', KEYS[1], member)
+redis.call('HINCRBY', KEYS[2], 'variants ' .. ARGV[1], 1)
+return 1
+"""
+
+
+class SharedTrapGuard(TrapGuard):
+    """The crawl's trap guard, its memory in Redis: each worker counting alone let N workers follow N times
+    max_query_variants of an endless calendar, where one process follows max_query_variants."""
+
+    def __init__(self, server, keys: JobKeys, max_variants: int):
+        super().__init__(max_variants)
+        self.server = server
+        self.keys = keys
+        self._variant = server.register_script(_VARIANT)
+
+    def _self_redirected(self, key: tuple[str, str]) -> int:
+        return int(self.server.hincrby(self.keys.traps, f"redirects {key[0]} {key[1]}", 1))
+
+    def _first_session(self, plain: str) -> bool:
+        return bool(self.server.sadd(self.keys.variants, f"session {plain}"))
+
+    def _variant_allowed(self, key: tuple[str, str], query: str) -> bool:
+        return bool(
+            self._variant(
+                keys=[self.keys.variants, self.keys.traps], args=[f"{key[0]} {key[1]}", query, self.max_variants]
+            )
+        )
 
 
 def _later(seconds: float, call: Callable[[], None]) -> DelayedCall:

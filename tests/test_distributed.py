@@ -715,7 +715,7 @@ def test_the_trap_guard_counts_for_all_workers_together(redis_clean, tmp_path):
             return html(_page("首页", "".join(f'<a href="/p{i}.html">文章{i}</a>' for i in range(24))), delay=0.02)
         if req.path.startswith("/p"):
             i = int(req.path[2:-5])
-            return html(_page(f"文章{i}", f'<a href="/cal.html?d={i}">日历</a>'), delay=0.02)
+            return html(_page(f"文章{i}", f'<a href="/cal.html?d={i}">日历</a>'), delay=0.3)  # both workers join
         if req.path == "/cal.html":
             return html(_page("日历", "<p>日历</p>"), delay=0.02)
         return Answer(404, b"not found", content_type="text/plain")
@@ -730,6 +730,8 @@ def test_the_trap_guard_counts_for_all_workers_together(redis_clean, tmp_path):
         with workers(redis_clean, 2, tmp_path):
             both = check(server.url, tmp_path, "both", "--profile", str(profile), "--redis", redis_clean)
     assert single.returncode == both.returncode, both.stderr
+    logs = [(tmp_path / f"worker{i}.log").read_text() for i in range(2)]
+    assert all(int(re.search(r"requests, (\d+) pages", log)[1]) > 5 for log in logs), logs  # type: ignore[index]
     one_pages, _ = stored(tmp_path / "single.sqlite")
     two_pages, _ = stored(tmp_path / "both.sqlite")
     calendar = sorted(url for url in one_pages if "cal.html" in url)
