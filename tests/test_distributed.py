@@ -739,3 +739,37 @@ def test_the_trap_guard_counts_for_all_workers_together(redis_clean, tmp_path):
     assert len([url for url in two_pages if "cal.html" in url]) == 4
     one, two = (json.loads((tmp_path / name / "report.json").read_text()) for name in ("single", "both"))
     assert [f["rule"] for f in two["findings"]] == [f["rule"] for f in one["findings"]]
+
+
+@pytest.mark.redis
+def test_workers_reuse_the_external_cache_as_one_process_does(redis_clean, tmp_path):
+    """The second run of a site reuses the external links that answered in the first: the workers get the
+    coordinator's cache with the crawl, and the findings (GK905's evidence counts them) are the same."""
+
+    def outside(req: Req) -> Answer:
+        return html("<p>外部页面</p>")
+
+    with serve(outside, "127.0.0.2") as other:
+
+        def route(req: Req) -> Answer:
+            if req.path == "/":
+                links = "".join(f'<a href="/p{i}.html">文章{i}</a>' for i in range(6))
+                return html(_page("首页", links + f'<a href="{other.url}ok.html">外部</a>'), delay=0.05)
+            if req.path.startswith("/p"):
+                return html(_page("文章", f'<a href="{other.url}a{req.path[2:-5]}.html">外部</a>'), delay=0.05)
+            return Answer(404, b"not found", content_type="text/plain")
+
+        with serve(route) as server:
+            first = check(server.url, tmp_path, "first")
+            assert first.returncode in (0, 1), first.stderr
+            shutil.copy(tmp_path / "first.sqlite", tmp_path / "both.sqlite")
+            shutil.copy(tmp_path / "first.sqlite", tmp_path / "single.sqlite")
+            single = check(server.url, tmp_path, "single")
+            with workers(redis_clean, 2, tmp_path):
+                both = check(server.url, tmp_path, "both", "--redis", redis_clean)
+            asked = [r.path for r in other.requests if r.path != "/robots.txt"]
+    assert single.returncode == both.returncode, both.stderr
+    assert len(asked) == 7  # the first run only: both later runs reused every answer
+    one, two = (json.loads((tmp_path / name / "report.json").read_text()) for name in ("single", "both"))
+    assert two["findings"] == one["findings"]
+    assert any("7 个外部链接沿用" in f["evidence"] for f in two["findings"]), two["findings"]
