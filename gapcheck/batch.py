@@ -18,14 +18,17 @@ from pathlib import Path
 from core.errors import GapcheckError
 from core.model import CrawlStats
 from core.redaction import redact
+from spiders.progress import BATCH_DETAIL, SITES, Board, Phase, Snapshot
 
+from .cli_words import ERROR
 from .crawl import crawl_many
-from .crawl_setup import CrawlRequest
+from .crawl_setup import CrawlRequest, resume_command
 from .lock import site_lock
 from .notify import SiteResult, notify
 from .profile import Profile, load_profile
 from .report import labels
 from .report.index import write_index
+from .run_options import started_with
 from .runner import Outcome, conclude, rules_of
 from .sites import SiteEntry, SitesFile
 from .store import Store
@@ -62,11 +65,15 @@ def run_batch(
     parallel: int = PARALLEL,
     say: Callable[[str], None] = print,
     redis: str | None = None,
+    board: Board | None = None,
 ) -> BatchOutcome:
-    """`redis`: crawl through the workers attached to it (gapcheck/distributed.py), every portal at once."""
+    """`redis`: crawl through the workers attached to it (gapcheck/distributed.py), every portal at once.
+    `board`: shows portals done, running and waiting."""
     store.verify()  # a damaged store would take one dead run per portal
     with ExitStack() as locks:
-        return _run(sites, store, as_of, parallel, say, locks, redis)
+        if board is not None:
+            locks.enter_context(board)
+        return _run(sites, store, as_of, parallel, say, locks, redis, board or Board(live=False))
 
 
 def _run(
@@ -77,6 +84,7 @@ def _run(
     say: Callable[[str], None],
     locks: ExitStack,
     redis: str | None,
+    board: Board,
 ) -> BatchOutcome:
     outcomes: dict[str, SiteOutcome] = {}
     jobs: list[tuple[CrawlRequest, int]] = []
@@ -89,26 +97,45 @@ def _run(
         except GapcheckError as exc:
             outcomes[entry.slug] = _failed(sites, entry, str(exc), say)
             continue
-        run_id = store.start_run(profile.name, entry.url, profile.name, as_of, profile.crawl.max_pages)
+        run_id = store.start_run(
+            profile.name, entry.url, profile.name, as_of, profile.crawl.max_pages, started_with(profile, as_of)
+        )
         crawl = dataclasses.replace(profile.crawl, incremental=False) if redis else profile.crawl
-        jobs.append((CrawlRequest(entry.url, crawl, redis=redis), run_id))
+        hint = resume_command(entry.url, store.path, sites.out_dir(entry))
+        jobs.append((CrawlRequest(entry.url, crawl, redis=redis, resume_hint=hint), run_id))
         planned.append((entry, profile, rules))
 
+    crawls = {"done": 0}
+    at_once = len(jobs) if redis else parallel
+
+    def counts() -> Snapshot:
+        done = crawls["done"]
+        running = min(at_once, len(jobs) - done)
+        waiting = len(jobs) - done - running
+        return Snapshot(Phase.BATCH, done, len(jobs), BATCH_DETAIL.format(running=running, waiting=waiting), SITES)
+
+    board.follow(counts)
+
     def crawled(i: int, stats: CrawlStats | BaseException) -> None:
+        crawls["done"] += 1
         entry = planned[i][0]
         if isinstance(stats, BaseException):
-            say(f"{entry.name}：抓取出错（{stats}）")
+            say(f"{entry.name}：{ERROR['crawl_failed'].format(reason=stats)}")
         else:
             say(f"{entry.name}：抓取完成，{stats.pages} 个页面")
 
     results = crawl_many(jobs, store, parallel, crawled)
+    judged = {"done": 0}
+    board.follow(lambda: Snapshot(Phase.CHECK, judged["done"], len(jobs), unit=SITES))
     for (request, run_id), (entry, profile, rules), stats in zip(jobs, planned, results, strict=False):
+        judged["done"] += 1
         if isinstance(stats, BaseException):
-            store.fail_run(run_id, f"crawl failed: {stats}")
-            outcomes[entry.slug] = _failed(sites, entry, f"抓取出错：{stats}", say)
+            failure = ERROR["crawl_failed"].format(reason=stats)
+            store.fail_run(run_id, failure)
+            outcomes[entry.slug] = _failed(sites, entry, failure, say)
             continue
         try:
-            outcome = conclude(store, run_id, request.url, profile, rules, stats, sites.out_dir(entry))
+            outcome = conclude(store, run_id, request, profile, rules, stats, sites.out_dir(entry))
         except GapcheckError as exc:
             outcomes[entry.slug] = _failed(sites, entry, str(exc), say)
             continue

@@ -36,6 +36,7 @@ from spiders.frontier import fingerprint, requeue_orphans
 from spiders.redis_keys import HEARTBEAT, JOBS, WORKER_TTL, JobKeys, worker_key
 from spiders.wire import Note, Rejected, decode_item, decode_note, rejected_total, rejected_words, validate
 
+from .cli_words import ERROR, WORKER
 from .crawl_setup import CrawlRequest, host_notes, scrapy_settings
 from .store import Store
 
@@ -65,17 +66,11 @@ def connect(url: str, option: str = "--redis") -> Redis:
         server = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30, health_check_interval=30)
         server.ping()
     except ValueError as exc:
-        raise ConfigError(f"{option} {redact(url)!r}: {exc}; expected redis://HOST:6379/0") from None
+        raise ConfigError(ERROR["redis_url"].format(option=option, url=redact(url), reason=exc)) from None
     except redis.AuthenticationError:
-        raise ConfigError(
-            f"{option} {redact(url)}：Redis 拒绝了密码（密码错误，或该服务器要求密码而地址中没有）；"
-            "请在地址中写上 redis-server 的 requirepass 密码：redis://:密码@主机:6379/0（TLS 用 rediss://）"
-        ) from None
+        raise ConfigError(ERROR["redis_password"].format(option=option, url=redact(url))) from None
     except redis.RedisError as exc:
-        raise ConfigError(
-            f"{option} {redact(url)}: cannot reach Redis ({exc}); start redis-server there "
-            "(apt-get install redis-server) or pass the right address"
-        ) from None
+        raise ConfigError(ERROR["redis_unreachable"].format(option=option, url=redact(url), reason=exc)) from None
     return server
 
 
@@ -190,10 +185,7 @@ def crawl_distributed(
                         done(job.index, outcomes[job.index])
             if active and not _any_worker(server):
                 if not told and time.monotonic() - lonely_since > NO_WORKER_NOTICE:
-                    say(
-                        f"gapcheck: no worker is attached to {redact(redis_url)}; start one on any machine that "
-                        f"reaches it: gapcheck worker --redis {redact(redis_url)}"
-                    )
+                    say(ERROR["no_worker"].format(url=redact(redis_url)))
                     told = True
             else:
                 lonely_since = time.monotonic()
@@ -418,15 +410,20 @@ def run_worker(
             external=opts.external,
         )
         running[job] = crawler
-        say(f"worker {worker}: crawling {redact(request.url)} (job {job})")
+        say(WORKER["crawling"].format(worker=worker, url=redact(request.url), job=job))
 
         def left(result: Failure | None) -> None:
             running.pop(job, None)
             spider = getattr(crawler, "spider", None)
             rejected = getattr(spider, "rejected", 0)
             say(
-                f"worker {worker}: left job {job} after {getattr(spider, 'answered', 0)} requests, "
-                f"{getattr(spider, 'pages_done', 0)} pages" + (f", {rejected} rejected payloads" if rejected else "")
+                WORKER["left"].format(
+                    worker=worker,
+                    job=job,
+                    requests=getattr(spider, "answered", 0),
+                    pages=getattr(spider, "pages_done", 0),
+                )
+                + (WORKER["rejected"].format(n=rejected) if rejected else "")
             )
             return None
 
@@ -437,7 +434,7 @@ def run_worker(
         for job, crawler in list(running.items()):
             if not server.exists(JobKeys(job).coordinator) and server.get(JobKeys(job).state) == b"crawling":
                 # Its coordinator was killed without a word: nobody stores what this crawl finds.
-                say(f"worker {worker}: job {job} has no coordinator any more; giving it up")
+                say(WORKER["orphaned"].format(worker=worker, job=job))
                 abandon(server, job)
                 crawler.stop()
         for raw in server.smembers(JOBS):
@@ -465,7 +462,7 @@ def run_worker(
 
     loop = task.LoopingCall(beat)
     loop.start(HEARTBEAT)
-    say(f"worker {worker}: attached to {redact(redis_url)}")
+    say(WORKER["attached"].format(worker=worker, url=redact(redis_url)))
     try:
         process.start(stop_after_crawl=False)
     finally:

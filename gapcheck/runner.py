@@ -9,14 +9,17 @@ from pathlib import Path
 
 import checks
 from core.errors import ConfigError, CrawlInterrupted, CrawlStartError, GapcheckError
-from core.model import CrawlStats, FetchError, Site
+from core.model import ENTRY_REDIRECTS, CrawlStats, FetchError, Site
 from core.redaction import redact
+from core.urls import host_of
+from spiders.progress import Board, Phase
 
-from . import history
+from . import decisions, history
+from .cli_words import ERROR
 from .crawl import crawl
-from .crawl_setup import CrawlRequest
+from .crawl_setup import CrawlRequest, resume_command
 from .profile import Profile
-from .report import Report, build_report, reports_of, write_reports
+from .report import Report, build_report, labels, reports_of, write_reports
 from .report.labels import page_error_words
 from .store import RunState, Store
 
@@ -31,7 +34,10 @@ class Outcome:
     internal_errors: int = 0
 
 
-def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.date, out: Path) -> Outcome:
+def check_site(
+    request: CrawlRequest, profile: Profile, store: Store, as_of: dt.date, out: Path, started_with: dict | None = None
+) -> Outcome:
+    """`started_with`: what a new run is stored with, for --resume (gapcheck/run_options.py)."""
     rules = rules_of(profile)
     store.verify()  # before a run is added: a damaged store would keep one dead run per attempt
     if request.resume:
@@ -39,9 +45,9 @@ def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.
         if run_id is None:
             return _conclude_stopped(store, request.url, profile, rules, out)
     else:
-        run_id = store.start_run(profile.name, request.url, profile.name, as_of, profile.crawl.max_pages)
+        run_id = store.start_run(profile.name, request.url, profile.name, as_of, profile.crawl.max_pages, started_with)
     stats = crawl(request, store, run_id)
-    return conclude(store, run_id, request.url, profile, rules, stats, out)
+    return conclude(store, run_id, request, profile, rules, stats, out)
 
 
 def _conclude_stopped(store: Store, url: str, profile: Profile, rules: list[checks.Rule], out: Path) -> Outcome:
@@ -55,48 +61,46 @@ def _conclude_stopped(store: Store, url: str, profile: Profile, rules: list[chec
             f"{out}：运行 {last.id} 已检查完毕，但这里缺少它的报告文件（写报告时被中断，或已被删除）；"
             f"运行 gapcheck report {last.id} --db {store.path} --out {out} 重新写出报告"
         )
-    raise ConfigError(f"{redact(url)}: no stopped run of this portal to resume in {store.path}; run without --resume")
+    raise ConfigError(ERROR["no_stopped_run"].format(url=redact(url), db=store.path))
 
 
 def rules_of(profile: Profile) -> list[checks.Rule]:
     try:
         return checks.select(list(profile.select) or None, list(profile.ignore))
     except checks.UnknownRule as exc:
-        raise ConfigError(f"{profile.path}: key 'select'/'ignore': {exc.args[0]}; run `gapcheck rules`") from None
+        raise ConfigError(ERROR["select_ignore"].format(file=profile.path, reason=exc.args[0])) from None
 
 
 def conclude(
-    store: Store, run_id: int, url: str, profile: Profile, rules: list[checks.Rule], stats: CrawlStats, out: Path
+    store: Store,
+    run_id: int,
+    request: CrawlRequest,
+    profile: Profile,
+    rules: list[checks.Rule],
+    stats: CrawlStats,
+    out: Path,
 ) -> Outcome:
     """After the crawl: the run's findings and reports, or CrawlStartError when the portal did not answer."""
+    url = request.url
     if stats.interrupted:
         store.interrupt_run(run_id)
-        raise CrawlInterrupted(
-            f"{redact(url)}: the crawl (run {run_id}) was stopped before it finished; "
-            f"`gapcheck check {redact(url)} --resume` goes on from where it stopped"
-        )
+        command = request.resume_hint or resume_command(url, store.path, out)
+        raise CrawlInterrupted(f"{redact(url)}：{labels.CLI['resume_hint'].format(run=run_id, command=command)}")
     store.finish_crawl(run_id, stats)
     site = store.load_site(run_id)
     start = site.home
     if start is None or start.status is None:
-        reason = start.error if start is not None else "no answer"
+        reason = start.error if start is not None else ERROR["no_answer_reason"]
         store.fail_run(run_id, reason)
         if reason.startswith(FetchError.ROBOTS):
-            raise CrawlStartError(
-                f"{redact(url)}: robots.txt forbids crawling the start page; a bureau checking "
-                "its own portal may pass --ignore-robots (or set crawl.obey_robots: false)"
-            )
-        words = page_error_words(reason)
-        raise CrawlStartError(
-            f"{redact(url)}: the portal did not answer ({words}); check the URL and "
-            "that the site is reachable from this machine"
-        )
-    refused = start_refused(site)
+            raise CrawlStartError(ERROR["robots"].format(url=redact(url)))
+        raise CrawlStartError(ERROR["no_answer"].format(url=redact(url), reason=page_error_words(reason)))
+    refused = start_refused(site, profile.crawl.allowed_domains)
     if refused is not None:
         # An error page is not the portal: judging it would report every duty missing.
         store.fail_run(run_id, refused)
         raise CrawlStartError(f"{redact(url)}：{refused}")
-    outcome = evaluate(store, run_id, profile, rules, out, site)
+    outcome = evaluate(store, run_id, profile, rules, out, site, request.progress)
     return dataclasses.replace(outcome, internal_errors=stats.internal_errors)
 
 
@@ -112,12 +116,24 @@ _START_STATUS = {
 """What a start page's error status means for the run, and what to do; keyed by status, else its hundred."""
 
 
-def start_refused(site: Site) -> str | None:
-    """Why the start page (or the page its script or refresh leads to) is an error page and not the portal,
-    in words for the bureau's web team; None when it answered 2xx with content."""
+_LEFT = "起始网址跳转到了其他网站（{url}）；请以跳转后的网址作为起始网址检查，或确属本门户时在检查方案的 crawl.allowed_domains 中加入 {host}"
+"""A start page whose HTTP, script or refresh redirect leaves the portal: the other site is not this one's."""
+
+
+def start_refused(site: Site, allowed_domains: tuple[str, ...] = ()) -> str | None:
+    """Why the start page (or the page its script or refresh leads to) is an error page or another site and
+    not the portal, in words for the bureau's web team; None when it answered 2xx with content."""
     for page in site.entry_pages:
         if page.status is None:
             break  # not answered at all: the crawl's own failure says why
+        hop = (
+            next((link.url for link in page.links if link.tag in ENTRY_REDIRECTS), None) if page.is_entry_stub else None
+        )
+        away = next(
+            (u for u in (page.final_url, hop) if u and not _same_portal(u, site.start_url, allowed_domains)), None
+        )
+        if away is not None:
+            return _LEFT.format(url=redact(away), host=host_of(away))
         check = site.checks.get(page.url)
         if (check is not None and check.error is FetchError.CHALLENGE) or page.error.startswith(FetchError.CHALLENGE):
             return (
@@ -132,21 +148,40 @@ def start_refused(site: Site) -> str | None:
     return None
 
 
+def _same_portal(url: str, start_url: str, allowed_domains: tuple[str, ...]) -> bool:
+    """Same host as the start URL but for a leading www. (example.gov.cn → www.example.gov.cn), or a domain
+    the profile names as the portal's."""
+    host = host_of(url)
+    if host.removeprefix("www.") == host_of(start_url).removeprefix("www."):
+        return True
+    return any(host == d or host.endswith("." + d) for d in (d.lower().lstrip(".") for d in allowed_domains))
+
+
 def evaluate(
-    store: Store, run_id: int, profile: Profile, rules: list[checks.Rule], out: Path, site: Site | None = None
+    store: Store,
+    run_id: int,
+    profile: Profile,
+    rules: list[checks.Rule],
+    out: Path,
+    site: Site | None = None,
+    progress: Board | None = None,
 ) -> Outcome:
     """Runs the rules over a stored crawl, stores the findings and writes the reports."""
     site = site or store.load_site(run_id)
-    findings, ctx = checks.run(site, profile.options, rules)
+    judged, ctx = checks.run(site, profile.options, rules)
+    applied = decisions.apply(store, site.start_url, judged)  # accepted, false positives, manual results
+    findings = applied.findings
     severity_of = {r.code: r.severity for r in checks.RULES}
     caps = {r.code: ctx.option(r.code, "cap") for r in rules if "cap" in r.defaults}
     summary = checks.summarize(findings, severity_of, caps)
     finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     started = store.run(run_id).started_at
-    report = history.annotate(
-        build_report(run_id, started, finished, profile, rules, findings, ctx, summary), store, run_id
+    report = applied.attach(
+        history.annotate(build_report(run_id, started, finished, profile, rules, findings, ctx, summary), store, run_id)
     )
     try:
+        if progress is not None:
+            progress.show(Phase.REPORT)
         html = write_reports(report, out)
     except GapcheckError as exc:  # a full disk, a read-only folder: the crawl is stored, only the reports are not
         raise GapcheckError(
@@ -156,7 +191,7 @@ def evaluate(
     if not store.read_only:  # `gapcheck report` of a store on read-only media: the files are what is asked
         store.finish_run(
             run_id,
-            findings,
+            applied.stored,
             severity_of,
             report.data(),
             finished_at=finished,

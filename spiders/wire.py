@@ -52,11 +52,11 @@ class Rejected(ValueError):
 
 def rejected_words(key: str, why: str) -> str:
     """Said once per key and crawl by whoever read it (the coordinator or a worker)."""
-    return f"gapcheck: Redis 键 {key} 中有一条不是合法数据的内容（{why}），已跳过，未执行其中任何内容；检查谁能写入这个 Redis"
+    return f"gapcheck：Redis 键 {key} 中有一条不是合法数据的内容（{why}），已跳过，未执行其中任何内容；检查谁能写入这个 Redis"
 
 
 def rejected_total(key: str, n: int) -> str:
-    return f"gapcheck: Redis 键 {key} 中共有 {n} 条不是合法数据的内容，均已跳过"
+    return f"gapcheck：Redis 键 {key} 中共有 {n} 条不是合法数据的内容，均已跳过"
 
 
 class _Request(BaseModel):

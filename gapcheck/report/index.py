@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from checks.finding import Severity
 from core.errors import GapcheckError
 
+from ..cli_words import ERROR
 from . import labels as L
 from .chart import COLOURS, PASS_LINE, points
 from .labels import verdict_key
@@ -349,10 +350,7 @@ def write_index(reports_dir: Path) -> Path:
     """Reads every DIR/*/report.json (and error.json) and writes DIR/index.html; returns its path."""
     reports_dir = Path(reports_dir)
     if not reports_dir.is_dir():
-        raise GapcheckError(
-            f"{reports_dir}: no such folder; pass the folder `gapcheck batch` wrote the reports "
-            "into (one sub-folder per site)"
-        )
+        raise GapcheckError(ERROR["index_no_dir"].format(dir=reports_dir))
     try:
         rows = read_sites(reports_dir)
         html = render_index(rows)
@@ -361,5 +359,7 @@ def write_index(reports_dir: Path) -> Path:
         tmp.write_text(html, encoding="utf-8")
         tmp.replace(path)  # a supervisor reloading meanwhile never sees half a page
     except OSError as exc:
-        raise GapcheckError(f"{reports_dir}: cannot write {INDEX} ({exc.strerror or exc})") from None
+        raise GapcheckError(
+            ERROR["index_unwritable"].format(dir=reports_dir, name=INDEX, reason=exc.strerror or exc)
+        ) from None
     return path

@@ -7,6 +7,7 @@ Reports are frozen: history (`gapcheck.history.annotate`) makes a new report, ne
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
@@ -18,6 +19,7 @@ from checks import Summary as CheckSummary
 from checks.columns import ColumnStatus
 from checks.finding import Severity, Status
 from checks.scoring import SiteVerdict
+from core.model import Site as CrawledSite
 from core.model import Verdict
 from core.redaction import redact
 
@@ -139,6 +141,8 @@ class Link(_Part):
     reason: str
     found_on: list[str]
     on_homepage: bool
+    texts: list[str] = []
+    """The words the link is shown with on its pages (anchor text, an image's alt), each once, crawl order."""
 
 
 class Rule(_Part):
@@ -159,6 +163,34 @@ class Fixed(_Part):
     subject: str
     url: str
     fingerprint: str
+
+
+class Accepted(_Part):
+    """A finding of this run that a person accepted, or dismissed as a false positive (`gapcheck accept`)."""
+
+    rule: str
+    title: str
+    subject: str
+    url: str
+    fingerprint: str
+    kind: Literal["accepted", "false_positive"]
+    """accepted: still counted in the score and the verdict; false_positive: counted in neither."""
+    reason: str
+    by: str
+    at: str
+
+
+class ManualCheck(_Part):
+    """A person's result for an item only a person can check (`gapcheck manual`), in force for this run."""
+
+    rule: str
+    title: str
+    result: Literal["pass", "fail"]
+    note: str
+    by: str
+    at: str
+    run: int | None
+    """The run it was entered on."""
 
 
 class TrendPoint(_Part):
@@ -190,6 +222,10 @@ class Report(_Part):
     """With history."""
     trend: list[TrendPoint] | None = None
     """With history: score, verdict and failing count of the site's last finished runs, this one last."""
+    accepted: list[Accepted] | None = None
+    """Findings people accepted or dismissed (已确认/误报); left out when there are none."""
+    manual_checks: list[ManualCheck] | None = None
+    """Results people entered for the manual items; left out when there are none."""
 
     def data(self) -> dict[str, Any]:
         """report.json's content: the keys history left out stay out."""
@@ -219,6 +255,24 @@ def schema_text() -> str:
     return json.dumps(report_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
+ANCHOR_TEXTS_KEPT = 5
+"""Distinct anchor texts kept per failing link: enough to recognise it on the page, bounded for template links."""
+
+
+def _anchor_texts(site: CrawledSite, targets: Iterable[str]) -> dict[str, list[str]]:
+    """Failing target → the words it is shown with (the web team searches the page for them, not the URL)."""
+    wanted = set(targets)
+    texts: dict[str, list[str]] = {}
+    for page in site.html_pages:
+        for link in page.links:
+            text = " ".join(link.text.split())
+            if link.url in wanted and text:
+                seen = texts.setdefault(link.url, [])
+                if text not in seen and len(seen) < ANCHOR_TEXTS_KEPT:
+                    seen.append(text)
+    return texts
+
+
 def site_name(ctx: Context) -> str:
     """The portal's own name: its SiteName meta tag, else the home page's title."""
     landing = ctx.site.landing
@@ -242,6 +296,12 @@ def build_report(
     by_code = {r.code: r for r in rules}
     found_on = site.found_on
     as_of = site.as_of
+    failing = {
+        url: (check, answer)
+        for url, check in site.checks.items()
+        if (answer := ctx.judged(url, check)).verdict is not Verdict.OK
+    }
+    texts = _anchor_texts(site, failing.keys())
     data = {
         "schema": SCHEMA,
         "site": {"name": site_name(ctx) or profile.name, "start_url": site.start_url, "profile": profile.name},
@@ -305,9 +365,9 @@ def build_report(
                 "reason": answer.reason,
                 "found_on": found_on.get(url, []),
                 "on_homepage": url in site.homepage_links,
+                "texts": texts.get(url, []),
             }
-            for url, check in site.checks.items()
-            if (answer := ctx.judged(url, check)).verdict is not Verdict.OK
+            for url, (check, answer) in failing.items()
         ],
         "rules": {
             r.code: {
