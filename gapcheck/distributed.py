@@ -38,6 +38,7 @@ from spiders.wire import Note, Rejected, decode_item, decode_note, rejected_tota
 
 from .cli_words import ERROR, WORKER
 from .crawl_setup import CrawlRequest, host_notes, scrapy_settings
+from .profile import CrawlOptions
 from .store import Store
 
 if TYPE_CHECKING:
@@ -75,9 +76,11 @@ def connect(url: str, option: str = "--redis") -> Redis:
 
 
 class _Config(TypedDict):
-    """J:config: what a worker needs to join a crawl."""
+    """J:config: what a worker needs to join a crawl (not the whole CrawlRequest: its progress board and
+    resume hint belong to the coordinator's terminal)."""
 
-    request: CrawlRequest
+    url: str
+    crawl: CrawlOptions
     run_id: int
     known: dict[str, LinkCheck]
 
@@ -134,7 +137,7 @@ def enqueue(server: Redis, request: CrawlRequest, run_id: int, known: dict[str, 
     start = spider._request(request.url, Role.PAGE, depth=0, referrer="")
     encoded = LeasedQueue(server, spider, keys.requests).encode(start)
     spider.seen.close()
-    config: _Config = {"request": request, "run_id": run_id, "known": known}
+    config: _Config = {"url": request.url, "crawl": request.crawl, "run_id": run_id, "known": known}
     pipe = server.pipeline(transaction=True)
     pipe.set(keys.config, _CONFIG.dump_json(config))
     pipe.set(keys.state, "crawling")
@@ -373,7 +376,7 @@ def run_worker(
     refused: set[str] = set()
 
     def join(job: str, config: _Config) -> None:
-        request: CrawlRequest = config["request"]
+        request = CrawlRequest(config["url"], config["crawl"])
         # Not alone: a worker joins crawls side by side, and its own look at the start page would decide
         # for the other workers too; crawl.render: auto stays off (render: all still renders).
         settings = scrapy_settings(request, config["run_id"], alone=False)
