@@ -175,6 +175,8 @@ ERROR = {
     "redis_url": "{option} {url!r}：{reason}；写成 redis://HOST:6379/0 这样",
     "redis_unreachable": "{option} {url}：连不上 Redis（{reason}）；在那台机器上启动 redis-server"
     "（apt-get install redis-server），或写对地址",
+    "redis_password": "{option} {url}：Redis 拒绝了密码（密码错误，或该服务器要求密码而地址中没有）；"
+    "在地址中写上 redis-server 的 requirepass 密码：redis://:密码@主机:6379/0（TLS 用 rediss://）",
     "no_worker": "gapcheck：没有 worker 连接到 {url}；在任何能访问它的机器上启动一个：gapcheck worker --redis {url}",
     "systemd_unwritable": "{dir}：写不了 systemd 单元（{reason}）；以 root 运行写到 /etc/systemd/system，"
     "或把 {env} 设为一个可写的文件夹",
@@ -188,6 +190,7 @@ WORKER = {
     "crawling": "worker {worker}：抓取 {url}（任务 {job}）",
     "left": "worker {worker}：离开任务 {job}，已发出 {requests} 个请求，完成 {pages} 个页面",
     "orphaned": "worker {worker}：任务 {job} 的协调进程已不在；放弃这个任务",
+    "rejected": "，跳过 {n} 条不是合法数据的内容",
 }
 """A worker's log lines, read by the operators who run it."""
 
