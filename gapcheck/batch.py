@@ -26,7 +26,7 @@ from .notify import SiteResult, notify
 from .profile import Profile, load_profile
 from .report import labels
 from .report.index import write_index
-from .runner import Outcome, conclude, rules_of
+from .runner import Outcome, conclude, rules_of, start_run
 from .sites import SiteEntry, SitesFile
 from .store import Store
 
@@ -89,9 +89,9 @@ def _run(
         except GapcheckError as exc:
             outcomes[entry.slug] = _failed(sites, entry, str(exc), say)
             continue
-        run_id = store.start_run(profile.name, entry.url, profile.name, as_of, profile.crawl.max_pages)
         crawl = dataclasses.replace(profile.crawl, incremental=False) if redis else profile.crawl
-        jobs.append((CrawlRequest(entry.url, crawl, redis=redis), run_id))
+        request = CrawlRequest(entry.url, crawl, redis=redis)
+        jobs.append((request, start_run(store, request, profile, as_of, entry.title)))
         planned.append((entry, profile, rules))
 
     def crawled(i: int, stats: CrawlStats | BaseException) -> None:
@@ -126,7 +126,7 @@ def _run(
         sites.notify,
         [
             SiteResult(
-                s.site.name,
+                s.outcome.report.site.name if s.outcome else s.site.name,
                 s.site.url,
                 s.outcome.report if s.outcome else None,
                 s.outcome.html if s.outcome else None,

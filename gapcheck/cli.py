@@ -21,7 +21,7 @@ from spiders.aliases import parse_alias
 from spiders.rendering import RenderMode, check_available, mode_for
 
 from .crawl_setup import CrawlRequest
-from .profile import is_number, load_profile
+from .profile import DEFAULT_TIMEZONE, is_number, load_profile, zone
 from .report import labels
 from .report.labels import CLI
 
@@ -48,6 +48,25 @@ def _as_of(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"--as-of {text!r}: expected a date like 2026-11-20") from None
+
+
+def _timezone(text: str) -> str:
+    try:
+        zone(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--timezone {text!r}: 不是时区名称；写 IANA 时区名称，如 Asia/Shanghai（北京时间）"
+        ) from None
+    return text
+
+
+def _add_timezone(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "--timezone",
+        type=_timezone,
+        default=None,
+        help=f"the IANA zone {what} show times in (default: {DEFAULT_TIMEZONE}, or the profile's `timezone`)",
+    )
 
 
 def _positive(text: str) -> int:
@@ -91,6 +110,7 @@ def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
     p.add_argument("--out", type=Path, default=Path(out_default), help=f"report folder (default: {out_default})")
     p.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db()})")
     p.add_argument("--max-pages", type=_positive, default=None, help="stop after this many pages")
+    _add_timezone(p, "the reports")
     p.add_argument("--concurrency", type=_positive, default=None, help="requests at once per host (default: 2, polite)")
     p.add_argument(
         "--delay",
@@ -170,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     check = sub.add_parser("check", help="crawl a portal and write its gap report")
     check.add_argument("url", help="the portal's home page, e.g. http://www.example.gov.cn/")
+    check.add_argument(
+        "--name", default=None, help="the bureau's name, the reports' title (default: the profile's bureau name)"
+    )
     _add_check_options(check, out_default="gapcheck-report")
     batch = sub.add_parser("batch", help="check every portal of a SITES.yaml, write an index across them, notify")
     batch.add_argument(
@@ -210,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("gapcheck-report"), help="report folder (default: gapcheck-report)"
     )
     report.add_argument("--profile", default=None, help="profile to judge by (default: the run's own)")
+    _add_timezone(report, "the reports")
     sub.add_parser("schema", help="print the JSON Schema of report.json")
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--markdown", action="store_true", help="print the README's rule table")
@@ -238,6 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument(
         "dir", type=Path, metavar="DIR", help="folder with one sub-folder per site (report.json or error.json)"
     )
+    _add_timezone(index, "the index")
     serve = sub.add_parser("serve", help="serve a reports folder read-only over HTTP, index.html at /")
     serve.add_argument("dir", type=Path, metavar="DIR", help="the reports folder (as for gapcheck index)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
@@ -392,7 +417,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 f"{store.path}: run {run.id} was judged by the profile named {run.profile!r}, which is "
                 "not a bundled one; pass --profile with that profile's YAML file"
             )
-        outcome = evaluate(store, run.id, profile, rules_of(profile), args.out)
+        outcome = evaluate(store, run.id, _with_timezone(profile, args.timezone), rules_of(profile), args.out)
     finally:
         store.close()
     _print_summary(outcome.report, outcome.html)
@@ -408,6 +433,10 @@ def _profile_named(name: str) -> Profile | None:
         if profile.name == name or ref == name:
             return profile
     return None
+
+
+def _with_timezone(profile: Profile, timezone: str | None) -> Profile:
+    return dataclasses.replace(profile, timezone=timezone) if timezone else profile
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -434,7 +463,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .store import Store
 
     url = normalize_url(args.url)
-    profile = load_profile(args.profile)
+    profile = _with_timezone(load_profile(args.profile), args.timezone)
     crawl = dataclasses.replace(
         profile.crawl,
         **{
@@ -482,7 +511,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     store = Store(db)
     try:
         with site_lock(db, url):
-            outcome = check_site(request, profile, store, args.as_of or dt.date.today(), args.out)
+            outcome = check_site(request, profile, store, args.as_of or dt.date.today(), args.out, args.name)
     finally:
         store.close()
     _print_summary(outcome.report, outcome.html)
@@ -496,10 +525,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _print_summary(report: Report, html: Path) -> None:
+    from .report.view import fmt_time, incomplete_reasons, verdict_text
+
     s, run = report.summary, report.run
-    print(f"结论：{s.verdict}　得分：{s.score:g}　{labels.SEVERITY['veto']}：{s.vetoes}")
-    print(f"检查项 {s.checked}：" + "，".join(f"{labels.FILTER_STATUS[k]} {s.count(k)}" for k in checks.Status))
-    print(f"抓取页面 {run.pages}，检查链接 {run.links_checked}（检查日期 {run.as_of}）")
+    T = labels.TEXT
+    for reason in incomplete_reasons(run):
+        print(f"{labels.INCOMPLETE['title']}：{reason}")
+    print(f"结论：{verdict_text(report)}　得分：{s.score:g}　{labels.SEVERITY['veto']}：{s.vetoes}")
+    print(f"检查项 {s.checked}：" + "，".join(f"{labels.FINDING_COUNT[k]} {s.count(k)}" for k in checks.Status))
+    print(
+        f"抓取页面 {run.pages}，检查链接 {run.links_checked}；{T['as_of']} {run.as_of}（{T['as_of_note']}）；"
+        f"{T['checked_at']} {fmt_time(run.finished_at, run.timezone)}（{run.timezone}）"
+    )
     print(f"报告：{html}（同一目录下另有 report.json、report.md、report.xlsx、report.csv）")
 
 
@@ -613,7 +650,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
     if code not in (EXIT_OK, EXIT_GAPS):
         return code
-    print("示例网站的已知问题见 gapcheck/sample/GAPS.md；报告中应恰好列出这些问题。")
+    print("示例网站的已知问题见 gapcheck/sample/GAPS.md；报告中的问题应与之一一对应（计数说明见该文件）。")
     return EXIT_OK  # finding the sample's seeded gaps is the demo working
 
 
@@ -626,7 +663,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             f"{args.dir}: no site results (DIR/<site>/report.json or error.json); "
             "pass the folder `gapcheck batch` wrote"
         )
-    path = write_index(args.dir)
+    path = write_index(args.dir, args.timezone or DEFAULT_TIMEZONE)
     print(totals_line(rows))
     print(f"汇总：{path}")
     return EXIT_OK

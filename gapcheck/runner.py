@@ -31,7 +31,11 @@ class Outcome:
     internal_errors: int = 0
 
 
-def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.date, out: Path) -> Outcome:
+def check_site(
+    request: CrawlRequest, profile: Profile, store: Store, as_of: dt.date, out: Path, name: str | None = None
+) -> Outcome:
+    """`request.crawl` is the profile's crawl options with the command line's over them: the run records the
+    page limit it is crawled with, which GK901 and the report name. `name`: the bureau's, for the title."""
     rules = rules_of(profile)
     store.verify()  # before a run is added: a damaged store would keep one dead run per attempt
     if request.resume:
@@ -39,9 +43,16 @@ def check_site(request: CrawlRequest, profile: Profile, store: Store, as_of: dt.
         if run_id is None:
             return _conclude_stopped(store, request.url, profile, rules, out)
     else:
-        run_id = store.start_run(profile.name, request.url, profile.name, as_of, profile.crawl.max_pages)
+        run_id = start_run(store, request, profile, as_of, name)
     stats = crawl(request, store, run_id)
     return conclude(store, run_id, request.url, profile, rules, stats, out)
+
+
+def start_run(store: Store, request: CrawlRequest, profile: Profile, as_of: dt.date, name: str | None = None) -> int:
+    """A new run of `request`, recorded under the bureau's name: `name` (sites.yaml), else the profile's bureau;
+    the report is titled by it (report.model.report_title)."""
+    title = name or profile.bureau or profile.name
+    return store.start_run(title, request.url, profile.name, as_of, request.crawl.max_pages)
 
 
 def _conclude_stopped(store: Store, url: str, profile: Profile, rules: list[checks.Rule], out: Path) -> Outcome:
