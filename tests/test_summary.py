@@ -9,11 +9,13 @@ import re
 from pathlib import Path
 
 import lxml.html
+import openpyxl
 import pytest
 from cli import SAMPLE_CHECK, gapcheck
 from reports import make_report
 
-from gapcheck.report import render_html, render_markdown, write_index
+from gapcheck.notify import SiteResult, compose, what_is_new
+from gapcheck.report import render_html, render_markdown, render_xlsx, write_index
 from gapcheck.report.view import fmt_time
 from gapcheck.sample import PORTAL_DIR
 from gapcheck.sample.server import serve
@@ -79,6 +81,22 @@ def test_pages_the_crawl_gave_up_on_make_it_incomplete_and_a_fail_stays_a_fail()
     assert "12 个站内页面停止请求" in text_of(html)
     [verdict] = lxml.html.fromstring(html).xpath("//div[contains(@class, 'verdict verdict-')]")
     assert verdict.text_content() == "不合格"
+
+
+def test_the_spreadsheet_and_the_notice_say_the_check_is_incomplete(tmp_path):
+    data = passing_with_problems(pages=5, page_limit=5, page_limit_reached=True)
+    data["findings"] = [{"rule": "GK201", "status": "fail", "subject": "商务动态", "change": "new", "deduction": 2.0}]
+    report = make_report(data)
+    (tmp_path / "r.xlsx").write_bytes(render_xlsx(report))
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["汇总"]
+    values = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+    assert ["总体结论", "合格（检查不完整）"] in values
+    assert ["检查不完整", "抓取了 5 个页面，达到本次检查的页面数上限 5，其余页面未检查"] in values
+    assert ["问题", 89] in values
+    notice = compose(what_is_new([SiteResult("甲局", "http://a.gov.cn/", report, tmp_path / "r.html")]))
+    assert "结论：合格（检查不完整）　得分：61.5" in notice.body
+    assert "检查不完整：抓取了 5 个页面，达到本次检查的页面数上限 5" in notice.body
+    assert notice.payload["sites"][0]["incomplete"] == ["抓取了 5 个页面，达到本次检查的页面数上限 5，其余页面未检查"]
 
 
 def test_a_complete_crawl_shows_no_banner():
