@@ -337,7 +337,13 @@ def test_a_report_of_a_site_that_could_not_be_checked_is_counted_as_unchecked(tm
     [row] = rows_of(doc)
     assert row.get("data-key") == "error" and "未能检查" in cell_text(row)
     assert "report.json 无法读取：不是 gapcheck.report/1 格式的检查报告" in cell_text(row)
-    assert [cell_text(m) for m in doc.xpath('//*[@id="totals"]/div')] == ["1网站", "0合格", "0不合格", "1未能检查", "0现有问题"]
+    assert [cell_text(m) for m in doc.xpath('//*[@id="totals"]/div')] == [
+        "1网站",
+        "0合格",
+        "0不合格",
+        "1未能检查",
+        "0现有问题",
+    ]
 
 
 def test_report_without_history_lists_every_veto(tmp_path, site_reports):
