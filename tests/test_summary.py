@@ -13,6 +13,8 @@ import openpyxl
 import pytest
 from cli import SAMPLE_CHECK, gapcheck
 from reports import make_report
+from routeserver import Answer
+from routeserver import serve as serve_route
 
 from gapcheck.notify import SiteResult, compose, what_is_new
 from gapcheck.report import render_html, render_markdown, render_xlsx, write_index
@@ -262,25 +264,37 @@ def test_gaps_md_states_the_number_of_failing_findings_the_demo_report_lists(tmp
 @pytest.mark.e2e
 def test_the_sites_list_name_titles_the_report_the_index_and_the_notice(tmp_path):
     sites = tmp_path / "sites.yaml"
-    with serve() as server:
+    (tmp_path / "quick.yaml").write_text(
+        "name: 快速检查\nextends: national\ncrawl: {delay: 0, concurrency: 8, max_pages: 5}\n", encoding="utf-8"
+    )
+    (tmp_path / "bureau.yaml").write_text(
+        "name: 某某区商务局\nextends: national\ncrawl: {delay: 0, concurrency: 8, max_pages: 5}\n", encoding="utf-8"
+    )
+    # Two hosts (both loopback): one host with two ports would be one site.
+    with serve() as named, serve(host="127.0.0.2") as unnamed, serve_route(lambda req: Answer(204)) as hook:
         sites.write_text(
-            "defaults: {out: reports, db: db.sqlite}\n"
-            f'sites:\n  - {{name: 某某市测试局, url: "{server.url}", profile: quick.yaml, slug: test}}\n',
+            f'defaults: {{out: reports, db: db.sqlite}}\nnotify: {{webhook: "{hook.url}hook"}}\nsites:\n'
+            f'  - {{name: 某某市测试局, url: "{named.url}", profile: quick.yaml, slug: named}}\n'
+            f'  - {{url: "{unnamed.url}", profile: bureau.yaml, slug: unnamed}}\n',
             encoding="utf-8",
         )
-        (tmp_path / "quick.yaml").write_text(
-            "name: 快速检查\nextends: national\ncrawl: {delay: 0, concurrency: 8, max_pages: 5}\n", encoding="utf-8"
-        )
         result = gapcheck("batch", str(sites), "--as-of", "2026-11-20")
+        [post] = [json.loads(r.body) for r in hook.requests if r.method == "POST"]
     assert result.returncode in (0, 1), result.stderr
-    out = tmp_path / "reports" / "test"
+    out = tmp_path / "reports" / "named"
     assert json.loads((out / "report.json").read_text(encoding="utf-8"))["site"]["name"] == "某某市测试局"
     html = lxml.html.fromstring((out / "report.html").read_text(encoding="utf-8"))
     assert html.findtext(".//title") == "某某市测试局 检查报告" and html.findtext(".//h1") == "某某市测试局 检查报告"
     assert (out / "report.md").read_text(encoding="utf-8").startswith("# 某某市测试局 检查报告\n")
+    unnamed_report = json.loads((tmp_path / "reports" / "unnamed" / "report.json").read_text(encoding="utf-8"))
+    assert unnamed_report["site"]["name"] == "某某区商务局"  # the profile's bureau, not the page title 首页
     index = lxml.html.fromstring((tmp_path / "reports" / "index.html").read_text(encoding="utf-8"))
-    assert [n.text_content() for n in index.xpath("//div[@class='site-name']")] == ["某某市测试局"]
-    assert "某某市测试局：" in result.stdout
+    assert sorted(n.text_content() for n in index.xpath("//div[@class='site-name']")) == [
+        "某某区商务局",
+        "某某市测试局",
+    ]
+    assert sorted(site["name"] for site in post["sites"]) == ["某某区商务局", "某某市测试局"]
+    assert "【1】某某" in post["text"] and "某某区商务局" in post["text"]
 
 
 @pytest.mark.e2e
