@@ -68,12 +68,15 @@ def incomplete_reasons(run: Run) -> list[str]:
     return reasons
 
 
+def provisional(report: Report) -> bool:
+    """A 合格 of a crawl that did not see the whole portal: it holds only for what was seen."""
+    return report.summary.verdict is SiteVerdict.PASSED and not report.run.complete
+
+
 def verdict_text(report: Report) -> str:
-    """The verdict as every output shows it: a 合格 of an incomplete crawl is provisional."""
-    verdict = report.summary.verdict
-    if verdict is SiteVerdict.PASSED and not report.run.complete:
-        return L.PROVISIONAL.format(verdict=verdict.value)
-    return verdict.value
+    """The verdict as every output shows it."""
+    verdict = report.summary.verdict.value
+    return L.PROVISIONAL.format(verdict=verdict) if provisional(report) else verdict
 
 
 def _deduction_notes(report: Report) -> dict[int, str]:
@@ -249,7 +252,9 @@ def build_view(report: Report) -> dict[str, Any]:
         "basis": summary.basis,
         "summary": summary.model_dump(mode="json", by_alias=True),
         "verdict": verdict_text(report),
-        "verdict_key": verdict_key(summary.verdict),
+        # A provisional 合格 is not shown in the colour of a sure one.
+        # Not in the colour of a sure 合格.
+        "verdict_key": "provisional" if provisional(report) else verdict_key(summary.verdict),
         "verdict_rule": L.VERDICT_RULE,
         "incomplete": incomplete_reasons(run),
         "score_text": fmt_num(summary.score),
