@@ -53,7 +53,7 @@ TEXT = {
     "open_note": "各网站本次检查发现、尚未整改的问题总数（含新增）",
     "new": "新增问题",
     "fixed": L.TEXT["changes_fixed"],
-    "checked_at": "检查时间",
+    "checked_at": L.TEXT["checked_at"],
     "report": "报告",
     "open_report": "查看报告",
     "previous_report": "上次报告",

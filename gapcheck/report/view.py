@@ -253,7 +253,6 @@ def build_view(report: Report) -> dict[str, Any]:
         "summary": summary.model_dump(mode="json", by_alias=True),
         "verdict": verdict_text(report),
         # A provisional 合格 is not shown in the colour of a sure one.
-        # Not in the colour of a sure 合格.
         "verdict_key": "provisional" if provisional(report) else verdict_key(summary.verdict),
         "verdict_rule": L.VERDICT_RULE,
         "incomplete": incomplete_reasons(run),
