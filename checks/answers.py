@@ -94,11 +94,13 @@ class Judge:
 
     @cached_property
     def _probes(self) -> dict[str, NotFoundAnswer]:
-        """Each host's not-found answer by its scope key (the first, as the crawl asked each host once)."""
+        """Each host's not-found answer by its scope key (the first, as the crawl asked each host once), for
+        the hosts that answered it 200: only those have soft 404s to look like. Most portals answer 404, and
+        then no link's URL needs parsing (it was a fifth of the rules' time on a 3,000-page run)."""
         probes: dict[str, NotFoundAnswer] = {}
         for probe in self.not_found:
             probes.setdefault(scope_key(probe.final_url), probe)
-        return probes
+        return {key: probe for key, probe in probes.items() if probe.status == 200}
 
     def _says_not_found(self, check: LinkCheck) -> str:
         """A 200 whose page says it does not exist: portals' CMSs answer missing pages this way."""
@@ -107,10 +109,10 @@ class Judge:
 
     def _like_not_found(self, check: LinkCheck) -> str:
         """A 200 that looks like the host's answer for a path that cannot exist is a soft 404."""
-        if check.url == self.start_url or not check.title:
+        if check.url == self.start_url or not check.title or not self._probes:
             return ""
         probe = self._probes.get(scope_key(check.final_url or check.url))
-        if probe is None or probe.status != 200:
+        if probe is None:
             return ""
         if probe.redirected:
             if check.redirects and check.final_url == probe.final_url:

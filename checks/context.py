@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar, cast
 
-from core.model import LinkCheck, Site, Verdict
+from core.model import ANSWER_TEXT, LinkCheck, Site, Verdict
 
 from .answers import Answer, Judge
 from .columns import Column, find_columns
@@ -59,8 +60,16 @@ class Context:
         """`check` (the site's answer for `url`) judged, once per run whichever rule asks."""
         answer = self._answers.get(url)
         if answer is None:
-            answer = self._answers[url] = self.judge(check)
+            answer = self._answers[url] = self.judge(self._shown(url, check))
         return answer
+
+    def _shown(self, url: str, check: LinkCheck) -> LinkCheck:
+        """The check with what its answer showed: a crawled page's title and text are the page's (the spider
+        records them once, there), and so are a page's the crawl reused after a 304."""
+        page = self.site.pages.get(url)
+        if check.text or page is None or page.status != check.status or not page.text_length:
+            return check
+        return dataclasses.replace(check, title=page.title, text=page.text_start(ANSWER_TEXT))
 
     def verdict(self, url: str) -> Verdict | None:
         answer = self.answer(url)

@@ -229,6 +229,10 @@ class Page:
         """`len(self.text)`; a page loaded from the store knows it without reading its text."""
         return len(self.text)
 
+    def text_start(self, chars: int) -> str:
+        """`self.text[:chars]`; a page loaded from the store reads just that much of its text."""
+        return self.text[:chars]
+
     @property
     def is_entry_stub(self) -> bool:
         """Only sends the visitor on (script or refresh redirect) and shows next to nothing itself."""

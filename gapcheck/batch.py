@@ -20,12 +20,13 @@ from core.model import CrawlStats
 from core.redaction import redact
 
 from .crawl import crawl_many
-from .crawl_setup import CrawlRequest
+from .crawl_setup import CrawlRequest, resume_command
 from .lock import site_lock
 from .notify import SiteResult, notify
 from .profile import Profile, load_profile
 from .report import labels
 from .report.index import write_index
+from .run_options import started_with
 from .runner import Outcome, conclude, rules_of, start_run
 from .sites import SiteEntry, SitesFile
 from .store import Store
@@ -90,8 +91,9 @@ def _run(
             outcomes[entry.slug] = _failed(sites, entry, str(exc), say)
             continue
         crawl = dataclasses.replace(profile.crawl, incremental=False) if redis else profile.crawl
-        request = CrawlRequest(entry.url, crawl, redis=redis)
-        jobs.append((request, start_run(store, request, profile, as_of, entry.title)))
+        hint = resume_command(entry.url, store.path, sites.out_dir(entry))
+        request = CrawlRequest(entry.url, crawl, redis=redis, resume_hint=hint)
+        jobs.append((request, start_run(store, request, profile, as_of, started_with(profile, as_of), entry.title)))
         planned.append((entry, profile, rules))
 
     def crawled(i: int, stats: CrawlStats | BaseException) -> None:
@@ -108,7 +110,7 @@ def _run(
             outcomes[entry.slug] = _failed(sites, entry, f"抓取出错：{stats}", say)
             continue
         try:
-            outcome = conclude(store, run_id, request.url, profile, rules, stats, sites.out_dir(entry))
+            outcome = conclude(store, run_id, request, profile, rules, stats, sites.out_dir(entry))
         except GapcheckError as exc:
             outcomes[entry.slug] = _failed(sites, entry, str(exc), say)
             continue

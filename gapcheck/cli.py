@@ -20,10 +20,11 @@ from core.redaction import redact
 from spiders.aliases import parse_alias
 from spiders.rendering import RenderMode, check_available, mode_for
 
-from .crawl_setup import CrawlRequest
+from .crawl_setup import CrawlRequest, resume_command
 from .profile import DEFAULT_TIMEZONE, is_number, load_profile, zone
 from .report import labels
 from .report.labels import CLI
+from .run_options import resumed, started_with
 
 if TYPE_CHECKING:
     from .profile import Profile
@@ -253,7 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("run_b", type=_positive, metavar="RUN_B", help="the later run's id")
     diff.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db()})")
     hist = sub.add_parser("history", help="every stored run of a site, with new and fixed counts")
-    hist.add_argument("url", help="the portal's start URL as checked (scheme and port do not matter)")
+    hist.add_argument(
+        "url", help="the portal's start URL as checked (scheme and port do not matter), its host or its name"
+    )
     hist.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db()})")
     demo = sub.add_parser("demo", help="check the bundled sample portal, served on 127.0.0.1")
     demo.add_argument("--out", type=Path, default=Path("gapcheck-demo"), help="report folder")
@@ -301,7 +304,75 @@ def build_parser() -> argparse.ArgumentParser:
         help="add the block to your crontab, or write the "
         "units (/etc/systemd/system as root, else ~/.config/systemd/user)",
     )
+    _add_loop_commands(sub)
     return parser
+
+
+def _add_loop_commands(sub: argparse._SubParsersAction) -> None:
+    """The daily work loop: accept, manual, recheck, sites, runs, export (gapcheck/commands/)."""
+    db_help = f"SQLite store (default: {default_db()})"
+    accept = sub.add_parser("accept", help="mark a finding accepted or a false positive, for later runs too")
+    accept.add_argument("run_id", nargs="?", type=_positive, metavar="RUN", help="a run the finding is in")
+    accept.add_argument(
+        "fingerprint", nargs="?", metavar="FINGERPRINT", help="the finding's fingerprint (without it: list them)"
+    )
+    accept.add_argument("--reason", help="why it is accepted, or why it is a false positive")
+    accept.add_argument("--by", help="who decides (default: this account's name)")
+    accept.add_argument(
+        "--false-positive", action="store_true", help="the rule is wrong here: count it for neither score nor verdict"
+    )
+    accept.add_argument("--withdraw", action="store_true", help="withdraw the decision on this finding")
+    accept.add_argument("--list", action="store_true", help="list the decisions in force (of RUN's site, or all)")
+    accept.add_argument("--db", type=Path, default=None, help=db_help)
+    manual = sub.add_parser("manual", help="enter a person's result for a manual item (人工核查), for later runs too")
+    manual.add_argument("run_id", type=_positive, metavar="RUN", help="a run of the site")
+    manual.add_argument("rule", metavar="RULE", help="the manual item's rule, e.g. GK801")
+    manual.add_argument("--result", required=True, choices=["合格", "不合格"], help="合格 or 不合格")
+    manual.add_argument("--note", default="", help="what was checked, and how")
+    manual.add_argument("--by", help="who checked (default: this account's name)")
+    manual.add_argument("--db", type=Path, default=None, help=db_help)
+    recheck = sub.add_parser(
+        "recheck", help="fetch a few pages (and their links) again and judge the last run anew, no full crawl"
+    )
+    recheck.add_argument("urls", nargs="+", metavar="URL", help="pages of a checked site")
+    recheck.add_argument("--out", type=Path, default=Path("gapcheck-report"), help="report folder")
+    recheck.add_argument("--db", type=Path, default=None, help=db_help)
+    recheck.add_argument("--profile", default=None, help="profile to judge by (default: the last run's own)")
+    recheck.add_argument(
+        "--as-of", type=_as_of, default=None, help="the date freshness counts back from (default: the last run's)"
+    )
+    recheck.add_argument("--delay", type=_seconds, default=None, help="seconds between requests to one host")
+    sites = sub.add_parser("sites", help="every site in the store: runs, last run, verdict, score, open problems")
+    sites.add_argument("--db", type=Path, default=None, help=db_help)
+    runs = sub.add_parser("runs", help="every run in the store, or one site's (by URL, host or name)")
+    runs.add_argument("site", nargs="?", metavar="SITE", help="a start URL, a host or a site's name")
+    runs.add_argument("--db", type=Path, default=None, help=db_help)
+    export = sub.add_parser("export", help="every crawled URL of a run with status, title, depth and referrer")
+    export.add_argument("run_id", type=_positive, metavar="RUN", help="the run's number")
+    export.add_argument("--csv", type=Path, required=True, metavar="FILE", help="CSV file to write (UTF-8, BOM)")
+    export.add_argument("--db", type=Path, default=None, help=db_help)
+
+
+_LOOP_COMMANDS = {
+    "accept": ("accept", "run", True),
+    "manual": ("manual", "run", True),
+    "sites": ("listing", "sites", False),
+    "runs": ("listing", "runs", False),
+    "export": ("listing", "export", False),
+}
+"""command → (module in gapcheck/commands, its function, whether it writes the store)."""
+
+
+def _loop_command(args: argparse.Namespace) -> int:
+    import importlib
+
+    module, function, write = _LOOP_COMMANDS[args.command]
+    run = getattr(importlib.import_module(f".commands.{module}", __package__), function)
+    store = _open_existing(args.db, write=write)
+    try:
+        return run(args, store)
+    finally:
+        store.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -336,6 +407,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_probe(args)
         if args.command == "schedule":
             return cmd_schedule(args)
+        if args.command in _LOOP_COMMANDS:
+            return _loop_command(args)
+        if args.command == "recheck":
+            return cmd_recheck(args)
         return cmd_check(args)
     except GapcheckError as exc:
         print(f"gapcheck: {exc}", file=sys.stderr)
@@ -435,6 +510,26 @@ def _profile_named(name: str) -> Profile | None:
     return None
 
 
+def cmd_recheck(args: argparse.Namespace) -> int:
+    from .commands.recheck import recheck  # imports Scrapy
+
+    store = _open_existing(args.db, write=True)
+    try:
+        outcome = recheck(
+            store,
+            [normalize_url(url) for url in args.urls],
+            out=args.out,
+            as_of=args.as_of,
+            profile=args.profile,
+            delay=args.delay,
+            profile_named=_profile_named,
+        )
+    finally:
+        store.close()
+    _print_summary(outcome.report, outcome.html)
+    return EXIT_GAPS if outcome.failed else EXIT_OK
+
+
 def _with_timezone(profile: Profile, timezone: str | None) -> Profile:
     return dataclasses.replace(profile, timezone=timezone) if timezone else profile
 
@@ -463,6 +558,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .store import Store
 
     url = normalize_url(args.url)
+    db = args.db or default_db()
+    if args.resume:  # the run's own profile and options, whatever this command line leaves out
+        args = _as_started(args, db, url)
     profile = _with_timezone(load_profile(args.profile), args.timezone)
     crawl = dataclasses.replace(
         profile.crawl,
@@ -506,12 +604,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         verbose=args.verbose,
         resume=args.resume,
         redis=args.redis,
+        resume_hint=resume_command(url, args.db, args.out),
     )
-    db = args.db or default_db()
+    as_of = args.as_of or dt.date.today()
     store = Store(db)
     try:
         with site_lock(db, url):
-            outcome = check_site(request, profile, store, args.as_of or dt.date.today(), args.out, args.name)
+            outcome = check_site(
+                request, profile, store, as_of, args.out, started_with(profile, as_of, args), args.name
+            )
     finally:
         store.close()
     _print_summary(outcome.report, outcome.html)
@@ -522,6 +623,21 @@ def cmd_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_GAPS if outcome.failed else EXIT_OK
+
+
+def _as_started(args: argparse.Namespace, db: Path, url: str) -> argparse.Namespace:
+    """`args` completed with what the run --resume goes on with was started with (check_site says when there
+    is none); unchanged for a run stored before gapcheck kept that."""
+    from .store import Store
+
+    if not db.is_file():
+        return args
+    store = Store(db)
+    try:
+        run = store.to_resume(url)
+    finally:
+        store.close()
+    return resumed(args, run[0], run[1]) if run is not None and run[1] is not None else args
 
 
 def _print_summary(report: Report, html: Path) -> None:
@@ -585,16 +701,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
             if f.evidence:
                 line += f"　{CLI['evidence']}：{_one_line(redact(f.evidence))}"
             print(line)
-    return EXIT_OK
+    return EXIT_GAPS if result.new else EXIT_OK  # scripts and CI stop on new problems
 
 
 def cmd_history(args: argparse.Namespace) -> int:
     from . import history
+    from .commands.listing import site_named
     from .store import RunState
 
-    url = normalize_url(args.url)
     store = _open_existing(args.db)
     try:
+        named = site_named(store, args.url)  # a start URL, a host or a site's name
+        url = named.last.start_url if named else normalize_url(args.url)
         lines = history.history(store, url)
     finally:
         store.close()

@@ -18,7 +18,7 @@ from core.urls import origin
 from spiders import scratch
 from spiders.portal import PortalSpider
 
-from .crawl_setup import CrawlRequest, host_notes, scrapy_settings
+from .crawl_setup import CrawlRequest, host_notes, resume_command, scrapy_settings
 from .profile import CrawlOptions
 from .store import Store
 
@@ -118,7 +118,7 @@ def crawl_many(
                 )
             )
         elif full is not None:
-            outcomes[i] = _scratch_error(full, store, run_id, jobs[i][0].url)
+            outcomes[i] = _scratch_error(full, store, run_id, jobs[i][0])
         elif isinstance(result, BaseException):
             outcomes[i] = result
         else:
@@ -135,7 +135,7 @@ def crawl_many(
     return outcomes
 
 
-def _scratch_error(full: scratch.ScratchFull, store: Store, run_id: int, url: str) -> GapcheckError:
+def _scratch_error(full: scratch.ScratchFull, store: Store, run_id: int, request: CrawlRequest) -> GapcheckError:
     """The crawl stopped because the temp folder is full: the pages stored so far are kept for --resume."""
     try:
         store.interrupt_run(run_id)
@@ -143,7 +143,7 @@ def _scratch_error(full: scratch.ScratchFull, store: Store, run_id: int, url: st
         return exc
     return ScratchError(
         f"临时文件夹 {full.folder} 已满，无法继续记录待抓取的网址（{full.reason}）；已抓取的页面已保存（运行 {run_id} "
-        f"已中断）。请清理该文件夹，或把环境变量 TMPDIR 指向空间充足的文件夹，再运行 gapcheck check {redact(url)} --resume 继续"
+        f"已中断）。请清理该文件夹，或把环境变量 TMPDIR 指向空间充足的文件夹，再运行 {request.resume_hint or resume_command(request.url, store.path, None)} 继续"
     )
 
 

@@ -29,7 +29,8 @@ from core.model import CertificateNote, CrawlStats, LinkCheck, Page, TrapNote
 from core.redaction import redact
 from core.urls import scope_key
 from spiders.certificate import inspect as inspect_certificate
-from spiders.frontier import HEARTBEAT, JOBS, WORKER_TTL, JobKeys, fingerprint, requeue_orphans, worker_key
+from spiders.frontier import fingerprint, requeue_orphans
+from spiders.redis_keys import HEARTBEAT, JOBS, WORKER_TTL, JobKeys, worker_key
 
 from .crawl_setup import CrawlRequest, host_notes, scrapy_settings
 from .store import Store

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import checks
 from core.errors import ConfigError, CrawlInterrupted, CrawlStartError, GapcheckError
-from core.model import CrawlStats, FetchError, Site
+from core.model import ENTRY_REDIRECTS, CrawlStats, FetchError, Site
 from core.redaction import redact
+from core.urls import host_of
 
-from . import history
+from . import decisions, history
 from .crawl import crawl
-from .crawl_setup import CrawlRequest
+from .crawl_setup import CrawlRequest, resume_command
 from .profile import Profile
-from .report import Report, build_report, reports_of, write_reports
+from .report import Report, build_report, labels, reports_of, write_reports
 from .report.labels import page_error_words
 from .store import RunState, Store
 
@@ -32,10 +33,17 @@ class Outcome:
 
 
 def check_site(
-    request: CrawlRequest, profile: Profile, store: Store, as_of: dt.date, out: Path, name: str | None = None
+    request: CrawlRequest,
+    profile: Profile,
+    store: Store,
+    as_of: dt.date,
+    out: Path,
+    started_with: dict | None = None,
+    name: str | None = None,
 ) -> Outcome:
     """`request.crawl` is the profile's crawl options with the command line's over them: the run records the
-    page limit it is crawled with, which GK901 and the report name. `name`: the bureau's, for the title."""
+    page limit it is crawled with, which GK901 and the report name. `started_with`: what a new run is stored
+    with, for --resume (gapcheck/run_options.py). `name`: the bureau's, for the title."""
     rules = rules_of(profile)
     store.verify()  # before a run is added: a damaged store would keep one dead run per attempt
     if request.resume:
@@ -43,16 +51,23 @@ def check_site(
         if run_id is None:
             return _conclude_stopped(store, request.url, profile, rules, out)
     else:
-        run_id = start_run(store, request, profile, as_of, name)
+        run_id = start_run(store, request, profile, as_of, started_with, name)
     stats = crawl(request, store, run_id)
-    return conclude(store, run_id, request.url, profile, rules, stats, out)
+    return conclude(store, run_id, request, profile, rules, stats, out)
 
 
-def start_run(store: Store, request: CrawlRequest, profile: Profile, as_of: dt.date, name: str | None = None) -> int:
-    """A new run of `request`, recorded under the bureau's name: `name` (sites.yaml), else the profile's bureau;
-    the report is titled by it (report.model.report_title)."""
+def start_run(
+    store: Store,
+    request: CrawlRequest,
+    profile: Profile,
+    as_of: dt.date,
+    started_with: dict | None = None,
+    name: str | None = None,
+) -> int:
+    """A new run of `request` with the page limit it is crawled with, recorded under the bureau's name: `name`
+    (sites.yaml, --name), else the profile's bureau; the report is titled by it (report.model.report_title)."""
     title = name or profile.bureau or profile.name
-    return store.start_run(title, request.url, profile.name, as_of, request.crawl.max_pages)
+    return store.start_run(title, request.url, profile.name, as_of, request.crawl.max_pages, started_with)
 
 
 def _conclude_stopped(store: Store, url: str, profile: Profile, rules: list[checks.Rule], out: Path) -> Outcome:
@@ -77,15 +92,20 @@ def rules_of(profile: Profile) -> list[checks.Rule]:
 
 
 def conclude(
-    store: Store, run_id: int, url: str, profile: Profile, rules: list[checks.Rule], stats: CrawlStats, out: Path
+    store: Store,
+    run_id: int,
+    request: CrawlRequest,
+    profile: Profile,
+    rules: list[checks.Rule],
+    stats: CrawlStats,
+    out: Path,
 ) -> Outcome:
     """After the crawl: the run's findings and reports, or CrawlStartError when the portal did not answer."""
+    url = request.url
     if stats.interrupted:
         store.interrupt_run(run_id)
-        raise CrawlInterrupted(
-            f"{redact(url)}: the crawl (run {run_id}) was stopped before it finished; "
-            f"`gapcheck check {redact(url)} --resume` goes on from where it stopped"
-        )
+        command = request.resume_hint or resume_command(url, store.path, out)
+        raise CrawlInterrupted(f"{redact(url)}：{labels.CLI['resume_hint'].format(run=run_id, command=command)}")
     store.finish_crawl(run_id, stats)
     site = store.load_site(run_id)
     start = site.home
@@ -102,7 +122,7 @@ def conclude(
             f"{redact(url)}: the portal did not answer ({words}); check the URL and "
             "that the site is reachable from this machine"
         )
-    refused = start_refused(site)
+    refused = start_refused(site, profile.crawl.allowed_domains)
     if refused is not None:
         # An error page is not the portal: judging it would report every duty missing.
         store.fail_run(run_id, refused)
@@ -123,12 +143,24 @@ _START_STATUS = {
 """What a start page's error status means for the run, and what to do; keyed by status, else its hundred."""
 
 
-def start_refused(site: Site) -> str | None:
-    """Why the start page (or the page its script or refresh leads to) is an error page and not the portal,
-    in words for the bureau's web team; None when it answered 2xx with content."""
+_LEFT = "起始网址跳转到了其他网站（{url}）；请以跳转后的网址作为起始网址检查，或确属本门户时在检查方案的 crawl.allowed_domains 中加入 {host}"
+"""A start page whose HTTP, script or refresh redirect leaves the portal: the other site is not this one's."""
+
+
+def start_refused(site: Site, allowed_domains: tuple[str, ...] = ()) -> str | None:
+    """Why the start page (or the page its script or refresh leads to) is an error page or another site and
+    not the portal, in words for the bureau's web team; None when it answered 2xx with content."""
     for page in site.entry_pages:
         if page.status is None:
             break  # not answered at all: the crawl's own failure says why
+        hop = (
+            next((link.url for link in page.links if link.tag in ENTRY_REDIRECTS), None) if page.is_entry_stub else None
+        )
+        away = next(
+            (u for u in (page.final_url, hop) if u and not _same_portal(u, site.start_url, allowed_domains)), None
+        )
+        if away is not None:
+            return _LEFT.format(url=redact(away), host=host_of(away))
         check = site.checks.get(page.url)
         if (check is not None and check.error is FetchError.CHALLENGE) or page.error.startswith(FetchError.CHALLENGE):
             return (
@@ -143,19 +175,30 @@ def start_refused(site: Site) -> str | None:
     return None
 
 
+def _same_portal(url: str, start_url: str, allowed_domains: tuple[str, ...]) -> bool:
+    """Same host as the start URL but for a leading www. (example.gov.cn → www.example.gov.cn), or a domain
+    the profile names as the portal's."""
+    host = host_of(url)
+    if host.removeprefix("www.") == host_of(start_url).removeprefix("www."):
+        return True
+    return any(host == d or host.endswith("." + d) for d in (d.lower().lstrip(".") for d in allowed_domains))
+
+
 def evaluate(
     store: Store, run_id: int, profile: Profile, rules: list[checks.Rule], out: Path, site: Site | None = None
 ) -> Outcome:
     """Runs the rules over a stored crawl, stores the findings and writes the reports."""
     site = site or store.load_site(run_id)
-    findings, ctx = checks.run(site, profile.options, rules)
+    judged, ctx = checks.run(site, profile.options, rules)
+    applied = decisions.apply(store, site.start_url, judged)  # accepted, false positives, manual results
+    findings = applied.findings
     severity_of = {r.code: r.severity for r in checks.RULES}
     caps = {r.code: ctx.option(r.code, "cap") for r in rules if "cap" in r.defaults}
     summary = checks.summarize(findings, severity_of, caps)
     finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     started = store.run(run_id).started_at
-    report = history.annotate(
-        build_report(run_id, started, finished, profile, rules, findings, ctx, summary), store, run_id
+    report = applied.attach(
+        history.annotate(build_report(run_id, started, finished, profile, rules, findings, ctx, summary), store, run_id)
     )
     try:
         html = write_reports(report, out)
@@ -167,7 +210,7 @@ def evaluate(
     if not store.read_only:  # `gapcheck report` of a store on read-only media: the files are what is asked
         store.finish_run(
             run_id,
-            findings,
+            applied.stored,
             severity_of,
             report.data(),
             finished_at=finished,

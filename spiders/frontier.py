@@ -6,74 +6,25 @@ is downloading loses it. Here a pop moves the request into the job's `inflight` 
 the answer gave (items, new requests, the seen-set): either all of it happened or none of it, and a
 request whose worker stopped sending heartbeats goes back on the queue (`requeue_orphans`).
 
-Redis keys, `J` = `gapcheck:job:<id>` (one crawl of one site):
-  J:config      pickled crawl request, run id and options       (written by the coordinator)
-  J:state       "crawling" or "done"
-  J:requests    scrapy-redis PriorityQueue (sorted set of pickled requests)
-  J:dupefilter  scrapy-redis RFPDupeFilter set (fingerprints of every target ever queued)
-  J:inflight    lease → pickled request, for requests a worker holds
-  J:items       pickled Page / LinkCheck, for the coordinator to store
-  J:retry       pickled second-pass requests, queued by the coordinator once the first pass is done
-  J:pages       pages queued so far (max_pages across workers)
-  J:workers     ids of the workers that joined;  J:notes  their crawl notes, pickled, at close
-  J:coordinator the coordinator's heartbeat: without it workers give the crawl up
-gapcheck:jobs             ids of the jobs workers should join
-gapcheck:worker:<id>      a worker's heartbeat (expires WORKER_TTL seconds after the last beat)
-gapcheck:host:<netloc>    per-host pacing shared by all workers (spiders/politeness.py)
+The Redis keys it uses are named in spiders/redis_keys.py.
 """
 
 from __future__ import annotations
 
 import pickle
 from collections import deque
-from dataclasses import dataclass
 from typing import Any
 
 from scrapy import Request
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 
-JOBS = "gapcheck:jobs"
-WORKER_TTL = 10
-"""Seconds without a heartbeat after which a worker is taken for dead and its leases are requeued."""
-HEARTBEAT = 1.0
-"""Seconds between a worker's heartbeats."""
+from .redis_keys import JobKeys, worker_key
+
 LEASE = "gapcheck_lease"
 """Request meta: the lease under which this worker holds the request."""
 LINK = "gapcheck_link"
 """Request meta, never stored: the request is a link target, to be queued only if no worker has seen it."""
-
-
-def worker_key(worker: str) -> str:
-    return f"gapcheck:worker:{worker}"
-
-
-@dataclass(frozen=True)
-class JobKeys:
-    """`keys.requests` is `gapcheck:job:<id>:requests`, and so for each name in NAMES (a typo raises)."""
-
-    job: str
-    NAMES = (
-        "config",
-        "state",
-        "requests",
-        "dupefilter",
-        "inflight",
-        "items",
-        "retry",
-        "pages",
-        "workers",
-        "notes",
-        "coordinator",
-    )
-
-    def __getattr__(self, name: str) -> str:
-        if name not in JobKeys.NAMES:
-            raise AttributeError(name)
-        return f"gapcheck:job:{self.job}:{name}"
-
-    def all(self) -> list[str]:
-        return [getattr(self, n) for n in JobKeys.NAMES]
 
 
 _DUPES = RFPDupeFilter(server=None, key="")

@@ -37,9 +37,9 @@ from twisted.internet import defer, task, threads
 from twisted.internet import error as tx_error
 from twisted.internet.base import DelayedCall
 
-from .frontier import worker_key
 from .names import addresses
 from .reactor import running_reactor
+from .redis_keys import worker_key
 from .settings import ROBOTS_TXT_MAX
 
 if TYPE_CHECKING:  # redis is imported only by a distributed worker

@@ -230,11 +230,11 @@ class PortalSpider(scrapy.Spider):
         return self._shown(seen.links)
 
     def _shown(self, links: tuple[Link, ...]) -> tuple[frozenset[str], int]:
-        """What a page shows a visitor: its in-site page links and how many dated items it lists."""
-        return frozenset(self._site_pages(links)), sum(1 for link in links if link.date)
-
-    def _site_pages(self, links: Iterable[Link]) -> Iterable[str]:
-        return (link.url for link in links if link.tag in NAVIGABLE_TAGS and self.in_scope(link.url))
+        """What a page shows a visitor: its in-site page links and how many of them are dated items. Only
+        page links count as items: a template's script writing today's date (今天是：…) beside its
+        javascript: buttons dates those buttons, and rendered a whole portal for it."""
+        pages = [link for link in links if link.tag in NAVIGABLE_TAGS and self.in_scope(link.url)]
+        return frozenset(link.url for link in pages), sum(1 for link in pages if link.date)
 
     def _built_by_script(self, links: tuple[Link, ...], raw: tuple[frozenset[str], int] | None) -> bool:
         """The rendered page shows in-site links or dated items its raw HTML (`raw`) lacks."""
@@ -534,7 +534,9 @@ class PortalSpider(scrapy.Spider):
                 yield self._settle(request, url, check)
                 yield dataclasses.replace(page, title=seen.title, error=FetchError.CHALLENGE.value)
                 return
-        yield self._settle(request, url, check)
+        # The page row keeps its text, and the rules read a crawled page's answer from there (Context.judged):
+        # not a second copy of every page's start in the store and in memory.
+        yield self._settle(request, url, dataclasses.replace(check, text=""))
         if request.meta.get("gapcheck_rendered"):
             seen.meta[RENDERED] = "1"
             if url == self.start_url and self.auto_render and self._built_by_script(seen.links, self.raw_start):

@@ -22,8 +22,9 @@ from twisted.internet.base import DelayedCall
 
 from core.model import Link, LinkCheck
 
-from .frontier import LEASE, LINK, JobKeys, LeasedQueue, Settler
+from .frontier import LEASE, LINK, LeasedQueue, Settler
 from .portal import PortalSpider, Role, _undecided
+from .redis_keys import JobKeys
 
 FLUSH_AFTER = 0.02
 """Seconds an answer's settle script waits for others to share a round trip with."""

@@ -14,4 +14,4 @@ if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
 # Every report.json a test leaves behind is checked against the published schema.
-pytest_plugins = ["report_schema_check"]
+pytest_plugins = ["report_schema_check", "loops"]

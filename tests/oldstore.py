@@ -18,6 +18,8 @@ _UNDO = {
     6: ["DROP TABLE probes"],
     7: ["ALTER TABLE pages DROP COLUMN zones", "ALTER TABLE links DROP COLUMN zone"],
     8: [f"ALTER TABLE link_checks DROP COLUMN {c}" for c in ("title", "text", "retry_after", "location")],
+    9: ["DROP TABLE acceptances", "DROP TABLE manual_results", "DROP TABLE rechecks"],
+    10: ["ALTER TABLE runs DROP COLUMN started_with"],
 }
 """Statements that take a store of the key's version back to the version before it (gapcheck.store.schema._MIGRATIONS reversed)."""
 

@@ -34,6 +34,8 @@ class Req:
     """What a POST sent."""
     if_none_match: str = ""
     """The ETag a revalidating client sent."""
+    host: str = ""
+    """The Host header: which name the client asked this server by (127.0.0.1:port or localhost:port)."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class _Handler(QuietHandler):
             self.headers.get("User-Agent", ""),
             body,
             self.headers.get("If-None-Match", ""),
+            self.headers.get("Host", ""),
         )
         answer = self.server.route(req)
         if answer.delay:
@@ -141,10 +144,12 @@ class RouteServer(ThreadingHTTPServer):
     def url(self) -> str:
         return f"http://{self.host}:{self.server_address[1]}/"
 
-    def record(self, method: str, path: str, user_agent: str, body: bytes = b"", if_none_match: str = "") -> Req:
+    def record(
+        self, method: str, path: str, user_agent: str, body: bytes = b"", if_none_match: str = "", host: str = ""
+    ) -> Req:
         with self._lock:
             n = 1 + sum(1 for r in self.requests if r.method == method and r.path == path)
-            req = Req(time.monotonic(), method, path, user_agent, n, body, if_none_match)
+            req = Req(time.monotonic(), method, path, user_agent, n, body, if_none_match, host)
             self.requests.append(req)
             return req
 

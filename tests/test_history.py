@@ -125,7 +125,7 @@ def test_a_version_3_store_is_upgraded_and_its_findings_fingerprinted(tmp_path):
     store.close()
     downgrade(path, 3)
     store = Store(path)
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 10
     assert store.db.execute("SELECT fingerprint FROM findings WHERE run_id = ?", (run_id,)).fetchone()[
         0
     ] == fingerprint("GK201", "商务动态", "http://x.gov.cn/swdt/")
@@ -292,7 +292,7 @@ def test_reports_show_the_changes_in_chinese(two_runs):
 @pytest.mark.e2e
 def test_diff_prints_new_fixed_and_open(two_runs):
     result = gapcheck("diff", "1", "2", "--db", str(two_runs["db"]))
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # new problems: scripts and CI stop on it
     out = result.stdout
     assert "运行 #1" in out and "运行 #2" in out
     new = out.split("新增问题（1）：")[1].split("已整改（1）：")[0]
@@ -300,6 +300,8 @@ def test_diff_prints_new_fixed_and_open(two_runs):
     assert "GK301" in new and "images/logo.png" in new
     assert "GK102" in fixed and BANNER in fixed
     assert "仍未整改（15）" in out and "GK201" in out and "证据：" in out
+    same = gapcheck("diff", "2", "2", "--db", str(two_runs["db"]))
+    assert same.returncode == 0 and "新增问题（0）" in same.stdout, same.stderr
 
 
 @pytest.mark.e2e

@@ -107,10 +107,16 @@ def test_the_spider_stores_facts_and_no_chinese_reason(crawled):
     _, db, url = crawled
     with sqlite3.connect(db) as conn:
         rows = {r[0]: r[1:] for r in conn.execute("SELECT url, reason, error, title, text FROM link_checks")}
+        pages = {r[0]: r[1:] for r in conn.execute("SELECT url, title, text FROM pages")}
     assert not [u for u, (reason, error, *_) in rows.items() if reason or CJK.search(error or "")], rows
+    # A crawled page's answer: its title on both rows, its text once, on the page's (the rules read it there).
     _, _, title, text = rows[url + "moved.html"]
-    assert title == "示例局" and "您访问的页面不存在" in text and len(text) <= 500
-    assert rows[url + "waf.html"][2] == "安全验证"
+    assert title == "示例局" and not text
+    assert pages[url + "moved.html"][0] == "示例局" and "您访问的页面不存在" in pages[url + "moved.html"][1]
+    # A firewall's check page is not read as the page: its answer keeps what it showed.
+    _, _, title, text = rows[url + "waf.html"]
+    assert title == "安全验证" and "滑动验证" in text and len(text) <= 500
+    assert not pages[url + "waf.html"][1]
 
 
 def test_a_run_stored_before_facts_reads_as_it_was_judged(tmp_path):

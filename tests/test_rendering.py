@@ -220,6 +220,25 @@ def test_auto_leaves_a_plain_site_unrendered(tmp_path):
     assert site.pages[base + "a.html"].meta.get(RENDERED) is None  # …the rest of a plain site is not
 
 
+TODAY = (  # as TRS and Hanweb templates write it at the top of every page
+    '<div class="top"><span>今天是：<span id="today"></span></span>'
+    '<a href="javascript:void(0)">无障碍浏览</a><a href="javascript:void(0)" onclick="addFavorite()">加入收藏</a>'
+    "</div><script>var d = new Date(); document.getElementById('today').innerHTML = "
+    "d.getFullYear() + '年' + (d.getMonth() + 1) + '月' + d.getDate() + '日';</script>"
+)
+
+
+@pytest.mark.e2e
+@pytest.mark.browser
+def test_auto_leaves_a_site_whose_template_writes_today_s_date_unrendered(tmp_path):
+    """The date the script writes dates the buttons beside it, not a list of items: the site is plain."""
+    from routeserver import html
+
+    base, site = _auto_check(lambda req: html(TODAY + PLAIN), tmp_path)
+    assert site.pages[base].meta.get(RENDERED) == "1"
+    assert site.pages[base + "a.html"].meta.get(RENDERED) is None
+
+
 @pytest.mark.e2e
 @pytest.mark.browser
 def test_a_rendered_page_is_downloaded_whole_in_a_revalidating_run(tmp_path):

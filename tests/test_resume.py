@@ -1,11 +1,15 @@
 """A run killed mid-crawl (SIGKILL, SIGTERM) goes on with `--resume` and ends as an uninterrupted run
 does; a second run of the same portal and store is refused while one runs, and a dead run's lock is
-taken over."""
+taken over. A resumed run goes on with the profile and crawl options it was started with (stored with it),
+not whatever the resuming command leaves out; a resuming command that asks for another profile or option is
+refused naming both; the command a stopped run prints works when copied (--db and --out, quoted)."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import signal
 import sqlite3
 import subprocess
@@ -15,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from cli import COMMAND, gapcheck
+from oldstore import downgrade
 
 from gapcheck.sample.server import serve
 
@@ -302,3 +307,78 @@ def test_a_killed_crawl_s_scratch_files_are_swept_by_a_later_crawl(portal, tmp_p
     finally:
         holder.kill()
         holder.wait()
+
+
+# -- what a resumed run is judged with, and the command that resumes it ----------------------------------
+
+BUREAU = "武汉市商务局"
+"""The name of the seed bureau's profile (config/profiles/wuhan-commerce.yaml)."""
+EXCLUDE = r"^https?://([a-z0-9-]+\.)*wuhan\.gov\.cn/"
+"""The city portal, out of the sandbox's reach: a resumed crawl that forgot it would ask the internet."""
+
+
+def _stopped(url: str, db: Path, out: Path) -> subprocess.CompletedProcess:
+    """`gapcheck check` of the sample portal with the seed bureau's profile, stopped (SIGTERM) at 20 pages."""
+    args = [*COMMAND, "check", url, "--profile", "wuhan-commerce", "--as-of", AS_OF, "--exclude", EXCLUDE]
+    # No Chromium to start: not what is tested (and kept on resume, as the rest).
+    stopped = _stop_midway([*args, "--db", str(db), "--out", str(out), "--no-render"], db, signal.SIGTERM)
+    assert stopped.returncode == 130, stopped.stderr
+    return stopped
+
+
+def _hint(stderr: str) -> list[str]:
+    """The command the stopped run says to run, as a shell would split it."""
+    match = re.search(r"运行 (gapcheck check .+?) 从停下的地方继续", stderr)
+    assert match, stderr
+    return shlex.split(match.group(1))
+
+
+def test_the_printed_hint_resumes_with_the_profile_and_options_the_run_started_with(portal, tmp_path):
+    db, out = tmp_path / "my store" / "db.sqlite", tmp_path / "my reports" / "商务局"
+    db.parent.mkdir()
+    stopped = _stopped(portal.url, db, out)
+    hint = _hint(stopped.stderr)
+    assert hint[:4] == ["gapcheck", "check", portal.url, "--resume"]
+    assert hint[4:] == ["--db", str(db), "--out", str(out)]
+    # Neither --profile nor --exclude: both are the run's. --delay 0 is this command's pace, not the run's.
+    resumed = subprocess.run([*COMMAND, *hint[1:], "--delay", "0"], capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 1, resumed.stderr  # the sample portal has gaps
+    assert _state(db)[0] == "done"
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["run"]["id"] == 1
+    assert report["site"]["profile"] == BUREAU
+    with sqlite3.connect(db) as conn:
+        asked = {row[0] for row in conn.execute("SELECT url FROM link_checks WHERE run_id = 1")}
+    assert not [u for u in asked if re.search(EXCLUDE, u)]  # the first command's --exclude held on resume
+
+
+CONFLICTS = [
+    (["--profile", "national"], ["--profile", "wuhan-commerce.yaml", "national"]),
+    (["--max-pages", "5"], ["--max-pages", "未加 --max-pages", "为 5"]),
+    (["--full"], ["--full", "未加 --full", "加了 --full"]),
+    (["--as-of", "2026-01-01"], ["--as-of", AS_OF, "2026-01-01"]),
+]
+
+
+def test_a_resume_asking_for_another_profile_or_option_is_refused_naming_both(portal, tmp_path):
+    db, out = tmp_path / "db.sqlite", tmp_path / "out"
+    hint = _hint(_stopped(portal.url, db, out).stderr)
+    for extra, words in CONFLICTS:  # one stopped run for all: a refused resume leaves it as it was
+        result = gapcheck(*hint[1:], *extra, timeout=60)
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+        for word in words:
+            assert word in result.stderr, result.stderr
+        assert _state(db)[0] == "interrupted"
+
+
+def test_a_run_stored_before_runs_kept_their_options_resumes_with_the_command_line_s(portal, tmp_path):
+    db, out = tmp_path / "db.sqlite", tmp_path / "out"
+    _stopped(portal.url, db, out)
+    downgrade(db, 9)  # the store an older gapcheck left: no started_with
+    resumed = gapcheck(
+        "check", portal.url, "--resume", "--profile", "wuhan-commerce", "--exclude", EXCLUDE, "--db", str(db),
+        "--out", str(out), "--delay", "0",
+    )  # fmt: skip
+    assert resumed.returncode == 1, resumed.stderr
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["site"]["profile"] == BUREAU

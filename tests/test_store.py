@@ -132,6 +132,8 @@ def test_a_large_run_loads_whole_texts_read_on_demand_links_shared(tmp_path):
     assert list(site.pages) == [p.url for p in sorted(pages, key=lambda p: (p.depth, p.url))]
     assert all(site.pages[p.url] == p for p in pages)
     assert [site.pages[p.url].text_length for p in pages] == [len(p.text) for p in pages]
+    # The start of a text, read alone in any order (the link judge's), is the text's start.
+    assert [site.pages[p.url].text_start(5) for p in reversed(pages)] == [p.text[:5] for p in reversed(pages)]
     assert [p.text for p in reversed(site.pages.values())] == [p.text for p in reversed(site.pages.values())]
     assert len({id(p.links[0]) for p in site.pages.values()}) == 1
     again = Store(tmp_path / "s.sqlite")

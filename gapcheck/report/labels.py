@@ -214,6 +214,63 @@ FILTER_CHANGE = {
     "open": "仍存在",
 }
 
+# Decisions people keep across runs: `gapcheck accept` and `gapcheck manual`, and their report section.
+DECISIONS = {
+    "section": "已确认/误报",
+    "note": "有人确认过的问题：「已确认」仍计入得分和结论，「误报」不计入；按问题的指纹延续到以后的检查。",
+    "accepted": "已确认",
+    "false_positive": "误报",
+    "kind": "类别",
+    "reason": "理由",
+    "by": "确认人",
+    "at": "时间",
+    "manual_section": "人工核查结果",
+    "manual_note": "人工核查项由检查人员填写结论，延续到同一网站以后的检查。",
+    "result": "结论",
+    "note_head": "说明",
+    "pass": "合格",
+    "fail": "不合格",
+    "evidence": "人工核查：{result}（{by}，{at}）{note}",
+}
+
+# What `gapcheck accept`, `manual`, `sites`, `runs`, `export` and `recheck` print.
+COMMANDS = {
+    "accept_needs_run": "gapcheck accept：请写运行编号和问题指纹（gapcheck accept RUN FINGERPRINT --reason 理由），"
+    "或用 --list 列出已确认/误报",
+    "accept_needs_reason": "gapcheck accept：请用 --reason 写明理由（为什么接受或为什么是误报）",
+    "accept_unknown": "运行 #{id} 中没有指纹为 {fp} 的检查结果；运行 gapcheck accept {id} --db {db} 列出它的问题及指纹",
+    "accept_findings_head": "运行 #{id} 的问题（指纹　规则　检查对象）：",
+    "accept_done": "已记录：{kind}　{rule} {subject}（指纹 {fp}，{by}）；同一网站以后的检查沿用此结论",
+    "withdraw_done": "已撤销 {fp} 的确认/误报（{by}）",
+    "withdraw_none": "网站 {site} 没有指纹为 {fp} 的确认/误报可撤销；gapcheck accept --list --db {db} 列出现有的",
+    "accept_list_none": "没有已确认/误报的问题",
+    "rerun_hint": "重新写出报告：gapcheck report {id} --db {db} --out 报告文件夹",
+    "manual_not_manual": "运行 #{id} 中 {rule} 不是人工核查项；人工核查项是：{rules}",
+    "manual_done": "已记录：{rule} 人工核查{result}（{by}）；同一网站以后的检查沿用此结论",
+    "no_runs": "数据库 {db} 中没有运行记录",
+    "no_site": "数据库 {db} 中没有“{site}”的运行记录；gapcheck sites --db {db} 列出已有的网站",
+    "many_sites": "“{site}”对应多个网站（{sites}）；请写其中一个的网址",
+    "derived": "复查自 #{id}",
+    "export_done": "已写出 {n} 个网址：{path}",
+    "export_cannot": "{path}：无法写入（{reason}）；用 --csv 指定一个可写的文件",
+    "recheck_no_run": "数据库 {db} 中没有包含 {url} 的已完成运行；先用 gapcheck check 检查整个网站",
+    "recheck_other_site": "{url} 不属于运行 #{id} 检查的网站（{start}）；每次只复查同一网站的页面",
+    "recheck_profile": "{db}：运行 #{id} 用的检查配置“{profile}”不是内置配置；请用 --profile 指定该配置的 YAML 文件",
+    "recheck_head": "复查 {n} 个页面（基于运行 #{id}，新运行 #{new}）",
+}
+ACCEPT_HEAD = ("编号", "网站", "类别", "规则", "检查对象", "指纹", "理由", "确认人", "时间")
+SITES_HEAD = ("网站", "名称", "运行次数", "最近运行", "时间", "结论", "得分", "问题")
+RUNS_HEAD = ("运行", "网站", "名称", "数据截至", "时间", "状态", "结论", "得分", "问题", "来源")
+EXPORT_HEAD = ("网址", "最终网址", "状态码", "标题", "深度", "来源页面", "错误")
+STATE = {
+    "crawling": "抓取中",
+    "interrupted": "已中断",
+    "crawled": "未评判",
+    "done": "完成",
+    "failed": "失败",
+}
+"""RunState values in words (`gapcheck runs`)."""
+
 # `gapcheck diff` and `gapcheck history`.
 CLI = {
     "diff_head": "运行 #{a}（数据截至 {a_as_of}）→ 运行 #{b}（数据截至 {b_as_of}）",
@@ -229,6 +286,12 @@ CLI = {
     "no_history": "数据库 {db} 中没有 {url} 的运行记录",
     "state_failed": "失败",
     "state_running": "未完成",
+    "resume_conflict": "{flag}：运行 {run} 开始时{was}，这次续查{given}；--resume 沿用开始时的检查方案和抓取选项，"
+    "请去掉 {flag} 再续查，或不加 --resume 重新检查",
+    "resume_value": "为 {value}",
+    "resume_flag_on": "加了 {flag}",
+    "resume_flag_off": "未加 {flag}",
+    "resume_hint": "抓取（运行 {run}）在完成前被停止；运行 {command} 从停下的地方继续",
 }
 HISTORY_HEAD = ("运行", "数据截至", "完成时间", "结论", "得分", "问题", "新增", "已整改")
 """The columns of `gapcheck history`."""

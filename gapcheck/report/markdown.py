@@ -154,6 +154,7 @@ def render_markdown(report: Report) -> str:
             ([f"{_text(x['rule'])} {_text(x['title'])}", _text(x["subject"]), _link(x["url"])] for x in v["fixed"]),
         )
 
+    out += _decisions(v)
     out += [f"## {T['columns']}", ""]
     out += (
         _table(
@@ -257,3 +258,41 @@ def _found_on(link: dict[str, Any]) -> str:
     if link["pages_more"]:
         parts.append(link["pages_more"])
     return "<br>".join(parts)
+
+
+def _decisions(v: dict[str, Any]) -> list[str]:
+    """The 已确认/误报 and 人工核查结果 sections: what people decided, apart from what the rules found."""
+    D, T, out = L.DECISIONS, L.TEXT, []
+    if v["accepted"]:
+        out += [f"## {D['section']}（{len(v['accepted'])}）", "", D["note"], ""]
+        out += _table(
+            [D["kind"], T["rule"], T["subject"], T["url"], D["reason"], D["by"], D["at"]],
+            (
+                [
+                    _text(a["kind_text"]),
+                    f"{_text(a['rule'])} {_text(a['title'])}",
+                    _text(a["subject"]),
+                    _link(a["url"]),
+                    _text(a["reason"]),
+                    _text(a["by"]),
+                    _text(a["at_text"]),
+                ]
+                for a in v["accepted"]
+            ),
+        )
+    if v["manual_checks"]:
+        out += [f"## {D['manual_section']}（{len(v['manual_checks'])}）", "", D["manual_note"], ""]
+        out += _table(
+            [T["rule"], D["result"], D["note_head"], D["by"], D["at"]],
+            (
+                [
+                    f"{_text(m['rule'])} {_text(m['title'])}",
+                    _text(m["result_text"]),
+                    _text(m["note"]),
+                    _text(m["by"]),
+                    _text(m["at_text"]),
+                ]
+                for m in v["manual_checks"]
+            ),
+        )
+    return out

@@ -175,6 +175,34 @@ class Fixed(_Part):
     fingerprint: str
 
 
+class Accepted(_Part):
+    """A finding of this run that a person accepted, or dismissed as a false positive (`gapcheck accept`)."""
+
+    rule: str
+    title: str
+    subject: str
+    url: str
+    fingerprint: str
+    kind: Literal["accepted", "false_positive"]
+    """accepted: still counted in the score and the verdict; false_positive: counted in neither."""
+    reason: str
+    by: str
+    at: str
+
+
+class ManualCheck(_Part):
+    """A person's result for an item only a person can check (`gapcheck manual`), in force for this run."""
+
+    rule: str
+    title: str
+    result: Literal["pass", "fail"]
+    note: str
+    by: str
+    at: str
+    run: int | None
+    """The run it was entered on."""
+
+
 class TrendPoint(_Part):
     run: int
     as_of: str
@@ -204,6 +232,10 @@ class Report(_Part):
     """With history."""
     trend: list[TrendPoint] | None = None
     """With history: score, verdict and failing count of the site's last finished runs, this one last."""
+    accepted: list[Accepted] | None = None
+    """Findings people accepted or dismissed (已确认/误报); left out when there are none."""
+    manual_checks: list[ManualCheck] | None = None
+    """Results people entered for the manual items; left out when there are none."""
 
     def data(self) -> dict[str, Any]:
         """report.json's content: the keys history left out stay out."""

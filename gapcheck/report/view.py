@@ -278,6 +278,14 @@ def build_view(report: Report) -> dict[str, Any]:
         "fixed": [
             dict(x.model_dump(mode="json"), title=x.title or report.title_of(x.rule)) for x in report.fixed or []
         ],
+        "accepted": [
+            dict(a.model_dump(mode="json"), kind_text=L.DECISIONS[a.kind], at_text=fmt_time(a.at, run.timezone))
+            for a in report.accepted or []
+        ],
+        "manual_checks": [
+            dict(m.model_dump(mode="json"), result_text=L.DECISIONS[m.result], at_text=fmt_time(m.at, run.timezone))
+            for m in report.manual_checks or []
+        ],
         "footer": [
             (L.TEXT["run_id"], fmt_num(run.id)),
             (L.TEXT["as_of"], run.as_of or L.TEXT["none"]),

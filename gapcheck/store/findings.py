@@ -44,23 +44,29 @@ def finding_rows(run_id: int, findings: Iterable[Finding], severity_of: dict[str
     ]
 
 
+_COUNTED = (
+    "FROM findings WHERE run_id = ? AND status = ? AND COALESCE(fingerprint, gapcheck_fingerprint(rule, subject, url)) "
+    "NOT IN (SELECT fingerprint FROM acceptances WHERE kind = 'false_positive' AND withdrawn_at IS NULL "
+    "AND site = (SELECT gapcheck_site_key(start_url) FROM runs WHERE id = ?))"
+)
+"""A run's findings of one status, less those a person dismissed as false positives for the site
+(`gapcheck accept --false-positive`): they are stored as the rules judged, and counted in no run."""
+
+
 class Findings(Database):
     """Reading a run's failing findings back (`finish_run` writes them)."""
 
     def fail_count(self, run_id: int) -> int:
         """How many findings of a run failed (what `failing` would return, without loading them)."""
-        return self.db.execute(
-            "SELECT count(*) FROM findings WHERE run_id = ? AND status = ?", (run_id, Status.FAIL)
-        ).fetchone()[0]
+        return self.db.execute(f"SELECT count(*) {_COUNTED}", (run_id, Status.FAIL, run_id)).fetchone()[0]
 
     def failing(self, run_id: int) -> list[StoredFinding]:
-        """The failing findings of a run, in report order, each with its fingerprint."""
+        """The failing findings of a run (false positives left out), in report order, each with its fingerprint."""
         return [
             StoredFinding(*row)
             for row in self.db.execute(
                 "SELECT rule, subject, url, evidence, message, severity, "
-                "COALESCE(fingerprint, gapcheck_fingerprint(rule, subject, url)) "
-                "FROM findings WHERE run_id = ? AND status = ? ORDER BY seq",
-                (run_id, Status.FAIL),
+                f"COALESCE(fingerprint, gapcheck_fingerprint(rule, subject, url)) {_COUNTED} ORDER BY seq",
+                (run_id, Status.FAIL, run_id),
             )
         ]

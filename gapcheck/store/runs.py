@@ -71,12 +71,30 @@ class RunRow:
 class Runs(Database):
     """Starting, finishing, failing, stopping and pruning runs, and reading what they were."""
 
-    def start_run(self, site: str, start_url: str, profile: str, as_of: dt.date, page_limit: int) -> int:
+    def start_run(
+        self,
+        site: str,
+        start_url: str,
+        profile: str,
+        as_of: dt.date,
+        page_limit: int,
+        started_with: dict | None = None,
+    ) -> int:
+        """`started_with`: the profile and options the run was started with, which `--resume` goes on with."""
         with self.transaction() as db:
             cur = db.execute(
-                "INSERT INTO runs (site, start_url, profile, as_of, started_at, state, page_limit) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (site, start_url, profile, as_of.isoformat(), now(), RunState.CRAWLING, page_limit),
+                "INSERT INTO runs (site, start_url, profile, as_of, started_at, state, page_limit, started_with) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    site,
+                    start_url,
+                    profile,
+                    as_of.isoformat(),
+                    now(),
+                    RunState.CRAWLING,
+                    page_limit,
+                    json.dumps(started_with, ensure_ascii=False) if started_with is not None else None,
+                ),
             )
             assert cur.lastrowid is not None  # an INSERT into a rowid table
             return cur.lastrowid
@@ -187,6 +205,15 @@ class Runs(Database):
         """The site's newest run, when it stopped while crawling (killed, or interrupted)."""
         runs = self.runs_of_site(start_url)
         return runs[-1].id if runs and runs[-1].state in STOPPED else None
+
+    def to_resume(self, start_url: str) -> tuple[int, dict | None] | None:
+        """The run `--resume` goes on with (the site's newest, when its crawl stopped or it was stopped while
+        judging) and what it was started with (None for a run stored before schema 9)."""
+        runs = self.runs_of_site(start_url)
+        if not runs or runs[-1].state not in (*STOPPED, RunState.CRAWLED):
+            return None
+        row = self.db.execute("SELECT started_with FROM runs WHERE id = ?", (runs[-1].id,)).fetchone()
+        return runs[-1].id, json.loads(row[0]) if row[0] else None
 
     def prune(self, start_url: str, keep: int) -> int:
         """Deletes the site's runs older than its `keep` newest finished ones (their pages, links, checks

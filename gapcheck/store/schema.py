@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 10
 
 _PROBES_TABLE = """CREATE TABLE probes (
     id INTEGER PRIMARY KEY,
@@ -21,6 +21,42 @@ _PROBES_TABLE = """CREATE TABLE probes (
 )"""
 """Home-page probes (`gapcheck probe`): `site` is `site_key(url)`, as runs are matched; outcome ok or failed."""
 _PROBES_INDEX = "CREATE INDEX probes_by_site ON probes(site, probed_at)"
+
+_DECISIONS = [
+    # What people decided about a site's findings, kept apart from any run: runs are pruned, decisions stay.
+    # `site` is `site_key(start_url)`, as runs are matched; a withdrawn row stays, with when and by whom.
+    """CREATE TABLE acceptances (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    url TEXT,
+    reason TEXT NOT NULL,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    run_id INTEGER,
+    withdrawn_by TEXT,
+    withdrawn_at TEXT
+)""",
+    "CREATE INDEX acceptances_by_site ON acceptances(site, fingerprint)",
+    """CREATE TABLE manual_results (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    result TEXT NOT NULL,
+    note TEXT NOT NULL,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    run_id INTEGER
+)""",
+    "CREATE INDEX manual_results_by_site ON manual_results(site, rule)",
+    # A run made by `gapcheck recheck`: the earlier run it copied and the pages it fetched again.
+    "CREATE TABLE rechecks (run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE, "
+    "derived_from INTEGER NOT NULL, urls TEXT NOT NULL)",
+]
+"""Schema 9 (gapcheck accept, manual, recheck)."""
 
 _MIGRATIONS = {
     2: ["ALTER TABLE pages ADD COLUMN forms TEXT"],
@@ -45,6 +81,10 @@ _MIGRATIONS = {
         f"ALTER TABLE link_checks ADD COLUMN {column}"
         for column in ("title TEXT", "text TEXT", "retry_after REAL", "location TEXT")
     ],
+    9: _DECISIONS,
+    # What the run was started with (profile, crawl options; gapcheck/run_options.py), for --resume. Older
+    # runs have none: a resume of one takes the command line's, as before.
+    10: ["ALTER TABLE runs ADD COLUMN started_with TEXT"],
 }
 """Statements that bring a store of the version before the key up to that version."""
 
@@ -67,7 +107,8 @@ CREATE TABLE runs (
     verdict TEXT,
     score REAL,
     report TEXT,
-    crawl_notes TEXT
+    crawl_notes TEXT,
+    started_with TEXT
 );
 CREATE TABLE pages (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -152,6 +193,7 @@ CREATE TABLE findings (
 CREATE INDEX findings_by_fingerprint ON findings(fingerprint);
 """
     + f"{_PROBES_TABLE};\n{_PROBES_INDEX};\n"
+    + "".join(f"{statement};\n" for statement in _DECISIONS)
 )
 
 

@@ -40,17 +40,13 @@ class RunTexts:
         text = self._kept.get(url)
         if text is not None:
             return text
-        if self._db is None:
-            # A writer's connection for a writer's store: a read-only connection closing last would leave the
-            # WAL file behind.
-            self._db = connect(self.path, read_only=self.read_only, check_same_thread=False)
-            self._index = {u: i for i, u in enumerate(self.order)}
+        db = self._connection()
         at = self._index.get(url)
         if at is not None and 0 <= at - self._last <= self.CHUNK:  # reading on through the pages
             urls = self.order[at : at + self.CHUNK]
             self._kept = {
                 u: t or ""
-                for u, t in self._db.execute(
+                for u, t in db.execute(
                     f"SELECT url, text FROM pages WHERE run_id = ? AND url IN ({','.join('?' * len(urls))})",
                     (self.run_id, *urls),
                 )
@@ -58,11 +54,33 @@ class RunTexts:
         else:
             if len(self._kept) >= self.KEPT:
                 self._kept.clear()
-            row = self._db.execute("SELECT text FROM pages WHERE run_id = ? AND url = ?", (self.run_id, url)).fetchone()
+            row = db.execute("SELECT text FROM pages WHERE run_id = ? AND url = ?", (self.run_id, url)).fetchone()
             self._kept[url] = (row[0] if row else None) or ""
         if at is not None:
             self._last = at
         return self._kept.get(url, "")
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            # A writer's connection for a writer's store: a read-only connection closing last would leave the
+            # WAL file behind.
+            self._db = connect(self.path, read_only=self.read_only, check_same_thread=False)
+            self._index = {u: i for i, u in enumerate(self.order)}
+        return self._db
+
+    def start(self, url: str, chars: int) -> str:
+        """The first `chars` characters of the page's text, read alone when the text is not at hand: the
+        rules ask for the start of every page's text in their own order, and reading on in chunks would
+        read every text whole."""
+        text = self._kept.get(url)
+        if text is not None:
+            return text[:chars]
+        row = (
+            self._connection()
+            .execute("SELECT substr(text, 1, ?) FROM pages WHERE run_id = ? AND url = ?", (chars, self.run_id, url))
+            .fetchone()
+        )
+        return (row[0] if row else None) or ""
 
 
 class StoredPage(Page):
@@ -96,6 +114,10 @@ class StoredPage(Page):
     @text.setter
     def text(self, value: str) -> None:  # Page.__init__ sets every field, text too, with object.__setattr__
         object.__setattr__(self, "_text", value)
+
+    def text_start(self, chars: int) -> str:
+        text = self._text
+        return text[:chars] if isinstance(text, str) else text.start(self.url, chars)
 
     @property
     def text_length(self) -> int:
