@@ -4,14 +4,18 @@ PY := $(VENV)/bin/python
 
 .PHONY: demo test check lint types bench chromium redis
 
+# Setting up is quiet: pip's and setuptools' output goes to a log, shown only when the setup fails, so that what
+# `make demo` prints is the demo's result.
+INSTALL_LOG := $(VENV)/install.log
 $(VENV)/.installed: pyproject.toml
-	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
-	touch $@
+	@echo "正在安装 $(VENV)（首次约需两分钟，日志：$(INSTALL_LOG)）"
+	@mkdir -p $(VENV)
+	@{ python3 -m venv $(VENV) && $(PY) -m pip install --upgrade pip && $(PY) -m pip install -e '.[test]'; } \
+		>$(INSTALL_LOG) 2>&1 || { cat $(INSTALL_LOG); echo "安装失败：见上面的输出（$(INSTALL_LOG)）"; exit 1; }
+	@touch $@
 
 demo: $(VENV)/.installed
-	$(VENV)/bin/gapcheck demo
+	@$(VENV)/bin/gapcheck demo
 
 # Everything, as CI runs it: lint and types first, so a lint or type error fails `.ci/run` too.
 test: lint types chromium redis
@@ -32,17 +36,23 @@ lint: $(VENV)/.installed
 types: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
-# The rendering tests drive Debian's Chromium (Playwright's own browser download is not used). CI runs
-# as root with apt: install it there; elsewhere say why those tests will be skipped.
+# The rendering tests drive Debian's Chromium (Playwright's own browser download is not used), with a CJK
+# font so a report's Chinese renders as text, not boxes (tests/test_readable.py checks). CI runs as root with
+# apt: install what is missing there; elsewhere say why those tests will be skipped or fail.
 CHROMIUM := $(or $(GAPCHECK_CHROMIUM),/usr/bin/chromium)
 chromium:
-	@if [ -x "$(CHROMIUM)" ]; then :; \
+	@need=""; \
+	[ -x "$(CHROMIUM)" ] || need="chromium"; \
+	fc-list :lang=zh family 2>/dev/null | grep -q . || need="$$need fonts-noto-cjk"; \
+	if [ -z "$$need" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing chromium for the rendering tests (apt-get)"; \
+		echo "installing $${need# } for the rendering tests (apt-get)"; \
 		export DEBIAN_FRONTEND=noninteractive; \
-		apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
+		apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $$need >/dev/null; \
+	elif [ ! -x "$(CHROMIUM)" ]; then \
+		echo "note: $(CHROMIUM) is missing: the rendering tests will be skipped (apt-get install chromium fonts-noto-cjk, or set GAPCHECK_CHROMIUM)"; \
 	else \
-		echo "note: $(CHROMIUM) is missing: the rendering tests will be skipped (apt-get install chromium, or set GAPCHECK_CHROMIUM)"; \
+		echo "note: no Chinese font: Chromium draws boxes for Chinese and the browser tests fail (apt-get install fonts-noto-cjk)"; \
 	fi
 
 # The distributed tests start their own redis-server (Debian's) on 127.0.0.1; installed like Chromium.

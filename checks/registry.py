@@ -199,16 +199,27 @@ class UnknownRule(KeyError):
     """A profile or command line names a rule code that does not exist."""
 
 
+UNKNOWN_RULE = {
+    "none": "没有编号以 {prefix!r} 开头的规则",
+    "removed": "规则 {prefix} 已删除",
+    "instead": "；改用 {instead}",
+}
+"""Why a code names no rule, in the words of the profile error that shows it."""
+
+
 def select(codes: list[str] | None = None, ignore: list[str] | None = None) -> list[Rule]:
     """Rules chosen by code or code prefix (`GK2` selects the freshness family)."""
 
     def expand(prefix: str) -> list[Rule]:
         if prefix in REMOVED:
             instead = REMOVED[prefix]
-            raise UnknownRule(f"{prefix} was removed" + (f"; use {instead}" if instead else ""))
+            raise UnknownRule(
+                UNKNOWN_RULE["removed"].format(prefix=prefix)
+                + (UNKNOWN_RULE["instead"].format(instead=instead) if instead else "")
+            )
         hits = [rule for rule in RULES if rule.code.startswith(prefix)]
         if not hits:
-            raise UnknownRule(f"no rule matches {prefix!r}")
+            raise UnknownRule(UNKNOWN_RULE["none"].format(prefix=prefix))
         return hits
 
     chosen = [r for p in codes for r in expand(p)] if codes else list(RULES)

@@ -35,6 +35,14 @@ __all__ = [
 ]
 
 EXAMPLE_URL = "http://www.example.gov.cn/"
+NOT_A_WEB_ADDRESS = {
+    "problem": "{text!r} 不是网址",
+    "unparsable": "{text!r} 不是网址（{reason}）",
+    "fix": "写网站首页的地址，如 {example}",
+    "credentials": "{text!r}：网址中不能写用户名和密码（它们会被存进数据库和日志）",
+    "credentials_fix": "换一个不用登录就能打开的网页",
+}
+"""Why web_address refuses what a user typed, and the fix: the user reads these, so they are Chinese."""
 """The home page the fix of a refused address shows as an example."""
 
 _SESSION_PARAM = re.compile(r"^(?:jsessionid|phpsessid|aspsessionid\w*|sessionid|sid|sessid)$", re.I)
@@ -45,7 +53,7 @@ class NotAWebAddress(ValueError):
     """A portal's address that gapcheck cannot check; `problem` and `fix` are worded for the user."""
 
     def __init__(self, problem: str, fix: str):
-        super().__init__(f"{problem}; {fix}")
+        super().__init__(f"{problem}；{fix}")
         self.problem, self.fix = problem, fix
 
 
@@ -80,22 +88,19 @@ def web_address(text: str) -> str:
     has no scheme, `/` when it has no path. One check for both, so both refuse the same addresses the same
     way. A scheme is one at the start (w3lib): `x.gov.cn/?from=http://y` is x.gov.cn's page."""
     text = text.strip()
-    fix = f"write the portal's home page, e.g. {EXAMPLE_URL}"
+    words = NOT_A_WEB_ADDRESS
+    fix = words["fix"].format(example=EXAMPLE_URL)
     try:
         url = add_http_if_no_scheme(text)
         parts = urlsplit(url)
         host = parts.hostname
         parts.port  # noqa: B018 — raises on a port that is not a number or above 65535
     except ValueError as exc:
-        raise NotAWebAddress(f"{redact(text)!r} is not a web address ({exc})", fix) from None
+        raise NotAWebAddress(words["unparsable"].format(text=redact(text), reason=exc), fix) from None
     if parts.scheme not in ("http", "https") or not host or any(c.isspace() for c in url):
-        raise NotAWebAddress(f"{redact(text)!r} is not a web address", fix)
+        raise NotAWebAddress(words["problem"].format(text=redact(text)), fix)
     if parts.username is not None or parts.password is not None:
-        raise NotAWebAddress(
-            f"{redact(text)!r}: user names and passwords in the URL are not supported (they "
-            "would end up in the store and logs)",
-            "list a page that opens without them",
-        )
+        raise NotAWebAddress(words["credentials"].format(text=redact(text)), words["credentials_fix"])
     return url if parts.path else url + "/"
 
 

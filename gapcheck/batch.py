@@ -18,7 +18,9 @@ from pathlib import Path
 from core.errors import GapcheckError
 from core.model import CrawlStats
 from core.redaction import redact
+from spiders.progress import BATCH_DETAIL, SITES, Board, Phase, Snapshot
 
+from .cli_words import ERROR
 from .crawl import crawl_many
 from .crawl_setup import CrawlRequest, resume_command
 from .lock import site_lock
@@ -63,11 +65,15 @@ def run_batch(
     parallel: int = PARALLEL,
     say: Callable[[str], None] = print,
     redis: str | None = None,
+    board: Board | None = None,
 ) -> BatchOutcome:
-    """`redis`: crawl through the workers attached to it (gapcheck/distributed.py), every portal at once."""
+    """`redis`: crawl through the workers attached to it (gapcheck/distributed.py), every portal at once.
+    `board`: shows portals done, running and waiting."""
     store.verify()  # a damaged store would take one dead run per portal
     with ExitStack() as locks:
-        return _run(sites, store, as_of, parallel, say, locks, redis)
+        if board is not None:
+            locks.enter_context(board)
+        return _run(sites, store, as_of, parallel, say, locks, redis, board or Board(live=False))
 
 
 def _run(
@@ -78,6 +84,7 @@ def _run(
     say: Callable[[str], None],
     locks: ExitStack,
     redis: str | None,
+    board: Board,
 ) -> BatchOutcome:
     outcomes: dict[str, SiteOutcome] = {}
     jobs: list[tuple[CrawlRequest, int]] = []
@@ -96,18 +103,34 @@ def _run(
         jobs.append((request, start_run(store, request, profile, as_of, started_with(profile, as_of), entry.title)))
         planned.append((entry, profile, rules))
 
+    crawls = {"done": 0}
+    at_once = len(jobs) if redis else parallel
+
+    def counts() -> Snapshot:
+        done = crawls["done"]
+        running = min(at_once, len(jobs) - done)
+        waiting = len(jobs) - done - running
+        return Snapshot(Phase.BATCH, done, len(jobs), BATCH_DETAIL.format(running=running, waiting=waiting), SITES)
+
+    board.follow(counts)
+
     def crawled(i: int, stats: CrawlStats | BaseException) -> None:
+        crawls["done"] += 1
         entry = planned[i][0]
         if isinstance(stats, BaseException):
-            say(f"{entry.name}：抓取出错（{stats}）")
+            say(f"{entry.name}：{ERROR['crawl_failed'].format(reason=stats)}")
         else:
             say(f"{entry.name}：抓取完成，{stats.pages} 个页面")
 
     results = crawl_many(jobs, store, parallel, crawled)
+    judged = {"done": 0}
+    board.follow(lambda: Snapshot(Phase.CHECK, judged["done"], len(jobs), unit=SITES))
     for (request, run_id), (entry, profile, rules), stats in zip(jobs, planned, results, strict=False):
+        judged["done"] += 1
         if isinstance(stats, BaseException):
-            store.fail_run(run_id, f"crawl failed: {stats}")
-            outcomes[entry.slug] = _failed(sites, entry, f"抓取出错：{stats}", say)
+            failure = ERROR["crawl_failed"].format(reason=stats)
+            store.fail_run(run_id, failure)
+            outcomes[entry.slug] = _failed(sites, entry, failure, say)
             continue
         try:
             outcome = conclude(store, run_id, request, profile, rules, stats, sites.out_dir(entry))

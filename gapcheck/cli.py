@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import os
 import sqlite3
 import sys
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_path
 
@@ -20,6 +22,8 @@ from core.redaction import redact
 from spiders.aliases import parse_alias
 from spiders.rendering import RenderMode, check_available, mode_for
 
+from . import cli_words as W
+from .chinese_argparse import ChineseParser
 from .crawl_setup import CrawlRequest, resume_command
 from .profile import DEFAULT_TIMEZONE, is_number, load_profile, zone
 from .report import labels
@@ -27,52 +31,52 @@ from .report.labels import CLI
 from .run_options import resumed, started_with
 
 if TYPE_CHECKING:
+    from spiders.progress import Board
+
     from .profile import Profile
     from .report.model import Report
     from .store import Store
 
 EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 
+REPORTS = Path("gapcheck-report")
+"""Where `gapcheck check` without --out writes: REPORTS/<site>/<when>/, one folder per run, and
+REPORTS/<site>/latest the newest (a symlink, or LATEST_FILE naming it where symlinks cannot be made)."""
+LATEST, LATEST_FILE = "latest", "latest.txt"
+
 
 def default_db() -> Path:
     return user_data_path("gapcheck") / "gapcheck.sqlite"
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # argparse exits 2 already; keep its usage line, drop nothing
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"gapcheck: error: {message}\n")
+class _Parser(ChineseParser):
+    usage_exit_code = EXIT_USAGE
 
 
 def _as_of(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--as-of {text!r}: expected a date like 2026-11-20") from None
+        raise argparse.ArgumentTypeError(W.ERROR["as_of"].format(text=text)) from None
 
 
 def _timezone(text: str) -> str:
     try:
         zone(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--timezone {text!r}: 不是时区名称；写 IANA 时区名称，如 Asia/Shanghai（北京时间）"
-        ) from None
+        raise argparse.ArgumentTypeError(W.ERROR["timezone"].format(text=text)) from None
     return text
 
 
-def _add_timezone(p: argparse.ArgumentParser, what: str) -> None:
+def _add_timezone(p: argparse.ArgumentParser, key: str) -> None:
     p.add_argument(
-        "--timezone",
-        type=_timezone,
-        default=None,
-        help=f"the IANA zone {what} show times in (default: {DEFAULT_TIMEZONE}, or the profile's `timezone`)",
+        "--timezone", type=_timezone, default=None, metavar="ZONE", help=_help(key, default=DEFAULT_TIMEZONE)
     )
 
 
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of at least 1")
+        raise argparse.ArgumentTypeError(W.ERROR["positive"].format(text=text))
     return int(text)
 
 
@@ -82,9 +86,7 @@ def _seconds(text: str) -> float:
     except ValueError:
         value = -1
     if not is_number(value) or value < 0:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: expected a number of seconds, 0 or more（写一个有限的秒数，如 0.5；不接受 nan、inf）"
-        )
+        raise argparse.ArgumentTypeError(W.ERROR["seconds"].format(text=text))
     return value
 
 
@@ -92,265 +94,183 @@ def _regex(text: str) -> str:
     try:
         compile_pattern(text)
     except PatternError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a regular expression ({exc})") from None
+        raise argparse.ArgumentTypeError(W.ERROR["regex"].format(text=text, reason=exc)) from None
     return text
 
 
 def _alias(text: str) -> tuple[str, str]:
     pair = parse_alias(text)
     if pair is None:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected HOST=URL, e.g. www.example.gov.cn=http://127.0.0.1:8080")
+        raise argparse.ArgumentTypeError(W.ERROR["alias"].format(text=text))
     return pair
 
 
+def _help(key: str, **fields: object) -> str:
+    return W.ARG_HELP[key].format(**fields)
+
+
 def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
-    p.add_argument("--profile", default=None, help="bundled profile name or path to a YAML profile (default: national)")
-    p.add_argument(
-        "--as-of", type=_as_of, default=None, help="the date every freshness rule counts back from (default: today)"
-    )
-    p.add_argument("--out", type=Path, default=Path(out_default), help=f"report folder (default: {out_default})")
-    p.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db()})")
-    p.add_argument("--max-pages", type=_positive, default=None, help="stop after this many pages")
-    _add_timezone(p, "the reports")
-    p.add_argument("--concurrency", type=_positive, default=None, help="requests at once per host (default: 2, polite)")
-    p.add_argument(
-        "--delay",
-        type=_seconds,
-        default=None,
-        help="seconds between requests to one host (default: 0.5 with AutoThrottle; 0 turns AutoThrottle off)",
-    )
-    p.add_argument(
-        "--exclude",
-        action="append",
-        default=[],
-        metavar="REGEX",
-        type=_regex,
-        help="do not fetch URLs matching this pattern (repeatable)",
-    )
-    p.add_argument(
-        "--ignore-robots", action="store_true", help="a bureau inspecting its own site may crawl past robots.txt"
-    )
+    p.add_argument("--profile", default=None, help=_help("profile"))
+    p.add_argument("--as-of", type=_as_of, default=None, help=_help("as_of"))
+    p.add_argument("--out", type=Path, default=None, help=_help("out", default=out_default))
+    p.add_argument("--db", type=Path, default=None, help=_help("db", default=default_db()))
+    p.add_argument("--max-pages", type=_positive, default=None, help=_help("max_pages"))
+    _add_timezone(p, "timezone")
+    p.add_argument("--concurrency", type=_positive, default=None, help=_help("concurrency"))
+    p.add_argument("--delay", type=_seconds, default=None, help=_help("delay"))
+    p.add_argument("--exclude", action="append", default=[], metavar="REGEX", type=_regex, help=_help("exclude"))
+    p.add_argument("--ignore-robots", action="store_true", help=_help("ignore_robots"))
     render = p.add_mutually_exclusive_group()
-    render.add_argument(
-        "--render",
-        action="store_true",
-        help="render every page in Chromium first, for portals whose pages are built by script "
-        "(slower; the profile's crawl.render / crawl.render_urls choose pages instead)",
-    )
-    render.add_argument(
-        "--no-render",
-        action="store_true",
-        help="never start Chromium, not even to see whether the start page is built by script (crawl.render: off)",
-    )
-    p.add_argument(
-        "--resume",
-        action="store_true",
-        help="go on with this portal's run that was stopped (killed, Ctrl-C) instead of starting again",
-    )
-    p.add_argument(
-        "--full",
-        action="store_true",
-        help="download every page again instead of revalidating the last run's unchanged pages (304)",
-    )
-    p.add_argument(
-        "--recheck-external",
-        action="store_true",
-        help="ask every external link again instead of trusting answers from the last crawl.external_cache_days days",
-    )
-    p.add_argument(
-        "--offline",
-        action="store_true",
-        help="check the site's own pages and links only: external links are never requested and are "
-        "listed as not checked (an intranet or offline machine; crawl.external: false)",
-    )
-    p.add_argument(
-        "--alias",
-        action="append",
-        default=[],
-        metavar="HOST=URL",
-        type=_alias,
-        help="check a staging copy or mirror as the production site: requests for HOST go to URL, "
-        "reports keep HOST's URLs (repeatable; profile crawl.aliases)",
-    )
-    p.add_argument("--verbose", action="store_true", help="show Scrapy's log")
+    render.add_argument("--render", action="store_true", help=_help("render"))
+    render.add_argument("--no-render", action="store_true", help=_help("no_render"))
+    p.add_argument("--resume", action="store_true", help=_help("resume"))
+    p.add_argument("--full", action="store_true", help=_help("full"))
+    p.add_argument("--recheck-external", action="store_true", help=_help("recheck_external"))
+    p.add_argument("--offline", action="store_true", help=_help("offline"))
+    p.add_argument("--alias", action="append", default=[], metavar="HOST=URL", type=_alias, help=_help("alias"))
+    p.add_argument("--verbose", action="store_true", help=_help("verbose"))
+    _add_progress(p)
     _add_redis(p)
 
 
-def _add_redis(p: argparse.ArgumentParser) -> None:
+def _add_progress(p: argparse.ArgumentParser) -> None:
+    from spiders.settings import PROGRESS_EVERY
+
     p.add_argument(
-        "--redis",
-        default=None,
-        metavar="URL",
-        help="crawl through the `gapcheck worker` processes attached to this Redis "
-        "(redis://HOST:6379/0); the store and the reports stay on this machine",
+        "--progress-every",
+        type=_above_zero,
+        default=PROGRESS_EVERY,
+        metavar="SECONDS",
+        help=_help("progress_every", default=f"{PROGRESS_EVERY:g}"),
     )
+
+
+def _board(args: argparse.Namespace) -> Board:
+    from spiders.progress import Board
+
+    return Board(live=sys.stderr.isatty(), every=args.progress_every)
+
+
+def _add_redis(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--redis", default=None, metavar="URL", help=_help("redis"))
+
+
+def _add_db(p: argparse.ArgumentParser, key: str = "db") -> None:
+    p.add_argument("--db", type=Path, default=None, help=_help(key, default=default_db()))
+
+
+def _command(sub: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=W.COMMAND_HELP[name], description=W.COMMAND_HELP[name])
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="gapcheck", description="政府网站合规检查：抓取网站，按检查指标写出问题报告。")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    check = sub.add_parser("check", help="crawl a portal and write its gap report")
-    check.add_argument("url", help="the portal's home page, e.g. http://www.example.gov.cn/")
-    check.add_argument(
-        "--name", default=None, help="the bureau's name, the reports' title (default: the profile's bureau name)"
-    )
-    _add_check_options(check, out_default="gapcheck-report")
-    batch = sub.add_parser("batch", help="check every portal of a SITES.yaml, write an index across them, notify")
-    batch.add_argument(
-        "sites", type=Path, metavar="SITES.yaml", help="the list of portals (see config/sites.example.yaml)"
-    )
-    batch.add_argument(
-        "--as-of", type=_as_of, default=None, help="the date freshness rules count back from (default: today)"
-    )
-    batch.add_argument(
-        "--parallel",
-        type=_positive,
-        default=None,
-        help="portals crawled at once (default 4; each host is still crawled politely)",
-    )
-    batch.add_argument(
-        "--db",
-        type=Path,
-        default=None,
-        help=f"SQLite store (default: the SITES file's defaults.db, else {default_db()})",
-    )
+    parser = _Parser(prog="gapcheck", description=W.PROG)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar=W.COMMAND)
+
+    command = partial(_command, sub)
+    check = command("check")
+    check.add_argument("url", metavar="URL", help=_help("url"))
+    check.add_argument("--name", default=None, metavar="NAME", help=_help("bureau_name"))
+    _add_check_options(check, out_default=W.DEFAULT_OUT.format(reports=REPORTS, latest=LATEST))
+    batch = command("batch")
+    batch.add_argument("sites", type=Path, metavar="SITES.yaml", help=_help("sites"))
+    batch.add_argument("--as-of", type=_as_of, default=None, help=_help("as_of"))
+    batch.add_argument("--parallel", type=_positive, default=None, help=_help("parallel"))
+    _add_db(batch, "db_sites")
+    _add_progress(batch)
     _add_redis(batch)
-    worker = sub.add_parser(
-        "worker", help="crawl for the coordinators (check/batch --redis) attached to a Redis, until stopped"
-    )
-    worker.add_argument("--redis", required=True, metavar="URL", help="redis://HOST:6379/0")
-    worker.add_argument(
-        "--idle-exit",
-        type=_seconds,
-        default=None,
-        metavar="SECONDS",
-        help="exit after this long with no crawl to join (default: run until stopped)",
-    )
-    worker.add_argument("--verbose", action="store_true", help="show Scrapy's log")
-    report = sub.add_parser("report", help="run the rules again over a stored run and write its reports (no crawl)")
-    report.add_argument("run_id", type=int, metavar="RUN", help="the run's number (gapcheck history URL lists them)")
-    report.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db()})")
+    worker = command("worker")
+    worker.add_argument("--redis", required=True, metavar="URL", help=_help("worker_redis"))
+    worker.add_argument("--idle-exit", type=_seconds, default=None, metavar="SECONDS", help=_help("idle_exit"))
+    worker.add_argument("--verbose", action="store_true", help=_help("verbose"))
+    report = command("report")
+    report.add_argument("run_id", type=int, metavar="RUN", help=_help("run"))
+    _add_db(report)
     report.add_argument(
-        "--out", type=Path, default=Path("gapcheck-report"), help="report folder (default: gapcheck-report)"
+        "--out", type=Path, default=Path("gapcheck-report"), help=_help("out", default="gapcheck-report")
     )
-    report.add_argument("--profile", default=None, help="profile to judge by (default: the run's own)")
-    _add_timezone(report, "the reports")
-    sub.add_parser("schema", help="print the JSON Schema of report.json")
-    rules = sub.add_parser("rules", help="list every rule")
-    rules.add_argument("--markdown", action="store_true", help="print the README's rule table")
-    init = sub.add_parser("init", help="write a starter profile for a new bureau")
-    init.add_argument("name", help="the bureau's name, e.g. 某某市商务局")
-    init.add_argument("--out", type=Path, default=None, help="file to write (default: profile.yaml)")
-    init.add_argument("--extends", default="national", help="profile to build on (default: national)")
-    init.add_argument(
-        "--city-portal",
-        action="append",
-        default=[],
-        metavar="HOST",
-        help="host of the government portal the lists must link to (repeatable)",
-    )
-    diff = sub.add_parser("diff", help="new, fixed and still-open findings between two stored runs")
-    diff.add_argument("run_a", type=_positive, metavar="RUN_A", help="the earlier run's id")
-    diff.add_argument("run_b", type=_positive, metavar="RUN_B", help="the later run's id")
-    diff.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db()})")
-    hist = sub.add_parser("history", help="every stored run of a site, with new and fixed counts")
-    hist.add_argument(
-        "url", help="the portal's start URL as checked (scheme and port do not matter), its host or its name"
-    )
-    hist.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db()})")
-    demo = sub.add_parser("demo", help="check the bundled sample portal, served on 127.0.0.1")
-    demo.add_argument("--out", type=Path, default=Path("gapcheck-demo"), help="report folder")
-    demo.add_argument("--db", type=Path, default=None, help="SQLite store (default: a file in the report folder)")
-    index = sub.add_parser("index", help="write DIR/index.html: one row per site report in DIR/<site>/")
-    index.add_argument(
-        "dir", type=Path, metavar="DIR", help="folder with one sub-folder per site (report.json or error.json)"
-    )
-    _add_timezone(index, "the index")
-    serve = sub.add_parser("serve", help="serve a reports folder read-only over HTTP, index.html at /")
-    serve.add_argument("dir", type=Path, metavar="DIR", help="the reports folder (as for gapcheck index)")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
-    serve.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 opens it to the network)",
-    )
-    probe = sub.add_parser(
-        "probe",
-        help="fetch each listed portal's home page once and store whether it "
-        "opened (run every 15 minutes; a week of probes decides GK804)",
-    )
-    probe.add_argument("sites", type=Path, metavar="SITES.yaml", help="the sites list (see config/sites.example.yaml)")
-    probe.add_argument(
-        "--db", type=Path, default=None, help=f"SQLite store (default: the sites list's db:, else {default_db()})"
-    )
-    probe.add_argument(
-        "--timeout",
-        type=_probe_timeout,
-        default=15.0,
-        help="seconds within which a home page must open (default: 15, as the indicators say)",
-    )
-    schedule = sub.add_parser(
-        "schedule",
-        help="print or install the nightly `gapcheck batch` (02:00) and the "
-        "15-minute `gapcheck probe` for a sites list (cron or systemd)",
-    )
-    schedule.add_argument("sites", type=Path, metavar="SITES.yaml", help="the sites list")
+    report.add_argument("--profile", default=None, help=_help("report_profile"))
+    _add_timezone(report, "timezone")
+    command("schema")
+    rules = command("rules")
+    rules.add_argument("--markdown", action="store_true", help=_help("markdown"))
+    init = command("init")
+    init.add_argument("name", metavar="NAME", help=_help("name"))
+    init.add_argument("--out", type=Path, default=None, help=_help("init_out"))
+    init.add_argument("--extends", default="national", help=_help("extends"))
+    init.add_argument("--city-portal", action="append", default=[], metavar="HOST", help=_help("city_portal"))
+    diff = command("diff")
+    diff.add_argument("run_a", type=_positive, metavar="RUN_A", help=_help("run_a"))
+    diff.add_argument("run_b", type=_positive, metavar="RUN_B", help=_help("run_b"))
+    _add_db(diff)
+    hist = command("history")
+    hist.add_argument("url", metavar="URL", help=_help("history_url"))
+    _add_db(hist)
+    demo = command("demo")
+    demo.add_argument("--out", type=Path, default=Path("gapcheck-demo"), help=_help("out", default="gapcheck-demo"))
+    demo.add_argument("--db", type=Path, default=None, help=_help("demo_db"))
+    index = command("index")
+    index.add_argument("dir", type=Path, metavar="DIR", help=_help("index_dir"))
+    _add_timezone(index, "index_timezone")
+    serve = command("serve")
+    serve.add_argument("dir", type=Path, metavar="DIR", help=_help("serve_dir"))
+    serve.add_argument("--port", type=int, default=8000, help=_help("port"))
+    serve.add_argument("--host", default="127.0.0.1", help=_help("host"))
+    probe = command("probe")
+    probe.add_argument("sites", type=Path, metavar="SITES.yaml", help=_help("sites"))
+    _add_db(probe, "db_sites")
+    probe.add_argument("--timeout", type=_above_zero, default=15.0, help=_help("timeout"))
+    schedule = command("schedule")
+    schedule.add_argument("sites", type=Path, metavar="SITES.yaml", help=_help("sites"))
     kind = schedule.add_mutually_exclusive_group()
-    kind.add_argument("--cron", action="store_true", help="a crontab block (the default)")
-    kind.add_argument("--systemd", action="store_true", help="systemd service and timer units")
-    schedule.add_argument(
-        "--install",
-        action="store_true",
-        help="add the block to your crontab, or write the "
-        "units (/etc/systemd/system as root, else ~/.config/systemd/user)",
-    )
+    kind.add_argument("--cron", action="store_true", help=_help("cron"))
+    kind.add_argument("--systemd", action="store_true", help=_help("systemd"))
+    schedule.add_argument("--install", action="store_true", help=_help("install"))
     _add_loop_commands(sub)
     return parser
 
 
 def _add_loop_commands(sub: argparse._SubParsersAction) -> None:
     """The daily work loop: accept, manual, recheck, sites, runs, export (gapcheck/commands/)."""
-    db_help = f"SQLite store (default: {default_db()})"
-    accept = sub.add_parser("accept", help="mark a finding accepted or a false positive, for later runs too")
-    accept.add_argument("run_id", nargs="?", type=_positive, metavar="RUN", help="a run the finding is in")
-    accept.add_argument(
-        "fingerprint", nargs="?", metavar="FINGERPRINT", help="the finding's fingerprint (without it: list them)"
+
+    command = partial(_command, sub)
+    accept = command("accept")
+    accept.add_argument("run_id", nargs="?", type=_positive, metavar="RUN", help=_help("accept_run"))
+    accept.add_argument("fingerprint", nargs="?", metavar="FINGERPRINT", help=_help("fingerprint"))
+    accept.add_argument("--reason", metavar="REASON", help=_help("reason"))
+    accept.add_argument("--by", metavar="NAME", help=_help("accept_by"))
+    accept.add_argument("--false-positive", action="store_true", help=_help("false_positive"))
+    accept.add_argument("--withdraw", action="store_true", help=_help("withdraw"))
+    accept.add_argument("--list", action="store_true", help=_help("list"))
+    _add_db(accept)
+    manual = command("manual")
+    manual.add_argument("run_id", type=_positive, metavar="RUN", help=_help("manual_run"))
+    manual.add_argument("rule", metavar="RULE", help=_help("manual_rule"))
+    manual.add_argument(
+        "--result", required=True, choices=["合格", "不合格"], metavar="RESULT", help=_help("manual_result")
     )
-    accept.add_argument("--reason", help="why it is accepted, or why it is a false positive")
-    accept.add_argument("--by", help="who decides (default: this account's name)")
-    accept.add_argument(
-        "--false-positive", action="store_true", help="the rule is wrong here: count it for neither score nor verdict"
-    )
-    accept.add_argument("--withdraw", action="store_true", help="withdraw the decision on this finding")
-    accept.add_argument("--list", action="store_true", help="list the decisions in force (of RUN's site, or all)")
-    accept.add_argument("--db", type=Path, default=None, help=db_help)
-    manual = sub.add_parser("manual", help="enter a person's result for a manual item (人工核查), for later runs too")
-    manual.add_argument("run_id", type=_positive, metavar="RUN", help="a run of the site")
-    manual.add_argument("rule", metavar="RULE", help="the manual item's rule, e.g. GK801")
-    manual.add_argument("--result", required=True, choices=["合格", "不合格"], help="合格 or 不合格")
-    manual.add_argument("--note", default="", help="what was checked, and how")
-    manual.add_argument("--by", help="who checked (default: this account's name)")
-    manual.add_argument("--db", type=Path, default=None, help=db_help)
-    recheck = sub.add_parser(
-        "recheck", help="fetch a few pages (and their links) again and judge the last run anew, no full crawl"
-    )
-    recheck.add_argument("urls", nargs="+", metavar="URL", help="pages of a checked site")
-    recheck.add_argument("--out", type=Path, default=Path("gapcheck-report"), help="report folder")
-    recheck.add_argument("--db", type=Path, default=None, help=db_help)
-    recheck.add_argument("--profile", default=None, help="profile to judge by (default: the last run's own)")
+    manual.add_argument("--note", default="", metavar="NOTE", help=_help("manual_note"))
+    manual.add_argument("--by", metavar="NAME", help=_help("manual_by"))
+    _add_db(manual)
+    recheck = command("recheck")
+    recheck.add_argument("urls", nargs="+", metavar="URL", help=_help("recheck_urls"))
     recheck.add_argument(
-        "--as-of", type=_as_of, default=None, help="the date freshness counts back from (default: the last run's)"
+        "--out", type=Path, default=Path("gapcheck-report"), help=_help("out", default="gapcheck-report")
     )
-    recheck.add_argument("--delay", type=_seconds, default=None, help="seconds between requests to one host")
-    sites = sub.add_parser("sites", help="every site in the store: runs, last run, verdict, score, open problems")
-    sites.add_argument("--db", type=Path, default=None, help=db_help)
-    runs = sub.add_parser("runs", help="every run in the store, or one site's (by URL, host or name)")
-    runs.add_argument("site", nargs="?", metavar="SITE", help="a start URL, a host or a site's name")
-    runs.add_argument("--db", type=Path, default=None, help=db_help)
-    export = sub.add_parser("export", help="every crawled URL of a run with status, title, depth and referrer")
-    export.add_argument("run_id", type=_positive, metavar="RUN", help="the run's number")
-    export.add_argument("--csv", type=Path, required=True, metavar="FILE", help="CSV file to write (UTF-8, BOM)")
-    export.add_argument("--db", type=Path, default=None, help=db_help)
+    _add_db(recheck)
+    recheck.add_argument("--profile", default=None, help=_help("recheck_profile"))
+    recheck.add_argument("--as-of", type=_as_of, default=None, help=_help("recheck_as_of"))
+    recheck.add_argument("--delay", type=_seconds, default=None, help=_help("recheck_delay"))
+    sites = command("sites")
+    _add_db(sites)
+    runs = command("runs")
+    runs.add_argument("site", nargs="?", metavar="SITE", help=_help("runs_site"))
+    _add_db(runs)
+    export = command("export")
+    export.add_argument("run_id", type=_positive, metavar="RUN", help=_help("export_run"))
+    export.add_argument("--csv", type=Path, required=True, metavar="FILE", help=_help("export_csv"))
+    _add_db(export)
 
 
 _LOOP_COMMANDS = {
@@ -416,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gapcheck: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("gapcheck: interrupted", file=sys.stderr)
+        print(f"gapcheck: {W.ERROR['interrupted']}", file=sys.stderr)
         return 130
     except sqlite3.DatabaseError as exc:
         from .store import damaged_message, is_damaged
@@ -443,7 +363,7 @@ def cmd_rules(*, markdown: bool) -> int:
         print(rules_table())
         return EXIT_OK
     for rule in checks.RULES:
-        print(f"{rule.code}  {rule.name:<32} {rule.severity.value:<6} {rule.summary}")
+        print(f"{rule.code}  {rule.name:<32} {labels.SEVERITY[rule.severity.value]:<4}  {rule.summary}")
     return EXIT_OK
 
 
@@ -459,7 +379,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
         connect(args.redis)
     store = Store(args.db or sites.db or default_db())
     try:
-        outcome = run_batch(sites, store, args.as_of or dt.date.today(), args.parallel or PARALLEL, redis=args.redis)
+        outcome = run_batch(
+            sites,
+            store,
+            args.as_of or dt.date.today(),
+            args.parallel or PARALLEL,
+            redis=args.redis,
+            board=_board(args),
+        )
     finally:
         store.close()
     print(f"总览：{outcome.index}")
@@ -483,15 +410,16 @@ def cmd_report(args: argparse.Namespace) -> int:
         run = store.run(args.run_id)
         if run.state not in (RunState.CRAWLED, RunState.DONE):
             raise ConfigError(
-                f"{store.path}: run {run.id} is {run.state}, not a finished crawl; `gapcheck check "
-                f"{redact(run.start_url)} --resume` finishes a stopped one"
+                W.ERROR["run_not_finished"].format(
+                    db=store.path,
+                    id=run.id,
+                    state=CLI["state_failed" if run.state is RunState.FAILED else "state_running"],
+                    url=redact(run.start_url),
+                )
             )
         profile = load_profile(args.profile) if args.profile else _profile_named(run.profile)
         if profile is None:
-            raise ConfigError(
-                f"{store.path}: run {run.id} was judged by the profile named {run.profile!r}, which is "
-                "not a bundled one; pass --profile with that profile's YAML file"
-            )
+            raise ConfigError(W.ERROR["run_profile_unknown"].format(db=store.path, id=run.id, profile=run.profile))
         outcome = evaluate(store, run.id, _with_timezone(profile, args.timezone), rules_of(profile), args.out)
     finally:
         store.close()
@@ -549,7 +477,7 @@ def normalize_url(text: str) -> str:
         return web_address(text)
     except NotAWebAddress as exc:
         # The problem names the address, or, for one with a password, says so without repeating it.
-        raise ConfigError(f"URL: {exc}") from None
+        raise ConfigError(W.ERROR["url"].format(problem=exc.problem, fix=exc.fix)) from None
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -587,41 +515,35 @@ def cmd_check(args: argparse.Namespace) -> int:
     if mode_for(crawl.render, crawl.render_urls) not in (RenderMode.OFF, RenderMode.AUTO):
         check_available()  # before a run is stored: a missing browser is a setup error, not a crawl
     if args.redis and args.resume:
-        raise ConfigError(
-            "--resume with --redis: a distributed crawl keeps its frontier in Redis and is not "
-            "resumed from the store; run it again without --resume"
-        )
+        raise ConfigError(W.ERROR["resume_with_redis"])
     if args.redis:
         from .distributed import connect
 
         connect(args.redis)  # before a run is stored: an unreachable Redis is a setup error
         # Workers cannot read this machine's store, so they cannot reuse its pages (304s): a full crawl.
         crawl = dataclasses.replace(crawl, incremental=False)
+    out = args.out or run_folder(url, dt.datetime.now())
     request = CrawlRequest(
         url,
         crawl,
-        progress=sys.stderr.isatty() and not args.redis,
+        progress=None if args.redis else _board(args),
         verbose=args.verbose,
         resume=args.resume,
         redis=args.redis,
-        resume_hint=resume_command(url, args.db, args.out),
+        resume_hint=resume_command(url, args.db, out),
     )
     as_of = args.as_of or dt.date.today()
     store = Store(db)
     try:
-        with site_lock(db, url):
-            outcome = check_site(
-                request, profile, store, as_of, args.out, started_with(profile, as_of, args), args.name
-            )
+        with site_lock(db, url), request.progress or contextlib.nullcontext():
+            outcome = check_site(request, profile, store, as_of, out, started_with(profile, as_of, args), args.name)
     finally:
         store.close()
     _print_summary(outcome.report, outcome.html)
+    if out.parent == site_reports(url):  # the default folder, or a resumed run's given back by its hint
+        print(f"最新报告：{point_latest(out) / outcome.html.name}")
     if outcome.internal_errors:
-        print(
-            f"gapcheck: warning: {outcome.internal_errors} pages could not be processed (an internal error); "
-            "rerun with --verbose to see it and report it",
-            file=sys.stderr,
-        )
+        print(f"gapcheck: {W.ERROR['internal_errors'].format(n=outcome.internal_errors)}", file=sys.stderr)
     return EXIT_GAPS if outcome.failed else EXIT_OK
 
 
@@ -638,6 +560,39 @@ def _as_started(args: argparse.Namespace, db: Path, url: str) -> argparse.Namesp
     finally:
         store.close()
     return resumed(args, run[0], run[1]) if run is not None and run[1] is not None else args
+
+
+def site_reports(url: str) -> Path:
+    """The folder of a site's runs' report folders when --out is not given."""
+    from .sites import site_slug
+
+    return REPORTS / site_slug(url)
+
+
+def run_folder(url: str, now: dt.datetime) -> Path:
+    """This run's own report folder under REPORTS: checking another site, or this one again, overwrites nothing."""
+    site = site_reports(url)
+    name = now.strftime("%Y%m%d-%H%M%S")
+    folder, n = site / name, 1
+    while folder.exists():
+        n += 1
+        folder = site / f"{name}-{n}"
+    return folder
+
+
+def point_latest(folder: Path) -> Path:
+    """Points the site's `latest` at `folder` (swapped whole: a reader never finds it missing); returns it."""
+    link = folder.parent / LATEST
+    swap = folder.parent / f".{LATEST}.{os.getpid()}"
+    try:
+        swap.unlink(missing_ok=True)
+        swap.symlink_to(folder.name, target_is_directory=True)
+        os.replace(swap, link)
+        return link
+    except OSError:  # no symlinks here (some Windows accounts, some shares): a file names the folder instead
+        swap.unlink(missing_ok=True)
+        (folder.parent / LATEST_FILE).write_text(folder.name + "\n", encoding="utf-8")
+        return folder
 
 
 def _print_summary(report: Report, html: Path) -> None:
@@ -777,10 +732,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     rows = read_sites(args.dir) if args.dir.is_dir() else []
     if args.dir.is_dir() and not rows:
-        raise ConfigError(
-            f"{args.dir}: no site results (DIR/<site>/report.json or error.json); "
-            "pass the folder `gapcheck batch` wrote"
-        )
+        raise ConfigError(W.ERROR["index_empty"].format(dir=args.dir))
     path = write_index(args.dir, args.timezone or DEFAULT_TIMEZONE)
     print(totals_line(rows))
     print(f"汇总：{path}")
@@ -791,14 +743,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     if not 0 <= args.port <= 65535:
-        raise ConfigError(f"--port {args.port}: expected 0 to 65535")
+        raise ConfigError(W.ERROR["port"].format(port=args.port))
     return serve(args.dir, host=args.host, port=args.port)
 
 
-def _probe_timeout(text: str) -> float:
+def _above_zero(text: str) -> float:
     value = _seconds(text)
     if value == 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a number of seconds above 0")
+        raise argparse.ArgumentTypeError(W.ERROR["seconds_above_0"].format(text=text))
     return value
 
 
@@ -817,7 +769,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
         store.close()
     for site, result in zip(sites.sites, results, strict=False):
         line = (
-            f"{'ok' if result.ok else 'failed':<6}  {result.status or '-':>3}  {result.elapsed:6.2f}s  "
+            f"{W.PROBE['ok' if result.ok else 'failed']:<4}  {result.status or '-':>3}  {result.elapsed:6.2f}s  "
             f"{site.name}  {redact(site.url)}"
         )
         print(line + (f"  {result.error}" if result.error else ""), flush=True)

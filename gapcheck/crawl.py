@@ -6,21 +6,65 @@ import dataclasses
 import logging
 import os
 import shutil
+import signal
+import sys
 from collections.abc import Callable
+from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.utils.ossignal import install_shutdown_handlers
 from twisted.python.failure import Failure
 
-from core.errors import GapcheckError, ScratchError, StoreError
+from core.errors import CrawlInterrupted, GapcheckError, ScratchError, StoreError
 from core.model import CrawlStats, Page
 from core.redaction import redact
 from core.urls import origin
 from spiders import scratch
 from spiders.portal import PortalSpider
+from spiders.stopping import stop_asking
 
+from .cli_words import ERROR
 from .crawl_setup import CrawlRequest, host_notes, resume_command, scrapy_settings
 from .profile import CrawlOptions
+from .report.labels import CLI
 from .store import Store
+
+
+class _Process(CrawlerProcess):
+    """Scrapy's process with gapcheck's answer to Ctrl-C (and SIGTERM). The first stops every crawl taking new
+    requests at once (spiders/stopping.py: Scrapy's own graceful stop sends all that were queued first, one
+    Crawl-delay apart) and says so; a second stops now. Either way the store is consistent and resumable."""
+
+    def __init__(self, settings: dict[str, Any], notice: str):
+        super().__init__(settings)
+        self.notice = notice
+        self.stopping = False
+        self.forced = False
+
+    # Called in the signal handler: what they do is handed to the reactor, between two of its events (a store
+    # transaction is never cut in half), and printing waits for it too (a stream may be mid-write here).
+    def _signal_shutdown(self, signum: int, _: Any) -> None:
+        from twisted.internet import reactor
+
+        install_shutdown_handlers(self._signal_kill)
+        reactor.callFromThread(self._stop_asking)
+
+    def _signal_kill(self, signum: int, _: Any) -> None:
+        from twisted.internet import reactor
+
+        install_shutdown_handlers(signal.SIG_IGN)
+        reactor.callFromThread(self._stop_now)
+
+    def _stop_asking(self) -> None:
+        self.stopping = True
+        print(f"\ngapcheck: {self.notice}", file=sys.stderr, flush=True)
+        for crawler in list(self.crawlers):
+            stop_asking(crawler)
+        self.stop().addBoth(self._stop_reactor)
+
+    def _stop_now(self) -> None:
+        self.stopping = self.forced = True
+        self._stop_reactor()
 
 
 def crawl(request: CrawlRequest, store: Store, run_id: int) -> CrawlStats:
@@ -46,10 +90,13 @@ def crawl_many(
         from .distributed import crawl_distributed
 
         return crawl_distributed(jobs, store, jobs[0][0].redis, done)
-    outcomes: list[CrawlStats | BaseException] = [RuntimeError("not crawled")] * len(jobs)
+    unfinished = RuntimeError("not crawled")
+    outcomes: list[CrawlStats | BaseException] = [unfinished] * len(jobs)
     level = scrapy_settings(jobs[0][0], jobs[0][1]).get("LOG_LEVEL") if jobs else "CRITICAL"
     # Only process-wide settings here: Scrapy writes the process's settings over each crawler's own.
-    process = CrawlerProcess({"LOG_LEVEL": level})
+    commands = [request.resume_hint for request, _ in jobs if request.resume_hint]
+    notice = CLI["stopping"] + (CLI["stopping_resume"].format(command=commands[0]) if len(commands) == 1 else "")
+    process = _Process({"LOG_LEVEL": level}, notice)
     # Scrapy logs every response at DEBUG; with only the root handler filtering, each record is still
     # built. Setting the level on the loggers drops them before that.
     for name in ("scrapy", "twisted", "py.warnings"):
@@ -62,7 +109,7 @@ def crawl_many(
     scratch.sweep()  # what SIGKILLed crawls left in the temp folder
 
     def start_next() -> None:
-        if not waiting:
+        if not waiting or process.stopping:
             return
         i = waiting.pop(0)
         request, run_id = jobs[i]
@@ -112,10 +159,7 @@ def crawl_many(
             outcomes[i] = (
                 failure
                 if isinstance(failure, StoreError)
-                else StoreError(
-                    f"{store.path}: cannot write the crawl to the store ({failure}); free disk space there or pass "
-                    "--db with a store on another disk (a stopped crawl goes on with --resume)"
-                )
+                else StoreError(ERROR["store_write"].format(db=store.path, reason=failure))
             )
         elif full is not None:
             outcomes[i] = _scratch_error(full, store, run_id, jobs[i][0])
@@ -131,7 +175,21 @@ def crawl_many(
     for _ in range(max(1, parallel)):
         start_next()
     if jobs:
-        process.start()
+        # Scrapy's handlers stay installed after the reactor stops; what comes after the crawl (judging,
+        # reports) is stopped by Python's own KeyboardInterrupt, which the command turns into exit 130.
+        previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            process.start()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+    if process.stopping:
+        for i, (request, run_id) in enumerate(jobs):
+            if outcomes[i] is unfinished:  # stopped now, or never started: resumable as a killed run is
+                store.interrupt_run(run_id)
+                outcomes[i] = CrawlInterrupted(
+                    CLI["stopped_now"].format(command=request.resume_hint or resume_command(request.url, None, None))
+                )
     return outcomes
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scrapy.settings import Settings
 
@@ -17,6 +18,9 @@ from spiders import settings as spider_settings
 
 from .profile import CrawlOptions
 
+if TYPE_CHECKING:
+    from spiders.progress import Board  # rich: only a crawl needs it, not every command
+
 
 @dataclass(frozen=True)
 class CrawlRequest:
@@ -24,7 +28,8 @@ class CrawlRequest:
 
     url: str
     crawl: CrawlOptions
-    progress: bool = False
+    progress: Board | None = None
+    """Where the crawl shows how far it is (spiders/progress.py)."""
     verbose: bool = False
     resume: bool = False
     """Go on with the run's stored pages instead of starting from the start page."""

@@ -32,6 +32,7 @@ from spiders.certificate import inspect as inspect_certificate
 from spiders.frontier import fingerprint, requeue_orphans
 from spiders.redis_keys import HEARTBEAT, JOBS, WORKER_TTL, JobKeys, worker_key
 
+from .cli_words import ERROR, WORKER
 from .crawl_setup import CrawlRequest, host_notes, scrapy_settings
 from .store import Store
 
@@ -57,12 +58,9 @@ def connect(url: str, option: str = "--redis") -> Redis:
         server = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30, health_check_interval=30)
         server.ping()
     except ValueError as exc:
-        raise ConfigError(f"{option} {url!r}: {exc}; expected redis://HOST:6379/0") from None
+        raise ConfigError(ERROR["redis_url"].format(option=option, url=url, reason=exc)) from None
     except redis.RedisError as exc:
-        raise ConfigError(
-            f"{option} {redact(url)}: cannot reach Redis ({exc}); start redis-server there "
-            "(apt-get install redis-server) or pass the right address"
-        ) from None
+        raise ConfigError(ERROR["redis_unreachable"].format(option=option, url=redact(url), reason=exc)) from None
     return server
 
 
@@ -163,10 +161,7 @@ def crawl_distributed(
                         done(job.index, outcomes[job.index])
             if active and not _any_worker(server):
                 if not told and time.monotonic() - lonely_since > NO_WORKER_NOTICE:
-                    say(
-                        f"gapcheck: no worker is attached to {redact(redis_url)}; start one on any machine that "
-                        f"reaches it: gapcheck worker --redis {redact(redis_url)}"
-                    )
+                    say(ERROR["no_worker"].format(url=redact(redis_url)))
                     told = True
             else:
                 lonely_since = time.monotonic()
@@ -356,14 +351,18 @@ def run_worker(
             external=opts.external,
         )
         running[job] = crawler
-        say(f"worker {worker}: crawling {redact(request.url)} (job {job})")
+        say(WORKER["crawling"].format(worker=worker, url=redact(request.url), job=job))
 
         def left(result: Failure | None) -> None:
             running.pop(job, None)
             spider = getattr(crawler, "spider", None)
             say(
-                f"worker {worker}: left job {job} after {getattr(spider, 'answered', 0)} requests, "
-                f"{getattr(spider, 'pages_done', 0)} pages"
+                WORKER["left"].format(
+                    worker=worker,
+                    job=job,
+                    requests=getattr(spider, "answered", 0),
+                    pages=getattr(spider, "pages_done", 0),
+                )
             )
             return None
 
@@ -374,7 +373,7 @@ def run_worker(
         for job, crawler in list(running.items()):
             if not server.exists(JobKeys(job).coordinator) and server.get(JobKeys(job).state) == b"crawling":
                 # Its coordinator was killed without a word: nobody stores what this crawl finds.
-                say(f"worker {worker}: job {job} has no coordinator any more; giving it up")
+                say(WORKER["orphaned"].format(worker=worker, job=job))
                 abandon(server, job)
                 crawler.stop()
         for raw in server.smembers(JOBS):
@@ -395,7 +394,7 @@ def run_worker(
 
     loop = task.LoopingCall(beat)
     loop.start(HEARTBEAT)
-    say(f"worker {worker}: attached to {redact(redis_url)}")
+    say(WORKER["attached"].format(worker=worker, url=redact(redis_url)))
     try:
         process.start(stop_after_crawl=False)
     finally:

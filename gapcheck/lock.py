@@ -22,6 +22,7 @@ from filelock import lock_descriptor, unlock_descriptor
 from core.errors import ConfigError, RunLockedError
 from core.redaction import redact
 
+from .cli_words import ERROR
 from .store import site_key
 
 # Windows has neither O_NOFOLLOW nor O_NONBLOCK: a link there takes an administrator to make, and a FIFO cannot
@@ -70,10 +71,7 @@ def site_lock(db: Path, start_url: str) -> Iterator[Path]:
     try:
         locked = lock_descriptor(fd, blocking=False)
         if not locked:
-            raise RunLockedError(
-                f"{redact(start_url)}: another gapcheck is checking this portal with {db} ({_holder(fd)}); wait "
-                f"for it to finish, or stop it and run again with --resume (lock file {path})"
-            )
+            raise RunLockedError(ERROR["locked"].format(url=redact(start_url), db=db, holder=_holder(fd), lock=path))
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
         os.write(fd, f"pid {os.getpid()}".encode())

@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from checks.finding import Severity
 from checks.scoring import SiteVerdict
 
+from .cli_words import NOTIFY
 from .report import labels
 from .report.model import Report, ReportFinding
 from .report.view import incomplete_reasons
@@ -284,26 +285,26 @@ def _shown_url(url: str) -> str:
         host = parts.hostname or ""
         port = f":{parts.port}" if parts.port else ""
     except ValueError:
-        return "(unparsable URL)"
+        return NOTIFY["unparsable_url"]
     if ":" in host:
         host = f"[{host}]"
     rest = "/…" if (parts.path not in ("", "/") or parts.query or parts.fragment) else "/"
-    return f"{parts.scheme}://{host}{port}{rest}" if parts.scheme else "(not a URL)"
+    return f"{parts.scheme}://{host}{port}{rest}" if parts.scheme else NOTIFY["not_a_url"]
 
 
 def _os_reason(exc: BaseException, timeout: float) -> str:
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return f"TLS certificate not accepted ({exc.verify_message or exc.reason})"
+        return NOTIFY["tls_certificate"].format(reason=exc.verify_message or exc.reason)
     if isinstance(exc, ssl.SSLError):
-        return f"TLS failed ({exc.reason or exc})"
+        return NOTIFY["tls"].format(reason=exc.reason or exc)
     if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
+        return NOTIFY["refused"]
     if isinstance(exc, socket.gaierror):
-        return "host name does not resolve"
+        return NOTIFY["no_dns"]
     if isinstance(exc, TimeoutError | socket.timeout):
-        return f"no answer within {timeout:g} s"
+        return NOTIFY["timeout"].format(timeout=timeout)
     if isinstance(exc, ConnectionResetError):
-        return "connection reset"
+        return NOTIFY["reset"]
     return exc.strerror if isinstance(exc, OSError) and exc.strerror else (str(exc) or type(exc).__name__)
 
 
@@ -320,9 +321,9 @@ def _post_webhook(url: str, notice: Notice) -> str:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        raise _SendError("not a valid URL", key) from None
+        raise _SendError(NOTIFY["bad_url"], key) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise _SendError("expected an http:// or https:// URL", key)
+        raise _SendError(NOTIFY["not_http"], key)
     headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "gapcheck-notify"}
     if parts.username is not None or parts.password is not None:
         pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
@@ -337,8 +338,11 @@ def _post_webhook(url: str, notice: Notice) -> str:
             response.read(65536)
             return f"HTTP {response.status}"
     except urllib.error.HTTPError as exc:
-        where = f", redirected to {_shown_url(exc.headers.get('Location') or '')}" if 300 <= exc.code < 400 else ""
-        raise _SendError(f"answered HTTP {exc.code} {_clean(exc.reason, 80)}{where}", key) from None
+        location = _shown_url(exc.headers.get("Location") or "")
+        where = NOTIFY["redirected"].format(url=location) if 300 <= exc.code < 400 else ""
+        raise _SendError(
+            NOTIFY["answered"].format(code=exc.code, reason=_clean(exc.reason, 80), where=where), key
+        ) from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         text = _os_reason(reason, WEBHOOK_TIMEOUT) if isinstance(reason, BaseException) else str(reason)
@@ -369,22 +373,16 @@ def _smtp_text(exc: smtplib.SMTPResponseException) -> str:
 
 def _send_mail(cfg: SmtpConfig, notice: Notice, env: Mapping[str, str]) -> str:
     if not cfg.to:
-        raise _SendError("no recipient", "notify.smtp.to")
+        raise _SendError(NOTIFY["no_recipient"], "notify.smtp.to")
     password = None
     if cfg.username:
         if not cfg.password_env:
-            raise _SendError(
-                "notify.smtp.username is set but not notify.smtp.password_env (the name of the "
-                "environment variable holding the password)",
-                "notify.smtp.password_env",
-            )
+            raise _SendError(NOTIFY["username_only"], "notify.smtp.password_env")
         password = env.get(cfg.password_env)
         if not password:
-            raise _SendError(
-                f"environment variable {cfg.password_env} (the SMTP password) is not set", "notify.smtp.password_env"
-            )
+            raise _SendError(NOTIFY["password_unset"].format(name=cfg.password_env), "notify.smtp.password_env")
     elif cfg.password_env:
-        raise _SendError("notify.smtp.password_env is set but not notify.smtp.username", "notify.smtp.username")
+        raise _SendError(NOTIFY["password_env_only"], "notify.smtp.username")
     msg = _mail(cfg, notice)
     key = "notify.smtp.host"
     local = socket.gethostname() or "localhost"  # not getfqdn(): no DNS lookup on machines without DNS
@@ -405,30 +403,26 @@ def _send_mail(cfg: SmtpConfig, notice: Notice, env: Mapping[str, str]) -> str:
                 try:
                     smtp.login(cfg.username, password or "")
                 except UnicodeEncodeError:  # smtplib sends credentials as ASCII only
-                    raise _SendError(
-                        "the user name or the password has characters other than ASCII, which "
-                        "Python's smtplib cannot send",
-                        "notify.smtp.username / notify.smtp.password_env",
-                    ) from None
+                    raise _SendError(NOTIFY["not_ascii"], "notify.smtp.username / notify.smtp.password_env") from None
             key = "notify.smtp.to"
             smtp.send_message(msg, from_addr=cfg.sender, to_addrs=list(cfg.to))
     except smtplib.SMTPNotSupportedError as exc:
-        raise _SendError(f"the server does not offer it ({_clean(exc, 120)})", key) from None
+        raise _SendError(NOTIFY["not_offered"].format(reason=_clean(exc, 120)), key) from None
     except smtplib.SMTPAuthenticationError as exc:
         raise _SendError(
-            f"login refused: {_smtp_text(exc)}", "notify.smtp.username / notify.smtp.password_env"
+            NOTIFY["login_refused"].format(answer=_smtp_text(exc)), "notify.smtp.username / notify.smtp.password_env"
         ) from None
     except smtplib.SMTPRecipientsRefused as exc:
         refused = "; ".join(
             f"{_clean(addr)}: {code} {_clean(_decode(text), 80)}" for addr, (code, text) in exc.recipients.items()
         )
-        raise _SendError(f"recipients refused ({refused})", "notify.smtp.to") from None
+        raise _SendError(NOTIFY["recipients_refused"].format(refused=refused), "notify.smtp.to") from None
     except smtplib.SMTPSenderRefused as exc:
-        raise _SendError(f"sender refused: {_smtp_text(exc)}", "notify.smtp.sender") from None
+        raise _SendError(NOTIFY["sender_refused"].format(answer=_smtp_text(exc)), "notify.smtp.sender") from None
     except smtplib.SMTPResponseException as exc:
-        raise _SendError(f"the server answered {_smtp_text(exc)}", key) from None
+        raise _SendError(NOTIFY["server_answered"].format(answer=_smtp_text(exc)), key) from None
     except smtplib.SMTPServerDisconnected:
-        raise _SendError("the server closed the connection", key) from None
+        raise _SendError(NOTIFY["server_closed"], key) from None
     except smtplib.SMTPException as exc:
         raise _SendError(_clean(exc, 200) or type(exc).__name__, key) from None
     except OSError as exc:
@@ -438,17 +432,17 @@ def _send_mail(cfg: SmtpConfig, notice: Notice, env: Mapping[str, str]) -> str:
             else "notify.smtp.host"
         )
         raise _SendError(_os_reason(exc, SMTP_TIMEOUT), where) from None
-    return f"{len(cfg.to)} recipient" + ("s" if len(cfg.to) > 1 else "")
+    return NOTIFY["recipients"].format(n=len(cfg.to))
 
 
 def _outcome(channel: str, send) -> str:
     try:
         detail = send()
     except _SendError as exc:
-        return f"notify: {channel} failed: {_clean(exc.reason, 300)} (check {exc.key} in SITES.yaml)"
+        return NOTIFY["failed"].format(channel=channel, reason=_clean(exc.reason, 300), key=exc.key)
     except Exception as exc:  # never out of the batch; the type says enough without a traceback
-        return f"notify: {channel} failed: {type(exc).__name__}: {_clean(exc, 200)}"
-    return f"notify: {channel} sent ({detail})"
+        return NOTIFY["crashed"].format(channel=channel, kind=type(exc).__name__, reason=_clean(exc, 200))
+    return NOTIFY["sent"].format(channel=channel, detail=detail)
 
 
 def send(config: NotifyConfig, notice: Notice, env: Mapping[str, str] | None = None) -> list[str]:
@@ -457,10 +451,14 @@ def send(config: NotifyConfig, notice: Notice, env: Mapping[str, str] | None = N
     lines = []
     if config.webhook:
         url = config.webhook
-        lines.append(_outcome(f"webhook {_shown_url(url)}", lambda: _post_webhook(url, notice)))
+        lines.append(_outcome(NOTIFY["webhook"].format(url=_shown_url(url)), lambda: _post_webhook(url, notice)))
     if config.smtp is not None:
         smtp = config.smtp
-        lines.append(_outcome(f"mail via {_clean(smtp.host)}:{smtp.port}", lambda: _send_mail(smtp, notice, env)))
+        lines.append(
+            _outcome(
+                NOTIFY["mail"].format(host=_clean(smtp.host), port=smtp.port), lambda: _send_mail(smtp, notice, env)
+            )
+        )
     return lines
 
 
@@ -472,5 +470,5 @@ def notify(
         return []
     news = what_is_new(results)
     if not news:
-        return ["notify: nothing new (no new veto or gap, every site checked); nothing sent"]
+        return [NOTIFY["nothing_new"]]
     return send(config, compose(news), env)

@@ -25,6 +25,7 @@ from spiders.rendering import RenderMode
 from spiders.settings import DNS_PROBE_HOSTS, EXTERNAL_CACHE_DAYS, MAX_DEPTH, MAX_PAGES, QUERY_VARIANTS
 
 from . import config_words as words
+from .cli_words import ERROR
 from .config_file import UNSET, ConfigFile, EmptyMeansAbsent, Loc, Section, refuse
 
 DEFAULT_PROFILE = "national"
@@ -408,7 +409,7 @@ def _one_line(value: str | list[str]) -> str:
 def write_starter(name: str, path: Path, extends: str, city_portal: list[str]) -> Path:
     """A commented starter profile for a new bureau, checked to load before it is left in place."""
     if path.exists():
-        raise ConfigError(f"{path}: already exists; pass --out with a new file name")
+        raise ConfigError(ERROR["profile_exists"].format(path=path))
     locate_profile(extends)  # an unknown base profile fails here, naming the bundled ones
     template = importlib.resources.files("gapcheck.config").joinpath("starter.yaml").read_text(encoding="utf-8")
     text = string.Template(template).substitute(
@@ -417,8 +418,6 @@ def write_starter(name: str, path: Path, extends: str, city_portal: list[str]) -
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(
-            f"{path}: cannot write the profile ({exc.strerror}); pass --out with a writable path"
-        ) from None
+        raise ConfigError(ERROR["profile_unwritable"].format(path=path, reason=exc.strerror)) from None
     load_profile(str(path))
     return path

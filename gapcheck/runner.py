@@ -12,8 +12,10 @@ from core.errors import ConfigError, CrawlInterrupted, CrawlStartError, Gapcheck
 from core.model import ENTRY_REDIRECTS, CrawlStats, FetchError, Site
 from core.redaction import redact
 from core.urls import host_of
+from spiders.progress import Board, Phase
 
 from . import decisions, history
+from .cli_words import ERROR
 from .crawl import crawl
 from .crawl_setup import CrawlRequest, resume_command
 from .profile import Profile
@@ -81,14 +83,14 @@ def _conclude_stopped(store: Store, url: str, profile: Profile, rules: list[chec
             f"{out}：运行 {last.id} 已检查完毕，但这里缺少它的报告文件（写报告时被中断，或已被删除）；"
             f"运行 gapcheck report {last.id} --db {store.path} --out {out} 重新写出报告"
         )
-    raise ConfigError(f"{redact(url)}: no stopped run of this portal to resume in {store.path}; run without --resume")
+    raise ConfigError(ERROR["no_stopped_run"].format(url=redact(url), db=store.path))
 
 
 def rules_of(profile: Profile) -> list[checks.Rule]:
     try:
         return checks.select(list(profile.select) or None, list(profile.ignore))
     except checks.UnknownRule as exc:
-        raise ConfigError(f"{profile.path}: key 'select'/'ignore': {exc.args[0]}; run `gapcheck rules`") from None
+        raise ConfigError(ERROR["select_ignore"].format(file=profile.path, reason=exc.args[0])) from None
 
 
 def conclude(
@@ -110,24 +112,17 @@ def conclude(
     site = store.load_site(run_id)
     start = site.home
     if start is None or start.status is None:
-        reason = start.error if start is not None else "no answer"
+        reason = start.error if start is not None else ERROR["no_answer_reason"]
         store.fail_run(run_id, reason)
         if reason.startswith(FetchError.ROBOTS):
-            raise CrawlStartError(
-                f"{redact(url)}: robots.txt forbids crawling the start page; a bureau checking "
-                "its own portal may pass --ignore-robots (or set crawl.obey_robots: false)"
-            )
-        words = page_error_words(reason)
-        raise CrawlStartError(
-            f"{redact(url)}: the portal did not answer ({words}); check the URL and "
-            "that the site is reachable from this machine"
-        )
+            raise CrawlStartError(ERROR["robots"].format(url=redact(url)))
+        raise CrawlStartError(ERROR["no_answer"].format(url=redact(url), reason=page_error_words(reason)))
     refused = start_refused(site, profile.crawl.allowed_domains)
     if refused is not None:
         # An error page is not the portal: judging it would report every duty missing.
         store.fail_run(run_id, refused)
         raise CrawlStartError(f"{redact(url)}：{refused}")
-    outcome = evaluate(store, run_id, profile, rules, out, site)
+    outcome = evaluate(store, run_id, profile, rules, out, site, request.progress)
     return dataclasses.replace(outcome, internal_errors=stats.internal_errors)
 
 
@@ -185,7 +180,13 @@ def _same_portal(url: str, start_url: str, allowed_domains: tuple[str, ...]) -> 
 
 
 def evaluate(
-    store: Store, run_id: int, profile: Profile, rules: list[checks.Rule], out: Path, site: Site | None = None
+    store: Store,
+    run_id: int,
+    profile: Profile,
+    rules: list[checks.Rule],
+    out: Path,
+    site: Site | None = None,
+    progress: Board | None = None,
 ) -> Outcome:
     """Runs the rules over a stored crawl, stores the findings and writes the reports."""
     site = site or store.load_site(run_id)
@@ -201,6 +202,8 @@ def evaluate(
         history.annotate(build_report(run_id, started, finished, profile, rules, findings, ctx, summary), store, run_id)
     )
     try:
+        if progress is not None:
+            progress.show(Phase.REPORT)
         html = write_reports(report, out)
     except GapcheckError as exc:  # a full disk, a read-only folder: the crawl is stored, only the reports are not
         raise GapcheckError(

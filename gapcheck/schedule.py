@@ -13,6 +13,8 @@ from pathlib import Path
 
 from core.errors import ConfigError
 
+from .cli_words import ERROR
+
 SYSTEMD_DIR_ENV = "GAPCHECK_SYSTEMD_DIR"
 """Where `--install --systemd` writes the units instead of /etc/systemd/system or ~/.config/systemd/user."""
 UNITS = ("gapcheck-batch.service", "gapcheck-batch.timer", "gapcheck-probe.service", "gapcheck-probe.timer")
@@ -146,8 +148,7 @@ def install_systemd(units: dict[str, str], target: Path) -> list[Path]:
             written.append(path)
     except OSError as exc:
         raise ConfigError(
-            f"{target}: cannot write the systemd units ({exc.strerror}); run as root for "
-            f"/etc/systemd/system, or set {SYSTEMD_DIR_ENV} to a writable folder"
+            ERROR["systemd_unwritable"].format(dir=target, reason=exc.strerror, env=SYSTEMD_DIR_ENV)
         ) from None
     return written
 
@@ -156,10 +157,7 @@ def install_cron(block: str, sites: Path) -> str:
     """Adds `block` to the user's crontab, replacing an earlier block for the same sites list; the new crontab."""
     crontab = shutil.which("crontab")
     if crontab is None:
-        raise ConfigError(
-            "crontab: command not found; install cron (apt-get install cron), or use "
-            "`gapcheck schedule SITES.yaml --systemd --install`"
-        )
+        raise ConfigError(ERROR["no_crontab"])
     current = subprocess.run([crontab, "-l"], capture_output=True, text=True)
     # `crontab -l` fails when the user has no crontab yet: that is an empty one.
     lines = current.stdout.splitlines() if current.returncode == 0 else []
@@ -176,8 +174,5 @@ def install_cron(block: str, sites: Path) -> str:
     text = (text + "\n\n" if text else "") + block
     done = subprocess.run([crontab, "-"], input=text, capture_output=True, text=True)
     if done.returncode != 0:
-        raise ConfigError(
-            f"crontab: could not install the schedule ({done.stderr.strip() or done.returncode}); "
-            "print it with `gapcheck schedule SITES.yaml` and add it with `crontab -e`"
-        )
+        raise ConfigError(ERROR["crontab_failed"].format(reason=done.stderr.strip() or done.returncode))
     return text

@@ -24,6 +24,7 @@ from typing import BinaryIO, NoReturn
 
 from core.errors import ConfigError, GapcheckError
 
+from .cli_words import ERROR
 from .report.index import ERROR_JSON, INDEX, REPORT_JSON, TEXT, write_index
 
 INDEX_TITLE = TEXT["title"]
@@ -137,22 +138,18 @@ def _needs_index(folder: Path) -> bool:
 def make_server(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
     folder = Path(folder)
     if not folder.is_dir():
-        raise ConfigError(
-            f"{folder}: no such folder; pass the folder holding one sub-folder per site (what `gapcheck batch` writes)"
-        )
+        raise ConfigError(ERROR["serve_no_dir"].format(dir=folder))
     if _needs_index(folder):
         try:
             write_index(folder)
         except GapcheckError as exc:
-            print(f"gapcheck: warning: {exc}", file=sys.stderr)
+            print(f"gapcheck: {ERROR['warning'].format(message=exc)}", file=sys.stderr)
     handler = partial(ReportsHandler, directory=str(folder.resolve()))
     server_class = _Server6 if ":" in host else _Server
     try:
         return server_class((host, port), handler)
     except OSError as exc:
-        raise ConfigError(
-            f"cannot listen on {host}:{port} ({exc.strerror or exc}); pass another --port or --host"
-        ) from None
+        raise ConfigError(ERROR["serve_listen"].format(host=host, port=port, reason=exc.strerror or exc)) from None
 
 
 def url_of(server: ThreadingHTTPServer) -> str:

@@ -68,7 +68,8 @@ def _url(url: str) -> str:
         raise refuse("url", problem=exc.problem, fix=exc.fix) from None
 
 
-def _derived_slug(url: str) -> str:
+def site_slug(url: str) -> str:
+    """A folder name for a site's reports: its host, and its port when the URL names one."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     with contextlib.suppress(UnicodeError):
@@ -219,7 +220,7 @@ def load_sites(path: Path | str) -> SitesFile:
         if same in hosts:
             raise doc.error((*where, "url"), "same_portal", other=hosts[same] + 1, url=item.url)
         hosts[same] = i
-        slug = item.slug or _derived_slug(item.url)
+        slug = item.slug or site_slug(item.url)
         if slug in slugs:
             at = (*where, "slug" if item.slug else "url")
             raise doc.error(at, "slug_taken", slug=slug, other=slugs[slug] + 1)

@@ -16,7 +16,7 @@ import ipaddress
 from dataclasses import dataclass
 from enum import IntEnum
 from time import monotonic
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy import signals
@@ -41,6 +41,7 @@ from .names import addresses
 from .reactor import running_reactor
 from .redis_keys import worker_key
 from .settings import ROBOTS_TXT_MAX
+from .stopping import STOP_ASKING, unasked
 
 if TYPE_CHECKING:  # redis is imported only by a distributed worker
     from redis.client import Pipeline
@@ -295,6 +296,10 @@ class Politeness:
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(self.robots_received, signal=signals.bytes_received)
         crawler.signals.connect(self.left, signal=signals.request_left_downloader)
+        crawler.signals.connect(self.stop_asking, signal=STOP_ASKING)
+        self.stopped = False
+        self.sleeping: set[defer.Deferred[Any]] = set()
+        """Requests waiting for their host's gate or their turn: a stopped crawl sends none of them."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Politeness:
@@ -305,6 +310,21 @@ class Politeness:
         if state is None:
             state = self.hosts[key] = Host(gate=defer.DeferredSemaphore(self.per_host))
         return state
+
+    def stop_asking(self) -> None:
+        self.stopped = True
+        for waiting in list(self.sleeping):
+            waiting.cancel()
+
+    async def _until(self, waiting: defer.Deferred[Any], request: Request) -> None:
+        """Waits for `waiting`, unless the crawl is stopped first (spiders/stopping.py)."""
+        self.sleeping.add(waiting)
+        try:
+            await maybe_deferred_to_future(waiting)
+        except defer.CancelledError:
+            raise unasked(request) from None
+        finally:
+            self.sleeping.discard(waiting)
 
     def left(self, request: Request, spider: Spider | None = None) -> None:
         held = self.holding.pop(id(request), None)
@@ -342,10 +362,15 @@ class Politeness:
             origin, target = urlsplit(chain[0]).hostname or "", urlparse_cached(request).hostname or ""
             if origin != target and await self._reach(target) > await self._reach(origin):
                 raise IgnoreRequest(PRIVATE_REDIRECT + target)  # the spider records the host it led to
+        if self.stopped:
+            raise unasked(request)
         key = urlparse_cached(request).netloc.lower()
         state = self.host(key)
         this_pass = request.meta.get(PASS, 1)
-        await maybe_deferred_to_future(state.gate.acquire())
+        await self._until(state.gate.acquire(), request)
+        if self.stopped:  # the gate was free: still, nothing more is sent
+            state.gate.release()
+            raise unasked(request)
         if state.open_reason and not (this_pass > 1 and request.meta.get(OWN_PAGE)):
             if this_pass <= state.open_pass:
                 state.gate.release()
@@ -365,7 +390,11 @@ class Politeness:
         if wait > 0:
             from twisted.internet import reactor  # the running one: importing it early would install the default
 
-            await maybe_deferred_to_future(task.deferLater(reactor, wait, lambda: None))
+            try:
+                await self._until(task.deferLater(reactor, wait, lambda: None), request)
+            except IgnoreRequest:
+                self.left(request)  # never sent: its place at the gate goes back
+                raise
         return None
 
     async def _reach(self, host: str) -> Reach:

@@ -88,6 +88,15 @@ def effective(mode: RenderMode) -> RenderMode:
     return mode
 
 
+UNAVAILABLE = {
+    "chromium": "渲染网页（crawl.render / --render）需要 Chromium，但 {path} 不存在；安装它（apt-get install chromium），"
+    "或把 {env} 设为它的路径，或关闭渲染（--no-render）",
+    "playwright": "渲染网页（crawl.render / --render）需要 scrapy-playwright，但它没有安装；"
+    "运行 pip install 'gapcheck[render]'，或关闭渲染（--no-render）",
+}
+"""Why rendering cannot start, and the fix, for the user who asked for it."""
+
+
 def chromium_path() -> str:
     """The Chromium binary to launch: $GAPCHECK_CHROMIUM, else Debian's."""
     return os.environ.get(CHROMIUM_ENV) or CHROMIUM
@@ -98,16 +107,9 @@ def check_available() -> str:
     path = chromium_path()
     found = path if Path(path).is_file() and os.access(path, os.X_OK) else shutil.which(path)
     if found is None:
-        raise ConfigError(
-            f"rendering (crawl.render / --render) needs Chromium at {path}, which is missing; "
-            f"install it (apt-get install chromium) or set {CHROMIUM_ENV} to its path, "
-            "or turn rendering off"
-        )
+        raise ConfigError(UNAVAILABLE["chromium"].format(path=path, env=CHROMIUM_ENV))
     if importlib.util.find_spec("scrapy_playwright") is None:
-        raise ConfigError(
-            "rendering (crawl.render / --render) needs scrapy-playwright, which is not installed; "
-            "run `pip install 'gapcheck[render]'` or turn rendering off"
-        )
+        raise ConfigError(UNAVAILABLE["playwright"])
     return found
 
 

@@ -28,6 +28,8 @@ QUERY_VARIANTS = 2000
 
 ROBOTS_TXT_MAX = 500 * 1024
 """Bytes of a robots.txt read, as Google does: the rest is ignored (an 11 MB one cost 428 MB to parse)."""
+PROGRESS_EVERY = 60.0
+"""Seconds between two plain progress lines off a terminal (cron, systemd, CI); `--progress-every`."""
 CRAWL_DELAY_MAX = 30.0
 """Seconds: the longest robots.txt Crawl-delay or learned interval honoured between two requests to a host."""
 RETRY_AFTER_MAX = 120.0
@@ -111,7 +113,7 @@ DEFAULTS = {
     },
     "ITEM_PIPELINES": {"spiders.pipelines.StorePipeline": 300},
     "EXTENSIONS": {"spiders.progress.Progress": 500},
-    "GAPCHECK_PROGRESS": False,
+    "GAPCHECK_PROGRESS": None,  # a spiders.progress.Board
     "GAPCHECK_CRAWL_DELAY_MAX": CRAWL_DELAY_MAX,
     "GAPCHECK_RETRY_AFTER_MAX": RETRY_AFTER_MAX,
     "GAPCHECK_RETRY_AFTER_DEFAULT": RETRY_AFTER_DEFAULT,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -46,3 +47,12 @@ def check(url: str, folder: Path, *args: str, **options: Any) -> subprocess.Comp
     return gapcheck(
         "check", url, "--out", str(folder / "out"), "--db", str(folder / "db.sqlite"), "--delay", "0", *args, **options
     )
+
+
+def stored_pages(db: Path, run_id: int = 1) -> int:
+    """Pages a running (or stopped) check has stored so far: 0 before the store exists."""
+    try:
+        with sqlite3.connect(db, timeout=5) as conn:
+            return conn.execute("SELECT count(*) FROM pages WHERE run_id = ?", (run_id,)).fetchone()[0]
+    except sqlite3.Error:
+        return 0

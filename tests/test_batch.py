@@ -157,4 +157,4 @@ def test_each_batch_notifies_what_is_new(two_batches):
     assert "个网站出现新问题" in first["subject"] and "1 个网站无法检查" in first["subject"]
     # The second batch: the sample portal's one new gap, the dead portal still not checked.
     assert "1 个网站出现新问题" in second["subject"] or "无法检查" in second["subject"], second["subject"]
-    assert "notify: webhook" in two_batches["second"].stdout
+    assert "通知：webhook" in two_batches["second"].stdout

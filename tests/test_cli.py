@@ -186,5 +186,5 @@ def test_init_writes_a_starter_profile_that_loads(tmp_path):
     assert profile.name == "某某市商务局" and profile.options.city_portal == ("www.example.gov.cn",)
     assert {r.name for r in profile.options.requirements} >= {"政府信息公开", "依申请公开"}  # from national
     again = gapcheck("init", "某某市商务局", "--out", str(out))
-    assert again.returncode == 2 and "already exists" in again.stderr
+    assert again.returncode == 2 and "文件已存在" in again.stderr
     assert gapcheck("init", "x", "--out", str(tmp_path / "y.yaml"), "--extends", "nope").returncode == 2

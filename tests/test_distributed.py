@@ -269,8 +269,8 @@ def test_two_workers_crawl_what_one_process_crawls_and_no_page_twice(redis_clean
     assert len(gets) == len(one_pages)
     logs = [(tmp_path / f"worker{i}.log").read_text() for i in range(2)]
     for log in logs:  # both took part: pages or link checks (which worker pops which request is the queue's)
-        left = re.search(r"after (\d+) requests", log)
-        assert "crawling" in log and left and int(left[1]) > 0, log
+        left = re.search(r"已发出 (\d+) 个请求", log)
+        assert "：抓取 " in log and left and int(left[1]) > 0, log
     # The same report: the findings do not depend on who crawled.
     one = (tmp_path / "single" / "report.md").read_text().split("\n", 3)[3]
     two = (tmp_path / "both" / "report.md").read_text().split("\n", 3)[3]
@@ -321,7 +321,7 @@ def test_a_killed_worker_loses_nothing_and_a_new_one_can_join(redis_clean, tmp_p
     pages, checks = stored(tmp_path / "both.sqlite")
     assert pages == stored(tmp_path / "single.sqlite")[0]
     assert checks == stored(tmp_path / "single.sqlite")[1]
-    assert "crawling" in (tmp_path / "late.log").read_text()
+    assert "：抓取 " in (tmp_path / "late.log").read_text()
     import redis
 
     server_keys = redis.Redis.from_url(redis_clean)
@@ -358,7 +358,7 @@ def test_politeness_holds_across_workers(redis_clean, tmp_path):
         assert done.returncode in (0, 1), done.stderr
         starts = sorted(r.at for r in server.requests if r.path != "/robots.txt" and "-not-found" not in r.path)
     logs = [(tmp_path / f"worker{i}.log").read_text() for i in range(2)]
-    assert all("crawling" in log for log in logs)
+    assert all("：抓取 " in log for log in logs)
     assert len(starts) == 15
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     # AutoThrottle may lengthen the delay, never shorten it; a little slack for the clocks.
@@ -407,7 +407,7 @@ def test_unreachable_redis_is_a_setup_error(tmp_path):
         f"redis://127.0.0.1:{port}/0",
         timeout=60,
     )
-    assert done.returncode == 2 and "cannot reach Redis" in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 2 and "连不上 Redis" in done.stderr and "Traceback" not in done.stderr
 
 
 def _coordinator(server_url: str, redis_url: str, tmp: Path) -> subprocess.Popen:
@@ -466,7 +466,7 @@ def test_a_stopped_or_killed_coordinator_leaves_nothing_running(redis_clean, tmp
             time.sleep(0.5)
         assert not client.smembers(JOBS)
         assert not list(client.scan_iter("gapcheck:job:*:requests"))
-        assert "giving it up" in (tmp_path / "worker0.log").read_text()
+        assert "放弃这个任务" in (tmp_path / "worker0.log").read_text()
 
 
 @pytest.mark.redis

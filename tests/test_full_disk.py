@@ -56,7 +56,7 @@ def test_a_store_on_a_full_disk_stops_the_crawl_with_a_clear_error(tmp_path):
         result = _check(portal.url, tmp_path / "out", db)
         assert result.returncode == 2, result.stderr
         assert "Traceback" not in result.stderr
-        assert str(db) in result.stderr and "free disk space" in result.stderr and "--db" in result.stderr
+        assert str(db) in result.stderr and "磁盘空间" in result.stderr and "--db" in result.stderr
         with sqlite3.connect(db) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             assert conn.execute("SELECT state FROM runs WHERE id = 1").fetchone()[0] == "crawling"
@@ -67,7 +67,7 @@ def test_reports_on_a_full_disk_are_a_clear_error(tmp_path):
         result = _check(portal.url, disk / "out", tmp_path / "db.sqlite")
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
-    assert "cannot write the reports" in result.stderr and "--out" in result.stderr
+    assert "写不了报告" in result.stderr and "--out" in result.stderr
 
 
 @pytest.mark.parametrize("size", ["12k", "24k"])

@@ -102,7 +102,7 @@ def test_a_non_finite_number_in_a_profile_is_refused(tmp_path, key, value):
 def test_a_start_url_that_is_not_a_web_address_gets_the_sites_list_message(tmp_path, url, command):
     (tmp_path / "d.sqlite").touch()
     result = gapcheck(command, url, "--db", str(tmp_path / "d.sqlite"))
-    _one_line_exit_2(result, repr(url.strip()), "is not a web address", "write the portal's home page")
+    _one_line_exit_2(result, repr(url.strip()), "不是网址", "写网站首页的地址")
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,7 @@ def test_a_second_run_is_refused_and_told_who_holds_the_lock(tmp_path):
     with site_lock(db, URL), pytest.raises(RunLockedError) as raised, site_lock(db, URL):
         pass
     message = str(raised.value)
-    assert "another gapcheck is checking this portal" in message and f"pid {os.getpid()}" in message
+    assert "另一个 gapcheck 正在用" in message and f"pid {os.getpid()}" in message
     assert str(lock_path(db, URL)) in message
     with site_lock(db, URL) as path:  # released: the next run takes it
         assert path.read_text() == f"pid {os.getpid()}"

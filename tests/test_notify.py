@@ -416,8 +416,8 @@ def test_new_veto_is_posted_and_mailed(tmp_path, receiver, smtp_server):
     )
     lines = notify(config, [_veto_site(tmp_path), _fixed_only_site()])
     assert lines == [
-        f"notify: webhook http://127.0.0.1:{receiver.server_address[1]}/… sent (HTTP 200)",
-        f"notify: mail via 127.0.0.1:{smtp_server.port} sent (2 recipients)",
+        f"通知：webhook http://127.0.0.1:{receiver.server_address[1]}/… 已发送（HTTP 200）",
+        f"通知：邮件 127.0.0.1:{smtp_server.port} 已发送（2 个收件人）",
     ]
     assert "tok123" not in "\n".join(lines)
     (post,) = receiver.posts
@@ -444,7 +444,7 @@ def test_only_fixed_gaps_sends_nothing(receiver, smtp_server):
         webhook=receiver.url, smtp=SmtpConfig("127.0.0.1", "g@a.gov.cn", ("w@a.gov.cn",), port=smtp_server.port)
     )
     assert notify(config, [_fixed_only_site()]) == [
-        "notify: nothing new (no new veto or gap, every site checked); nothing sent"
+        "通知：没有新情况（没有新增的单项否决或问题，每个网站都已检查）；未发送"
     ]
     assert receiver.posts == [] and smtp_server.messages == []
     assert notify(NotifyConfig(), [_down_site()]) == [] and notify(None, [_down_site()]) == []
@@ -452,7 +452,7 @@ def test_only_fixed_gaps_sends_nothing(receiver, smtp_server):
 
 def test_a_site_not_checked_is_sent(receiver):
     lines = notify(NotifyConfig(webhook=receiver.url), [_fixed_only_site(), _down_site()])
-    assert lines[0].endswith("sent (HTTP 200)")
+    assert lines[0].endswith("已发送（HTTP 200）")
     payload = json.loads(receiver.posts[0]["body"])
     assert payload["subject"] == "gapcheck：1 个网站无法检查"
     assert payload["sites"][0]["error"] == "连接被拒绝（connection refused）"
@@ -463,7 +463,7 @@ def test_webhook_refused_is_an_outcome_line_not_an_exception(tmp_path):
     url = f"http://127.0.0.1:{port}/robot/send?access_token=secret-token"
     lines = notify(NotifyConfig(webhook=url), [_veto_site(tmp_path)])
     assert lines == [
-        f"notify: webhook http://127.0.0.1:{port}/… failed: connection refused (check notify.webhook in SITES.yaml)"
+        f"通知：webhook http://127.0.0.1:{port}/… 发送失败：连接被拒绝（检查 SITES.yaml 中的 notify.webhook）"
     ]
 
 
@@ -471,14 +471,14 @@ def test_webhook_http_error_and_redirect_fail(tmp_path, receiver):
     notice = compose(what_is_new([_down_site()]))
     receiver.status = 500
     (line,) = send(NotifyConfig(webhook=receiver.url), notice)
-    assert "failed: answered HTTP 500 Internal Server Error (check notify.webhook in SITES.yaml)" in line
+    assert "发送失败：对方回答 HTTP 500 Internal Server Error（检查 SITES.yaml 中的 notify.webhook）" in line
     receiver.status = 302  # a redirected POST would arrive as a GET without the JSON
     (line,) = send(NotifyConfig(webhook=receiver.url), notice)
-    assert "failed: answered HTTP 302 Found, redirected to http://127.0.0.1:1/…" in line and "secret" not in line
+    assert "发送失败：对方回答 HTTP 302 Found，重定向到 http://127.0.0.1:1/…" in line and "secret" not in line
     (line,) = send(NotifyConfig(webhook="ftp://x.gov.cn/"), notice)
     assert (
-        line == "notify: webhook ftp://x.gov.cn/ failed: expected an http:// or https:// URL "
-        "(check notify.webhook in SITES.yaml)"
+        line == "通知：webhook ftp://x.gov.cn/ 发送失败：应写 http:// 或 https:// 开头的网址"
+        "（检查 SITES.yaml 中的 notify.webhook）"
     )
 
 
@@ -486,7 +486,7 @@ def test_webhook_user_and_password_go_in_a_header_not_the_lines(receiver):
     port = receiver.server_address[1]
     notice = compose(what_is_new([_down_site()]))
     (line,) = send(NotifyConfig(webhook=f"http://bot:s3cret@127.0.0.1:{port}/hook"), notice)
-    assert line == f"notify: webhook http://127.0.0.1:{port}/… sent (HTTP 200)"
+    assert line == f"通知：webhook http://127.0.0.1:{port}/… 已发送（HTTP 200）"
     assert receiver.posts[0]["headers"]["Authorization"] == "Basic " + base64.b64encode(b"bot:s3cret").decode()
 
 
@@ -502,21 +502,20 @@ def test_smtp_login_with_the_password_from_the_environment(tmp_path, smtp_server
     )
     monkeypatch.setenv("GAPCHECK_TEST_SMTP_PASSWORD", "p@ss word")
     lines = notify(NotifyConfig(smtp=cfg), [_veto_site(tmp_path)])
-    assert lines == [f"notify: mail via 127.0.0.1:{smtp_server.port} sent (1 recipient)"]
+    assert lines == [f"通知：邮件 127.0.0.1:{smtp_server.port} 已发送（1 个收件人）"]
     assert smtp_server.logins == [("gapcheck", "p@ss word")] and smtp_server.messages[0]["user"] == "gapcheck"
     # A wrong password: refused, and the password is nowhere in the line.
     lines = notify(NotifyConfig(smtp=cfg), [_veto_site(tmp_path)], env={"GAPCHECK_TEST_SMTP_PASSWORD": "wrong"})
     assert lines == [
-        f"notify: mail via 127.0.0.1:{smtp_server.port} failed: login refused: 535 authentication "
-        "failed (check notify.smtp.username / notify.smtp.password_env in SITES.yaml)"
+        f"通知：邮件 127.0.0.1:{smtp_server.port} 发送失败：登录被拒绝：535 authentication "
+        "failed（检查 SITES.yaml 中的 notify.smtp.username / notify.smtp.password_env）"
     ]
     assert "wrong" not in lines[0]
     # smtplib sends credentials as ASCII only: a clear line, the password not in it.
     lines = notify(NotifyConfig(smtp=cfg), [_veto_site(tmp_path)], env={"GAPCHECK_TEST_SMTP_PASSWORD": "口令"})
     assert lines == [
-        f"notify: mail via 127.0.0.1:{smtp_server.port} failed: the user name or the password has "
-        "characters other than ASCII, which Python's smtplib cannot send (check notify.smtp.username / "
-        "notify.smtp.password_env in SITES.yaml)"
+        f"通知：邮件 127.0.0.1:{smtp_server.port} 发送失败：用户名或密码含有 ASCII 以外的字符，"
+        "Python 的 smtplib 无法发送（检查 SITES.yaml 中的 notify.smtp.username / notify.smtp.password_env）"
     ]
     assert len(smtp_server.messages) == 1
 
@@ -532,8 +531,8 @@ def test_smtp_missing_password_variable_is_a_clear_error(tmp_path, smtp_server, 
         password_env="GAPCHECK_TEST_SMTP_PASSWORD",
     )
     assert notify(NotifyConfig(smtp=cfg), [_down_site()]) == [
-        f"notify: mail via 127.0.0.1:{smtp_server.port} failed: environment variable GAPCHECK_TEST_SMTP_PASSWORD "
-        "(the SMTP password) is not set (check notify.smtp.password_env in SITES.yaml)"
+        f"通知：邮件 127.0.0.1:{smtp_server.port} 发送失败：环境变量 GAPCHECK_TEST_SMTP_PASSWORD"
+        "（SMTP 密码）没有设置（检查 SITES.yaml 中的 notify.smtp.password_env）"
     ]
     assert smtp_server.messages == [] and smtp_server.logins == []
 
@@ -542,13 +541,11 @@ def test_smtp_failures_name_the_key(tmp_path, smtp_server):
     notice = compose(what_is_new([_down_site()]))
     port = _closed_port()
     (line,) = send(NotifyConfig(smtp=SmtpConfig("127.0.0.1", "g@a.gov.cn", ("w@a.gov.cn",), port=port)), notice)
-    assert line == (
-        f"notify: mail via 127.0.0.1:{port} failed: connection refused (check notify.smtp.host in SITES.yaml)"
-    )
+    assert line == (f"通知：邮件 127.0.0.1:{port} 发送失败：连接被拒绝（检查 SITES.yaml 中的 notify.smtp.host）")
     # The test server offers no STARTTLS.
     cfg = SmtpConfig("127.0.0.1", "g@a.gov.cn", ("w@a.gov.cn",), port=smtp_server.port, starttls=True)
     (line,) = send(NotifyConfig(smtp=cfg), notice)
-    assert "failed: the server does not offer it" in line and "(check notify.smtp.starttls in SITES.yaml)" in line
+    assert "发送失败：服务器不支持" in line and "（检查 SITES.yaml 中的 notify.smtp.starttls）" in line
     assert smtp_server.messages == []
 
 
@@ -558,7 +555,7 @@ def test_both_channels_are_tried_when_one_fails(tmp_path, smtp_server):
         smtp=SmtpConfig("127.0.0.1", "g@a.gov.cn", ("w@a.gov.cn",), port=smtp_server.port),
     )
     lines = notify(config, [_veto_site(tmp_path)])
-    assert "failed: connection refused" in lines[0] and lines[1].endswith("sent (1 recipient)")
+    assert "发送失败：连接被拒绝" in lines[0] and lines[1].endswith("已发送（1 个收件人）")
     assert len(smtp_server.messages) == 1
 
 
@@ -576,7 +573,7 @@ def test_starttls_then_login(tmp_path, tls):
             starttls=True,
         )
         assert notify(NotifyConfig(smtp=cfg), [_down_site()], env={"SMTP_PW": "secret"}) == [
-            f"notify: mail via 127.0.0.1:{server.port} sent (1 recipient)"
+            f"通知：邮件 127.0.0.1:{server.port} 已发送（1 个收件人）"
         ]
         (mail,) = server.messages
         assert mail["tls"] and mail["user"] == "gapcheck"
@@ -591,8 +588,8 @@ def test_starttls_with_an_untrusted_certificate_fails_cleanly(tmp_path, tls, mon
     try:
         cfg = SmtpConfig("127.0.0.1", "g@a.gov.cn", ("w@a.gov.cn",), port=server.port, starttls=True)
         (line,) = send(NotifyConfig(smtp=cfg), compose(what_is_new([_down_site()])))
-        assert line.startswith(f"notify: mail via 127.0.0.1:{server.port} failed: TLS certificate not accepted (")
-        assert line.endswith("(check notify.smtp.starttls in SITES.yaml)") and server.messages == []
+        assert line.startswith(f"通知：邮件 127.0.0.1:{server.port} 发送失败：TLS 证书未被接受（")
+        assert line.endswith("（检查 SITES.yaml 中的 notify.smtp.starttls）") and server.messages == []
     finally:
         server.shutdown()
         server.server_close()
@@ -606,7 +603,7 @@ def test_port_465_is_implicit_tls(tls):
     try:
         cfg = SmtpConfig("127.0.0.1", "g@a.gov.cn", ("w@a.gov.cn",), port=465)
         assert send(NotifyConfig(smtp=cfg), compose(what_is_new([_down_site()]))) == [
-            "notify: mail via 127.0.0.1:465 sent (1 recipient)"
+            "通知：邮件 127.0.0.1:465 已发送（1 个收件人）"
         ]
         assert server.messages[0]["tls"]
     finally:

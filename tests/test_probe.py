@@ -193,8 +193,8 @@ def test_probe_command_stores_one_row_per_site_and_exits_3_when_one_is_down(tmp_
     done = gapcheck("probe", str(sites))
     assert done.returncode == 3, done.stderr
     lines = done.stdout.splitlines()
-    assert len(lines) == 2 and lines[0].startswith("ok") and "本地" in lines[0]
-    assert lines[1].startswith("failed") and "refused" in lines[1]
+    assert len(lines) == 2 and lines[0].startswith("正常") and "本地" in lines[0]
+    assert lines[1].startswith("失败") and "refused" in lines[1]
     db = sqlite3.connect(tmp_path / "probes.sqlite")  # the sites list's db:, relative to it
     rows = db.execute("SELECT site, url, probed_at, outcome, status, elapsed, error FROM probes ORDER BY id").fetchall()
     assert [(r[0], r[3], r[4], r[6]) for r in rows] == [
@@ -225,4 +225,4 @@ def test_probe_command_exits_0_when_every_site_answers(tmp_path, server):
     sites = tmp_path / "sites.yaml"
     sites.write_text(f"sites:\n  - url: {server}/\n", encoding="utf-8")
     done = gapcheck("probe", str(sites), "--db", str(tmp_path / "s.sqlite"))
-    assert done.returncode == 0 and done.stdout.startswith("ok")
+    assert done.returncode == 0 and done.stdout.startswith("正常")

@@ -77,7 +77,7 @@ def test_select(chosen, ignored, expected):
     ("chosen", "ignored"), [(["GK999"], None), (["GK0"], None), (["gk1"], None), (None, ["GK199"])]
 )
 def test_unknown_code_raises(chosen, ignored):
-    with pytest.raises(UnknownRule, match="no rule matches"):
+    with pytest.raises(UnknownRule, match="没有编号以"):
         select(chosen, ignored)
 
 

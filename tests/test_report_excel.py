@@ -35,7 +35,7 @@ FINDING_HEADERS = [
     "整改建议",
 ]
 COLUMN_HEADERS = ["栏目", "类别", "条目数", "最近更新", "更新时限（天）", "结论", "页面地址"]
-LINK_HEADERS = ["链接地址", "状态码", "结论", "原因", "在首页", "所在页面"]
+LINK_HEADERS = ["链接地址", "状态码", "结论", "原因", "在首页", "所在页面", "链接文字"]
 FIXED_HEADERS = ["检查规则", "规则名称", "检查对象", "页面地址"]
 # Column positions in the findings sheet and the CSV.
 STATUS, CHANGE, SEVERITY, EVIDENCE, URL, DEDUCTION, FIX = (
@@ -59,6 +59,7 @@ def hostile_report() -> dict:
     report["columns"][0]["name"] = "=cmd|' /C calc'!A0"
     report["links"][1]["reason"] = "-2+3"
     report["links"][1]["found_on"] = ["=1+1", "https://www.example.gov.cn/"]
+    report["links"][1]["texts"] = ["@SUM(B2)"]  # a link's words are crawled text too
     report["summary"]["deductions"] = {"GK201": 2.5, "GK301": 1.0}
     report["summary"]["basis"] = "@basis"
     return report
@@ -216,6 +217,8 @@ def test_columns_and_links_sheets():
     assert links[0][:5] == ["https://www.example.gov.cn/old/page.html", 404, "失效", "HTTP 404", "是"]
     assert links[0][5].split("\n") == [f"https://www.example.gov.cn/p{i}.html" for i in range(8)]  # all, joined
     assert links[1][1] is None and links[1][2] == "待核实" and links[1][4] == "否"
+    # The words each link is shown with, one per line: what the web team searches the page for.
+    assert links[0][6] == "旧页面\n原文链接" and links[1][6] == XSS
 
 
 @pytest.mark.parametrize(
@@ -254,7 +257,7 @@ def test_no_formula_cells_and_every_string_is_inert():
             assert cell.data_type == "s"
             assert cell.value[:1] not in "=+-@\t\r＝＋－＠" or cell.value == "", (cell.coordinate, cell.value)
             values.append(cell.value)
-    for payload in (EVIL_LINK, "+1", "-2+3", "@SUM(A1)", "\t=1+1", "=cmd|' /C calc'!A0", "=1+1"):
+    for payload in (EVIL_LINK, "+1", "-2+3", "@SUM(A1)", "\t=1+1", "=cmd|' /C calc'!A0", "=1+1", "@SUM(B2)"):
         assert "'" + payload in values, payload
     assert "#N/A" in values  # text, not an error cell
     assert "=1+1\nhttps://www.example.gov.cn/" not in values and "'=1+1\nhttps://www.example.gov.cn/" in values

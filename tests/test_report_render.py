@@ -189,6 +189,7 @@ def sample_report() -> dict:
                 "reason": "HTTP 404",
                 "found_on": [f"https://www.example.gov.cn/p{i}.html" for i in range(8)],
                 "on_homepage": True,
+                "texts": ["旧页面", "原文链接"],
             },
             {
                 "url": JS_URL,
@@ -197,6 +198,7 @@ def sample_report() -> dict:
                 "reason": "超时|timeout\n" + XSS,
                 "found_on": [JS_URL, "https://www.example.gov.cn/"],
                 "on_homepage": False,
+                "texts": [XSS],
             },
         ],
         "rules": rules,
@@ -325,8 +327,11 @@ def test_html_shows_key_facts(report):
     links = doc.get_element_by_id("links")
     assert "https://www.example.gov.cn/old/page.html" in _hrefs(links)
     assert "https://www.example.gov.cn/p4.html" in _hrefs(links)
-    assert "https://www.example.gov.cn/p5.html" not in _hrefs(links)
-    assert "等 8 个页面" in links.text_content() and "首页" in links.text_content()
+    # Past the first five, a link's pages fold behind 另有 N 个: there, not gone.
+    (folded,) = links.xpath(".//td/details[@data-fold]")
+    assert "https://www.example.gov.cn/p5.html" in _hrefs(folded)
+    assert "https://www.example.gov.cn/p4.html" not in _hrefs(folded)
+    assert "另有 3 个" in folded.text_content() and "首页" in links.text_content()
     checks = doc.get_element_by_id("checks").text_content()
     for label in ("通过", "警告", "人工核查", "单项否决", "严重", "一般", "提示"):
         assert label in checks

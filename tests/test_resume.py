@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli import COMMAND, gapcheck
+from cli import COMMAND, gapcheck, stored_pages
 from oldstore import downgrade
 
 from gapcheck.sample.server import serve
@@ -48,11 +48,7 @@ def _args(url: str, tmp: Path, name: str, db: Path, *extra: str) -> list[str]:
 
 
 def _pages(db: Path) -> int:
-    try:
-        with sqlite3.connect(db, timeout=5) as conn:
-            return conn.execute("SELECT count(*) FROM pages WHERE run_id = 1").fetchone()[0]
-    except sqlite3.Error:
-        return 0
+    return stored_pages(db)
 
 
 def _stop_midway(args: list[str], db: Path, sig: int) -> subprocess.CompletedProcess:
@@ -127,7 +123,7 @@ def test_resume_without_a_stopped_run_says_so(portal, tmp_path):
         text=True,
         timeout=60,
     )
-    assert result.returncode == 2 and "no stopped run" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "没有这个网站被中断的运行" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_second_run_of_the_same_portal_is_refused_while_one_runs(portal, tmp_path):
@@ -145,7 +141,7 @@ def test_a_second_run_of_the_same_portal_is_refused_while_one_runs(portal, tmp_p
             time.sleep(0.2)
         second = subprocess.run(_args(portal.url, tmp_path, "second", db), capture_output=True, text=True, timeout=60)
         assert second.returncode == 4, second.stderr
-        assert "another gapcheck is checking this portal" in second.stderr and f"pid {first.pid}" in second.stderr
+        assert "另一个 gapcheck 正在用" in second.stderr and f"pid {first.pid}" in second.stderr
     finally:
         first.kill()
         first.wait()

@@ -124,7 +124,7 @@ def test_cron_install_without_crontab_is_a_clear_error(sites, tmp_path, monkeypa
     monkeypatch.setenv("PATH", str(empty))
     assert main(["schedule", str(sites), "--install"]) == 2
     err = capsys.readouterr().err
-    assert "crontab: command not found" in err and "--systemd --install" in err
+    assert "找不到 crontab 命令" in err and "--systemd --install" in err
 
 
 @pytest.mark.parametrize("kind", [[], ["--systemd"], ["--install"]])

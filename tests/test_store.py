@@ -72,7 +72,7 @@ def test_a_newer_store_is_refused_with_the_fix(tmp_path):
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
     db.commit()
     db.close()
-    with pytest.raises(StoreError, match="newer than this gapcheck"):
+    with pytest.raises(StoreError, match="比这个 gapcheck 的"):
         Store(path)
 
 

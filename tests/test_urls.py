@@ -63,13 +63,13 @@ def test_a_typed_address_gets_a_scheme_and_a_path(typed, url):
 def test_an_address_that_no_browser_opens_is_refused_with_the_fix(typed):
     with pytest.raises(urls.NotAWebAddress) as refused:
         urls.web_address(typed)
-    assert "is not a web address" in refused.value.problem and urls.EXAMPLE_URL in refused.value.fix
+    assert "不是网址" in refused.value.problem and urls.EXAMPLE_URL in refused.value.fix
 
 
 def test_a_password_in_a_typed_address_is_refused_without_repeating_it():
     with pytest.raises(urls.NotAWebAddress) as refused:
         urls.web_address("http://web:s3cret@x.gov.cn/")
-    assert "s3cret" not in str(refused.value) and "passwords" in refused.value.problem
+    assert "s3cret" not in str(refused.value) and "密码" in refused.value.problem
 
 
 @PROPERTY

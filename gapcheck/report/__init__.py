@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from core.errors import GapcheckError
 
+from ..cli_words import ERROR
 from .excel import render_csv, render_xlsx
 from .html import render_html
 from .index import write_index
@@ -60,9 +61,7 @@ def write_reports(report: Report, out: Path) -> Path:
         for temporary in written.values():
             temporary.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise GapcheckError(
-                f"{out}: cannot write the reports ({exc.strerror}); pass --out with a writable folder"
-            ) from None
+            raise GapcheckError(ERROR["reports_unwritable"].format(out=out, reason=exc.strerror)) from None
         raise
     return out / "report.html"
 

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from . import labels
 from .model import Report
-from .view import build_view, safe_url
+from .view import build_view, elide, safe_url
 
 # Static text: nothing from the report is ever put into it, so its hash is fixed.
 SCRIPT = r"""
@@ -66,6 +66,12 @@ SCRIPT = r"""
       p.hidden = !scope.querySelector("[data-finding]") || !!scope.querySelector("[data-finding]:not([hidden])");
     });
     var active = terms.length > 0 || keys.length > 0;
+    // A match in a folded part of a long table is opened, or the reader would not see it.
+    if (active) {
+      all("details[data-fold]").forEach(function (d) {
+        if (d.querySelector("[data-finding]:not([hidden])")) { d.open = true; }
+      });
+    }
     shown.textContent = shown.getAttribute(active ? "data-some" : "data-all")
       .replace("{n}", String(n)).replace("{total}", String(total));
     reset.disabled = !active;
@@ -105,6 +111,7 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["live_url"] = safe_url
+    env.filters["elide"] = elide
     return env
 
 

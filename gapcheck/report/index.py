@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from checks.finding import Severity
 from core.errors import GapcheckError
 
+from ..cli_words import ERROR
 from ..profile import DEFAULT_TIMEZONE
 from . import labels as L
 from .chart import COLOURS, PASS_LINE, points
@@ -371,10 +372,7 @@ def write_index(reports_dir: Path, timezone: str = DEFAULT_TIMEZONE) -> Path:
     its path."""
     reports_dir = Path(reports_dir)
     if not reports_dir.is_dir():
-        raise GapcheckError(
-            f"{reports_dir}: no such folder; pass the folder `gapcheck batch` wrote the reports "
-            "into (one sub-folder per site)"
-        )
+        raise GapcheckError(ERROR["index_no_dir"].format(dir=reports_dir))
     try:
         rows = read_sites(reports_dir, timezone)
         html = render_index(rows, timezone=timezone)
@@ -383,5 +381,7 @@ def write_index(reports_dir: Path, timezone: str = DEFAULT_TIMEZONE) -> Path:
         tmp.write_text(html, encoding="utf-8")
         tmp.replace(path)  # a supervisor reloading meanwhile never sees half a page
     except OSError as exc:
-        raise GapcheckError(f"{reports_dir}: cannot write {INDEX} ({exc.strerror or exc})") from None
+        raise GapcheckError(
+            ERROR["index_unwritable"].format(dir=reports_dir, name=INDEX, reason=exc.strerror or exc)
+        ) from None
     return path

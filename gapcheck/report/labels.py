@@ -115,6 +115,13 @@ TEXT = {
     "found_on": "所在页面",
     "homepage": "首页",
     "more_pages": "等 {n} 个页面",
+    "more_items": "另有 {n} 个",
+    "page_count": "页面数",
+    "anchor_text": "链接文字",
+    "links_note": "每个失效地址一行，列出它所在的页面；同一地址出现在多个页面时只列一次。",
+    "links_by_page": "按页面查看",
+    "links_by_page_note": "同样的链接按所在页面列出：打开一个页面，可见其中每个失效链接的文字和地址。",
+    "links_on_page": "{n} 个链接",
     "run_id": "运行编号",
     "as_of": "数据截至",
     "as_of_note": "更新时限等按此日倒推计算",
@@ -292,6 +299,9 @@ CLI = {
     "resume_flag_on": "加了 {flag}",
     "resume_flag_off": "未加 {flag}",
     "resume_hint": "抓取（运行 {run}）在完成前被停止；运行 {command} 从停下的地方继续",
+    "stopping": "正在停止：不再发出新的请求，等正在进行的请求完成后保存（再按一次 Ctrl-C 立即停止）。",
+    "stopping_resume": "之后运行 {command} 继续检查。",
+    "stopped_now": "检查已停止，已抓取的页面已保存；运行 {command} 继续检查",
 }
 HISTORY_HEAD = ("运行", "数据截至", "完成时间", "结论", "得分", "问题", "新增", "已整改")
 """The columns of `gapcheck history`."""

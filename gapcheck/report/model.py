@@ -7,6 +7,7 @@ Reports are frozen: history (`gapcheck.history.annotate`) makes a new report, ne
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from checks.columns import ColumnStatus
 from checks.crawl_health import stopped_pages
 from checks.finding import Severity, Status
 from checks.scoring import SiteVerdict
+from core.model import Site as CrawledSite
 from core.model import Verdict
 from core.redaction import redact
 
@@ -153,6 +155,8 @@ class Link(_Part):
     reason: str
     found_on: list[str]
     on_homepage: bool
+    texts: list[str] = []
+    """The words the link is shown with on its pages (anchor text, an image's alt), each once, crawl order."""
 
 
 class Rule(_Part):
@@ -265,6 +269,24 @@ def schema_text() -> str:
     return json.dumps(report_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
+ANCHOR_TEXTS_KEPT = 5
+"""Distinct anchor texts kept per failing link: enough to recognise it on the page, bounded for template links."""
+
+
+def _anchor_texts(site: CrawledSite, targets: Iterable[str]) -> dict[str, list[str]]:
+    """Failing target → the words it is shown with (the web team searches the page for them, not the URL)."""
+    wanted = set(targets)
+    texts: dict[str, list[str]] = {}
+    for page in site.html_pages:
+        for link in page.links:
+            text = " ".join(link.text.split())
+            if link.url in wanted and text:
+                seen = texts.setdefault(link.url, [])
+                if text not in seen and len(seen) < ANCHOR_TEXTS_KEPT:
+                    seen.append(text)
+    return texts
+
+
 def site_name(ctx: Context) -> str:
     """The portal's own name: its SiteName meta tag, else the home page's title."""
     landing = ctx.site.landing
@@ -300,6 +322,12 @@ def build_report(
     by_code = {r.code: r for r in rules}
     found_on = site.found_on
     as_of = site.as_of
+    failing = {
+        url: (check, answer)
+        for url, check in site.checks.items()
+        if (answer := ctx.judged(url, check)).verdict is not Verdict.OK
+    }
+    texts = _anchor_texts(site, failing.keys())
     data = {
         "schema": SCHEMA,
         "site": {"name": report_title(ctx, profile), "start_url": site.start_url, "profile": profile.name},
@@ -366,9 +394,9 @@ def build_report(
                 "reason": answer.reason,
                 "found_on": found_on.get(url, []),
                 "on_homepage": url in site.homepage_links,
+                "texts": texts.get(url, []),
             }
-            for url, check in site.checks.items()
-            if (answer := ctx.judged(url, check)).verdict is not Verdict.OK
+            for url, (check, answer) in failing.items()
         ],
         "rules": {
             r.code: {

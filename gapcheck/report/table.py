@@ -183,6 +183,7 @@ def links_table(view: dict[str, Any]) -> Table:
         Column(T["reason"], "text", 30),
         Column(T["on_homepage"], "label", 10),
         Column(T["found_on"], "text", 60),
+        Column(T["anchor_text"], "text", 30),
     )
     rows = [
         Row(
@@ -193,6 +194,7 @@ def links_table(view: dict[str, Any]) -> Table:
                 x["reason"],
                 x["on_homepage"],
                 "\n".join(x["found_on"]),
+                "\n".join(x["texts"]),
             ),
             _TONE.get(x["verdict_key"], ""),
         )

@@ -18,7 +18,13 @@ from .chart import points, trend_svg
 from .labels import verdict_key
 from .model import Changes, Column, Link, Report, ReportFinding, Run, Since, TrendPoint
 
-FOUND_ON_SHOWN = 5
+# How much of a long list is shown before the rest folds into a closed <details> (另有 N 个): the page's
+# height then grows with the number of kinds of problem, not with the number of broken links.
+FOUND_ON_SHOWN = 5  # pages listed in one link's row
+LINKS_SHOWN = 10  # rows of the 失效链接 table
+FINDINGS_SHOWN = 10  # rows of one rule's table in 问题清单
+
+URL_SHOWN = 100  # characters of a long URL report.html shows; its link and tooltip keep it whole
 
 _SEVERITY_RANK = {key: rank for rank, key in enumerate(L.SEVERITY)}
 _LIVE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+\Z", re.IGNORECASE)
@@ -31,6 +37,16 @@ def safe_url(url: object) -> str | None:
     anything a browser might normalise into them (embedded whitespace or control characters) stay text.
     """
     return url if isinstance(url, str) and _LIVE_URL.match(url) else None
+
+
+def elide(value: object) -> str:
+    """A URL past URL_SHOWN characters cut in the middle: the host and path start, then the end (the file,
+    the id) that tells one link from the next. Other text is left whole; it wraps."""
+    text = str(value)
+    if len(text) <= URL_SHOWN or "://" not in text:
+        return text
+    head = (URL_SHOWN - 1) * 2 // 3
+    return f"{text[:head]}…{text[head + 1 - URL_SHOWN :]}"
 
 
 def fmt_num(value: object) -> str:
@@ -185,10 +201,19 @@ def _problem_groups(failing: list[dict[str, Any]], report: Report) -> list[dict[
                 "severity_key": severity,
                 "severity_label": L.label(L.SEVERITY, severity),
                 "findings": items,
+                "rows": _folded(items, FINDINGS_SHOWN),
             }
         )
     result.sort(key=lambda g: (_SEVERITY_RANK[str(g["severity_key"])], str(g["code"])))
     return result
+
+
+def _checks_by_rule(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The 检查规则执行情况 rows by rule, each rule's long list folded so every rule stays in sight."""
+    rules: dict[str, list[dict[str, Any]]] = {}
+    for f in sorted(findings, key=lambda f: f["rule"]):
+        rules.setdefault(f["rule"], []).append(f)
+    return [_folded(items, FINDINGS_SHOWN) for items in rules.values()]
 
 
 def _column(c: Column) -> dict[str, Any]:
@@ -205,6 +230,12 @@ def _column(c: Column) -> dict[str, Any]:
     }
 
 
+def _folded(items: list[Any], shown: int) -> dict[str, Any]:
+    """The first `shown` of `items`, the rest, and the 另有 N 个 that opens the rest (empty when none)."""
+    rest = items[shown:]
+    return {"shown": items[:shown], "rest": rest, "rest_text": L.TEXT["more_items"].format(n=len(rest)) if rest else ""}
+
+
 def _link(link: Link) -> dict[str, Any]:
     pages = link.found_on
     more = len(pages) - FOUND_ON_SHOWN
@@ -213,10 +244,26 @@ def _link(link: Link) -> dict[str, Any]:
         "status_text": fmt_num(link.status),
         "verdict_key": _css_key(L.LINK_VERDICT, link.verdict.value),
         "verdict_label": L.label(L.LINK_VERDICT, link.verdict.value),
+        "pages_count_text": fmt_num(len(pages)),
         "pages_shown": pages[:FOUND_ON_SHOWN],
         # The count is of all pages, so "等 N 个页面" reads as the total, as in common Chinese usage.
         "pages_more": L.TEXT["more_pages"].format(n=len(pages)) if more > 0 else "",
+        "pages": _folded(pages, FOUND_ON_SHOWN),
+        "texts_text": "、".join(link.texts),
     }
+
+
+def _links_by_page(links: list[dict[str, Any]]) -> dict[str, Any]:
+    """The same links seen from the pages they are on: each page once, most failing links first."""
+    pages: dict[str, list[dict[str, Any]]] = {}
+    for x in links:
+        for page in x["found_on"]:
+            pages.setdefault(page, []).append(x)
+    by_page = [
+        {"url": url, "links": items, "count_text": L.TEXT["links_on_page"].format(n=len(items))}
+        for url, items in sorted(pages.items(), key=lambda p: -len(p[1]))
+    ]
+    return _folded(by_page, LINKS_SHOWN)
 
 
 def _trend(trend: list[TrendPoint]) -> list[dict[str, Any]]:
@@ -269,9 +316,12 @@ def build_view(report: Report) -> dict[str, Any]:
         "columns": [_column(c) for c in report.columns],
         "template": [b.model_dump(mode="json") for b in report.template],
         "links": links,
+        "links_rows": _folded(links, LINKS_SHOWN),
+        "links_by_page": _links_by_page(links),
         "links_broken": sum(x["verdict"] == "broken" for x in links),
         "links_unverified": sum(x["verdict"] == "unverified" for x in links),
         "checks": sorted(findings, key=lambda f: f["rule"]),
+        "checks_by_rule": _checks_by_rule(findings),
         "changes": _changes(summary.changes),
         "trend": _trend(trend),
         "trend_svg": trend_svg(trend),

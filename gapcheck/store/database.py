@@ -13,6 +13,7 @@ from pathlib import Path
 
 from core.errors import StoreError
 
+from ..cli_words import ERROR
 from .damage import check_whole, damaged_message, is_damaged
 from .keys import fingerprint, site_key
 from .schema import SCHEMA_VERSION, upgrade
@@ -41,9 +42,7 @@ class Database:
         except (sqlite3.Error, OSError) as exc:
             if is_damaged(exc):
                 raise StoreError(damaged_message(self.path, exc)) from exc
-            raise StoreError(
-                f"{self.path}: cannot open the gapcheck database ({exc}); pass --db with a writable path"
-            ) from exc
+            raise StoreError(ERROR["store_open"].format(db=self.path, reason=exc)) from exc
 
     def verify(self) -> None:
         """Before a run is added: a store with damaged pages would take the run, then fail at its first read
@@ -70,20 +69,14 @@ class Database:
                 self.db.execute("ROLLBACK")
             if is_damaged(exc):
                 raise StoreError(damaged_message(self.path, exc)) from exc
-            raise StoreError(
-                f"{self.path}: cannot write to the gapcheck database ({exc}); free disk space "
-                "there or pass --db with a store elsewhere (a stopped crawl goes on with --resume)"
-            ) from exc
+            raise StoreError(ERROR["store_write"].format(db=self.path, reason=exc)) from exc
 
     def _migrate(self, read_only: bool) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:
             return
         if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path}: database schema {version} is newer than this gapcheck "
-                f"({SCHEMA_VERSION}); upgrade gapcheck or use another --db file"
-            )
+            raise StoreError(ERROR["store_newer"].format(db=self.path, version=version, ours=SCHEMA_VERSION))
         if read_only:
             raise StoreError(
                 f"{self.path}：数据库是旧版本（{version}），只读打开时无法升级；请把它复制到可写的位置，"

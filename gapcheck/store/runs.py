@@ -15,6 +15,7 @@ from checks import Finding, Severity, SiteVerdict
 from core.errors import StoreError
 from core.model import CrawlStats
 
+from ..cli_words import ERROR
 from .database import Database, now
 from .findings import finding_rows
 from .keys import site_key
@@ -165,7 +166,7 @@ class Runs(Database):
             (run_id,),
         ).fetchone()
         if row is None:
-            raise StoreError(f"{self.path}: no run {run_id}")
+            raise StoreError(ERROR["store_no_run"].format(db=self.path, id=run_id))
         run_id, site, start_url, profile, as_of, started_at, finished_at, state, pages, checked = row
         return RunInfo(
             run_id,
