@@ -186,15 +186,15 @@ def test_the_deduction_column_says_why_a_finding_costs_no_points_or_fewer():
         }
     )
     cells = [
-        " ".join(tr.xpath("./td")[-1].text_content().split())
+        (tr.xpath("./td")[-1].text.strip(), " ".join(tr.xpath("./td")[-1].xpath("string(div[@class='why'])").split()))
         for tr in lxml.html.fromstring(render_html(report)).xpath("//section[@id='checks']//tbody/tr")
     ]
     assert cells == [
-        "2（同一检查对象已按 GK201 扣分，不重复扣）",
-        "5",
-        "0（本规则不单独扣分，见规则说明）",
-        "0（单项否决项，不扣分，直接判定不合格）",
-        *["0.1（本规则合计最多扣 0.2 分，已扣满）"] * 3,
+        ("2", "同一检查对象已按 GK201 扣分，不重复扣"),
+        ("5", ""),
+        ("0", "本规则不单独扣分，见规则说明"),
+        ("0", "单项否决项，不扣分，直接判定不合格"),
+        *[("0.1", "本规则合计最多扣 0.2 分，已扣满")] * 3,
     ]
     assert "| 0（单项否决项，不扣分，直接判定不合格） |" in render_markdown(report)
 

@@ -139,7 +139,7 @@ def render_markdown(report: Report) -> str:
                     _text(f["message"]),
                     _text(f["evidence"]),
                     _link(f["url"]),
-                    _text(f["deduction_text"]),
+                    _deduction(f),
                 ]
                 for f in g["findings"]
             ),
@@ -217,7 +217,7 @@ def render_markdown(report: Report) -> str:
                     _text(f["status_label"]),
                     _text(f["subject"]),
                     _text(f["message"]),
-                    _text(f["deduction_text"]),
+                    _deduction(f),
                 ]
                 for f in v["checks"]
             ),
@@ -230,6 +230,12 @@ def render_markdown(report: Report) -> str:
     out += [f"- **{name}**：{_text(value)}" for name, value in v["footer"]]
     out += ["", f"*{T['generated_by']} · {_text(v['schema'])}*", ""]
     return "\n".join(out)
+
+
+def _deduction(f: dict[str, Any]) -> str:
+    """The 扣分 cell: the points, and why when they are not counted in full."""
+    why = f"（{f['deduction_why']}）" if f["deduction_why"] else ""
+    return _text(f["deduction_text"] + why)
 
 
 def _incomplete(reasons: list[str]) -> list[str]:

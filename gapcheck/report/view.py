@@ -117,12 +117,6 @@ def _deduction_notes(report: Report) -> dict[int, str]:
     return notes
 
 
-def _deduction_text(f: ReportFinding, note: str | None) -> str:
-    if note is None:
-        return fmt_num(f.deduction) if f.deduction else ""
-    return f"{fmt_num(f.deduction)}（{note}）"
-
-
 def _css_key(mapping: dict[str, str], key: object) -> str:
     # Data values become CSS class names; only known ones, so crawled text never picks a style.
     return key if isinstance(key, str) and key in mapping else "other"
@@ -140,7 +134,9 @@ def _finding(f: ReportFinding, report: Report, note: str | None = None) -> dict[
         "status_label": L.STATUS[f.status],
         "severity_key": f.severity.value,
         "severity_label": L.SEVERITY[f.severity],
-        "deduction_text": _deduction_text(f, note),
+        # A number wherever it is not counted in full (0 included), with why beside it.
+        "deduction_text": fmt_num(f.deduction) if f.deduction or note else "",
+        "deduction_why": note or "",
         "is_new": change == "new",
         "since_text": _since_text(f.since) if change == "open" else "",
         # Data, never text: the filter matches on it and the spreadsheets' 变化 column is worded from it.
