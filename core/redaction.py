@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_CREDENTIALS = re.compile(r"(?i)\b(https?|ftp)://[^/\s@?#]+@")
+_CREDENTIALS = re.compile(r"(?i)\b(https?|ftp|rediss?)://[^/\s@?#]+@")
 _USERINFO = re.compile(r"(?<![\w/])(?!mailto:)[\w.~%!$&'()*+,;=-]+:[^@\s/]+@(?=[\w.-]+[:/\s>'\")]|[\w.-]+$)")
 """user:password@host as an error message quotes it, without the scheme."""
 

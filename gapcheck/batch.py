@@ -15,7 +15,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import GapcheckError
+from core.errors import CrawlInterrupted, GapcheckError
 from core.model import CrawlStats
 from core.redaction import redact
 from spiders.progress import BATCH_DETAIL, SITES, Board, Phase, Snapshot
@@ -125,8 +125,12 @@ def _run(
     results = crawl_many(jobs, store, parallel, crawled)
     judged = {"done": 0}
     board.follow(lambda: Snapshot(Phase.CHECK, judged["done"], len(jobs), unit=SITES))
+    stopped: list[str] = []
     for (request, run_id), (entry, profile, rules), stats in zip(jobs, planned, results, strict=False):
         judged["done"] += 1
+        if isinstance(stats, CrawlInterrupted):  # Ctrl-C: resumable as it is, no verdict on half a crawl
+            stopped.append(f"{entry.name}：{stats}")
+            continue
         if isinstance(stats, BaseException):
             failure = ERROR["crawl_failed"].format(reason=stats)
             store.fail_run(run_id, failure)
@@ -134,6 +138,9 @@ def _run(
             continue
         try:
             outcome = conclude(store, run_id, request, profile, rules, stats, sites.out_dir(entry))
+        except CrawlInterrupted as exc:
+            stopped.append(f"{entry.name}：{exc}")
+            continue
         except GapcheckError as exc:
             outcomes[entry.slug] = _failed(sites, entry, str(exc), say)
             continue
@@ -141,6 +148,9 @@ def _run(
         say(f"{entry.name}：{summary.verdict}，得分 {summary.score:g}，报告 {outcome.html}")
         (sites.out_dir(entry) / "error.json").unlink(missing_ok=True)
         outcomes[entry.slug] = SiteOutcome(entry, outcome)
+    if stopped:
+        # The night was cut short: the finished portals' reports are written, nobody is notified of half of it.
+        raise CrawlInterrupted("\n".join([ERROR["batch_stopped"], *stopped]))
     for entry in sites.sites:
         pruned = store.prune(entry.url, sites.keep_runs)
         if pruned:

@@ -417,7 +417,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                     url=redact(run.start_url),
                 )
             )
-        profile = load_profile(args.profile) if args.profile else _profile_named(run.profile)
+        profile = load_profile(args.profile) if args.profile else _run_profile(store, run.id, run.profile)
         if profile is None:
             raise ConfigError(W.ERROR["run_profile_unknown"].format(db=store.path, id=run.id, profile=run.profile))
         outcome = evaluate(store, run.id, _with_timezone(profile, args.timezone), rules_of(profile), args.out)
@@ -425,6 +425,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         store.close()
     _print_summary(outcome.report, outcome.html)
     return EXIT_GAPS if outcome.failed else EXIT_OK
+
+
+def _run_profile(store: Store, run_id: int, name: str) -> Profile | None:
+    """The profile file the run was started with, while it is there; else the bundled one of its name."""
+    started = store.started_with(run_id)
+    if started is not None and Path(started["profile"]).is_file():
+        return load_profile(started["profile"])
+    return _profile_named(name)
 
 
 def _profile_named(name: str) -> Profile | None:

@@ -146,6 +146,7 @@ ERROR = {
     "port": "--port {port}：端口应在 0 到 65535 之间；换一个端口",
     "url": "{problem}；{fix}",
     "interrupted": "检查已停止（Ctrl-C）",
+    "batch_stopped": "批量检查已停止（Ctrl-C）：已检查完的网站报告已写出，未发送通知；未完成的网站可逐个续查：",
     "internal_errors": "警告：{n} 个页面因内部错误未能处理；加上 --verbose 再运行一次，查看错误并报告给开发人员",
     "run_not_finished": "{db}：运行 {id} 的状态是“{state}”，抓取没有完成；运行 gapcheck check {url} --resume 继续被中断的抓取",
     "run_profile_unknown": "{db}：运行 {id} 是按名为 {profile!r} 的检查配置判定的，它不是内置检查配置；"
@@ -178,6 +179,8 @@ ERROR = {
     "redis_url": "{option} {url!r}：{reason}；写成 redis://HOST:6379/0 这样",
     "redis_unreachable": "{option} {url}：连不上 Redis（{reason}）；在那台机器上启动 redis-server"
     "（apt-get install redis-server），或写对地址",
+    "redis_password": "{option} {url}：Redis 拒绝了密码（密码错误，或该服务器要求密码而地址中没有）；"
+    "在地址中写上 redis-server 的 requirepass 密码：redis://:密码@主机:6379/0（TLS 用 rediss://）",
     "no_worker": "gapcheck：没有 worker 连接到 {url}；在任何能访问它的机器上启动一个：gapcheck worker --redis {url}",
     "systemd_unwritable": "{dir}：写不了 systemd 单元（{reason}）；以 root 运行写到 /etc/systemd/system，"
     "或把 {env} 设为一个可写的文件夹",
@@ -191,6 +194,7 @@ WORKER = {
     "crawling": "worker {worker}：抓取 {url}（任务 {job}）",
     "left": "worker {worker}：离开任务 {job}，已发出 {requests} 个请求，完成 {pages} 个页面",
     "orphaned": "worker {worker}：任务 {job} 的协调进程已不在；放弃这个任务",
+    "rejected": "，跳过 {n} 条不是合法数据的内容",
 }
 """A worker's log lines, read by the operators who run it."""
 

@@ -12,17 +12,20 @@ Redis keys and the lease protocol: spiders/frontier.py.
 from __future__ import annotations
 
 import os
-import pickle
 import secrets
 import signal
 import socket
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
+
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
 
 from core.errors import ConfigError
 from core.model import CertificateNote, CrawlStats, LinkCheck, Page, TrapNote
@@ -31,9 +34,11 @@ from core.urls import scope_key
 from spiders.certificate import inspect as inspect_certificate
 from spiders.frontier import fingerprint, requeue_orphans
 from spiders.redis_keys import HEARTBEAT, JOBS, WORKER_TTL, JobKeys, worker_key
+from spiders.wire import Note, Rejected, decode_item, decode_note, rejected_total, rejected_words, validate
 
 from .cli_words import ERROR, WORKER
 from .crawl_setup import CrawlRequest, host_notes, scrapy_settings
+from .profile import CrawlOptions
 from .store import Store
 
 if TYPE_CHECKING:
@@ -46,6 +51,10 @@ NO_WORKER_NOTICE = 15.0
 """Seconds without any worker before the coordinator says how to start one."""
 COORDINATOR_TTL = 30
 """Seconds after the coordinator's last sign of life that workers give its crawls up (it was killed)."""
+WORKER_HOLDS_PER_LEASE = 2
+WORKER_HOLDS_MIN = 8
+"""Requests a worker holds at once (its CONCURRENT_REQUESTS): twice a host's concurrency, at least 8 (the
+external links it checks go to other hosts)."""
 NOTES_WAIT = 10.0
 """Seconds the coordinator waits for the workers' crawl notes once a crawl is over."""
 
@@ -58,10 +67,25 @@ def connect(url: str, option: str = "--redis") -> Redis:
         server = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30, health_check_interval=30)
         server.ping()
     except ValueError as exc:
-        raise ConfigError(ERROR["redis_url"].format(option=option, url=url, reason=exc)) from None
+        raise ConfigError(ERROR["redis_url"].format(option=option, url=redact(url), reason=exc)) from None
+    except redis.AuthenticationError:
+        raise ConfigError(ERROR["redis_password"].format(option=option, url=redact(url))) from None
     except redis.RedisError as exc:
         raise ConfigError(ERROR["redis_unreachable"].format(option=option, url=redact(url), reason=exc)) from None
     return server
+
+
+class _Config(TypedDict):
+    """J:config: what a worker needs to join a crawl (not the whole CrawlRequest: its progress board and
+    resume hint belong to the coordinator's terminal)."""
+
+    url: str
+    crawl: CrawlOptions
+    run_id: int
+    known: dict[str, LinkCheck]
+
+
+_CONFIG = TypeAdapter(_Config)
 
 
 def worker_settings(job: str, redis_url: str) -> dict[str, object]:
@@ -72,6 +96,7 @@ def worker_settings(job: str, redis_url: str) -> dict[str, object]:
         "SCHEDULER_QUEUE_KEY": keys.requests,
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
+        "SCHEDULER_SERIALIZER": "spiders.wire",  # scrapy-redis's default loads Python objects
         "SCHEDULER_PERSIST": True,  # a worker that leaves must not clear the queue the others work on
         "REDIS_URL": redis_url,
         "GAPCHECK_REDIS_URL": redis_url,
@@ -92,6 +117,8 @@ class _Job:
     keys: JobKeys = field(init=False)
     second_pass: int = -1
     """-1 before the first pass ends; then the number of targets asked again."""
+    rejected: Counter[str] = field(default_factory=Counter)
+    """Payloads read from each key that were not data (said once per key)."""
 
     def __post_init__(self) -> None:
         self.keys = JobKeys(self.job)
@@ -110,9 +137,9 @@ def enqueue(server: Redis, request: CrawlRequest, run_id: int, known: dict[str, 
     start = spider._request(request.url, Role.PAGE, depth=0, referrer="")
     encoded = LeasedQueue(server, spider, keys.requests).encode(start)
     spider.seen.close()
-    config = {"request": request, "run_id": run_id, "known": known}
+    config: _Config = {"url": request.url, "crawl": request.crawl, "run_id": run_id, "known": known}
     pipe = server.pipeline(transaction=True)
-    pipe.set(keys.config, pickle.dumps(config, pickle.HIGHEST_PROTOCOL))
+    pipe.set(keys.config, _CONFIG.dump_json(config))
     pipe.set(keys.state, "crawling")
     pipe.set(keys.coordinator, "1", ex=COORDINATOR_TTL)
     pipe.sadd(keys.dupefilter, fingerprint(request.url))
@@ -152,11 +179,11 @@ def crawl_distributed(
                 pipe.set(job.keys.coordinator, "1", ex=COORDINATOR_TTL)
             pipe.execute()
             for job in list(active):
-                busy |= _drain(server, job, store) > 0
+                busy |= _drain(server, job, store, say) > 0
                 busy |= requeue_orphans(server, job.keys) > 0
                 if _over(server, job):
                     active.remove(job)
-                    outcomes[job.index] = _finish(server, job, store)
+                    outcomes[job.index] = _finish(server, job, store, say)
                     if done is not None:
                         done(job.index, outcomes[job.index])
             if active and not _any_worker(server):
@@ -183,14 +210,25 @@ def _interrupt(signum: int, frame: FrameType | None) -> NoReturn:
     raise KeyboardInterrupt
 
 
-def _drain(server: Redis, job: _Job, store: Store) -> int:
+def _reject(job: _Job, key: str, exc: Rejected, say: Callable[[str], None]) -> None:
+    if not job.rejected[key]:
+        say(rejected_words(key, str(exc)))
+    job.rejected[key] += 1
+
+
+def _drain(server: Redis, job: _Job, store: Store, say: Callable[[str], None]) -> int:
     pipe = server.pipeline(transaction=True)
     pipe.lrange(job.keys.items, 0, DRAIN - 1)
     pipe.ltrim(job.keys.items, DRAIN, -1)
     raw, _ = pipe.execute()
     if not raw:
         return 0
-    items = [pickle.loads(data) for data in raw]
+    items: list[Page | LinkCheck] = []
+    for data in raw:
+        try:
+            items.append(decode_item(data))
+        except Rejected as exc:
+            _reject(job, job.keys.items, exc, say)
     pages = [item for item in items if isinstance(item, Page)]
     checks = [item for item in items if isinstance(item, LinkCheck)]
     store.add_crawled(job.run_id, pages, checks)  # one transaction: a page is never stored apart from its check
@@ -229,17 +267,33 @@ def _any_worker(server: Redis) -> bool:
     return next(iter(server.scan_iter(match=worker_key("*"), count=100)), None) is not None
 
 
-def _finish(server: Redis, job: _Job, store: Store) -> CrawlStats:
+def _notes(server: Redis, job: _Job, say: Callable[[str], None]) -> list[Note]:
+    """The workers' crawl notes, once every worker still alive sent its own (or NOTES_WAIT is over)."""
     server.set(job.keys.state, "done")
     joined = {_raw(w).decode() for w in server.smembers(job.keys.workers)}
     deadline = time.monotonic() + NOTES_WAIT
-    while time.monotonic() < deadline:
+    notes: list[Note] = []
+    while True:
+        pipe = server.pipeline(transaction=True)
+        pipe.lrange(job.keys.notes, 0, -1)
+        pipe.delete(job.keys.notes)
+        for data in pipe.execute()[0]:
+            try:
+                notes.append(decode_note(_raw(data)))
+            except Rejected as exc:
+                _reject(job, job.keys.notes, exc, say)
         alive = {w for w in joined if server.exists(worker_key(w))}
-        if server.llen(job.keys.notes) >= len(alive):
-            break
+        if alive <= {note["worker"] for note in notes} or time.monotonic() > deadline:
+            return notes
         time.sleep(0.1)
-    notes = [pickle.loads(_raw(data)) for data in server.lrange(job.keys.notes, 0, -1)]
-    _drain(server, job, store)
+
+
+def _finish(server: Redis, job: _Job, store: Store, say: Callable[[str], None]) -> CrawlStats:
+    notes = _notes(server, job, say)
+    _drain(server, job, store, say)
+    for key, count in job.rejected.items():
+        if count > 1:
+            say(rejected_total(key, count))
     _forget(server, job)
     opts = job.request.crawl
     scope = set().union(*(note.get("scope", ()) for note in notes))
@@ -259,10 +313,10 @@ def _finish(server: Redis, job: _Job, store: Store) -> CrawlStats:
             else:
                 politeness[key] = max(politeness.get(key, 0), value)
     traps: dict[str, TrapNote] = {}
-    for note in notes:
+    for note in notes:  # the guard is shared (spiders/worker.py): each worker counted the URLs it left out
         for trap in note["traps"]:
             seen = traps.get(trap.kind)
-            traps[trap.kind] = trap if seen is None or trap.count > seen.count else seen
+            traps[trap.kind] = trap if seen is None else TrapNote(trap.kind, seen.count + trap.count, seen.example)
     return CrawlStats(
         pages=store.page_count(job.run_id),
         page_limit=opts.max_pages,
@@ -319,8 +373,10 @@ def run_worker(
     running: dict[str, Crawler] = {}
     last_busy = [time.monotonic()]
 
-    def join(job: str, config: dict) -> None:
-        request: CrawlRequest = config["request"]
+    refused: set[str] = set()
+
+    def join(job: str, config: _Config) -> None:
+        request = CrawlRequest(config["url"], config["crawl"])
         # Not alone: a worker joins crawls side by side, and its own look at the start page would decide
         # for the other workers too; crawl.render: auto stays off (render: all still renders).
         settings = scrapy_settings(request, config["run_id"], alone=False)
@@ -330,6 +386,11 @@ def run_worker(
         # taken: it would let two workers' requests bunch up. The shared pace keeps the delay instead.
         settings.set("GAPCHECK_SHARED_DELAY", settings.getfloat("DOWNLOAD_DELAY"))
         settings.set("GAPCHECK_WORKER", worker)  # names its host leases: a killed worker's are freed at once
+        # A worker's engine takes requests off the shared queue until CONCURRENT_REQUESTS are in its
+        # downloader, most of them waiting for one of the host's few leases: 32 of them emptied the queue of
+        # a small portal while the other workers found nothing to do.
+        per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+        settings.set("CONCURRENT_REQUESTS", max(WORKER_HOLDS_PER_LEASE * per_host, WORKER_HOLDS_MIN))
         settings.set("DOWNLOAD_DELAY", 0)
         settings.set("AUTOTHROTTLE_ENABLED", False)
         crawler = Crawler(WorkerSpider, settings)
@@ -346,6 +407,7 @@ def run_worker(
             max_pages=opts.max_pages,
             max_depth=opts.max_depth,
             known=config["known"],
+            say=say,
             dns_probe=opts.dns_probe,
             max_query_variants=opts.max_query_variants,
             external=opts.external,
@@ -356,6 +418,7 @@ def run_worker(
         def left(result: Failure | None) -> None:
             running.pop(job, None)
             spider = getattr(crawler, "spider", None)
+            rejected = getattr(spider, "rejected", 0)
             say(
                 WORKER["left"].format(
                     worker=worker,
@@ -363,6 +426,7 @@ def run_worker(
                     requests=getattr(spider, "answered", 0),
                     pages=getattr(spider, "pages_done", 0),
                 )
+                + (WORKER["rejected"].format(n=rejected) if rejected else "")
             )
             return None
 
@@ -383,9 +447,16 @@ def run_worker(
             if not server.exists(JobKeys(job).coordinator):
                 abandon(server, job)  # left behind by a coordinator that was killed
                 continue
-            config = server.get(JobKeys(job).config)
-            if config is not None:
-                join(job, pickle.loads(_raw(config)))
+            data = server.get(JobKeys(job).config)
+            if data is None or job in refused:
+                continue
+            try:
+                config = validate(_CONFIG, _raw(data))
+            except Rejected as exc:
+                refused.add(job)  # said once: the heartbeat looks again every second
+                say(rejected_words(JobKeys(job).config, str(exc)))
+                continue
+            join(job, config)
         if running:
             last_busy[0] = time.monotonic()
         elif idle_exit is not None and time.monotonic() - last_busy[0] > idle_exit:

@@ -11,7 +11,6 @@ The Redis keys it uses are named in spiders/redis_keys.py.
 
 from __future__ import annotations
 
-import pickle
 from collections import deque
 from typing import Any
 
@@ -19,6 +18,7 @@ from scrapy import Request
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 
+from . import wire
 from .redis_keys import JobKeys, worker_key
 
 LEASE = "gapcheck_lease"
@@ -89,7 +89,7 @@ return 0
 class LeasedQueue(PriorityQueue):
     """scrapy-redis's priority queue whose pop leaves the request leased to this worker until settled."""
 
-    def __init__(self, server, spider, key, serializer=None):
+    def __init__(self, server, spider, key, serializer=wire):
         super().__init__(server, spider, key, serializer)
         self.keys = JobKeys(self.key.split(":")[2])
         self.worker = spider.worker
@@ -107,15 +107,28 @@ class LeasedQueue(PriorityQueue):
         return len(self.fetched) + super().__len__()
 
     def pop(self, timeout=0):
-        if not self.fetched:
-            first = self.taken + 1
-            taken = self._pop(keys=[self.key, self.keys.inflight], args=[f"{self.worker}:", first, PREFETCH])
-            self.taken += len(taken)
-            self.fetched.extend((f"{self.worker}:{first + i}", data) for i, data in enumerate(taken))
-        if not self.fetched:
+        if not self.spider.prepared:
+            # Its verdicts need what `prepare` learns (whether names resolve here, how the host answers a
+            # missing page): a request answered before then is judged unlike the same one in one process.
             return None
-        lease, data = self.fetched.popleft()
-        request = self._decode_request(data)
+        while True:
+            if not self.fetched:
+                first = self.taken + 1
+                taken = self._pop(keys=[self.key, self.keys.inflight], args=[f"{self.worker}:", first, PREFETCH])
+                self.taken += len(taken)
+                self.fetched.extend((f"{self.worker}:{first + i}", data) for i, data in enumerate(taken))
+            if not self.fetched:
+                return None
+            lease, data = self.fetched.popleft()
+            try:
+                request = self._decode_request(data)
+                break
+            except wire.Rejected as exc:
+                # Not a request this crawl queued: dropped (its lease too, or it would come back forever).
+                self.server.hdel(self.keys.inflight, lease)
+                if not self.spider.rejected:
+                    self.spider.say(wire.rejected_words(self.key, str(exc)))
+                self.spider.rejected += 1
         earlier = request.meta.get(LEASE)
         request.meta[LEASE] = lease
         if earlier:
@@ -123,6 +136,12 @@ class LeasedQueue(PriorityQueue):
             # held now, so the first lease is over.
             self.server.hdel(self.keys.inflight, earlier)
         return request
+
+    def _encode_request(self, request) -> bytes:
+        return wire.encode_request(request)
+
+    def _decode_request(self, encoded_request) -> Request:
+        return wire.decode_request(encoded_request, self.spider)
 
     def encode(self, request) -> bytes:
         return self._encode_request(request)
@@ -169,7 +188,7 @@ class Settler:
     def settle(self, lease: str, items: list[Any], requests: list, retry: list) -> bool:
         """Queues the script for one answer; True when a batch is full and should be flushed."""
         args: list[Any] = [lease or "", self.max_pages, len(items)]
-        args += [pickle.dumps(item, pickle.HIGHEST_PROTOCOL) for item in items]
+        args += [wire.encode_item(item) for item in items]
         args.append(len(retry))
         args += [self.queue.encode(r) for r in retry]
         args.append(len(requests))

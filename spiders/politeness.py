@@ -67,6 +67,9 @@ GIVE_AFTER = 0.01
 """Seconds a given-back lease waits to share a round trip to Redis with others."""
 LEASE_POLL = 0.02
 """Seconds a request waiting for a host's lease waits before asking Redis again (leases freed elsewhere)."""
+WAITING = 1000
+"""Milliseconds after its last refused try that a process no longer counts as waiting for a host's lease
+(many LEASE_POLLs: it was served elsewhere, or killed)."""
 SHARED_SLOW_SECONDS = 60.0
 """Seconds after a 429 that the interval it taught one worker holds for all workers of a distributed crawl."""
 RECOVERY = 0.97
@@ -130,10 +133,16 @@ class Host:
 
 
 _TAKE = """
--- KEYS: the host's leases (sorted set), the host's pace (hash);
--- ARGV: limit, lease ttl, lease, interval, heartbeat key prefix
+-- KEYS: the host's leases (sorted set), the host's pace (hash), the processes waiting for a lease (sorted set);
+-- ARGV: limit, lease ttl, lease, interval, heartbeat key prefix, this process's name among the waiting
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+local function wait()
+  redis.call('ZADD', KEYS[3], 'NX', now, ARGV[6])  -- in line since its first refusal
+  redis.call('SET', KEYS[3] .. ':' .. ARGV[6], '1', 'PX', ARGV[7])  -- and still asking
+  redis.call('EXPIRE', KEYS[3], 86400)
+  return '-1'
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
   -- Full: give up the leases of workers whose heartbeat stopped (killed), not only expired ones.
@@ -141,8 +150,17 @@ if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
     local worker = string.match(held, '^(.*):[^:]*$')
     if worker and redis.call('EXISTS', ARGV[5] .. worker) == 0 then redis.call('ZREM', KEYS[1], held) end
   end
-  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return '-1' end
+  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return wait() end
 end
+-- A free lease goes to the process that has waited longest: the one that just gave a lease back asks
+-- first (its own waiting requests are woken at once), and took every lease again while another
+-- worker, asking now and then, starved (550 pages against 9).
+for _, other in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
+  if other == ARGV[6] then break end
+  if redis.call('EXISTS', KEYS[3] .. ':' .. other) == 1 then return wait() end
+  redis.call('ZREM', KEYS[3], other)  -- it stopped asking: served elsewhere, or killed
+end
+redis.call('ZREM', KEYS[3], ARGV[6])
 local interval = tonumber(ARGV[4])
 if now < tonumber(redis.call('HGET', KEYS[2], 'slow_until') or '0') then
   interval = math.max(interval, tonumber(redis.call('HGET', KEYS[2], 'interval') or '0'))
@@ -191,8 +209,8 @@ class SharedPace:
         self._hold = self.server.register_script(_HOLD)
 
     @staticmethod
-    def keys(host: str) -> tuple[str, str]:
-        return f"gapcheck:host:{host}:leases", f"gapcheck:host:{host}:pace"
+    def keys(host: str) -> tuple[str, str, str]:
+        return f"gapcheck:host:{host}:leases", f"gapcheck:host:{host}:pace", f"gapcheck:host:{host}:waiting"
 
     def lease(self, request: Request) -> str:
         return f"{self.prefix}-{id(request)}"
@@ -204,7 +222,7 @@ class SharedPace:
             self._give_back(pipe)
             self._take(
                 keys=self.keys(host),
-                args=[self.limit, self.ttl, self.lease(request), interval, worker_key("")],
+                args=[self.limit, self.ttl, self.lease(request), interval, worker_key(""), self.prefix, WAITING],
                 client=pipe,
             )
             wait = float(pipe.execute()[-1])

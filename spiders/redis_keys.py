@@ -1,16 +1,18 @@
 """The names of a distributed crawl's keys in Redis, apart from the frontier that uses them: politeness and
 the CLI name a worker's heartbeat without importing redis (a crawl on one machine never does).
 
+Every value is JSON with a schema (spiders/wire.py), never Python objects.
 Redis keys, `J` = `gapcheck:job:<id>` (one crawl of one site):
-  J:config      pickled crawl request, run id and options       (written by the coordinator)
+  J:config      crawl request, run id and options       (written by the coordinator)
   J:state       "crawling" or "done"
-  J:requests    scrapy-redis PriorityQueue (sorted set of pickled requests)
+  J:requests    scrapy-redis PriorityQueue (sorted set of requests)
   J:dupefilter  scrapy-redis RFPDupeFilter set (fingerprints of every target ever queued)
-  J:inflight    lease → pickled request, for requests a worker holds
-  J:items       pickled Page / LinkCheck, for the coordinator to store
-  J:retry       pickled second-pass requests, queued by the coordinator once the first pass is done
+  J:inflight    lease → request, for requests a worker holds
+  J:items       Page / LinkCheck, for the coordinator to store
+  J:retry       second-pass requests, queued by the coordinator once the first pass is done
   J:pages       pages queued so far (max_pages across workers)
-  J:workers     ids of the workers that joined;  J:notes  their crawl notes, pickled, at close
+  J:traps, J:variants  the crawler-trap guard's counts and URLs seen, for all workers (spiders/worker.py)
+  J:workers     ids of the workers that joined;  J:notes  their crawl notes, at close
   J:coordinator the coordinator's heartbeat: without it workers give the crawl up
 gapcheck:jobs             ids of the jobs workers should join
 gapcheck:worker:<id>      a worker's heartbeat (expires WORKER_TTL seconds after the last beat)
@@ -49,6 +51,8 @@ class JobKeys:
         "workers",
         "notes",
         "coordinator",
+        "traps",
+        "variants",
     )
 
     def __getattr__(self, name: str) -> str:

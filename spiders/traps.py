@@ -61,10 +61,8 @@ class TrapGuard:
         if redirected_from is not None:
             origin = urlsplit(redirected_from)
             key = (parts.netloc, parts.path)
-            if (origin.netloc, origin.path) == key:
-                if self.self_redirects[key] >= SELF_REDIRECTS:
-                    return Trap.SELF_REDIRECT
-                self.self_redirects[key] += 1
+            if (origin.netloc, origin.path) == key and self._self_redirected(key) > SELF_REDIRECTS:
+                return Trap.SELF_REDIRECT
         segments = [s for s in parts.path.split("/") if s]
         if segments and Counter(segments).most_common(1)[0][1] > REPEATED_SEGMENT:
             return Trap.PATH_LOOP
@@ -72,17 +70,34 @@ class TrapGuard:
             names = Counter(k for k, _ in parse_qsl(parts.query, keep_blank_values=True))
             if names and names.most_common(1)[0][1] >= REPEATED_PARAMETER:
                 return Trap.GROWING_QUERY
-        if carries_session(url):
-            plain = without_session(url)
-            if plain in self.sessions:
-                return Trap.SESSION_ID
-            self.sessions.add(plain)
-        key = (parts.netloc, parts.path)
-        if parts.query and parts.query not in self.variants[key]:
-            if len(self.variants[key]) >= self.max_variants:
-                return Trap.QUERY_VARIANTS
-            self.variants[key].add(parts.query)
+        if carries_session(url) and not self._first_session(without_session(url)):
+            return Trap.SESSION_ID
+        if parts.query and not self._variant_allowed((parts.netloc, parts.path), parts.query):
+            return Trap.QUERY_VARIANTS
         return None
+
+    # What the guard remembers, kept here for one process (spiders/worker.py keeps it in Redis for all).
+
+    def _self_redirected(self, key: tuple[str, str]) -> int:
+        """Counts one more redirect of (host, path) to itself; how many so far."""
+        self.self_redirects[key] += 1
+        return self.self_redirects[key]
+
+    def _first_session(self, plain: str) -> bool:
+        """Whether no URL with a session id was followed to `plain` (its session-free form) yet."""
+        if plain in self.sessions:
+            return False
+        self.sessions.add(plain)
+        return True
+
+    def _variant_allowed(self, key: tuple[str, str], query: str) -> bool:
+        """Whether `query` of (host, path) is one already followed or one more of at most max_variants."""
+        if query in self.variants[key]:
+            return True
+        if len(self.variants[key]) >= self.max_variants:
+            return False
+        self.variants[key].add(query)
+        return True
 
     def notes(self) -> tuple[TrapNote, ...]:
         return tuple(TrapNote(kind.value, n, self.examples[kind]) for kind, n in self.counts.most_common())

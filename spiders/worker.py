@@ -10,7 +10,7 @@ crawl is over; until then an idle worker keeps asking the queue for work.
 
 from __future__ import annotations
 
-import pickle
+import sys
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, cast
 
@@ -22,9 +22,11 @@ from twisted.internet.base import DelayedCall
 
 from core.model import Link, LinkCheck
 
+from . import wire
 from .frontier import LEASE, LINK, LeasedQueue, Settler
 from .portal import PortalSpider, Role, _undecided
 from .redis_keys import JobKeys
+from .traps import TrapGuard
 
 FLUSH_AFTER = 0.02
 """Seconds an answer's settle script waits for others to share a round trip with."""
@@ -38,8 +40,14 @@ class WorkerSpider(PortalSpider):
     """The Redis client (set in from_crawler, from the crawler's settings)."""
     settler: Settler
 
-    def __init__(self, start_url: str, *, job: str, worker: str, **kwargs):
+    def __init__(self, start_url: str, *, job: str, worker: str, say: Callable[[str], None] | None = None, **kwargs):
         super().__init__(start_url, **kwargs)
+        self.say = say or (lambda text: print(text, file=sys.stderr))
+        """How the worker tells its operator (Scrapy's log is quiet)."""
+        self.prepared = False
+        """`prepare` is over: the shared queue may be read (spiders/frontier.py)."""
+        self.rejected = 0
+        """Queued payloads that were not requests, dropped (spiders/frontier.py)."""
         self.job = job
         self.worker = worker
         self.keys = JobKeys(job)
@@ -53,11 +61,14 @@ class WorkerSpider(PortalSpider):
         spider.settler = Settler(
             spider.server, spider.keys, LeasedQueue(spider.server, spider, spider.keys.requests), spider.max_pages
         )
+        spider.traps = SharedTrapGuard(spider.server, spider.keys, spider.traps.max_variants)
         crawler.signals.connect(spider.closing, signal=signals.spider_closed)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
         await self.prepare(certificate=False)  # the coordinator inspects the certificate, once
+        self.prepared = True
+        self._wake()
         return
         yield  # an async generator that yields nothing: the start page is in the shared queue
 
@@ -137,7 +148,7 @@ class WorkerSpider(PortalSpider):
     def closing(self, spider, reason: str) -> None:
         self.flush()
         stats = self.crawler.stats.get_stats()
-        note = {
+        note: wire.Note = {
             "worker": self.worker,
             "reason": reason,
             "pages": self.pages_done,
@@ -146,11 +157,46 @@ class WorkerSpider(PortalSpider):
             "page_limit_reached": self.page_limit_reached,
             "internal_errors": stats.get("spider_exceptions/count", 0),
             "politeness": {k: v for k, v in stats.items() if k.startswith("politeness/")},
-            "traps": self.traps.notes(),
-            "scope": set(self.scope),
+            "traps": list(self.traps.notes()),
+            "scope": sorted(self.scope),
             "not_found": self.not_found,
         }
-        self.server.rpush(self.keys.notes, pickle.dumps(note, pickle.HIGHEST_PROTOCOL))
+        self.server.rpush(self.keys.notes, wire.encode_note(note))
+
+
+_VARIANT = """
+-- KEYS: variants (set), traps (hash); ARGV: host and path, query, max variants
+local member = ARGV[1] .. '?' .. ARGV[2]
+if redis.call('SISMEMBER', KEYS[1], member) == 1 then return 1 end
+if tonumber(redis.call('HGET', KEYS[2], 'variants ' .. ARGV[1]) or '0') >= tonumber(ARGV[3]) then return 0 end
+redis.call('SADD', KEYS[1], member)
+redis.call('HINCRBY', KEYS[2], 'variants ' .. ARGV[1], 1)
+return 1
+"""
+
+
+class SharedTrapGuard(TrapGuard):
+    """The crawl's trap guard, its memory in Redis: each worker counting alone let N workers follow N times
+    max_query_variants of an endless calendar, where one process follows max_query_variants."""
+
+    def __init__(self, server, keys: JobKeys, max_variants: int):
+        super().__init__(max_variants)
+        self.server = server
+        self.keys = keys
+        self._variant = server.register_script(_VARIANT)
+
+    def _self_redirected(self, key: tuple[str, str]) -> int:
+        return int(self.server.hincrby(self.keys.traps, f"redirects {key[0]} {key[1]}", 1))
+
+    def _first_session(self, plain: str) -> bool:
+        return bool(self.server.sadd(self.keys.variants, f"session {plain}"))
+
+    def _variant_allowed(self, key: tuple[str, str], query: str) -> bool:
+        return bool(
+            self._variant(
+                keys=[self.keys.variants, self.keys.traps], args=[f"{key[0]} {key[1]}", query, self.max_variants]
+            )
+        )
 
 
 def _later(seconds: float, call: Callable[[], None]) -> DelayedCall:

@@ -410,7 +410,7 @@ def test_unreachable_redis_is_a_setup_error(tmp_path):
     assert done.returncode == 2 and "连不上 Redis" in done.stderr and "Traceback" not in done.stderr
 
 
-def _coordinator(server_url: str, redis_url: str, tmp: Path) -> subprocess.Popen:
+def _coordinator(server_url: str, redis_url: str, tmp: Path, concurrency: str = "2") -> subprocess.Popen:
     return subprocess.Popen(
         [
             *COMMAND,
@@ -423,7 +423,7 @@ def _coordinator(server_url: str, redis_url: str, tmp: Path) -> subprocess.Popen
             "--db",
             str(tmp / "db.sqlite"),
             "--concurrency",
-            "2",
+            concurrency,
             "--delay",
             "0",
             "--redis",
@@ -485,9 +485,291 @@ def test_a_killed_workers_host_leases_go_to_the_others_once_its_heartbeat_stops(
     other = SharedPace(redis_clean, limit=1, ttl=300, worker=alive)
 
     def take(pace: SharedPace, n: int) -> float:
-        return float(pace._take(keys=pace.keys("portal:80"), args=[1, 300, f"{pace.prefix}-{n}", 0, worker_key("")]))
+        args = [1, 300, f"{pace.prefix}-{n}", 0, worker_key(""), pace.prefix, 1000]
+        return float(pace._take(keys=pace.keys("portal:80"), args=args))
 
     assert take(first, 1) >= 0
     assert take(other, 2) == -1  # the host's one lease is held by a live worker
     client.delete(worker_key(killed))  # its heartbeat lapsed
     assert take(other, 2) >= 0
+
+
+class _Bomb:
+    """Loading this payload as a Python object would create `path`: proof that something executed it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (str(self.path), "w"))
+
+
+@pytest.mark.redis
+def test_payloads_that_are_not_data_are_rejected_and_never_executed(redis_clean, tmp_path):
+    import pickle
+
+    import redis
+
+    from spiders.redis_keys import JobKeys
+
+    marker = tmp_path / "executed"
+    bomb = pickle.dumps(_Bomb(marker))
+    wrong = [bomb, b"\x00\xffgarbage", b'{"url": 1}', b'{"url": "http://127.0.0.1:1/", "callback": "__init__"}']
+    client = redis.Redis.from_url(redis_clean)
+    with portal(delay=0.03) as server:
+        reference = check(server.url, tmp_path, "single")
+        assert reference.returncode == 1, reference.stderr
+        with workers(redis_clean, 2, tmp_path):
+            # A job nobody coordinates but whose config is a payload: the workers must not load it.
+            fake = JobKeys("feedfacecafe")
+            client.sadd(JOBS, fake.job)
+            client.set(fake.state, "crawling")
+            client.set(fake.coordinator, "1", ex=4)
+            client.set(fake.config, bomb)
+            coordinator = _coordinator(server.url, redis_clean, tmp_path, concurrency="4")
+            deadline = time.monotonic() + 60
+            while not (jobs := client.smembers(JOBS) - {fake.job.encode()}) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            keys = JobKeys(jobs.pop().decode())
+            for i, data in enumerate(wrong):
+                client.zadd(keys.requests, {data: -100})  # before the real requests
+                client.hset(keys.inflight, f"ghost-0:{i}", data)  # a dead worker's lease: requeued, then read
+                client.rpush(keys.items, data)
+                client.rpush(keys.retry, data)
+                client.rpush(keys.notes, data)
+            _out, err = coordinator.communicate(timeout=180)
+        assert coordinator.returncode == 1, err
+    assert not marker.exists()
+    assert "Traceback" not in err
+    assert stored(tmp_path / "db.sqlite") == stored(tmp_path / "single.sqlite")
+    for key in (keys.items, keys.notes):
+        assert err.count(f"Redis 键 {key} 中有一条不是合法数据") == 1, err  # said once per key
+    logs = "".join((tmp_path / f"worker{i}.log").read_text() for i in range(2))
+    assert f"Redis 键 {fake.config} 中有一条不是合法数据" in logs
+    assert f"Redis 键 {keys.requests} 中有一条不是合法数据" in logs
+    # Each wrong payload three times (queued, leased by a dead worker, second pass): all dropped.
+    assert sum(int(n) for n in re.findall(r"跳过 (\d+) 条不是合法数据", logs)) >= len(wrong), logs
+    assert "Traceback" not in logs
+
+
+def _wait_for(client, proc: subprocess.Popen) -> None:
+    import redis
+
+    for _ in range(100):
+        try:
+            client.ping()
+            return
+        except redis.AuthenticationError:
+            return  # up, and asking for the password
+        except redis.ConnectionError:
+            assert proc.poll() is None, "redis-server stopped"
+            time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def secure_redis(tmp_path_factory):
+    """A redis-server that wants a password, on a plain port and (when built with TLS) a TLS port with a
+    certificate made for 127.0.0.1: (redis://:pw@…, rediss://:pw@…?ssl_ca_certs=… or None)."""
+    import redis
+
+    folder = tmp_path_factory.mktemp("secure-redis")
+    port, tls_port = _free_port(), _free_port()
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1",
+            "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    base = [redis_server_path(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)]
+    base += ["--requirepass", "s3cret-pw", "--port", str(port)]
+    tls = [
+        "--tls-port", str(tls_port), "--tls-cert-file", str(folder / "cert.pem"),
+        "--tls-key-file", str(folder / "key.pem"), "--tls-ca-cert-file", str(folder / "cert.pem"),
+        "--tls-auth-clients", "no",
+    ]  # fmt: skip
+    proc = subprocess.Popen([*base, *tls], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.3)
+    tls_url: str | None = f"rediss://:s3cret-pw@127.0.0.1:{tls_port}/0?ssl_ca_certs={folder / 'cert.pem'}"
+    if proc.poll() is not None:  # built without TLS: the password alone
+        tls_url = None
+        proc = subprocess.Popen(base, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_for(redis.Redis(port=port, password="s3cret-pw"), proc)
+    yield f"redis://:s3cret-pw@127.0.0.1:{port}/0", tls_url
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize("scheme", ["redis", "rediss"])
+def test_redis_with_a_password_and_tls(secure_redis, tmp_path, scheme):
+    url = secure_redis[0] if scheme == "redis" else secure_redis[1]
+    if url is None:
+        pytest.skip("this redis-server was built without TLS (--tls-port is unknown to it)")
+    with portal() as server:
+        reference = check(server.url, tmp_path, "single")
+        with workers(url, 1, tmp_path):
+            done = check(server.url, tmp_path, "db", "--redis", url)
+    assert done.returncode == reference.returncode == 1, done.stderr
+    assert stored(tmp_path / "db.sqlite") == stored(tmp_path / "single.sqlite")
+    log = (tmp_path / "worker0.log").read_text()
+    assert "s3cret-pw" not in log + done.stderr and "redis" in log
+
+
+@pytest.mark.redis
+def test_a_wrong_redis_password_is_a_clear_setup_error(secure_redis, tmp_path):
+    right = secure_redis[0]
+    for url in (right.replace("s3cret-pw", "wrong-pw"), right.replace(":s3cret-pw@", "")):
+        for args in (
+            ["worker", "--redis", url],
+            ["check", "http://127.0.0.1:1/", "--db", str(tmp_path / "x.sqlite"), "--redis", url],
+        ):
+            done = gapcheck(*args, timeout=60)
+            assert done.returncode == 2, done.stderr
+            assert "Redis 拒绝了密码" in done.stderr and "redis://:密码@" in done.stderr, done.stderr
+            assert "wrong-pw" not in done.stderr and "Traceback" not in done.stderr
+            assert "127.0.0.1" in done.stderr  # the URL, its password left out
+
+
+def _external_portal():
+    """Pages that link to hosts that cannot resolve (.invalid, .test: never a real host), to a missing page,
+    and to each other: every judgement a worker makes alone (the DNS probe, the missing-page probe,
+    the external cache) shows in the findings."""
+
+    def route(req: Req) -> Answer:
+        if req.path == "/":
+            items = "".join(
+                f'<li><a href="/p{i}.html">文章{i}</a><span>2026-11-0{1 + i % 9}</span></li>' for i in range(12)
+            )
+            gone = "".join(f'<a href="http://home-{i}.invalid/">外部</a>' for i in range(3))
+            return html(_page("首页", f'<ul>{items}</ul><a href="/missing.html">失效</a>{gone}'), delay=0.02)
+        if req.path.startswith("/p") and req.path.endswith(".html"):
+            i = int(req.path[2:-5])
+            links = f'<a href="http://gone-{i % 4}.invalid/a.html">外部{i}</a><a href="http://site.test/p{i}">外部</a>'
+            return html(_page(f"文章{i}", f"<p>正文</p>{links}"), delay=0.02)
+        if req.path in ("/lxwm.html", "/wzdt.html"):
+            return html(_page(req.path, "联系电话：027-12345678"), delay=0.02)
+        # The missing-page probe answers late: a worker that read the queue before its probes were done
+        # judged the links it checked meanwhile as if names resolved (broken: 域名无法解析).
+        return Answer(404, b"not found", content_type="text/plain", delay=2.0 if "-not-found" in req.path else 0)
+
+    return serve(route)
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize(("probe", "verdict"), [("no-such-name.invalid", "unverified"), ("localhost", "broken")])
+def test_workers_judge_every_link_as_one_process_does(redis_clean, tmp_path, probe, verdict):
+    profile = tmp_path / "quick.yaml"
+    profile.write_text(
+        f"name: 快速\nextends: national\ncrawl: {{dns_probe: [{probe}], render: off}}\n", encoding="utf-8"
+    )
+    with _external_portal() as server:
+        single = check(server.url, tmp_path, "single", "--profile", str(profile))
+        with workers(redis_clean, 2, tmp_path):
+            both = check(server.url, tmp_path, "both", "--profile", str(profile), "--redis", redis_clean)
+    assert single.returncode == both.returncode == 1, both.stderr
+    one, two = (json.loads((tmp_path / name / "report.json").read_text()) for name in ("single", "both"))
+    links = {x["url"]: x["verdict"] for x in one["links"]}
+    assert links["http://gone-0.invalid/a.html"] == verdict
+    assert {x["url"]: x["verdict"] for x in two["links"]} == links
+    assert two["links"] == one["links"]
+    assert two["findings"] == one["findings"]  # evidence included
+
+
+@pytest.mark.redis
+def test_workers_share_a_big_portal_fairly(redis_clean, tmp_path):
+    """500 pages, one request at a time for the host: each of 2 workers crawls at least a quarter of
+    them (one took 550 pages and the other 9: the worker that gave a lease back took it again at once)."""
+    sections, per = 10, 50
+
+    def route(req: Req) -> Answer:
+        if req.path == "/":
+            return html("".join(f'<a href="/s{k}/">栏目{k}</a>' for k in range(sections)), delay=0.01)
+        parts = req.path.strip("/").split("/")
+        if len(parts) == 1 and parts[0].startswith("s"):
+            return html("".join(f'<a href="/{parts[0]}/p{i}.html">{i}</a>' for i in range(per)), delay=0.01)
+        if len(parts) == 2 and parts[1].startswith("p"):
+            return html("<p>正文</p>", delay=0.01)
+        return Answer(404, b"not found", content_type="text/plain")
+
+    n = 2
+    with serve(route) as server, workers(redis_clean, n, tmp_path):
+        done = check(server.url, tmp_path, "big", "--redis", redis_clean, "--concurrency", "1")
+    assert done.returncode in (0, 1), done.stderr
+    logs = [(tmp_path / f"worker{i}.log").read_text() for i in range(n)]
+    pages = [int(m[1]) if (m := re.search(r"完成 (\d+) 个页面", log)) else 0 for log in logs]
+    total = 1 + sections + sections * per
+    assert sum(pages) == total, (pages, logs)
+    assert min(pages) >= total / (2 * n), pages
+
+
+@pytest.mark.redis
+def test_the_trap_guard_counts_for_all_workers_together(redis_clean, tmp_path):
+    """An endless calendar linked from many articles: one process follows max_query_variants of its dates
+    and no more; each worker counted alone, so two followed up to twice as many."""
+
+    def route(req: Req) -> Answer:
+        if req.path == "/":
+            return html(_page("首页", "".join(f'<a href="/p{i}.html">文章{i}</a>' for i in range(24))), delay=0.02)
+        if req.path.startswith("/p"):
+            i = int(req.path[2:-5])
+            return html(_page(f"文章{i}", f'<a href="/cal.html?d={i}">日历</a>'), delay=0.3)  # both workers join
+        if req.path == "/cal.html":
+            return html(_page("日历", "<p>日历</p>"), delay=0.02)
+        return Answer(404, b"not found", content_type="text/plain")
+
+    profile = tmp_path / "quick.yaml"
+    profile.write_text(
+        "name: 快速\nextends: national\ncrawl: {dns_probe: [localhost], render: off, max_query_variants: 4}\n",
+        encoding="utf-8",
+    )
+    with serve(route) as server:
+        single = check(server.url, tmp_path, "single", "--profile", str(profile))
+        with workers(redis_clean, 2, tmp_path):
+            both = check(server.url, tmp_path, "both", "--profile", str(profile), "--redis", redis_clean)
+    assert single.returncode == both.returncode, both.stderr
+    logs = [(tmp_path / f"worker{i}.log").read_text() for i in range(2)]
+    assert all(int(re.search(r"完成 (\d+) 个页面", log)[1]) > 5 for log in logs), logs  # type: ignore[index]
+    one_pages, _ = stored(tmp_path / "single.sqlite")
+    two_pages, _ = stored(tmp_path / "both.sqlite")
+    calendar = sorted(url for url in one_pages if "cal.html" in url)
+    assert len(calendar) == 4
+    assert len([url for url in two_pages if "cal.html" in url]) == 4
+    one, two = (json.loads((tmp_path / name / "report.json").read_text()) for name in ("single", "both"))
+    assert [f["rule"] for f in two["findings"]] == [f["rule"] for f in one["findings"]]
+
+
+@pytest.mark.redis
+def test_workers_reuse_the_external_cache_as_one_process_does(redis_clean, tmp_path):
+    """The second run of a site reuses the external links that answered in the first: the workers get the
+    coordinator's cache with the crawl, and the findings (GK905's evidence counts them) are the same."""
+
+    def outside(req: Req) -> Answer:
+        return html("<p>外部页面</p>")
+
+    with serve(outside, "127.0.0.2") as other:
+
+        def route(req: Req) -> Answer:
+            if req.path == "/":
+                links = "".join(f'<a href="/p{i}.html">文章{i}</a>' for i in range(6))
+                return html(_page("首页", links + f'<a href="{other.url}ok.html">外部</a>'), delay=0.05)
+            if req.path.startswith("/p"):
+                return html(_page("文章", f'<a href="{other.url}a{req.path[2:-5]}.html">外部</a>'), delay=0.05)
+            return Answer(404, b"not found", content_type="text/plain")
+
+        with serve(route) as server:
+            first = check(server.url, tmp_path, "first")
+            assert first.returncode in (0, 1), first.stderr
+            shutil.copy(tmp_path / "first.sqlite", tmp_path / "both.sqlite")
+            shutil.copy(tmp_path / "first.sqlite", tmp_path / "single.sqlite")
+            single = check(server.url, tmp_path, "single")
+            with workers(redis_clean, 2, tmp_path):
+                both = check(server.url, tmp_path, "both", "--redis", redis_clean)
+            asked = [r.path for r in other.requests if r.path != "/robots.txt"]
+    assert single.returncode == both.returncode, both.stderr
+    assert len(asked) == 7  # the first run only: both later runs reused every answer
+    one, two = (json.loads((tmp_path / name / "report.json").read_text()) for name in ("single", "both"))
+    assert two["findings"] == one["findings"]
+    assert any("7 个外部链接沿用" in f["evidence"] for f in two["findings"]), two["findings"]

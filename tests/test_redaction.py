@@ -21,6 +21,11 @@ def test_every_string_in_the_report_is_redacted():
     assert redact("mailto:someone@x.gov.cn") == "mailto:someone@x.gov.cn"
 
 
+def test_a_redis_password_is_redacted():
+    for url in ("redis://:pw-1@127.0.0.1:6379/0", "rediss://user:pw-1@redis.x:6380/0?ssl_ca_certs=/ca.crt"):
+        assert "pw-1" not in redact(f"gapcheck worker --redis {url}") and "***@" in redact(url)
+
+
 @pytest.mark.e2e
 def test_a_start_url_with_credentials_is_refused_without_echoing_them(tmp_path):
     result = gapcheck(

@@ -31,3 +31,21 @@ def test_report_errors_name_the_fix(tmp_path):
     assert demo.returncode == 0, demo.stderr
     absent = gapcheck("report", "7", "--db", str(tmp_path / "demo" / "gapcheck.sqlite"))
     assert absent.returncode == 2 and "gapcheck history" in absent.stderr
+
+
+def test_report_judges_by_the_profile_file_the_run_was_started_with(tmp_path):
+    """A bureau's own profile is a file, not a bundled name: `report RUN` finds it from the run."""
+    from routeserver import html, serve
+
+    profile = tmp_path / "bureau.yaml"
+    profile.write_text("name: 某某区商务局\nextends: national\n", encoding="utf-8")
+    db = str(tmp_path / "db.sqlite")
+    with serve(lambda req: html("<h1>某某区商务局</h1><p>" + "正文。" * 50 + "</p>")) as server:
+        first = gapcheck(
+            "check", server.url, "--profile", str(profile), "--db", db, "--out", str(tmp_path / "a"), "--no-render"
+        )
+    assert first.returncode in (0, 1), first.stderr
+    again = gapcheck("report", "1", "--db", db, "--out", str(tmp_path / "b"))
+    assert again.returncode in (0, 1), again.stderr
+    report = json.loads((tmp_path / "b" / "report.json").read_text(encoding="utf-8"))
+    assert report["site"]["profile"] == "某某区商务局"

@@ -113,3 +113,39 @@ def test_second_ctrl_c_stops_now(portal, tmp_path):
     assert took < 4, f"{took:.1f} s from the first Ctrl-C to the exit"
     assert _state(tmp_path / "db.sqlite") == "interrupted"
     _resume_finishes(portal, tmp_path)
+
+
+def test_ctrl_c_stops_a_batch_without_verdicts_or_notices(tmp_path):
+    """A stopped batch judges nobody: its runs stay resumable, no portal is listed 未能检查 for being stopped,
+    and the supervisors are not notified of a half-done night."""
+    hooks: list[str] = []
+
+    def webhook(req: Req) -> Answer:
+        hooks.append(req.path)
+        return Answer(200)
+
+    with serve(SlowPortal()) as a, serve(SlowPortal(), host="127.0.0.2") as b, serve(webhook) as receiver:
+        sites = tmp_path / "sites.yaml"
+        sites.write_text(
+            f"defaults:\n  out: reports\n  db: db.sqlite\nnotify:\n  webhook: {receiver.url}\nsites:\n"
+            + "".join(f'  - {{name: 局{i}, url: "{s.url}", slug: s{i}}}\n' for i, s in enumerate((a, b))),
+            encoding="utf-8",
+        )
+        db = tmp_path / "db.sqlite"
+        proc = subprocess.Popen(
+            [*COMMAND, "batch", str(sites)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path
+        )
+        deadline = time.monotonic() + 60
+        while stored_pages(db) < 3:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err, err
+    with sqlite3.connect(db) as conn:
+        assert {state for (state,) in conn.execute("SELECT state FROM runs")} == {"interrupted"}
+    assert not list((tmp_path / "reports").glob("*/error.json"))
+    assert hooks == []
+    assert "--resume" in err, err

@@ -207,14 +207,18 @@ class Runs(Database):
         runs = self.runs_of_site(start_url)
         return runs[-1].id if runs and runs[-1].state in STOPPED else None
 
+    def started_with(self, run_id: int) -> dict | None:
+        """What the run was started with (gapcheck/run_options.py); None for a run stored before schema 10."""
+        row = self.db.execute("SELECT started_with FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
+
     def to_resume(self, start_url: str) -> tuple[int, dict | None] | None:
         """The run `--resume` goes on with (the site's newest, when its crawl stopped or it was stopped while
-        judging) and what it was started with (None for a run stored before schema 9)."""
+        judging) and what it was started with (None for a run stored before schema 10)."""
         runs = self.runs_of_site(start_url)
         if not runs or runs[-1].state not in (*STOPPED, RunState.CRAWLED):
             return None
-        row = self.db.execute("SELECT started_with FROM runs WHERE id = ?", (runs[-1].id,)).fetchone()
-        return runs[-1].id, json.loads(row[0]) if row[0] else None
+        return runs[-1].id, self.started_with(runs[-1].id)
 
     def prune(self, start_url: str, keep: int) -> int:
         """Deletes the site's runs older than its `keep` newest finished ones (their pages, links, checks
