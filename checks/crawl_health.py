@@ -5,10 +5,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from core.model import LINKS_DROPPED, RENDERED, SCRIPTS, TEXT_LIMIT, TOO_DEEP, FetchError, Page
+from core.model import LINKS_DROPPED, RENDERED, SCRIPTS, TEXT_LIMIT, TOO_DEEP, FetchError, Page, Site
 
 from .context import Context
 from .finding import Finding, Status
+
+
+def stopped_pages(site: Site) -> list[Page]:
+    """The portal's own pages the crawl gave up on: the server kept failing and they were still not fetched
+    when asked again at the end."""
+    return [p for p in site.pages.values() if p.error.partition(":")[0] == FetchError.CIRCUIT_OPEN]
 
 
 def crawl_incomplete(ctx: Context) -> Iterator[Finding]:
@@ -25,7 +31,7 @@ def crawl_incomplete(ctx: Context) -> Iterator[Finding]:
     提高页面数上限（--max-pages）后重新检查，或在配置中排除无需检查的目录。
     """
     stats = ctx.site.crawl
-    stopped = [p for p in ctx.site.pages.values() if p.error.partition(":")[0] == FetchError.CIRCUIT_OPEN]
+    stopped = stopped_pages(ctx.site)
     if stopped:
         yield Finding(
             "GK901",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -31,6 +31,23 @@ class Summary:
     """Points lost per rule code, after caps."""
 
 
+def charged_rules(failing: Iterable[tuple[str, str, float]]) -> dict[str, tuple[str, float]]:
+    """For each subject of the failing (rule, subject, deduction)s, the rule whose deduction counts for it and
+    that deduction: the rule that deducts most for the subject (the first of equals)."""
+    by_subject: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for rule, subject, deduction in failing:
+        by_subject[subject][rule] += deduction
+    return {subject: max(rules.items(), key=lambda item: item[1]) for subject, rules in by_subject.items()}
+
+
+def counted_per_rule(failing: Iterable[tuple[str, str, float]]) -> dict[str, float]:
+    """Points each rule deducts before caps, every subject counted once (charged_rules)."""
+    per_rule: dict[str, float] = defaultdict(float)
+    for rule, total in charged_rules(failing).values():
+        per_rule[rule] += total
+    return per_rule
+
+
 def summarize(
     findings: list[Finding], severity_of: Mapping[str, Severity], caps: Mapping[str, float] | None = None
 ) -> Summary:
@@ -41,13 +58,7 @@ def summarize(
     """
     counts = Counter(f.status for f in findings)
     failing = [f for f in findings if f.status is Status.FAIL]
-    by_subject: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for f in failing:
-        by_subject[f.subject][f.rule] += f.deduction
-    per_rule: dict[str, float] = defaultdict(float)
-    for rules in by_subject.values():
-        rule, total = max(rules.items(), key=lambda item: item[1])
-        per_rule[rule] += total
+    per_rule = counted_per_rule((f.rule, f.subject, f.deduction) for f in failing)
     caps = caps or {}
     deductions = {code: round(min(total, caps.get(code, total)), 2) for code, total in per_rule.items() if total}
     score = round(max(0.0, FULL_SCORE - sum(deductions.values())), 1)

@@ -29,7 +29,7 @@ from .profile import Profile, load_profile
 from .report import labels
 from .report.index import write_index
 from .run_options import started_with
-from .runner import Outcome, conclude, rules_of
+from .runner import Outcome, conclude, rules_of, start_run
 from .sites import SiteEntry, SitesFile
 from .store import Store
 
@@ -97,12 +97,10 @@ def _run(
         except GapcheckError as exc:
             outcomes[entry.slug] = _failed(sites, entry, str(exc), say)
             continue
-        run_id = store.start_run(
-            profile.name, entry.url, profile.name, as_of, profile.crawl.max_pages, started_with(profile, as_of)
-        )
         crawl = dataclasses.replace(profile.crawl, incremental=False) if redis else profile.crawl
         hint = resume_command(entry.url, store.path, sites.out_dir(entry))
-        jobs.append((CrawlRequest(entry.url, crawl, redis=redis, resume_hint=hint), run_id))
+        request = CrawlRequest(entry.url, crawl, redis=redis, resume_hint=hint)
+        jobs.append((request, start_run(store, request, profile, as_of, started_with(profile, as_of), entry.title)))
         planned.append((entry, profile, rules))
 
     crawls = {"done": 0}
@@ -163,7 +161,7 @@ def _run(
         sites.notify,
         [
             SiteResult(
-                s.site.name,
+                s.outcome.report.site.name if s.outcome else s.site.name,
                 s.site.url,
                 s.outcome.report if s.outcome else None,
                 s.outcome.html if s.outcome else None,

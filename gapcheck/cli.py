@@ -25,7 +25,7 @@ from spiders.rendering import RenderMode, check_available, mode_for
 from . import cli_words as W
 from .chinese_argparse import ChineseParser
 from .crawl_setup import CrawlRequest, resume_command
-from .profile import is_number, load_profile
+from .profile import DEFAULT_TIMEZONE, is_number, load_profile, zone
 from .report import labels
 from .report.labels import CLI
 from .run_options import resumed, started_with
@@ -58,6 +58,20 @@ def _as_of(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(W.ERROR["as_of"].format(text=text)) from None
+
+
+def _timezone(text: str) -> str:
+    try:
+        zone(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(W.ERROR["timezone"].format(text=text)) from None
+    return text
+
+
+def _add_timezone(p: argparse.ArgumentParser, key: str) -> None:
+    p.add_argument(
+        "--timezone", type=_timezone, default=None, metavar="ZONE", help=_help(key, default=DEFAULT_TIMEZONE)
+    )
 
 
 def _positive(text: str) -> int:
@@ -101,6 +115,7 @@ def _add_check_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
     p.add_argument("--out", type=Path, default=None, help=_help("out", default=out_default))
     p.add_argument("--db", type=Path, default=None, help=_help("db", default=default_db()))
     p.add_argument("--max-pages", type=_positive, default=None, help=_help("max_pages"))
+    _add_timezone(p, "timezone")
     p.add_argument("--concurrency", type=_positive, default=None, help=_help("concurrency"))
     p.add_argument("--delay", type=_seconds, default=None, help=_help("delay"))
     p.add_argument("--exclude", action="append", default=[], metavar="REGEX", type=_regex, help=_help("exclude"))
@@ -156,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     command = partial(_command, sub)
     check = command("check")
     check.add_argument("url", metavar="URL", help=_help("url"))
+    check.add_argument("--name", default=None, metavar="NAME", help=_help("bureau_name"))
     _add_check_options(check, out_default=W.DEFAULT_OUT.format(reports=REPORTS, latest=LATEST))
     batch = command("batch")
     batch.add_argument("sites", type=Path, metavar="SITES.yaml", help=_help("sites"))
@@ -175,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("gapcheck-report"), help=_help("out", default="gapcheck-report")
     )
     report.add_argument("--profile", default=None, help=_help("report_profile"))
+    _add_timezone(report, "timezone")
     command("schema")
     rules = command("rules")
     rules.add_argument("--markdown", action="store_true", help=_help("markdown"))
@@ -195,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", type=Path, default=None, help=_help("demo_db"))
     index = command("index")
     index.add_argument("dir", type=Path, metavar="DIR", help=_help("index_dir"))
+    _add_timezone(index, "index_timezone")
     serve = command("serve")
     serve.add_argument("dir", type=Path, metavar="DIR", help=_help("serve_dir"))
     serve.add_argument("--port", type=int, default=8000, help=_help("port"))
@@ -402,7 +420,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         profile = load_profile(args.profile) if args.profile else _run_profile(store, run.id, run.profile)
         if profile is None:
             raise ConfigError(W.ERROR["run_profile_unknown"].format(db=store.path, id=run.id, profile=run.profile))
-        outcome = evaluate(store, run.id, profile, rules_of(profile), args.out)
+        outcome = evaluate(store, run.id, _with_timezone(profile, args.timezone), rules_of(profile), args.out)
     finally:
         store.close()
     _print_summary(outcome.report, outcome.html)
@@ -448,6 +466,10 @@ def cmd_recheck(args: argparse.Namespace) -> int:
     return EXIT_GAPS if outcome.failed else EXIT_OK
 
 
+def _with_timezone(profile: Profile, timezone: str | None) -> Profile:
+    return dataclasses.replace(profile, timezone=timezone) if timezone else profile
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from .profile import write_starter
 
@@ -475,7 +497,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     db = args.db or default_db()
     if args.resume:  # the run's own profile and options, whatever this command line leaves out
         args = _as_started(args, db, url)
-    profile = load_profile(args.profile)
+    profile = _with_timezone(load_profile(args.profile), args.timezone)
     crawl = dataclasses.replace(
         profile.crawl,
         **{
@@ -522,7 +544,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     store = Store(db)
     try:
         with site_lock(db, url), request.progress or contextlib.nullcontext():
-            outcome = check_site(request, profile, store, as_of, out, started_with(profile, as_of, args))
+            outcome = check_site(request, profile, store, as_of, out, started_with(profile, as_of, args), args.name)
     finally:
         store.close()
     _print_summary(outcome.report, outcome.html)
@@ -582,10 +604,18 @@ def point_latest(folder: Path) -> Path:
 
 
 def _print_summary(report: Report, html: Path) -> None:
+    from .report.view import fmt_time, incomplete_reasons, verdict_text
+
     s, run = report.summary, report.run
-    print(f"结论：{s.verdict}　得分：{s.score:g}　{labels.SEVERITY['veto']}：{s.vetoes}")
-    print(f"检查项 {s.checked}：" + "，".join(f"{labels.FILTER_STATUS[k]} {s.count(k)}" for k in checks.Status))
-    print(f"抓取页面 {run.pages}，检查链接 {run.links_checked}（检查日期 {run.as_of}）")
+    T = labels.TEXT
+    for reason in incomplete_reasons(run):
+        print(f"{labels.INCOMPLETE['title']}：{reason}")
+    print(f"结论：{verdict_text(report)}　得分：{s.score:g}　{labels.SEVERITY['veto']}：{s.vetoes}")
+    print(f"检查项 {s.checked}：" + "，".join(f"{labels.FINDING_COUNT[k]} {s.count(k)}" for k in checks.Status))
+    print(
+        f"抓取页面 {run.pages}，检查链接 {run.links_checked}；{T['as_of']} {run.as_of}（{T['as_of_note']}）；"
+        f"{T['checked_at']} {fmt_time(run.finished_at, run.timezone)}（{run.timezone}）"
+    )
     print(f"报告：{html}（同一目录下另有 report.json、report.md、report.xlsx、report.csv）")
 
 
@@ -701,7 +731,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
     if code not in (EXIT_OK, EXIT_GAPS):
         return code
-    print("示例网站的已知问题见 gapcheck/sample/GAPS.md；报告中应恰好列出这些问题。")
+    print("示例网站的已知问题见 gapcheck/sample/GAPS.md；报告中的问题应与之一一对应（计数说明见该文件）。")
     return EXIT_OK  # finding the sample's seeded gaps is the demo working
 
 
@@ -711,7 +741,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     rows = read_sites(args.dir) if args.dir.is_dir() else []
     if args.dir.is_dir() and not rows:
         raise ConfigError(W.ERROR["index_empty"].format(dir=args.dir))
-    path = write_index(args.dir)
+    path = write_index(args.dir, args.timezone or DEFAULT_TIMEZONE)
     print(totals_line(rows))
     print(f"汇总：{path}")
     return EXIT_OK

@@ -72,6 +72,9 @@ ARG_HELP = {
     "db": "SQLite 数据库（默认：{default}）",
     "db_sites": "SQLite 数据库（默认：网站清单中的 db:，没有时为 {default}）",
     "max_pages": "抓取这么多个页面后停止",
+    "timezone": "报告中时间所用的时区，IANA 名称（默认：检查配置的 timezone:，再无则 {default}，即北京时间）",
+    "index_timezone": "汇总页中时间所用的时区，IANA 名称（默认：{default}，即北京时间）",
+    "bureau_name": "单位名称，作报告标题（默认：检查配置的单位名称）",
     "concurrency": "对同一主机同时发出的请求数（默认：2，不给网站添负担）",
     "delay": "对同一主机两次请求之间的秒数（默认：0.5，并开启 AutoThrottle；0 关闭 AutoThrottle）",
     "exclude": "不抓取网址与这个正则表达式匹配的页面（可写多次）",
@@ -134,6 +137,7 @@ ARG_HELP = {
 ERROR = {
     # values typed on the command line (argparse adds "参数 --option：" in front)
     "as_of": "{text!r} 不是日期；写成 2026-11-20 这样",
+    "timezone": "--timezone {text!r}：不是时区名称；写 IANA 时区名称，如 Asia/Shanghai（北京时间）",
     "positive": "{text!r} 不是不小于 1 的整数；写一个整数，如 100",
     "seconds": "{text!r} 不是秒数；写一个有限的秒数（0 或更大），如 0.5；不接受 nan、inf",
     "seconds_above_0": "{text!r}：秒数应大于 0；写一个正数，如 15",

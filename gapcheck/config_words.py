@@ -49,6 +49,7 @@ PROBLEM: dict[str, tuple[str, str]] = {
     "blank": ("是空的", "写上值，或删去这个键"),
     "regex": ("{input} 不是正则表达式（{reason}）", "在 ? 和 ( 等特殊字符前加反斜杠"),
     "period": ("{input} 不是时间长度", "写成 14d、6m 或 1y 这样"),
+    "timezone": ("{input} 不是时区名称", "写 IANA 时区名称，如 Asia/Shanghai（北京时间）"),
     "render": (
         "不认识的值 {input}",
         "写 auto、off 或 all（只渲染部分网页时，把网址的正则表达式写在 crawl.render_urls 下）",

@@ -32,6 +32,7 @@ from checks.scoring import SiteVerdict
 from .cli_words import NOTIFY
 from .report import labels
 from .report.model import Report, ReportFinding
+from .report.view import incomplete_reasons
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,7 @@ def _site_facts(news: SiteNews) -> dict[str, Any]:
         "as_of": report.run.as_of if report else None,
         "previous_run": changes.previous_run if changes else None,
         "verdict": report.summary.verdict.value if report else None,
+        "incomplete": incomplete_reasons(report.run) if report else [],
         "previous_verdict": news.previous_verdict,
         "turned_failed": news.turned_failed,
         "score": report.summary.score if report else None,
@@ -215,9 +217,12 @@ def _site_text(n: int, s: dict[str, Any]) -> list[str]:
     if not s["checked"]:
         return [*lines, f"无法检查：{s['error']}", ""]
     verdict = s["verdict"] or "—"
+    if s["incomplete"] and verdict == SiteVerdict.PASSED:
+        verdict = labels.PROVISIONAL.format(verdict=verdict)
     if s["turned_failed"]:
         verdict += f"（上次为{s['previous_verdict']}）"
     lines.append(f"结论：{verdict}　得分：{_num(s['score'])}")
+    lines += [f"{labels.INCOMPLETE['title']}：{reason}" for reason in s["incomplete"]]
     if s["previous_run"] is None:
         lines.append("首次检查：所有问题均记为新问题。")
     if s["new_vetoes"]:

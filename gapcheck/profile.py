@@ -11,6 +11,7 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -28,6 +29,16 @@ from .cli_words import ERROR
 from .config_file import UNSET, ConfigFile, EmptyMeansAbsent, Loc, Section, refuse
 
 DEFAULT_PROFILE = "national"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+"""The zone report times are shown in: inspectors and bureaus read Beijing time, whatever the machine's zone."""
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone `name`; ValueError when the machine's zone database has no such zone."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(name) from None
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,12 @@ class Profile:
     ignore: tuple[str, ...] = ()
     files: tuple[str, ...] = field(default=())
     """Every file the profile was composed from, the profile's own first."""
+    timezone: str = DEFAULT_TIMEZONE
+    """The IANA zone the reports show times in (`timezone:`)."""
+    bureau: str | None = None
+    """The bureau the profile is for: the `name:` of a profile that builds on another (`gapcheck init` writes
+    one per bureau, named for it). A profile that extends none (national) names a standard, not a bureau, and a
+    child that writes no name of its own inherits that standard's."""
 
 
 # -- what a profile file may hold ---------------------------------------------------------------
@@ -162,6 +179,14 @@ Regex = Annotated[str, AfterValidator(_regex)]
 PeriodText = Annotated[str, AfterValidator(_period)]
 
 
+def _timezone(name: str) -> str:
+    try:
+        zone(name)
+    except ValueError:
+        raise refuse("timezone") from None
+    return name
+
+
 class CrawlSection(Section):
     """`crawl:`; what is left out is CrawlOptions' default."""
 
@@ -231,6 +256,7 @@ class ProfileFile(EmptyMeansAbsent):
     name: str = UNSET
     extends: str = UNSET
     basis: Literal["2015", "2019"] = UNSET
+    timezone: Annotated[str, AfterValidator(_timezone)] = UNSET
     crawl: CrawlSection = UNSET
     column_kinds: dict[str, KindSection] = UNSET
     column_names: dict[str, str] = UNSET
@@ -354,7 +380,16 @@ def load_profile(ref: str | None) -> Profile:
         select=tuple(data.get("select", ())),
         ignore=tuple(data.get("ignore", ())),
         files=files,
+        bureau=_bureau(data.get("name"), files),
+        **_only(data, "timezone"),
     )
+
+
+def _bureau(name: str | None, files: tuple[str, ...]) -> str | None:
+    if len(files) < 2 or not name:
+        return None
+    root, _ = _compose(Path(files[-1]), ())
+    return None if name == root.get("name") else name
 
 
 def _only(values: dict[str, Any], *keys: str) -> dict[str, Any]:

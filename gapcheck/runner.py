@@ -35,9 +35,17 @@ class Outcome:
 
 
 def check_site(
-    request: CrawlRequest, profile: Profile, store: Store, as_of: dt.date, out: Path, started_with: dict | None = None
+    request: CrawlRequest,
+    profile: Profile,
+    store: Store,
+    as_of: dt.date,
+    out: Path,
+    started_with: dict | None = None,
+    name: str | None = None,
 ) -> Outcome:
-    """`started_with`: what a new run is stored with, for --resume (gapcheck/run_options.py)."""
+    """`request.crawl` is the profile's crawl options with the command line's over them: the run records the
+    page limit it is crawled with, which GK901 and the report name. `started_with`: what a new run is stored
+    with, for --resume (gapcheck/run_options.py). `name`: the bureau's, for the title."""
     rules = rules_of(profile)
     store.verify()  # before a run is added: a damaged store would keep one dead run per attempt
     if request.resume:
@@ -45,9 +53,23 @@ def check_site(
         if run_id is None:
             return _conclude_stopped(store, request.url, profile, rules, out)
     else:
-        run_id = store.start_run(profile.name, request.url, profile.name, as_of, profile.crawl.max_pages, started_with)
+        run_id = start_run(store, request, profile, as_of, started_with, name)
     stats = crawl(request, store, run_id)
     return conclude(store, run_id, request, profile, rules, stats, out)
+
+
+def start_run(
+    store: Store,
+    request: CrawlRequest,
+    profile: Profile,
+    as_of: dt.date,
+    started_with: dict | None = None,
+    name: str | None = None,
+) -> int:
+    """A new run of `request` with the page limit it is crawled with, recorded under the bureau's name: `name`
+    (sites.yaml, --name), else the profile's bureau; the report is titled by it (report.model.report_title)."""
+    title = name or profile.bureau or profile.name
+    return store.start_run(title, request.url, profile.name, as_of, request.crawl.max_pages, started_with)
 
 
 def _conclude_stopped(store: Store, url: str, profile: Profile, rules: list[checks.Rule], out: Path) -> Outcome:

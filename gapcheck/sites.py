@@ -36,6 +36,9 @@ class SiteEntry:
     """A bundled profile's name or an absolute path to a YAML profile."""
     slug: str
     """The folder under `SitesFile.out` that holds this site's reports."""
+    title: str | None = None
+    """The bureau's name as the list writes it (`name:`), which titles its reports; `name` falls back to the
+    host for the batch's own messages, the reports to the profile's bureau first."""
 
 
 @dataclass(frozen=True)
@@ -224,7 +227,7 @@ def load_sites(path: Path | str) -> SitesFile:
         slugs[slug] = i
         name = item.name or urlsplit(item.url).hostname or item.url
         profile = _profile(doc, item.profile, (*where, "profile"), base) if item.profile else default_profile
-        sites.append(SiteEntry(name, item.url, profile, slug))
+        sites.append(SiteEntry(name, item.url, profile, slug, item.name))
     notify = None
     if data.notify is not None:
         smtp = data.notify.smtp

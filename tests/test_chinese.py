@@ -17,6 +17,7 @@ IDENTIFIERS = {
     "gapcheck", "SQLite", "Redis", "YAML", "JSON", "Schema", "CSV", "URL", "HTTP", "Chromium", "Scrapy", "AutoThrottle",
     "robots", "txt", "cron", "crontab", "systemd", "root", "Ctrl-C", "nan", "inf", "national", "worker", "true",
     "false", "off", "auto", "all", "redis", "http", "https",
+    "IANA", "Asia",  # a time zone's name, typed as the zone database spells it (Asia/Shanghai)
 }  # fmt: skip
 """English that stays English in help: what the user types or reads on the machine as it is spelled (and the
 subcommands' names)."""

@@ -179,7 +179,7 @@ def cell_text(el) -> str:
 
 def test_totals_count_sites_by_verdict(page):
     metrics = {cell_text(m.find("span")): cell_text(m.find("b")) for m in page["doc"].xpath("//*[@id='totals']/div")}
-    assert metrics == {"网站": "4", "合格": "2", "不合格": "1", "未能检查": "1"}
+    assert metrics == {"网站": "4", "合格": "2", "不合格": "1", "未能检查": "1", "现有问题": "48"}  # 16 each
 
 
 def test_rows_fail_first_then_unchecked_then_by_score(page, site_reports):
@@ -207,13 +207,14 @@ def test_failing_site_shows_new_vetoes_changes_and_trend(page):
     cells = row.xpath("./td")
     assert "单项否决 2 项" in cell_text(cells[1])
     assert [cell_text(li) for li in cells[4].xpath(".//li")] == ["首页不更新"]  # GK601 is still open, not new
-    assert cell_text(cells[5]) == "3" and cell_text(cells[6]) == "2"
+    assert cell_text(cells[5]) == "16"  # every failing finding of this run is open, new or not
+    assert cell_text(cells[6]) == "3" and cell_text(cells[7]) == "2"
     [svg] = cells[3].xpath(".//*[local-name()='svg']")
     [line] = svg.xpath(".//*[local-name()='polyline']")
     assert len(line.get("points").split()) == 3
     assert "71 → 58 → 42.5" in svg.get("aria-label")
-    assert cell_text(cells[7]).startswith("2026-11-27 09:30:00")
-    assert "数据截至 2026-11-20" in cell_text(cells[7])
+    assert cell_text(cells[8]).startswith("2026-11-27 17:30:00")  # 09:30 UTC, in Beijing time
+    assert "数据截至 2026-11-20" in cell_text(cells[8])
 
 
 def test_genuine_demo_row(page, site_reports):
@@ -222,11 +223,12 @@ def test_genuine_demo_row(page, site_reports):
     cells = row.xpath("./td")
     assert cell_text(cells[2]) == f"{demo['summary']['score']:g}"
     assert cell_text(cells[4]) == "—"  # the sample portal has no veto
-    assert cell_text(cells[5]) == f"{demo['summary']['changes']['new']}首次检查"
-    assert cell_text(cells[6]) == "0"
+    assert cell_text(cells[5]) == f"{demo['summary']['fail']}"
+    assert cell_text(cells[6]) == f"{demo['summary']['changes']['new']}首次检查"
+    assert cell_text(cells[7]) == "0"
     [a] = cells[0].xpath(".//a")
     assert a.get("href") == demo["site"]["start_url"]
-    [report] = cells[8].xpath(".//a")
+    [report] = cells[9].xpath(".//a")
     assert report.get("href") == "demo/report.html" and cell_text(report) == "查看报告"
 
 
@@ -235,8 +237,8 @@ def test_unchecked_site_shows_its_error(page):
     assert row.get("class") == "row-error"
     [err] = row.xpath("./td[@class='error-text']")
     assert cell_text(err) == "http://down.example.gov.cn/: 连接被拒绝 <script>alert(3)</script>"
-    assert err.get("colspan") == "4"
-    assert "2026-11-28 08:00:00" in cell_text(row)
+    assert err.get("colspan") == "5"
+    assert "2026-11-28 16:00:00" in cell_text(row)
     assert "无报告" in cell_text(row) and not row.xpath(".//a")  # javascript: address stays text
 
 
@@ -335,7 +337,13 @@ def test_a_report_of_a_site_that_could_not_be_checked_is_counted_as_unchecked(tm
     [row] = rows_of(doc)
     assert row.get("data-key") == "error" and "未能检查" in cell_text(row)
     assert "report.json 无法读取：不是 gapcheck.report/1 格式的检查报告" in cell_text(row)
-    assert [cell_text(m) for m in doc.xpath('//*[@id="totals"]/div')] == ["1网站", "0合格", "0不合格", "1未能检查"]
+    assert [cell_text(m) for m in doc.xpath('//*[@id="totals"]/div')] == [
+        "1网站",
+        "0合格",
+        "0不合格",
+        "1未能检查",
+        "0现有问题",
+    ]
 
 
 def test_report_without_history_lists_every_veto(tmp_path, site_reports):
@@ -346,7 +354,7 @@ def test_report_without_history_lists_every_veto(tmp_path, site_reports):
     add_site(tmp_path, "old", site_reports["demo_out"], r)
     doc = lxml.html.fromstring(write_index(tmp_path).read_text(encoding="utf-8"))
     cells = rows_of(doc)[0].xpath("./td")
-    assert cell_text(cells[3]) == "—" and cell_text(cells[5]) == "—" and cell_text(cells[6]) == "—"
+    assert cell_text(cells[3]) == "—" and cell_text(cells[6]) == "—" and cell_text(cells[7]) == "—"
     assert [cell_text(li) for li in cells[4].xpath(".//li")] == ["首页不更新", "政务咨询栏目缺失"]
 
 

@@ -172,12 +172,13 @@ def test_summary_sheet():
     assert start.value == "https://www.example.gov.cn/" and start.hyperlink.target == start.value
     assert summary_value(ws, "检查方案") == "'=1+1"
     assert summary_value(ws, "检查依据") == "'@basis"
-    assert summary_value(ws, "开始时间") == "2024-05-06 08:00:00+08:00"
-    assert summary_value(ws, "结束时间") == "2024-05-06 08:12:30+08:00"
+    assert summary_value(ws, "开始时间") == "2024-05-06 08:00:00"  # in Beijing time, as the report says
+    assert summary_value(ws, "结束时间") == "2024-05-06 08:12:30"
+    assert summary_value(ws, "时区") == "Asia/Shanghai"
     assert summary_value(ws, "运行编号") == 42 and summary_value(ws, "抓取页面") == 1234
     table = rows(ws)
     # Counts by status, as numbers.
-    for name, key in (("通过", "pass"), ("不合格", "fail"), ("警告", "warn"), ("人工核查", "manual")):
+    for name, key in (("通过", "pass"), ("问题", "fail"), ("警告", "warn"), ("人工核查", "manual")):
         assert [name, report["summary"][key]] == table[next(i for i, r in enumerate(table) if r[0] == name)][:2]
     # Vetoes with their evidence; the hostile subject neutralised.
     flat = [v for r in table for v in r if v is not None]

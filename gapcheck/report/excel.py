@@ -235,6 +235,8 @@ def _summary_sheet(ws: Worksheet, report: Report, view: dict[str, Any]) -> None:
     line(f"{site.name} {T['report']}".strip(), _TITLE_FONT)
     r += 1
     pair(T["verdict"], view["verdict"], "status", {"pass": "good", "fail": "bad"}.get(view["verdict_key"], ""))
+    for reason in view["incomplete"]:
+        pair(L.INCOMPLETE["title"], reason)
     pair(T["score"], summary.score)
     pair(T["vetoes"], summary.vetoes)
     r += 1
@@ -243,8 +245,9 @@ def _summary_sheet(ws: Worksheet, report: Report, view: dict[str, Any]) -> None:
     pair(T["profile"], site.profile)
     pair(T["basis"], summary.basis)
     pair(T["as_of"], run.as_of)
-    pair(T["started_at"], fmt_time(run.started_at))
-    pair(T["finished_at"], fmt_time(run.finished_at))
+    pair(T["started_at"], fmt_time(run.started_at, run.timezone))
+    pair(T["finished_at"], fmt_time(run.finished_at, run.timezone))
+    pair(T["timezone"], run.timezone)
     pair(T["run_id"], run.id)
     pair(T["pages"], run.pages)
     pair(T["links_checked"], run.links_checked)
@@ -255,7 +258,7 @@ def _summary_sheet(ws: Worksheet, report: Report, view: dict[str, Any]) -> None:
         [T["status"], T["quantity"]],
         [
             (T["checked"], summary.checked),
-            *((L.STATUS[status], summary.count(status)) for status in Status),
+            *((L.FINDING_COUNT[status], summary.count(status)) for status in Status),
             (T["vetoes"], summary.vetoes),
         ],
         ["label", "number"],

@@ -28,11 +28,12 @@ from checks.finding import Severity
 from core.errors import GapcheckError
 
 from ..cli_words import ERROR
+from ..profile import DEFAULT_TIMEZONE
 from . import labels as L
 from .chart import COLOURS, PASS_LINE, points
 from .labels import verdict_key
 from .model import SCHEMA, Report, TrendPoint
-from .view import fmt_num, fmt_time, safe_url
+from .view import fmt_num, fmt_time, incomplete_reasons, safe_url, verdict_text
 
 INDEX = "index.html"
 REPORT_JSON, REPORT_HTML, ERROR_JSON = "report.json", "report.html", "error.json"
@@ -48,9 +49,12 @@ TEXT = {
     "score": "得分",
     "trend": "得分趋势",
     "new_vetoes": "新增" + L.SEVERITY["veto"],
+    "open": L.FINDING_COUNT["fail"],
+    "open_total": "现有" + L.FINDING_COUNT["fail"],
+    "open_note": "各网站本次检查发现、尚未整改的问题总数（含新增）",
     "new": "新增问题",
     "fixed": L.TEXT["changes_fixed"],
-    "checked_at": "检查时间",
+    "checked_at": L.TEXT["checked_at"],
     "report": "报告",
     "open_report": "查看报告",
     "previous_report": "上次报告",
@@ -60,7 +64,7 @@ TEXT = {
     "as_of": "数据截至 {as_of}",
     "error_at": "失败时间 {at}",
     "unreadable": "{file} 无法读取：{reason}",
-    "generated": "生成时间 {at} · 共 {n} 个网站 · 由 gapcheck 生成",
+    "generated": "生成时间 {at}（{zone}） · 共 {n} 个网站 · 由 gapcheck 生成",
     "sort_note": f"按结论排序：{L.VERDICT_FAIL}在前，其次{L.NOT_CHECKED}，最后{L.VERDICT_PASS}；同一结论按得分从低到高。",
     "no_sites": "该目录下还没有检查结果。",
     "filter": "筛选",
@@ -140,7 +144,7 @@ def _report_href(slug: str) -> str:
     return f"{quote(slug, safe='')}/{REPORT_HTML}"
 
 
-def _site_row(slug: str, report: Report, has_html: bool) -> dict[str, Any]:
+def _site_row(slug: str, report: Report, has_html: bool, timezone: str) -> dict[str, Any]:
     summary, run = report.summary, report.run
     changes = summary.changes
     # Reports written without history carry no `change`: every veto then counts as news.
@@ -156,16 +160,18 @@ def _site_row(slug: str, report: Report, has_html: bool) -> dict[str, Any]:
         "name": report.site.name or slug,
         "url": report.site.start_url,
         "key": verdict_key(summary.verdict),
-        "verdict": summary.verdict.value,
+        "verdict": verdict_text(report),
+        "incomplete": incomplete_reasons(run),
         "vetoes_text": TEXT["vetoes_count"].format(n=summary.vetoes) if summary.vetoes else "",
         "score": float(summary.score),
         "score_text": fmt_num(summary.score),
         "trend_svg": sparkline(report.trend or []),
         "new_vetoes": titles,
+        "open": summary.fail,
         "new": changes.new if changes else None,
         "fixed": changes.fixed if changes else None,
         "first_run": changes is not None and changes.previous_run is None,
-        "checked_at": fmt_time(finished),
+        "checked_at": fmt_time(finished, timezone),
         "sort_time": finished,
         "as_of": run.as_of,
         "href": _report_href(slug) if has_html else None,
@@ -173,7 +179,7 @@ def _site_row(slug: str, report: Report, has_html: bool) -> dict[str, Any]:
     }
 
 
-def _error_row(slug: str, error: Any, problem: str | None, has_html: bool) -> dict[str, Any]:
+def _error_row(slug: str, error: Any, problem: str | None, has_html: bool, timezone: str) -> dict[str, Any]:
     error = error if isinstance(error, dict) else {}
     return {
         "slug": slug,
@@ -181,15 +187,17 @@ def _error_row(slug: str, error: Any, problem: str | None, has_html: bool) -> di
         "url": _text(error.get("url")),
         "key": "error",
         "verdict": TEXT["error"],
+        "incomplete": [],
         "vetoes_text": "",
         "score": None,
         "score_text": L.TEXT["none"],
         "trend_svg": Markup(""),
         "new_vetoes": [],
+        "open": None,
         "new": None,
         "fixed": None,
         "first_run": False,
-        "checked_at": fmt_time(error.get("at")),
+        "checked_at": fmt_time(error.get("at"), timezone),
         "sort_time": _text(error.get("at")),
         "as_of": "",
         # A report left from an earlier run stays reachable, marked as such.
@@ -205,8 +213,8 @@ def _mtime(path: Path) -> float:
         return -1.0
 
 
-def read_sites(reports_dir: Path) -> list[dict[str, Any]]:
-    """One row per DIR/<slug>/ holding a report.json or an error.json, in display order.
+def read_sites(reports_dir: Path, timezone: str = DEFAULT_TIMEZONE) -> list[dict[str, Any]]:
+    """One row per DIR/<slug>/ holding a report.json or an error.json, in display order, times in `timezone`.
 
     When both are there the newer file is the site's state: a failed batch run after a good one shows
     未能检查 (with a link to the earlier report); an unreadable report.json shows 未能检查 with the reason.
@@ -222,7 +230,7 @@ def read_sites(reports_dir: Path) -> list[dict[str, Any]]:
             error, problem = _read_json(error_path)
             if problem:
                 problem = TEXT["unreadable"].format(file=ERROR_JSON, reason=problem)
-            rows.append(_error_row(folder.name, error, problem, has_html))
+            rows.append(_error_row(folder.name, error, problem, has_html, timezone))
             continue
         data, problem = _read_json(report_path)
         report = None
@@ -233,9 +241,9 @@ def read_sites(reports_dir: Path) -> list[dict[str, Any]]:
                 problem = _not_a_report(exc)
         if report is None:
             problem = TEXT["unreadable"].format(file=REPORT_JSON, reason=problem)
-            rows.append(_error_row(folder.name, {}, problem, has_html))
+            rows.append(_error_row(folder.name, {}, problem, has_html, timezone))
         else:
-            rows.append(_site_row(folder.name, report, has_html))
+            rows.append(_site_row(folder.name, report, has_html, timezone))
     rows.sort(key=lambda r: (_RANK[r["key"]], r["score"] is None, r["score"] or 0.0, r["name"], r["slug"]))
     return rows
 
@@ -319,17 +327,28 @@ def totals(rows: list[dict[str, Any]]) -> dict[str, int]:
     return {k: sum(r["key"] == k for r in rows) for k in _RANK}
 
 
+def open_total(rows: list[dict[str, Any]]) -> int:
+    """Problems open across the sites checked: each site's failing findings in its latest report."""
+    return sum(r["open"] or 0 for r in rows)
+
+
 def totals_line(rows: list[dict[str, Any]]) -> str:
-    """网站 N：合格 a，不合格 b，未能检查 c — what `gapcheck index` prints."""
+    """网站 N：合格 a，不合格 b，未能检查 c；现有问题 d — what `gapcheck index` prints."""
     counts = totals(rows)
     names = {"pass": TEXT["passed"], "fail": TEXT["failed"], "error": TEXT["error"]}
-    return f"{TEXT['sites']} {len(rows)}：" + "，".join(f"{names[k]} {counts[k]}" for k in names)
+    return (
+        f"{TEXT['sites']} {len(rows)}："
+        + "，".join(f"{names[k]} {counts[k]}" for k in names)
+        + f"；{TEXT['open_total']} {open_total(rows)}"
+    )
 
 
-def render_index(rows: list[dict[str, Any]], generated_at: dt.datetime | None = None) -> str:
+def render_index(
+    rows: list[dict[str, Any]], generated_at: dt.datetime | None = None, timezone: str = DEFAULT_TIMEZONE
+) -> str:
     counts = totals(rows)
     script, script_hash = _script()
-    generated = (generated_at or dt.datetime.now().astimezone()).isoformat(sep=" ", timespec="seconds")
+    generated = fmt_time((generated_at or dt.datetime.now(dt.UTC)).isoformat(), timezone)
     return (
         _env()
         .get_template("index.html.j2")
@@ -337,23 +356,26 @@ def render_index(rows: list[dict[str, Any]], generated_at: dt.datetime | None = 
             rows=rows,
             counts=counts,
             total=len(rows),
+            open_total=open_total(rows),
             T=TEXT,
             LT=L.TEXT,
+            L=L,
             script=script,
             script_hash=script_hash,
-            generated=TEXT["generated"].format(at=generated, n=len(rows)),
+            generated=TEXT["generated"].format(at=generated, zone=timezone, n=len(rows)),
         )
     )
 
 
-def write_index(reports_dir: Path) -> Path:
-    """Reads every DIR/*/report.json (and error.json) and writes DIR/index.html; returns its path."""
+def write_index(reports_dir: Path, timezone: str = DEFAULT_TIMEZONE) -> Path:
+    """Reads every DIR/*/report.json (and error.json) and writes DIR/index.html, times in `timezone`; returns
+    its path."""
     reports_dir = Path(reports_dir)
     if not reports_dir.is_dir():
         raise GapcheckError(ERROR["index_no_dir"].format(dir=reports_dir))
     try:
-        rows = read_sites(reports_dir)
-        html = render_index(rows)
+        rows = read_sites(reports_dir, timezone)
+        html = render_index(rows, timezone=timezone)
         path = reports_dir / INDEX
         tmp = path.with_name(f".{INDEX}.tmp")
         tmp.write_text(html, encoding="utf-8")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checks.reasons import FETCH_REASON  # why a link failed: worded in checks/, where the rules read it
-from checks.scoring import SiteVerdict
+from checks.scoring import PASS_MARK, SiteVerdict
 from core.model import FetchError
 
 # The verdict is stored in report.json as the word itself, so the rules' enum holds it; these are its names here.
@@ -11,6 +11,32 @@ VERDICT_PASS = SiteVerdict.PASSED.value
 VERDICT_FAIL = SiteVerdict.FAILED.value
 NOT_CHECKED = "未能检查"
 """A site of a batch without a verdict: it did not answer, or its report.json cannot be read."""
+PROVISIONAL = "{verdict}（检查不完整）"
+"""A 合格 of a crawl that did not see the whole portal: it holds only for the pages seen. A 不合格 stands as it
+is (the gaps found are there whatever was not seen)."""
+VERDICT_RULE = f"得分不低于 {PASS_MARK:g} 分且无单项否决即为合格；问题是各项检查发现的不足，不都扣分"
+"""Under the verdict: why a site with problems can be 合格."""
+
+INCOMPLETE = {
+    "title": "检查不完整",
+    "page_limit": "抓取了 {pages} 个页面，达到本次检查的页面数上限 {limit}，其余页面未检查",
+    "page_limit_unknown": "抓取了 {pages} 个页面，达到页面数上限，其余页面未检查",
+    "stopped": "服务器连续出错，{n} 个站内页面停止请求，结束时再次请求仍未取得，未检查",
+    "note": "结论只对已检查的页面成立：「缺少」「未更新」类问题可能漏报。提高页面数上限（--max-pages 或 crawl.max_pages）、"
+    "待网站恢复正常后重新检查。",
+}
+"""The banner of a report whose crawl did not see the whole portal, and the reasons it names."""
+
+FINDING_COUNT = {
+    "fail": "问题",
+    "warn": "警告",
+    "unverified": "待核实",
+    "manual": "人工核查",
+    "pass": "通过",
+}
+"""How many findings have each status, wherever a count is shown (report, CLI, index, notices), in this order.
+The count of failing findings is 问题, never 不合格: that word is the site's verdict, and a 合格 site may have
+problems."""
 
 STATUS = {
     "pass": "通过",
@@ -98,6 +124,9 @@ TEXT = {
     "links_on_page": "{n} 个链接",
     "run_id": "运行编号",
     "as_of": "数据截至",
+    "as_of_note": "更新时限等按此日倒推计算",
+    "checked_at": "检查时间",
+    "timezone": "时区",
     "started_at": "开始时间",
     "finished_at": "结束时间",
     "profile": "检查方案",
@@ -106,12 +135,12 @@ TEXT = {
     "links_checked": "检查链接",
     "none": "—",
     "no_vetoes": "未发现单项否决问题。",
-    "no_problems": "未发现不合格项。",
+    "no_problems": "未发现问题。",
     "no_columns": "未识别到栏目。",
     "no_links": "未发现失效或待核实链接。",
     "no_checks": "没有检查记录。",
     "vetoes_note": "以下问题任一存在即判定网站不合格。",
-    "problems_note": "单项否决问题见上文，此处列出其余不合格项，按检查规则分组。",
+    "problems_note": "单项否决问题见上文，此处列出其余问题，按检查规则分组。",
     "generated_by": "由 gapcheck 生成",
     "rule_title": "规则名称",
     "status_counts": "检查结果统计",
@@ -138,7 +167,7 @@ TEXT = {
     "trend_note": "同一网站最近 {n} 次已完成的检查，按时间先后排列；虚线为合格线。",
     "pass_line": "合格线",
     "trend_run": "运行",
-    "fail_count": "不合格项",
+    "fail_count": FINDING_COUNT["fail"],
     # The 变化 column of report.xlsx / report.csv and the summary sheet's comparison.
     "change": "变化",
     "change_new": "新增",
@@ -146,6 +175,14 @@ TEXT = {
     "change_open_since": "仍存在（自运行 #{id}，{as_of}）",
     "changes_head": "与上次检查相比",
     "fixed_sheet_note": "已整改的 {n} 个问题见“{sheet}”工作表。",
+}
+
+# Why a failing finding costs no points, or fewer than its rule deducts: after the 扣分 cell's number.
+DEDUCTION_WHY = {
+    "veto": "单项否决项，不扣分，直接判定不合格",
+    "no_points": "本规则不单独扣分，见规则说明",
+    "counted": "同一检查对象已按 {rule} 扣分，不重复扣",
+    "capped": "本规则合计最多扣 {cap} 分，已扣满",
 }
 
 CHANGE = {
@@ -168,13 +205,15 @@ FILTER = {
     "print_note": "打印时列出全部内容。",
 }
 
-# Filter choices, in the order shown.
-FILTER_STATUS = {
-    "fail": "问题",
-    "warn": "警告",
-    "unverified": "待核实",
-    "manual": "人工核查",
-    "pass": "通过",
+# Filter choices, in the order shown: the words the counts use.
+FILTER_STATUS = FINDING_COUNT
+
+# Why a failing finding costs no points, or fewer than its rule deducts: after the 扣分 cell's number.
+DEDUCTION_WHY = {
+    "veto": "单项否决项，不扣分，直接判定不合格",
+    "no_points": "本规则不单独扣分，见规则说明",
+    "counted": "同一检查对象已按 {rule} 扣分，不重复扣",
+    "capped": "本规则合计最多扣 {cap} 分，已扣满",
 }
 
 FILTER_CHANGE = {

@@ -56,9 +56,14 @@ def render_markdown(report: Report) -> str:
         f"# {_text(site['name'])} {T['report']}",
         "",
         f"{T['start_url']}：{_link(site['start_url'])}　{T['profile']}：{_text(site['profile']) or T['none']}"
-        f"　{T['as_of']}：{_text(v['as_of'])}" + (f"　{T['basis']}：{_text(v['basis'])}" if v["basis"] else ""),
+        f"　{T['as_of']}：{_text(v['as_of'])}（{T['as_of_note']}）"
+        f"　{T['checked_at']}：{_text(v['checked_at'])}（{_text(v['timezone'])}）"
+        + (f"　{T['basis']}：{_text(v['basis'])}" if v["basis"] else ""),
         "",
+        *_incomplete(v["incomplete"]),
         f"## {T['verdict']}：**{_text(v['verdict'])}**　{T['score']}：**{_text(v['score_text'])}**",
+        "",
+        _text(v["verdict_rule"]),
         "",
         *_table(
             [T["vetoes"], *(name for name, _, _ in v["counts"])],
@@ -134,7 +139,7 @@ def render_markdown(report: Report) -> str:
                     _text(f["message"]),
                     _text(f["evidence"]),
                     _link(f["url"]),
-                    _text(f["deduction_text"]),
+                    _deduction(f),
                 ]
                 for f in g["findings"]
             ),
@@ -212,7 +217,7 @@ def render_markdown(report: Report) -> str:
                     _text(f["status_label"]),
                     _text(f["subject"]),
                     _text(f["message"]),
-                    _text(f["deduction_text"]),
+                    _deduction(f),
                 ]
                 for f in v["checks"]
             ),
@@ -225,6 +230,26 @@ def render_markdown(report: Report) -> str:
     out += [f"- **{name}**：{_text(value)}" for name, value in v["footer"]]
     out += ["", f"*{T['generated_by']} · {_text(v['schema'])}*", ""]
     return "\n".join(out)
+
+
+def _deduction(f: dict[str, Any]) -> str:
+    """The 扣分 cell: the points, and why when they are not counted in full."""
+    why = f"（{f['deduction_why']}）" if f["deduction_why"] else ""
+    return _text(f["deduction_text"] + why)
+
+
+def _incomplete(reasons: list[str]) -> list[str]:
+    """The banner of a crawl that did not see the whole portal, as a quote block; nothing when it did."""
+    if not reasons:
+        return []
+    return [
+        f"> **{L.INCOMPLETE['title']}**",
+        ">",
+        *(f"> - {_text(r)}" for r in reasons),
+        ">",
+        f"> {L.INCOMPLETE['note']}",
+        "",
+    ]
 
 
 def _new_mark(f: dict[str, Any], *, after: bool = True) -> str:

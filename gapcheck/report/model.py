@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
@@ -17,13 +18,14 @@ from checks import Finding as CheckFinding
 from checks import Rule as CheckRule
 from checks import Summary as CheckSummary
 from checks.columns import ColumnStatus
+from checks.crawl_health import stopped_pages
 from checks.finding import Severity, Status
 from checks.scoring import SiteVerdict
 from core.model import Site as CrawledSite
 from core.model import Verdict
 from core.redaction import redact
 
-from ..profile import Profile
+from ..profile import DEFAULT_TIMEZONE, Profile
 
 SCHEMA = "gapcheck.report/1"
 
@@ -56,6 +58,18 @@ class Run(_Part):
     pages: int
     links_checked: int
     page_limit_reached: bool
+    page_limit: int = 0
+    """The page limit the run used (0 in reports written before it was recorded)."""
+    stopped_pages: int = 0
+    """The portal's own pages never fetched because the server kept failing (the crawl stopped asking)."""
+    timezone: str = DEFAULT_TIMEZONE
+    """The IANA zone the reports show the run's times in; the times themselves are stored in UTC."""
+
+    @property
+    def complete(self) -> bool:
+        """Whether the crawl saw the whole portal: no page limit reached, no page given up on. When not, a 合格
+        holds only for what was seen."""
+        return not (self.page_limit_reached or self.stopped_pages)
 
 
 class Changes(_Part):
@@ -281,6 +295,18 @@ def site_name(ctx: Context) -> str:
     return landing.meta.get("sitename") or landing.title
 
 
+def report_title(ctx: Context, profile: Profile) -> str:
+    """Whose report it is: the bureau's name the run was started with (sites.yaml `name:`, else the profile's
+    bureau), else the portal's own name, else its host.
+
+    Runs stored the profile's name there before; a standard's name (national) is no bureau's, so it is passed
+    over, as it is for a run started without a bureau."""
+    stored = ctx.site.name
+    if stored and (stored != profile.name or profile.bureau):
+        return stored
+    return site_name(ctx) or urlsplit(ctx.site.start_url).hostname or ctx.site.start_url
+
+
 def build_report(
     run_id: int,
     started_at: str,
@@ -304,7 +330,7 @@ def build_report(
     texts = _anchor_texts(site, failing.keys())
     data = {
         "schema": SCHEMA,
-        "site": {"name": site_name(ctx) or profile.name, "start_url": site.start_url, "profile": profile.name},
+        "site": {"name": report_title(ctx, profile), "start_url": site.start_url, "profile": profile.name},
         "run": {
             "id": run_id,
             "as_of": as_of.isoformat(),
@@ -313,6 +339,9 @@ def build_report(
             "pages": site.crawl.pages,
             "links_checked": len(site.checks),
             "page_limit_reached": site.crawl.page_limit_reached,
+            "page_limit": site.crawl.page_limit,
+            "stopped_pages": len(stopped_pages(site)),
+            "timezone": profile.timezone,
         },
         "summary": {
             "checked": summary.checked,

@@ -9,12 +9,14 @@ import datetime as dt
 import re
 from typing import Any
 
-from checks.finding import Status
+from checks.finding import Severity, Status
+from checks.scoring import SiteVerdict, charged_rules, counted_per_rule
 
+from ..profile import DEFAULT_TIMEZONE, zone
 from . import labels as L
 from .chart import points, trend_svg
 from .labels import verdict_key
-from .model import Changes, Column, Link, Report, ReportFinding, Since, TrendPoint
+from .model import Changes, Column, Link, Report, ReportFinding, Run, Since, TrendPoint
 
 # How much of a long list is shown before the rest folds into a closed <details> (另有 N 个): the page's
 # height then grows with the number of kinds of problem, not with the number of broken links.
@@ -55,13 +57,64 @@ def fmt_num(value: object) -> str:
     return str(value)
 
 
-def fmt_time(value: object) -> str:
+def fmt_time(value: object, timezone: str = DEFAULT_TIMEZONE) -> str:
+    """A stored time (ISO, UTC) as the reader's clock shows it, in `timezone`; a time without a zone is UTC."""
     if not value:
         return L.TEXT["none"]
     try:
-        return dt.datetime.fromisoformat(str(value)).isoformat(sep=" ", timespec="seconds")
+        when = dt.datetime.fromisoformat(str(value))
     except ValueError:
         return str(value)
+    try:
+        tz = zone(timezone)
+    except ValueError:  # a report.json edited by hand: its time as written
+        return when.isoformat(sep=" ", timespec="seconds")
+    when = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    return when.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def incomplete_reasons(run: Run) -> list[str]:
+    """Why the crawl did not see the whole portal, one line each; empty when it did."""
+    reasons = []
+    if run.page_limit_reached:
+        words = L.INCOMPLETE["page_limit" if run.page_limit else "page_limit_unknown"]
+        reasons.append(words.format(pages=fmt_num(run.pages), limit=fmt_num(run.page_limit)))
+    if run.stopped_pages:
+        reasons.append(L.INCOMPLETE["stopped"].format(n=fmt_num(run.stopped_pages)))
+    return reasons
+
+
+def provisional(report: Report) -> bool:
+    """A 合格 of a crawl that did not see the whole portal: it holds only for what was seen."""
+    return report.summary.verdict is SiteVerdict.PASSED and not report.run.complete
+
+
+def verdict_text(report: Report) -> str:
+    """The verdict as every output shows it."""
+    verdict = report.summary.verdict.value
+    return L.PROVISIONAL.format(verdict=verdict) if provisional(report) else verdict
+
+
+def _deduction_notes(report: Report) -> dict[int, str]:
+    """Why a failing finding costs no points or fewer than it says, by its place in `report.findings`: a veto,
+    a rule that deducts nothing, a subject another rule already deducted for, a rule past its cap."""
+    failing = [(i, f) for i, f in enumerate(report.findings) if f.status is Status.FAIL]
+    scored = [(f.rule, f.subject, float(f.deduction)) for _, f in failing]
+    charged = charged_rules(scored)
+    uncapped = counted_per_rule(scored)
+    kept = report.summary.deductions
+    notes = {}
+    for i, f in failing:
+        rule = charged[f.subject][0]
+        if f.severity is Severity.VETO and not f.deduction:
+            notes[i] = L.DEDUCTION_WHY["veto"]
+        elif not f.deduction:
+            notes[i] = L.DEDUCTION_WHY["no_points"]
+        elif rule != f.rule:
+            notes[i] = L.DEDUCTION_WHY["counted"].format(rule=rule)
+        elif f.rule in kept and kept[f.rule] < round(uncapped[f.rule], 2):
+            notes[i] = L.DEDUCTION_WHY["capped"].format(cap=fmt_num(kept[f.rule]))
+    return notes
 
 
 def _css_key(mapping: dict[str, str], key: object) -> str:
@@ -69,7 +122,7 @@ def _css_key(mapping: dict[str, str], key: object) -> str:
     return key if isinstance(key, str) and key in mapping else "other"
 
 
-def _finding(f: ReportFinding, report: Report) -> dict[str, Any]:
+def _finding(f: ReportFinding, report: Report, note: str | None = None) -> dict[str, Any]:
     rule = report.rules.get(f.rule)
     title = f.title or (rule.title if rule else "")
     change = f.change
@@ -81,7 +134,9 @@ def _finding(f: ReportFinding, report: Report) -> dict[str, Any]:
         "status_label": L.STATUS[f.status],
         "severity_key": f.severity.value,
         "severity_label": L.SEVERITY[f.severity],
-        "deduction_text": fmt_num(f.deduction) if f.deduction else "",
+        # A number wherever it is not counted in full (0 included), with why beside it.
+        "deduction_text": fmt_num(f.deduction) if f.deduction or note else "",
+        "deduction_why": note or "",
         "is_new": change == "new",
         "since_text": _since_text(f.since) if change == "open" else "",
         # Data, never text: the filter matches on it and the spreadsheets' 变化 column is worded from it.
@@ -223,7 +278,8 @@ def _trend(trend: list[TrendPoint]) -> list[dict[str, Any]]:
 
 
 def build_view(report: Report) -> dict[str, Any]:
-    findings = [_finding(f, report) for f in report.findings]
+    notes = _deduction_notes(report)
+    findings = [_finding(f, report, notes.get(i)) for i, f in enumerate(report.findings)]
     failing = [f for f in findings if f["status"] == "fail"]
     vetoes = [f for f in failing if f["severity"] == "veto"]
     summary = report.summary
@@ -238,13 +294,18 @@ def build_view(report: Report) -> dict[str, Any]:
         "as_of": run.as_of or L.TEXT["none"],
         "basis": summary.basis,
         "summary": summary.model_dump(mode="json", by_alias=True),
-        "verdict": summary.verdict.value,
-        "verdict_key": verdict_key(summary.verdict),
+        "verdict": verdict_text(report),
+        # A provisional 合格 is not shown in the colour of a sure one.
+        "verdict_key": "provisional" if provisional(report) else verdict_key(summary.verdict),
+        "verdict_rule": L.VERDICT_RULE,
+        "incomplete": incomplete_reasons(run),
         "score_text": fmt_num(summary.score),
         "counts": [
             (L.TEXT["checked"], fmt_num(summary.checked), "checked"),
-            *((L.STATUS[k], fmt_num(summary.count(k)), k.value) for k in Status),
+            *((L.FINDING_COUNT[k], fmt_num(summary.count(k)), k.value) for k in Status),
         ],
+        "checked_at": fmt_time(run.finished_at or run.started_at, run.timezone),
+        "timezone": run.timezone,
         "vetoes_count": fmt_num(summary.vetoes),
         "vetoes": vetoes,
         "problem_groups": _problem_groups([f for f in failing if f["severity"] != "veto"], report),
@@ -264,18 +325,19 @@ def build_view(report: Report) -> dict[str, Any]:
             dict(x.model_dump(mode="json"), title=x.title or report.title_of(x.rule)) for x in report.fixed or []
         ],
         "accepted": [
-            dict(a.model_dump(mode="json"), kind_text=L.DECISIONS[a.kind], at_text=fmt_time(a.at))
+            dict(a.model_dump(mode="json"), kind_text=L.DECISIONS[a.kind], at_text=fmt_time(a.at, run.timezone))
             for a in report.accepted or []
         ],
         "manual_checks": [
-            dict(m.model_dump(mode="json"), result_text=L.DECISIONS[m.result], at_text=fmt_time(m.at))
+            dict(m.model_dump(mode="json"), result_text=L.DECISIONS[m.result], at_text=fmt_time(m.at, run.timezone))
             for m in report.manual_checks or []
         ],
         "footer": [
             (L.TEXT["run_id"], fmt_num(run.id)),
             (L.TEXT["as_of"], run.as_of or L.TEXT["none"]),
-            (L.TEXT["started_at"], fmt_time(run.started_at)),
-            (L.TEXT["finished_at"], fmt_time(run.finished_at)),
+            (L.TEXT["started_at"], fmt_time(run.started_at, run.timezone)),
+            (L.TEXT["finished_at"], fmt_time(run.finished_at, run.timezone)),
+            (L.TEXT["timezone"], run.timezone),
             (L.TEXT["profile"], report.site.profile or L.TEXT["none"]),
             (L.TEXT["basis"], summary.basis or L.TEXT["none"]),
             (L.TEXT["pages"], fmt_num(run.pages)),

@@ -11,6 +11,9 @@ from pathlib import Path
 AS_OF = "2026-11-20"
 """The date the sample portal is frozen at: check it with ``--as-of 2026-11-20``."""
 
+NAME = "示例市商务局"
+"""The fictional bureau the sample portal is of."""
+
 PORTAL_DIR = Path(__file__).parent / "portal"
 """The site's document root."""
 
@@ -19,6 +22,9 @@ CHECK_OPTIONS = (
     "wuhan-commerce",
     "--as-of",
     AS_OF,
+    # The sample is a bureau of its own, checked against Wuhan's duties: its name, not the profile's.
+    "--name",
+    NAME,
     "--concurrency",
     "8",
     "--delay",
@@ -29,4 +35,4 @@ CHECK_OPTIONS = (
 )
 """`gapcheck check` options for the sample portal: how `gapcheck demo` (and the tests) check it."""
 
-__all__ = ["AS_OF", "CHECK_OPTIONS", "PORTAL_DIR"]
+__all__ = ["AS_OF", "CHECK_OPTIONS", "NAME", "PORTAL_DIR"]
