@@ -213,6 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     index = command("index")
     index.add_argument("dir", type=Path, metavar="DIR", help=_help("index_dir"))
     _add_timezone(index, "index_timezone")
+    _add_timezone(hist, "history_timezone")
     serve = command("serve")
     serve.add_argument("dir", type=Path, metavar="DIR", help=_help("serve_dir"))
     serve.add_argument("--port", type=int, default=8000, help=_help("port"))
@@ -694,7 +695,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         cells = [
             f"#{run.id}",
             run.as_of,
-            _fmt_time(run.finished_at) or dash,
+            _fmt_time(run.finished_at, args.timezone or DEFAULT_TIMEZONE) or dash,
             verdict,
             score,
             *(dash if n is None else str(n) for n in (line.fail, line.new, line.fixed)),
@@ -703,13 +704,10 @@ def cmd_history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _fmt_time(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        return dt.datetime.fromisoformat(value).isoformat(sep=" ", timespec="seconds")
-    except ValueError:
-        return value
+def _fmt_time(value: str | None, timezone: str) -> str:
+    from .report.view import fmt_time
+
+    return fmt_time(value, timezone) if value else ""
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

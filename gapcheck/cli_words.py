@@ -74,6 +74,7 @@ ARG_HELP = {
     "max_pages": "抓取这么多个页面后停止",
     "timezone": "报告中时间所用的时区，IANA 名称（默认：检查配置的 timezone:，再无则 {default}，即北京时间）",
     "index_timezone": "汇总页中时间所用的时区，IANA 名称（默认：{default}，即北京时间）",
+    "history_timezone": "完成时间所用的时区，IANA 名称（默认：{default}，即北京时间）",
     "bureau_name": "单位名称，作报告标题（默认：检查配置的单位名称）",
     "concurrency": "对同一主机同时发出的请求数（默认：2，不给网站添负担）",
     "delay": "对同一主机两次请求之间的秒数（默认：0.5，并开启 AutoThrottle；0 关闭 AutoThrottle）",

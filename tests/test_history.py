@@ -316,7 +316,13 @@ def test_history_lists_both_runs(two_runs):
         ("#1", AS_OF, r1["verdict"], f"{r1['score']:g}", str(r1["fail"]), str(r1["fail"]), "0"),
         ("#2", AS_OF, r2["verdict"], f"{r2['score']:g}", str(r2["fail"]), "1", "1"),
     ]
-    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+00:00", r[2]) for r in rows)
+    # Beijing time, as in the reports (the store keeps UTC); --timezone shows another zone.
+    finished = [dt.datetime.fromisoformat(r["run"]["finished_at"]) for r in (two_runs["r1"], two_runs["r2"])]
+    assert [r[2] for r in rows] == [f"{t + dt.timedelta(hours=8):%Y-%m-%d %H:%M:%S}" for t in finished]
+    utc = gapcheck("history", two_runs["url1"], "--db", str(two_runs["db"]), "--timezone", "UTC")
+    assert [line.split("\t")[2] for line in utc.stdout.strip().splitlines()[1:]] == [
+        f"{t:%Y-%m-%d %H:%M:%S}" for t in finished
+    ]
 
 
 @pytest.mark.e2e
