@@ -20,6 +20,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections import deque
 from pathlib import Path
 
 from scrapy.core.scheduler import Scheduler
@@ -129,15 +130,33 @@ class ScratchScheduler(Scheduler):
             return self.df.close(reason)
 
 
-class FrontierDiskQueue(PickleFifoDiskQueue):
-    """Scrapy's pickled FIFO disk queue (SCHEDULER_DISK_QUEUE), naming a request's callbacks from a table made
-    once: Scrapy's Request.to_dict finds each name with inspect.getmembers, which reads every attribute of the
-    spider, twice a request (a third of what queueing a request cost). The dict is Request.to_dict's."""
+HELD = 2000
+"""Requests of one depth kept in memory as they are, before the next ones are pickled to disk."""
 
+
+class FrontierDiskQueue(PickleFifoDiskQueue):
+    """Scrapy's pickled FIFO disk queue (SCHEDULER_DISK_QUEUE, one per depth), whose first HELD requests stay
+    in memory: most requests are asked soon after they are queued, and pickling, writing, reading and
+    rebuilding each was as much work as the rest of its way through Scrapy. The order stays first in, first
+    out: once some requests wait on disk, the later ones queue behind them there. What is held is lost when
+    the crawl ends, as the whole JOBDIR is (--resume goes on from the store).
+
+    A request that goes to disk has its callbacks named from a table made once: Scrapy's Request.to_dict
+    finds each name with inspect.getmembers, which reads every attribute of the spider, twice a request.
+    The dict is Request.to_dict's."""
+
+    held_limit = HELD
     method_names: dict[object, str] | None = None
-    """The spider's methods → their names, made at the first push (the spider is complete by then)."""
+    """The spider's methods → their names, made at the first push to disk (the spider is complete by then)."""
+
+    def __init__(self, crawler: Crawler, key: str):
+        super().__init__(crawler, key)
+        self.held: deque[Request] = deque()
 
     def push(self, request: Request) -> None:
+        if len(self.held) < self.held_limit and not super().__len__():
+            self.held.append(request)
+            return
         try:
             names = self._names()
             as_dict = {
@@ -155,6 +174,15 @@ class FrontierDiskQueue(PickleFifoDiskQueue):
                 as_dict["_class"] = f"{type(request).__module__}.{type(request).__name__}"
         # Past Scrapy's to_dict push, to the pickling queue under it.
         super(PickleFifoDiskQueue, self).push(as_dict)
+
+    def pop(self) -> Request | None:
+        return self.held.popleft() if self.held else super().pop()
+
+    def peek(self) -> Request | None:
+        return self.held[0] if self.held else super().peek()
+
+    def __len__(self) -> int:
+        return len(self.held) + super().__len__()
 
     def _names(self) -> dict[object, str]:
         if self.method_names is None:

@@ -37,8 +37,9 @@ def _requests(spider: PortalSpider) -> list[Request]:
     ]
 
 
-def test_a_queued_request_is_stored_as_scrapy_stores_it_and_comes_back_the_same(spider, tmp_path):
+def test_a_request_queued_on_disk_is_stored_as_scrapy_stores_it_and_comes_back_the_same(spider, tmp_path):
     queue = FrontierDiskQueue(spider.crawler, str(tmp_path / "q"))
+    queue.held_limit = 0
     requests = _requests(spider)
     for request in requests:
         queue.push(request)
@@ -54,6 +55,27 @@ def test_a_queued_request_is_stored_as_scrapy_stores_it_and_comes_back_the_same(
 def test_a_request_whose_callback_is_no_spider_method_is_refused_as_scrapy_refuses_it(spider, tmp_path):
     """The scheduler then keeps it in memory (Scheduler._dqpush catches the ValueError)."""
     queue = FrontierDiskQueue(spider.crawler, str(tmp_path / "q"))
+    queue.held_limit = 0
     with pytest.raises(ValueError):
         queue.push(Request("http://127.0.0.1:1/", callback=NO_CALLBACK))
+    queue.close()
+
+
+def test_requests_held_in_memory_and_on_disk_come_out_first_in_first_out(spider, tmp_path):
+    queue = FrontierDiskQueue(spider.crawler, str(tmp_path / "q"))
+    queue.held_limit = 3
+    urls = [f"http://127.0.0.1:1/{i}/" for i in range(10)]
+    out = []
+    for url in urls[:5]:  # 3 held, 2 on disk
+        queue.push(spider._request(url, Role.PAGE, depth=1, referrer=""))
+    assert len(queue) == 5
+    for _ in range(2):
+        out.append(queue.pop())
+    assert queue.peek().url == urls[2]
+    for url in urls[5:]:  # behind the two on disk, though the memory has room again
+        queue.push(spider._request(url, Role.PAGE, depth=1, referrer=""))
+    while len(queue):
+        out.append(queue.pop())
+    assert [r.url for r in out] == urls
+    assert queue.pop() is None
     queue.close()
