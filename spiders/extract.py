@@ -113,6 +113,8 @@ class _Resolver:
         parts = urlsplit(base)
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.scheme = parts.scheme
+        # A relative path is joined to the base's folder alone: the pages of one folder share the cache.
+        self.folder = f"{self.origin}{parts.path[: parts.path.rfind('/') + 1] or '/'}" if parts.scheme else base
 
     def __call__(self, href: str) -> tuple[str, str]:
         """The absolute URL without its fragment, and the fragment."""
@@ -124,12 +126,14 @@ class _Resolver:
             return href, fragment
         if href.startswith("/") and not href.startswith("//") and "/." not in href:
             return self.origin + href, fragment
+        if href and href[0] not in "?;":
+            return _joined(self.folder, href), fragment
         return _joined(self.base, href), fragment
 
 
 @functools.lru_cache(maxsize=8192)
 def _joined(base: str, href: str) -> str:
-    """urljoin, with scheme and host in lower case; cached: pages of one folder share their relative links."""
+    """urljoin, with scheme and host in lower case; cached: a template's relative links repeat on every page."""
     try:
         url = urljoin(base, href)
     except ValueError:  # a malformed href such as "http://[::1" — keep it as written
