@@ -638,15 +638,19 @@ def _visible_text(doc: etree._Element, zones: _Zones) -> tuple[str, int]:
             in_main = region is None or region is Region.MAIN
         in_link = in_link or node.tag == "a"
         owner = None if in_link else node  # words inside a link are the link's, not its block's
-        if node.text:
-            add(node.text, in_main, owner)
+        # Each read of an lxml element's tag, text or tail makes a new string: read once.
+        text = node.text
+        if text:
+            add(text, in_main, owner)
         for child in node:
             if budget[0] <= 0:
                 return
-            if isinstance(child.tag, str) and child.tag not in _SKIP_TEXT and child.tag != "head":
+            tag = child.tag
+            if isinstance(tag, str) and tag not in _SKIP_TEXT and tag != "head":
                 walk(child, in_main, in_link)
-            if child.tail:
-                add(child.tail, in_main, owner)
+            tail = child.tail
+            if tail:
+                add(tail, in_main, owner)
 
     walk(doc, True, False)
     return _clean(" ".join(parts), TEXT_LIMIT), main[0]
