@@ -31,7 +31,9 @@ def _requests(spider: PortalSpider) -> list[Request]:
     )
     return [
         spider._request("http://127.0.0.1:1/a/", Role.PAGE, depth=1, referrer="http://127.0.0.1:1/"),
-        spider._request("http://127.0.0.1:1/b.pdf", Role.CHECK, depth=2, referrer="http://127.0.0.1:1/a/", method="HEAD"),
+        spider._request(
+            "http://127.0.0.1:1/b.pdf", Role.CHECK, depth=2, referrer="http://127.0.0.1:1/a/", method="HEAD"
+        ),
         sampled,
         Request("http://127.0.0.1:1/c/"),
     ]
