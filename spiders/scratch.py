@@ -20,6 +20,7 @@ import os
 import shutil
 import tempfile
 import time
+import weakref
 from collections import deque
 from pathlib import Path
 
@@ -130,16 +131,19 @@ class ScratchScheduler(Scheduler):
             return self.df.close(reason)
 
 
-HELD = 2000
-"""Requests of one depth kept in memory as they are, before the next ones are pickled to disk."""
+HELD = 4000
+"""Requests of a crawl kept in memory as they are (a few MB), before the next ones are pickled to disk."""
+_held: weakref.WeakKeyDictionary[Crawler, list[int]] = weakref.WeakKeyDictionary()
+"""A crawl → how many requests its queues (one per depth) hold in memory, in all."""
 
 
 class FrontierDiskQueue(PickleFifoDiskQueue):
-    """Scrapy's pickled FIFO disk queue (SCHEDULER_DISK_QUEUE, one per depth), whose first HELD requests stay
-    in memory: most requests are asked soon after they are queued, and pickling, writing, reading and
-    rebuilding each was as much work as the rest of its way through Scrapy. The order stays first in, first
-    out: once some requests wait on disk, the later ones queue behind them there. What is held is lost when
-    the crawl ends, as the whole JOBDIR is (--resume goes on from the store).
+    """Scrapy's pickled FIFO disk queue (SCHEDULER_DISK_QUEUE, one per depth), keeping requests in memory
+    while the crawl's queues hold fewer than HELD: most requests are asked soon after they are queued, and
+    pickling, writing, reading and rebuilding each was as much work as the rest of its way through Scrapy.
+    The order stays first in, first out: once some requests of a depth wait on disk, the later ones queue
+    behind them there. What is held is lost when the crawl ends, as the whole JOBDIR is (--resume goes on
+    from the store).
 
     A request that goes to disk has its callbacks named from a table made once: Scrapy's Request.to_dict
     finds each name with inspect.getmembers, which reads every attribute of the spider, twice a request.
@@ -152,10 +156,12 @@ class FrontierDiskQueue(PickleFifoDiskQueue):
     def __init__(self, crawler: Crawler, key: str):
         super().__init__(crawler, key)
         self.held: deque[Request] = deque()
+        self.crawl_held = _held.setdefault(crawler, [0])
 
     def push(self, request: Request) -> None:
-        if len(self.held) < self.held_limit and not super().__len__():
+        if self.crawl_held[0] < self.held_limit and not super().__len__():
             self.held.append(request)
+            self.crawl_held[0] += 1
             return
         try:
             names = self._names()
@@ -176,13 +182,21 @@ class FrontierDiskQueue(PickleFifoDiskQueue):
         super(PickleFifoDiskQueue, self).push(as_dict)
 
     def pop(self) -> Request | None:
-        return self.held.popleft() if self.held else super().pop()
+        if self.held:
+            self.crawl_held[0] -= 1
+            return self.held.popleft()
+        return super().pop()
 
     def peek(self) -> Request | None:
         return self.held[0] if self.held else super().peek()
 
     def __len__(self) -> int:
         return len(self.held) + super().__len__()
+
+    def close(self) -> None:
+        self.crawl_held[0] -= len(self.held)
+        self.held.clear()
+        super().close()
 
     def _names(self) -> dict[object, str]:
         if self.method_names is None:

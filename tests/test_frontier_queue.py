@@ -81,3 +81,19 @@ def test_requests_held_in_memory_and_on_disk_come_out_first_in_first_out(spider,
     assert [r.url for r in out] == urls
     assert queue.pop() is None
     queue.close()
+
+
+def test_the_queues_of_one_crawl_hold_at_most_held_requests_in_memory_together(spider, tmp_path):
+    """One queue per depth: a deep site must not hold HELD requests for each of its depths."""
+    shallow = FrontierDiskQueue(spider.crawler, str(tmp_path / "1"))
+    deep = FrontierDiskQueue(spider.crawler, str(tmp_path / "2"))
+    shallow.held_limit = deep.held_limit = 4
+    for i in range(3):
+        shallow.push(spider._request(f"http://127.0.0.1:1/s{i}/", Role.PAGE, depth=1, referrer=""))
+    for i in range(3):
+        deep.push(spider._request(f"http://127.0.0.1:1/d{i}/", Role.PAGE, depth=2, referrer=""))
+    assert (len(shallow.held), len(deep.held)) == (3, 1)
+    assert [shallow.pop().url for _ in range(3)] == [f"http://127.0.0.1:1/s{i}/" for i in range(3)]
+    assert [deep.pop().url for _ in range(3)] == [f"http://127.0.0.1:1/d{i}/" for i in range(3)]
+    shallow.close()
+    deep.close()
