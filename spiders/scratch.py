@@ -23,6 +23,7 @@ import time
 import weakref
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 from scrapy.core.scheduler import Scheduler
 from scrapy.crawler import Crawler
@@ -137,7 +138,11 @@ _held: weakref.WeakKeyDictionary[Crawler, list[int]] = weakref.WeakKeyDictionary
 """A crawl → how many requests its queues (one per depth) hold in memory, in all."""
 
 
-class FrontierDiskQueue(PickleFifoDiskQueue):
+_PickledFifo: Any = PickleFifoDiskQueue
+"""Made by a function in Scrapy (squeues._scrapy_serialization_queue): mypy takes no such class as a base."""
+
+
+class FrontierDiskQueue(_PickledFifo):
     """Scrapy's pickled FIFO disk queue (SCHEDULER_DISK_QUEUE, one per depth), keeping requests in memory
     while the crawl's queues hold fewer than HELD: most requests are asked soon after they are queued, and
     pickling, writing, reading and rebuilding each was as much work as the rest of its way through Scrapy.
@@ -167,8 +172,9 @@ class FrontierDiskQueue(PickleFifoDiskQueue):
             names = self._names()
             as_dict = {
                 "url": request.url,
-                "callback": None if request.callback is None else names[request.callback.__func__],
-                "errback": None if request.errback is None else names[request.errback.__func__],
+                # A bound method has __func__; anything else raises AttributeError, handled below.
+                "callback": None if request.callback is None else names[request.callback.__func__],  # type: ignore[attr-defined]
+                "errback": None if request.errback is None else names[request.errback.__func__],  # type: ignore[attr-defined]
                 "headers": dict(request.headers),
             }
         except (AttributeError, KeyError):  # not one of the spider's methods: Scrapy's own lookup says why
@@ -179,7 +185,7 @@ class FrontierDiskQueue(PickleFifoDiskQueue):
             if type(request) is not Request:
                 as_dict["_class"] = f"{type(request).__module__}.{type(request).__name__}"
         # Past Scrapy's to_dict push, to the pickling queue under it.
-        super(PickleFifoDiskQueue, self).push(as_dict)
+        super(_PickledFifo, self).push(as_dict)
 
     def pop(self) -> Request | None:
         if self.held:
