@@ -20,8 +20,6 @@ import os
 import shutil
 import tempfile
 import time
-import weakref
-from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -132,42 +130,19 @@ class ScratchScheduler(Scheduler):
             return self.df.close(reason)
 
 
-HELD = 4000
-"""Requests of a crawl kept in memory as they are (a few MB), before the next ones are pickled to disk."""
-_held: weakref.WeakKeyDictionary[Crawler, list[int]] = weakref.WeakKeyDictionary()
-"""A crawl → how many requests its queues (one per depth) hold in memory, in all."""
-
-
 _PickledFifo: Any = PickleFifoDiskQueue
 """Made by a function in Scrapy (squeues._scrapy_serialization_queue): mypy takes no such class as a base."""
 
 
 class FrontierDiskQueue(_PickledFifo):
-    """Scrapy's pickled FIFO disk queue (SCHEDULER_DISK_QUEUE, one per depth), keeping requests in memory
-    while the crawl's queues hold fewer than HELD: most requests are asked soon after they are queued, and
-    pickling, writing, reading and rebuilding each was as much work as the rest of its way through Scrapy.
-    The order stays first in, first out: once some requests of a depth wait on disk, the later ones queue
-    behind them there. What is held is lost when the crawl ends, as the whole JOBDIR is (--resume goes on
-    from the store).
+    """Scrapy's pickled FIFO disk queue (SCHEDULER_DISK_QUEUE), naming a request's callbacks from a table made
+    once: Scrapy's Request.to_dict finds each name with inspect.getmembers, which reads every attribute of the
+    spider, twice a request (a third of what queueing a request cost). The dict is Request.to_dict's."""
 
-    A request that goes to disk has its callbacks named from a table made once: Scrapy's Request.to_dict
-    finds each name with inspect.getmembers, which reads every attribute of the spider, twice a request.
-    The dict is Request.to_dict's."""
-
-    held_limit = HELD
     method_names: dict[object, str] | None = None
-    """The spider's methods → their names, made at the first push to disk (the spider is complete by then)."""
-
-    def __init__(self, crawler: Crawler, key: str):
-        super().__init__(crawler, key)
-        self.held: deque[Request] = deque()
-        self.crawl_held = _held.setdefault(crawler, [0])
+    """The spider's methods → their names, made at the first push (the spider is complete by then)."""
 
     def push(self, request: Request) -> None:
-        if self.crawl_held[0] < self.held_limit and not super().__len__():
-            self.held.append(request)
-            self.crawl_held[0] += 1
-            return
         try:
             names = self._names()
             as_dict = {
@@ -186,23 +161,6 @@ class FrontierDiskQueue(_PickledFifo):
                 as_dict["_class"] = f"{type(request).__module__}.{type(request).__name__}"
         # Past Scrapy's to_dict push, to the pickling queue under it.
         super(_PickledFifo, self).push(as_dict)
-
-    def pop(self) -> Request | None:
-        if self.held:
-            self.crawl_held[0] -= 1
-            return self.held.popleft()
-        return super().pop()
-
-    def peek(self) -> Request | None:
-        return self.held[0] if self.held else super().peek()
-
-    def __len__(self) -> int:
-        return len(self.held) + super().__len__()
-
-    def close(self) -> None:
-        self.crawl_held[0] -= len(self.held)
-        self.held.clear()
-        super().close()
 
     def _names(self) -> dict[object, str]:
         if self.method_names is None:
