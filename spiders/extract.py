@@ -5,6 +5,7 @@ Runs on every crawled page, so it walks the tree once and never builds a Beautif
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 import re
@@ -112,6 +113,8 @@ class _Resolver:
         parts = urlsplit(base)
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.scheme = parts.scheme
+        # A relative path is joined to the base's folder alone: the pages of one folder share the cache.
+        self.folder = f"{self.origin}{parts.path[: parts.path.rfind('/') + 1] or '/'}" if parts.scheme else base
 
     def __call__(self, href: str) -> tuple[str, str]:
         """The absolute URL without its fragment, and the fragment."""
@@ -123,15 +126,23 @@ class _Resolver:
             return href, fragment
         if href.startswith("/") and not href.startswith("//") and "/." not in href:
             return self.origin + href, fragment
-        try:
-            url = urljoin(self.base, href)
-        except ValueError:  # a malformed href such as "http://[::1" — keep it as written
-            return href, fragment
-        scheme, sep, rest = url.partition("://")
-        if sep and (not scheme.islower() or not rest.split("/", 1)[0].islower()):
-            host, slash, path = rest.partition("/")  # HTTP://WWW.X.GOV.CN/ is one site with http://www.x.gov.cn/
-            url = f"{scheme.lower()}://{host.lower()}{slash}{path}"
-        return url, fragment
+        if href and href[0] not in "?;":
+            return _joined(self.folder, href), fragment
+        return _joined(self.base, href), fragment
+
+
+@functools.lru_cache(maxsize=8192)
+def _joined(base: str, href: str) -> str:
+    """urljoin, with scheme and host in lower case; cached: a template's relative links repeat on every page."""
+    try:
+        url = urljoin(base, href)
+    except ValueError:  # a malformed href such as "http://[::1" — keep it as written
+        return href
+    scheme, sep, rest = url.partition("://")
+    if sep and (not scheme.islower() or not rest.split("/", 1)[0].islower()):
+        host, slash, path = rest.partition("/")  # HTTP://WWW.X.GOV.CN/ is one site with http://www.x.gov.cn/
+        url = f"{scheme.lower()}://{host.lower()}{slash}{path}"
+    return url
 
 
 def _file_name(url: str) -> str:
@@ -165,22 +176,31 @@ class _Regions:
 
     @staticmethod
     def own(node: etree._Element) -> Region | None:
-        tag = node.tag if isinstance(node.tag, str) else ""
+        tag = node.tag
         if tag in _REGION_TAGS:
             return _REGION_TAGS[tag]
         words = f"{node.get('class', '')} {node.get('id', '')}"
-        if words.strip():
-            for region, pattern in _REGION_WORDS:
-                if pattern.search(words):
-                    return region
-        return None
+        if words == " ":
+            return None
+        # A template repeats a handful of class/id pairs on every page: each is matched once per crawl.
+        if words not in _OWN_REGIONS:
+            if len(_OWN_REGIONS) >= OWN_REGIONS_LIMIT:
+                _OWN_REGIONS.clear()
+            _OWN_REGIONS[words] = next((region for region, pattern in _REGION_WORDS if pattern.search(words)), None)
+        return _OWN_REGIONS[words]
+
+
+OWN_REGIONS_LIMIT = 20_000
+_OWN_REGIONS: dict[str, Region | None] = {}
+"""class and id words → the region they name (None: no region); emptied when full."""
 
 
 def _text_of(el: etree._Element) -> str:
-    # Most links are <a>words</a>: lxml's itertext costs ~10 µs even then, .text a fraction of that.
+    # Most links are <a>words</a>: .text alone. Otherwise libxml2's own text serializer: the same words as
+    # "".join(el.itertext()), a ninth of its cost (list items are read for their dates on every page).
     if len(el) == 0:
         return el.text or ""
-    return "".join(el.itertext())
+    return etree.tostring(el, method="text", encoding=str, with_tail=False)
 
 
 def _list_item(el: etree._Element) -> etree._Element | None:
@@ -288,11 +308,17 @@ ZONES_LIMIT = 200
 
 def _zone_part(el: etree._Element) -> str:
     """`div#left.sub_nav`: tag, id and class words, without digits and state words (on, cur)."""
-    part = str(el.tag)
-    ident = _DIGITS.sub("", (el.get("id") or "").strip())[:30]
+    return _named_part(str(el.tag), el.get("id") or "", el.get("class") or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _named_part(tag: str, ident: str, classes: str) -> str:
+    # Cached: a template names the same few blocks on every page.
+    part = tag
+    ident = _DIGITS.sub("", ident.strip())[:30]
     if ident:
         part += "#" + ident
-    words = sorted({_DIGITS.sub("", w)[:30] for w in (el.get("class") or "").split() if not _STATE_WORDS.match(w)})
+    words = sorted({_DIGITS.sub("", w)[:30] for w in classes.split() if not _STATE_WORDS.match(w)})
     return part + "".join("." + w for w in words if w)
 
 
@@ -381,11 +407,11 @@ class _Zones:
         out = []
         for key, links, texts, region in zip(self.keys, self.links, self.texts, self.regions, strict=True):
             text = _SPACE.sub(" ", " ".join(texts)).strip()
-            digest = hashlib.blake2b(digest_size=8)
-            digest.update(key.encode())
-            for target in sorted(set(links)):
-                digest.update(b"\n" + target.encode("utf-8", "surrogatepass"))
-            digest.update(b"\0" + _SPACE.sub("", text)[:500].encode("utf-8", "surrogatepass"))
+            # One update of the same bytes as one per target: the digest only sees the bytes.
+            targets = "".join("\n" + target for target in sorted(set(links)))
+            digest = hashlib.blake2b(
+                f"{key}{targets}\0{_SPACE.sub('', text)[:500]}".encode("utf-8", "surrogatepass"), digest_size=8
+            )
             out.append(
                 Zone(
                     key,
@@ -612,15 +638,19 @@ def _visible_text(doc: etree._Element, zones: _Zones) -> tuple[str, int]:
             in_main = region is None or region is Region.MAIN
         in_link = in_link or node.tag == "a"
         owner = None if in_link else node  # words inside a link are the link's, not its block's
-        if node.text:
-            add(node.text, in_main, owner)
+        # Each read of an lxml element's tag, text or tail makes a new string: read once.
+        text = node.text
+        if text:
+            add(text, in_main, owner)
         for child in node:
             if budget[0] <= 0:
                 return
-            if isinstance(child.tag, str) and child.tag not in _SKIP_TEXT and child.tag != "head":
+            tag = child.tag
+            if isinstance(tag, str) and tag not in _SKIP_TEXT and tag != "head":
                 walk(child, in_main, in_link)
-            if child.tail:
-                add(child.tail, in_main, owner)
+            tail = child.tail
+            if tail:
+                add(tail, in_main, owner)
 
     walk(doc, True, False)
     return _clean(" ".join(parts), TEXT_LIMIT), main[0]

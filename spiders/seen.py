@@ -30,6 +30,9 @@ class SeenSet:
     ):
         self.recent: set[int] = set()
         self.limit: float = recent
+        self.complete = True
+        """Every hash in the file is also in `recent`: a miss there is a miss, without reading the file (a
+        crawl asks once for every new URL, so until the set first fills, that is a read per target saved)."""
         self.on_full = on_full
         self.failed = False
         self.held: int | None = None
@@ -45,13 +48,16 @@ class SeenSet:
             db.execute("PRAGMA synchronous=OFF")
             db.execute("PRAGMA cache_size=-8000")  # 8 MB of pages
             db.execute("CREATE TABLE seen (h INTEGER PRIMARY KEY)")
-            db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", ((h,) for h in {hash(url) for url in urls}))
+            hashes = {hash(url) for url in urls}
+            db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", ((h,) for h in hashes))
         except (OSError, sqlite3.Error) as exc:  # before the crawl starts: it does not start
             if db is not None:
                 db.close()
             self._release()
             raise scratch.ScratchFull(tempfile.gettempdir(), getattr(exc, "strerror", None) or exc) from exc
         self.db = db
+        for h in hashes:
+            self._remember(h)
 
     def _failed(self, exc: sqlite3.Error) -> None:
         self.failed = True
@@ -63,7 +69,7 @@ class SeenSet:
         h = hash(url)
         if h in self.recent:
             return True
-        if self.failed:
+        if self.failed or self.complete:
             return False
         try:
             if self.db.execute("SELECT 1 FROM seen WHERE h = ?", (h,)).fetchone() is None:
@@ -85,6 +91,8 @@ class SeenSet:
         self._write("INSERT OR IGNORE INTO seen VALUES (?)", [(h,) for h in hashes])
         if self.failed:  # the file is given up: the set keeps them
             self.recent.update(hashes)
+        elif hashes:
+            self.complete = False
 
     def discard(self, url: str) -> None:
         h = hash(url)
@@ -105,6 +113,7 @@ class SeenSet:
     def _remember(self, h: int) -> None:
         if len(self.recent) >= self.limit:
             self.recent.clear()
+            self.complete = False
         self.recent.add(h)
 
     def close(self) -> None:

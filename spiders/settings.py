@@ -85,7 +85,8 @@ DEFAULTS = {
     # Scrapy's scheduler, stopping the crawl when the JOBDIR's folder fills (spiders/scratch.py).
     "SCHEDULER": "spiders.scratch.ScratchScheduler",
     "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
-    "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",  # under the crawl's JOBDIR (gapcheck/crawl.py)
+    # Scrapy's pickled FIFO, under the crawl's JOBDIR (gapcheck/crawl.py), with its callbacks named faster.
+    "SCHEDULER_DISK_QUEUE": "spiders.scratch.FrontierDiskQueue",
     "COOKIES_ENABLED": False,
     "TELNETCONSOLE_ENABLED": False,
     "LOG_LEVEL": "CRITICAL",
