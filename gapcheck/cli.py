@@ -673,6 +673,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     from .commands.listing import site_named
     from .store import RunState
 
+    if "://" in args.url:  # an address, not a host or a name: a malformed one is said so before any store
+        normalize_url(args.url)
     store = _open_existing(args.db)
     try:
         named = site_named(store, args.url)  # a start URL, a host or a site's name

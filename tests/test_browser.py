@@ -127,7 +127,7 @@ def test_demo_report_renders_its_verdict_score_and_problems(watched, site_report
     assert visible_text(page, ".headline .verdict") == "合格"
     assert page.locator(".headline .verdict").evaluate("e => getComputedStyle(e).color") == "rgb(30, 125, 58)"
     assert metric(page, "得分") == f"{demo['summary']['score']:g}"
-    assert metric(page, "不合格") == str(demo["summary"]["fail"])
+    assert metric(page, "问题") == str(demo["summary"]["fail"])
     assert metric(page, "单项否决") == "0"
     # No veto: the section says so and lists none.
     assert visible_text(page, "#vetoes h2") == "单项否决（0）"
