@@ -178,3 +178,19 @@ def without_session(url: str) -> str:
         return url
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _SESSION_PARAM.match(k)]
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def parse_alias(text: str) -> tuple[str, str] | None:
+    """`www.example.gov.cn=http://127.0.0.1:8080` as (host, base URL); None when it is not of that form."""
+    host, sep, base = text.partition("=")
+    return alias_pair(host, base) if sep else None
+
+
+def alias_pair(host: str, base: str) -> tuple[str, str] | None:
+    """A staging copy or mirror standing in for `host` (`--alias`, `crawl.aliases`): (host, base URL) in the
+    form the crawl reads; None when either is not of that form."""
+    host, base = host.strip().lower(), base.strip()
+    parts = urlsplit(base)
+    if not host or "/" in host or ":" in host or parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return host, base.rstrip("/")

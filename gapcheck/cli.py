@@ -19,7 +19,7 @@ import checks
 from core.errors import ConfigError, GapcheckError
 from core.patterns import PatternError, compile_pattern
 from core.redaction import redact
-from spiders.aliases import parse_alias
+from core.urls import parse_alias
 from spiders.rendering import RenderMode, check_available, mode_for
 
 from . import cli_words as W

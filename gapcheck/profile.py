@@ -20,7 +20,7 @@ from checks import BY_CODE, Severity, UnknownRule, select
 from checks.options import ColumnKind, Options, Part, Period, Requirement
 from core.errors import ConfigError
 from core.patterns import PatternError, compile_pattern
-from spiders.aliases import alias_pair
+from core.urls import alias_pair
 from spiders.rendering import RenderMode
 from spiders.settings import DNS_PROBE_HOSTS, EXTERNAL_CACHE_DAYS, MAX_DEPTH, MAX_PAGES, QUERY_VARIANTS
 

@@ -28,20 +28,6 @@ from twisted.internet.defer import Deferred
 HANDLER = "spiders.aliases.AliasHandler"
 
 
-def parse_alias(text: str) -> tuple[str, str] | None:
-    """`www.example.gov.cn=http://127.0.0.1:8080` as (host, base URL); None when it is not of that form."""
-    host, sep, base = text.partition("=")
-    return alias_pair(host, base) if sep else None
-
-
-def alias_pair(host: str, base: str) -> tuple[str, str] | None:
-    host, base = host.strip().lower(), base.strip()
-    parts = urlsplit(base)
-    if not host or "/" in host or ":" in host or parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return host, base.rstrip("/")
-
-
 def resolver_rules(aliases: dict[str, str]) -> str:
     """Chromium's --host-resolver-rules sending each production host to its alias's address."""
     rules = []
