@@ -3,6 +3,8 @@ or a site's name."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from cli import gapcheck
 from loops import recheck_again, rereport
@@ -23,7 +25,9 @@ def test_sites_lists_each_site_with_its_last_run(sample_db, tmp_path):
     [row] = rows
     s = report["summary"]
     assert row[0].startswith("http://127.0.0.1:") and row[1] == report["site"]["name"] == "示例市商务局"
-    assert row[2:4] == ["1", "#1"] and row[4].startswith("20")
+    assert row[2:4] == ["1", "#1"]
+    finished = dt.datetime.fromisoformat(report["run"]["finished_at"])  # stored UTC, shown in Beijing time
+    assert row[4] == f"{finished + dt.timedelta(hours=8):%Y-%m-%d %H:%M:%S}"
     assert row[5:] == [s["verdict"], f"{s['score']:g}", str(s["fail"])]
 
 

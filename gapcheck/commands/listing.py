@@ -10,6 +10,7 @@ from core.redaction import redact
 
 from ..report.labels import COMMANDS, EXPORT_HEAD, RUNS_HEAD, SITES_HEAD, STATE, TEXT
 from ..report.table import cell_value
+from ..report.view import fmt_time
 from ..store import SiteLine, Store
 from .accept import known_run
 
@@ -25,7 +26,8 @@ def site_named(store: Store, text: str) -> SiteLine | None:
 
 
 def _when(value: str | None) -> str:
-    return (value or "")[:19].replace("T", " ") or TEXT["none"]
+    """A stored time (UTC) in Beijing time, as the reports show it."""
+    return fmt_time(value) if value else TEXT["none"]
 
 
 def _cell(value: object) -> str:
