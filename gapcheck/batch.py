@@ -22,7 +22,7 @@ from spiders.progress import BATCH_DETAIL, SITES, Board, Phase, Snapshot
 
 from .cli_words import ERROR
 from .crawl import crawl_many
-from .crawl_setup import CrawlRequest, resume_command
+from .crawl_request import CrawlRequest, resume_command
 from .lock import site_lock
 from .notify import SiteResult, notify
 from .profile import Profile, load_profile

@@ -24,7 +24,7 @@ from spiders.rendering import RenderMode, check_available, mode_for
 
 from . import cli_words as W
 from .chinese_argparse import ChineseParser
-from .crawl_setup import CrawlRequest, resume_command
+from .crawl_request import CrawlRequest, resume_command
 from .profile import DEFAULT_TIMEZONE, is_number, load_profile, zone
 from .report import labels
 from .report.labels import CLI

@@ -24,7 +24,8 @@ from spiders.portal import PortalSpider
 from spiders.stopping import stop_asking
 
 from .cli_words import ERROR
-from .crawl_setup import CrawlRequest, host_notes, resume_command, scrapy_settings
+from .crawl_request import CrawlRequest, resume_command
+from .crawl_setup import host_notes, scrapy_settings
 from .profile import CrawlOptions
 from .report.labels import CLI
 from .store import Store

@@ -1,54 +1,16 @@
-"""What a crawl is asked to do and the Scrapy settings it runs with: shared by the crawl in this process
-(gapcheck/crawl.py) and the crawl through workers (gapcheck/distributed.py)."""
+"""The Scrapy settings a crawl runs with (its request: gapcheck/crawl_request.py): shared by the crawl in this
+process (gapcheck/crawl.py) and the crawl through workers (gapcheck/distributed.py)."""
 
 from __future__ import annotations
-
-import shlex
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from scrapy.settings import Settings
 
 from core.model import HostNote
-from core.redaction import redact
 from spiders import aliases as aliases_module
 from spiders import rendering
 from spiders import settings as spider_settings
 
-from .profile import CrawlOptions
-
-if TYPE_CHECKING:
-    from spiders.progress import Board  # rich: only a crawl needs it, not every command
-
-
-@dataclass(frozen=True)
-class CrawlRequest:
-    """One crawl, as the command line and the profile together asked for it."""
-
-    url: str
-    crawl: CrawlOptions
-    progress: Board | None = None
-    """Where the crawl shows how far it is (spiders/progress.py)."""
-    verbose: bool = False
-    resume: bool = False
-    """Go on with the run's stored pages instead of starting from the start page."""
-    redis: str | None = None
-    """Crawl through the `gapcheck worker` processes attached to this Redis (gapcheck/distributed.py)."""
-    resume_hint: str = ""
-    """The command that goes on with this crawl when it stops (resume_command); empty: the store and report
-    folder it was run with."""
-
-
-def resume_command(url: str, db: Path | None, out: Path | None) -> str:
-    """The command that goes on with a stopped run, ready to copy (quoted for a POSIX shell): the store and
-    the report folder as given; the profile and crawl options come from the run (gapcheck/run_options.py)."""
-    words = ["gapcheck", "check", redact(url), "--resume"]
-    if db is not None:
-        words += ["--db", str(db)]
-    if out is not None:
-        words += ["--out", str(out)]
-    return shlex.join(words)
+from .crawl_request import CrawlRequest
 
 
 def scrapy_settings(request: CrawlRequest, run_id: int, *, alone: bool = True) -> Settings:

@@ -37,7 +37,8 @@ from spiders.redis_keys import HEARTBEAT, JOBS, WORKER_TTL, JobKeys, worker_key
 from spiders.wire import Note, Rejected, decode_item, decode_note, rejected_total, rejected_words, validate
 
 from .cli_words import ERROR, WORKER
-from .crawl_setup import CrawlRequest, host_notes, scrapy_settings
+from .crawl_request import CrawlRequest
+from .crawl_setup import host_notes, scrapy_settings
 from .profile import CrawlOptions
 from .store import Store
 

@@ -6,22 +6,24 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import checks
 from core.errors import ConfigError, CrawlInterrupted, CrawlStartError, GapcheckError
 from core.model import ENTRY_REDIRECTS, CrawlStats, FetchError, Site
 from core.redaction import redact
 from core.urls import host_of
-from spiders.progress import Board, Phase
 
 from . import decisions, history
 from .cli_words import ERROR
-from .crawl import crawl
-from .crawl_setup import CrawlRequest, resume_command
+from .crawl_request import CrawlRequest, resume_command
 from .profile import Profile
 from .report import Report, build_report, labels, reports_of, write_reports
 from .report.labels import page_error_words
 from .store import RunState, Store
+
+if TYPE_CHECKING:
+    from spiders.progress import Board  # rich and Scrapy: a crawl's, not `gapcheck report`'s
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ def check_site(
             return _conclude_stopped(store, request.url, profile, rules, out)
     else:
         run_id = start_run(store, request, profile, as_of, started_with, name)
+    from .crawl import crawl  # Scrapy: only a check crawls; `gapcheck report` judges without it
+
     stats = crawl(request, store, run_id)
     return conclude(store, run_id, request, profile, rules, stats, out)
 
@@ -203,7 +207,7 @@ def evaluate(
     )
     try:
         if progress is not None:
-            progress.show(Phase.REPORT)
+            progress.writing_reports()
         html = write_reports(report, out)
     except GapcheckError as exc:  # a full disk, a read-only folder: the crawl is stored, only the reports are not
         raise GapcheckError(

@@ -95,6 +95,9 @@ class Board:
         """A phase with nothing to count (checking, writing the reports)."""
         self.follow(lambda: Snapshot(phase))
 
+    def writing_reports(self) -> None:
+        self.show(Phase.REPORT)
+
     def __enter__(self) -> Board:
         if self.live:
             self._bar = RichProgress(

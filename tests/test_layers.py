@@ -148,3 +148,18 @@ def test_the_check_sees_a_back_edge():
     graph["core.model"].add("gapcheck.cli")
     assert _cycles(graph)
     assert "gapcheck.cli" in {t for t in graph["core.model"] if t.split(".")[0] not in MAY_IMPORT["core"]}
+
+
+def test_judging_a_stored_run_imports_no_crawler(tmp_path):
+    """`gapcheck report` (the rules and reports over the store) loads neither Scrapy, Twisted, Redis nor rich:
+    a crawler's imports were a quarter of its memory (108 → 84 MB over a stored 3,000-page run)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "import gapcheck.cli, gapcheck.runner, gapcheck.report, gapcheck.store, gapcheck.history, gapcheck.decisions\n"
+        "print(sorted(m for m in ('scrapy', 'twisted', 'redis', 'rich', 'playwright') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert result.stdout.strip() == "[]", result.stdout

@@ -30,7 +30,8 @@ from sitebuilder import BASE, build_site, check, outcomes, page
 from checks import Options, Status
 from core.errors import ConfigError
 from core.model import RENDERED
-from gapcheck.crawl_setup import CrawlRequest, scrapy_settings
+from gapcheck.crawl_request import CrawlRequest
+from gapcheck.crawl_setup import scrapy_settings
 from gapcheck.profile import CrawlOptions, load_profile
 from gapcheck.store import Store
 from spiders import rendering

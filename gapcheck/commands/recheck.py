@@ -20,7 +20,7 @@ from core.errors import ConfigError
 from core.redaction import redact
 
 from ..crawl import crawl_many
-from ..crawl_setup import CrawlRequest
+from ..crawl_request import CrawlRequest
 from ..lock import site_lock
 from ..profile import Profile, load_profile
 from ..report.labels import COMMANDS
