@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from core.model import NAVIGABLE_TAGS, Page, Region, Verdict
-from core.urls import host_of
+from core.urls import host_of, under_domain
 
 from .context import Context
 from .finding import Finding, Status
@@ -188,8 +188,7 @@ def _position(page: Page, match: Match) -> float | None:
 
 
 def _on_city_portal(url: str, hosts: tuple[str, ...]) -> bool:
-    host = host_of(url)
-    return any(host == h or host.endswith("." + h) for h in hosts)
+    return under_domain(host_of(url), hosts)
 
 
 def list_not_linked_to_city_portal(ctx: Context) -> Iterator[Finding]:

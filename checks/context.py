@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import TypeVar, cast
 
 from core.model import ANSWER_TEXT, LinkCheck, Site, Verdict
+from core.signs import CHALLENGE_STATUSES
 
 from .answers import Answer, Judge
 from .columns import Column, find_columns
@@ -66,8 +67,10 @@ class Context:
     def _shown(self, url: str, check: LinkCheck) -> LinkCheck:
         """The check with what its answer showed: a crawled page's title and text are the page's (the spider
         records them once, there), and so are a page's the crawl reused after a 304."""
+        if check.text or check.status not in CHALLENGE_STATUSES:  # the only answers whose text the judge reads
+            return check
         page = self.site.pages.get(url)
-        if check.text or page is None or page.status != check.status or not page.text_length:
+        if page is None or page.status != check.status or not page.text_length:
             return check
         return dataclasses.replace(check, title=page.title, text=page.text_start(ANSWER_TEXT))
 

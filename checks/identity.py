@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 from core.model import JIUCUO_SITECODE, NAVIGABLE_TAGS, TEXT_LIMIT, Link, LinkTag, Page
+from core.urls import under_domain
 
 from .context import Context
 from .finding import Finding, Status
@@ -56,10 +57,6 @@ Verdict = tuple[Status, str, str]
 """What a rule concluded about the landing page: status, message, evidence."""
 
 
-def _host_is(host: str, *domains: str) -> bool:
-    return any(host == d or host.endswith("." + d) for d in domains)
-
-
 def _code(value: str) -> str:
     """An identity code as compared: half-width, lower case (`BM01000001` is `bm01000001`)."""
     return unicodedata.normalize("NFKC", value).strip().lower()
@@ -89,7 +86,8 @@ def _absent(page: Page, message: str, evidence: str) -> Verdict:
 
 def _linked(page: Page, *domains: str) -> Link | None:
     return next(
-        (link for link in page.links if link.tag in (LinkTag.A, LinkTag.AREA) and _host_is(link.host, *domains)), None
+        (link for link in page.links if link.tag in (LinkTag.A, LinkTag.AREA) and under_domain(link.host, domains)),
+        None,
     )
 
 
@@ -196,7 +194,7 @@ def conac_badge_missing(ctx: Context) -> Iterator[Finding]:
 
 def _conac_badge(ctx: Context, page: Page) -> Verdict:
     for link in page.links:
-        if link.tag in (LinkTag.A, LinkTag.AREA) and _host_is(link.host, "bszs.conac.cn"):
+        if link.tag in (LinkTag.A, LinkTag.AREA) and under_domain(link.host, ("bszs.conac.cn",)):
             parts = urlsplit(link.url)
             query = parse_qs(parts.query)
             if "sitename" in parts.path and query.get("method") == ["show"] and query.get("id", [""])[0]:
@@ -205,7 +203,7 @@ def _conac_badge(ctx: Context, page: Page) -> Verdict:
     for link in page.links:
         if (
             link.tag is LinkTag.SCRIPT
-            and _host_is(link.host, "dcs.conac.cn")
+            and under_domain(link.host, ("dcs.conac.cn",))
             and urlsplit(link.url).path.startswith("/js/")
         ):
             return Status.PASS, "有党政机关网站标识（标识脚本）", f"标识脚本 → {link.url}"
@@ -286,7 +284,7 @@ def _police_record(ctx: Context, page: Page) -> Verdict:
         (codes[0], link)
         for link in page.links
         if link.tag in (LinkTag.A, LinkTag.AREA)
-        and _host_is(link.host, "beian.gov.cn")
+        and under_domain(link.host, ("beian.gov.cn",))
         and (codes := parse_qs(urlsplit(link.url).query).get("recordcode"))
     ]
     code, link = next((r for r in records if r[0] == number), records[0] if records else ("", None))

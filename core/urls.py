@@ -11,6 +11,7 @@ w3lib's canonical form, which percent-encodes and sorts. None of them raises on 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import add_http_if_no_scheme
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 EXAMPLE_URL = "http://www.example.gov.cn/"
+"""The home page the fix of a refused address shows as an example."""
 NOT_A_WEB_ADDRESS = {
     "problem": "{text!r} 不是网址",
     "unparsable": "{text!r} 不是网址（{reason}）",
@@ -43,7 +45,6 @@ NOT_A_WEB_ADDRESS = {
     "credentials_fix": "换一个不用登录就能打开的网页",
 }
 """Why web_address refuses what a user typed, and the fix: the user reads these, so they are Chinese."""
-"""The home page the fix of a refused address shows as an example."""
 
 _SESSION_PARAM = re.compile(r"^(?:jsessionid|phpsessid|aspsessionid\w*|sessionid|sid|sessid)$", re.I)
 _SESSION_PATH = re.compile(r";(?:jsessionid|phpsessid)=[^/?#]*", re.I)
@@ -157,6 +158,12 @@ def scope_key(url: str) -> str:
         return ""
     host = (parts.hostname or "").lower()
     return f"{host}:{parts.port}" if parts.port else host
+
+
+def under_domain(host: str, domains: Iterable[str]) -> bool:
+    """Whether `host` is one of `domains` or a host under one (www.a.gov.cn under a.gov.cn); `domains` lower
+    case without a leading dot."""
+    return any(host == d or host.endswith("." + d) for d in domains)
 
 
 def carries_session(url: str) -> bool:

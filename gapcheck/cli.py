@@ -28,7 +28,7 @@ from .crawl_request import CrawlRequest, resume_command
 from .profile import DEFAULT_TIMEZONE, is_number, load_profile, zone
 from .report import labels
 from .report.labels import CLI
-from .run_options import resumed, started_with
+from .run_options import resumed, run_profile, started_with
 
 if TYPE_CHECKING:
     from spiders.progress import Board
@@ -274,22 +274,22 @@ def _add_loop_commands(sub: argparse._SubParsersAction) -> None:
     _add_db(export)
 
 
-_LOOP_COMMANDS = {
-    "accept": ("accept", "run", True),
-    "manual": ("manual", "run", True),
-    "sites": ("listing", "sites", False),
-    "runs": ("listing", "runs", False),
-    "export": ("listing", "export", False),
-}
-"""command → (module in gapcheck/commands, its function, whether it writes the store)."""
+_LOOP_COMMANDS = ("accept", "manual", "sites", "runs", "export")
+_WRITES = ("accept", "manual")
+"""The loop commands that write the store; the others read it."""
 
 
 def _loop_command(args: argparse.Namespace) -> int:
-    import importlib
+    from .commands import accept, listing, manual
 
-    module, function, write = _LOOP_COMMANDS[args.command]
-    run = getattr(importlib.import_module(f".commands.{module}", __package__), function)
-    store = _open_existing(args.db, write=write)
+    run = {
+        "accept": accept.run,
+        "manual": manual.run,
+        "sites": listing.sites,
+        "runs": listing.runs,
+        "export": listing.export,
+    }[args.command]
+    store = _open_existing(args.db, write=args.command in _WRITES)
     try:
         return run(args, store)
     finally:
@@ -418,7 +418,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                     url=redact(run.start_url),
                 )
             )
-        profile = load_profile(args.profile) if args.profile else _run_profile(store, run.id, run.profile)
+        profile = load_profile(args.profile) if args.profile else run_profile(store, run.id, run.profile)
         if profile is None:
             raise ConfigError(W.ERROR["run_profile_unknown"].format(db=store.path, id=run.id, profile=run.profile))
         outcome = evaluate(store, run.id, _with_timezone(profile, args.timezone), rules_of(profile), args.out)
@@ -426,25 +426,6 @@ def cmd_report(args: argparse.Namespace) -> int:
         store.close()
     _print_summary(outcome.report, outcome.html)
     return EXIT_GAPS if outcome.failed else EXIT_OK
-
-
-def _run_profile(store: Store, run_id: int, name: str) -> Profile | None:
-    """The profile file the run was started with, while it is there; else the bundled one of its name."""
-    started = store.started_with(run_id)
-    if started is not None and Path(started["profile"]).is_file():
-        return load_profile(started["profile"])
-    return _profile_named(name)
-
-
-def _profile_named(name: str) -> Profile | None:
-    """The bundled profile whose name a run recorded (runs keep the name, not the file)."""
-    from .profile import bundled_profiles
-
-    for ref in bundled_profiles():
-        profile = load_profile(ref)
-        if profile.name == name or ref == name:
-            return profile
-    return None
 
 
 def cmd_recheck(args: argparse.Namespace) -> int:
@@ -459,7 +440,6 @@ def cmd_recheck(args: argparse.Namespace) -> int:
             as_of=args.as_of,
             profile=args.profile,
             delay=args.delay,
-            profile_named=_profile_named,
         )
     finally:
         store.close()

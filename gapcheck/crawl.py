@@ -24,7 +24,7 @@ from spiders.portal import PortalSpider
 from spiders.stopping import stop_asking
 
 from .cli_words import ERROR
-from .crawl_request import CrawlRequest, resume_command
+from .crawl_request import CrawlRequest
 from .crawl_setup import host_notes, scrapy_settings
 from .profile import CrawlOptions
 from .report.labels import CLI
@@ -40,7 +40,6 @@ class _Process(CrawlerProcess):
         super().__init__(settings)
         self.notice = notice
         self.stopping = False
-        self.forced = False
 
     # Called in the signal handler: what they do is handed to the reactor, between two of its events (a store
     # transaction is never cut in half), and printing waits for it too (a stream may be mid-write here).
@@ -64,7 +63,7 @@ class _Process(CrawlerProcess):
         self.stop().addBoth(self._stop_reactor)
 
     def _stop_now(self) -> None:
-        self.stopping = self.forced = True
+        self.stopping = True
         self._stop_reactor()
 
 
@@ -188,9 +187,7 @@ def crawl_many(
         for i, (request, run_id) in enumerate(jobs):
             if outcomes[i] is unfinished:  # stopped now, or never started: resumable as a killed run is
                 store.interrupt_run(run_id)
-                outcomes[i] = CrawlInterrupted(
-                    CLI["stopped_now"].format(command=request.resume_hint or resume_command(request.url, None, None))
-                )
+                outcomes[i] = CrawlInterrupted(CLI["stopped_now"].format(command=request.resume_with(store.path)))
     return outcomes
 
 
@@ -202,7 +199,7 @@ def _scratch_error(full: scratch.ScratchFull, store: Store, run_id: int, request
         return exc
     return ScratchError(
         f"临时文件夹 {full.folder} 已满，无法继续记录待抓取的网址（{full.reason}）；已抓取的页面已保存（运行 {run_id} "
-        f"已中断）。请清理该文件夹，或把环境变量 TMPDIR 指向空间充足的文件夹，再运行 {request.resume_hint or resume_command(request.url, store.path, None)} 继续"
+        f"已中断）。请清理该文件夹，或把环境变量 TMPDIR 指向空间充足的文件夹，再运行 {request.resume_with(store.path)} 继续"
     )
 
 

@@ -33,6 +33,10 @@ class CrawlRequest:
     """The command that goes on with this crawl when it stops (resume_command); empty: the store and report
     folder it was run with."""
 
+    def resume_with(self, db: Path, out: Path | None = None) -> str:
+        """The command that goes on with this crawl once stopped: the hint it was given, else one naming `db`."""
+        return self.resume_hint or resume_command(self.url, db, out)
+
 
 def resume_command(url: str, db: Path | None, out: Path | None) -> str:
     """The command that goes on with a stopped run, ready to copy (quoted for a POSIX shell): the store and

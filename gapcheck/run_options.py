@@ -13,8 +13,9 @@ from typing import Any, NoReturn
 from core.errors import ConfigError
 from core.redaction import redact
 
-from .profile import DEFAULT_PROFILE, Profile, locate_profile
+from .profile import DEFAULT_PROFILE, Profile, bundled_profiles, load_profile, locate_profile
 from .report.labels import CLI
+from .store import Store
 
 KEPT = ("max_pages", "exclude", "ignore_robots", "full", "recheck_external", "offline", "alias", "render", "no_render")
 """`check` options (argparse names) a resumed run keeps from its start. Pacing (--delay, --concurrency) may
@@ -31,6 +32,23 @@ def started_with(profile: Profile, as_of: dt.date, args: argparse.Namespace | No
         "as_of": as_of.isoformat(),
         **({key: _plain(getattr(args, key)) for key in KEPT} if args is not None else {}),
     }
+
+
+def run_profile(store: Store, run_id: int, name: str) -> Profile | None:
+    """The profile file the run was started with, while it is there; else the bundled one of its name."""
+    started = store.started_with(run_id)
+    if started is not None and Path(started["profile"]).is_file():
+        return load_profile(started["profile"])
+    return _profile_named(name)
+
+
+def _profile_named(name: str) -> Profile | None:
+    """The bundled profile whose name a run recorded (runs keep the name, not the file)."""
+    for ref in bundled_profiles():
+        profile = load_profile(ref)
+        if profile.name == name or ref == name:
+            return profile
+    return None
 
 
 def resumed(args: argparse.Namespace, run_id: int, stored: dict) -> argparse.Namespace:

@@ -12,11 +12,11 @@ import checks
 from core.errors import ConfigError, CrawlInterrupted, CrawlStartError, GapcheckError
 from core.model import ENTRY_REDIRECTS, CrawlStats, FetchError, Site
 from core.redaction import redact
-from core.urls import host_of
+from core.urls import host_of, under_domain
 
 from . import decisions, history
 from .cli_words import ERROR
-from .crawl_request import CrawlRequest, resume_command
+from .crawl_request import CrawlRequest
 from .profile import Profile
 from .report import Report, build_report, labels, reports_of, write_reports
 from .report.labels import page_error_words
@@ -110,7 +110,7 @@ def conclude(
     url = request.url
     if stats.interrupted:
         store.interrupt_run(run_id)
-        command = request.resume_hint or resume_command(url, store.path, out)
+        command = request.resume_with(store.path, out)
         raise CrawlInterrupted(f"{redact(url)}：{labels.CLI['resume_hint'].format(run=run_id, command=command)}")
     store.finish_crawl(run_id, stats)
     site = store.load_site(run_id)
@@ -180,7 +180,7 @@ def _same_portal(url: str, start_url: str, allowed_domains: tuple[str, ...]) -> 
     host = host_of(url)
     if host.removeprefix("www.") == host_of(start_url).removeprefix("www."):
         return True
-    return any(host == d or host.endswith("." + d) for d in (d.lower().lstrip(".") for d in allowed_domains))
+    return under_domain(host, (d.lower().lstrip(".") for d in allowed_domains))
 
 
 def evaluate(

@@ -47,7 +47,7 @@ from core.model import (
     Page,
 )
 from core.signs import CHALLENGE_STATUSES, CHALLENGE_TEXT, challenge_word
-from core.urls import path_of, scope_key, url_parts
+from core.urls import path_of, scope_key, under_domain, url_parts
 
 from . import scratch
 from .certificate import inspect as inspect_certificate
@@ -320,7 +320,7 @@ class PortalSpider(scrapy.Spider):
         if key in self.scope:
             return True
         host = key.split(":")[0]
-        return any(host == d or host.endswith("." + d) for d in self.scope_domains)
+        return under_domain(host, self.scope_domains)
 
     def wanted(self, url: str) -> bool:
         # The portal writes the URL: a pattern that cannot decide in time keeps it out either way.

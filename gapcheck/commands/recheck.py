@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from core.errors import ConfigError
 from core.redaction import redact
+from core.urls import host_of
 
 from ..crawl import crawl_many
 from ..crawl_request import CrawlRequest
 from ..lock import site_lock
-from ..profile import Profile, load_profile
+from ..profile import load_profile
 from ..report.labels import COMMANDS
+from ..run_options import run_profile
 from ..runner import Outcome, evaluate, rules_of
 from ..store import RunState, Store
 
@@ -36,16 +36,15 @@ def recheck(
     as_of: dt.date | None,
     profile: str | None,
     delay: float | None,
-    profile_named: Callable[[str], Profile | None],
 ) -> Outcome:
     store.verify()  # before a run is added, as `gapcheck check` does
     source = _source_run(store, urls[0])
     info = store.run(source)
-    host = urlsplit(info.start_url).hostname
+    host = host_of(info.start_url)
     for url in urls:
-        if urlsplit(url).hostname != host:
+        if host_of(url) != host:
             raise ConfigError(COMMANDS["recheck_other_site"].format(url=redact(url), id=source, start=info.start_url))
-    chosen = load_profile(profile) if profile else profile_named(info.profile)
+    chosen = load_profile(profile) if profile else run_profile(store, source, info.profile)
     if chosen is None:
         raise ConfigError(COMMANDS["recheck_profile"].format(db=store.path, id=source, profile=info.profile))
     options = dataclasses.replace(chosen.crawl, max_depth=0, incremental=False)
@@ -70,8 +69,8 @@ def _source_run(store: Store, url: str) -> int:
     found = store.last_run_with(url)
     if found is not None:
         return found
-    host = urlsplit(url).hostname
-    runs = [r.id for r in store.run_lines() if r.state is RunState.DONE and urlsplit(r.start_url).hostname == host]
+    host = host_of(url)
+    runs = [r.id for r in store.run_lines() if r.state is RunState.DONE and host_of(r.start_url) == host]
     if not runs:
         raise ConfigError(COMMANDS["recheck_no_run"].format(db=store.path, url=redact(url)))
     return runs[-1]

@@ -208,14 +208,6 @@ FILTER = {
 # Filter choices, in the order shown: the words the counts use.
 FILTER_STATUS = FINDING_COUNT
 
-# Why a failing finding costs no points, or fewer than its rule deducts: after the 扣分 cell's number.
-DEDUCTION_WHY = {
-    "veto": "单项否决项，不扣分，直接判定不合格",
-    "no_points": "本规则不单独扣分，见规则说明",
-    "counted": "同一检查对象已按 {rule} 扣分，不重复扣",
-    "capped": "本规则合计最多扣 {cap} 分，已扣满",
-}
-
 FILTER_CHANGE = {
     "new": "新增",
     "open": "仍存在",

@@ -279,11 +279,12 @@ def _anchor_texts(site: CrawledSite, targets: Iterable[str]) -> dict[str, list[s
     texts: dict[str, list[str]] = {}
     for page in site.html_pages:
         for link in page.links:
+            if link.url not in wanted:  # most links do not fail: their words are not needed
+                continue
+            seen = texts.setdefault(link.url, [])
             text = " ".join(link.text.split())
-            if link.url in wanted and text:
-                seen = texts.setdefault(link.url, [])
-                if text not in seen and len(seen) < ANCHOR_TEXTS_KEPT:
-                    seen.append(text)
+            if text and text not in seen and len(seen) < ANCHOR_TEXTS_KEPT:
+                seen.append(text)
     return texts
 
 

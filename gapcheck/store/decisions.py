@@ -13,6 +13,9 @@ from enum import StrEnum
 
 from .database import Database, now
 
+_WITHDRAW = "UPDATE acceptances SET withdrawn_at = ?, withdrawn_by = ? WHERE site = ? AND fingerprint = ? AND withdrawn_at IS NULL"
+"""Ends the decision in force for a finding: a new decision replaces it, or `gapcheck accept --withdraw`."""
+
 
 class AcceptKind(StrEnum):
     """What a person said of a finding."""
@@ -80,11 +83,7 @@ class Decisions(Database):
         """Records the decision, replacing (withdrawing) the one in force for that finding; its id."""
         at = now()
         with self.transaction() as db:
-            db.execute(
-                "UPDATE acceptances SET withdrawn_at = ?, withdrawn_by = ? "
-                "WHERE site = ? AND fingerprint = ? AND withdrawn_at IS NULL",
-                (at, by, site, fingerprint),
-            )
+            db.execute(_WITHDRAW, (at, by, site, fingerprint))
             cur = db.execute(
                 "INSERT INTO acceptances (site, fingerprint, kind, rule, subject, url, reason, decided_by, "
                 "decided_at, run_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -96,11 +95,7 @@ class Decisions(Database):
     def withdraw(self, site: str, fingerprint: str, by: str) -> int:
         """Withdraws the decision in force for that finding; how many were (0 or 1)."""
         with self.transaction() as db:
-            return db.execute(
-                "UPDATE acceptances SET withdrawn_at = ?, withdrawn_by = ? "
-                "WHERE site = ? AND fingerprint = ? AND withdrawn_at IS NULL",
-                (now(), by, site, fingerprint),
-            ).rowcount
+            return db.execute(_WITHDRAW, (now(), by, site, fingerprint)).rowcount
 
     def acceptances(self, site: str | None = None) -> list[Acceptance]:
         """The decisions in force, of one site or of all, oldest first."""

@@ -4,7 +4,8 @@ a host or a URL means (`gapcheck runs`, `gapcheck history`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+
+from core.urls import host_of
 
 from .findings import Findings
 from .keys import site_key
@@ -105,9 +106,5 @@ class Listing(Findings):
             key = site_key(wanted)
             return [s for s in sites if s.site == key]
         host = wanted.lower().rstrip("/")
-        by_host = [s for s in sites if _host(s.last.start_url) == host or s.site.rstrip("/") == host]
+        by_host = [s for s in sites if host_of(s.last.start_url) == host or s.site.rstrip("/") == host]
         return by_host or [s for s in sites if s.name == wanted]
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
