@@ -32,6 +32,7 @@ from .run_options import started_with
 from .runner import Outcome, conclude, rules_of, start_run
 from .sites import SiteEntry, SitesFile
 from .store import Store
+from .workers import crawl_in_workers
 
 PARALLEL = 4
 """Portals crawled at once: each is polite to its own host, so this bounds only gapcheck's own load."""
@@ -66,14 +67,16 @@ def run_batch(
     say: Callable[[str], None] = print,
     redis: str | None = None,
     board: Board | None = None,
+    workers: int = 1,
 ) -> BatchOutcome:
     """`redis`: crawl through the workers attached to it (gapcheck/distributed.py), every portal at once.
-    `board`: shows portals done, running and waiting."""
+    `board`: shows portals done, running and waiting. `workers`: processes the portals are shared out over
+    without Redis (gapcheck/workers.py), `parallel` at a time in each."""
     store.verify()  # a damaged store would take one dead run per portal
     with ExitStack() as locks:
         if board is not None:
             locks.enter_context(board)
-        return _run(sites, store, as_of, parallel, say, locks, redis, board or Board(live=False))
+        return _run(sites, store, as_of, parallel, say, locks, redis, board or Board(live=False), workers)
 
 
 def _run(
@@ -85,6 +88,7 @@ def _run(
     locks: ExitStack,
     redis: str | None,
     board: Board,
+    workers: int = 1,
 ) -> BatchOutcome:
     outcomes: dict[str, SiteOutcome] = {}
     jobs: list[tuple[CrawlRequest, int]] = []
@@ -104,7 +108,7 @@ def _run(
         planned.append((entry, profile, rules))
 
     crawls = {"done": 0}
-    at_once = len(jobs) if redis else parallel
+    at_once = len(jobs) if redis else parallel * workers
 
     def counts() -> Snapshot:
         done = crawls["done"]
@@ -122,7 +126,10 @@ def _run(
         else:
             say(f"{entry.name}：抓取完成，{stats.pages} 个页面")
 
-    results = crawl_many(jobs, store, parallel, crawled)
+    if workers > 1 and not redis:
+        results = crawl_in_workers(jobs, store, workers, parallel, crawled, say)
+    else:
+        results = crawl_many(jobs, store, parallel, crawled)
     judged = {"done": 0}
     board.follow(lambda: Snapshot(Phase.CHECK, judged["done"], len(jobs), unit=SITES))
     stopped: list[str] = []

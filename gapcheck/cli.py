@@ -177,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("sites", type=Path, metavar="SITES.yaml", help=_help("sites"))
     batch.add_argument("--as-of", type=_as_of, default=None, help=_help("as_of"))
     batch.add_argument("--parallel", type=_positive, default=None, help=_help("parallel"))
+    batch.add_argument("--workers", type=_positive, default=None, help=_help("workers"))
     _add_db(batch, "db_sites")
     _add_progress(batch)
     _add_redis(batch)
@@ -372,6 +373,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import PARALLEL, run_batch  # imports Scrapy
     from .sites import load_sites
     from .store import Store
+    from .workers import default_workers
 
     sites = load_sites(args.sites)
     if args.redis:
@@ -387,6 +389,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             args.parallel or PARALLEL,
             redis=args.redis,
             board=_board(args),
+            workers=args.workers or default_workers(),
         )
     finally:
         store.close()
