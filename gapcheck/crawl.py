@@ -80,11 +80,13 @@ def crawl_many(
     store: Store,
     parallel: int = 4,
     done: Callable[[int, CrawlStats | BaseException], None] | None = None,
+    batch: bool = False,
 ) -> list[CrawlStats | BaseException]:
     """Crawls several portals in this one process, `parallel` at a time, each with its own settings.
 
     Different hosts are crawled side by side, each host politely. One crawl that fails leaves its
     exception in its place in the result and the others go on. `done(i, outcome)` is called as each ends.
+    `batch`: part of a batch even when alone here (a worker of `batch --workers`): crawled as a batch does.
     """
     if jobs and jobs[0][0].redis:
         from .distributed import crawl_distributed
@@ -114,7 +116,7 @@ def crawl_many(
         i = waiting.pop(0)
         request, run_id = jobs[i]
         # The first crawler installs the reactor, as CrawlerProcess.create_crawler would have it do.
-        settings = scrapy_settings(request, run_id, alone=len(jobs) == 1)
+        settings = scrapy_settings(request, run_id, alone=len(jobs) == 1 and not batch)
         crawler = Crawler(PortalSpider, settings, init_reactor=i == 0)
         opts = request.crawl
         revalidate, unchanged = _incremental(store, request.url) if opts.incremental else ({}, None)

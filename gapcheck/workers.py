@@ -88,7 +88,9 @@ class Worker:
 class Coordinator:
     """Writes what the workers send to the store, one line at a time, and keeps each job's outcome."""
 
-    def __init__(self, jobs: list[tuple[CrawlRequest, int]], store: Store, done: Done | None, say: Callable[[str], None]):
+    def __init__(
+        self, jobs: list[tuple[CrawlRequest, int]], store: Store, done: Done | None, say: Callable[[str], None]
+    ):
         self.jobs = jobs
         self.store = store
         self.done = done

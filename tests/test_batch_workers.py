@@ -101,8 +101,12 @@ def nights(tmp_path_factory):
     dead = f"http://127.0.0.9:{_closed_port('127.0.0.9')}/"
     with ExitStack() as stack:
         routes: dict[str, object] = {}
-        shared = stack.enter_context(serve(lambda req: routes["/y/" if req.path.startswith("/y/") else "/x/"](req), host="127.0.0.6"))
-        alone = [stack.enter_context(serve(lambda req, i=i: routes[str(i)](req), host=f"127.0.0.{i + 2}")) for i in range(4)]
+        shared = stack.enter_context(
+            serve(lambda req: routes["/y/" if req.path.startswith("/y/") else "/x/"](req), host="127.0.0.6")
+        )
+        alone = [
+            stack.enter_context(serve(lambda req, i=i: routes[str(i)](req), host=f"127.0.0.{i + 2}")) for i in range(4)
+        ]
         urls = [s.url for s in alone] + [shared.url + "x/", shared.url + "y/"]
         for i in range(4):
             routes[str(i)] = _portal(i, "/", dead, urls[(i + 1) % 6])
@@ -146,7 +150,10 @@ def test_both_workers_crawl_and_one_host_stays_in_one_process(nights):
 
 
 def test_a_killed_worker_fails_only_its_own_portals(tmp_path):
-    with serve(SlowPortal(), host="127.0.0.2") as slow, serve(_portal(1, "/", "http://127.0.0.1:9/", "http://127.0.0.2/"), host="127.0.0.3") as fast:
+    with (
+        serve(SlowPortal(), host="127.0.0.2") as slow,
+        serve(_portal(1, "/", "http://127.0.0.1:9/", "http://127.0.0.2/"), host="127.0.0.3") as fast,
+    ):
         sites = _sites(tmp_path, [slow.url, fast.url])
         proc = subprocess.Popen(
             [*COMMAND, "batch", str(sites), "--workers", "2", "--as-of", AS_OF],
@@ -196,7 +203,7 @@ def test_ctrl_c_stops_every_worker_resumably(tmp_path):
             time.sleep(0.1)
         sent = time.monotonic()
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=60)
     print(f"exit {proc.returncode} {time.monotonic() - sent:.2f} s after SIGINT")
     assert proc.returncode == 130, err
     assert "Traceback" not in err, err
@@ -212,7 +219,9 @@ def test_a_line_that_is_not_data_is_skipped_and_counted(tmp_path):
     store = Store(tmp_path / "db.sqlite")
     request = CrawlRequest("http://127.0.0.2/", load_profile("national").crawl)
     mine = start_run(store, request, load_profile("national"), dt.date.fromisoformat(AS_OF))
-    other = start_run(store, CrawlRequest("http://127.0.0.3/", request.crawl), load_profile("national"), dt.date.fromisoformat(AS_OF))
+    other = start_run(
+        store, CrawlRequest("http://127.0.0.3/", request.crawl), load_profile("national"), dt.date.fromisoformat(AS_OF)
+    )
     said: list[str] = []
     coordinator = Coordinator([(request, mine)], store, None, said.append)
     worker = Worker({mine: 0})
