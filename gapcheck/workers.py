@@ -23,6 +23,7 @@ from typing import IO
 
 from core.errors import CrawlInterrupted, GapcheckError, StoreError
 from core.model import CrawlStats
+from core.redaction import redact
 from core.urls import host_of
 from spiders.wire import Rejected
 
@@ -200,19 +201,21 @@ def crawl_in_workers(
     try:
         for worker, share in zip(crew, shares, strict=True):
             reader = _start(worker, share, jobs, store, parallel)
+            if coordinator.stopping:  # Ctrl-C while the crew was starting: this one is told too
+                forward(signal.SIGINT, None)
             select.register(reader, selectors.EVENT_READ, worker)
-            say(BATCH_WORKER["started"].format(pid=worker.pid, urls="、".join(jobs[i][0].url for i in share)))
+            urls = "、".join(redact(jobs[i][0].url) for i in share)
+            say(BATCH_WORKER["started"].format(pid=worker.pid, urls=urls))
         while select.get_map():
-            for key, _ in select.select():
+            ready = {key.fd for key, _ in select.select(timeout=1.0)}
+            for key in list(select.get_map().values()):
                 worker = key.data
-                assert isinstance(key.fileobj, int) and worker.proc is not None
-                data = os.read(key.fileobj, 1 << 20)
-                if data:
-                    coordinator.feed(worker, data)
-                    continue
-                select.unregister(key.fileobj)
-                os.close(key.fileobj)
-                coordinator.lost(worker, worker.proc.wait())
+                assert worker.proc is not None
+                gone = worker.proc.poll() is not None
+                if (key.fd in ready or gone) and _read(key.fd, worker, coordinator, gone):
+                    select.unregister(key.fd)
+                    os.close(key.fd)
+                    coordinator.lost(worker, worker.proc.wait())
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -222,6 +225,21 @@ def crawl_in_workers(
                 worker.proc.wait()
         select.close()
     return [coordinator.outcomes[i] for i in range(len(jobs))]
+
+
+def _read(fd: int, worker: Worker, coordinator: Coordinator, gone: bool) -> bool:
+    """Feeds the coordinator what the worker's pipe holds; True once the pipe is over: closed, or emptied
+    after its process ended (a process the worker started, a browser, may still hold it open)."""
+    while True:
+        try:
+            data = os.read(fd, 1 << 20)
+        except BlockingIOError:
+            return gone
+        if not data:
+            return True
+        coordinator.feed(worker, data)
+        if not gone:
+            return False  # one read per turn while it runs: the other workers' lines are not held up
 
 
 def _start(worker: Worker, share: list[int], jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int) -> int:
@@ -250,6 +268,7 @@ def _start(worker: Worker, share: list[int], jobs: list[tuple[CrawlRequest, int]
         )
     finally:
         os.close(write)
+    os.set_blocking(read, False)
     stdin: IO[bytes] | None = worker.proc.stdin
     assert stdin is not None
     stdin.write(ASSIGNMENT.dump_json(assignment) + b"\n")
