@@ -21,13 +21,14 @@ from cli import COMMAND, gapcheck, stored_pages
 from routeserver import Answer, Req, html, serve
 from test_stop import SlowPortal
 
-from core.model import LinkCheck, Page
+from checks.scoring import SiteVerdict
+from core.model import CrawlStats, LinkCheck, Page
 from gapcheck.crawl_request import CrawlRequest
 from gapcheck.profile import load_profile
 from gapcheck.runner import start_run
 from gapcheck.store import Store
 from gapcheck.worker_wire import encode
-from gapcheck.workers import Coordinator, Worker
+from gapcheck.workers import Coordinator, Worker, plan
 
 pytestmark = pytest.mark.e2e
 
@@ -244,6 +245,26 @@ def test_a_line_that_is_not_data_is_skipped_and_counted(tmp_path):
     assert len(said) == 1 and "已跳过，未执行其中任何内容" in said[0], said
     assert store.page_count(mine) == 1
     assert store.page_count(other) == 0
+
+
+def test_portals_are_shared_by_host_largest_first(tmp_path):
+    """A host's portals go together; by their last run's size, the largest first, each to the least-loaded
+    worker; a portal never checked counts as the average of the others."""
+    store = Store(tmp_path / "db.sqlite")
+    crawl = load_profile("national").crawl
+    urls = ["http://127.0.0.2/", "http://127.0.0.3/b/", "http://127.0.0.3/c/", "http://127.0.0.4/", "http://127.0.0.5/"]
+    for url, pages in zip(urls, (100, 60, 50, None, 10), strict=True):
+        if pages is not None:
+            run = store.start_run("局", url, "national", dt.date.fromisoformat(AS_OF), 0)
+            store.finish_crawl(run, CrawlStats(pages=pages))
+            store.finish_run(
+                run, [], {}, {}, finished_at="2026-11-20T00:00:00+00:00", verdict=SiteVerdict.PASSED, score=100
+            )
+    jobs = [(CrawlRequest(url, crawl), 0) for url in urls]
+    # 127.0.0.3 (60 + 50) first, then 127.0.0.2 (100), 127.0.0.4 (never checked: 55), 127.0.0.5 (10).
+    assert plan(jobs, store, 2) == [[1, 2, 4], [0, 3]]
+    assert plan(jobs, store, 8) == [[1, 2], [0], [3], [4]]  # no more workers than hosts
+    assert plan(jobs, store, 1) == [[0, 1, 3, 2, 4]]
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "x"])
