@@ -77,13 +77,9 @@ class Worker:
     runs: dict[int, int]
     """Run id → the job's index in the batch."""
     proc: subprocess.Popen[bytes] | None = None
+    pid: int = 0
     pending: bytes = b""
     rejected: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def pid(self) -> int:
-        assert self.proc is not None  # started (_start) before it is read from
-        return self.proc.pid
 
 
 class Coordinator:
@@ -268,6 +264,7 @@ def _start(worker: Worker, share: list[int], jobs: list[tuple[CrawlRequest, int]
         )
     finally:
         os.close(write)
+    worker.pid = worker.proc.pid
     os.set_blocking(read, False)
     stdin: IO[bytes] | None = worker.proc.stdin
     assert stdin is not None

@@ -225,8 +225,7 @@ def test_a_line_that_is_not_data_is_skipped_and_counted(tmp_path):
     )
     said: list[str] = []
     coordinator = Coordinator([(request, mine)], store, None, said.append)
-    worker = Worker({mine: 0})
-    worker.proc = subprocess.Popen(["true"])
+    worker = Worker({mine: 0}, pid=4321)
     page = Page(url="http://127.0.0.2/", final_url="http://127.0.0.2/", status=200, title="首页")
     check = LinkCheck("http://127.0.0.2/", status=200)
     lines = [
@@ -240,11 +239,15 @@ def test_a_line_that_is_not_data_is_skipped_and_counted(tmp_path):
     data = b"\n".join(lines) + b"\n"
     coordinator.feed(worker, data[:7])  # a line arrives in pieces
     coordinator.feed(worker, data[7:])
-    worker.proc.wait()
     assert worker.rejected.total() == 5
-    assert len(said) == 1 and "已跳过，未执行其中任何内容" in said[0], said
+    assert len(said) == 1, said  # said once per worker
+    assert said[0].startswith("gapcheck：检查进程 4321 发来一行不是合法数据的内容（(payload): Invalid JSON")
+    assert said[0].endswith("已跳过，未执行其中任何内容")
     assert store.page_count(mine) == 1
     assert store.page_count(other) == 0
+    coordinator.lost(worker, -9)  # gone without saying how its crawl ended
+    assert said[1] == "gapcheck：检查进程 4321 共发来 5 行不是合法数据的内容，均已跳过"
+    assert "检查进程 4321 意外退出（被信号 9 结束）" in str(coordinator.outcomes[0])
 
 
 def test_portals_are_shared_by_host_largest_first(tmp_path):
