@@ -32,7 +32,7 @@ from .run_options import started_with
 from .runner import Outcome, conclude, rules_of, start_run
 from .sites import SiteEntry, SitesFile
 from .store import Store
-from .workers import crawl_in_workers
+from .workers import crawl_in_workers, plan
 
 PARALLEL = 4
 """Portals crawled at once: each is polite to its own host, so this bounds only gapcheck's own load."""
@@ -107,27 +107,29 @@ def _run(
         jobs.append((request, start_run(store, request, profile, as_of, started_with(profile, as_of), entry.title)))
         planned.append((entry, profile, rules))
 
-    crawls = {"done": 0}
-    at_once = len(jobs) if redis else parallel * workers
+    # The portals of each process (one share in this process; with --workers, gapcheck/workers.py's plan).
+    shares = plan(jobs, store, workers) if workers > 1 and not redis else [list(range(len(jobs)))]
+    ended: set[int] = set()
+    at_once = len(jobs) if redis else parallel
 
     def counts() -> Snapshot:
-        done = crawls["done"]
-        running = min(at_once, len(jobs) - done)
+        done = len(ended)
+        running = sum(min(at_once, sum(i not in ended for i in share)) for share in shares)
         waiting = len(jobs) - done - running
         return Snapshot(Phase.BATCH, done, len(jobs), BATCH_DETAIL.format(running=running, waiting=waiting), SITES)
 
     board.follow(counts)
 
     def crawled(i: int, stats: CrawlStats | BaseException) -> None:
-        crawls["done"] += 1
+        ended.add(i)
         entry = planned[i][0]
         if isinstance(stats, BaseException):
             say(f"{entry.name}：{ERROR['crawl_failed'].format(reason=stats)}")
         else:
             say(f"{entry.name}：抓取完成，{stats.pages} 个页面")
 
-    if workers > 1 and not redis:
-        results = crawl_in_workers(jobs, store, workers, parallel, crawled, say)
+    if len(shares) > 1:
+        results = crawl_in_workers(jobs, store, shares, parallel, crawled, say)
     else:
         results = crawl_many(jobs, store, parallel, crawled)
     judged = {"done": 0}

@@ -28,7 +28,6 @@ from core.urls import host_of
 from spiders.wire import Rejected
 
 from .cli_words import BATCH_WORKER
-from .crawl import crawl_many
 from .crawl_request import CrawlRequest
 from .report.labels import CLI
 from .store import Store
@@ -171,16 +170,13 @@ def _run_of(message: Message) -> int:
 def crawl_in_workers(
     jobs: list[tuple[CrawlRequest, int]],
     store: Store,
-    workers: int,
+    shares: list[list[int]],
     parallel: int,
     done: Done | None = None,
     say: Callable[[str], None] = print,
 ) -> list[CrawlStats | BaseException]:
-    """crawl_many's outcomes, the crawls run by up to `workers` processes, each `parallel` portals at a time.
-    One host's portals (or one worker) is crawled here, in this process."""
-    shares = plan(jobs, store, workers)
-    if len(shares) < 2:
-        return crawl_many(jobs, store, parallel, done)
+    """crawl_many's outcomes, the jobs of each share (`plan`) crawled by a worker process of its own,
+    `parallel` portals at a time."""
     coordinator = Coordinator(jobs, store, done, say)
     crew = [Worker({jobs[i][1]: i for i in share}) for share in shares]
     select = selectors.DefaultSelector()

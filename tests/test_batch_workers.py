@@ -116,8 +116,10 @@ def nights(tmp_path_factory):
         runs = {}
         for workers in ("1", "2"):
             sites = _sites(tmp / f"w{workers}", urls)
+            # Two workers one portal at a time each: the progress lines count across both.
+            pace = ["--parallel", "1", "--progress-every", "0.2"] if workers == "2" else []
             runs[workers] = [
-                gapcheck("batch", str(sites), "--as-of", AS_OF, "--workers", workers, cwd=sites.parent, timeout=300)
+                gapcheck("batch", str(sites), "--as-of", AS_OF, "--workers", workers, *pace, cwd=sites.parent)
                 for _ in range(2)
             ]
     return {"tmp": tmp, "runs": runs, "urls": urls}
@@ -148,6 +150,12 @@ def test_both_workers_crawl_and_one_host_stays_in_one_process(nights):
         assert len(shared) == 1, shares  # /x/ and /y/ of 127.0.0.6: one process, politely, never two at once
     for run in nights["runs"]["1"]:
         assert not STARTED.search(run.stdout)
+
+
+def test_progress_counts_portals_across_workers(nights):
+    err = nights["runs"]["2"][0].stderr
+    assert re.search(r"批量检查，网站 0/6，进行中 2，等待 4", err), err
+    assert re.search(r"批量检查，网站 [1-4]/6，.*进行中 2，等待 [0-3]", err), err
 
 
 def test_a_killed_worker_fails_only_its_own_portals(tmp_path):
