@@ -369,7 +369,7 @@ def cmd_rules(*, markdown: bool) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import PARALLEL, run_batch  # imports Scrapy
+    from .batch import run_batch  # imports Scrapy
     from .sites import load_sites
     from .store import Store
 
@@ -384,7 +384,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             sites,
             store,
             args.as_of or dt.date.today(),
-            args.parallel or PARALLEL,
+            args.parallel,
             redis=args.redis,
             board=_board(args),
         )

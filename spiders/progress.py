@@ -42,6 +42,8 @@ class Phase(StrEnum):
 SITES = "网站"
 BATCH_DETAIL = "进行中 {running}，等待 {waiting}"
 """`gapcheck batch`: portals crawled at once and not started yet."""
+ROUGHLY = "约 "
+"""Before an estimate of the end that is a guess."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,15 @@ class Snapshot:
     detail: str = ""
     unit: str = "页面"
     """What is counted."""
+    left: float | None = None
+    """Seconds to the end when the counter knows better than done/known at the rate seen (a batch's portals
+    each going at their own polite rate); None: from the rate."""
+    rough: bool = False
+    """`left` is a guess (portals with no last run to go by): said with 约."""
+
+
+def _left(seconds: float, rough: bool) -> str:
+    return f"{ROUGHLY if rough else ''}{dt.timedelta(seconds=round(seconds))}"
 
 
 def _words(snap: Snapshot, rate: float | None, left: float | None) -> str:
@@ -61,8 +72,10 @@ def _words(snap: Snapshot, rate: float | None, left: float | None) -> str:
         parts.append(f"{snap.unit} {snap.done}/{snap.known}")
         if rate:
             parts.append(f"{rate:.1f} 个/秒")
-        if left is not None:
-            parts.append(f"预计还需 {dt.timedelta(seconds=round(left))}")
+        if snap.left is not None:
+            parts.append(f"预计还需 {_left(snap.left, snap.rough)}")
+        elif left is not None:
+            parts.append(f"预计还需 {_left(left, rough=False)}")
     if snap.detail:
         parts.append(snap.detail)
     return "，".join(parts)
@@ -71,6 +84,16 @@ def _words(snap: Snapshot, rate: float | None, left: float | None) -> str:
 class _Rate(ProgressColumn):
     def render(self, task: Task) -> Text:
         return Text(f"{task.speed:.1f} 个/秒" if task.speed else "")
+
+
+class _Left(TimeRemainingColumn):
+    """The snapshot's own estimate of the end when it has one, else rich's from the rate."""
+
+    def render(self, task: Task) -> Text:
+        left = task.fields.get("left")
+        if left is None:
+            return super().render(task)
+        return Text(_left(left, task.fields.get("rough", False)), style="progress.remaining")
 
 
 class Board:
@@ -106,7 +129,7 @@ class Board:
                 MofNCompleteColumn(),
                 _Rate(),
                 TextColumn("预计还需"),
-                TimeRemainingColumn(),
+                _Left(),
                 TextColumn("{task.fields[detail]}"),
                 console=Console(file=self.stream),
                 transient=True,  # the summary that follows is what stays on the screen
@@ -138,7 +161,9 @@ class Board:
                 if task is not None:
                     bar.remove_task(task)
                 task, phase = bar.add_task(snap.phase.value, total=snap.known, detail=snap.detail), snap.phase
-            bar.update(task, completed=snap.done, total=snap.known, detail=snap.detail)
+            bar.update(
+                task, completed=snap.done, total=snap.known, detail=snap.detail, left=snap.left, rough=snap.rough
+            )
             bar.refresh()
             if self._stop.wait(REDRAW):
                 return
