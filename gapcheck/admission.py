@@ -29,21 +29,27 @@ STARTS_PER_TICK = 4
 600 crawls before the first of them has shown what it costs."""
 FIRST_STARTS = STARTS_PER_TICK
 """Portals started before anything was measured."""
+LAG_MAX = 0.25
+"""Seconds a look may come late before the reactor counts as busy: on a machine shared with other work this
+process gets less than CPU_TARGET of a core however busy its reactor is, and only the lateness shows it."""
 RSS_BUDGET = 2 * 1024**3
 """Bytes of resident memory past which no more portals start (a running portal costs a few MB, see the README)."""
 
 
-def to_start(cpu: float | None, running: int, waiting: int, cap: int | None, rss: int | None = None) -> int:
+def to_start(
+    cpu: float | None, running: int, waiting: int, cap: int | None, rss: int | None = None, lag: float = 0.0
+) -> int:
     """Portals to start now. `cpu`: this process's share of one core lately (None: not measured yet);
-    `cap`: the most running at once a user allows (--parallel), None for no bound; `rss`: bytes resident."""
+    `cap`: the most running at once a user allows (--parallel), None for no bound; `rss`: bytes resident;
+    `lag`: seconds this look came later than it was due."""
     room = waiting if cap is None else min(waiting, cap - running)
     if room <= 0:
         return 0
     if rss is not None and rss > RSS_BUDGET and running > 0:
         return 0
-    if cpu is None:
+    if cpu is None and lag <= LAG_MAX:
         return min(room, FIRST_STARTS)
-    if cpu >= CPU_TARGET:
+    if cpu is None or cpu >= CPU_TARGET or lag > LAG_MAX:
         # One portal still starts when none runs: a busy machine is slow, never stuck.
         return 1 if running == 0 else 0
     return min(room, STARTS_PER_TICK)
@@ -51,12 +57,18 @@ def to_start(cpu: float | None, running: int, waiting: int, cap: int | None, rss
 
 @dataclass
 class CpuMeter:
-    """This process's CPU time over the wall clock in the last WINDOW seconds, from samples taken each TICK."""
+    """This process's CPU time over the wall clock in the last WINDOW seconds, from samples taken each TICK;
+    and how late each sample came."""
 
     window: float = WINDOW
+    tick: float = TICK
 
     def __post_init__(self) -> None:
         self._samples: deque[tuple[float, float]] = deque([(time.monotonic(), time.process_time())])
+
+    def lag(self) -> float:
+        """Seconds past a tick since the last sample: call before share()."""
+        return max(0.0, time.monotonic() - self._samples[-1][0] - self.tick)
 
     def share(self) -> float | None:
         now, used = time.monotonic(), time.process_time()
@@ -85,10 +97,10 @@ FILES_KEPT = 64
 """Open files kept for the rest of the process (the store and its journal, logs, the reports being written)."""
 
 
-def default_cap() -> int:
-    """Portals at once when the user sets no --parallel: as many as open files allow. The soft limit is raised
-    to the hard one first (1024 → 524288 under systemd's defaults), so that on most machines CPU and memory
-    bound the batch, not the 24 portals a bare 1024 would leave."""
+def default_cap(listed: int) -> int:
+    """Portals at once when the user sets no --parallel: as many as open files allow, besides one lock file per
+    `listed` portal. The soft limit is raised to the hard one first (1024 → 524288 under systemd's defaults),
+    so that on most machines CPU and memory bound the batch, not the 24 portals a bare 1024 would leave."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != hard:
         with contextlib.suppress(ValueError, OSError):
@@ -96,4 +108,4 @@ def default_cap() -> int:
             soft = hard
     if soft == resource.RLIM_INFINITY:
         return 100_000
-    return max(1, (soft - FILES_KEPT) // FILES_PER_PORTAL)
+    return max(1, (soft - FILES_KEPT - listed) // FILES_PER_PORTAL)

@@ -52,20 +52,23 @@ class Crawling:
     """Since it started."""
 
 
-def batch_left(running: list[Crawling], waiting: list[int | None], slots: int) -> tuple[float | None, bool]:
+def batch_left(
+    running: list[Crawling], waiting: list[int | None], slots: int, finished: tuple[float, ...] = ()
+) -> tuple[float | None, bool]:
     """Seconds until the crawls of a batch end, and whether that is a guess; None before any rate is known.
 
     Each portal goes at its own polite rate: a running one ends when the pages it is expected to have (what
     it knows, or its last run's count when more) are fetched at the rate it has gone so far; a waiting one
-    takes its last run's pages (or the running ones' mean) at the running ones' mean rate, in one of `slots`
-    portals at once. The batch ends when the longest of them does, and not before the work spread over the
-    slots is done. A guess unless every portal has a last run to go by."""
-    rates = [c.done / c.seconds for c in running if c.done and c.seconds > 0]
-    if not rates:
+    takes its last run's pages (or the mean of the counts known) at the mean rate of the running and
+    `finished` ones (pages a second). The batch ends when the longest of them does, and not before their
+    work spread over `slots` portals at once is done. A guess unless every portal has a last run to go by."""
+    rates = [c.done / c.seconds for c in running if c.done and c.seconds > 0] + list(finished)
+    if not rates or not (running or waiting):
         return None, True
     rate = sum(rates) / len(rates)
     expected = [max(c.known, c.last or 0) for c in running]
-    mean = sum(expected) / len(expected)
+    known = expected + [last for last in waiting if last is not None]
+    mean = sum(known) / len(known) if known else 0
     lefts = [
         (e - c.done) / (c.done / c.seconds if c.done and c.seconds > 0 else rate)
         for c, e in zip(running, expected, strict=True)
@@ -145,6 +148,7 @@ def _run(
     last = [_last_pages(store, request.url, run_id) for request, run_id in jobs]
     crawling: dict[int, tuple[Crawler, float]] = {}
     ended: set[int] = set()
+    rates: list[float] = []
 
     def counts() -> Snapshot:
         now = time.monotonic()
@@ -161,6 +165,7 @@ def _run(
                 ],
                 [last[i] for i in range(len(jobs)) if i not in ended and i not in crawling],
                 parallel or max(running, 1),
+                tuple(rates),
             )
         return Snapshot(
             Phase.BATCH,
@@ -168,6 +173,7 @@ def _run(
             len(jobs),
             BATCH_DETAIL.format(running=running, waiting=waiting),
             SITES,
+            estimated=True,
             left=left,
             rough=guess,
         )
@@ -179,7 +185,9 @@ def _run(
 
     def crawled(i: int, stats: CrawlStats | BaseException) -> None:
         ended.add(i)
-        crawling.pop(i, None)
+        _, since = crawling.pop(i, (None, time.monotonic()))
+        if isinstance(stats, CrawlStats) and stats.pages:
+            rates.append(stats.pages / max(time.monotonic() - since, 1e-3))
         entry = planned[i][0]
         if isinstance(stats, BaseException):
             say(f"{entry.name}：{ERROR['crawl_failed'].format(reason=stats)}")

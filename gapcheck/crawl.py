@@ -113,14 +113,14 @@ def crawl_many(
     frontiers: dict[int, tuple[str, int]] = {}
     scratch.sweep()  # what SIGKILLed crawls left in the temp folder
 
-    cap = admission.default_cap() if parallel is None else max(1, parallel)
+    cap = admission.default_cap(len(jobs)) if parallel is None else max(1, parallel)
     running: set[int] = set()
-    meter = admission.CpuMeter()
 
-    def admit() -> None:
+    def admit(meter: admission.CpuMeter) -> None:
         if process.stopping:
             return
-        for _ in range(admission.to_start(meter.share(), len(running), len(waiting), cap, admission.resident())):
+        lag = meter.lag()
+        for _ in range(admission.to_start(meter.share(), len(running), len(waiting), cap, admission.resident(), lag)):
             start_next()
 
     def start_next() -> None:
@@ -193,8 +193,11 @@ def crawl_many(
         return None
 
     if jobs:
-        admit()  # the first crawler installs the reactor, the clock of the looks that follow
-        ticks = LoopingCall(admit)
+        # The first crawler installs the reactor, the clock of the looks that follow; they start measuring
+        # once these few have started.
+        for _ in range(admission.to_start(None, 0, len(waiting), cap)):
+            start_next()
+        ticks = LoopingCall(admit, admission.CpuMeter())
         ticks.start(admission.TICK, now=False)
         # Scrapy's handlers stay installed after the reactor stops; what comes after the crawl (judging,
         # reports) is stopped by Python's own KeyboardInterrupt, which the command turns into exit 130.

@@ -55,9 +55,11 @@ class Snapshot:
     detail: str = ""
     unit: str = "页面"
     """What is counted."""
+    estimated: bool = False
+    """The counter estimates the end itself (`left`), knowing better than done/known at the rate seen (a
+    batch's portals each go at their own polite rate): neither that rate nor an estimate from it is shown."""
     left: float | None = None
-    """Seconds to the end when the counter knows better than done/known at the rate seen (a batch's portals
-    each going at their own polite rate); None: from the rate."""
+    """Seconds to the end, when `estimated` and known yet."""
     rough: bool = False
     """`left` is a guess (portals with no last run to go by): said with 约."""
 
@@ -70,12 +72,12 @@ def _words(snap: Snapshot, rate: float | None, left: float | None) -> str:
     parts = [snap.phase.value]
     if snap.known is not None:
         parts.append(f"{snap.unit} {snap.done}/{snap.known}")
+        if snap.estimated:
+            rate, left = None, snap.left
         if rate:
             parts.append(f"{rate:.1f} 个/秒")
-        if snap.left is not None:
-            parts.append(f"预计还需 {_left(snap.left, snap.rough)}")
-        elif left is not None:
-            parts.append(f"预计还需 {_left(left, rough=False)}")
+        if left is not None:
+            parts.append(f"预计还需 {_left(left, snap.rough)}")
     if snap.detail:
         parts.append(snap.detail)
     return "，".join(parts)
@@ -83,17 +85,17 @@ def _words(snap: Snapshot, rate: float | None, left: float | None) -> str:
 
 class _Rate(ProgressColumn):
     def render(self, task: Task) -> Text:
-        return Text(f"{task.speed:.1f} 个/秒" if task.speed else "")
+        return Text(f"{task.speed:.1f} 个/秒" if task.speed and not task.fields.get("estimated") else "")
 
 
 class _Left(TimeRemainingColumn):
-    """The snapshot's own estimate of the end when it has one, else rich's from the rate."""
+    """The snapshot's own estimate of the end when it makes one, else rich's from the rate."""
 
     def render(self, task: Task) -> Text:
-        left = task.fields.get("left")
-        if left is None:
+        if not task.fields.get("estimated"):
             return super().render(task)
-        return Text(_left(left, task.fields.get("rough", False)), style="progress.remaining")
+        left = task.fields.get("left")
+        return Text("" if left is None else _left(left, task.fields.get("rough", False)), style="progress.remaining")
 
 
 class Board:
@@ -162,7 +164,13 @@ class Board:
                     bar.remove_task(task)
                 task, phase = bar.add_task(snap.phase.value, total=snap.known, detail=snap.detail), snap.phase
             bar.update(
-                task, completed=snap.done, total=snap.known, detail=snap.detail, left=snap.left, rough=snap.rough
+                task,
+                completed=snap.done,
+                total=snap.known,
+                detail=snap.detail,
+                estimated=snap.estimated,
+                left=snap.left,
+                rough=snap.rough,
             )
             bar.refresh()
             if self._stop.wait(REDRAW):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from gapcheck import admission
-from gapcheck.admission import CPU_TARGET, RSS_BUDGET, STARTS_PER_TICK, CpuMeter, to_start
+from gapcheck.admission import CPU_TARGET, LAG_MAX, RSS_BUDGET, STARTS_PER_TICK, CpuMeter, to_start
 from gapcheck.batch import Crawling, batch_left
 
 
@@ -22,6 +22,11 @@ def test_none_start_while_the_cpu_is_busy_but_one_when_none_runs():
     assert to_start(cpu=1.0, running=0, waiting=560, cap=None) == 1
 
 
+def test_none_start_while_the_reactor_is_late_on_a_machine_busy_with_other_work():
+    assert to_start(cpu=0.3, running=40, waiting=560, cap=None, lag=LAG_MAX + 0.1) == 0
+    assert to_start(cpu=None, running=4, waiting=560, cap=None, lag=LAG_MAX + 0.1) == 0
+
+
 def test_parallel_bounds_the_portals_at_once():
     assert to_start(cpu=0.1, running=4, waiting=10, cap=4) == 0
     assert to_start(cpu=0.1, running=3, waiting=10, cap=4) == 1
@@ -33,21 +38,22 @@ def test_none_start_past_the_memory_budget_unless_none_runs():
     assert to_start(cpu=0.1, running=0, waiting=10, cap=None, rss=RSS_BUDGET + 1) == STARTS_PER_TICK
 
 
-def test_the_meter_sees_this_process_busy_and_idle():
-    meter = CpuMeter(window=0.4)
+def test_the_meter_sees_this_process_busy_and_idle_and_a_late_look():
+    meter = CpuMeter(window=0.4, tick=0.2)
     assert meter.share() is None  # nothing measured yet
     end = time.monotonic() + 0.5
     while time.monotonic() < end:
         pass
+    assert 0.25 <= meter.lag() <= 0.45
     busy = meter.share()
-    assert busy is not None and busy > 0.5, busy
     time.sleep(0.5)
     idle = meter.share()
-    assert idle is not None and idle < 0.3, idle
+    # Other work on the machine takes its share of the core too: busy is clearly more than idle, not ~1.
+    assert busy is not None and idle is not None and busy > 0.15 and idle < 0.1, (busy, idle)
 
 
 def test_the_default_cap_leaves_room_for_each_portals_connections():
-    assert admission.default_cap() >= 20
+    assert admission.default_cap(600) >= 20
 
 
 def test_the_batch_ends_with_its_longest_portal_or_its_work_over_the_slots():
@@ -64,3 +70,8 @@ def test_the_batch_ends_with_its_longest_portal_or_its_work_over_the_slots():
 
 def test_no_estimate_before_a_page_is_fetched():
     assert batch_left([Crawling(0, 1, None, 0.5)], [None], slots=4) == (None, True)
+
+
+def test_a_portal_just_started_goes_at_the_rate_of_those_done():
+    left, guess = batch_left([Crawling(0, 1, 40, 0.5)], [], slots=1, finished=(2.0,))
+    assert left == 20.0 and not guess
