@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, ProgressColumn, Task, TextColumn, TimeRemainingColumn
@@ -163,15 +163,12 @@ class Board:
                 if task is not None:
                     bar.remove_task(task)
                 task, phase = bar.add_task(snap.phase.value, total=snap.known, detail=snap.detail), snap.phase
-            bar.update(
-                task,
-                completed=snap.done,
-                total=snap.known,
-                detail=snap.detail,
-                estimated=snap.estimated,
-                left=snap.left,
-                rough=snap.rough,
-            )
+            ends: dict[str, Any] = {
+                "estimated": snap.estimated,
+                "left": snap.left,
+                "rough": snap.rough,
+            }  # read by _Left
+            bar.update(task, completed=snap.done, total=snap.known, detail=snap.detail, **ends)
             bar.refresh()
             if self._stop.wait(REDRAW):
                 return
