@@ -370,7 +370,7 @@ def cmd_rules(*, markdown: bool) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import PARALLEL, run_batch  # imports Scrapy
+    from .batch import run_batch  # imports Scrapy
     from .sites import load_sites
     from .store import Store
     from .workers import default_workers
@@ -386,7 +386,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             sites,
             store,
             args.as_of or dt.date.today(),
-            args.parallel or PARALLEL,
+            args.parallel,
             redis=args.redis,
             board=_board(args),
             workers=args.workers or default_workers(),

@@ -92,9 +92,9 @@ ARG_HELP = {
     "verbose": "显示 Scrapy 的日志",
     "redis": "通过连接到这个 Redis（redis://HOST:6379/0）的 gapcheck worker 进程抓取；数据库和报告仍在本机",
     "sites": "网站清单（格式见 config/sites.example.yaml）",
-    "parallel": "同时抓取的网站数（默认 4；每个主机仍按礼貌的速度抓取）",
+    "parallel": "同时抓取的网站数上限（默认只受可打开文件数限制：本进程的 CPU 和内存还够用就开始下一个网站；每个主机仍按礼貌的速度抓取）",
     "workers": "分给多少个进程抓取（默认：本机可用的 CPU 核数；同一主机的网站由同一个进程抓取；"
-    "--parallel 是每个进程同时抓取的网站数；与 --redis 同用时不起作用）",
+    "--parallel 是每个进程同时抓取的网站数上限；与 --redis 同用时不起作用）",
     "worker_redis": "redis://HOST:6379/0",
     "idle_exit": "这么多秒内没有可参与的抓取就退出（默认：一直运行到被停止）",
     "run": "运行编号（gapcheck history URL 列出编号）",

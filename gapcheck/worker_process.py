@@ -88,7 +88,14 @@ def main(argv: list[str]) -> int:
             else:
                 store.send({"ended": {"run_id": run_id, "stats": outcome}})
 
-        outcomes = crawl_many(jobs, store, assignment["parallel"], ended, batch=True)
+        outcomes = crawl_many(
+            jobs,
+            store,
+            assignment["parallel"],
+            ended,
+            batch=True,
+            started=lambda i, _: store.send({"started": jobs[i][1]}),
+        )
         for i, outcome in enumerate(outcomes):  # stopped before they ended: crawl_many says so only here
             if i not in told:
                 ended(i, outcome)

@@ -28,7 +28,7 @@ class Job(TypedDict):
 
 class Assignment(TypedDict):
     db: str
-    parallel: int
+    parallel: int | None
     jobs: list[Job]
 
 
@@ -59,6 +59,8 @@ class Ended(TypedDict, total=False):
 class Message(TypedDict, total=False):
     """Exactly one of these keys."""
 
+    started: int
+    """A run whose crawl has begun (the batch counts it running)."""
     crawled: Crawled
     interrupted: int
     external: External

@@ -34,6 +34,8 @@ from .store import Store
 from .worker_wire import ASSIGNMENT, Assignment, Message, decode
 
 Done = Callable[[int, CrawlStats | BaseException], None]
+Started = Callable[[int, None], None]
+"""Told the job's index as a worker starts its crawl (None: the crawler is in the worker, not here)."""
 
 
 def default_workers() -> int:
@@ -85,11 +87,17 @@ class Coordinator:
     """Writes what the workers send to the store, one line at a time, and keeps each job's outcome."""
 
     def __init__(
-        self, jobs: list[tuple[CrawlRequest, int]], store: Store, done: Done | None, say: Callable[[str], None]
+        self,
+        jobs: list[tuple[CrawlRequest, int]],
+        store: Store,
+        done: Done | None,
+        say: Callable[[str], None],
+        started: Started | None = None,
     ):
         self.jobs = jobs
         self.store = store
         self.done = done
+        self.started = started
         self.say = say
         self.outcomes: dict[int, CrawlStats | BaseException] = {}
         self.store_failures: dict[int, StoreError] = {}
@@ -110,7 +118,10 @@ class Coordinator:
         run_id = _run_of(message)
         if run_id not in worker.runs or worker.runs[run_id] in self.outcomes:
             raise Rejected(f"run {run_id} is not one of this worker's running crawls")
-        if run_id in self.store_failures:
+        if "started" in message:
+            if self.started is not None:
+                self.started(worker.runs[run_id], None)
+        elif run_id in self.store_failures:
             pass  # the store could not take this run's pages: the rest would fail the same way
         elif (crawled := message.get("crawled")) is not None:
             self._write(run_id, lambda: self.store.add_crawled(run_id, crawled["pages"], crawled["checks"]))
@@ -164,6 +175,8 @@ def _run_of(message: Message) -> int:
         return external["run_id"]
     if (ended := message.get("ended")) is not None:
         return ended["run_id"]
+    if "started" in message:
+        return message["started"]
     return message["interrupted"]
 
 
@@ -171,13 +184,14 @@ def crawl_in_workers(
     jobs: list[tuple[CrawlRequest, int]],
     store: Store,
     shares: list[list[int]],
-    parallel: int,
+    parallel: int | None,
     done: Done | None = None,
     say: Callable[[str], None] = print,
+    started: Started | None = None,
 ) -> list[CrawlStats | BaseException]:
     """crawl_many's outcomes, the jobs of each share (`plan`) crawled by a worker process of its own,
     `parallel` portals at a time."""
-    coordinator = Coordinator(jobs, store, done, say)
+    coordinator = Coordinator(jobs, store, done, say, started)
     crew = [Worker({jobs[i][1]: i for i in share}) for share in shares]
     select = selectors.DefaultSelector()
 
@@ -234,7 +248,9 @@ def _read(fd: int, worker: Worker, coordinator: Coordinator, gone: bool) -> bool
             return False  # one read per turn while it runs: the other workers' lines are not held up
 
 
-def _start(worker: Worker, share: list[int], jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int) -> int:
+def _start(
+    worker: Worker, share: list[int], jobs: list[tuple[CrawlRequest, int]], store: Store, parallel: int | None
+) -> int:
     """Starts the worker process of `share`; returns the read end of its pipe."""
     assignment: Assignment = {
         "db": str(store.path),

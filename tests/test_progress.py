@@ -114,5 +114,8 @@ def test_batch_counts_portals_done_running_and_waiting(tmp_path):
             "batch", str(sites), "--parallel", "1", "--workers", "1", "--progress-every", "1", timeout=300
         )
     assert result.returncode in (0, 1), result.stderr
-    assert re.search(r"批量检查，网站 0/3，进行中 1，等待 2", result.stderr), result.stderr
+    assert re.search(r"批量检查，网站 0/3，(预计还需 \S+ \S+，)?进行中 1，等待 2", result.stderr), result.stderr
     assert re.search(r"批量检查，网站 [12]/3，.*进行中 1，等待 [01]", result.stderr), result.stderr
+    # The end: from the first portal's rate, a guess (no portal has a last run); no rate of portals a second.
+    assert re.search(r"批量检查，网站 0/3，预计还需 约 0:00:\d\d，进行中 1，等待 2", result.stderr), result.stderr
+    assert "个/秒" not in result.stderr, result.stderr
