@@ -13,7 +13,7 @@ from oldstore import downgrade
 from core.errors import StoreError
 from core.model import CrawlStats, DateMention, DateSource, FetchError, Form, Link, LinkCheck, LinkTag, Page, Region
 from gapcheck.store import SCHEMA_VERSION, Store
-from gapcheck.store.texts import RunTexts
+from gapcheck.store.texts import IN_STORE, RunTexts
 
 
 def test_round_trip_keeps_everything_the_rules_read(tmp_path):
@@ -188,3 +188,40 @@ def test_a_loaded_page_copied_or_pickled_keeps_its_text(tmp_path):
     assert pickle.loads(pickle.dumps(loaded)) == page == loaded
     with pytest.raises(dataclasses.FrozenInstanceError):
         loaded.text = "改"  # type: ignore[misc]
+
+
+def test_a_loaded_page_leaves_what_no_rule_reads_in_the_store_and_reads_it_when_asked(tmp_path):
+    """The validators, the fetch time, the size and the dates' words stay in the store (a 100,000-page run
+    would hold them all for nothing); the page still equals the one written, and its best date is at hand."""
+    store = Store(tmp_path / "s.sqlite")
+    run = store.start_run("局", "http://x.gov.cn/", "national", dt.date(2026, 11, 20), 10)
+    dates = (
+        DateMention("--11-19", "11-19", DateSource.LABEL),
+        DateMention("2026-11-18", "发布时间：2026-11-18", DateSource.LABEL),
+        DateMention("2026-11-17", "/a/t20261117_1.html", DateSource.URL),
+    )
+    page = Page(
+        "http://x.gov.cn/a/t20261117_1.html",
+        "http://x.gov.cn/a/t20261117_1.html",
+        200,
+        "text/html",
+        size=4321,
+        etag='"e-1"',
+        last_modified="Mon, 07 Dec 2026 12:51:21 GMT",
+        fetched_at="2026-12-07T12:51:36+00:00",
+        dates=dates,
+        text="正文",
+    )
+    store.add_crawled(run, [page])
+    loaded = store.load_site(run).pages[page.url]
+    store.close()
+    slots = ("etag", "last_modified", "fetched_at", "dates", "size")
+    kept = {name: Page.__dict__[name].__get__(loaded) for name in slots}  # what the page holds itself
+    assert all(value is IN_STORE for value in kept.values()), kept
+    assert loaded.best_date() == "2026-11-18"
+    assert (loaded.etag, loaded.last_modified, loaded.fetched_at) == ('"e-1"', page.last_modified, page.fetched_at)
+    assert loaded.size == 4321
+    assert loaded.dates == dates
+    assert loaded == page
+    assert pickle.loads(pickle.dumps(loaded)) == page
+    assert dataclasses.replace(loaded, title="新").etag == '"e-1"'

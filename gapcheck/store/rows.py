@@ -14,8 +14,6 @@ from typing import Any, TypeVar
 from core.model import (
     CertificateNote,
     CrawlStats,
-    DateMention,
-    DateSource,
     FetchError,
     Form,
     HostNote,
@@ -27,9 +25,10 @@ from core.model import (
     Region,
     TrapNote,
     Zone,
+    best_date,
 )
 
-from .texts import RunTexts, StoredPage
+from .texts import IN_STORE, RunTexts, StoredPage, date_mentions
 
 Keep = Callable[[Any, Any], Any]
 """`strings.setdefault` of one load: the one object for each repeated string."""
@@ -57,7 +56,6 @@ class PageReader:
     def __init__(self, strings: dict | None = None):
         self.keep: Keep = ({} if strings is None else strings).setdefault
         self.json: dict[tuple[int, str | None], Any] = {}
-        self.sources = {s.value: s for s in DateSource}
         self.zones: dict[tuple[str, int], Zone] = {}
 
     def page(self, r: tuple, links: dict[str, tuple[Link, ...]]) -> Page:
@@ -65,11 +63,14 @@ class PageReader:
         return Page(text=r[17] or "", **self._fields(r, links))
 
     def stored_page(self, r: tuple, links: dict[str, tuple[Link, ...]], texts: RunTexts) -> StoredPage:
-        """A row of PAGE_COLUMNS_NO_TEXT as a StoredPage, whose text `texts` reads when it is asked for."""
-        return StoredPage(texts=texts, length=r[17], **self._fields(r, links))
+        """A row of PAGE_COLUMNS_NO_TEXT as a StoredPage, whose text and the fields no rule reads `texts` reads
+        when they are asked for."""
+        fields = self._fields(r, links, stored=True)
+        best = best_date(date_mentions(r[16]))
+        return StoredPage(texts=texts, length=r[17], best=best and self.keep(best, best), **fields)
 
-    def _fields(self, r: tuple, links: dict[str, tuple[Link, ...]]) -> dict[str, Any]:
-        """Every field of the row's Page but its text."""
+    def _fields(self, r: tuple, links: dict[str, tuple[Link, ...]], stored: bool = False) -> dict[str, Any]:
+        """Every field of the row's Page but its text; with `stored`, IN_STORE for those StoredPage leaves there."""
         keep = self.keep
         url = keep(r[1], r[1])
         return {
@@ -81,16 +82,14 @@ class PageReader:
             "title": keep(r[6], r[6]) or "",
             "depth": r[7] or 0,
             "referrer": keep(r[8], r[8]) or "",
-            "size": r[9] or 0,
+            "size": IN_STORE if stored else r[9] or 0,
             "content_hash": r[10] or "",
-            "etag": r[11] or "",
-            "last_modified": keep(r[12], r[12]) or "",
-            "fetched_at": keep(r[13], r[13]) or "",
+            "etag": IN_STORE if stored else r[11] or "",
+            "last_modified": IN_STORE if stored else keep(r[12], r[12]) or "",
+            "fetched_at": IN_STORE if stored else keep(r[13], r[13]) or "",
             "headings": self._parsed(14, r[14], lambda h: tuple(keep(x, x) for x in h)),
             "meta": {keep(k, k): keep(v, v) for k, v in json.loads(r[15] or "{}").items()},
-            "dates": tuple(
-                DateMention(keep(v, v), keep(t, t), self.sources[s]) for v, t, s in json.loads(r[16] or "[]")
-            ),
+            "dates": IN_STORE if stored else date_mentions(r[16], keep),
             "links": links.get(url, ()),
             "main_chars": r[18] or 0,
             "error": keep(r[19], r[19]) or "",
@@ -124,7 +123,10 @@ def grouped_links(rows: Iterable[tuple], keep: Keep, check_order: bool = False) 
     links: dict[str, tuple[Link, ...]] = {}
     tags = {t.value: t for t in LinkTag}
     regions = {r.value: r for r in Region}
-    made: dict[tuple, Link] = {}
+    # By the row's hash, not the row: keeping a 9-tuple for each of the run's distinct links was the largest
+    # thing a load held for a while (30 MB at 50,000 pages). Two different links of one run with the same
+    # 64-bit hash are as unlikely as the crawl's seen-set confusing two URLs (spiders/seen.py).
+    made: dict[int, Link] = {}
     current: str | None = None
     on_page: list[Link] = []
     position = -1
@@ -140,10 +142,10 @@ def grouped_links(rows: Iterable[tuple], keep: Keep, check_order: bool = False) 
                 return None
             position = row[1]
         key = row[2:]
-        link = made.get(key)
+        link = made.get(hash(key))
         if link is None:
             url, tag, text, title, region, date, fragment, block, zone = key
-            link = made[key] = Link(
+            link = made[hash(key)] = Link(
                 keep(url, url),
                 tags[tag],
                 keep(text, text) or "",

@@ -7,11 +7,13 @@ StoredPages, which know where their text is and read it then.
 from __future__ import annotations
 
 import dataclasses
+import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
-from core.model import Page
+from core.model import DateMention, DateSource, Page, best_date
 
 from .database import connect
 
@@ -68,6 +70,12 @@ class RunTexts:
             self._index = {u: i for i, u in enumerate(self.order)}
         return self._db
 
+    def column(self, url: str, name: str) -> Any:
+        """The page's `name` column as stored: a field a loaded page left here (StoredPage)."""
+        row = self._connection().execute(f"SELECT {name} FROM pages WHERE run_id = ? AND url = ?", (self.run_id, url))
+        found = row.fetchone()
+        return found[0] if found else None
+
     def start(self, url: str, chars: int) -> str:
         """The first `chars` characters of the page's text, read alone when the text is not at hand: the
         rules ask for the start of every page's text in their own order, and reading on in chunks would
@@ -83,6 +91,47 @@ class RunTexts:
         return (row[0] if row else None) or ""
 
 
+class _InStore:
+    def __repr__(self) -> str:
+        return "IN_STORE"
+
+
+IN_STORE: Final[Any] = _InStore()
+"""What a loaded page holds in the slot of a field it left in the store (StoredPage)."""
+
+
+def date_mentions(raw: str | None, keep: Callable[[Any, Any], Any] = lambda s, _: s) -> tuple[DateMention, ...]:
+    """The stored `dates` column ([value, text, source] lists) as the model's DateMentions."""
+    return tuple(DateMention(keep(v, v), keep(t, t), DateSource(s)) for v, t, s in json.loads(raw or "[]"))
+
+
+class _Stored:
+    """A field of the model's Page that a loaded page leaves in the store, read from there when asked for.
+
+    No rule reads these (the validators, the fetch time, the size, the dates but for the best one), and at
+    100,000 pages their values, nearly all different, add up to tens of MB. Set like the field (Page.__init__,
+    a copy, unpickling), the value goes into the Page's own slot, so a page holds it as any page does.
+    """
+
+    def __init__(self, decode: Callable[[Any], Any]):
+        self.decode = decode
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.slot = Page.__dict__[name]  # the dataclass's slot, shadowed here
+
+    def __get__(self, page: StoredPage | None, owner: type | None = None) -> Any:
+        if page is None:
+            return self
+        value = self.slot.__get__(page, owner)
+        if value is IN_STORE:
+            return self.decode(page._text.column(page.url, self.name))  # type: ignore[union-attr]
+        return value
+
+    def __set__(self, page: StoredPage, value: Any) -> None:
+        self.slot.__set__(page, value)
+
+
 class StoredPage(Page):
     """A Page of a run loaded from the store (`Store.load_site`), its text read from there when asked for.
 
@@ -90,21 +139,38 @@ class StoredPage(Page):
     the run's RunTexts. What Page.__init__ sets as `text` (as does a copy, `dataclasses.replace` or
     unpickling) goes through the property's setter into `_text`: a StoredPage made with a text is an
     ordinary page. `text_length` answers from the length stored with the page, without reading the text.
-    Two slots a page, no object of its own: a 100,000-page run stays small.
+    Three slots a page, no object of its own: a 100,000-page run stays small. The fields no rule reads stay
+    in the store too (`_Stored`); `best_date` answers from the date the loader picked.
     """
 
-    __slots__ = ("_length", "_text")
+    __slots__ = ("_best", "_length", "_text")
 
     _text: str | RunTexts
     """The page's text, or the run's texts that hold it."""
     _length: int | None
     """The stored text's length; None when only reading the text tells (a NUL in it)."""
+    _best: str | None
+    """best_date() of the stored dates, while they are in the store."""
 
-    def __init__(self, *, texts: RunTexts | None = None, length: int | None = None, **fields: Any) -> None:
+    etag = _Stored(lambda raw: raw or "")  # type: ignore[assignment]
+    last_modified = _Stored(lambda raw: raw or "")  # type: ignore[assignment]
+    fetched_at = _Stored(lambda raw: raw or "")  # type: ignore[assignment]
+    size = _Stored(lambda raw: raw or 0)  # type: ignore[assignment]
+    dates = _Stored(date_mentions)  # type: ignore[assignment]
+
+    def __init__(
+        self, *, texts: RunTexts | None = None, length: int | None = None, best: str | None = None, **fields: Any
+    ) -> None:
         super().__init__(**fields)
         if texts is not None:
             object.__setattr__(self, "_text", texts)
         object.__setattr__(self, "_length", length)
+        object.__setattr__(self, "_best", best)
+
+    def best_date(self) -> str | None:
+        if Page.__dict__["dates"].__get__(self) is IN_STORE:
+            return self._best
+        return best_date(self.dates)
 
     @property
     def text(self) -> str:
