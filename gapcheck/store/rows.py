@@ -28,7 +28,7 @@ from core.model import (
     best_date,
 )
 
-from .texts import IN_STORE, RunTexts, StoredPage, date_mentions
+from .texts import IN_STORE, RunTexts, StoredMeta, StoredPage, date_mentions
 
 Keep = Callable[[Any, Any], Any]
 """`strings.setdefault` of one load: the one object for each repeated string."""
@@ -57,6 +57,7 @@ class PageReader:
         self.keep: Keep = ({} if strings is None else strings).setdefault
         self.json: dict[tuple[int, str | None], Any] = {}
         self.zones: dict[tuple[str, int], Zone] = {}
+        self.meta_keys: dict[tuple[str, ...], dict[str, int]] = {}
 
     def page(self, r: tuple, links: dict[str, tuple[Link, ...]]) -> Page:
         """A `pages` row (SELECT *) as the model's Page, with its text."""
@@ -88,7 +89,7 @@ class PageReader:
             "last_modified": IN_STORE if stored else keep(r[12], r[12]) or "",
             "fetched_at": IN_STORE if stored else keep(r[13], r[13]) or "",
             "headings": self._parsed(14, r[14], lambda h: tuple(keep(x, x) for x in h)),
-            "meta": {keep(k, k): keep(v, v) for k, v in json.loads(r[15] or "{}").items()},
+            "meta": self._meta(r[15], stored),
             "dates": IN_STORE if stored else date_mentions(r[16], keep),
             "links": links.get(url, ()),
             "main_chars": r[18] or 0,
@@ -96,6 +97,18 @@ class PageReader:
             "forms": self._parsed(20, r[20], lambda fs: tuple(Form(a, m, tuple(f), t) for a, m, f, t in fs)),
             "zones": tuple(self._zone(z) for z in json.loads(r[21] or "[]")),
         }
+
+    def _meta(self, raw: str | None, stored: bool) -> dict[str, str] | StoredMeta:
+        keep = self.keep
+        meta = {keep(k, k): keep(v, v) for k, v in json.loads(raw or "{}").items()}
+        return StoredMeta(meta, self._meta_index) if stored else meta
+
+    def _meta_index(self, keys: tuple[str, ...]) -> dict[str, int]:
+        """One key → position index for every page with these meta keys in this order."""
+        index = self.meta_keys.get(keys)
+        if index is None:
+            index = self.meta_keys[keys] = {key: at for at, key in enumerate(keys)}
+        return index
 
     def _parsed(self, column: int, raw: str | None, make: Callable[[Any], T]) -> T:
         """`make(json.loads(raw))`, once per distinct value (headings, forms): most pages share theirs."""

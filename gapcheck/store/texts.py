@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -103,6 +103,36 @@ IN_STORE: Final[Any] = _InStore()
 def date_mentions(raw: str | None, keep: Callable[[Any, Any], Any] = lambda s, _: s) -> tuple[DateMention, ...]:
     """The stored `dates` column ([value, text, source] lists) as the model's DateMentions."""
     return tuple(DateMention(keep(v, v), keep(t, t), DateSource(s)) for v, t, s in json.loads(raw or "[]"))
+
+
+class StoredMeta(Mapping[str, str]):
+    """A loaded page's meta values, a mapping like the model's dict at less than half its size: pages built
+    from one template have the same keys in the same order, and share one key → position index (`shared`)."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, items: dict[str, str], shared: Callable[[tuple[str, ...]], dict[str, int]]):
+        self._index = shared(tuple(items))
+        self._values = tuple(items.values())
+
+    def __getitem__(self, key: str) -> str:
+        return self._values[self._index[key]]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        at = self._index.get(key)
+        return default if at is None else self._values[at]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
 
 
 class _Stored:
