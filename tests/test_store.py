@@ -11,7 +11,19 @@ import pytest
 from oldstore import downgrade
 
 from core.errors import StoreError
-from core.model import CrawlStats, DateMention, DateSource, FetchError, Form, Link, LinkCheck, LinkTag, Page, Region
+from core.model import (
+    CrawlStats,
+    DateMention,
+    DateSource,
+    FetchError,
+    Form,
+    Link,
+    LinkCheck,
+    LinkTag,
+    Page,
+    Region,
+    Zone,
+)
 from gapcheck.store import SCHEMA_VERSION, Store
 from gapcheck.store.texts import IN_STORE, RunTexts
 
@@ -191,8 +203,9 @@ def test_a_loaded_page_copied_or_pickled_keeps_its_text(tmp_path):
 
 
 def test_a_loaded_page_leaves_what_no_rule_reads_in_the_store_and_reads_it_when_asked(tmp_path):
-    """The validators, the fetch time, the size and the dates' words stay in the store (a 100,000-page run
-    would hold them all for nothing); the page still equals the one written, and its best date is at hand."""
+    """The validators, the fetch time, the size, the dates' and the blocks' words stay in the store (a
+    100,000-page run would hold them all for nothing); the page still equals the one written, its meta is a
+    mapping equal to the one written, and its best date is at hand."""
     store = Store(tmp_path / "s.sqlite")
     run = store.start_run("局", "http://x.gov.cn/", "national", dt.date(2026, 11, 20), 10)
     dates = (
@@ -206,11 +219,13 @@ def test_a_loaded_page_leaves_what_no_rule_reads_in_the_store_and_reads_it_when_
         200,
         "text/html",
         size=4321,
+        meta={"sitename": "局", "columnname": "工作动态"},
         etag='"e-1"',
         last_modified="Mon, 07 Dec 2026 12:51:21 GMT",
         fetched_at="2026-12-07T12:51:36+00:00",
         dates=dates,
         text="正文",
+        zones=(Zone("body/div.nav", 7, 3), Zone("body/div.content", 8, 0, 40, "会议强调，要坚持问题导向", Region.MAIN)),
     )
     store.add_crawled(run, [page])
     loaded = store.load_site(run).pages[page.url]
@@ -218,10 +233,13 @@ def test_a_loaded_page_leaves_what_no_rule_reads_in_the_store_and_reads_it_when_
     slots = ("etag", "last_modified", "fetched_at", "dates", "size")
     kept = {name: Page.__dict__[name].__get__(loaded) for name in slots}  # what the page holds itself
     assert all(value is IN_STORE for value in kept.values()), kept
+    assert Zone.__dict__["text"].__get__(loaded.zones[1]) is IN_STORE  # a block's words differ on every page
+    assert [z.text for z in loaded.zones] == ["", "会议强调，要坚持问题导向"]
     assert loaded.best_date() == "2026-11-18"
     assert (loaded.etag, loaded.last_modified, loaded.fetched_at) == ('"e-1"', page.last_modified, page.fetched_at)
     assert loaded.size == 4321
     assert loaded.dates == dates
+    assert loaded.meta == page.meta and loaded.meta.get("columnname") == "工作动态" and "pubdate" not in loaded.meta
     assert loaded == page
     assert pickle.loads(pickle.dumps(loaded)) == page
     assert dataclasses.replace(loaded, title="新").etag == '"e-1"'

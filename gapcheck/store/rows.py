@@ -28,7 +28,7 @@ from core.model import (
     best_date,
 )
 
-from .texts import IN_STORE, RunTexts, StoredMeta, StoredPage, date_mentions
+from .texts import IN_STORE, RunTexts, StoredMeta, StoredPage, StoredZone, date_mentions
 
 Keep = Callable[[Any, Any], Any]
 """`strings.setdefault` of one load: the one object for each repeated string."""
@@ -66,14 +66,16 @@ class PageReader:
     def stored_page(self, r: tuple, links: dict[str, tuple[Link, ...]], texts: RunTexts) -> StoredPage:
         """A row of PAGE_COLUMNS_NO_TEXT as a StoredPage, whose text and the fields no rule reads `texts` reads
         when they are asked for."""
-        fields = self._fields(r, links, stored=True)
+        fields = self._fields(r, links, texts)
         best = best_date(date_mentions(r[16]))
         return StoredPage(texts=texts, length=r[17], best=best and self.keep(best, best), **fields)
 
-    def _fields(self, r: tuple, links: dict[str, tuple[Link, ...]], stored: bool = False) -> dict[str, Any]:
-        """Every field of the row's Page but its text; with `stored`, IN_STORE for those StoredPage leaves there."""
+    def _fields(self, r: tuple, links: dict[str, tuple[Link, ...]], texts: RunTexts | None = None) -> dict[str, Any]:
+        """Every field of the row's Page but its text; with the run's `texts`, IN_STORE for those a StoredPage
+        leaves there, and its blocks' texts too."""
         keep = self.keep
         url = keep(r[1], r[1])
+        stored = texts is not None
         return {
             "url": url,
             "final_url": keep(r[2], r[2]),
@@ -95,7 +97,7 @@ class PageReader:
             "main_chars": r[18] or 0,
             "error": keep(r[19], r[19]) or "",
             "forms": self._parsed(20, r[20], lambda fs: tuple(Form(a, m, tuple(f), t) for a, m, f, t in fs)),
-            "zones": tuple(self._zone(z) for z in json.loads(r[21] or "[]")),
+            "zones": tuple(self._zone(z, url, at, texts) for at, z in enumerate(json.loads(r[21] or "[]"))),
         }
 
     def _meta(self, raw: str | None, stored: bool) -> dict[str, str] | StoredMeta:
@@ -117,13 +119,18 @@ class PageReader:
             found = self.json[(column, raw)] = make(json.loads(raw or "[]"))
         return found
 
-    def _zone(self, row: list) -> Zone:
+    def _zone(self, row: list, page: str, at: int, texts: RunTexts | None) -> Zone:
         """A stored block ([key, fingerprint, links, chars, text, region]) as the model's Zone; one Zone object
-        for a block repeated on many pages (the template's blocks are on every page)."""
+        for a block repeated on many pages (the template's blocks are on every page). With the run's `texts`,
+        a block with words leaves them in the store (StoredZone)."""
         key = (row[0], row[1])
         zone = self.zones.get(key)
         if zone is None:
-            zone = self.zones[key] = Zone(self.keep(row[0], row[0]), row[1], row[2], row[3], row[4], Region(row[5]))
+            name = self.keep(row[0], row[0])
+            if texts is not None and row[4]:
+                zone = self.zones[key] = StoredZone.at(texts, page, at, row, name)
+            else:
+                zone = self.zones[key] = Zone(name, row[1], row[2], row[3], row[4], Region(row[5]))
         return zone
 
 

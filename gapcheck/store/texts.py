@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from core.model import DateMention, DateSource, Page, best_date
+from core.model import DateMention, DateSource, Page, Region, Zone, best_date
 
 from .database import connect
 
@@ -76,6 +76,14 @@ class RunTexts:
         found = row.fetchone()
         return found[0] if found else None
 
+    def zone_text(self, url: str, at: int) -> str:
+        """The text of the page's `at`-th block (StoredZone)."""
+        row = self._connection().execute(
+            "SELECT json_extract(zones, ?) FROM pages WHERE run_id = ? AND url = ?", (f"$[{at}][4]", self.run_id, url)
+        )
+        found = row.fetchone()
+        return (found[0] if found else None) or ""
+
     def start(self, url: str, chars: int) -> str:
         """The first `chars` characters of the page's text, read alone when the text is not at hand: the
         rules ask for the start of every page's text in their own order, and reading on in chunks would
@@ -136,30 +144,64 @@ class StoredMeta(Mapping[str, str]):
 
 
 class _Stored:
-    """A field of the model's Page that a loaded page leaves in the store, read from there when asked for.
+    """A field of a model class that a loaded object leaves in the store, read from there when asked for.
 
-    No rule reads these (the validators, the fetch time, the size, the dates but for the best one), and at
-    100,000 pages their values, nearly all different, add up to tens of MB. Set like the field (Page.__init__,
-    a copy, unpickling), the value goes into the Page's own slot, so a page holds it as any page does.
+    Set like the field (the dataclass's __init__, a copy, unpickling), the value goes into the model class's
+    own slot, so the object holds it as any does; the loader puts IN_STORE there instead.
     """
 
-    def __init__(self, decode: Callable[[Any], Any]):
-        self.decode = decode
+    def __init__(self, decode: Callable[[Any], Any], read: Callable[[Any, str], Any]):
+        self.decode, self.read = decode, read
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
-        self.slot = Page.__dict__[name]  # the dataclass's slot, shadowed here
+        self.slot = owner.__mro__[1].__dict__[name]  # the dataclass's slot, shadowed here
 
-    def __get__(self, page: StoredPage | None, owner: type | None = None) -> Any:
-        if page is None:
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
             return self
-        value = self.slot.__get__(page, owner)
-        if value is IN_STORE:
-            return self.decode(page._text.column(page.url, self.name))  # type: ignore[union-attr]
-        return value
+        value = self.slot.__get__(obj, owner)
+        return self.decode(self.read(obj, self.name)) if value is IN_STORE else value
 
-    def __set__(self, page: StoredPage, value: Any) -> None:
-        self.slot.__set__(page, value)
+    def __set__(self, obj: Any, value: Any) -> None:
+        self.slot.__set__(obj, value)
+
+
+def _page_column(page: StoredPage, name: str) -> Any:
+    return page._text.column(page.url, name)  # type: ignore[union-attr]
+
+
+def _page_field(decode: Callable[[Any], Any]) -> Any:
+    """A Page field no rule reads (the validators, the fetch time, the size, the dates but for the best one):
+    nearly all different, at 100,000 pages they add up to tens of MB."""
+    return _Stored(decode, _page_column)
+
+
+def _same_fields(one: object, other: object, model: type) -> bool:
+    """Equal field by field: the dataclass's own __eq__ wants one class, and a loaded object is a subclass."""
+    return all(getattr(one, f.name) == getattr(other, f.name) for f in dataclasses.fields(model))
+
+
+class StoredZone(Zone):
+    """A block of a loaded page, its text left in the store: only the template's blocks and the column pages'
+    own are ever read, and the others' texts (the article's start, its date line) differ on every page."""
+
+    __slots__ = ("_at", "_page", "_texts")
+
+    text = _Stored(lambda raw: raw, lambda zone, _: zone._texts.zone_text(zone._page, zone._at))  # type: ignore[assignment]
+
+    @classmethod
+    def at(cls, texts: RunTexts, page: str, at: int, row: list, key: str) -> StoredZone:
+        """The `at`-th stored block ([key, fingerprint, links, chars, text, region]) of `page`."""
+        zone = cls(key, row[1], row[2], row[3], IN_STORE, Region(row[5]))
+        for name, value in (("_texts", texts), ("_page", page), ("_at", at)):
+            object.__setattr__(zone, name, value)
+        return zone
+
+    def __eq__(self, other: object) -> bool:
+        return _same_fields(self, other, Zone) if isinstance(other, Zone) else NotImplemented
+
+    __hash__ = Zone.__hash__
 
 
 class StoredPage(Page):
@@ -182,11 +224,11 @@ class StoredPage(Page):
     _best: str | None
     """best_date() of the stored dates, while they are in the store."""
 
-    etag = _Stored(lambda raw: raw or "")  # type: ignore[assignment]
-    last_modified = _Stored(lambda raw: raw or "")  # type: ignore[assignment]
-    fetched_at = _Stored(lambda raw: raw or "")  # type: ignore[assignment]
-    size = _Stored(lambda raw: raw or 0)  # type: ignore[assignment]
-    dates = _Stored(date_mentions)  # type: ignore[assignment]
+    etag = _page_field(lambda raw: raw or "")
+    last_modified = _page_field(lambda raw: raw or "")
+    fetched_at = _page_field(lambda raw: raw or "")
+    size = _page_field(lambda raw: raw or 0)
+    dates = _page_field(date_mentions)
 
     def __init__(
         self, *, texts: RunTexts | None = None, length: int | None = None, best: str | None = None, **fields: Any
@@ -224,8 +266,6 @@ class StoredPage(Page):
 
     def __eq__(self, other: object) -> bool:
         """Equal to a Page (or StoredPage) with the same fields: the dataclass's own __eq__ wants one class."""
-        if not isinstance(other, Page):
-            return NotImplemented
-        return all(getattr(self, f.name) == getattr(other, f.name) for f in dataclasses.fields(Page))
+        return _same_fields(self, other, Page) if isinstance(other, Page) else NotImplemented
 
     __hash__ = Page.__hash__
