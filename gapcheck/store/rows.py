@@ -50,6 +50,9 @@ LINK_CHECK_COLUMNS = (
 )
 
 
+_REGIONS = {r.value: r for r in Region}  # a dict, not Region(value): an Enum call is slow
+
+
 class PageReader:
     """Turns `pages` rows into Pages sharing one object for each repeated string, tuple, form and zone."""
 
@@ -126,11 +129,11 @@ class PageReader:
         key = (row[0], row[1])
         zone = self.zones.get(key)
         if zone is None:
-            name = self.keep(row[0], row[0])
+            name, region = self.keep(row[0], row[0]), _REGIONS[row[5]]
             if texts is not None and row[4]:
-                zone = self.zones[key] = StoredZone.at(texts, page, at, row, name)
+                zone = self.zones[key] = StoredZone.at(texts, page, at, row, name, region)
             else:
-                zone = self.zones[key] = Zone(name, row[1], row[2], row[3], row[4], Region(row[5]))
+                zone = self.zones[key] = Zone(name, row[1], row[2], row[3], row[4], region)
         return zone
 
 
@@ -142,7 +145,6 @@ def grouped_links(rows: Iterable[tuple], keep: Keep, check_order: bool = False) 
     """
     links: dict[str, tuple[Link, ...]] = {}
     tags = {t.value: t for t in LinkTag}
-    regions = {r.value: r for r in Region}
     # By the row's hash, not the row: keeping a 9-tuple for each of the run's distinct links was the largest
     # thing a load held for a while (30 MB at 50,000 pages). Two different links of one run with the same
     # 64-bit hash are as unlikely as the crawl's seen-set confusing two URLs (spiders/seen.py).
@@ -162,15 +164,16 @@ def grouped_links(rows: Iterable[tuple], keep: Keep, check_order: bool = False) 
                 return None
             position = row[1]
         key = row[2:]
-        link = made.get(hash(key))
+        h = hash(key)
+        link = made.get(h)
         if link is None:
             url, tag, text, title, region, date, fragment, block, zone = key
-            link = made[hash(key)] = Link(
+            link = made[h] = Link(
                 keep(url, url),
                 tags[tag],
                 keep(text, text) or "",
                 keep(title, title) or "",
-                regions[region],
+                _REGIONS[region],
                 date and keep(date, date),
                 fragment or "",
                 keep(block, block) or "",

@@ -108,9 +108,12 @@ IN_STORE: Final[Any] = _InStore()
 """What a loaded page holds in the slot of a field it left in the store (StoredPage)."""
 
 
+_SOURCES = {s.value: s for s in DateSource}  # a dict, not DateSource(s): an Enum call is slow, and every page has dates
+
+
 def date_mentions(raw: str | None, keep: Callable[[Any, Any], Any] = lambda s, _: s) -> tuple[DateMention, ...]:
     """The stored `dates` column ([value, text, source] lists) as the model's DateMentions."""
-    return tuple(DateMention(keep(v, v), keep(t, t), DateSource(s)) for v, t, s in json.loads(raw or "[]"))
+    return tuple(DateMention(keep(v, v), keep(t, t), _SOURCES[s]) for v, t, s in json.loads(raw or "[]"))
 
 
 class StoredMeta(Mapping[str, str]):
@@ -191,11 +194,13 @@ class StoredZone(Zone):
     text = _Stored(lambda raw: raw, lambda zone, _: zone._texts.zone_text(zone._page, zone._at))  # type: ignore[assignment]
 
     @classmethod
-    def at(cls, texts: RunTexts, page: str, at: int, row: list, key: str) -> StoredZone:
+    def at(cls, texts: RunTexts, page: str, at: int, row: list, key: str, region: Region) -> StoredZone:
         """The `at`-th stored block ([key, fingerprint, links, chars, text, region]) of `page`."""
-        zone = cls(key, row[1], row[2], row[3], IN_STORE, Region(row[5]))
-        for name, value in (("_texts", texts), ("_page", page), ("_at", at)):
-            object.__setattr__(zone, name, value)
+        zone = cls(key, row[1], row[2], row[3], IN_STORE, region)
+        put = object.__setattr__
+        put(zone, "_texts", texts)
+        put(zone, "_page", page)
+        put(zone, "_at", at)
         return zone
 
     def __eq__(self, other: object) -> bool:
