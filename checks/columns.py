@@ -303,8 +303,8 @@ def _candidates(site: Site, options: Options, template: Template, groups: dict[s
             target = site.page(link.url)
             if target is None or target is page or not target.ok or not target.is_html:
                 continue  # a page naming itself (its breadcrumb's last step) says nothing of what it is
-            key = keys.get(target.final_url)
-            if key is None:  # the nav's targets, asked from every page: parsed once each
+            key = keys.get(target.final_url, "")
+            if not key:  # the nav's targets, asked from every page: parsed once each
                 key = keys[target.final_url] = column_url(target.final_url)
             if key in skip or key not in groups or _is_article(groups[key][0]):
                 continue
