@@ -146,6 +146,10 @@ def test_a_large_run_loads_whole_texts_read_on_demand_links_shared(tmp_path):
     assert [site.pages[p.url].text_length for p in pages] == [len(p.text) for p in pages]
     # The start of a text, read alone in any order (the link judge's), is the text's start.
     assert [site.pages[p.url].text_start(5) for p in reversed(pages)] == [p.text[:5] for p in reversed(pages)]
+    # In URL order, as the link judge asks (the link checks are loaded in it), they are read on in chunks.
+    by_url = sorted(pages, key=lambda p: p.url)
+    assert [site.pages[p.url].text_start(3) for p in by_url] == [p.text[:3] for p in by_url]
+    assert [site.pages[p.url].text_start(4) for p in by_url[::7]] == [p.text[:4] for p in by_url[::7]]
     assert [p.text for p in reversed(site.pages.values())] == [p.text for p in reversed(site.pages.values())]
     assert len({id(p.links[0]) for p in site.pages.values()}) == 1
     again = Store(tmp_path / "s.sqlite")

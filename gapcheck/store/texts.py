@@ -36,6 +36,10 @@ class RunTexts:
         self._index: dict[str, int] = {}
         self._last = -1
         self._kept: dict[str, str] = {}
+        self._starts: dict[str, str] = {}
+        """The starts of texts last read on in URL order (start), of `_starts_chars` characters."""
+        self._starts_chars = 0
+        self._last_start = ""
         self._db: sqlite3.Connection | None = None
 
     def read(self, url: str) -> str:
@@ -85,18 +89,34 @@ class RunTexts:
         return (found[0] if found else None) or ""
 
     def start(self, url: str, chars: int) -> str:
-        """The first `chars` characters of the page's text, read alone when the text is not at hand: the
-        rules ask for the start of every page's text in their own order, and reading on in chunks would
-        read every text whole."""
+        """The first `chars` characters of the page's text, without reading the whole text: the link judge
+        asks for the start of every crawled page's text. It asks in URL order (the run's link checks are
+        loaded in it), so a start asked after one of a smaller URL brings the next CHUNK starts with it, in
+        one query along the table's key; out of order, it is read alone."""
         text = self._kept.get(url)
         if text is not None:
             return text[:chars]
-        row = (
-            self._connection()
-            .execute("SELECT substr(text, 1, ?) FROM pages WHERE run_id = ? AND url = ?", (chars, self.run_id, url))
-            .fetchone()
-        )
-        return (row[0] if row else None) or ""
+        start = self._starts.get(url) if chars == self._starts_chars else None
+        if start is not None:
+            return start
+        db = self._connection()
+        if url > self._last_start:
+            self._starts_chars = chars
+            self._starts = {
+                u: t or ""
+                for u, t in db.execute(
+                    "SELECT url, substr(text, 1, ?) FROM pages WHERE run_id = ? AND url >= ? ORDER BY url LIMIT ?",
+                    (chars, self.run_id, url, self.CHUNK),
+                )
+            }
+            start = self._starts.get(url)
+        else:
+            row = db.execute(
+                "SELECT substr(text, 1, ?) FROM pages WHERE run_id = ? AND url = ?", (chars, self.run_id, url)
+            ).fetchone()
+            start = row[0] if row else None
+        self._last_start = url
+        return start or ""
 
 
 class _InStore:
