@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import pickle
 import sqlite3
+import sys
+import tracemalloc
 
 import pytest
 from oldstore import downgrade
@@ -247,3 +250,82 @@ def test_a_loaded_page_leaves_what_no_rule_reads_in_the_store_and_reads_it_when_
     assert loaded == page
     assert pickle.loads(pickle.dumps(loaded)) == page
     assert dataclasses.replace(loaded, title="新").etag == '"e-1"'
+
+
+def _article(i: int, nav: tuple[Link, ...], template: tuple[Zone, ...]) -> Page:
+    """A page like the bench portal's articles: the template's links and blocks, and its own of each."""
+    url = f"http://x.gov.cn/gzdt/202611/t20261119_{i}.html"
+    title = f"南屏县扎实推进数字乡村建设工作取得阶段性成效第{i}期"
+    own = tuple(
+        Link(f"http://x.gov.cn/gzdt/202611/t20261118_{i + k}.html", LinkTag.A, f"{title}相关{k}", zone=14)
+        for k in range(5)
+    )
+    return Page(
+        url,
+        url,
+        200,
+        "text/html",
+        "utf-8",
+        f"{title}_江川市数据资源管理局",
+        depth=3,
+        referrer="http://x.gov.cn/gzdt/",
+        size=9000 + i,
+        content_hash=f"{i:032x}",
+        etag=f'"6b16abc9-{i:x}"',
+        last_modified=f"Mon, 07 Dec 2026 12:{i % 60:02}:{i % 59:02} GMT",
+        fetched_at=f"2026-12-07T12:51:{i % 60:02}.{i:06}+00:00",
+        headings=(title, "相关文章"),
+        meta={
+            "sitename": "江川市数据资源管理局",
+            "siteidcode": "3310000012",
+            "columnname": "工作动态",
+            "articletitle": title,
+            "pubdate": f"2026-11-19 17:{i % 60:02}",
+            "contentsource": "江川市数据资源管理局",
+            "page:breadcrumb": "首页 > 工作动态 > 正文",
+        },
+        dates=(
+            DateMention("2026-11-19", f"2026-11-19 17:{i % 60:02}", DateSource.META),
+            DateMention("2026-11-19", f"发布时间：2026-11-19 17:{i % 60:02}", DateSource.LABEL),
+            DateMention("2026-11-19", url[14:], DateSource.URL),
+        ),
+        links=nav + own,
+        text=f"{title}。会议强调，要坚持问题导向和目标导向。" * 20,
+        main_chars=800,
+        zones=(
+            *template,
+            Zone(
+                "body/div.main.w/div.article/div.info",
+                10000 + i,
+                0,
+                28,
+                f"发布时间：2026-11-19 17:{i % 60:02} 来源：{i}",
+            ),
+            Zone("body/div.main.w/div.article", 20000 + i, 0, 22, title),
+            Zone("body/div.main.w/div.article/div.content", 30000 + i, 0, 512, f"{title}会议强调，要坚持问题导向"),
+            Zone("body/div.main.w/div.article/div.related/ul", 40000 + i, 5, 0),
+        ),
+    )
+
+
+def test_a_loaded_run_holds_under_2300_bytes_a_page_besides_its_links(tmp_path):
+    """The site model of a stored run is what a check of 100,000 pages holds at its peak: a page of the
+    bench portal's kind (its own title, dates, blocks and validators, the template's links and blocks)
+    costs under 2,300 bytes of Python objects loaded, besides its links (1,960 here; 2,990 when every field
+    and block text was held, a 100,000-page check then peaking at 722 MB, bench/README.md)."""
+    store = Store(tmp_path / "s.sqlite")
+    run = store.start_run("局", "http://x.gov.cn/", "national", dt.date(2026, 11, 20), 5000)
+    nav = tuple(Link(f"http://x.gov.cn/c{k}/", LinkTag.A, f"栏目{k}", region=Region.NAV) for k in range(25))
+    template = tuple(Zone(f"body/div.nav/ul.w{k}", k, 3, 0, "", Region.NAV) for k in range(9))
+    pages = [_article(i, nav, template) for i in range(2000)]
+    store.add_crawled(run, pages)
+    tracemalloc.start()
+    try:
+        site = store.load_site(run)
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    links = sum(sys.getsizeof(p.links) for p in site.pages.values()) + 2000 * 5 * 200  # tuples, own Links
+    assert (held - links) / len(pages) < 2300
+    assert site.pages[pages[7].url] == pages[7]
