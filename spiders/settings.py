@@ -112,7 +112,6 @@ DEFAULTS = {
         # After RedirectMiddleware (600), so that its responses are seen first: see spiders/redirects.py.
         "spiders.redirects.MalformedTargets": 650,
     },
-    "ITEM_PIPELINES": {"spiders.pipelines.StorePipeline": 300},
     "EXTENSIONS": {"spiders.progress.Progress": 500},
     "GAPCHECK_PROGRESS": None,  # a spiders.progress.Board
     "GAPCHECK_CRAWL_DELAY_MAX": CRAWL_DELAY_MAX,

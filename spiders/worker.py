@@ -75,13 +75,13 @@ class WorkerSpider(PortalSpider):
     # -- one answer in, one Redis script out --------------------------------------------------
 
     def parse(self, response):
-        return self._deliver(response.request, super().parse(response))
+        return self._deliver(response.request, self._answer_page(response))
 
     def checked(self, response):
-        return self._deliver(response.request, super().checked(response))
+        return self._deliver(response.request, self._answer_check(response))
 
     def failed(self, failure):
-        return self._deliver(failure.request, super().failed(failure))
+        return self._deliver(failure.request, self._answer_failure(failure))
 
     def _deliver(self, request: Request, outputs: Iterable) -> tuple:
         items: list = []

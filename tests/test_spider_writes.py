@@ -1,0 +1,67 @@
+"""The portal spider writes what it saw to the store itself: Scrapy only carries its requests.
+
+Pages and link checks used to be Scrapy items, each through the spider-middleware output, the item
+pipeline and the item_scraped signal (three items a page); bench/README.md has the figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+
+from core.model import FetchError
+from gapcheck.store import Store
+from spiders.portal import PortalSpider, Role
+from spiders.settings import DEFAULTS
+
+START = "http://127.0.0.1:1/"
+HTML = (
+    "<html><head><title>首页</title></head><body>"
+    '<a href="/a/">通知公告</a><img src="/logo.png"><a href="http://user:pw@127.0.0.1:1/x">后台</a>'
+    "</body></html>"
+).encode()
+
+
+def _spider(store: Store, run: int) -> PortalSpider:
+    crawler = get_crawler(PortalSpider, {**DEFAULTS, "GAPCHECK_RUN_ID": run})
+    crawler.spider = crawler._create_spider(START, sink=store, dns_probe=())
+    return crawler.spider
+
+
+def test_a_page_and_its_checks_go_to_the_store_and_only_requests_to_scrapy(tmp_path):
+    store = Store(tmp_path / "s.sqlite")
+    run = store.start_run("局", START, "national", dt.date(2026, 11, 20), 100)
+    spider = _spider(store, run)
+    request = spider._request(START, Role.PAGE, depth=0, referrer="")
+    response = HtmlResponse(START, body=HTML, headers={"Content-Type": "text/html; charset=utf-8"}, request=request)
+
+    out = list(spider.parse(response))
+
+    assert all(isinstance(o, Request) for o in out)
+    assert sorted(o.url for o in out) == [START + "a/", START + "logo.png"]
+    spider.closed("finished")
+    site = store.load_site(run)
+    assert site.pages[START].title == "首页"
+    assert [link.url for link in site.pages[START].links] == [
+        START + "a/",
+        START + "logo.png",
+        "http://user:pw@127.0.0.1:1/x",
+    ]
+    assert site.checks[START].status == 200
+    assert site.checks["http://user:pw@127.0.0.1:1/x"].error is FetchError.CREDENTIALS
+
+
+def test_a_failed_page_is_written_with_its_check(tmp_path):
+    store = Store(tmp_path / "s.sqlite")
+    run = store.start_run("局", START, "national", dt.date(2026, 11, 20), 100)
+    spider = _spider(store, run)
+    request = spider._request(START + "gone/", Role.PAGE, depth=1, referrer=START)
+    response = HtmlResponse(START + "gone/", status=404, body=b"<title>404</title>", request=request)
+
+    assert list(spider.parse(response)) == []
+    spider.closed("finished")
+    site = store.load_site(run)
+    assert site.pages[START + "gone/"].status == 404
+    assert site.checks[START + "gone/"].status == 404
