@@ -1,4 +1,5 @@
-"""The portal spider writes what it saw to the store itself: Scrapy only carries its requests.
+"""What a crawl asks of Scrapy beyond fetching: the spider writes what it saw to the store itself (Scrapy only
+carries its requests), and Scrapy components the crawl does not use stay off.
 
 Pages and link checks used to be Scrapy items, each through the spider-middleware output, the item
 pipeline and the item_scraped signal (three items a page); bench/README.md has the figures.
@@ -7,6 +8,8 @@ pipeline and the item_scraped signal (three items a page); bench/README.md has t
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
@@ -65,3 +68,17 @@ def test_a_failed_page_is_written_with_its_check(tmp_path):
     site = store.load_site(run)
     assert site.pages[START + "gone/"].status == 404
     assert site.checks[START + "gone/"].status == 404
+
+
+def test_a_crawl_starts_no_remote_control_server(tmp_path):
+    """Scrapy 2.19's RemoteControl runs any Python code POSTed to a localhost port (its token in a job file
+    under the user's state folder): nothing a nightly checker should open, and starting it costs time."""
+    code = (
+        "from scrapy.crawler import Crawler; from scrapy.settings import Settings;"
+        "from spiders.portal import PortalSpider; from spiders.settings import DEFAULTS;"
+        "c = Crawler(PortalSpider, Settings(DEFAULTS), init_reactor=True); c._apply_settings();"
+        "print(*(type(e).__name__ for e in c.extensions.middlewares))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert "CoreStats" in out.stdout.split()  # the list was read
+    assert "RemoteControl" not in out.stdout.split()
