@@ -25,7 +25,7 @@ from spiders.stopping import stop_asking
 
 from .cli_words import ERROR
 from .crawl_request import CrawlRequest
-from .crawl_setup import host_notes, scrapy_settings
+from .crawl_setup import collect_less, host_notes, scrapy_settings
 from .profile import CrawlOptions
 from .report.labels import CLI
 from .store import Store
@@ -178,6 +178,7 @@ def crawl_many(
         # Scrapy's handlers stay installed after the reactor stops; what comes after the crawl (judging,
         # reports) is stopped by Python's own KeyboardInterrupt, which the command turns into exit 130.
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        collect_less()
         try:
             process.start()
         finally:
