@@ -155,7 +155,7 @@ def crawl_many(
         if isinstance(result, Failure):
             result = result.value
         full = result if isinstance(result, scratch.ScratchFull) else getattr(crawler.spider, "scratch_failure", None)
-        if failure is not None:  # the pipeline could not write: the crawl stopped for that reason
+        if failure is not None:  # the spider could not write to the store: the crawl stopped for that reason
             outcomes[i] = (
                 failure
                 if isinstance(failure, StoreError)
