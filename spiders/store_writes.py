@@ -46,7 +46,10 @@ class StoreWrites:
         """One answer's pages and checks: always in the same batch, so one transaction keeps a page with its
         check (a check stored without its page would have --resume take the page for done)."""
         for item in items:
-            (self.pages if isinstance(item, Page) else self.checks).append(item)  # type: ignore[arg-type]
+            if isinstance(item, Page):
+                self.pages.append(item)
+            else:
+                self.checks.append(item)
         if len(self.pages) + len(self.checks) >= BATCH or time.monotonic() - self.flushed >= FLUSH_SECONDS:
             self.flush()
 
