@@ -172,13 +172,13 @@ def crawl_many(
         start_next()
         return None
 
+    collect_less()  # before the first crawler: a crawl's own objects stay collectable
     for _ in range(max(1, parallel)):
         start_next()
     if jobs:
         # Scrapy's handlers stay installed after the reactor stops; what comes after the crawl (judging,
         # reports) is stopped by Python's own KeyboardInterrupt, which the command turns into exit 130.
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-        collect_less()
         try:
             process.start()
         finally:
