@@ -27,7 +27,7 @@ from spiders.stopping import stop_asking
 from . import admission
 from .cli_words import ERROR
 from .crawl_request import CrawlRequest
-from .crawl_setup import host_notes, scrapy_settings
+from .crawl_setup import collect_less, host_notes, scrapy_settings
 from .profile import CrawlOptions
 from .report.labels import CLI
 from .store import Store
@@ -176,7 +176,7 @@ def crawl_many(
         if isinstance(result, Failure):
             result = result.value
         full = result if isinstance(result, scratch.ScratchFull) else getattr(crawler.spider, "scratch_failure", None)
-        if failure is not None:  # the pipeline could not write: the crawl stopped for that reason
+        if failure is not None:  # the spider could not write to the store: the crawl stopped for that reason
             outcomes[i] = (
                 failure
                 if isinstance(failure, StoreError)
@@ -194,6 +194,7 @@ def crawl_many(
             start_next()  # the process stops when its last crawl ends: the next must not wait for a tick
         return None
 
+    collect_less()  # before the first crawler: a crawl's own objects stay collectable
     if jobs:
         # The first crawler installs the reactor, the clock of the looks that follow; they start measuring
         # once these few have started.
