@@ -847,8 +847,23 @@ class Nginx:
         self.conf = workdir / "nginx.conf"
         self.error_log = workdir / "nginx-error.log"
 
+    log_format = LOG_FORMAT
+
     def url(self, tool: str) -> str:
         return f"http://127.0.0.1:{self.ports[tool]}/"
+
+    def server_blocks(self) -> list[str]:
+        """One server block per tool, each on its own port with its own access log."""
+        return [
+            f"""    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+        root {self.site};
+        index index.html;
+        access_log {self.logs[tool]} bench;{self.extra.get(tool, "")}
+    }}"""
+            for tool, port in self.ports.items()
+        ]
 
     def write_conf(self) -> None:
         info = subprocess.run([self.binary, "-V"], capture_output=True, text=True).stderr
@@ -858,15 +873,7 @@ class Nginx:
         for mod in ("proxy", "fastcgi", "uwsgi", "scgi"):
             if f"--without-http_{mod}_module" not in info:
                 temp_paths.append(f"    {mod}_temp_path {tmp}/{mod};")
-        servers = []
-        for tool, port in self.ports.items():
-            servers.append(f"""    server {{
-        listen 127.0.0.1:{port};
-        server_name localhost;
-        root {self.site};
-        index index.html;
-        access_log {self.logs[tool]} bench;{self.extra.get(tool, "")}
-    }}""")
+        servers = self.server_blocks()
         user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the 0700 temp dir
         # As many connections as the open-file limit allows (a client that never reuses a connection
         # holds thousands): each takes a socket and, while a file is sent, its file.
@@ -899,7 +906,7 @@ http {{
     keepalive_timeout 65;
     server_tokens off;
     access_log off;
-    log_format bench {LOG_FORMAT};
+    log_format bench {self.log_format};
 {chr(10).join(temp_paths)}
 {chr(10).join(servers)}
 }}
