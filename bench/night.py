@@ -31,12 +31,9 @@ import json
 import os
 import re
 import shlex
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -48,12 +45,14 @@ from run import (
     Nginx,
     PortalGenerator,
     Runner,
-    _raise_exit,
+    clean_up,
     find_gapcheck,
     find_nginx,
     find_time,
     fmt,
     free_port,
+    make_workdir,
+    name_list,
     tail,
     walk_site,
 )
@@ -68,6 +67,8 @@ WALL_RATIO_TARGET = 1.5
 """Issue 13's Done-when: the batch of N portals takes at most this many times one portal alone."""
 GAPCHECK_OK = (0, 1)
 """gapcheck check and batch: 0 no gaps, 1 gaps found (or a portal not checked); anything else failed."""
+SKIPPED = "skipped"
+"""A --workers run's status when this gapcheck's batch has no --workers."""
 DEFAULT_DELAY = 0.5
 """gapcheck's delay when its --help does not say (spiders/settings.py POLITE)."""
 
@@ -202,8 +203,9 @@ def write_sites(path: Path, urls: list[str], out: Path) -> list[Path]:
     return outs
 
 
-def gapcheck_help(gapcheck: str, command: str) -> str:
-    done = subprocess.run([gapcheck, command, "--help"], capture_output=True, text=True, timeout=120)
+def gapcheck_help(gapcheck: str, command: str, cwd: Path) -> str:
+    """In the folder the runs run in: a gapcheck run as `python -m gapcheck.cli` imports from there first."""
+    done = subprocess.run([gapcheck, command, "--help"], capture_output=True, text=True, timeout=120, cwd=cwd)
     return done.stdout if done.returncode == 0 else ""
 
 
@@ -239,10 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     sys.stdout.reconfigure(line_buffering=True)  # progress shows up when piped to a file too
-    runs = list(dict.fromkeys(r.strip() for r in args.runs.split(",") if r.strip()))
-    unknown = [r for r in runs if r not in RUNS]
-    if unknown or not runs:
-        ap.error(f"--runs: unknown {unknown}; choose from {','.join(RUNS)}")
+    runs = name_list(ap, "--runs", args.runs, RUNS)
     if not 1 <= args.portals <= MAX_PORTALS:
         ap.error(f"--portals must be 1 to {MAX_PORTALS}")
     if args.pages < MIN_PAGES:
@@ -252,11 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     if gapcheck is None:
         raise SystemExit("gapcheck not found: install the project (pip install -e .) or pass --gapcheck PATH")
 
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _raise_exit)
-
-    work = Path(tempfile.mkdtemp(prefix="gapcheck-night-", dir=args.tmpdir))
-    os.chmod(work, 0o755)
+    work = make_workdir("gapcheck-night-", args.tmpdir)
     nginx: NightNginx | None = None
     runner: Runner | None = None
     results: list[NightRun] = []
@@ -272,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
             f"portal: {st.html_files} HTML pages, {reach.html_pages + reach.other_urls} distinct URLs, generated in "
             f"{time.monotonic() - t0:.1f} s into {site}; served {args.portals} times"
         )
-        check_help, batch_help = gapcheck_help(gapcheck, "check"), gapcheck_help(gapcheck, "batch")
+        check_help, batch_help = gapcheck_help(gapcheck, "check", work), gapcheck_help(gapcheck, "batch", work)
         delay = default_delay(check_help)
         has_workers = "--workers" in batch_help
         nginx = NightNginx(find_nginx(), work, site, args.portals)
@@ -295,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
             res = NightRun(name, shlex.join(argv[1:]).replace(str(work), "TMP"), portals=len(outs))
             results.append(res)
             if name in WORKERS and not has_workers:
-                res.status = "skipped"
+                res.status = SKIPPED
                 print(f"{name}: skipped: `gapcheck batch --help` lists no --workers in this gapcheck")
                 continue
             offset = nginx.access_log.stat().st_size
@@ -315,17 +310,10 @@ def main(argv: list[str] | None = None) -> int:
             if not res.ok:
                 print(tail(outcome.stderr, 20))
     finally:
-        if runner is not None:
-            runner.kill_current()
-        if nginx is not None:
-            nginx.stop()
-        if args.keep:
-            print(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        clean_up(runner, nginx, work, args.keep)
 
     print_figures(results, args.portals, args.pages, delay, os.cpu_count())
-    return 0 if all(r.ok or r.status == "skipped" for r in results) else 1
+    return 0 if all(r.ok or r.status == SKIPPED for r in results) else 1
 
 
 def print_figures(results: list[NightRun], portals: int, pages: int, delay: float, cpus: int | None) -> None:
@@ -386,7 +374,14 @@ def print_figures(results: list[NightRun], portals: int, pages: int, delay: floa
         run = next((r for r in results if r.name == name), None)
         what = f"  {label} wall ≤ {WALL_RATIO_TARGET:g} × one portal alone ({portals} portals):"
         if run is None or not run.ok or alone is None or run.seconds is None or alone.seconds is None:
-            why = "alone not run or failed" if alone is None else f"{name} {run.status if run else 'not in --runs'}"
+            if run is None:
+                why = f"{name} not in --runs"
+            elif run.status == SKIPPED:
+                why = f"{name} skipped: this gapcheck's batch has no --workers"
+            elif not run.ok:
+                why = f"{name} {run.status}"
+            else:
+                why = "alone not in --runs or failed"
             print(f"{what} not measured ({why})")
             continue
         ratio = run.seconds / alone.seconds
