@@ -211,7 +211,7 @@ def gapcheck_help(gapcheck: str, command: str, cwd: Path) -> str:
 
 def default_delay(check_help: str) -> float:
     """gapcheck's default delay between two requests to a host, as `gapcheck check --help` states it."""
-    m = re.search(r"--delay DELAY\s+.*?默认：\s*([0-9.]+)", check_help, re.S)
+    m = re.search(r"^\s*--delay DELAY\s[^（]*（默认：\s*([0-9.]+)", check_help, re.M)
     return float(m.group(1)) if m else DEFAULT_DELAY
 
 
