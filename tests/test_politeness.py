@@ -131,6 +131,22 @@ def test_robots_crawl_delay_is_kept_between_requests(tmp_path):
 
 
 @pytest.mark.e2e
+def test_the_configured_delay_is_the_least_gap_between_requests(tmp_path):
+    """Scrapy randomizes its download delay to 0.5-1.5 times the setting; the profile's delay still holds."""
+
+    def route(req: Req) -> Answer:
+        if req.path == "/":
+            return html("".join(f'<a href="/p/{i}.html">第{i}篇</a>' for i in range(8)))
+        return html(ARTICLE) if req.path.startswith("/p/") else Answer(404)
+
+    with serve(route) as server:
+        _check(server.url, tmp_path, "", "--delay", "0.4", "--concurrency", "2", "--no-render")
+        starts = [r.at for r in server.requests if r.path != "/robots.txt"]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert len(starts) >= 9 and min(gaps) >= 0.37, gaps
+
+
+@pytest.mark.e2e
 def test_a_huge_robots_txt_is_read_up_to_500_kib_as_google_does(tmp_path):
     # 11 MB of robots.txt cost 428 MB to parse. Google reads the first 500 KiB and ignores the rest.
     robots = b"User-agent: *\nDisallow: /early/\n" + (b"# " + b"x" * 97 + b"\n") * 110_000 + b"Disallow: /late/\n"
