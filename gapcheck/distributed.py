@@ -101,6 +101,7 @@ def worker_settings(job: str, redis_url: str) -> dict[str, object]:
         "SCHEDULER_PERSIST": True,  # a worker that leaves must not clear the queue the others work on
         "REDIS_URL": redis_url,
         "GAPCHECK_REDIS_URL": redis_url,
+        "GAPCHECK_JOB": job,  # its circuit breakers are kept for all workers (spiders/politeness.py)
         "ITEM_PIPELINES": {},  # items go to Redis with the lease's end (spiders/worker.py)
     }
 
@@ -117,7 +118,7 @@ class _Job:
     certificate: Future[CertificateNote | None]
     keys: JobKeys = field(init=False)
     second_pass: int = -1
-    """-1 before the first pass ends; then the number of targets asked again."""
+    """-1 before the first pass ends; then the number of targets queued again."""
     rejected: Counter[str] = field(default_factory=Counter)
     """Payloads read from each key that were not data (said once per key)."""
 
@@ -326,7 +327,8 @@ def _finish(server: Redis, job: _Job, store: Store, say: Callable[[str], None]) 
         internal_errors=sum(note["internal_errors"] for note in notes),
         hosts=host_notes(politeness),
         reused=sum(note["reused"] for note in notes),
-        second_pass=max(job.second_pass, 0),
+        # The tries made, as one process counts them: a target the breaker stopped was not asked again.
+        second_pass=sum(note["second_pass"] for note in notes),
         certificate=job.certificate.result() if job.certificate.done() else None,
         traps=tuple(traps.values()),
         # Every worker asked the host for a missing page; one answer per host is enough to compare with.
