@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 
 DRAIN = 500
 """Items taken from Redis and written to the store in one transaction."""
+POLL = 0.2
+"""Seconds between the coordinator's looks at Redis while no whole batch of items waits."""
 NO_WORKER_NOTICE = 15.0
 """Seconds without any worker before the coordinator says how to start one."""
 COORDINATOR_TTL = 30
@@ -181,7 +183,9 @@ def crawl_distributed(
                 pipe.set(job.keys.coordinator, "1", ex=COORDINATOR_TTL)
             pipe.execute()
             for job in list(active):
-                busy |= _drain(server, job, store, say) > 0
+                # Busy while whole batches wait: a few items at a time cost a round trip and a store
+                # transaction each (the coordinator spent more CPU than a worker).
+                busy |= _drain(server, job, store, say) >= DRAIN
                 busy |= requeue_orphans(server, job.keys) > 0
                 if _over(server, job):
                     active.remove(job)
@@ -195,7 +199,7 @@ def crawl_distributed(
             else:
                 lonely_since = time.monotonic()
             if not busy:
-                time.sleep(0.2)
+                time.sleep(POLL)
     except BaseException:
         for job in active:  # stopped: tell the workers, and leave nothing behind in Redis
             server.set(job.keys.state, "stopped")

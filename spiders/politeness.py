@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import ipaddress
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -68,6 +69,9 @@ GIVE_AFTER = 0.01
 """Seconds a given-back lease waits to share a round trip to Redis with others."""
 LEASE_POLL = 0.02
 """Seconds a request waiting for a host's lease waits before asking Redis again (leases freed elsewhere)."""
+LEASE_POLL_HOLDING = 0.2
+"""The same, while this process holds some of the host's leases: giving one back wakes its waiting requests
+anyway, and each poll is a round trip (polls at LEASE_POLL were half of a worker's Redis round trips)."""
 WAITING = 1000
 """Milliseconds after its last refused try that a process no longer counts as waiting for a host's lease
 (many LEASE_POLLs: it was served elsewhere, or killed)."""
@@ -140,14 +144,14 @@ _TAKE = """
 --   waiting ttl, host, the request's pass, '1' if the breaker lets it by (an own page in a later pass), failures
 --   that open the breaker.
 -- Returns {wait ('-1': no lease free), the breaker's reason if it stopped the request, the pass it opened in,
---   the host's failures in a row}.
+--   the host's failures in a row, leases still free}.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
 local function wait()
   redis.call('ZADD', KEYS[3], 'NX', now, ARGV[6])  -- in line since its first refusal
   redis.call('SET', KEYS[3] .. ':' .. ARGV[6], '1', 'PX', ARGV[7])  -- and still asking
   redis.call('EXPIRE', KEYS[3], 86400)
-  return {'-1', '', 0, 0}
+  return {'-1', '', 0, 0, 0}
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
@@ -172,7 +176,7 @@ local failures = tonumber(redis.call('HGET', KEYS[4], ARGV[8] .. ' failures') or
 local reason = redis.call('HGET', KEYS[4], ARGV[8] .. ' open')
 if reason and ARGV[10] ~= '1' then
   local opened = tonumber(redis.call('HGET', KEYS[4], ARGV[8] .. ' pass') or '1')
-  if tonumber(ARGV[9]) <= opened then return {'0', reason, opened, failures} end
+  if tonumber(ARGV[9]) <= opened then return {'0', reason, opened, failures, 1} end
   -- Half-open: a later pass tries again; one more failure opens it for good.
   failures = tonumber(ARGV[11]) - 1
   redis.call('HDEL', KEYS[4], ARGV[8] .. ' open')
@@ -187,7 +191,7 @@ redis.call('HSET', KEYS[2], 'next', tostring(start + interval))
 redis.call('ZADD', KEYS[1], start + tonumber(ARGV[2]), ARGV[3])
 redis.call('EXPIRE', KEYS[1], 86400)
 redis.call('EXPIRE', KEYS[2], 86400)
-return {tostring(start - now), '', 0, failures}
+return {tostring(start - now), '', 0, failures, tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1])}
 """
 
 _HOLD = """
@@ -259,6 +263,10 @@ class SharedPace:
         self._giving: DelayedCall | None = None
         self.waiting: dict[str, list[defer.Deferred[None]]] = {}
         """Requests waiting for one of a host's leases, woken in turn as this process gives leases back."""
+        self.held: Counter[str] = Counter()
+        """The host's leases this process holds."""
+        self.polling: dict[str, DelayedCall] = {}
+        """Each host's one timer for asking Redis again while all its leases are taken."""
         self._hold = self.server.register_script(_HOLD)
 
     @staticmethod
@@ -270,6 +278,8 @@ class SharedPace:
 
     async def take(self, host: str, interval: float, request: Request, this_pass: int, let_by: bool) -> Turn:
         """When `request` may be sent, once it holds one of the host's leases; or the breaker's reason to stop it."""
+        if self.waiting.get(host):
+            await self._in_line(host, first=False)  # behind this process's others: they ask first
         while True:
             pipe = self.server.pipeline(transaction=False)
             heard = self._send(pipe)
@@ -290,19 +300,38 @@ class SharedPace:
                 ],
                 client=pipe,
             )
-            *answers, (wait, stopped, opened, failures) = pipe.execute()
+            *answers, (wait, stopped, opened, failures, free) = pipe.execute()
             _hear(heard, answers)
             turn = Turn(float(wait), _text(stopped), int(opened), int(failures))
             if turn.wait >= 0:
+                if not turn.stopped:
+                    self.held[host] += 1
+                if free:
+                    self._next(host)  # the next in line asks at once
                 return turn
-            # All leases taken: try again when this process gives one back, or after a short while for
-            # the other workers' (a timer alone left requests asleep while leases were free).
-            freed: defer.Deferred[None] = defer.Deferred()
-            self.waiting.setdefault(host, []).append(freed)
-            timer = running_reactor().callLater(LEASE_POLL, _wake, freed)
-            await maybe_deferred_to_future(freed)
-            if timer.active():
-                timer.cancel()
+            await self._in_line(host, first=True)
+
+    async def _in_line(self, host: str, first: bool) -> None:
+        """Waits until this process gives one of the host's leases back, or for the host's next poll.
+
+        Only the first in line asks Redis again, once per poll: every waiting request polling on its own
+        cost 4 round trips per request sent (a worker holds twice its share of the leases)."""
+        line = self.waiting.setdefault(host, [])
+        turn: defer.Deferred[None] = defer.Deferred()
+        line.insert(0 if first else len(line), turn)
+        polling = self.polling.get(host)
+        if polling is None or not polling.active():
+            after = LEASE_POLL_HOLDING if self.held[host] else LEASE_POLL
+            self.polling[host] = running_reactor().callLater(after, self._next, host)
+        await maybe_deferred_to_future(turn)
+
+    def _next(self, host: str) -> None:
+        line = self.waiting.get(host)
+        while line:
+            turn = line.pop(0)
+            if not turn.called:
+                turn.callback(None)
+                return
 
     def breaker(self, host: str) -> tuple[str, int, int]:
         """The host's breaker as Redis has it now: (reason it is open, the pass it opened in, failures in a row)."""
@@ -328,14 +357,10 @@ class SharedPace:
         self._soon()
 
     def give(self, host: str, request: Request) -> None:
+        self.held[host] -= 1
         self.given.setdefault(self.keys(host)[0], []).append(self.lease(request))
         self._soon()
-        waiting = self.waiting.get(host)
-        while waiting:
-            freed = waiting.pop(0)
-            if not freed.called:
-                freed.callback(None)
-                break
+        self._next(host)
 
     def _soon(self) -> None:
         # Sent with this process's next take, or within GIVE_AFTER for the other workers' sake.
@@ -648,8 +673,3 @@ def _short(exception: Exception) -> str:
     if isinstance(exception, (DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError)):
         return "超时"
     return "连接中断"
-
-
-def _wake(waiting: defer.Deferred[None]) -> None:
-    if not waiting.called:
-        waiting.callback(None)
