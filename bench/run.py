@@ -1011,6 +1011,8 @@ class Result:
     and redis-server), summed over its runs."""
     cpu_pages: int = 0
     """Pages of the runs `cpu` was summed over."""
+    commands: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    """Commands redis-server ran for the tool's runs, by name."""
     startup_cpu: float | None = None
     """CPU seconds the busiest worker (or redis-server) spent before its crawl began: not in `cpu`."""
 
@@ -1153,7 +1155,7 @@ class Workers:
         if redis_server is None and not apt_install("redis-server"):
             raise SystemExit("redis-server not found: apt-get install -y redis-server")
         redis_server = redis_server or find_binary("redis-server")
-        port = free_port()
+        port = self.port = free_port()
         self.url = f"redis://127.0.0.1:{port}/0"
         self.redis = subprocess.Popen(
             [
@@ -1197,6 +1199,22 @@ class Workers:
             b"attached" in (workdir / f"{tag}-worker{i}.log").read_bytes() for i in range(n)
         ):
             time.sleep(0.1)
+
+    def commands(self) -> collections.Counter:
+        """Commands redis-server has run so far, by name (INFO commandstats: a script counts once, and so does
+        each command it runs)."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as conn:
+            conn.sendall(b"*2\r\n$4\r\nINFO\r\n$12\r\ncommandstats\r\n")
+            data = b""
+            while b"\r\n" not in data:
+                data += conn.recv(65536)
+            head, _, body = data.partition(b"\r\n")  # a bulk string: $<size>, then the text
+            while len(body) < int(head[1:]):
+                body += conn.recv(65536)
+        calls: collections.Counter = collections.Counter()
+        for m in re.finditer(r"^cmdstat_([^:]+):calls=(\d+)", body.decode("latin-1"), re.M):
+            calls[m[1]] = int(m[2])
+        return calls
 
     def cpu_seconds(self) -> dict[str, float]:
         """User + system CPU seconds each worker and redis-server has used so far."""
@@ -1553,6 +1571,11 @@ def cpu_lines(results: list[Result]) -> list[str]:
         versus = f" ({total / alone:.2f}× one process)" if alone and r.tool != "gapcheck" else ""
         startup = f"; each worker's start-up, not counted: ≤ {r.startup_cpu:.1f} s" if r.startup_cpu else ""
         lines.append(f"{r.tool}: {parts}" + (f" = {total:.2f}{versus}" if len(per) > 1 else versus) + startup)
+        if r.commands and r.cpu_pages:
+            top = ", ".join(f"{name} {n / r.cpu_pages:.2f}" for name, n in r.commands.most_common(6))
+            lines.append(
+                f"  redis-server: {r.commands.total() / r.cpu_pages:.1f} commands per page, scripts' own included ({top})"
+            )
     return lines
 
 
@@ -1891,9 +1914,12 @@ def main(argv: list[str] | None = None) -> int:
                 # The workers' start-up (imports, attaching) is left out: they live on from crawl to crawl.
                 helpers0 = workers.cpu_seconds() if workers is not None else {}
                 helpers1 = helpers0
+                commands0 = workers.commands() if workers is not None else collections.Counter()
                 try:
                     run = runner.run(tag, cmd, cwd)
-                    helpers1 = workers.cpu_seconds() if workers is not None else {}
+                    if workers is not None:
+                        helpers1 = workers.cpu_seconds()
+                        res.commands += workers.commands() - commands0
                 finally:
                     if workers is not None:
                         workers.stop()

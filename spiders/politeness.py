@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import ipaddress
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -69,9 +68,6 @@ GIVE_AFTER = 0.01
 """Seconds a given-back lease waits to share a round trip to Redis with others."""
 LEASE_POLL = 0.02
 """Seconds a request waiting for a host's lease waits before asking Redis again (leases freed elsewhere)."""
-LEASE_POLL_HOLDING = 0.2
-"""The same, while this process holds some of the host's leases: giving one back wakes its waiting requests
-anyway, and each poll is a round trip (polls at LEASE_POLL were half of a worker's Redis round trips)."""
 WAITING = 1000
 """Milliseconds after its last refused try that a process no longer counts as waiting for a host's lease
 (many LEASE_POLLs: it was served elsewhere, or killed)."""
@@ -155,10 +151,15 @@ local function wait()
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
-  -- Full: give up the leases of workers whose heartbeat stopped (killed), not only expired ones.
+  -- Full: give up the leases of workers whose heartbeat stopped (killed), not only expired ones. Each
+  -- worker's heartbeat is looked at once (once per lease was most of Redis's work in a busy crawl).
+  local alive = {}
   for _, held in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
     local worker = string.match(held, '^(.*):[^:]*$')
-    if worker and redis.call('EXISTS', ARGV[5] .. worker) == 0 then redis.call('ZREM', KEYS[1], held) end
+    if worker then
+      if alive[worker] == nil then alive[worker] = redis.call('EXISTS', ARGV[5] .. worker) == 1 end
+      if not alive[worker] then redis.call('ZREM', KEYS[1], held) end
+    end
   end
   if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return wait() end
 end
@@ -263,8 +264,6 @@ class SharedPace:
         self._giving: DelayedCall | None = None
         self.waiting: dict[str, list[defer.Deferred[None]]] = {}
         """Requests waiting for one of a host's leases, woken in turn as this process gives leases back."""
-        self.held: Counter[str] = Counter()
-        """The host's leases this process holds."""
         self.polling: dict[str, DelayedCall] = {}
         """Each host's one timer for asking Redis again while all its leases are taken."""
         self._hold = self.server.register_script(_HOLD)
@@ -304,8 +303,6 @@ class SharedPace:
             _hear(heard, answers)
             turn = Turn(float(wait), _text(stopped), int(opened), int(failures))
             if turn.wait >= 0:
-                if not turn.stopped:
-                    self.held[host] += 1
                 if free:
                     self._next(host)  # the next in line asks at once
                 return turn
@@ -321,8 +318,7 @@ class SharedPace:
         line.insert(0 if first else len(line), turn)
         polling = self.polling.get(host)
         if polling is None or not polling.active():
-            after = LEASE_POLL_HOLDING if self.held[host] else LEASE_POLL
-            self.polling[host] = running_reactor().callLater(after, self._next, host)
+            self.polling[host] = running_reactor().callLater(LEASE_POLL, self._next, host)
         await maybe_deferred_to_future(turn)
 
     def _next(self, host: str) -> None:
@@ -357,7 +353,6 @@ class SharedPace:
         self._soon()
 
     def give(self, host: str, request: Request) -> None:
-        self.held[host] -= 1
         self.given.setdefault(self.keys(host)[0], []).append(self.lease(request))
         self._soon()
         self._next(host)
