@@ -835,3 +835,23 @@ def _breaker_findings(report: dict, dead: str) -> tuple[list[dict], Counter]:
         if f["subject"].startswith(dead)
     )
     return other, about
+
+
+@pytest.mark.redis
+def test_the_pipelined_scripts_are_loaded_again_after_redis_forgot_them(redis_clean):
+    """Scripts go into pipelines as plain EVALSHA (redis-py's SCRIPT EXISTS before each pipeline was a round
+    trip per request); a Redis that restarted or flushed its scripts answers NOSCRIPT, and they are loaded again."""
+    import asyncio
+
+    import redis
+    from scrapy import Request
+
+    from spiders.politeness import SharedPace
+
+    client = redis.Redis.from_url(redis_clean)
+    client.set(worker_key("vm-1"), "1", ex=60)
+    pace = SharedPace(redis_clean, limit=2, ttl=300, worker="vm-1", breakers="gapcheck:job:t:breakers", breaker_at=10)
+    client.script_flush()
+    turn = asyncio.run(pace.take("portal:80", 0.0, Request("http://portal/"), 1, False))
+    assert turn.wait >= 0 and not turn.stopped
+    assert client.zcard(pace.keys("portal:80")[0]) == 1
