@@ -347,7 +347,10 @@ class SharedPace:
             return pipelined(pipe, self._failed, [self.breakers], [host, self.breaker_at, reason, this_pass])
 
         self.told.append((send, lambda answer: then(int(answer[0]), bool(int(answer[1])))))
-        self._soon()
+        # At once, with the lease the failed request gave back (both go in this round trip, the failure
+        # first): a worker that took the lease within GIVE_AFTER did not see the failure, and with a
+        # dead host answering at once the workers asked it 22 times where one process asks 15.
+        self.flush()
 
     def answered(self, host: str) -> None:
         """A host with failures counted answered: its failures in a row are over."""
