@@ -1635,16 +1635,16 @@ def target_lines(
                 + ("" if pages == TARGET_PAGES else f" (at {pages:,} pages)")
             )
 
-    name = f"gapcheck peak RSS at {TARGET_PAGES:,} pages < 400 MB"
+    name = f"gapcheck peak RSS at {TARGET_PAGES:,} pages < 300 MB"
     if not g_ok or g.rss_max_proc_mb is None:
         lines.append(f"{name}: not measured ({'no /usr/bin/time' if g_ok else g.status if g else 'gapcheck not run'})")
     else:
-        at_size(name, g.rss_max_proc_mb, f"{g.rss_max_proc_mb:.0f} MB", 400)
-    name = f"checks+report over the stored {TARGET_PAGES:,}-page run < 60 s"
+        at_size(name, g.rss_max_proc_mb, f"{g.rss_max_proc_mb:.0f} MB", 300)
+    name = f"checks+report over the stored {TARGET_PAGES:,}-page run < 30 s"
     if report.seconds is None or not report.status.startswith("ok"):
         lines.append(f"{name}: not measured ({report.status})")
     else:
-        at_size(name, report.seconds, f"{report.seconds:.1f} s", 60)
+        at_size(name, report.seconds, f"{report.seconds:.1f} s", 30)
     alone = g.cpu_per_1000() if g_ok else {}
     for r in results:
         n = workers_of(r.tool)

@@ -284,6 +284,8 @@ def _candidates(site: Site, options: Options, template: Template, groups: dict[s
         )
     )
     link_names: dict[str, Counter[str]] = {}
+    keys: dict[str, str | None] = {}
+    """A target's final URL → its column, None when it is none (skipped, not a list, an article)."""
     fingerprints = template.fingerprints
     for page in site.html_pages:
         for link in page.links:
@@ -302,9 +304,15 @@ def _candidates(site: Site, options: Options, template: Template, groups: dict[s
             target = site.page(link.url)
             if target is None or target is page or not target.ok or not target.is_html:
                 continue  # a page naming itself (its breadcrumb's last step) says nothing of what it is
-            key = column_url(target.final_url)
-            if key in skip or key not in groups or _is_article(groups[key][0]):
+            column = keys.get(target.final_url, "")
+            if column == "":  # the nav's targets, asked from every page: judged once each
+                key = column_url(target.final_url)
+                column = keys[target.final_url] = (
+                    None if key in skip or key not in groups or _is_article(groups[key][0]) else key
+                )
+            if column is None:
                 continue
+            key = column
             counts = link_names.get(key)
             if counts is None:
                 counts = link_names[key] = Counter()

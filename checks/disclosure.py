@@ -171,6 +171,9 @@ def _as_date(value: str | None, as_of: dt.date) -> dt.date | None:
     return date if date <= as_of else None
 
 
+_REPORT_LINK_TAGS = frozenset({LinkTag.A, LinkTag.AREA})
+
+
 def _find_reports(site: Site, columns: dict[str, str], names: TargetNames) -> list[_Report]:
     """Every annual report linked or published on the site, one per URL, with its publication date.
 
@@ -183,7 +186,7 @@ def _find_reports(site: Site, columns: dict[str, str], names: TargetNames) -> li
     for page in site.pages_landing_first:
         in_column = page.url in columns
         for link in page.links:
-            if link.tag not in (LinkTag.A, LinkTag.AREA):
+            if link.tag not in _REPORT_LINK_TAGS:
                 continue
             _, words = names.link_words(link)
             if is_pagination(words):

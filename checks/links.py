@@ -137,6 +137,8 @@ def missing_anchor(ctx: Context) -> Iterator[Finding]:
     checked = 0
     for page in ctx.site.html_pages:
         for link in page.links:
+            if not link.fragment:  # nearly every link: no unquote for it
+                continue
             fragment = unquote(link.fragment)
             if not fragment or fragment.startswith(_ROUTES) or "=" in fragment or fragment.lower() == "top":
                 continue

@@ -211,10 +211,13 @@ class TargetNames:
     def link_words(self, link: Link) -> tuple[str, str]:
         """(how, words) a person has for a link: its text or title attribute, whichever says more (how is
         ""); for a link with no words, the first name its target page gives itself."""
-        if is_wordless(link):
-            return next(iter(self.of(link.url)), ("", ""))
-        text = link.text if has_words(link.text) else ""
-        return "", link.title if len(link.title) > len(text) else text
+        # is_wordless(link), without asking has_words(link.text) twice: every link of every page comes here.
+        text, title = link.text, link.title
+        if not has_words(text):
+            text = ""
+            if link.tag in _WORDLESS_TAGS and not has_words(title):
+                return next(iter(self.of(link.url)), ("", ""))
+        return "", title if len(title) > len(text) else text
 
 
 def link_label(how: str, words: str) -> str:

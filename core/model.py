@@ -134,6 +134,15 @@ class DateMention:
         return not self.value.startswith("--")
 
 
+def best_date(dates: tuple[DateMention, ...]) -> str | None:
+    """The publication date among a page's dates: meta first, then labelled text, then the URL."""
+    for source in (DateSource.META, DateSource.LABEL, DateSource.URL):
+        for d in dates:
+            if d.source is source and d.has_year:
+                return d.value
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """One link target on a page, with the words a person sees for it."""
@@ -244,11 +253,7 @@ class Page:
 
     def best_date(self) -> str | None:
         """The page's publication date: meta first, then labelled text, then the URL."""
-        for source in (DateSource.META, DateSource.LABEL, DateSource.URL):
-            for d in self.dates:
-                if d.source is source and d.has_year:
-                    return d.value
-        return None
+        return best_date(self.dates)
 
 
 class FetchError(StrEnum):

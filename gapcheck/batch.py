@@ -10,14 +10,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from scrapy.crawler import Crawler
+
 from core.errors import CrawlInterrupted, GapcheckError
 from core.model import CrawlStats
 from core.redaction import redact
+from spiders.portal import PortalSpider
 from spiders.progress import BATCH_DETAIL, SITES, Board, Phase, Snapshot
 
 from .cli_words import ERROR
@@ -32,9 +36,47 @@ from .run_options import started_with
 from .runner import Outcome, conclude, rules_of, start_run
 from .sites import SiteEntry, SitesFile
 from .store import Store
+from .workers import crawl_in_workers, plan
 
-PARALLEL = 4
-"""Portals crawled at once: each is polite to its own host, so this bounds only gapcheck's own load."""
+
+@dataclass(frozen=True)
+class Crawling:
+    """Where one running portal's crawl is, for the batch's estimate of its end."""
+
+    done: int
+    """Pages fetched."""
+    known: int
+    """Pages known so far (fetched and queued)."""
+    last: int | None
+    """Pages the portal's last finished run fetched; None when it has none."""
+    seconds: float
+    """Since it started."""
+
+
+def batch_left(
+    running: list[Crawling], waiting: list[int | None], slots: int, finished: tuple[float, ...] = ()
+) -> tuple[float | None, bool]:
+    """Seconds until the crawls of a batch end, and whether that is a guess; None before any rate is known.
+
+    Each portal goes at its own polite rate: a running one ends when the pages it is expected to have (what
+    it knows, or its last run's count when more) are fetched at the rate it has gone so far; a waiting one
+    takes its last run's pages (or the mean of the counts known) at the mean rate of the running and
+    `finished` ones (pages a second). The batch ends when the longest of them does, and not before their
+    work spread over `slots` portals at once is done. A guess unless every portal has a last run to go by."""
+    rates = [c.done / c.seconds for c in running if c.done and c.seconds > 0] + list(finished)
+    if not rates or not (running or waiting):
+        return None, True
+    rate = sum(rates) / len(rates)
+    expected = [max(c.known, c.last or 0) for c in running]
+    known = expected + [last for last in waiting if last is not None]
+    mean = sum(known) / len(known) if known else 0
+    lefts = [
+        (e - c.done) / (c.done / c.seconds if c.done and c.seconds > 0 else rate)
+        for c, e in zip(running, expected, strict=True)
+    ]
+    lefts += [(mean if last is None else last) / rate for last in waiting]
+    guess = any(c.last is None or c.known > c.last for c in running) or None in waiting
+    return max(max(lefts), sum(lefts) / max(slots, 1)), guess
 
 
 @dataclass(frozen=True)
@@ -62,29 +104,33 @@ def run_batch(
     sites: SitesFile,
     store: Store,
     as_of: dt.date,
-    parallel: int = PARALLEL,
+    parallel: int | None = None,
     say: Callable[[str], None] = print,
     redis: str | None = None,
     board: Board | None = None,
+    workers: int = 1,
 ) -> BatchOutcome:
-    """`redis`: crawl through the workers attached to it (gapcheck/distributed.py), every portal at once.
-    `board`: shows portals done, running and waiting."""
+    """`parallel`: portals crawled at once at most in each process (None: as many as the CPU allows,
+    gapcheck/admission.py). `redis`: crawl through the workers attached to it (gapcheck/distributed.py),
+    every portal at once. `workers`: processes the portals are shared out over without Redis
+    (gapcheck/workers.py). `board`: shows portals done, running and waiting, and an estimate of the end."""
     store.verify()  # a damaged store would take one dead run per portal
     with ExitStack() as locks:
         if board is not None:
             locks.enter_context(board)
-        return _run(sites, store, as_of, parallel, say, locks, redis, board or Board(live=False))
+        return _run(sites, store, as_of, parallel, say, locks, redis, board or Board(live=False), workers)
 
 
 def _run(
     sites: SitesFile,
     store: Store,
     as_of: dt.date,
-    parallel: int,
+    parallel: int | None,
     say: Callable[[str], None],
     locks: ExitStack,
     redis: str | None,
     board: Board,
+    workers: int = 1,
 ) -> BatchOutcome:
     outcomes: dict[str, SiteOutcome] = {}
     jobs: list[tuple[CrawlRequest, int]] = []
@@ -103,26 +149,57 @@ def _run(
         jobs.append((request, start_run(store, request, profile, as_of, started_with(profile, as_of), entry.title)))
         planned.append((entry, profile, rules))
 
-    crawls = {"done": 0}
-    at_once = len(jobs) if redis else parallel
+    # The portals of each process (one share in this process; with --workers, gapcheck/workers.py's plan).
+    shares = plan(jobs, store, workers) if workers > 1 and not redis else [list(range(len(jobs)))]
+    last = [_last_pages(store, request.url, run_id) for request, run_id in jobs]
+    crawling: dict[int, tuple[Crawler | None, float]] = {}
+    ended: set[int] = set()
+    rates: list[float] = []
 
     def counts() -> Snapshot:
-        done = crawls["done"]
-        running = min(at_once, len(jobs) - done)
-        waiting = len(jobs) - done - running
-        return Snapshot(Phase.BATCH, done, len(jobs), BATCH_DETAIL.format(running=running, waiting=waiting), SITES)
+        now = time.monotonic()
+        if redis:  # every portal at once, crawled by the workers: nothing here to count pages by
+            running, waiting, left, guess = len(jobs) - len(ended), 0, None, True
+        else:
+            running, waiting = len(crawling), len(jobs) - len(ended) - len(crawling)
+            left, guess = batch_left(
+                [_where(crawler, last[i], now - since) for i, (crawler, since) in list(crawling.items())],
+                [last[i] for i in range(len(jobs)) if i not in ended and i not in crawling],
+                parallel * len(shares) if parallel else max(running, 1),
+                tuple(rates),
+            )
+        return Snapshot(
+            Phase.BATCH,
+            len(ended),
+            len(jobs),
+            BATCH_DETAIL.format(running=running, waiting=waiting),
+            SITES,
+            estimated=True,
+            left=left,
+            rough=guess,
+        )
 
     board.follow(counts)
 
+    def began(i: int, crawler: Crawler | None) -> None:
+        """`crawler`: None for a portal crawled by a worker process (counted, its pages not seen here)."""
+        crawling[i] = (crawler, time.monotonic())
+
     def crawled(i: int, stats: CrawlStats | BaseException) -> None:
-        crawls["done"] += 1
+        ended.add(i)
+        _, since = crawling.pop(i, (None, time.monotonic()))
+        if isinstance(stats, CrawlStats) and stats.pages:
+            rates.append(stats.pages / max(time.monotonic() - since, 1e-3))
         entry = planned[i][0]
         if isinstance(stats, BaseException):
             say(f"{entry.name}：{ERROR['crawl_failed'].format(reason=stats)}")
         else:
             say(f"{entry.name}：抓取完成，{stats.pages} 个页面")
 
-    results = crawl_many(jobs, store, parallel, crawled)
+    if len(shares) > 1:
+        results = crawl_in_workers(jobs, store, shares, parallel, crawled, say, began)
+    else:
+        results = crawl_many(jobs, store, parallel, crawled, started=began)
     judged = {"done": 0}
     board.follow(lambda: Snapshot(Phase.CHECK, judged["done"], len(jobs), unit=SITES))
     stopped: list[str] = []
@@ -173,6 +250,19 @@ def _run(
     for line in notices:
         say(line)
     return BatchOutcome(ordered, index, tuple(notices))
+
+
+def _last_pages(store: Store, url: str, run_id: int) -> int | None:
+    """Pages the portal's last finished run before `run_id` fetched."""
+    runs = store.runs_of_site(url, before=run_id, done_only=True)
+    return store.run(runs[-1].id).pages if runs else None
+
+
+def _where(crawler: Crawler | None, last: int | None, seconds: float) -> Crawling:
+    spider = crawler.spider if crawler is not None else None
+    if not isinstance(spider, PortalSpider):
+        return Crawling(0, 0, last, seconds)
+    return Crawling(spider.pages_done, max(spider.pages_scheduled, spider.pages_done), last, seconds)
 
 
 def _failed(sites: SitesFile, entry: SiteEntry, error: str, say: Callable[[str], None]) -> SiteOutcome:

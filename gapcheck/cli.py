@@ -177,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("sites", type=Path, metavar="SITES.yaml", help=_help("sites"))
     batch.add_argument("--as-of", type=_as_of, default=None, help=_help("as_of"))
     batch.add_argument("--parallel", type=_positive, default=None, help=_help("parallel"))
+    batch.add_argument("--workers", type=_positive, default=None, help=_help("workers"))
     _add_db(batch, "db_sites")
     _add_progress(batch)
     _add_redis(batch)
@@ -369,9 +370,10 @@ def cmd_rules(*, markdown: bool) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import PARALLEL, run_batch  # imports Scrapy
+    from .batch import run_batch  # imports Scrapy
     from .sites import load_sites
     from .store import Store
+    from .workers import default_workers
 
     sites = load_sites(args.sites)
     if args.redis:
@@ -384,9 +386,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
             sites,
             store,
             args.as_of or dt.date.today(),
-            args.parallel or PARALLEL,
+            args.parallel,
             redis=args.redis,
             board=_board(args),
+            workers=args.workers or default_workers(),
         )
     finally:
         store.close()

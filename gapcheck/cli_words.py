@@ -92,7 +92,9 @@ ARG_HELP = {
     "verbose": "显示 Scrapy 的日志",
     "redis": "通过连接到这个 Redis（redis://HOST:6379/0）的 gapcheck worker 进程抓取；数据库和报告仍在本机",
     "sites": "网站清单（格式见 config/sites.example.yaml）",
-    "parallel": "同时抓取的网站数（默认 4；每个主机仍按礼貌的速度抓取）",
+    "parallel": "同时抓取的网站数上限（默认只受可打开文件数限制：本进程的 CPU 和内存还够用就开始下一个网站；每个主机仍按礼貌的速度抓取）",
+    "workers": "分给多少个进程抓取（默认：本机可用的 CPU 核数；同一主机的网站由同一个进程抓取；"
+    "--parallel 是每个进程同时抓取的网站数上限；与 --redis 同用时不起作用）",
     "worker_redis": "redis://HOST:6379/0",
     "idle_exit": "这么多秒内没有可参与的抓取就退出（默认：一直运行到被停止）",
     "run": "运行编号（gapcheck history URL 列出编号）",
@@ -198,6 +200,17 @@ WORKER = {
     "rejected": "，跳过 {n} 条不是合法数据的内容",
 }
 """A worker's log lines, read by the operators who run it."""
+
+BATCH_WORKER = {
+    "started": "检查进程 {pid}：{urls}",
+    "died": "检查进程 {pid} 意外退出（{how}），这个网站没有检查完；已抓取的页面保留在数据库中。"
+    "查看系统日志（如 dmesg 中内存不足的记录）后重新运行 gapcheck batch",
+    "signal": "被信号 {n} 结束",
+    "exit": "退出码 {n}",
+    "rejected": "gapcheck：检查进程 {pid} 发来一行不是合法数据的内容（{why}），已跳过，未执行其中任何内容",
+    "rejected_total": "gapcheck：检查进程 {pid} 共发来 {n} 行不是合法数据的内容，均已跳过",
+}
+"""`gapcheck batch --workers N`: which process checks which portals, and what went wrong with one."""
 
 PROBE = {"ok": "正常", "failed": "失败"}
 """The first column of `gapcheck probe`."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.utils.ossignal import install_shutdown_handlers
+from twisted.internet.task import LoopingCall
 from twisted.python.failure import Failure
 
 from core.errors import CrawlInterrupted, GapcheckError, ScratchError, StoreError
@@ -23,9 +24,10 @@ from spiders import scratch
 from spiders.portal import PortalSpider
 from spiders.stopping import stop_asking
 
+from . import admission
 from .cli_words import ERROR
 from .crawl_request import CrawlRequest
-from .crawl_setup import host_notes, scrapy_settings
+from .crawl_setup import collect_less, host_notes, scrapy_settings
 from .profile import CrawlOptions
 from .report.labels import CLI
 from .store import Store
@@ -78,13 +80,18 @@ def crawl(request: CrawlRequest, store: Store, run_id: int) -> CrawlStats:
 def crawl_many(
     jobs: list[tuple[CrawlRequest, int]],
     store: Store,
-    parallel: int = 4,
+    parallel: int | None = None,
     done: Callable[[int, CrawlStats | BaseException], None] | None = None,
+    batch: bool = False,
+    started: Callable[[int, Crawler], None] | None = None,
 ) -> list[CrawlStats | BaseException]:
-    """Crawls several portals in this one process, `parallel` at a time, each with its own settings.
+    """Crawls several portals in this one process, each with its own settings, as many at once as the
+    process has CPU and memory for (gapcheck/admission.py) and at most `parallel`.
 
     Different hosts are crawled side by side, each host politely. One crawl that fails leaves its
-    exception in its place in the result and the others go on. `done(i, outcome)` is called as each ends.
+    exception in its place in the result and the others go on. `started(i, crawler)` is called as each
+    starts, `done(i, outcome)` as each ends. `batch`: part of a batch even when alone here (a worker of
+    `batch --workers`): crawled as a batch does.
     """
     if jobs and jobs[0][0].redis:
         from .distributed import crawl_distributed
@@ -108,13 +115,24 @@ def crawl_many(
     frontiers: dict[int, tuple[str, int]] = {}
     scratch.sweep()  # what SIGKILLed crawls left in the temp folder
 
+    cap = admission.default_cap(len(jobs)) if parallel is None else max(1, parallel)
+    running: set[int] = set()
+
+    def admit(meter: admission.CpuMeter) -> None:
+        if process.stopping:
+            return
+        lag = meter.lag()
+        for _ in range(admission.to_start(meter.share(), len(running), len(waiting), cap, admission.resident(), lag)):
+            start_next()
+
     def start_next() -> None:
         if not waiting or process.stopping:
             return
         i = waiting.pop(0)
+        running.add(i)
         request, run_id = jobs[i]
         # The first crawler installs the reactor, as CrawlerProcess.create_crawler would have it do.
-        settings = scrapy_settings(request, run_id, alone=len(jobs) == 1)
+        settings = scrapy_settings(request, run_id, alone=len(jobs) == 1 and not batch)
         crawler = Crawler(PortalSpider, settings, init_reactor=i == 0)
         opts = request.crawl
         revalidate, unchanged = _incremental(store, request.url) if opts.incremental else ({}, None)
@@ -143,10 +161,13 @@ def crawl_many(
         except Exception as exc:
             finished(exc, i, crawler, run_id)
             return
+        if started is not None:
+            started(i, crawler)
         # Added before the process's own join sees the deferred fire, so the reactor waits for the next one.
         deferred.addBoth(finished, i, crawler, run_id)
 
     def finished(result: Failure | BaseException | None, i: int, crawler: Crawler, run_id: int) -> None:
+        running.discard(i)
         if i in frontiers:
             folder, held = frontiers.pop(i)
             shutil.rmtree(folder, ignore_errors=True)
@@ -155,7 +176,7 @@ def crawl_many(
         if isinstance(result, Failure):
             result = result.value
         full = result if isinstance(result, scratch.ScratchFull) else getattr(crawler.spider, "scratch_failure", None)
-        if failure is not None:  # the pipeline could not write: the crawl stopped for that reason
+        if failure is not None:  # the spider could not write to the store: the crawl stopped for that reason
             outcomes[i] = (
                 failure
                 if isinstance(failure, StoreError)
@@ -169,18 +190,26 @@ def crawl_many(
             outcomes[i] = _stats(crawler, store, run_id, jobs[i][0].crawl)
         if done is not None:
             done(i, outcomes[i])
-        start_next()
+        if not running:
+            start_next()  # the process stops when its last crawl ends: the next must not wait for a tick
         return None
 
-    for _ in range(max(1, parallel)):
-        start_next()
+    collect_less()  # before the first crawler: a crawl's own objects stay collectable
     if jobs:
+        # The first crawler installs the reactor, the clock of the looks that follow; they start measuring
+        # once these few have started.
+        for _ in range(admission.to_start(None, 0, len(waiting), cap)):
+            start_next()
+        ticks = LoopingCall(admit, admission.CpuMeter())
+        ticks.start(admission.TICK, now=False)
         # Scrapy's handlers stay installed after the reactor stops; what comes after the crawl (judging,
         # reports) is stopped by Python's own KeyboardInterrupt, which the command turns into exit 130.
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             process.start()
         finally:
+            if ticks.running:
+                ticks.stop()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
     if process.stopping:

@@ -3,6 +3,8 @@ process (gapcheck/crawl.py) and the crawl through workers (gapcheck/distributed.
 
 from __future__ import annotations
 
+import gc
+
 from scrapy.settings import Settings
 
 from core.model import HostNote
@@ -11,6 +13,24 @@ from spiders import rendering
 from spiders import settings as spider_settings
 
 from .crawl_request import CrawlRequest
+
+YOUNG_GENERATION = (2000, 10, 10)
+"""gc.set_threshold for a crawl: young objects collected after 2,000 allocations, not Python's 700."""
+
+
+def collect_less() -> None:
+    """Keeps Python's cyclic collector off what every crawl holds for its whole life.
+
+    Each full collection walked every module, class and function imported (Scrapy, Twisted, lxml, the rules):
+    17 of them cost 1.3 of the 12 CPU seconds of a 3,000-page check, and the young generation's 2,200 another
+    0.9 (bench/README.md). What exists when the crawl starts is frozen out of the collector (refcounting
+    still frees it), once a process: a later freeze would also pin a running crawl's objects, whose cycles
+    would then never be collected. Peak RSS stays the same (140 MB at 3,000 pages either way).
+    """
+    if not gc.get_freeze_count():
+        gc.collect()
+        gc.freeze()
+    gc.set_threshold(*YOUNG_GENERATION)
 
 
 def scrapy_settings(request: CrawlRequest, run_id: int, *, alone: bool = True) -> Settings:

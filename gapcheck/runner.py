@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import dataclasses
 import datetime as dt
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -113,6 +116,7 @@ def conclude(
         command = request.resume_with(store.path, out)
         raise CrawlInterrupted(f"{redact(url)}：{labels.CLI['resume_hint'].format(run=run_id, command=command)}")
     store.finish_crawl(run_id, stats)
+    _give_back_crawl_memory()
     site = store.load_site(run_id)
     start = site.home
     if start is None or start.status is None:
@@ -128,6 +132,15 @@ def conclude(
         raise CrawlStartError(f"{redact(url)}：{refused}")
     outcome = evaluate(store, run_id, profile, rules, out, site, request.progress)
     return dataclasses.replace(outcome, internal_errors=stats.internal_errors)
+
+
+def _give_back_crawl_memory() -> None:
+    """The crawl's objects (Scrapy's, the frontier's, the parsed pages') are garbage once it is over: hand
+    their memory back to the system before the site model is loaded, so the check's peak is the larger of
+    the crawl's and the model's, not both (glibc keeps freed memory in the process until malloc_trim)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 _START_STATUS = {

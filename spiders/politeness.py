@@ -128,6 +128,8 @@ class Host:
     """Monotonic time until which more 429s belong to the burst already answered."""
     next_start: float = 0.0
     """Monotonic time before which no request to the host starts."""
+    last_start: float = float("-inf")
+    """Monotonic time the last request to the host really left this middleware."""
     failures: int = 0
     """Consecutive URLs whose first answer suggests overload."""
     open_reason: str = ""
@@ -565,7 +567,11 @@ class Politeness:
             state.next_start = start + interval
             wait = start - now
             self.holding[id(request)] = (key, state)  # released when the request leaves the downloader
-        if wait > 0:
+        if self.shared is None:
+            # A timer fires late when the reactor was busy (a store write, other portals' pages): counted from
+            # when the last request really left, not from when it was meant to.
+            wait = max(wait, state.last_start + interval - monotonic())
+        while wait > 0:
             from twisted.internet import reactor  # the running one: importing it early would install the default
 
             try:
@@ -583,6 +589,8 @@ class Politeness:
             if _stops(state, this_pass, let_by):
                 self.left(request)
                 raise IgnoreRequest(CIRCUIT_OPEN + state.open_reason)
+            wait = state.last_start + interval - monotonic() if self.shared is None else 0
+        state.last_start = monotonic()
         return None
 
     async def _reach(self, host: str) -> Reach:

@@ -25,7 +25,7 @@ from scrapy.exceptions import (
     StopDownload,
 )
 from scrapy.http import Request, Response
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import error as tx_error
 from twisted.internet import threads
 from twisted.python.failure import Failure
@@ -65,6 +65,7 @@ from .settings import (
     QUERY_VARIANTS,
     SLOW_PASS_TIMEOUT_FACTOR,
 )
+from .store_writes import Sink, StoreWrites
 from .traps import TrapGuard
 
 HTML_TYPES = ("text/html", "application/xhtml")
@@ -112,7 +113,7 @@ class PortalSpider(scrapy.Spider):
         exclude: Iterable[str] = (),
         max_pages: int = MAX_PAGES,
         max_depth: int = MAX_DEPTH,
-        sink=None,
+        sink: Sink | None = None,
         known: Mapping[str, LinkCheck] | None = None,
         dns_probe: Iterable[str] = DNS_PROBE_HOSTS,
         revalidate: Mapping[str, tuple[str, str]] | None = None,
@@ -124,7 +125,10 @@ class PortalSpider(scrapy.Spider):
     ):
         super().__init__(**kwargs)
         self.sink = sink
-        """Where the item pipeline writes what the spider saw."""
+        """Where the spider writes what it saw (through `writes`, once the crawler's settings name the run)."""
+        self.writes: StoreWrites | None = None
+        self.store_failure: BaseException | None = None
+        """Why writing to the store failed, which stopped the crawl (read by gapcheck/crawl.py)."""
         self.known = known or {}
         """Answers of external targets from earlier runs, still fresh: not asked again."""
         self.reused = 0
@@ -178,16 +182,41 @@ class PortalSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
+        run_id = crawler.settings.getint("GAPCHECK_RUN_ID")
+        if spider.sink is not None and run_id:
+            spider.writes = StoreWrites(spider.sink, run_id, spider._store_failed)
         return spider
 
-    async def start(self) -> AsyncIterator[Request | LinkCheck]:
+    def _record(self, outputs: Iterable[Request | Page | LinkCheck]) -> Iterable[Request | Page | LinkCheck]:
+        """A callback's pages and link checks go to the store from here; only its requests go on to Scrapy.
+        Without a store (no run), everything goes to Scrapy as items."""
+        if self.writes is None:
+            yield from outputs
+            return
+        items: list[Page | LinkCheck] = []
+        try:
+            for out in outputs:
+                if isinstance(out, Request):
+                    yield out
+                else:
+                    items.append(out)
+        finally:
+            # Also after an exception in the callback: what it saw until then is kept, as Scrapy kept the items.
+            self.writes.add(items)
+
+    def _store_failed(self, exc: BaseException) -> None:
+        self.store_failure = exc
+        assert self.crawler.engine is not None  # writes happen while the crawl runs
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="store-failed"))
+
+    async def start(self) -> AsyncIterator[Request | Page | LinkCheck]:
         # An aliased start page is served by staging: its certificate says nothing of production's.
         aliased = (urlsplit(self.start_url).hostname or "").lower() in self.settings.getdict("GAPCHECK_ALIASES")
         await self.prepare(certificate=not aliased)
         if self.auto_render and not self.resume:
             self.raw_start = await self._raw_start()
         if self.resume:
-            for item in self._resumed(*self.resume):
+            for item in self._record(self._resumed(*self.resume)):
                 yield item
             return
         yield self._request(self.start_url, Role.PAGE, depth=0, referrer="")
@@ -256,13 +285,16 @@ class PortalSpider(scrapy.Spider):
     def sampled(self, response: Response):
         """A sampled page, rendered: when it shows more than its raw HTML, it is recorded as rendered (its
         script-built links followed) and every later page is rendered."""
+        return self._record(self._answer_sample(response))
+
+    def _answer_sample(self, response: Response):
         seen = extract(decode_html(response.body, None)[0], response.url)
         if self.render_all or not self._built_by_script(seen.links, self.samples.get(_requested(_asked(response)))):
             return
         self.render_all = True
         self.logger.info("%s is built by script: rendering the rest of the site", response.url)
         self.pages_done -= 1  # the same page again, not one more
-        yield from self.parse(response)
+        yield from self._answer_page(response)
 
     def sample_failed(self, failure: Failure) -> None:
         """A sampled page the browser could not render is judged from its raw HTML, as it already was."""
@@ -433,6 +465,8 @@ class PortalSpider(scrapy.Spider):
         scratch.full(self.crawler, folder, reason)
 
     def closed(self, reason: str) -> None:
+        if self.writes is not None:
+            self.writes.flush()
         self.seen.close()
 
     def idle(self) -> None:
@@ -478,6 +512,9 @@ class PortalSpider(scrapy.Spider):
     # -- callbacks --------------------------------------------------------------------------
 
     def parse(self, response: Response):
+        return self._record(self._answer_page(response))
+
+    def _answer_page(self, response: Response):
         request = _asked(response)
         url = _requested(request)
         depth = request.meta["gapcheck_depth"]
@@ -561,6 +598,9 @@ class PortalSpider(scrapy.Spider):
         yield from self.follow(response.url, depth, seen.links)
 
     def checked(self, response: Response):
+        return self._record(self._answer_check(response))
+
+    def _answer_check(self, response: Response):
         self.answered += 1
         request = _asked(response)
         url = _requested(request)
@@ -578,6 +618,9 @@ class PortalSpider(scrapy.Spider):
         yield self._settle(request, url, self._check(url, response, _header(response, b"Content-Type").lower()))
 
     def failed(self, failure: Failure):
+        return self._record(self._answer_failure(failure))
+
+    def _answer_failure(self, failure: Failure):
         request: Request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on every errback's failure
         url = _requested(request)
         kind, location = _classify(failure)

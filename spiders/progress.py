@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, ProgressColumn, Task, TextColumn, TimeRemainingColumn
@@ -42,6 +42,8 @@ class Phase(StrEnum):
 SITES = "网站"
 BATCH_DETAIL = "进行中 {running}，等待 {waiting}"
 """`gapcheck batch`: portals crawled at once and not started yet."""
+ROUGHLY = "约 "
+"""Before an estimate of the end that is a guess."""
 
 
 @dataclass(frozen=True)
@@ -53,16 +55,29 @@ class Snapshot:
     detail: str = ""
     unit: str = "页面"
     """What is counted."""
+    estimated: bool = False
+    """The counter estimates the end itself (`left`), knowing better than done/known at the rate seen (a
+    batch's portals each go at their own polite rate): neither that rate nor an estimate from it is shown."""
+    left: float | None = None
+    """Seconds to the end, when `estimated` and known yet."""
+    rough: bool = False
+    """`left` is a guess (portals with no last run to go by): said with 约."""
+
+
+def _left(seconds: float, rough: bool) -> str:
+    return f"{ROUGHLY if rough else ''}{dt.timedelta(seconds=round(seconds))}"
 
 
 def _words(snap: Snapshot, rate: float | None, left: float | None) -> str:
     parts = [snap.phase.value]
     if snap.known is not None:
         parts.append(f"{snap.unit} {snap.done}/{snap.known}")
+        if snap.estimated:
+            rate, left = None, snap.left
         if rate:
             parts.append(f"{rate:.1f} 个/秒")
         if left is not None:
-            parts.append(f"预计还需 {dt.timedelta(seconds=round(left))}")
+            parts.append(f"预计还需 {_left(left, snap.rough)}")
     if snap.detail:
         parts.append(snap.detail)
     return "，".join(parts)
@@ -70,7 +85,17 @@ def _words(snap: Snapshot, rate: float | None, left: float | None) -> str:
 
 class _Rate(ProgressColumn):
     def render(self, task: Task) -> Text:
-        return Text(f"{task.speed:.1f} 个/秒" if task.speed else "")
+        return Text(f"{task.speed:.1f} 个/秒" if task.speed and not task.fields.get("estimated") else "")
+
+
+class _Left(TimeRemainingColumn):
+    """The snapshot's own estimate of the end when it makes one, else rich's from the rate."""
+
+    def render(self, task: Task) -> Text:
+        if not task.fields.get("estimated"):
+            return super().render(task)
+        left = task.fields.get("left")
+        return Text("" if left is None else _left(left, task.fields.get("rough", False)), style="progress.remaining")
 
 
 class Board:
@@ -106,7 +131,7 @@ class Board:
                 MofNCompleteColumn(),
                 _Rate(),
                 TextColumn("预计还需"),
-                TimeRemainingColumn(),
+                _Left(),
                 TextColumn("{task.fields[detail]}"),
                 console=Console(file=self.stream),
                 transient=True,  # the summary that follows is what stays on the screen
@@ -138,7 +163,12 @@ class Board:
                 if task is not None:
                     bar.remove_task(task)
                 task, phase = bar.add_task(snap.phase.value, total=snap.known, detail=snap.detail), snap.phase
-            bar.update(task, completed=snap.done, total=snap.known, detail=snap.detail)
+            ends: dict[str, Any] = {
+                "estimated": snap.estimated,
+                "left": snap.left,
+                "rough": snap.rough,
+            }  # read by _Left
+            bar.update(task, completed=snap.done, total=snap.known, detail=snap.detail, **ends)
             bar.refresh()
             if self._stop.wait(REDRAW):
                 return

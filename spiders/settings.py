@@ -89,6 +89,9 @@ DEFAULTS = {
     "SCHEDULER_DISK_QUEUE": "spiders.scratch.FrontierDiskQueue",
     "COOKIES_ENABLED": False,
     "TELNETCONSOLE_ENABLED": False,
+    # Scrapy 2.19's RemoteControl: an aiohttp server on localhost that runs any Python code sent to it, its
+    # token in a job file under the user's state folder (left there by a killed crawl). Not for a checker.
+    "REMOTE_CONTROL_ENABLED": False,
     "LOG_LEVEL": "CRITICAL",
     "LOGSTATS_INTERVAL": 0,
     "MEMUSAGE_ENABLED": False,
@@ -112,7 +115,6 @@ DEFAULTS = {
         # After RedirectMiddleware (600), so that its responses are seen first: see spiders/redirects.py.
         "spiders.redirects.MalformedTargets": 650,
     },
-    "ITEM_PIPELINES": {"spiders.pipelines.StorePipeline": 300},
     "EXTENSIONS": {"spiders.progress.Progress": 500},
     "GAPCHECK_PROGRESS": None,  # a spiders.progress.Board
     "GAPCHECK_CRAWL_DELAY_MAX": CRAWL_DELAY_MAX,

@@ -2,7 +2,7 @@
 
 It crawls exactly like PortalSpider; what changes is where things go. The start page is queued by the
 coordinator, not by the worker. What a callback gives (pages and link checks, new requests, targets for
-the second pass) is not handed to Scrapy's item pipeline and scheduler one by one but recorded in Redis
+the second pass) is not written to the store and handed to Scrapy's scheduler but recorded in Redis
 in one script with the end of the request's lease, so a worker can be killed at any moment. The
 coordinator (gapcheck/distributed.py) stores the items, runs the second pass and decides when the
 crawl is over; until then an idle worker keeps asking the queue for work.
@@ -75,13 +75,13 @@ class WorkerSpider(PortalSpider):
     # -- one answer in, one Redis script out --------------------------------------------------
 
     def parse(self, response):
-        return self._deliver(response.request, super().parse(response))
+        return self._deliver(response.request, self._answer_page(response))
 
     def checked(self, response):
-        return self._deliver(response.request, super().checked(response))
+        return self._deliver(response.request, self._answer_check(response))
 
     def failed(self, failure):
-        return self._deliver(failure.request, super().failed(failure))
+        return self._deliver(failure.request, self._answer_failure(failure))
 
     def _deliver(self, request: Request, outputs: Iterable) -> tuple:
         items: list = []

@@ -128,6 +128,7 @@ SETTINGS = {
     "LOG_LEVEL": "CRITICAL",
     "LOGSTATS_INTERVAL": 0,
     "TELNETCONSOLE_ENABLED": False,
+    "REMOTE_CONTROL_ENABLED": False,  # as gapcheck: Scrapy 2.19's code-running HTTP server stays off
     "MEMUSAGE_ENABLED": False,
     "ROBOTSTXT_OBEY": False,
     "COOKIES_ENABLED": False,

@@ -14,8 +14,6 @@ from typing import Any, TypeVar
 from core.model import (
     CertificateNote,
     CrawlStats,
-    DateMention,
-    DateSource,
     FetchError,
     Form,
     HostNote,
@@ -27,9 +25,10 @@ from core.model import (
     Region,
     TrapNote,
     Zone,
+    best_date,
 )
 
-from .texts import RunTexts, StoredPage
+from .texts import IN_STORE, RunTexts, StoredMeta, StoredPage, StoredZone, date_mentions
 
 Keep = Callable[[Any, Any], Any]
 """`strings.setdefault` of one load: the one object for each repeated string."""
@@ -51,27 +50,35 @@ LINK_CHECK_COLUMNS = (
 )
 
 
+_REGIONS = {r.value: r for r in Region}  # a dict, not Region(value): an Enum call is slow
+
+
 class PageReader:
     """Turns `pages` rows into Pages sharing one object for each repeated string, tuple, form and zone."""
 
     def __init__(self, strings: dict | None = None):
         self.keep: Keep = ({} if strings is None else strings).setdefault
         self.json: dict[tuple[int, str | None], Any] = {}
-        self.sources = {s.value: s for s in DateSource}
         self.zones: dict[tuple[str, int], Zone] = {}
+        self.meta_keys: dict[tuple[str, ...], dict[str, int]] = {}
 
     def page(self, r: tuple, links: dict[str, tuple[Link, ...]]) -> Page:
         """A `pages` row (SELECT *) as the model's Page, with its text."""
         return Page(text=r[17] or "", **self._fields(r, links))
 
     def stored_page(self, r: tuple, links: dict[str, tuple[Link, ...]], texts: RunTexts) -> StoredPage:
-        """A row of PAGE_COLUMNS_NO_TEXT as a StoredPage, whose text `texts` reads when it is asked for."""
-        return StoredPage(texts=texts, length=r[17], **self._fields(r, links))
+        """A row of PAGE_COLUMNS_NO_TEXT as a StoredPage, whose text and the fields no rule reads `texts` reads
+        when they are asked for."""
+        fields = self._fields(r, links, texts)
+        best = best_date(date_mentions(r[16]))
+        return StoredPage(texts=texts, length=r[17], best=best and self.keep(best, best), **fields)
 
-    def _fields(self, r: tuple, links: dict[str, tuple[Link, ...]]) -> dict[str, Any]:
-        """Every field of the row's Page but its text."""
+    def _fields(self, r: tuple, links: dict[str, tuple[Link, ...]], texts: RunTexts | None = None) -> dict[str, Any]:
+        """Every field of the row's Page but its text; with the run's `texts`, IN_STORE for those a StoredPage
+        leaves there, and its blocks' texts too."""
         keep = self.keep
         url = keep(r[1], r[1])
+        stored = texts is not None
         return {
             "url": url,
             "final_url": keep(r[2], r[2]),
@@ -81,22 +88,32 @@ class PageReader:
             "title": keep(r[6], r[6]) or "",
             "depth": r[7] or 0,
             "referrer": keep(r[8], r[8]) or "",
-            "size": r[9] or 0,
+            "size": IN_STORE if stored else r[9] or 0,
             "content_hash": r[10] or "",
-            "etag": r[11] or "",
-            "last_modified": keep(r[12], r[12]) or "",
-            "fetched_at": keep(r[13], r[13]) or "",
+            "etag": IN_STORE if stored else r[11] or "",
+            "last_modified": IN_STORE if stored else keep(r[12], r[12]) or "",
+            "fetched_at": IN_STORE if stored else keep(r[13], r[13]) or "",
             "headings": self._parsed(14, r[14], lambda h: tuple(keep(x, x) for x in h)),
-            "meta": {keep(k, k): keep(v, v) for k, v in json.loads(r[15] or "{}").items()},
-            "dates": tuple(
-                DateMention(keep(v, v), keep(t, t), self.sources[s]) for v, t, s in json.loads(r[16] or "[]")
-            ),
+            "meta": self._meta(r[15], stored),
+            "dates": IN_STORE if stored else date_mentions(r[16], keep),
             "links": links.get(url, ()),
             "main_chars": r[18] or 0,
             "error": keep(r[19], r[19]) or "",
             "forms": self._parsed(20, r[20], lambda fs: tuple(Form(a, m, tuple(f), t) for a, m, f, t in fs)),
-            "zones": tuple(self._zone(z) for z in json.loads(r[21] or "[]")),
+            "zones": tuple(self._zone(z, url, at, texts) for at, z in enumerate(json.loads(r[21] or "[]"))),
         }
+
+    def _meta(self, raw: str | None, stored: bool) -> dict[str, str] | StoredMeta:
+        keep = self.keep
+        meta = {keep(k, k): keep(v, v) for k, v in json.loads(raw or "{}").items()}
+        return StoredMeta(meta, self._meta_index) if stored else meta
+
+    def _meta_index(self, keys: tuple[str, ...]) -> dict[str, int]:
+        """One key → position index for every page with these meta keys in this order."""
+        index = self.meta_keys.get(keys)
+        if index is None:
+            index = self.meta_keys[keys] = {key: at for at, key in enumerate(keys)}
+        return index
 
     def _parsed(self, column: int, raw: str | None, make: Callable[[Any], T]) -> T:
         """`make(json.loads(raw))`, once per distinct value (headings, forms): most pages share theirs."""
@@ -105,13 +122,18 @@ class PageReader:
             found = self.json[(column, raw)] = make(json.loads(raw or "[]"))
         return found
 
-    def _zone(self, row: list) -> Zone:
+    def _zone(self, row: list, page: str, at: int, texts: RunTexts | None) -> Zone:
         """A stored block ([key, fingerprint, links, chars, text, region]) as the model's Zone; one Zone object
-        for a block repeated on many pages (the template's blocks are on every page)."""
+        for a block repeated on many pages (the template's blocks are on every page). With the run's `texts`,
+        a block with words leaves them in the store (StoredZone)."""
         key = (row[0], row[1])
         zone = self.zones.get(key)
         if zone is None:
-            zone = self.zones[key] = Zone(self.keep(row[0], row[0]), row[1], row[2], row[3], row[4], Region(row[5]))
+            name, region = self.keep(row[0], row[0]), _REGIONS[row[5]]
+            if texts is not None and row[4]:
+                zone = self.zones[key] = StoredZone.at(texts, page, at, row, name, region)
+            else:
+                zone = self.zones[key] = Zone(name, row[1], row[2], row[3], row[4], region)
         return zone
 
 
@@ -123,8 +145,10 @@ def grouped_links(rows: Iterable[tuple], keep: Keep, check_order: bool = False) 
     """
     links: dict[str, tuple[Link, ...]] = {}
     tags = {t.value: t for t in LinkTag}
-    regions = {r.value: r for r in Region}
-    made: dict[tuple, Link] = {}
+    # By the row's hash, not the row: keeping a 9-tuple for each of the run's distinct links was the largest
+    # thing a load held for a while (30 MB at 50,000 pages). Two different links of one run with the same
+    # 64-bit hash are as unlikely as the crawl's seen-set confusing two URLs (spiders/seen.py).
+    made: dict[int, Link] = {}
     current: str | None = None
     on_page: list[Link] = []
     position = -1
@@ -140,15 +164,16 @@ def grouped_links(rows: Iterable[tuple], keep: Keep, check_order: bool = False) 
                 return None
             position = row[1]
         key = row[2:]
-        link = made.get(key)
+        h = hash(key)
+        link = made.get(h)
         if link is None:
             url, tag, text, title, region, date, fragment, block, zone = key
-            link = made[key] = Link(
+            link = made[h] = Link(
                 keep(url, url),
                 tags[tag],
                 keep(text, text) or "",
                 keep(title, title) or "",
-                regions[region],
+                _REGIONS[region],
                 date and keep(date, date),
                 fragment or "",
                 keep(block, block) or "",

@@ -1,0 +1,109 @@
+"""One worker process of `gapcheck batch --workers N` (started by gapcheck/workers.py, never by hand).
+
+It runs the ordinary in-process crawl (gapcheck/crawl.py crawl_many) over the portals its parent hands it,
+so each portal gets the verdict a one-process batch gives it (incremental 304s, auto-render, probes,
+breaker). It reads the store itself, read-only; every write travels to the parent as a JSON line on the
+pipe named on the command line (gapcheck/worker_wire.py): the store keeps one writer.
+
+    python -m gapcheck.worker_process FD     (its portals: one JSON line on stdin, which stays open)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+from core.errors import CrawlInterrupted
+from core.model import CrawlStats, LinkCheck, Page
+
+from .crawl_request import CrawlRequest
+from .store import Store
+from .worker_wire import ASSIGNMENT, Message, encode
+
+
+class ForwardingStore(Store):
+    """The store as a worker's crawls see it: read here, written by the parent."""
+
+    def __init__(self, path: str, out: BinaryIO):
+        super().__init__(Path(path), read_only=True)
+        self.out = out
+        self.lock = threading.Lock()
+        self.asked: dict[int, set[str]] = {}
+        """Each run's checked targets, for remember_external: the parent may not have stored them yet."""
+
+    def send(self, message: Message) -> None:
+        data = encode(message)
+        with self.lock:  # one line at a time, whole
+            self.out.write(data)
+            self.out.flush()
+
+    def add_crawled(self, run_id: int, pages: Iterable[Page] = (), checks: Iterable[LinkCheck] = ()) -> None:
+        checks = list(checks)
+        self.asked.setdefault(run_id, set()).update(check.url for check in checks)
+        self.send({"crawled": {"run_id": run_id, "pages": list(pages), "checks": checks}})
+
+    def interrupt_run(self, run_id: int) -> None:
+        self.send({"interrupted": run_id})
+
+    def remember_external(self, run_id: int, is_external: Callable[[str], bool]) -> int:
+        urls = sorted(url for url in self.asked.pop(run_id, ()) if is_external(url))
+        self.send({"external": {"run_id": run_id, "urls": urls}})
+        return len(urls)
+
+    def reopen_run(self, run_id: int) -> tuple[list[Page], set[str]]:
+        raise NotImplementedError("a batch starts new runs; --resume crawls in one process")
+
+
+def _orphaned() -> None:
+    """Stdin ends when the parent does (killed): nobody would store what this process finds."""
+    while os.read(0, 1 << 16):  # the raw file: its buffered reader's lock would hold up this process's exit
+        pass
+    os._exit(1)
+
+
+def main(argv: list[str]) -> int:
+    try:
+        out = os.fdopen(int(argv[0]), "wb")
+        assignment = ASSIGNMENT.validate_json(sys.stdin.buffer.readline())
+        threading.Thread(target=_orphaned, name="gapcheck-parent", daemon=True).start()
+        from .crawl import crawl_many  # Scrapy: after the parent's portals are read
+
+        store = ForwardingStore(assignment["db"], out)
+        jobs = [
+            (CrawlRequest(job["url"], job["crawl"], resume_hint=job["resume_hint"]), job["run_id"])
+            for job in assignment["jobs"]
+        ]
+        told: set[int] = set()
+
+        def ended(i: int, outcome: CrawlStats | BaseException) -> None:
+            run_id = jobs[i][1]
+            told.add(i)
+            if isinstance(outcome, BaseException):
+                stopped = isinstance(outcome, CrawlInterrupted)
+                store.send({"ended": {"run_id": run_id, "failure": str(outcome), "stopped": stopped}})
+            else:
+                store.send({"ended": {"run_id": run_id, "stats": outcome}})
+
+        outcomes = crawl_many(
+            jobs,
+            store,
+            assignment["parallel"],
+            ended,
+            batch=True,
+            started=lambda i, _: store.send({"started": jobs[i][1]}),
+        )
+        for i, outcome in enumerate(outcomes):  # stopped before they ended: crawl_many says so only here
+            if i not in told:
+                ended(i, outcome)
+        out.close()
+    except KeyboardInterrupt:  # Ctrl-C before the crawl took its signals: the parent says what stopped
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
