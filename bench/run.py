@@ -847,8 +847,23 @@ class Nginx:
         self.conf = workdir / "nginx.conf"
         self.error_log = workdir / "nginx-error.log"
 
+    log_format = LOG_FORMAT
+
     def url(self, tool: str) -> str:
         return f"http://127.0.0.1:{self.ports[tool]}/"
+
+    def server_blocks(self) -> list[str]:
+        """One server block per tool, each on its own port with its own access log."""
+        return [
+            f"""    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+        root {self.site};
+        index index.html;
+        access_log {self.logs[tool]} bench;{self.extra.get(tool, "")}
+    }}"""
+            for tool, port in self.ports.items()
+        ]
 
     def write_conf(self) -> None:
         info = subprocess.run([self.binary, "-V"], capture_output=True, text=True).stderr
@@ -858,15 +873,7 @@ class Nginx:
         for mod in ("proxy", "fastcgi", "uwsgi", "scgi"):
             if f"--without-http_{mod}_module" not in info:
                 temp_paths.append(f"    {mod}_temp_path {tmp}/{mod};")
-        servers = []
-        for tool, port in self.ports.items():
-            servers.append(f"""    server {{
-        listen 127.0.0.1:{port};
-        server_name localhost;
-        root {self.site};
-        index index.html;
-        access_log {self.logs[tool]} bench;{self.extra.get(tool, "")}
-    }}""")
+        servers = self.server_blocks()
         user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the 0700 temp dir
         # As many connections as the open-file limit allows (a client that never reuses a connection
         # holds thousands): each takes a socket and, while a file is sent, its file.
@@ -899,7 +906,7 @@ http {{
     keepalive_timeout 65;
     server_tokens off;
     access_log off;
-    log_format bench {LOG_FORMAT};
+    log_format bench {self.log_format};
 {chr(10).join(temp_paths)}
 {chr(10).join(servers)}
 }}
@@ -1293,6 +1300,19 @@ class Runner:
                 pass
 
 
+def clean_up(runner: Runner | None, nginx: Nginx | None, work: Path, keep: bool) -> None:
+    """Whatever happened (an error, Ctrl-C, SIGTERM): no tool left running, nginx stopped, the temp dir gone
+    unless kept."""
+    if runner is not None:
+        runner.kill_current()
+    if nginx is not None:
+        nginx.stop()
+    if keep:
+        print(f"kept {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def tail(path: Path, lines: int = 40) -> str:
     try:
         text = path.read_text("utf-8", errors="replace")
@@ -1681,6 +1701,28 @@ def _raise_exit(signum, _frame):
     raise SystemExit(128 + signum)
 
 
+def name_list(
+    ap: argparse.ArgumentParser, flag: str, value: str, allowed: tuple[str, ...], pattern: re.Pattern | None = None
+) -> list[str]:
+    """A comma-separated option's names in order, once each; argparse's usage error on a name not allowed
+    (one of `allowed`, or one `pattern` matches whole)."""
+    names = list(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+    unknown = [n for n in names if n not in allowed and not (pattern and pattern.fullmatch(n))]
+    if unknown or not names:
+        ap.error(f"{flag}: unknown {unknown}; choose from {','.join(allowed)}")
+    return names
+
+
+def make_workdir(prefix: str, parent: str | None) -> Path:
+    """The run's temp dir, readable by nginx's workers. From now on SIGTERM and SIGHUP end the run through its
+    `finally` (clean_up) like Ctrl-C does."""
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _raise_exit)
+    work = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    os.chmod(work, 0o755)
+    return work
+
+
 def fmt(v: float | None, spec: str) -> str:
     return "-" if v is None else format(v, spec)
 
@@ -1735,10 +1777,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     sys.stdout.reconfigure(line_buffering=True)  # progress shows up when piped to a file too
-    tools = list(dict.fromkeys(t.strip() for t in args.tools.split(",") if t.strip()))
-    unknown = [t for t in tools if t not in TOOLS and workers_of(t) is None]
-    if unknown or not tools:
-        ap.error(f"--tools: unknown {unknown}; choose from {','.join(TOOLS)}")
+    tools = name_list(ap, "--tools", args.tools, TOOLS, WORKERS_TOOL)
     as_of = dt.date.fromisoformat(args.as_of)
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
@@ -1748,11 +1787,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(COLUMNS)} column list pages)"
         )
 
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _raise_exit)
-
-    work = Path(tempfile.mkdtemp(prefix="gapcheck-bench-", dir=args.tmpdir))
-    os.chmod(work, 0o755)
+    work = make_workdir("gapcheck-bench-", args.tmpdir)
     nginx: Nginx | None = None
     runner: Runner | None = None
     results: list[Result] = []
@@ -2024,14 +2059,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\ninterrupted", file=sys.stderr)
         return 130
     finally:
-        if runner is not None:
-            runner.kill_current()
-        if nginx is not None:
-            nginx.stop()
-        if args.keep:
-            print(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        clean_up(runner, nginx, work, args.keep)
 
     # 4. report -------------------------------------------------------------------------------
     print()
