@@ -253,9 +253,9 @@ class SharedPace:
     worker's heartbeat stops (killed), its leases are free for the others; any lease expires after `ttl`
     seconds. A 429 seen by one worker holds every worker back.
 
-    What an answer tells (a lease given back, a failure, a success after failures) waits for the next
-    round trip: this process's next take, or GIVE_AFTER. Failures go before the leases they free, so a
-    worker that gets the freed lease also sees the failure.
+    What an answer tells (a lease given back, a success after failures) waits for the next round trip:
+    this process's next take, or GIVE_AFTER. A failure is sent at once, before the leases it goes with,
+    so a worker that gets the freed lease also sees the failure.
     """
 
     def __init__(self, url: str, limit: int, ttl: float, worker: str, breakers: str, breaker_at: int):
