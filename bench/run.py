@@ -1013,6 +1013,19 @@ class Result:
     stderr_tail: str = ""
     other_cpu: float | None = None
     """CPUs busy with something else than the tool and nginx during its run, on average (highest of its runs)."""
+    cpu: dict[str, float] = dataclasses.field(default_factory=dict)
+    """User + system CPU seconds of each process of the tool (the tool itself; or its coordinator, each worker
+    and redis-server), summed over its runs."""
+    cpu_pages: int = 0
+    """Pages of the runs `cpu` was summed over."""
+    commands: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    """Commands redis-server ran for the tool's runs, by name."""
+    startup_cpu: float | None = None
+    """CPU seconds the busiest worker (or redis-server) spent before its crawl began: not in `cpu`."""
+
+    def cpu_per_1000(self) -> dict[str, float]:
+        """CPU seconds per 1,000 pages, for each process of the tool."""
+        return {name: 1000 * s / self.cpu_pages for name, s in self.cpu.items()} if self.cpu_pages else {}
 
     @property
     def pages_per_s(self) -> float:
@@ -1149,7 +1162,7 @@ class Workers:
         if redis_server is None and not apt_install("redis-server"):
             raise SystemExit("redis-server not found: apt-get install -y redis-server")
         redis_server = redis_server or find_binary("redis-server")
-        port = free_port()
+        port = self.port = free_port()
         self.url = f"redis://127.0.0.1:{port}/0"
         self.redis = subprocess.Popen(
             [
@@ -1193,6 +1206,27 @@ class Workers:
             b"attached" in (workdir / f"{tag}-worker{i}.log").read_bytes() for i in range(n)
         ):
             time.sleep(0.1)
+
+    def commands(self) -> collections.Counter:
+        """Commands redis-server has run so far, by name (INFO commandstats: a script counts once, and so does
+        each command it runs)."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as conn:
+            conn.sendall(b"*2\r\n$4\r\nINFO\r\n$12\r\ncommandstats\r\n")
+            data = b""
+            while b"\r\n" not in data:
+                data += conn.recv(65536)
+            head, _, body = data.partition(b"\r\n")  # a bulk string: $<size>, then the text
+            while len(body) < int(head[1:]):
+                body += conn.recv(65536)
+        calls: collections.Counter = collections.Counter()
+        for m in re.finditer(r"^cmdstat_([^:]+):calls=(\d+)", body.decode("latin-1"), re.M):
+            calls[m[1]] = int(m[2])
+        return calls
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """User + system CPU seconds each worker and redis-server has used so far."""
+        named = {f"worker {i + 1}": proc for i, proc in enumerate(self.procs)} | {"redis-server": self.redis}
+        return {name: process_tree_cpu_seconds(proc.pid) for name, proc in named.items()}
 
     def stop(self) -> None:
         for proc in [*self.procs, self.redis]:
@@ -1317,10 +1351,18 @@ def find_time() -> str | None:
 # peer tools: LinkChecker, linkinator, a bare Scrapy spider
 # --------------------------------------------------------------------------------------------
 
-TOOLS = ("wget", "gapcheck", "linkchecker", "linkinator", "scrapy-bare", "gapcheck-1w", "gapcheck-2w")
-WORKER_TOOLS = {"gapcheck-1w": 1, "gapcheck-2w": 2}
-"""gapcheck through N `gapcheck worker` processes and a redis-server on 127.0.0.1 (the coordinator is timed;
-the workers are started and attached first)."""
+TOOLS = ("wget", "gapcheck", "linkchecker", "linkinator", "scrapy-bare", "gapcheck-Nw")
+WORKERS_TOOL = re.compile(r"gapcheck-([1-9]\d*)w")
+"""gapcheck-2w, gapcheck-4w…: gapcheck through N `gapcheck worker` processes and a redis-server on 127.0.0.1
+(the coordinator is timed; the workers are started and attached first)."""
+
+
+def workers_of(tool: str) -> int | None:
+    """N for gapcheck-Nw, None for a tool that runs alone."""
+    m = WORKERS_TOOL.fullmatch(tool)
+    return int(m[1]) if m else None
+
+
 REFERENCE_TOOLS = ("scrapy-bare",)
 """Measured for comparison only: no target is set against them."""
 LINKCHECKER_SPEC = "linkchecker"
@@ -1531,6 +1573,32 @@ TARGET_PAGES = 100_000
 """The portal size the RSS and checks+report targets are set at."""
 
 
+CPU_RATIO = 1.25
+"""Issue 13: CPU per page summed over a distributed crawl's processes, at most this times one process's."""
+
+
+def cpu_lines(results: list[Result]) -> list[str]:
+    """CPU seconds per 1,000 pages of each process of each tool, and the total against one gapcheck process."""
+    by_tool = {r.tool: r for r in results}
+    alone = sum(by_tool["gapcheck"].cpu_per_1000().values()) if "gapcheck" in by_tool else 0.0
+    lines = []
+    for r in results:
+        per = r.cpu_per_1000()
+        if not per:
+            continue
+        total = sum(per.values())
+        parts = ", ".join(f"{name} {value:.2f}" for name, value in per.items())
+        versus = f" ({total / alone:.2f}× one process)" if alone and r.tool != "gapcheck" else ""
+        startup = f"; each worker's start-up, not counted: ≤ {r.startup_cpu:.1f} s" if r.startup_cpu else ""
+        lines.append(f"{r.tool}: {parts}" + (f" = {total:.2f}{versus}" if len(per) > 1 else versus) + startup)
+        if r.commands and r.cpu_pages:
+            top = ", ".join(f"{name} {n / r.cpu_pages:.2f}" for name, n in r.commands.most_common(6))
+            lines.append(
+                f"  redis-server: {r.commands.total() / r.cpu_pages:.1f} commands per page, scripts' own included ({top})"
+            )
+    return lines
+
+
 def _verdict(value: float, target: float, above: bool) -> str:
     return "met" if (value >= target if above else value < target) else "MISSED"
 
@@ -1597,6 +1665,18 @@ def target_lines(
         lines.append(f"{name}: not measured ({report.status})")
     else:
         at_size(name, report.seconds, f"{report.seconds:.1f} s", 30)
+    alone = g.cpu_per_1000() if g_ok else {}
+    for r in results:
+        n = workers_of(r.tool)
+        if n is None:
+            continue
+        name = f"gapcheck {n} worker{'s' * (n > 1)}: CPU per page of all its processes ÷ one process ≤ {CPU_RATIO:g}"
+        per = r.cpu_per_1000()
+        if not (alone and per and r.status.startswith("ok")):
+            lines.append(f"{name}: not measured ({'add gapcheck to --tools' if not alone else r.status})")
+        else:
+            value = sum(per.values()) / sum(alone.values())
+            lines.append(f"{name}: {value:.2f} {_verdict(value, CPU_RATIO, False)}{partial(r)}")
     # Two worker processes (gapcheck-2w) against one plain process (gapcheck), pages/s in the same run.
     name = "gapcheck 2 workers ÷ 1 process pages/s ≥ 1.6"
     if workers_ratio is None:
@@ -1621,10 +1701,13 @@ def _raise_exit(signum, _frame):
     raise SystemExit(128 + signum)
 
 
-def name_list(ap: argparse.ArgumentParser, flag: str, value: str, allowed: tuple[str, ...]) -> list[str]:
-    """A comma-separated option's names in order, once each; argparse's usage error on a name not allowed."""
+def name_list(
+    ap: argparse.ArgumentParser, flag: str, value: str, allowed: tuple[str, ...], pattern: re.Pattern | None = None
+) -> list[str]:
+    """A comma-separated option's names in order, once each; argparse's usage error on a name not allowed
+    (one of `allowed`, or one `pattern` matches whole)."""
     names = list(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
-    unknown = [n for n in names if n not in allowed]
+    unknown = [n for n in names if n not in allowed and not (pattern and pattern.fullmatch(n))]
     if unknown or not names:
         ap.error(f"{flag}: unknown {unknown}; choose from {','.join(allowed)}")
     return names
@@ -1694,7 +1777,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     sys.stdout.reconfigure(line_buffering=True)  # progress shows up when piped to a file too
-    tools = name_list(ap, "--tools", args.tools, TOOLS)
+    tools = name_list(ap, "--tools", args.tools, TOOLS, WORKERS_TOOL)
     as_of = dt.date.fromisoformat(args.as_of)
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
@@ -1746,7 +1829,8 @@ def main(argv: list[str] | None = None) -> int:
         expected_urls = reach.html_pages + reach.other_urls
 
         # 2. tools and nginx --------------------------------------------------------------------
-        gapcheck = find_gapcheck(args.gapcheck) if {"gapcheck", "scrapy-bare", *WORKER_TOOLS} & set(tools) else None
+        wanted = any(t in ("gapcheck", "scrapy-bare") or workers_of(t) for t in tools)
+        gapcheck = find_gapcheck(args.gapcheck) if wanted else None
         wget = find_binary("wget") if "wget" in tools else None
         peers: dict[str, tuple[str | None, str]] = {}
         if "linkchecker" in tools:
@@ -1852,8 +1936,8 @@ def main(argv: list[str] | None = None) -> int:
                         cmd += ["--profile", args.profile]
                     cmd += shlex.split(args.gapcheck_args)
                     ok_codes = {0, 1}  # 1: the check ran and found gaps
-                    if tool in WORKER_TOOLS:
-                        workers = Workers(gapcheck, work, tag, WORKER_TOOLS[tool])
+                    if n_workers := workers_of(tool):
+                        workers = Workers(gapcheck, work, tag, n_workers)
                         cmd += ["--redis", workers.url]
                 log = nginx.logs[tool]
                 if rep:
@@ -1862,8 +1946,15 @@ def main(argv: list[str] | None = None) -> int:
                     log.write_bytes(b"")  # nginx appends (O_APPEND): truncating in place is safe
                 os.sync()  # don't let write-back of the generated site (or the last run) overlap a run
                 busy0, nginx0 = cpu_busy_seconds(), nginx.cpu_seconds()
+                # The workers' start-up (imports, attaching) is left out: they live on from crawl to crawl.
+                helpers0 = workers.cpu_seconds() if workers is not None else {}
+                helpers1 = helpers0
+                commands0 = workers.commands() if workers is not None else collections.Counter()
                 try:
                     run = runner.run(tag, cmd, cwd)
+                    if workers is not None:
+                        helpers1 = workers.cpu_seconds()
+                        res.commands += workers.commands() - commands0
                 finally:
                     if workers is not None:
                         workers.stop()
@@ -1893,6 +1984,13 @@ def main(argv: list[str] | None = None) -> int:
                 res.rss_max_proc_mb = max(filter(None, (res.rss_max_proc_mb, rss_max)), default=None)
                 res.rss_tree_mb = max(res.rss_tree_mb or 0.0, rss_tree)
                 res.pages, res.requests = counts.pages, counts.requests
+                if run.cpu_seconds is not None:
+                    res.cpu_pages += counts.pages
+                    spent = {"coordinator" if helpers1 else tool: run.cpu_seconds}
+                    spent |= {name: helpers1[name] - helpers0.get(name, 0.0) for name in helpers1}
+                    for name, seconds in spent.items():
+                        res.cpu[name] = res.cpu.get(name, 0.0) + seconds
+                    res.startup_cpu = max(helpers0.values(), default=None)
                 other = ""
                 if run.cpu_seconds is not None and secs > 0:
                     busy = max(0.0, (busy1 - busy0) - (nginx1 - nginx0) - run.cpu_seconds) / secs
@@ -2049,6 +2147,14 @@ def main(argv: list[str] | None = None) -> int:
         else:
             why = "; ".join(f"{x.tool} {x.status}" for x in (r, g) if not x.status.startswith("ok"))
             print(f"{name}: n/a ({why or f'{r.tool} measured 0 pages/s'})")
+    if cpu := cpu_lines(results):
+        print()
+        print(
+            "CPU s per 1,000 pages (user + system; /usr/bin/time for the tool or coordinator, /proc for the "
+            "workers and redis-server from the coordinator's start to its exit):"
+        )
+        for text in cpu:
+            print(f"  {text}")
     print()
     print(f"targets (one run, {expected_pages:,} pages):")
     by_tool = {r.tool: r for r in results if r.status.startswith("ok") and r.pages == expected_pages}

@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 
 DRAIN = 500
 """Items taken from Redis and written to the store in one transaction."""
+POLL = 0.2
+"""Seconds between the coordinator's looks at Redis while no whole batch of items waits."""
 NO_WORKER_NOTICE = 15.0
 """Seconds without any worker before the coordinator says how to start one."""
 COORDINATOR_TTL = 30
@@ -101,6 +103,7 @@ def worker_settings(job: str, redis_url: str) -> dict[str, object]:
         "SCHEDULER_PERSIST": True,  # a worker that leaves must not clear the queue the others work on
         "REDIS_URL": redis_url,
         "GAPCHECK_REDIS_URL": redis_url,
+        "GAPCHECK_JOB": job,  # its circuit breakers are kept for all workers (spiders/politeness.py)
         "ITEM_PIPELINES": {},  # items go to Redis with the lease's end (spiders/worker.py)
     }
 
@@ -117,7 +120,7 @@ class _Job:
     certificate: Future[CertificateNote | None]
     keys: JobKeys = field(init=False)
     second_pass: int = -1
-    """-1 before the first pass ends; then the number of targets asked again."""
+    """-1 before the first pass ends; then the number of targets queued again."""
     rejected: Counter[str] = field(default_factory=Counter)
     """Payloads read from each key that were not data (said once per key)."""
 
@@ -180,7 +183,9 @@ def crawl_distributed(
                 pipe.set(job.keys.coordinator, "1", ex=COORDINATOR_TTL)
             pipe.execute()
             for job in list(active):
-                busy |= _drain(server, job, store, say) > 0
+                # Busy while whole batches wait: a few items at a time cost a round trip and a store
+                # transaction each (the coordinator spent more CPU than a worker).
+                busy |= _drain(server, job, store, say) >= DRAIN
                 busy |= requeue_orphans(server, job.keys) > 0
                 if _over(server, job):
                     active.remove(job)
@@ -194,7 +199,7 @@ def crawl_distributed(
             else:
                 lonely_since = time.monotonic()
             if not busy:
-                time.sleep(0.2)
+                time.sleep(POLL)
     except BaseException:
         for job in active:  # stopped: tell the workers, and leave nothing behind in Redis
             server.set(job.keys.state, "stopped")
@@ -326,7 +331,8 @@ def _finish(server: Redis, job: _Job, store: Store, say: Callable[[str], None]) 
         internal_errors=sum(note["internal_errors"] for note in notes),
         hosts=host_notes(politeness),
         reused=sum(note["reused"] for note in notes),
-        second_pass=max(job.second_pass, 0),
+        # The tries made, as one process counts them: a target the breaker stopped was not asked again.
+        second_pass=sum(note["second_pass"] for note in notes),
         certificate=job.certificate.result() if job.certificate.done() else None,
         traps=tuple(traps.values()),
         # Every worker asked the host for a missing page; one answer per host is enough to compare with.

@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
+from redis.exceptions import NoScriptError
 from scrapy import Request
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 
 from . import wire
+from .politeness import load, pipelined
 from .redis_keys import JobKeys, worker_key
 
 LEASE = "gapcheck_lease"
@@ -164,13 +166,13 @@ class Settler:
         self.queue = queue
         self.max_pages = max_pages
         self._settle = server.register_script(_SETTLE)
+        load(server, self._settle)
         self.pending: list[list[Any]] = []
 
     def flush(self) -> int:
         """Sends the waiting scripts; how many pages over max_pages were not queued."""
         if not self.pending:
             return 0
-        pipe = self.server.pipeline(transaction=False)
         keys = [
             self.keys.requests,
             self.keys.dupefilter,
@@ -180,10 +182,17 @@ class Settler:
             self.keys.pages,
             self.keys.state,
         ]
-        for args in self.pending:
-            self._settle(keys=keys, args=args, client=pipe)
+        while True:
+            pipe = self.server.pipeline(transaction=False)
+            for args in self.pending:
+                pipelined(pipe, self._settle, keys, args)
+            try:
+                limited = sum(int(n) for n in pipe.execute())
+                break
+            except NoScriptError:  # Redis restarted, or its scripts were flushed: none of them ran
+                load(self.server, self._settle)
         self.pending = []
-        return sum(int(n) for n in pipe.execute())
+        return limited
 
     def settle(self, lease: str, items: list[Any], requests: list, retry: list) -> bool:
         """Queues the script for one answer; True when a batch is full and should be flushed."""

@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from time import monotonic
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from scrapy import signals
@@ -39,12 +40,14 @@ from twisted.internet.base import DelayedCall
 
 from .names import addresses
 from .reactor import running_reactor
-from .redis_keys import worker_key
+from .redis_keys import JobKeys, worker_key
 from .settings import ROBOTS_TXT_MAX
 from .stopping import STOP_ASKING, unasked
 
 if TYPE_CHECKING:  # redis is imported only by a distributed worker
+    from redis import Redis
     from redis.client import Pipeline
+    from redis.commands.core import Script
 
 PRIVATE_REDIRECT = "private-redirect: "
 """Prefix of the IgnoreRequest message for a redirect into a more internal network; the host follows."""
@@ -136,34 +139,63 @@ class Host:
 
 
 _TAKE = """
--- KEYS: the host's leases (sorted set), the host's pace (hash), the processes waiting for a lease (sorted set);
--- ARGV: limit, lease ttl, lease, interval, heartbeat key prefix, this process's name among the waiting
+-- KEYS: the host's leases (sorted set), the host's pace (hash), the processes waiting for a lease (sorted set),
+--   the job's breakers (hash: '<host> failures', '<host> open' = reason, '<host> pass' = the pass it opened in);
+-- ARGV: limit, lease ttl, lease, interval, heartbeat key prefix, this process's name among the waiting,
+--   waiting ttl, host, the request's pass, '1' if the breaker lets it by (an own page in a later pass), failures
+--   that open the breaker.
+-- Returns {wait ('-1': no lease free), the breaker's reason if it stopped the request, the pass it opened in,
+--   the host's failures in a row, leases still free}.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
 local function wait()
   redis.call('ZADD', KEYS[3], 'NX', now, ARGV[6])  -- in line since its first refusal
   redis.call('SET', KEYS[3] .. ':' .. ARGV[6], '1', 'PX', ARGV[7])  -- and still asking
   redis.call('EXPIRE', KEYS[3], 86400)
-  return '-1'
+  return {'-1', '', 0, 0, 0}
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
-  -- Full: give up the leases of workers whose heartbeat stopped (killed), not only expired ones.
+  -- Full: give up the leases of workers whose heartbeat stopped (killed), not only expired ones. Each
+  -- worker's heartbeat is looked at once (once per lease was most of Redis's work in a busy crawl).
+  local alive = {}
   for _, held in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
     local worker = string.match(held, '^(.*):[^:]*$')
-    if worker and redis.call('EXISTS', ARGV[5] .. worker) == 0 then redis.call('ZREM', KEYS[1], held) end
+    if worker then
+      if alive[worker] == nil then alive[worker] = redis.call('EXISTS', ARGV[5] .. worker) == 1 end
+      if not alive[worker] then redis.call('ZREM', KEYS[1], held) end
+    end
   end
   if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return wait() end
 end
 -- A free lease goes to the process that has waited longest: the one that just gave a lease back asks
 -- first (its own waiting requests are woken at once), and took every lease again while another
--- worker, asking now and then, starved (550 pages against 9).
+-- worker, asking now and then, starved (550 pages against 9). One lease is kept for each process
+-- ahead, no more: keeping every free lease for the first in line left them idle until it asked again
+-- (4 workers crawled at a third of the rate of 2).
+local free = tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1])
+local ahead = 0
 for _, other in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
   if other == ARGV[6] then break end
-  if redis.call('EXISTS', KEYS[3] .. ':' .. other) == 1 then return wait() end
-  redis.call('ZREM', KEYS[3], other)  -- it stopped asking: served elsewhere, or killed
+  if redis.call('EXISTS', KEYS[3] .. ':' .. other) == 1 then
+    ahead = ahead + 1
+    if ahead >= free then return wait() end
+  else
+    redis.call('ZREM', KEYS[3], other)  -- it stopped asking: served elsewhere, or killed
+  end
 end
 redis.call('ZREM', KEYS[3], ARGV[6])
+-- The breaker is asked here, when the request would be sent, as one process asks it once through its gate.
+local failures = tonumber(redis.call('HGET', KEYS[4], ARGV[8] .. ' failures') or '0')
+local reason = redis.call('HGET', KEYS[4], ARGV[8] .. ' open')
+if reason and ARGV[10] ~= '1' then
+  local opened = tonumber(redis.call('HGET', KEYS[4], ARGV[8] .. ' pass') or '1')
+  if tonumber(ARGV[9]) <= opened then return {'0', reason, opened, failures, 1} end
+  -- Half-open: a later pass tries again; one more failure opens it for good.
+  failures = tonumber(ARGV[11]) - 1
+  redis.call('HDEL', KEYS[4], ARGV[8] .. ' open')
+  redis.call('HSET', KEYS[4], ARGV[8] .. ' failures', failures)
+end
 local interval = tonumber(ARGV[4])
 if now < tonumber(redis.call('HGET', KEYS[2], 'slow_until') or '0') then
   interval = math.max(interval, tonumber(redis.call('HGET', KEYS[2], 'interval') or '0'))
@@ -173,7 +205,7 @@ redis.call('HSET', KEYS[2], 'next', tostring(start + interval))
 redis.call('ZADD', KEYS[1], start + tonumber(ARGV[2]), ARGV[3])
 redis.call('EXPIRE', KEYS[1], 86400)
 redis.call('EXPIRE', KEYS[2], 86400)
-return tostring(start - now)
+return {tostring(start - now), '', 0, failures, tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1])}
 """
 
 _HOLD = """
@@ -187,28 +219,68 @@ redis.call('EXPIRE', KEYS[1], 86400)
 """
 
 
+_FAILED = """
+-- KEYS: the job's breakers; ARGV: host, failures that open the breaker, its reason, the request's pass
+-- Returns {the host's failures in a row, 1 if this one opened the breaker}.
+local n = redis.call('HINCRBY', KEYS[1], ARGV[1] .. ' failures', 1)
+if n >= tonumber(ARGV[2]) and redis.call('HSETNX', KEYS[1], ARGV[1] .. ' open', ARGV[3]) == 1 then
+  redis.call('HSET', KEYS[1], ARGV[1] .. ' pass', ARGV[4])
+  return {n, 1}
+end
+return {n, 0}
+"""
+
+
+class Turn(NamedTuple):
+    """What the shared pace and breaker said to a request about to be sent."""
+
+    wait: float
+    """Seconds before it may start."""
+    stopped: str
+    """The breaker's reason when it stopped the request ("" when it may go)."""
+    opened: int
+    """The pass in which the breaker opened."""
+    failures: int
+    """The host's failures in a row as Redis counted them, all workers together."""
+
+
 class SharedPace:
-    """A host's concurrency and spacing kept in Redis, so that they hold for all workers together.
+    """A host's concurrency and spacing kept in Redis, so that they hold for all workers together; and the
+    job's circuit breakers, so that the host's failures in a row are counted across workers as one process
+    counts them.
 
     Each request takes one of the host's `limit` leases and the next start time in one script (Redis's
-    clock, not the workers'). A lease is named after its worker: once that worker's heartbeat stops
-    (killed), its leases are free for the others; any lease expires after `ttl` seconds. A 429 seen
-    by one worker holds every worker back.
+    clock, not the workers'), which also asks the breaker. A lease is named after its worker: once that
+    worker's heartbeat stops (killed), its leases are free for the others; any lease expires after `ttl`
+    seconds. A 429 seen by one worker holds every worker back.
+
+    What an answer tells (a lease given back, a success after failures) waits for the next round trip:
+    this process's next take, or GIVE_AFTER. A failure is sent at once, before the leases it goes with,
+    so a worker that gets the freed lease also sees the failure.
     """
 
-    def __init__(self, url: str, limit: int, ttl: float, worker: str):
+    def __init__(self, url: str, limit: int, ttl: float, worker: str, breakers: str, breaker_at: int):
         import redis  # only a distributed worker needs it
 
         self.server = redis.Redis.from_url(url)
+        self.noscript = redis.exceptions.NoScriptError
         self.limit = limit
         self.ttl = ttl
         self.prefix = f"{worker}:{id(self):x}"
+        self.breakers = breakers
+        self.breaker_at = breaker_at
         self._take = self.server.register_script(_TAKE)
+        self._failed = self.server.register_script(_FAILED)
+        load(self.server, self._take, self._failed)
         self.given: dict[str, list[str]] = {}
         """Leases given back, not yet removed in Redis: host key → leases."""
+        self.told: list[tuple[Callable[[Pipeline], object], Callable[[Any], None]]] = []
+        """Breaker updates not yet sent, each with what to do with its answer."""
         self._giving: DelayedCall | None = None
         self.waiting: dict[str, list[defer.Deferred[None]]] = {}
         """Requests waiting for one of a host's leases, woken in turn as this process gives leases back."""
+        self.polling: dict[str, DelayedCall] = {}
+        """Each host's one timer for asking Redis again while all its leases are taken."""
         self._hold = self.server.register_script(_HOLD)
 
     @staticmethod
@@ -218,54 +290,127 @@ class SharedPace:
     def lease(self, request: Request) -> str:
         return f"{self.prefix}-{id(request)}"
 
-    async def take(self, host: str, interval: float, request: Request) -> float:
-        """Seconds to wait before sending `request`, once it holds one of the host's leases."""
+    async def take(self, host: str, interval: float, request: Request, this_pass: int, let_by: bool) -> Turn:
+        """When `request` may be sent, once it holds one of the host's leases; or the breaker's reason to stop it."""
+        if self.waiting.get(host):
+            await self._in_line(host, first=False)  # behind this process's others: they ask first
         while True:
             pipe = self.server.pipeline(transaction=False)
-            self._give_back(pipe)
-            self._take(
-                keys=self.keys(host),
-                args=[self.limit, self.ttl, self.lease(request), interval, worker_key(""), self.prefix, WAITING],
-                client=pipe,
-            )
-            wait = float(pipe.execute()[-1])
-            if wait >= 0:
-                return wait
-            # All leases taken: try again when this process gives one back, or after a short while for
-            # the other workers' (a timer alone left requests asleep while leases were free).
-            freed: defer.Deferred[None] = defer.Deferred()
-            self.waiting.setdefault(host, []).append(freed)
-            timer = running_reactor().callLater(LEASE_POLL, _wake, freed)
-            await maybe_deferred_to_future(freed)
-            if timer.active():
-                timer.cancel()
+            heard = self._send(pipe)
+            args = [self.limit, self.ttl, self.lease(request), interval, worker_key(""), self.prefix, WAITING]
+            args += [host, this_pass, "1" if let_by else "0", self.breaker_at]
+            pipelined(pipe, self._take, [*self.keys(host), self.breakers], args)
+            try:
+                *answers, (wait, stopped, opened, failures, free) = pipe.execute()
+            except self.noscript:  # Redis restarted, or its scripts were flushed: asked again
+                load(self.server, self._take, self._failed)
+                continue
+            _hear(heard, answers)
+            turn = Turn(float(wait), _text(stopped), int(opened), int(failures))
+            if turn.wait >= 0:
+                if free:
+                    self._next(host)  # the next in line asks at once
+                return turn
+            await self._in_line(host, first=True)
+
+    async def _in_line(self, host: str, first: bool) -> None:
+        """Waits until this process gives one of the host's leases back, or for the host's next poll.
+
+        Only the first in line asks Redis again, once per poll: every waiting request polling on its own
+        cost 4 round trips per request sent (a worker holds twice its share of the leases)."""
+        line = self.waiting.setdefault(host, [])
+        turn: defer.Deferred[None] = defer.Deferred()
+        line.insert(0 if first else len(line), turn)
+        polling = self.polling.get(host)
+        if polling is None or not polling.active():
+            self.polling[host] = running_reactor().callLater(LEASE_POLL, self._next, host)
+        await maybe_deferred_to_future(turn)
+
+    def _next(self, host: str) -> None:
+        line = self.waiting.get(host)
+        while line:
+            turn = line.pop(0)
+            if not turn.called:
+                turn.callback(None)
+                return
+
+    def breaker(self, host: str) -> tuple[str, int, int]:
+        """The host's breaker as Redis has it now: (reason it is open, the pass it opened in, failures in a row)."""
+        pipe = self.server.pipeline(transaction=False)
+        heard = self._send(pipe)
+        pipe.hmget(self.breakers, [f"{host} open", f"{host} pass", f"{host} failures"])
+        *answers, (reason, opened, failures) = pipe.execute()
+        _hear(heard, answers)
+        return _text(reason), int(opened or 0), int(failures or 0)
+
+    def failed(self, host: str, reason: str, this_pass: int, then: Callable[[int, bool], None]) -> None:
+        """Counts a failure of `host`; `then(failures, opened)` once Redis has counted it."""
+
+        def send(pipe: Pipeline) -> object:
+            return pipelined(pipe, self._failed, [self.breakers], [host, self.breaker_at, reason, this_pass])
+
+        self.told.append((send, lambda answer: then(int(answer[0]), bool(int(answer[1])))))
+        # At once, with the lease the failed request gave back (both go in this round trip, the failure
+        # first): a worker that took the lease within GIVE_AFTER did not see the failure, and with a
+        # dead host answering at once the workers asked it 22 times where one process asks 15.
+        self.flush()
+
+    def answered(self, host: str) -> None:
+        """A host with failures counted answered: its failures in a row are over."""
+        self.told.append((lambda pipe: pipe.hset(self.breakers, f"{host} failures", 0), lambda answer: None))
+        self._soon()
 
     def give(self, host: str, request: Request) -> None:
-        # Sent with this process's next take, or within GIVE_AFTER for the other workers' sake.
         self.given.setdefault(self.keys(host)[0], []).append(self.lease(request))
+        self._soon()
+        self._next(host)
+
+    def _soon(self) -> None:
+        # Sent with this process's next take, or within GIVE_AFTER for the other workers' sake.
         if self._giving is None or not self._giving.active():
             self._giving = running_reactor().callLater(GIVE_AFTER, self.flush)
-        waiting = self.waiting.get(host)
-        while waiting:
-            freed = waiting.pop(0)
-            if not freed.called:
-                freed.callback(None)
-                break
 
     def flush(self) -> None:
-        if self.given:
+        if self.given or self.told:
             pipe = self.server.pipeline(transaction=False)
-            self._give_back(pipe)
-            pipe.execute()
+            heard = self._send(pipe)
+            _hear(heard, pipe.execute())
 
-    def _give_back(self, pipe: Pipeline) -> None:
+    def _send(self, pipe: Pipeline) -> list[Callable[[Any], None]]:
+        heard = []
+        for send, then in self.told:
+            send(pipe)
+            heard.append(then)
+        self.told = []
         for key, leases in self.given.items():
             pipe.zrem(key, *leases)
         self.given = {}
+        return heard
 
     def hold(self, host: str, seconds: float, interval: float) -> None:
         # Each worker's learned interval recovers on its own; the shared one just lapses after a calm minute.
         self._hold(keys=[self.keys(host)[1]], args=[seconds, interval, SHARED_SLOW_SECONDS])
+
+
+def pipelined(pipe: Pipeline, script: Script, keys: list[Any], args: list[Any]) -> Pipeline:
+    """Queues `script` in `pipe` as a plain EVALSHA of the script `load` loaded. Called with client=pipe,
+    redis-py asks SCRIPT EXISTS in a round trip of its own before every execute of the pipeline: a sixth of
+    a worker's CPU in a 4-worker crawl. After a NOSCRIPT (Redis restarted) the caller loads it again."""
+    return pipe.evalsha(script.sha, len(keys), *keys, *args)
+
+
+def load(server: Redis, *scripts: Script) -> None:
+    for script in scripts:
+        server.script_load(script.script)
+
+
+def _hear(heard: list[Callable[[Any], None]], answers: list[Any]) -> None:
+    for then, answer in zip(heard, answers, strict=False):
+        then(answer)
+
+
+def _text(value: bytes | str | None) -> str:
+    return value.decode() if isinstance(value, bytes) else value or ""
 
 
 def retry_after(value: bytes | None, now: dt.datetime | None = None) -> float | None:
@@ -309,7 +454,12 @@ class Politeness:
         """The configured delay between requests to a host, kept here for all workers instead of by Scrapy."""
         self.shared = (
             SharedPace(
-                shared, self.per_host, settings.getfloat("DOWNLOAD_TIMEOUT") * 3 + 60, settings.get("GAPCHECK_WORKER")
+                shared,
+                self.per_host,
+                settings.getfloat("DOWNLOAD_TIMEOUT") * 3 + 60,
+                settings.get("GAPCHECK_WORKER"),
+                JobKeys(settings.get("GAPCHECK_JOB")).breakers,
+                self.breaker_at,
             )
             if shared
             else None
@@ -396,17 +546,27 @@ class Politeness:
         if self.stopped:  # the gate was free: still, nothing more is sent
             state.gate.release()
             raise unasked(request)
-        if state.open_reason and not (this_pass > 1 and request.meta.get(OWN_PAGE)):
-            if this_pass <= state.open_pass:
-                state.gate.release()
-                raise IgnoreRequest(CIRCUIT_OPEN + state.open_reason)
-            # Half-open: the second pass tries again; one more overload answer opens it for good.
-            state.open_reason, state.failures = "", self.breaker_at - 1
+        let_by = this_pass > 1 and bool(request.meta.get(OWN_PAGE))
+        if _stops(state, this_pass, let_by):  # in a distributed crawl too: an open breaker stays open in its pass
+            state.gate.release()
+            raise IgnoreRequest(CIRCUIT_OPEN + state.open_reason)
         interval = max(state.interval, self.slow_delay) if this_pass > 1 else state.interval
         if self.shared is not None:
             self.holding[id(request)] = (key, state)  # from here, the shared lease is held too
-            wait = await self.shared.take(key, max(interval, self.shared_delay), request)
+            turn = await self.shared.take(key, max(interval, self.shared_delay), request, this_pass, let_by)
+            state.failures = turn.failures
+            if turn.stopped:  # opened by another worker (the script took no lease)
+                del self.holding[id(request)]
+                state.gate.release()
+                state.open_reason, state.open_pass = turn.stopped, turn.opened
+                raise IgnoreRequest(CIRCUIT_OPEN + turn.stopped)
+            if not let_by:
+                state.open_reason = ""  # closed, or half-open for this pass (in Redis, by the script)
+            wait = turn.wait
         else:
+            if state.open_reason and not let_by:
+                # Half-open: the second pass tries again; one more overload answer opens it for good.
+                state.open_reason, state.failures = "", self.breaker_at - 1
             now = monotonic()
             start = max(now, state.next_start)
             state.next_start = start + interval
@@ -424,6 +584,16 @@ class Politeness:
             except IgnoreRequest:
                 self.left(request)  # never sent: its place at the gate goes back
                 raise
+            # Judged again when it is sent, not only when its turn was given: the breaker may have opened
+            # while it waited (a slow second pass gave every waiting target of a dead host its try).
+            if self.shared is not None and state.failures:
+                # Only a host with failures is asked again: a healthy one costs no round trip.
+                reason, opened, state.failures = self.shared.breaker(key)
+                if reason:
+                    state.open_reason, state.open_pass = reason, opened
+            if _stops(state, this_pass, let_by):
+                self.left(request)
+                raise IgnoreRequest(CIRCUIT_OPEN + state.open_reason)
             wait = state.last_start + interval - monotonic() if self.shared is None else 0
         state.last_start = monotonic()
         return None
@@ -471,6 +641,8 @@ class Politeness:
         if status >= 500:
             self._failed(state, key, request, f"HTTP {status}")
         else:
+            if state.failures and self.shared is not None:
+                self.shared.answered(key)
             state.failures = 0
             # A host that answers again is sped up slowly (the limit found is lost after ~25 answers, not
             # at once), never below its Crawl-delay.
@@ -490,19 +662,39 @@ class Politeness:
             # Scrapy's retries come after every first attempt: counting them would trip the breaker only
             # once the crawl is over. Counted are different URLs failing in a row.
             return
+        this_pass = request.meta.get(PASS, 1)
+        if self.shared is not None:
+            # Counted in Redis with every worker's failures; this process learns the count with the answer.
+            reason = _opening(self.breaker_at, what)
+
+            def counted(failures: int, opened: bool) -> None:
+                state.failures = failures
+                if opened:
+                    self._opened(state, key, reason, this_pass)
+
+            state.failures += 1  # until Redis answers: a success meanwhile must reset the shared count
+            self.shared.failed(key, reason, this_pass, counted)
+            return
         state.failures += 1
         if state.failures >= self.breaker_at and not state.open_reason:
-            state.open_reason = f"该主机连续 {state.failures} 次请求失败（最近一次：{what}），已停止向其发送请求"
-            state.open_pass = request.meta.get(PASS, 1)
-            self.stats.set_value(f"politeness/circuit_open/{key}", state.open_reason)
+            self._opened(state, key, _opening(state.failures, what), this_pass)
+
+    def _opened(self, state: Host, key: str, reason: str, this_pass: int) -> None:
+        state.open_reason, state.open_pass = reason, this_pass
+        self.stats.set_value(f"politeness/circuit_open/{key}", reason)
+
+
+def _stops(state: Host, this_pass: int, let_by: bool) -> bool:
+    """The breaker stops a request: open in this pass (a later pass tries the host again)."""
+    return bool(state.open_reason) and not let_by and this_pass <= state.open_pass
+
+
+def _opening(failures: int, what: str) -> str:
+    """The breaker's reason, for the crawl-health report."""
+    return f"该主机连续 {failures} 次请求失败（最近一次：{what}），已停止向其发送请求"
 
 
 def _short(exception: Exception) -> str:
     if isinstance(exception, (DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError)):
         return "超时"
     return "连接中断"
-
-
-def _wake(waiting: defer.Deferred[None]) -> None:
-    if not waiting.called:
-        waiting.callback(None)

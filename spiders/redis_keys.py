@@ -12,6 +12,7 @@ Redis keys, `J` = `gapcheck:job:<id>` (one crawl of one site):
   J:retry       second-pass requests, queued by the coordinator once the first pass is done
   J:pages       pages queued so far (max_pages across workers)
   J:traps, J:variants  the crawler-trap guard's counts and URLs seen, for all workers (spiders/worker.py)
+  J:breakers    each host's circuit breaker: failures in a row, open or not, for all workers (spiders/politeness.py)
   J:workers     ids of the workers that joined;  J:notes  their crawl notes, at close
   J:coordinator the coordinator's heartbeat: without it workers give the crawl up
 gapcheck:jobs             ids of the jobs workers should join
@@ -53,6 +54,7 @@ class JobKeys:
         "coordinator",
         "traps",
         "variants",
+        "breakers",
     )
 
     def __getattr__(self, name: str) -> str:

@@ -131,6 +131,7 @@ DEFAULTS = {
     "GAPCHECK_ALIASES": {},
     "GAPCHECK_SHARED_DELAY": 0.0,
     "GAPCHECK_WORKER": "",
+    "GAPCHECK_JOB": "",
 }
 """Scrapy settings for a gapcheck crawl. Meta refresh is recorded as a link, not followed by Scrapy,
 so that the entry page itself is kept and checked."""

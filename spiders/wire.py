@@ -158,6 +158,8 @@ class Note(TypedDict):
     traps: list[TrapNote]
     scope: list[str]
     not_found: NotFoundAnswer | None
+    second_pass: int
+    """Undecided targets this worker asked again at the end (not those the breaker stopped)."""
 
 
 _NOTE = TypeAdapter(Note)

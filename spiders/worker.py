@@ -117,16 +117,17 @@ class WorkerSpider(PortalSpider):
         return True  # counted across workers when the request is queued (frontier._SETTLE)
 
     def _settle(self, request: Request, url: str, check: LinkCheck) -> LinkCheck:
-        if _undecided(request, check):
-            self._retry.append(
-                self._second_try(
-                    url,
-                    request.meta["gapcheck"],
-                    request.meta["gapcheck_depth"],
-                    request.meta.get("gapcheck_referrer", ""),
-                    check.status is not None,
-                )
+        if not _undecided(request, check):
+            return super()._settle(request, url, check)  # counts the second pass's tries that were made
+        self._retry.append(
+            self._second_try(
+                url,
+                request.meta["gapcheck"],
+                request.meta["gapcheck_depth"],
+                request.meta.get("gapcheck_referrer", ""),
+                check.status is not None,
             )
+        )
         return check
 
     # -- staying alive while the crawl goes on elsewhere --------------------------------------
@@ -160,6 +161,7 @@ class WorkerSpider(PortalSpider):
             "traps": list(self.traps.notes()),
             "scope": sorted(self.scope),
             "not_found": self.not_found,
+            "second_pass": self.second_pass_asked,
         }
         self.server.rpush(self.keys.notes, wire.encode_note(note))
 

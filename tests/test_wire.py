@@ -57,6 +57,7 @@ def test_items_and_notes_round_trip():
         "traps": [TrapNote("calendar", 3, "http://x/?d=1")],
         "scope": ["x.gov.cn:80"],
         "not_found": None,
+        "second_pass": 2,
     }
     assert decode_note(encode_note(note)) == note
 
