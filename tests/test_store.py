@@ -25,6 +25,7 @@ from core.model import (
     LinkTag,
     Page,
     Region,
+    Site,
     Zone,
 )
 from gapcheck.store import SCHEMA_VERSION, Store
@@ -329,3 +330,35 @@ def test_a_loaded_run_holds_under_2300_bytes_a_page_besides_its_links(tmp_path):
     links = sum(sys.getsizeof(p.links) for p in site.pages.values()) + 2000 * 5 * 200  # tuples, own Links
     assert (held - links) / len(pages) < 2300
     assert site.pages[pages[7].url] == pages[7]
+
+
+def test_a_loaded_site_asks_the_store_which_pages_link_a_target(tmp_path):
+    """found_on of a loaded run answers as the model's (HTML pages only, each once, in crawl order) from the
+    store's links_by_target index, for the targets asked: a rule asks about failing links, and keeping the
+    list of every target (the template's on every page) cost 28 MB at 100,000 pages."""
+    store = Store(tmp_path / "s.sqlite")
+    run = store.start_run("局", "http://x.gov.cn/", "national", dt.date(2026, 11, 20), 100)
+    nav = Link("http://x.gov.cn/tzgg/", LinkTag.A, "通知公告", region=Region.NAV)
+    pages = [
+        Page(
+            f"http://x.gov.cn/p{i}.html",
+            f"http://x.gov.cn/p{i}.html",
+            200,
+            "application/pdf" if i == 4 else "text/html",
+            depth=3 - i % 3,
+            links=(nav, Link(f"http://x.gov.cn/a{i % 4}.html", LinkTag.A, "文"), nav),
+        )
+        for i in range(12)
+    ]
+    store.add_crawled(run, pages)
+    asked = ["http://x.gov.cn/", "http://x.gov.cn/a1.html", "http://x.gov.cn/a2.html", "http://x.gov.cn/tzgg/"]
+    store.add_crawled(run, checks=[LinkCheck(url, 200) for url in asked])
+    site = store.load_site(run)
+    store.close()
+    assert [url in site.found_on for url in asked] == [False, True, True, True]
+    model = Site(site.name, site.start_url, site.as_of, dict(site.pages), site.checks)
+    targets = ["http://x.gov.cn/tzgg/", "http://x.gov.cn/a0.html", "http://x.gov.cn/a3.html", "http://x.gov.cn/n"]
+    assert [site.found_on.get(t) for t in targets] == [model.found_on.get(t) for t in targets]
+    assert site.found_on["http://x.gov.cn/a0.html"] == ["http://x.gov.cn/p8.html", "http://x.gov.cn/p0.html"]  # shallowest first
+    assert "http://x.gov.cn/n" not in site.found_on and "http://x.gov.cn/a1.html" in site.found_on
+    assert dict(site.found_on) == model.found_on
