@@ -35,13 +35,14 @@ Keep = Callable[[Any, Any], Any]
 T = TypeVar("T")
 
 PAGE_COLUMNS_NO_TEXT = (
-    "run_id, url, final_url, status, content_type, encoding, title, depth, referrer, size, content_hash, etag, "
-    "last_modified, fetched_at, headings, meta, dates, "
+    "run_id, url, final_url, status, content_type, encoding, title, depth, referrer, "
+    # What a StoredPage leaves in the store (size, validators, fetch time) not read either: NULL in its place.
+    "NULL, content_hash, NULL, NULL, NULL, headings, meta, dates, "
     # The text's length, without reading the text into Python; None when length() would stop at a NUL.
     "CASE WHEN instr(text, char(0)) THEN NULL ELSE length(text) END, "
     "main_chars, error, forms, zones"
 )
-"""The `pages` columns in SELECT * order, the text's length in the text's place."""
+"""The `pages` columns in SELECT * order as a StoredPage reads them, the text's length in the text's place."""
 
 LINK_COLUMNS = "page_url, position, url, tag, text, title, region, date, fragment, block, zone"
 
