@@ -196,15 +196,15 @@ def link_check(r: tuple, keep: Keep) -> LinkCheck:
         keep(url, url),
         status,
         _ERRORS[error] if error else None,
-        reason and keep(reason, reason) or "",
-        final_url and keep(final_url, final_url) or "",
-        content_type and keep(content_type, content_type) or "",
+        (reason and keep(reason, reason)) or "",
+        (final_url and keep(final_url, final_url)) or "",
+        (content_type and keep(content_type, content_type)) or "",
         redirects or 0,
-        checked_at and keep(checked_at, checked_at) or "",
-        title and keep(title, title) or "",
+        (checked_at and keep(checked_at, checked_at)) or "",
+        (title and keep(title, title)) or "",
         text or "",
         retry_after,
-        location and keep(location, location) or "",
+        (location and keep(location, location)) or "",
     )
 
 
