@@ -120,6 +120,15 @@ def test_old_runs_are_pruned_with_everything_they_stored(tmp_path):
     assert store.prune("http://x.gov.cn/", keep=3) == 0
 
 
+_NAV = Link("http://x.gov.cn/tzgg/", LinkTag.A, "通知公告", region=Region.NAV)
+
+
+def _numbered(i: int, content_type: str = "text/html", **fields) -> Page:
+    """The run's i-th page, p{i}.html."""
+    url = f"http://x.gov.cn/p{i}.html"
+    return Page(url, url, 200, content_type, **fields)
+
+
 def test_a_large_run_loads_whole_texts_read_on_demand_links_shared(tmp_path):
     """load_site keeps texts in the store until read (in order or not, after close too), shares template
     links, and reads links rewritten out of order (a page fetched again) through the index."""
@@ -127,13 +136,10 @@ def test_a_large_run_loads_whole_texts_read_on_demand_links_shared(tmp_path):
     other = store.start_run("局", "http://y.gov.cn/", "national", dt.date(2026, 11, 20), 10)
     store.add_crawled(other, [Page("http://y.gov.cn/", "http://y.gov.cn/", 200, "text/html", text="别的网站")])
     run = store.start_run("局", "http://x.gov.cn/", "national", dt.date(2026, 11, 20), 1000)
-    nav = Link("http://x.gov.cn/tzgg/", LinkTag.A, "通知公告", region=Region.NAV)
+    nav = _NAV
     pages = [
-        Page(
-            f"http://x.gov.cn/p{i}.html",
-            f"http://x.gov.cn/p{i}.html",
-            200,
-            "text/html",
+        _numbered(
+            i,
             depth=1 + i % 3,
             meta={"columnname": "通知公告"},
             links=(nav, Link(f"http://x.gov.cn/a{i}.html", LinkTag.A, f"文{i}")),
@@ -338,15 +344,12 @@ def test_a_loaded_site_asks_the_store_which_pages_link_a_target(tmp_path):
     list of every target (the template's on every page) cost 28 MB at 100,000 pages."""
     store = Store(tmp_path / "s.sqlite")
     run = store.start_run("局", "http://x.gov.cn/", "national", dt.date(2026, 11, 20), 100)
-    nav = Link("http://x.gov.cn/tzgg/", LinkTag.A, "通知公告", region=Region.NAV)
     pages = [
-        Page(
-            f"http://x.gov.cn/p{i}.html",
-            f"http://x.gov.cn/p{i}.html",
-            200,
+        _numbered(
+            i,
             "application/pdf" if i == 4 else "text/html",
             depth=3 - i % 3,
-            links=(nav, Link(f"http://x.gov.cn/a{i % 4}.html", LinkTag.A, "文"), nav),
+            links=(_NAV, Link(f"http://x.gov.cn/a{i % 4}.html", LinkTag.A, "文"), _NAV),
         )
         for i in range(12)
     ]
