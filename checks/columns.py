@@ -287,17 +287,19 @@ def _candidates(site: Site, options: Options, template: Template, groups: dict[s
     keys: dict[str, str | None] = {}
     """A target's final URL → its column, None when it is none (skipped, not a list, an article)."""
     fingerprints = template.fingerprints
+    # The members looked up once: an Enum's member is a slow attribute, and this loop sees every link.
+    a_tag, nav, main = LinkTag.A, Region.NAV, Region.MAIN
     for page in site.html_pages:
         for link in page.links:
-            if link.tag is not LinkTag.A or len(link.text) > COLUMN_NAME_MAX or link.date:
+            if link.tag is not a_tag or len(link.text) > COLUMN_NAME_MAX or link.date:
                 continue
             text = link.text.strip()
             if text and is_pagination(text):
                 continue
             # Navigation: the nav, a template block (the side menu on every page of a section), a menu
             # that holds the page itself. Not the header's and footer's links (网站地图, 找错, 联系我们).
-            is_nav = link.region is Region.NAV
-            if link.region is Region.MAIN and 0 <= link.zone < len(page.zones):
+            is_nav = link.region is nav
+            if link.region is main and 0 <= link.zone < len(page.zones):
                 is_nav = page.zones[link.zone].fingerprint in fingerprints or link.zone in template.menus(page)
             if not (is_nav or (text and labels.hit(text))):
                 continue

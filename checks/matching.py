@@ -213,6 +213,9 @@ class TargetNames:
         ""); for a link with no words, the first name its target page gives itself."""
         # is_wordless(link), without asking has_words(link.text) twice: every link of every page comes here.
         text, title = link.text, link.title
+        # has_words(text)'s first answer, without the call: six million links at 100,000 pages.
+        if text and text[-1] not in _SUFFIX_ENDS and not text[-1].isspace():
+            return "", title if len(title) > len(text) else text
         if not has_words(text):
             text = ""
             if link.tag in _WORDLESS_TAGS and not has_words(title):

@@ -92,8 +92,11 @@ class Template:
         pages = self.site.html_pages
         if len(pages) < 4:
             return frozenset()
-        # found_on lists each page linking to a target once: its length is the number of pages.
-        return frozenset(url for url, on in self.site.found_on.items() if len(on) >= TEMPLATE_LINK_SHARE * len(pages))
+        # Counted, not read from found_on: a loaded run's found_on asks the store, target by target.
+        counts: Counter[str] = Counter()
+        for page in pages:
+            counts.update({link.url for link in page.links})
+        return frozenset(url for url, n in counts.items() if n >= TEMPLATE_LINK_SHARE * len(pages))
 
     def is_template(self, zone: Zone) -> bool:
         return zone.fingerprint in self.fingerprints

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -489,7 +490,7 @@ class Site:
         return frozenset(link.url for page in (self.home, self.landing) if page is not None for link in page.links)
 
     @cached_property
-    def found_on(self) -> dict[str, list[str]]:
+    def found_on(self) -> Mapping[str, list[str]]:
         """Link target → the pages that link to it (each once), in crawl order.
 
         Targets linked from the same many pages (the template's links, on every page) share one list.

@@ -207,6 +207,19 @@ def evaluate(
 ) -> Outcome:
     """Runs the rules over a stored crawl, stores the findings and writes the reports."""
     site = site or store.load_site(run_id)
+    # The loaded model (millions of objects, no garbage among them) out of the cyclic collector's sight
+    # while the rules run: each full collection would walk all of it (1 CPU s at 100,000 pages), and the
+    # rules' own short-lived objects bring several.
+    gc.freeze()
+    try:
+        return _judge(store, run_id, profile, rules, out, site, progress)
+    finally:
+        gc.unfreeze()
+
+
+def _judge(
+    store: Store, run_id: int, profile: Profile, rules: list[checks.Rule], out: Path, site: Site, progress: Board | None
+) -> Outcome:
     judged, ctx = checks.run(site, profile.options, rules)
     applied = decisions.apply(store, site.start_url, judged)  # accepted, false positives, manual results
     findings = applied.findings

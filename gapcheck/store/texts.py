@@ -80,6 +80,15 @@ class RunTexts:
         found = row.fetchone()
         return found[0] if found else None
 
+    def linking(self, url: str) -> list[str]:
+        """The run's pages with a link to `url`, each once, in the order they were loaded (the links_by_target
+        index, then one row per linking page)."""
+        db = self._connection()
+        index = self._index
+        # Not DISTINCT: SQLite would then walk the run's links by page (the primary key) to skip the sort.
+        rows = db.execute("SELECT page_url FROM links WHERE run_id = ? AND url = ?", (self.run_id, url))
+        return sorted({page for (page,) in rows if page in index}, key=index.__getitem__)
+
     def zone_text(self, url: str, at: int) -> str:
         """The text of the page's `at`-th block (StoredZone)."""
         row = self._connection().execute(
