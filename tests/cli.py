@@ -56,3 +56,17 @@ def stored_pages(db: Path, run_id: int = 1) -> int:
             return conn.execute("SELECT count(*) FROM pages WHERE run_id = ?", (run_id,)).fetchone()[0]
     except sqlite3.Error:
         return 0
+
+
+def sites_file(folder: Path, urls: list[str], crawl: str, db: str = "db.sqlite", name: str = "局{i}") -> Path:
+    """A SITES.yaml of `urls` under `folder`, checked with a quick profile of `crawl` (a YAML mapping's
+    inside: `delay: 0, timeout: 3`); portal i is named `name` with i and reported in folder s{i}."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "quick.yaml").write_text(f"name: 快速检查\nextends: national\ncrawl: {{{crawl}}}\n", encoding="utf-8")
+    sites = folder / "sites.yaml"
+    sites.write_text(
+        f"defaults:\n  profile: quick.yaml\n  out: reports\n  db: {db}\nsites:\n"
+        + "".join(f'  - {{name: {name.format(i=i)}, url: "{url}", slug: s{i}}}\n' for i, url in enumerate(urls)),
+        encoding="utf-8",
+    )
+    return sites

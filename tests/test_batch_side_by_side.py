@@ -13,11 +13,10 @@ from __future__ import annotations
 import itertools
 import re
 from contextlib import ExitStack
-from pathlib import Path
 
 import pytest
-from cli import gapcheck
-from routeserver import Answer, Req, RouteServer, html, serve
+from cli import gapcheck, sites_file
+from routeserver import Answer, Req, html, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +24,7 @@ PORTALS = 20
 PAGES = 12
 """Pages per portal besides its home page: with the delay, a crawl of about 4 s."""
 DELAY = 0.3
+QUICK = "delay: 0, external: false, render: off"
 SLACK = 0.15
 """Seconds a gap the server sees may fall short of the delay. gapcheck spaces requests as they leave its
 politeness middleware; one that is then held up on its way (the reactor writing the store or parsing another
@@ -44,25 +44,18 @@ def _portal(req: Req) -> Answer:
     return Answer(404)
 
 
-def _sites(tmp: Path, servers: list[RouteServer]) -> Path:
-    (tmp / "quick.yaml").write_text(
-        "name: 快速检查\nextends: national\ncrawl: {delay: 0, external: false, render: off}\n", encoding="utf-8"
-    )
-    sites = tmp / "sites.yaml"
-    sites.write_text(
-        "defaults:\n  profile: quick.yaml\n  out: reports\n  db: gapcheck.sqlite\nsites:\n"
-        + "".join(f'  - {{name: 局{i}, url: "{s.url}", slug: s{i}}}\n' for i, s in enumerate(servers)),
-        encoding="utf-8",
-    )
-    return sites
-
-
 @pytest.fixture(scope="module")
 def night(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("night")
     with ExitStack() as stack:
         servers = [stack.enter_context(serve(_portal, host=f"127.0.0.{2 + i}")) for i in range(PORTALS)]
-        result = gapcheck("batch", str(_sites(tmp, servers)), "--progress-every", "1", timeout=120)
+        result = gapcheck(
+            "batch",
+            str(sites_file(tmp, [s.url for s in servers], QUICK, db="gapcheck.sqlite")),
+            "--progress-every",
+            "1",
+            timeout=120,
+        )
         logs = [sorted(r.at for r in s.requests) for s in servers]
     return result, logs
 

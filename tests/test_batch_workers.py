@@ -17,7 +17,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from cli import COMMAND, gapcheck, stored_pages
+from cli import COMMAND, gapcheck, sites_file, stored_pages
 from routeserver import Answer, Req, html, serve
 from test_stop import SlowPortal
 
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.e2e
 
 AS_OF = "2026-11-20"
 STARTED = re.compile(r"^检查进程 (\d+)：(.+)$", re.M)
-QUICK = "name: 快速检查\nextends: national\ncrawl: {delay: 0, timeout: 3}\n"
+QUICK = "delay: 0, timeout: 3"
 
 
 def _portal(i: int, base: str, dead: str, other: str):
@@ -66,15 +66,7 @@ def _closed_port(host: str) -> int:
 
 
 def _sites(folder: Path, urls: list[str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "quick.yaml").write_text(QUICK, encoding="utf-8")
-    sites = folder / "sites.yaml"
-    sites.write_text(
-        "defaults:\n  profile: quick.yaml\n  out: reports\n  db: db.sqlite\nsites:\n"
-        + "".join(f'  - {{name: 第{i}局, url: "{url}", slug: s{i}}}\n' for i, url in enumerate(urls)),
-        encoding="utf-8",
-    )
-    return sites
+    return sites_file(folder, urls, QUICK, name="第{i}局")
 
 
 def _findings(folder: Path, n: int) -> dict[str, list]:
