@@ -66,19 +66,18 @@ class CpuMeter:
     def __post_init__(self) -> None:
         self._samples: deque[tuple[float, float]] = deque([(time.monotonic(), time.process_time())])
 
-    def lag(self) -> float:
-        """Seconds past a tick since the last sample: call before share()."""
-        return max(0.0, time.monotonic() - self._samples[-1][0] - self.tick)
-
-    def share(self) -> float | None:
+    def look(self) -> tuple[float | None, float]:
+        """A new sample: this process's share of a core over the window (None until half of it has passed),
+        and how many seconds past its tick the sample came."""
         now, used = time.monotonic(), time.process_time()
+        lag = max(0.0, now - self._samples[-1][0] - self.tick)
         self._samples.append((now, used))
         while len(self._samples) > 2 and now - self._samples[1][0] >= self.window:
             self._samples.popleft()
         then, before = self._samples[0]
         if now - then < self.window / 2:
-            return None
-        return (used - before) / (now - then)
+            return None, lag
+        return (used - before) / (now - then), lag
 
 
 def resident() -> int | None:
@@ -97,15 +96,19 @@ FILES_KEPT = 64
 """Open files kept for the rest of the process (the store and its journal, logs, the reports being written)."""
 
 
-def default_cap(listed: int) -> int:
-    """Portals at once when the user sets no --parallel: as many as open files allow, besides one lock file per
-    `listed` portal. The soft limit is raised to the hard one first (1024 → 524288 under systemd's defaults),
-    so that on most machines CPU and memory bound the batch, not the 24 portals a bare 1024 would leave."""
+def raise_file_limit() -> None:
+    """The soft limit on open files raised to the hard one (1024 → 524288 under systemd's defaults): a batch's
+    portals each hold a few connections and files, whatever bounds how many run."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != hard:
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-            soft = hard
+
+
+def default_cap(listed: int) -> int:
+    """Portals at once that the open-file limit allows, besides one lock file per `listed` portal: with the
+    limit raised (raise_file_limit), CPU and memory bound a batch on most machines, not this."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         return 100_000
     return max(1, (soft - FILES_KEPT - listed) // FILES_PER_PORTAL)

@@ -22,7 +22,7 @@ from core.errors import CrawlInterrupted, GapcheckError
 from core.model import CrawlStats
 from core.redaction import redact
 from spiders.portal import PortalSpider
-from spiders.progress import BATCH_DETAIL, SITES, Board, Phase, Snapshot
+from spiders.progress import BATCH_DETAIL, SITES, Board, Phase, Snapshot, spider_snapshot
 
 from .cli_words import ERROR
 from .crawl import crawl_many
@@ -36,7 +36,7 @@ from .run_options import started_with
 from .runner import Outcome, conclude, rules_of, start_run
 from .sites import SiteEntry, SitesFile
 from .store import Store
-from .workers import crawl_in_workers, plan
+from .workers import crawl_in_workers, last_pages, plan
 
 
 @dataclass(frozen=True)
@@ -149,9 +149,9 @@ def _run(
         jobs.append((request, start_run(store, request, profile, as_of, started_with(profile, as_of), entry.title)))
         planned.append((entry, profile, rules))
 
-    # The portals of each process (one share in this process; with --workers, gapcheck/workers.py's plan).
-    shares = plan(jobs, store, workers) if workers > 1 and not redis else [list(range(len(jobs)))]
-    last = [_last_pages(store, request.url, run_id) for request, run_id in jobs]
+    # The portals of each process, the largest first (one share in this process; with --workers, one each).
+    last = [None if redis else last_pages(store, request.url) for request, _ in jobs]
+    shares = [list(range(len(jobs)))] if redis else plan(jobs, last, workers)
     crawling: dict[int, tuple[Crawler | None, float]] = {}
     ended: set[int] = set()
     rates: list[float] = []
@@ -191,6 +191,8 @@ def _run(
         if isinstance(stats, CrawlStats) and stats.pages:
             rates.append(stats.pages / max(time.monotonic() - since, 1e-3))
         entry = planned[i][0]
+        if isinstance(stats, CrawlInterrupted):
+            return  # stopped, not failed: said with the resume command once the crawls are over
         if isinstance(stats, BaseException):
             say(f"{entry.name}：{ERROR['crawl_failed'].format(reason=stats)}")
         else:
@@ -199,7 +201,7 @@ def _run(
     if len(shares) > 1:
         results = crawl_in_workers(jobs, store, shares, parallel, crawled, say, began)
     else:
-        results = crawl_many(jobs, store, parallel, crawled, started=began)
+        results = crawl_many(jobs, store, parallel, crawled, started=began, order=shares[0])
     judged = {"done": 0}
     board.follow(lambda: Snapshot(Phase.CHECK, judged["done"], len(jobs), unit=SITES))
     stopped: list[str] = []
@@ -252,17 +254,12 @@ def _run(
     return BatchOutcome(ordered, index, tuple(notices))
 
 
-def _last_pages(store: Store, url: str, run_id: int) -> int | None:
-    """Pages the portal's last finished run before `run_id` fetched."""
-    runs = store.runs_of_site(url, before=run_id, done_only=True)
-    return store.run(runs[-1].id).pages if runs else None
-
-
 def _where(crawler: Crawler | None, last: int | None, seconds: float) -> Crawling:
     spider = crawler.spider if crawler is not None else None
     if not isinstance(spider, PortalSpider):
         return Crawling(0, 0, last, seconds)
-    return Crawling(spider.pages_done, max(spider.pages_scheduled, spider.pages_done), last, seconds)
+    snap = spider_snapshot(spider)
+    return Crawling(snap.done, snap.known or 0, last, seconds)
 
 
 def _failed(sites: SitesFile, entry: SiteEntry, error: str, say: Callable[[str], None]) -> SiteOutcome:

@@ -84,13 +84,15 @@ def crawl_many(
     done: Callable[[int, CrawlStats | BaseException], None] | None = None,
     batch: bool = False,
     started: Callable[[int, Crawler], None] | None = None,
+    order: list[int] | None = None,
 ) -> list[CrawlStats | BaseException]:
     """Crawls several portals in this one process, each with its own settings, as many at once as the
     process has CPU and memory for (gapcheck/admission.py) and at most `parallel`.
 
     Different hosts are crawled side by side, each host politely. One crawl that fails leaves its
     exception in its place in the result and the others go on. `started(i, crawler)` is called as each
-    starts, `done(i, outcome)` as each ends. `batch`: part of a batch even when alone here (a worker of
+    starts, `done(i, outcome)` as each ends (stopped by Ctrl-C too). `order`: the jobs' indices in the order
+    to start them (default: as listed). `batch`: part of a batch even when alone here (a worker of
     `batch --workers`): crawled as a batch does.
     """
     if jobs and jobs[0][0].redis:
@@ -111,18 +113,19 @@ def crawl_many(
     # Scrapy replaces its root handler as each crawler starts: redact where records are made instead.
     if not getattr(logging.getLogRecordFactory(), "redacts", False):
         logging.setLogRecordFactory(_redacting(logging.getLogRecordFactory()))
-    waiting = list(range(len(jobs)))
+    waiting = list(range(len(jobs))) if order is None else list(order)
     frontiers: dict[int, tuple[str, int]] = {}
     scratch.sweep()  # what SIGKILLed crawls left in the temp folder
 
-    cap = admission.default_cap(len(jobs)) if parallel is None else max(1, parallel)
+    admission.raise_file_limit()
+    cap = min(admission.default_cap(len(jobs)), parallel or len(jobs) or 1)
     running: set[int] = set()
 
     def admit(meter: admission.CpuMeter) -> None:
         if process.stopping:
             return
-        lag = meter.lag()
-        for _ in range(admission.to_start(meter.share(), len(running), len(waiting), cap, admission.resident(), lag)):
+        share, lag = meter.look()
+        for _ in range(admission.to_start(share, len(running), len(waiting), cap, admission.resident(), lag)):
             start_next()
 
     def start_next() -> None:
@@ -217,6 +220,8 @@ def crawl_many(
             if outcomes[i] is unfinished:  # stopped now, or never started: resumable as a killed run is
                 store.interrupt_run(run_id)
                 outcomes[i] = CrawlInterrupted(CLI["stopped_now"].format(command=request.resume_with(store.path)))
+                if done is not None:
+                    done(i, outcomes[i])
     return outcomes
 
 

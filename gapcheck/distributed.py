@@ -119,8 +119,8 @@ class _Job:
     run_id: int
     certificate: Future[CertificateNote | None]
     keys: JobKeys = field(init=False)
-    second_pass: int = -1
-    """-1 before the first pass ends; then the number of targets queued again."""
+    first_pass_over: bool = False
+    """The targets the first pass could not decide are queued again (the workers count what they ask)."""
     rejected: Counter[str] = field(default_factory=Counter)
     """Payloads read from each key that were not data (said once per key)."""
 
@@ -251,12 +251,12 @@ def _over(server: Redis, job: _Job) -> bool:
     queued, held, waiting = pipe.execute()
     if queued or held or waiting:
         return False
-    if job.second_pass < 0:
+    if not job.first_pass_over:
         pipe = server.pipeline(transaction=True)
         pipe.lrange(job.keys.retry, 0, -1)
         pipe.delete(job.keys.retry)
         retry, _ = pipe.execute()
-        job.second_pass = len(retry)
+        job.first_pass_over = True
         if retry:
             server.zadd(job.keys.requests, {data: 0 for data in retry})
             return False

@@ -77,18 +77,16 @@ def main(argv: list[str]) -> int:
             (CrawlRequest(job["url"], job["crawl"], resume_hint=job["resume_hint"]), job["run_id"])
             for job in assignment["jobs"]
         ]
-        told: set[int] = set()
 
         def ended(i: int, outcome: CrawlStats | BaseException) -> None:
             run_id = jobs[i][1]
-            told.add(i)
             if isinstance(outcome, BaseException):
                 stopped = isinstance(outcome, CrawlInterrupted)
                 store.send({"ended": {"run_id": run_id, "failure": str(outcome), "stopped": stopped}})
             else:
                 store.send({"ended": {"run_id": run_id, "stats": outcome}})
 
-        outcomes = crawl_many(
+        crawl_many(
             jobs,
             store,
             assignment["parallel"],
@@ -96,9 +94,6 @@ def main(argv: list[str]) -> int:
             batch=True,
             started=lambda i, _: store.send({"started": jobs[i][1]}),
         )
-        for i, outcome in enumerate(outcomes):  # stopped before they ended: crawl_many says so only here
-            if i not in told:
-                ended(i, outcome)
         out.close()
     except KeyboardInterrupt:  # Ctrl-C before the crawl took its signals: the parent says what stopped
         return 130

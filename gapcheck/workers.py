@@ -15,9 +15,8 @@ import selectors
 import signal
 import subprocess
 import sys
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import FrameType
 from typing import IO
 
@@ -46,11 +45,11 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def plan(jobs: list[tuple[CrawlRequest, int]], store: Store, workers: int) -> list[list[int]]:
-    """The jobs (their indices) of each worker: one host's portals together, the largest hosts first, each to
-    the worker with the least work so far. A portal's size is its last finished run's page count; one never
-    checked counts as the average of those that were (as 1 when none was: shared out evenly)."""
-    sizes = [_last_pages(store, request.url) for request, _ in jobs]
+def plan(jobs: list[tuple[CrawlRequest, int]], sizes: list[int | None], workers: int) -> list[list[int]]:
+    """The jobs (their indices) of each worker, in the order to start them: one host's portals together, the
+    largest hosts first, each to the worker with the least work so far. A portal's size is its last finished
+    run's page count (`last_pages`); one never checked counts as the average of those that were (as 1 when
+    none was: shared out evenly)."""
     known = [size for size in sizes if size is not None]
     guess = sum(known) / len(known) if known else 1
     weight = [guess if size is None else max(size, 1) for size in sizes]
@@ -66,7 +65,8 @@ def plan(jobs: list[tuple[CrawlRequest, int]], store: Store, workers: int) -> li
     return [sorted(b, key=lambda i: -weight[i]) for b in bins]  # crawl_many starts them in this order
 
 
-def _last_pages(store: Store, url: str) -> int | None:
+def last_pages(store: Store, url: str) -> int | None:
+    """Pages the portal's last finished run fetched; None when it has none."""
     runs = store.runs_of_site(url, done_only=True)
     return store.run(runs[-1].id).pages if runs else None
 
@@ -80,7 +80,8 @@ class Worker:
     proc: subprocess.Popen[bytes] | None = None
     pid: int = 0
     pending: bytes = b""
-    rejected: Counter[str] = field(default_factory=Counter)
+    rejected: int = 0
+    """Lines skipped: not data."""
 
 
 class Coordinator:
@@ -112,7 +113,7 @@ class Coordinator:
             except Rejected as exc:
                 if not worker.rejected:
                     self.say(BATCH_WORKER["rejected"].format(pid=worker.pid, why=exc))
-                worker.rejected[str(exc)] += 1
+                worker.rejected += 1
 
     def apply(self, worker: Worker, message: Message) -> None:
         run_id = _run_of(message)
@@ -150,8 +151,8 @@ class Coordinator:
 
     def lost(self, worker: Worker, returncode: int) -> None:
         """The worker is gone: the jobs it did not end are stopped (Ctrl-C) or failed with why."""
-        if worker.rejected.total() > 1:
-            self.say(BATCH_WORKER["rejected_total"].format(pid=worker.pid, n=worker.rejected.total()))
+        if worker.rejected > 1:
+            self.say(BATCH_WORKER["rejected_total"].format(pid=worker.pid, n=worker.rejected))
         how = (
             BATCH_WORKER["signal"].format(n=-returncode)
             if returncode < 0

@@ -12,16 +12,19 @@ The Redis keys it uses are named in spiders/redis_keys.py.
 from __future__ import annotations
 
 from collections import deque
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from redis.exceptions import NoScriptError
 from scrapy import Request
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 
 from . import wire
-from .politeness import load, pipelined
 from .redis_keys import JobKeys, worker_key
+from .redis_scripts import load, pipelined, run
+
+if TYPE_CHECKING:
+    from redis.client import Pipeline
 
 LEASE = "gapcheck_lease"
 """Request meta: the lease under which this worker holds the request."""
@@ -182,15 +185,13 @@ class Settler:
             self.keys.pages,
             self.keys.state,
         ]
-        while True:
-            pipe = self.server.pipeline(transaction=False)
+
+        def build(pipe: Pipeline) -> Callable[[list[Any]], int]:
             for args in self.pending:
                 pipelined(pipe, self._settle, keys, args)
-            try:
-                limited = sum(int(n) for n in pipe.execute())
-                break
-            except NoScriptError:  # Redis restarted, or its scripts were flushed: none of them ran
-                load(self.server, self._settle)
+            return lambda answers: sum(int(n) for n in answers)
+
+        limited = run(self.server, (self._settle,), build)
         self.pending = []
         return limited
 

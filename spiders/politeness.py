@@ -41,13 +41,12 @@ from twisted.internet.base import DelayedCall
 from .names import addresses
 from .reactor import running_reactor
 from .redis_keys import JobKeys, worker_key
+from .redis_scripts import load, pipelined, run
 from .settings import ROBOTS_TXT_MAX
 from .stopping import STOP_ASKING, unasked
 
 if TYPE_CHECKING:  # redis is imported only by a distributed worker
-    from redis import Redis
     from redis.client import Pipeline
-    from redis.commands.core import Script
 
 PRIVATE_REDIRECT = "private-redirect: "
 """Prefix of the IgnoreRequest message for a redirect into a more internal network; the host follows."""
@@ -263,7 +262,6 @@ class SharedPace:
         import redis  # only a distributed worker needs it
 
         self.server = redis.Redis.from_url(url)
-        self.noscript = redis.exceptions.NoScriptError
         self.limit = limit
         self.ttl = ttl
         self.prefix = f"{worker}:{id(self):x}"
@@ -271,7 +269,8 @@ class SharedPace:
         self.breaker_at = breaker_at
         self._take = self.server.register_script(_TAKE)
         self._failed = self.server.register_script(_FAILED)
-        load(self.server, self._take, self._failed)
+        self.scripts = (self._take, self._failed)
+        load(self.server, *self.scripts)
         self.given: dict[str, list[str]] = {}
         """Leases given back, not yet removed in Redis: host key → leases."""
         self.told: list[tuple[Callable[[Pipeline], object], Callable[[Any], None]]] = []
@@ -294,18 +293,12 @@ class SharedPace:
         """When `request` may be sent, once it holds one of the host's leases; or the breaker's reason to stop it."""
         if self.waiting.get(host):
             await self._in_line(host, first=False)  # behind this process's others: they ask first
+        args = [self.limit, self.ttl, self.lease(request), interval, worker_key(""), self.prefix, WAITING]
+        args += [host, this_pass, "1" if let_by else "0", self.breaker_at]
         while True:
-            pipe = self.server.pipeline(transaction=False)
-            heard = self._send(pipe)
-            args = [self.limit, self.ttl, self.lease(request), interval, worker_key(""), self.prefix, WAITING]
-            args += [host, this_pass, "1" if let_by else "0", self.breaker_at]
-            pipelined(pipe, self._take, [*self.keys(host), self.breakers], args)
-            try:
-                *answers, (wait, stopped, opened, failures, free) = pipe.execute()
-            except self.noscript:  # Redis restarted, or its scripts were flushed: asked again
-                load(self.server, self._take, self._failed)
-                continue
-            _hear(heard, answers)
+            wait, stopped, opened, failures, free = self._with_pending(
+                lambda pipe: pipelined(pipe, self._take, [*self.keys(host), self.breakers], args)
+            )
             turn = Turn(float(wait), _text(stopped), int(opened), int(failures))
             if turn.wait >= 0:
                 if free:
@@ -336,11 +329,9 @@ class SharedPace:
 
     def breaker(self, host: str) -> tuple[str, int, int]:
         """The host's breaker as Redis has it now: (reason it is open, the pass it opened in, failures in a row)."""
-        pipe = self.server.pipeline(transaction=False)
-        heard = self._send(pipe)
-        pipe.hmget(self.breakers, [f"{host} open", f"{host} pass", f"{host} failures"])
-        *answers, (reason, opened, failures) = pipe.execute()
-        _hear(heard, answers)
+        reason, opened, failures = self._with_pending(
+            lambda pipe: pipe.hmget(self.breakers, [f"{host} open", f"{host} pass", f"{host} failures"])
+        )
         return _text(reason), int(opened or 0), int(failures or 0)
 
     def failed(self, host: str, reason: str, this_pass: int, then: Callable[[int, bool], None]) -> None:
@@ -372,36 +363,42 @@ class SharedPace:
 
     def flush(self) -> None:
         if self.given or self.told:
-            pipe = self.server.pipeline(transaction=False)
-            heard = self._send(pipe)
-            _hear(heard, pipe.execute())
+            run(self.server, self.scripts, self._pending)
 
-    def _send(self, pipe: Pipeline) -> list[Callable[[Any], None]]:
-        heard = []
-        for send, then in self.told:
+    def _with_pending(self, ask: Callable[[Pipeline], object]) -> Any:
+        """The answer to what `ask` queues, sent with what waits to be told in the same round trip."""
+
+        def build(pipe: Pipeline) -> Callable[[list[Any]], Any]:
+            sent = self._pending(pipe)
+            ask(pipe)
+
+            def answer(answers: list[Any]) -> Any:
+                sent(answers[:-1])
+                return answers[-1]
+
+            return answer
+
+        return run(self.server, self.scripts, build)
+
+    def _pending(self, pipe: Pipeline) -> Callable[[list[Any]], None]:
+        """Queues the breaker updates and leases given back; what to do once they were sent. They are
+        forgotten only then: after a NOSCRIPT the same ones go again."""
+        told = list(self.told)
+        for send, _ in told:
             send(pipe)
-            heard.append(then)
-        self.told = []
         for key, leases in self.given.items():
             pipe.zrem(key, *leases)
-        self.given = {}
-        return heard
+
+        def sent(answers: list[Any]) -> None:
+            del self.told[: len(told)]
+            self.given = {}
+            _hear([then for _, then in told], answers)
+
+        return sent
 
     def hold(self, host: str, seconds: float, interval: float) -> None:
         # Each worker's learned interval recovers on its own; the shared one just lapses after a calm minute.
         self._hold(keys=[self.keys(host)[1]], args=[seconds, interval, SHARED_SLOW_SECONDS])
-
-
-def pipelined(pipe: Pipeline, script: Script, keys: list[Any], args: list[Any]) -> Pipeline:
-    """Queues `script` in `pipe` as a plain EVALSHA of the script `load` loaded. Called with client=pipe,
-    redis-py asks SCRIPT EXISTS in a round trip of its own before every execute of the pipeline: a sixth of
-    a worker's CPU in a 4-worker crawl. After a NOSCRIPT (Redis restarted) the caller loads it again."""
-    return pipe.evalsha(script.sha, len(keys), *keys, *args)
-
-
-def load(server: Redis, *scripts: Script) -> None:
-    for script in scripts:
-        server.script_load(script.script)
 
 
 def _hear(heard: list[Callable[[Any], None]], answers: list[Any]) -> None:
@@ -440,7 +437,9 @@ class Politeness:
         self.wait_times = settings.getint("GAPCHECK_RETRY_AFTER_TIMES")
         self.breaker_at = settings.getint("GAPCHECK_BREAKER_FAILURES")
         self.slow_delay = settings.getfloat("GAPCHECK_SLOW_PASS_DELAY")
-        self.floor = settings.getfloat("DOWNLOAD_DELAY")
+        # A distributed worker leaves Scrapy's delay at 0 (it is kept per process) and holds the configured
+        # one here, for all workers together: the floor of every host's interval either way.
+        self.floor = settings.getfloat("GAPCHECK_SHARED_DELAY") or settings.getfloat("DOWNLOAD_DELAY")
         self.per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
         self.private_ok = settings.getbool("GAPCHECK_PRIVATE_REDIRECTS")
         self.reach: dict[str, Reach] = {}
@@ -450,8 +449,6 @@ class Politeness:
         self.holding: dict[int, tuple[str, Host]] = {}
         """id(request) → its host, for the requests that hold a place at their host's gate."""
         shared = settings.get("GAPCHECK_REDIS_URL")
-        self.shared_delay = settings.getfloat("GAPCHECK_SHARED_DELAY")
-        """The configured delay between requests to a host, kept here for all workers instead of by Scrapy."""
         self.shared = (
             SharedPace(
                 shared,
@@ -553,7 +550,7 @@ class Politeness:
         interval = max(state.interval, self.slow_delay) if this_pass > 1 else state.interval
         if self.shared is not None:
             self.holding[id(request)] = (key, state)  # from here, the shared lease is held too
-            turn = await self.shared.take(key, max(interval, self.shared_delay), request, this_pass, let_by)
+            turn = await self.shared.take(key, interval, request, this_pass, let_by)
             state.failures = turn.failures
             if turn.stopped:  # opened by another worker (the script took no lease)
                 del self.holding[id(request)]

@@ -40,19 +40,20 @@ def test_none_start_past_the_memory_budget_unless_none_runs():
 
 def test_the_meter_sees_this_process_busy_and_idle_and_a_late_look():
     meter = CpuMeter(window=0.4, tick=0.2)
-    assert meter.share() is None  # nothing measured yet
+    assert meter.look()[0] is None  # nothing measured yet
     end = time.monotonic() + 0.5
     while time.monotonic() < end:
         pass
-    assert 0.25 <= meter.lag() <= 0.45
-    busy = meter.share()
+    busy, lag = meter.look()
+    assert 0.25 <= lag <= 0.45
     time.sleep(0.5)
-    idle = meter.share()
+    idle, _ = meter.look()
     # Other work on the machine takes its share of the core too: busy is clearly more than idle, not ~1.
     assert busy is not None and idle is not None and busy > 0.15 and idle < 0.1, (busy, idle)
 
 
 def test_the_default_cap_leaves_room_for_each_portals_connections():
+    admission.raise_file_limit()
     assert admission.default_cap(600) >= 20
 
 

@@ -28,7 +28,7 @@ from gapcheck.profile import load_profile
 from gapcheck.runner import start_run
 from gapcheck.store import Store
 from gapcheck.worker_wire import encode
-from gapcheck.workers import Coordinator, Worker, plan
+from gapcheck.workers import Coordinator, Worker, last_pages, plan
 
 pytestmark = pytest.mark.e2e
 
@@ -264,10 +264,11 @@ def test_portals_are_shared_by_host_largest_first(tmp_path):
                 run, [], {}, {}, finished_at="2026-11-20T00:00:00+00:00", verdict=SiteVerdict.PASSED, score=100
             )
     jobs = [(CrawlRequest(url, crawl), 0) for url in urls]
+    sizes = [last_pages(store, url) for url in urls]
     # 127.0.0.3 (60 + 50) first, then 127.0.0.2 (100), 127.0.0.4 (never checked: 55), 127.0.0.5 (10).
-    assert plan(jobs, store, 2) == [[1, 2, 4], [0, 3]]
-    assert plan(jobs, store, 8) == [[1, 2], [0], [3], [4]]  # no more workers than hosts
-    assert plan(jobs, store, 1) == [[0, 1, 3, 2, 4]]
+    assert plan(jobs, sizes, 2) == [[1, 2, 4], [0, 3]]
+    assert plan(jobs, sizes, 8) == [[1, 2], [0], [3], [4]]  # no more workers than hosts
+    assert plan(jobs, sizes, 1) == [[0, 1, 3, 2, 4]]
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "x"])
