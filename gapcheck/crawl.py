@@ -131,12 +131,13 @@ def crawl_many(
     def start_next() -> None:
         if not waiting or process.stopping:
             return
+        first = len(waiting) == len(jobs)
         i = waiting.pop(0)
         running.add(i)
         request, run_id = jobs[i]
         # The first crawler installs the reactor, as CrawlerProcess.create_crawler would have it do.
         settings = scrapy_settings(request, run_id, alone=len(jobs) == 1 and not batch)
-        crawler = Crawler(PortalSpider, settings, init_reactor=i == 0)
+        crawler = Crawler(PortalSpider, settings, init_reactor=first)
         opts = request.crawl
         revalidate, unchanged = _incremental(store, request.url) if opts.incremental else ({}, None)
         try:

@@ -239,7 +239,7 @@ def test_a_line_that_is_not_data_is_skipped_and_counted(tmp_path):
     data = b"\n".join(lines) + b"\n"
     coordinator.feed(worker, data[:7])  # a line arrives in pieces
     coordinator.feed(worker, data[7:])
-    assert worker.rejected.total() == 5
+    assert worker.rejected == 5
     assert len(said) == 1, said  # said once per worker
     assert said[0].startswith("gapcheck：检查进程 4321 发来一行不是合法数据的内容（(payload): Invalid JSON")
     assert said[0].endswith("已跳过，未执行其中任何内容")
