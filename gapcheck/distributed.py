@@ -104,7 +104,6 @@ def worker_settings(job: str, redis_url: str) -> dict[str, object]:
         "REDIS_URL": redis_url,
         "GAPCHECK_REDIS_URL": redis_url,
         "GAPCHECK_JOB": job,  # its circuit breakers are kept for all workers (spiders/politeness.py)
-        "ITEM_PIPELINES": {},  # items go to Redis with the lease's end (spiders/worker.py)
     }
 
 

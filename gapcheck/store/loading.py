@@ -208,9 +208,13 @@ class _FoundOn(Mapping[str, list[str]]):
             unlinked.difference_update(map(_URL, page.links))
         return unlinked
 
+    @cached_property
+    def _whole(self) -> Mapping[str, Any]:
+        """The model's whole index, built once for whoever walks it (no rule does)."""
+        return Site.found_on.func(self._site)  # type: ignore[attr-defined]
+
     def __iter__(self) -> Iterator[str]:
-        """Every target: the model's whole index, built for whoever walks it (no rule does)."""
-        return iter(Site.found_on.func(self._site))  # type: ignore[attr-defined]
+        return iter(self._whole)
 
     def __len__(self) -> int:
-        return len(Site.found_on.func(self._site))  # type: ignore[attr-defined]
+        return len(self._whole)
