@@ -9,6 +9,7 @@ family.
 
 from __future__ import annotations
 
+import codecs
 from functools import lru_cache
 
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding, to_unicode
@@ -20,6 +21,16 @@ _GB_LABELS = frozenset({"x-gbk", "csgb2312", "gb_2312", "windows-936", "x-euc-cn
 _UNINFORMATIVE = "cp1252"
 """What w3lib reads ISO-8859-1, ascii and windows-1252 as. Servlet containers send ISO-8859-1 when a page
 sets nothing, and these decode any bytes at all: on a Chinese portal they tell us nothing."""
+
+_GB_CODECS = frozenset({"gb2312", "gbk", "gb18030"})
+"""Python's codecs of the GB family (cp936 is gbk), whichever of them a label resolves to: w3lib 2.6 resolves
+'gbk' to gbk where 2.5 gave gb18030."""
+_SNIFF = 4096
+"""Bytes read for a meta charset: a declaration comes in the head, and one further down is a template's
+leftover (w3lib 2.6 reads on without a limit)."""
+_UTF32_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"))
+"""Checked before w3lib's: browsers read a UTF-32 byte order mark as UTF-16 (w3lib 2.6 does too) and show
+every other character as a hole, but the text the page holds is UTF-32, and the checks need that text."""
 
 _ASCII = bytes(range(128))
 _UTF8_EVIDENCE = 64
@@ -44,7 +55,7 @@ def _codec(label: str | None) -> str | None:
             return None
     except (LookupError, UnicodeDecodeError):
         return None
-    return name
+    return "gb18030" if codecs.lookup(name).name in _GB_CODECS else name
 
 
 def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
@@ -55,6 +66,9 @@ def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
     practically never valid UTF-8), then the declaration, with GB18030 standing in for every GB
     charset since it decodes all of them.
     """
+    for utf32_bom, utf32 in _UTF32_BOMS:
+        if body.startswith(utf32_bom):
+            return body[len(utf32_bom) :].decode(utf32, "replace"), utf32
     bom_codec, bom = read_bom(body)
     if bom_codec is not None and bom is not None:
         return to_unicode(body[len(bom) :], bom_codec), bom_codec
@@ -67,7 +81,7 @@ def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
             return body.decode("utf-8", "replace"), "utf-8"
     codec = _codec(declared)
     if codec is None or codec == "utf-8":  # no declaration, or one just proven wrong
-        codec = _codec(html_body_declared_encoding(body)) or codec
+        codec = _codec(html_body_declared_encoding(body[:_SNIFF])) or codec
     if codec is None or codec == "gb18030" or codec == "utf-8":
         try:
             return body.decode("gb18030"), "gb18030"
