@@ -437,6 +437,7 @@ class Politeness:
         self.wait_times = settings.getint("GAPCHECK_RETRY_AFTER_TIMES")
         self.breaker_at = settings.getint("GAPCHECK_BREAKER_FAILURES")
         self.slow_delay = settings.getfloat("GAPCHECK_SLOW_PASS_DELAY")
+        self.retry_wait = settings.getfloat("GAPCHECK_RETRY_WAIT")
         # A distributed worker leaves Scrapy's delay at 0 (it is kept per process) and holds the configured
         # one here, for all workers together: the floor of every host's interval either way.
         self.floor = settings.getfloat("GAPCHECK_SHARED_DELAY") or settings.getfloat("DOWNLOAD_DELAY")
@@ -463,7 +464,6 @@ class Politeness:
         )
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(self.robots_received, signal=signals.bytes_received)
-        crawler.signals.connect(self.left, signal=signals.request_left_downloader)
         crawler.signals.connect(self.stop_asking, signal=STOP_ASKING)
         self.stopped = False
         self.sleeping: set[defer.Deferred[Any]] = set()
@@ -498,7 +498,13 @@ class Politeness:
         finally:
             self.sleeping.discard(waiting)
 
-    def left(self, request: Request, spider: Spider | None = None) -> None:
+    async def _sleep(self, seconds: float, request: Request) -> None:
+        from twisted.internet import reactor  # the running one: importing it early would install the default
+
+        await self._until(task.deferLater(reactor, seconds, lambda: None), request)
+
+    def _release(self, request: Request) -> None:
+        """Gives back the request's place at its host's gate (and its shared lease), once only."""
         held = self.holding.pop(id(request), None)
         if held is not None:
             held[1].gate.release()
@@ -536,6 +542,8 @@ class Politeness:
                 raise IgnoreRequest(PRIVATE_REDIRECT + target)  # the spider records the host it led to
         if self.stopped:
             raise unasked(request)
+        if request.meta.get("retry_times") and self.retry_wait > 0:  # set by Scrapy's RetryMiddleware
+            await self._sleep(self.retry_wait, request)
         key = urlparse_cached(request).netloc.lower()
         state = self.host(key)
         this_pass = request.meta.get(PASS, 1)
@@ -574,12 +582,10 @@ class Politeness:
             # when the last request really left, not from when it was meant to.
             wait = max(wait, state.last_start + interval - monotonic())
         while wait > 0:
-            from twisted.internet import reactor  # the running one: importing it early would install the default
-
             try:
-                await self._until(task.deferLater(reactor, wait, lambda: None), request)
+                await self._sleep(wait, request)
             except IgnoreRequest:
-                self.left(request)  # never sent: its place at the gate goes back
+                self._release(request)  # never sent: its place at the gate goes back
                 raise
             # Judged again when it is sent, not only when its turn was given: the breaker may have opened
             # while it waited (a slow second pass gave every waiting target of a dead host its try).
@@ -589,7 +595,7 @@ class Politeness:
                 if reason:
                     state.open_reason, state.open_pass = reason, opened
             if _stops(state, this_pass, let_by):
-                self.left(request)
+                self._release(request)
                 raise IgnoreRequest(CIRCUIT_OPEN + state.open_reason)
             wait = state.last_start + interval - monotonic() if self.shared is None else 0
         state.last_start = monotonic()
@@ -601,7 +607,27 @@ class Politeness:
             self.reach[host] = reach_of(await maybe_deferred_to_future(threads.deferToThread(addresses, target)))
         return self.reach[host]
 
+    # The place at the gate goes back once the outcome is judged, not when the request leaves the downloader
+    # (Scrapy says so before any middleware sees the response): a request woken by the place freed, here or
+    # in another worker, must find the failure already counted, or a dead host is asked once more per place.
+    # This middleware sits nearest the downloader, so that every outcome comes here first.
+
     def process_response(self, request: Request, response: Response) -> Request | Response:
+        try:
+            return self._answered(request, response)
+        finally:
+            self._release(request)
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        try:
+            # A TLS failure also arrives as DownloadFailedError; it is a definite answer, not overload.
+            if isinstance(exception, _OVERLOAD_ERRORS) and "SSL" not in repr(exception):
+                key = urlparse_cached(request).netloc.lower()
+                self._failed(self.host(key), key, request, _short(exception))
+        finally:
+            self._release(request)
+
+    def _answered(self, request: Request, response: Response) -> Request | Response:
         key = urlparse_cached(request).netloc.lower()
         state = self.host(key)
         status = response.status
@@ -646,13 +672,6 @@ class Politeness:
             if state.interval > state.base and status < 400:
                 state.interval = max(state.base, state.interval * RECOVERY)
         return response
-
-    def process_exception(self, request: Request, exception: Exception) -> None:
-        # A TLS failure also arrives as DownloadFailedError; it is a definite answer, not overload.
-        if isinstance(exception, _OVERLOAD_ERRORS) and "SSL" not in repr(exception):
-            key = urlparse_cached(request).netloc.lower()
-            self._failed(self.host(key), key, request, _short(exception))
-        return None
 
     def _failed(self, state: Host, key: str, request: Request, what: str, last: bool = False) -> None:
         if not last and request.meta.get("retry_times", 0) > 0:

@@ -41,6 +41,12 @@ RETRY_AFTER_TIMES = 3
 BREAKER_FAILURES = 10
 """URLs in a row whose first answer from one host is a timeout, reset or 5xx before gapcheck stops asking
 that host (circuit breaker); the rest of its links are unverified, and asked once more at the end."""
+RETRY_WAIT = 1.0
+"""Seconds a retry (a 5xx, timeout or reset answered its URL's first attempt) waits before it asks again,
+its place at the host's gate left to others: a busy server gets a moment, and the first attempts of other
+URLs tell the breaker sooner whether the host is down. Without it, when a crawl happened to know few URLs of
+the host yet (a distributed crawl's first seconds), a dead host was asked each URL three times before the
+breaker opened, where it is otherwise asked once."""
 SLOW_PASS_DELAY = 2.0
 """Seconds between requests to a host in the second pass over links that could not be decided."""
 SLOW_PASS_TIMEOUT_FACTOR = 2
@@ -113,8 +119,11 @@ DEFAULTS = {
         "spiders.names.NameCache": 50,
         "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
         "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
-        # After robots.txt (100), so its Crawl-delay is known; before retry (550), so a 429 waits.
-        "spiders.politeness.Politeness": 560,
+        # Nearest the downloader: after robots.txt (100), so its Crawl-delay is known, and after every other
+        # middleware's say on a request, so that what waits at a host's gate is what will be sent. Every outcome
+        # comes here first: before retry (550), so a 429 waits, and before redirects, so a 3xx counts as an
+        # answer; and a place at the gate goes back only once the outcome is judged (spiders/politeness.py).
+        "spiders.politeness.Politeness": 990,
         # After RedirectMiddleware (600), so that its responses are seen first: see spiders/redirects.py.
         "spiders.redirects.MalformedTargets": 650,
     },
@@ -126,6 +135,7 @@ DEFAULTS = {
     "GAPCHECK_RETRY_AFTER_TIMES": RETRY_AFTER_TIMES,
     "GAPCHECK_BREAKER_FAILURES": BREAKER_FAILURES,
     "GAPCHECK_SLOW_PASS_DELAY": SLOW_PASS_DELAY,
+    "GAPCHECK_RETRY_WAIT": RETRY_WAIT,
     "GAPCHECK_PRIVATE_REDIRECTS": False,
     "GAPCHECK_REDIS_URL": None,
     "GAPCHECK_ALIASES": {},
