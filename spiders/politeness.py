@@ -63,6 +63,10 @@ OWN_PAGE = "gapcheck_own_page"
 failing in a row must not cut off the rest of the site the check is about, and the slow pace of that pass
 is gentle enough for a struggling server."""
 
+NOT_A_TARGET = "gapcheck_not_a_target"
+"""Request meta: a request of gapcheck's own (a probe of how a host answers missing pages), not one of the
+site's URLs. The breaker counts URLs in a row: such an answer neither counts nor ends a run of failures."""
+
 LEAST_INTERVAL = 0.1
 """Seconds between requests after a first 429 of a host that had no delay (10 a second), doubled at each later one."""
 GIVE_AFTER = 0.01
@@ -664,9 +668,10 @@ class Politeness:
         if status >= 500:
             self._failed(state, key, request, f"HTTP {status}")
         else:
-            if state.failures and self.shared is not None:
-                self.shared.answered(key)
-            state.failures = 0
+            if _a_target(request):
+                if state.failures and self.shared is not None:
+                    self.shared.answered(key)
+                state.failures = 0
             # A host that answers again is sped up slowly (the limit found is lost after ~25 answers, not
             # at once), never below its Crawl-delay.
             if state.interval > state.base and status < 400:
@@ -674,6 +679,8 @@ class Politeness:
         return response
 
     def _failed(self, state: Host, key: str, request: Request, what: str, last: bool = False) -> None:
+        if not _a_target(request):
+            return
         if not last and request.meta.get("retry_times", 0) > 0:
             # Scrapy's retries come after every first attempt: counting them would trip the breaker only
             # once the crawl is over. Counted are different URLs failing in a row.
@@ -698,6 +705,15 @@ class Politeness:
     def _opened(self, state: Host, key: str, reason: str, this_pass: int) -> None:
         state.open_reason, state.open_pass = reason, this_pass
         self.stats.set_value(f"politeness/circuit_open/{key}", reason)
+
+
+def _a_target(request: Request) -> bool:
+    """One of the site's URLs, which the breaker counts: not a robots.txt, not a probe. In a distributed crawl
+    every worker asks a host's robots.txt itself, whenever it first meets the host: its answer ended the run
+    of failures the other workers had counted, and a dead host was asked 19 times where one process asks 12."""
+    if request.meta.get(NOT_A_TARGET):
+        return False
+    return not (request.meta.get("dont_obey_robotstxt") and urlparse_cached(request).path == "/robots.txt")
 
 
 def _stops(state: Host, this_pass: int, let_by: bool) -> bool:

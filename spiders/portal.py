@@ -53,7 +53,7 @@ from . import scratch
 from .certificate import inspect as inspect_certificate
 from .encoding import decode_html
 from .extract import extract
-from .politeness import CIRCUIT_OPEN, OWN_PAGE, PASS, PRIVATE_REDIRECT, THROTTLED
+from .politeness import CIRCUIT_OPEN, NOT_A_TARGET, OWN_PAGE, PASS, PRIVATE_REDIRECT, THROTTLED
 from .redirects import MALFORMED_TARGET
 from .rendering import AUTO_RENDER, AUTO_SAMPLE, RenderMode
 from .seen import SeenSet
@@ -242,7 +242,7 @@ class PortalSpider(scrapy.Spider):
         with the rendered start page."""
         url = self.start_url
         for _ in range(ENTRY_HOPS + 1):
-            request = Request(url, meta={"gapcheck": Role.PROBE}, dont_filter=True)
+            request = Request(url, meta={"gapcheck": Role.PROBE, NOT_A_TARGET: True}, dont_filter=True)
             try:
                 response = await self.crawler.engine.download_async(request)
             except Exception:
@@ -325,7 +325,9 @@ class PortalSpider(scrapy.Spider):
 
     async def _probe_not_found(self) -> NotFoundAnswer | None:
         path = f"/gapcheck-{secrets.token_hex(6)}-not-found.html"
-        request = Request(urljoin(self.start_url, path), meta={"gapcheck": Role.PROBE}, dont_filter=True)
+        request = Request(
+            urljoin(self.start_url, path), meta={"gapcheck": Role.PROBE, NOT_A_TARGET: True}, dont_filter=True
+        )
         try:
             response = await self.crawler.engine.download_async(request)
         except Exception:
