@@ -7,7 +7,6 @@ import logging
 import os
 import shutil
 import signal
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +25,7 @@ from spiders.stopping import stop_asking
 
 from . import admission
 from .cli_words import ERROR
-from .crawl_request import CrawlRequest
+from .crawl_request import CrawlRequest, say_stopping, stopping_notice
 from .crawl_setup import collect_less, host_notes, scrapy_settings
 from .profile import CrawlOptions
 from .report.labels import CLI
@@ -59,7 +58,8 @@ class _Process(CrawlerProcess):
 
     def _stop_asking(self) -> None:
         self.stopping = True
-        print(f"\ngapcheck: {self.notice}", file=sys.stderr, flush=True)
+        if self.notice:
+            say_stopping(self.notice)
         for crawler in list(self.crawlers):
             stop_asking(crawler)
         self.stop().addBoth(self._stop_reactor)
@@ -85,6 +85,7 @@ def crawl_many(
     batch: bool = False,
     started: Callable[[int, Crawler], None] | None = None,
     order: list[int] | None = None,
+    say_stopping: bool = True,
 ) -> list[CrawlStats | BaseException]:
     """Crawls several portals in this one process, each with its own settings, as many at once as the
     process has CPU and memory for (gapcheck/admission.py) and at most `parallel`.
@@ -93,7 +94,8 @@ def crawl_many(
     exception in its place in the result and the others go on. `started(i, crawler)` is called as each
     starts, `done(i, outcome)` as each ends (stopped by Ctrl-C too). `order`: the jobs' indices in the order
     to start them (default: as listed). `batch`: part of a batch even when alone here (a worker of
-    `batch --workers`): crawled as a batch does.
+    `batch --workers`): crawled as a batch does. `say_stopping`: say so on Ctrl-C (a worker leaves it to the
+    batch that started it, or each would).
     """
     if jobs and jobs[0][0].redis:
         from .distributed import crawl_distributed
@@ -103,9 +105,7 @@ def crawl_many(
     outcomes: list[CrawlStats | BaseException] = [unfinished] * len(jobs)
     level = scrapy_settings(jobs[0][0], jobs[0][1]).get("LOG_LEVEL") if jobs else "CRITICAL"
     # Only process-wide settings here: Scrapy writes the process's settings over each crawler's own.
-    commands = [request.resume_hint for request, _ in jobs if request.resume_hint]
-    notice = CLI["stopping"] + (CLI["stopping_resume"].format(command=commands[0]) if len(commands) == 1 else "")
-    process = _Process({"LOG_LEVEL": level}, notice)
+    process = _Process({"LOG_LEVEL": level}, stopping_notice(jobs) if say_stopping else "")
     # Scrapy logs every response at DEBUG; with only the root handler filtering, each record is still
     # built. Setting the level on the loggers drops them before that.
     for name in ("scrapy", "twisted", "py.warnings"):

@@ -4,6 +4,7 @@ commands that judge a stored run (`gapcheck report`) name a crawl's request with
 from __future__ import annotations
 
 import shlex
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from core.redaction import redact
 
 from .profile import CrawlOptions
+from .report.labels import CLI
 
 if TYPE_CHECKING:
     from spiders.progress import Board  # rich: only a crawl needs it, not every command
@@ -47,3 +49,13 @@ def resume_command(url: str, db: Path | None, out: Path | None) -> str:
     if out is not None:
         words += ["--out", str(out)]
     return shlex.join(words)
+
+
+def stopping_notice(jobs: list[tuple[CrawlRequest, int]]) -> str:
+    """What the first Ctrl-C says: stopping, and how to go on when there is one portal to go on with."""
+    commands = [request.resume_hint for request, _ in jobs if request.resume_hint]
+    return CLI["stopping"] + (CLI["stopping_resume"].format(command=commands[0]) if len(commands) == 1 else "")
+
+
+def say_stopping(notice: str) -> None:
+    print(f"\ngapcheck: {notice}", file=sys.stderr, flush=True)

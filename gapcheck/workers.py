@@ -27,7 +27,7 @@ from core.urls import host_of
 from spiders.wire import Rejected
 
 from .cli_words import BATCH_WORKER
-from .crawl_request import CrawlRequest
+from .crawl_request import CrawlRequest, say_stopping, stopping_notice
 from .report.labels import CLI
 from .store import Store
 from .worker_wire import ASSIGNMENT, Assignment, Message, decode
@@ -213,8 +213,12 @@ def crawl_in_workers(
             select.register(reader, selectors.EVENT_READ, worker)
             urls = "、".join(redact(jobs[i][0].url) for i in share)
             say(BATCH_WORKER["started"].format(pid=worker.pid, urls=urls))
+        said_stopping = False
         while select.get_map():
             ready = {key.fd for key, _ in select.select(timeout=1.0)}
+            if coordinator.stopping and not said_stopping:  # here, not in the handler: a stream may be mid-write
+                say_stopping(stopping_notice(jobs))
+                said_stopping = True
             for key in list(select.get_map().values()):
                 worker = key.data
                 assert worker.proc is not None

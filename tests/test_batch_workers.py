@@ -25,6 +25,7 @@ from checks.scoring import SiteVerdict
 from core.model import CrawlStats, LinkCheck, Page
 from gapcheck.crawl_request import CrawlRequest
 from gapcheck.profile import load_profile
+from gapcheck.report.labels import CLI
 from gapcheck.runner import start_run
 from gapcheck.store import Store
 from gapcheck.worker_wire import encode
@@ -209,6 +210,7 @@ def test_ctrl_c_stops_every_worker_resumably(tmp_path):
     assert proc.returncode == 130, err
     assert "Traceback" not in err, err
     assert err.count("--resume") >= 2, err
+    assert err.count(CLI["stopping"]) == 1, err  # said by the batch, not once more by each worker
     with sqlite3.connect(db) as conn:
         assert {state for (state,) in conn.execute("SELECT state FROM runs")} == {"interrupted"}
     assert not list((tmp_path / "reports").glob("*/error.json"))
