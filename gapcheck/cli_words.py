@@ -141,7 +141,7 @@ ERROR = {
     # values typed on the command line (argparse adds "参数 --option：" in front)
     "as_of": "{text!r} 不是日期；写成 2026-11-20 这样",
     "timezone": "--timezone {text!r}：不是时区名称；写 IANA 时区名称，如 Asia/Shanghai（北京时间）",
-    "positive": "{text!r} 不是不小于 1 的整数；写一个整数，如 100",
+    "positive": "{text!r} 不是不小于 1 的整数；写一个正整数：1、2、3……",
     "seconds": "{text!r} 不是秒数；写一个有限的秒数（0 或更大），如 0.5；不接受 nan、inf",
     "seconds_above_0": "{text!r}：秒数应大于 0；写一个正数，如 15",
     "regex": "{text!r} 不是正则表达式（{reason}）；在 ? 和 ( 等特殊字符前加反斜杠",
