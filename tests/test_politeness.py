@@ -447,3 +447,31 @@ def test_a_tls_handshake_that_fails_is_a_broken_link(tmp_path):
             report = _check(server.url, tmp_path, "dns_probe: [localhost]", "--delay", "0")
     link = _links(report)[tls]
     assert link["verdict"] == "broken" and "TLS" in link["reason"], link
+
+
+def test_the_breaker_counts_the_sites_urls_not_robots_txt_or_probes():
+    """A host's robots.txt or a probe of its missing pages is gapcheck's own request: its answer neither counts
+    toward the breaker nor ends a run of failures. In a distributed crawl each worker asks robots.txt when it
+    first meets a host, and that 404 used to wipe the failures the other worker had counted."""
+    from scrapy.http import Request, Response
+    from scrapy.utils.test import get_crawler
+
+    from spiders.politeness import NOT_A_TARGET, Politeness
+    from spiders.settings import BREAKER_FAILURES, DEFAULTS
+
+    politeness = Politeness(get_crawler(settings_dict=DEFAULTS))
+    host = "127.0.0.9:8080"
+
+    def answer(path: str, status: int, **meta: object) -> int:
+        request = Request(f"http://{host}{path}", meta=meta)
+        politeness.process_response(request, Response(request.url, status=status))
+        return politeness.host(host).failures
+
+    for i in range(BREAKER_FAILURES - 2):
+        answer(f"/down/{i}.html", 500)
+    assert answer("/robots.txt", 404, dont_obey_robotstxt=True) == BREAKER_FAILURES - 2
+    assert answer("/gapcheck-probe-not-found.html", 404, **{NOT_A_TARGET: True}) == BREAKER_FAILURES - 2
+    assert answer("/robots.txt", 503, dont_obey_robotstxt=True) == BREAKER_FAILURES - 2  # nor counts
+    assert answer("/down/last.html", 500) == BREAKER_FAILURES - 1
+    assert not politeness.host(host).open_reason
+    assert answer("/lxwm.html", 200) == 0  # one of the site's URLs answering ends the run
