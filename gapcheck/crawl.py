@@ -85,7 +85,7 @@ def crawl_many(
     batch: bool = False,
     started: Callable[[int, Crawler], None] | None = None,
     order: list[int] | None = None,
-    say_stopping: bool = True,
+    notice: bool = True,
 ) -> list[CrawlStats | BaseException]:
     """Crawls several portals in this one process, each with its own settings, as many at once as the
     process has CPU and memory for (gapcheck/admission.py) and at most `parallel`.
@@ -94,7 +94,7 @@ def crawl_many(
     exception in its place in the result and the others go on. `started(i, crawler)` is called as each
     starts, `done(i, outcome)` as each ends (stopped by Ctrl-C too). `order`: the jobs' indices in the order
     to start them (default: as listed). `batch`: part of a batch even when alone here (a worker of
-    `batch --workers`): crawled as a batch does. `say_stopping`: say so on Ctrl-C (a worker leaves it to the
+    `batch --workers`): crawled as a batch does. `notice`: say so on Ctrl-C (a worker leaves it to the
     batch that started it, or each would).
     """
     if jobs and jobs[0][0].redis:
@@ -105,7 +105,7 @@ def crawl_many(
     outcomes: list[CrawlStats | BaseException] = [unfinished] * len(jobs)
     level = scrapy_settings(jobs[0][0], jobs[0][1]).get("LOG_LEVEL") if jobs else "CRITICAL"
     # Only process-wide settings here: Scrapy writes the process's settings over each crawler's own.
-    process = _Process({"LOG_LEVEL": level}, stopping_notice(jobs) if say_stopping else "")
+    process = _Process({"LOG_LEVEL": level}, stopping_notice(jobs) if notice else "")
     # Scrapy logs every response at DEBUG; with only the root handler filtering, each record is still
     # built. Setting the level on the loggers drops them before that.
     for name in ("scrapy", "twisted", "py.warnings"):

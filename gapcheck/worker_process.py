@@ -93,7 +93,7 @@ def main(argv: list[str]) -> int:
             ended,
             batch=True,
             started=lambda i, _: store.send({"started": jobs[i][1]}),
-            say_stopping=False,
+            notice=False,
         )
         out.close()
     except KeyboardInterrupt:  # Ctrl-C before the crawl took its signals: the parent says what stopped

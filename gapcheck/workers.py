@@ -227,6 +227,8 @@ def crawl_in_workers(
                     select.unregister(key.fd)
                     os.close(key.fd)
                     coordinator.lost(worker, worker.proc.wait())
+        if coordinator.stopping and not said_stopping:  # Ctrl-C as the last worker ended
+            say_stopping(stopping_notice(jobs))
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

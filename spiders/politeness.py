@@ -42,6 +42,7 @@ from .names import addresses
 from .reactor import running_reactor
 from .redis_keys import JobKeys, worker_key
 from .redis_scripts import load, pipelined, run
+from .rendering import scrapy_error
 from .settings import ROBOTS_TXT_MAX
 from .stopping import STOP_ASKING, unasked
 
@@ -56,6 +57,8 @@ THROTTLED = "gapcheck_throttled"
 """Request meta: seconds the server last asked to wait, set when gapcheck gave up waiting."""
 _ROBOTS_READ = "gapcheck_robots_read"
 """Request meta: bytes of robots.txt received so far."""
+_RETRY_WAITED = "gapcheck_retry_waited"
+"""Request meta: the retry (Scrapy's retry_times) whose wait was waited."""
 PASS = "gapcheck_pass"
 """Request meta: 1 for the crawl, 2 for the slower second pass over what could not be decided."""
 OWN_PAGE = "gapcheck_own_page"
@@ -519,8 +522,7 @@ class Politeness:
 
     def robots_received(self, data: bytes, request: Request, spider: Spider | None = None) -> None:
         """Stops reading a robots.txt past ROBOTS_TXT_MAX: what came so far is parsed (fail=False)."""
-        # Scrapy's RobotsTxtMiddleware marks its own request so; no other request carries the mark.
-        if not request.meta.get("dont_obey_robotstxt") or urlparse_cached(request).path != "/robots.txt":
+        if not _robots(request):
             return
         read = request.meta[_ROBOTS_READ] = request.meta.get(_ROBOTS_READ, 0) + len(data)
         if read >= ROBOTS_TXT_MAX:
@@ -546,7 +548,10 @@ class Politeness:
                 raise IgnoreRequest(PRIVATE_REDIRECT + target)  # the spider records the host it led to
         if self.stopped:
             raise unasked(request)
-        if request.meta.get("retry_times") and self.retry_wait > 0:  # set by Scrapy's RetryMiddleware
+        # Once per retry (RetryMiddleware counts them): its redirects and 429 waits carry the count on.
+        tries = request.meta.get("retry_times", 0)
+        if tries > request.meta.get(_RETRY_WAITED, 0) and self.retry_wait > 0:
+            request.meta[_RETRY_WAITED] = tries
             await self._sleep(self.retry_wait, request)
         key = urlparse_cached(request).netloc.lower()
         state = self.host(key)
@@ -580,7 +585,7 @@ class Politeness:
             start = max(now, state.next_start)
             state.next_start = start + interval
             wait = start - now
-            self.holding[id(request)] = (key, state)  # released when the request leaves the downloader
+            self.holding[id(request)] = (key, state)  # released once its outcome is judged
         if self.shared is None:
             # A timer fires late when the reactor was busy (a store write, other portals' pages): counted from
             # when the last request really left, not from when it was meant to.
@@ -624,6 +629,8 @@ class Politeness:
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         try:
+            if request.meta.get("playwright"):  # a browser's failure, before RenderMiddleware (540) names it
+                exception = scrapy_error(exception) or exception
             # A TLS failure also arrives as DownloadFailedError; it is a definite answer, not overload.
             if isinstance(exception, _OVERLOAD_ERRORS) and "SSL" not in repr(exception):
                 key = urlparse_cached(request).netloc.lower()
@@ -668,7 +675,9 @@ class Politeness:
         if status >= 500:
             self._failed(state, key, request, f"HTTP {status}")
         else:
-            if _a_target(request):
+            # A redirect is the front server's answer, not the page's: behind an http → https redirect a
+            # backend answering 504 must still open the breaker.
+            if _a_target(request) and not 300 <= status < 400:
                 if state.failures and self.shared is not None:
                     self.shared.answered(key)
                 state.failures = 0
@@ -711,9 +720,16 @@ def _a_target(request: Request) -> bool:
     """One of the site's URLs, which the breaker counts: not a robots.txt, not a probe. In a distributed crawl
     every worker asks a host's robots.txt itself, whenever it first meets the host: its answer ended the run
     of failures the other workers had counted, and a dead host was asked 19 times where one process asks 12."""
-    if request.meta.get(NOT_A_TARGET):
+    return not request.meta.get(NOT_A_TARGET) and not _robots(request)
+
+
+def _robots(request: Request) -> bool:
+    """A host's robots.txt, asked by Scrapy's RobotsTxtMiddleware (no other request carries its mark), or where
+    it redirected."""
+    if not request.meta.get("dont_obey_robotstxt"):
         return False
-    return not (request.meta.get("dont_obey_robotstxt") and urlparse_cached(request).path == "/robots.txt")
+    first = (request.meta.get("redirect_urls") or [request.url])[0]
+    return urlsplit(first).path == "/robots.txt"
 
 
 def _stops(state: Host, this_pass: int, let_by: bool) -> bool:

@@ -240,7 +240,7 @@ class RenderMiddleware:
         otherwise every failed rendered page would read as an unexplained error."""
         if not request.meta.get("playwright"):
             return None
-        mapped = _scrapy_error(exception)
+        mapped = scrapy_error(exception)
         if mapped is not None:
             raise mapped from exception
         return None
@@ -258,7 +258,7 @@ _NET_ERRORS = (
 )
 
 
-def _scrapy_error(exception: Exception) -> Exception | None:
+def scrapy_error(exception: Exception) -> Exception | None:
     import scrapy.exceptions
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import TimeoutError as PlaywrightTimeout

@@ -472,6 +472,11 @@ def test_the_breaker_counts_the_sites_urls_not_robots_txt_or_probes():
     assert answer("/robots.txt", 404, dont_obey_robotstxt=True) == BREAKER_FAILURES - 2
     assert answer("/gapcheck-probe-not-found.html", 404, **{NOT_A_TARGET: True}) == BREAKER_FAILURES - 2
     assert answer("/robots.txt", 503, dont_obey_robotstxt=True) == BREAKER_FAILURES - 2  # nor counts
+    # A robots.txt that redirects a missing file to an error page is still the robots.txt.
+    moved = {"dont_obey_robotstxt": True, "redirect_urls": [f"http://{host}/robots.txt"]}
+    assert answer("/error/404.html", 200, **moved) == BREAKER_FAILURES - 2
+    # A redirect is the front server's answer (http → https): the page behind it is still failing.
+    assert answer("/down/moved.html", 301) == BREAKER_FAILURES - 2
     assert answer("/down/last.html", 500) == BREAKER_FAILURES - 1
     assert not politeness.host(host).open_reason
     assert answer("/lxwm.html", 200) == 0  # one of the site's URLs answering ends the run
