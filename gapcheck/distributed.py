@@ -130,7 +130,7 @@ class _Job:
 def enqueue(server: Redis, request: CrawlRequest, run_id: int, known: dict[str, LinkCheck]) -> str:
     """Publishes one crawl for the workers: its options and its start page. Returns the job id."""
     from spiders.frontier import LeasedQueue
-    from spiders.portal import Role
+    from spiders.roles import Role
     from spiders.worker import WorkerSpider
 
     job = secrets.token_hex(6)

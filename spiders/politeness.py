@@ -43,6 +43,7 @@ from .reactor import running_reactor
 from .redis_keys import JobKeys, worker_key
 from .redis_scripts import load, pipelined, run
 from .rendering import scrapy_error
+from .roles import Role
 from .settings import ROBOTS_TXT_MAX
 from .stopping import STOP_ASKING, unasked
 
@@ -65,10 +66,6 @@ OWN_PAGE = "gapcheck_own_page"
 """Request meta: a page of the portal itself. In the second pass the breaker never stops one: ten pages
 failing in a row must not cut off the rest of the site the check is about, and the slow pace of that pass
 is gentle enough for a struggling server."""
-
-NOT_A_TARGET = "gapcheck_not_a_target"
-"""Request meta: a request of gapcheck's own (a probe of how a host answers missing pages), not one of the
-site's URLs. The breaker counts URLs in a row: such an answer neither counts nor ends a run of failures."""
 
 LEAST_INTERVAL = 0.1
 """Seconds between requests after a first 429 of a host that had no delay (10 a second), doubled at each later one."""
@@ -720,7 +717,7 @@ def _a_target(request: Request) -> bool:
     """One of the site's URLs, which the breaker counts: not a robots.txt, not a probe. In a distributed crawl
     every worker asks a host's robots.txt itself, whenever it first meets the host: its answer ended the run
     of failures the other workers had counted, and a dead host was asked 19 times where one process asks 12."""
-    return not request.meta.get(NOT_A_TARGET) and not _robots(request)
+    return request.meta.get("gapcheck") != Role.PROBE and not _robots(request)
 
 
 def _robots(request: Request) -> bool:

@@ -53,9 +53,10 @@ from . import scratch
 from .certificate import inspect as inspect_certificate
 from .encoding import decode_html
 from .extract import extract
-from .politeness import CIRCUIT_OPEN, NOT_A_TARGET, OWN_PAGE, PASS, PRIVATE_REDIRECT, THROTTLED
+from .politeness import CIRCUIT_OPEN, OWN_PAGE, PASS, PRIVATE_REDIRECT, THROTTLED
 from .redirects import MALFORMED_TARGET
 from .rendering import AUTO_RENDER, AUTO_SAMPLE, RenderMode
+from .roles import Role
 from .seen import SeenSet
 from .settings import (
     DNS_PROBE_HOSTS,
@@ -72,15 +73,6 @@ HTML_TYPES = ("text/html", "application/xhtml")
 GET_AFTER_HEAD = frozenset({400, 403, 404, 405, 406, 500, 501, 502, 503})
 """HEAD answers that servers give wrongly often enough that a GET must confirm them."""
 _CHARSET = re.compile(r"charset\s*=\s*['\"]?([\w.:-]+)", re.I)
-
-
-class Role:
-    """What a request is for, kept in `request.meta["gapcheck"]`."""
-
-    PAGE = "page"
-    CHECK = "check"
-    PROBE = "probe"
-    """A path that cannot exist, asked once: how the host answers for missing pages."""
 
 
 RETRY = "gapcheck_retry"
@@ -242,7 +234,7 @@ class PortalSpider(scrapy.Spider):
         with the rendered start page."""
         url = self.start_url
         for _ in range(ENTRY_HOPS + 1):
-            request = Request(url, meta={"gapcheck": Role.PROBE, NOT_A_TARGET: True}, dont_filter=True)
+            request = Request(url, meta={"gapcheck": Role.PROBE}, dont_filter=True)
             try:
                 response = await self.crawler.engine.download_async(request)
             except Exception:
@@ -325,9 +317,7 @@ class PortalSpider(scrapy.Spider):
 
     async def _probe_not_found(self) -> NotFoundAnswer | None:
         path = f"/gapcheck-{secrets.token_hex(6)}-not-found.html"
-        request = Request(
-            urljoin(self.start_url, path), meta={"gapcheck": Role.PROBE, NOT_A_TARGET: True}, dont_filter=True
-        )
+        request = Request(urljoin(self.start_url, path), meta={"gapcheck": Role.PROBE}, dont_filter=True)
         try:
             response = await self.crawler.engine.download_async(request)
         except Exception:

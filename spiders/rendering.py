@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 from core import patterns
 from core.errors import ConfigError
 
+from .roles import Role
+
 if TYPE_CHECKING:  # playwright is optional (the `render` extra) and only imported when a crawl renders
     import playwright.async_api
     from scrapy.crawler import Crawler
@@ -39,9 +41,6 @@ _HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 _MIDDLEWARE = "spiders.rendering.RenderMiddleware"
 _ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
-PAGE_ROLE = "page"
-"""`request.meta["gapcheck"]` of a page request (spiders/portal.py `Role.PAGE`; not imported, so this
-module stays free of Scrapy for the profile loader)."""
 RENDERED = "gapcheck_rendered"
 """Request meta: the page was rendered; the spider records it as the page meta `page:rendered`."""
 RAW_ONLY = "gapcheck_raw_only"
@@ -200,7 +199,7 @@ class RenderMiddleware:
         )
 
     def wanted(self, request: Request) -> bool:
-        if request.meta.get("gapcheck") != PAGE_ROLE or request.method != "GET":
+        if request.meta.get("gapcheck") != Role.PAGE or request.method != "GET":
             return False
         if self.mode is RenderMode.ALL:
             return True

@@ -24,8 +24,9 @@ from core.model import Link, LinkCheck
 
 from . import wire
 from .frontier import LEASE, LINK, LeasedQueue, Settler
-from .portal import PortalSpider, Role, _undecided
+from .portal import PortalSpider, _undecided
 from .redis_keys import JobKeys
+from .roles import Role
 from .traps import TrapGuard
 
 FLUSH_AFTER = 0.02

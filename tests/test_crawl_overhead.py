@@ -17,7 +17,8 @@ from scrapy.utils.test import get_crawler
 from core.model import FetchError
 from gapcheck.crawl_setup import YOUNG_GENERATION
 from gapcheck.store import Store
-from spiders.portal import PortalSpider, Role
+from spiders.portal import PortalSpider
+from spiders.roles import Role
 from spiders.settings import DEFAULTS
 
 START = "http://127.0.0.1:1/"

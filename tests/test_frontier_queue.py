@@ -7,8 +7,9 @@ from scrapy.http import Request
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.test import get_crawler
 
-from spiders.portal import PortalSpider, Role
+from spiders.portal import PortalSpider
 from spiders.rendering import AUTO_RENDER
+from spiders.roles import Role
 from spiders.scratch import FrontierDiskQueue
 
 

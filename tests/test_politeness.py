@@ -456,7 +456,8 @@ def test_the_breaker_counts_the_sites_urls_not_robots_txt_or_probes():
     from scrapy.http import Request, Response
     from scrapy.utils.test import get_crawler
 
-    from spiders.politeness import NOT_A_TARGET, Politeness
+    from spiders.politeness import Politeness
+    from spiders.roles import Role
     from spiders.settings import BREAKER_FAILURES, DEFAULTS
 
     politeness = Politeness(get_crawler(settings_dict=DEFAULTS))
@@ -470,7 +471,7 @@ def test_the_breaker_counts_the_sites_urls_not_robots_txt_or_probes():
     for i in range(BREAKER_FAILURES - 2):
         answer(f"/down/{i}.html", 500)
     assert answer("/robots.txt", 404, dont_obey_robotstxt=True) == BREAKER_FAILURES - 2
-    assert answer("/gapcheck-probe-not-found.html", 404, **{NOT_A_TARGET: True}) == BREAKER_FAILURES - 2
+    assert answer("/gapcheck-probe-not-found.html", 404, gapcheck=Role.PROBE) == BREAKER_FAILURES - 2
     assert answer("/robots.txt", 503, dont_obey_robotstxt=True) == BREAKER_FAILURES - 2  # nor counts
     # A robots.txt that redirects a missing file to an error page is still the robots.txt.
     moved = {"dont_obey_robotstxt": True, "redirect_urls": [f"http://{host}/robots.txt"]}
