@@ -22,7 +22,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
@@ -173,9 +173,13 @@ def crawl_distributed(
     lonely_since = time.monotonic()
     told = False
     # SIGTERM (systemd, kill) stops the coordinator like Ctrl-C: the workers are told, Redis is cleaned.
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    stop = _Stop(sys.unraisablehook)
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
+    sys.unraisablehook = stop.unraisable
     try:
         while active:
+            if stop.asked:
+                raise KeyboardInterrupt  # the handler's was lost (see _Stop)
             busy = False
             pipe = server.pipeline(transaction=False)
             for job in active:
@@ -206,13 +210,32 @@ def crawl_distributed(
             store.interrupt_run(job.run_id)
         raise
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        sys.unraisablehook = stop.others
         certificates.shutdown(wait=False, cancel_futures=True)
     return outcomes
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> NoReturn:
-    raise KeyboardInterrupt
+class _Stop:
+    """Ctrl-C or SIGTERM: stops the coordinator at once, by a KeyboardInterrupt raised where it runs.
+
+    Python loses that exception when the signal lands in a weakref callback or a `__del__` (it printed
+    "Exception ignored" with a traceback and went on crawling): the loop raises it again at its next turn,
+    and nothing is printed."""
+
+    def __init__(self, others: Callable[[sys.UnraisableHookArgs], Any]):
+        self.asked = False
+        self.others = others
+        """The unraisable hook for every other exception."""
+
+    def __call__(self, signum: int, frame: FrameType | None) -> NoReturn:
+        self.asked = True
+        raise KeyboardInterrupt
+
+    def unraisable(self, unraisable: sys.UnraisableHookArgs) -> None:
+        if not (self.asked and unraisable.exc_type is KeyboardInterrupt):
+            self.others(unraisable)
 
 
 def _reject(job: _Job, key: str, exc: Rejected, say: Callable[[str], None]) -> None:

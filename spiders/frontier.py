@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from scrapy import Request
 from scrapy_redis.dupefilter import RFPDupeFilter
@@ -36,10 +36,19 @@ _DUPES = RFPDupeFilter(server=None, key="")
 """Only asked for fingerprints, which need no server: the one the workers' scheduler uses (DUPEFILTER_CLASS)."""
 
 
+class _Get(NamedTuple):
+    """What the filter's fingerprint reads of a request. A Request would cost its URL checked and escaped
+    again, for every link target a worker queues: `url` is a Request's URL already."""
+
+    url: str
+    method: str = "GET"
+    body: bytes = b""
+
+
 def fingerprint(url: str) -> str:
-    """scrapy-redis RFPDupeFilter's fingerprint of a GET of `url`, so that J:dupefilter is that filter's set
-    (a link check's HEAD too: the set holds the URLs queued, whatever they are asked with)."""
-    return _DUPES.request_fingerprint(Request(url))
+    """scrapy-redis RFPDupeFilter's fingerprint of a GET of `url` (a Request's), so that J:dupefilter is that
+    filter's set (a link check's HEAD too: the set holds the URLs queued, whatever they are asked with)."""
+    return _DUPES.request_fingerprint(_Get(url))
 
 
 _POP = """
@@ -197,18 +206,18 @@ class Settler:
 
     def settle(self, lease: str, items: list[Any], requests: list, retry: list) -> bool:
         """Queues the script for one answer; True when a batch is full and should be flushed."""
-        args: list[Any] = [lease or "", self.max_pages, len(items)]
+        # Bytes, not str and int: redis-py would encode each argument in Python, and a page brings dozens.
+        args: list[bytes] = [(lease or "").encode(), b"%d" % self.max_pages, b"%d" % len(items)]
         args += [wire.encode_item(item) for item in items]
-        args.append(len(retry))
+        args.append(b"%d" % len(retry))
         args += [self.queue.encode(r) for r in retry]
-        args.append(len(requests))
+        args.append(b"%d" % len(requests))
         for request in requests:
             link = request.meta.pop(LINK, None)
-            page = link == "page"
             args += [
-                fingerprint(request.url) if link else "",
-                -request.priority,
-                "1" if page else "0",
+                fingerprint(request.url).encode() if link else b"",
+                b"%d" % -request.priority,
+                b"1" if link == "page" else b"0",
                 self.queue.encode(request),
             ]
         self.pending.append(args)

@@ -16,6 +16,7 @@ import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import partial
 from time import monotonic
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
@@ -142,73 +143,109 @@ class Host:
 
 
 _TAKE = """
+-- Leases for one or more of this process's requests to a host, in one round trip.
 -- KEYS: the host's leases (sorted set), the host's pace (hash), the processes waiting for a lease (sorted set),
 --   the job's breakers (hash: '<host> failures', '<host> open' = reason, '<host> pass' = the pass it opened in);
--- ARGV: limit, lease ttl, lease, interval, heartbeat key prefix, this process's name among the waiting,
---   waiting ttl, host, the request's pass, '1' if the breaker lets it by (an own page in a later pass), failures
---   that open the breaker.
--- Returns {wait ('-1': no lease free), the breaker's reason if it stopped the request, the pass it opened in,
---   the host's failures in a row, leases still free}.
+-- ARGV: limit, lease ttl, heartbeat key prefix, this process's name among the waiting, waiting ttl, host,
+--   failures that open the breaker; then for each request, in line order: its lease, interval, pass, and
+--   '1' if the breaker lets it by (an own page in a later pass).
+-- Returns {leases still free, then for each request: wait ('-1': no lease for it), the breaker's reason if
+--   it stopped the request, the pass it opened in, the host's failures in a row}. The requests answered
+--   (a lease, or stopped) are the first ones: the others wait in line, and so does this process.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
-local function wait()
-  redis.call('ZADD', KEYS[3], 'NX', now, ARGV[6])  -- in line since its first refusal
-  redis.call('SET', KEYS[3] .. ':' .. ARGV[6], '1', 'PX', ARGV[7])  -- and still asking
+local limit = tonumber(ARGV[1])
+local asked = (#ARGV - 7) / 4
+local out = {0}
+local function wait(from)
+  redis.call('ZADD', KEYS[3], 'NX', now, ARGV[4])  -- in line since its first refusal
+  redis.call('SET', KEYS[3] .. ':' .. ARGV[4], '1', 'PX', ARGV[5])  -- and still asking
   redis.call('EXPIRE', KEYS[3], 86400)
-  return {'-1', '', 0, 0, 0}
+  for _ = from, asked do
+    out[#out + 1] = '-1'; out[#out + 1] = ''; out[#out + 1] = 0; out[#out + 1] = 0
+  end
+  out[1] = limit - redis.call('ZCARD', KEYS[1])
+  return out
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
+if redis.call('ZCARD', KEYS[1]) >= limit then
   -- Full: give up the leases of workers whose heartbeat stopped (killed), not only expired ones. Each
   -- worker's heartbeat is looked at once (once per lease was most of Redis's work in a busy crawl).
   local alive = {}
   for _, held in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
     local worker = string.match(held, '^(.*):[^:]*$')
     if worker then
-      if alive[worker] == nil then alive[worker] = redis.call('EXISTS', ARGV[5] .. worker) == 1 end
+      if alive[worker] == nil then alive[worker] = redis.call('EXISTS', ARGV[3] .. worker) == 1 end
       if not alive[worker] then redis.call('ZREM', KEYS[1], held) end
     end
   end
-  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return wait() end
+  if redis.call('ZCARD', KEYS[1]) >= limit then return wait(1) end
 end
 -- A free lease goes to the process that has waited longest: the one that just gave a lease back asks
 -- first (its own waiting requests are woken at once), and took every lease again while another
 -- worker, asking now and then, starved (550 pages against 9). One lease is kept for each process
 -- ahead, no more: keeping every free lease for the first in line left them idle until it asked again
 -- (4 workers crawled at a third of the rate of 2).
-local free = tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1])
+local free = limit - redis.call('ZCARD', KEYS[1])
 local ahead = 0
 for _, other in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
-  if other == ARGV[6] then break end
+  if other == ARGV[4] then break end
   if redis.call('EXISTS', KEYS[3] .. ':' .. other) == 1 then
     ahead = ahead + 1
-    if ahead >= free then return wait() end
+    if ahead >= free then return wait(1) end
   else
     redis.call('ZREM', KEYS[3], other)  -- it stopped asking: served elsewhere, or killed
   end
 end
-redis.call('ZREM', KEYS[3], ARGV[6])
--- The breaker is asked here, when the request would be sent, as one process asks it once through its gate.
-local failures = tonumber(redis.call('HGET', KEYS[4], ARGV[8] .. ' failures') or '0')
-local reason = redis.call('HGET', KEYS[4], ARGV[8] .. ' open')
-if reason and ARGV[10] ~= '1' then
-  local opened = tonumber(redis.call('HGET', KEYS[4], ARGV[8] .. ' pass') or '1')
-  if tonumber(ARGV[9]) <= opened then return {'0', reason, opened, failures, 1} end
-  -- Half-open: a later pass tries again; one more failure opens it for good.
-  failures = tonumber(ARGV[11]) - 1
-  redis.call('HDEL', KEYS[4], ARGV[8] .. ' open')
-  redis.call('HSET', KEYS[4], ARGV[8] .. ' failures', failures)
+redis.call('ZREM', KEYS[3], ARGV[4])
+local mine = free - ahead
+-- The breaker is asked here, when a request would be sent, as one process asks it once through its gate.
+local host = ARGV[6]
+local failures = tonumber(redis.call('HGET', KEYS[4], host .. ' failures') or '0')
+local reason = redis.call('HGET', KEYS[4], host .. ' open')
+local slow = now < tonumber(redis.call('HGET', KEYS[2], 'slow_until') or '0')
+local next_start = tonumber(redis.call('HGET', KEYS[2], 'next') or '0')
+local function settle(taken)
+  if taken > 0 then
+    redis.call('HSET', KEYS[2], 'next', tostring(next_start))
+    redis.call('EXPIRE', KEYS[1], 86400)
+    redis.call('EXPIRE', KEYS[2], 86400)
+  end
 end
-local interval = tonumber(ARGV[4])
-if now < tonumber(redis.call('HGET', KEYS[2], 'slow_until') or '0') then
-  interval = math.max(interval, tonumber(redis.call('HGET', KEYS[2], 'interval') or '0'))
+local taken = 0
+for i = 1, asked do
+  local at = 7 + (i - 1) * 4
+  local stops = false
+  if reason and ARGV[at + 4] ~= '1' then
+    local opened = tonumber(redis.call('HGET', KEYS[4], host .. ' pass') or '1')
+    if tonumber(ARGV[at + 3]) <= opened then
+      stops = true
+      out[#out + 1] = '0'; out[#out + 1] = reason; out[#out + 1] = opened; out[#out + 1] = failures
+    else
+      -- Half-open: a later pass tries again; one more failure opens it for good.
+      failures = tonumber(ARGV[7]) - 1
+      redis.call('HDEL', KEYS[4], host .. ' open')
+      redis.call('HSET', KEYS[4], host .. ' failures', failures)
+      reason = false
+    end
+  end
+  if not stops then
+    if taken >= mine then
+      settle(taken)
+      return wait(i)
+    end
+    local interval = tonumber(ARGV[at + 2])
+    if slow then interval = math.max(interval, tonumber(redis.call('HGET', KEYS[2], 'interval') or '0')) end
+    local start = math.max(now, next_start)
+    next_start = start + interval
+    redis.call('ZADD', KEYS[1], start + tonumber(ARGV[2]), ARGV[at + 1])
+    taken = taken + 1
+    out[#out + 1] = tostring(start - now); out[#out + 1] = ''; out[#out + 1] = 0; out[#out + 1] = failures
+  end
 end
-local start = math.max(now, tonumber(redis.call('HGET', KEYS[2], 'next') or '0'))
-redis.call('HSET', KEYS[2], 'next', tostring(start + interval))
-redis.call('ZADD', KEYS[1], start + tonumber(ARGV[2]), ARGV[3])
-redis.call('EXPIRE', KEYS[1], 86400)
-redis.call('EXPIRE', KEYS[2], 86400)
-return {tostring(start - now), '', 0, failures, tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1])}
+settle(taken)
+out[1] = limit - redis.call('ZCARD', KEYS[1])
+return out
 """
 
 _HOLD = """
@@ -247,6 +284,18 @@ class Turn(NamedTuple):
     """The host's failures in a row as Redis counted them, all workers together."""
 
 
+class _Ask:
+    """A request asking for one of its host's shared leases."""
+
+    __slots__ = ("args", "turn", "woken")
+
+    def __init__(self, args: list[Any]):
+        self.args = args
+        """Its part of the take script's arguments: lease, interval, pass, let by."""
+        self.turn: Turn | None = None
+        self.woken: defer.Deferred[None] = defer.Deferred()
+
+
 class SharedPace:
     """A host's concurrency and spacing kept in Redis, so that they hold for all workers together; and the
     job's circuit breakers, so that the host's failures in a row are counted across workers as one process
@@ -280,11 +329,17 @@ class SharedPace:
         self.told: list[tuple[Callable[[Pipeline], object], Callable[[Any], None]]] = []
         """Breaker updates not yet sent, each with what to do with its answer."""
         self._giving: DelayedCall | None = None
-        self.waiting: dict[str, list[defer.Deferred[None]]] = {}
-        """Requests waiting for one of a host's leases, woken in turn as this process gives leases back."""
+        self.waiting: dict[str, list[_Ask]] = {}
+        """Requests waiting for one of a host's leases, in line: the first asks for them all when this process
+        gives a lease back and at each poll."""
         self.polling: dict[str, DelayedCall] = {}
         """Each host's one timer for asking Redis again while all its leases are taken."""
         self._hold = self.server.register_script(_HOLD)
+        # The take script's keys and arguments as bytes, the ones that never change made once: redis-py
+        # encodes every argument of every call in Python, a quarter of the script's cost in a worker.
+        self._keys: dict[str, list[bytes]] = {}
+        self._constants = [str(v).encode() for v in (limit, ttl, worker_key(""), self.prefix, WAITING)]
+        self._breaker_at = str(breaker_at).encode()
 
     @staticmethod
     def keys(host: str) -> tuple[str, str, str]:
@@ -295,41 +350,57 @@ class SharedPace:
 
     async def take(self, host: str, interval: float, request: Request, this_pass: int, let_by: bool) -> Turn:
         """When `request` may be sent, once it holds one of the host's leases; or the breaker's reason to stop it."""
-        if self.waiting.get(host):
-            await self._in_line(host, first=False)  # behind this process's others: they ask first
-        args = [self.limit, self.ttl, self.lease(request), interval, worker_key(""), self.prefix, WAITING]
-        args += [host, this_pass, "1" if let_by else "0", self.breaker_at]
-        while True:
-            wait, stopped, opened, failures, free = self._with_pending(
-                lambda pipe: pipelined(pipe, self._take, [*self.keys(host), self.breakers], args)
-            )
-            turn = Turn(float(wait), _text(stopped), int(opened), int(failures))
-            if turn.wait >= 0:
-                if free:
-                    self._next(host)  # the next in line asks at once
-                return turn
-            await self._in_line(host, first=True)
-
-    async def _in_line(self, host: str, first: bool) -> None:
-        """Waits until this process gives one of the host's leases back, or for the host's next poll.
-
-        Only the first in line asks Redis again, once per poll: every waiting request polling on its own
-        cost 4 round trips per request sent (a worker holds twice its share of the leases)."""
+        ask = _Ask([self.lease(request).encode(), repr(interval).encode(), b"%d" % this_pass, b"1" if let_by else b"0"])
         line = self.waiting.setdefault(host, [])
-        turn: defer.Deferred[None] = defer.Deferred()
-        line.insert(0 if first else len(line), turn)
+        if line:  # behind this process's others: the first in line asks for them all
+            await self._in_line(host, ask, first=False)
+        while ask.turn is None:
+            asked = [ask, *line[: self.limit - 1]]
+            answer = self._with_pending(partial(self._ask, host=host, asked=asked))
+            free, turns = int(answer[0]), answer[1:]
+            for at, other in enumerate(asked):
+                wait = float(turns[4 * at])
+                if wait < 0:
+                    break
+                other.turn = Turn(wait, _text(turns[4 * at + 1]), int(turns[4 * at + 2]), int(turns[4 * at + 3]))
+                if other is not ask:
+                    line.remove(other)
+                    other.woken.callback(None)
+            if ask.turn is None:
+                await self._in_line(host, ask, first=True)
+            elif free and line:
+                self._next(host)  # leases left for those in line past the ones asked for
+        return ask.turn
+
+    def _ask(self, pipe: Pipeline, *, host: str, asked: list[_Ask]) -> object:
+        """Queues the take script for the `asked` requests, in line order (the first leases go to the first)."""
+        keys = self._keys.get(host)
+        if keys is None:
+            keys = self._keys[host] = [k.encode() for k in (*self.keys(host), self.breakers)]
+        args = [*self._constants, host.encode(), self._breaker_at]
+        for one in asked:
+            args += one.args
+        return pipelined(pipe, self._take, keys, args)
+
+    async def _in_line(self, host: str, ask: _Ask, first: bool) -> None:
+        """Waits until this process gives one of the host's leases back, for the host's next poll, or until the
+        first in line took a lease for it too.
+
+        Only the first in line asks Redis again, once per poll and for all in line: every waiting request
+        polling on its own cost 4 round trips per request sent (a worker holds twice its share of the leases),
+        and one asking after the other, one round trip each."""
+        line = self.waiting.setdefault(host, [])
+        ask.woken = defer.Deferred()
+        line.insert(0 if first else len(line), ask)
         polling = self.polling.get(host)
         if polling is None or not polling.active():
             self.polling[host] = running_reactor().callLater(LEASE_POLL, self._next, host)
-        await maybe_deferred_to_future(turn)
+        await maybe_deferred_to_future(ask.woken)
 
     def _next(self, host: str) -> None:
         line = self.waiting.get(host)
-        while line:
-            turn = line.pop(0)
-            if not turn.called:
-                turn.callback(None)
-                return
+        if line:
+            line.pop(0).woken.callback(None)
 
     def breaker(self, host: str) -> tuple[str, int, int]:
         """The host's breaker as Redis has it now: (reason it is open, the pass it opened in, failures in a row)."""

@@ -487,13 +487,47 @@ def test_a_killed_workers_host_leases_go_to_the_others_once_its_heartbeat_stops(
     )
 
     def take(pace: SharedPace, n: int) -> float:
-        args = [1, 300, f"{pace.prefix}-{n}", 0, worker_key(""), pace.prefix, 1000, "portal:80", 1, "0", 10]
-        return float(pace._take(keys=[*pace.keys("portal:80"), pace.breakers], args=args)[0])
+        args = [1, 300, worker_key(""), pace.prefix, 1000, "portal:80", 10, f"{pace.prefix}-{n}", 0, 1, "0"]
+        return float(pace._take(keys=[*pace.keys("portal:80"), pace.breakers], args=args)[1])
 
     assert take(first, 1) >= 0
     assert take(other, 2) == -1  # the host's one lease is held by a live worker
     client.delete(worker_key(killed))  # its heartbeat lapsed
     assert take(other, 2) >= 0
+
+
+@pytest.mark.redis
+def test_one_round_trip_takes_leases_for_a_whole_line_in_order(redis_clean):
+    """The first of a worker's requests waiting for a host asks for all of them in one script: the free
+    leases go to them in line order, each start spaced by the interval; the rest wait. An open breaker stops
+    them all, and takes no lease."""
+    import redis
+
+    from spiders.politeness import SharedPace
+
+    client = redis.Redis.from_url(redis_clean)
+    client.set(worker_key("vm-1"), "1", ex=60)
+    breakers = "gapcheck:job:t:breakers"
+    pace = SharedPace(redis_clean, limit=3, ttl=300, worker="vm-1", breakers=breakers, breaker_at=2)
+    leases = pace.keys("portal:80")[0]
+
+    def take(*names: str) -> tuple[int, list[list]]:
+        args: list = [3, 300, worker_key(""), pace.prefix, 1000, "portal:80", 2]
+        for name in names:
+            args += [name, 0.5, 1, "0"]
+        answer = pace._take(keys=[*pace.keys("portal:80"), breakers], args=args)
+        return answer[0], [answer[i : i + 4] for i in range(1, len(answer), 4)]
+
+    free, turns = take("a", "b", "c", "d")
+    assert free == 0 and len(turns) == 4
+    assert [float(t[0]) for t in turns] == pytest.approx([0, 0.5, 1.0, -1], abs=0.05)
+    assert set(client.zrange(leases, 0, -1)) == {b"a", b"b", b"c"}
+
+    client.zrem(leases, "a", "b", "c")
+    client.hset(breakers, mapping={"portal:80 open": "HTTP 503", "portal:80 pass": 1, "portal:80 failures": 2})
+    free, turns = take("e", "f")
+    assert free == 3 and [(t[1], t[3]) for t in turns] == [(b"HTTP 503", 2), (b"HTTP 503", 2)]
+    assert client.zcard(leases) == 0
 
 
 class _Bomb:
