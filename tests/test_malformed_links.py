@@ -4,13 +4,16 @@ never reads as complete."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from routeserver import Answer, Req, html
 from sitebuilder import BASE, build_site, check, outcomes, page
 from test_politeness import ARTICLE, _crawl, _findings, _links
 
 from checks import Options
-from core.model import CrawlStats
+from core.model import CrawlStats, Page
+from gapcheck.store import Store
 
 pytestmark = pytest.mark.e2e
 
@@ -52,3 +55,15 @@ def test_gk907_fails_when_gapcheck_could_not_process_pages():
 def test_gk907_passes_when_every_page_was_processed():
     [finding] = check("GK907", build_site({"": page("<h2>要闻</h2>")}, crawl=CrawlStats(pages=1)), Options())
     assert outcomes([finding]) == [("GK907", "pass", "检查程序错误")]
+
+
+def test_gk907_fails_from_the_stored_run_too(tmp_path):
+    # The rules read the run back from the store, in `check` as in `gapcheck report`: the count was not
+    # stored, and GK907 said 所有页面均正常处理 after any crawl.
+    store = Store(tmp_path / "db.sqlite")
+    run = store.start_run("x", BASE, "national", dt.date(2026, 11, 20), 10)
+    store.add_crawled(run, [Page(BASE, BASE, 200, "text/html", title="首页")])
+    store.finish_crawl(run, CrawlStats(pages=1, internal_errors=2))
+    [finding] = check("GK907", store.load_site(run), Options())
+    assert outcomes([finding]) == [("GK907", "fail", "检查程序错误")]
+    assert "2 个页面" in finding.evidence

@@ -223,4 +223,5 @@ def crawl_stats(pages: int, page_limit: int, page_limit_reached: int, errors: in
         traps=tuple(TrapNote(**t) for t in kept.get("traps", ())),
         certificate=CertificateNote(**kept["certificate"]) if kept.get("certificate") else None,
         not_found=tuple(NotFoundAnswer(**n) for n in kept.get("not_found", ())),
+        internal_errors=kept.get("internal_errors", 0),
     )

@@ -109,6 +109,7 @@ class Runs(Database):
             "traps": [dataclasses.asdict(t) for t in stats.traps],
             "certificate": dataclasses.asdict(stats.certificate) if stats.certificate else None,
             "not_found": [dataclasses.asdict(n) for n in stats.not_found],
+            "internal_errors": stats.internal_errors,
         }
         with self.transaction() as db:
             checked = db.execute("SELECT count(*) FROM link_checks WHERE run_id = ?", (run_id,)).fetchone()[0]
