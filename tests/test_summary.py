@@ -85,6 +85,16 @@ def test_pages_the_crawl_gave_up_on_make_it_incomplete_and_a_fail_stays_a_fail()
     assert verdict.text_content() == "不合格"
 
 
+def test_pages_gapcheck_failed_on_make_a_pass_provisional():
+    # Their links and content were never judged: a 合格 holds only for the rest (GK907 says why).
+    report = make_report(passing_with_problems(unprocessed_pages=2))
+    html = render_html(report)
+    assert "gapcheck 处理 2 个页面时内部出错" in text_of(html)
+    [verdict] = lxml.html.fromstring(html).xpath("//div[contains(@class, 'verdict verdict-')]")
+    assert verdict.text_content() == "合格（检查不完整）"
+    assert "## 总体结论：**合格（检查不完整）**" in render_markdown(report)
+
+
 def test_the_spreadsheet_and_the_notice_say_the_check_is_incomplete(tmp_path):
     data = passing_with_problems(pages=5, page_limit=5, page_limit_reached=True)
     data["findings"] = [{"rule": "GK201", "status": "fail", "subject": "商务动态", "change": "new", "deduction": 2.0}]

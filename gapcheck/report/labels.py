@@ -22,6 +22,7 @@ INCOMPLETE = {
     "page_limit": "抓取了 {pages} 个页面，达到本次检查的页面数上限 {limit}，其余页面未检查",
     "page_limit_unknown": "抓取了 {pages} 个页面，达到页面数上限，其余页面未检查",
     "stopped": "服务器连续出错，{n} 个站内页面停止请求，结束时再次请求仍未取得，未检查",
+    "unprocessed": "gapcheck 处理 {n} 个页面时内部出错，这些页面的内容和链接未检查；请加上 --verbose 重新运行，并把错误报告给 gapcheck 的维护者",
     "note": "结论只对已检查的页面成立：「缺少」「未更新」类问题可能漏报。提高页面数上限（--max-pages 或 crawl.max_pages）、"
     "待网站恢复正常后重新检查。",
 }

@@ -62,14 +62,16 @@ class Run(_Part):
     """The page limit the run used (0 in reports written before it was recorded)."""
     stopped_pages: int = 0
     """The portal's own pages never fetched because the server kept failing (the crawl stopped asking)."""
+    unprocessed_pages: int = 0
+    """Pages fetched that gapcheck itself failed on (an internal error): their links and content unchecked."""
     timezone: str = DEFAULT_TIMEZONE
     """The IANA zone the reports show the run's times in; the times themselves are stored in UTC."""
 
     @property
     def complete(self) -> bool:
-        """Whether the crawl saw the whole portal: no page limit reached, no page given up on. When not, a 合格
-        holds only for what was seen."""
-        return not (self.page_limit_reached or self.stopped_pages)
+        """Whether the crawl saw the whole portal: no page limit reached, no page given up on, none gapcheck
+        failed on. When not, a 合格 holds only for what was seen."""
+        return not (self.page_limit_reached or self.stopped_pages or self.unprocessed_pages)
 
 
 class Changes(_Part):
@@ -342,6 +344,7 @@ def build_report(
             "page_limit_reached": site.crawl.page_limit_reached,
             "page_limit": site.crawl.page_limit,
             "stopped_pages": len(stopped_pages(site)),
+            "unprocessed_pages": site.crawl.internal_errors,
             "timezone": profile.timezone,
         },
         "summary": {

@@ -81,6 +81,8 @@ def incomplete_reasons(run: Run) -> list[str]:
         reasons.append(words.format(pages=fmt_num(run.pages), limit=fmt_num(run.page_limit)))
     if run.stopped_pages:
         reasons.append(L.INCOMPLETE["stopped"].format(n=fmt_num(run.stopped_pages)))
+    if run.unprocessed_pages:
+        reasons.append(L.INCOMPLETE["unprocessed"].format(n=fmt_num(run.unprocessed_pages)))
     return reasons
 
 
