@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
 import socket
 import sys
 import time
@@ -21,8 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from types import FrameType
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING
 
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
@@ -39,6 +37,7 @@ from spiders.wire import Note, Rejected, decode_item, decode_note, rejected_tota
 from .cli_words import ERROR, WORKER
 from .crawl_request import CrawlRequest
 from .crawl_setup import host_notes, scrapy_settings
+from .interrupts import interrupts
 from .profile import CrawlOptions
 from .store import Store
 
@@ -173,69 +172,43 @@ def crawl_distributed(
     lonely_since = time.monotonic()
     told = False
     # SIGTERM (systemd, kill) stops the coordinator like Ctrl-C: the workers are told, Redis is cleaned.
-    stop = _Stop(sys.unraisablehook)
-    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
-    sys.unraisablehook = stop.unraisable
-    try:
-        while active:
-            if stop.asked:
-                raise KeyboardInterrupt  # the handler's was lost (see _Stop)
-            busy = False
-            pipe = server.pipeline(transaction=False)
-            for job in active:
-                pipe.set(job.keys.coordinator, "1", ex=COORDINATOR_TTL)
-            pipe.execute()
-            for job in list(active):
-                # Busy while whole batches wait: a few items at a time cost a round trip and a store
-                # transaction each (the coordinator spent more CPU than a worker).
-                busy |= _drain(server, job, store, say) >= DRAIN
-                busy |= requeue_orphans(server, job.keys) > 0
-                if _over(server, job):
-                    active.remove(job)
-                    outcomes[job.index] = _finish(server, job, store, say)
-                    if done is not None:
-                        done(job.index, outcomes[job.index])
-            if active and not _any_worker(server):
-                if not told and time.monotonic() - lonely_since > NO_WORKER_NOTICE:
-                    say(ERROR["no_worker"].format(url=redact(redis_url)))
-                    told = True
-            else:
-                lonely_since = time.monotonic()
-            if not busy:
-                time.sleep(POLL)
-    except BaseException:
-        for job in active:  # stopped: tell the workers, and leave nothing behind in Redis
-            server.set(job.keys.state, "stopped")
-            _forget(server, job)
-            store.interrupt_run(job.run_id)
-        raise
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        sys.unraisablehook = stop.others
-        certificates.shutdown(wait=False, cancel_futures=True)
+    with interrupts() as stop:
+        try:
+            while active:
+                if stop.asked:
+                    raise KeyboardInterrupt  # the signal handler's was lost (gapcheck/interrupts.py)
+                busy = False
+                pipe = server.pipeline(transaction=False)
+                for job in active:
+                    pipe.set(job.keys.coordinator, "1", ex=COORDINATOR_TTL)
+                pipe.execute()
+                for job in list(active):
+                    # Busy while whole batches wait: a few items at a time cost a round trip and a store
+                    # transaction each (the coordinator spent more CPU than a worker).
+                    busy |= _drain(server, job, store, say) >= DRAIN
+                    busy |= requeue_orphans(server, job.keys) > 0
+                    if _over(server, job):
+                        active.remove(job)
+                        outcomes[job.index] = _finish(server, job, store, say)
+                        if done is not None:
+                            done(job.index, outcomes[job.index])
+                if active and not _any_worker(server):
+                    if not told and time.monotonic() - lonely_since > NO_WORKER_NOTICE:
+                        say(ERROR["no_worker"].format(url=redact(redis_url)))
+                        told = True
+                else:
+                    lonely_since = time.monotonic()
+                if not busy:
+                    time.sleep(POLL)
+        except BaseException:
+            for job in active:  # stopped: tell the workers, and leave nothing behind in Redis
+                server.set(job.keys.state, "stopped")
+                _forget(server, job)
+                store.interrupt_run(job.run_id)
+            raise
+        finally:
+            certificates.shutdown(wait=False, cancel_futures=True)
     return outcomes
-
-
-class _Stop:
-    """Ctrl-C or SIGTERM: stops the coordinator at once, by a KeyboardInterrupt raised where it runs.
-
-    Python loses that exception when the signal lands in a weakref callback or a `__del__` (it printed
-    "Exception ignored" with a traceback and went on crawling): the loop raises it again at its next turn,
-    and nothing is printed."""
-
-    def __init__(self, others: Callable[[sys.UnraisableHookArgs], Any]):
-        self.asked = False
-        self.others = others
-        """The unraisable hook for every other exception."""
-
-    def __call__(self, signum: int, frame: FrameType | None) -> NoReturn:
-        self.asked = True
-        raise KeyboardInterrupt
-
-    def unraisable(self, unraisable: sys.UnraisableHookArgs) -> None:
-        if not (self.asked and unraisable.exc_type is KeyboardInterrupt):
-            self.others(unraisable)
 
 
 def _reject(job: _Job, key: str, exc: Rejected, say: Callable[[str], None]) -> None:

@@ -10,24 +10,23 @@ import html
 import io
 import os
 import posixpath
-import signal
 import socket
 import sys
 import urllib.parse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import FrameType
-from typing import BinaryIO, NoReturn
+from typing import BinaryIO
 
 from core.errors import ConfigError, GapcheckError
 
 from .cli_words import ERROR
+from .interrupts import interrupts
 from .report.index import ERROR_JSON, INDEX, REPORT_JSON, TEXT, write_index
 
 INDEX_TITLE = TEXT["title"]
+STOP_LOOK = 0.5
+"""Seconds between two looks at whether a stop was asked while no request comes."""
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TYPES = {
@@ -159,38 +158,18 @@ def url_of(server: ThreadingHTTPServer) -> str:
     return f"http://{host}:{port}/"
 
 
-@contextmanager
-def _signals_stop() -> Iterator[None]:
-    """Ctrl-C, and SIGTERM (systemd, docker stop), stop the server cleanly.
-
-    SIGINT is set explicitly: a process started in the background by a shell inherits it ignored.
-    """
-
-    def stop(signum: int, frame: FrameType | None) -> NoReturn:
-        raise KeyboardInterrupt
-
-    try:
-        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
 def serve(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Serves until Ctrl-C or SIGTERM; returns 0."""
     server = make_server(folder, host, port)
+    server.timeout = STOP_LOOK
     try:
-        with _signals_stop():
+        with interrupts(even_if_ignored=True) as stop:
             try:
                 print(f"报告服务：{url_of(server)}（目录 {Path(folder).resolve()}，只读；按 Ctrl-C 停止）", flush=True)
                 if host in ("0.0.0.0", "::"):
                     print("注意：已在所有网络接口上开放，同一网络中的任何人都能查看这些报告。", flush=True)
-                server.serve_forever()
+                while not stop.asked:
+                    server.handle_request()
             except KeyboardInterrupt:
                 pass
     finally:

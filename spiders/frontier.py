@@ -37,8 +37,9 @@ _DUPES = RFPDupeFilter(server=None, key="")
 
 
 class _Get(NamedTuple):
-    """What the filter's fingerprint reads of a request. A Request would cost its URL checked and escaped
-    again, for every link target a worker queues: `url` is a Request's URL already."""
+    """What the filter's fingerprint reads of a request: its method, its URL (canonicalized there, so that a
+    Request's escaping changes nothing) and its body. A Request would cost the URL checked and escaped once
+    more for every link target a worker queues."""
 
     url: str
     method: str = "GET"
@@ -46,8 +47,8 @@ class _Get(NamedTuple):
 
 
 def fingerprint(url: str) -> str:
-    """scrapy-redis RFPDupeFilter's fingerprint of a GET of `url` (a Request's), so that J:dupefilter is that
-    filter's set (a link check's HEAD too: the set holds the URLs queued, whatever they are asked with)."""
+    """scrapy-redis RFPDupeFilter's fingerprint of a GET of `url`, so that J:dupefilter is that filter's set
+    (a link check's HEAD too: the set holds the URLs queued, whatever they are asked with)."""
     return _DUPES.request_fingerprint(_Get(url))
 
 

@@ -158,9 +158,12 @@ local limit = tonumber(ARGV[1])
 local asked = (#ARGV - 7) / 4
 local out = {0}
 local function wait(from)
-  redis.call('ZADD', KEYS[3], 'NX', now, ARGV[4])  -- in line since its first refusal
-  redis.call('SET', KEYS[3] .. ':' .. ARGV[4], '1', 'PX', ARGV[5])  -- and still asking
-  redis.call('EXPIRE', KEYS[3], 86400)
+  if from == 1 then  -- refused: this process polls, so it stands in line (one that got leases asks when it
+    -- gives one back, which may be long: in line meanwhile, it would keep others from a free lease)
+    redis.call('ZADD', KEYS[3], 'NX', now, ARGV[4])  -- in line since its first refusal
+    redis.call('SET', KEYS[3] .. ':' .. ARGV[4], '1', 'PX', ARGV[5])  -- and still asking
+    redis.call('EXPIRE', KEYS[3], 86400)
+  end
   for _ = from, asked do
     out[#out + 1] = '-1'; out[#out + 1] = ''; out[#out + 1] = 0; out[#out + 1] = 0
   end
@@ -215,24 +218,23 @@ end
 local taken = 0
 for i = 1, asked do
   local at = 7 + (i - 1) * 4
-  local stops = false
+  local opened = 0
   if reason and ARGV[at + 4] ~= '1' then
-    local opened = tonumber(redis.call('HGET', KEYS[4], host .. ' pass') or '1')
-    if tonumber(ARGV[at + 3]) <= opened then
-      stops = true
-      out[#out + 1] = '0'; out[#out + 1] = reason; out[#out + 1] = opened; out[#out + 1] = failures
-    else
+    opened = tonumber(redis.call('HGET', KEYS[4], host .. ' pass') or '1')
+  end
+  if reason and ARGV[at + 4] ~= '1' and tonumber(ARGV[at + 3]) <= opened then
+    out[#out + 1] = '0'; out[#out + 1] = reason; out[#out + 1] = opened; out[#out + 1] = failures
+  else
+    if taken >= mine then
+      settle(taken)
+      return wait(i)
+    end
+    if reason and ARGV[at + 4] ~= '1' then
       -- Half-open: a later pass tries again; one more failure opens it for good.
       failures = tonumber(ARGV[7]) - 1
       redis.call('HDEL', KEYS[4], host .. ' open')
       redis.call('HSET', KEYS[4], host .. ' failures', failures)
       reason = false
-    end
-  end
-  if not stops then
-    if taken >= mine then
-      settle(taken)
-      return wait(i)
     end
     local interval = tonumber(ARGV[at + 2])
     if slow then interval = math.max(interval, tonumber(redis.call('HGET', KEYS[2], 'interval') or '0')) end
@@ -293,7 +295,8 @@ class _Ask:
         self.args = args
         """Its part of the take script's arguments: lease, interval, pass, let by."""
         self.turn: Turn | None = None
-        self.woken: defer.Deferred[None] = defer.Deferred()
+        self.woken: defer.Deferred[None]
+        """Called when it is granted a lease by the first in line, or is first itself and should ask."""
 
 
 class SharedPace:
@@ -395,7 +398,12 @@ class SharedPace:
         polling = self.polling.get(host)
         if polling is None or not polling.active():
             self.polling[host] = running_reactor().callLater(LEASE_POLL, self._next, host)
-        await maybe_deferred_to_future(ask.woken)
+        try:
+            await maybe_deferred_to_future(ask.woken)
+        except BaseException:  # cancelled: no lease is taken for it, nor is it woken
+            if ask in line:
+                line.remove(ask)
+            raise
 
     def _next(self, host: str) -> None:
         line = self.waiting.get(host)

@@ -511,10 +511,11 @@ def test_one_round_trip_takes_leases_for_a_whole_line_in_order(redis_clean):
     pace = SharedPace(redis_clean, limit=3, ttl=300, worker="vm-1", breakers=breakers, breaker_at=2)
     leases = pace.keys("portal:80")[0]
 
-    def take(*names: str) -> tuple[int, list[list]]:
-        args: list = [3, 300, worker_key(""), pace.prefix, 1000, "portal:80", 2]
-        for name in names:
-            args += [name, 0.5, 1, "0"]
+    def take(*names: str, limit: int = 3, this_pass: int = 1, let_by: str = "") -> tuple[int, list[list]]:
+        """`let_by`: "1" or "0" per name (an own page in a later pass), "0" for all when not given."""
+        args: list = [limit, 300, worker_key(""), pace.prefix, 1000, "portal:80", 2]
+        for name, by in zip(names, let_by or "0" * len(names), strict=True):
+            args += [name, 0.5, this_pass, by]
         answer = pace._take(keys=[*pace.keys("portal:80"), breakers], args=args)
         return answer[0], [answer[i : i + 4] for i in range(1, len(answer), 4)]
 
@@ -522,12 +523,26 @@ def test_one_round_trip_takes_leases_for_a_whole_line_in_order(redis_clean):
     assert free == 0 and len(turns) == 4
     assert [float(t[0]) for t in turns] == pytest.approx([0, 0.5, 1.0, -1], abs=0.05)
     assert set(client.zrange(leases, 0, -1)) == {b"a", b"b", b"c"}
+    # Not in line for the one refused: this process asks again when it gives a lease back, and in line
+    # meanwhile it would keep other processes from a lease that frees.
+    assert client.zcard(pace.keys("portal:80")[2]) == 0
 
     client.zrem(leases, "a", "b", "c")
     client.hset(breakers, mapping={"portal:80 open": "HTTP 503", "portal:80 pass": 1, "portal:80 failures": 2})
     free, turns = take("e", "f")
     assert free == 3 and [(t[1], t[3]) for t in turns] == [(b"HTTP 503", 2), (b"HTTP 503", 2)]
     assert client.zcard(leases) == 0
+
+    # In a later pass an own page goes by the open breaker; the next request, left waiting for a lease, does
+    # not make it half-open (only a request that is sent does).
+    client.delete(pace.keys("portal:80")[1])
+    free, turns = take("g", "h", limit=1, this_pass=2, let_by="10")
+    assert [float(t[0]) for t in turns] == pytest.approx([0, -1], abs=0.05) and turns[0][1] == b""
+    assert client.hget(breakers, "portal:80 open") == b"HTTP 503"
+    client.zrem(leases, "g")
+    free, turns = take("h", limit=1, this_pass=2)
+    assert float(turns[0][0]) >= 0 and client.hget(breakers, "portal:80 open") is None
+    assert client.hget(breakers, "portal:80 failures") == b"1"  # one more failure opens it again
 
 
 class _Bomb:
