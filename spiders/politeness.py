@@ -336,6 +336,8 @@ class SharedPace:
         """Requests waiting for one of a host's leases, in line: the first asks for them all when this process
         gives a lease back and at each poll."""
         self.polling: dict[str, DelayedCall] = {}
+        self.free: dict[str, int] = {}
+        """Each host's leases free after this process's last take, as Redis counted them."""
         """Each host's one timer for asking Redis again while all its leases are taken."""
         self._hold = self.server.register_script(_HOLD)
         # The take script's keys and arguments as bytes, the ones that never change made once: redis-py
@@ -358,9 +360,14 @@ class SharedPace:
         if line:  # behind this process's others: the first in line asks for them all
             await self._in_line(host, ask, first=False)
         while ask.turn is None:
-            asked = [ask, *line[: self.limit - 1]]
+            # As many as may find a lease: those Redis last said were free, and those this process gives back
+            # in this round trip. A poll while all are taken asks for one: asking for the whole line each time
+            # cost more than the round trips it saved.
+            room = self.free.get(host, self.limit) + len(self.given.get(self.keys(host)[0], ()))
+            asked = [ask, *line[: max(0, min(room, self.limit) - 1)]]
             answer = self._with_pending(partial(self._ask, host=host, asked=asked))
             free, turns = int(answer[0]), answer[1:]
+            self.free[host] = free
             for at, other in enumerate(asked):
                 wait = float(turns[4 * at])
                 if wait < 0:
