@@ -151,7 +151,8 @@ _TAKE = """
 --   '1' if the breaker lets it by (an own page in a later pass).
 -- Returns {leases still free, then for each request: wait ('-1': no lease for it), the breaker's reason if
 --   it stopped the request, the pass it opened in, the host's failures in a row}. The requests answered
---   (a lease, or stopped) are the first ones: the others wait in line, and so does this process.
+--   (a lease, or stopped) are the first ones; the others wait in this process's own line. The process
+--   stands in Redis's waiting line only when its first request got nothing.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
 local limit = tonumber(ARGV[1])
@@ -333,8 +334,8 @@ class SharedPace:
         """Breaker updates not yet sent, each with what to do with its answer."""
         self._giving: DelayedCall | None = None
         self.waiting: dict[str, list[_Ask]] = {}
-        """Requests waiting for one of a host's leases, in line: the first asks for them all when this process
-        gives a lease back and at each poll."""
+        """Requests waiting for one of a host's leases, in line: the first asks, for as many as may find a lease,
+        when this process gives a lease back and at each poll."""
         self.polling: dict[str, DelayedCall] = {}
         self.free: dict[str, int] = {}
         """Each host's leases free after this process's last take, as Redis counted them."""
@@ -357,7 +358,7 @@ class SharedPace:
         """When `request` may be sent, once it holds one of the host's leases; or the breaker's reason to stop it."""
         ask = _Ask([self.lease(request).encode(), repr(interval).encode(), b"%d" % this_pass, b"1" if let_by else b"0"])
         line = self.waiting.setdefault(host, [])
-        if line:  # behind this process's others: the first in line asks for them all
+        if line:  # behind this process's others: the first in line asks for it too
             await self._in_line(host, ask, first=False)
         while ask.turn is None:
             # As many as may find a lease: those Redis last said were free, and those this process gives back
@@ -396,9 +397,9 @@ class SharedPace:
         """Waits until this process gives one of the host's leases back, for the host's next poll, or until the
         first in line took a lease for it too.
 
-        Only the first in line asks Redis again, once per poll and for all in line: every waiting request
-        polling on its own cost 4 round trips per request sent (a worker holds twice its share of the leases),
-        and one asking after the other, one round trip each."""
+        Only the first in line asks Redis again, once per poll, for as many in line as may find a lease: every
+        waiting request polling on its own cost 4 round trips per request sent (a worker holds twice its share
+        of the leases), and one asking after the other, one round trip each."""
         line = self.waiting.setdefault(host, [])
         ask.woken = defer.Deferred()
         line.insert(0 if first else len(line), ask)
