@@ -21,8 +21,7 @@ from scrapy.crawler import Crawler
 from core.errors import CrawlInterrupted, GapcheckError
 from core.model import CrawlStats
 from core.redaction import redact
-from spiders.portal import PortalSpider
-from spiders.progress import BATCH_DETAIL, SITES, Board, Phase, Snapshot, spider_snapshot
+from spiders.progress import BATCH_DETAIL, SITES, Board, Phase, Snapshot, crawler_snapshot
 
 from .cli_words import ERROR
 from .crawl import crawl_many
@@ -67,7 +66,7 @@ def batch_left(
     if not rates or not (running or waiting):
         return None, True
     rate = sum(rates) / len(rates)
-    expected = [max(c.known, c.last or 0) for c in running]
+    expected = [max(c.known, c.last or 0, c.done) for c in running]
     known = expected + [last for last in waiting if last is not None]
     mean = sum(known) / len(known) if known else 0
     lefts = [
@@ -150,24 +149,26 @@ def _run(
         planned.append((entry, profile, rules))
 
     # The portals of each process, the largest first (one share in this process; with --workers, one each).
-    last = [None if redis else last_pages(store, request.url) for request, _ in jobs]
+    last = [last_pages(store, request.url) for request, _ in jobs]
     shares = [list(range(len(jobs)))] if redis else plan(jobs, last, workers)
     crawling: dict[int, tuple[Crawler | None, float]] = {}
+    counted: dict[int, tuple[int, int]] = {}
+    """A portal crawled elsewhere (a worker process, Redis's workers) → its pages stored and known so far."""
     ended: set[int] = set()
     rates: list[float] = []
+    if redis:  # every portal at once: the workers take their requests as each host's politeness allows
+        crawling.update((i, (None, time.monotonic())) for i in range(len(jobs)))
+    slots = len(jobs) if redis else parallel * len(shares) if parallel else None
 
     def counts() -> Snapshot:
         now = time.monotonic()
-        if redis:  # every portal at once, crawled by the workers: nothing here to count pages by
-            running, waiting, left, guess = len(jobs) - len(ended), 0, None, True
-        else:
-            running, waiting = len(crawling), len(jobs) - len(ended) - len(crawling)
-            left, guess = batch_left(
-                [_where(crawler, last[i], now - since) for i, (crawler, since) in list(crawling.items())],
-                [last[i] for i in range(len(jobs)) if i not in ended and i not in crawling],
-                parallel * len(shares) if parallel else max(running, 1),
-                tuple(rates),
-            )
+        running, waiting = len(crawling), len(jobs) - len(ended) - len(crawling)
+        left, guess = batch_left(
+            [_where(crawler, counted.get(i), last[i], now - since) for i, (crawler, since) in list(crawling.items())],
+            [last[i] for i in range(len(jobs)) if i not in ended and i not in crawling],
+            slots or max(running, 1),
+            tuple(rates),
+        )
         return Snapshot(
             Phase.BATCH,
             len(ended),
@@ -185,9 +186,13 @@ def _run(
         """`crawler`: None for a portal crawled by a worker process (counted, its pages not seen here)."""
         crawling[i] = (crawler, time.monotonic())
 
+    def count(i: int, stored: int, known: int) -> None:
+        counted[i] = (stored, known)
+
     def crawled(i: int, stats: CrawlStats | BaseException) -> None:
         ended.add(i)
         _, since = crawling.pop(i, (None, time.monotonic()))
+        counted.pop(i, None)
         if isinstance(stats, CrawlStats) and stats.pages:
             rates.append(stats.pages / max(time.monotonic() - since, 1e-3))
         entry = planned[i][0]
@@ -198,8 +203,12 @@ def _run(
         else:
             say(f"{entry.name}：抓取完成，{stats.pages} 个页面")
 
-    if len(shares) > 1:
-        results = crawl_in_workers(jobs, store, shares, parallel, crawled, say, began)
+    if redis:
+        from .distributed import crawl_distributed  # redis-py: only a batch through Redis needs it
+
+        results = crawl_distributed(jobs, store, redis, crawled, counted=count)
+    elif len(shares) > 1:
+        results = crawl_in_workers(jobs, store, shares, parallel, crawled, say, began, count)
     else:
         results = crawl_many(jobs, store, parallel, crawled, started=began, order=shares[0])
     judged = {"done": 0}
@@ -254,12 +263,13 @@ def _run(
     return BatchOutcome(ordered, index, tuple(notices))
 
 
-def _where(crawler: Crawler | None, last: int | None, seconds: float) -> Crawling:
-    spider = crawler.spider if crawler is not None else None
-    if not isinstance(spider, PortalSpider):
-        return Crawling(0, 0, last, seconds)
-    snap = spider_snapshot(spider)
-    return Crawling(snap.done, snap.known or 0, last, seconds)
+def _where(crawler: Crawler | None, counted: tuple[int, int] | None, last: int | None, seconds: float) -> Crawling:
+    """A portal's crawl: from its spider when it runs in this process, else from what was stored of it."""
+    snap = crawler_snapshot(crawler) if crawler is not None else None
+    if snap is not None:
+        return Crawling(snap.done, snap.known or 0, last, seconds)
+    stored, known = counted or (0, 0)
+    return Crawling(stored, known, last, seconds)
 
 
 def _failed(sites: SitesFile, entry: SiteEntry, error: str, say: Callable[[str], None]) -> SiteOutcome:

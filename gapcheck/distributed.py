@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from redis import Redis
     from twisted.python.failure import Failure
 
+    from .workers import Counted
+
 DRAIN = 500
 """Items taken from Redis and written to the store in one transaction."""
 POLL = 0.2
@@ -121,6 +123,8 @@ class _Job:
     """The targets the first pass could not decide are queued again (the workers count what they ask)."""
     rejected: Counter[str] = field(default_factory=Counter)
     """Payloads read from each key that were not data (said once per key)."""
+    stored: int = 0
+    """Pages stored so far."""
 
     def __post_init__(self) -> None:
         self.keys = JobKeys(self.job)
@@ -158,8 +162,11 @@ def crawl_distributed(
     redis_url: str,
     done: Callable[[int, CrawlStats | BaseException], None] | None = None,
     say: Callable[[str], None] | None = None,
+    counted: Counted | None = None,
 ) -> list[CrawlStats | BaseException]:
-    """Crawls every job through the workers attached to Redis; stores the items as they arrive."""
+    """Crawls every job through the workers attached to Redis; stores the items as they arrive.
+    `counted(i, stored, known)`: each loop turn, for each running job, its pages stored and those the
+    workers queued so far (the batch's estimate of its end)."""
     say = say or (lambda text: print(text, file=sys.stderr))
     server = connect(redis_url)
     outcomes: list[CrawlStats | BaseException] = [RuntimeError("not crawled")] * len(jobs)
@@ -181,12 +188,15 @@ def crawl_distributed(
                 pipe = server.pipeline(transaction=False)
                 for job in active:
                     pipe.set(job.keys.coordinator, "1", ex=COORDINATOR_TTL)
-                pipe.execute()
-                for job in list(active):
+                    pipe.get(job.keys.pages)
+                queued = pipe.execute()[1::2]
+                for job, known in zip(list(active), queued, strict=True):
                     # Busy while whole batches wait: a few items at a time cost a round trip and a store
                     # transaction each (the coordinator spent more CPU than a worker).
                     busy |= _drain(server, job, store, say) >= DRAIN
                     busy |= requeue_orphans(server, job.keys) > 0
+                    if counted is not None:
+                        counted(job.index, job.stored, _count(known))
                     if _over(server, job):
                         active.remove(job)
                         outcomes[job.index] = _finish(server, job, store, say)
@@ -233,7 +243,16 @@ def _drain(server: Redis, job: _Job, store: Store, say: Callable[[str], None]) -
     pages = [item for item in items if isinstance(item, Page)]
     checks = [item for item in items if isinstance(item, LinkCheck)]
     store.add_crawled(job.run_id, pages, checks)  # one transaction: a page is never stored apart from its check
+    job.stored += len(pages)
     return len(items)
+
+
+def _count(value: bytes | None) -> int:
+    """A counter the workers keep in Redis, 0 when it is gone or not a number."""
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
 
 
 def _over(server: Redis, job: _Job) -> bool:

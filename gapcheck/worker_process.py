@@ -15,14 +15,17 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from core.errors import CrawlInterrupted
 from core.model import CrawlStats, LinkCheck, Page
 
 from .crawl_request import CrawlRequest
 from .store import Store
-from .worker_wire import ASSIGNMENT, Message, encode
+from .worker_wire import ASSIGNMENT, Crawled, Message, encode
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 
 class ForwardingStore(Store):
@@ -34,6 +37,8 @@ class ForwardingStore(Store):
         self.lock = threading.Lock()
         self.asked: dict[int, set[str]] = {}
         """Each run's checked targets, for remember_external: the parent may not have stored them yet."""
+        self.known: dict[int, Callable[[], int]] = {}
+        """Each run's count of the pages its crawl knows of, fetched or queued."""
 
     def send(self, message: Message) -> None:
         data = encode(message)
@@ -44,7 +49,10 @@ class ForwardingStore(Store):
     def add_crawled(self, run_id: int, pages: Iterable[Page] = (), checks: Iterable[LinkCheck] = ()) -> None:
         checks = list(checks)
         self.asked.setdefault(run_id, set()).update(check.url for check in checks)
-        self.send({"crawled": {"run_id": run_id, "pages": list(pages), "checks": checks}})
+        crawled: Crawled = {"run_id": run_id, "pages": list(pages), "checks": checks}
+        if run_id in self.known:
+            crawled["known"] = self.known[run_id]()
+        self.send({"crawled": crawled})
 
     def interrupt_run(self, run_id: int) -> None:
         self.send({"interrupted": run_id})
@@ -70,7 +78,10 @@ def main(argv: list[str]) -> int:
         out = os.fdopen(int(argv[0]), "wb")
         assignment = ASSIGNMENT.validate_json(sys.stdin.buffer.readline())
         threading.Thread(target=_orphaned, name="gapcheck-parent", daemon=True).start()
-        from .crawl import crawl_many  # Scrapy: after the parent's portals are read
+        # Scrapy: after the parent's portals are read.
+        from spiders.progress import crawler_snapshot
+
+        from .crawl import crawl_many
 
         store = ForwardingStore(assignment["db"], out)
         jobs = [
@@ -86,13 +97,21 @@ def main(argv: list[str]) -> int:
             else:
                 store.send({"ended": {"run_id": run_id, "stats": outcome}})
 
+        def started(i: int, crawler: Crawler) -> None:
+            def known() -> int:
+                snap = crawler_snapshot(crawler)
+                return (snap.known or 0) if snap is not None else 0
+
+            store.known[jobs[i][1]] = known
+            store.send({"started": jobs[i][1]})
+
         crawl_many(
             jobs,
             store,
             assignment["parallel"],
             ended,
             batch=True,
-            started=lambda i, _: store.send({"started": jobs[i][1]}),
+            started=started,
             notice=False,
         )
         out.close()

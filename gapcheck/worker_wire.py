@@ -8,8 +8,10 @@ Redis): a line that is not such data raises `Rejected` and is skipped, nothing i
 
 from __future__ import annotations
 
+from typing import NotRequired  # pydantic reads a TypedDict from here before Python 3.12
+
 from pydantic import TypeAdapter
-from typing_extensions import TypedDict  # pydantic reads a TypedDict from here before Python 3.12
+from typing_extensions import TypedDict
 
 from core.model import CrawlStats, LinkCheck, Page
 from spiders.wire import Rejected, validate
@@ -38,6 +40,8 @@ class Crawled(TypedDict):
     run_id: int
     pages: list[Page]
     checks: list[LinkCheck]
+    known: NotRequired[int]
+    """Pages the crawl knows of so far, fetched or queued: the batch's estimate of its end."""
 
 
 class External(TypedDict):

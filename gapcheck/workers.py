@@ -15,6 +15,7 @@ import selectors
 import signal
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import FrameType
@@ -35,6 +36,9 @@ from .worker_wire import ASSIGNMENT, Assignment, Message, decode
 Done = Callable[[int, CrawlStats | BaseException], None]
 Started = Callable[[int, None], None]
 """Told the job's index as a worker starts its crawl (None: the crawler is in the worker, not here)."""
+Counted = Callable[[int, int, int], None]
+"""`counted(i, stored, known)`: job i's pages stored so far, and those its crawl knows of (fetched or
+queued; 0 when not told): the batch's estimate of its end."""
 
 
 def default_workers() -> int:
@@ -94,11 +98,15 @@ class Coordinator:
         done: Done | None,
         say: Callable[[str], None],
         started: Started | None = None,
+        counted: Counted | None = None,
     ):
         self.jobs = jobs
         self.store = store
         self.done = done
         self.started = started
+        self.counted = counted
+        self.stored: Counter[int] = Counter()
+        """Pages stored of each run."""
         self.say = say
         self.outcomes: dict[int, CrawlStats | BaseException] = {}
         self.store_failures: dict[int, StoreError] = {}
@@ -126,6 +134,9 @@ class Coordinator:
             pass  # the store could not take this run's pages: the rest would fail the same way
         elif (crawled := message.get("crawled")) is not None:
             self._write(run_id, lambda: self.store.add_crawled(run_id, crawled["pages"], crawled["checks"]))
+            self.stored[run_id] += len(crawled["pages"])
+            if self.counted is not None:
+                self.counted(worker.runs[run_id], self.stored[run_id], crawled.get("known", 0))
         elif "interrupted" in message:
             self._write(run_id, lambda: self.store.interrupt_run(run_id))
         elif (external := message.get("external")) is not None:
@@ -189,10 +200,11 @@ def crawl_in_workers(
     done: Done | None = None,
     say: Callable[[str], None] = print,
     started: Started | None = None,
+    counted: Counted | None = None,
 ) -> list[CrawlStats | BaseException]:
     """crawl_many's outcomes, the jobs of each share (`plan`) crawled by a worker process of its own,
     `parallel` portals at a time."""
-    coordinator = Coordinator(jobs, store, done, say, started)
+    coordinator = Coordinator(jobs, store, done, say, started, counted)
     crew = [Worker({jobs[i][1]: i for i in share}) for share in shares]
     select = selectors.DefaultSelector()
 

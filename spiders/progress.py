@@ -187,6 +187,12 @@ class Board:
             self.stream.flush()
 
 
+def crawler_snapshot(crawler: Crawler) -> Snapshot | None:
+    """Where a crawl is; None before its spider is made."""
+    spider = crawler.spider
+    return spider_snapshot(spider) if isinstance(spider, PortalSpider) else None
+
+
 def spider_snapshot(spider: PortalSpider) -> Snapshot:
     phase = Phase.RECHECK if spider.second_pass else Phase.CRAWL
     known = max(spider.pages_scheduled, spider.pages_done)

@@ -76,3 +76,9 @@ def test_no_estimate_before_a_page_is_fetched():
 def test_a_portal_just_started_goes_at_the_rate_of_those_done():
     left, guess = batch_left([Crawling(0, 1, 40, 0.5)], [], slots=1, finished=(2.0,))
     assert left == 20.0 and not guess
+
+
+def test_a_portal_crawled_elsewhere_is_expected_to_end_no_earlier_than_what_it_stored():
+    # A worker's portal: 30 pages stored, the worker not (yet) telling how many it knows of, no last run.
+    left, guess = batch_left([Crawling(30, 0, None, 10.0), Crawling(10, 50, None, 10.0)], [], slots=2)
+    assert left == 40.0 and guess

@@ -192,7 +192,7 @@ def test_ctrl_c_stops_every_worker_resumably(tmp_path):
     with serve(SlowPortal(), host="127.0.0.2") as a, serve(SlowPortal(), host="127.0.0.3") as b:
         sites = _sites(tmp_path, [a.url, b.url])
         proc = subprocess.Popen(
-            [*COMMAND, "batch", str(sites), "--workers", "2"],
+            [*COMMAND, "batch", str(sites), "--workers", "2", "--progress-every", "0.3"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -203,6 +203,7 @@ def test_ctrl_c_stops_every_worker_resumably(tmp_path):
         while stored_pages(db, 1) < 2 or stored_pages(db, 2) < 2:
             assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
             time.sleep(0.1)
+        time.sleep(1)  # a progress line or more since the workers' first pages were stored
         sent = time.monotonic()
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
@@ -211,6 +212,9 @@ def test_ctrl_c_stops_every_worker_resumably(tmp_path):
     assert "Traceback" not in err, err
     assert err.count("--resume") >= 2, err
     assert err.count(CLI["stopping"]) == 1, err  # said by the batch, not once more by each worker
+    # Before any portal ended, the end is estimated from the pages the workers sent (a 1 s Crawl-delay,
+    # PAGES pages each: minutes).
+    assert re.search(r"批量检查，网站 0/2，预计还需 (约 )?0:00:[1-5]\d", err), err
     with sqlite3.connect(db) as conn:
         assert {state for (state,) in conn.execute("SELECT state FROM runs")} == {"interrupted"}
     assert not list((tmp_path / "reports").glob("*/error.json"))

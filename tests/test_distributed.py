@@ -385,8 +385,10 @@ sites:
 """,
             encoding="utf-8",
         )
-        done = gapcheck("batch", str(sites), "--as-of", AS_OF, "--redis", redis_clean)
+        done = gapcheck("batch", str(sites), "--as-of", AS_OF, "--redis", redis_clean, "--progress-every", "0.2")
     assert done.returncode == 1, done.stderr  # both portals have a broken link
+    # The end estimated from the pages stored (every portal runs at once: none waits).
+    assert re.search(r"批量检查，网站 0/2，预计还需 (约 )?\d+:\d\d:\d\d，进行中 2，等待 0", done.stderr), done.stderr
     assert (tmp_path / "reports" / "index.html").is_file()
     with sqlite3.connect(tmp_path / "all.sqlite") as con:
         counts = dict(con.execute("SELECT run_id, COUNT(*) FROM pages GROUP BY run_id"))
