@@ -28,6 +28,7 @@ from .crawl_request import CrawlRequest, resume_command
 from .profile import DEFAULT_TIMEZONE, is_number, load_profile, zone
 from .report import labels
 from .report.labels import CLI
+from .report_folders import LATEST, REPORTS, point_latest, run_folder, site_reports
 from .run_options import resumed, run_profile, started_with
 
 if TYPE_CHECKING:
@@ -38,11 +39,6 @@ if TYPE_CHECKING:
     from .store import Store
 
 EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
-
-REPORTS = Path("gapcheck-report")
-"""Where `gapcheck check` without --out writes: REPORTS/<site>/<when>/, one folder per run, and
-REPORTS/<site>/latest the newest (a symlink, or LATEST_FILE naming it where symlinks cannot be made)."""
-LATEST, LATEST_FILE = "latest", "latest.txt"
 
 
 def default_db() -> Path:
@@ -189,7 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("run_id", type=int, metavar="RUN", help=_help("run"))
     _add_db(report)
     report.add_argument(
-        "--out", type=Path, default=Path("gapcheck-report"), help=_help("out", default="gapcheck-report")
+        "--out",
+        type=Path,
+        default=None,
+        help=_help("out", default=W.DEFAULT_OUT.format(reports=REPORTS, latest=LATEST)),
     )
     report.add_argument("--profile", default=None, help=_help("report_profile"))
     _add_timezone(report, "timezone")
@@ -258,7 +257,10 @@ def _add_loop_commands(sub: argparse._SubParsersAction) -> None:
     recheck = command("recheck")
     recheck.add_argument("urls", nargs="+", metavar="URL", help=_help("recheck_urls"))
     recheck.add_argument(
-        "--out", type=Path, default=Path("gapcheck-report"), help=_help("out", default="gapcheck-report")
+        "--out",
+        type=Path,
+        default=None,
+        help=_help("out", default=W.DEFAULT_OUT.format(reports=REPORTS, latest=LATEST)),
     )
     _add_db(recheck)
     recheck.add_argument("--profile", default=None, help=_help("recheck_profile"))
@@ -424,10 +426,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         profile = load_profile(args.profile) if args.profile else run_profile(store, run.id, run.profile)
         if profile is None:
             raise ConfigError(W.ERROR["run_profile_unknown"].format(db=store.path, id=run.id, profile=run.profile))
-        outcome = evaluate(store, run.id, _with_timezone(profile, args.timezone), rules_of(profile), args.out)
+        out = args.out or run_folder(run.start_url, dt.datetime.now())
+        outcome = evaluate(store, run.id, _with_timezone(profile, args.timezone), rules_of(profile), out)
     finally:
         store.close()
     _print_summary(outcome.report, outcome.html)
+    if args.out is None:
+        _print_latest(out, outcome.html)
     return EXIT_GAPS if outcome.failed else EXIT_OK
 
 
@@ -447,6 +452,8 @@ def cmd_recheck(args: argparse.Namespace) -> int:
     finally:
         store.close()
     _print_summary(outcome.report, outcome.html)
+    if args.out is None:
+        _print_latest(outcome.html.parent, outcome.html)
     return EXIT_GAPS if outcome.failed else EXIT_OK
 
 
@@ -533,7 +540,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         store.close()
     _print_summary(outcome.report, outcome.html)
     if out.parent == site_reports(url):  # the default folder, or a resumed run's given back by its hint
-        print(f"最新报告：{point_latest(out) / outcome.html.name}")
+        _print_latest(out, outcome.html)
     if outcome.internal_errors:
         print(f"gapcheck: {W.ERROR['internal_errors'].format(n=outcome.internal_errors)}", file=sys.stderr)
     return EXIT_GAPS if outcome.failed else EXIT_OK
@@ -554,37 +561,8 @@ def _as_started(args: argparse.Namespace, db: Path, url: str) -> argparse.Namesp
     return resumed(args, run[0], run[1]) if run is not None and run[1] is not None else args
 
 
-def site_reports(url: str) -> Path:
-    """The folder of a site's runs' report folders when --out is not given."""
-    from .sites import site_slug
-
-    return REPORTS / site_slug(url)
-
-
-def run_folder(url: str, now: dt.datetime) -> Path:
-    """This run's own report folder under REPORTS: checking another site, or this one again, overwrites nothing."""
-    site = site_reports(url)
-    name = now.strftime("%Y%m%d-%H%M%S")
-    folder, n = site / name, 1
-    while folder.exists():
-        n += 1
-        folder = site / f"{name}-{n}"
-    return folder
-
-
-def point_latest(folder: Path) -> Path:
-    """Points the site's `latest` at `folder` (swapped whole: a reader never finds it missing); returns it."""
-    link = folder.parent / LATEST
-    swap = folder.parent / f".{LATEST}.{os.getpid()}"
-    try:
-        swap.unlink(missing_ok=True)
-        swap.symlink_to(folder.name, target_is_directory=True)
-        os.replace(swap, link)
-        return link
-    except OSError:  # no symlinks here (some Windows accounts, some shares): a file names the folder instead
-        swap.unlink(missing_ok=True)
-        (folder.parent / LATEST_FILE).write_text(folder.name + "\n", encoding="utf-8")
-        return folder
+def _print_latest(folder: Path, html: Path) -> None:
+    print(f"最新报告：{point_latest(folder) / html.name}")
 
 
 def _print_summary(report: Report, html: Path) -> None:

@@ -37,7 +37,7 @@ TYPE_NAME = {"int": "整数", "float": "数"}
 """argparse names a type by its function's name in "invalid int value"."""
 
 DEFAULT_OUT = "{reports}/<网站>/<时间>，{reports}/<网站>/{latest} 为最新一次"
-"""Where `gapcheck check` writes its reports without --out (cli.run_folder)."""
+"""Where `gapcheck check`, `report` and `recheck` write their reports without --out (report_folders.py)."""
 PROG = "政府网站合规检查：抓取网站，按检查指标写出问题报告。"
 
 COMMAND_HELP = {

@@ -49,3 +49,18 @@ def test_report_judges_by_the_profile_file_the_run_was_started_with(tmp_path):
     assert again.returncode in (0, 1), again.stderr
     report = json.loads((tmp_path / "b" / "report.json").read_text(encoding="utf-8"))
     assert report["site"]["profile"] == "某某区商务局"
+
+
+def test_report_without_out_writes_a_folder_of_its_own_beside_the_site_s_others(tmp_path):
+    """As `gapcheck check` does: `report RUN` again never writes over the reports of another run or site."""
+    demo = gapcheck("demo", "--out", str(tmp_path / "demo"))
+    assert demo.returncode == 0, demo.stderr
+    db = str(tmp_path / "demo" / "gapcheck.sqlite")
+    runs = [gapcheck("report", "1", "--db", db, cwd=tmp_path) for _ in range(2)]
+    assert all(run.returncode == 1 for run in runs), runs[0].stderr
+    sites = list((tmp_path / "gapcheck-report").iterdir())
+    assert len(sites) == 1 and sites[0].name.startswith("127.0.0.1-"), sites  # the sample portal's host and port
+    folders = sorted(p for p in sites[0].iterdir() if p.name != "latest")
+    assert len(folders) == 2 and all((f / "report.json").is_file() for f in folders)
+    assert (sites[0] / "latest").resolve() == folders[-1].resolve()
+    assert f"最新报告：{sites[0].relative_to(tmp_path) / 'latest' / 'report.html'}" in runs[-1].stdout

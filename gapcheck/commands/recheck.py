@@ -23,6 +23,7 @@ from ..crawl_request import CrawlRequest
 from ..lock import site_lock
 from ..profile import load_profile
 from ..report.labels import COMMANDS
+from ..report_folders import run_folder
 from ..run_options import run_profile
 from ..runner import Outcome, evaluate, rules_of
 from ..store import RunState, Store
@@ -32,7 +33,7 @@ def recheck(
     store: Store,
     urls: list[str],
     *,
-    out: Path,
+    out: Path | None,
     as_of: dt.date | None,
     profile: str | None,
     delay: float | None,
@@ -61,7 +62,7 @@ def recheck(
                 store.fail_run(run_id, str(outcome))
                 raise outcome
         store.finish_recheck(run_id, source, targets)
-        return evaluate(store, run_id, chosen, rules_of(chosen), out)
+        return evaluate(store, run_id, chosen, rules_of(chosen), out or run_folder(info.start_url, dt.datetime.now()))
 
 
 def _source_run(store: Store, url: str) -> int:
