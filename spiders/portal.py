@@ -422,6 +422,8 @@ class PortalSpider(scrapy.Spider):
         return True
 
     def follow(self, page_url: str, depth: int, links: tuple[Link, ...]) -> Iterable[Request | LinkCheck]:
+        # The new targets that can be asked: (url, in scope, fetched as a page, a redirect of this page's).
+        fresh: list[tuple[str, bool, bool, bool]] = []
         for link in self.unseen(links):
             url = link.url
             parts = url_parts(url)
@@ -429,15 +431,17 @@ class PortalSpider(scrapy.Spider):
                 # Scrapy cannot even build the request, and no browser gets anywhere: a broken link, and the
                 # page's other links are followed as usual.
                 yield LinkCheck(url, error=FetchError.BAD_URL)
-                continue
-            if "@" in parts.netloc:
+            elif "@" in parts.netloc:
                 # Credentials in a link: asking would hand them to the server (and Scrapy cannot anyway).
                 yield LinkCheck(url, error=FetchError.CREDENTIALS)
-                continue
-            inside = self.in_scope(url)
-            is_page = self._is_page(link, inside)
-            redirected_from = page_url if link.tag in ENTRY_REDIRECTS else None
-            if is_page and self.traps.trapped(url, redirected_from) is not None:
+            else:
+                inside = self.in_scope(url)
+                fresh.append((url, inside, self._is_page(link, inside), link.tag in ENTRY_REDIRECTS))
+        # The trap guard asked once for all the page's new page links (a round trip to Redis for a worker).
+        pages = [(url, page_url if redirect else None) for url, _, is_page, redirect in fresh if is_page]
+        trapped = iter(self.traps.trapped_all(pages) if pages else ())
+        for url, inside, is_page, _ in fresh:
+            if is_page and next(trapped) is not None:
                 continue
             if is_page and depth + 1 <= self.max_depth:
                 if not self.page_slot():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from enum import StrEnum
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 from core.model import TrapNote
@@ -33,6 +34,20 @@ class Trap(StrEnum):
     SELF_REDIRECT = "页面不断跳转到自身（参数不断变化）"
 
 
+class Ask(NamedTuple):
+    """What is left to decide of a URL once the URL alone raised no trap: looked up in what the guard
+    remembers of the URLs followed so far, in this order."""
+
+    redirect: tuple[str, str] | None
+    """(host, path), when the URL is reached by a redirect from that same path."""
+    local: Trap | None
+    """A trap the URL alone shows (a looping path, a growing query), said after the redirect is counted."""
+    session: str | None
+    """The URL without its session id, when it carries one."""
+    variant: tuple[tuple[str, str], str] | None
+    """((host, path), query), when it has a query."""
+
+
 class TrapGuard:
     def __init__(self, max_variants: int = QUERY_VARIANTS) -> None:
         self.max_variants = max_variants
@@ -48,31 +63,56 @@ class TrapGuard:
     def trapped(self, url: str, redirected_from: str | None = None) -> Trap | None:
         """Why `url` is not to be followed, or None (and then it is remembered as followed).
         `redirected_from`: the page whose refresh or script redirect leads to `url`."""
-        trap = self._kind(url, redirected_from)
-        if trap is not None:
-            self.counts[trap] += 1
-            self.examples.setdefault(trap, url[:300])
-        return trap
+        return self.trapped_all([(url, redirected_from)])[0]
 
-    def _kind(self, url: str, redirected_from: str | None) -> Trap | None:
+    def trapped_all(self, urls: list[tuple[str, str | None]]) -> list[Trap | None]:
+        """`trapped` of each (url, redirected_from) in turn, as one question: one page's links are asked
+        together (spiders/worker.py asks Redis once for them all)."""
+        traps = self._decide([self._ask(url, origin) for url, origin in urls])
+        for (url, _), trap in zip(urls, traps, strict=True):
+            if trap is not None:
+                self.counts[trap] += 1
+                self.examples.setdefault(trap, url[:300])
+        return traps
+
+    def _ask(self, url: str, redirected_from: str | None) -> Trap | Ask:
+        """What the URL alone says: a trap, or what remains to look up in what the guard remembers."""
         if len(url) > MAX_URL:
             return Trap.LONG_URL
         parts = urlsplit(url)
+        redirect = None
         if redirected_from is not None:
             origin = urlsplit(redirected_from)
-            key = (parts.netloc, parts.path)
-            if (origin.netloc, origin.path) == key and self._self_redirected(key) > SELF_REDIRECTS:
-                return Trap.SELF_REDIRECT
+            if (origin.netloc, origin.path) == (parts.netloc, parts.path):
+                redirect = (parts.netloc, parts.path)
+        local = None
         segments = [s for s in parts.path.split("/") if s]
         if segments and Counter(segments).most_common(1)[0][1] > REPEATED_SEGMENT:
-            return Trap.PATH_LOOP
-        if parts.query:
+            local = Trap.PATH_LOOP
+        elif parts.query:
             names = Counter(k for k, _ in parse_qsl(parts.query, keep_blank_values=True))
             if names and names.most_common(1)[0][1] >= REPEATED_PARAMETER:
-                return Trap.GROWING_QUERY
-        if carries_session(url) and not self._first_session(without_session(url)):
+                local = Trap.GROWING_QUERY
+        return Ask(
+            redirect,
+            local,
+            without_session(url) if carries_session(url) else None,
+            ((parts.netloc, parts.path), parts.query) if parts.query else None,
+        )
+
+    def _decide(self, asks: list[Trap | Ask]) -> list[Trap | None]:
+        """Each URL's trap, in order, from what the guard remembers (and remembering it)."""
+        return [ask if isinstance(ask, Trap) else self._decide_one(ask) for ask in asks]
+
+    def _decide_one(self, ask: Ask) -> Trap | None:
+        # The order of the checks matters: a self-redirect is counted even when the path loops.
+        if ask.redirect is not None and self._self_redirected(ask.redirect) > SELF_REDIRECTS:
+            return Trap.SELF_REDIRECT
+        if ask.local is not None:
+            return ask.local
+        if ask.session is not None and not self._first_session(ask.session):
             return Trap.SESSION_ID
-        if parts.query and not self._variant_allowed((parts.netloc, parts.path), parts.query):
+        if ask.variant is not None and not self._variant_allowed(*ask.variant):
             return Trap.QUERY_VARIANTS
         return None
 

@@ -27,7 +27,7 @@ from .frontier import LEASE, LINK, LeasedQueue, Settler
 from .portal import PortalSpider, _undecided
 from .redis_keys import JobKeys
 from .roles import Role
-from .traps import TrapGuard
+from .traps import SELF_REDIRECTS, Ask, Trap, TrapGuard
 
 FLUSH_AFTER = 0.02
 """Seconds an answer's settle script waits for others to share a round trip with."""
@@ -167,39 +167,91 @@ class WorkerSpider(PortalSpider):
         self.server.rpush(self.keys.notes, wire.encode_note(note))
 
 
-_VARIANT = """
--- KEYS: variants (set), traps (hash); ARGV: host and path, query, max variants
-local member = ARGV[1] .. '?' .. ARGV[2]
-if redis.call('SISMEMBER', KEYS[1], member) == 1 then return 1 end
-if tonumber(redis.call('HGET', KEYS[2], 'variants ' .. ARGV[1]) or '0') >= tonumber(ARGV[3]) then return 0 end
-redis.call('SADD', KEYS[1], member)
-redis.call('HINCRBY', KEYS[2], 'variants ' .. ARGV[1], 1)
-return 1
+_TRAPPED = """
+-- What the trap guard remembers across workers, asked for one page's links in turn (spiders/traps.py
+-- TrapGuard._decide_one, the same checks in the same order).
+-- KEYS: variants (set), traps (hash). ARGV: max query variants, self-redirects allowed, then five per URL:
+-- its (host path) when redirected from itself or '', '1' when the URL alone shows a trap, its session-free
+-- form or '', its (host path) when it has a query or '', the query.
+-- Returns per URL: 0 followed, 1 self-redirect, 2 the trap the URL shows, 3 session id, 4 query variants.
+local verdicts = {}
+local most, redirects = tonumber(ARGV[1]), tonumber(ARGV[2])
+for i = 3, #ARGV, 5 do
+  local redirect, own, session, path, query = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+  local verdict = 0
+  if redirect ~= '' and redis.call('HINCRBY', KEYS[2], 'redirects ' .. redirect, 1) > redirects then
+    verdict = 1
+  elseif own == '1' then
+    verdict = 2
+  elseif session ~= '' and redis.call('SADD', KEYS[1], 'session ' .. session) == 0 then
+    verdict = 3
+  elseif path ~= '' then
+    local member = path .. '?' .. query
+    if redis.call('SISMEMBER', KEYS[1], member) == 0 then
+      if tonumber(redis.call('HGET', KEYS[2], 'variants ' .. path) or '0') >= most then
+        verdict = 4
+      else
+        redis.call('SADD', KEYS[1], member)
+        redis.call('HINCRBY', KEYS[2], 'variants ' .. path, 1)
+      end
+    end
+  end
+  verdicts[#verdicts + 1] = verdict
+end
+return verdicts
 """
 
 
 class SharedTrapGuard(TrapGuard):
     """The crawl's trap guard, its memory in Redis: each worker counting alone let N workers follow N times
-    max_query_variants of an endless calendar, where one process follows max_query_variants."""
+    max_query_variants of an endless calendar, where one process follows max_query_variants. A page's links
+    are asked in one script: a portal whose article links carry a query (show.aspx?id=N) would otherwise
+    cost a round trip per link followed."""
 
     def __init__(self, server, keys: JobKeys, max_variants: int):
         super().__init__(max_variants)
         self.server = server
         self.keys = keys
-        self._variant = server.register_script(_VARIANT)
+        self._trapped = server.register_script(_TRAPPED)
 
-    def _self_redirected(self, key: tuple[str, str]) -> int:
-        return int(self.server.hincrby(self.keys.traps, f"redirects {key[0]} {key[1]}", 1))
+    def _decide(self, asks: list[Trap | Ask]) -> list[Trap | None]:
+        remote = [ask for ask in asks if isinstance(ask, Ask) and _remembered(ask)]
+        if not remote:
+            return super()._decide(asks)
+        args: list[str | int] = [self.max_variants, SELF_REDIRECTS]
+        for asked in remote:
+            args += [
+                _path_key(asked.redirect),
+                "1" if asked.local is not None else "",
+                asked.session or "",
+                _path_key(asked.variant[0] if asked.variant is not None else None),
+                asked.variant[1] if asked.variant is not None else "",
+            ]
+        verdicts = iter(self._trapped(keys=[self.keys.variants, self.keys.traps], args=args))
+        traps: list[Trap | None] = []
+        for ask in asks:
+            if isinstance(ask, Trap):
+                traps.append(ask)
+            elif not _remembered(ask):
+                traps.append(ask.local)
+            else:
+                verdict = next(verdicts)
+                traps.append(ask.local if verdict == _OWN else _VERDICTS[verdict])
+        return traps
 
-    def _first_session(self, plain: str) -> bool:
-        return bool(self.server.sadd(self.keys.variants, f"session {plain}"))
 
-    def _variant_allowed(self, key: tuple[str, str], query: str) -> bool:
-        return bool(
-            self._variant(
-                keys=[self.keys.variants, self.keys.traps], args=[f"{key[0]} {key[1]}", query, self.max_variants]
-            )
-        )
+_OWN = 2
+"""The script's verdict for a URL that shows a trap of its own (Ask.local)."""
+_VERDICTS: dict[int, Trap | None] = {0: None, 1: Trap.SELF_REDIRECT, 3: Trap.SESSION_ID, 4: Trap.QUERY_VARIANTS}
+
+
+def _remembered(ask: Ask) -> bool:
+    """Whether deciding the URL asks what the guard remembers (else the URL alone decides)."""
+    return ask.redirect is not None or ask.session is not None or ask.variant is not None
+
+
+def _path_key(path: tuple[str, str] | None) -> str:
+    return f"{path[0]} {path[1]}" if path is not None else ""
 
 
 def _later(seconds: float, call: Callable[[], None]) -> DelayedCall:

@@ -906,3 +906,40 @@ def test_the_pipelined_scripts_are_loaded_again_after_redis_forgot_them(redis_cl
     turn = asyncio.run(pace.take("portal:80", 0.0, Request("http://portal/"), 1, False))
     assert turn.wait >= 0 and not turn.stopped
     assert client.zcard(pace.keys("portal:80")[0]) == 1
+
+
+@pytest.mark.redis
+def test_the_shared_trap_guard_decides_every_trap_as_one_process_does_in_one_round_trip_a_page(redis_clean):
+    """The workers' guard asks Redis once for a page's links, with the checks of one process's guard in the
+    same order: the same URLs in the same pages get the same verdicts."""
+    import redis
+
+    from spiders.redis_keys import JobKeys
+    from spiders.traps import TrapGuard
+    from spiders.worker import SharedTrapGuard
+
+    site = "http://x.gov.cn"
+    pages = [
+        [(f"{site}/cal.html?month={m}", None) for m in range(1, 4)] + [(f"{site}/a.html", None)],
+        [(f"{site}/cal.html?month={m}", None) for m in range(2, 7)],  # two seen, two new, one past the limit
+        [(f"{site}/s/p.html;jsessionid={n}", None) for n in range(3)] + [(f"{site}/q?{'a=1&' * 5}a=1", None)],
+        [(f"{site}/gen?n={n}", f"{site}/gen?n={n - 1}") for n in range(1, 7)],  # a page refreshing to itself
+        [(f"{site}/a/b/a/b/a/b/a/", None), (f"{site}/{'x' * 1100}", None), (f"{site}/b.html?page=2", None)],
+    ]
+    one = TrapGuard(max_variants=4)
+    client = redis.Redis.from_url(redis_clean)
+    shared = SharedTrapGuard(client, JobKeys("t"), max_variants=4)
+    client.config_resetstat()
+    for page in pages:
+        assert shared.trapped_all(page) == one.trapped_all(page), page
+    stats = client.info("commandstats")
+    assert stats["cmdstat_evalsha"]["calls"] - stats["cmdstat_evalsha"].get("failed_calls", 0) == len(pages), stats
+    assert shared.notes() == one.notes()
+    assert {note.kind for note in one.notes()} == {
+        "同一页面的查询参数变体过多（如无穷日历）",
+        "网址含会话编号",
+        "查询参数不断增长",
+        "页面不断跳转到自身（参数不断变化）",
+        "路径循环",
+        "网址过长",
+    }
