@@ -209,6 +209,7 @@ BATCH_WORKER = {
     "exit": "退出码 {n}",
     "rejected": "gapcheck：检查进程 {pid} 发来一行不是合法数据的内容（{why}），已跳过，未执行其中任何内容",
     "rejected_total": "gapcheck：检查进程 {pid} 共发来 {n} 行不是合法数据的内容，均已跳过",
+    "store_failed": "gapcheck batch 写不进数据库，这个网站的抓取已停止",
 }
 """`gapcheck batch --workers N`: which process checks which portals, and what went wrong with one."""
 

@@ -13,16 +13,18 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
-from core.errors import CrawlInterrupted
+from core.errors import CrawlInterrupted, StoreError
 from core.model import CrawlStats, LinkCheck, Page
+from spiders.wire import Rejected, validate
 
+from .cli_words import BATCH_WORKER
 from .crawl_request import CrawlRequest
 from .store import Store
-from .worker_wire import ASSIGNMENT, Crawled, Message, encode
+from .worker_wire import ASSIGNMENT, ORDER, Crawled, Message, encode
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -66,19 +68,33 @@ class ForwardingStore(Store):
         raise NotImplementedError("a batch starts new runs; --resume crawls in one process")
 
 
-def _orphaned() -> None:
-    """Stdin ends when the parent does (killed): nobody would store what this process finds."""
-    while os.read(0, 1 << 16):  # the raw file: its buffered reader's lock would hold up this process's exit
-        pass
+def _lines() -> Iterator[bytes]:
+    """Stdin's lines, read from the raw file: its buffered reader's lock would hold up this process's exit."""
+    pending = b""
+    while data := os.read(0, 1 << 16):
+        *lines, pending = (pending + data).split(b"\n")
+        yield from lines
+
+
+def _listen(lines: Iterator[bytes], stop: Callable[[int], None]) -> None:
+    """The parent's orders, until stdin ends: it ends when the parent does (killed), and nobody would store
+    what this process finds."""
+    for line in lines:
+        try:
+            order = validate(ORDER, line)
+        except Rejected:
+            continue  # not an order: nothing in it is run
+        stop(order["stop"])
     os._exit(1)
 
 
 def main(argv: list[str]) -> int:
     try:
         out = os.fdopen(int(argv[0]), "wb")
-        assignment = ASSIGNMENT.validate_json(sys.stdin.buffer.readline())
-        threading.Thread(target=_orphaned, name="gapcheck-parent", daemon=True).start()
+        lines = _lines()
+        assignment = ASSIGNMENT.validate_json(next(lines, b""))
         # Scrapy: after the parent's portals are read.
+        from spiders.portal import PortalSpider
         from spiders.progress import crawler_snapshot
 
         from .crawl import crawl_many
@@ -97,7 +113,24 @@ def main(argv: list[str]) -> int:
             else:
                 store.send({"ended": {"run_id": run_id, "stats": outcome}})
 
+        crawlers: dict[int, Crawler] = {}
+
+        def stop(run_id: int) -> None:
+            """The run's crawl stops as a failed store write stops it in one process."""
+            crawler = crawlers.get(run_id)
+            if crawler is not None and isinstance(crawler.spider, PortalSpider):
+                crawler.spider.store_failed(StoreError(BATCH_WORKER["store_failed"]))
+
+        def ordered(run_id: int) -> None:  # in the listening thread: the crawl is the reactor's
+            from twisted.internet import reactor
+
+            cast(Any, reactor).callFromThread(stop, run_id)
+
+        threading.Thread(target=_listen, args=(lines, ordered), name="gapcheck-parent", daemon=True).start()
+
         def started(i: int, crawler: Crawler) -> None:
+            crawlers[jobs[i][1]] = crawler
+
             def known() -> int:
                 snap = crawler_snapshot(crawler)
                 return (snap.known or 0) if snap is not None else 0

@@ -1,8 +1,8 @@
 """What `gapcheck batch --workers N` and its worker processes send each other: JSON lines with a schema.
 
-The parent hands each worker its portals once (one line on the worker's stdin); the worker sends back,
-on a pipe of its own, what its crawls would have written to the store and how each crawl ended. Every
-line is read back through pydantic against core/model.py's dataclasses (spiders/wire.py does the same for
+The parent hands each worker its portals once (one line on the worker's stdin, then a line for each order:
+a crawl to stop); the worker sends back, on a pipe of its own, what its crawls would have written to the
+store and how each crawl ended. Every line is read back through pydantic against core/model.py's dataclasses (spiders/wire.py does the same for
 Redis): a line that is not such data raises `Rejected` and is skipped, nothing in it is run.
 """
 
@@ -71,7 +71,15 @@ class Message(TypedDict, total=False):
     ended: Ended
 
 
+class Order(TypedDict):
+    """What the parent tells a worker after its assignment, a JSON line on its stdin each."""
+
+    stop: int
+    """A run whose crawl is to stop: the parent cannot store it (a full disk), so crawling on is for nothing."""
+
+
 ASSIGNMENT = TypeAdapter(Assignment)
+ORDER = TypeAdapter(Order)
 _MESSAGE = TypeAdapter(Message)
 
 

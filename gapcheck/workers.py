@@ -10,6 +10,7 @@ process writes it, from the JSON lines they send (gapcheck/worker_wire.py).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import signal
@@ -31,7 +32,7 @@ from .cli_words import BATCH_WORKER
 from .crawl_request import CrawlRequest, say_stopping, stopping_notice
 from .report.labels import CLI
 from .store import Store
-from .worker_wire import ASSIGNMENT, Assignment, Message, decode
+from .worker_wire import ASSIGNMENT, ORDER, Assignment, Message, Order, decode
 
 Done = Callable[[int, CrawlStats | BaseException], None]
 Started = Callable[[int, None], None]
@@ -133,15 +134,15 @@ class Coordinator:
         elif run_id in self.store_failures:
             pass  # the store could not take this run's pages: the rest would fail the same way
         elif (crawled := message.get("crawled")) is not None:
-            self._write(run_id, lambda: self.store.add_crawled(run_id, crawled["pages"], crawled["checks"]))
+            self._write(worker, run_id, lambda: self.store.add_crawled(run_id, crawled["pages"], crawled["checks"]))
             self.stored[run_id] += len(crawled["pages"])
             if self.counted is not None:
                 self.counted(worker.runs[run_id], self.stored[run_id], crawled.get("known", 0))
         elif "interrupted" in message:
-            self._write(run_id, lambda: self.store.interrupt_run(run_id))
+            self._write(worker, run_id, lambda: self.store.interrupt_run(run_id))
         elif (external := message.get("external")) is not None:
             urls = set(external["urls"])
-            self._write(run_id, lambda: self.store.remember_external(run_id, urls.__contains__))
+            self._write(worker, run_id, lambda: self.store.remember_external(run_id, urls.__contains__))
         if (ended := message.get("ended")) is not None:
             outcome: CrawlStats | BaseException | None = self.store_failures.get(run_id) or ended.get("stats")
             if outcome is None:
@@ -149,11 +150,12 @@ class Coordinator:
                 outcome = CrawlInterrupted(failure) if ended.get("stopped") else GapcheckError(failure)
             self._end(worker.runs[run_id], outcome)
 
-    def _write(self, run_id: int, write: Callable[[], object]) -> None:
+    def _write(self, worker: Worker, run_id: int, write: Callable[[], object]) -> None:
         try:
             write()
         except StoreError as exc:  # a full disk: the run fails with it, as its in-process pipeline would
             self.store_failures[run_id] = exc
+            _order(worker, {"stop": run_id})  # and its crawl stops: crawling on would be for nothing
 
     def _end(self, i: int, outcome: CrawlStats | BaseException) -> None:
         self.outcomes[i] = outcome
@@ -178,6 +180,16 @@ class Coordinator:
                 self._end(i, CrawlInterrupted(CLI["stopped_now"].format(command=request.resume_with(self.store.path))))
             else:
                 self._end(i, GapcheckError(BATCH_WORKER["died"].format(pid=worker.pid, how=how)))
+
+
+def _order(worker: Worker, order: Order) -> None:
+    """Tells the worker, on its stdin (gapcheck/worker_process.py)."""
+    stdin = worker.proc.stdin if worker.proc is not None else None
+    if stdin is None:
+        return
+    with contextlib.suppress(OSError):  # it has ended: nothing left to tell
+        stdin.write(ORDER.dump_json(order) + b"\n")
+        stdin.flush()
 
 
 def _run_of(message: Message) -> int:

@@ -66,6 +66,7 @@ from .settings import (
     QUERY_VARIANTS,
     SLOW_PASS_TIMEOUT_FACTOR,
 )
+from .stopping import stop_asking
 from .store_writes import Sink, StoreWrites
 from .traps import TrapGuard
 
@@ -176,7 +177,7 @@ class PortalSpider(scrapy.Spider):
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         run_id = crawler.settings.getint("GAPCHECK_RUN_ID")
         if spider.sink is not None and run_id:
-            spider.writes = StoreWrites(spider.sink, run_id, spider._store_failed)
+            spider.writes = StoreWrites(spider.sink, run_id, spider.store_failed)
         return spider
 
     def _record(self, outputs: Iterable[Request | Page | LinkCheck]) -> Iterable[Request | Page | LinkCheck]:
@@ -196,9 +197,15 @@ class PortalSpider(scrapy.Spider):
             # Also after an exception in the callback: what it saw until then is kept, as Scrapy kept the items.
             self.writes.add(items)
 
-    def _store_failed(self, exc: BaseException) -> None:
+    def store_failed(self, exc: BaseException) -> None:
+        """The store cannot take the crawl's pages (a full disk): crawling on would be for nothing."""
+        if self.store_failure is not None:
+            return  # stopping already
         self.store_failure = exc
         assert self.crawler.engine is not None  # writes happen while the crawl runs
+        # The requests held for their host's delay are dropped, not sent one delay apart: their answers
+        # could not be stored either (half a minute of requests under the default politeness).
+        stop_asking(self.crawler)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="store-failed"))
 
     async def start(self) -> AsyncIterator[Request | Page | LinkCheck]:

@@ -30,6 +30,8 @@ from scrapy.squeues import PickleFifoDiskQueue
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.defer import Deferred
 
+from .stopping import stop_asking
+
 FRONTIER, SEEN = "gapcheck-frontier-", "gapcheck-seen-"
 GRACE = 60
 """Seconds a scratch file is left alone after its last change: the moment between its making and its flock."""
@@ -97,6 +99,7 @@ def full(crawler: Crawler, folder: str, reason: object) -> None:
         return
     # Read back by gapcheck/crawl.py; PortalSpider (not this module's) declares no such attribute.
     spider.scratch_failure = ScratchFull(folder, reason)  # type: ignore[attr-defined]
+    stop_asking(crawler)  # what waits for its host's delay is asked again by --resume, not sent now
     deferred_from_coro(crawler.engine.close_spider_async(reason="scratch-full"))
 
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from cli import COMMAND, gapcheck
+from cli import COMMAND, gapcheck, sites_file
+from routeserver import Answer, Req, html
+from routeserver import serve as rserve
 
 from gapcheck.sample.server import serve
 
@@ -123,3 +126,52 @@ def test_a_full_temp_folder_while_the_reports_are_written_is_a_clear_error(tmp_p
     assert "Traceback" not in again.stderr and len(again.stderr.strip().splitlines()) == 1, again.stderr
     assert str(disk) in again.stderr and "TMPDIR" in again.stderr and "gapcheck report 1" in again.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the earlier reports, untouched
+
+
+def _article_portal(req: Req) -> Answer:
+    if req.path == "/":
+        return html("".join(f'<a href="/a{i}.html">第{i}篇工作动态</a>' for i in range(ARTICLES)))
+    if req.path.startswith("/a"):
+        return html(f"<h1>{req.path}</h1>" + "<p>本局召开会议，研究部署近期重点工作，要求各单位抓好落实。</p>" * 40)
+    return Answer(404)
+
+
+ARTICLES = 60
+"""Pages of each portal besides its home page: at DELAY apart, a crawl of half a minute."""
+DELAY = 0.5
+
+
+def test_a_check_whose_store_fills_stops_at_once(tmp_path):
+    """The requests held for the host's delay are dropped, not sent one delay apart for nothing."""
+    with rserve(_article_portal) as portal, small_disk(tmp_path / "small", "200k") as disk:
+        started = time.monotonic()
+        result = gapcheck(
+            "check", portal.url, "--db", str(disk / "db.sqlite"), "--out", str(tmp_path / "out"), "--delay", str(DELAY),
+            "--no-render", timeout=300,
+        )  # fmt: skip
+        took = time.monotonic() - started
+        asked = len(portal.requests)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "磁盘空间" in result.stderr
+    assert asked < ARTICLES // 2, asked
+    assert took < ARTICLES * DELAY / 2, took
+
+
+def test_a_batch_whose_store_fills_stops_its_workers_crawls(tmp_path):
+    """With --workers the parent writes the store: once a portal's pages cannot be stored, its worker is told
+    to stop, as a crawl in one process stops at its first failed write (not a night of crawling for nothing)."""
+    with (
+        rserve(_article_portal, host="127.0.0.2") as a,
+        rserve(_article_portal, host="127.0.0.3") as b,
+        small_disk(tmp_path / "small", "200k") as disk,
+    ):
+        sites = sites_file(tmp_path, [a.url, b.url], f"delay: {DELAY}, render: off", db=str(disk / "db.sqlite"))
+        started = time.monotonic()
+        result = gapcheck("batch", str(sites), "--workers", "2", cwd=tmp_path, timeout=300)
+        took = time.monotonic() - started
+        asked = [len(server.requests) for server in (a, b)]
+    # A store that cannot be written is the night's setup error: said once, with the file and the fix.
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and str(disk) in result.stderr and "磁盘空间" in result.stderr
+    assert max(asked) < ARTICLES // 2, asked  # stopped soon after the store filled, not crawled to the end
+    assert took < ARTICLES * DELAY / 2, took
