@@ -152,8 +152,9 @@ def _run(
     last = [last_pages(store, request.url) for request, _ in jobs]
     shares = [list(range(len(jobs)))] if redis else plan(jobs, last, workers)
     crawling: dict[int, tuple[Crawler | None, float]] = {}
-    counted: dict[int, tuple[int, int]] = {}
-    """A portal crawled elsewhere (a worker process, Redis's workers) → its pages stored and known so far."""
+    counted: dict[int, tuple[int, int, float]] = {}
+    """A portal crawled elsewhere (a worker process, Redis's workers) → its pages stored and known so far, and
+    when they were counted."""
     ended: set[int] = set()
     rates: list[float] = []
     if redis:  # every portal at once: the workers take their requests as each host's politeness allows
@@ -164,7 +165,7 @@ def _run(
         now = time.monotonic()
         running, waiting = len(crawling), len(jobs) - len(ended) - len(crawling)
         left, guess = batch_left(
-            [_where(crawler, counted.get(i), last[i], now - since) for i, (crawler, since) in list(crawling.items())],
+            [_where(crawler, counted.get(i), last[i], since, now) for i, (crawler, since) in list(crawling.items())],
             [last[i] for i in range(len(jobs)) if i not in ended and i not in crawling],
             slots or max(running, 1),
             tuple(rates),
@@ -187,7 +188,7 @@ def _run(
         crawling[i] = (crawler, time.monotonic())
 
     def count(i: int, stored: int, known: int) -> None:
-        counted[i] = (stored, known)
+        counted[i] = (stored, known, time.monotonic())
 
     def crawled(i: int, stats: CrawlStats | BaseException) -> None:
         ended.add(i)
@@ -263,13 +264,21 @@ def _run(
     return BatchOutcome(ordered, index, tuple(notices))
 
 
-def _where(crawler: Crawler | None, counted: tuple[int, int] | None, last: int | None, seconds: float) -> Crawling:
-    """A portal's crawl: from its spider when it runs in this process, else from what was stored of it."""
+def _where(
+    crawler: Crawler | None, counted: tuple[int, int, float] | None, last: int | None, since: float, now: float
+) -> Crawling:
+    """A portal's crawl: from its spider when it runs in this process, else from what was stored of it, which
+    arrives in batches (every 2 s from a worker): the pages since are taken as fetched at the rate seen until
+    then, or the estimate would climb between two batches."""
     snap = crawler_snapshot(crawler) if crawler is not None else None
     if snap is not None:
-        return Crawling(snap.done, snap.known or 0, last, seconds)
-    stored, known = counted or (0, 0)
-    return Crawling(stored, known, last, seconds)
+        return Crawling(snap.done, snap.known or 0, last, now - since)
+    if counted is None:
+        return Crawling(0, 0, last, now - since)
+    stored, known, at = counted
+    rate = stored / (at - since) if at > since else 0.0
+    expected = max(known, last or 0, stored)
+    return Crawling(min(round(stored + rate * (now - at)), expected), known, last, now - since)
 
 
 def _failed(sites: SitesFile, entry: SiteEntry, error: str, say: Callable[[str], None]) -> SiteOutcome:

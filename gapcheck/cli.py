@@ -426,12 +426,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         profile = load_profile(args.profile) if args.profile else run_profile(store, run.id, run.profile)
         if profile is None:
             raise ConfigError(W.ERROR["run_profile_unknown"].format(db=store.path, id=run.id, profile=run.profile))
-        out = args.out or run_folder(run.start_url, dt.datetime.now())
+        # Named by when the run was crawled, not by now: an older run judged again sorts among its peers.
+        out = args.out or run_folder(run.start_url, dt.datetime.fromisoformat(run.started_at).astimezone())
         outcome = evaluate(store, run.id, _with_timezone(profile, args.timezone), rules_of(profile), out)
+        newest = store.runs_of_site(run.start_url, done_only=True)[-1].id == run.id
     finally:
         store.close()
     _print_summary(outcome.report, outcome.html)
-    if args.out is None:
+    if args.out is None and newest:  # `latest` stays the newest run's
         _print_latest(out, outcome.html)
     return EXIT_GAPS if outcome.failed else EXIT_OK
 

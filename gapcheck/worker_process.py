@@ -105,15 +105,20 @@ def main(argv: list[str]) -> int:
             for job in assignment["jobs"]
         ]
 
+        crawlers: dict[int, Crawler] = {}
+        """Each running crawl, by run."""
+
         def ended(i: int, outcome: CrawlStats | BaseException) -> None:
             run_id = jobs[i][1]
+            # An order for it from now on finds nothing to stop, and the crawl is freed (a worker of a night
+            # runs dozens in turn).
+            crawlers.pop(run_id, None)
+            store.known.pop(run_id, None)
             if isinstance(outcome, BaseException):
                 stopped = isinstance(outcome, CrawlInterrupted)
                 store.send({"ended": {"run_id": run_id, "failure": str(outcome), "stopped": stopped}})
             else:
                 store.send({"ended": {"run_id": run_id, "stats": outcome}})
-
-        crawlers: dict[int, Crawler] = {}
 
         def stop(run_id: int) -> None:
             """The run's crawl stops as a failed store write stops it in one process."""

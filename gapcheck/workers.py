@@ -134,8 +134,8 @@ class Coordinator:
         elif run_id in self.store_failures:
             pass  # the store could not take this run's pages: the rest would fail the same way
         elif (crawled := message.get("crawled")) is not None:
-            self._write(worker, run_id, lambda: self.store.add_crawled(run_id, crawled["pages"], crawled["checks"]))
-            self.stored[run_id] += len(crawled["pages"])
+            if self._write(worker, run_id, lambda: self.store.add_crawled(run_id, crawled["pages"], crawled["checks"])):
+                self.stored[run_id] += len(crawled["pages"])
             if self.counted is not None:
                 self.counted(worker.runs[run_id], self.stored[run_id], crawled.get("known", 0))
         elif "interrupted" in message:
@@ -150,12 +150,15 @@ class Coordinator:
                 outcome = CrawlInterrupted(failure) if ended.get("stopped") else GapcheckError(failure)
             self._end(worker.runs[run_id], outcome)
 
-    def _write(self, worker: Worker, run_id: int, write: Callable[[], object]) -> None:
+    def _write(self, worker: Worker, run_id: int, write: Callable[[], object]) -> bool:
+        """Whether the store took it."""
         try:
             write()
         except StoreError as exc:  # a full disk: the run fails with it, as its in-process pipeline would
             self.store_failures[run_id] = exc
             _order(worker, {"stop": run_id})  # and its crawl stops: crawling on would be for nothing
+            return False
+        return True
 
     def _end(self, i: int, outcome: CrawlStats | BaseException) -> None:
         self.outcomes[i] = outcome

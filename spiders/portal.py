@@ -199,14 +199,14 @@ class PortalSpider(scrapy.Spider):
 
     def store_failed(self, exc: BaseException) -> None:
         """The store cannot take the crawl's pages (a full disk): crawling on would be for nothing."""
-        if self.store_failure is not None:
-            return  # stopping already
-        self.store_failure = exc
-        assert self.crawler.engine is not None  # writes happen while the crawl runs
+        engine = self.crawler.engine
+        if self.store_failure is not None or engine is None or engine.spider is None:
+            return  # stopping already, or over
         # The requests held for their host's delay are dropped, not sent one delay apart: their answers
         # could not be stored either (half a minute of requests under the default politeness).
+        self.store_failure = exc
         stop_asking(self.crawler)
-        deferred_from_coro(self.crawler.engine.close_spider_async(reason="store-failed"))
+        deferred_from_coro(engine.close_spider_async(reason="store-failed"))
 
     async def start(self) -> AsyncIterator[Request | Page | LinkCheck]:
         # An aliased start page is served by staging: its certificate says nothing of production's.
