@@ -8,7 +8,9 @@ runs with its own polite defaults (no --delay, no --concurrency) and --as-of set
 
 - alone: `gapcheck check http://127.0.0.2:PORT/` (the yardstick: what one portal takes);
 - batch: `gapcheck batch SITES.yaml` over all N portals, with default options;
-- w1, w2: the same with `--workers 1` and `--workers 2`, when `gapcheck batch --help` lists `--workers`.
+- w1, w2: the same with `--workers 1` and `--workers 2`, when `gapcheck batch --help` lists `--workers`;
+- r2: the same with `--redis` through 2 `gapcheck worker` processes and a redis-server of its own (their CPU
+  counted with the batch's).
 
 Each run is timed under `/usr/bin/time -v` (wall, user + sys CPU of gapcheck and the children it waited for)
 with the peak RSS of its whole process tree sampled from /proc, and its part of the access log gives
@@ -45,6 +47,7 @@ from run import (
     Nginx,
     PortalGenerator,
     Runner,
+    Workers,
     clean_up,
     find_gapcheck,
     find_nginx,
@@ -57,9 +60,11 @@ from run import (
     walk_site,
 )
 
-RUNS = ("alone", "batch", "w1", "w2")
+RUNS = ("alone", "batch", "w1", "w2", "r2")
 WORKERS = {"w1": 1, "w2": 2}
 """`gapcheck batch --workers N` of each run that has one."""
+REDIS_WORKERS = {"r2": 2}
+"""`gapcheck batch --redis` through N `gapcheck worker` processes, of each run that has one."""
 FIRST_ADDRESS = ipaddress.IPv4Address("127.0.0.2")
 """127.0.0.1 is left to whatever else the machine serves; portal i listens on FIRST_ADDRESS + i."""
 MAX_PORTALS = 1000
@@ -293,10 +298,23 @@ def main(argv: list[str] | None = None) -> int:
                 res.status = SKIPPED
                 print(f"{name}: skipped: `gapcheck batch --help` lists no --workers in this gapcheck")
                 continue
-            offset = nginx.access_log.stat().st_size
-            outcome = runner.run(name, argv, work)
+            workers = Workers(gapcheck, work, name, REDIS_WORKERS[name]) if name in REDIS_WORKERS else None
+            helpers = 0.0
+            try:
+                if workers is not None:
+                    argv += ["--redis", workers.url]
+                    res.command = shlex.join(argv[1:]).replace(str(work), "TMP")
+                    helpers = -sum(workers.cpu_seconds().values())
+                offset = nginx.access_log.stat().st_size
+                outcome = runner.run(name, argv, work)
+                if workers is not None:
+                    helpers += sum(workers.cpu_seconds().values())
+            finally:
+                if workers is not None:
+                    workers.stop()
             time.sleep(0.3)  # nginx writes the last lines after the answer is sent
-            res.seconds, res.cpu, res.rss_tree_mb = outcome.seconds, outcome.cpu_seconds, outcome.rss_tree_mb
+            res.seconds, res.rss_tree_mb = outcome.seconds, outcome.rss_tree_mb
+            res.cpu = outcome.cpu_seconds + helpers if outcome.cpu_seconds is not None else None
             res.traffic = Traffic.read(nginx.access_log, offset)
             res.done = portals_done(outs, reach.html_pages)
             res.status = "ok" if outcome.code in GAPCHECK_OK else f"exit {outcome.code}"
@@ -370,7 +388,11 @@ def print_figures(results: list[NightRun], portals: int, pages: int, delay: floa
 
     print()
     print("targets:")
-    for name, label in (("batch", "gapcheck batch"), ("w2", "gapcheck batch --workers 2")):
+    for name, label in (
+        ("batch", "gapcheck batch"),
+        ("w2", "gapcheck batch --workers 2"),
+        ("r2", "gapcheck batch --redis, 2 workers"),
+    ):
         run = next((r for r in results if r.name == name), None)
         what = f"  {label} wall ≤ {WALL_RATIO_TARGET:g} × one portal alone ({portals} portals):"
         if run is None or not run.ok or alone is None or run.seconds is None or alone.seconds is None:

@@ -184,24 +184,12 @@ def crawl_distributed(
             while active:
                 if stop.asked:
                     raise KeyboardInterrupt  # the signal handler's was lost (gapcheck/interrupts.py)
-                busy = False
-                pipe = server.pipeline(transaction=False)
-                for job in active:
-                    pipe.set(job.keys.coordinator, "1", ex=COORDINATOR_TTL)
-                    pipe.get(job.keys.pages)
-                queued = pipe.execute()[1::2]
-                for job, known in zip(list(active), queued, strict=True):
-                    # Busy while whole batches wait: a few items at a time cost a round trip and a store
-                    # transaction each (the coordinator spent more CPU than a worker).
-                    busy |= _drain(server, job, store, say) >= DRAIN
-                    busy |= requeue_orphans(server, job.keys) > 0
-                    if counted is not None:
-                        counted(job.index, job.stored, _count(known))
-                    if _over(server, job):
-                        active.remove(job)
-                        outcomes[job.index] = _finish(server, job, store, say)
-                        if done is not None:
-                            done(job.index, outcomes[job.index])
+                busy, over = _turn(server, active, store, say, counted)
+                for job in over:
+                    active.remove(job)
+                    outcomes[job.index] = _finish(server, job, store, say)
+                    if done is not None:
+                        done(job.index, outcomes[job.index])
                 if active and not _any_worker(server):
                     if not told and time.monotonic() - lonely_since > NO_WORKER_NOTICE:
                         say(ERROR["no_worker"].format(url=redact(redis_url)))
@@ -227,11 +215,50 @@ def _reject(job: _Job, key: str, exc: Rejected, say: Callable[[str], None]) -> N
     job.rejected[key] += 1
 
 
+def _turn(
+    server: Redis, active: list[_Job], store: Store, say: Callable[[str], None], counted: Counted | None
+) -> tuple[bool, list[_Job]]:
+    """One look at every running crawl in one round trip, whatever their number (a night's hundreds): the
+    coordinator's sign of life, what waits to be stored, the leases held, whether anything is left. Then
+    the items of those that have some are stored, and the leases of workers gone put back. Returns whether
+    whole batches of items wait (look again at once), and the crawls over."""
+    pipe = server.pipeline(transaction=True)  # one atomic look (an answer is recorded with its lease's end)
+    for job in active:
+        pipe.set(job.keys.coordinator, "1", ex=COORDINATOR_TTL)
+        pipe.get(job.keys.pages)
+        pipe.llen(job.keys.items)
+        pipe.hkeys(job.keys.inflight)
+        pipe.exists(job.keys.requests)
+    answers = pipe.execute()
+    busy = False
+    held: dict[JobKeys, list[bytes]] = {}
+    over: list[_Job] = []
+    for n, job in enumerate(active):
+        _, known, waiting, leases, queued = answers[5 * n : 5 * n + 5]
+        if waiting:
+            # Busy while whole batches wait: a few items at a time cost a round trip and a store
+            # transaction each (the coordinator spent more CPU than a worker).
+            busy |= _drain(server, job, store, say) >= DRAIN
+        if leases:
+            held[job.keys] = leases
+        if counted is not None:
+            counted(job.index, job.stored, _count(known))
+        if not (waiting or leases or queued) and _passes_over(server, job):
+            over.append(job)
+    busy |= requeue_orphans(server, held) > 0
+    return busy, over
+
+
 def _drain(server: Redis, job: _Job, store: Store, say: Callable[[str], None]) -> int:
     pipe = server.pipeline(transaction=True)
     pipe.lrange(job.keys.items, 0, DRAIN - 1)
     pipe.ltrim(job.keys.items, DRAIN, -1)
     raw, _ = pipe.execute()
+    return _store(job, raw, store, say)
+
+
+def _store(job: _Job, raw: list[bytes], store: Store, say: Callable[[str], None]) -> int:
+    """Stores a batch of items read from the job's list; how many there were."""
     if not raw:
         return 0
     items: list[Page | LinkCheck] = []
@@ -244,7 +271,7 @@ def _drain(server: Redis, job: _Job, store: Store, say: Callable[[str], None]) -
     checks = [item for item in items if isinstance(item, LinkCheck)]
     store.add_crawled(job.run_id, pages, checks)  # one transaction: a page is never stored apart from its check
     job.stored += len(pages)
-    return len(items)
+    return len(raw)
 
 
 def _count(value: bytes | None) -> int:
@@ -255,25 +282,19 @@ def _count(value: bytes | None) -> int:
         return 0
 
 
-def _over(server: Redis, job: _Job) -> bool:
-    """Nothing queued, held or waiting to be stored (one atomic look: an answer is recorded atomically
-    with its lease's end, spiders/frontier.py). After the first pass, the second one is queued."""
+def _passes_over(server: Redis, job: _Job) -> bool:
+    """The crawl has nothing left: over once its second pass is (the targets the first could not decide,
+    queued again now)."""
+    if job.first_pass_over:
+        return True
     pipe = server.pipeline(transaction=True)
-    for key in (job.keys.requests, job.keys.inflight):
-        pipe.exists(key)
-    pipe.llen(job.keys.items)
-    queued, held, waiting = pipe.execute()
-    if queued or held or waiting:
+    pipe.lrange(job.keys.retry, 0, -1)
+    pipe.delete(job.keys.retry)
+    retry, _ = pipe.execute()
+    job.first_pass_over = True
+    if retry:
+        server.zadd(job.keys.requests, {data: 0 for data in retry})
         return False
-    if not job.first_pass_over:
-        pipe = server.pipeline(transaction=True)
-        pipe.lrange(job.keys.retry, 0, -1)
-        pipe.delete(job.keys.retry)
-        retry, _ = pipe.execute()
-        job.first_pass_over = True
-        if retry:
-            server.zadd(job.keys.requests, {data: 0 for data in retry})
-            return False
     return True
 
 
@@ -454,18 +475,28 @@ def run_worker(
         deferred.addBoth(left)
 
     def beat() -> None:
-        server.set(worker_key(worker), "1", ex=WORKER_TTL)
-        for job, crawler in list(running.items()):
-            if not server.exists(JobKeys(job).coordinator) and server.get(JobKeys(job).state) == b"crawling":
-                # Its coordinator was killed without a word: nobody stores what this crawl finds.
-                say(WORKER["orphaned"].format(worker=worker, job=job))
-                abandon(server, job)
-                crawler.stop()
-        for raw in server.smembers(JOBS):
-            job = _raw(raw).decode()
-            if job in running or server.get(JobKeys(job).state) != b"crawling":
+        # Two round trips whatever the number of crawls (a night's hundreds, each joined by every worker).
+        published = {_raw(raw).decode() for raw in server.smembers(JOBS)}
+        watched = [*running, *sorted(published - running.keys())]
+        pipe = server.pipeline(transaction=False)
+        pipe.set(worker_key(worker), "1", ex=WORKER_TTL)
+        for job in watched:
+            pipe.exists(JobKeys(job).coordinator)
+            pipe.get(JobKeys(job).state)
+        looks = pipe.execute()[1:]
+        for n, job in enumerate(watched):
+            coordinated, crawling = looks[2 * n], looks[2 * n + 1] == b"crawling"
+            crawler = running.get(job)
+            if crawler is not None:
+                if crawling and not coordinated:
+                    # Its coordinator was killed without a word: nobody stores what this crawl finds.
+                    say(WORKER["orphaned"].format(worker=worker, job=job))
+                    abandon(server, job)
+                    crawler.stop()
                 continue
-            if not server.exists(JobKeys(job).coordinator):
+            if not crawling:
+                continue
+            if not coordinated:
                 abandon(server, job)  # left behind by a coordinator that was killed
                 continue
             data = server.get(JobKeys(job).config)

@@ -225,21 +225,25 @@ class Settler:
         return len(self.pending) >= SETTLE_BATCH
 
 
-def requeue_orphans(server, keys: JobKeys) -> int:
-    """Puts back on the queue the requests held by workers whose heartbeat stopped; how many.
+def requeue_orphans(server, held: dict[JobKeys, list[bytes]]) -> int:
+    """Puts back on their queues the requests held by workers whose heartbeat stopped; how many. `held`: each
+    job's lease names (`inflight`'s keys), as the coordinator read them.
 
-    Called several times a second: it reads the lease names only, and the requests of dead workers."""
-    leases = server.hkeys(keys.inflight)
-    if not leases:
+    Called several times a second for every running crawl: one round trip asks for all the workers named."""
+    workers = sorted({lease.rsplit(b":", 1)[0] for leases in held.values() for lease in leases})
+    if not workers:
         return 0
-    workers = {lease.rsplit(b":", 1)[0] for lease in leases}
-    dead = {w for w in workers if not server.exists(worker_key(w.decode()))}
-    orphans = [lease for lease in leases if lease.rsplit(b":", 1)[0] in dead]
-    if not orphans:
-        return 0
-    script = server.register_script(_REQUEUE)
+    pipe = server.pipeline(transaction=False)
+    for worker in workers:
+        pipe.exists(worker_key(worker.decode()))
+    dead = {worker for worker, alive in zip(workers, pipe.execute(), strict=True) if not alive}
     requeued = 0
-    for lease, data in zip(orphans, server.hmget(keys.inflight, orphans), strict=False):
-        if data is not None:  # settled meanwhile
-            requeued += int(script(keys=[keys.inflight, keys.requests], args=[lease, data]))
+    for keys, leases in held.items():
+        orphans = [lease for lease in leases if lease.rsplit(b":", 1)[0] in dead]
+        if not orphans:
+            continue
+        script = server.register_script(_REQUEUE)
+        for lease, data in zip(orphans, server.hmget(keys.inflight, orphans), strict=False):
+            if data is not None:  # settled meanwhile
+                requeued += int(script(keys=[keys.inflight, keys.requests], args=[lease, data]))
     return requeued
