@@ -61,6 +61,8 @@ WORKER_HOLDS_MIN = 8
 external links it checks go to other hosts)."""
 NOTES_WAIT = 10.0
 """Seconds the coordinator waits for the workers' crawl notes once a crawl is over."""
+NOTES_POLL = 0.1
+"""Seconds between the coordinator's looks while crawls' notes are awaited."""
 
 
 def connect(url: str, option: str = "--redis") -> Redis:
@@ -125,6 +127,11 @@ class _Job:
     """Payloads read from each key that were not data (said once per key)."""
     stored: int = 0
     """Pages stored so far."""
+    joined: set[str] = field(default_factory=set)
+    """Once the crawl is over: the workers that joined it, whose notes are awaited."""
+    notes: list[Note] = field(default_factory=list)
+    notes_until: float = 0.0
+    """When the notes stop being waited for (a worker that died sends none)."""
 
     def __post_init__(self) -> None:
         self.keys = JobKeys(self.job)
@@ -172,6 +179,8 @@ def crawl_distributed(
     outcomes: list[CrawlStats | BaseException] = [RuntimeError("not crawled")] * len(jobs)
     certificates = ThreadPoolExecutor(4, thread_name_prefix="gapcheck-certificate")
     active: list[_Job] = []
+    finishing: list[_Job] = []
+    """Crawls over whose workers' notes are awaited."""
     for i, (request, run_id) in enumerate(jobs):
         known = store.fresh_external(request.crawl.external_cache_days)
         job_id = enqueue(server, request, run_id, known)
@@ -181,12 +190,16 @@ def crawl_distributed(
     # SIGTERM (systemd, kill) stops the coordinator like Ctrl-C: the workers are told, Redis is cleaned.
     with interrupts() as stop:
         try:
-            while active:
+            while active or finishing:
                 if stop.asked:
                     raise KeyboardInterrupt  # the signal handler's was lost (gapcheck/interrupts.py)
-                busy, over = _turn(server, active, store, say, counted)
-                for job in over:
+                busy, over = _turn(server, active, store, say, counted) if active else (False, [])
+                for job in over:  # its workers are told, and their notes awaited beside the other crawls
                     active.remove(job)
+                    _over(server, job)
+                    finishing.append(job)
+                for job in _noted(server, finishing, say):
+                    finishing.remove(job)
                     outcomes[job.index] = _finish(server, job, store, say)
                     if done is not None:
                         done(job.index, outcomes[job.index])
@@ -197,9 +210,9 @@ def crawl_distributed(
                 else:
                     lonely_since = time.monotonic()
                 if not busy:
-                    time.sleep(POLL)
+                    time.sleep(NOTES_POLL if finishing else POLL)
         except BaseException:
-            for job in active:  # stopped: tell the workers, and leave nothing behind in Redis
+            for job in active + finishing:  # stopped: tell the workers, and leave nothing behind in Redis
                 server.set(job.keys.state, "stopped")
                 _forget(server, job)
                 store.interrupt_run(job.run_id)
@@ -308,29 +321,41 @@ def _any_worker(server: Redis) -> bool:
     return next(iter(server.scan_iter(match=worker_key("*"), count=100)), None) is not None
 
 
-def _notes(server: Redis, job: _Job, say: Callable[[str], None]) -> list[Note]:
-    """The workers' crawl notes, once every worker still alive sent its own (or NOTES_WAIT is over)."""
+def _over(server: Redis, job: _Job) -> None:
+    """Tells the workers the crawl is over: each sends its crawl notes as it closes."""
     server.set(job.keys.state, "done")
-    joined = {_raw(w).decode() for w in server.smembers(job.keys.workers)}
-    deadline = time.monotonic() + NOTES_WAIT
-    notes: list[Note] = []
-    while True:
-        pipe = server.pipeline(transaction=True)
+    job.joined = {_raw(w).decode() for w in server.smembers(job.keys.workers)}
+    job.notes_until = time.monotonic() + NOTES_WAIT
+
+
+def _noted(server: Redis, finishing: list[_Job], say: Callable[[str], None]) -> list[_Job]:
+    """The crawls whose notes are all in: every worker still alive that joined sent its own (or NOTES_WAIT is
+    over). One round trip for all, however many crawls end together (a night's portals end in waves)."""
+    if not finishing:
+        return []
+    workers = sorted(set().union(*(job.joined for job in finishing)))
+    pipe = server.pipeline(transaction=True)
+    for job in finishing:
         pipe.lrange(job.keys.notes, 0, -1)
         pipe.delete(job.keys.notes)
-        for data in pipe.execute()[0]:
+    for worker in workers:
+        pipe.exists(worker_key(worker))
+    answers = pipe.execute()
+    alive = {worker for worker, up in zip(workers, answers[2 * len(finishing) :], strict=True) if up}
+    now, noted = time.monotonic(), []
+    for n, job in enumerate(finishing):
+        for data in answers[2 * n]:
             try:
-                notes.append(decode_note(_raw(data)))
+                job.notes.append(decode_note(_raw(data)))
             except Rejected as exc:
                 _reject(job, job.keys.notes, exc, say)
-        alive = {w for w in joined if server.exists(worker_key(w))}
-        if alive <= {note["worker"] for note in notes} or time.monotonic() > deadline:
-            return notes
-        time.sleep(0.1)
+        if job.joined & alive <= {note["worker"] for note in job.notes} or now > job.notes_until:
+            noted.append(job)
+    return noted
 
 
 def _finish(server: Redis, job: _Job, store: Store, say: Callable[[str], None]) -> CrawlStats:
-    notes = _notes(server, job, say)
+    notes = job.notes
     _drain(server, job, store, say)
     for key, count in job.rejected.items():
         if count > 1:
