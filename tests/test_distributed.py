@@ -943,3 +943,37 @@ def test_the_shared_trap_guard_decides_every_trap_as_one_process_does_in_one_rou
         "路径循环",
         "网址过长",
     }
+
+
+@pytest.mark.redis
+def test_the_coordinators_look_at_many_crawls_is_one_round_trip(redis_clean, tmp_path):
+    """A night's hundreds of portals through Redis: each turn of the coordinator looks at every crawl in one
+    transaction (a round trip or more per crawl and turn before), and asks nothing else while none has items
+    or leases."""
+    import datetime as dt
+
+    import redis
+
+    from gapcheck.crawl_request import CrawlRequest
+    from gapcheck.distributed import _Job, _turn, enqueue
+    from gapcheck.profile import load_profile
+    from gapcheck.runner import start_run
+    from gapcheck.store import Store
+
+    client = redis.Redis.from_url(redis_clean)
+    store = Store(tmp_path / "db.sqlite")
+    profile = load_profile("national")
+    jobs = []
+    for i in range(30):
+        request = CrawlRequest(f"http://127.0.0.{i + 2}/", profile.crawl)
+        run_id = start_run(store, request, profile, dt.date.fromisoformat(AS_OF))
+        jobs.append(_Job(i, enqueue(client, request, run_id, {}), request, run_id, None))  # type: ignore[arg-type]
+    counted: dict[int, tuple[int, int]] = {}
+    client.config_resetstat()
+    busy, over = _turn(client, jobs, store, print, lambda i, stored, known: counted.update({i: (stored, known)}))
+    stats = client.info("commandstats")
+    assert stats["cmdstat_multi"]["calls"] == 1 and stats["cmdstat_exec"]["calls"] == 1, stats
+    assert stats["cmdstat_llen"]["calls"] == 30 and stats["cmdstat_hkeys"]["calls"] == 30, stats
+    assert "cmdstat_lrange" not in stats and "cmdstat_evalsha" not in stats, stats  # nothing to drain or requeue
+    assert not busy and over == []  # each start page is still queued
+    assert counted == {i: (0, 1) for i in range(30)}  # nothing stored yet, the start page known
