@@ -196,7 +196,7 @@ def crawl_distributed(
                 busy, over = _turn(server, active, store, say, counted) if active else (False, [])
                 for job in over:  # its workers are told, and their notes awaited beside the other crawls
                     active.remove(job)
-                    _over(server, job)
+                    _announce_end(server, job)
                     finishing.append(job)
                 for job in _noted(server, finishing, say):
                     finishing.remove(job)
@@ -321,7 +321,7 @@ def _any_worker(server: Redis) -> bool:
     return next(iter(server.scan_iter(match=worker_key("*"), count=100)), None) is not None
 
 
-def _over(server: Redis, job: _Job) -> None:
+def _announce_end(server: Redis, job: _Job) -> None:
     """Tells the workers the crawl is over: each sends its crawl notes as it closes."""
     server.set(job.keys.state, "done")
     job.joined = {_raw(w).decode() for w in server.smembers(job.keys.workers)}

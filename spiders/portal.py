@@ -25,7 +25,7 @@ from scrapy.exceptions import (
     StopDownload,
 )
 from scrapy.http import Request, Response
-from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import error as tx_error
 from twisted.internet import threads
 from twisted.python.failure import Failure
@@ -66,7 +66,7 @@ from .settings import (
     QUERY_VARIANTS,
     SLOW_PASS_TIMEOUT_FACTOR,
 )
-from .stopping import stop_asking
+from .stopping import close_now
 from .store_writes import Sink, StoreWrites
 from .traps import TrapGuard
 
@@ -202,11 +202,8 @@ class PortalSpider(scrapy.Spider):
         engine = self.crawler.engine
         if self.store_failure is not None or engine is None or engine.spider is None:
             return  # stopping already, or over
-        # The requests held for their host's delay are dropped, not sent one delay apart: their answers
-        # could not be stored either (half a minute of requests under the default politeness).
         self.store_failure = exc
-        stop_asking(self.crawler)
-        deferred_from_coro(engine.close_spider_async(reason="store-failed"))
+        close_now(self.crawler, "store-failed")  # what waits for its host's delay could not be stored either
 
     async def start(self) -> AsyncIterator[Request | Page | LinkCheck]:
         # An aliased start page is served by staging: its certificate says nothing of production's.

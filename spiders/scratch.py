@@ -27,10 +27,9 @@ from scrapy.core.scheduler import Scheduler
 from scrapy.crawler import Crawler
 from scrapy.http import Request
 from scrapy.squeues import PickleFifoDiskQueue
-from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.defer import Deferred
 
-from .stopping import stop_asking
+from .stopping import close_now
 
 FRONTIER, SEEN = "gapcheck-frontier-", "gapcheck-seen-"
 GRACE = 60
@@ -99,8 +98,7 @@ def full(crawler: Crawler, folder: str, reason: object) -> None:
         return
     # Read back by gapcheck/crawl.py; PortalSpider (not this module's) declares no such attribute.
     spider.scratch_failure = ScratchFull(folder, reason)  # type: ignore[attr-defined]
-    stop_asking(crawler)  # what waits for its host's delay is asked again by --resume, not sent now
-    deferred_from_coro(crawler.engine.close_spider_async(reason="scratch-full"))
+    close_now(crawler, "scratch-full")  # what waits for its host's delay is asked again by --resume
 
 
 class ScratchScheduler(Scheduler):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
+from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 STOP_ASKING = object()
@@ -39,3 +40,12 @@ def stop_asking(crawler: Crawler) -> None:
         while slot.queue:
             request, waiting = slot.queue.popleft()
             waiting.errback(Failure(unasked(request)))
+
+
+def close_now(crawler: Crawler, reason: str) -> None:
+    """Closes the crawl for `reason` (its store or scratch folder cannot be written): what waits to be sent
+    is dropped, not sent one host delay apart for nothing, and what is being downloaded finishes."""
+    engine = crawler.engine
+    assert engine is not None  # called while the crawl runs
+    stop_asking(crawler)
+    deferred_from_coro(engine.close_spider_async(reason=reason))
